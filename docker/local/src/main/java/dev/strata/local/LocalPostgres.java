@@ -1,0 +1,137 @@
+package dev.strata.local;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A throwaway PostgreSQL 17 with logical decoding ({@code pgoutput}) on a free loopback port, from
+ * zonky's embedded binaries: no apt step, and it works as root (zonky runs initdb and pg_ctl under
+ * {@code unshare -U} by itself). Trust authentication: user postgres, no password.
+ */
+public final class LocalPostgres implements AutoCloseable {
+    private static final String KIND = "postgres";
+    private static final String SUPERUSER = "postgres";
+    private static final int START_ATTEMPTS = 3;
+    private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+    private static final Pattern DATABASE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+    private final EmbeddedPostgres postgres;
+    private final Path dir;
+    private final Watchdog watchdog;
+    private final ExitHook exitHook;
+    private boolean closed;
+
+    private LocalPostgres(EmbeddedPostgres postgres, Path dir, Watchdog watchdog) {
+        this.postgres = postgres;
+        this.dir = dir;
+        this.watchdog = watchdog;
+        this.exitHook = ExitHook.register("local-postgres", this::close);
+    }
+
+    /** Starts a fresh cluster (initdb) in a new directory under {@code workDir}. */
+    public static LocalPostgres start(Path workDir) {
+        Elapsed elapsed = Elapsed.start();
+        InstanceDir.reapStale(workDir, KIND);
+        for (int attempt = 1; ; attempt++) {
+            Path dir = InstanceDir.create(workDir, KIND);
+            Path data = dir.resolve("data");
+            // armed before the start: a JVM killed mid-start must not leave a postmaster behind
+            Watchdog watchdog = Watchdog.watchPidFiles("INT", dir, List.of(data.resolve("postmaster.pid")));
+            try {
+                LocalPostgres started = new LocalPostgres(launch(data, dir.resolve("postgres.log"), FreePorts.next()), dir, watchdog);
+                System.out.println("LocalPostgres: PostgreSQL on 127.0.0.1:" + started.port() + " ready in " + elapsed);
+                return started;
+            } catch (IOException | RuntimeException e) {
+                String log = LogTail.of(dir.resolve("postgres.log"), 30);
+                watchdog.close();
+                InstanceDir.deleteTree(dir);
+                if (attempt == START_ATTEMPTS || !log.contains("could not bind")) {
+                    throw new IllegalStateException("LocalPostgres: cannot start PostgreSQL: " + e.getMessage() + "\n" + log, e);
+                }
+            }
+        }
+    }
+
+    public int port() {
+        return postgres.getPort();
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
+    }
+
+    public String user() {
+        return SUPERUSER;
+    }
+
+    /** Empty: the throwaway cluster trusts loopback connections. */
+    public String password() {
+        return "";
+    }
+
+    /** {@code CREATE DATABASE name}; names are plain lower-case identifiers. */
+    public void createDatabase(String name) {
+        if (!DATABASE_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("database name '" + name + "' must match " + DATABASE_NAME.pattern());
+        }
+        try (Connection connection = DriverManager.getConnection(jdbcUrl("postgres"), user(), password());
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("LocalPostgres: cannot create database " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops the postmaster (fast shutdown) and deletes the cluster's directory. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        exitHook.cancel();
+        Elapsed elapsed = Elapsed.start();
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            System.out.println("LocalPostgres: pg_ctl stop failed (" + e.getMessage() + "), the watchdog kills it");
+        }
+        watchdog.close();
+        InstanceDir.deleteTree(dir);
+        System.out.println("LocalPostgres: stopped in " + elapsed);
+    }
+
+    private static EmbeddedPostgres launch(Path data, Path log, int port) throws IOException {
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(data)
+                .setCleanDataDirectory(true)
+                .setPort(port)
+                .setPGStartupWait(STARTUP_WAIT)
+                .setRegisterShutdownHook(false) // ours closes the watchdog and the directory too
+                .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                // logical decoding for capture (Debezium pgoutput), with room for many tests' slots
+                .setServerConfig("wal_level", "logical")
+                .setServerConfig("max_replication_slots", "20")
+                .setServerConfig("max_wal_senders", "20")
+                // test-only: durability traded for speed; a crash loses the throwaway cluster anyway
+                .setServerConfig("fsync", "off")
+                .setServerConfig("full_page_writes", "off")
+                .setServerConfig("synchronous_commit", "off")
+                // Logical decoding only sees flushed WAL, and with asynchronous commits the WAL writer
+                // flushes every wal_writer_delay (200 ms by default): keep change capture prompt.
+                .setServerConfig("wal_writer_delay", "10ms")
+                .start();
+    }
+}

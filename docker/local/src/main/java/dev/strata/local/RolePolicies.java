@@ -1,0 +1,65 @@
+package dev.strata.local;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The IAM user policies that give the writer and the reader their rights on one bucket.
+ *
+ * <p>Denies list their actions one by one: on RGW 16 a Deny with {@code NotAction} has no effect.
+ * The explicit Deny matters because an Allow from another policy of the same user (another bucket)
+ * must never open a destructive action.
+ */
+final class RolePolicies {
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+
+    static final List<String> WRITER_ALLOWED = List.of("s3:PutObject", "s3:GetObject", "s3:ListBucket");
+    static final List<String> WRITER_DENIED = List.of(
+            "s3:DeleteObject", "s3:DeleteObjectVersion",
+            "s3:PutObjectRetention", "s3:PutObjectLegalHold", "s3:BypassGovernanceRetention",
+            "s3:PutObjectAcl", "s3:PutBucket*", "s3:PutBucketObjectLockConfiguration",
+            "s3:PutLifecycleConfiguration", "s3:DeleteBucket");
+    static final List<String> READER_ALLOWED = List.of(
+            "s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectRetention", "s3:ListBucket", "s3:ListBucketVersions");
+    static final List<String> READER_DENIED = List.of(
+            "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion",
+            "s3:PutObjectRetention", "s3:PutObjectLegalHold", "s3:BypassGovernanceRetention",
+            "s3:PutObjectAcl", "s3:PutBucket*", "s3:PutBucketObjectLockConfiguration",
+            "s3:PutLifecycleConfiguration", "s3:DeleteBucket");
+
+    private RolePolicies() {
+    }
+
+    static String policyName(StoreRole role, String bucket) {
+        return "strata-" + role.name().toLowerCase(Locale.ROOT) + "-" + bucket;
+    }
+
+    static String writer(String bucket) {
+        return document(bucket, WRITER_ALLOWED, WRITER_DENIED);
+    }
+
+    static String reader(String bucket) {
+        return document(bucket, READER_ALLOWED, READER_DENIED);
+    }
+
+    static void checkBucketName(String bucket) {
+        if (bucket == null || !BUCKET.matcher(bucket).matches()) {
+            throw new IllegalArgumentException("bucket name '" + bucket + "' is not a valid S3 bucket name "
+                    + "(3-63 characters: lower-case letters, digits, dots, hyphens)");
+        }
+    }
+
+    private static String document(String bucket, List<String> allowed, List<String> denied) {
+        checkBucketName(bucket);
+        return "{\"Version\":\"2012-10-17\",\"Statement\":["
+                + "{\"Effect\":\"Allow\",\"Action\":" + array(allowed) + ","
+                + "\"Resource\":[\"arn:aws:s3:::" + bucket + "\",\"arn:aws:s3:::" + bucket + "/*\"]},"
+                + "{\"Effect\":\"Deny\",\"Action\":" + array(denied) + ",\"Resource\":\"*\"}]}";
+    }
+
+    private static String array(List<String> actions) {
+        return actions.stream().map(action -> "\"" + action + "\"").collect(Collectors.joining(",", "[", "]"));
+    }
+}

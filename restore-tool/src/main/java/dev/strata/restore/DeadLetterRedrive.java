@@ -1,0 +1,151 @@
+package dev.strata.restore;
+
+import dev.strata.schemas.kafka.DeadLetterHeaders;
+import dev.strata.schemas.kafka.DeadLetterReason;
+import dev.strata.schemas.kafka.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Re-injects parked records of one reason into the topic they came from. Each reason has its own
+ * consumer group, and the re-injected records and the group's offsets are committed in ONE Kafka
+ * transaction: a second run finds nothing new, and a crash mid-run injects nothing twice.
+ * A placement-parked record whose tenant is still unplaced is parked again at the end of the
+ * dead-letter topic, so that it stays there for the next redrive instead of being skipped.
+ */
+final class DeadLetterRedrive {
+    static final String REDRIVEN_FROM = "strata.redriven.from";
+    private static final Set<DeadLetterReason> NEEDS_PLACEMENT = Set.of(DeadLetterReason.UNPLACED, DeadLetterReason.UNKNOWN_REGIME);
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    private final Properties kafka;
+    private final Set<String> regimes;
+
+    DeadLetterRedrive(Properties kafka, Set<String> regimes) {
+        this.kafka = kafka;
+        this.regimes = Set.copyOf(regimes);
+    }
+
+    RedriveResult redrive(DeadLetterReason reason, Map<String, String> placements) {
+        String group = "strata-dlq-redrive-" + reason.name().toLowerCase(Locale.ROOT);
+        long examined = 0;
+        long reinjected = 0;
+        long parkedAgain = 0;
+        long other = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(group);
+                KafkaProducer<byte[], byte[]> producer = producer(group)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.DEAD_LETTERS).stream()
+                    .map(p -> new TopicPartition(Topics.DEAD_LETTERS, p.partition())).toList();
+            consumer.assign(partitions);
+            // Only what is parked now: records parked again by this run come after these ends.
+            Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
+            producer.initTransactions();
+            while (!end.isEmpty()) {
+                ConsumerRecords<byte[], byte[]> batch = consumer.poll(POLL);
+                end.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue() && batch.records(e.getKey()).isEmpty());
+                if (batch.isEmpty()) {
+                    continue;
+                }
+                producer.beginTransaction();
+                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+                for (ConsumerRecord<byte[], byte[]> record : batch) {
+                    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+                    Long stop = end.get(tp);
+                    if (stop == null || record.offset() >= stop) {
+                        continue;
+                    }
+                    offsets.put(tp, new OffsetAndMetadata(record.offset() + 1));
+                    if (reason != reasonOf(record.headers())) {
+                        other++;
+                        continue;
+                    }
+                    examined++;
+                    if (NEEDS_PLACEMENT.contains(reason) && !placedInKnownRegime(record.headers(), placements)) {
+                        producer.send(new ProducerRecord<>(Topics.DEAD_LETTERS, null, record.key(), record.value(), record.headers()));
+                        parkedAgain++;
+                    } else {
+                        producer.send(reinjection(record));
+                        reinjected++;
+                    }
+                }
+                if (!offsets.isEmpty()) {
+                    producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+                }
+                producer.commitTransaction();
+            }
+        }
+        return new RedriveResult(examined, reinjected, parkedAgain, other);
+    }
+
+    private boolean placedInKnownRegime(Headers headers, Map<String, String> placements) {
+        Header tenant = headers.lastHeader(DeadLetterHeaders.TENANT);
+        if (tenant == null) {
+            return false;
+        }
+        String regime = placements.get(new String(tenant.value(), StandardCharsets.UTF_8));
+        return regime != null && regimes.contains(regime);
+    }
+
+    private static DeadLetterReason reasonOf(Headers headers) {
+        Header reason = headers.lastHeader(DeadLetterHeaders.REASON);
+        if (reason == null) {
+            return null;
+        }
+        try {
+            return DeadLetterReason.valueOf(new String(reason.value(), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException unknownReason) {
+            return null;
+        }
+    }
+
+    private static ProducerRecord<byte[], byte[]> reinjection(ConsumerRecord<byte[], byte[]> parked) {
+        Headers headers = new RecordHeaders();
+        for (Header header : parked.headers()) {
+            if (!header.key().startsWith("strata.dlq.")) {
+                headers.add(header);
+            }
+        }
+        Header source = parked.headers().lastHeader(DeadLetterHeaders.SOURCE_TOPIC);
+        String topic = source == null ? Topics.CHANGES : new String(source.value(), StandardCharsets.UTF_8);
+        headers.add(REDRIVEN_FROM, (parked.topic() + "/" + parked.partition() + "/" + parked.offset()).getBytes(StandardCharsets.UTF_8));
+        return new ProducerRecord<>(topic, null, parked.key(), parked.value(), headers);
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer(String group) {
+        Properties props = new Properties();
+        props.putAll(kafka);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private KafkaProducer<byte[], byte[]> producer(String group) {
+        Properties props = new Properties();
+        props.putAll(kafka);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, group);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+}

@@ -1,0 +1,54 @@
+package dev.strata.restore;
+
+import dev.strata.schemas.kafka.DeadLetterReason;
+import dev.strata.schemas.kafka.Topics;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code dlq redrive --reason R}: re-inject parked records once their cause is fixed. */
+@Command(name = "dlq", description = "Work with the dead-letter topic.", subcommands = DeadLettersCommand.Redrive.class)
+final class DeadLettersCommand {
+    @ParentCommand
+    RestoreTool tool;
+
+    @Command(name = "redrive", description = "Re-inject parked records of one reason into the topic they came from.")
+    static final class Redrive implements Callable<Integer> {
+        @ParentCommand
+        DeadLettersCommand dlq;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--reason", required = true, description = "UNPLACED, UNKNOWN_REGIME, DECODE_ERROR, ...")
+        String reason;
+
+        @Override
+        public Integer call() {
+            DeadLetterReason parsed = parse(reason);
+            ToolConfig config = dlq.tool.config();
+            Map<String, String> placements = new PlacementDirectory(config.kafka()).all();
+            RedriveResult result = new DeadLetterRedrive(config.kafka(), config.regimes()).redrive(parsed, placements);
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%s: %d parked record(s) examined, %d re-injected, %d still unplaced and parked again%n",
+                    parsed, result.examined(), result.reinjected(), result.parkedAgain());
+            if (result.parkedAgain() > 0) {
+                out.println("place the remaining tenants with 'restore-tool tenants put <tenant> <regime>' and run this again");
+            }
+            return ExitCodes.OK;
+        }
+
+        private static DeadLetterReason parse(String reason) {
+            try {
+                return DeadLetterReason.valueOf(reason.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("unknown dead-letter reason '" + reason + "': use one of "
+                        + Arrays.toString(DeadLetterReason.values()) + " (see the " + Topics.DEAD_LETTERS + " headers)");
+            }
+        }
+    }
+}

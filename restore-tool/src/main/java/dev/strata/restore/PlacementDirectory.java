@@ -1,0 +1,45 @@
+package dev.strata.restore;
+
+import dev.strata.schemas.kafka.Topics;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** The tenant -> regime directory kept in the compacted {@code strata.tenants} topic. */
+final class PlacementDirectory {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private final Properties kafka;
+
+    PlacementDirectory(Properties kafka) {
+        this.kafka = kafka;
+    }
+
+    Map<String, String> all() {
+        return CompactedTopic.read(kafka, Topics.TENANTS, TIMEOUT);
+    }
+
+    Optional<String> regimeOf(String tenant) {
+        return Optional.ofNullable(all().get(tenant));
+    }
+
+    /** Writes the placement and returns once the broker acknowledged it on all in-sync replicas. */
+    void put(String tenant, String regime) throws InterruptedException {
+        Properties props = new Properties();
+        props.putAll(kafka);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.TENANTS, tenant, regime)).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot write the placement of tenant " + tenant + " to " + Topics.TENANTS
+                    + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+}

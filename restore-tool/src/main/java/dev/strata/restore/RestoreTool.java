@@ -1,0 +1,42 @@
+package dev.strata.restore;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The operator's CLI. Exit codes: 0 ok, 1 failed, 2 bad input, 3 verification failure. */
+@Command(name = "restore-tool", mixinStandardHelpOptions = true,
+        description = "Strata's operator tool: placements, dead letters, restore.",
+        subcommands = {TenantsCommand.class, DeadLettersCommand.class})
+public final class RestoreTool {
+
+    @Option(names = "--config", description = "the tool's properties file (default: ${DEFAULT-VALUE})",
+            defaultValue = "restore.properties", scope = CommandLine.ScopeType.INHERIT)
+    Path config;
+
+    ToolConfig config() {
+        return ToolConfig.load(config);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs one command line; returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine line = new CommandLine(new RestoreTool());
+        line.setOut(out);
+        line.setErr(err);
+        line.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof BadInputException) {
+                err.println("error: " + e.getMessage());
+                return ExitCodes.BAD_INPUT;
+            }
+            err.println("failed: " + e.getMessage());
+            return ExitCodes.FAILED;
+        });
+        return line.execute(args);
+    }
+}

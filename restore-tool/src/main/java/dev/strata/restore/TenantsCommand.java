@@ -1,0 +1,98 @@
+package dev.strata.restore;
+
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.kafka.Topics;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code tenants put T REGIME [--allow-move]} and {@code tenants list}: the placement directory. */
+@Command(name = "tenants", description = "Place tenants in privacy regimes.",
+        subcommands = {TenantsCommand.Put.class, TenantsCommand.List.class})
+final class TenantsCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(TenantsCommand.class);
+
+    @ParentCommand
+    RestoreTool tool;
+
+    @Command(name = "put", description = "Place a tenant in a regime. Moving a placed tenant needs --allow-move.")
+    static final class Put implements java.util.concurrent.Callable<Integer> {
+        @ParentCommand
+        TenantsCommand tenants;
+        @Spec
+        CommandSpec spec;
+        @Parameters(index = "0", description = "tenant id")
+        String tenant;
+        @Parameters(index = "1", description = "regime, one of strata.regimes")
+        String regime;
+        @Option(names = "--allow-move", description = "allow moving a tenant that is placed in another regime")
+        boolean allowMove;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            ToolConfig config = tenants.tool.config();
+            requireTenant(tenant);
+            Set<String> regimes = config.regimes();
+            if (!regimes.contains(regime)) {
+                throw new BadInputException("regime '" + regime + "' is not one of this deployment's regimes " + regimes
+                        + " (" + ToolConfig.REGIMES + "): place tenant " + tenant + " in one of them");
+            }
+            PlacementDirectory directory = new PlacementDirectory(config.kafka());
+            Optional<String> current = directory.regimeOf(tenant);
+            PrintWriter out = spec.commandLine().getOut();
+            if (current.isPresent() && current.get().equals(regime)) {
+                out.println("tenant " + tenant + " is already placed in " + regime + ": nothing to do");
+                return ExitCodes.OK;
+            }
+            if (current.isPresent() && !allowMove) {
+                throw new BadInputException("tenant " + tenant + " is placed in " + current.get()
+                        + ": moving it to " + regime + " changes where its data lives; if that is intended, repeat with --allow-move");
+            }
+            directory.put(tenant, regime);
+            if (current.isPresent()) {
+                // A residency change is a deliberate act: it is logged where operators audit.
+                LOG.warn("RESIDENCY CHANGE: tenant {} moved from regime {} to regime {}", tenant, current.get(), regime);
+                out.println("moved tenant " + tenant + " from " + current.get() + " to " + regime);
+            } else {
+                out.println("placed tenant " + tenant + " in " + regime + " (" + Topics.TENANTS + ")");
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "list", description = "List tenants and their regimes.")
+    static final class List implements java.util.concurrent.Callable<Integer> {
+        @ParentCommand
+        TenantsCommand tenants;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Map<String, String> all = new PlacementDirectory(tenants.tool.config().kafka()).all();
+            PrintWriter out = spec.commandLine().getOut();
+            if (all.isEmpty()) {
+                out.println("no tenant is placed yet: use 'restore-tool tenants put <tenant> <regime>'");
+            }
+            all.forEach((tenant, regime) -> out.printf("%-40s %s%n", tenant, regime));
+            return ExitCodes.OK;
+        }
+    }
+
+    static void requireTenant(String tenant) {
+        try {
+            TenantId.of(tenant);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
+    }
+}

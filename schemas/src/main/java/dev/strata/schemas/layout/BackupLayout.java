@@ -1,0 +1,302 @@
+package dev.strata.schemas.layout;
+
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.UtcHour;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one formatter and parser of object keys (DESIGN.md section 5). The same layout holds in the
+ * primary and the backup bucket:
+ *
+ * <pre>
+ * strata/v1/tenants/&lt;tenant&gt;/log/&lt;yyyyMMdd&gt;/&lt;HH&gt;/&lt;minCommit&gt;_&lt;maxCommit&gt;_p&lt;part&gt;_&lt;firstOffset&gt;_&lt;lastOffset&gt;.seg
+ * strata/v1/tenants/&lt;tenant&gt;/manifests/&lt;yyyyMMddHH&gt;.&lt;seq&gt;.manifest
+ * strata/v1/tenants/&lt;tenant&gt;/bases/&lt;cutCommit&gt;_&lt;cutLsn&gt;/&lt;table&gt;.base
+ * strata/v1/tenants/&lt;tenant&gt;/bases/&lt;cutCommit&gt;_&lt;cutLsn&gt;/base.manifest
+ * strata/v1/drills/&lt;tenant&gt;/&lt;time&gt;.json
+ * </pre>
+ *
+ * Times are fixed-width UTC {@code yyyyMMdd'T'HHmmss.SSSSSS'Z'}; numbers are zero-padded to the
+ * width of their type (partition 10 digits, offsets and LSNs 19, seq 6). So a LIST, which returns
+ * keys in byte order, is a time-ordered index: no key ever needs to be read to be ordered.
+ *
+ * <p>Parsing accepts only the canonical form ({@code format(parse(k)).equals(k)}), so one thing has
+ * exactly one key.
+ */
+public final class BackupLayout {
+
+    public static final String ROOT = "strata/v1/";
+    private static final String TENANTS = ROOT + "tenants/";
+    private static final String DRILLS = ROOT + "drills/";
+    private static final String LOG = "log";
+    private static final String MANIFESTS = "manifests";
+    private static final String BASES = "bases";
+    private static final String BASE_MANIFEST_FILE = "base.manifest";
+
+    private static final String TIME = "(" + KeyTime.TIME_REGEX + ")";
+    private static final Pattern SEGMENT_FILE = Pattern.compile(TIME + "_" + TIME + "_p(\\d{10})_(\\d{19})_(\\d{19})\\.seg");
+    private static final Pattern MANIFEST_FILE = Pattern.compile("(\\d{10})\\.(\\d{6})\\.manifest");
+    private static final Pattern CUT_DIRECTORY = Pattern.compile(TIME + "_(\\d{19})");
+    private static final Pattern BASE_FILE = Pattern.compile("(.+)\\.base");
+    private static final Pattern DRILL_FILE = Pattern.compile(TIME + "\\.json");
+
+    static final String SEGMENT_SHAPE = TENANTS + "<tenant>/log/<yyyyMMdd>/<HH>/<minCommit>_<maxCommit>_p<part>_<firstOffset>_<lastOffset>.seg";
+    static final String MANIFEST_SHAPE = TENANTS + "<tenant>/manifests/<yyyyMMddHH>.<seq>.manifest";
+    static final String BASE_SHAPE = TENANTS + "<tenant>/bases/<cutCommit>_<cutLsn>/<table>.base or base.manifest";
+    static final String DRILL_SHAPE = DRILLS + "<tenant>/<time>.json";
+
+    private BackupLayout() {
+    }
+
+    // ------------------------------------------------------------------ formatting
+
+    public static ObjectKey format(LayoutKey key) {
+        Objects.requireNonNull(key, "key");
+        if (key instanceof SegmentKey segment) {
+            return segment(segment);
+        } else if (key instanceof ManifestKey manifest) {
+            return manifest(manifest);
+        } else if (key instanceof BaseKey base) {
+            return base(base);
+        } else if (key instanceof BaseManifestKey baseManifest) {
+            return baseManifest(baseManifest);
+        } else if (key instanceof DrillKey drill) {
+            return drill(drill);
+        }
+        throw new IllegalArgumentException("unknown kind of layout key: " + key.getClass().getName());
+    }
+
+    public static ObjectKey segment(SegmentKey k) {
+        return new ObjectKey(logHourPrefix(k.tenant(), k.hour()).value()
+                + KeyTime.format(k.minCommitMicros()) + "_" + KeyTime.format(k.maxCommitMicros())
+                + "_p" + pad(k.partition(), 10) + "_" + pad(k.firstOffset(), 19) + "_" + pad(k.lastOffset(), 19) + ".seg");
+    }
+
+    public static ObjectKey manifest(ManifestKey k) {
+        return new ObjectKey(manifestsPrefix(k.tenant()).value() + KeyTime.formatHour(k.hour()) + "." + pad(k.seq(), 6) + ".manifest");
+    }
+
+    public static ObjectKey base(BaseKey k) {
+        return new ObjectKey(basePrefix(k.tenant(), k.cut()).value() + TableNameEscaping.escape(k.table()) + ".base");
+    }
+
+    public static ObjectKey baseManifest(BaseManifestKey k) {
+        return new ObjectKey(basePrefix(k.tenant(), k.cut()).value() + BASE_MANIFEST_FILE);
+    }
+
+    public static ObjectKey drill(DrillKey k) {
+        return new ObjectKey(drillsPrefix(k.tenant()).value() + KeyTime.format(k.timeMicros()) + ".json");
+    }
+
+    // ------------------------------------------------------------------ prefixes for listing
+
+    /** {@code strata/v1/tenants/}: every tenant's objects. */
+    public static ObjectKey allTenantsPrefix() {
+        return new ObjectKey(TENANTS);
+    }
+
+    public static ObjectKey tenantPrefix(TenantId tenant) {
+        return new ObjectKey(TENANTS + tenant.value() + "/");
+    }
+
+    /** Every log segment of a tenant, oldest first. */
+    public static ObjectKey logPrefix(TenantId tenant) {
+        return new ObjectKey(tenantPrefix(tenant).value() + LOG + "/");
+    }
+
+    /** The log segments whose first commit lies in {@code hour}. */
+    public static ObjectKey logHourPrefix(TenantId tenant, UtcHour hour) {
+        return new ObjectKey(logPrefix(tenant).value() + KeyTime.dayAndHourDirectory(hour) + "/");
+    }
+
+    /**
+     * A start-after marker for {@link #logPrefix}: listing after it yields exactly the segments
+     * whose minimum commit time is {@code >= fromMicros}. A segment that began before
+     * {@code fromMicros} and ends after it is not among them: a caller that needs every segment
+     * overlapping a time starts earlier by the longest segment span it allows.
+     */
+    public static ObjectKey logStartAfter(TenantId tenant, long fromMicros) {
+        return new ObjectKey(logPrefix(tenant).value() + KeyTime.dayAndHourDirectory(fromMicros) + "/" + KeyTime.format(fromMicros));
+    }
+
+    public static ObjectKey manifestsPrefix(TenantId tenant) {
+        return new ObjectKey(tenantPrefix(tenant).value() + MANIFESTS + "/");
+    }
+
+    /** A start-after marker for {@link #manifestsPrefix}: listing after it yields the manifests of {@code hour} and later. */
+    public static ObjectKey manifestsStartAfter(TenantId tenant, UtcHour hour) {
+        return new ObjectKey(manifestsPrefix(tenant).value() + KeyTime.formatHour(hour));
+    }
+
+    /** Every base of a tenant, oldest cut first. */
+    public static ObjectKey basesPrefix(TenantId tenant) {
+        return new ObjectKey(tenantPrefix(tenant).value() + BASES + "/");
+    }
+
+    /** The table bases and the base manifest of one cut. */
+    public static ObjectKey basePrefix(TenantId tenant, BaseCut cut) {
+        return new ObjectKey(basesPrefix(tenant).value() + KeyTime.format(cut.cutCommitMicros()) + "_" + pad(cut.cutLsn(), 19) + "/");
+    }
+
+    public static ObjectKey drillsPrefix(TenantId tenant) {
+        return new ObjectKey(DRILLS + tenant.value() + "/");
+    }
+
+    // ------------------------------------------------------------------ parsing
+
+    /**
+     * Wraps a key read back from the store (a listing). It must lie under {@link #ROOT}; its shape
+     * is checked by {@link #parse}, so a stray object never breaks a listing but is still visible.
+     */
+    public static ObjectKey keyOf(String raw) {
+        if (raw == null || !raw.startsWith(ROOT)) {
+            throw new InvalidObjectKeyException(raw, "it does not start with " + ROOT);
+        }
+        for (String step : raw.substring(ROOT.length()).split("/", -1)) {
+            if (step.equals(".") || step.equals("..")) {
+                throw new InvalidObjectKeyException(raw, "it holds the path step '" + step + "'");
+            }
+        }
+        return new ObjectKey(raw);
+    }
+
+    /** What a key names; throws {@link InvalidObjectKeyException} for anything but a canonical layout key. */
+    public static LayoutKey parse(ObjectKey key) {
+        String v = key.value();
+        if (v.startsWith(DRILLS)) {
+            return drillFrom(v);
+        }
+        if (!v.startsWith(TENANTS)) {
+            throw new InvalidObjectKeyException(v, "expected it to start with " + TENANTS + " or " + DRILLS);
+        }
+        String[] steps = v.substring(TENANTS.length()).split("/", -1);
+        if (steps.length < 3) {
+            throw new InvalidObjectKeyException(v, "too short; expected one of " + SEGMENT_SHAPE + ", " + MANIFEST_SHAPE + ", " + BASE_SHAPE);
+        }
+        switch (steps[1]) {
+            case LOG:
+                return segmentFrom(v, steps);
+            case MANIFESTS:
+                return manifestFrom(v, steps);
+            case BASES:
+                return baseFrom(v, steps);
+            default:
+                throw new InvalidObjectKeyException(v, "'" + steps[1] + "' is not log, manifests or bases");
+        }
+    }
+
+    public static SegmentKey parseSegment(ObjectKey key) {
+        return expect(key, SegmentKey.class, SEGMENT_SHAPE);
+    }
+
+    public static ManifestKey parseManifest(ObjectKey key) {
+        return expect(key, ManifestKey.class, MANIFEST_SHAPE);
+    }
+
+    public static BaseKey parseBase(ObjectKey key) {
+        return expect(key, BaseKey.class, BASE_SHAPE);
+    }
+
+    public static BaseManifestKey parseBaseManifest(ObjectKey key) {
+        return expect(key, BaseManifestKey.class, BASE_SHAPE);
+    }
+
+    public static DrillKey parseDrill(ObjectKey key) {
+        return expect(key, DrillKey.class, DRILL_SHAPE);
+    }
+
+    private static <T extends LayoutKey> T expect(ObjectKey key, Class<T> kind, String shape) {
+        LayoutKey parsed = parse(key);
+        if (!kind.isInstance(parsed)) {
+            throw new InvalidObjectKeyException(key.value(), "it names a " + parsed.getClass().getSimpleName()
+                    + ", not a " + kind.getSimpleName() + " (" + shape + ")");
+        }
+        return kind.cast(parsed);
+    }
+
+    private static SegmentKey segmentFrom(String v, String[] steps) {
+        if (steps.length != 5) {
+            throw new InvalidObjectKeyException(v, "expected " + SEGMENT_SHAPE);
+        }
+        Matcher m = match(SEGMENT_FILE, steps[4], v, SEGMENT_SHAPE);
+        SegmentKey parsed = build(v, SEGMENT_SHAPE, () -> new SegmentKey(tenant(steps[0]), KeyTime.parse(m.group(1)),
+                KeyTime.parse(m.group(2)), Integer.parseInt(m.group(3)), Long.parseLong(m.group(4)), Long.parseLong(m.group(5))));
+        return canonical(v, segment(parsed), parsed);
+    }
+
+    private static ManifestKey manifestFrom(String v, String[] steps) {
+        if (steps.length != 3) {
+            throw new InvalidObjectKeyException(v, "expected " + MANIFEST_SHAPE);
+        }
+        Matcher m = match(MANIFEST_FILE, steps[2], v, MANIFEST_SHAPE);
+        ManifestKey parsed = build(v, MANIFEST_SHAPE, () -> new ManifestKey(tenant(steps[0]), KeyTime.parseHour(m.group(1)),
+                Integer.parseInt(m.group(2))));
+        return canonical(v, manifest(parsed), parsed);
+    }
+
+    private static LayoutKey baseFrom(String v, String[] steps) {
+        if (steps.length != 4) {
+            throw new InvalidObjectKeyException(v, "expected " + BASE_SHAPE);
+        }
+        Matcher cutMatch = match(CUT_DIRECTORY, steps[2], v, BASE_SHAPE);
+        BaseCut cut = build(v, BASE_SHAPE, () -> new BaseCut(KeyTime.parse(cutMatch.group(1)), Long.parseLong(cutMatch.group(2))));
+        TenantId tenant = build(v, BASE_SHAPE, () -> tenant(steps[0]));
+        if (steps[3].equals(BASE_MANIFEST_FILE)) {
+            BaseManifestKey parsed = new BaseManifestKey(tenant, cut);
+            return canonical(v, baseManifest(parsed), parsed);
+        }
+        Matcher m = match(BASE_FILE, steps[3], v, BASE_SHAPE);
+        BaseKey parsed = build(v, BASE_SHAPE, () -> new BaseKey(tenant, cut, TableNameEscaping.unescape(m.group(1))));
+        return canonical(v, base(parsed), parsed);
+    }
+
+    private static DrillKey drillFrom(String v) {
+        String[] steps = v.substring(DRILLS.length()).split("/", -1);
+        if (steps.length != 2) {
+            throw new InvalidObjectKeyException(v, "expected " + DRILL_SHAPE);
+        }
+        Matcher m = match(DRILL_FILE, steps[1], v, DRILL_SHAPE);
+        DrillKey parsed = build(v, DRILL_SHAPE, () -> new DrillKey(tenant(steps[0]), KeyTime.parse(m.group(1))));
+        return canonical(v, drill(parsed), parsed);
+    }
+
+    private static Matcher match(Pattern pattern, String step, String v, String shape) {
+        Matcher m = pattern.matcher(step);
+        if (!m.matches()) {
+            throw new InvalidObjectKeyException(v, "'" + step + "' does not match " + shape);
+        }
+        return m;
+    }
+
+    private interface Builder<T> {
+        T build();
+    }
+
+    /** Turns a field that does not validate (bad tenant, time, range) into an error naming the whole key. */
+    private static <T> T build(String v, String shape, Builder<T> builder) {
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidObjectKeyException(v, e.getMessage() + " (expected " + shape + ")");
+        }
+    }
+
+    private static <T extends LayoutKey> T canonical(String v, ObjectKey formatted, T parsed) {
+        if (!formatted.value().equals(v)) {
+            throw new InvalidObjectKeyException(v, "it is not in canonical form; the same fields format as '"
+                    + formatted.value() + "' (is the hour directory that of the first commit?)");
+        }
+        return parsed;
+    }
+
+    private static TenantId tenant(String raw) {
+        return TenantId.of(raw);
+    }
+
+    private static String pad(long value, int width) {
+        return String.format(Locale.ROOT, "%0" + width + "d", value);
+    }
+}

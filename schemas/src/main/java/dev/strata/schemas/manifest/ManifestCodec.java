@@ -1,0 +1,179 @@
+package dev.strata.schemas.manifest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.strata.schemas.Sha256;
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.UtcHour;
+import dev.strata.schemas.layout.BackupLayout;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Stores a manifest as JSON, written field by field in a fixed order, compact, UTF-8, one trailing
+ * newline.
+ *
+ * <p>Why JSON and not Avro: a manifest is what an operator reads first in a disaster, with nothing
+ * but {@code curl} and {@code jq}; it holds only strings and integers, so written by hand it is
+ * deterministic (no maps, floats or pretty-printer to drift). Why deterministic: its SHA-256 is the
+ * next manifest's link, so sealing the same manifest twice must give the same bytes.
+ *
+ * <p>Reading is strict (known fields only, no duplicates, all present): a manifest is evidence.
+ */
+public final class ManifestCodec {
+
+    static final String FORMAT = "strata-manifest";
+    static final int VERSION = 1;
+    private static final Set<String> FIELDS = Set.of("format", "version", "tenant", "hour", "seq", "previous", "entries");
+    private static final Set<String> ENTRY_FIELDS = Set.of("key", "size", "sha256");
+
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+    private static final ObjectMapper READER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private ManifestCodec() {
+    }
+
+    public static SealedManifest seal(Manifest manifest) {
+        return new SealedManifest(manifest, encode(manifest));
+    }
+
+    public static byte[] encode(Manifest m) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("format", FORMAT);
+            g.writeNumberField("version", VERSION);
+            g.writeStringField("tenant", m.tenant().value());
+            g.writeStringField("hour", m.hour().start().toString());
+            g.writeNumberField("seq", m.seq());
+            if (m.previous().isPresent()) {
+                g.writeStringField("previous", m.previous().get().hex());
+            } else {
+                g.writeNullField("previous");
+            }
+            g.writeArrayFieldStart("entries");
+            for (ManifestEntry e : m.entries()) {
+                g.writeStartObject();
+                g.writeStringField("key", e.key().value());
+                g.writeNumberField("size", e.size());
+                g.writeStringField("sha256", e.sha256().hex());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write manifest " + m.key() + ": " + e.getMessage(), e);
+        }
+        out.write('\n');
+        return out.toByteArray();
+    }
+
+    /** Reads stored bytes; the SHA-256 is of these bytes exactly, as the chain needs. */
+    public static SealedManifest read(byte[] bytes) {
+        return new SealedManifest(decode(bytes), bytes);
+    }
+
+    public static Manifest decode(byte[] bytes) {
+        JsonNode root;
+        try {
+            root = READER.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new ManifestFormatException("manifest is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read manifest: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ManifestFormatException("manifest is not a JSON object");
+        }
+        onlyFields(root, FIELDS, "manifest");
+        if (!FORMAT.equals(text(root, "format")) || integer(root, "version") != VERSION) {
+            throw new ManifestFormatException("manifest is format '" + root.path("format").asText() + "' version "
+                    + root.path("version").asText() + "; this build reads " + FORMAT + " version " + VERSION + ": upgrade the tool");
+        }
+        try {
+            TenantId tenant = TenantId.of(text(root, "tenant"));
+            UtcHour hour = hour(text(root, "hour"));
+            JsonNode previous = required(root, "previous");
+            Optional<Sha256> link = previous.isNull() ? Optional.empty() : Optional.of(Sha256.fromHex(stringValue(previous, "previous")));
+            List<ManifestEntry> entries = new ArrayList<>();
+            JsonNode array = required(root, "entries");
+            if (!array.isArray()) {
+                throw new ManifestFormatException("manifest field 'entries' is not an array");
+            }
+            for (JsonNode e : array) {
+                onlyFields(e, ENTRY_FIELDS, "manifest entry");
+                entries.add(new ManifestEntry(BackupLayout.keyOf(text(e, "key")), integer(e, "size"), Sha256.fromHex(text(e, "sha256"))));
+            }
+            return new Manifest(tenant, hour, Math.toIntExact(integer(root, "seq")), link, entries);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new ManifestFormatException("manifest is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    private static UtcHour hour(String text) {
+        try {
+            Instant start = Instant.parse(text);
+            UtcHour hour = UtcHour.containing(start);
+            if (!hour.start().equals(start)) {
+                throw new ManifestFormatException("manifest hour '" + text + "' is not the start of an hour");
+            }
+            return hour;
+        } catch (DateTimeException e) {
+            throw new ManifestFormatException("manifest hour '" + text + "' is not an ISO-8601 instant", e);
+        }
+    }
+
+    private static void onlyFields(JsonNode node, Set<String> allowed, String what) {
+        if (!node.isObject()) {
+            throw new ManifestFormatException(what + " is not a JSON object");
+        }
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!allowed.contains(name)) {
+                throw new ManifestFormatException(what + " has unknown field '" + name + "'");
+            }
+        }
+    }
+
+    private static JsonNode required(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null) {
+            throw new ManifestFormatException("manifest lacks field '" + field + "'");
+        }
+        return value;
+    }
+
+    private static String text(JsonNode node, String field) {
+        return stringValue(required(node, field), field);
+    }
+
+    private static String stringValue(JsonNode value, String field) {
+        if (!value.isTextual()) {
+            throw new ManifestFormatException("manifest field '" + field + "' is not a string");
+        }
+        return value.textValue();
+    }
+
+    private static long integer(JsonNode node, String field) {
+        JsonNode value = required(node, field);
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw new ManifestFormatException("manifest field '" + field + "' is not an integer");
+        }
+        return value.longValue();
+    }
+}

@@ -1,0 +1,149 @@
+package dev.strata.schemas.segment;
+
+import dev.strata.schemas.Sha256;
+import dev.strata.schemas.avro.ChangeEvent;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.DigestInputStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+
+/**
+ * Reads a segment's events as the current ChangeEvent, whatever released schema wrote it: the file
+ * carries its writer schema and Avro resolves it to the reader's.
+ *
+ * <p>Every read is checked against the segment's SHA-256 (from the manifest, or the object's
+ * declared checksum for an unsealed hour), because Avro's DataFileStream treats a truncated file
+ * as a shorter one: it stops at the last whole block without any error, so a cut segment would
+ * silently lose events. Bytes in memory are checked before the first event; a stream is hashed as
+ * it is read and checked when the last event has been read (so the caller must not act on the
+ * events until {@link #hasNext()} has returned false without an exception).
+ */
+public final class SegmentReader implements Iterator<ChangeEvent>, AutoCloseable {
+
+    private final DataFileStream<ChangeEvent> stream;
+    private final DigestInputStream hashed;
+    private final Sha256 expected;
+    private final String source;
+    private boolean verified;
+
+    private SegmentReader(DataFileStream<ChangeEvent> stream, DigestInputStream hashed, Sha256 expected, String source) {
+        this.stream = stream;
+        this.hashed = hashed;
+        this.expected = expected;
+        this.source = source;
+    }
+
+    /**
+     * @param expected the segment's SHA-256
+     * @param source names the segment in error messages, e.g. its object key
+     */
+    public static SegmentReader open(InputStream in, Sha256 expected, String source) {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(expected, "expected");
+        DigestInputStream hashed = new DigestInputStream(in, Sha256.newDigest());
+        SpecificDatumReader<ChangeEvent> reader = new SpecificDatumReader<>(
+                ChangeEvent.getClassSchema(), ChangeEvent.getClassSchema(), SpecificData.getForClass(ChangeEvent.class));
+        try {
+            return new SegmentReader(new DataFileStream<>(hashed, reader), hashed, expected, source);
+        } catch (IOException | AvroRuntimeException e) {
+            throw new UnreadableSegmentException("segment " + source + " is not an Avro object container file: " + e, e);
+        }
+    }
+
+    public static SegmentReader open(byte[] bytes, Sha256 expected, String source) {
+        Objects.requireNonNull(expected, "expected");
+        Sha256 actual = Sha256.of(bytes);
+        if (!actual.equals(expected)) {
+            throw mismatch(source, expected, actual);
+        }
+        return open(new ByteArrayInputStream(bytes), expected, source);
+    }
+
+    public static List<ChangeEvent> readAll(byte[] bytes, Sha256 expected, String source) {
+        List<ChangeEvent> events = new ArrayList<>();
+        try (SegmentReader reader = open(bytes, expected, source)) {
+            reader.forEachRemaining(events::add);
+        }
+        return events;
+    }
+
+    /** The schema the segment was written with. */
+    public Schema writerSchema() {
+        return stream.getSchema();
+    }
+
+    @Override
+    public boolean hasNext() {
+        boolean more;
+        try {
+            more = stream.hasNext();
+        } catch (AvroRuntimeException e) {
+            throw corrupt(e);
+        }
+        if (!more) {
+            verifyWholeStream();
+        }
+        return more;
+    }
+
+    @Override
+    public ChangeEvent next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException("segment " + source + " has no more events");
+        }
+        try {
+            return stream.next();
+        } catch (AvroRuntimeException e) {
+            throw corrupt(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            stream.close();
+        } catch (IOException e) {
+            throw corrupt(e);
+        }
+    }
+
+    /** Hashes whatever Avro left unread (a truncated last block, trailing bytes) and compares. */
+    private void verifyWholeStream() {
+        if (verified) {
+            return;
+        }
+        try {
+            byte[] rest = new byte[8192];
+            while (hashed.read(rest) >= 0) {
+                // only hashing
+            }
+        } catch (IOException e) {
+            throw corrupt(e);
+        }
+        Sha256 actual = Sha256.fromDigest(hashed.getMessageDigest().digest());
+        if (!actual.equals(expected)) {
+            throw mismatch(source, expected, actual);
+        }
+        verified = true;
+    }
+
+    private static UnreadableSegmentException mismatch(String source, Sha256 expected, Sha256 actual) {
+        return new UnreadableSegmentException("segment " + source + " has SHA-256 " + actual + ", not the expected " + expected
+                + ": it is truncated or altered; read it from the other region or its first version", null);
+    }
+
+    private UnreadableSegmentException corrupt(Exception e) {
+        return new UnreadableSegmentException("segment " + source + " cannot be read: " + e
+                + " (its SHA-256 matched, so its schema may be newer than this reader: upgrade the tool)", e);
+    }
+}

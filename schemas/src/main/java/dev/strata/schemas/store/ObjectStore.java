@@ -1,0 +1,88 @@
+package dev.strata.schemas.store;
+
+import dev.strata.schemas.Sha256;
+import dev.strata.schemas.layout.ObjectKey;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * The seam between Strata and an object store: write-once puts, reads, listings. There is no
+ * delete: Strata never deletes (expiry is the bucket's lifecycle rule after Object Lock retention).
+ *
+ * <p>Every implementation passes one contract test suite ({@code ObjectStoreContract}).
+ *
+ * <p>Failures are {@link StoreException}s: {@link ConflictingObjectException} (same key, other
+ * bytes), {@link UnknownOutcomeException} (a write sent but unanswered), {@link
+ * StoreAccessDeniedException}, {@link StoreUnavailableException}, {@link StoreRequestFailedException}.
+ */
+public interface ObjectStore extends AutoCloseable {
+
+    int MAX_KEYS_PER_PAGE = 1000;
+
+    /**
+     * Writes {@code bytes} under {@code key} unless the key already holds them. The store records
+     * {@code sha256} with the object, and the transfer is checked (Content-MD5).
+     *
+     * @return {@link PutResult#WRITTEN}, or {@link PutResult#ALREADY_PRESENT_IDENTICAL} for a retry
+     * @throws ConflictingObjectException if the key holds other bytes
+     * @throws UnknownOutcomeException if the request was sent and no answer came
+     * @throws IllegalArgumentException if {@code sha256} is not the bytes' SHA-256
+     */
+    PutResult putIfAbsent(ObjectKey key, byte[] bytes, Sha256 sha256);
+
+    /** The whole object, or empty if the key has none. */
+    Optional<StoredObject> get(ObjectKey key);
+
+    /** A slice of the object, or empty if the key has none. */
+    Optional<StoredObject> get(ObjectKey key, ByteRange range);
+
+    /** Size, declared SHA-256 and version of the object, without its bytes. */
+    Optional<ObjectInfo> head(ObjectKey key);
+
+    /** Every stored version of the key, oldest first; more than one means someone overwrote it. */
+    List<ObjectVersionInfo> versions(ObjectKey key);
+
+    /** Up to {@code maxKeys} keys under {@code prefix} after {@code startAfter}, in key order. */
+    ListPage list(ObjectKey prefix, Optional<ObjectKey> startAfter, int maxKeys);
+
+    /** Every key under {@code prefix} after {@code startAfter}, in key order, fetched page by page as consumed. */
+    default Stream<ListedObject> listAll(ObjectKey prefix, Optional<ObjectKey> startAfter) {
+        Iterator<ListedObject> all = new Iterator<>() {
+            private Iterator<ListedObject> page = List.<ListedObject>of().iterator();
+            private Optional<ObjectKey> next = startAfter;
+            private boolean more = true;
+
+            @Override
+            public boolean hasNext() {
+                while (!page.hasNext() && more) {
+                    ListPage fetched = list(prefix, next, MAX_KEYS_PER_PAGE);
+                    page = fetched.objects().iterator();
+                    next = fetched.nextStartAfter();
+                    more = fetched.truncated();
+                }
+                return page.hasNext();
+            }
+
+            @Override
+            public ListedObject next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException("no more keys under " + prefix);
+                }
+                return page.next();
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(all, Spliterator.ORDERED | Spliterator.NONNULL), false);
+    }
+
+    /** For messages, e.g. "bucket 'b' at http://127.0.0.1:8000". */
+    String describe();
+
+    @Override
+    void close();
+}

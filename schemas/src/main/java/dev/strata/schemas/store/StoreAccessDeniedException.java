@@ -1,0 +1,13 @@
+package dev.strata.schemas.store;
+
+import dev.strata.schemas.layout.ObjectKey;
+
+/** The store refused the credential this operation (HTTP 403). */
+public final class StoreAccessDeniedException extends StoreException {
+
+    private static final long serialVersionUID = 1L;
+
+    public StoreAccessDeniedException(StoreOperation operation, String store, ObjectKey key, String serverCode, Throwable cause) {
+        super(operation, store, key, "access denied (403 " + serverCode + "): " + operation.accessFix(), cause);
+    }
+}

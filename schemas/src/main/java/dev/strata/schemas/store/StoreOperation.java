@@ -1,0 +1,27 @@
+package dev.strata.schemas.store;
+
+/** The store operations, each with the permission it needs: errors name both. */
+public enum StoreOperation {
+    PUT("s3:PutObject", "only the regime's writer credential may write; the reader's key may not"),
+    GET("s3:GetObject", "reading a first version also needs s3:GetObjectVersion (the reader credential has it)"),
+    HEAD("s3:GetObject", "reading a first version also needs s3:GetObjectVersion (the reader credential has it)"),
+    LIST("s3:ListBucket", "both the writer and the reader credential should have it on this bucket"),
+    LIST_VERSIONS("s3:ListBucketVersions", "use the reader credential: the writer's key may not list versions, by design");
+
+    private final String permission;
+    private final String advice;
+
+    StoreOperation(String permission, String advice) {
+        this.permission = permission;
+        this.advice = advice;
+    }
+
+    public String permission() {
+        return permission;
+    }
+
+    /** How to fix an access denial of this operation. */
+    public String accessFix() {
+        return "it needs " + permission + "; " + advice;
+    }
+}

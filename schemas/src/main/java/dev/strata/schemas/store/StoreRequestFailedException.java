@@ -1,0 +1,20 @@
+package dev.strata.schemas.store;
+
+import dev.strata.schemas.layout.ObjectKey;
+
+/** The store answered with an error other than access denied, e.g. a missing bucket. */
+public final class StoreRequestFailedException extends StoreException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int statusCode;
+
+    public StoreRequestFailedException(StoreOperation operation, String store, ObjectKey key, int statusCode, String problem, Throwable cause) {
+        super(operation, store, key, problem, cause);
+        this.statusCode = statusCode;
+    }
+
+    public int statusCode() {
+        return statusCode;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.strata.schemas.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.strata.schemas.avro.ChangeEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.util.RandomData;
+import org.junit.jupiter.api.Test;
+
+/** The compatibility promise: whatever was released stays readable. */
+class ReleasedSchemaStoreTest {
+
+    private final ReleasedSchemaStore released = ReleasedSchemaStore.load();
+
+    @Test
+    void theCurrentSchemaIsReleased() {
+        long current = ReleasedSchemaStore.fingerprint(ChangeEvent.getClassSchema());
+        assertThat(released.find(current))
+                .as("ChangeEvent.avsc changed: copy it to src/main/resources%sChangeEvent-v%d.avsc",
+                        ReleasedSchemaStore.RESOURCE_DIRECTORY, released.versions().size() + 1)
+                .isPresent();
+    }
+
+    @Test
+    void versionsAreNumberedFromOneWithoutGaps() {
+        List<ReleasedSchema> versions = released.versions();
+        assertThat(versions).isNotEmpty();
+        for (int i = 0; i < versions.size(); i++) {
+            assertThat(versions.get(i).version()).isEqualTo(i + 1);
+        }
+    }
+
+    @Test
+    void theCurrentSchemaCanReadEveryReleasedVersion() {
+        for (ReleasedSchema writer : released.versions()) {
+            assertThat(SchemaCompatibility.checkReaderWriterCompatibility(ChangeEvent.getClassSchema(), writer.schema()).getType())
+                    .as("reading v%d", writer.version())
+                    .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+        }
+    }
+
+    @Test
+    void theCodecDecodesRandomEventsOfEveryReleasedVersion() throws IOException {
+        ChangeEventCodec codec = new ChangeEventCodec(released);
+        for (ReleasedSchema writer : released.versions()) {
+            int n = 0;
+            for (Object datum : new RandomData(writer.schema(), 200, 42L + writer.version())) {
+                byte[] bytes = singleObject(writer, (GenericRecord) datum);
+                ChangeEvent event = codec.decode(bytes);
+                assertThat(event.getEventId()).isEqualTo(((GenericRecord) datum).get("eventId").toString());
+                n++;
+            }
+            assertThat(n).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aStoreWithAnOlderVersionResolvesItToTheCurrentSchema() throws IOException {
+        // v0 never shipped; it stands for "a release before checkpoint existed"
+        Schema v0 = withoutField(ChangeEvent.getClassSchema(), "checkpoint");
+        ReleasedSchema old = new ReleasedSchema(1, v0, ReleasedSchemaStore.fingerprint(v0));
+        ChangeEventCodec codec = new ChangeEventCodec(ReleasedSchemaStore.of(List.of(old)));
+        GenericRecord datum = (GenericRecord) new RandomData(v0, 1, 7L).iterator().next();
+        ChangeEvent event = codec.decode(singleObject(old, datum));
+        assertThat(event.getCheckpoint()).isNull();
+        assertThat(event.getTenant()).isEqualTo(datum.get("tenant").toString());
+    }
+
+    static byte[] singleObject(ReleasedSchema writer, GenericRecord datum) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0xC3, 0x01});
+        out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(writer.fingerprint()).array());
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(writer.schema(), GenericData.get()).write(datum, encoder);
+        encoder.flush();
+        return out.toByteArray();
+    }
+
+    static Schema withoutField(Schema record, String field) {
+        List<Schema.Field> fields = record.getFields().stream()
+                .filter(f -> !f.name().equals(field))
+                .map(f -> new Schema.Field(f, f.schema()))
+                .toList();
+        return Schema.createRecord(record.getName(), record.getDoc(), record.getNamespace(), false, fields);
+    }
+}

@@ -1,0 +1,72 @@
+package dev.strata.streams;
+
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs the router: {@code java -cp ... dev.strata.streams.RouterMain router.properties}. */
+public final class RouterMain {
+    private static final Logger LOG = LoggerFactory.getLogger(RouterMain.class);
+
+    private RouterMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 1) {
+            System.err.println("usage: RouterMain <router.properties>");
+            System.exit(2);
+        }
+        RouterConfig config = RouterConfig.from(load(Path.of(args[0])));
+        try (Admin admin = Admin.create(config.streamsProperties())) {
+            RouterTopics.ensure(admin, config).forEach(topic -> LOG.info("created topic {}", topic));
+        }
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        KafkaStreams streams = new KafkaStreams(RouterTopology.build(config, registry), config.streamsProperties());
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        PrometheusEndpoint endpoint = config.metricsPort() > 0 ? PrometheusEndpoint.start(config.metricsPort(), registry) : null;
+        CountDownLatch stopped = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            LOG.info("router state {} -> {}", before, now);
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                stopped.countDown();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            streams.close();
+            streamsMetrics.close();
+            if (endpoint != null) {
+                endpoint.close();
+            }
+        }, "router-shutdown"));
+        streams.start();
+        LOG.info("router started: regimes {}, metrics {}", config.regimes(),
+                endpoint == null ? "off" : "on :" + endpoint.port() + "/metrics");
+        stopped.await();
+        if (streams.state() == KafkaStreams.State.ERROR) {
+            LOG.error("router stopped after an error; see the log above");
+            System.exit(1);
+        }
+    }
+
+    static Properties load(Path file) throws IOException {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            properties.load(reader);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("router config file " + file + " does not exist: pass the path of router.properties");
+        }
+        return properties;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.strata.streams;
+
+import dev.strata.schemas.kafka.DeadLetterReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Router counters: {@code strata_router_routed_total{regime}} and
+ * {@code strata_router_dead_letters_total{reason}}. Under exactly-once a retried batch is counted
+ * again: these are operational rates, the regime topics are the record of truth.
+ */
+final class RouterMetrics {
+    static final String ROUTED = "strata.router.routed";
+    static final String DEAD_LETTERS = "strata.router.dead.letters";
+
+    private final Map<String, Counter> routed = new ConcurrentHashMap<>();
+    private final Map<DeadLetterReason, Counter> parked = new EnumMap<>(DeadLetterReason.class);
+
+    RouterMetrics(MeterRegistry registry, Set<String> regimes) {
+        // Registered up front so that a dashboard shows 0, not "no data", before the first event.
+        for (String regime : regimes) {
+            routed.put(regime, Counter.builder(ROUTED).description("changes routed to a regime topic")
+                    .tag("regime", regime).register(registry));
+        }
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            parked.put(reason, Counter.builder(DEAD_LETTERS).description("records parked in the dead-letter topic")
+                    .tag("reason", reason.name()).register(registry));
+        }
+    }
+
+    void routed(String regime) {
+        routed.get(regime).increment();
+    }
+
+    void parked(DeadLetterReason reason) {
+        parked.get(reason).increment();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.strata.streams;
+
+import dev.strata.schemas.kafka.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+
+/** Creates, at startup, the topics the router reads and writes when they are missing. */
+final class RouterTopics {
+    private RouterTopics() {
+    }
+
+    static List<NewTopic> required(RouterConfig config) {
+        int partitions = config.topicPartitions();
+        short replication = config.topicReplication();
+        List<NewTopic> topics = new ArrayList<>();
+        topics.add(new NewTopic(Topics.CHANGES, partitions, replication));
+        // The placement directory is a table: only the latest regime per tenant matters.
+        topics.add(new NewTopic(Topics.TENANTS, 1, replication)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        // Parked records are committed changes not yet backed up: they are kept until re-driven, forever.
+        topics.add(new NewTopic(Topics.DEAD_LETTERS, partitions, replication)
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1")));
+        for (String regime : config.regimes()) {
+            topics.add(new NewTopic(Topics.routed(regime), partitions, replication));
+        }
+        return topics;
+    }
+
+    /** Returns the names of the topics it created. */
+    static List<String> ensure(Admin admin, RouterConfig config) throws InterruptedException {
+        try {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing = required(config).stream().filter(t -> !existing.contains(t.name())).toList();
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get();
+            }
+            return missing.stream().map(NewTopic::name).toList();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create the router's topics: " + e.getCause().getMessage()
+                    + " (check bootstrap.servers and that this principal may create topics)", e.getCause());
+        }
+    }
+}

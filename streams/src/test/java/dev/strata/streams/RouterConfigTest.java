@@ -1,0 +1,44 @@
+package dev.strata.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class RouterConfigTest {
+
+    @Test
+    void shouldRequireRegimesAndNameTheFix() {
+        Properties props = new Properties();
+        props.setProperty(RouterConfig.BOOTSTRAP_SERVERS, "k:9092");
+        assertThatThrownBy(() -> RouterConfig.from(props)).hasMessageContaining("strata.regimes=us,eu");
+    }
+
+    @Test
+    void shouldRejectARegimeNameThatCannotBeATopicSuffix() {
+        Properties props = new Properties();
+        props.setProperty(RouterConfig.BOOTSTRAP_SERVERS, "k:9092");
+        props.setProperty(RouterConfig.REGIMES, "us,EU West");
+        assertThatThrownBy(() -> RouterConfig.from(props)).hasMessageContaining("'EU West'");
+    }
+
+    @Test
+    void shouldForceExactlyOnceAndPassKafkaKeysThrough() {
+        Properties props = new Properties();
+        props.setProperty(RouterConfig.BOOTSTRAP_SERVERS, "k:9092");
+        props.setProperty(RouterConfig.REGIMES, "us, eu");
+        props.setProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        props.setProperty("commit.interval.ms", "50");
+
+        RouterConfig config = RouterConfig.from(props);
+
+        assertThat(config.regimes()).containsExactlyInAnyOrder("us", "eu");
+        Properties streams = config.streamsProperties();
+        assertThat(streams.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+        assertThat(streams.getProperty("commit.interval.ms")).isEqualTo("50");
+        assertThat(streams.getProperty(RouterConfig.APPLICATION_ID)).isEqualTo(RouterConfig.APPLICATION_ID_DEFAULT);
+        assertThat(streams).doesNotContainKey(RouterConfig.REGIMES);
+    }
+}
