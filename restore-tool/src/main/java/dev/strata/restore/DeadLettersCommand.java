@@ -4,7 +4,9 @@ import dev.strata.schemas.kafka.DeadLetterReason;
 import dev.strata.schemas.kafka.Topics;
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,6 +22,8 @@ final class DeadLettersCommand {
 
     @Command(name = "redrive", description = "Re-inject parked records of one reason into the topic they came from.")
     static final class Redrive implements Callable<Integer> {
+        private static final Set<DeadLetterReason> CAPTURE_REASONS = EnumSet.of(
+                DeadLetterReason.NO_TENANT, DeadLetterReason.BAD_TENANT_ID, DeadLetterReason.UNREPRESENTABLE_VALUE);
         @ParentCommand
         DeadLettersCommand dlq;
         @Spec
@@ -30,6 +34,12 @@ final class DeadLettersCommand {
         @Override
         public Integer call() {
             DeadLetterReason parsed = parse(reason);
+            if (CAPTURE_REASONS.contains(parsed)) {
+                // capture parks the Debezium record itself (JSON): it is not a ChangeEvent the router could take back
+                throw new BadInputException("records parked as " + parsed + " hold capture's source record, not a change event,"
+                        + " so they cannot be re-injected: fix the cause in the source or capture.properties"
+                        + " (see the strata.dlq.detail header) and re-snapshot the affected table");
+            }
             ToolConfig config = dlq.tool.config();
             Map<String, String> placements = new PlacementDirectory(config.kafka()).all();
             RedriveResult result = new DeadLetterRedrive(config.kafka(), config.regimes()).redrive(parsed, placements);

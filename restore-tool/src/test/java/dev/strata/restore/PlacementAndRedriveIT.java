@@ -85,6 +85,9 @@ class PlacementAndRedriveIT {
         Result badReason = tool("dlq", "redrive", "--reason", "LOST");
         assertThat(badReason.code).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(badReason.err).contains("UNPLACED");
+        Result captureReason = tool("dlq", "redrive", "--reason", "NO_TENANT");
+        assertThat(captureReason.code).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(captureReason.err).contains("cannot be re-injected");
     }
 
     @Test

@@ -1,0 +1,50 @@
+package dev.strata.capture;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs capture: {@code java -cp ... dev.strata.capture.CaptureMain capture.properties}. */
+public final class CaptureMain {
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureMain.class);
+    private static final Duration FOREVER = Duration.ofDays(365_000);
+
+    private CaptureMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 1) {
+            System.err.println("usage: CaptureMain <capture.properties>");
+            System.exit(2);
+        }
+        CaptureService service;
+        try {
+            service = CaptureService.start(CaptureConfig.load(Path.of(args[0])), Clock.systemUTC());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // configuration and startup-check errors name the thing and the fix: no stack trace needed
+            LOG.error("{}", e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                service.close();
+            } catch (Exception e) {
+                LOG.warn("capture shutdown: {}", e.toString());
+            }
+        }, "capture-shutdown"));
+        boolean clean;
+        try {
+            clean = service.awaitStop(FOREVER);
+        } catch (TimeoutException e) {
+            clean = false;
+        }
+        if (!clean) {
+            LOG.error("capture stopped after an error; restart it to resume from the last stored offset");
+            System.exit(1);
+        }
+    }
+}

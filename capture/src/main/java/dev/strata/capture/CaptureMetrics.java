@@ -1,0 +1,92 @@
+package dev.strata.capture;
+
+import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.avro.Op;
+import dev.strata.schemas.kafka.DeadLetterReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Capture's meters, all counted on Kafka's acknowledgement: {@code strata_capture_events_total{op}},
+ * {@code strata_capture_events_per_second} (last 10 whole seconds),
+ * {@code strata_capture_last_commit_seconds} (commit time of the newest delivered change),
+ * {@code strata_capture_lag_seconds} (now minus the newest of that commit time and the last
+ * heartbeat: an idle, healthy capture reads about 0, a stuck one grows),
+ * {@code strata_capture_dead_letters_total{reason}} and {@code strata_capture_commit_to_ack_seconds}.
+ */
+final class CaptureMetrics implements DeliveryListener {
+    static final String EVENTS = "strata.capture.events";
+    static final String EVENTS_PER_SECOND = "strata.capture.events.per.second";
+    static final String LAST_COMMIT = "strata.capture.last.commit";
+    static final String LAG = "strata.capture.lag";
+    static final String DEAD_LETTERS = "strata.capture.dead.letters";
+    static final String COMMIT_TO_ACK = "strata.capture.commit.to.ack";
+    private static final long NOTHING_YET = Long.MIN_VALUE;
+
+    private final Clock clock;
+    private final Map<Op, Counter> events = new EnumMap<>(Op.class);
+    private final Map<DeadLetterReason, Counter> parked = new EnumMap<>(DeadLetterReason.class);
+    private final RateWindow rate = new RateWindow(10);
+    private final AtomicLong lastCommitMicros = new AtomicLong(NOTHING_YET);
+    private final AtomicLong lastSeenMicros = new AtomicLong(NOTHING_YET);
+    private final Timer commitToAck;
+
+    CaptureMetrics(MeterRegistry registry, Clock clock) {
+        this.clock = clock;
+        // registered up front so that a dashboard shows 0, not "no data", before the first event
+        for (Op op : Op.values()) {
+            events.put(op, Counter.builder(EVENTS).description("changes acknowledged by Kafka")
+                    .tag("op", op.name()).register(registry));
+        }
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            parked.put(reason, Counter.builder(DEAD_LETTERS).description("changes parked in strata.dlq")
+                    .tag("reason", reason.name()).register(registry));
+        }
+        Gauge.builder(EVENTS_PER_SECOND, rate, r -> r.perSecond(clock.millis()))
+                .description("changes acknowledged per second, last 10 s").register(registry);
+        Gauge.builder(LAST_COMMIT, lastCommitMicros, v -> seconds(v.get())).baseUnit("seconds")
+                .description("commit time of the newest delivered change, epoch seconds").register(registry);
+        Gauge.builder(LAG, lastSeenMicros, v -> v.get() == NOTHING_YET ? Double.NaN : seconds(nowMicros() - v.get()))
+                .baseUnit("seconds").description("now minus the newest delivered commit or heartbeat").register(registry);
+        commitToAck = Timer.builder(COMMIT_TO_ACK).description("Postgres commit to Kafka acknowledgement")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(5)).register(registry);
+    }
+
+    @Override
+    public void published(ChangeEvent event, long ackedAtMicros) {
+        events.get(event.getOp()).increment();
+        rate.record(1, ackedAtMicros / 1000);
+        lastCommitMicros.accumulateAndGet(event.getCommitTsMicros(), Math::max);
+        lastSeenMicros.accumulateAndGet(event.getCommitTsMicros(), Math::max);
+        if (event.getOp() != Op.READ) {
+            commitToAck.record(Math.max(0, ackedAtMicros - event.getCommitTsMicros()), TimeUnit.MICROSECONDS);
+        }
+    }
+
+    @Override
+    public void parked(DeadLetterReason reason) {
+        parked.get(reason).increment();
+    }
+
+    @Override
+    public void heartbeat(long atMillis) {
+        lastSeenMicros.accumulateAndGet(atMillis * 1000, Math::max);
+    }
+
+    private long nowMicros() {
+        return PgValueCodec.micros(clock.instant());
+    }
+
+    private static double seconds(long micros) {
+        return micros == NOTHING_YET ? Double.NaN : micros / 1_000_000.0;
+    }
+}

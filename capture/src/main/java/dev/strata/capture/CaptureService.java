@@ -1,0 +1,176 @@
+package dev.strata.capture;
+
+import dev.strata.schemas.event.ChangeEventCodec;
+import io.debezium.embedded.Connect;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/**
+ * One running capture: checks the tables, creates the topics, then runs the Debezium engine with
+ * {@link ChangePublisher} on its own thread until closed or until the engine stops on an error.
+ */
+public final class CaptureService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureService.class);
+    private static final Duration PRODUCER_CLOSE = Duration.ofSeconds(30);
+
+    private final CaptureConfig config;
+    private final DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    private final ExecutorService thread;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final TableCatalog catalog;
+    private final MetricsEndpoint endpoint;
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final AtomicBoolean closing = new AtomicBoolean();
+
+    private CaptureService(CaptureConfig config, TableCatalog catalog, MetricsEndpoint endpoint,
+            KafkaProducer<byte[], byte[]> producer, ChangePublisher publisher, Clock clock) {
+        this.config = config;
+        this.catalog = catalog;
+        this.endpoint = endpoint;
+        this.producer = producer;
+        this.engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+                .using(DebeziumSettings.of(config))
+                .using(clock)
+                .notifying(publisher)
+                .using(this::engineStopped)
+                .build();
+        this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "capture-engine-" + config.name()));
+    }
+
+    /** Checks, creates topics and starts the engine; the caller closes it. */
+    public static CaptureService start(CaptureConfig config, Clock clock) throws IOException, InterruptedException {
+        return start(config, clock, DeliveryListener.NONE);
+    }
+
+    static CaptureService start(CaptureConfig config, Clock clock, DeliveryListener listener) throws IOException, InterruptedException {
+        try (Admin admin = Admin.create(config.kafkaClient())) {
+            CaptureTopics.ensure(admin, config).forEach(topic -> LOG.info("created topic {}", topic));
+        }
+        TenantResolver tenants = TenantResolver.of(config);
+        TableCatalog catalog = TableCatalog.of(config);
+        MetricsEndpoint endpoint = null;
+        KafkaProducer<byte[], byte[]> producer = null;
+        try {
+            StartupChecks.run(config, tenants, catalog::describe).forEach(LOG::warn);
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            CaptureMetrics metrics = new CaptureMetrics(registry, clock);
+            endpoint = config.metricsPort() > 0 ? MetricsEndpoint.start(config.metricsPort(), registry) : null;
+            producer = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
+            ChangeConverter converter = new ChangeConverter(config.name(), tenants, new ColumnTypes(catalog::describe));
+            ChangePublisher publisher = new ChangePublisher(producer, converter, new ChangeEventCodec(),
+                    new DeadLetters(config.name(), clock), DeliveryListener.both(metrics, listener), clock, 2 * config.batchSize());
+            CaptureService service = new CaptureService(config, catalog, endpoint, producer, publisher, clock);
+            service.thread.execute(service.engine);
+            LOG.info("capture started: {}, metrics {}", config, endpoint == null ? "off" : "on :" + endpoint.port() + "/metrics");
+            return service;
+        } catch (IOException | RuntimeException e) {
+            if (producer != null) {
+                producer.close(Duration.ZERO);
+            }
+            if (endpoint != null) {
+                endpoint.close();
+            }
+            closeQuietly(catalog);
+            throw e;
+        }
+    }
+
+    static Properties producerProperties(CaptureConfig config) {
+        Properties producer = new Properties();
+        producer.putAll(config.kafkaClient());
+        producer.setProperty(ProducerConfig.CLIENT_ID_CONFIG, "strata-capture-" + config.name());
+        producer.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
+        producer.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+        producer.putAll(config.producerOverrides());
+        // not overridable: these are what "acknowledged" means here (DESIGN.md section 4)
+        producer.setProperty(ProducerConfig.ACKS_CONFIG, "all");
+        producer.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        producer.setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
+        return producer;
+    }
+
+    /**
+     * Waits until the engine stops by itself (an error) or is closed.
+     *
+     * @return true when it stopped cleanly
+     */
+    public boolean awaitStop(Duration timeout) throws InterruptedException, TimeoutException {
+        try {
+            stopped.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            return false;
+        }
+    }
+
+    /** The error the engine stopped with, or null while running or after a clean stop. */
+    public Throwable failure() {
+        if (!stopped.isCompletedExceptionally()) {
+            return null;
+        }
+        try {
+            stopped.join();
+            return null;
+        } catch (java.util.concurrent.CompletionException e) {
+            return e.getCause();
+        }
+    }
+
+    private void engineStopped(boolean success, String message, Throwable error) {
+        if (success || closing.get()) {
+            LOG.info("capture {} stopped: {}", config.name(), message);
+            stopped.complete(null);
+        } else {
+            LOG.error("capture {} stopped after an error: {}", config.name(), message, error);
+            stopped.completeExceptionally(error != null ? error : new CaptureStoppedException(message));
+        }
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        closing.set(true);
+        try {
+            engine.close();
+        } catch (IllegalStateException alreadyStopped) {
+            // the engine stopped by itself; its completion callback has run
+        }
+        thread.shutdown();
+        if (!thread.awaitTermination(60, TimeUnit.SECONDS)) {
+            LOG.warn("capture {}: the engine thread did not stop within 60 s", config.name());
+        }
+        producer.close(PRODUCER_CLOSE);
+        closeQuietly(catalog);
+        if (endpoint != null) {
+            endpoint.close();
+        }
+    }
+
+    private static void closeQuietly(TableCatalog catalog) {
+        try {
+            catalog.close();
+        } catch (java.sql.SQLException e) {
+            LOG.warn("closing the catalog connection failed: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.strata.capture;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+
+/**
+ * The Postgres type of every column of a change, from the catalog, re-read whenever Debezium's
+ * row schema of a table changes (ADD/DROP COLUMN, ALTER TYPE while running). A column that the
+ * catalog no longer has, or has with another type than the event (a DDL committed after the
+ * event), falls back to the type Debezium propagated with the event's schema.
+ */
+final class ColumnTypes {
+    static final String SOURCE_TYPE = "__debezium.source.column.type";
+    static final String SOURCE_LENGTH = "__debezium.source.column.length";
+    static final String SOURCE_SCALE = "__debezium.source.column.scale";
+    private static final String DEBEZIUM_ENUM = "io.debezium.data.Enum";
+
+    private final Function<String, Optional<TableShape>> catalog;
+    private final Map<String, Cached> byTable = new HashMap<>();
+
+    private record Cached(Schema rowSchema, TableShape shape) {
+    }
+
+    /** @param catalog reads a table's shape now, e.g. {@code TableCatalog::describe} */
+    ColumnTypes(Function<String, Optional<TableShape>> catalog) {
+        this.catalog = catalog;
+    }
+
+    /**
+     * The table's shape as of {@code rowSchema}; pass null (a TRUNCATE has no row) to take the
+     * shape last seen, or read it now.
+     */
+    TableShape shape(String table, Schema rowSchema) {
+        Cached cached = byTable.get(table);
+        boolean fresh = cached != null && (rowSchema == null || rowSchema == cached.rowSchema() || rowSchema.equals(cached.rowSchema()));
+        if (fresh) {
+            return cached.shape();
+        }
+        TableShape shape = catalog.apply(table).orElseGet(() -> new TableShape(table, Map.of(), 'n', List.of()));
+        byTable.put(table, new Cached(rowSchema, shape));
+        return shape;
+    }
+
+    /** The type of one field of a row, key or before/after struct. */
+    static PgColumnType typeOf(TableShape shape, Field field) {
+        PgColumnType fromCatalog = shape.columns().get(field.name());
+        Map<String, String> parameters = field.schema().parameters() == null ? Map.of() : field.schema().parameters();
+        String propagated = parameters.get(SOURCE_TYPE);
+        if (fromCatalog != null && (propagated == null || propagated.equalsIgnoreCase(fromCatalog.name()))) {
+            return fromCatalog;
+        }
+        if (propagated == null) {
+            throw new UnrepresentableValueException("column " + field.name() + " is neither in the catalog nor typed by Debezium");
+        }
+        PgColumnType fallback = PgColumnType.fromDebezium(propagated, integer(parameters.get(SOURCE_LENGTH)),
+                integer(parameters.get(SOURCE_SCALE)));
+        return DEBEZIUM_ENUM.equals(field.schema().name())
+                ? new PgColumnType(fallback.declared(), fallback.name(), fallback.base(), PgColumnType.ENUM)
+                : fallback;
+    }
+
+    private static Integer integer(String value) {
+        try {
+            return value == null ? null : Integer.valueOf(value);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

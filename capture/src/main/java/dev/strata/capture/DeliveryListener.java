@@ -1,0 +1,51 @@
+package dev.strata.capture;
+
+import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.kafka.DeadLetterReason;
+
+/** Told what Kafka acknowledged, in order, after each batch: metrics, and the benchmark's clock. */
+interface DeliveryListener {
+    /** @param ackedAtMicros when the producer saw the acknowledgement, by the injected clock */
+    void published(ChangeEvent event, long ackedAtMicros);
+
+    void parked(DeadLetterReason reason);
+
+    /** A heartbeat was processed: nothing older than {@code atMillis} is waiting. */
+    void heartbeat(long atMillis);
+
+    DeliveryListener NONE = new DeliveryListener() {
+        @Override
+        public void published(ChangeEvent event, long ackedAtMicros) {
+        }
+
+        @Override
+        public void parked(DeadLetterReason reason) {
+        }
+
+        @Override
+        public void heartbeat(long atMillis) {
+        }
+    };
+
+    static DeliveryListener both(DeliveryListener first, DeliveryListener second) {
+        return new DeliveryListener() {
+            @Override
+            public void published(ChangeEvent event, long ackedAtMicros) {
+                first.published(event, ackedAtMicros);
+                second.published(event, ackedAtMicros);
+            }
+
+            @Override
+            public void parked(DeadLetterReason reason) {
+                first.parked(reason);
+                second.parked(reason);
+            }
+
+            @Override
+            public void heartbeat(long atMillis) {
+                first.heartbeat(atMillis);
+                second.heartbeat(atMillis);
+            }
+        };
+    }
+}

@@ -1,0 +1,186 @@
+package dev.strata.capture;
+
+import dev.strata.local.LocalKafka;
+import dev.strata.local.LocalPostgres;
+import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.kafka.DeadLetterReason;
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Properties;
+import org.postgresql.PGConnection;
+
+/**
+ * The capture benchmark behind {@code bench/capture} (a main, not a test): 200k rows of two tenants,
+ * once as one COPY and once as 1000-row transactions, through the real capture into a real Kafka.
+ * Reports acknowledged events per second (first commit to last acknowledgement) and the
+ * commit-to-acknowledgement latency of every event, and prints the README's table rows. A first,
+ * unreported 50k-row run warms the JVM (JIT) and the broker up, as a long-running capture is.
+ *
+ * <p>Usage: {@code CaptureBench [rows] [rowsPerTransaction]}
+ */
+public final class CaptureBench {
+    private static final String DB = "bench";
+    private static final int PACED_ROWS = 10_000;
+
+    /** Records every acknowledgement; the engine's one thread writes, the main thread reads after the last one. */
+    private static final class Recorder implements DeliveryListener {
+        private final long[] latencyMicros;
+        private volatile int count;
+        private volatile long firstCommitMicros = Long.MAX_VALUE;
+        private volatile long lastAckMicros;
+
+        Recorder(int expected) {
+            latencyMicros = new long[expected];
+        }
+
+        @Override
+        public void published(ChangeEvent event, long ackedAtMicros) {
+            int n = count;
+            if (n < latencyMicros.length) {
+                latencyMicros[n] = ackedAtMicros - event.getCommitTsMicros();
+            }
+            firstCommitMicros = Math.min(firstCommitMicros, event.getCommitTsMicros());
+            lastAckMicros = ackedAtMicros;
+            count = n + 1;
+        }
+
+        @Override
+        public void parked(DeadLetterReason reason) {
+            throw new IllegalStateException("the benchmark workload must not produce dead letters, got " + reason);
+        }
+
+        @Override
+        public void heartbeat(long atMillis) {
+        }
+    }
+
+    private record Result(String scenario, int events, double eventsPerSecond, double p50Millis, double p99Millis,
+            double firstMillis, double workloadSeconds) {
+    }
+
+    private CaptureBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rows = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        int perTransaction = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
+        Path work = Path.of("capture", "target", "bench-local").toAbsolutePath();
+        try (LocalKafka kafka = LocalKafka.start(work); LocalPostgres pg = LocalPostgres.start(work)) {
+            pg.createDatabase(DB);
+            CaptureTestSetup.execute(pg, DB,
+                    "CREATE TABLE copy_rows (tenant_id text, id bigint, amount numeric(12,2), note text, PRIMARY KEY (tenant_id, id))",
+                    "CREATE TABLE tx_rows (tenant_id text, id bigint, amount numeric(12,2), note text, PRIMARY KEY (tenant_id, id))",
+                    "CREATE TABLE paced_rows (tenant_id text, id bigint, amount numeric(12,2), note text, PRIMARY KEY (tenant_id, id))",
+                    "CREATE TABLE warm_rows (tenant_id text, id bigint, amount numeric(12,2), note text, PRIMARY KEY (tenant_id, id))");
+            // a long-running capture is JIT-compiled: warm this JVM and the broker up first, not reported
+            int warmRows = Math.min(rows, 50_000);
+            run(kafka, pg, "benchwarm", "public.warm_rows", warmRows, () -> transactionRows(pg, "warm_rows", warmRows, perTransaction));
+            Result copy = run(kafka, pg, "benchcopy", "public.copy_rows", rows, () -> copyRows(pg, rows));
+            Result transactions = run(kafka, pg, "benchtx", "public.tx_rows", rows, () -> transactionRows(pg, "tx_rows", rows, perTransaction));
+            // steady traffic below capacity: the latency a backup's RPO sees day to day
+            Result paced = run(kafka, pg, "benchpaced", "public.paced_rows", PACED_ROWS, () -> pacedRows(pg));
+            print(copy);
+            print(transactions);
+            print(paced);
+            System.out.println();
+            System.out.printf(Locale.ROOT, "| capture: events/s into Kafka (200k rows, COPY and 1000-row transactions) | >= 25k/s"
+                    + " | COPY %,.0f/s; %d-row tx %,.0f/s | `bench/capture` |%n", copy.eventsPerSecond(), perTransaction,
+                    transactions.eventsPerSecond());
+            System.out.printf(Locale.ROOT, "| capture: commit -> Kafka ack p50/p99 | | COPY %.0f/%.0f ms; %d-row tx %.0f/%.0f ms"
+                    + " (backlog drain); steady 2k rows/s %.0f/%.0f ms | `bench/capture` |%n", copy.p50Millis(), copy.p99Millis(),
+                    perTransaction, transactions.p50Millis(), transactions.p99Millis(), paced.p50Millis(), paced.p99Millis());
+        }
+    }
+
+    private interface Workload {
+        void run() throws Exception;
+    }
+
+    private static Result run(LocalKafka kafka, LocalPostgres pg, String name, String table, int rows, Workload workload)
+            throws Exception {
+        Properties properties = CaptureTestSetup.properties(kafka, pg, DB, name, table);
+        properties.setProperty(CaptureConfig.HEARTBEAT_INTERVAL_MS, "1000");
+        Recorder recorder = new Recorder(rows);
+        try (CaptureService capture = CaptureService.start(CaptureTestSetup.config(properties), Clock.systemUTC(), recorder)) {
+            CaptureTestSetup.awaitStreaming(pg, DB, name + "_slot");
+            long started = System.nanoTime();
+            workload.run();
+            double workloadSeconds = (System.nanoTime() - started) / 1e9;
+            long deadline = System.nanoTime() + 600_000_000_000L;
+            while (recorder.count < rows) {
+                if (System.nanoTime() > deadline || capture.failure() != null) {
+                    throw new IllegalStateException(name + ": only " + recorder.count + " of " + rows + " events acknowledged",
+                            capture.failure());
+                }
+                Thread.sleep(20);
+            }
+            long[] latencies = Arrays.copyOf(recorder.latencyMicros, rows);
+            Arrays.sort(latencies);
+            double seconds = (recorder.lastAckMicros - recorder.firstCommitMicros) / 1e6;
+            return new Result(name, rows, rows / seconds, percentile(latencies, 0.50) / 1000.0,
+                    percentile(latencies, 0.99) / 1000.0, latencies[0] / 1000.0, workloadSeconds);
+        } finally {
+            CaptureTestSetup.dropSlot(pg, DB, name + "_slot");
+        }
+    }
+
+    private static void copyRows(LocalPostgres pg, int rows) throws Exception {
+        StringBuilder data = new StringBuilder(rows * 40);
+        for (int i = 1; i <= rows; i++) {
+            data.append(i % 2 == 0 ? "acme" : "initech").append('\t').append(i).append('\t').append(i % 100_000).append(".25\t")
+                    .append("row ").append(i).append('\n');
+        }
+        try (Connection connection = CaptureTestSetup.connect(pg, DB)) {
+            connection.unwrap(PGConnection.class).getCopyAPI()
+                    .copyIn("COPY copy_rows (tenant_id, id, amount, note) FROM STDIN", new StringReader(data.toString()));
+        }
+    }
+
+    private static void transactionRows(LocalPostgres pg, String table, int rows, int perTransaction) throws Exception {
+        try (Connection connection = CaptureTestSetup.connect(pg, DB); Statement sql = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            for (int first = 1; first <= rows; first += perTransaction) {
+                int last = Math.min(rows, first + perTransaction - 1);
+                sql.executeUpdate("INSERT INTO " + table + " SELECT CASE WHEN g % 2 = 0 THEN 'acme' ELSE 'initech' END, g,"
+                        + " (g % 100000) + 0.25, 'row ' || g FROM generate_series(" + first + ", " + last + ") g");
+                connection.commit();
+            }
+        }
+    }
+
+    /** 20-row transactions, 100 per second, for 5 s: 2,000 rows/s of two tenants. */
+    private static void pacedRows(LocalPostgres pg) throws Exception {
+        try (Connection connection = CaptureTestSetup.connect(pg, DB); Statement sql = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            long start = System.nanoTime();
+            for (int tx = 0; tx < PACED_ROWS / 20; tx++) {
+                long due = start + tx * 10_000_000L;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                int first = tx * 20 + 1;
+                sql.executeUpdate("INSERT INTO paced_rows SELECT CASE WHEN g % 2 = 0 THEN 'acme' ELSE 'initech' END, g,"
+                        + " (g % 100000) + 0.25, 'row ' || g FROM generate_series(" + first + ", " + (first + 19) + ") g");
+                connection.commit();
+            }
+        }
+    }
+
+    private static long percentile(long[] sorted, double quantile) {
+        int index = (int) Math.ceil(quantile * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    private static void print(Result result) {
+        System.out.printf(Locale.ROOT, "%-10s %,d events acknowledged: %,.0f events/s (first commit to last ack), commit->ack"
+                        + " p50 %.0f ms, p99 %.0f ms, first event %.0f ms; the workload itself took %.1f s%n", result.scenario(),
+                result.events(), result.eventsPerSecond(), result.p50Millis(), result.p99Millis(), result.firstMillis(),
+                result.workloadSeconds());
+    }
+}

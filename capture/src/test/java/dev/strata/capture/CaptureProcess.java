@@ -1,0 +1,52 @@
+package dev.strata.capture;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/** CaptureMain in its own JVM, as production runs it, so that a test can kill it with SIGKILL. */
+final class CaptureProcess implements AutoCloseable {
+    private final Process process;
+
+    private CaptureProcess(Process process) {
+        this.process = process;
+    }
+
+    static CaptureProcess start(Path dir, Properties config, String logName) throws IOException {
+        Files.createDirectories(dir);
+        Path file = dir.resolve("capture.properties");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            config.store(out, "capture under test");
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                CaptureMain.class.getName(), file.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(logName).toFile()));
+        builder.environment().remove(CaptureConfig.DATABASE_PASSWORD_ENV);
+        return new CaptureProcess(builder.start());
+    }
+
+    /** SIGKILL: no shutdown hook, no offset flush, no goodbye to Postgres or Kafka. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.strata.capture;
+
+import dev.strata.local.LocalKafka;
+import dev.strata.local.LocalPostgres;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Properties;
+
+/** A capture configuration against the local stack, and the SQL chores of the capture tests. */
+final class CaptureTestSetup {
+    private CaptureTestSetup() {
+    }
+
+    /** One test's capture: its own database, name (ChangeEvent.source), slot and publication. */
+    static Properties properties(LocalKafka kafka, LocalPostgres pg, String database, String name, String tables) {
+        Properties p = new Properties();
+        p.setProperty(CaptureConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        p.setProperty(CaptureConfig.NAME, name);
+        p.setProperty(CaptureConfig.TABLES, tables);
+        p.setProperty(CaptureConfig.SLOT, name + "_slot");
+        p.setProperty(CaptureConfig.PUBLICATION, name + "_pub");
+        p.setProperty(CaptureConfig.DATABASE_HOST, "127.0.0.1");
+        p.setProperty(CaptureConfig.DATABASE_PORT, Integer.toString(pg.port()));
+        p.setProperty(CaptureConfig.DATABASE_NAME, database);
+        p.setProperty(CaptureConfig.DATABASE_USER, pg.user());
+        p.setProperty(CaptureConfig.TOPIC_REPLICATION, "1");
+        p.setProperty(CaptureConfig.TOPIC_PARTITIONS, "3");
+        p.setProperty(CaptureConfig.HEARTBEAT_INTERVAL_MS, "500");
+        return p;
+    }
+
+    static CaptureConfig config(Properties properties) {
+        return CaptureConfig.from(properties, variable -> null);
+    }
+
+    static Connection connect(LocalPostgres pg, String database) throws SQLException {
+        return DriverManager.getConnection(pg.jdbcUrl(database), pg.user(), pg.password());
+    }
+
+    static void execute(LocalPostgres pg, String database, String... statements) throws SQLException {
+        try (Connection connection = connect(pg, database); Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        }
+    }
+
+    static long count(LocalPostgres pg, String database, String query) throws SQLException {
+        try (Connection connection = connect(pg, database); Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery(query)) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    /** Waits until capture streams from its slot: changes committed from now on are captured. */
+    static void awaitStreaming(LocalPostgres pg, String database, String slot) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (Connection connection = connect(pg, database); Statement statement = connection.createStatement()) {
+            while (System.nanoTime() < deadline) {
+                try (ResultSet row = statement.executeQuery("SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'")) {
+                    if (row.next() && row.getBoolean(1)) {
+                        return;
+                    }
+                }
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException("capture did not start streaming from slot " + slot + " within 60 s");
+    }
+
+    /** Waits until no walsender holds the slot (after a capture process died or stopped). */
+    static void awaitSlotReleased(LocalPostgres pg, String database, String slot) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (Connection connection = connect(pg, database); Statement statement = connection.createStatement()) {
+            while (System.nanoTime() < deadline) {
+                try (ResultSet row = statement.executeQuery("SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'")) {
+                    if (!row.next() || !row.getBoolean(1)) {
+                        return;
+                    }
+                }
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException("slot " + slot + " is still active 60 s after its capture stopped");
+    }
+
+    /** Drops a test's slot once its walsender let go of it (dropping an active slot fails). */
+    static void dropSlot(LocalPostgres pg, String database, String slot) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        try (Connection connection = connect(pg, database); Statement statement = connection.createStatement()) {
+            while (System.nanoTime() < deadline) {
+                try (ResultSet row = statement.executeQuery("SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'")) {
+                    if (!row.next()) {
+                        return;
+                    }
+                    if (!row.getBoolean(1)) {
+                        statement.execute("SELECT pg_drop_replication_slot('" + slot + "')");
+                        return;
+                    }
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("slot " + slot + " stayed active for 30 s after capture stopped");
+    }
+}

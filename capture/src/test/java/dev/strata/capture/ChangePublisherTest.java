@@ -1,0 +1,165 @@
+package dev.strata.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.avro.Op;
+import dev.strata.schemas.event.ChangeEventCodec;
+import dev.strata.schemas.kafka.DeadLetterReason;
+import dev.strata.schemas.kafka.Topics;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.Test;
+
+/** The ordering invariant: a record is marked processed only after Kafka acknowledged it and all before it. */
+class ChangePublisherTest {
+    private static final Schema HEARTBEAT = SchemaBuilder.struct().field("ts_ms", Schema.INT64_SCHEMA).build();
+
+    private final MockProducer<byte[], byte[]> producer = new MockProducer<>(false, null, new ByteArraySerializer(),
+            new ByteArraySerializer());
+    private final List<SourceRecord> marked = new ArrayList<>();
+    private final List<ChangeEvent> published = new ArrayList<>();
+    private final List<DeadLetterReason> parked = new ArrayList<>();
+    private int batchesFinished;
+
+    /** An empty catalog: the row's own tenant_id column decides, Debezium's types stand in. */
+    private final ChangeConverter converter = new ChangeConverter("app", new TenantResolver("tenant_id", (Pattern) null, Map.of()),
+            new ColumnTypes(table -> Optional.empty()));
+
+    private final DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer = new DebeziumEngine.RecordCommitter<>() {
+        @Override
+        public void markProcessed(RecordChangeEvent<SourceRecord> record) {
+            marked.add(record.record());
+        }
+
+        @Override
+        public void markBatchFinished() {
+            batchesFinished++;
+        }
+
+        @Override
+        public void markProcessed(RecordChangeEvent<SourceRecord> record, DebeziumEngine.Offsets sourceOffsets) {
+            marked.add(record.record());
+        }
+
+        @Override
+        public DebeziumEngine.Offsets buildOffsets() {
+            throw new UnsupportedOperationException();
+        }
+    };
+
+    private final ChangePublisher publisher = new ChangePublisher(producer, converter, new ChangeEventCodec(),
+            new DeadLetters("app", Clock.fixed(Instant.EPOCH, ZoneOffset.UTC)), new DeliveryListener() {
+                @Override
+                public void published(ChangeEvent event, long ackedAtMicros) {
+                    published.add(event);
+                }
+
+                @Override
+                public void parked(DeadLetterReason reason) {
+                    parked.add(reason);
+                }
+
+                @Override
+                public void heartbeat(long atMillis) {
+                }
+            }, Clock.systemUTC(), 1_000);
+
+    private static List<RecordChangeEvent<SourceRecord>> heartbeats(int count, int from) {
+        List<RecordChangeEvent<SourceRecord>> records = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            SourceRecord record = new SourceRecord(Map.of(), Map.of("n", i), "__debezium-heartbeat.app", HEARTBEAT,
+                    new Struct(HEARTBEAT).put("ts_ms", (long) i));
+            records.add(() -> record);
+        }
+        return records;
+    }
+
+    private static List<RecordChangeEvent<SourceRecord>> changes(int count, int from) {
+        Schema row = SchemaBuilder.struct().optional().field("tenant_id", SchemaBuilder.string()
+                .parameter(ColumnTypes.SOURCE_TYPE, "TEXT").build()).build();
+        Schema source = SchemaBuilder.struct().field("schema", Schema.STRING_SCHEMA).field("table", Schema.STRING_SCHEMA)
+                .field("lsn", Schema.INT64_SCHEMA).field("ts_us", Schema.INT64_SCHEMA).field("txId", Schema.INT64_SCHEMA).build();
+        Schema envelope = SchemaBuilder.struct().field("before", row).field("after", row).field("source", source)
+                .field("op", Schema.STRING_SCHEMA).build();
+        List<RecordChangeEvent<SourceRecord>> records = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            Struct value = new Struct(envelope).put("op", "c").put("after", new Struct(row).put("tenant_id", "acme"))
+                    .put("source", new Struct(source).put("schema", "public").put("table", "t").put("lsn", (long) i)
+                            .put("ts_us", 1L).put("txId", 1L));
+            SourceRecord record = new SourceRecord(Map.of(), Map.of("n", i), "app.public.t", null, null, null, envelope, value);
+            records.add(() -> record);
+        }
+        return records;
+    }
+
+    @Test
+    void aSmallBatchIsAcknowledgedAndMarkedBeforeTheCallReturns() throws Exception {
+        List<RecordChangeEvent<SourceRecord>> batch = changes(3, 0);
+        batch.addAll(heartbeats(1, 3));
+        publisher.handleBatch(batch, committer);
+        assertThat(marked).hasSize(4);
+        assertThat(producer.history()).hasSize(3).allSatisfy(r -> {
+            assertThat(r.topic()).isEqualTo(Topics.CHANGES);
+            assertThat(new String(r.key())).isEqualTo("acme");
+        });
+        assertThat(published).extracting(ChangeEvent::getOp).containsOnly(Op.CREATE);
+        assertThat(batchesFinished).isEqualTo(1);
+    }
+
+    @Test
+    void aLargeBatchIsMarkedInOrderAsFarAsKafkaAcknowledged() throws Exception {
+        List<RecordChangeEvent<SourceRecord>> first = changes(300, 0);
+        publisher.handleBatch(first, committer);
+        assertThat(marked).isEmpty(); // nothing acknowledged yet: nothing marked, the call did not wait
+        for (int i = 0; i < 100; i++) {
+            producer.completeNext();
+        }
+        publisher.handleBatch(heartbeats(1, 300), committer);
+        assertThat(marked).containsExactlyElementsOf(first.subList(0, 100).stream().map(RecordChangeEvent::record).toList());
+
+        producer.errorNext(new TimeoutException("broker gone"));
+        assertThatThrownBy(() -> publisher.handleBatch(heartbeats(1, 301), committer))
+                .isInstanceOf(CaptureStoppedException.class)
+                .hasMessageContaining("Kafka did not acknowledge change 100:0 of public.t")
+                .hasMessageContaining("broker gone");
+        assertThat(marked).hasSize(100); // the failed record and everything after it stay unmarked
+        assertThat(published).hasSize(100);
+    }
+
+    @Test
+    void deadLettersAreAcknowledgedBeforeTheyAreMarkedAndCounted() throws Exception {
+        Schema row = SchemaBuilder.struct().optional().field("id", SchemaBuilder.int32().parameter(ColumnTypes.SOURCE_TYPE, "INT4")
+                .build()).build();
+        Schema source = SchemaBuilder.struct().field("schema", Schema.STRING_SCHEMA).field("table", Schema.STRING_SCHEMA)
+                .field("lsn", Schema.INT64_SCHEMA).field("ts_us", Schema.INT64_SCHEMA).field("txId", Schema.INT64_SCHEMA).build();
+        Schema envelope = SchemaBuilder.struct().field("before", row).field("after", row).field("source", source)
+                .field("op", Schema.STRING_SCHEMA).build();
+        SourceRecord record = new SourceRecord(Map.of(), Map.of(), "app.public.audit", null, null, null, envelope,
+                new Struct(envelope).put("op", "c").put("after", new Struct(row).put("id", 1)).put("source", new Struct(source)
+                        .put("schema", "public").put("table", "audit").put("lsn", 5L).put("ts_us", 1L).put("txId", 1L)));
+        publisher.handleBatch(List.of(() -> record), committer);
+        assertThat(producer.history()).singleElement().satisfies(r -> {
+            assertThat(r.topic()).isEqualTo(Topics.DEAD_LETTERS);
+            assertThat(new String(r.value())).contains("\"after\":{\"id\":1}");
+        });
+        assertThat(parked).containsExactly(DeadLetterReason.NO_TENANT);
+        assertThat(marked).containsExactly(record);
+    }
+}
