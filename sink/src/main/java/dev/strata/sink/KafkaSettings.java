@@ -1,0 +1,110 @@
+package dev.strata.sink;
+
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The Kafka clients' settings: every key of the sink's file that does not start with
+ * {@code strata.}; keys prefixed {@code consumer.} or {@code producer.} go to that client only.
+ * The settings the backup rules depend on are forced, whatever the file says.
+ */
+public final class KafkaSettings {
+    static final String CONSUMER_PREFIX = "consumer.";
+    static final String PRODUCER_PREFIX = "producer.";
+
+    private final Properties common;
+    private final Properties consumerOnly;
+    private final Properties producerOnly;
+    private final String groupId;
+
+    private KafkaSettings(Properties common, Properties consumerOnly, Properties producerOnly, String groupId) {
+        this.common = common;
+        this.consumerOnly = consumerOnly;
+        this.producerOnly = producerOnly;
+        this.groupId = groupId;
+    }
+
+    static KafkaSettings from(Properties source, String defaultGroupId) {
+        Properties common = new Properties();
+        Properties consumer = new Properties();
+        Properties producer = new Properties();
+        for (String key : source.stringPropertyNames()) {
+            if (key.startsWith("strata.")) {
+                continue;
+            }
+            String value = source.getProperty(key);
+            if (key.startsWith(CONSUMER_PREFIX)) {
+                consumer.setProperty(key.substring(CONSUMER_PREFIX.length()), value);
+            } else if (key.startsWith(PRODUCER_PREFIX)) {
+                producer.setProperty(key.substring(PRODUCER_PREFIX.length()), value);
+            } else {
+                common.setProperty(key, value);
+            }
+        }
+        if (common.getProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "").isBlank()) {
+            throw SinkConfig.invalid(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG + " is missing: set it to the Kafka brokers, e.g. "
+                    + ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG + "=kafka:9092");
+        }
+        String groupId = consumer.getProperty(ConsumerConfig.GROUP_ID_CONFIG, common.getProperty(ConsumerConfig.GROUP_ID_CONFIG, defaultGroupId));
+        return new KafkaSettings(common, consumer, producer, groupId);
+    }
+
+    public String bootstrapServers() {
+        return common.getProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG);
+    }
+
+    public String groupId() {
+        return groupId;
+    }
+
+    /** For the admin client and the side consumers (placements, watermarks): the common settings only. */
+    public Properties common() {
+        Properties copy = new Properties();
+        copy.putAll(common);
+        copy.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        copy.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        return copy;
+    }
+
+    /** The routed-topic consumer: read_committed and manual commits, always. */
+    public Properties consumer() {
+        Properties props = new Properties();
+        props.putAll(common);
+        props.putAll(consumerOnly);
+        props.setProperty(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        // Only changes the router committed are backed up, and only the sink decides what is committed.
+        props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // A new sink backs up the topic from its start, not from "now".
+        props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Records are cheap to take (a few fields read, bytes copied): big polls keep the loop's per-poll work small.
+        props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        props.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return props;
+    }
+
+    /** Dead letters and watermarks: acknowledged by every in-sync replica, without duplicates. */
+    public Properties producer() {
+        Properties props = new Properties();
+        props.putAll(common);
+        props.putAll(producerOnly);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        props.setProperty(ProducerConfig.ACKS_CONFIG, "all");
+        props.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return props;
+    }
+
+    /** Only the brokers and the group: the other settings may hold secrets (sasl.jaas.config). */
+    @Override
+    public String toString() {
+        return "bootstrap.servers=" + bootstrapServers() + ", group.id=" + groupId + ", other keys: "
+                + (common.size() + consumerOnly.size() + producerOnly.size()) + " (not shown: they may hold secrets)";
+    }
+}

@@ -1,0 +1,115 @@
+package dev.strata.sink;
+
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.UtcHour;
+import dev.strata.schemas.layout.BackupLayout;
+import dev.strata.schemas.layout.InvalidObjectKeyException;
+import dev.strata.schemas.layout.ManifestKey;
+import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.manifest.ManifestCodec;
+import dev.strata.schemas.manifest.ManifestEntry;
+import dev.strata.schemas.manifest.SealedManifest;
+import dev.strata.schemas.store.ListedObject;
+import dev.strata.schemas.store.ObjectInfo;
+import dev.strata.schemas.store.ObjectStore;
+import dev.strata.schemas.store.StoredObject;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What the sealer reads from both regions with the writer credential (latest versions, plain
+ * LIST, HEAD and GET: a writer may not list versions). "Durable" here means present in BOTH
+ * regions with the same size and declared SHA-256: a manifest only names such objects.
+ */
+final class RegionReader {
+    private final ObjectStore primary;
+    private final ObjectStore backup;
+
+    RegionReader(ObjectStore primary, ObjectStore backup) {
+        this.primary = primary;
+        this.backup = backup;
+    }
+
+    /** The tenant's segments filed under {@code hour} that both regions hold, with sizes, in key order. */
+    Map<ObjectKey, Long> durableSegments(TenantId tenant, UtcHour hour) {
+        Map<ObjectKey, Long> inBackup = new LinkedHashMap<>();
+        backup.listAll(BackupLayout.logHourPrefix(tenant, hour), Optional.empty()).forEach(o -> inBackup.put(o.key(), o.size()));
+        Map<ObjectKey, Long> both = new TreeMap<>();
+        primary.listAll(BackupLayout.logHourPrefix(tenant, hour), Optional.empty())
+                .filter(o -> Long.valueOf(o.size()).equals(inBackup.get(o.key())))
+                .forEach(o -> both.put(o.key(), o.size()));
+        return both;
+    }
+
+    /** The hours that hold segments of the tenant from {@code from} on (for hours an earlier run left unsealed). */
+    Set<UtcHour> hoursWithSegments(TenantId tenant, UtcHour from) {
+        Set<UtcHour> hours = new HashSet<>();
+        primary.listAll(BackupLayout.logPrefix(tenant), Optional.of(BackupLayout.logStartAfter(tenant, from.startMicros())))
+                .map(ListedObject::key).forEach(key -> {
+                    try {
+                        hours.add(BackupLayout.parseSegment(key).hour());
+                    } catch (InvalidObjectKeyException e) {
+                        // not a segment: nothing to seal
+                    }
+                });
+        return hours;
+    }
+
+    /** An entry for a durable object whose SHA-256 this run does not remember: the declared one, equal in both regions. */
+    Optional<ManifestEntry> entryFromHeads(ObjectKey key, long size) {
+        Optional<ObjectInfo> p = primary.head(key);
+        Optional<ObjectInfo> b = backup.head(key);
+        if (p.isEmpty() || b.isEmpty() || p.get().declaredSha256().isEmpty() || !p.get().declaredSha256().equals(b.get().declaredSha256())
+                || p.get().size() != size || b.get().size() != size) {
+            return Optional.empty();
+        }
+        return Optional.of(new ManifestEntry(key, size, p.get().declaredSha256().get()));
+    }
+
+    /** Manifest keys of the tenant after {@code startAfter} (or all), with the regions holding each. */
+    NavigableMap<ObjectKey, Presence> manifestKeys(TenantId tenant, Optional<ObjectKey> startAfter) {
+        NavigableMap<ObjectKey, Presence> keys = new TreeMap<>();
+        primary.listAll(BackupLayout.manifestsPrefix(tenant), startAfter).forEach(o -> keys.merge(o.key(), Presence.PRIMARY, Presence::and));
+        backup.listAll(BackupLayout.manifestsPrefix(tenant), startAfter).forEach(o -> keys.merge(o.key(), Presence.BACKUP, Presence::and));
+        return keys;
+    }
+
+    /** The keys the manifests of {@code hour} already vouch for. */
+    Set<ObjectKey> vouchedIn(TenantId tenant, UtcHour hour) {
+        Set<ObjectKey> vouched = new HashSet<>();
+        for (ObjectKey key : manifestKeys(tenant, Optional.of(BackupLayout.manifestsStartAfter(tenant, hour))).keySet()) {
+            ManifestKey manifest = BackupLayout.parseManifest(key);
+            if (!manifest.hour().equals(hour)) {
+                break;
+            }
+            read(key).manifest().entries().stream().map(ManifestEntry::key).forEach(vouched::add);
+        }
+        return vouched;
+    }
+
+    /** A manifest's stored bytes, from whichever region has it. */
+    SealedManifest read(ObjectKey key) {
+        for (ObjectStore store : List.of(primary, backup)) {
+            Optional<StoredObject> stored = store.get(key);
+            if (stored.isPresent()) {
+                return ManifestCodec.read(stored.get().bytes());
+            }
+        }
+        throw new IllegalStateException("manifest " + key + " is in neither region although it was just listed");
+    }
+
+    /** Where an object was found. */
+    enum Presence {
+        PRIMARY, BACKUP, BOTH;
+
+        Presence and(Presence other) {
+            return this == other ? this : BOTH;
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package dev.strata.sink;
+
+import dev.strata.schemas.kafka.Topics;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * The sink's configuration: one properties file per regime's sink (Kafka style). Keys starting
+ * with {@code strata.} are the sink's own, with their defaults beside them; every other key goes to
+ * the Kafka clients ({@code consumer.} and {@code producer.} prefixed keys to one of them only).
+ *
+ * <p>A sink serves exactly one regime and holds only that regime's writer credentials: other
+ * regimes may be named (their endpoint and bucket, so that a shared bucket is caught) but a
+ * credentials file for another regime is refused.
+ */
+public final class SinkConfig {
+    /** The regime this sink serves, e.g. {@code eu}. Required. */
+    public static final String REGIME = "strata.regime";
+    /** Prefix of the region settings: {@code strata.regime.<r>.<primary|backup>.<setting>}. */
+    public static final String REGIME_PREFIX = "strata.regime.";
+    public static final String ENDPOINT = "endpoint";
+    public static final String BUCKET = "bucket";
+    public static final String SIGNING_REGION = "region";
+    public static final String CREDENTIALS_FILE = "credentials.file";
+
+    /** Age at which an open segment is closed: the RPO knob. */
+    public static final String FLUSH_INTERVAL_MS = "strata.flush.interval.ms";
+    public static final long FLUSH_INTERVAL_MS_DEFAULT = 1_000;
+    /** Size (compressed bytes written so far) at which a segment is closed; exceeded by at most one Avro block. */
+    public static final String SEGMENT_MAX_BYTES = "strata.segment.max.bytes";
+    public static final long SEGMENT_MAX_BYTES_DEFAULT = 8L * 1024 * 1024;
+    public static final String SEGMENT_MAX_RECORDS = "strata.segment.max.records";
+    public static final long SEGMENT_MAX_RECORDS_DEFAULT = 100_000;
+    /** Uploads in flight per region. */
+    public static final String UPLOAD_CONCURRENCY = "strata.upload.concurrency";
+    public static final int UPLOAD_CONCURRENCY_DEFAULT = 4;
+    /** Closed segments held in memory until both regions have them; above this, consumption pauses. */
+    public static final String UPLOAD_MAX_PENDING_BYTES = "strata.upload.max.pending.bytes";
+    public static final long UPLOAD_MAX_PENDING_BYTES_DEFAULT = 256L * 1024 * 1024;
+    public static final String RETRY_INITIAL_BACKOFF_MS = "strata.upload.retry.initial.backoff.ms";
+    public static final long RETRY_INITIAL_BACKOFF_MS_DEFAULT = 100;
+    public static final String RETRY_MAX_BACKOFF_MS = "strata.upload.retry.max.backoff.ms";
+    public static final long RETRY_MAX_BACKOFF_MS_DEFAULT = 5_000;
+    /** An hour is sealed this long after it ends, so that late segments of the hour are still in it. */
+    public static final String MANIFEST_GRACE_MS = "strata.manifest.grace.ms";
+    public static final long MANIFEST_GRACE_MS_DEFAULT = 10 * 60_000;
+    public static final String MANIFEST_CHECK_INTERVAL_MS = "strata.manifest.check.interval.ms";
+    public static final long MANIFEST_CHECK_INTERVAL_MS_DEFAULT = 60_000;
+    /** How far before a re-read record's commit time recovery lists for segments an earlier run wrote. */
+    public static final String RECOVERY_LOOKBACK_MS = "strata.recovery.lookback.ms";
+    public static final long RECOVERY_LOOKBACK_MS_DEFAULT = 60 * 60_000;
+    /** How long a revoked partition may wait for its last segments to reach both regions. */
+    public static final String REVOCATION_TIMEOUT_MS = "strata.revocation.timeout.ms";
+    public static final long REVOCATION_TIMEOUT_MS_DEFAULT = 30_000;
+    /** Port of the Prometheus scrape endpoint; 0 turns it off. */
+    public static final String METRICS_PORT = "strata.metrics.port";
+    public static final int METRICS_PORT_DEFAULT = 0;
+    /** Partitions and replication of the topics the sink creates when missing (dead letters, watermarks). */
+    public static final String TOPIC_PARTITIONS = "strata.topics.partitions";
+    public static final int TOPIC_PARTITIONS_DEFAULT = 6;
+    public static final String TOPIC_REPLICATION = "strata.topics.replication.factor";
+    public static final short TOPIC_REPLICATION_DEFAULT = 3;
+    /** TEST ONLY: accept buckets without Object Lock. Never set in production: nothing would stop a delete. */
+    public static final String TEST_ALLOW_UNLOCKED_BUCKETS = "strata.test.allow.unlocked.buckets";
+
+    public static final String GROUP_ID_DEFAULT_PREFIX = "strata-sink-";
+
+    private final String regime;
+    private final RegionSettings primary;
+    private final RegionSettings backup;
+    private final SinkTuning tuning;
+    private final int metricsPort;
+    private final int topicPartitions;
+    private final short topicReplication;
+    private final boolean allowUnlockedBuckets;
+    private final KafkaSettings kafka;
+
+    private SinkConfig(Properties source) {
+        this.regime = Topics.requireRegimeName(required(source, REGIME, "the regime this sink serves, e.g. " + REGIME + "=eu"));
+        Map<String, RegionSettings> regions = RegimeRegions.parse(source, regime);
+        this.primary = regions.get(RegionSettings.PRIMARY);
+        this.backup = regions.get(RegionSettings.BACKUP);
+        this.tuning = new SinkTuning(
+                positiveDuration(source, FLUSH_INTERVAL_MS, FLUSH_INTERVAL_MS_DEFAULT),
+                positiveLong(source, SEGMENT_MAX_BYTES, SEGMENT_MAX_BYTES_DEFAULT),
+                positiveLong(source, SEGMENT_MAX_RECORDS, SEGMENT_MAX_RECORDS_DEFAULT),
+                (int) positiveLong(source, UPLOAD_CONCURRENCY, UPLOAD_CONCURRENCY_DEFAULT),
+                positiveLong(source, UPLOAD_MAX_PENDING_BYTES, UPLOAD_MAX_PENDING_BYTES_DEFAULT),
+                positiveDuration(source, RETRY_INITIAL_BACKOFF_MS, RETRY_INITIAL_BACKOFF_MS_DEFAULT),
+                positiveDuration(source, RETRY_MAX_BACKOFF_MS, RETRY_MAX_BACKOFF_MS_DEFAULT),
+                positiveDuration(source, MANIFEST_GRACE_MS, MANIFEST_GRACE_MS_DEFAULT),
+                positiveDuration(source, MANIFEST_CHECK_INTERVAL_MS, MANIFEST_CHECK_INTERVAL_MS_DEFAULT),
+                positiveDuration(source, RECOVERY_LOOKBACK_MS, RECOVERY_LOOKBACK_MS_DEFAULT),
+                positiveDuration(source, REVOCATION_TIMEOUT_MS, REVOCATION_TIMEOUT_MS_DEFAULT));
+        if (tuning.retryMaxBackoff().compareTo(tuning.retryInitialBackoff()) < 0) {
+            throw invalid(RETRY_MAX_BACKOFF_MS + " (" + tuning.retryMaxBackoff().toMillis() + ") is below "
+                    + RETRY_INITIAL_BACKOFF_MS + " (" + tuning.retryInitialBackoff().toMillis() + "): raise it");
+        }
+        this.metricsPort = (int) nonNegativeLong(source, METRICS_PORT, METRICS_PORT_DEFAULT);
+        this.topicPartitions = (int) positiveLong(source, TOPIC_PARTITIONS, TOPIC_PARTITIONS_DEFAULT);
+        this.topicReplication = (short) positiveLong(source, TOPIC_REPLICATION, TOPIC_REPLICATION_DEFAULT);
+        this.allowUnlockedBuckets = Boolean.parseBoolean(source.getProperty(TEST_ALLOW_UNLOCKED_BUCKETS, "false").trim());
+        this.kafka = KafkaSettings.from(source, GROUP_ID_DEFAULT_PREFIX + regime);
+    }
+
+    /** Parses and validates; every refusal names the key and the fix. */
+    public static SinkConfig from(Properties source) {
+        Objects.requireNonNull(source, "source");
+        return new SinkConfig(source);
+    }
+
+    public String regime() {
+        return regime;
+    }
+
+    /** {@code strata.routed.<regime>}. */
+    public String routedTopic() {
+        return Topics.routed(regime);
+    }
+
+    public RegionSettings primary() {
+        return primary;
+    }
+
+    public RegionSettings backup() {
+        return backup;
+    }
+
+    public SinkTuning tuning() {
+        return tuning;
+    }
+
+    public int metricsPort() {
+        return metricsPort;
+    }
+
+    public int topicPartitions() {
+        return topicPartitions;
+    }
+
+    public short topicReplication() {
+        return topicReplication;
+    }
+
+    public boolean allowUnlockedBuckets() {
+        return allowUnlockedBuckets;
+    }
+
+    public KafkaSettings kafka() {
+        return kafka;
+    }
+
+    /** Safe to log: endpoints, buckets and file paths only. */
+    @Override
+    public String toString() {
+        return "SinkConfig[regime=" + regime + ", primary=" + primary.location().describe() + ", backup="
+                + backup.location().describe() + ", " + tuning + ", kafka=" + kafka + "]";
+    }
+
+    static String required(Properties source, String key, String what) {
+        String value = source.getProperty(key);
+        if (value == null || value.isBlank()) {
+            throw invalid(key + " is missing: set it to " + what);
+        }
+        return value.trim();
+    }
+
+    static IllegalArgumentException invalid(String problem) {
+        return new IllegalArgumentException("sink config: " + problem);
+    }
+
+    private static Duration positiveDuration(Properties source, String key, long defaultMillis) {
+        return Duration.ofMillis(positiveLong(source, key, defaultMillis));
+    }
+
+    private static long positiveLong(Properties source, String key, long defaultValue) {
+        long value = longValue(source, key, defaultValue);
+        if (value <= 0) {
+            throw invalid(key + "=" + value + " must be positive (default " + defaultValue + ")");
+        }
+        return value;
+    }
+
+    private static long nonNegativeLong(Properties source, String key, long defaultValue) {
+        long value = longValue(source, key, defaultValue);
+        if (value < 0) {
+            throw invalid(key + "=" + value + " must not be negative (default " + defaultValue + ")");
+        }
+        return value;
+    }
+
+    private static long longValue(Properties source, String key, long defaultValue) {
+        String value = source.getProperty(key);
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw invalid(key + "=" + value + " is not a whole number (default " + defaultValue + ")");
+        }
+    }
+}

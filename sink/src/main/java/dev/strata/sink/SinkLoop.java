@@ -1,0 +1,345 @@
+package dev.strata.sink;
+
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.event.ChangeEventCodec;
+import dev.strata.schemas.event.UndecodableEventException;
+import dev.strata.schemas.kafka.DeadLetterReason;
+import dev.strata.schemas.layout.SegmentKey;
+import dev.strata.schemas.store.ConflictingObjectException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The poll thread: reads {@code strata.routed.<regime>}, guards residency, cuts segments, and
+ * keeps the ordering invariants, in this order and nowhere else:
+ *
+ * <ol>
+ *   <li>a closed segment is uploaded only after a commit has recorded a horizon covering it
+ *       ({@link CommitMetadata}: what a restart must look for in the buckets);</li>
+ *   <li>an offset is committed only when every record below it is durable in BOTH regions (or
+ *       parked in the dead-letter topic) ({@link CommitTracker});</li>
+ *   <li>a watermark is published only after the commit that covers its segments
+ *       ({@link WatermarkTracker});</li>
+ *   <li>a manifest names only segments already durable in both regions ({@link ManifestSealer}
+ *       hears of a segment only then).</li>
+ * </ol>
+ *
+ * Uploads and dead letters finish on other threads and come back through one queue, so all of
+ * this state has a single owner.
+ */
+final class SinkLoop implements PartitionSegmenter.Output {
+    private static final Logger LOG = LoggerFactory.getLogger(SinkLoop.class);
+    private static final Duration MAX_POLL_WAIT = Duration.ofMillis(100);
+
+    private final SinkParts parts;
+    private final Consumer<byte[], byte[]> consumer;
+    private final EventPeek peek = new EventPeek(new ChangeEventCodec());
+    /** Tenant ids already validated: the id rule is a regex, too slow to run per event. */
+    private final Map<String, TenantId> tenants = new HashMap<>();
+    private final CommitTracker tracker = new CommitTracker();
+    private final WatermarkTracker watermarkTracker = new WatermarkTracker();
+    private final OffsetCommitter committer;
+    private final Rebalancer rebalancer;
+    private final LinkedBlockingQueue<UploadResult> results = new LinkedBlockingQueue<>();
+    private final List<ClosedSegment> toUpload = new ArrayList<>();
+    private final Set<ClosedSegment> inFlight = new HashSet<>();
+    private final Set<String> refusedTenants = new HashSet<>();
+    private final RotationLog rotationLog;
+    private long bytesWaiting;
+    private boolean paused;
+    private volatile Throwable failure;
+
+    SinkLoop(SinkParts parts, Consumer<byte[], byte[]> consumer) {
+        this.parts = parts;
+        this.consumer = consumer;
+        this.committer = new OffsetCommitter(consumer, tracker);
+        this.rebalancer = new Rebalancer(this, parts, consumer, tracker, watermarkTracker);
+        this.rotationLog = new RotationLog(parts.clock().instant());
+    }
+
+    /** Runs until {@code shutdown} is signalled (then closes every segment and drains) or a failure it cannot retry. */
+    void run(StopSignal shutdown) {
+        consumer.subscribe(List.of(parts.topic()), rebalancer);
+        while (!shutdown.stopped() && failure == null) {
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(pollWait());
+            Instant now = parts.clock().instant();
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                handle(record, now);
+            }
+            parts.metrics().read(records.count());
+            afterPoll(now);
+        }
+        if (failure == null) {
+            Instant now = parts.clock().instant();
+            Collection<AssignedPartition> all = List.copyOf(rebalancer.partitions().values());
+            all.forEach(p -> p.segmenter.closeAll(RotationReason.SHUTDOWN, now));
+            drain(all, parts.tuning().revocationTimeout());
+        }
+        if (failure != null) {
+            parts.metrics().failed();
+            throw failure instanceof SinkFailedException sink ? sink
+                    : new SinkFailedException("sink of regime " + parts.regime() + " stopped: " + failure.getMessage(), failure);
+        }
+    }
+
+    private Duration pollWait() {
+        Instant now = parts.clock().instant();
+        Optional<Instant> due = rebalancer.partitions().values().stream()
+                .map(p -> p.segmenter.nextDue()).flatMap(Optional::stream).min(Instant::compareTo);
+        if (due.isEmpty()) {
+            return MAX_POLL_WAIT;
+        }
+        Duration wait = Duration.between(now, due.get());
+        return wait.isNegative() ? Duration.ZERO : (wait.compareTo(MAX_POLL_WAIT) > 0 ? MAX_POLL_WAIT : wait);
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> record, Instant now) {
+        AssignedPartition p = rebalancer.partitions().get(record.partition());
+        EventView event;
+        try {
+            event = peek.peek(record.value());
+        } catch (UndecodableEventException e) {
+            park(p, record, DeadLetterReason.DECODE_ERROR, null, e.getMessage() + " (this sink may be older than the producer: upgrade it)");
+            return;
+        }
+        String tenant = event.tenant();
+        TenantId id = tenants.get(tenant);
+        if (id == null) {
+            if (!TenantId.isValid(tenant)) {
+                park(p, record, DeadLetterReason.BAD_TENANT_ID, null, "the change's tenant id is not valid: " + event.event().getEventId());
+                return;
+            }
+            id = TenantId.of(tenant);
+            tenants.put(tenant, id);
+        }
+        Optional<String> placedIn = parts.guard().refusal(tenant);
+        if (placedIn.isPresent()) {
+            parts.metrics().residencyViolation();
+            String detail = parts.guard().detail(tenant, placedIn.get());
+            if (refusedTenants.add(tenant)) {
+                LOG.error("RESIDENCY: {} (further refusals of this tenant are only counted)", detail);
+            }
+            park(p, record, DeadLetterReason.WRONG_REGIME, tenant, detail);
+            return;
+        }
+        p.segmenter.append(record.offset(), id, event, now);
+    }
+
+    private void park(AssignedPartition p, ConsumerRecord<byte[], byte[]> record, DeadLetterReason reason, String tenant, String detail) {
+        tracker.hold(p.partition(), record.offset());
+        parts.metrics().deadLettered(reason);
+        long epoch = p.epoch;
+        parts.deadLetters().park(record, reason, tenant, detail,
+                () -> results.add(new UploadResult.Parked(record.partition(), record.offset(), epoch)),
+                e -> results.add(new UploadResult.ParkFailed(record.partition(), record.offset(), e)));
+    }
+
+    private void afterPoll(Instant now) {
+        for (AssignedPartition p : rebalancer.partitions().values()) {
+            long position = consumer.position(p.topicPartition);
+            tracker.advanceTo(p.partition(), position);
+            p.segmenter.rotateDue(now, position);
+        }
+        applyResults();
+        commitThenUpload();
+        backpressure();
+        reportLag(now);
+        rotationLog.maybeSummarize(now);
+    }
+
+    @Override
+    public void closed(ClosedSegment segment) {
+        parts.metrics().rotated(segment.reason());
+        rotationLog.rotated(segment);
+        toUpload.add(segment);
+        bytesWaiting += segment.size();
+    }
+
+    @Override
+    public void alreadyDurable(TenantId tenant, long offset, EventView event, SegmentKey segment) {
+        parts.metrics().alreadyDurable();
+        AssignedPartition p = rebalancer.partitions().get(segment.partition());
+        watermarkTracker.durable(p.partition(), new WatermarkTracker.Piece(tenant, offset, event.commitMicros(), event.lsn()));
+        if (!segment.equals(p.lastSkippedSegment)) {
+            p.lastSkippedSegment = segment;
+            parts.sealer().durableEarlier(tenant, p.partition(), segment.hour());
+        }
+    }
+
+    /** Ordering rule 1, then 2 and 3: record the horizon (and the durable offsets), then upload, then watermarks. */
+    void commitThenUpload() {
+        for (ClosedSegment segment : toUpload) {
+            AssignedPartition p = rebalancer.partitions().get(segment.partition());
+            p.wantedHorizon = Math.max(p.wantedHorizon, segment.lastOffset());
+        }
+        Optional<Map<AssignedPartition, Long>> moved = committer.commit(rebalancer.partitions().values());
+        if (moved.isEmpty()) {
+            return; // not recorded: these segments must not be uploaded yet
+        }
+        moved.get().forEach((p, offset) -> watermarkTracker.committed(p.partition(), offset).forEach(
+                (tenant, advance) -> parts.watermarks().advanced(tenant, advance, parts.topic(), p.partition(), offset)));
+        for (ClosedSegment segment : toUpload) {
+            inFlight.add(segment);
+            parts.uploader().upload(segment.key(), segment.bytes(), segment.sha256(), segment.events())
+                    .whenComplete((ok, error) -> results.add(new UploadResult.SegmentDone(segment, unwrap(error))));
+        }
+        toUpload.clear();
+    }
+
+    void applyResults() {
+        for (UploadResult r = results.poll(); r != null; r = results.poll()) {
+            apply(r);
+        }
+    }
+
+    private void apply(UploadResult result) {
+        if (result instanceof UploadResult.SegmentDone done) {
+            applyUpload(done.segment(), done.failure());
+        } else if (result instanceof UploadResult.Parked parked) {
+            AssignedPartition p = rebalancer.partitions().get(parked.partition());
+            if (p != null && p.epoch == parked.epoch()) {
+                tracker.release(parked.partition(), parked.offset());
+            }
+        } else if (result instanceof UploadResult.ParkFailed parkFailed) {
+            fail(new SinkFailedException("cannot park record " + parkFailed.offset() + " of partition " + parkFailed.partition()
+                    + " in the dead-letter topic: " + parkFailed.failure().getMessage() + "; check the topic and this sink's ACLs",
+                    parkFailed.failure()));
+        }
+    }
+
+    private void applyUpload(ClosedSegment segment, Throwable error) {
+        inFlight.remove(segment);
+        bytesWaiting -= segment.size();
+        AssignedPartition p = rebalancer.partitions().get(segment.partition());
+        boolean current = p != null && p.epoch == segment.epoch();
+        if (error == null) {
+            Instant now = parts.clock().instant();
+            parts.metrics().durable(Duration.between(micros(segment.summary().minCommitMicros()), now));
+            parts.sealer().durable(segment); // durable whoever owns the partition now
+            if (current) {
+                tracker.release(segment.partition(), segment.firstOffset());
+                watermarkTracker.durable(segment.partition(), new WatermarkTracker.Piece(segment.tenant(), segment.lastOffset(),
+                        segment.summary().maxCommitMicros(), segment.lsnAtMaxCommit()));
+            }
+        } else if (error instanceof ConflictingObjectException) {
+            if (current && !p.blocked) {
+                p.blocked = true;
+                consumer.pause(List.of(p.topicPartition));
+                LOG.error("partition {} is blocked: segment {} conflicts with what the store holds (see the ALARM above);"
+                        + " its offsets stay where they are until an operator has run restore-tool verify and restarted this sink",
+                        segment.partition(), segment.key());
+            }
+        } else if (!(error instanceof SinkStoppingException)) {
+            fail(new SinkFailedException("sink of regime " + parts.regime() + " cannot store segment " + segment.key() + ": "
+                    + error.getMessage(), error));
+        }
+    }
+
+    /** Waits (up to {@code idleTimeout} without progress) until the given partitions' segments are durable, then commits. */
+    void drain(Collection<AssignedPartition> partitions, Duration idleTimeout) {
+        commitThenUpload();
+        Set<Integer> numbers = new HashSet<>();
+        partitions.forEach(p -> numbers.add(p.partition()));
+        long idleMillis = 0;
+        while (failure == null && inFlight.stream().anyMatch(s -> numbers.contains(s.partition()))
+                && idleMillis < idleTimeout.toMillis()) {
+            try {
+                UploadResult result = results.poll(MAX_POLL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                if (result == null) {
+                    idleMillis += MAX_POLL_WAIT.toMillis();
+                } else {
+                    apply(result);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        applyResults();
+        commitThenUpload();
+        long left = inFlight.stream().filter(s -> numbers.contains(s.partition())).count();
+        if (left > 0) {
+            LOG.warn("{} segment(s) of partitions {} were not durable in both regions within {} s; their offsets stay uncommitted"
+                    + " and whoever reads these partitions next completes them", left, numbers, idleTimeout.toSeconds());
+        }
+    }
+
+    private void backpressure() {
+        boolean over = bytesWaiting > parts.tuning().uploadMaxPendingBytes();
+        if (over != paused) {
+            paused = over;
+            parts.metrics().paused(over);
+            if (over) {
+                consumer.pause(rebalancer.topicPartitions(false));
+                LOG.warn("pausing consumption: {} bytes wait for upload (limit {}); is a region down?", bytesWaiting,
+                        parts.tuning().uploadMaxPendingBytes());
+            } else {
+                consumer.resume(rebalancer.topicPartitions(true));
+                LOG.info("resuming consumption: {} bytes wait for upload", bytesWaiting);
+            }
+        }
+    }
+
+    private void reportLag(Instant now) {
+        long oldest = Long.MAX_VALUE;
+        for (AssignedPartition p : rebalancer.partitions().values()) {
+            oldest = Math.min(oldest, p.segmenter.oldestOpenCommitMicros().orElse(Long.MAX_VALUE));
+        }
+        for (ClosedSegment s : inFlight) {
+            oldest = Math.min(oldest, s.summary().minCommitMicros());
+        }
+        for (ClosedSegment s : toUpload) {
+            oldest = Math.min(oldest, s.summary().minCommitMicros());
+        }
+        parts.metrics().backupLag(oldest == Long.MAX_VALUE ? Duration.ZERO : Duration.between(micros(oldest), now));
+    }
+
+    /** Segments of partitions taken away before upload are dropped: the new owner reads their records again. */
+    void forget(Collection<Integer> partitions) {
+        toUpload.removeIf(s -> {
+            boolean gone = partitions.contains(s.partition());
+            if (gone) {
+                bytesWaiting -= s.size();
+            }
+            return gone;
+        });
+    }
+
+    boolean paused() {
+        return paused;
+    }
+
+    boolean failed() {
+        return failure != null;
+    }
+
+    private void fail(Throwable error) {
+        if (failure == null) {
+            failure = error;
+        }
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    private static Instant micros(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+    }
+}

@@ -1,0 +1,174 @@
+package dev.strata.sink;
+
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.kafka.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.utils.Bytes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One regime's sink, assembled and running: the poll thread ({@link SinkLoop}), the upload threads
+ * ({@link DualRegionUploader}), the sealer's thread ({@link ManifestSealer}) and the placement
+ * follower ({@link PlacementDirectory}). Used by {@link SinkMain} and, in-process, by tests.
+ *
+ * <p>Startup order: the stores first (a bucket without Object Lock is refused before anything is
+ * read), then the topics it writes, the placement directory (loaded to its end before the first
+ * record is judged), the watermarks already published (so none regresses, and so the sealer knows
+ * hours an earlier run left unsealed), then the consumer.
+ */
+public final class SinkService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SinkService.class);
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
+    private final SinkConfig config;
+    private final StopSignal shutdown = new StopSignal();
+    private final StopSignal abort = new StopSignal();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Thread pollThread;
+    private final ScheduledExecutorService sealerThread;
+    private volatile Throwable failure;
+
+    private SinkService(SinkConfig config, MeterRegistry registry, Clock clock) {
+        this.config = config;
+        SinkMetrics metrics = new SinkMetrics(registry, config.regime());
+        try {
+            SinkStores stores = keep(SinkStores.open(config, clock, abort, metrics));
+            try (Admin admin = Admin.create(config.kafka().common())) {
+                SinkTopics.ensure(admin, config);
+            }
+            Producer<byte[], byte[]> producer = keep(new KafkaProducer<>(config.kafka().producer()));
+            PlacementDirectory placements = keep(new PlacementDirectory(config.kafka().common()));
+            placements.catchUp(STARTUP_TIMEOUT, shutdown);
+            DualRegionUploader uploader = new DualRegionUploader(stores.primaryUploads(), stores.backupUploads(),
+                    config.tuning().uploadConcurrency(), metrics, clock);
+            WatermarkPublisher watermarks = new WatermarkPublisher(producer, config.regime(), clock, metrics);
+            ManifestSealer sealer = new ManifestSealer(stores.reader(), uploader, watermarks, metrics, clock, config.tuning().manifestGrace());
+            Map<TenantId, Watermark> published = publishedWatermarks();
+            watermarks.seed(published);
+            published.values().forEach(sealer::hint);
+            SinkParts parts = new SinkParts(config.regime(), config.routedTopic(), config.tuning(), clock, metrics,
+                    new ResidencyGuard(config.regime(), placements), new DeadLetterPublisher(producer, clock), uploader, sealer,
+                    watermarks, stores.catalog());
+            KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config.kafka().consumer());
+            SinkLoop loop = new SinkLoop(parts, consumer);
+            resources.add(0, uploader); // closed before the stores it uses
+            this.sealerThread = Executors.newSingleThreadScheduledExecutor(task -> daemon(task, "sink-sealer"));
+            long every = config.tuning().manifestCheckInterval().toMillis();
+            sealerThread.scheduleWithFixedDelay(sealer::tick, every, every, TimeUnit.MILLISECONDS);
+            this.pollThread = new Thread(() -> runLoop(loop, consumer, metrics), "sink-poll");
+        } catch (RuntimeException e) {
+            closeResources();
+            throw e;
+        }
+        pollThread.start();
+        LOG.info("sink started: {}", config);
+    }
+
+    /** Opens the stores, checks them, loads the directory and starts consuming. */
+    public static SinkService start(SinkConfig config, MeterRegistry registry, Clock clock) {
+        return new SinkService(config, registry, clock);
+    }
+
+    private void runLoop(SinkLoop loop, KafkaConsumer<byte[], byte[]> consumer, SinkMetrics metrics) {
+        try {
+            loop.run(shutdown);
+        } catch (SinkFailedException e) {
+            failure = e;
+            LOG.error("{}", e.getMessage(), e);
+        } catch (RuntimeException e) {
+            failure = e;
+            metrics.failed();
+            LOG.error("sink of regime {} stopped on an unexpected error: {}", config.regime(), e.toString(), e);
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private Map<TenantId, Watermark> publishedWatermarks() {
+        Map<TenantId, Watermark> mine = new HashMap<>();
+        for (Map.Entry<Bytes, byte[]> e : CompactedTopic.readToEnd(config.kafka().common(), Topics.WATERMARKS, STARTUP_TIMEOUT, shutdown)
+                .entrySet()) {
+            try {
+                Watermark w = WatermarkCodec.decode(e.getValue());
+                if (w.regime().equals(config.regime())) {
+                    mine.put(w.tenant(), w);
+                }
+            } catch (IllegalArgumentException bad) {
+                LOG.warn("ignoring the watermark of key '{}': {}", new String(e.getKey().get(), StandardCharsets.UTF_8), bad.getMessage());
+            }
+        }
+        LOG.info("{} watermarks of regime {} already published", mine.size(), config.regime());
+        return mine;
+    }
+
+    /** Whether the poll thread is still running. */
+    public boolean running() {
+        return pollThread.isAlive();
+    }
+
+    /** The error the sink stopped on, if it did. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** Blocks until the poll thread ends (an error, or {@link #close}). */
+    public void awaitStop() throws InterruptedException {
+        pollThread.join();
+    }
+
+    /**
+     * Stops cleanly: open segments are closed (SHUTDOWN) and given the revocation timeout to become
+     * durable, the durable offsets are committed, then retries are abandoned and everything closed.
+     */
+    @Override
+    public void close() {
+        shutdown.stop();
+        try {
+            pollThread.join(config.tuning().revocationTimeout().plusSeconds(30).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        abort.stop();
+        sealerThread.shutdownNow();
+        closeResources();
+        LOG.info("sink of regime {} stopped", config.regime());
+    }
+
+    private <T extends AutoCloseable> T keep(T resource) {
+        resources.add(0, resource); // closed in reverse order of opening
+        return resource;
+    }
+
+    private void closeResources() {
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("closing {}: {}", resource.getClass().getSimpleName(), e.toString());
+            }
+        }
+        resources.clear();
+    }
+
+    private static Thread daemon(Runnable task, String name) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+}

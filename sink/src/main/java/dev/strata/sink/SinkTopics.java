@@ -1,0 +1,48 @@
+package dev.strata.sink;
+
+import dev.strata.schemas.kafka.Topics;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates at startup the topics the sink writes, when missing: the dead-letter topic (retained
+ * forever, as the router creates it) and {@code strata.watermarks} (compacted: the latest
+ * watermark per tenant is the table). The routed topic is the router's; the sink waits for it.
+ */
+final class SinkTopics {
+    private SinkTopics() {
+    }
+
+    static List<NewTopic> required(SinkConfig config) {
+        return List.of(
+                new NewTopic(Topics.DEAD_LETTERS, config.topicPartitions(), config.topicReplication())
+                        .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1")),
+                new NewTopic(Topics.WATERMARKS, config.topicPartitions(), config.topicReplication())
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+    }
+
+    static void ensure(Admin admin, SinkConfig config) {
+        try {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing = required(config).stream().filter(t -> !existing.contains(t.name())).toList();
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get();
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicExistsException) {
+                return; // another service created it meanwhile
+            }
+            throw new IllegalStateException("cannot create the sink's topics " + Topics.DEAD_LETTERS + " and " + Topics.WATERMARKS
+                    + ": " + e.getCause().getMessage() + " (check bootstrap.servers and that this principal may create topics)", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating the sink's topics", e);
+        }
+    }
+}
