@@ -1,0 +1,31 @@
+#!/bin/sh
+# Runs once in the mc container: per regime and region, a versioned bucket with Object Lock and a
+# default COMPLIANCE retention, a writer (put/get/list, every delete and lock change denied) and a
+# reader (get/list incl. versions). Keys come from the mounted secret files, never from here.
+set -eu
+prop() { sed -n "s/^$2=//p" "$1"; }
+root_user=$(cat /run/secrets/s3-root-user); root_pass=$(cat /run/secrets/s3-root-password)
+for regime in us eu; do
+  for region in primary backup; do
+    alias="$regime-$region"; bucket="strata-$regime-$region"
+    mc alias set "$alias" "http://s3-$regime-$region:9000" "$root_user" "$root_pass"
+    mc mb --ignore-existing --with-lock "$alias/$bucket"
+    mc retention set --default COMPLIANCE 30d "$alias/$bucket"
+    cat > /tmp/writer.json <<JSON
+{"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Action":["s3:PutObject","s3:GetObject","s3:ListBucket","s3:GetBucketObjectLockConfiguration"],"Resource":["arn:aws:s3:::$bucket","arn:aws:s3:::$bucket/*"]},
+ {"Effect":"Deny","Action":["s3:DeleteObject","s3:DeleteObjectVersion","s3:PutObjectRetention","s3:PutObjectLegalHold","s3:BypassGovernanceRetention","s3:PutBucketObjectLockConfiguration","s3:PutLifecycleConfiguration","s3:DeleteBucket"],"Resource":["*"]}]}
+JSON
+    cat > /tmp/reader.json <<JSON
+{"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Action":["s3:GetObject","s3:GetObjectVersion","s3:GetObjectRetention","s3:ListBucket","s3:ListBucketVersions"],"Resource":["arn:aws:s3:::$bucket","arn:aws:s3:::$bucket/*"]}]}
+JSON
+    mc admin policy create "$alias" strata-writer /tmp/writer.json || true
+    mc admin policy create "$alias" strata-reader /tmp/reader.json || true
+    for role in writer reader; do
+      f=/run/secrets/$regime-$role
+      mc admin user add "$alias" "$(prop "$f" access.key.id)" "$(prop "$f" secret.access.key)"
+      mc admin policy attach "$alias" "strata-$role" --user "$(prop "$f" access.key.id)" || true
+    done
+  done
+done
