@@ -19,8 +19,9 @@ import java.util.concurrent.Executors;
 
 /**
  * The local stack for a demo: Kafka, PostgreSQL and the two S3 regions on 127.0.0.1 until Ctrl-C.
- * Writes their addresses to {@code local.properties} (or the path given as the only argument);
- * credentials appear there as file paths, never inline.
+ * Writes their addresses to {@code local.properties} (or the path given as the first argument);
+ * credentials appear there as file paths, never inline. Each {@code --bucket NAME} creates a
+ * versioned Object Lock bucket of that name in both regions before the file is written.
  *
  * <p>How to run it: docker/local/README.md.
  */
@@ -29,7 +30,15 @@ public final class LocalStack {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        Path output = Path.of(args.length > 0 ? args[0] : "local.properties").toAbsolutePath();
+        List<String> buckets = new ArrayList<>();
+        Path output = Path.of("local.properties").toAbsolutePath();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--bucket") && i + 1 < args.length) {
+                buckets.add(args[++i]);
+            } else {
+                output = Path.of(args[i]).toAbsolutePath();
+            }
+        }
         Path workDir = LocalStackExtension.workDir();
         Elapsed elapsed = Elapsed.start();
         List<AutoCloseable> started = new ArrayList<>();
@@ -47,6 +56,9 @@ public final class LocalStack {
         } catch (CompletionException e) {
             System.err.println("LocalStack: start failed: " + e.getCause().getMessage());
             System.exit(1); // the shutdown hook stops whatever did start
+        }
+        for (String bucket : buckets) {
+            stores.join().regions().forEach(region -> region.createLockedBucket(bucket));
         }
         writeProperties(output, kafka.join(), postgres.join(), stores.join());
         System.out.println(String.format(Locale.ROOT, "LocalStack: all servers up in %s; addresses in %s; Ctrl-C stops them",
