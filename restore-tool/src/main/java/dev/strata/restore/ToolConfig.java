@@ -1,20 +1,48 @@
 package dev.strata.restore;
 
+import dev.strata.restore.store.RegionSettings;
 import dev.strata.schemas.kafka.Topics;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** The tool's configuration file (reader credentials only; Kafka for placements, dead letters and status). */
+/**
+ * The tool's configuration file: Kafka for placements, dead letters, status and the Kafka target;
+ * per regime the two regions' buckets with READER credentials (DESIGN.md section 9).
+ */
 public final class ToolConfig {
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     /** The regimes of this deployment; a placement must name one of them. */
     public static final String REGIMES = "strata.regimes";
+    public static final String REGIME_PREFIX = "strata.regime.";
+    public static final String PRIMARY = "primary";
+    public static final String BACKUP = "backup";
+    public static final String ENDPOINT = "endpoint";
+    public static final String BUCKET = "bucket";
+    public static final String REGION = "region";
+    public static final String CREDENTIALS_FILE = "credentials.file";
+    /**
+     * The longest commit-time span of one segment the sink may write. A listing that starts at a
+     * base cut starts this much earlier, since segment keys sort by their FIRST commit time.
+     */
+    public static final String MAX_SEGMENT_SPAN_MS = "strata.restore.max.segment.span.ms";
+    public static final Duration MAX_SEGMENT_SPAN_DEFAULT = Duration.ofHours(24);
+    /** Segments fetched and decoded at once. */
+    public static final String READERS = "strata.restore.readers";
+    public static final int READERS_DEFAULT = 3;
+
+    private static final Pattern REGIME_KEY = Pattern.compile(Pattern.quote(REGIME_PREFIX) + "([^.]+)\\..*");
 
     private final Properties properties;
 
@@ -61,6 +89,53 @@ public final class ToolConfig {
         return regimes;
     }
 
+    /**
+     * The regimes whose stores are configured: {@value #REGIMES} when set, else every regime named
+     * by a {@code strata.regime.<r>.} key (a restore host may be given one regime's keys only).
+     */
+    public Set<String> storeRegimes() {
+        if (!properties.getProperty(REGIMES, "").isBlank()) {
+            return regimes();
+        }
+        Set<String> found = new TreeSet<>();
+        for (String key : properties.stringPropertyNames()) {
+            Matcher m = REGIME_KEY.matcher(key);
+            if (m.matches()) {
+                found.add(m.group(1));
+            }
+        }
+        if (found.isEmpty()) {
+            throw new BadInputException("config: no store is configured: set " + REGIME_PREFIX + "<regime>.primary.endpoint, .bucket,"
+                    + " .region and .credentials.file (reader keys), and the same for .backup");
+        }
+        return found;
+    }
+
+    /** One region's bucket of {@code regime}; {@code region} is {@value #PRIMARY} or {@value #BACKUP}. */
+    public RegionSettings store(String regime, String region) {
+        String prefix = REGIME_PREFIX + regime + "." + region + ".";
+        String endpoint = required(prefix + ENDPOINT, "the S3 endpoint URL, e.g. https://s3.us-east-1.amazonaws.com");
+        URI uri;
+        try {
+            uri = new URI(endpoint);
+        } catch (URISyntaxException e) {
+            throw new BadInputException("config: " + prefix + ENDPOINT + " is not a URL (" + e.getReason() + "): use e.g. http://127.0.0.1:8000");
+        }
+        String bucket = required(prefix + BUCKET, "the bucket name");
+        String signingRegion = required(prefix + REGION, "the region requests are signed for, e.g. us-east-1");
+        Path credentials = Path.of(required(prefix + CREDENTIALS_FILE,
+                "the path of a properties file with the READER's access.key.id and secret.access.key"));
+        return new RegionSettings(regime, region, uri, bucket, signingRegion, credentials, prefix);
+    }
+
+    public Duration maxSegmentSpan() {
+        return Duration.ofMillis(positiveLong(MAX_SEGMENT_SPAN_MS, MAX_SEGMENT_SPAN_DEFAULT.toMillis()));
+    }
+
+    public int readers() {
+        return Math.toIntExact(Math.min(64, positiveLong(READERS, READERS_DEFAULT)));
+    }
+
     /** Kafka client settings: every key that is not Strata's own. */
     public Properties kafka() {
         Properties kafka = new Properties();
@@ -69,5 +144,29 @@ public final class ToolConfig {
                 .forEach(key -> kafka.setProperty(key, properties.getProperty(key)));
         kafka.setProperty(BOOTSTRAP_SERVERS, bootstrapServers());
         return kafka;
+    }
+
+    private String required(String key, String what) {
+        String value = properties.getProperty(key);
+        if (value == null || value.isBlank()) {
+            throw new BadInputException("config: " + key + " is missing: set it to " + what);
+        }
+        return value.trim();
+    }
+
+    private long positiveLong(String key, long defaultValue) {
+        String value = properties.getProperty(key);
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            long parsed = Long.parseLong(value.trim());
+            if (parsed > 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BadInputException("config: " + key + " is '" + value + "': use a positive whole number (default " + defaultValue + ")");
     }
 }

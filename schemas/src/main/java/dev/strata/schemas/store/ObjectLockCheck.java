@@ -1,10 +1,6 @@
-package dev.strata.sink;
+package dev.strata.schemas.store;
 
 import dev.strata.schemas.layout.ObjectKey;
-import dev.strata.schemas.store.StoreCredentials;
-import dev.strata.schemas.store.StoreLocation;
-import dev.strata.schemas.store.StoreOperation;
-import dev.strata.schemas.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -31,12 +27,12 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * <p>Reading the lock configuration needs {@code s3:GetBucketObjectLockConfiguration}, a harmless
  * read a writer key may be given. Without it, the check moves to the first object the sink writes
  * in the bucket: its HEAD must show COMPLIANCE retention ({@link LockVerifyingObjectStore}). This
- * is outside the ObjectStore seam on purpose: it is the sink's own startup guard.
+ * sits beside the ObjectStore seam, not in it: it is a startup guard of the writer, not storage.
  */
-final class ObjectLockCheck implements AutoCloseable {
+public final class ObjectLockCheck implements AutoCloseable {
 
     /** What the bucket's configuration says. */
-    enum BucketLock {
+    public enum BucketLock {
         /** Enabled, with a default COMPLIANCE retention. */
         COMPLIANCE_DEFAULT,
         /** No Object Lock, or no COMPLIANCE default retention: the sink must refuse the bucket. */
@@ -45,7 +41,7 @@ final class ObjectLockCheck implements AutoCloseable {
         UNREADABLE
     }
 
-    record Result(BucketLock lock, String detail) {
+    public record Result(BucketLock lock, String detail) {
     }
 
     private final StoreLocation location;
@@ -58,7 +54,7 @@ final class ObjectLockCheck implements AutoCloseable {
         this.clock = clock;
     }
 
-    static ObjectLockCheck open(StoreLocation location, StoreCredentials credentials, Clock clock) {
+    public static ObjectLockCheck open(StoreLocation location, StoreCredentials credentials, Clock clock) {
         // Same shape as the store's clients: path style, checksums only when required (RGW 16).
         S3Client s3 = S3Client.builder()
                 .endpointOverride(location.endpoint())
@@ -73,7 +69,7 @@ final class ObjectLockCheck implements AutoCloseable {
         return new ObjectLockCheck(location, s3, clock);
     }
 
-    Result checkBucket() {
+    public Result checkBucket() {
         ObjectLockConfiguration config;
         try {
             config = s3.getObjectLockConfiguration(r -> r.bucket(location.bucket())).objectLockConfiguration();
@@ -104,7 +100,7 @@ final class ObjectLockCheck implements AutoCloseable {
     }
 
     /** The object's own lock, from its HEAD: empty when it is locked in COMPLIANCE mode into the future. */
-    Optional<String> objectUnlocked(ObjectKey key) {
+    public Optional<String> objectUnlocked(ObjectKey key) {
         HeadObjectResponse head;
         try {
             head = s3.headObject(r -> r.bucket(location.bucket()).key(key.value()));

@@ -1,0 +1,31 @@
+package dev.strata.restore;
+
+import dev.strata.restore.store.RegimeStores;
+import dev.strata.restore.store.TenantLocator;
+import dev.strata.schemas.TenantId;
+import java.util.Optional;
+
+/** Opens a regime's stores from the config, and finds the regime of a tenant. */
+final class StoreAccess {
+    private final ToolConfig config;
+
+    StoreAccess(ToolConfig config) {
+        this.config = config;
+    }
+
+    RegimeStores open(String regime) {
+        return RegimeStores.open(config.store(regime, ToolConfig.PRIMARY), config.store(regime, ToolConfig.BACKUP));
+    }
+
+    RegimeStores locate(String tenant, Optional<String> regime) {
+        return new TenantLocator(config.storeRegimes(), this::open).locate(tenantId(tenant), regime);
+    }
+
+    static TenantId tenantId(String tenant) {
+        try {
+            return TenantId.of(tenant);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.strata.restore;
+
+import dev.strata.restore.store.RegimeStores;
+import dev.strata.restore.verify.Verifier;
+import dev.strata.restore.verify.VerifyReport;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code verify --tenant T}: the tenant's whole backup in both regions; exit 3 on any finding. */
+@Command(name = "verify", description = "Check a tenant's backup: checksums, manifest chain, both regions, overwrites.")
+final class VerifyCommand implements Callable<Integer> {
+    @ParentCommand
+    RestoreTool tool;
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--tenant", required = true, description = "tenant id")
+    String tenant;
+    @Option(names = "--regime", description = "the tenant's regime (default: found by looking)")
+    Optional<String> regime;
+
+    @Override
+    public Integer call() {
+        ToolConfig config = tool.config();
+        try (RegimeStores stores = new StoreAccess(config).locate(tenant, regime)) {
+            VerifyReport report = new Verifier(stores, config.readers()).verify(StoreAccess.tenantId(tenant));
+            report.print(spec.commandLine().getOut());
+            if (!report.ok()) {
+                throw new VerificationFailedException(report.failures().get(0)
+                        + (report.failures().size() > 1 ? " (and " + (report.failures().size() - 1) + " more, listed above)" : ""));
+            }
+        }
+        return ExitCodes.OK;
+    }
+}

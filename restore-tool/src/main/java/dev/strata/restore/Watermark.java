@@ -1,0 +1,52 @@
+package dev.strata.restore;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.JsonFactory;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A tenant's watermark as the sink publishes it to {@code strata.watermarks}: the last commit time
+ * durable in both regions, and a position. Read leniently (the value is either a number of
+ * microseconds or a JSON object with a commit-time field and optionally a position), so that status
+ * keeps working while the sink's record grows fields.
+ */
+record Watermark(long durableCommitMicros, Optional<String> position) {
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final Set<String> TIME_FIELDS = Set.of("durableCommitMicros", "commitTsMicros", "commitMicros",
+            "lastCommitMicros", "durableCommitTsMicros", "maxCommitMicros");
+    private static final Set<String> POSITION_FIELDS = Set.of("lsn", "position", "lsnAtMaxCommit");
+
+    static Optional<Watermark> parse(String value) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        String v = value.trim();
+        if (v.chars().allMatch(Character::isDigit)) {
+            return Optional.of(new Watermark(Long.parseLong(v), Optional.empty()));
+        }
+        try (JsonParser p = JSON.createParser(v)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return Optional.empty();
+            }
+            Long time = null;
+            String position = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken token = p.nextToken();
+                if (TIME_FIELDS.contains(name) && token == JsonToken.VALUE_NUMBER_INT) {
+                    time = p.getLongValue();
+                } else if (POSITION_FIELDS.contains(name) && token.isScalarValue()) {
+                    position = p.getText();
+                } else {
+                    p.skipChildren();
+                }
+            }
+            return time == null ? Optional.empty() : Optional.of(new Watermark(time, Optional.ofNullable(position)));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package dev.strata.restore.fold;
+
+/**
+ * Receives the folded state, one table's rows after another (a table may come in several runs
+ * when the fold spilled to disk: one per partition).
+ */
+public interface FoldDrain {
+    /** A live row; decode {@code version} with {@link RowDecoder}. */
+    void upsert(int tableId, byte[] key, byte[] version);
+
+    /** A key that was deleted or truncated at the restore point. */
+    void tombstone(int tableId, byte[] key);
+}

@@ -1,0 +1,88 @@
+package dev.strata.restore.plan;
+
+import dev.strata.restore.BadInputException;
+import dev.strata.restore.store.ListedSegment;
+import dev.strata.restore.store.LogListing;
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.layout.BackupLayout;
+import dev.strata.schemas.layout.BaseCut;
+import dev.strata.schemas.layout.ObjectKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Decides what a restore to {@code until} reads (DESIGN.md section 7, step 1). Pure: it sees keys,
+ * never bytes, so it is tested with made-up listings.
+ *
+ * <p>How the listing is bounded: segment keys sort by (first commit, last commit, partition,
+ * offsets). The END is exact: the listing stops at the first key whose first commit is after
+ * {@code until}. The START is the base's cut minus the longest segment span the sink may write,
+ * because a segment that began before the cut can still hold changes after it; segments that end
+ * at or before the cut are dropped by their key alone, unread. Without a base the listing starts
+ * at the tenant's first segment.
+ */
+public final class RestorePlanner {
+    private final Duration maxSegmentSpan;
+
+    public RestorePlanner(Duration maxSegmentSpan) {
+        this.maxSegmentSpan = Objects.requireNonNull(maxSegmentSpan, "maxSegmentSpan");
+        if (maxSegmentSpan.isNegative()) {
+            throw new IllegalArgumentException("maxSegmentSpan " + maxSegmentSpan + " is negative");
+        }
+    }
+
+    /** The newest base whose cut is at or before {@code untilMicros}. */
+    public Optional<BaseCut> chooseBase(List<BaseCut> bases, long untilMicros) {
+        return bases.stream().filter(b -> b.cutCommitMicros() <= untilMicros).max(Comparator.naturalOrder());
+    }
+
+    /** Where the log listing starts: empty for the tenant's first segment. */
+    public Optional<ObjectKey> listingStart(TenantId tenant, Optional<BaseCut> base) {
+        if (base.isEmpty()) {
+            return Optional.empty();
+        }
+        long from = base.get().cutCommitMicros() - maxSegmentSpan.toNanos() / 1000;
+        // start-after the marker of time t yields keys with first commit >= t; one microsecond
+        // earlier keeps a segment that begins exactly at the bound
+        return from <= 0 ? Optional.empty() : Optional.of(BackupLayout.logStartAfter(tenant, from - 1));
+    }
+
+    /**
+     * @param listing the regions' merged listing from {@link #listingStart}, stopped after {@code untilMicros}
+     * @throws BadInputException when {@code untilMicros} lies before the first backup or after the latest durable point
+     */
+    public RestorePlan plan(TenantId tenant, long untilMicros, Optional<BaseCut> base, LogListing listing) {
+        List<ListedSegment> listed = listing.segments();
+        Optional<Long> earliest = !listing.fromStart() ? Optional.empty()
+                : listed.isEmpty() ? listing.nextBeyondMicros() : Optional.of(listed.get(0).minCommitMicros());
+        Optional<Long> latest = listing.moreBeyond() ? Optional.empty()
+                : listed.stream().map(ListedSegment::maxCommitMicros).max(Long::compare);
+        if (base.isEmpty() && listed.isEmpty() && !listing.moreBeyond()) {
+            throw new BadInputException("tenant " + tenant + " has no log segments and no base: nothing to restore"
+                    + " (is the sink running for its regime?)");
+        }
+        if (base.isEmpty() && earliest.isPresent() && untilMicros < earliest.get()) {
+            throw new BadInputException("cannot restore tenant " + tenant + " to " + RestoreTime.format(untilMicros)
+                    + ": that is before its first backup; the earliest restorable time is " + RestoreTime.format(earliest.get())
+                    + " (use --until with that time or later)");
+        }
+        if (latest.isPresent() && untilMicros > latest.get()) {
+            throw new BadInputException("cannot restore tenant " + tenant + " to " + RestoreTime.format(untilMicros)
+                    + ": that is after its latest durable point " + RestoreTime.format(latest.get())
+                    + " (later changes are not in the backup yet); use --until " + RestoreTime.format(latest.get())
+                    + " or --until latest");
+        }
+        long cut = base.map(BaseCut::cutCommitMicros).orElse(Long.MIN_VALUE);
+        List<ListedSegment> chosen = new ArrayList<>();
+        for (ListedSegment s : listed) {
+            if (s.minCommitMicros() <= untilMicros && s.maxCommitMicros() > cut) {
+                chosen.add(s);
+            }
+        }
+        return new RestorePlan(tenant, untilMicros, base, chosen, earliest, latest);
+    }
+}

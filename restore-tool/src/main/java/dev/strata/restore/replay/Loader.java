@@ -1,0 +1,95 @@
+package dev.strata.restore.replay;
+
+import dev.strata.restore.fold.ChangeFolder;
+import dev.strata.restore.fold.FoldDrain;
+import dev.strata.restore.fold.RowDecoder;
+import dev.strata.restore.fold.ShapeCatalog;
+import dev.strata.restore.plan.RestorePlan;
+import dev.strata.restore.store.RegionNotes;
+import dev.strata.restore.target.FoldedRow;
+import dev.strata.restore.target.ReplayTarget;
+import dev.strata.restore.target.RestoreScope;
+import dev.strata.restore.target.TableTarget;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Hands the folded state to a target: tables first (so it can create or check them), then every
+ * row, then commit. Any failure aborts the target, so nothing half-restored is left visible.
+ */
+final class Loader {
+    private static final int PROGRESS_EVERY = 10_000;
+
+    private final ShapeCatalog catalog;
+    private final ChangeFolder folder;
+    private final Progress progress;
+
+    record Result(Map<String, Long> rowsPerTable, long tombstones) {
+    }
+
+    Loader(ShapeCatalog catalog, ChangeFolder folder, Progress progress) {
+        this.catalog = catalog;
+        this.folder = folder;
+        this.progress = progress;
+    }
+
+    Result load(RestorePlan plan, ReplayTarget target, boolean force, RegionNotes notes) {
+        Map<Integer, TableTarget> tables = new HashMap<>();
+        Map<Integer, Integer> shapes = new HashMap<>();
+        List<TableTarget> ordered = new ArrayList<>();
+        for (int tableId : folder.tables()) {
+            int shape = folder.finalShape(tableId);
+            if (shape < 0) {
+                notes.note("table " + catalog.table(tableId) + " had only TRUNCATEs up to the restore point: its columns are"
+                        + " unknown, so it was not created");
+                continue;
+            }
+            TableTarget table = new TableTarget(catalog.shape(shape));
+            tables.put(tableId, table);
+            shapes.put(tableId, shape);
+            ordered.add(table);
+        }
+        long[] rowCounts = new long[catalog.tableCount()];
+        long[] tombstones = new long[1];
+        long[] sinceReport = new long[1];
+        RowDecoder decoder = new RowDecoder(catalog);
+        boolean committed = false;
+        try {
+            target.begin(new RestoreScope(plan.tenant(), plan.untilMicros(), ordered, force));
+            progress.loading(folder.liveRows());
+            folder.drain(new FoldDrain() {
+                @Override
+                public void upsert(int tableId, byte[] key, byte[] version) {
+                    TableTarget table = tables.get(tableId);
+                    target.apply(new FoldedRow(table, decoder.row(version, shapes.get(tableId)), decoder.key(key)));
+                    rowCounts[tableId]++;
+                    if (++sinceReport[0] == PROGRESS_EVERY) {
+                        progress.rowsLoaded(sinceReport[0]);
+                        sinceReport[0] = 0;
+                    }
+                }
+
+                @Override
+                public void tombstone(int tableId, byte[] key) {
+                    TableTarget table = tables.get(tableId);
+                    if (table != null) {
+                        target.apply(new FoldedRow(table, null, decoder.key(key)));
+                        tombstones[0]++;
+                    }
+                }
+            });
+            progress.rowsLoaded(sinceReport[0]);
+            target.commit();
+            committed = true;
+        } finally {
+            if (!committed) {
+                target.abort();
+            }
+        }
+        Map<String, Long> rows = new HashMap<>();
+        tables.forEach((id, t) -> rows.put(t.name(), rowCounts[id]));
+        return new Result(rows, tombstones[0]);
+    }
+}

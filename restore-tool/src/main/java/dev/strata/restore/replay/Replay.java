@@ -1,0 +1,132 @@
+package dev.strata.restore.replay;
+
+import dev.strata.restore.BadInputException;
+import dev.strata.restore.VerificationFailedException;
+import dev.strata.restore.fold.ChangeFolder;
+import dev.strata.restore.fold.EventConverter;
+import dev.strata.restore.fold.FastSegmentDecoder;
+import dev.strata.restore.fold.ShapeCatalog;
+import dev.strata.restore.plan.RestorePlan;
+import dev.strata.restore.plan.RestorePlanner;
+import dev.strata.restore.plan.RestoreTime;
+import dev.strata.restore.store.ListedSegment;
+import dev.strata.restore.store.LogListing;
+import dev.strata.restore.store.ManifestIndex;
+import dev.strata.restore.store.ObjectFetcher;
+import dev.strata.restore.store.RegimeStores;
+import dev.strata.restore.store.Region;
+import dev.strata.restore.store.RegionNotes;
+import dev.strata.restore.target.ReplayTarget;
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.layout.BackupLayout;
+import dev.strata.schemas.layout.BaseCut;
+import dev.strata.schemas.layout.InvalidObjectKeyException;
+import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.layout.SegmentKey;
+import dev.strata.schemas.manifest.ManifestEntry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One tenant's restore to one point (DESIGN.md section 7): plan, verify, fold, load. Nothing
+ * reaches the target before every planned object has been read and matched its checksum, so a
+ * tampered object stops the restore before the target is touched.
+ *
+ * <p>Bases are not read yet (their format arrives with issue 9): the plan is log-only, from the
+ * tenant's first segment. The planner already chooses a base when given some.
+ */
+public final class Replay {
+    private final RegimeStores stores;
+    private final ReplayOptions options;
+    private final Clock clock;
+    private final Progress progress;
+    private final RegionNotes notes = new RegionNotes();
+
+    public Replay(RegimeStores stores, ReplayOptions options, Clock clock, Progress progress) {
+        this.stores = stores;
+        this.options = options;
+        this.clock = clock;
+        this.progress = progress;
+    }
+
+    /** Lists and plans; {@code until} is an ISO-8601 time or {@value RestoreTime#LATEST}. */
+    public RestorePlan plan(TenantId tenant, String until) {
+        RestorePlanner planner = new RestorePlanner(options.maxSegmentSpan());
+        boolean latest = RestoreTime.LATEST.equalsIgnoreCase(until.trim());
+        long untilMicros = latest ? Long.MAX_VALUE : RestoreTime.parse(until);
+        Optional<BaseCut> base = planner.chooseBase(List.of(), untilMicros);
+        LogListing listing = LogListing.list(stores, tenant, planner.listingStart(tenant, base), untilMicros, notes);
+        if (latest) {
+            untilMicros = listing.segments().stream().mapToLong(ListedSegment::maxCommitMicros).max()
+                    .orElseThrow(() -> new BadInputException("tenant " + tenant + " has no log segments in regime "
+                            + stores.regime() + ": there is no latest point to restore to"));
+        }
+        return planner.plan(tenant, untilMicros, base, listing);
+    }
+
+    public ReplaySummary run(RestorePlan plan, ReplayTarget target) {
+        Instant start = clock.instant();
+        Phases phases = new Phases(clock);
+        ManifestIndex manifests = plan.firstHour()
+                .map(first -> ManifestIndex.load(stores, plan.tenant(), first, plan.lastHour().orElseThrow(), notes))
+                .orElse(null);
+        if (manifests != null) {
+            requireListed(plan, manifests);
+        }
+        phases.end("manifests");
+        ShapeCatalog catalog = new ShapeCatalog();
+        progress.planned(plan.segments().size(), plan.bytes());
+        try (ChangeFolder folder = new ChangeFolder(catalog, options.memory())) {
+            long[] counts = new long[3];
+            if (manifests != null) {
+                SegmentPipeline pipeline = new SegmentPipeline(new ObjectFetcher(stores, notes), manifests,
+                        new FastSegmentDecoder(catalog, plan.untilMicros()), new EventConverter(catalog, plan.untilMicros()),
+                        folder, options.readers());
+                pipeline.run(plan.segments(), batch -> {
+                    counts[0] += batch.events();
+                    counts[1] += batch.afterUntil();
+                    counts[2] += batch.sealed() ? 0 : 1;
+                    progress.objectRead(batch.bytes(), batch.events());
+                });
+            }
+            phases.end("read+fold");
+            Loader.Result loaded = new Loader(catalog, folder, progress).load(plan, target, options.force(), notes);
+            phases.end("load");
+            progress.finished();
+            return new ReplaySummary(plan, target.describe(), loaded.rowsPerTable(), loaded.tombstones(), counts[0], counts[1],
+                    counts[2], notes.objectsFrom(Region.PRIMARY), notes.objectsFrom(Region.BACKUP), folder.stats(), notes.notes(),
+                    Duration.between(start, clock.instant()), phases.toString());
+        }
+    }
+
+    public List<String> notes() {
+        return notes.notes();
+    }
+
+    /** A manifest that names a planned-range segment neither region lists means the backup lost it. */
+    private static void requireListed(RestorePlan plan, ManifestIndex manifests) {
+        Set<ObjectKey> listed = new HashSet<>();
+        plan.segments().forEach(s -> listed.add(s.key()));
+        long cut = plan.base().map(BaseCut::cutCommitMicros).orElse(Long.MIN_VALUE);
+        for (Map.Entry<ObjectKey, ManifestEntry> e : manifests.entries().entrySet()) {
+            SegmentKey segment;
+            try {
+                segment = BackupLayout.parseSegment(e.getKey());
+            } catch (InvalidObjectKeyException notASegment) {
+                continue;
+            }
+            boolean inPlan = segment.minCommitMicros() <= plan.untilMicros() && segment.maxCommitMicros() > cut;
+            if (inPlan && !listed.contains(e.getKey())) {
+                throw new VerificationFailedException("object " + e.getKey() + " is named by manifest "
+                        + manifests.manifestOf(e.getKey()).map(ObjectKey::value).orElse("?")
+                        + " but neither region lists it: the backup has lost it; run restore-tool verify --tenant " + plan.tenant());
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.strata.restore.replay;
+
+import dev.strata.restore.fold.FoldMemory;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * @param maxSegmentSpan the longest commit span of one segment (bounds the listing before a base cut)
+ * @param readers segments fetched and decoded at once
+ * @param force allow a target that already holds data (replacing the tenant's part of it)
+ */
+public record ReplayOptions(Duration maxSegmentSpan, int readers, FoldMemory memory, boolean force) {
+
+    public ReplayOptions {
+        Objects.requireNonNull(maxSegmentSpan, "maxSegmentSpan");
+        Objects.requireNonNull(memory, "memory");
+        if (readers < 1) {
+            throw new IllegalArgumentException("readers must be at least 1, not " + readers);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.strata.restore.replay;
+
+import dev.strata.restore.fold.ChangeFolder;
+import dev.strata.restore.fold.EventConverter;
+import dev.strata.restore.fold.FastSegmentDecoder;
+import dev.strata.restore.fold.FoldOp;
+import dev.strata.restore.store.FetchedObject;
+import dev.strata.restore.store.ListedSegment;
+import dev.strata.restore.store.ManifestIndex;
+import dev.strata.restore.store.ObjectFetcher;
+import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.segment.SegmentReader;
+import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Fetches, verifies, decodes and folds segments on a few threads, in whatever order they finish:
+ * the fold does not depend on order, and it is thread-safe, so there is no serial stage to starve.
+ * A segment's changes are folded only after its every byte matched its checksum, so nothing
+ * unverified is ever folded. Segments of the current schema take the fast decoder; older ones the
+ * SegmentReader and EventConverter. The calling thread only counts, for progress.
+ */
+final class SegmentPipeline {
+    private final ObjectFetcher fetcher;
+    private final ManifestIndex manifests;
+    private static final int BATCH = 4096;
+
+    private final FastSegmentDecoder fast;
+    private final EventConverter converter;
+    private final ChangeFolder folder;
+    private final int threads;
+
+    SegmentPipeline(ObjectFetcher fetcher, ManifestIndex manifests, FastSegmentDecoder fast, EventConverter converter,
+                    ChangeFolder folder, int threads) {
+        this.fetcher = fetcher;
+        this.manifests = manifests;
+        this.fast = fast;
+        this.converter = converter;
+        this.folder = folder;
+        this.threads = threads;
+    }
+
+    void run(List<ListedSegment> segments, Consumer<SegmentBatch> consumer) {
+        AtomicInteger number = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
+            Thread t = new Thread(task, "restore-reader-" + number.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            CompletionService<SegmentBatch> done = new ExecutorCompletionService<>(pool);
+            Deque<ListedSegment> waiting = new ArrayDeque<>(segments);
+            int running = 0;
+            while (running > 0 || !waiting.isEmpty()) {
+                while (running < threads && !waiting.isEmpty()) {
+                    ListedSegment next = waiting.poll();
+                    done.submit(() -> read(next));
+                    running++;
+                }
+                SegmentBatch batch = take(done);
+                running--;
+                consumer.accept(batch);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Fetches, verifies, decodes and folds one segment, on a reader thread. */
+    private SegmentBatch read(ListedSegment segment) {
+        FetchedObject object = fetcher.fetch(segment.key(), segment.regions(), manifests.entry(segment.key()));
+        // the fetcher matched the bytes to their SHA-256 before any change of them is folded
+        List<FoldOp> batch = new ArrayList<>(BATCH);
+        Consumer<FoldOp> fold = op -> {
+            batch.add(op);
+            if (batch.size() == BATCH) {
+                folder.acceptAll(batch);
+                batch.clear();
+            }
+        };
+        FastSegmentDecoder.Counts counts = fast.decode(object.bytes(), segment.key().value(), fold);
+        long events = 0;
+        long after = 0;
+        if (counts != null) {
+            events = counts.events();
+            after = counts.afterUntil();
+        } else {
+            try (SegmentReader reader = SegmentReader.open(object.bytes(), object.sha256(), segment.key().value())) {
+                while (reader.hasNext()) {
+                    ChangeEvent event = reader.next();
+                    events++;
+                    if (converter.convert(event, fold) == EventConverter.Outcome.AFTER_UNTIL) {
+                        after++;
+                    }
+                }
+            }
+        }
+        folder.acceptAll(batch);
+        return new SegmentBatch(events, after, object.bytes().length, object.from(), object.sealed());
+    }
+
+    private static SegmentBatch take(CompletionService<SegmentBatch> done) {
+        try {
+            return done.take().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("the restore was interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("reading a segment failed: " + e.getCause(), e.getCause());
+        }
+    }
+}

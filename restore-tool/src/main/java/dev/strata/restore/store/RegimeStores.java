@@ -1,0 +1,83 @@
+package dev.strata.restore.store;
+
+import dev.strata.restore.BadInputException;
+import dev.strata.schemas.store.ObjectStore;
+import dev.strata.schemas.store.S3ObjectStore;
+import dev.strata.schemas.store.StoreCredentials;
+import dev.strata.schemas.store.StoreLocation;
+import dev.strata.schemas.store.VersionPolicy;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** The primary and backup bucket of one regime, opened with the reader key for first-version reads. */
+public final class RegimeStores implements AutoCloseable {
+    private final String regime;
+    private final RegionStore primary;
+    private final RegionStore backup;
+
+    public RegimeStores(String regime, RegionStore primary, RegionStore backup) {
+        this.regime = Objects.requireNonNull(regime, "regime");
+        this.primary = Objects.requireNonNull(primary, "primary");
+        this.backup = Objects.requireNonNull(backup, "backup");
+    }
+
+    /** Opens both buckets; nothing is sent until the first request, so an unreachable store shows later. */
+    public static RegimeStores open(RegionSettings primary, RegionSettings backup) {
+        RegionStore p = openRegion(Region.PRIMARY, primary);
+        try {
+            return new RegimeStores(primary.regime(), p, openRegion(Region.BACKUP, backup));
+        } catch (RuntimeException e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    private static RegionStore openRegion(Region region, RegionSettings settings) {
+        ObjectStore first = openOne(settings, VersionPolicy.FIRST_VERSION);
+        return new RegionStore(region, first, Optional.of(openOne(settings, VersionPolicy.LATEST_VERSION)), settings.settingPrefix());
+    }
+
+    private static ObjectStore openOne(RegionSettings settings, VersionPolicy policy) {
+        StoreCredentials reader;
+        StoreLocation location;
+        try {
+            reader = StoreCredentials.fromFile(settings.credentialsFile());
+            location = new StoreLocation(settings.endpoint(), settings.bucket(), settings.signingRegion());
+        } catch (IllegalArgumentException e) {
+            // these messages name the file or value and never the secret
+            throw new BadInputException("config " + settings.settingPrefix() + "*: " + e.getMessage());
+        }
+        return S3ObjectStore.open(location, reader, policy);
+    }
+
+    public String regime() {
+        return regime;
+    }
+
+    public RegionStore primary() {
+        return primary;
+    }
+
+    public RegionStore backup() {
+        return backup;
+    }
+
+    public RegionStore get(Region region) {
+        return region == Region.PRIMARY ? primary : backup;
+    }
+
+    /** Primary first: the order in which reads are tried. */
+    public List<RegionStore> regions() {
+        return List.of(primary, backup);
+    }
+
+    @Override
+    public void close() {
+        try {
+            primary.close();
+        } finally {
+            backup.close();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.strata.restore.store;
+
+import dev.strata.restore.BadInputException;
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.layout.BackupLayout;
+import dev.strata.schemas.store.StoreException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Finds the regime whose stores hold a tenant's backup, by looking: a restore must work when
+ * Kafka (and with it the placement directory) is gone. One LIST of at most one key per regime.
+ */
+public final class TenantLocator {
+    private final Collection<String> regimes;
+    private final Function<String, RegimeStores> open;
+
+    public TenantLocator(Collection<String> regimes, Function<String, RegimeStores> open) {
+        this.regimes = List.copyOf(regimes);
+        this.open = open;
+    }
+
+    /** The open stores of the tenant's regime; {@code regime} pins it when the operator knows it. */
+    public RegimeStores locate(TenantId tenant, Optional<String> regime) {
+        if (regime.isPresent()) {
+            if (!regimes.contains(regime.get())) {
+                throw new BadInputException("regime '" + regime.get() + "' is not configured (configured: " + regimes
+                        + "): set strata.regime." + regime.get() + ".* or pick one of those");
+            }
+            RegimeStores stores = open.apply(regime.get());
+            if (holds(stores, tenant, new ArrayList<>())) {
+                return stores;
+            }
+            stores.close();
+            throw unknown(tenant, List.of(regime.get()), List.of());
+        }
+        List<String> unreachable = new ArrayList<>();
+        for (String r : regimes) {
+            RegimeStores stores = open.apply(r);
+            List<String> failures = new ArrayList<>();
+            if (holds(stores, tenant, failures)) {
+                return stores;
+            }
+            stores.close();
+            if (failures.size() == stores.regions().size()) {
+                unreachable.add("regime " + r + ": " + String.join("; ", failures));
+            }
+        }
+        if (unreachable.size() == regimes.size()) {
+            throw new BadInputException("cannot look for tenant " + tenant + ": no store could be read: " + String.join(" | ", unreachable));
+        }
+        throw unknown(tenant, regimes, unreachable);
+    }
+
+    private static boolean holds(RegimeStores stores, TenantId tenant, List<String> failures) {
+        for (RegionStore region : stores.regions()) {
+            try {
+                if (!region.store().list(BackupLayout.tenantPrefix(tenant), Optional.empty(), 1).objects().isEmpty()) {
+                    return true;
+                }
+            } catch (StoreException e) {
+                failures.add(region.region().label() + ": " + e.getMessage() + " [" + StoreFailures.fix(region, e) + "]");
+            }
+        }
+        return false;
+    }
+
+    private static BadInputException unknown(TenantId tenant, Collection<String> searched, List<String> unreachable) {
+        return new BadInputException("unknown tenant " + tenant + ": no backup of it in regime(s) " + searched
+                + (unreachable.isEmpty() ? "" : " (could not read: " + String.join(" | ", unreachable) + ")")
+                + "; check the tenant id ('restore-tool list tenants' shows the tenants with backups)");
+    }
+}

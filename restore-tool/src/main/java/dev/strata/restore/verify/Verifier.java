@@ -1,0 +1,240 @@
+package dev.strata.restore.verify;
+
+import dev.strata.restore.BadInputException;
+import dev.strata.restore.store.RegimeStores;
+import dev.strata.restore.store.Region;
+import dev.strata.restore.store.RegionStore;
+import dev.strata.restore.store.StoreFailures;
+import dev.strata.schemas.Sha256;
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.layout.BackupLayout;
+import dev.strata.schemas.layout.InvalidObjectKeyException;
+import dev.strata.schemas.layout.ManifestKey;
+import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.manifest.ChainBreak;
+import dev.strata.schemas.manifest.ChainReport;
+import dev.strata.schemas.manifest.Manifest;
+import dev.strata.schemas.manifest.ManifestChain;
+import dev.strata.schemas.manifest.ManifestCodec;
+import dev.strata.schemas.manifest.ManifestEntry;
+import dev.strata.schemas.manifest.ManifestFormatException;
+import dev.strata.schemas.manifest.StoredManifest;
+import dev.strata.schemas.store.ListedObject;
+import dev.strata.schemas.store.ObjectVersionInfo;
+import dev.strata.schemas.store.StoreException;
+import dev.strata.schemas.store.StoredObject;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * {@code verify}: the whole of a tenant's backup, in both regions. The manifest chain of each
+ * region link by link; every object's first version against the SHA-256 its manifest gives (or,
+ * for an hour not sealed yet, the one its writer declared); that both regions hold the same
+ * objects; and that no key has a second version (the trace of an overwrite attempt, which Object
+ * Lock keeps from destroying the first).
+ */
+public final class Verifier {
+    private final RegimeStores stores;
+    private final int threads;
+
+    public Verifier(RegimeStores stores, int threads) {
+        this.stores = stores;
+        this.threads = threads;
+    }
+
+    public VerifyReport verify(TenantId tenant) {
+        VerifyReport report = new VerifyReport(tenant);
+        Map<ObjectKey, Set<Region>> holders = listEverything(tenant);
+        Map<ObjectKey, Vouched> vouched = verifyManifests(holders, report);
+        ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
+            Thread t = new Thread(task, "verify-reader");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> checks = new ArrayList<>();
+            holders.forEach((key, regions) -> checks.add(pool.submit(() -> checkObject(key, regions, vouched.get(key), report))));
+            for (Future<?> check : checks) {
+                await(check);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        vouched.forEach((key, v) -> {
+            if (!holders.containsKey(key)) {
+                report.fail(key + " is named by manifest " + v.manifest + " but neither region holds it: it is lost");
+            }
+        });
+        return report;
+    }
+
+    private record Vouched(ManifestEntry entry, ObjectKey manifest) {
+    }
+
+    private Map<ObjectKey, Set<Region>> listEverything(TenantId tenant) {
+        Map<ObjectKey, Set<Region>> holders = new TreeMap<>();
+        StoreFailures failures = new StoreFailures();
+        for (RegionStore region : stores.regions()) {
+            try {
+                for (ListedObject o : (Iterable<ListedObject>) region.store().listAll(BackupLayout.tenantPrefix(tenant), Optional.empty())::iterator) {
+                    holders.computeIfAbsent(o.key(), k -> EnumSet.noneOf(Region.class)).add(region.region());
+                }
+            } catch (StoreException e) {
+                failures.add(region, e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new BadInputException("cannot verify tenant " + tenant + ": verify needs both regions: " + String.join("; ", failures.reasons()));
+        }
+        if (holders.isEmpty()) {
+            throw new BadInputException("unknown tenant " + tenant + ": regime " + stores.regime() + " holds no object of it;"
+                    + " check the tenant id ('restore-tool list tenants')");
+        }
+        return holders;
+    }
+
+    /** Each region's chain on its own, the two regions' copies against each other; returns what the manifests vouch for. */
+    private Map<ObjectKey, Vouched> verifyManifests(Map<ObjectKey, Set<Region>> holders, VerifyReport report) {
+        List<ObjectKey> keys = new ArrayList<>();
+        holders.keySet().forEach(k -> {
+            if (isManifest(k)) {
+                keys.add(k);
+            }
+        });
+        Map<ObjectKey, Vouched> vouched = new HashMap<>();
+        Map<Region, Map<ObjectKey, byte[]>> copies = new HashMap<>();
+        for (RegionStore region : stores.regions()) {
+            List<StoredManifest> chain = new ArrayList<>();
+            Map<ObjectKey, byte[]> mine = new HashMap<>();
+            for (ObjectKey key : keys) {
+                Optional<StoredObject> read = read(region, key, report);
+                read.ifPresent(o -> {
+                    chain.add(new StoredManifest(key, o.bytes()));
+                    mine.put(key, o.bytes());
+                });
+            }
+            copies.put(region.region(), mine);
+            ChainReport chainReport = ManifestChain.verify(chain);
+            for (ChainBreak b : chainReport.breaks()) {
+                report.fail("manifest chain in " + region.describe() + ": " + b);
+            }
+            if (region.region() == Region.PRIMARY) {
+                report.manifests(chainReport.manifestsVerified(), chainReport.head().map(Sha256::hex).orElse("none"));
+            }
+            for (StoredManifest m : chain) {
+                collect(m, vouched, report);
+            }
+        }
+        for (ObjectKey key : keys) {
+            byte[] p = copies.get(Region.PRIMARY).get(key);
+            byte[] b = copies.get(Region.BACKUP).get(key);
+            if (p != null && b != null && !Sha256.of(p).equals(Sha256.of(b))) {
+                report.fail("manifest " + key + " differs between primary and backup (SHA-256 " + Sha256.of(p) + " vs " + Sha256.of(b)
+                        + "): one copy was altered");
+            }
+        }
+        return vouched;
+    }
+
+    private static void collect(StoredManifest stored, Map<ObjectKey, Vouched> vouched, VerifyReport report) {
+        Manifest manifest;
+        try {
+            manifest = ManifestCodec.decode(stored.bytes());
+        } catch (ManifestFormatException e) {
+            return; // already reported as a chain break
+        }
+        for (ManifestEntry e : manifest.entries()) {
+            Vouched earlier = vouched.putIfAbsent(e.key(), new Vouched(e, stored.key()));
+            if (earlier != null && !earlier.entry.equals(e)) {
+                report.fail(e.key() + ": manifests " + earlier.manifest + " and " + stored.key() + " disagree on its checksum ("
+                        + earlier.entry.sha256() + " vs " + e.sha256() + ")");
+            }
+        }
+    }
+
+    private void checkObject(ObjectKey key, Set<Region> regions, Vouched vouched, VerifyReport report) {
+        for (RegionStore region : stores.regions()) {
+            if (!regions.contains(region.region())) {
+                if (vouched != null || isManifest(key)) {
+                    report.fail(key + " is missing from " + region.describe() + (vouched != null ? " though manifest " + vouched.manifest
+                            + " names it" : "") + ": the regions do not hold the same objects");
+                } else {
+                    report.warn(key + " is not in " + region.describe() + " yet (not sealed: an upload in flight?)");
+                }
+                continue;
+            }
+            versions(region, key, report);
+            if (isManifest(key)) {
+                continue; // checked through the chain
+            }
+            read(region, key, report).ifPresent(object -> {
+                report.checked(object.bytes().length);
+                if (vouched != null && !vouched.entry.matches(object.bytes())) {
+                    report.fail(key + " in " + region.describe() + " is tampered or corrupt: SHA-256 " + Sha256.of(object.bytes()) + ", "
+                            + object.bytes().length + " bytes; manifest " + vouched.manifest + " says " + vouched.entry.sha256() + ", "
+                            + vouched.entry.size() + " bytes");
+                } else if (vouched == null && !object.matchesDeclaredSha256()) {
+                    report.fail(key + " in " + region.describe() + " does not match its declared SHA-256 "
+                            + object.declaredSha256().map(Sha256::hex).orElse("(none)") + " and no manifest vouches for it: tampered or corrupt");
+                } else if (vouched == null) {
+                    report.unsealed(key.value());
+                }
+            });
+        }
+    }
+
+    private static void versions(RegionStore region, ObjectKey key, VerifyReport report) {
+        try {
+            List<ObjectVersionInfo> versions = region.store().versions(key);
+            if (versions.size() > 1) {
+                report.fail(key + " has " + versions.size() + " versions in " + region.describe() + ": someone overwrote it"
+                        + " (an overwrite attempt with a writer key?); restore reads the first version, first written "
+                        + versions.get(0).lastModified());
+            }
+        } catch (StoreException e) {
+            report.fail("cannot list the versions of " + key + " in " + region.describe() + ": " + e.getMessage());
+        }
+    }
+
+    private static Optional<StoredObject> read(RegionStore region, ObjectKey key, VerifyReport report) {
+        try {
+            Optional<StoredObject> read = region.store().get(key);
+            if (read.isEmpty()) {
+                report.fail(key + " was listed in " + region.describe() + " but cannot be read");
+            }
+            return read;
+        } catch (StoreException e) {
+            report.fail("cannot read " + key + " from " + region.describe() + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static boolean isManifest(ObjectKey key) {
+        try {
+            return BackupLayout.parse(key) instanceof ManifestKey;
+        } catch (InvalidObjectKeyException e) {
+            return false;
+        }
+    }
+
+    private static void await(Future<?> check) {
+        try {
+            check.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("verify was interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.strata.restore.verify;
+
+import dev.strata.schemas.TenantId;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Findings of {@code verify}: failures (exit 3) and warnings, plus what was checked. Thread-safe. */
+public final class VerifyReport {
+    private final TenantId tenant;
+    private final List<String> failures = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+    private long objectsChecked;
+    private long unsealed;
+    private String unsealedExample;
+    private long bytesChecked;
+    private int manifests;
+    private String head = "none";
+
+    VerifyReport(TenantId tenant) {
+        this.tenant = tenant;
+    }
+
+    synchronized void fail(String finding) {
+        failures.add(finding);
+    }
+
+    synchronized void warn(String finding) {
+        warnings.add(finding);
+    }
+
+    synchronized void checked(long bytes) {
+        objectsChecked++;
+        bytesChecked += bytes;
+    }
+
+    /** An object no manifest names yet: checked against its writer's declared SHA-256 only. */
+    synchronized void unsealed(String key) {
+        unsealed++;
+        if (unsealedExample == null) {
+            unsealedExample = key;
+        }
+    }
+
+    synchronized void manifests(int count, String headSha) {
+        manifests = count;
+        head = headSha;
+    }
+
+    public synchronized boolean ok() {
+        return failures.isEmpty();
+    }
+
+    public synchronized List<String> failures() {
+        return List.copyOf(failures);
+    }
+
+    public synchronized List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    public synchronized void print(PrintWriter out) {
+        failures.forEach(f -> out.println("FAILED: " + f));
+        warnings.forEach(w -> out.println("warning: " + w));
+        if (unsealed > 0) {
+            out.printf(Locale.ROOT, "note: %d object copies are in hours not sealed yet (e.g. %s): checked against their declared"
+                    + " SHA-256 only%n", unsealed, unsealedExample);
+        }
+        out.printf(Locale.ROOT, "tenant %s: %,d object copies checked (%,d bytes) in both regions, %d manifests in the chain,"
+                + " chain head SHA-256 %s%n", tenant, objectsChecked, bytesChecked, manifests, head);
+        out.println(ok() ? "verify: OK" : "verify: FAILED, " + failures.size() + " problem(s): the backup of tenant " + tenant
+                + " is not as it was written; restore reads first versions and falls back to the other region, see above");
+        out.flush();
+    }
+}

@@ -1,0 +1,140 @@
+package dev.strata.restore;
+
+import static dev.strata.restore.testing.Changes.delete;
+import static dev.strata.restore.testing.Changes.insert;
+import static dev.strata.restore.testing.Changes.update;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.strata.local.LocalKafka;
+import dev.strata.local.LocalStackExtension;
+import dev.strata.restore.fold.FoldMemory;
+import dev.strata.restore.plan.RestoreTime;
+import dev.strata.restore.replay.Progress;
+import dev.strata.restore.replay.Replay;
+import dev.strata.restore.replay.ReplayOptions;
+import dev.strata.restore.replay.ReplaySummary;
+import dev.strata.restore.store.RegimeStores;
+import dev.strata.restore.store.Region;
+import dev.strata.restore.store.RegionStore;
+import dev.strata.restore.target.KafkaTarget;
+import dev.strata.restore.testing.BackupWriter;
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.kafka.Topics;
+import dev.strata.schemas.store.InMemoryBucket;
+import dev.strata.schemas.store.VersionPolicy;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Kafka target (upserts and tombstones in one transaction) and {@code status} on a real broker. */
+@ExtendWith(LocalStackExtension.class)
+class KafkaTargetAndStatusIT {
+    private static final long T0 = RestoreTime.parse("2026-11-21T10:00:00Z");
+
+    @TempDir
+    Path spill;
+
+    @Test
+    void sendsUpsertsAndTombstonesInOneTransaction(LocalKafka kafka) throws Exception {
+        InMemoryBucket p = new InMemoryBucket();
+        InMemoryBucket b = new InMemoryBucket();
+        BackupWriter writer = new BackupWriter(p.store(VersionPolicy.LATEST_VERSION), b.store(VersionPolicy.LATEST_VERSION));
+        writer.segments(List.of(insert("kt", "public.items", T0, 10, 1, "one"), insert("kt", "public.items", T0 + 1, 20, 2, "two"),
+                update("kt", "public.items", T0 + 2, 30, 1, "uno"), delete("kt", "public.items", T0 + 3, 40, 2)), 2);
+        writer.seal(TenantId.of("kt"), Optional.empty());
+        RegimeStores stores = new RegimeStores("eu", new RegionStore(Region.PRIMARY, p.store(VersionPolicy.FIRST_VERSION), "p."),
+                new RegionStore(Region.BACKUP, b.store(VersionPolicy.FIRST_VERSION), "b."));
+        Replay replay = new Replay(stores, new ReplayOptions(Duration.ofHours(1), 2, FoldMemory.defaults(spill), false),
+                Clock.systemUTC(), Progress.NONE);
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", kafka.bootstrapServers());
+        try (KafkaTarget missing = new KafkaTarget(props, "restore.missing")) {
+            assertThatThrownBy(() -> replay.run(replay.plan(TenantId.of("kt"), "latest"), missing))
+                    .isInstanceOf(BadInputException.class).hasMessageContaining("topic restore.missing does not exist");
+        }
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic("restore.kt", 1, (short) 1)
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
+        }
+        try (KafkaTarget target = new KafkaTarget(props, "restore.kt")) {
+            ReplaySummary summary = replay.run(replay.plan(TenantId.of("kt"), "latest"), target);
+            assertThat(summary.rows()).isEqualTo(1);
+            assertThat(summary.tombstones()).isEqualTo(1);
+        }
+        Map<String, String> records = new HashMap<>();
+        Properties consumer = new Properties();
+        consumer.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        consumer.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumer, new StringDeserializer(), new StringDeserializer())) {
+            TopicPartition tp = new TopicPartition("restore.kt", 0);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (records.size() < 2 && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+                    records.put(r.key(), r.value());
+                    assertThat(new String(r.headers().lastHeader(KafkaTarget.TENANT_HEADER).value(), StandardCharsets.UTF_8)).isEqualTo("kt");
+                }
+            }
+        }
+        assertThat(records).containsEntry("{\"table\":\"public.items\",\"key\":{\"id\":1}}", "{\"id\":1,\"name\":\"uno\"}")
+                .containsEntry("{\"table\":\"public.items\",\"key\":{\"id\":2}}", null);
+    }
+
+    @Test
+    void statusShowsTheDurablePointAndLagPerTenant(LocalKafka kafka) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            if (!admin.listTopics().names().get().contains(Topics.WATERMARKS)) {
+                admin.createTopics(List.of(new NewTopic(Topics.WATERMARKS, 1, (short) 1)
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
+            }
+        }
+        Properties producer = new Properties();
+        producer.setProperty("bootstrap.servers", kafka.bootstrapServers());
+        try (KafkaProducer<String, String> p = new KafkaProducer<>(producer, new StringSerializer(), new StringSerializer())) {
+            p.send(new ProducerRecord<>(Topics.WATERMARKS, "st-a", "{\"durableCommitMicros\":" + T0 + ",\"lsn\":\"0/16B3748\"}")).get();
+            p.send(new ProducerRecord<>(Topics.WATERMARKS, "st-b", Long.toString(T0 - 90_000_000L))).get();
+        }
+        Path config = Files.createTempDirectory(LocalStackExtension.workDir(), "status").resolve("restore.properties");
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", kafka.bootstrapServers());
+        try (OutputStream out = Files.newOutputStream(config)) {
+            props.store(out, null);
+        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Clock now = Clock.fixed(Instant.parse("2026-11-21T10:00:02.5Z"), ZoneOffset.UTC);
+        int code = RestoreTool.run(new String[] {"--config", config.toString(), "status"}, new PrintWriter(out, true),
+                new PrintWriter(err, true), now);
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).containsPattern("st-a +2026-11-21T10:00:00Z +2\\.5s +0/16B3748")
+                .containsPattern("st-b +2026-11-21T09:58:30Z +92\\.5s +-");
+    }
+}

@@ -1,0 +1,98 @@
+package dev.strata.restore.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.strata.restore.BadInputException;
+import dev.strata.restore.store.ListedSegment;
+import dev.strata.restore.store.LogListing;
+import dev.strata.restore.store.Region;
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.layout.BackupLayout;
+import dev.strata.schemas.layout.BaseCut;
+import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.layout.SegmentKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RestorePlannerTest {
+    private static final TenantId ACME = TenantId.of("acme");
+    private static final long H = 3_600_000_000L;
+    private static final long T0 = 1_790_000_000_000_000L; // some hour in 2026
+    private final RestorePlanner planner = new RestorePlanner(Duration.ofHours(2));
+
+    private static ListedSegment seg(long min, long max, long offset) {
+        SegmentKey key = new SegmentKey(ACME, min, max, 0, offset, offset + 9);
+        return new ListedSegment(BackupLayout.segment(key), key, 1000 + offset, Set.of(Region.PRIMARY, Region.BACKUP));
+    }
+
+    private static LogListing listing(boolean fromStart, Optional<Long> beyond, ListedSegment... segments) {
+        return new LogListing(List.of(segments), beyond, fromStart);
+    }
+
+    @Test
+    void withoutABaseItReadsEverySegmentThatBeginsByTheRestorePoint() {
+        ListedSegment a = seg(T0, T0 + 10, 0);
+        ListedSegment b = seg(T0 + 20, T0 + 40, 10);
+        ListedSegment c = seg(T0 + 30, T0 + 35, 20);
+        RestorePlan plan = planner.plan(ACME, T0 + 30, Optional.empty(), listing(true, Optional.of(T0 + 50), a, b, c));
+        assertThat(plan.segments()).containsExactly(a, b, c); // b straddles the point: read, then cut per event
+        assertThat(plan.bytes()).isEqualTo(1000 + 1010 + 1020);
+        assertThat(plan.earliestMicros()).contains(T0);
+        assertThat(plan.latestMicros()).isEmpty();
+        assertThat(planner.listingStart(ACME, Optional.empty())).isEmpty();
+    }
+
+    @Test
+    void withABaseItStartsTheListingEarlierByTheLongestSegmentSpanAndSkipsWhatTheBaseHolds() {
+        BaseCut cut = new BaseCut(T0 + 5 * H, 77);
+        Optional<ObjectKey> start = planner.listingStart(ACME, Optional.of(cut));
+        // listing starts 2 h (the longest span) before the cut, a microsecond early so that >= holds
+        assertThat(start).contains(BackupLayout.logStartAfter(ACME, T0 + 3 * H - 1));
+        ListedSegment beforeCut = seg(T0 + 3 * H, T0 + 4 * H, 0);
+        ListedSegment straddlesCut = seg(T0 + 4 * H, T0 + 5 * H + 10, 10);
+        ListedSegment afterCut = seg(T0 + 5 * H + 20, T0 + 5 * H + 30, 20);
+        RestorePlan plan = planner.plan(ACME, T0 + 5 * H + 25, Optional.of(cut),
+                listing(false, Optional.empty(), beforeCut, straddlesCut, afterCut));
+        assertThat(plan.segments()).containsExactly(straddlesCut, afterCut);
+        assertThat(plan.base()).contains(cut);
+        assertThat(plan.earliestMicros()).isEmpty();
+    }
+
+    @Test
+    void choosesTheNewestBaseAtOrBeforeTheRestorePoint() {
+        BaseCut early = new BaseCut(T0, 1);
+        BaseCut middle = new BaseCut(T0 + H, 2);
+        BaseCut late = new BaseCut(T0 + 2 * H, 3);
+        assertThat(planner.chooseBase(List.of(late, early, middle), T0 + H)).contains(middle);
+        assertThat(planner.chooseBase(List.of(late, early, middle), T0 - 1)).isEmpty();
+    }
+
+    @Test
+    void aTimeBeforeTheFirstBackupNamesTheEarliest() {
+        assertThatThrownBy(() -> planner.plan(ACME, T0 - 1, Optional.empty(), listing(true, Optional.of(T0))))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("before its first backup")
+                .hasMessageContaining(RestoreTime.format(T0));
+    }
+
+    @Test
+    void aTimeAfterTheLatestDurablePointNamesTheLatest() {
+        assertThatThrownBy(() -> planner.plan(ACME, T0 + 100, Optional.empty(),
+                listing(true, Optional.empty(), seg(T0, T0 + 10, 0), seg(T0 + 5, T0 + 60, 10))))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("after its latest durable point " + RestoreTime.format(T0 + 60));
+        RestorePlan atLatest = planner.plan(ACME, T0 + 60, Optional.empty(),
+                listing(true, Optional.empty(), seg(T0, T0 + 10, 0), seg(T0 + 5, T0 + 60, 10)));
+        assertThat(atLatest.latestMicros()).contains(T0 + 60);
+    }
+
+    @Test
+    void anEmptyLogIsNothingToRestore() {
+        assertThatThrownBy(() -> planner.plan(ACME, T0, Optional.empty(), listing(true, Optional.empty())))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("no log segments");
+    }
+}

@@ -1,0 +1,94 @@
+package dev.strata.restore.testing;
+
+import dev.strata.schemas.Sha256;
+import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.store.ByteRange;
+import dev.strata.schemas.store.ListPage;
+import dev.strata.schemas.store.ObjectInfo;
+import dev.strata.schemas.store.ObjectStore;
+import dev.strata.schemas.store.ObjectVersionInfo;
+import dev.strata.schemas.store.PutResult;
+import dev.strata.schemas.store.StoreOperation;
+import dev.strata.schemas.store.StoreUnavailableException;
+import dev.strata.schemas.store.StoredObject;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** An ObjectStore that serves altered bytes for chosen keys, or is down: for fallback tests without a real store. */
+public final class CorruptingStore implements ObjectStore {
+    private final ObjectStore delegate;
+    private final Set<ObjectKey> corrupt = new HashSet<>();
+    private boolean down;
+
+    public CorruptingStore(ObjectStore delegate) {
+        this.delegate = delegate;
+    }
+
+    public void corrupt(ObjectKey key) {
+        corrupt.add(key);
+    }
+
+    public void down() {
+        down = true;
+    }
+
+    @Override
+    public PutResult putIfAbsent(ObjectKey key, byte[] bytes, Sha256 sha256) {
+        return delegate.putIfAbsent(key, bytes, sha256);
+    }
+
+    @Override
+    public Optional<StoredObject> get(ObjectKey key) {
+        failIfDown(key);
+        return delegate.get(key).map(o -> {
+            if (!corrupt.contains(key)) {
+                return o;
+            }
+            byte[] altered = o.bytes().clone();
+            altered[altered.length / 2] ^= 0x5a;
+            return new StoredObject(key, o.versionId(), altered, o.objectSize(), o.declaredSha256());
+        });
+    }
+
+    @Override
+    public Optional<StoredObject> get(ObjectKey key, ByteRange range) {
+        failIfDown(key);
+        return delegate.get(key, range);
+    }
+
+    @Override
+    public Optional<ObjectInfo> head(ObjectKey key) {
+        failIfDown(key);
+        return delegate.head(key);
+    }
+
+    @Override
+    public List<ObjectVersionInfo> versions(ObjectKey key) {
+        failIfDown(key);
+        return delegate.versions(key);
+    }
+
+    @Override
+    public ListPage list(ObjectKey prefix, Optional<ObjectKey> startAfter, int maxKeys) {
+        failIfDown(prefix);
+        return delegate.list(prefix, startAfter, maxKeys);
+    }
+
+    @Override
+    public String describe() {
+        return delegate.describe();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+
+    private void failIfDown(ObjectKey key) {
+        if (down) {
+            throw new StoreUnavailableException(StoreOperation.GET, describe(), key, "cannot connect (test)", null);
+        }
+    }
+}
