@@ -26,6 +26,11 @@ final class FoldStripe {
     }
 
     void trackShape(FoldOp op) {
+        // A DELETE's image may be the key alone (REPLICA IDENTITY DEFAULT): only new row images
+        // say which columns the table has.
+        if (op.shapeId() < 0 || op.kind() == FoldOp.Kind.DELETE) {
+            return;
+        }
         long[] newest = newestShape.computeIfAbsent(op.tableId(), id -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE, -1});
         if (FoldOp.compareOrder(op.lsn(), op.txOrder(), newest[0], newest[1]) > 0) {
             newest[0] = op.lsn();

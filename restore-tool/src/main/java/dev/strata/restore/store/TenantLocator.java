@@ -38,16 +38,31 @@ public final class TenantLocator {
             throw unknown(tenant, List.of(regime.get()), List.of());
         }
         List<String> unreachable = new ArrayList<>();
+        List<String> holding = new ArrayList<>();
+        RegimeStores found = null;
         for (String r : regimes) {
             RegimeStores stores = open.apply(r);
             List<String> failures = new ArrayList<>();
             if (holds(stores, tenant, failures)) {
-                return stores;
+                holding.add(r);
+                if (found == null) {
+                    found = stores;
+                    continue;
+                }
             }
             stores.close();
             if (failures.size() == stores.regions().size()) {
                 unreachable.add("regime " + r + ": " + String.join("; ", failures));
             }
+        }
+        if (holding.size() > 1) {
+            // A moved tenant has history in both: restoring from one would silently drop the other's.
+            found.close();
+            throw new BadInputException("tenant " + tenant + " has backups in regimes " + holding
+                    + " (was it moved?): pass --regime to choose one, knowing the other holds part of its history");
+        }
+        if (found != null) {
+            return found;
         }
         if (unreachable.size() == regimes.size()) {
             throw new BadInputException("cannot look for tenant " + tenant + ": no store could be read: " + String.join(" | ", unreachable));

@@ -148,6 +148,17 @@ class ChangeFolderTest {
     }
 
     @Test
+    void aKeyOnlyDeleteDoesNotShrinkTheTablesColumns() {
+        // REPLICA IDENTITY DEFAULT: a DELETE's old row holds the key alone, and it may be the newest event
+        Folded f = fold(List.of(
+                insert(T, ORDERS, 10, 100, 1, "a"),
+                insert(T, ORDERS, 10, 101, 2, "b"),
+                event(T, ORDERS, Op.DELETE, 20, 200, 1, key(2), List.of(col("id", "bigint", 2L)), null)), BIG);
+        assertThat(f.shapes.get(ORDERS).columns()).containsExactly("id", "name");
+        assertThat(f.table(ORDERS)).containsExactly(Map.entry("[1]", "[1, a]"));
+    }
+
+    @Test
     void everyValueOfTheUnionSurvivesTheCompactForm() {
         Folded f = fold(List.of(event(T, ORDERS, Op.READ, 10, 100, 0, key(1), null, List.of(
                 col("id", "bigint", 1L), col("b", "boolean", true), col("d", "double precision", -0.0),
