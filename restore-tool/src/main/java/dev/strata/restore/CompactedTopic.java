@@ -1,7 +1,6 @@
 package dev.strata.restore;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +36,10 @@ final class CompactedTopic {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions, timeout));
             Map<String, String> table = new TreeMap<>();
-            Instant deadline = Instant.now().plus(timeout);
+            long startNanos = System.nanoTime();
+            // a timeout, not a time of day: the monotonic clock
             while (!reachedEnd(consumer, end)) {
-                if (Instant.now().isAfter(deadline)) {
+                if (System.nanoTime() - startNanos > timeout.toNanos()) {
                     throw new IllegalStateException("reading " + topic + " did not reach its end within " + timeout
                             + ": is the broker at " + kafka.getProperty("bootstrap.servers") + " healthy?");
                 }

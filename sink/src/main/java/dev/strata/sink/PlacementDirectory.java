@@ -74,8 +74,8 @@ final class PlacementDirectory implements Placements, AutoCloseable {
     }
 
     private void follow() {
-        try {
-            while (!closing.stopped()) {
+        while (!closing.stopped()) {
+            try {
                 if (consumer.assignment().isEmpty()) {
                     if (!assign(LOOK_AGAIN)) {
                         closing.awaitStop(LOOK_AGAIN);
@@ -83,12 +83,14 @@ final class PlacementDirectory implements Placements, AutoCloseable {
                     continue;
                 }
                 apply(consumer.poll(POLL));
+            } catch (WakeupException e) {
+                return; // closing
+            } catch (RuntimeException e) {
+                // Never stop following: a frozen directory would let a moved tenant through the guard.
+                LOG.error("placement directory: reading {} failed: {}; retrying in {} (until then the residency guard"
+                        + " judges by the placements it has)", Topics.TENANTS, e.toString(), LOOK_AGAIN, e);
+                closing.awaitStop(LOOK_AGAIN);
             }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("placement directory stopped following {}: {}; the guard keeps the placements it has", Topics.TENANTS,
-                    e.toString(), e);
         }
     }
 
