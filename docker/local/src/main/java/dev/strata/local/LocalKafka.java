@@ -234,11 +234,17 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
-    // any 16 random bytes, base64url without padding: the 22-character form StorageTool expects
-    private static String randomClusterId() {
+    // any 16 random bytes, base64url without padding: the 22-character form StorageTool expects;
+    // never starting with '-', which its argument parser would take for an option (as Kafka's Uuid does)
+    static String randomClusterId() {
+        SecureRandom random = new SecureRandom();
         byte[] bytes = new byte[16];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String id;
+        do {
+            random.nextBytes(bytes);
+            id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        } while (id.startsWith("-"));
+        return id;
     }
 
     private static void sleep(Duration duration) {
