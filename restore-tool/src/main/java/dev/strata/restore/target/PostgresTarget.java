@@ -1,0 +1,230 @@
+package dev.strata.restore.target;
+
+import dev.strata.restore.BadInputException;
+import dev.strata.restore.fold.TableShape;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * Restores into Postgres, in ONE transaction: the tables are created from the captured column types
+ * (or existing tables are used, if empty), loaded with COPY, given their primary keys after the load,
+ * and committed together; a failure leaves the database as it was. A table created here whose
+ * columns all have a plain binary form is loaded with binary COPY; any other with text COPY, each
+ * value through its type's input function.
+ *
+ * <p>A table that already holds rows is refused unless forced. Forced, only the tenant's rows are
+ * replaced: in a shared-schema table (one with the tenant column) its rows are deleted, in the
+ * tenant's own table (schema per tenant) everything is; other tenants' rows are never touched.
+ */
+public final class PostgresTarget implements ReplayTarget {
+    private final PgConnectionSpec spec;
+    private final String tenantColumn;
+    private final List<TableShape> created = new ArrayList<>();
+    private Connection connection;
+    private CopyManager copies;
+    private TableLoad run;
+    private final java.util.Set<String> createdNames = new HashSet<>();
+
+    public PostgresTarget(PgConnectionSpec spec, String tenantColumn) {
+        this.spec = spec;
+        this.tenantColumn = tenantColumn;
+    }
+
+    @Override
+    public String describe() {
+        return "postgres " + spec.describe();
+    }
+
+    @Override
+    public void begin(RestoreScope scope) {
+        try {
+            connection = DriverManager.getConnection(spec.jdbcUrl(), spec.properties());
+            connection.setAutoCommit(false);
+            copies = connection.unwrap(PGConnection.class).getCopyAPI();
+            for (TableTarget table : scope.tables()) {
+                prepare(table.shape(), scope);
+            }
+        } catch (SQLException e) {
+            abort();
+            throw new BadInputException("cannot prepare the target " + spec.describe() + " for tenant " + scope.tenant() + ": "
+                    + e.getMessage() + " (check the URL, the user's rights, and that the database exists)");
+        }
+    }
+
+    private void prepare(TableShape shape, RestoreScope scope) throws SQLException {
+        Set<String> existing = existingColumns(shape);
+        if (existing.isEmpty()) {
+            try (Statement s = connection.createStatement()) {
+                s.execute(PgDdl.createSchema(shape));
+                s.execute(PgDdl.createTable(shape));
+            } catch (SQLException e) {
+                throw new BadInputException("cannot create table " + shape.table() + " in " + spec.describe() + ": " + e.getMessage()
+                        + " (create it yourself, e.g. from pg_dump --schema-only of the source, and restore into it while empty)");
+            }
+            created.add(shape);
+            createdNames.add(shape.table());
+            return;
+        }
+        for (String column : shape.columns()) {
+            if (!existing.contains(column)) {
+                throw new BadInputException("cannot restore tenant " + scope.tenant() + ": target table " + shape.table()
+                        + " has no column " + column + " (add it, or restore into a fresh database)");
+            }
+        }
+        if (!hasRows(shape)) {
+            return;
+        }
+        if (!scope.force()) {
+            throw new BadInputException("cannot restore tenant " + scope.tenant() + ": target table " + shape.table()
+                    + " is not empty (use --force to replace the tenant's rows, or a fresh database)");
+        }
+        try (PreparedStatement clear = existing.contains(tenantColumn)
+                ? connection.prepareStatement("DELETE FROM " + PgDdl.qualified(shape) + " WHERE " + PgDdl.quote(tenantColumn) + " = ?")
+                : connection.prepareStatement("TRUNCATE " + PgDdl.qualified(shape))) {
+            if (existing.contains(tenantColumn)) {
+                clear.setString(1, scope.tenant().value());
+            }
+            clear.execute();
+        }
+    }
+
+    private Set<String> existingColumns(TableShape shape) throws SQLException {
+        String sql = "SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped";
+        Set<String> columns = new HashSet<>();
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            s.setString(1, shape.schemaName());
+            s.setString(2, shape.tableName());
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(rs.getString(1));
+                }
+            }
+        }
+        return columns;
+    }
+
+    private boolean hasRows(TableShape shape) throws SQLException {
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM " + PgDdl.qualified(shape) + ")")) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
+    @Override
+    public void apply(FoldedRow row) {
+        if (row.deleted()) {
+            return;
+        }
+        try {
+            if (run == null || run.table() != row.table()) {
+                finishRun();
+                run = open(row.table());
+            }
+            run.write(row.values());
+        } catch (SQLException e) {
+            throw new IllegalStateException("COPY into " + row.table().name() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Binary COPY into a table created here whose every column has a plain binary form; text COPY otherwise. */
+    private TableLoad open(TableTarget table) throws SQLException {
+        PgBinary.Type[] types = createdNames.contains(table.name()) ? BinaryCopyRun.typesOf(table) : null;
+        return types != null ? new BinaryCopyRun(copies, table, types) : new CopyRun(copies, table);
+    }
+
+    @Override
+    public void commit() {
+        try {
+            finishRun();
+            try (Statement s = connection.createStatement()) {
+                for (TableShape shape : created) {
+                    if (!shape.keyColumns().isEmpty()) {
+                        s.execute(PgDdl.addPrimaryKey(shape));
+                    }
+                }
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot finish the restore into " + spec.describe() + ": " + e.getMessage()
+                    + " (nothing was committed)", e);
+        }
+    }
+
+    private void finishRun() throws SQLException {
+        if (run != null) {
+            TableLoad finished = run;
+            run = null;
+            long counted = finished.finish();
+            if (counted != finished.rows()) {
+                throw new SQLException("the server counted " + counted + " rows of " + finished.table().name() + ", not "
+                        + finished.rows());
+            }
+        }
+    }
+
+    @Override
+    public void abort() {
+        if (run != null) {
+            run.cancel();
+            run = null;
+        }
+        if (connection != null) {
+            try {
+                connection.rollback();
+            } catch (SQLException e) {
+                // closing the connection rolls back too
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // nothing left to keep: a transaction not committed is rolled back by the server
+            }
+        }
+    }
+
+    /** Connection settings; the password is only ever passed to the driver. */
+    public record PgConnectionSpec(String jdbcUrl, String user, String password) {
+        public Properties properties() {
+            Properties p = new Properties();
+            if (user != null) {
+                p.setProperty("user", user);
+            }
+            if (password != null) {
+                p.setProperty("password", password);
+            }
+            p.setProperty("ApplicationName", "strata restore-tool");
+            return p;
+        }
+
+        /** The URL without anything that may hold a secret (user info, parameters). */
+        public String describe() {
+            String url = jdbcUrl.replaceAll("//[^/@]*@", "//");
+            int query = url.indexOf('?');
+            return (query < 0 ? url : url.substring(0, query)) + (user == null ? "" : " as " + user);
+        }
+
+        @Override
+        public String toString() {
+            return "PgConnectionSpec[" + describe() + ", password=<redacted>]";
+        }
+    }
+}

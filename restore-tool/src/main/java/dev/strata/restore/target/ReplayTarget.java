@@ -1,0 +1,30 @@
+package dev.strata.restore.target;
+
+/**
+ * Where a restore writes the folded state. Rows arrive table by table (a table may come in several
+ * runs when the fold spilled to disk). Nothing is visible until {@link #commit}; after a failure
+ * the caller calls {@link #abort}, which undoes what it can and says what it cannot.
+ */
+public interface ReplayTarget extends AutoCloseable {
+
+    /** E.g. "postgres jdbc:postgresql://host/db" without credentials. */
+    String describe();
+
+    /**
+     * Prepares the target for these tables; refuses (BadInputException naming the table and the
+     * fix) a target that already holds data unless the scope is forced.
+     */
+    void begin(RestoreScope scope);
+
+    /** One key's final state; tombstones are for targets that keep history (Kafka), others skip them. */
+    void apply(FoldedRow row);
+
+    /** Makes the restore visible: indexes, commit, flush. */
+    void commit();
+
+    /** Undoes a restore that failed before commit. Never throws. */
+    void abort();
+
+    @Override
+    void close();
+}
