@@ -40,6 +40,7 @@ class DemoIT {
                 .contains("in both regions")
                 .containsPattern("(?m)^acme\\s+us/primary us/backup$")
                 .containsPattern("(?m)^globex\\s+eu/primary eu/backup$")
+                .containsPattern("captured [1-9][0-9]* \\| routed us [1-9][0-9]*, eu [1-9][0-9]* \\| sink-us segments primary [1-9]")
                 .contains("stopped; temp dirs removed");
         assertThat(ROOT.resolve("target/demo/work")).as("temp dirs removed").doesNotExist();
     }
