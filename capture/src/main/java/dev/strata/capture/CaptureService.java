@@ -1,5 +1,6 @@
 package dev.strata.capture;
 
+import dev.strata.schemas.ops.PrometheusEndpoint;
 import dev.strata.schemas.event.ChangeEventCodec;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
@@ -39,11 +40,11 @@ public final class CaptureService implements AutoCloseable {
     private final ExecutorService thread;
     private final KafkaProducer<byte[], byte[]> producer;
     private final TableCatalog catalog;
-    private final MetricsEndpoint endpoint;
+    private final PrometheusEndpoint endpoint;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final AtomicBoolean closing = new AtomicBoolean();
 
-    private CaptureService(CaptureConfig config, TableCatalog catalog, MetricsEndpoint endpoint,
+    private CaptureService(CaptureConfig config, TableCatalog catalog, PrometheusEndpoint endpoint,
             KafkaProducer<byte[], byte[]> producer, ChangePublisher publisher, Clock clock) {
         this.config = config;
         this.catalog = catalog;
@@ -69,13 +70,13 @@ public final class CaptureService implements AutoCloseable {
         }
         TenantResolver tenants = TenantResolver.of(config);
         TableCatalog catalog = TableCatalog.of(config);
-        MetricsEndpoint endpoint = null;
+        PrometheusEndpoint endpoint = null;
         KafkaProducer<byte[], byte[]> producer = null;
         try {
             StartupChecks.run(config, tenants, catalog::describe).forEach(LOG::warn);
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             CaptureMetrics metrics = new CaptureMetrics(registry, clock);
-            endpoint = config.metricsPort() > 0 ? MetricsEndpoint.start(config.metricsPort(), registry) : null;
+            endpoint = config.metricsPort() > 0 ? PrometheusEndpoint.start(config.metricsPort(), registry) : null;
             producer = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
             ChangeConverter converter = new ChangeConverter(config.name(), tenants, new ColumnTypes(catalog::describe));
             ChangePublisher publisher = new ChangePublisher(producer, converter, new ChangeEventCodec(),

@@ -1,5 +1,6 @@
 package dev.strata.sink;
 
+import dev.strata.schemas.ops.PrometheusEndpoint;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.strata.streams;
 
+import dev.strata.schemas.ops.PrometheusEndpoint;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -3,6 +3,7 @@ package dev.strata.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.schemas.kafka.DeadLetterReason;
+import dev.strata.schemas.ops.PrometheusEndpoint;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package dev.strata.sink;
+package dev.strata.schemas.ops;
 
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -7,18 +7,15 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
-/**
- * Serves the registry in the Prometheus text format on {@code /metrics}. A copy of the router's
- * class (dev.strata.streams.PrometheusEndpoint): a candidate to share from a common module.
- */
-final class PrometheusEndpoint implements AutoCloseable {
+/** Serves a service's registry in the Prometheus text format on {@code /metrics} (capture, router, sink). */
+public final class PrometheusEndpoint implements AutoCloseable {
     private final HttpServer server;
 
     private PrometheusEndpoint(HttpServer server) {
         this.server = server;
     }
 
-    static PrometheusEndpoint start(int port, PrometheusMeterRegistry registry) throws IOException {
+    public static PrometheusEndpoint start(int port, PrometheusMeterRegistry registry) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
         server.createContext("/metrics", exchange -> {
             byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
@@ -32,7 +29,7 @@ final class PrometheusEndpoint implements AutoCloseable {
         return new PrometheusEndpoint(server);
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 
