@@ -21,7 +21,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -45,12 +46,23 @@ class SinkCrashIT {
             List<ChangeEvent> events = bed.events(TENANTS, 0, ROUNDS, SinkTestBed.BASE_COMMIT_MICROS);
             Path dir = LocalStackExtension.workDir().resolve("sink-crash-" + bed.regime);
 
-            AtomicBoolean producing = new AtomicBoolean(true);
-            CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> produceSlowly(bed, events, producing));
+            // its own thread, not the common pool: a task left blocked there by an earlier test would starve it
+            ExecutorService producerThread = Executors.newSingleThreadExecutor();
+            CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> produceSlowly(bed, events), producerThread);
+            producerThread.shutdown();
             SinkProcess first = SinkProcess.start(dir, config);
             ObjectStore primary = bed.primaryReader();
-            SinkTestBed.await("segments in flight", TIMEOUT, () -> count(primary, "t0") >= 10);
-            first.crash();
+            try {
+                SinkTestBed.await("segments in flight", TIMEOUT, () -> {
+                    if (!first.alive()) {
+                        throw new AssertionError("the first sink died before the kill; its log ends with:\n" + first.logTail());
+                    }
+                    assertThat(producer).as("the producer").isNotCompletedExceptionally();
+                    return count(primary, "t0") >= 10;
+                }, () -> "; the first sink's log ends with:\n" + first.logTail());
+            } finally {
+                first.crash();
+            }
             long segmentsAtCrash = count(primary, "t0");
 
             try (SinkProcess second = SinkProcess.start(dir, config)) {
@@ -79,10 +91,10 @@ class SinkCrashIT {
         }
     }
 
-    private static void produceSlowly(SinkTestBed bed, List<ChangeEvent> events, AtomicBoolean producing) {
+    private static void produceSlowly(SinkTestBed bed, List<ChangeEvent> events) {
         StopSignal pace = new StopSignal();
         int batch = 600;
-        for (int i = 0; i < events.size() && producing.get(); i += batch) {
+        for (int i = 0; i < events.size(); i += batch) {
             bed.produce(events.subList(i, Math.min(events.size(), i + batch)));
             pace.awaitStop(Duration.ofMillis(100));
         }

@@ -48,6 +48,16 @@ final class SinkProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /** The last lines of the child's log, for a failure message: the child's own story of why it is stuck. */
+    String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e.getMessage() + ")";
+        }
+    }
+
     /** SIGTERM: the shutdown hook closes segments, waits for them and commits. */
     @Override
     public void close() throws InterruptedException {

@@ -36,6 +36,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -302,10 +303,17 @@ final class SinkTestBed implements AutoCloseable {
     }
 
     static void await(String what, Duration timeout, BooleanSupplier condition) {
+        await(what, timeout, condition, () -> "");
+    }
+
+    /** @param evidence what to print beside the timeout, e.g. a child process's log */
+    static void await(String what, Duration timeout, BooleanSupplier condition, Supplier<String> evidence) {
         Instant deadline = Instant.now().plus(timeout);
         StopSignal never = new StopSignal();
         while (!condition.getAsBoolean()) {
-            assertThat(Instant.now()).as("waiting for " + what).isBefore(deadline);
+            if (!Instant.now().isBefore(deadline)) {
+                throw new AssertionError("waited " + timeout.toSeconds() + " s for " + what + " in vain" + evidence.get());
+            }
             never.awaitStop(Duration.ofMillis(200));
         }
     }
