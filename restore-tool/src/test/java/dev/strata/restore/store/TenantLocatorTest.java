@@ -1,0 +1,73 @@
+package dev.strata.restore.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.strata.restore.BadInputException;
+import dev.strata.schemas.Sha256;
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.layout.BackupLayout;
+import dev.strata.schemas.layout.SegmentKey;
+import dev.strata.schemas.store.InMemoryBucket;
+import dev.strata.schemas.store.VersionPolicy;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class TenantLocatorTest {
+    private static final long T0 = 1_795_000_000_000_000L;
+
+    private final Map<String, InMemoryBucket> primaries = new LinkedHashMap<>(Map.of("us", new InMemoryBucket(), "eu", new InMemoryBucket()));
+    private final TenantLocator locator = new TenantLocator(List.of("us", "eu"), regime -> new RegimeStores(regime,
+            new RegionStore(Region.PRIMARY, primaries.get(regime).store(VersionPolicy.FIRST_VERSION), "strata.regime." + regime + ".primary."),
+            new RegionStore(Region.BACKUP, new InMemoryBucket().store(VersionPolicy.FIRST_VERSION), "strata.regime." + regime + ".backup.")));
+
+    @Test
+    void shouldFindTheOnlyRegimeThatHoldsTheTenant() {
+        storeSegment("eu", "acme");
+
+        try (RegimeStores found = locator.locate(TenantId.of("acme"), Optional.empty())) {
+            assertThat(found.regime()).isEqualTo("eu");
+        }
+    }
+
+    @Test
+    void shouldRefuseATenantWithBackupsInTwoRegimesUnlessTheRegimeIsPinned() {
+        storeSegment("us", "acme");
+        storeSegment("eu", "acme");
+
+        assertThatThrownBy(() -> locator.locate(TenantId.of("acme"), Optional.empty()))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("tenant acme has backups in regimes [us, eu]")
+                .hasMessageContaining("pass --regime");
+        try (RegimeStores pinned = locator.locate(TenantId.of("acme"), Optional.of("us"))) {
+            assertThat(pinned.regime()).isEqualTo("us");
+        }
+    }
+
+    @Test
+    void shouldNameTheSearchedRegimesForAnUnknownTenant() {
+        storeSegment("us", "acme");
+
+        assertThatThrownBy(() -> locator.locate(TenantId.of("initech"), Optional.empty()))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("unknown tenant initech: no backup of it in regime(s) [us, eu]")
+                .hasMessageContaining("restore-tool list tenants");
+    }
+
+    @Test
+    void shouldRefuseARegimeThatIsNotConfigured() {
+        assertThatThrownBy(() -> locator.locate(TenantId.of("acme"), Optional.of("apac")))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("regime 'apac' is not configured (configured: [us, eu])");
+    }
+
+    private void storeSegment(String regime, String tenant) {
+        byte[] bytes = tenant.getBytes(StandardCharsets.UTF_8);
+        SegmentKey key = new SegmentKey(TenantId.of(tenant), T0, T0 + 1, 0, 0, 1);
+        primaries.get(regime).store(VersionPolicy.LATEST_VERSION).putIfAbsent(BackupLayout.segment(key), bytes, Sha256.of(bytes));
+    }
+}
