@@ -2,6 +2,7 @@ package dev.strata.restore;
 
 import dev.strata.restore.store.RegionSettings;
 import dev.strata.schemas.kafka.Topics;
+import dev.strata.schemas.layout.BackupLayout;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
@@ -34,10 +35,11 @@ public final class ToolConfig {
     public static final String CREDENTIALS_FILE = "credentials.file";
     /**
      * The longest commit-time span of one segment the sink may write. A listing that starts at a
-     * base cut starts this much earlier, since segment keys sort by their FIRST commit time.
+     * base cut starts this much earlier, since segment keys sort by their FIRST commit time. The
+     * sink keeps the layout's bound; raise this only for segments written by another writer.
      */
     public static final String MAX_SEGMENT_SPAN_MS = "strata.restore.max.segment.span.ms";
-    public static final Duration MAX_SEGMENT_SPAN_DEFAULT = Duration.ofHours(24);
+    public static final Duration MAX_SEGMENT_SPAN_DEFAULT = BackupLayout.MAX_SEGMENT_COMMIT_SPAN;
     /** Segments fetched and decoded at once. */
     public static final String READERS = "strata.restore.readers";
     public static final int READERS_DEFAULT = 3;

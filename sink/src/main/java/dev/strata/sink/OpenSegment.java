@@ -110,6 +110,11 @@ final class OpenSegment {
         return minCommitMicros;
     }
 
+    /** The latest commit time among its events; MIN_VALUE while empty. */
+    long maxCommitMicros() {
+        return maxCommitMicros;
+    }
+
     boolean isEmpty() {
         return firstOffset < 0;
     }

@@ -58,7 +58,7 @@ final class PartitionSegmenter {
         this.recovering = recovery != RecoveryGuide.NONE;
     }
 
-    /** Adds a record; may close its tenant's segment (size, count or age, or a recovery boundary). */
+    /** Adds a record; may close its tenant's segment (size, count, age, commit span, or a recovery boundary). */
     void append(long offset, TenantId tenant, EventView event, Instant now) {
         Optional<KnownSegment> known = recovery.covers(offset)
                 ? recovery.segmentHolding(tenant, offset, event.commitMicros()) : Optional.empty();
@@ -69,6 +69,10 @@ final class PartitionSegmenter {
         OpenSegment current = open.get(tenant);
         if (current != null && current.recutOf().isPresent()) {
             close(current, RotationReason.RECOVERY, now); // a re-cut whose records ran out early: it cannot complete
+        }
+        OpenSegment filling = openFor(tenant, offset, Optional.empty(), now);
+        if (!filling.isEmpty() && policy.spanWouldExceed(filling.minCommitMicros(), filling.maxCommitMicros(), event.commitMicros())) {
+            close(filling, RotationReason.SPAN, now);
         }
         OpenSegment segment = openFor(tenant, offset, Optional.empty(), now);
         segment.append(offset, event);

@@ -12,15 +12,27 @@ public final class RotationPolicy {
     private final long maxBytes;
     private final long maxRecords;
     private final Duration maxAge;
+    private final long maxCommitSpanMicros;
 
-    public RotationPolicy(long maxBytes, long maxRecords, Duration maxAge) {
-        if (maxBytes <= 0 || maxRecords <= 0 || maxAge.isNegative() || maxAge.isZero()) {
+    public RotationPolicy(long maxBytes, long maxRecords, Duration maxAge, Duration maxCommitSpan) {
+        if (maxBytes <= 0 || maxRecords <= 0 || maxAge.isNegative() || maxAge.isZero() || maxCommitSpan.isNegative()) {
             throw new IllegalArgumentException("rotation limits must be positive: maxBytes=" + maxBytes + ", maxRecords="
-                    + maxRecords + ", maxAge=" + maxAge);
+                    + maxRecords + ", maxAge=" + maxAge + ", maxCommitSpan=" + maxCommitSpan);
         }
         this.maxBytes = maxBytes;
         this.maxRecords = maxRecords;
         this.maxAge = maxAge;
+        this.maxCommitSpanMicros = maxCommitSpan.toNanos() / 1000;
+    }
+
+    /**
+     * Whether a segment holding commit times {@code [minCommitMicros, maxCommitMicros]} must be closed
+     * BEFORE an event committed at {@code nextCommitMicros} is added: checked ahead of the append,
+     * because after it the segment would already break the layout's span bound.
+     */
+    public boolean spanWouldExceed(long minCommitMicros, long maxCommitMicros, long nextCommitMicros) {
+        long span = Math.max(maxCommitMicros, nextCommitMicros) - Math.min(minCommitMicros, nextCommitMicros);
+        return span > maxCommitSpanMicros;
     }
 
     /**

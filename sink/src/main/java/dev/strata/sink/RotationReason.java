@@ -8,6 +8,11 @@ public enum RotationReason {
     RECORDS,
     /** It has been open for {@code strata.flush.interval.ms}: the RPO bound. */
     AGE,
+    /**
+     * The next event's commit time lies too far from the segment's others
+     * ({@code BackupLayout.MAX_SEGMENT_COMMIT_SPAN}), e.g. a redriven old change among new ones.
+     */
+    SPAN,
     /** Its partition is being taken away from this sink (rebalance). */
     REVOCATION,
     /** The sink is stopping. */

@@ -1,5 +1,6 @@
 package dev.strata.sink;
 
+import dev.strata.schemas.layout.BackupLayout;
 import java.time.Duration;
 
 /** The sink's numbers, validated by {@link SinkConfig}; also built directly by tests. */
@@ -19,7 +20,7 @@ public record SinkTuning(Duration flushInterval, long segmentMaxBytes, long segm
     }
 
     public RotationPolicy rotationPolicy() {
-        return new RotationPolicy(segmentMaxBytes, segmentMaxRecords, flushInterval);
+        return new RotationPolicy(segmentMaxBytes, segmentMaxRecords, flushInterval, BackupLayout.MAX_SEGMENT_COMMIT_SPAN);
     }
 
     @Override

@@ -48,7 +48,7 @@ class PartitionSegmenterTest {
 
     @Test
     void keepsOneSegmentPerTenantAndNamesItFromItsOffsets() {
-        PartitionSegmenter s = segmenter(new RotationPolicy(1 << 20, 3, Duration.ofSeconds(1)), RecoveryGuide.NONE);
+        PartitionSegmenter s = segmenter(new RotationPolicy(1 << 20, 3, Duration.ofSeconds(1), Duration.ofHours(1)), RecoveryGuide.NONE);
         for (long offset = 0; offset < 6; offset++) {
             append(s, offset, offset % 2 == 0 ? "acme" : "globex", T0);
         }
@@ -63,7 +63,7 @@ class PartitionSegmenterTest {
 
     @Test
     void rotatesByAgeOnlyWhenDueAndNamesTheReason() {
-        PartitionSegmenter s = segmenter(new RotationPolicy(1 << 20, 1_000, Duration.ofSeconds(1)), RecoveryGuide.NONE);
+        PartitionSegmenter s = segmenter(new RotationPolicy(1 << 20, 1_000, Duration.ofSeconds(1), Duration.ofHours(1)), RecoveryGuide.NONE);
         append(s, 0, "acme", T0);
         s.rotateDue(T0.plusMillis(999), 1);
         assertThat(closed).isEmpty();
@@ -74,8 +74,20 @@ class PartitionSegmenterTest {
     }
 
     @Test
+    void startsANewSegmentWhenAnEventWouldStretchTheCommitSpanBeyondTheLayoutBound() {
+        PartitionSegmenter s = segmenter(new RotationPolicy(1 << 20, 1_000, Duration.ofSeconds(1), Duration.ofMillis(2)), RecoveryGuide.NONE);
+        for (long offset = 0; offset < 4; offset++) { // commit times 0, 1, 2, 3 ms after COMMIT0
+            append(s, offset, "acme", T0);
+        }
+        s.closeAll(RotationReason.SHUTDOWN, T0);
+        assertThat(closed).extracting(ClosedSegment::reason).containsExactly(RotationReason.SPAN, RotationReason.SHUTDOWN);
+        assertThat(closed.get(0).segmentKey()).isEqualTo(new SegmentKey(TenantId.of("acme"), COMMIT0, COMMIT0 + 2_000, 2, 0, 2));
+        assertThat(closed.get(1).segmentKey()).isEqualTo(new SegmentKey(TenantId.of("acme"), COMMIT0 + 3_000, COMMIT0 + 3_000, 2, 3, 3));
+    }
+
+    @Test
     void closesEverythingOnRevocation() {
-        PartitionSegmenter s = segmenter(new RotationPolicy(1 << 20, 1_000, Duration.ofSeconds(1)), RecoveryGuide.NONE);
+        PartitionSegmenter s = segmenter(new RotationPolicy(1 << 20, 1_000, Duration.ofSeconds(1), Duration.ofHours(1)), RecoveryGuide.NONE);
         append(s, 0, "acme", T0);
         append(s, 1, "globex", T0);
         s.closeAll(RotationReason.REVOCATION, T0);
@@ -85,11 +97,11 @@ class PartitionSegmenterTest {
 
     @Test
     void sameRecordsGiveTheSameKeyAndBytes() {
-        PartitionSegmenter first = segmenter(new RotationPolicy(1 << 20, 4, Duration.ofSeconds(1)), RecoveryGuide.NONE);
+        PartitionSegmenter first = segmenter(new RotationPolicy(1 << 20, 4, Duration.ofSeconds(1), Duration.ofHours(1)), RecoveryGuide.NONE);
         for (long offset = 0; offset < 4; offset++) {
             append(first, offset, "acme", T0);
         }
-        PartitionSegmenter again = new PartitionSegmenter(2, 2, new RotationPolicy(1 << 20, 4, Duration.ofSeconds(1)),
+        PartitionSegmenter again = new PartitionSegmenter(2, 2, new RotationPolicy(1 << 20, 4, Duration.ofSeconds(1), Duration.ofHours(1)),
                 SinkParts.ZSTD_LEVEL, tracker, RecoveryGuide.NONE, output);
         for (long offset = 0; offset < 4; offset++) {
             append(again, offset, "acme", T0.plusSeconds(30));
@@ -117,7 +129,7 @@ class PartitionSegmenterTest {
             }
         };
         // The new run would cut by age differently (2 records): recovery must win over the policy.
-        PartitionSegmenter s = segmenter(new RotationPolicy(1 << 20, 2, Duration.ofMillis(1)), guide);
+        PartitionSegmenter s = segmenter(new RotationPolicy(1 << 20, 2, Duration.ofMillis(1), Duration.ofHours(1)), guide);
         for (long offset = 0; offset <= 14; offset += 2) {
             append(s, offset, "acme", T0.plusSeconds(offset));
         }
@@ -143,7 +155,7 @@ class PartitionSegmenterTest {
                 return offset <= 4 ? Optional.of(new KnownSegment(half, false, true)) : Optional.empty();
             }
         };
-        PartitionSegmenter s = segmenter(new RotationPolicy(1 << 20, 1_000, Duration.ofSeconds(1)), guide);
+        PartitionSegmenter s = segmenter(new RotationPolicy(1 << 20, 1_000, Duration.ofSeconds(1), Duration.ofHours(1)), guide);
         append(s, 0, "acme", T0);
         s.closeAll(RotationReason.REVOCATION, T0);
         assertThat(closed).isEmpty();

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class RotationPolicyTest {
     private static final Instant OPENED = Instant.parse("2026-11-21T10:00:00Z");
-    private final RotationPolicy policy = new RotationPolicy(1_000, 10, Duration.ofSeconds(1));
+    private final RotationPolicy policy = new RotationPolicy(1_000, 10, Duration.ofSeconds(1), Duration.ofHours(1));
 
     @Test
     void keepsASegmentOpenBelowEveryLimit() {
@@ -31,8 +31,16 @@ class RotationPolicyTest {
     }
 
     @Test
+    void rotatesBeforeAnEventThatWouldStretchTheCommitSpanBeyondTheBound() {
+        long hour = Duration.ofHours(1).toNanos() / 1000;
+        assertThat(policy.spanWouldExceed(0, 10, hour)).as("exactly one hour from the first").isFalse();
+        assertThat(policy.spanWouldExceed(0, 10, hour + 1)).as("one microsecond later").isTrue();
+        assertThat(policy.spanWouldExceed(hour, hour, -1)).as("an older event counts too").isTrue();
+    }
+
+    @Test
     void refusesLimitsThatAreNotPositive() {
-        assertThatThrownBy(() -> new RotationPolicy(0, 1, Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new RotationPolicy(1, 1, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RotationPolicy(0, 1, Duration.ofSeconds(1), Duration.ofHours(1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RotationPolicy(1, 1, Duration.ZERO, Duration.ofHours(1))).isInstanceOf(IllegalArgumentException.class);
     }
 }

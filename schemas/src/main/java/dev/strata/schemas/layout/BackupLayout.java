@@ -2,6 +2,7 @@ package dev.strata.schemas.layout;
 
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.UtcHour;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -29,6 +30,12 @@ import java.util.regex.Pattern;
 public final class BackupLayout {
 
     public static final String ROOT = "strata/v1/";
+    /**
+     * The longest commit-time span of one segment's events (max commit minus min commit). The sink
+     * rotates before exceeding it; a restore from a base therefore lists the log from the base's cut
+     * minus this span, and a segment that ends earlier is skipped by its name alone.
+     */
+    public static final Duration MAX_SEGMENT_COMMIT_SPAN = Duration.ofHours(1);
     private static final String TENANTS = ROOT + "tenants/";
     private static final String DRILLS = ROOT + "drills/";
     private static final String LOG = "log";
