@@ -1,12 +1,18 @@
 package dev.strata.restore;
 
-import dev.strata.restore.plan.RestoreTime;
+import dev.strata.restore.status.RegionPoint;
+import dev.strata.restore.status.RegionPoints;
+import dev.strata.restore.status.StatusTable;
+import dev.strata.restore.status.TenantStatus;
+import dev.strata.restore.store.Region;
 import dev.strata.schemas.kafka.Topics;
-import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.Locale;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,8 +20,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code status}: per tenant, the latest commit time durable in both regions and how far behind now it is. */
-@Command(name = "status", description = "Per tenant: latest durable time and backup lag, from " + Topics.WATERMARKS + ".")
+/**
+ * {@code status}: per tenant, the latest commit time durable in both regions (its watermark) and
+ * how far behind now it is, and how far each region of its regime holds the log (its newest segment).
+ */
+@Command(name = "status", description = "Per tenant: latest time durable in both regions (" + Topics.WATERMARKS
+        + "), backup lag, and the newest segment's time in each region.")
 final class StatusCommand implements Callable<Integer> {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -28,27 +38,45 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, String> watermarks = CompactedTopic.read(tool.config().kafka(), Topics.WATERMARKS, TIMEOUT);
-        PrintWriter out = spec.commandLine().getOut();
-        long nowMicros = tool.clock.instant().getEpochSecond() * 1_000_000L + tool.clock.instant().getNano() / 1000;
+        ToolConfig config = tool.config();
+        Map<String, String> watermarks = CompactedTopic.read(config.kafka(), Topics.WATERMARKS, TIMEOUT);
         if (tenant.isPresent() && !watermarks.containsKey(tenant.get())) {
             throw new BadInputException("unknown tenant " + tenant.get() + ": it has no watermark in " + Topics.WATERMARKS
                     + " (no change of it is durable yet, or the id is wrong: 'restore-tool list tenants')");
         }
-        out.printf(Locale.ROOT, "%-32s %-30s %12s  %s%n", "tenant", "durable in both regions until", "lag", "position");
-        watermarks.forEach((t, value) -> {
-            if (tenant.isPresent() && !tenant.get().equals(t)) {
-                return;
-            }
-            Optional<Watermark> w = Watermark.parse(value);
-            if (w.isEmpty()) {
-                out.printf(Locale.ROOT, "%-32s (unreadable watermark: %s)%n", t, value.length() > 60 ? value.substring(0, 60) + "..." : value);
-                return;
-            }
-            double lag = Math.max(0, nowMicros - w.get().durableCommitMicros()) / 1e6;
-            out.printf(Locale.ROOT, "%-32s %-30s %11.1fs  %s%n", t, RestoreTime.format(w.get().durableCommitMicros()), lag,
-                    w.get().position().orElse("-"));
-        });
+        Instant now = tool.clock.instant();
+        long nowMicros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+        List<TenantStatus> rows = new ArrayList<>();
+        StoreAccess stores = new StoreAccess(config);
+        try (RegionPoints regions = new RegionPoints(configuredStoreRegimes(config), stores::open)) {
+            watermarks.forEach((t, value) -> {
+                if (tenant.isEmpty() || tenant.get().equals(t)) {
+                    rows.add(row(t, value, nowMicros, regions));
+                }
+            });
+        }
+        StatusTable.print(spec.commandLine().getOut(), rows);
         return ExitCodes.OK;
+    }
+
+    /** None is fine here: status then shows what Kafka's watermarks say, without the regions' own view. */
+    private static Set<String> configuredStoreRegimes(ToolConfig config) {
+        try {
+            return config.storeRegimes();
+        } catch (BadInputException e) {
+            return Set.of();
+        }
+    }
+
+    private static TenantStatus row(String tenant, String value, long nowMicros, RegionPoints regions) {
+        Optional<Watermark> w = Watermark.parse(value);
+        if (w.isEmpty()) {
+            return new TenantStatus(tenant, Optional.empty(), Optional.empty(), 0, Optional.empty(), Map.of(), value);
+        }
+        long durable = w.get().durableCommitMicros();
+        Map<Region, RegionPoint> points = w.get().regime()
+                .map(r -> regions.read(StoreAccess.tenantId(tenant), r, Optional.of(durable))).orElse(Map.of());
+        return new TenantStatus(tenant, w.get().regime(), Optional.of(durable), Math.max(0, nowMicros - durable) / 1e6,
+                w.get().position(), points, value);
     }
 }

@@ -9,15 +9,16 @@ import java.util.Set;
 
 /**
  * A tenant's watermark as the sink publishes it to {@code strata.watermarks}: the last commit time
- * durable in both regions, and a position. Read leniently (the value is either a number of
- * microseconds or a JSON object with a commit-time field and optionally a position), so that status
- * keeps working while the sink's record grows fields.
+ * durable in both regions, a position and the regime whose sink published it. Read leniently (the
+ * value is either a number of microseconds or a JSON object with a commit-time field and optionally
+ * a position and a regime), so that status keeps working while the sink's record grows fields.
  */
-record Watermark(long durableCommitMicros, Optional<String> position) {
+record Watermark(long durableCommitMicros, Optional<String> position, Optional<String> regime) {
     private static final JsonFactory JSON = new JsonFactory();
     private static final Set<String> TIME_FIELDS = Set.of("durableCommitMicros", "commitTsMicros", "commitMicros",
             "lastCommitMicros", "durableCommitTsMicros", "maxCommitMicros");
     private static final Set<String> POSITION_FIELDS = Set.of("lsn", "position", "lsnAtMaxCommit");
+    private static final String REGIME_FIELD = "regime";
 
     static Optional<Watermark> parse(String value) {
         if (value == null || value.isBlank()) {
@@ -25,7 +26,7 @@ record Watermark(long durableCommitMicros, Optional<String> position) {
         }
         String v = value.trim();
         if (v.chars().allMatch(Character::isDigit)) {
-            return Optional.of(new Watermark(Long.parseLong(v), Optional.empty()));
+            return Optional.of(new Watermark(Long.parseLong(v), Optional.empty(), Optional.empty()));
         }
         try (JsonParser p = JSON.createParser(v)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -33,6 +34,7 @@ record Watermark(long durableCommitMicros, Optional<String> position) {
             }
             Long time = null;
             String position = null;
+            String regime = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken token = p.nextToken();
@@ -40,11 +42,14 @@ record Watermark(long durableCommitMicros, Optional<String> position) {
                     time = p.getLongValue();
                 } else if (POSITION_FIELDS.contains(name) && token.isScalarValue()) {
                     position = p.getText();
+                } else if (REGIME_FIELD.equals(name) && token == JsonToken.VALUE_STRING) {
+                    regime = p.getText();
                 } else {
                     p.skipChildren();
                 }
             }
-            return time == null ? Optional.empty() : Optional.of(new Watermark(time, Optional.ofNullable(position)));
+            return time == null ? Optional.empty()
+                    : Optional.of(new Watermark(time, Optional.ofNullable(position), Optional.ofNullable(regime)));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.local.LocalKafka;
+import dev.strata.local.LocalObjectStores;
 import dev.strata.local.LocalStackExtension;
 import dev.strata.restore.fold.FoldMemory;
 import dev.strata.restore.plan.RestoreTime;
@@ -19,6 +20,7 @@ import dev.strata.restore.store.Region;
 import dev.strata.restore.store.RegionStore;
 import dev.strata.restore.target.KafkaTarget;
 import dev.strata.restore.testing.BackupWriter;
+import dev.strata.restore.testing.LocalStores;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.kafka.Topics;
 import dev.strata.schemas.store.InMemoryBucket;
@@ -110,18 +112,9 @@ class KafkaTargetAndStatusIT {
 
     @Test
     void statusShowsTheDurablePointAndLagPerTenant(LocalKafka kafka) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            if (!admin.listTopics().names().get().contains(Topics.WATERMARKS)) {
-                admin.createTopics(List.of(new NewTopic(Topics.WATERMARKS, 1, (short) 1)
-                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
-            }
-        }
-        Properties producer = new Properties();
-        producer.setProperty("bootstrap.servers", kafka.bootstrapServers());
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(producer, new StringSerializer(), new StringSerializer())) {
-            p.send(new ProducerRecord<>(Topics.WATERMARKS, "st-a", "{\"durableCommitMicros\":" + T0 + ",\"lsn\":\"0/16B3748\"}")).get();
-            p.send(new ProducerRecord<>(Topics.WATERMARKS, "st-b", Long.toString(T0 - 90_000_000L))).get();
-        }
+        createWatermarksTopic(kafka);
+        publishWatermark(kafka, "st-a", "{\"durableCommitMicros\":" + T0 + ",\"lsn\":\"0/16B3748\"}");
+        publishWatermark(kafka, "st-b", Long.toString(T0 - 90_000_000L));
         Path config = Files.createTempDirectory(LocalStackExtension.workDir(), "status").resolve("restore.properties");
         Properties props = new Properties();
         props.setProperty("bootstrap.servers", kafka.bootstrapServers());
@@ -134,7 +127,51 @@ class KafkaTargetAndStatusIT {
         int code = RestoreTool.run(new String[] {"--config", config.toString(), "status"}, new PrintWriter(out, true),
                 new PrintWriter(err, true), now);
         assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).containsPattern("st-a +2026-11-21T10:00:00Z +2\\.5s +0/16B3748")
-                .containsPattern("st-b +2026-11-21T09:58:30Z +92\\.5s +-");
+        assertThat(out.toString()).containsPattern("st-a +- +2026-11-21T10:00:00Z +2\\.5s +\\(regime unknown\\) +\\(regime unknown\\) +0/16B3748")
+                .containsPattern("st-b +- +2026-11-21T09:58:30Z +92\\.5s +\\(regime unknown\\) +\\(regime unknown\\) +-");
+    }
+
+    @Test
+    void statusShowsHowFarEachRegionHoldsTheLog(LocalKafka kafka, LocalObjectStores stores) throws Exception {
+        stores.primary().createLockedBucket("status-primary");
+        stores.backup().createLockedBucket("status-backup");
+        BackupWriter writer = new BackupWriter(LocalStores.writer(stores.primary(), "status-primary"),
+                LocalStores.writer(stores.backup(), "status-backup"));
+        writer.segments(List.of(insert("st-r", "public.items", T0, 10, 1, "one"), insert("st-r", "public.items", T0 + 1_000_000, 11, 2, "two")), 1);
+        writer.skipPrimary(true); // as if the primary region were down since: only the backup holds the rest
+        writer.segments(List.of(insert("st-r", "public.items", T0 + 5_000_000, 12, 3, "three"),
+                insert("st-r", "public.items", T0 + 9_000_000, 13, 4, "four")), 1);
+        createWatermarksTopic(kafka);
+        publishWatermark(kafka, "st-r", "{\"tenant\":\"st-r\",\"regime\":\"eu\",\"durableCommitMicros\":" + (T0 + 1_000_000) + "}");
+        Properties props = LocalStores.regime("eu", stores.primary(), "status-primary", stores.backup(), "status-backup");
+        props.setProperty("bootstrap.servers", kafka.bootstrapServers());
+        Path config = LocalStores.write(props, LocalStackExtension.workDir());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Clock now = Clock.fixed(Instant.parse("2026-11-21T10:00:11Z"), ZoneOffset.UTC);
+
+        int code = RestoreTool.run(new String[] {"--config", config.toString(), "status", "--tenant", "st-r"}, new PrintWriter(out, true),
+                new PrintWriter(err, true), now);
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).containsPattern("tenant +regime +durable in both regions until +lag +primary holds until +backup holds until")
+                .containsPattern("st-r +eu +2026-11-21T10:00:01Z +10\\.0s +2026-11-21T10:00:01Z +2026-11-21T10:00:09Z");
+    }
+
+    private static void createWatermarksTopic(LocalKafka kafka) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            if (!admin.listTopics().names().get().contains(Topics.WATERMARKS)) {
+                admin.createTopics(List.of(new NewTopic(Topics.WATERMARKS, 1, (short) 1)
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
+            }
+        }
+    }
+
+    private static void publishWatermark(LocalKafka kafka, String tenant, String value) throws Exception {
+        Properties producer = new Properties();
+        producer.setProperty("bootstrap.servers", kafka.bootstrapServers());
+        try (KafkaProducer<String, String> p = new KafkaProducer<>(producer, new StringSerializer(), new StringSerializer())) {
+            p.send(new ProducerRecord<>(Topics.WATERMARKS, tenant, value)).get();
+        }
     }
 }

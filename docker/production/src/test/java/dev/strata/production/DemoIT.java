@@ -5,19 +5,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The README's main command, run as CI runs it: the whole pipeline on real local servers, each
- * service in its own JVM, then a point-in-time restore. Asserts what the demo prints.
+ * service in its own JVM, then a point-in-time restore. Asserts what the demo prints, and checks the
+ * alert rules and the dashboard against what the running services really exported (the demo saves
+ * each service's /metrics while the pipeline runs).
  */
 class DemoIT {
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).resolve("../..").normalize();
+    private static boolean finished;
+    private static int exitCode;
+    private static String output;
 
-    @Test
-    void theDemoRestoresATenantToTheSecondAndKeepsEachTenantInItsRegime() throws Exception {
+    /** One demo run (about 1-2 minutes) serves every test here. */
+    @BeforeAll
+    static void runTheDemo() throws Exception {
         Path log = Files.createTempFile("strata-demo", ".log");
         ProcessBuilder demo = new ProcessBuilder(List.of("bash", ROOT.resolve("docker/demo").toString(), "--no-build"))
                 .directory(ROOT.toFile())
@@ -25,15 +35,19 @@ class DemoIT {
                 .redirectOutput(log.toFile());
         demo.environment().put("STRATA_DEMO_ROWS", "200");
         Process process = demo.start();
-        boolean finished = process.waitFor(8, TimeUnit.MINUTES);
+        finished = process.waitFor(8, TimeUnit.MINUTES);
         if (!finished) {
             process.destroy();
             process.waitFor(60, TimeUnit.SECONDS);
         }
-        String output = read(log);
+        exitCode = process.exitValue();
+        output = Files.readString(log);
+    }
 
+    @Test
+    void theDemoRestoresATenantToTheSecondAndKeepsEachTenantInItsRegime() {
         assertThat(finished).as("the demo finished within 8 minutes:%n%s", output).isTrue();
-        assertThat(process.exitValue()).as("demo exit code; output:%n%s", output).isZero();
+        assertThat(exitCode).as("demo exit code; output:%n%s", output).isZero();
         assertThat(output).contains("RESULT: checksums EQUAL")
                 .contains("rows of other tenants in the restored database: 0")
                 .contains("verify: OK")
@@ -45,7 +59,20 @@ class DemoIT {
         assertThat(ROOT.resolve("target/demo/work")).as("temp dirs removed").doesNotExist();
     }
 
-    private static String read(Path log) throws IOException {
-        return Files.readString(log);
+    @Test
+    void everyMetricTheAlertRulesAndTheDashboardNameIsExportedByARunningService() throws IOException {
+        assertThat(exitCode).as("demo exit code; output:%n%s", output).isZero();
+        ExposedMetrics exposed = ExposedMetrics.readScrapes(ROOT.resolve("target/demo/metrics"));
+        assertThat(exposed.names()).as("scraped from capture, router and both sinks")
+                .contains("strata_capture_lag_seconds", "strata_router_routed_total", "strata_sink_backup_lag_seconds");
+        List<String> queries = new ArrayList<>();
+        AlertRuleFile.read(ROOT.resolve("docker/prometheus/alerts.yml")).forEach(rule -> queries.add(rule.expr()));
+        queries.addAll(DashboardQueries.read(ROOT.resolve("docker/grafana/dashboards/strata.json")));
+        Set<String> selected = new TreeSet<>();
+        queries.forEach(q -> selected.addAll(PromQlExpression.parse(q).metricNames()));
+
+        assertThat(exposed.plus(DrillMetricsContract.NAMES).unknown(selected))
+                .as("metrics named in alerts.yml or strata.json that no service exports (exported: %s)", exposed.names())
+                .isEmpty();
     }
 }

@@ -1,0 +1,62 @@
+package dev.strata.restore.status;
+
+import dev.strata.restore.BadInputException;
+import dev.strata.restore.store.NewestSegmentFinder;
+import dev.strata.restore.store.RegimeStores;
+import dev.strata.restore.store.Region;
+import dev.strata.restore.store.RegionStore;
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.store.StoreException;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Asks each region of a tenant's regime how far it holds the tenant's log, independently of the
+ * watermark: the watermark says "durable in both", this shows which region is behind when they
+ * differ. A region that cannot be read is reported, not fatal: status is what an operator runs
+ * when something is down. Opens each regime's stores once.
+ */
+public final class RegionPoints implements AutoCloseable {
+    private final Set<String> configuredRegimes;
+    private final Function<String, RegimeStores> open;
+    private final Map<String, RegimeStores> opened = new HashMap<>();
+
+    public RegionPoints(Set<String> configuredRegimes, Function<String, RegimeStores> open) {
+        this.configuredRegimes = Set.copyOf(configuredRegimes);
+        this.open = open;
+    }
+
+    /** Per region of {@code regime}; empty when that regime's stores are not in the tool's config. */
+    public Map<Region, RegionPoint> read(TenantId tenant, String regime, Optional<Long> hintMicros) {
+        Map<Region, RegionPoint> points = new EnumMap<>(Region.class);
+        if (!configuredRegimes.contains(regime)) {
+            return points;
+        }
+        RegimeStores stores;
+        try {
+            stores = opened.computeIfAbsent(regime, open);
+        } catch (BadInputException e) {
+            for (Region region : Region.values()) {
+                points.put(region, RegionPoint.unknown("config: " + e.getMessage()));
+            }
+            return points;
+        }
+        for (RegionStore region : stores.regions()) {
+            try {
+                points.put(region.region(), RegionPoint.at(NewestSegmentFinder.durableUntilMicros(region.store(), tenant, hintMicros)));
+            } catch (StoreException e) {
+                points.put(region.region(), RegionPoint.unknown("unreadable: " + e.getMessage()));
+            }
+        }
+        return points;
+    }
+
+    @Override
+    public void close() {
+        opened.values().forEach(RegimeStores::close);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.strata.restore.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.strata.restore.plan.RestoreTime;
+import dev.strata.schemas.Sha256;
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.layout.BackupLayout;
+import dev.strata.schemas.layout.SegmentKey;
+import dev.strata.schemas.store.InMemoryBucket;
+import dev.strata.schemas.store.ObjectStore;
+import dev.strata.schemas.store.VersionPolicy;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class NewestSegmentFinderTest {
+    private static final TenantId ACME = TenantId.of("acme");
+    private static final long T0 = RestoreTime.parse("2026-11-20T22:00:00Z");
+    private static final long SECOND = 1_000_000L;
+
+    private final ObjectStore store = new InMemoryBucket().store(VersionPolicy.LATEST_VERSION);
+    private long offset;
+
+    @Test
+    void findsTheNewestSegmentOfALongLogWhateverTheHint() {
+        for (long s = 0; s < 30 * 3600; s += 97) { // a segment every 97 s for 30 hours, over two days
+            put(ACME, 0, T0 + s * SECOND, T0 + (s + 1) * SECOND);
+        }
+        put(TenantId.of("acme2"), 0, T0 + 40L * 3600 * SECOND, T0 + 41L * 3600 * SECOND); // a tenant sorting right after
+        long newest = T0 + ((30 * 3600 - 1) / 97 * 97 + 1) * SECOND;
+
+        assertThat(NewestSegmentFinder.durableUntilMicros(store, ACME, Optional.empty())).contains(newest);
+        assertThat(NewestSegmentFinder.durableUntilMicros(store, ACME, Optional.of(newest - 5 * SECOND))).contains(newest);
+        assertThat(NewestSegmentFinder.durableUntilMicros(store, ACME, Optional.of(newest + 3600 * SECOND)))
+                .as("a hint past the end costs a request, not the answer").contains(newest);
+        assertThat(NewestSegmentFinder.durableUntilMicros(store, ACME, Optional.of(T0 - 3600 * SECOND))).contains(newest);
+    }
+
+    @Test
+    void aSegmentOfAnotherPartitionThatBeganEarlierButEndsLaterCounts() {
+        put(ACME, 0, T0, T0 + 50 * SECOND);
+        put(ACME, 1, T0 + 10 * SECOND, T0 + 11 * SECOND);
+
+        assertThat(NewestSegmentFinder.durableUntilMicros(store, ACME, Optional.empty())).contains(T0 + 50 * SECOND);
+    }
+
+    @Test
+    void aRegionWithoutSegmentsHoldsNothingAndStrayKeysAreSkipped() {
+        assertThat(NewestSegmentFinder.durableUntilMicros(store, ACME, Optional.of(T0))).isEmpty();
+
+        byte[] bytes = "stray".getBytes(StandardCharsets.UTF_8);
+        store.putIfAbsent(BackupLayout.keyOf(BackupLayout.logPrefix(ACME).value() + "00000000/stray.txt"), bytes, Sha256.of(bytes));
+        assertThat(NewestSegmentFinder.durableUntilMicros(store, ACME, Optional.empty())).isEmpty();
+
+        put(ACME, 0, T0, T0 + SECOND);
+        assertThat(NewestSegmentFinder.durableUntilMicros(store, ACME, Optional.empty())).contains(T0 + SECOND);
+    }
+
+    private void put(TenantId tenant, int partition, long minMicros, long maxMicros) {
+        byte[] bytes = ("segment " + offset).getBytes(StandardCharsets.UTF_8);
+        SegmentKey key = new SegmentKey(tenant, minMicros, maxMicros, partition, offset, offset);
+        offset++;
+        store.putIfAbsent(BackupLayout.segment(key), bytes, Sha256.of(bytes));
+    }
+}
