@@ -2,10 +2,10 @@ package dev.strata.restore.replay;
 
 import dev.strata.restore.BadInputException;
 import dev.strata.restore.VerificationFailedException;
-import dev.strata.restore.fold.ChangeFolder;
-import dev.strata.restore.fold.EventConverter;
-import dev.strata.restore.fold.FastSegmentDecoder;
-import dev.strata.restore.fold.ShapeCatalog;
+import dev.strata.schemas.fold.ChangeFolder;
+import dev.strata.schemas.fold.EventConverter;
+import dev.strata.schemas.fold.FastSegmentDecoder;
+import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestorePlanner;
 import dev.strata.restore.plan.RestoreTime;

@@ -1,9 +1,9 @@
 package dev.strata.restore.replay;
 
-import dev.strata.restore.fold.ChangeFolder;
-import dev.strata.restore.fold.EventConverter;
-import dev.strata.restore.fold.FastSegmentDecoder;
-import dev.strata.restore.fold.FoldOp;
+import dev.strata.schemas.fold.ChangeFolder;
+import dev.strata.schemas.fold.EventConverter;
+import dev.strata.schemas.fold.FastSegmentDecoder;
+import dev.strata.schemas.fold.FoldOp;
 import dev.strata.restore.store.FetchedObject;
 import dev.strata.restore.store.ListedSegment;
 import dev.strata.restore.store.ManifestIndex;

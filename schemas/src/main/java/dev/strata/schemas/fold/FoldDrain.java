@@ -1,4 +1,4 @@
-package dev.strata.restore.fold;
+package dev.strata.schemas.fold;
 
 /**
  * Receives the folded state, one table's rows after another (a table may come in several runs

@@ -1,4 +1,4 @@
-package dev.strata.restore.fold;
+package dev.strata.schemas.fold;
 
 /**
  * One change reduced to what folding needs: table, order (lsn, txOrder), key bytes and the version

@@ -1,12 +1,12 @@
-package dev.strata.restore.fold;
+package dev.strata.schemas.fold;
 
-import static dev.strata.restore.testing.Changes.col;
-import static dev.strata.restore.testing.Changes.delete;
-import static dev.strata.restore.testing.Changes.event;
-import static dev.strata.restore.testing.Changes.insert;
-import static dev.strata.restore.testing.Changes.key;
-import static dev.strata.restore.testing.Changes.row;
-import static dev.strata.restore.testing.Changes.truncate;
+import static dev.strata.schemas.testing.Changes.col;
+import static dev.strata.schemas.testing.Changes.delete;
+import static dev.strata.schemas.testing.Changes.event;
+import static dev.strata.schemas.testing.Changes.insert;
+import static dev.strata.schemas.testing.Changes.key;
+import static dev.strata.schemas.testing.Changes.row;
+import static dev.strata.schemas.testing.Changes.truncate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.schemas.TestEvents;

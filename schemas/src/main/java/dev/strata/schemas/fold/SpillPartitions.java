@@ -1,4 +1,4 @@
-package dev.strata.restore.fold;
+package dev.strata.schemas.fold;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -27,14 +27,14 @@ final class SpillPartitions implements AutoCloseable {
     SpillPartitions(Path parent, int count) {
         try {
             Files.createDirectories(parent);
-            this.dir = Files.createTempDirectory(parent, "strata-restore-fold-");
+            this.dir = Files.createTempDirectory(parent, "strata-fold-");
             this.outputs = new DataOutputStream[count];
             for (int i = 0; i < count; i++) {
                 outputs[i] = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file(i)), BUFFER));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the fold's spill files under " + parent
-                    + ": give a writable directory with room for the restore's changes (--spill-dir)", e);
+                    + ": give a writable directory with room for the folded changes (restore-tool --spill-dir, sink strata.base.spill.dir)", e);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.strata.restore.fold;
+package dev.strata.schemas.fold;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.strata.restore.fold;
+package dev.strata.schemas.fold;
 
 /** Reads what {@link ByteWriter} wrote. */
 final class ByteReader {

@@ -1,4 +1,4 @@
-package dev.strata.restore.testing;
+package dev.strata.schemas.testing;
 
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Column;

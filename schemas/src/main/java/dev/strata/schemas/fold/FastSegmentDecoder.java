@@ -1,4 +1,4 @@
-package dev.strata.restore.fold;
+package dev.strata.schemas.fold;
 
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
