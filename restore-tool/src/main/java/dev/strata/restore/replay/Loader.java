@@ -72,7 +72,7 @@ final class Loader {
                 }
 
                 @Override
-                public void tombstone(int tableId, byte[] key) {
+                public void tombstone(int tableId, byte[] key, byte[] version) {
                     TableTarget table = tables.get(tableId);
                     if (table != null) {
                         target.apply(new FoldedRow(table, null, decoder.key(key)));

@@ -10,6 +10,10 @@ final class ByteReader {
         this.pos = offset;
     }
 
+    int position() {
+        return pos;
+    }
+
     int read() {
         return buf[pos++] & 0xff;
     }

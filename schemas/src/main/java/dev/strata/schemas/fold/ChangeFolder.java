@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -132,6 +133,41 @@ public final class ChangeFolder implements AutoCloseable {
         return best == null ? -1 : (int) best[2];
     }
 
+    /** Where the table's final shape was seen last (a base keeps it: that row may since have been deleted). */
+    public Optional<FoldPosition> finalShapePosition(int tableId) {
+        long[] best = null;
+        for (FoldStripe stripe : stripes) {
+            synchronized (stripe) {
+                long[] s = stripe.newestShape.get(tableId);
+                if (s != null && s[2] >= 0 && (best == null || FoldOp.compareOrder(s[0], s[1], best[0], best[1]) > 0)) {
+                    best = s.clone();
+                }
+            }
+        }
+        return best == null ? Optional.empty() : Optional.of(new FoldPosition(best[0], best[1]));
+    }
+
+    /** The table's newest TRUNCATE, if it had one. */
+    public Optional<FoldPosition> truncatePosition(int tableId) {
+        synchronized (truncates) {
+            long[] t = truncates.get(tableId);
+            return t == null ? Optional.empty() : Optional.of(new FoldPosition(t[0], t[1]));
+        }
+    }
+
+    /**
+     * Records that the table had a row image of {@code shapeId} at {@code at}, without a row: what a
+     * base says about a final shape whose row was deleted later, so that the fold from the base
+     * creates the same columns as the fold from the whole log.
+     */
+    public void noteShape(int tableId, int shapeId, FoldPosition at) {
+        FoldStripe stripe = stripes[0];
+        synchronized (stripe) {
+            stripe.table(tableId);
+            stripe.trackShape(new FoldOp(tableId, shapeId, FoldOp.Kind.UPSERT, at.lsn(), at.txOrder(), null, null));
+        }
+    }
+
     /** How many rows the drain will hand over; -1 when the fold spilled (then only the drain knows). */
     public long liveRows() {
         if (spill != null) {
@@ -211,7 +247,7 @@ public final class ChangeFolder implements AutoCloseable {
             if (live) {
                 drain.upsert(tableId, key, version);
             } else {
-                drain.tombstone(tableId, key);
+                drain.tombstone(tableId, key, version);
             }
         });
     }

@@ -8,6 +8,9 @@ public interface FoldDrain {
     /** A live row; decode {@code version} with {@link RowDecoder}. */
     void upsert(int tableId, byte[] key, byte[] version);
 
-    /** A key that was deleted or truncated at the restore point. */
-    void tombstone(int tableId, byte[] key);
+    /**
+     * A key that was deleted or truncated at the restore point; {@code version} says when (see
+     * {@link FoldedVersion}), for a base that must keep the key's position in the log.
+     */
+    void tombstone(int tableId, byte[] key, byte[] version);
 }

@@ -57,6 +57,11 @@ public final class ShapeCatalog {
         return shapeTables.get(shapeId);
     }
 
+    /** The id of a shape known by value (a base lists its tables' shapes). */
+    public int shapeId(TableShape shape) {
+        return intern(tableId(shape.table()), shape);
+    }
+
     /** The id of the shape that {@code columns} (a row image) and {@code key} (its key columns, may be null) describe. */
     public int shapeId(int tableId, List<Column> columns, List<Column> key) {
         Map<Integer, Cached> mine = lastSeen.get();

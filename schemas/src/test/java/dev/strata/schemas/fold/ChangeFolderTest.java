@@ -237,7 +237,7 @@ class ChangeFolderTest {
                     }
 
                     @Override
-                    public void tombstone(int tableId, byte[] key) {
+                    public void tombstone(int tableId, byte[] key, byte[] version) {
                     }
                 });
                 assertThat(folder.stats().spilledBytes() > 0).isEqualTo(budget != BIG);
