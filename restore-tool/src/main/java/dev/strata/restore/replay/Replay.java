@@ -3,8 +3,7 @@ package dev.strata.restore.replay;
 import dev.strata.restore.BadInputException;
 import dev.strata.restore.VerificationFailedException;
 import dev.strata.schemas.fold.ChangeFolder;
-import dev.strata.schemas.fold.EventConverter;
-import dev.strata.schemas.fold.FastSegmentDecoder;
+import dev.strata.schemas.fold.SegmentFold;
 import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestorePlanner;
@@ -86,8 +85,7 @@ public final class Replay {
             long[] counts = new long[3];
             if (manifests != null) {
                 SegmentPipeline pipeline = new SegmentPipeline(new ObjectFetcher(stores, notes), manifests,
-                        new FastSegmentDecoder(catalog, plan.untilMicros()), new EventConverter(catalog, plan.untilMicros()),
-                        folder, options.readers());
+                        new SegmentFold(catalog, plan.untilMicros()), folder, options.readers());
                 pipeline.run(plan.segments(), batch -> {
                     counts[0] += batch.events();
                     counts[1] += batch.afterUntil();
