@@ -1,6 +1,6 @@
 package dev.strata.restore;
 
-import dev.strata.restore.fold.FoldMemory;
+import dev.strata.schemas.fold.FoldMemory;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.replay.BarProgress;

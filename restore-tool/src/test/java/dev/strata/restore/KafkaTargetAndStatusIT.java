@@ -1,15 +1,15 @@
 package dev.strata.restore;
 
-import static dev.strata.restore.testing.Changes.delete;
-import static dev.strata.restore.testing.Changes.insert;
-import static dev.strata.restore.testing.Changes.update;
+import static dev.strata.schemas.testing.Changes.delete;
+import static dev.strata.schemas.testing.Changes.insert;
+import static dev.strata.schemas.testing.Changes.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.local.LocalKafka;
 import dev.strata.local.LocalObjectStores;
 import dev.strata.local.LocalStackExtension;
-import dev.strata.restore.fold.FoldMemory;
+import dev.strata.schemas.fold.FoldMemory;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.replay.Progress;
 import dev.strata.restore.replay.Replay;

@@ -1,7 +1,7 @@
 package dev.strata.restore;
 
-import static dev.strata.restore.testing.Changes.insert;
-import static dev.strata.restore.testing.Changes.update;
+import static dev.strata.schemas.testing.Changes.insert;
+import static dev.strata.schemas.testing.Changes.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.local.LocalObjectStores;

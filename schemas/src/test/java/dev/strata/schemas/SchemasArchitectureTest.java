@@ -32,6 +32,14 @@ class SchemasArchitectureTest {
     }
 
     @Test
+    void theFoldTouchesNoStore() {
+        noClasses().that().resideInAPackage("dev.strata.schemas.fold..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.strata.schemas.store..", "software.amazon.awssdk..")
+                .because("the fold is pure computation shared by replay and base-making; its callers fetch and verify bytes")
+                .check(MAIN);
+    }
+
+    @Test
     void codecsDoNotReadTheWallClock() {
         noClasses().should().callMethod(Instant.class, "now")
                 .orShould().callMethod(System.class, "currentTimeMillis")

@@ -1,9 +1,9 @@
 package dev.strata.sink;
 
+import dev.strata.schemas.CountingDigestStream;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.segment.SegmentSummary;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -71,7 +71,7 @@ final class EncodedSegmentWriter implements AutoCloseable {
 
     /** Bytes handed to the output so far; trails the events appended by at most one Avro block. */
     long bytesWritten() {
-        return out.count;
+        return out.count();
     }
 
     SegmentSummary finish() {
@@ -86,7 +86,7 @@ final class EncodedSegmentWriter implements AutoCloseable {
             }
             finished = true;
         }
-        return new SegmentSummary(Sha256.fromDigest(out.digest()), out.count, eventCount, minCommitMicros, maxCommitMicros);
+        return new SegmentSummary(out.sha256(), out.count(), eventCount, minCommitMicros, maxCommitMicros);
     }
 
     @Override
@@ -113,36 +113,5 @@ final class EncodedSegmentWriter implements AutoCloseable {
         md.update((byte) 0);
         md.update(first.getEventId().getBytes(StandardCharsets.UTF_8));
         return Arrays.copyOf(md.digest(), 16);
-    }
-
-    private static final class CountingDigestStream extends FilterOutputStream {
-        private final MessageDigest digest = Sha256.newDigest();
-        private long count;
-        private byte[] finalDigest;
-
-        CountingDigestStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            digest.update((byte) b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            digest.update(b, off, len);
-            count += len;
-        }
-
-        byte[] digest() {
-            if (finalDigest == null) {
-                finalDigest = digest.digest();
-            }
-            return finalDigest;
-        }
     }
 }

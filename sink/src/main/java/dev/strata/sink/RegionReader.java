@@ -1,8 +1,10 @@
 package dev.strata.sink;
 
+import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.UtcHour;
 import dev.strata.schemas.layout.BackupLayout;
+import dev.strata.schemas.layout.BaseCut;
 import dev.strata.schemas.layout.InvalidObjectKeyException;
 import dev.strata.schemas.layout.ManifestKey;
 import dev.strata.schemas.layout.ObjectKey;
@@ -13,6 +15,9 @@ import dev.strata.schemas.store.ListedObject;
 import dev.strata.schemas.store.ObjectInfo;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.StoredObject;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,6 +107,68 @@ final class RegionReader {
             }
         }
         throw new IllegalStateException("manifest " + key + " is in neither region although it was just listed");
+    }
+
+    /**
+     * The tenant's segments both regions hold (same size) whose first commit is in
+     * [{@code fromMicros}, {@code toMicros}], in key order (commit order).
+     */
+    List<ListedObject> durableSegmentsBetween(TenantId tenant, long fromMicros, long toMicros) {
+        Optional<ObjectKey> start = fromMicros <= 0 ? Optional.empty() : Optional.of(BackupLayout.logStartAfter(tenant, fromMicros - 1));
+        Map<ObjectKey, Long> inBackup = new HashMap<>();
+        backup.listAll(BackupLayout.logPrefix(tenant), start).takeWhile(o -> firstCommit(o.key()) <= toMicros)
+                .forEach(o -> inBackup.put(o.key(), o.size()));
+        return primary.listAll(BackupLayout.logPrefix(tenant), start).takeWhile(o -> firstCommit(o.key()) <= toMicros)
+                .filter(o -> Long.valueOf(o.size()).equals(inBackup.get(o.key())))
+                .toList();
+    }
+
+    private static long firstCommit(ObjectKey key) {
+        try {
+            return BackupLayout.parseSegment(key).minCommitMicros();
+        } catch (InvalidObjectKeyException notASegment) {
+            return Long.MIN_VALUE; // a stray object under log/: skipped by the caller's parse, never stops the listing
+        }
+    }
+
+    /** The cuts of the tenant's bases whose manifest both regions hold, newest first: a base without one is an interrupted fold. */
+    List<BaseCut> completeBases(TenantId tenant) {
+        Set<ObjectKey> inBackup = new HashSet<>();
+        backup.listAll(BackupLayout.basesPrefix(tenant), Optional.empty()).forEach(o -> inBackup.add(o.key()));
+        List<BaseCut> cuts = new ArrayList<>();
+        primary.listAll(BackupLayout.basesPrefix(tenant), Optional.empty()).map(ListedObject::key).filter(inBackup::contains)
+                .forEach(key -> {
+                    try {
+                        cuts.add(BackupLayout.parseBaseManifest(key).cut());
+                    } catch (InvalidObjectKeyException notAManifest) {
+                        // a table object: its manifest decides
+                    }
+                });
+        cuts.sort(Comparator.reverseOrder());
+        return cuts;
+    }
+
+    /** An object's stored bytes from whichever region has it (primary first). */
+    Optional<byte[]> anyCopy(ObjectKey key) {
+        for (ObjectStore store : List.of(primary, backup)) {
+            Optional<StoredObject> stored = store.get(key);
+            if (stored.isPresent()) {
+                return Optional.of(stored.get().bytes());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** An object's bytes from whichever region has it, matched against {@code expected}; fails naming the key otherwise. */
+    byte[] fetchVerified(ObjectKey key, Sha256 expected) {
+        for (ObjectStore store : List.of(primary, backup)) {
+            Optional<StoredObject> stored = store.get(key);
+            if (stored.isPresent() && expected.matches(stored.get().bytes())) {
+                return stored.get().bytes();
+            }
+        }
+        throw new IllegalStateException("ALARM: " + key + " matches its SHA-256 " + expected + " in neither region: it is"
+                + " missing or was altered; no base is made from it; run restore-tool verify");
     }
 
     /** Where an object was found. */

@@ -1,6 +1,7 @@
 package dev.strata.sink;
 
 import dev.strata.schemas.kafka.Topics;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -57,6 +58,27 @@ public final class SinkConfig {
     /** Port of the Prometheus scrape endpoint; 0 turns it off. */
     public static final String METRICS_PORT = "strata.metrics.port";
     public static final int METRICS_PORT_DEFAULT = 0;
+    /** A base is made once this many events are durable after the tenant's last base... */
+    public static final String BASE_MIN_EVENTS = "strata.base.min.events";
+    public static final long BASE_MIN_EVENTS_DEFAULT = 5_000_000;
+    /** ...or this many segment bytes... */
+    public static final String BASE_MIN_BYTES = "strata.base.min.bytes";
+    public static final long BASE_MIN_BYTES_DEFAULT = 1024L * 1024 * 1024;
+    /** ...or when the last base is this old and changes came after it. */
+    public static final String BASE_MAX_AGE_MS = "strata.base.max.age.ms";
+    public static final long BASE_MAX_AGE_MS_DEFAULT = 24 * 3_600_000L;
+    /** How often the base thread looks at the thresholds (a fold in progress delays the next look). */
+    public static final String BASE_CHECK_INTERVAL_MS = "strata.base.check.interval.ms";
+    public static final long BASE_CHECK_INTERVAL_MS_DEFAULT = 5 * 60_000L;
+    /** The longest commit span of one segment; must not be below restore-tool's strata.restore.max.segment.span.ms. */
+    public static final String BASE_MAX_SEGMENT_SPAN_MS = "strata.base.max.segment.span.ms";
+    public static final long BASE_MAX_SEGMENT_SPAN_MS_DEFAULT = 24 * 3_600_000L;
+    /** Memory the fold of one tenant may hold before spilling to disk. */
+    public static final String BASE_MEMORY_BYTES = "strata.base.memory.bytes";
+    public static final long BASE_MEMORY_BYTES_DEFAULT = 256L * 1024 * 1024;
+    /** Where the fold spills and the table objects are written before upload; default java.io.tmpdir. */
+    public static final String BASE_SPILL_DIR = "strata.base.spill.dir";
+
     /** Partitions and replication of the topics the sink creates when missing (dead letters, watermarks). */
     public static final String TOPIC_PARTITIONS = "strata.topics.partitions";
     public static final int TOPIC_PARTITIONS_DEFAULT = 6;
@@ -71,6 +93,7 @@ public final class SinkConfig {
     private final RegionSettings primary;
     private final RegionSettings backup;
     private final SinkTuning tuning;
+    private final BaseSettings bases;
     private final int metricsPort;
     private final int topicPartitions;
     private final short topicReplication;
@@ -98,6 +121,13 @@ public final class SinkConfig {
             throw invalid(RETRY_MAX_BACKOFF_MS + " (" + tuning.retryMaxBackoff().toMillis() + ") is below "
                     + RETRY_INITIAL_BACKOFF_MS + " (" + tuning.retryInitialBackoff().toMillis() + "): raise it");
         }
+        this.bases = new BaseSettings(positiveLong(source, BASE_MIN_EVENTS, BASE_MIN_EVENTS_DEFAULT),
+                positiveLong(source, BASE_MIN_BYTES, BASE_MIN_BYTES_DEFAULT),
+                positiveDuration(source, BASE_MAX_AGE_MS, BASE_MAX_AGE_MS_DEFAULT),
+                positiveDuration(source, BASE_CHECK_INTERVAL_MS, BASE_CHECK_INTERVAL_MS_DEFAULT),
+                positiveDuration(source, BASE_MAX_SEGMENT_SPAN_MS, BASE_MAX_SEGMENT_SPAN_MS_DEFAULT),
+                positiveLong(source, BASE_MEMORY_BYTES, BASE_MEMORY_BYTES_DEFAULT),
+                Path.of(source.getProperty(BASE_SPILL_DIR, System.getProperty("java.io.tmpdir")).trim()));
         this.metricsPort = (int) nonNegativeLong(source, METRICS_PORT, METRICS_PORT_DEFAULT);
         this.topicPartitions = (int) positiveLong(source, TOPIC_PARTITIONS, TOPIC_PARTITIONS_DEFAULT);
         this.topicReplication = (short) positiveLong(source, TOPIC_REPLICATION, TOPIC_REPLICATION_DEFAULT);
@@ -132,6 +162,10 @@ public final class SinkConfig {
         return tuning;
     }
 
+    BaseSettings bases() {
+        return bases;
+    }
+
     public int metricsPort() {
         return metricsPort;
     }
@@ -156,7 +190,7 @@ public final class SinkConfig {
     @Override
     public String toString() {
         return "SinkConfig[regime=" + regime + ", primary=" + primary.location().describe() + ", backup="
-                + backup.location().describe() + ", " + tuning + ", kafka=" + kafka + "]";
+                + backup.location().describe() + ", " + tuning + ", " + bases + ", kafka=" + kafka + "]";
     }
 
     static String required(Properties source, String key, String what) {

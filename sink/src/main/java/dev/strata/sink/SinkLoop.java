@@ -232,6 +232,7 @@ final class SinkLoop implements PartitionSegmenter.Output {
             Instant now = parts.clock().instant();
             parts.metrics().durable(Duration.between(micros(segment.summary().minCommitMicros()), now));
             parts.sealer().durable(segment); // durable whoever owns the partition now
+            parts.bases().durable(segment);
             if (current) {
                 tracker.release(segment.partition(), segment.firstOffset());
                 watermarkTracker.durable(segment.partition(), new WatermarkTracker.Piece(segment.tenant(), segment.lastOffset(),

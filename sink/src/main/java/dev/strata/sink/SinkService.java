@@ -42,6 +42,7 @@ public final class SinkService implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final Thread pollThread;
     private final ScheduledExecutorService sealerThread;
+    private final ScheduledExecutorService baseThread;
     private volatile Throwable failure;
 
     private SinkService(SinkConfig config, MeterRegistry registry, Clock clock) {
@@ -62,15 +63,23 @@ public final class SinkService implements AutoCloseable {
             Map<TenantId, Watermark> published = publishedWatermarks();
             watermarks.seed(published);
             published.values().forEach(sealer::hint);
+            BaseMetrics baseMetrics = new BaseMetrics(registry, config.regime(), clock);
+            BaseScheduler bases = new BaseScheduler(new BaseFolder(stores.reader(), uploader, config.bases(), baseMetrics, clock),
+                    watermarks, config.bases(), baseMetrics, clock);
+            published.keySet().forEach(bases::hint);
             SinkParts parts = new SinkParts(config.regime(), config.routedTopic(), config.tuning(), clock, metrics,
                     new ResidencyGuard(config.regime(), placements), new DeadLetterPublisher(producer, clock), uploader, sealer,
-                    watermarks, stores.catalog());
+                    watermarks, stores.catalog(), bases);
             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config.kafka().consumer());
             SinkLoop loop = new SinkLoop(parts, consumer);
             resources.add(0, uploader); // closed before the stores it uses
             this.sealerThread = Executors.newSingleThreadScheduledExecutor(task -> daemon(task, "sink-sealer"));
             long every = config.tuning().manifestCheckInterval().toMillis();
             sealerThread.scheduleWithFixedDelay(sealer::tick, every, every, TimeUnit.MILLISECONDS);
+            // bases on their own thread: a fold of minutes never delays sealing, polling or uploads
+            this.baseThread = Executors.newSingleThreadScheduledExecutor(task -> daemon(task, "sink-bases"));
+            long baseEvery = config.bases().checkInterval().toMillis();
+            baseThread.scheduleWithFixedDelay(bases::tick, baseEvery, baseEvery, TimeUnit.MILLISECONDS);
             this.pollThread = new Thread(() -> runLoop(loop, consumer, metrics), "sink-poll");
         } catch (RuntimeException e) {
             closeResources();
@@ -146,6 +155,7 @@ public final class SinkService implements AutoCloseable {
         }
         abort.stop();
         sealerThread.shutdownNow();
+        baseThread.shutdownNow();
         closeResources();
         LOG.info("sink of regime {} stopped", config.regime());
     }

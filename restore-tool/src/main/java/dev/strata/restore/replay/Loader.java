@@ -1,9 +1,9 @@
 package dev.strata.restore.replay;
 
-import dev.strata.restore.fold.ChangeFolder;
-import dev.strata.restore.fold.FoldDrain;
-import dev.strata.restore.fold.RowDecoder;
-import dev.strata.restore.fold.ShapeCatalog;
+import dev.strata.schemas.fold.ChangeFolder;
+import dev.strata.schemas.fold.FoldDrain;
+import dev.strata.schemas.fold.RowDecoder;
+import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.store.RegionNotes;
 import dev.strata.restore.target.FoldedRow;
@@ -72,7 +72,7 @@ final class Loader {
                 }
 
                 @Override
-                public void tombstone(int tableId, byte[] key) {
+                public void tombstone(int tableId, byte[] key, byte[] version) {
                     TableTarget table = tables.get(tableId);
                     if (table != null) {
                         target.apply(new FoldedRow(table, null, decoder.key(key)));

@@ -2,14 +2,14 @@ package dev.strata.restore.replay;
 
 import dev.strata.restore.BadInputException;
 import dev.strata.restore.VerificationFailedException;
-import dev.strata.restore.fold.ChangeFolder;
-import dev.strata.restore.fold.EventConverter;
-import dev.strata.restore.fold.FastSegmentDecoder;
-import dev.strata.restore.fold.ShapeCatalog;
+import dev.strata.schemas.fold.ChangeFolder;
+import dev.strata.schemas.fold.SegmentFold;
+import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestorePlanner;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.store.ListedSegment;
+import dev.strata.restore.store.BaseListing;
 import dev.strata.restore.store.LogListing;
 import dev.strata.restore.store.ManifestIndex;
 import dev.strata.restore.store.ObjectFetcher;
@@ -38,8 +38,10 @@ import java.util.Set;
  * reaches the target before every planned object has been read and matched its checksum, so a
  * tampered object stops the restore before the target is touched.
  *
- * <p>Bases are not read yet (their format arrives with issue 9): the plan is log-only, from the
- * tenant's first segment. The planner already chooses a base when given some.
+ * <p>Bases: the plan takes the newest complete base (one with a {@code base.manifest}) whose cut is
+ * at or before the restore point; its tables are folded in first, then the log after the cut.
+ * Segments straddling the cut are read whole: what they hold up to the cut is already in the base
+ * at the same position in the log, so folding it again changes nothing.
  */
 public final class Replay {
     private final RegimeStores stores;
@@ -60,10 +62,12 @@ public final class Replay {
         RestorePlanner planner = new RestorePlanner(options.maxSegmentSpan());
         boolean latest = RestoreTime.LATEST.equalsIgnoreCase(until.trim());
         long untilMicros = latest ? Long.MAX_VALUE : RestoreTime.parse(until);
-        Optional<BaseCut> base = planner.chooseBase(List.of(), untilMicros);
+        List<BaseCut> bases = BaseListing.list(stores, tenant, notes).stream().map(BaseListing.ListedBase::cut).toList();
+        Optional<BaseCut> base = planner.chooseBase(bases, untilMicros);
         LogListing listing = LogListing.list(stores, tenant, planner.listingStart(tenant, base), untilMicros, notes);
         if (latest) {
-            untilMicros = listing.segments().stream().mapToLong(ListedSegment::maxCommitMicros).max()
+            untilMicros = listing.segments().stream().map(ListedSegment::maxCommitMicros).max(Long::compare)
+                    .or(() -> base.map(BaseCut::cutCommitMicros))
                     .orElseThrow(() -> new BadInputException("tenant " + tenant + " has no log segments in regime "
                             + stores.regime() + ": there is no latest point to restore to"));
         }
@@ -84,10 +88,13 @@ public final class Replay {
         progress.planned(plan.segments().size(), plan.bytes());
         try (ChangeFolder folder = new ChangeFolder(catalog, options.memory())) {
             long[] counts = new long[3];
+            if (plan.base().isPresent()) {
+                new BaseRead(new ObjectFetcher(stores, notes)).fold(plan.tenant(), plan.base().get(), catalog, folder, progress);
+                phases.end("base");
+            }
             if (manifests != null) {
                 SegmentPipeline pipeline = new SegmentPipeline(new ObjectFetcher(stores, notes), manifests,
-                        new FastSegmentDecoder(catalog, plan.untilMicros()), new EventConverter(catalog, plan.untilMicros()),
-                        folder, options.readers());
+                        new SegmentFold(catalog, plan.untilMicros()), folder, options.readers());
                 pipeline.run(plan.segments(), batch -> {
                     counts[0] += batch.events();
                     counts[1] += batch.afterUntil();

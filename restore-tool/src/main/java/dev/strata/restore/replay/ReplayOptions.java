@@ -1,6 +1,6 @@
 package dev.strata.restore.replay;
 
-import dev.strata.restore.fold.FoldMemory;
+import dev.strata.schemas.fold.FoldMemory;
 import java.time.Duration;
 import java.util.Objects;
 

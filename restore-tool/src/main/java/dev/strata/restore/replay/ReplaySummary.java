@@ -1,6 +1,6 @@
 package dev.strata.restore.replay;
 
-import dev.strata.restore.fold.FoldStats;
+import dev.strata.schemas.fold.FoldStats;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestoreTime;
 import java.io.PrintWriter;

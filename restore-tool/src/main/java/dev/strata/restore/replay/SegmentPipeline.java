@@ -1,15 +1,13 @@
 package dev.strata.restore.replay;
 
-import dev.strata.restore.fold.ChangeFolder;
-import dev.strata.restore.fold.EventConverter;
-import dev.strata.restore.fold.FastSegmentDecoder;
-import dev.strata.restore.fold.FoldOp;
+import dev.strata.schemas.fold.ChangeFolder;
+import dev.strata.schemas.fold.FastSegmentDecoder;
+import dev.strata.schemas.fold.FoldOp;
+import dev.strata.schemas.fold.SegmentFold;
 import dev.strata.restore.store.FetchedObject;
 import dev.strata.restore.store.ListedSegment;
 import dev.strata.restore.store.ManifestIndex;
 import dev.strata.restore.store.ObjectFetcher;
-import dev.strata.schemas.avro.ChangeEvent;
-import dev.strata.schemas.segment.SegmentReader;
 import java.util.ArrayList;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -35,17 +33,14 @@ final class SegmentPipeline {
     private final ManifestIndex manifests;
     private static final int BATCH = 4096;
 
-    private final FastSegmentDecoder fast;
-    private final EventConverter converter;
+    private final SegmentFold segments;
     private final ChangeFolder folder;
     private final int threads;
 
-    SegmentPipeline(ObjectFetcher fetcher, ManifestIndex manifests, FastSegmentDecoder fast, EventConverter converter,
-                    ChangeFolder folder, int threads) {
+    SegmentPipeline(ObjectFetcher fetcher, ManifestIndex manifests, SegmentFold segments, ChangeFolder folder, int threads) {
         this.fetcher = fetcher;
         this.manifests = manifests;
-        this.fast = fast;
-        this.converter = converter;
+        this.segments = segments;
         this.folder = folder;
         this.threads = threads;
     }
@@ -88,25 +83,9 @@ final class SegmentPipeline {
                 batch.clear();
             }
         };
-        FastSegmentDecoder.Counts counts = fast.decode(object.bytes(), segment.key().value(), fold);
-        long events = 0;
-        long after = 0;
-        if (counts != null) {
-            events = counts.events();
-            after = counts.afterUntil();
-        } else {
-            try (SegmentReader reader = SegmentReader.open(object.bytes(), object.sha256(), segment.key().value())) {
-                while (reader.hasNext()) {
-                    ChangeEvent event = reader.next();
-                    events++;
-                    if (converter.convert(event, fold) == EventConverter.Outcome.AFTER_UNTIL) {
-                        after++;
-                    }
-                }
-            }
-        }
+        FastSegmentDecoder.Counts counts = segments.read(object.bytes(), object.sha256(), segment.key().value(), fold);
         folder.acceptAll(batch);
-        return new SegmentBatch(events, after, object.bytes().length, object.from(), object.sealed());
+        return new SegmentBatch(counts.events(), counts.afterUntil(), object.bytes().length, object.from(), object.sealed());
     }
 
     private static SegmentBatch take(CompletionService<SegmentBatch> done) {

@@ -1,6 +1,6 @@
 package dev.strata.restore.target;
 
-import dev.strata.restore.fold.TableShape;
+import dev.strata.schemas.fold.TableShape;
 import java.util.Objects;
 
 /**

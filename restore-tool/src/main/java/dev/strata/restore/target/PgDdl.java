@@ -1,7 +1,7 @@
 package dev.strata.restore.target;
 
 import dev.strata.restore.BadInputException;
-import dev.strata.restore.fold.TableShape;
+import dev.strata.schemas.fold.TableShape;
 import java.util.List;
 import java.util.StringJoiner;
 import java.util.regex.Pattern;

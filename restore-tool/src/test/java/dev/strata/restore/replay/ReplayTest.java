@@ -1,8 +1,8 @@
 package dev.strata.restore.replay;
 
-import static dev.strata.restore.testing.Changes.delete;
-import static dev.strata.restore.testing.Changes.insert;
-import static dev.strata.restore.testing.Changes.update;
+import static dev.strata.schemas.testing.Changes.delete;
+import static dev.strata.schemas.testing.Changes.insert;
+import static dev.strata.schemas.testing.Changes.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.restore.BadInputException;
 import dev.strata.restore.VerificationFailedException;
-import dev.strata.restore.fold.FoldMemory;
+import dev.strata.schemas.fold.FoldMemory;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.store.RegimeStores;

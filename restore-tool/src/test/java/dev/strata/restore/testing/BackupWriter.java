@@ -14,6 +14,17 @@ import dev.strata.schemas.manifest.SealedManifest;
 import dev.strata.schemas.segment.Segment;
 import dev.strata.schemas.segment.SegmentWriter;
 import dev.strata.schemas.store.ObjectStore;
+import dev.strata.schemas.base.BaseBuilder;
+import dev.strata.schemas.base.BaseManifest;
+import dev.strata.schemas.base.BaseManifestCodec;
+import dev.strata.schemas.base.BaseTable;
+import dev.strata.schemas.base.StoredBaseManifest;
+import dev.strata.schemas.fold.ChangeFolder;
+import dev.strata.schemas.fold.EventConverter;
+import dev.strata.schemas.fold.FoldMemory;
+import dev.strata.schemas.fold.ShapeCatalog;
+import dev.strata.schemas.layout.BaseCut;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -88,5 +99,36 @@ public final class BackupWriter {
             sealed.add(key);
         }
         return sealed;
+    }
+
+    /**
+     * Folds {@code events} up to {@code cut} as the sink does and stores the base: every table
+     * object, then (unless {@code withManifest} is false: a fold killed before its last write) base.manifest.
+     */
+    public BaseManifest base(TenantId tenant, List<ChangeEvent> events, BaseCut cut, Path workDir, boolean withManifest) {
+        ShapeCatalog catalog = new ShapeCatalog();
+        EventConverter converter = new EventConverter(catalog, cut.cutCommitMicros());
+        BaseBuilder.Built built;
+        try (ChangeFolder folder = new ChangeFolder(catalog, FoldMemory.defaults(workDir))) {
+            events.forEach(e -> converter.convert(e, folder::accept));
+            built = BaseBuilder.write(tenant, cut, catalog, folder, workDir);
+        }
+        BaseManifest manifest = new BaseManifest(tenant, cut, Optional.empty(), built.tables(), List.of());
+        for (BaseTable table : built.tables()) {
+            byte[] bytes;
+            try {
+                bytes = java.nio.file.Files.readAllBytes(built.files().get(table.table()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            primary.putIfAbsent(manifest.tableKey(table), bytes, table.sha256());
+            backup.putIfAbsent(manifest.tableKey(table), bytes, table.sha256());
+        }
+        if (withManifest) {
+            StoredBaseManifest sealed = BaseManifestCodec.seal(manifest);
+            primary.putIfAbsent(manifest.objectKey(), sealed.bytes(), sealed.sha256());
+            backup.putIfAbsent(manifest.objectKey(), sealed.bytes(), sealed.sha256());
+        }
+        return manifest;
     }
 }

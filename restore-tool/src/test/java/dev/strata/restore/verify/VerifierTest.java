@@ -1,6 +1,6 @@
 package dev.strata.restore.verify;
 
-import static dev.strata.restore.testing.Changes.insert;
+import static dev.strata.schemas.testing.Changes.insert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.restore.store.ManifestIndex;

@@ -1,0 +1,112 @@
+package dev.strata.restore.replay;
+
+import static dev.strata.schemas.testing.Changes.delete;
+import static dev.strata.schemas.testing.Changes.insert;
+import static dev.strata.schemas.testing.Changes.truncate;
+import static dev.strata.schemas.testing.Changes.update;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.strata.restore.plan.RestorePlan;
+import dev.strata.restore.plan.RestoreTime;
+import dev.strata.restore.store.RegimeStores;
+import dev.strata.restore.store.Region;
+import dev.strata.restore.store.RegionStore;
+import dev.strata.restore.target.NdjsonTarget;
+import dev.strata.restore.testing.BackupWriter;
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.UtcHour;
+import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.fold.FoldMemory;
+import dev.strata.schemas.layout.BaseCut;
+import dev.strata.schemas.store.InMemoryBucket;
+import dev.strata.schemas.store.VersionPolicy;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A replay from a base gives exactly what a replay of the whole log gives, at restore points before, at and after the cut. */
+class ReplayWithBaseTest {
+    private static final TenantId TENANT = TenantId.of("acme");
+    private static final String ORDERS = "public.orders";
+    private static final String NOTES = "public.notes";
+    private static final long H = 3_600_000_000L;
+    private static final long T0 = 1_790_002_800_000_000L;
+    private static final long CUT = T0 + H / 2 + 7;
+
+    @TempDir
+    Path work;
+    private final InMemoryBucket primaryBucket = new InMemoryBucket();
+    private final InMemoryBucket backupBucket = new InMemoryBucket();
+    private final List<ChangeEvent> events = new ArrayList<>();
+    private BackupWriter writer;
+
+    @BeforeEach
+    void writeTwoHoursOfChanges() {
+        writer = new BackupWriter(primaryBucket.store(VersionPolicy.LATEST_VERSION), backupBucket.store(VersionPolicy.LATEST_VERSION));
+        long lsn = 1000;
+        for (int i = 0; i < 120; i++) {
+            long t = T0 + i * (H / 60);
+            lsn += 10;
+            String table = i % 4 == 0 ? NOTES : ORDERS;
+            events.add(switch (i % 7) {
+                case 3 -> update("acme", table, t, lsn, i / 5, "u" + i);
+                case 5 -> delete("acme", table, t, lsn, i / 3);
+                default -> i == 50 ? truncate("acme", NOTES, t, lsn) : insert("acme", table, t, lsn, i, "v" + i);
+            });
+        }
+        writer.segments(events, 9);
+        writer.seal(TENANT, Optional.of(UtcHour.containing(T0 + H)));
+    }
+
+    @Test
+    void replayWithABaseEqualsReplayWithoutAtCutsBeforeAtAndAfterIt() throws IOException {
+        List<String> untils = List.of(RestoreTime.format(T0 + H / 4), RestoreTime.format(CUT), RestoreTime.format(CUT + 1),
+                RestoreTime.format(T0 + H + H / 3), "latest");
+        List<String> withoutBase = new ArrayList<>();
+        for (String until : untils) {
+            withoutBase.add(restore(until, Optional.empty()));
+        }
+        writer.base(TENANT, events, new BaseCut(CUT, 5000), Files.createTempDirectory(work, "base"), true);
+        for (int i = 0; i < untils.size(); i++) {
+            Optional<BaseCut> expected = i == 0 ? Optional.empty() : Optional.of(new BaseCut(CUT, 5000));
+            assertThat(restore(untils.get(i), expected)).as("restore to %s", untils.get(i)).isEqualTo(withoutBase.get(i));
+        }
+    }
+
+    @Test
+    void aBaseWithoutItsManifestIsNeverUsed() throws IOException {
+        String expected = restore("latest", Optional.empty());
+        writer.base(TENANT, events, new BaseCut(CUT, 5000), Files.createTempDirectory(work, "killed"), false);
+        assertThat(restore("latest", Optional.empty())).isEqualTo(expected);
+    }
+
+    /** The NDJSON output, lines sorted (the order of keys within a table is the fold's, not the data's). */
+    private String restore(String until, Optional<BaseCut> expectedBase) throws IOException {
+        Replay replay = new Replay(stores(), new ReplayOptions(Duration.ofHours(1), 2, FoldMemory.defaults(work), false),
+                Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), Progress.NONE);
+        RestorePlan plan = replay.plan(TENANT, until);
+        assertThat(plan.base()).as("base planned for %s", until).isEqualTo(expectedBase);
+        StringWriter out = new StringWriter();
+        try (NdjsonTarget target = NdjsonTarget.toStream(out)) {
+            ReplaySummary summary = replay.run(plan, target);
+            return String.join("\n", out.toString().lines().sorted().toList()) + "\ntombstones " + summary.tombstones()
+                    + " rows " + summary.rowsPerTable();
+        }
+    }
+
+    private RegimeStores stores() {
+        return new RegimeStores("eu", new RegionStore(Region.PRIMARY, primaryBucket.store(VersionPolicy.FIRST_VERSION), "strata.regime.eu.primary."),
+                new RegionStore(Region.BACKUP, backupBucket.store(VersionPolicy.FIRST_VERSION), "strata.regime.eu.backup."));
+    }
+}

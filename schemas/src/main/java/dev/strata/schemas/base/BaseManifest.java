@@ -1,0 +1,60 @@
+package dev.strata.schemas.base;
+
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.layout.BackupLayout;
+import dev.strata.schemas.layout.BaseCut;
+import dev.strata.schemas.layout.BaseKey;
+import dev.strata.schemas.layout.BaseManifestKey;
+import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.manifest.ManifestEntry;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a base is: every change of the tenant committed at or before {@code cut} folded to the last
+ * image per (table, key). Written LAST, after every table object is durable in both regions: a
+ * base without its manifest does not exist for any reader.
+ *
+ * @param previous the base this one was folded from, if any, with its manifest's SHA-256
+ * @param folded the objects folded into it (the previous base's manifest and log segments), with their SHA-256
+ */
+public record BaseManifest(TenantId tenant, BaseCut cut, Optional<PreviousBase> previous, List<BaseTable> tables,
+                           List<ManifestEntry> folded) {
+
+    public BaseManifest {
+        Objects.requireNonNull(tenant, "tenant");
+        Objects.requireNonNull(cut, "cut");
+        Objects.requireNonNull(previous, "previous");
+        tables = List.copyOf(tables);
+        folded = List.copyOf(folded);
+    }
+
+    public BaseManifestKey key() {
+        return new BaseManifestKey(tenant, cut);
+    }
+
+    public ObjectKey objectKey() {
+        return BackupLayout.baseManifest(key());
+    }
+
+    public ObjectKey tableKey(BaseTable table) {
+        return BackupLayout.base(new BaseKey(tenant, cut, table.table()));
+    }
+
+    public long rows() {
+        return tables.stream().mapToLong(BaseTable::rows).sum();
+    }
+
+    public long bytes() {
+        return tables.stream().mapToLong(BaseTable::size).sum();
+    }
+
+    /** The base a newer one was folded from. */
+    public record PreviousBase(BaseCut cut, dev.strata.schemas.Sha256 manifestSha256) {
+        public PreviousBase {
+            Objects.requireNonNull(cut, "cut");
+            Objects.requireNonNull(manifestSha256, "manifestSha256");
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package dev.strata.schemas.base;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.strata.schemas.Sha256;
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.fold.FoldPosition;
+import dev.strata.schemas.fold.TableShape;
+import dev.strata.schemas.layout.BackupLayout;
+import dev.strata.schemas.layout.BaseCut;
+import dev.strata.schemas.manifest.ManifestEntry;
+import dev.strata.schemas.manifest.ManifestFormatException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Stores a base manifest as JSON written field by field in a fixed order (deterministic, like the
+ * hour manifests, and for the same reason: an operator reads it with {@code jq}, and a re-made
+ * base must give the same bytes). Reading is strict about what it needs: a manifest is evidence.
+ */
+public final class BaseManifestCodec {
+    static final String FORMAT = "strata-base-manifest";
+    static final int VERSION = 1;
+
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+    private static final ObjectMapper READER = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+    private BaseManifestCodec() {
+    }
+
+    public static StoredBaseManifest seal(BaseManifest manifest) {
+        return new StoredBaseManifest(manifest, encode(manifest));
+    }
+
+    /** Reads stored bytes; the SHA-256 is of these bytes exactly. */
+    public static StoredBaseManifest read(byte[] bytes) {
+        return new StoredBaseManifest(decode(bytes), bytes);
+    }
+
+    public static byte[] encode(BaseManifest m) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("format", FORMAT);
+            g.writeNumberField("version", VERSION);
+            g.writeStringField("tenant", m.tenant().value());
+            g.writeStringField("cutCommit", instant(m.cut().cutCommitMicros()));
+            g.writeNumberField("cutCommitMicros", m.cut().cutCommitMicros());
+            g.writeNumberField("cutLsn", m.cut().cutLsn());
+            if (m.previous().isPresent()) {
+                g.writeObjectFieldStart("previous");
+                g.writeNumberField("cutCommitMicros", m.previous().get().cut().cutCommitMicros());
+                g.writeNumberField("cutLsn", m.previous().get().cut().cutLsn());
+                g.writeStringField("sha256", m.previous().get().manifestSha256().hex());
+                g.writeEndObject();
+            } else {
+                g.writeNullField("previous");
+            }
+            g.writeArrayFieldStart("tables");
+            for (BaseTable t : m.tables()) {
+                writeTable(g, m, t);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("folded");
+            for (ManifestEntry e : m.folded()) {
+                g.writeStartObject();
+                g.writeStringField("key", e.key().value());
+                g.writeNumberField("size", e.size());
+                g.writeStringField("sha256", e.sha256().hex());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write base manifest " + m.objectKey() + ": " + e.getMessage(), e);
+        }
+        out.write('\n');
+        return out.toByteArray();
+    }
+
+    private static void writeTable(JsonGenerator g, BaseManifest m, BaseTable t) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("table", t.table());
+        g.writeStringField("key", m.tableKey(t).value());
+        g.writeNumberField("rows", t.rows());
+        g.writeNumberField("tombstones", t.tombstones());
+        g.writeNumberField("size", t.size());
+        g.writeStringField("sha256", t.sha256().hex());
+        g.writeNumberField("finalShape", t.finalShape());
+        position(g, "finalShapeAt", t.finalShapeAt());
+        position(g, "truncatedAt", t.truncatedAt());
+        g.writeArrayFieldStart("shapes");
+        for (TableShape s : t.shapes()) {
+            g.writeStartObject();
+            strings(g, "columns", s.columns());
+            strings(g, "types", s.pgTypes());
+            strings(g, "keyColumns", s.keyColumns());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static void position(JsonGenerator g, String field, Optional<FoldPosition> at) throws IOException {
+        if (at.isEmpty()) {
+            g.writeNullField(field);
+            return;
+        }
+        g.writeObjectFieldStart(field);
+        g.writeNumberField("lsn", at.get().lsn());
+        g.writeNumberField("txOrder", at.get().txOrder());
+        g.writeEndObject();
+    }
+
+    private static void strings(JsonGenerator g, String field, List<String> values) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (String v : values) {
+            g.writeString(v);
+        }
+        g.writeEndArray();
+    }
+
+    public static BaseManifest decode(byte[] bytes) {
+        JsonNode root;
+        try {
+            root = READER.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new ManifestFormatException("base manifest is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read base manifest: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ManifestFormatException("base manifest is not a JSON object");
+        }
+        if (!FORMAT.equals(root.path("format").asText()) || root.path("version").asInt(-1) != VERSION) {
+            throw new ManifestFormatException("base manifest is format '" + root.path("format").asText() + "' version "
+                    + root.path("version").asText() + "; this build reads " + FORMAT + " version " + VERSION + ": upgrade the tool");
+        }
+        try {
+            TenantId tenant = TenantId.of(text(root, "tenant"));
+            BaseCut cut = new BaseCut(number(root, "cutCommitMicros"), number(root, "cutLsn"));
+            JsonNode prev = required(root, "previous");
+            Optional<BaseManifest.PreviousBase> previous = prev.isNull() ? Optional.empty()
+                    : Optional.of(new BaseManifest.PreviousBase(new BaseCut(number(prev, "cutCommitMicros"), number(prev, "cutLsn")),
+                            Sha256.fromHex(text(prev, "sha256"))));
+            List<BaseTable> tables = new ArrayList<>();
+            for (JsonNode t : array(root, "tables")) {
+                tables.add(table(t));
+            }
+            List<ManifestEntry> folded = new ArrayList<>();
+            for (JsonNode e : array(root, "folded")) {
+                folded.add(new ManifestEntry(BackupLayout.keyOf(text(e, "key")), number(e, "size"), Sha256.fromHex(text(e, "sha256"))));
+            }
+            return new BaseManifest(tenant, cut, previous, tables, folded);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new ManifestFormatException("base manifest is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    private static BaseTable table(JsonNode t) {
+        List<TableShape> shapes = new ArrayList<>();
+        String name = text(t, "table");
+        for (JsonNode s : array(t, "shapes")) {
+            shapes.add(new TableShape(name, strings(s, "columns"), strings(s, "types"), strings(s, "keyColumns")));
+        }
+        return new BaseTable(name, number(t, "rows"), number(t, "tombstones"), number(t, "size"), Sha256.fromHex(text(t, "sha256")),
+                shapes, Math.toIntExact(number(t, "finalShape")), position(t, "finalShapeAt"), position(t, "truncatedAt"));
+    }
+
+    private static Optional<FoldPosition> position(JsonNode node, String field) {
+        JsonNode at = required(node, field);
+        return at.isNull() ? Optional.empty() : Optional.of(new FoldPosition(number(at, "lsn"), number(at, "txOrder")));
+    }
+
+    private static List<String> strings(JsonNode node, String field) {
+        List<String> values = new ArrayList<>();
+        for (JsonNode v : array(node, field)) {
+            if (!v.isTextual()) {
+                throw new ManifestFormatException("base manifest field '" + field + "' holds a non-string");
+            }
+            values.add(v.textValue());
+        }
+        return values;
+    }
+
+    private static JsonNode array(JsonNode node, String field) {
+        JsonNode value = required(node, field);
+        if (!value.isArray()) {
+            throw new ManifestFormatException("base manifest field '" + field + "' is not an array");
+        }
+        return value;
+    }
+
+    private static JsonNode required(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null) {
+            throw new ManifestFormatException("base manifest lacks field '" + field + "'");
+        }
+        return value;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = required(node, field);
+        if (!value.isTextual()) {
+            throw new ManifestFormatException("base manifest field '" + field + "' is not a string");
+        }
+        return value.textValue();
+    }
+
+    private static long number(JsonNode node, String field) {
+        JsonNode value = required(node, field);
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw new ManifestFormatException("base manifest field '" + field + "' is not an integer");
+        }
+        return value.longValue();
+    }
+
+    private static String instant(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L).toString();
+    }
+}

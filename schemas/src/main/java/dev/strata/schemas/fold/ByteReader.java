@@ -1,0 +1,52 @@
+package dev.strata.schemas.fold;
+
+/** Reads what {@link ByteWriter} wrote. */
+final class ByteReader {
+    private final byte[] buf;
+    private int pos;
+
+    ByteReader(byte[] buf, int offset) {
+        this.buf = buf;
+        this.pos = offset;
+    }
+
+    int position() {
+        return pos;
+    }
+
+    int read() {
+        return buf[pos++] & 0xff;
+    }
+
+    long readVarLong() {
+        long result = 0;
+        for (int shift = 0; ; shift += 7) {
+            int b = buf[pos++];
+            result |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return result;
+            }
+        }
+    }
+
+    long readFixedLong() {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (buf[pos++] & 0xffL);
+        }
+        return v;
+    }
+
+    byte[] readBytes(int len) {
+        byte[] out = new byte[len];
+        System.arraycopy(buf, pos, out, 0, len);
+        pos += len;
+        return out;
+    }
+
+    String readUtf8(int len) {
+        String s = new String(buf, pos, len, java.nio.charset.StandardCharsets.UTF_8);
+        pos += len;
+        return s;
+    }
+}

@@ -1,0 +1,299 @@
+package dev.strata.schemas.fold;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * Folds a tenant's changes into the last image per (table, key) at the restore point (DESIGN.md
+ * section 7, step 3): duplicates removed, deletes applied, TRUNCATE clearing what came before it.
+ *
+ * <p>Memory: rows are held in compact form ({@link RowCodec}) in per-table arenas
+ * ({@link KeyedVersions}), about 30 bytes of overhead per version plus the row. Past the budget the
+ * arenas are first compacted (superseded versions dropped); if that is not enough the fold turns
+ * into a grace hash fold: what it holds and every later change go to {@link SpillPartitions} by
+ * hash of (table, key), and each partition is folded alone at drain time.
+ *
+ * <p>Threads: the fold is order-independent, so reader threads fold whole segments concurrently
+ * ({@link #acceptAll}); keys are split into lock stripes by hash. Compaction and spilling take the
+ * write side of a read-write lock, folding the read side. {@link #drain} runs after the readers.
+ */
+public final class ChangeFolder implements AutoCloseable {
+    private static final int STRIPES = 16;
+
+    private final ShapeCatalog catalog;
+    private final FoldMemory memory;
+    private final FoldStripe[] stripes = new FoldStripe[STRIPES];
+    private final Map<Integer, long[]> truncates = new HashMap<>();
+    private final ReadWriteLock mode = new ReentrantReadWriteLock();
+    private final AtomicLong heldBytes = new AtomicLong();
+    private volatile SpillPartitions spill;
+    private long truncateCount;
+    private long drainSuperseded;
+
+    public ChangeFolder(ShapeCatalog catalog, FoldMemory memory) {
+        this.catalog = catalog;
+        this.memory = memory;
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new FoldStripe();
+        }
+    }
+
+    public void accept(FoldOp op) {
+        acceptAll(List.of(op));
+    }
+
+    /** Folds a batch (one segment's changes); safe to call from several threads at once. */
+    public void acceptAll(List<FoldOp> ops) {
+        boolean overBudget = false;
+        mode.readLock().lock();
+        try {
+            for (FoldOp op : ops) {
+                if (op.kind() == FoldOp.Kind.TRUNCATE) {
+                    truncate(op);
+                } else {
+                    overBudget |= fold(op);
+                }
+            }
+        } finally {
+            mode.readLock().unlock();
+        }
+        if (overBudget) {
+            relieve();
+        }
+    }
+
+    /** @return whether the memory budget is exceeded */
+    private boolean fold(FoldOp op) {
+        FoldStripe stripe = stripes[RowKey.hash(op.key()) & (STRIPES - 1)];
+        long growth;
+        synchronized (stripe) {
+            stripe.changes++;
+            stripe.trackShape(op);
+            KeyedVersions table = stripe.table(op.tableId());
+            SpillPartitions spilled = spill;
+            if (spilled != null) {
+                spilled.write(op.tableId(), op.kind(), op.key(), op.version());
+                return false;
+            }
+            growth = table.apply(op);
+            if (growth == KeyedVersions.SUPERSEDED) {
+                stripe.superseded++;
+                return false;
+            }
+        }
+        return heldBytes.addAndGet(growth) > memory.budgetBytes();
+    }
+
+    /** A TRUNCATE hides older versions of its table in every stripe (they are rare). */
+    private void truncate(FoldOp op) {
+        synchronized (truncates) {
+            truncateCount++;
+            long[] newest = truncates.computeIfAbsent(op.tableId(), id -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE});
+            if (FoldOp.compareOrder(op.lsn(), op.txOrder(), newest[0], newest[1]) > 0) {
+                newest[0] = op.lsn();
+                newest[1] = op.txOrder();
+            }
+        }
+        for (FoldStripe stripe : stripes) {
+            synchronized (stripe) {
+                stripe.changes++;
+                stripe.table(op.tableId()).truncate(op.lsn(), op.txOrder());
+            }
+        }
+    }
+
+    /** The tables that had any change at or before the restore point, by name. */
+    public List<Integer> tables() {
+        TreeSet<Integer> ids = new TreeSet<>();
+        for (FoldStripe stripe : stripes) {
+            ids.addAll(stripe.tables.keySet());
+        }
+        List<Integer> sorted = new ArrayList<>(ids);
+        sorted.sort(Comparator.comparing(catalog::table));
+        return sorted;
+    }
+
+    /** The shape of the newest row image of the table, -1 if it had none (only TRUNCATEs). */
+    public int finalShape(int tableId) {
+        long[] best = null;
+        for (FoldStripe stripe : stripes) {
+            long[] s = stripe.newestShape.get(tableId);
+            if (s != null && s[2] >= 0 && (best == null || FoldOp.compareOrder(s[0], s[1], best[0], best[1]) > 0)) {
+                best = s;
+            }
+        }
+        return best == null ? -1 : (int) best[2];
+    }
+
+    /** Where the table's final shape was seen last (a base keeps it: that row may since have been deleted). */
+    public Optional<FoldPosition> finalShapePosition(int tableId) {
+        long[] best = null;
+        for (FoldStripe stripe : stripes) {
+            synchronized (stripe) {
+                long[] s = stripe.newestShape.get(tableId);
+                if (s != null && s[2] >= 0 && (best == null || FoldOp.compareOrder(s[0], s[1], best[0], best[1]) > 0)) {
+                    best = s.clone();
+                }
+            }
+        }
+        return best == null ? Optional.empty() : Optional.of(new FoldPosition(best[0], best[1]));
+    }
+
+    /** The table's newest TRUNCATE, if it had one. */
+    public Optional<FoldPosition> truncatePosition(int tableId) {
+        synchronized (truncates) {
+            long[] t = truncates.get(tableId);
+            return t == null ? Optional.empty() : Optional.of(new FoldPosition(t[0], t[1]));
+        }
+    }
+
+    /**
+     * Records that the table had a row image of {@code shapeId} at {@code at}, without a row: what a
+     * base says about a final shape whose row was deleted later, so that the fold from the base
+     * creates the same columns as the fold from the whole log.
+     */
+    public void noteShape(int tableId, int shapeId, FoldPosition at) {
+        FoldStripe stripe = stripes[0];
+        synchronized (stripe) {
+            stripe.table(tableId);
+            stripe.trackShape(new FoldOp(tableId, shapeId, FoldOp.Kind.UPSERT, at.lsn(), at.txOrder(), null, null));
+        }
+    }
+
+    /** How many rows the drain will hand over; -1 when the fold spilled (then only the drain knows). */
+    public long liveRows() {
+        if (spill != null) {
+            return -1;
+        }
+        long live = 0;
+        for (FoldStripe stripe : stripes) {
+            live += stripe.tables.values().stream().mapToLong(KeyedVersions::countLive).sum();
+        }
+        return live;
+    }
+
+    public FoldStats stats() {
+        long changes = 0;
+        long superseded = drainSuperseded;
+        for (FoldStripe stripe : stripes) {
+            changes += stripe.changes;
+            superseded += stripe.superseded;
+        }
+        // a TRUNCATE was counted once per stripe
+        changes -= truncateCount * (STRIPES - 1);
+        SpillPartitions spilled = spill;
+        return new FoldStats(changes, superseded, truncateCount, spilled == null ? 0 : spilled.bytesWritten(),
+                spilled == null ? 1 : spilled.count());
+    }
+
+    /** Hands every key's final state to {@code drain}, table by table (per partition when spilled). Single-threaded. */
+    public void drain(FoldDrain drain) {
+        List<Integer> ids = tables();
+        if (spill == null) {
+            for (int tableId : ids) {
+                for (FoldStripe stripe : stripes) {
+                    KeyedVersions table = stripe.tables.get(tableId);
+                    if (table != null) {
+                        emit(tableId, table, drain);
+                        stripe.replace(tableId, truncatesOnly(table));
+                    }
+                }
+            }
+            return;
+        }
+        for (int p = 0; p < spill.count(); p++) {
+            Map<Integer, KeyedVersions> partition = new HashMap<>();
+            spill.read(p, op -> {
+                if (partition.computeIfAbsent(op.tableId(), id -> new KeyedVersions()).apply(op) == KeyedVersions.SUPERSEDED) {
+                    drainSuperseded++;
+                }
+            });
+            // TRUNCATEs stayed in memory; applied last, they turn what they cleared into tombstones
+            partition.forEach((id, t) -> {
+                long[] truncate = truncates.get(id);
+                if (truncate != null) {
+                    t.truncate(truncate[0], truncate[1]);
+                }
+            });
+            for (int tableId : ids) {
+                KeyedVersions table = partition.remove(tableId);
+                if (table != null) {
+                    emit(tableId, table, drain);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (FoldStripe stripe : stripes) {
+            stripe.tables.clear();
+        }
+        if (spill != null) {
+            spill.close();
+        }
+    }
+
+    private static void emit(int tableId, KeyedVersions table, FoldDrain drain) {
+        table.forEach((key, version, live) -> {
+            if (live) {
+                drain.upsert(tableId, key, version);
+            } else {
+                drain.tombstone(tableId, key, version);
+            }
+        });
+    }
+
+    /** Over budget: drop superseded versions; if most of what is held is live, spill instead. */
+    private void relieve() {
+        mode.writeLock().lock();
+        try {
+            if (spill != null || heldBytes.get() <= memory.budgetBytes()) {
+                return; // another thread relieved it meanwhile
+            }
+            long held = 0;
+            for (FoldStripe stripe : stripes) {
+                for (Map.Entry<Integer, KeyedVersions> e : new ArrayList<>(stripe.tables.entrySet())) {
+                    stripe.replace(e.getKey(), e.getValue().compacted());
+                }
+                held += stripe.footprint();
+            }
+            heldBytes.set(held);
+            if (held > memory.budgetBytes() / 2) {
+                spillEverything();
+            }
+        } finally {
+            mode.writeLock().unlock();
+        }
+    }
+
+    /** What is held moves to disk, and later changes go straight there. Under the write lock. */
+    private void spillEverything() {
+        SpillPartitions partitions = new SpillPartitions(memory.spillDir(), memory.partitions());
+        for (FoldStripe stripe : stripes) {
+            for (Map.Entry<Integer, KeyedVersions> table : new ArrayList<>(stripe.tables.entrySet())) {
+                int tableId = table.getKey();
+                table.getValue().forEach((key, version, live) -> partitions.write(tableId,
+                        KeyedVersions.deleted(version) ? FoldOp.Kind.DELETE : FoldOp.Kind.UPSERT, key, version));
+                stripe.replace(tableId, truncatesOnly(table.getValue()));
+            }
+        }
+        heldBytes.set(0);
+        spill = partitions;
+    }
+
+    /** An empty table that remembers the TRUNCATE (spilled changes are filtered by it at drain time). */
+    private static KeyedVersions truncatesOnly(KeyedVersions table) {
+        KeyedVersions empty = new KeyedVersions();
+        empty.truncate(table.truncateLsn(), table.truncateTxOrder());
+        return empty;
+    }
+}

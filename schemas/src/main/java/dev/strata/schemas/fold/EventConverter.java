@@ -1,0 +1,122 @@
+package dev.strata.schemas.fold;
+
+import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.avro.Column;
+import dev.strata.schemas.avro.Op;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Turns decoded ChangeEvents into {@link FoldOp}s, keeping only changes committed at or before the
+ * restore point. A transaction's events share one commit time, so the cut by commit time keeps
+ * whole transactions only. Thread-safe (one ByteWriter per thread).
+ *
+ * <p>The row key is the event's key columns; a table without a key (REPLICA IDENTITY FULL) is keyed
+ * by its whole row. An UPDATE whose old image has other key values than its key also removes the
+ * old key (Debezium normally sends such an update as DELETE + CREATE; both forms fold the same).
+ */
+public final class EventConverter {
+    public enum Outcome {
+        FOLDED,
+        AFTER_UNTIL,
+        MARKER
+    }
+
+    private final ShapeCatalog catalog;
+    private final long untilMicros;
+    private final ThreadLocal<ByteWriter> writer = ThreadLocal.withInitial(() -> new ByteWriter(256));
+
+    public EventConverter(ShapeCatalog catalog, long untilMicros) {
+        this.catalog = catalog;
+        this.untilMicros = untilMicros;
+    }
+
+    public Outcome convert(ChangeEvent event, Consumer<FoldOp> out) {
+        if (event.getCommitTsMicros() > untilMicros) {
+            return Outcome.AFTER_UNTIL;
+        }
+        Op op = event.getOp();
+        if (op == Op.CHECKPOINT) {
+            return Outcome.MARKER;
+        }
+        int tableId = catalog.tableId(event.getTable());
+        long lsn = event.getLsn();
+        long txOrder = event.getTxOrder();
+        if (op == Op.TRUNCATE) {
+            out.accept(new FoldOp(tableId, -1, FoldOp.Kind.TRUNCATE, lsn, txOrder, null, null));
+            return Outcome.FOLDED;
+        }
+        List<Column> key = event.getKey();
+        List<Column> before = event.getBefore();
+        List<Column> after = event.getAfter();
+        if (op == Op.DELETE) {
+            List<Column> image = before != null ? before : key;
+            if (image == null) {
+                throw new IllegalArgumentException("DELETE event " + event.getEventId() + " of " + event.getTable()
+                        + " has neither key nor old row: it cannot be folded");
+            }
+            int shapeId = catalog.shapeId(tableId, image, key);
+            out.accept(new FoldOp(tableId, shapeId, FoldOp.Kind.DELETE, lsn, txOrder, keyOf(key, image),
+                    KeyedVersions.version(lsn, txOrder, null)));
+            return Outcome.FOLDED;
+        }
+        if (after == null) {
+            throw new IllegalArgumentException(op + " event " + event.getEventId() + " of " + event.getTable() + " has no new row");
+        }
+        int shapeId = catalog.shapeId(tableId, after, key);
+        byte[] newKey = keyOf(key, after);
+        if (op == Op.UPDATE && before != null) {
+            byte[] oldKey = key == null ? keyOf(null, before) : keyFrom(key, before);
+            if (oldKey != null && !Arrays.equals(oldKey, newKey)) {
+                out.accept(new FoldOp(tableId, shapeId, FoldOp.Kind.DELETE, lsn, txOrder, oldKey, KeyedVersions.version(lsn, txOrder, null)));
+            }
+        }
+        out.accept(new FoldOp(tableId, shapeId, FoldOp.Kind.UPSERT, lsn, txOrder, newKey, version(lsn, txOrder, shapeId, after)));
+        return Outcome.FOLDED;
+    }
+
+    /** The key's values; the whole image for a keyless table. */
+    private byte[] keyOf(List<Column> key, List<Column> image) {
+        List<Column> values = key != null ? key : image;
+        ByteWriter w = writer.get();
+        w.reset();
+        w.writeVarLong(values.size());
+        values.forEach(c -> RowCodec.writeValue(w, c.getValue()));
+        return w.toArray();
+    }
+
+    /** The key columns' values as {@code image} (an old row) holds them; null when it lacks one. */
+    private byte[] keyFrom(List<Column> key, List<Column> image) {
+        ByteWriter w = writer.get();
+        w.reset();
+        w.writeVarLong(key.size());
+        for (Column k : key) {
+            Column found = find(image, k.getName());
+            if (found == null) {
+                return null;
+            }
+            RowCodec.writeValue(w, found.getValue());
+        }
+        return w.toArray();
+    }
+
+    private static Column find(List<Column> image, String name) {
+        for (Column c : image) {
+            if (c.getName().equals(name)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private byte[] version(long lsn, long txOrder, int shapeId, List<Column> after) {
+        ByteWriter w = writer.get();
+        w.reset();
+        KeyedVersions.writeHeader(w, lsn, txOrder);
+        w.writeVarLong(shapeId);
+        w.writeVarLong(after.size());
+        after.forEach(c -> RowCodec.writeValue(w, c.getValue()));
+        return w.toArray();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.strata.schemas.fold;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The keys of one hash stripe of every table: the unit of locking of the fold, so that reader
+ * threads fold their own segments side by side (a key always lands in the same stripe). Guarded
+ * by its own monitor.
+ */
+final class FoldStripe {
+    final Map<Integer, KeyedVersions> tables = new HashMap<>();
+    /** Per table: lsn, txOrder and shape id of the newest row image this stripe saw. */
+    final Map<Integer, long[]> newestShape = new HashMap<>();
+    long changes;
+    long superseded;
+    private int lastTableId = -1;
+    private KeyedVersions lastTable;
+
+    KeyedVersions table(int tableId) {
+        if (tableId != lastTableId) {
+            lastTable = tables.computeIfAbsent(tableId, id -> new KeyedVersions());
+            lastTableId = tableId;
+        }
+        return lastTable;
+    }
+
+    void trackShape(FoldOp op) {
+        // A DELETE's image may be the key alone (REPLICA IDENTITY DEFAULT): only new row images
+        // say which columns the table has.
+        if (op.shapeId() < 0 || op.kind() == FoldOp.Kind.DELETE) {
+            return;
+        }
+        long[] newest = newestShape.computeIfAbsent(op.tableId(), id -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE, -1});
+        if (FoldOp.compareOrder(op.lsn(), op.txOrder(), newest[0], newest[1]) > 0) {
+            newest[0] = op.lsn();
+            newest[1] = op.txOrder();
+            newest[2] = op.shapeId();
+        }
+    }
+
+    /** Replaces a table's versions (after compaction, spilling or draining). */
+    void replace(int tableId, KeyedVersions versions) {
+        tables.put(tableId, versions);
+        lastTableId = -1;
+    }
+
+    long footprint() {
+        return tables.values().stream().mapToLong(KeyedVersions::footprint).sum();
+    }
+}

@@ -1,0 +1,265 @@
+package dev.strata.schemas.fold;
+
+import java.util.Arrays;
+
+/**
+ * The newest version of every key of one table, and the table's newest TRUNCATE, in a form the
+ * garbage collector barely sees: entries are appended to large byte arrays (an arena) and found
+ * through an open-addressing index of two primitive arrays. A million keys are then a few dozen
+ * arrays, not millions of small objects for every young collection to trace and copy.
+ *
+ * <p>The fold is order-independent: a key keeps the change with the greatest (lsn, txOrder),
+ * whatever order segments arrive in, and a TRUNCATE hides every version older than itself. A
+ * duplicate delivery has the same eventId, hence the same (lsn, txOrder) and image, so it can
+ * neither win nor change anything: deduplication by eventId needs no set of ids. (Per key, LSN order
+ * is commit order: Postgres row locks serialize the writers of one row.)
+ *
+ * <p>An entry is {@code [key length][version length][key][version]}; a version is 8 bytes lsn, 8
+ * bytes txOrder, then the row ({@link #HEADER} bytes only: deleted). A newer version is appended and
+ * the index repointed; the old one stays behind as garbage until {@link #compacted()}.
+ */
+final class KeyedVersions {
+    static final int HEADER = 16;
+    /** What {@link #apply} returns for a change that lost: older than what is held, or a duplicate. */
+    static final long SUPERSEDED = Long.MIN_VALUE;
+    private static final int FIRST_CHUNK = 1 << 12;
+    private static final int CHUNK = 1 << 24;
+
+    private byte[][] chunks = new byte[0][];
+    private int position;
+    private long arenaBytes;
+    private long[] addresses = new long[16];
+    private int[] hashes = new int[16];
+    private int size;
+    private long truncateLsn = Long.MIN_VALUE;
+    private long truncateTxOrder = Long.MIN_VALUE;
+
+    /** Applies one change; returns the growth in bytes held, or {@link #SUPERSEDED}. */
+    long apply(FoldOp op) {
+        if (op.kind() == FoldOp.Kind.TRUNCATE) {
+            truncate(op.lsn(), op.txOrder());
+            return 0;
+        }
+        // A change older than the table's TRUNCATE is still kept: forEach reports it as not live, so
+        // the key drains as a tombstone whether its segment was folded before or after the TRUNCATE's.
+        byte[] key = op.key();
+        int hash = RowKey.hash(key);
+        int mask = addresses.length - 1;
+        for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
+            long at = addresses[slot];
+            if (at == 0) {
+                long before = footprint();
+                addresses[slot] = append(key, op.version()) + 1;
+                hashes[slot] = hash;
+                if (++size * 2 > addresses.length) {
+                    grow();
+                }
+                return footprint() - before;
+            }
+            if (hashes[slot] == hash && keyEquals(at - 1, key)) {
+                long held = at - 1;
+                if (FoldOp.compareOrder(op.lsn(), op.txOrder(), lsn(held), txOrder(held)) <= 0) {
+                    return SUPERSEDED;
+                }
+                long before = footprint();
+                addresses[slot] = append(key, op.version()) + 1;
+                return footprint() - before;
+            }
+        }
+    }
+
+    void truncate(long lsn, long txOrder) {
+        if (FoldOp.compareOrder(lsn, txOrder, truncateLsn, truncateTxOrder) > 0) {
+            truncateLsn = lsn;
+            truncateTxOrder = txOrder;
+        }
+    }
+
+    boolean olderThanTruncate(long lsn, long txOrder) {
+        return FoldOp.compareOrder(lsn, txOrder, truncateLsn, truncateTxOrder) < 0;
+    }
+
+    boolean truncated() {
+        return truncateLsn != Long.MIN_VALUE;
+    }
+
+    long truncateLsn() {
+        return truncateLsn;
+    }
+
+    long truncateTxOrder() {
+        return truncateTxOrder;
+    }
+
+    /** Bytes held: the arena (live and dead entries) and the index. */
+    long footprint() {
+        return arenaBytes + 12L * addresses.length;
+    }
+
+    /** Visits every key's newest version; {@code live} is false for a deletion or a version older than the TRUNCATE. */
+    void forEach(Visitor visitor) {
+        for (long at : addresses) {
+            if (at == 0) {
+                continue;
+            }
+            long entry = at - 1;
+            byte[] chunk = chunks[(int) (entry >>> 32)];
+            int off = (int) entry;
+            int keyLength = readInt(chunk, off);
+            int versionLength = readInt(chunk, off + 4);
+            byte[] key = Arrays.copyOfRange(chunk, off + 8, off + 8 + keyLength);
+            byte[] version = Arrays.copyOfRange(chunk, off + 8 + keyLength, off + 8 + keyLength + versionLength);
+            boolean live = versionLength > HEADER && !olderThanTruncate(lsn(version), txOrder(version));
+            visitor.visit(key, version, live);
+        }
+    }
+
+    /** How many keys have a live version (no copies made). */
+    long countLive() {
+        long live = 0;
+        for (long at : addresses) {
+            if (at != 0) {
+                long entry = at - 1;
+                byte[] chunk = chunks[(int) (entry >>> 32)];
+                int off = (int) entry;
+                if (readInt(chunk, off + 4) > HEADER && !olderThanTruncate(lsn(entry), txOrder(entry))) {
+                    live++;
+                }
+            }
+        }
+        return live;
+    }
+
+    interface Visitor {
+        void visit(byte[] key, byte[] version, boolean live);
+    }
+
+    int keys() {
+        return size;
+    }
+
+    /** The same keys and versions without the superseded ones: arena garbage dropped. */
+    KeyedVersions compacted() {
+        KeyedVersions fresh = new KeyedVersions();
+        fresh.truncate(truncateLsn, truncateTxOrder);
+        forEach((key, version, live) -> fresh.apply(new FoldOp(0, -1, FoldOp.Kind.UPSERT, lsn(version), txOrder(version), key, version)));
+        return fresh;
+    }
+
+    private long append(byte[] key, byte[] version) {
+        int length = 8 + key.length + version.length;
+        if (chunks.length == 0 || position + length > chunks[chunks.length - 1].length) {
+            // small tables stay small (a tenant may have hundreds, in 16 stripes): chunks double from 4 KiB to 16 MiB
+            int next = chunks.length == 0 ? FIRST_CHUNK : Math.min(CHUNK, 2 * chunks[chunks.length - 1].length);
+            newChunk(Math.max(next, length));
+        }
+        int index = chunks.length - 1;
+        byte[] chunk = chunks[index];
+        int off = position;
+        writeInt(chunk, off, key.length);
+        writeInt(chunk, off + 4, version.length);
+        System.arraycopy(key, 0, chunk, off + 8, key.length);
+        System.arraycopy(version, 0, chunk, off + 8 + key.length, version.length);
+        position += length;
+        return ((long) index << 32) | off;
+    }
+
+    private void newChunk(int capacity) {
+        chunks = Arrays.copyOf(chunks, chunks.length + 1);
+        chunks[chunks.length - 1] = new byte[capacity];
+        position = 0;
+        arenaBytes += capacity;
+    }
+
+    private void grow() {
+        long[] oldAddresses = addresses;
+        int[] oldHashes = hashes;
+        addresses = new long[oldAddresses.length * 2];
+        hashes = new int[oldAddresses.length * 2];
+        int mask = addresses.length - 1;
+        for (int i = 0; i < oldAddresses.length; i++) {
+            if (oldAddresses[i] != 0) {
+                int slot = oldHashes[i] & mask;
+                while (addresses[slot] != 0) {
+                    slot = (slot + 1) & mask;
+                }
+                addresses[slot] = oldAddresses[i];
+                hashes[slot] = oldHashes[i];
+            }
+        }
+    }
+
+    private boolean keyEquals(long entry, byte[] key) {
+        byte[] chunk = chunks[(int) (entry >>> 32)];
+        int off = (int) entry;
+        return readInt(chunk, off) == key.length && Arrays.equals(chunk, off + 8, off + 8 + key.length, key, 0, key.length);
+    }
+
+    private long lsn(long entry) {
+        byte[] chunk = chunks[(int) (entry >>> 32)];
+        int off = (int) entry;
+        return readLong(chunk, off + 8 + readInt(chunk, off));
+    }
+
+    private long txOrder(long entry) {
+        byte[] chunk = chunks[(int) (entry >>> 32)];
+        int off = (int) entry;
+        return readLong(chunk, off + 16 + readInt(chunk, off));
+    }
+
+    // ------------------------------------------------------------------ versions as arrays
+
+    /** Starts a version in {@code out}: the row, if any, is appended after this header. */
+    static void writeHeader(ByteWriter out, long lsn, long txOrder) {
+        out.writeFixedLong(lsn);
+        out.writeFixedLong(txOrder);
+    }
+
+    static byte[] version(long lsn, long txOrder, byte[] row) {
+        int rowLength = row == null ? 0 : row.length;
+        byte[] v = new byte[HEADER + rowLength];
+        writeLong(v, 0, lsn);
+        writeLong(v, 8, txOrder);
+        if (row != null) {
+            System.arraycopy(row, 0, v, HEADER, rowLength);
+        }
+        return v;
+    }
+
+    static boolean deleted(byte[] version) {
+        return version.length == HEADER;
+    }
+
+    static long lsn(byte[] version) {
+        return readLong(version, 0);
+    }
+
+    static long txOrder(byte[] version) {
+        return readLong(version, 8);
+    }
+
+    private static void writeInt(byte[] b, int at, int value) {
+        b[at] = (byte) (value >>> 24);
+        b[at + 1] = (byte) (value >>> 16);
+        b[at + 2] = (byte) (value >>> 8);
+        b[at + 3] = (byte) value;
+    }
+
+    private static int readInt(byte[] b, int at) {
+        return ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
+    }
+
+    private static void writeLong(byte[] b, int at, long value) {
+        for (int i = 0; i < 8; i++) {
+            b[at + i] = (byte) (value >>> (56 - 8 * i));
+        }
+    }
+
+    private static long readLong(byte[] b, int at) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (b[at + i] & 0xffL);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.strata.schemas.fold;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The compact form a row image takes while it is folded: a tag per value and the value itself
+ * (zig-zag varint, 8-byte double, length-prefixed UTF-8 or bytes). Names and types are not
+ * repeated per row: they live once in the row's {@link TableShape}, named by a shape id. A million
+ * rows of a few columns then cost tens of bytes each instead of a ChangeEvent's object graph.
+ *
+ * <p>Values are those of the ChangeEvent column union, decoded as null, Boolean, Long, Double,
+ * String or byte[].
+ */
+final class RowCodec {
+    static final int NULL = 0;
+    static final int FALSE = 1;
+    static final int TRUE = 2;
+    static final int LONG = 3;
+    static final int DOUBLE = 4;
+    static final int STRING = 5;
+    static final int BYTES = 6;
+
+    private RowCodec() {
+    }
+
+    static void writeValue(ByteWriter out, Object value) {
+        if (value == null) {
+            out.write(NULL);
+        } else if (value instanceof Boolean b) {
+            out.write(b ? TRUE : FALSE);
+        } else if (value instanceof Long || value instanceof Integer) {
+            out.write(LONG);
+            long v = ((Number) value).longValue();
+            out.writeVarLong((v << 1) ^ (v >> 63));
+        } else if (value instanceof Double || value instanceof Float) {
+            out.write(DOUBLE);
+            out.writeFixedLong(Double.doubleToRawLongBits(((Number) value).doubleValue()));
+        } else if (value instanceof CharSequence s) {
+            out.write(STRING);
+            byte[] utf8 = s.toString().getBytes(StandardCharsets.UTF_8);
+            out.writeVarLong(utf8.length);
+            out.writeBytes(utf8, 0, utf8.length);
+        } else if (value instanceof ByteBuffer b) {
+            out.write(BYTES);
+            ByteBuffer d = b.duplicate();
+            out.writeVarLong(d.remaining());
+            byte[] copy = new byte[d.remaining()];
+            d.get(copy);
+            out.writeBytes(copy, 0, copy.length);
+        } else if (value instanceof byte[] b) {
+            out.write(BYTES);
+            out.writeVarLong(b.length);
+            out.writeBytes(b, 0, b.length);
+        } else {
+            throw new IllegalArgumentException("a column value of class " + value.getClass().getName()
+                    + " is outside the ChangeEvent union (null, boolean, long, double, string, bytes)");
+        }
+    }
+
+    static Object readValue(ByteReader in) {
+        int tag = in.read();
+        return switch (tag) {
+            case NULL -> null;
+            case FALSE -> Boolean.FALSE;
+            case TRUE -> Boolean.TRUE;
+            case LONG -> {
+                long z = in.readVarLong();
+                yield (z >>> 1) ^ -(z & 1);
+            }
+            case DOUBLE -> Double.longBitsToDouble(in.readFixedLong());
+            case STRING -> in.readUtf8((int) in.readVarLong());
+            case BYTES -> in.readBytes((int) in.readVarLong());
+            default -> throw new IllegalStateException("corrupt folded row: unknown value tag " + tag);
+        };
+    }
+}

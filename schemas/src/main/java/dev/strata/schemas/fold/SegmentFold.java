@@ -1,0 +1,44 @@
+package dev.strata.schemas.fold;
+
+import dev.strata.schemas.Sha256;
+import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.segment.SegmentReader;
+import java.util.function.Consumer;
+
+/**
+ * Turns one verified segment into fold operations, up to a restore point or a base's cut: the fast
+ * decoder for segments of the current schema, the SegmentReader and {@link EventConverter} for
+ * older ones. Shared by replay and base-making, so both read a segment the same way.
+ */
+public final class SegmentFold {
+    private final FastSegmentDecoder fast;
+    private final EventConverter converter;
+
+    public SegmentFold(ShapeCatalog catalog, long untilMicros) {
+        this.fast = new FastSegmentDecoder(catalog, untilMicros);
+        this.converter = new EventConverter(catalog, untilMicros);
+    }
+
+    /**
+     * @param bytes the segment, already matched to {@code sha256}
+     * @return events read, and how many of them were committed after the point
+     */
+    public FastSegmentDecoder.Counts read(byte[] bytes, Sha256 sha256, String source, Consumer<FoldOp> out) {
+        FastSegmentDecoder.Counts counts = fast.decode(bytes, source, out);
+        if (counts != null) {
+            return counts;
+        }
+        long events = 0;
+        long after = 0;
+        try (SegmentReader reader = SegmentReader.open(bytes, sha256, source)) {
+            while (reader.hasNext()) {
+                ChangeEvent event = reader.next();
+                events++;
+                if (converter.convert(event, out) == EventConverter.Outcome.AFTER_UNTIL) {
+                    after++;
+                }
+            }
+        }
+        return new FastSegmentDecoder.Counts(events, after);
+    }
+}

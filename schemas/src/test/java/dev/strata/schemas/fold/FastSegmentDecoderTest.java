@@ -1,0 +1,84 @@
+package dev.strata.schemas.fold;
+
+import static dev.strata.schemas.testing.Changes.col;
+import static dev.strata.schemas.testing.Changes.delete;
+import static dev.strata.schemas.testing.Changes.event;
+import static dev.strata.schemas.testing.Changes.insert;
+import static dev.strata.schemas.testing.Changes.key;
+import static dev.strata.schemas.testing.Changes.row;
+import static dev.strata.schemas.testing.Changes.truncate;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.strata.schemas.TestEvents;
+import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.avro.Op;
+import dev.strata.schemas.segment.Segment;
+import dev.strata.schemas.segment.SegmentWriter;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The fast decoder gives exactly the changes EventConverter gives from the same events. */
+class FastSegmentDecoderTest {
+
+    private static List<String> viaConverter(List<ChangeEvent> events, long until) {
+        ShapeCatalog catalog = new ShapeCatalog();
+        EventConverter converter = new EventConverter(catalog, until);
+        List<FoldOp> ops = new ArrayList<>();
+        events.forEach(e -> converter.convert(e, ops::add));
+        return describe(ops, catalog);
+    }
+
+    private static List<String> viaFastDecoder(List<ChangeEvent> events, long until, long[] counts) {
+        ShapeCatalog catalog = new ShapeCatalog();
+        Segment segment = SegmentWriter.encode(events);
+        List<FoldOp> ops = new ArrayList<>();
+        FastSegmentDecoder.Counts c = new FastSegmentDecoder(catalog, until).decode(segment.bytes(), "test", ops::add);
+        counts[0] = c.events();
+        counts[1] = c.afterUntil();
+        return describe(ops, catalog);
+    }
+
+    /** Shape ids differ between catalogs: compare the shapes themselves. */
+    private static List<String> describe(List<FoldOp> ops, ShapeCatalog catalog) {
+        List<String> out = new ArrayList<>();
+        HexFormat hex = HexFormat.of();
+        for (FoldOp op : ops) {
+            // after the header and the 1-byte shape id
+            String row = op.version() == null ? "-" : KeyedVersions.deleted(op.version()) ? "deleted"
+                    : hex.formatHex(op.version(), KeyedVersions.HEADER + 1, op.version().length);
+            out.add(catalog.table(op.tableId()) + " " + op.kind() + " " + op.lsn() + "/" + op.txOrder() + " shape "
+                    + (op.shapeId() < 0 ? "-" : catalog.shape(op.shapeId())) + " key " + (op.key() == null ? "-" : hex.formatHex(op.key()))
+                    + " row " + row);
+        }
+        return out;
+    }
+
+    @Test
+    void decodesEveryKindOfChangeLikeTheConverter() {
+        List<ChangeEvent> events = new ArrayList<>(TestEvents.randomUpdates("acme", 200, 9));
+        events.add(insert("acme", "public.orders", 10, 5000, 1, "a"));
+        events.add(event("acme", "public.orders", Op.UPDATE, 11, 5001, 1, key(7), row(1, "a"), row(7, "moved")));
+        events.add(delete("acme", "public.orders", 12, 5002, 7));
+        events.add(truncate("acme", "t.notes", 13, 5003));
+        events.add(event("acme", "public.log", Op.CREATE, 14, 5004, 1, null, null, row(3, "keyless")));
+        events.add(event("acme", "public.log", Op.DELETE, 15, 5005, 1, null, row(3, "keyless"), null));
+        events.add(event("acme", "public.zoo", Op.READ, 16, 5006, 0, key(1), null, List.of(col("id", "bigint", 1L),
+                col("b", "boolean", false), col("d", "real", Double.NaN), col("s", "text", "ü\t"),
+                col("x", "bytea", ByteBuffer.wrap(new byte[] {1, 2})), col("n", "numeric", null))));
+        events.add(TestEvents.checkpoint("acme", 5007, 17));
+        long[] counts = new long[2];
+        assertThat(viaFastDecoder(events, Long.MAX_VALUE, counts)).isEqualTo(viaConverter(events, Long.MAX_VALUE)).hasSizeGreaterThan(200);
+        assertThat(counts[0]).isEqualTo(events.size());
+    }
+
+    @Test
+    void leavesOutWhatWasCommittedAfterTheRestorePoint() {
+        List<ChangeEvent> events = List.of(insert("acme", "public.orders", 10, 100, 1, "a"), insert("acme", "public.orders", 20, 200, 2, "b"));
+        long[] counts = new long[2];
+        assertThat(viaFastDecoder(events, 10, counts)).isEqualTo(viaConverter(events, 10)).hasSize(1);
+        assertThat(counts[1]).isEqualTo(1);
+    }
+}

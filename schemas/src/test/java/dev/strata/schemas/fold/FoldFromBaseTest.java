@@ -1,0 +1,163 @@
+package dev.strata.schemas.fold;
+
+import static dev.strata.schemas.testing.Changes.col;
+import static dev.strata.schemas.testing.Changes.delete;
+import static dev.strata.schemas.testing.Changes.event;
+import static dev.strata.schemas.testing.Changes.insert;
+import static dev.strata.schemas.testing.Changes.key;
+import static dev.strata.schemas.testing.Changes.truncate;
+import static dev.strata.schemas.testing.Changes.update;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.strata.schemas.Sha256;
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.avro.Op;
+import dev.strata.schemas.base.BaseBuilder;
+import dev.strata.schemas.base.BaseLoader;
+import dev.strata.schemas.base.BaseManifest;
+import dev.strata.schemas.base.BaseManifestCodec;
+import dev.strata.schemas.base.BaseTable;
+import dev.strata.schemas.layout.BaseCut;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A fold from a base plus the log after its cut equals the fold of the whole log: rows, tombstones, shapes. */
+class FoldFromBaseTest {
+    private static final TenantId TENANT = TenantId.of("acme");
+    private static final String ORDERS = "public.orders";
+    private static final String NOTES = "public.notes";
+    private static final long BIG = Long.MAX_VALUE;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRandomHistoryFoldsTheSameFromEveryCut() throws IOException {
+        List<ChangeEvent> log = history(new Random(7), 600);
+        long last = log.get(log.size() - 1).getCommitTsMicros();
+        for (long cut : new long[] {1, 50, 200, 333, last - 1, last}) {
+            for (long until : new long[] {cut, cut + 1, (cut + last) / 2, last}) {
+                assertThat(viaBase(log, cut, until, BIG)).as("cut %d until %d", cut, until).satisfies(f -> same(f, whole(log, until)));
+            }
+        }
+    }
+
+    @Test
+    void aBaseFoldedWithSpillingIsTheSame() throws IOException {
+        List<ChangeEvent> log = history(new Random(11), 2000);
+        long last = log.get(log.size() - 1).getCommitTsMicros();
+        same(viaBase(log, last / 2, last, 4096), whole(log, last));
+    }
+
+    @Test
+    void keepsTruncatedKeysAndShapesOfDeletedRows() throws IOException {
+        List<ChangeEvent> log = List.of(
+                insert("acme", ORDERS, 1, 100, 1, "a"),
+                insert("acme", ORDERS, 2, 200, 2, "b"),
+                truncate("acme", ORDERS, 3, 300),
+                event("acme", NOTES, Op.CREATE, 4, 400, 1, key(9), null, List.of(col("id", "bigint", 9L), col("extra", "text", "x"))),
+                delete("acme", NOTES, 5, 500, 9),
+                truncate("acme", "public.empty", 6, 600),
+                insert("acme", ORDERS, 7, 700, 3, "c"));
+        for (long cut = 1; cut <= 7; cut++) {
+            same(viaBase(log, cut, 7, BIG), whole(log, 7));
+        }
+    }
+
+    @Test
+    void theSameFoldWritesTheSameBytesAndTheManifestRoundTrips() throws IOException {
+        List<ChangeEvent> log = history(new Random(3), 300);
+        BaseCut cut = new BaseCut(150, 15_000);
+        BaseBuilder.Built first = build(log, 150, BIG, Files.createDirectory(dir.resolve("one")), cut);
+        BaseBuilder.Built second = build(log, 150, BIG, Files.createDirectory(dir.resolve("two")), cut);
+        assertThat(second.tables()).isEqualTo(first.tables());
+        for (BaseTable t : first.tables()) {
+            assertThat(Sha256.of(Files.readAllBytes(first.files().get(t.table())))).isEqualTo(t.sha256());
+        }
+        BaseManifest manifest = new BaseManifest(TENANT, cut, Optional.of(new BaseManifest.PreviousBase(new BaseCut(5, 500),
+                Sha256.of(new byte[] {1}))), first.tables(), List.of());
+        byte[] bytes = BaseManifestCodec.encode(manifest);
+        assertThat(BaseManifestCodec.decode(bytes)).isEqualTo(manifest);
+        assertThat(BaseManifestCodec.encode(BaseManifestCodec.decode(bytes))).isEqualTo(bytes);
+    }
+
+    private Folded whole(List<ChangeEvent> log, long until) {
+        return Folded.of(log, until, BIG, dir);
+    }
+
+    /** Base at {@code cut} (through files and the manifest codec), then the whole log again up to {@code until}: overlap must be harmless. */
+    private Folded viaBase(List<ChangeEvent> log, long cut, long until, long budget) throws IOException {
+        Path out = Files.createTempDirectory(dir, "base");
+        BaseBuilder.Built built = build(log, cut, budget, out, new BaseCut(cut, cut * 100));
+        BaseManifest manifest = BaseManifestCodec.decode(BaseManifestCodec.encode(
+                new BaseManifest(TENANT, new BaseCut(cut, cut * 100), Optional.empty(), built.tables(), List.of())));
+        ShapeCatalog catalog = new ShapeCatalog();
+        try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(budget, dir, 4))) {
+            for (BaseTable t : manifest.tables()) {
+                BaseLoader.load(t, Files.readAllBytes(built.files().get(t.table())), t.table(), catalog, folder);
+            }
+            EventConverter converter = new EventConverter(catalog, until);
+            for (ChangeEvent e : log) {
+                converter.convert(e, folder::accept);
+            }
+            return Folded.drained(catalog, folder);
+        }
+    }
+
+    private BaseBuilder.Built build(List<ChangeEvent> log, long cut, long budget, Path out, BaseCut baseCut) {
+        ShapeCatalog catalog = new ShapeCatalog();
+        EventConverter converter = new EventConverter(catalog, cut);
+        try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(budget, dir, 4))) {
+            for (ChangeEvent e : log) {
+                converter.convert(e, folder::accept);
+            }
+            return BaseBuilder.write(TENANT, baseCut, catalog, folder, out);
+        }
+    }
+
+    private static void same(Folded actual, Folded expected) {
+        assertThat(actual.rows).isEqualTo(expected.rows);
+        assertThat(actual.tombstones).isEqualTo(expected.tombstones);
+        assertThat(actual.shapes).isEqualTo(expected.shapes);
+        assertThat(actual.tables).isEqualTo(expected.tables);
+    }
+
+    /** Inserts, updates, deletes, a TRUNCATE and an ADD COLUMN over two tables, one commit per transaction of 1-3 events. */
+    private static List<ChangeEvent> history(Random random, int transactions) {
+        List<ChangeEvent> log = new ArrayList<>();
+        long lsn = 1000;
+        for (int tx = 1; tx <= transactions; tx++) {
+            int events = 1 + random.nextInt(3);
+            for (int order = 1; order <= events; order++) {
+                lsn += 10;
+                String table = random.nextBoolean() ? ORDERS : NOTES;
+                long id = random.nextInt(40);
+                int pick = random.nextInt(10);
+                boolean widened = tx > transactions / 2;
+                ChangeEvent e;
+                if (tx == transactions / 3 && order == 1) {
+                    e = truncate("acme", table, tx, lsn);
+                } else if (pick < 2) {
+                    e = delete("acme", table, tx, lsn, id);
+                } else if (widened && table.equals(NOTES)) {
+                    e = event("acme", table, Op.UPDATE, tx, lsn, order, key(id), null,
+                            List.of(col("id", "bigint", id), col("name", "text", "n" + tx), col("size", "double precision", tx / 3.0)));
+                } else {
+                    e = pick < 6 ? insert("acme", table, tx, lsn, id, "v" + tx) : update("acme", table, tx, lsn, id, "u" + tx);
+                }
+                e.setTxOrder((long) order);
+                e.setEventId(lsn + ":" + order);
+                log.add(e);
+            }
+        }
+        return log;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.strata.schemas.fold;
+
+import dev.strata.schemas.avro.ChangeEvent;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Folds events (in the order given) and collects the result as table -> key text -> row text. */
+final class Folded {
+    final Map<String, Map<String, String>> rows = new TreeMap<>();
+    final Map<String, Map<String, String>> tombstones = new TreeMap<>();
+    final Map<String, TableShape> shapes = new TreeMap<>();
+    List<String> tables;
+    FoldStats stats;
+
+    static Folded of(List<ChangeEvent> events, long until, long budgetBytes, Path spillDir) {
+        ShapeCatalog catalog = new ShapeCatalog();
+        EventConverter converter = new EventConverter(catalog, until);
+        try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(budgetBytes, spillDir, 4))) {
+            for (ChangeEvent e : events) {
+                converter.convert(e, folder::accept);
+            }
+            return drained(catalog, folder);
+        }
+    }
+
+    /** Drains a folder that was fed elsewhere. */
+    static Folded drained(ShapeCatalog catalog, ChangeFolder folder) {
+        Folded result = new Folded();
+        result.tables = folder.tables().stream().map(catalog::table).toList();
+        RowDecoder decoder = new RowDecoder(catalog);
+        folder.drain(new FoldDrain() {
+            @Override
+            public void upsert(int tableId, byte[] key, byte[] version) {
+                String table = catalog.table(tableId);
+                int shape = folder.finalShape(tableId);
+                result.shapes.put(table, catalog.shape(shape));
+                String previous = result.rows.computeIfAbsent(table, t -> new TreeMap<>())
+                        .put(Arrays.toString(decoder.key(key)), render(decoder.row(version, shape)));
+                if (previous != null) {
+                    throw new AssertionError("key " + Arrays.toString(decoder.key(key)) + " of " + table + " drained twice");
+                }
+            }
+
+            @Override
+            public void tombstone(int tableId, byte[] key, byte[] version) {
+                result.tombstones.computeIfAbsent(catalog.table(tableId), t -> new TreeMap<>())
+                        .put(Arrays.toString(decoder.key(key)), "deleted");
+            }
+        });
+        result.stats = folder.stats();
+        return result;
+    }
+
+    /** Like Arrays.toString, with bytes as hex and the class of every value kept visible for longs and doubles. */
+    static String render(Object[] values) {
+        StringBuilder out = new StringBuilder("[");
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                out.append(", ");
+            }
+            Object v = values[i];
+            out.append(v instanceof byte[] b ? "x" + java.util.HexFormat.of().formatHex(b) : String.valueOf(v));
+        }
+        return out.append(']').toString();
+    }
+
+    Map<String, String> table(String name) {
+        return rows.getOrDefault(name, Map.of());
+    }
+}

@@ -1,0 +1,192 @@
+package dev.strata.sink;
+
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.base.BaseBuilder;
+import dev.strata.schemas.base.BaseLoader;
+import dev.strata.schemas.base.BaseManifest;
+import dev.strata.schemas.base.BaseManifestCodec;
+import dev.strata.schemas.base.BaseTable;
+import dev.strata.schemas.base.StoredBaseManifest;
+import dev.strata.schemas.fold.ChangeFolder;
+import dev.strata.schemas.fold.FoldMemory;
+import dev.strata.schemas.fold.SegmentFold;
+import dev.strata.schemas.fold.ShapeCatalog;
+import dev.strata.schemas.layout.BackupLayout;
+import dev.strata.schemas.layout.BaseCut;
+import dev.strata.schemas.layout.BaseManifestKey;
+import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.manifest.ManifestEntry;
+import dev.strata.schemas.store.ListedObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes one base of a tenant: the newest complete base plus the verified log up to a cut, folded by
+ * the same code a replay folds with, written as one object per table and then {@code base.manifest}.
+ *
+ * <p>The cut: the tenant's watermark says every change committed at or before {@code durableCommit}
+ * is durable in both regions; the cut is one microsecond before it, because the transaction
+ * committed AT the watermark may still have events in a segment that is not durable yet (a
+ * transaction can span two segments). Every change committed at or before the cut lies before
+ * those events in the tenant's partition, so all of it is in the segments listed. The cut's LSN is
+ * the greatest LSN folded.
+ *
+ * <p>Invariants kept here (DESIGN.md section 5): the inputs are only objects durable in both regions
+ * whose bytes matched their SHA-256 (a sealed manifest's or the one both regions declare) before
+ * anything of them is folded; the table objects are stored in both regions first, and the manifest
+ * LAST, so a fold killed midway leaves table objects that no reader uses (they need the manifest)
+ * and that the next fold at the same cut re-makes with the same bytes.
+ */
+final class BaseFolder {
+    private static final Logger LOG = LoggerFactory.getLogger(BaseFolder.class);
+
+    private final RegionReader reader;
+    private final DualRegionUploader uploader;
+    private final BaseSettings settings;
+    private final BaseMetrics metrics;
+    private final Clock clock;
+
+    BaseFolder(RegionReader reader, DualRegionUploader uploader, BaseSettings settings, BaseMetrics metrics, Clock clock) {
+        this.reader = reader;
+        this.uploader = uploader;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** The cut of the tenant's newest complete base. */
+    Optional<BaseCut> newestCut(TenantId tenant) {
+        return reader.completeBases(tenant).stream().findFirst();
+    }
+
+    /**
+     * Makes a base at the latest safe cut below {@code durableCommitMicros}.
+     *
+     * @return the base written, or empty when there is no log after the newest base up to the cut
+     */
+    Optional<BaseManifest> make(TenantId tenant, long durableCommitMicros) {
+        Instant start = clock.instant();
+        Optional<StoredBaseManifest> previous = newestCut(tenant).map(cut -> readManifest(tenant, cut));
+        long cutMicros = durableCommitMicros - 1;
+        long previousCut = previous.map(p -> p.manifest().cut().cutCommitMicros()).orElse(Long.MIN_VALUE);
+        if (cutMicros <= previousCut) {
+            return Optional.empty();
+        }
+        long listFrom = previous.isEmpty() ? 0 : previousCut - settings.maxSegmentSpan().toNanos() / 1000;
+        List<ListedObject> segments = reader.durableSegmentsBetween(tenant, listFrom, cutMicros).stream()
+                .filter(o -> BackupLayout.parseSegment(o.key()).maxCommitMicros() > previousCut).toList();
+        if (segments.isEmpty()) {
+            return Optional.empty();
+        }
+        Path work = workDirectory(tenant);
+        try {
+            ShapeCatalog catalog = new ShapeCatalog();
+            List<ManifestEntry> folded = new ArrayList<>();
+            AtomicLong maxLsn = new AtomicLong(previous.map(p -> p.manifest().cut().cutLsn()).orElse(0L));
+            long foldedBytes;
+            BaseBuilder.Built built;
+            BaseCut cut;
+            try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(settings.memoryBytes(), work, FoldMemory.DEFAULT_PARTITIONS))) {
+                foldedBytes = previous.map(p -> loadPrevious(p, catalog, folder, folded)).orElse(0L);
+                SegmentFold segmentFold = new SegmentFold(catalog, cutMicros);
+                for (ListedObject segment : segments) {
+                    ManifestEntry entry = reader.entryFromHeads(segment.key(), segment.size()).orElseThrow(() -> new IllegalStateException(
+                            "ALARM: " + segment.key() + " differs between the regions or has no SHA-256: no base of tenant " + tenant
+                                    + " is made past it; run restore-tool verify"));
+                    byte[] bytes = reader.fetchVerified(entry.key(), entry.sha256());
+                    // its bytes matched their SHA-256: only now is anything of it folded
+                    segmentFold.read(bytes, entry.sha256(), entry.key().value(), op -> {
+                        maxLsn.accumulateAndGet(op.lsn(), Math::max);
+                        folder.accept(op);
+                    });
+                    folded.add(entry);
+                    foldedBytes += bytes.length;
+                }
+                cut = new BaseCut(cutMicros, maxLsn.get());
+                built = BaseBuilder.write(tenant, cut, catalog, folder, work);
+            }
+            BaseManifest manifest = new BaseManifest(tenant, cut,
+                    previous.map(p -> new BaseManifest.PreviousBase(p.manifest().cut(), p.sha256())), built.tables(), folded);
+            store(manifest, built);
+            Duration took = Duration.between(start, clock.instant());
+            metrics.written(tenant, cutMicros, foldedBytes, took);
+            LOG.info("base {} written: {} rows in {} tables, {} objects folded ({} bytes) in {} ms", manifest.objectKey(), manifest.rows(),
+                    manifest.tables().size(), folded.size(), foldedBytes, took.toMillis());
+            return Optional.of(manifest);
+        } finally {
+            deleteQuietly(work);
+        }
+    }
+
+    private StoredBaseManifest readManifest(TenantId tenant, BaseCut cut) {
+        ObjectKey key = BackupLayout.baseManifest(new BaseManifestKey(tenant, cut));
+        return BaseManifestCodec.read(reader.anyCopy(key).orElseThrow(() -> new IllegalStateException(
+                "base manifest " + key + " was listed in both regions but is in neither now; retrying at the next check")));
+    }
+
+    /** Folds the previous base in first; every table object must match its SHA-256 in the manifest. */
+    private long loadPrevious(StoredBaseManifest previous, ShapeCatalog catalog, ChangeFolder folder, List<ManifestEntry> folded) {
+        BaseManifest manifest = previous.manifest();
+        folded.add(new ManifestEntry(manifest.objectKey(), previous.bytes().length, previous.sha256()));
+        long bytes = 0;
+        for (BaseTable table : manifest.tables()) {
+            ObjectKey key = manifest.tableKey(table);
+            byte[] content = reader.fetchVerified(key, table.sha256());
+            BaseLoader.load(table, content, key.value(), catalog, folder);
+            bytes += content.length;
+        }
+        return bytes;
+    }
+
+    /** Every table object durable in both regions, then the manifest: the order that makes a base all or nothing. */
+    private void store(BaseManifest manifest, BaseBuilder.Built built) {
+        List<CompletableFuture<Void>> tables = new ArrayList<>();
+        for (BaseTable table : manifest.tables()) {
+            byte[] bytes = readFile(built.files().get(table.table()));
+            tables.add(uploader.upload(manifest.tableKey(table), bytes, table.sha256(), 0));
+        }
+        CompletableFuture.allOf(tables.toArray(CompletableFuture[]::new)).join();
+        StoredBaseManifest sealed = BaseManifestCodec.seal(manifest);
+        uploader.upload(manifest.objectKey(), sealed.bytes(), sealed.sha256(), 0).join();
+    }
+
+    private Path workDirectory(TenantId tenant) {
+        try {
+            Files.createDirectories(settings.spillDir());
+            return Files.createTempDirectory(settings.spillDir(), "strata-base-" + tenant.value() + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a work directory for the base of tenant " + tenant + " under "
+                    + settings.spillDir() + ": set " + SinkConfig.BASE_SPILL_DIR + " to a writable directory", e);
+        }
+    }
+
+    private static byte[] readFile(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read base file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("cannot delete the base work directory {}: {}", dir, e.toString());
+        }
+    }
+}
