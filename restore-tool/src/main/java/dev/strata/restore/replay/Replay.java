@@ -6,6 +6,7 @@ import dev.strata.restore.fold.ChangeFolder;
 import dev.strata.restore.fold.EventConverter;
 import dev.strata.restore.fold.FastSegmentDecoder;
 import dev.strata.restore.fold.ShapeCatalog;
+import dev.strata.restore.fold.TransactionFilter;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestorePlanner;
 import dev.strata.restore.plan.RestoreTime;
@@ -71,6 +72,11 @@ public final class Replay {
     }
 
     public ReplaySummary run(RestorePlan plan, ReplayTarget target) {
+        return run(plan, target, TransactionFilter.ALL);
+    }
+
+    /** Restores only the transactions {@code transactions} includes (a drill: those visible in a snapshot). */
+    public ReplaySummary run(RestorePlan plan, ReplayTarget target, TransactionFilter transactions) {
         Instant start = clock.instant();
         Phases phases = new Phases(clock);
         ManifestIndex manifests = plan.firstHour()
@@ -86,7 +92,8 @@ public final class Replay {
             long[] counts = new long[3];
             if (manifests != null) {
                 SegmentPipeline pipeline = new SegmentPipeline(new ObjectFetcher(stores, notes), manifests,
-                        new FastSegmentDecoder(catalog, plan.untilMicros()), new EventConverter(catalog, plan.untilMicros()),
+                        new FastSegmentDecoder(catalog, plan.untilMicros(), transactions),
+                        new EventConverter(catalog, plan.untilMicros(), transactions),
                         folder, options.readers());
                 pipeline.run(plan.segments(), batch -> {
                     counts[0] += batch.events();
