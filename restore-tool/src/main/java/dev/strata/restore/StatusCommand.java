@@ -14,7 +14,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code status}: per tenant, the latest commit time durable in both regions and how far behind now it is. */
+/**
+ * {@code status}: per tenant, the latest commit time durable in both regions, how far behind now it
+ * is, and the last drill's result ({@link LastDrill}).
+ */
 @Command(name = "status", description = "Per tenant: latest durable time and backup lag, from " + Topics.WATERMARKS + ".")
 final class StatusCommand implements Callable<Integer> {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -35,7 +38,8 @@ final class StatusCommand implements Callable<Integer> {
             throw new BadInputException("unknown tenant " + tenant.get() + ": it has no watermark in " + Topics.WATERMARKS
                     + " (no change of it is durable yet, or the id is wrong: 'restore-tool list tenants')");
         }
-        out.printf(Locale.ROOT, "%-32s %-30s %12s  %s%n", "tenant", "durable in both regions until", "lag", "position");
+        LastDrill drills = new LastDrill(tool.config());
+        out.printf(Locale.ROOT, "%-32s %-30s %12s  %-20s %s%n", "tenant", "durable in both regions until", "lag", "position", "last drill");
         watermarks.forEach((t, value) -> {
             if (tenant.isPresent() && !tenant.get().equals(t)) {
                 return;
@@ -46,8 +50,8 @@ final class StatusCommand implements Callable<Integer> {
                 return;
             }
             double lag = Math.max(0, nowMicros - w.get().durableCommitMicros()) / 1e6;
-            out.printf(Locale.ROOT, "%-32s %-30s %11.1fs  %s%n", t, RestoreTime.format(w.get().durableCommitMicros()), lag,
-                    w.get().position().orElse("-"));
+            out.printf(Locale.ROOT, "%-32s %-30s %11.1fs  %-20s %s%n", t, RestoreTime.format(w.get().durableCommitMicros()), lag,
+                    w.get().position().orElse("-"), drills.describe(t));
         });
         return ExitCodes.OK;
     }

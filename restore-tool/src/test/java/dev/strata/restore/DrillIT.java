@@ -119,7 +119,7 @@ class DrillIT {
 
         assertThat(r.code).as(r.err).isEqualTo(ExitCodes.OK);
         assertThat(r.out).contains("drill alpha (regime eu): PASS");
-        DrillReport report = onlyReport("drill-ok", stores.primary());
+        DrillReport report = newestReport("drill-ok", stores.primary());
         assertThat(report.result()).isEqualTo(DrillResult.PASS);
         assertThat(report.tables()).extracting(DrillReport.TableComparisonJson::table)
                 .contains("public.accounts", "public.orders", "alpha.notes");
@@ -127,7 +127,7 @@ class DrillIT {
         assertThat(report.tables()).allMatch(t -> t.expectedRows() > 0);
         assertThat(report.rtoSeconds()).isPositive();
         assertThat(report.checkpoint().ageSeconds()).isPositive();
-        assertThat(onlyReport("drill-ok", stores.backup())).isEqualTo(report);
+        assertThat(newestReport("drill-ok", stores.backup())).isEqualTo(report);
         assertThat(scratchDatabases()).isZero();
         System.out.printf("DrillIT: drill of alpha passed, RTO %.2f s%n", report.rtoSeconds());
     }
@@ -138,10 +138,22 @@ class DrillIT {
 
         assertThat(r.code).as(r.out + r.err).isEqualTo(ExitCodes.VERIFICATION_FAILED);
         assertThat(r.err).contains("drill failed: alpha: ").containsPattern("public\\.\\w+: expected \\d+ rows");
-        DrillReport report = onlyReport("drill-bad", stores.primary());
+        DrillReport report = newestReport("drill-bad", stores.primary());
         assertThat(report.result()).isEqualTo(DrillResult.FAIL);
         assertThat(report.mismatchedTables()).isPositive();
         assertThat(scratchDatabases()).isZero();
+    }
+
+    @Test
+    void statusShowsEachTenantsLastDrillFromItsNewestReport() {
+        assertThat(tool(corrupt, "drill", "--tenant", "alpha").code).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+        Result failed = tool(corrupt, "status", "--tenant", "alpha");
+        assertThat(tool(healthy, "drill", "--tenant", "alpha").code).isEqualTo(ExitCodes.OK);
+        Result passed = tool(healthy, "status", "--tenant", "alpha");
+
+        assertThat(failed.code).as(failed.err).isZero();
+        assertThat(failed.out).contains("last drill").containsPattern("alpha .* FAIL 20\\d\\d-");
+        assertThat(passed.out).containsPattern("alpha .* PASS 20\\d\\d-");
     }
 
     @Test
@@ -207,13 +219,13 @@ class DrillIT {
         }
     }
 
-    private DrillReport onlyReport(String bucket, LocalRegion region) {
+    private DrillReport newestReport(String bucket, LocalRegion region) {
         String name = bucket + (region == stores.primary() ? "-primary" : "-backup");
         try (ObjectStore reader = S3ObjectStore.open(new StoreLocation(region.endpoint(), name, region.signingRegion()),
                 StoreCredentials.fromFile(region.credentialsFile(StoreRole.READER)), VersionPolicy.FIRST_VERSION)) {
             var keys = reader.listAll(BackupLayout.drillsPrefix(TenantId.of("alpha")), java.util.Optional.empty()).toList();
-            assertThat(keys).hasSize(1);
-            return DrillReport.parse(reader.get(keys.get(0).key()).orElseThrow().bytes()).orElseThrow();
+            assertThat(keys).isNotEmpty();
+            return DrillReport.parse(reader.get(keys.get(keys.size() - 1).key()).orElseThrow().bytes()).orElseThrow();
         }
     }
 
