@@ -92,12 +92,20 @@ final class DrillCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         StoreAccess access = new StoreAccess(config);
         List<DrillReport> reports = new ArrayList<>();
+        List<String> unstored = new ArrayList<>();
         for (TenantId tenant : tenants(config, access)) {
             try (RegimeStores stores = access.locate(tenant.value(), regime)) {
                 DrillReport report = drill.run(tenant, stores);
-                ObjectKey key = store(config, stores.regime(), tenant, report);
-                metrics.record(report);
+                metrics.record(report); // first: an alert must see the result even if the report cannot be stored
                 reports.add(report);
+                ObjectKey key;
+                try {
+                    key = store(config, stores.regime(), tenant, report);
+                } catch (RuntimeException e) {
+                    // one tenant's report not stored must not stop the other tenants' drills (or the schedule)
+                    unstored.add(tenant + ": cannot store its drill report: " + e.getMessage());
+                    continue;
+                }
                 out.printf(Locale.ROOT, "drill %s (regime %s): %s, restore %.1f s, checkpoint %s (%.0f s old); report %s%n", tenant,
                         stores.regime(), report.result(), report.rtoSeconds(),
                         report.checkpoint() == null ? "none" : report.checkpoint().commitTime(),
@@ -108,13 +116,14 @@ final class DrillCommand implements Callable<Integer> {
         List<String> failed = reports.stream().filter(r -> r.result() == DrillResult.FAIL).map(r -> r.tenant() + ": " + r.message()).toList();
         List<String> errors = reports.stream().filter(r -> r.result() == DrillResult.ERROR).map(r -> r.tenant() + ": " + r.message()).toList();
         errors.forEach(e -> spec.commandLine().getErr().println("drill could not run: " + e));
+        unstored.forEach(e -> spec.commandLine().getErr().println("drill report not stored: " + e));
         if (!failed.isEmpty()) {
             failed.forEach(f -> spec.commandLine().getErr().println("drill failed: " + f));
             spec.commandLine().getErr().flush();
             return ExitCodes.VERIFICATION_FAILED;
         }
         spec.commandLine().getErr().flush();
-        return errors.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+        return errors.isEmpty() && unstored.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     private ObjectKey store(ToolConfig config, String regimeName, TenantId tenant, DrillReport report) {
