@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs once in the mc container: per regime and region, a versioned bucket with Object Lock and a
 # default COMPLIANCE retention, a writer (put/get/list, every delete and lock change denied) and a
-# reader (get/list incl. versions). Keys come from the mounted secret files, never from here.
+# reader (get/list incl. versions) and a drill user (reads like the reader, puts only its reports
+# under strata/v1/drills/). Keys come from the mounted secret files, never from here.
 set -eu
 prop() { sed -n "s/^$2=//p" "$1"; }
 root_user=$(cat /run/secrets/s3-root-user); root_pass=$(cat /run/secrets/s3-root-password)
@@ -20,9 +21,15 @@ JSON
 {"Version":"2012-10-17","Statement":[
  {"Effect":"Allow","Action":["s3:GetObject","s3:GetObjectVersion","s3:GetObjectRetention","s3:ListBucket","s3:ListBucketVersions"],"Resource":["arn:aws:s3:::$bucket","arn:aws:s3:::$bucket/*"]}]}
 JSON
+    cat > /tmp/drill.json <<JSON
+{"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Action":["s3:GetObject","s3:GetObjectVersion","s3:GetObjectRetention","s3:ListBucket","s3:ListBucketVersions"],"Resource":["arn:aws:s3:::$bucket","arn:aws:s3:::$bucket/*"]},
+ {"Effect":"Allow","Action":["s3:PutObject"],"Resource":["arn:aws:s3:::$bucket/strata/v1/drills/*"]}]}
+JSON
     mc admin policy create "$alias" strata-writer /tmp/writer.json || true
     mc admin policy create "$alias" strata-reader /tmp/reader.json || true
-    for role in writer reader; do
+    mc admin policy create "$alias" strata-drill /tmp/drill.json || true
+    for role in writer reader drill; do
       f=/run/secrets/$regime-$role
       mc admin user add "$alias" "$(prop "$f" access.key.id)" "$(prop "$f" secret.access.key)"
       mc admin policy attach "$alias" "strata-$role" --user "$(prop "$f" access.key.id)" || true

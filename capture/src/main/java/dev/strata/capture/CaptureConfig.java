@@ -66,6 +66,9 @@ public final class CaptureConfig {
     public static final int TOPIC_PARTITIONS_DEFAULT = 6;
     public static final String TOPIC_REPLICATION = "strata.topics.replication.factor";
     public static final int TOPIC_REPLICATION_DEFAULT = 3;
+    /** How often capture takes a checkpoint of every tenant for drills (DESIGN.md section 7); 0 turns the schedule off. */
+    public static final String CHECKPOINT_INTERVAL_MS = "strata.capture.checkpoint.interval.ms";
+    public static final int CHECKPOINT_INTERVAL_MS_DEFAULT = 3_600_000;
     /** Port of the Prometheus scrape endpoint ({@code /metrics}); 0 turns it off. */
     public static final String METRICS_PORT = "strata.metrics.port";
     public static final int METRICS_PORT_DEFAULT = 0;
@@ -146,6 +149,7 @@ public final class CaptureConfig {
         config.topicPartitions();
         config.topicReplication();
         config.metricsPort();
+        config.checkpointIntervalMs();
         config.databasePort();
         return config;
     }
@@ -231,6 +235,15 @@ public final class CaptureConfig {
             throw new IllegalArgumentException("capture config: " + METRICS_PORT + "=" + port + " is not a port (0 turns metrics off)");
         }
         return port;
+    }
+
+    public int checkpointIntervalMs() {
+        int interval = intValue(CHECKPOINT_INTERVAL_MS, CHECKPOINT_INTERVAL_MS_DEFAULT);
+        if (interval < 0) {
+            throw new IllegalArgumentException("capture config: " + CHECKPOINT_INTERVAL_MS + "=" + interval
+                    + " must be a number of milliseconds (0 turns scheduled checkpoints off)");
+        }
+        return interval;
     }
 
     public String databaseHost() {

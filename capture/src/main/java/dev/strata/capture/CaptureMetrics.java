@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code strata_capture_last_commit_seconds} (commit time of the newest delivered change),
  * {@code strata_capture_lag_seconds} (now minus the newest of that commit time and the last
  * heartbeat: an idle, healthy capture reads about 0, a stuck one grows),
- * {@code strata_capture_dead_letters_total{reason}} and {@code strata_capture_commit_to_ack_seconds}.
+ * {@code strata_capture_dead_letters_total{reason}}, {@code strata_capture_commit_to_ack_seconds} and
+ * {@code strata_capture_checkpoints_total} (tenant CHECKPOINT events delivered: one per tenant per checkpoint).
  */
 final class CaptureMetrics implements DeliveryListener {
     static final String EVENTS = "strata.capture.events";
@@ -29,6 +30,7 @@ final class CaptureMetrics implements DeliveryListener {
     static final String LAG = "strata.capture.lag";
     static final String DEAD_LETTERS = "strata.capture.dead.letters";
     static final String COMMIT_TO_ACK = "strata.capture.commit.to.ack";
+    static final String CHECKPOINTS = "strata.capture.checkpoints";
     private static final long NOTHING_YET = Long.MIN_VALUE;
 
     private final Clock clock;
@@ -38,6 +40,7 @@ final class CaptureMetrics implements DeliveryListener {
     private final AtomicLong lastCommitMicros = new AtomicLong(NOTHING_YET);
     private final AtomicLong lastSeenMicros = new AtomicLong(NOTHING_YET);
     private final Timer commitToAck;
+    private final Counter checkpoints;
 
     CaptureMetrics(MeterRegistry registry, Clock clock) {
         this.clock = clock;
@@ -59,6 +62,7 @@ final class CaptureMetrics implements DeliveryListener {
         commitToAck = Timer.builder(COMMIT_TO_ACK).description("Postgres commit to Kafka acknowledgement")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(5)).register(registry);
+        checkpoints = Counter.builder(CHECKPOINTS).description("tenant checkpoints acknowledged by Kafka").register(registry);
     }
 
     @Override
@@ -67,7 +71,9 @@ final class CaptureMetrics implements DeliveryListener {
         rate.record(1, ackedAtMicros / 1000);
         lastCommitMicros.accumulateAndGet(event.getCommitTsMicros(), Math::max);
         lastSeenMicros.accumulateAndGet(event.getCommitTsMicros(), Math::max);
-        if (event.getOp() != Op.READ) {
+        if (event.getOp() == Op.CHECKPOINT) {
+            checkpoints.increment();
+        } else if (event.getOp() != Op.READ) {
             commitToAck.record(Math.max(0, ackedAtMicros - event.getCommitTsMicros()), TimeUnit.MICROSECONDS);
         }
     }

@@ -41,6 +41,8 @@ public final class CaptureService implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final TableCatalog catalog;
     private final PrometheusEndpoint endpoint;
+    private final CheckpointTaker checkpoints;
+    private CheckpointSchedule checkpointSchedule;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final AtomicBoolean closing = new AtomicBoolean();
 
@@ -50,6 +52,7 @@ public final class CaptureService implements AutoCloseable {
         this.catalog = catalog;
         this.endpoint = endpoint;
         this.producer = producer;
+        this.checkpoints = CheckpointTaker.of(config);
         this.engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(DebeziumSettings.of(config))
                 .using(clock)
@@ -83,6 +86,8 @@ public final class CaptureService implements AutoCloseable {
                     new DeadLetters(config.name(), clock), DeliveryListener.both(metrics, listener), clock, 2 * config.batchSize());
             CaptureService service = new CaptureService(config, catalog, endpoint, producer, publisher, clock);
             service.thread.execute(service.engine);
+            service.checkpointSchedule = CheckpointSchedule.start(service.checkpoints,
+                    Duration.ofMillis(config.checkpointIntervalMs()), config.name());
             LOG.info("capture started: {}, metrics {}", config, endpoint == null ? "off" : "on :" + endpoint.port() + "/metrics");
             return service;
         } catch (IOException | RuntimeException e) {
@@ -109,6 +114,14 @@ public final class CaptureService implements AutoCloseable {
         producer.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         producer.setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
         return producer;
+    }
+
+    /**
+     * Takes a checkpoint now (on demand, beside the schedule): returns once it is in the WAL; the
+     * engine publishes its CHECKPOINT events when it reaches it.
+     */
+    public void checkpointNow() throws java.sql.SQLException {
+        checkpoints.take();
     }
 
     /**
@@ -151,6 +164,9 @@ public final class CaptureService implements AutoCloseable {
     @Override
     public void close() throws IOException, InterruptedException {
         closing.set(true);
+        if (checkpointSchedule != null) {
+            checkpointSchedule.close();
+        }
         try {
             engine.close();
         } catch (IllegalStateException alreadyStopped) {

@@ -14,9 +14,10 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
 /**
- * Turns one Debezium record into what capture does with it: a ChangeEvent to publish, a dead
- * letter with its reason, a heartbeat, or a transaction marker (BEGIN/END: they number the events
- * of a transaction and are not forwarded as data).
+ * Turns one Debezium record into what capture does with it: a ChangeEvent to publish (or the
+ * CHECKPOINT events of a {@link CheckpointMessage}), a dead letter with its reason, a heartbeat, or
+ * a transaction marker (BEGIN/END: they number the events of a transaction and are not forwarded as
+ * data).
  *
  * <p>The eventId is the dedupe key and must come out the same when Debezium delivers the record
  * again after a crash: {@code <lsn>:<txOrder>} for a streamed change (a multi-table TRUNCATE gives
@@ -25,6 +26,8 @@ import org.apache.kafka.connect.source.SourceRecord;
  */
 final class ChangeConverter {
     private static final String HEARTBEAT_TOPIC_PREFIX = "__debezium-heartbeat";
+    /** Debezium's op of a logical decoding message (pg_logical_emit_message). */
+    private static final String LOGICAL_MESSAGE = "m";
 
     sealed interface Conversion permits Publish, DeadLetter, Heartbeat, Marker {
     }
@@ -66,9 +69,12 @@ final class ChangeConverter {
         if (value == null || value.schema().field("op") == null || value.schema().field("source") == null) {
             return new Marker(); // transaction BEGIN/END on <name>.transaction
         }
+        if (LOGICAL_MESSAGE.equals(value.getString("op"))) {
+            return message(value);
+        }
         Op op = op(value.getString("op"));
         if (op == null) {
-            return new Marker(); // a logical decoding message: not a row change
+            return new Marker();
         }
         Struct sourceInfo = value.getStruct("source");
         String table = sourceInfo.getString("schema") + "." + sourceInfo.getString("table");
@@ -115,6 +121,25 @@ final class ChangeConverter {
                         null, eventId, null),
                 new ChangeEvent(tenant, source, table, Op.CREATE, commitTsMicros, lsn, tx, txOrder, key, null, afterColumns,
                         eventId, null)));
+    }
+
+    /** A checkpoint written by {@link CheckpointTaker} becomes its CHECKPOINT events; any other message is not data. */
+    private Conversion message(Struct value) {
+        Struct message = value.getStruct("message");
+        if (message == null || !CheckpointMessage.PREFIX.equals(message.getString("prefix"))) {
+            return new Marker();
+        }
+        Struct sourceInfo = value.getStruct("source");
+        long lsn = sourceInfo.getInt64("lsn");
+        Object content = message.get("content");
+        byte[] bytes = content instanceof ByteBuffer buffer ? copy(buffer) : (byte[]) content;
+        try {
+            return new Publish(CheckpointMessage.decode(bytes).events(source, lsn));
+        } catch (IllegalArgumentException e) {
+            Long at = sourceInfo.getInt64("ts_us"); // a non-transactional message may carry no commit time
+            return new DeadLetter(DeadLetterReason.DECODE_ERROR, e.getMessage(), null, CheckpointMessage.TABLE, lsn,
+                    at == null ? 0 : at, -1, LOGICAL_MESSAGE);
+        }
     }
 
     /** The tenant of an UPDATE's old row when it differs from the new row's, else null. */

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "restore-tool", mixinStandardHelpOptions = true,
         description = "Strata's operator tool: placements, dead letters, restore.",
         subcommands = {TenantsCommand.class, DeadLettersCommand.class, ListCommand.class, ReplayCommand.class,
-            VerifyCommand.class, StatusCommand.class})
+            VerifyCommand.class, StatusCommand.class, DrillCommand.class})
 public final class RestoreTool {
 
     @Option(names = "--config", description = "the tool's properties file (default: ${DEFAULT-VALUE})",

@@ -22,10 +22,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code status}: per tenant, the latest commit time durable in both regions (its watermark) and
- * how far behind now it is, and how far each region of its regime holds the log (its newest segment).
+ * how far behind now it is, how far each region of its regime holds the log (its newest segment),
+ * and the last drill's result ({@link LastDrill}).
  */
 @Command(name = "status", description = "Per tenant: latest time durable in both regions (" + Topics.WATERMARKS
-        + "), backup lag, and the newest segment's time in each region.")
+        + "), backup lag, the newest segment's time in each region, and the last drill.")
 final class StatusCommand implements Callable<Integer> {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -48,10 +49,11 @@ final class StatusCommand implements Callable<Integer> {
         long nowMicros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
         List<TenantStatus> rows = new ArrayList<>();
         StoreAccess stores = new StoreAccess(config);
+        LastDrill drills = new LastDrill(config);
         try (RegionPoints regions = new RegionPoints(configuredStoreRegimes(config), stores::open)) {
             watermarks.forEach((t, value) -> {
                 if (tenant.isEmpty() || tenant.get().equals(t)) {
-                    rows.add(row(t, value, nowMicros, regions));
+                    rows.add(row(t, value, nowMicros, regions, drills));
                 }
             });
         }
@@ -68,15 +70,15 @@ final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    private static TenantStatus row(String tenant, String value, long nowMicros, RegionPoints regions) {
+    private static TenantStatus row(String tenant, String value, long nowMicros, RegionPoints regions, LastDrill drills) {
         Optional<Watermark> w = Watermark.parse(value);
         if (w.isEmpty()) {
-            return new TenantStatus(tenant, Optional.empty(), Optional.empty(), 0, Optional.empty(), Map.of(), value);
+            return new TenantStatus(tenant, Optional.empty(), Optional.empty(), 0, Optional.empty(), Map.of(), LastDrill.UNKNOWN, value);
         }
         long durable = w.get().durableCommitMicros();
         Map<Region, RegionPoint> points = w.get().regime()
                 .map(r -> regions.read(StoreAccess.tenantId(tenant), r, Optional.of(durable))).orElse(Map.of());
         return new TenantStatus(tenant, w.get().regime(), Optional.of(durable), Math.max(0, nowMicros - durable) / 1e6,
-                w.get().position(), points, value);
+                w.get().position(), points, drills.describe(tenant), value);
     }
 }

@@ -33,6 +33,16 @@ public final class ToolConfig {
     public static final String BUCKET = "bucket";
     public static final String REGION = "region";
     public static final String CREDENTIALS_FILE = "credentials.file";
+    /** Per region, beside the reader's: the drill user's keys (reads, and puts under strata/v1/drills/ only). */
+    public static final String DRILL_CREDENTIALS_FILE = "drill.credentials.file";
+    /** Drills: a database on the server where scratch databases are created and dropped. */
+    public static final String DRILL_POSTGRES_URL = "strata.drill.postgres.url";
+    public static final String DRILL_POSTGRES_USER = "strata.drill.postgres.user";
+    public static final String DRILL_POSTGRES_USER_DEFAULT = "postgres";
+    /** A file holding the drill role's password; none: the server trusts the connection. */
+    public static final String DRILL_POSTGRES_PASSWORD_FILE = "strata.drill.postgres.password.file";
+    public static final String DRILL_TENANT_COLUMN = "strata.drill.tenant.column";
+    public static final String DRILL_TENANT_COLUMN_DEFAULT = "tenant_id";
     /**
      * The longest commit-time span of one segment the sink may write. A listing that starts at a
      * base cut starts this much earlier, since segment keys sort by their FIRST commit time. The
@@ -128,6 +138,31 @@ public final class ToolConfig {
         Path credentials = Path.of(required(prefix + CREDENTIALS_FILE,
                 "the path of a properties file with the READER's access.key.id and secret.access.key"));
         return new RegionSettings(regime, region, uri, bucket, signingRegion, credentials, prefix);
+    }
+
+    /** The drill user's key file of one region of {@code regime}. */
+    public Path drillCredentials(String regime, String region) {
+        String key = REGIME_PREFIX + regime + "." + region + "." + DRILL_CREDENTIALS_FILE;
+        return Path.of(required(key, "the path of a properties file with the DRILL user's access.key.id and secret.access.key"
+                + " (it may write drill reports only; the reader's keys cannot)"));
+    }
+
+    public String drillPostgresUrl() {
+        return required(DRILL_POSTGRES_URL, "a database where scratch databases may be created, e.g. jdbc:postgresql://host:5432/postgres");
+    }
+
+    public String drillPostgresUser() {
+        return properties.getProperty(DRILL_POSTGRES_USER, DRILL_POSTGRES_USER_DEFAULT).trim();
+    }
+
+    /** Null when not set. */
+    public Path drillPostgresPasswordFile() {
+        String value = properties.getProperty(DRILL_POSTGRES_PASSWORD_FILE, "").trim();
+        return value.isEmpty() ? null : Path.of(value);
+    }
+
+    public String drillTenantColumn() {
+        return properties.getProperty(DRILL_TENANT_COLUMN, DRILL_TENANT_COLUMN_DEFAULT).trim();
     }
 
     public Duration maxSegmentSpan() {

@@ -179,6 +179,9 @@ public final class LocalRegion {
         policies.putUserPolicy(request -> request.userName(StoreRole.READER.userId())
                 .policyName(RolePolicies.policyName(StoreRole.READER, bucket))
                 .policyDocument(RolePolicies.reader(bucket)));
+        policies.putUserPolicy(request -> request.userName(StoreRole.DRILL.userId())
+                .policyName(RolePolicies.policyName(StoreRole.DRILL, bucket))
+                .policyDocument(RolePolicies.drill(bucket)));
     }
 
     // Signs as us-east-1 whatever the region's name: then the SDK sends CreateBucket without a

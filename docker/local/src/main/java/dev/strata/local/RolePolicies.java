@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The IAM user policies that give the writer and the reader their rights on one bucket.
+ * The IAM user policies that give the writer, the reader and the drill user their rights on one bucket.
  *
  * <p>Denies list their actions one by one: on RGW 16 a Deny with {@code NotAction} has no effect.
  * The explicit Deny matters because an Allow from another policy of the same user (another bucket)
@@ -29,6 +29,15 @@ final class RolePolicies {
             "s3:PutObjectAcl", "s3:PutBucket*", "s3:PutBucketObjectLockConfiguration",
             "s3:PutLifecycleConfiguration", "s3:DeleteBucket");
 
+    /** Where drill reports live: BackupLayout's drills prefix (this module does not depend on schemas). */
+    static final String DRILLS_PREFIX = "strata/v1/drills/";
+    /** Put on the bucket is not denied (a Deny would beat the drills Allow); it is simply never allowed outside drills/. */
+    static final List<String> DRILL_DENIED = List.of(
+            "s3:DeleteObject", "s3:DeleteObjectVersion",
+            "s3:PutObjectRetention", "s3:PutObjectLegalHold", "s3:BypassGovernanceRetention",
+            "s3:PutObjectAcl", "s3:PutBucket*", "s3:PutBucketObjectLockConfiguration",
+            "s3:PutLifecycleConfiguration", "s3:DeleteBucket");
+
     private RolePolicies() {
     }
 
@@ -42,6 +51,16 @@ final class RolePolicies {
 
     static String reader(String bucket) {
         return document(bucket, READER_ALLOWED, READER_DENIED);
+    }
+
+    /** The reader's statement, then PutObject on the drills prefix only. */
+    static String drill(String bucket) {
+        checkBucketName(bucket);
+        return "{\"Version\":\"2012-10-17\",\"Statement\":["
+                + "{\"Effect\":\"Allow\",\"Action\":" + array(READER_ALLOWED) + ","
+                + "\"Resource\":[\"arn:aws:s3:::" + bucket + "\",\"arn:aws:s3:::" + bucket + "/*\"]},"
+                + "{\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\"],\"Resource\":[\"arn:aws:s3:::" + bucket + "/" + DRILLS_PREFIX + "*\"]},"
+                + "{\"Effect\":\"Deny\",\"Action\":" + array(DRILL_DENIED) + ",\"Resource\":\"*\"}]}";
     }
 
     static void checkBucketName(String bucket) {

@@ -78,6 +78,30 @@ class LocalObjectStoresIT {
     }
 
     @Test
+    void drillMayPutReportsUnderDrillsOnlyAndTheReaderMayNot(LocalObjectStores stores) {
+        LocalRegion region = stores.primary();
+        region.createLockedBucket("it-drill");
+        String report = "strata/v1/drills/acme/20260101T000000.000000Z.json";
+        try (S3Client admin = region.newS3Client(StoreRole.ADMIN); S3Client drill = region.newS3Client(StoreRole.DRILL);
+             S3Client reader = region.newS3Client(StoreRole.READER)) {
+            admin.putObject(r -> r.bucket("it-drill").key("strata/v1/tenants/acme/log/seg-1"), RequestBody.fromString("segment"));
+
+            drill.putObject(r -> r.bucket("it-drill").key(report), RequestBody.fromString("{\"result\":\"PASS\"}"));
+            assertThat(drill.getObjectAsBytes(r -> r.bucket("it-drill").key("strata/v1/tenants/acme/log/seg-1")).asUtf8String())
+                    .isEqualTo("segment");
+            assertThat(drill.listObjectVersions(r -> r.bucket("it-drill")).versions()).hasSize(2);
+
+            assertAccessDenied(() -> drill.putObject(r -> r.bucket("it-drill").key("strata/v1/tenants/acme/log/seg-2"),
+                    RequestBody.fromString("forged")));
+            assertAccessDenied(() -> drill.putObject(r -> r.bucket("it-drill").key("strata/v1/drillsX/acme/x.json"),
+                    RequestBody.fromString("forged")));
+            assertAccessDenied(() -> drill.deleteObject(r -> r.bucket("it-drill").key(report)));
+            assertAccessDenied(() -> reader.putObject(r -> r.bucket("it-drill").key("strata/v1/drills/acme/20260101T000001.000000Z.json"),
+                    RequestBody.fromString("forged")));
+        }
+    }
+
+    @Test
     void complianceLockedVersionSurvivesAdminDeleteAndOverwrite(LocalObjectStores stores) {
         LocalRegion region = stores.primary();
         region.createLockedBucket("it-compliance");

@@ -29,6 +29,16 @@ class RolePoliciesTest {
     }
 
     @Test
+    void drillMayReadLikeTheReaderAndPutOnlyUnderDrills() {
+        String policy = RolePolicies.drill("strata-eu-primary");
+
+        assertThat(policy).contains("\"s3:GetObjectVersion\"", "\"s3:ListBucketVersions\"")
+                .contains("{\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\"],\"Resource\":[\"arn:aws:s3:::strata-eu-primary/strata/v1/drills/*\"]}")
+                .contains("\"s3:DeleteObject\"", "\"s3:PutObjectRetention\"")
+                .doesNotContain("NotAction");
+    }
+
+    @Test
     void refusesBucketNamesThatWouldBreakThePolicyDocument() {
         assertThatThrownBy(() -> RolePolicies.writer("bad\",\"arn:aws:s3:::*"))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -76,7 +76,10 @@ class ProductionShapeIT {
                     .forEach(k -> assertThat(config.getProperty(k)).as(k).isEqualTo("/run/secrets/" + regime + "-writer"));
         }
         properties(DOCKER.resolve("config/restore.properties")).forEach((k, v) -> {
-            if (k.toString().endsWith(".credentials.file")) {
+            // drills read with the reader's keys and write their reports with the drill keys, nothing else
+            if (k.toString().endsWith(".drill.credentials.file")) {
+                assertThat(v.toString()).as("restore-tool %s", k).endsWith("-drill");
+            } else if (k.toString().endsWith(".credentials.file")) {
                 assertThat(v.toString()).as("restore-tool %s", k).endsWith("-reader");
             }
         });

@@ -5,6 +5,7 @@ import dev.strata.restore.VerificationFailedException;
 import dev.strata.schemas.fold.ChangeFolder;
 import dev.strata.schemas.fold.SegmentFold;
 import dev.strata.schemas.fold.ShapeCatalog;
+import dev.strata.schemas.fold.TransactionFilter;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestorePlanner;
 import dev.strata.restore.plan.RestoreTime;
@@ -59,11 +60,16 @@ public final class Replay {
 
     /** Lists and plans; {@code until} is an ISO-8601 time or {@value RestoreTime#LATEST}. */
     public RestorePlan plan(TenantId tenant, String until) {
+        return plan(tenant, until, Long.MAX_VALUE);
+    }
+
+    /** As {@link #plan(TenantId, String)}, from a base only if its cut is at or before {@code baseCutNoLaterThanMicros}. */
+    public RestorePlan plan(TenantId tenant, String until, long baseCutNoLaterThanMicros) {
         RestorePlanner planner = new RestorePlanner(options.maxSegmentSpan());
         boolean latest = RestoreTime.LATEST.equalsIgnoreCase(until.trim());
         long untilMicros = latest ? Long.MAX_VALUE : RestoreTime.parse(until);
         List<BaseCut> bases = BaseListing.list(stores, tenant, notes).stream().map(BaseListing.ListedBase::cut).toList();
-        Optional<BaseCut> base = planner.chooseBase(bases, untilMicros);
+        Optional<BaseCut> base = planner.chooseBase(bases, Math.min(untilMicros, baseCutNoLaterThanMicros));
         LogListing listing = LogListing.list(stores, tenant, planner.listingStart(tenant, base), untilMicros, notes);
         if (latest) {
             untilMicros = listing.segments().stream().map(ListedSegment::maxCommitMicros).max(Long::compare)
@@ -75,6 +81,11 @@ public final class Replay {
     }
 
     public ReplaySummary run(RestorePlan plan, ReplayTarget target) {
+        return run(plan, target, TransactionFilter.ALL);
+    }
+
+    /** Restores only the transactions {@code transactions} includes (a drill: those visible in a snapshot). */
+    public ReplaySummary run(RestorePlan plan, ReplayTarget target, TransactionFilter transactions) {
         Instant start = clock.instant();
         Phases phases = new Phases(clock);
         ManifestIndex manifests = plan.firstHour()
@@ -94,7 +105,7 @@ public final class Replay {
             }
             if (manifests != null) {
                 SegmentPipeline pipeline = new SegmentPipeline(new ObjectFetcher(stores, notes), manifests,
-                        new SegmentFold(catalog, plan.untilMicros()), folder, options.readers());
+                        new SegmentFold(catalog, plan.untilMicros(), transactions), folder, options.readers());
                 pipeline.run(plan.segments(), batch -> {
                     counts[0] += batch.events();
                     counts[1] += batch.afterUntil();

@@ -20,6 +20,7 @@ public final class StatusTable {
             new StatusColumn("lag", 10, s -> s.durableInBothMicros().isEmpty() ? "-" : String.format(Locale.ROOT, "%.1fs", s.lagSeconds())),
             new StatusColumn("primary holds until", 30, s -> s.region(Region.PRIMARY).cell()),
             new StatusColumn("backup holds until", 30, s -> s.region(Region.BACKUP).cell()),
+            new StatusColumn("last drill", 32, TenantStatus::lastDrill),
             new StatusColumn("position", 0, s -> s.position().orElse("-")));
 
     private StatusTable() {

@@ -18,17 +18,17 @@ class StatusTableTest {
         long durable = RestoreTime.parse("2026-11-21T10:00:00Z");
         TenantStatus behind = new TenantStatus("acme", Optional.of("us"), Optional.of(durable), 3.25, Optional.of("24023128"),
                 Map.of(Region.PRIMARY, RegionPoint.at(Optional.of(durable + 500_000)),
-                        Region.BACKUP, RegionPoint.unknown("unreadable: connection refused")), "{}");
-        TenantStatus elsewhere = new TenantStatus("globex", Optional.of("eu"), Optional.of(durable), 0, Optional.empty(), Map.of(), "{}");
-        TenantStatus garbled = new TenantStatus("initech", Optional.empty(), Optional.empty(), 0, Optional.empty(), Map.of(), "not json");
+                        Region.BACKUP, RegionPoint.unknown("unreadable: connection refused")), "PASS 2026-11-21T09:00:03Z", "{}");
+        TenantStatus elsewhere = new TenantStatus("globex", Optional.of("eu"), Optional.of(durable), 0, Optional.empty(), Map.of(), "none", "{}");
+        TenantStatus garbled = new TenantStatus("initech", Optional.empty(), Optional.empty(), 0, Optional.empty(), Map.of(), "-", "not json");
         StringWriter out = new StringWriter();
 
         StatusTable.print(new PrintWriter(out, true), List.of(behind, elsewhere, garbled));
 
         assertThat(out.toString().lines()).containsExactly(
-                "tenant                   regime   durable in both regions until  lag        primary holds until            backup holds until             position",
-                "acme                     us       2026-11-21T10:00:00Z           3.3s       2026-11-21T10:00:00.500Z       (unreadable: connection refused) 24023128",
-                "globex                   eu       2026-11-21T10:00:00Z           0.0s       (not configured)               (not configured)               -",
+                "tenant                   regime   durable in both regions until  lag        primary holds until            backup holds until             last drill                       position",
+                "acme                     us       2026-11-21T10:00:00Z           3.3s       2026-11-21T10:00:00.500Z       (unreadable: connection refused) PASS 2026-11-21T09:00:03Z        24023128",
+                "globex                   eu       2026-11-21T10:00:00Z           0.0s       (not configured)               (not configured)               none                             -",
                 "initech                  (unreadable watermark: not json)");
     }
 }

@@ -25,15 +25,21 @@ public final class EventConverter {
 
     private final ShapeCatalog catalog;
     private final long untilMicros;
+    private final TransactionFilter transactions;
     private final ThreadLocal<ByteWriter> writer = ThreadLocal.withInitial(() -> new ByteWriter(256));
 
     public EventConverter(ShapeCatalog catalog, long untilMicros) {
+        this(catalog, untilMicros, TransactionFilter.ALL);
+    }
+
+    public EventConverter(ShapeCatalog catalog, long untilMicros, TransactionFilter transactions) {
         this.catalog = catalog;
         this.untilMicros = untilMicros;
+        this.transactions = transactions;
     }
 
     public Outcome convert(ChangeEvent event, Consumer<FoldOp> out) {
-        if (event.getCommitTsMicros() > untilMicros) {
+        if (event.getCommitTsMicros() > untilMicros || !transactions.includes(event.getTxId())) {
             return Outcome.AFTER_UNTIL;
         }
         Op op = event.getOp();

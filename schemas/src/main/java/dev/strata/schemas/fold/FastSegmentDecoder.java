@@ -25,10 +25,16 @@ public final class FastSegmentDecoder {
 
     private final ShapeCatalog catalog;
     private final long untilMicros;
+    private final TransactionFilter transactions;
 
     public FastSegmentDecoder(ShapeCatalog catalog, long untilMicros) {
+        this(catalog, untilMicros, TransactionFilter.ALL);
+    }
+
+    public FastSegmentDecoder(ShapeCatalog catalog, long untilMicros, TransactionFilter transactions) {
         this.catalog = catalog;
         this.untilMicros = untilMicros;
+        this.transactions = transactions;
     }
 
     /** What one segment held. */
@@ -88,7 +94,7 @@ public final class FastSegmentDecoder {
             Op op = OPS[in.readEnum()];
             long commitTs = in.readLong();
             long lsn = in.readLong();
-            in.readLong(); // txId
+            long txId = in.readLong();
             long txOrder = in.readLong();
             key.read(in);
             before.read(in);
@@ -96,8 +102,8 @@ public final class FastSegmentDecoder {
             in.skipString(); // eventId: (lsn, txOrder) carries the same identity, see KeyedVersions
             skipCheckpoint(in);
             events++;
-            if (commitTs > untilMicros) {
-                afterUntil++;
+            if (commitTs > untilMicros || !transactions.includes(txId)) {
+                afterUntil++; // a transaction the filter leaves out counts as past the restore point
             } else if (op != Op.CHECKPOINT) {
                 emit(tableId, op, lsn, txOrder);
             }

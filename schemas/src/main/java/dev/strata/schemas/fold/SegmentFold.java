@@ -15,8 +15,13 @@ public final class SegmentFold {
     private final EventConverter converter;
 
     public SegmentFold(ShapeCatalog catalog, long untilMicros) {
-        this.fast = new FastSegmentDecoder(catalog, untilMicros);
-        this.converter = new EventConverter(catalog, untilMicros);
+        this(catalog, untilMicros, TransactionFilter.ALL);
+    }
+
+    /** Keeps only the transactions {@code transactions} includes (a drill: those visible in a snapshot). */
+    public SegmentFold(ShapeCatalog catalog, long untilMicros, TransactionFilter transactions) {
+        this.fast = new FastSegmentDecoder(catalog, untilMicros, transactions);
+        this.converter = new EventConverter(catalog, untilMicros, transactions);
     }
 
     /**

@@ -1,0 +1,63 @@
+package dev.strata.restore.drill;
+
+import dev.strata.restore.BadInputException;
+import dev.strata.restore.plan.RestorePlan;
+import dev.strata.restore.store.FetchedObject;
+import dev.strata.restore.store.ListedSegment;
+import dev.strata.restore.store.ManifestIndex;
+import dev.strata.restore.store.ObjectFetcher;
+import dev.strata.restore.store.RegimeStores;
+import dev.strata.restore.store.RegionNotes;
+import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.avro.Op;
+import dev.strata.schemas.segment.SegmentReader;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Finds a tenant's newest checkpoint in its stored log: reads segments newest first (verified like
+ * any restore read) until no older segment can hold a later checkpoint. Reading the store, not
+ * Kafka, means the drill starts from a checkpoint that is durable, as a restore would see it.
+ */
+final class CheckpointFinder {
+    private final RegimeStores stores;
+
+    CheckpointFinder(RegimeStores stores) {
+        this.stores = stores;
+    }
+
+    /** @param latest the tenant's plan to its latest restorable point (every segment) */
+    Checkpoint newest(RestorePlan latest) {
+        RegionNotes notes = new RegionNotes();
+        ManifestIndex manifests = latest.firstHour()
+                .map(first -> ManifestIndex.load(stores, latest.tenant(), first, latest.lastHour().orElseThrow(), notes))
+                .orElse(null);
+        ObjectFetcher fetcher = new ObjectFetcher(stores, notes);
+        List<ListedSegment> newestFirst = latest.segments().stream()
+                .sorted(Comparator.comparingLong(ListedSegment::maxCommitMicros).reversed()).toList();
+        Checkpoint best = null;
+        for (ListedSegment segment : newestFirst) {
+            if (best != null && segment.maxCommitMicros() < best.takenAtMicros()) {
+                break; // every older segment ends before the checkpoint already found
+            }
+            FetchedObject object = fetcher.fetch(segment.key(), segment.regions(),
+                    manifests == null ? java.util.Optional.empty() : manifests.entry(segment.key()));
+            try (SegmentReader reader = SegmentReader.open(object.bytes(), object.sha256(), segment.key().value())) {
+                while (reader.hasNext()) {
+                    ChangeEvent event = reader.next();
+                    if (event.getOp() == Op.CHECKPOINT && event.getCheckpoint() != null) {
+                        Checkpoint found = Checkpoint.of(event);
+                        if (found.newerThan(best)) {
+                            best = found;
+                        }
+                    }
+                }
+            }
+        }
+        if (best == null) {
+            throw new BadInputException("tenant " + latest.tenant() + " has no checkpoint in its backup in regime " + stores.regime()
+                    + ": capture writes one every strata.capture.checkpoint.interval.ms, or run CheckpointMain for one now");
+        }
+        return best;
+    }
+}

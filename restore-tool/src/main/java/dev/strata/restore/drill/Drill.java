@@ -1,0 +1,117 @@
+package dev.strata.restore.drill;
+
+import dev.strata.restore.BadInputException;
+import dev.strata.restore.VerificationFailedException;
+import dev.strata.restore.plan.RestorePlan;
+import dev.strata.restore.plan.RestoreTime;
+import dev.strata.restore.replay.Progress;
+import dev.strata.restore.replay.Replay;
+import dev.strata.restore.replay.ReplaySummary;
+import dev.strata.restore.store.RegimeStores;
+import dev.strata.restore.target.PostgresTarget;
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.store.StoreException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.stream.Collectors;
+
+/**
+ * One restore drill of one tenant (DESIGN.md section 7, Drills): find the newest checkpoint in the
+ * backup, wait until the tenant's watermark covers it, restore into a scratch database exactly as
+ * of its snapshot (the transactions visible in it, up to its time), compare every table's checksum,
+ * drop the scratch database. Never throws for a drill's outcome: PASS, FAIL or ERROR is the report.
+ */
+public final class Drill {
+    private static final Duration WATERMARK_POLL = Duration.ofSeconds(1);
+    /**
+     * A base holds every transaction committed before its cut, visible in the snapshot or not; one
+     * that committed between the snapshot and the checkpoint's clock reading is not. So a drill
+     * starts only from a base cut clearly before the checkpoint and filters the log after it.
+     */
+    private static final Duration BASE_MARGIN = Duration.ofMinutes(1);
+
+    private final DrillSettings settings;
+    private final DurableTimes durable;
+    private final Clock clock;
+
+    public Drill(DrillSettings settings, DurableTimes durable, Clock clock) {
+        this.settings = settings;
+        this.durable = durable;
+        this.clock = clock;
+    }
+
+    public DrillReport run(TenantId tenant, RegimeStores stores) {
+        Instant started = clock.instant();
+        Checkpoint checkpoint = null;
+        try {
+            Replay replay = new Replay(stores, settings.replay(), clock, Progress.NONE);
+            // the whole log, not from a base: the newest checkpoint may lie before the newest base's cut
+            checkpoint = new CheckpointFinder(stores).newest(replay.plan(tenant, RestoreTime.LATEST, Long.MIN_VALUE));
+            awaitWatermark(tenant, checkpoint);
+            RestorePlan plan = replay.plan(tenant, RestoreTime.format(checkpoint.takenAtMicros()),
+                    checkpoint.takenAtMicros() - BASE_MARGIN.toNanos() / 1000);
+            try (ScratchDatabase scratch = ScratchDatabase.create(settings.scratchServer(), tenant.value(), micros(started))) {
+                ReplaySummary summary = replay.run(plan, new PostgresTarget(scratch.spec(), settings.tenantColumn()),
+                        SnapshotVisibility.parse(checkpoint.snapshot()));
+                List<TableComparison> tables;
+                try (Connection c = scratch.connect()) {
+                    tables = RestoredChecksums.compare(checkpoint, summary.rowsPerTable().keySet(), c);
+                }
+                List<TableComparison> differing = tables.stream().filter(t -> !t.equal()).toList();
+                String message = differing.isEmpty()
+                        ? "all " + tables.size() + " tables equal to the checkpoint"
+                        : differing.stream().map(TableComparison::difference).collect(Collectors.joining("; "));
+                return report(tenant, stores, started, differing.isEmpty() ? DrillResult.PASS : DrillResult.FAIL,
+                        summary.took(), checkpoint, tables, message);
+            }
+        } catch (VerificationFailedException e) {
+            // the backup is not what was written: the drill has found exactly what it looks for
+            return report(tenant, stores, started, DrillResult.FAIL, Duration.ZERO, checkpoint, List.of(), e.getMessage());
+        } catch (BadInputException | StoreException | SQLException | IllegalArgumentException | IllegalStateException
+                 | java.io.UncheckedIOException e) {
+            return report(tenant, stores, started, DrillResult.ERROR, Duration.ZERO, checkpoint, List.of(), e.getMessage());
+        }
+    }
+
+    /** Every change before the checkpoint is durable in both regions once the watermark reaches it (sink ordering rule). */
+    private void awaitWatermark(TenantId tenant, Checkpoint checkpoint) {
+        long deadline = System.nanoTime() + settings.watermarkTimeout().toNanos(); // a timeout: the monotonic clock
+        while (true) {
+            OptionalLong durableMicros = durable.durableMicros(tenant);
+            if (durableMicros.isPresent() && durableMicros.getAsLong() >= checkpoint.takenAtMicros()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("tenant " + tenant + "'s watermark ("
+                        + (durableMicros.isPresent() ? RestoreTime.format(durableMicros.getAsLong()) : "none") + ") did not reach its checkpoint of "
+                        + RestoreTime.format(checkpoint.takenAtMicros()) + " within " + settings.watermarkTimeout()
+                        + ": check the sink of its regime (restore-tool status), or raise --watermark-timeout");
+            }
+            try {
+                Thread.sleep(WATERMARK_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for tenant " + tenant + "'s watermark", e);
+            }
+        }
+    }
+
+    private DrillReport report(TenantId tenant, RegimeStores stores, Instant started, DrillResult result, Duration rto,
+            Checkpoint checkpoint, List<TableComparison> tables, String message) {
+        Instant finished = clock.instant();
+        DrillReport.CheckpointInfo info = checkpoint == null ? null : new DrillReport.CheckpointInfo(
+                RestoreTime.format(checkpoint.takenAtMicros()), checkpoint.snapshot(),
+                Math.max(0, micros(started) - checkpoint.takenAtMicros()) / 1e6);
+        return new DrillReport(tenant.value(), stores.regime(), started.toString(), finished.toString(), result, rto.toMillis() / 1000.0,
+                info, tables.stream().map(DrillReport.TableComparisonJson::of).toList(), message);
+    }
+
+    static long micros(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1000;
+    }
+}

@@ -1,0 +1,21 @@
+package dev.strata.restore.drill;
+
+import dev.strata.restore.replay.ReplayOptions;
+import dev.strata.restore.target.PostgresTarget;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * @param scratchServer where scratch databases are created (a database the role may CREATE DATABASE from)
+ * @param tenantColumn the tenant column of shared-schema tables
+ * @param watermarkTimeout how long to wait for the tenant's watermark to cover the checkpoint
+ */
+public record DrillSettings(PostgresTarget.PgConnectionSpec scratchServer, String tenantColumn, ReplayOptions replay,
+                            Duration watermarkTimeout) {
+    public DrillSettings {
+        Objects.requireNonNull(scratchServer, "scratchServer");
+        Objects.requireNonNull(tenantColumn, "tenantColumn");
+        Objects.requireNonNull(replay, "replay");
+        Objects.requireNonNull(watermarkTimeout, "watermarkTimeout");
+    }
+}

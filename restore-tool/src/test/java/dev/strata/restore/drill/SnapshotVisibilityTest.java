@@ -1,0 +1,54 @@
+package dev.strata.restore.drill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class SnapshotVisibilityTest {
+
+    @Test
+    void visibleIffCompletedBeforeTheSnapshot() {
+        SnapshotVisibility snapshot = SnapshotVisibility.parse("100:110:103,107");
+
+        assertThat(snapshot.includes(99)).isTrue();
+        assertThat(snapshot.includes(100)).isTrue();
+        assertThat(snapshot.includes(103)).isFalse(); // in progress when the snapshot was taken
+        assertThat(snapshot.includes(105)).isTrue();
+        assertThat(snapshot.includes(107)).isFalse();
+        assertThat(snapshot.includes(110)).isFalse(); // started after it
+        assertThat(snapshot.includes(5000)).isFalse();
+    }
+
+    @Test
+    void emptyInProgressList() {
+        SnapshotVisibility snapshot = SnapshotVisibility.parse("742:742:");
+
+        assertThat(snapshot.includes(741)).isTrue();
+        assertThat(snapshot.includes(742)).isFalse();
+    }
+
+    @Test
+    void widensDebeziums32BitXidsByTheSnapshotsEpoch() {
+        long epoch3 = 3L << 32;
+        SnapshotVisibility snapshot = SnapshotVisibility.parse((epoch3 + 10) + ":" + (epoch3 + 20) + ":" + (epoch3 + 15));
+
+        assertThat(snapshot.includes(12)).isTrue();
+        assertThat(snapshot.includes(15)).isFalse();
+        assertThat(snapshot.includes(25)).isFalse();
+        // just before the epoch turned: 2^32 - 5 of epoch 2
+        assertThat(snapshot.full((1L << 32) - 5)).isEqualTo(epoch3 - 5);
+        assertThat(snapshot.includes((1L << 32) - 5)).isTrue();
+        // an id that already carries its epoch is compared as it is
+        assertThat(snapshot.includes(epoch3 + 12)).isTrue();
+        assertThat(snapshot.includes(epoch3 + 15)).isFalse();
+    }
+
+    @Test
+    void refusesTextThatIsNotASnapshot() {
+        assertThatThrownBy(() -> SnapshotVisibility.parse("100-110"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("xmin:xmax:xip");
+        assertThatThrownBy(() -> SnapshotVisibility.parse("120:110:"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("xmin above xmax");
+    }
+}
