@@ -49,6 +49,8 @@ class DemoIT {
         assertThat(finished).as("the demo finished within 8 minutes:%n%s", output).isTrue();
         assertThat(exitCode).as("demo exit code; output:%n%s", output).isZero();
         assertThat(output).contains("RESULT: checksums EQUAL")
+                .containsPattern("strata_drill_runs_total\\{result=\"pass\",tenant=\"acme\"\\} 1")
+                .containsPattern("strata_drill_runs_total\\{result=\"pass\",tenant=\"globex\"\\} 1")
                 .contains("rows of other tenants in the restored database: 0")
                 .contains("verify: OK")
                 .contains("in both regions")
@@ -63,15 +65,16 @@ class DemoIT {
     void everyMetricTheAlertRulesAndTheDashboardNameIsExportedByARunningService() throws IOException {
         assertThat(exitCode).as("demo exit code; output:%n%s", output).isZero();
         ExposedMetrics exposed = ExposedMetrics.readScrapes(ROOT.resolve("target/demo/metrics"));
-        assertThat(exposed.names()).as("scraped from capture, router and both sinks")
-                .contains("strata_capture_lag_seconds", "strata_router_routed_total", "strata_sink_backup_lag_seconds");
+        assertThat(exposed.names()).as("scraped from capture, router, both sinks and the scheduled drill")
+                .contains("strata_capture_lag_seconds", "strata_router_routed_total", "strata_sink_backup_lag_seconds",
+                        "strata_drill_runs_total", "strata_capture_checkpoints_total");
         List<String> queries = new ArrayList<>();
         AlertRuleFile.read(ROOT.resolve("docker/prometheus/alerts.yml")).forEach(rule -> queries.add(rule.expr()));
         queries.addAll(DashboardQueries.read(ROOT.resolve("docker/grafana/dashboards/strata.json")));
         Set<String> selected = new TreeSet<>();
         queries.forEach(q -> selected.addAll(PromQlExpression.parse(q).metricNames()));
 
-        assertThat(exposed.plus(DrillMetricsContract.NAMES).unknown(selected))
+        assertThat(exposed.unknown(selected))
                 .as("metrics named in alerts.yml or strata.json that no service exports (exported: %s)", exposed.names())
                 .isEmpty();
     }

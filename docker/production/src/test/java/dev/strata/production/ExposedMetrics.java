@@ -35,12 +35,6 @@ record ExposedMetrics(Set<String> names) {
         return new ExposedMetrics(names);
     }
 
-    ExposedMetrics plus(Collection<String> more) {
-        Set<String> all = new TreeSet<>(names);
-        all.addAll(more);
-        return new ExposedMetrics(all);
-    }
-
     /** The names among {@code selected} that nothing exposes: a misspelling or a metric that was renamed. */
     Set<String> unknown(Collection<String> selected) {
         Set<String> unknown = new TreeSet<>(selected);
