@@ -1,6 +1,7 @@
 package dev.strata.restore;
 
 import dev.strata.restore.plan.RestoreTime;
+import dev.strata.restore.store.BaseSummary;
 import dev.strata.restore.store.ListedSegment;
 import dev.strata.restore.store.LogListing;
 import dev.strata.restore.store.RegimeStores;
@@ -10,11 +11,7 @@ import dev.strata.restore.store.RegionStore;
 import dev.strata.restore.store.StoreFailures;
 import dev.strata.restore.store.TenantDirectory;
 import dev.strata.schemas.TenantId;
-import dev.strata.schemas.layout.BackupLayout;
-import dev.strata.schemas.layout.BaseManifestKey;
-import dev.strata.schemas.layout.InvalidObjectKeyException;
-import dev.strata.schemas.layout.LayoutKey;
-import dev.strata.schemas.store.ListedObject;
+import dev.strata.schemas.base.BaseManifest;
 import dev.strata.schemas.store.StoreException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -24,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -112,34 +108,28 @@ final class ListCommand {
                             segments.stream().filter(s -> s.regions().equals(Set.of(Region.PRIMARY))).count(),
                             segments.stream().filter(s -> s.regions().equals(Set.of(Region.BACKUP))).count());
                 }
-                Set<String> bases = bases(stores, id);
-                out.println("  bases: " + (bases.isEmpty() ? "none" : bases.size() + " (cuts " + String.join(", ", bases) + ")"));
+                printBases(out, BaseSummary.list(stores, id, notes));
                 notes.notes().forEach(n -> out.println("  note: " + n));
             }
             return ExitCodes.OK;
         }
 
-        private static Set<String> bases(RegimeStores stores, TenantId tenant) {
-            Set<String> cuts = new TreeSet<>();
-            for (RegionStore region : stores.regions()) {
-                try {
-                    for (ListedObject o : (Iterable<ListedObject>) region.store().listAll(BackupLayout.basesPrefix(tenant), Optional.empty())::iterator) {
-                        cut(o).ifPresent(cuts::add);
-                    }
-                    return cuts;
-                } catch (StoreException e) {
-                    cuts.clear(); // the other region's listing is used instead
+        /** Each base: cut, tables, rows, size and where its manifest is; interrupted folds as incomplete. */
+        static void printBases(PrintWriter out, List<BaseSummary> bases) {
+            long complete = bases.stream().filter(BaseSummary::complete).count();
+            out.printf(Locale.ROOT, "  bases: %s%n", bases.isEmpty() ? "none"
+                    : complete + " complete" + (complete < bases.size() ? ", " + (bases.size() - complete) + " incomplete" : ""));
+            for (BaseSummary base : bases) {
+                String cut = RestoreTime.format(base.cut().cutCommitMicros()) + " lsn " + base.cut().cutLsn();
+                if (base.manifest().isEmpty()) {
+                    out.printf(Locale.ROOT, "    cut %s: incomplete (%s), never restored from%n", cut, base.manifestRegions().isEmpty()
+                            ? "no base.manifest: a fold interrupted before its last write" : "its base.manifest cannot be read");
+                    continue;
                 }
-            }
-            return cuts;
-        }
-
-        private static Optional<String> cut(ListedObject o) {
-            try {
-                LayoutKey key = BackupLayout.parse(o.key());
-                return key instanceof BaseManifestKey base ? Optional.of(RestoreTime.format(base.cut().cutCommitMicros())) : Optional.empty();
-            } catch (InvalidObjectKeyException e) {
-                return Optional.empty();
+                BaseManifest m = base.manifest().get();
+                out.printf(Locale.ROOT, "    cut %s: %d tables, %,d rows, %,d bytes; manifest in %s%n", cut, m.tables().size(), m.rows(),
+                        m.bytes(), base.manifestRegions().size() == 2 ? "both regions"
+                                : base.manifestRegions().iterator().next().label() + " only");
             }
         }
     }

@@ -86,9 +86,9 @@ final class BaseFolder {
         if (cutMicros <= previousCut) {
             return Optional.empty();
         }
-        long listFrom = previous.isEmpty() ? 0 : previousCut - settings.maxSegmentSpan().toNanos() / 1000;
-        List<ListedObject> segments = reader.durableSegmentsBetween(tenant, listFrom, cutMicros).stream()
-                .filter(o -> BackupLayout.parseSegment(o.key()).maxCommitMicros() > previousCut).toList();
+        FoldWindow window = previous.map(p -> FoldWindow.after(p.manifest(), settings.maxSegmentSpan())).orElseGet(FoldWindow::first);
+        List<ListedObject> segments = reader.durableSegmentsBetween(tenant, window.listFromMicros(), cutMicros).stream()
+                .filter(o -> window.needs(o.key())).toList();
         if (segments.isEmpty()) {
             return Optional.empty();
         }

@@ -1,6 +1,7 @@
 package dev.strata.sink;
 
 import dev.strata.schemas.kafka.Topics;
+import dev.strata.schemas.layout.BackupLayout;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -70,9 +71,13 @@ public final class SinkConfig {
     /** How often the base thread looks at the thresholds (a fold in progress delays the next look). */
     public static final String BASE_CHECK_INTERVAL_MS = "strata.base.check.interval.ms";
     public static final long BASE_CHECK_INTERVAL_MS_DEFAULT = 5 * 60_000L;
-    /** The longest commit span of one segment; must not be below restore-tool's strata.restore.max.segment.span.ms. */
+    /**
+     * How far before the last cut a fold lists the log: the longest commit span of one segment. Never
+     * below the layout's bound, which this sink keeps (rotation reason SPAN); raise it only for
+     * segments an older sink wrote without that bound.
+     */
     public static final String BASE_MAX_SEGMENT_SPAN_MS = "strata.base.max.segment.span.ms";
-    public static final long BASE_MAX_SEGMENT_SPAN_MS_DEFAULT = 24 * 3_600_000L;
+    public static final long BASE_MAX_SEGMENT_SPAN_MS_DEFAULT = BackupLayout.MAX_SEGMENT_COMMIT_SPAN.toMillis();
     /** Memory the fold of one tenant may hold before spilling to disk. */
     public static final String BASE_MEMORY_BYTES = "strata.base.memory.bytes";
     public static final long BASE_MEMORY_BYTES_DEFAULT = 256L * 1024 * 1024;
@@ -128,6 +133,10 @@ public final class SinkConfig {
                 positiveDuration(source, BASE_MAX_SEGMENT_SPAN_MS, BASE_MAX_SEGMENT_SPAN_MS_DEFAULT),
                 positiveLong(source, BASE_MEMORY_BYTES, BASE_MEMORY_BYTES_DEFAULT),
                 Path.of(source.getProperty(BASE_SPILL_DIR, System.getProperty("java.io.tmpdir")).trim()));
+        if (bases.maxSegmentSpan().compareTo(BackupLayout.MAX_SEGMENT_COMMIT_SPAN) < 0) {
+            throw invalid(BASE_MAX_SEGMENT_SPAN_MS + " (" + bases.maxSegmentSpan().toMillis() + ") is below the longest segment span "
+                    + BackupLayout.MAX_SEGMENT_COMMIT_SPAN.toMillis() + " ms: a base would miss a segment straddling the last cut; raise it");
+        }
         this.metricsPort = (int) nonNegativeLong(source, METRICS_PORT, METRICS_PORT_DEFAULT);
         this.topicPartitions = (int) positiveLong(source, TOPIC_PARTITIONS, TOPIC_PARTITIONS_DEFAULT);
         this.topicReplication = (short) positiveLong(source, TOPIC_REPLICATION, TOPIC_REPLICATION_DEFAULT);

@@ -42,6 +42,15 @@ class SinkConfigTest {
     }
 
     @Test
+    void listsTheLogForABaseFromOneSegmentSpanBeforeTheLastCutAndNeverLess() {
+        assertThat(SinkConfig.from(valid()).bases().maxSegmentSpan()).isEqualTo(Duration.ofHours(1));
+        Properties p = valid();
+        p.setProperty(SinkConfig.BASE_MAX_SEGMENT_SPAN_MS, "60000");
+        assertThatThrownBy(() -> SinkConfig.from(p)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(SinkConfig.BASE_MAX_SEGMENT_SPAN_MS).hasMessageContaining("raise it");
+    }
+
+    @Test
     void forcesReadCommittedAndManualCommitsWhateverTheFileSays() {
         Properties p = valid();
         p.setProperty("enable.auto.commit", "true");

@@ -41,7 +41,7 @@ import java.util.concurrent.ExecutionException;
  * region link by link; every object's first version against the SHA-256 its manifest gives (or,
  * for an hour not sealed yet, the one its writer declared); that both regions hold the same
  * objects; and that no key has a second version (the trace of an overwrite attempt, which Object
- * Lock keeps from destroying the first).
+ * Lock keeps from destroying the first). Bases are checked through their own manifests ({@link BaseVerifier}).
  */
 public final class Verifier {
     private final RegimeStores stores;
@@ -70,6 +70,7 @@ public final class Verifier {
         } finally {
             pool.shutdownNow();
         }
+        new BaseVerifier(stores).verify(tenant, holders, report);
         vouched.forEach((key, v) -> {
             if (!holders.containsKey(key)) {
                 report.fail(key + " is named by manifest " + v.manifest + " but neither region holds it: it is lost");
@@ -163,6 +164,11 @@ public final class Verifier {
     }
 
     private void checkObject(ObjectKey key, Set<Region> regions, Vouched vouched, VerifyReport report) {
+        if (BaseVerifier.cutOf(key).isPresent()) {
+            // its content and presence are checked against its base.manifest; an overwrite shows here like any other
+            stores.regions().stream().filter(r -> regions.contains(r.region())).forEach(r -> versions(r, key, report));
+            return;
+        }
         for (RegionStore region : stores.regions()) {
             if (!regions.contains(region.region())) {
                 if (vouched != null || isManifest(key)) {

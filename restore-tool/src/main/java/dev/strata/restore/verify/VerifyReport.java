@@ -17,6 +17,8 @@ public final class VerifyReport {
     private long bytesChecked;
     private int manifests;
     private String head = "none";
+    private int completeBases;
+    private int incompleteBases;
 
     VerifyReport(TenantId tenant) {
         this.tenant = tenant;
@@ -40,6 +42,15 @@ public final class VerifyReport {
         unsealed++;
         if (unsealedExample == null) {
             unsealedExample = key;
+        }
+    }
+
+    /** A base checked through its manifest (complete), or table objects without one (incomplete). */
+    synchronized void base(boolean complete) {
+        if (complete) {
+            completeBases++;
+        } else {
+            incompleteBases++;
         }
     }
 
@@ -68,7 +79,8 @@ public final class VerifyReport {
                     + " SHA-256 only%n", unsealed, unsealedExample);
         }
         out.printf(Locale.ROOT, "tenant %s: %,d object copies checked (%,d bytes) in both regions, %d manifests in the chain,"
-                + " chain head SHA-256 %s%n", tenant, objectsChecked, bytesChecked, manifests, head);
+                + " chain head SHA-256 %s; bases: %d complete, %d incomplete%n", tenant, objectsChecked, bytesChecked, manifests, head,
+                completeBases, incompleteBases);
         out.println(ok() ? "verify: OK" : "verify: FAILED, " + failures.size() + " problem(s): the backup of tenant " + tenant
                 + " is not as it was written; restore reads first versions and falls back to the other region, see above");
         out.flush();

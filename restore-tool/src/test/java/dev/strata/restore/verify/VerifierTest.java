@@ -16,11 +16,17 @@ import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.store.InMemoryBucket;
 import dev.strata.schemas.store.VersionPolicy;
+import dev.strata.schemas.base.BaseManifest;
+import dev.strata.schemas.layout.BaseCut;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** verify, and the manifest stretch replay reads, against altered copies. */
 class VerifierTest {
@@ -33,13 +39,16 @@ class VerifierTest {
     private CorruptingStore primary;
     private List<ObjectKey> segments;
     private List<ObjectKey> manifests;
+    private BackupWriter writer;
+    private final List<ChangeEvent> events = new ArrayList<>();
+    @TempDir
+    Path work;
 
     @BeforeEach
     void threeSealedHours() {
         primary = new CorruptingStore(primaryBucket.store(VersionPolicy.FIRST_VERSION));
-        BackupWriter writer = new BackupWriter(primaryBucket.store(VersionPolicy.LATEST_VERSION),
+        writer = new BackupWriter(primaryBucket.store(VersionPolicy.LATEST_VERSION),
                 backupBucket.store(VersionPolicy.LATEST_VERSION));
-        List<ChangeEvent> events = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             events.add(insert("acme", "public.orders", T0 + i * (H / 10), 100 + i, i, "r" + i));
         }
@@ -57,6 +66,61 @@ class VerifierTest {
         VerifyReport report = new Verifier(stores(), 2).verify(ACME);
         assertThat(report.failures()).isEmpty();
         assertThat(manifests).hasSize(3);
+    }
+
+    private BaseManifest base(boolean withManifest) {
+        return writer.base(ACME, events, new BaseCut(T0 + 15 * (H / 10), 114), work, withManifest);
+    }
+
+    @Test
+    void checksABasesTablesAgainstItsManifestInBothRegions() {
+        base(true);
+        VerifyReport report = new Verifier(stores(), 2).verify(ACME);
+        assertThat(report.failures()).isEmpty();
+        assertThat(report.warnings()).isEmpty();
+        assertThat(printed(report)).contains("bases: 1 complete, 0 incomplete");
+    }
+
+    @Test
+    void namesAnAlteredBaseTableObject() {
+        BaseManifest base = base(true);
+        ObjectKey table = base.tableKey(base.tables().get(0));
+        primary.corrupt(table);
+        VerifyReport report = new Verifier(stores(), 2).verify(ACME);
+        assertThat(report.ok()).isFalse();
+        assertThat(report.failures()).anySatisfy(f -> assertThat(f).contains(table.value()).contains("primary").contains("tampered or corrupt"));
+    }
+
+    @Test
+    void reportsABaseWithoutManifestAsIncompleteNotAsAnError() {
+        base(false);
+        VerifyReport report = new Verifier(stores(), 2).verify(ACME);
+        assertThat(report.failures()).isEmpty();
+        assertThat(report.warnings()).singleElement().asString().contains("incomplete").contains("no restore uses it");
+        assertThat(printed(report)).contains("bases: 0 complete, 1 incomplete");
+    }
+
+    @Test
+    void flagsASecondVersionOfABaseKeyAsAnOverwrite() {
+        BaseManifest base = base(true);
+        primaryBucket.overwrite(base.objectKey(), new byte[] {1, 2, 3});
+        VerifyReport report = new Verifier(stores(), 2).verify(ACME);
+        assertThat(report.failures()).singleElement().asString().contains(base.objectKey().value()).contains("2 versions")
+                .contains("overwrote");
+    }
+
+    @Test
+    void namesABaseManifestThatDiffersBetweenTheRegions() {
+        BaseManifest base = base(true);
+        primary.corrupt(base.objectKey());
+        VerifyReport report = new Verifier(stores(), 2).verify(ACME);
+        assertThat(report.failures()).anySatisfy(f -> assertThat(f).contains(base.objectKey().value()).contains("primary"));
+    }
+
+    private static String printed(VerifyReport report) {
+        StringWriter out = new StringWriter();
+        report.print(new PrintWriter(out));
+        return out.toString();
     }
 
     @Test

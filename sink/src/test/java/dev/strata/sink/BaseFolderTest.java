@@ -1,0 +1,184 @@
+package dev.strata.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.TestEvents;
+import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.base.BaseLoader;
+import dev.strata.schemas.base.BaseManifest;
+import dev.strata.schemas.base.BaseTable;
+import dev.strata.schemas.fold.ChangeFolder;
+import dev.strata.schemas.fold.FoldDrain;
+import dev.strata.schemas.fold.FoldMemory;
+import dev.strata.schemas.fold.ShapeCatalog;
+import dev.strata.schemas.layout.BackupLayout;
+import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.manifest.ManifestEntry;
+import dev.strata.schemas.store.InMemoryBucket;
+import dev.strata.schemas.store.ObjectStore;
+import dev.strata.schemas.store.VersionPolicy;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cut rule of {@link BaseFolder}: every change committed at or before the cut is in the base and
+ * none after it, whatever the segment boundaries. Rows are identified by their LSN (each test event
+ * is its own key), so a base is checked as the set of LSNs it holds.
+ */
+class BaseFolderTest {
+    private static final TenantId ACME = TenantId.of("acme");
+    private static final long T0 = Instant.parse("2026-11-21T10:00:00Z").getEpochSecond() * 1_000_000L;
+    private static final long MINUTE = 60_000_000L;
+
+    @TempDir
+    Path spill;
+
+    private final InMemoryBucket primaryBucket = new InMemoryBucket();
+    private final InMemoryBucket backupBucket = new InMemoryBucket();
+    private final ObjectStore primary = primaryBucket.store(VersionPolicy.LATEST_VERSION);
+    private final ObjectStore backup = backupBucket.store(VersionPolicy.LATEST_VERSION);
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T12:00:00Z"));
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final DualRegionUploader uploader = new DualRegionUploader(new DualRegionUploader.Region("primary", primary),
+            new DualRegionUploader.Region("backup", backup), 1, new SinkMetrics(registry, "eu"), clock);
+    private long nextOffset;
+
+    @AfterEach
+    void close() {
+        uploader.close();
+    }
+
+    private BaseFolder folder() {
+        BaseSettings settings = new BaseSettings(1, 1, Duration.ofDays(1), Duration.ofMinutes(5), BackupLayout.MAX_SEGMENT_COMMIT_SPAN,
+                64L << 20, spill);
+        return new BaseFolder(new RegionReader(primary, backup), uploader, settings, new BaseMetrics(registry, "eu", clock), clock);
+    }
+
+    /** One change per key: {@code lsn} identifies its row; LSNs 10*k .. 10*k+9 are one transaction. */
+    private static ChangeEvent change(long lsn, long commitMicros) {
+        return TestEvents.update("acme", lsn, commitMicros);
+    }
+
+    /** A segment of partition 0 holding the events at the next offsets, stored in both regions. */
+    private ClosedSegment durable(ChangeEvent... events) {
+        OpenSegment open = new OpenSegment(ACME, 0, 1, Instant.EPOCH, SinkParts.ZSTD_LEVEL, Optional.empty());
+        for (ChangeEvent e : events) {
+            open.append(nextOffset++, EventView.of(e));
+        }
+        ClosedSegment segment = open.close(RotationReason.AGE, Instant.EPOCH);
+        uploader.upload(segment.key(), segment.bytes(), segment.sha256(), segment.events()).join();
+        return segment;
+    }
+
+    /** The LSNs of the live rows of a stored base. */
+    private TreeSet<Long> rows(BaseManifest manifest) {
+        ShapeCatalog catalog = new ShapeCatalog();
+        TreeSet<Long> lsns = new TreeSet<>();
+        try (ChangeFolder fold = new ChangeFolder(catalog, new FoldMemory(64L << 20, spill, 2))) {
+            for (BaseTable table : manifest.tables()) {
+                ObjectKey key = manifest.tableKey(table);
+                BaseLoader.load(table, primary.get(key).orElseThrow().bytes(), key.value(), catalog, fold);
+            }
+            fold.drain(new FoldDrain() {
+                @Override
+                public void upsert(int tableId, byte[] key, byte[] version) {
+                    lsns.add(ByteBuffer.wrap(version).getLong());
+                }
+
+                @Override
+                public void tombstone(int tableId, byte[] key, byte[] version) {
+                }
+            });
+        }
+        return lsns;
+    }
+
+    @Test
+    void leavesOutTheWholeTransactionCommittedAtTheWatermarkAndTakesItWhenItIsComplete() {
+        // transaction 2 (LSNs 20, 21) committed at T0+10 spans two segments; only the first is durable
+        durable(change(10, T0), change(20, T0 + 10));
+        ClosedSegment second = durable(change(21, T0 + 10), change(30, T0 + 20));
+        BaseFolder folder = folder();
+
+        BaseManifest first = folder.make(ACME, T0 + 10).orElseThrow(); // the watermark: max commit of the first segment
+        assertThat(first.cut().cutCommitMicros()).isEqualTo(T0 + 9);
+        assertThat(rows(first)).as("transaction 2 not split: none of it before the cut").containsExactly(10L);
+
+        BaseManifest next = folder.make(ACME, T0 + 20).orElseThrow();
+        assertThat(next.cut().cutCommitMicros()).isEqualTo(T0 + 19);
+        assertThat(rows(next)).as("all of transaction 2, nothing committed after the cut").containsExactly(10L, 20L, 21L);
+        assertThat(next.previous()).get().extracting(BaseManifest.PreviousBase::cut).isEqualTo(first.cut());
+        assertThat(next.folded()).extracting(ManifestEntry::key).contains(first.objectKey(), second.key());
+        assertThat(next.cut().cutLsn()).isEqualTo(21);
+    }
+
+    @Test
+    void readsASegmentThatBeganUpToTheLayoutBoundBeforeThePreviousCut() {
+        durable(change(10, T0));
+        BaseFolder folder = folder();
+        BaseManifest first = folder.make(ACME, T0 + 1).orElseThrow();
+        // begins 59 minutes before the first cut, ends after it: its later change must reach the next base
+        long begin = T0 - 59 * MINUTE;
+        durable(change(20, begin), change(30, T0 + 5 * MINUTE));
+        durable(change(40, T0 + 6 * MINUTE));
+
+        BaseManifest next = folder.make(ACME, T0 + 6 * MINUTE).orElseThrow();
+        assertThat(first.cut().cutCommitMicros()).isEqualTo(T0);
+        assertThat(rows(next)).containsExactly(10L, 20L, 30L);
+    }
+
+    @Test
+    void foldsASegmentThatBecameDurableAfterThePreviousFoldAlthoughItsChangesAreOlderThanItsCut() {
+        durable(change(10, T0), change(20, T0 + 5));
+        BaseFolder folder = folder();
+        BaseManifest first = folder.make(ACME, T0 + 5).orElseThrow();
+        assertThat(rows(first)).containsExactly(10L);
+        // committed at T0+3 but ordered after T0+5 in the log (commit timestamps race in Postgres): durable only now
+        ClosedSegment late = durable(change(30, T0 + 3));
+        durable(change(40, T0 + 50));
+
+        BaseManifest next = folder.make(ACME, T0 + 50).orElseThrow();
+        assertThat(rows(next)).containsExactly(10L, 20L, 30L);
+        assertThat(next.folded()).extracting(ManifestEntry::key).contains(late.key());
+    }
+
+    @Test
+    void skipsAnObjectUnderTheLogPrefixThatIsNotASegment() {
+        durable(change(10, T0));
+        ObjectKey stray = BackupLayout.keyOf(BackupLayout.logPrefix(ACME).value() + "README.txt");
+        byte[] text = "left here by an operator".getBytes(StandardCharsets.UTF_8);
+        primary.putIfAbsent(stray, text, dev.strata.schemas.Sha256.of(text));
+        backup.putIfAbsent(stray, text, dev.strata.schemas.Sha256.of(text));
+
+        BaseManifest base = folder().make(ACME, T0 + 1).orElseThrow();
+        assertThat(rows(base)).containsExactly(10L);
+    }
+
+    @Test
+    void makesNoBaseWhenNothingWasCommittedAfterTheNewestCut() {
+        durable(change(10, T0));
+        BaseFolder folder = folder();
+        folder.make(ACME, T0 + 1).orElseThrow();
+        assertThat(folder.make(ACME, T0 + 1)).isEmpty();
+    }
+
+    @Test
+    void refusesALookbackShorterThanTheLayoutsSegmentSpan() {
+        assertThatThrownBy(() -> new FoldWindow(T0, java.util.Set.of(), Duration.ofMinutes(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(SinkConfig.BASE_MAX_SEGMENT_SPAN_MS);
+        assertThat(List.of(FoldWindow.first().listFromMicros())).containsExactly(0L);
+    }
+}

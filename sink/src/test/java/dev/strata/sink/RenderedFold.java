@@ -1,0 +1,62 @@
+package dev.strata.sink;
+
+import dev.strata.schemas.Sha256;
+import dev.strata.schemas.base.BaseLoader;
+import dev.strata.schemas.base.BaseManifest;
+import dev.strata.schemas.base.BaseTable;
+import dev.strata.schemas.fold.ChangeFolder;
+import dev.strata.schemas.fold.FoldDrain;
+import dev.strata.schemas.fold.FoldMemory;
+import dev.strata.schemas.fold.RowDecoder;
+import dev.strata.schemas.fold.SegmentFold;
+import dev.strata.schemas.fold.ShapeCatalog;
+import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.store.ObjectStore;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A tenant folded the way replay folds it (the schemas fold: a base's tables first, then segments up
+ * to a point), rendered as table -> key -> row text so that two folds compare with equals.
+ */
+final class RenderedFold {
+    private RenderedFold() {
+    }
+
+    static Map<String, Map<String, String>> of(ObjectStore store, Optional<BaseManifest> base, List<ObjectKey> segments, long untilMicros,
+                                               Path spill) {
+        ShapeCatalog catalog = new ShapeCatalog();
+        try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(64L << 20, spill, 2))) {
+            base.ifPresent(b -> {
+                for (BaseTable table : b.tables()) {
+                    ObjectKey key = b.tableKey(table);
+                    BaseLoader.load(table, store.get(key).orElseThrow().bytes(), key.value(), catalog, folder);
+                }
+            });
+            SegmentFold fold = new SegmentFold(catalog, untilMicros);
+            for (ObjectKey key : segments) {
+                byte[] bytes = store.get(key).orElseThrow().bytes();
+                fold.read(bytes, Sha256.of(bytes), key.value(), folder::accept);
+            }
+            Map<String, Map<String, String>> rows = new TreeMap<>();
+            RowDecoder decoder = new RowDecoder(catalog);
+            folder.drain(new FoldDrain() {
+                @Override
+                public void upsert(int tableId, byte[] key, byte[] version) {
+                    rows.computeIfAbsent(catalog.table(tableId), t -> new TreeMap<>())
+                            .put(Arrays.deepToString(decoder.key(key)), Arrays.deepToString(decoder.row(version, folder.finalShape(tableId))));
+                }
+
+                @Override
+                public void tombstone(int tableId, byte[] key, byte[] version) {
+                    // a restore creates no row for it
+                }
+            });
+            return rows;
+        }
+    }
+}
