@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Decides what a restore to {@code until} reads (DESIGN.md section 7, step 1). Pure: it sees keys,
@@ -24,6 +25,12 @@ import java.util.Optional;
  * because a segment that began before the cut can still hold changes after it; segments that end
  * at or before the cut are dropped by their key alone, unread. Without a base the listing starts
  * at the tenant's first segment.
+ *
+ * <p>A segment that ends at or before the cut is skipped only if the base folded it: one that became
+ * durable after the base was made (Postgres takes a commit's timestamp before the commit record is
+ * ordered, so concurrent commits can reach the log slightly out of timestamp order) is read, like
+ * the sink's next base reads it. Re-reading a segment an older base folded costs time, never rows:
+ * it folds to the versions the base already holds.
  */
 public final class RestorePlanner {
     private final Duration maxSegmentSpan;
@@ -51,11 +58,17 @@ public final class RestorePlanner {
         return from <= 0 ? Optional.empty() : Optional.of(BackupLayout.logStartAfter(tenant, from - 1));
     }
 
+    /** As {@link #plan(TenantId, long, Optional, Set, LogListing)} for a plan that has no base. */
+    public RestorePlan plan(TenantId tenant, long untilMicros, Optional<BaseCut> base, LogListing listing) {
+        return plan(tenant, untilMicros, base, Set.of(), listing);
+    }
+
     /**
+     * @param foldedByBase the segments the base's manifest says it folded
      * @param listing the regions' merged listing from {@link #listingStart}, stopped after {@code untilMicros}
      * @throws BadInputException when {@code untilMicros} lies before the first backup or after the latest durable point
      */
-    public RestorePlan plan(TenantId tenant, long untilMicros, Optional<BaseCut> base, LogListing listing) {
+    public RestorePlan plan(TenantId tenant, long untilMicros, Optional<BaseCut> base, Set<ObjectKey> foldedByBase, LogListing listing) {
         List<ListedSegment> listed = listing.segments();
         Optional<Long> earliest = !listing.fromStart() ? Optional.empty()
                 : listed.isEmpty() ? listing.nextBeyondMicros() : Optional.of(listed.get(0).minCommitMicros());
@@ -79,7 +92,7 @@ public final class RestorePlanner {
         long cut = base.map(BaseCut::cutCommitMicros).orElse(Long.MIN_VALUE);
         List<ListedSegment> chosen = new ArrayList<>();
         for (ListedSegment s : listed) {
-            if (s.minCommitMicros() <= untilMicros && s.maxCommitMicros() > cut) {
+            if (s.minCommitMicros() <= untilMicros && (s.maxCommitMicros() > cut || !foldedByBase.contains(s.key()))) {
                 chosen.add(s);
             }
         }

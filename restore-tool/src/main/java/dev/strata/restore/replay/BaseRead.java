@@ -30,10 +30,14 @@ final class BaseRead {
         this.fetcher = fetcher;
     }
 
+    /** The base's manifest alone: what the plan needs to know which segments the base folded. */
+    BaseManifest manifest(TenantId tenant, BaseCut cut) {
+        return BaseManifestCodec.decode(fetchManifest(tenant, cut).bytes());
+    }
+
     /** @return bytes read */
     long fold(TenantId tenant, BaseCut cut, ShapeCatalog catalog, ChangeFolder folder, Progress progress) {
-        ObjectKey manifestKey = BackupLayout.baseManifest(new BaseManifestKey(tenant, cut));
-        FetchedObject manifestObject = fetcher.fetch(manifestKey, EnumSet.allOf(Region.class), Optional.empty());
+        FetchedObject manifestObject = fetchManifest(tenant, cut);
         BaseManifest manifest = BaseManifestCodec.decode(manifestObject.bytes());
         long bytes = manifestObject.bytes().length;
         for (BaseTable table : manifest.tables()) {
@@ -44,5 +48,10 @@ final class BaseRead {
             bytes += object.bytes().length;
         }
         return bytes;
+    }
+
+    private FetchedObject fetchManifest(TenantId tenant, BaseCut cut) {
+        ObjectKey manifestKey = BackupLayout.baseManifest(new BaseManifestKey(tenant, cut));
+        return fetcher.fetch(manifestKey, EnumSet.allOf(Region.class), Optional.empty());
     }
 }

@@ -2,15 +2,11 @@ package dev.strata.restore.replay;
 
 import dev.strata.restore.BadInputException;
 import dev.strata.restore.VerificationFailedException;
-import dev.strata.schemas.fold.ChangeFolder;
-import dev.strata.schemas.fold.SegmentFold;
-import dev.strata.schemas.fold.ShapeCatalog;
-import dev.strata.schemas.fold.TransactionFilter;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestorePlanner;
 import dev.strata.restore.plan.RestoreTime;
-import dev.strata.restore.store.ListedSegment;
 import dev.strata.restore.store.BaseListing;
+import dev.strata.restore.store.ListedSegment;
 import dev.strata.restore.store.LogListing;
 import dev.strata.restore.store.ManifestIndex;
 import dev.strata.restore.store.ObjectFetcher;
@@ -19,6 +15,10 @@ import dev.strata.restore.store.Region;
 import dev.strata.restore.store.RegionNotes;
 import dev.strata.restore.target.ReplayTarget;
 import dev.strata.schemas.TenantId;
+import dev.strata.schemas.fold.ChangeFolder;
+import dev.strata.schemas.fold.SegmentFold;
+import dev.strata.schemas.fold.ShapeCatalog;
+import dev.strata.schemas.fold.TransactionFilter;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.BaseCut;
 import dev.strata.schemas.layout.InvalidObjectKeyException;
@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * One tenant's restore to one point (DESIGN.md section 7): plan, verify, fold, load. Nothing
@@ -77,7 +78,9 @@ public final class Replay {
                     .orElseThrow(() -> new BadInputException("tenant " + tenant + " has no log segments in regime "
                             + stores.regime() + ": there is no latest point to restore to"));
         }
-        return planner.plan(tenant, untilMicros, base, listing);
+        Set<ObjectKey> foldedByBase = base.map(b -> new BaseRead(new ObjectFetcher(stores, notes)).manifest(tenant, b).folded().stream()
+                .map(ManifestEntry::key).collect(Collectors.toUnmodifiableSet())).orElse(Set.of());
+        return planner.plan(tenant, untilMicros, base, foldedByBase, listing);
     }
 
     public ReplaySummary run(RestorePlan plan, ReplayTarget target) {

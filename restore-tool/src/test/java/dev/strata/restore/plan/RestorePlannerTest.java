@@ -55,11 +55,22 @@ class RestorePlannerTest {
         ListedSegment beforeCut = seg(T0 + 3 * H, T0 + 4 * H, 0);
         ListedSegment straddlesCut = seg(T0 + 4 * H, T0 + 5 * H + 10, 10);
         ListedSegment afterCut = seg(T0 + 5 * H + 20, T0 + 5 * H + 30, 20);
-        RestorePlan plan = planner.plan(ACME, T0 + 5 * H + 25, Optional.of(cut),
+        RestorePlan plan = planner.plan(ACME, T0 + 5 * H + 25, Optional.of(cut), Set.of(beforeCut.key(), straddlesCut.key()),
                 listing(false, Optional.empty(), beforeCut, straddlesCut, afterCut));
         assertThat(plan.segments()).containsExactly(straddlesCut, afterCut);
         assertThat(plan.base()).contains(cut);
         assertThat(plan.earliestMicros()).isEmpty();
+    }
+
+    @Test
+    void readsASegmentThatEndsBeforeTheCutWhenTheBaseDidNotFoldIt() {
+        BaseCut cut = new BaseCut(T0 + 5 * H, 77);
+        ListedSegment folded = seg(T0 + 4 * H, T0 + 5 * H - 10, 0);
+        ListedSegment durableAfterTheFold = seg(T0 + 5 * H - 5, T0 + 5 * H - 5, 10); // its commit raced the one before the cut
+        ListedSegment afterCut = seg(T0 + 5 * H + 20, T0 + 5 * H + 30, 20);
+        RestorePlan plan = planner.plan(ACME, T0 + 5 * H + 25, Optional.of(cut), Set.of(folded.key()),
+                listing(false, Optional.empty(), folded, durableAfterTheFold, afterCut));
+        assertThat(plan.segments()).containsExactly(durableAfterTheFold, afterCut);
     }
 
     @Test
