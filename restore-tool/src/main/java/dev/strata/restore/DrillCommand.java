@@ -15,6 +15,7 @@ import dev.strata.schemas.TenantId;
 import dev.strata.schemas.kafka.Topics;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.ops.PrometheusEndpoint;
+import dev.strata.schemas.ops.StopSignal;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -73,17 +74,18 @@ final class DrillCommand implements Callable<Integer> {
         ToolConfig config = tool.config();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         DrillMetrics metrics = new DrillMetrics(registry);
-        Drill drill = new Drill(settings(config), tenant -> durableMicros(config, tenant), tool.clock);
+        StopSignal stop = new StopSignal();
+        Drill drill = new Drill(settings(config), tenant -> durableMicros(config, tenant), tool.clock, stop);
         if (every == null) {
             return runOnce(config, drill, metrics);
         }
         Duration interval = interval(every);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::stop, "drill-stop"));
         try (PrometheusEndpoint endpoint = PrometheusEndpoint.start(metricsPort, registry)) {
             spec.commandLine().getOut().println("drills every " + interval + ", metrics on :" + endpoint.port() + "/metrics");
-            while (!Thread.currentThread().isInterrupted()) {
+            do {
                 runOnce(config, drill, metrics);
-                Thread.sleep(interval.toMillis());
-            }
+            } while (!stop.awaitStop(interval));
         }
         return ExitCodes.OK;
     }

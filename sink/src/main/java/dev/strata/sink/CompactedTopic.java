@@ -1,5 +1,6 @@
 package dev.strata.sink;
 
+import dev.strata.schemas.ops.StopSignal;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

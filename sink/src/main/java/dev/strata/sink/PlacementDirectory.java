@@ -1,6 +1,7 @@
 package dev.strata.sink;
 
 import dev.strata.schemas.kafka.Topics;
+import dev.strata.schemas.ops.StopSignal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

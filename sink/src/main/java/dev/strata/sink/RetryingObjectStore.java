@@ -2,6 +2,7 @@ package dev.strata.sink;
 
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.ops.StopSignal;
 import dev.strata.schemas.store.ByteRange;
 import dev.strata.schemas.store.ListPage;
 import dev.strata.schemas.store.ObjectInfo;

@@ -5,6 +5,7 @@ import dev.strata.schemas.event.ChangeEventCodec;
 import dev.strata.schemas.event.UndecodableEventException;
 import dev.strata.schemas.kafka.DeadLetterReason;
 import dev.strata.schemas.layout.SegmentKey;
+import dev.strata.schemas.ops.StopSignal;
 import dev.strata.schemas.store.ConflictingObjectException;
 import java.time.Duration;
 import java.time.Instant;

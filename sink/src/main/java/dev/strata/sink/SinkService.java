@@ -2,6 +2,7 @@ package dev.strata.sink;
 
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.kafka.Topics;
+import dev.strata.schemas.ops.StopSignal;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

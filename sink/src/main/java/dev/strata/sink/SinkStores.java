@@ -1,5 +1,6 @@
 package dev.strata.sink;
 
+import dev.strata.schemas.ops.StopSignal;
 import dev.strata.schemas.store.ObjectLockCheck;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.S3ObjectStore;

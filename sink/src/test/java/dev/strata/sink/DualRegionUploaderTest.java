@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.schemas.Sha256;
+import dev.strata.schemas.ops.StopSignal;
 import dev.strata.schemas.store.ConflictingObjectException;
 import dev.strata.schemas.store.InMemoryBucket;
 import dev.strata.schemas.store.ObjectStore;

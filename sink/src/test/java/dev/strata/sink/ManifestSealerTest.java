@@ -13,6 +13,7 @@ import dev.strata.schemas.manifest.ManifestChain;
 import dev.strata.schemas.manifest.ManifestCodec;
 import dev.strata.schemas.manifest.ManifestEntry;
 import dev.strata.schemas.manifest.StoredManifest;
+import dev.strata.schemas.ops.StopSignal;
 import dev.strata.schemas.store.InMemoryBucket;
 import dev.strata.schemas.store.ListedObject;
 import dev.strata.schemas.store.ObjectStore;

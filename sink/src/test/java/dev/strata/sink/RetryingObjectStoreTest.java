@@ -8,6 +8,7 @@ import dev.strata.schemas.TenantId;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.layout.SegmentKey;
+import dev.strata.schemas.ops.StopSignal;
 import dev.strata.schemas.store.ConflictingObjectException;
 import dev.strata.schemas.store.InMemoryBucket;
 import dev.strata.schemas.store.PutResult;

@@ -6,6 +6,7 @@ import dev.strata.schemas.TestEvents;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.event.ChangeEventCodec;
 import dev.strata.schemas.kafka.Topics;
+import dev.strata.schemas.ops.StopSignal;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -10,6 +10,7 @@ import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.ops.StopSignal;
 import dev.strata.schemas.store.ObjectStore;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -15,6 +15,7 @@ import dev.strata.schemas.event.ChangeEventCodec;
 import dev.strata.schemas.kafka.Topics;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.ops.StopSignal;
 import dev.strata.schemas.segment.SegmentReader;
 import dev.strata.schemas.store.ListedObject;
 import dev.strata.schemas.store.ObjectStore;

@@ -10,6 +10,7 @@ import dev.strata.restore.replay.ReplaySummary;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.target.PostgresTarget;
 import dev.strata.schemas.TenantId;
+import dev.strata.schemas.ops.StopSignal;
 import dev.strata.schemas.store.StoreException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -38,11 +39,14 @@ public final class Drill {
     private final DrillSettings settings;
     private final DurableTimes durable;
     private final Clock clock;
+    private final StopSignal stop;
 
-    public Drill(DrillSettings settings, DurableTimes durable, Clock clock) {
+    /** @param stop ends a wait for the watermark at once when the drill service is stopping */
+    public Drill(DrillSettings settings, DurableTimes durable, Clock clock, StopSignal stop) {
         this.settings = settings;
         this.durable = durable;
         this.clock = clock;
+        this.stop = stop;
     }
 
     public DrillReport run(TenantId tenant, RegimeStores stores) {
@@ -92,11 +96,8 @@ public final class Drill {
                         + RestoreTime.format(checkpoint.takenAtMicros()) + " within " + settings.watermarkTimeout()
                         + ": check the sink of its regime (restore-tool status), or raise --watermark-timeout");
             }
-            try {
-                Thread.sleep(WATERMARK_POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for tenant " + tenant + "'s watermark", e);
+            if (stop.awaitStop(WATERMARK_POLL)) {
+                throw new IllegalStateException("stopped while waiting for tenant " + tenant + "'s watermark");
             }
         }
     }
