@@ -86,9 +86,10 @@ final class BaseScheduler {
                         e.getValue().bytes.addAndGet(-bytes);
                     });
                 }
-            } catch (SinkStoppingException stopping) {
-                return;
             } catch (RuntimeException failure) {
+                if (failure instanceof SinkStoppingException || failure.getCause() instanceof SinkStoppingException) {
+                    return; // the uploads' futures wrap it: stopping is not a failed base
+                }
                 metrics.failed();
                 LOG.warn("cannot make a base of tenant {} now ({}); retrying at the next check", tenant, failure.toString(), failure);
             }
