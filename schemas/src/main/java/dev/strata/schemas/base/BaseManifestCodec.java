@@ -13,6 +13,7 @@ import dev.strata.schemas.fold.FoldPosition;
 import dev.strata.schemas.fold.TableShape;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.BaseCut;
+import dev.strata.schemas.manifest.JsonFields;
 import dev.strata.schemas.manifest.ManifestEntry;
 import dev.strata.schemas.manifest.ManifestFormatException;
 import java.io.ByteArrayOutputStream;
@@ -29,6 +30,7 @@ import java.util.Optional;
  * base must give the same bytes). Reading is strict about what it needs: a manifest is evidence.
  */
 public final class BaseManifestCodec {
+    private static final JsonFields STRICT = new JsonFields("base manifest");
     static final String FORMAT = "strata-base-manifest";
     static final int VERSION = 1;
 
@@ -147,19 +149,19 @@ public final class BaseManifestCodec {
                     + root.path("version").asText() + "; this build reads " + FORMAT + " version " + VERSION + ": upgrade the tool");
         }
         try {
-            TenantId tenant = TenantId.of(text(root, "tenant"));
-            BaseCut cut = new BaseCut(number(root, "cutCommitMicros"), number(root, "cutLsn"));
-            JsonNode prev = required(root, "previous");
+            TenantId tenant = TenantId.of(STRICT.text(root, "tenant"));
+            BaseCut cut = new BaseCut(STRICT.integer(root, "cutCommitMicros"), STRICT.integer(root, "cutLsn"));
+            JsonNode prev = STRICT.required(root, "previous");
             Optional<BaseManifest.PreviousBase> previous = prev.isNull() ? Optional.empty()
-                    : Optional.of(new BaseManifest.PreviousBase(new BaseCut(number(prev, "cutCommitMicros"), number(prev, "cutLsn")),
-                            Sha256.fromHex(text(prev, "sha256"))));
+                    : Optional.of(new BaseManifest.PreviousBase(new BaseCut(STRICT.integer(prev, "cutCommitMicros"), STRICT.integer(prev, "cutLsn")),
+                            Sha256.fromHex(STRICT.text(prev, "sha256"))));
             List<BaseTable> tables = new ArrayList<>();
-            for (JsonNode t : array(root, "tables")) {
+            for (JsonNode t : STRICT.array(root, "tables")) {
                 tables.add(table(t));
             }
             List<ManifestEntry> folded = new ArrayList<>();
-            for (JsonNode e : array(root, "folded")) {
-                folded.add(new ManifestEntry(BackupLayout.keyOf(text(e, "key")), number(e, "size"), Sha256.fromHex(text(e, "sha256"))));
+            for (JsonNode e : STRICT.array(root, "folded")) {
+                folded.add(new ManifestEntry(BackupLayout.keyOf(STRICT.text(e, "key")), STRICT.integer(e, "size"), Sha256.fromHex(STRICT.text(e, "sha256"))));
             }
             return new BaseManifest(tenant, cut, previous, tables, folded);
         } catch (IllegalArgumentException | ArithmeticException e) {
@@ -169,60 +171,28 @@ public final class BaseManifestCodec {
 
     private static BaseTable table(JsonNode t) {
         List<TableShape> shapes = new ArrayList<>();
-        String name = text(t, "table");
-        for (JsonNode s : array(t, "shapes")) {
+        String name = STRICT.text(t, "table");
+        for (JsonNode s : STRICT.array(t, "shapes")) {
             shapes.add(new TableShape(name, strings(s, "columns"), strings(s, "types"), strings(s, "keyColumns")));
         }
-        return new BaseTable(name, number(t, "rows"), number(t, "tombstones"), number(t, "size"), Sha256.fromHex(text(t, "sha256")),
-                shapes, Math.toIntExact(number(t, "finalShape")), position(t, "finalShapeAt"), position(t, "truncatedAt"));
+        return new BaseTable(name, STRICT.integer(t, "rows"), STRICT.integer(t, "tombstones"), STRICT.integer(t, "size"), Sha256.fromHex(STRICT.text(t, "sha256")),
+                shapes, Math.toIntExact(STRICT.integer(t, "finalShape")), position(t, "finalShapeAt"), position(t, "truncatedAt"));
     }
 
     private static Optional<FoldPosition> position(JsonNode node, String field) {
-        JsonNode at = required(node, field);
-        return at.isNull() ? Optional.empty() : Optional.of(new FoldPosition(number(at, "lsn"), number(at, "txOrder")));
+        JsonNode at = STRICT.required(node, field);
+        return at.isNull() ? Optional.empty() : Optional.of(new FoldPosition(STRICT.integer(at, "lsn"), STRICT.integer(at, "txOrder")));
     }
 
     private static List<String> strings(JsonNode node, String field) {
         List<String> values = new ArrayList<>();
-        for (JsonNode v : array(node, field)) {
+        for (JsonNode v : STRICT.array(node, field)) {
             if (!v.isTextual()) {
                 throw new ManifestFormatException("base manifest field '" + field + "' holds a non-string");
             }
             values.add(v.textValue());
         }
         return values;
-    }
-
-    private static JsonNode array(JsonNode node, String field) {
-        JsonNode value = required(node, field);
-        if (!value.isArray()) {
-            throw new ManifestFormatException("base manifest field '" + field + "' is not an array");
-        }
-        return value;
-    }
-
-    private static JsonNode required(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null) {
-            throw new ManifestFormatException("base manifest lacks field '" + field + "'");
-        }
-        return value;
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = required(node, field);
-        if (!value.isTextual()) {
-            throw new ManifestFormatException("base manifest field '" + field + "' is not a string");
-        }
-        return value.textValue();
-    }
-
-    private static long number(JsonNode node, String field) {
-        JsonNode value = required(node, field);
-        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-            throw new ManifestFormatException("base manifest field '" + field + "' is not an integer");
-        }
-        return value.longValue();
     }
 
     private static String instant(long micros) {

@@ -34,6 +34,7 @@ import java.util.Set;
  * <p>Reading is strict (known fields only, no duplicates, all present): a manifest is evidence.
  */
 public final class ManifestCodec {
+    private static final JsonFields STRICT = new JsonFields("manifest");
 
     static final String FORMAT = "strata-manifest";
     static final int VERSION = 1;
@@ -100,26 +101,26 @@ public final class ManifestCodec {
         if (root == null || !root.isObject()) {
             throw new ManifestFormatException("manifest is not a JSON object");
         }
-        onlyFields(root, FIELDS, "manifest");
-        if (!FORMAT.equals(text(root, "format")) || integer(root, "version") != VERSION) {
+        STRICT.onlyFields(root, FIELDS, "manifest");
+        if (!FORMAT.equals(STRICT.text(root, "format")) || STRICT.integer(root, "version") != VERSION) {
             throw new ManifestFormatException("manifest is format '" + root.path("format").asText() + "' version "
                     + root.path("version").asText() + "; this build reads " + FORMAT + " version " + VERSION + ": upgrade the tool");
         }
         try {
-            TenantId tenant = TenantId.of(text(root, "tenant"));
-            UtcHour hour = hour(text(root, "hour"));
-            JsonNode previous = required(root, "previous");
-            Optional<Sha256> link = previous.isNull() ? Optional.empty() : Optional.of(Sha256.fromHex(stringValue(previous, "previous")));
+            TenantId tenant = TenantId.of(STRICT.text(root, "tenant"));
+            UtcHour hour = hour(STRICT.text(root, "hour"));
+            JsonNode previous = STRICT.required(root, "previous");
+            Optional<Sha256> link = previous.isNull() ? Optional.empty() : Optional.of(Sha256.fromHex(STRICT.textValue(previous, "previous")));
             List<ManifestEntry> entries = new ArrayList<>();
-            JsonNode array = required(root, "entries");
+            JsonNode array = STRICT.required(root, "entries");
             if (!array.isArray()) {
                 throw new ManifestFormatException("manifest field 'entries' is not an array");
             }
             for (JsonNode e : array) {
-                onlyFields(e, ENTRY_FIELDS, "manifest entry");
-                entries.add(new ManifestEntry(BackupLayout.keyOf(text(e, "key")), integer(e, "size"), Sha256.fromHex(text(e, "sha256"))));
+                STRICT.onlyFields(e, ENTRY_FIELDS, "manifest entry");
+                entries.add(new ManifestEntry(BackupLayout.keyOf(STRICT.text(e, "key")), STRICT.integer(e, "size"), Sha256.fromHex(STRICT.text(e, "sha256"))));
             }
-            return new Manifest(tenant, hour, Math.toIntExact(integer(root, "seq")), link, entries);
+            return new Manifest(tenant, hour, Math.toIntExact(STRICT.integer(root, "seq")), link, entries);
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new ManifestFormatException("manifest is invalid: " + e.getMessage(), e);
         }
@@ -136,44 +137,5 @@ public final class ManifestCodec {
         } catch (DateTimeException e) {
             throw new ManifestFormatException("manifest hour '" + text + "' is not an ISO-8601 instant", e);
         }
-    }
-
-    private static void onlyFields(JsonNode node, Set<String> allowed, String what) {
-        if (!node.isObject()) {
-            throw new ManifestFormatException(what + " is not a JSON object");
-        }
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!allowed.contains(name)) {
-                throw new ManifestFormatException(what + " has unknown field '" + name + "'");
-            }
-        }
-    }
-
-    private static JsonNode required(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null) {
-            throw new ManifestFormatException("manifest lacks field '" + field + "'");
-        }
-        return value;
-    }
-
-    private static String text(JsonNode node, String field) {
-        return stringValue(required(node, field), field);
-    }
-
-    private static String stringValue(JsonNode value, String field) {
-        if (!value.isTextual()) {
-            throw new ManifestFormatException("manifest field '" + field + "' is not a string");
-        }
-        return value.textValue();
-    }
-
-    private static long integer(JsonNode node, String field) {
-        JsonNode value = required(node, field);
-        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-            throw new ManifestFormatException("manifest field '" + field + "' is not an integer");
-        }
-        return value.longValue();
     }
 }
