@@ -27,9 +27,6 @@ final class CheckpointTaker {
     private static final String HAS_COLUMN_SQL = """
             SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = ? AND c.relname = ? AND a.attname = ? AND a.attnum > 0 AND NOT a.attisdropped""";
-    private static final String TABLE_EXISTS_SQL = """
-            SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p')""";
     private static final String EMIT_SQL = "SELECT pg_logical_emit_message(false, '" + CheckpointMessage.PREFIX + "', ?::bytea)";
 
     private final String url;
@@ -99,15 +96,15 @@ final class CheckpointTaker {
             List<String> tenantColumnTables) throws SQLException {
         String schema = table.substring(0, table.indexOf('.'));
         String name = table.substring(table.indexOf('.') + 1);
-        if (count(connection, TABLE_EXISTS_SQL, schema, name) == 0) {
+        if (count(connection, RowChecksum.TABLE_EXISTS_SQL, schema, name) == 0) {
             return; // dropped since configured: nothing to count, capture sees no changes of it either
         }
         boolean hasTenantColumn = count(connection, HAS_COLUMN_SQL, schema, name, tenants.tenantColumn()) > 0;
-        String from = " FROM " + quote(schema) + "." + quote(name) + " " + RowChecksum.ROW_ALIAS;
+        String from = RowChecksum.from(schema, name);
         TenantResolver.Source source = tenants.sourceOf(table, hasTenantColumn);
         if (source == TenantResolver.Source.TENANT_COLUMN) {
             tenantColumnTables.add(table);
-            String column = RowChecksum.ROW_ALIAS + "." + quote(tenants.tenantColumn());
+            String column = RowChecksum.ROW_ALIAS + "." + RowChecksum.quote(tenants.tenantColumn());
             String sql = "SELECT " + column + "::text, " + RowChecksum.AGGREGATE + from + " WHERE " + column + " IS NOT NULL GROUP BY 1";
             try (Statement s = connection.createStatement(); ResultSet rows = s.executeQuery(sql)) {
                 while (rows.next()) {
@@ -152,9 +149,5 @@ final class CheckpointTaker {
                 return row.getLong(1);
             }
         }
-    }
-
-    private static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 }

@@ -18,10 +18,6 @@ import java.util.TreeSet;
  * is compared with empty, so rows that should not be there fail the drill too.
  */
 final class RestoredChecksums {
-    private static final String EXISTS_SQL = """
-            SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p')""";
-
     private RestoredChecksums() {
     }
 
@@ -37,7 +33,7 @@ final class RestoredChecksums {
             String schema = table.substring(0, table.indexOf('.'));
             String name = table.substring(table.indexOf('.') + 1);
             if (exists(scratch, schema, name)) {
-                String sql = "SELECT " + RowChecksum.AGGREGATE + " FROM " + quote(schema) + "." + quote(name) + " " + RowChecksum.ROW_ALIAS;
+                String sql = "SELECT " + RowChecksum.AGGREGATE + RowChecksum.from(schema, name);
                 try (Statement s = scratch.createStatement(); ResultSet row = s.executeQuery(sql)) {
                     row.next();
                     rows = row.getLong(1);
@@ -50,7 +46,7 @@ final class RestoredChecksums {
     }
 
     private static boolean exists(Connection c, String schema, String name) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(EXISTS_SQL)) {
+        try (PreparedStatement s = c.prepareStatement(RowChecksum.TABLE_EXISTS_SQL)) {
             s.setString(1, schema);
             s.setString(2, name);
             try (ResultSet row = s.executeQuery()) {
@@ -58,9 +54,5 @@ final class RestoredChecksums {
                 return row.getLong(1) > 0;
             }
         }
-    }
-
-    private static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 }

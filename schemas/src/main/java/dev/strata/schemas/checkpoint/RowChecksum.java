@@ -20,6 +20,10 @@ public final class RowChecksum {
     public static final String ROW_ALIAS = "strata_row";
     /** Selects two columns: the row count (bigint) and the checksum (text, "0" for no rows). */
     public static final String AGGREGATE = "count(*), coalesce(sum(hashtextextended(ROW(" + ROW_ALIAS + ".*)::text, 0)::numeric), 0)::text";
+    /** Whether table (schema ?, name ?) exists: one row, its count, 0 or 1. Views are not tables. */
+    public static final String TABLE_EXISTS_SQL = """
+            SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p')""";
     /** The checksum of a table with no rows of the tenant. */
     public static final String EMPTY = "0";
     /**
@@ -31,6 +35,16 @@ public final class RowChecksum {
             + " SET extra_float_digits = 3; SET bytea_output = 'hex'";
 
     private RowChecksum() {
+    }
+
+    /** The FROM clause of a checksum query over table {@code schema.name}, aliased as {@value #ROW_ALIAS}. */
+    public static String from(String schema, String name) {
+        return " FROM " + quote(schema) + "." + quote(name) + " " + ROW_ALIAS;
+    }
+
+    /** A quoted SQL identifier: any name, including one with quotes or upper case, as it is. */
+    public static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
     /** Fixes the session settings a row's text form depends on; call before any checksum query (and before a snapshot is taken). */
