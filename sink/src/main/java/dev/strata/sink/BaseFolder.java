@@ -56,6 +56,7 @@ final class BaseFolder {
 
     private final RegionReader reader;
     private final DualRegionUploader uploader;
+    private final BaseRepair repair;
     private final BaseSettings settings;
     private final BaseMetrics metrics;
     private final Clock clock;
@@ -63,14 +64,18 @@ final class BaseFolder {
     BaseFolder(RegionReader reader, DualRegionUploader uploader, BaseSettings settings, BaseMetrics metrics, Clock clock) {
         this.reader = reader;
         this.uploader = uploader;
+        this.repair = new BaseRepair(reader, uploader, metrics);
         this.settings = settings;
         this.metrics = metrics;
         this.clock = clock;
     }
 
-    /** The cut of the tenant's newest complete base. */
+    /**
+     * The cut of the tenant's newest complete base. Its manifest may have been in one region only: it is
+     * completed in the other before anything is decided from it, never re-made (see {@link BaseRepair}).
+     */
     Optional<BaseCut> newestCut(TenantId tenant) {
-        return reader.completeBases(tenant).stream().findFirst();
+        return repair.newestComplete(tenant);
     }
 
     /**
