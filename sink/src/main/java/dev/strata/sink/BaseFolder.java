@@ -157,12 +157,16 @@ final class BaseFolder {
         return bytes;
     }
 
-    /** Every table object durable in both regions, then the manifest: the order that makes a base all or nothing. */
+    /**
+     * Every table object durable in both regions, then the manifest: the order that makes a base all or
+     * nothing. The table files stay in the work directory until both regions hold them; {@link #make}
+     * deletes that directory afterwards, whether the upload succeeded or failed.
+     */
     private void store(BaseManifest manifest, BaseBuilder.Built built) {
         List<CompletableFuture<Void>> tables = new ArrayList<>();
         for (BaseTable table : manifest.tables()) {
-            byte[] bytes = readFile(built.files().get(table.table()));
-            tables.add(uploader.upload(manifest.tableKey(table), bytes, table.sha256(), 0));
+            // streamed from the work directory by each region's put: a table larger than memory never is in it
+            tables.add(uploader.upload(manifest.tableKey(table), built.files().get(table.table()), 0));
         }
         CompletableFuture.allOf(tables.toArray(CompletableFuture[]::new)).join();
         StoredBaseManifest sealed = BaseManifestCodec.seal(manifest);
@@ -176,14 +180,6 @@ final class BaseFolder {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a work directory for the base of tenant " + tenant + " under "
                     + settings.spillDir() + ": set " + SinkConfig.BASE_SPILL_DIR + " to a writable directory", e);
-        }
-    }
-
-    private static byte[] readFile(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read base file " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -240,6 +240,21 @@ class BaseFolderTest {
         assertThat(counter("strata.sink.base.repairs")).isZero();
     }
 
+    @Test
+    void leavesNoTableFileBehindAfterAnUploadOrAFailedOne() throws Exception {
+        durable(change(10, T0));
+        assertThatThrownBy(() -> folderStoringTo(primary, new ManifestWithheldStore(backup)).make(ACME, T0 + 1))
+                .hasStackTraceContaining("the fold is killed here");
+        try (var left = java.nio.file.Files.list(spill)) {
+            assertThat(left).as("work directories under the spill directory after a failed fold").isEmpty();
+        }
+        durable(change(20, T0 + 5));
+        folder().make(ACME, T0 + 6).orElseThrow();
+        try (var left = java.nio.file.Files.list(spill)) {
+            assertThat(left).as("work directories under the spill directory after a fold").isEmpty();
+        }
+    }
+
     private double counter(String name) {
         return registry.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
     }
