@@ -66,6 +66,7 @@ final class CheckpointTaker {
     }
 
     private CheckpointMessage count(Connection connection) throws SQLException {
+        RowChecksum.fixSession(connection);
         connection.setAutoCommit(false);
         connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         connection.setReadOnly(true);

@@ -78,6 +78,11 @@ final class BaseFolder {
         return repair.newestComplete(tenant);
     }
 
+    /** The manifest of the tenant's newest complete base: its cut and its tables' row counts. */
+    Optional<BaseManifest> newest(TenantId tenant) {
+        return newestCut(tenant).map(cut -> readManifest(tenant, cut).manifest());
+    }
+
     /**
      * Makes a base at the latest safe cut below {@code durableCommitMicros}.
      *

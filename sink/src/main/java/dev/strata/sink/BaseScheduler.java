@@ -1,7 +1,8 @@
 package dev.strata.sink;
 
 import dev.strata.schemas.TenantId;
-import dev.strata.schemas.layout.BaseCut;
+import dev.strata.schemas.base.BaseManifest;
+import dev.strata.schemas.base.BaseTable;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides when a tenant gets a new base (see {@link BaseSettings}) and has {@link BaseFolder} make
+ * Decides when a tenant gets a new base (see {@link BaseSettings} and {@link BaseTailPolicy}) and has {@link BaseFolder} make
  * it. Runs on its own thread, every {@code strata.base.check.interval.ms}: a fold takes as long as
  * it takes without ever holding up the poll or upload threads, which only add to counters here.
  *
@@ -31,17 +32,29 @@ final class BaseScheduler {
     private final BaseFolder folder;
     private final WatermarkPublisher watermarks;
     private final BaseSettings settings;
+    private final BaseTailPolicy tail;
     private final BaseMetrics metrics;
     private final Clock clock;
     private final Map<TenantId, Since> since = new ConcurrentHashMap<>();
-    /** Base thread only: the newest cut per tenant (Long.MIN_VALUE: none), or when this run first saw a tenant without one. */
-    private final Map<TenantId, Long> newestCutMicros = new HashMap<>();
+    /** Base thread only: the newest base per tenant (NONE: it has none), or when this run first saw a tenant without one. */
+    private final Map<TenantId, Newest> newest = new HashMap<>();
     private final Map<TenantId, Long> firstSeenMicros = new HashMap<>();
 
-    BaseScheduler(BaseFolder folder, WatermarkPublisher watermarks, BaseSettings settings, BaseMetrics metrics, Clock clock) {
+    /** The newest base's cut and live rows, as far as the base thread knows. */
+    private record Newest(long cutMicros, long rows) {
+        static final Newest NONE = new Newest(Long.MIN_VALUE, 0);
+
+        static Newest of(BaseManifest manifest) {
+            return new Newest(manifest.cut().cutCommitMicros(), manifest.tables().stream().mapToLong(BaseTable::rows).sum());
+        }
+    }
+
+    BaseScheduler(BaseFolder folder, WatermarkPublisher watermarks, BaseSettings settings, BaseTailPolicy tail, BaseMetrics metrics,
+                  Clock clock) {
         this.folder = folder;
         this.watermarks = watermarks;
         this.settings = settings;
+        this.tail = tail;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -68,14 +81,15 @@ final class BaseScheduler {
                     long events = e.getValue().events.get();
                     long bytes = e.getValue().bytes.get();
                     folder.make(tenant, watermark.get().durableCommitMicros()).ifPresent(base -> {
-                        newestCutMicros.put(tenant, base.cut().cutCommitMicros());
+                        newest.put(tenant, Newest.of(base));
                         e.getValue().events.addAndGet(-events);
                         e.getValue().bytes.addAndGet(-bytes);
                     });
                 }
-            } catch (SinkStoppingException stopping) {
-                return;
             } catch (RuntimeException failure) {
+                if (failure instanceof SinkStoppingException || failure.getCause() instanceof SinkStoppingException) {
+                    return; // the uploads' futures wrap it: stopping is not a failed base
+                }
                 metrics.failed();
                 LOG.warn("cannot make a base of tenant {} now ({}); retrying at the next check", tenant, failure.toString(), failure);
             }
@@ -83,19 +97,20 @@ final class BaseScheduler {
     }
 
     private boolean due(TenantId tenant, Since counted, Watermark watermark) {
-        long newest = newestCutMicros.computeIfAbsent(tenant, t -> {
-            Optional<BaseCut> cut = folder.newestCut(t);
-            cut.ifPresent(c -> metrics.newest(t, c.cutCommitMicros()));
-            return cut.map(BaseCut::cutCommitMicros).orElse(Long.MIN_VALUE);
+        Newest base = newest.computeIfAbsent(tenant, t -> {
+            Optional<BaseManifest> manifest = folder.newest(t);
+            manifest.ifPresent(m -> metrics.newest(t, m.cut().cutCommitMicros()));
+            return manifest.map(Newest::of).orElse(Newest.NONE);
         });
-        if (watermark.durableCommitMicros() - 1 <= newest) {
+        if (watermark.durableCommitMicros() - 1 <= base.cutMicros()) {
             return false; // nothing durable after the newest base's cut
         }
-        if (counted.events.get() >= settings.minEvents() || counted.bytes.get() >= settings.minBytes()) {
+        long events = counted.events.get();
+        if (events >= settings.minEvents() || counted.bytes.get() >= settings.minBytes() || tail.due(events, base.rows())) {
             return true;
         }
         long nowMicros = clock.millis() * 1000;
-        long ageFrom = newest != Long.MIN_VALUE ? newest : firstSeenMicros.computeIfAbsent(tenant, t -> nowMicros);
+        long ageFrom = base != Newest.NONE ? base.cutMicros() : firstSeenMicros.computeIfAbsent(tenant, t -> nowMicros);
         return nowMicros - ageFrom >= settings.maxAge().toNanos() / 1000;
     }
 }

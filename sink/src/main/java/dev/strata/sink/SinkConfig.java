@@ -68,6 +68,12 @@ public final class SinkConfig {
     /** ...or when the last base is this old and changes came after it. */
     public static final String BASE_MAX_AGE_MS = "strata.base.max.age.ms";
     public static final long BASE_MAX_AGE_MS_DEFAULT = 24 * 3_600_000L;
+    /** ...or when the log since the last base holds this many events per 100 rows of that base (see BaseTailPolicy)... */
+    public static final String BASE_TAIL_PERCENT = "strata.base.tail.percent";
+    public static final long BASE_TAIL_PERCENT_DEFAULT = 20;
+    /** ...but never for a tail shorter than this; also when a tenant's first base is made. */
+    public static final String BASE_TAIL_MIN_EVENTS = "strata.base.tail.min.events";
+    public static final long BASE_TAIL_MIN_EVENTS_DEFAULT = 100_000;
     /** How often the base thread looks at the thresholds (a fold in progress delays the next look). */
     public static final String BASE_CHECK_INTERVAL_MS = "strata.base.check.interval.ms";
     public static final long BASE_CHECK_INTERVAL_MS_DEFAULT = 5 * 60_000L;
@@ -99,6 +105,7 @@ public final class SinkConfig {
     private final RegionSettings backup;
     private final SinkTuning tuning;
     private final BaseSettings bases;
+    private final BaseTailPolicy baseTail;
     private final int metricsPort;
     private final int topicPartitions;
     private final short topicReplication;
@@ -126,6 +133,8 @@ public final class SinkConfig {
             throw invalid(RETRY_MAX_BACKOFF_MS + " (" + tuning.retryMaxBackoff().toMillis() + ") is below "
                     + RETRY_INITIAL_BACKOFF_MS + " (" + tuning.retryInitialBackoff().toMillis() + "): raise it");
         }
+        this.baseTail = new BaseTailPolicy(positiveLong(source, BASE_TAIL_PERCENT, BASE_TAIL_PERCENT_DEFAULT),
+                positiveLong(source, BASE_TAIL_MIN_EVENTS, BASE_TAIL_MIN_EVENTS_DEFAULT));
         this.bases = new BaseSettings(positiveLong(source, BASE_MIN_EVENTS, BASE_MIN_EVENTS_DEFAULT),
                 positiveLong(source, BASE_MIN_BYTES, BASE_MIN_BYTES_DEFAULT),
                 positiveDuration(source, BASE_MAX_AGE_MS, BASE_MAX_AGE_MS_DEFAULT),
@@ -173,6 +182,10 @@ public final class SinkConfig {
 
     BaseSettings bases() {
         return bases;
+    }
+
+    BaseTailPolicy baseTail() {
+        return baseTail;
     }
 
     public int metricsPort() {

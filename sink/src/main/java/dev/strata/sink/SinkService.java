@@ -66,7 +66,7 @@ public final class SinkService implements AutoCloseable {
             published.values().forEach(sealer::hint);
             BaseMetrics baseMetrics = new BaseMetrics(registry, config.regime(), clock);
             BaseScheduler bases = new BaseScheduler(new BaseFolder(stores.reader(), uploader, config.bases(), baseMetrics, clock),
-                    watermarks, config.bases(), baseMetrics, clock);
+                    watermarks, config.bases(), config.baseTail(), baseMetrics, clock);
             published.keySet().forEach(bases::hint);
             SinkParts parts = new SinkParts(config.regime(), config.routedTopic(), config.tuning(), clock, metrics,
                     new ResidencyGuard(config.regime(), placements), new DeadLetterPublisher(producer, clock), uploader, sealer,

@@ -26,6 +26,7 @@ final class RestoredChecksums {
     }
 
     static List<TableComparison> compare(Checkpoint checkpoint, Set<String> restoredTables, Connection scratch) throws SQLException {
+        RowChecksum.fixSession(scratch);
         Set<String> tables = new TreeSet<>(checkpoint.tables().keySet());
         tables.addAll(restoredTables);
         List<TableComparison> compared = new ArrayList<>();

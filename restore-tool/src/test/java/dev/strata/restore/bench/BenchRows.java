@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The benchmark's table and its change log: every surviving row is inserted and updated twice
- * (three events per row), and one row in twenty more is inserted and later deleted. A row's values
- * are a pure function of (id, version), so the final rows can be rebuilt without the log.
+ * The benchmark's table and its change log: every surviving row is inserted, then updates cycle
+ * over the surviving keys until the log holds the events asked for, and one row in twenty more is
+ * inserted and deleted at the end. By default there are two updates per row (about three events
+ * per surviving row). A row's values are a pure function of (id, version) and a row's final
+ * version a pure function of its id, so the final rows can be rebuilt without the log.
  */
 final class BenchRows {
     static final String TENANT = "bench";
@@ -18,26 +20,47 @@ final class BenchRows {
     static final String DDL = "CREATE TABLE public.items (id bigint NOT NULL, tenant_id text, name text, qty integer,"
             + " price double precision, created timestamptz, active boolean, note text)";
     static final long CREATED_BASE = 1_790_000_000_000_000L;
-    static final int FINAL_VERSION = 2;
 
     private final long rows;
     private final long doomed;
+    private final long updates;
     private final long startMicros;
     private final long stepMicros;
     private long lsn = 0x10000000L;
     private long txOrder;
     private long commitTs;
 
+    /** Two updates per surviving row. */
     BenchRows(long rows, long startMicros, long spanMicros) {
+        this(rows, 3 * rows + 2 * (rows / 20), startMicros, spanMicros);
+    }
+
+    /** {@code events} in all: the inserts, the deletes of the doomed rows, and updates for the rest. */
+    BenchRows(long rows, long events, long startMicros, long spanMicros) {
         this.rows = rows;
         this.doomed = rows / 20;
+        this.updates = events - rows - 2 * doomed;
+        if (rows <= 0 || updates < 0) {
+            throw new IllegalArgumentException(events + " events cannot hold " + rows + " surviving rows: at least "
+                    + (rows + 2 * doomed) + " are needed (inserts and the deletes of one row in twenty more)");
+        }
         this.startMicros = startMicros;
-        this.stepMicros = Math.max(1, spanMicros / (events() / 100));
+        this.stepMicros = Math.max(1, spanMicros / Math.max(1, events() / 100));
         this.commitTs = startMicros;
     }
 
     long events() {
-        return 3 * rows + 2 * doomed;
+        return rows + updates + 2 * doomed;
+    }
+
+    /** The version a surviving row ends at: how many of the cycling updates reached it. */
+    int finalVersion(long id) {
+        return Math.toIntExact(updates / rows + (id < updates % rows ? 1 : 0));
+    }
+
+    /** The commit time of the {@code index}-th event (from 0): transactions of 100 changes, {@code stepMicros} apart. */
+    long commitMicrosOf(long index) {
+        return startMicros + (index / 100) * stepMicros;
     }
 
     /** Every event in commit order, in transactions of 100 changes. */
@@ -45,10 +68,8 @@ final class BenchRows {
         for (long id = 0; id < rows + doomed; id++) {
             out.accept(change(Op.CREATE, id, 0));
         }
-        for (int version = 1; version <= FINAL_VERSION; version++) {
-            for (long id = 0; id < rows; id++) {
-                out.accept(change(Op.UPDATE, id, version));
-            }
+        for (long update = 0; update < updates; update++) {
+            out.accept(change(Op.UPDATE, update % rows, Math.toIntExact(update / rows + 1)));
         }
         for (long id = rows; id < rows + doomed; id++) {
             out.accept(change(Op.DELETE, id, 0));

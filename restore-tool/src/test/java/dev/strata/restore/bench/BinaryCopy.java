@@ -1,10 +1,12 @@
 package dev.strata.restore.bench;
 
+import dev.strata.local.LocalPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.postgresql.PGConnection;
@@ -20,7 +22,17 @@ final class BinaryCopy {
     private BinaryCopy() {
     }
 
-    static void load(Connection c, long rows) throws SQLException, IOException {
+    /** Loads the final rows into a new database {@code database}; returns the seconds from connecting to the commit. */
+    static double timedLoad(LocalPostgres pg, String database, BenchRows log) throws SQLException, IOException {
+        pg.createDatabase(database);
+        long start = System.nanoTime();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(database), pg.user(), pg.password())) {
+            load(c, log);
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static void load(Connection c, BenchRows log) throws SQLException, IOException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
             s.execute(BenchRows.DDL);
@@ -32,8 +44,8 @@ final class BinaryCopy {
         out.write(new byte[] {(byte) 0xff, '\r', '\n', 0});
         out.writeInt(0);
         out.writeInt(0);
-        int v = BenchRows.FINAL_VERSION;
-        for (long id = 0; id < rows; id++) {
+        for (long id = 0; id < log.rows(); id++) {
+            int v = log.finalVersion(id);
             out.writeShort(8);
             out.writeInt(8);
             out.writeLong(id);

@@ -52,10 +52,13 @@ public final class BackupWriter {
 
     /** One segment of one tenant's events, at the next Kafka offsets of partition 0; returns its key. */
     public ObjectKey segment(List<ChangeEvent> events) {
-        Segment segment = SegmentWriter.encode(events);
-        TenantId tenant = TenantId.of(events.get(0).getTenant());
+        return segment(TenantId.of(events.get(0).getTenant()), SegmentWriter.encode(events));
+    }
+
+    /** An already encoded segment of one tenant's events (for a caller that also folds its bytes, as the sink's bases do). */
+    public ObjectKey segment(TenantId tenant, Segment segment) {
         long first = nextOffset;
-        nextOffset += events.size();
+        nextOffset += segment.summary().eventCount();
         SegmentKey key = new SegmentKey(tenant, segment.summary().minCommitMicros(), segment.summary().maxCommitMicros(), 0, first,
                 nextOffset - 1);
         ObjectKey objectKey = BackupLayout.segment(key);

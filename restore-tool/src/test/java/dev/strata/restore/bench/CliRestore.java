@@ -1,0 +1,50 @@
+package dev.strata.restore.bench;
+
+import dev.strata.local.LocalPostgres;
+import dev.strata.restore.RestoreTool;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One restore of the benchmark tenant to its latest point with the CLI, end to end, into a new
+ * database of the local Postgres, timed from the command's start to its exit.
+ *
+ * @param phases where the time went, as the replay's summary prints it
+ * @param checksum the restored table's {@code md5(string_agg(t::text, '' ORDER BY id))}
+ */
+record CliRestore(double seconds, String phases, String checksum) {
+    private static final Pattern PHASES = Pattern.compile("^restored tenant .* in [0-9.]+ s \\((.*)\\)$", Pattern.MULTILINE);
+
+    static CliRestore run(LocalPostgres pg, Path config, String database) throws Exception {
+        pg.createDatabase(database);
+        StringWriter out = new StringWriter();
+        long start = System.nanoTime();
+        int code = RestoreTool.run(new String[] {"--config", config.toString(), "replay", "--tenant", BenchRows.TENANT,
+            "--until", "latest", "--to", pg.jdbcUrl(database), "--progress", "plain", "--user", pg.user()},
+                new PrintWriter(out, true), new PrintWriter(System.err, true));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.print(out);
+        if (code != 0) {
+            throw new IllegalStateException("the restore into " + database + " failed with exit code " + code);
+        }
+        Matcher phases = PHASES.matcher(out.toString());
+        return new CliRestore(seconds, phases.find() ? phases.group(1) : "phases not printed", checksum(pg, database));
+    }
+
+    /** The same checksum the restore tests compare with: equal strings, equal tables. */
+    static String checksum(LocalPostgres pg, String database) throws Exception {
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(database), pg.user(), pg.password());
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT md5(string_agg(t::text, '' ORDER BY id)) FROM public.items t")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
