@@ -56,6 +56,7 @@ final class BaseFolder {
 
     private final RegionReader reader;
     private final DualRegionUploader uploader;
+    private final BaseRepair repair;
     private final BaseSettings settings;
     private final BaseMetrics metrics;
     private final Clock clock;
@@ -63,14 +64,18 @@ final class BaseFolder {
     BaseFolder(RegionReader reader, DualRegionUploader uploader, BaseSettings settings, BaseMetrics metrics, Clock clock) {
         this.reader = reader;
         this.uploader = uploader;
+        this.repair = new BaseRepair(reader, uploader, metrics);
         this.settings = settings;
         this.metrics = metrics;
         this.clock = clock;
     }
 
-    /** The cut of the tenant's newest complete base. */
+    /**
+     * The cut of the tenant's newest complete base. Its manifest may have been in one region only: it is
+     * completed in the other before anything is decided from it, never re-made (see {@link BaseRepair}).
+     */
     Optional<BaseCut> newestCut(TenantId tenant) {
-        return reader.completeBases(tenant).stream().findFirst();
+        return repair.newestComplete(tenant);
     }
 
     /** The manifest of the tenant's newest complete base: its cut and its tables' row counts. */
@@ -157,12 +162,16 @@ final class BaseFolder {
         return bytes;
     }
 
-    /** Every table object durable in both regions, then the manifest: the order that makes a base all or nothing. */
+    /**
+     * Every table object durable in both regions, then the manifest: the order that makes a base all or
+     * nothing. The table files stay in the work directory until both regions hold them; {@link #make}
+     * deletes that directory afterwards, whether the upload succeeded or failed.
+     */
     private void store(BaseManifest manifest, BaseBuilder.Built built) {
         List<CompletableFuture<Void>> tables = new ArrayList<>();
         for (BaseTable table : manifest.tables()) {
-            byte[] bytes = readFile(built.files().get(table.table()));
-            tables.add(uploader.upload(manifest.tableKey(table), bytes, table.sha256(), 0));
+            // streamed from the work directory by each region's put: a table larger than memory never is in it
+            tables.add(uploader.upload(manifest.tableKey(table), built.files().get(table.table()), 0));
         }
         CompletableFuture.allOf(tables.toArray(CompletableFuture[]::new)).join();
         StoredBaseManifest sealed = BaseManifestCodec.seal(manifest);
@@ -176,14 +185,6 @@ final class BaseFolder {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a work directory for the base of tenant " + tenant + " under "
                     + settings.spillDir() + ": set " + SinkConfig.BASE_SPILL_DIR + " to a writable directory", e);
-        }
-    }
-
-    private static byte[] readFile(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read base file " + file + ": " + e.getMessage(), e);
         }
     }
 

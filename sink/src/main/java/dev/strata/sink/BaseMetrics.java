@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The base thread's meters, tagged with the regime: bases written, bytes folded, fold time, and per
+ * The base thread's meters, tagged with the regime: bases written, bases completed in a second region,
+ * bytes folded, fold time, and per
  * tenant the age of its newest base (now minus the base's cut), which bounds how much log a restore
  * replays. Alert on the age growing past {@code strata.base.max.age.ms} plus a fold's time.
  */
@@ -25,6 +26,7 @@ final class BaseMetrics {
     private final Clock clock;
     private final Counter written;
     private final Counter failures;
+    private final Counter repairs;
     private final Counter bytesFolded;
     private final Timer foldTime;
     private final Map<TenantId, AtomicLong> cutMicros = new ConcurrentHashMap<>();
@@ -36,6 +38,9 @@ final class BaseMetrics {
         written = Counter.builder(PREFIX + "bases.written").description("bases stored in both regions, manifest last").tags(tags)
                 .register(registry);
         failures = Counter.builder(PREFIX + "base.failures").description("folds that failed; retried at the next check").tags(tags)
+                .register(registry);
+        repairs = Counter.builder(PREFIX + "base.repairs")
+                .description("base manifests an earlier run left in one region only, copied to the other (same bytes)").tags(tags)
                 .register(registry);
         bytesFolded = Counter.builder(PREFIX + "base.bytes.folded").description("bytes read and folded into bases (segments and earlier bases)")
                 .baseUnit("bytes").tags(tags).register(registry);
@@ -58,6 +63,10 @@ final class BaseMetrics {
                     .description("now minus the cut of the tenant's newest base").tags(tags.and("tenant", t.value())).register(registry);
             return cut;
         }).accumulateAndGet(cutCommitMicros, Math::max);
+    }
+
+    void repaired() {
+        repairs.increment();
     }
 
     void failed() {

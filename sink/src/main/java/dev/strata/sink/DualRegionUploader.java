@@ -3,6 +3,7 @@ package dev.strata.sink;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.store.ConflictingObjectException;
+import dev.strata.schemas.store.ObjectFile;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.PutResult;
 import java.time.Clock;
@@ -14,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,31 +63,44 @@ final class DualRegionUploader implements AutoCloseable {
      */
     CompletableFuture<Void> upload(ObjectKey key, byte[] bytes, Sha256 sha256, long events) {
         metrics.pending(bytes.length);
-        AtomicInteger regionsDone = new AtomicInteger();
-        CompletableFuture<Void> inPrimary = CompletableFuture.runAsync(
-                () -> store(primary, key, bytes, sha256, events, regionsDone), primaryThreads);
-        CompletableFuture<Void> inBackup = CompletableFuture.runAsync(
-                () -> store(backup, key, bytes, sha256, events, regionsDone), backupThreads);
-        // If one region failed for good, the object stays counted as debt: it is in one region only.
-        return CompletableFuture.allOf(inPrimary, inBackup).whenComplete((ok, failure) -> metrics.pending(-bytes.length));
+        return inBothRegions(key, bytes.length, events, store -> store.putIfAbsent(key, bytes, sha256))
+                .whenComplete((ok, failure) -> metrics.pending(-bytes.length));
     }
 
-    private void store(Region region, ObjectKey key, byte[] bytes, Sha256 sha256, long events, AtomicInteger regionsDone) {
+    /**
+     * Stores a staged file under {@code key} in both regions, read from disk by each region's put (a
+     * base table may be larger than memory). It is not pending memory; keep the file until the future completes.
+     */
+    CompletableFuture<Void> upload(ObjectKey key, ObjectFile file, long events) {
+        return inBothRegions(key, file.size(), events, store -> store.putIfAbsent(key, file));
+    }
+
+    /** If one region failed for good, the object stays counted as debt: it is in one region only. */
+    private CompletableFuture<Void> inBothRegions(ObjectKey key, long size, long events, Function<ObjectStore, PutResult> put) {
+        AtomicInteger regionsDone = new AtomicInteger();
+        CompletableFuture<Void> inPrimary = CompletableFuture.runAsync(
+                () -> store(primary, key, size, events, put, regionsDone), primaryThreads);
+        CompletableFuture<Void> inBackup = CompletableFuture.runAsync(
+                () -> store(backup, key, size, events, put, regionsDone), backupThreads);
+        return CompletableFuture.allOf(inPrimary, inBackup);
+    }
+
+    private void store(Region region, ObjectKey key, long size, long events, Function<ObjectStore, PutResult> put, AtomicInteger regionsDone) {
         Instant start = clock.instant();
         PutResult result;
         try {
-            result = region.store().putIfAbsent(key, bytes, sha256);
+            result = put.apply(region.store());
         } catch (ConflictingObjectException e) {
             metrics.conflict(region.name());
             LOG.error("ALARM: {} region: {}", region.name(), e.getMessage());
             throw e;
         }
-        metrics.stored(region.name(), bytes.length, Duration.between(start, clock.instant()), result);
+        metrics.stored(region.name(), size, Duration.between(start, clock.instant()), result);
         // The first region to finish puts the object into debt; the second takes it out again.
         if (regionsDone.incrementAndGet() == 1) {
-            metrics.debt(events, bytes.length);
+            metrics.debt(events, size);
         } else {
-            metrics.debt(-events, -bytes.length);
+            metrics.debt(-events, -size);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.strata.schemas.Sha256;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.store.ByteRange;
 import dev.strata.schemas.store.ListPage;
+import dev.strata.schemas.store.ObjectFile;
 import dev.strata.schemas.store.ObjectInfo;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.ObjectVersionInfo;
@@ -32,7 +33,16 @@ final class LockVerifyingObjectStore implements ObjectStore {
 
     @Override
     public PutResult putIfAbsent(ObjectKey key, byte[] bytes, Sha256 sha256) {
-        PutResult result = delegate.putIfAbsent(key, bytes, sha256);
+        return checkedOnce(key, delegate.putIfAbsent(key, bytes, sha256));
+    }
+
+    @Override
+    public PutResult putIfAbsent(ObjectKey key, ObjectFile file) {
+        return checkedOnce(key, delegate.putIfAbsent(key, file));
+    }
+
+    /** The first put of this store, whatever its kind, is followed by the lock check of the key it wrote. */
+    private PutResult checkedOnce(ObjectKey key, PutResult result) {
         if (!verified.get()) {
             Optional<String> problem = unlocked.apply(key);
             if (problem.isPresent()) {

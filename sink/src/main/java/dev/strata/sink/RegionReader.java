@@ -16,7 +16,6 @@ import dev.strata.schemas.store.ObjectInfo;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.StoredObject;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -133,19 +132,48 @@ final class RegionReader {
 
     /** The cuts of the tenant's bases whose manifest both regions hold, newest first: a base without one is an interrupted fold. */
     List<BaseCut> completeBases(TenantId tenant) {
-        Set<ObjectKey> inBackup = new HashSet<>();
-        backup.listAll(BackupLayout.basesPrefix(tenant), Optional.empty()).forEach(o -> inBackup.add(o.key()));
         List<BaseCut> cuts = new ArrayList<>();
-        primary.listAll(BackupLayout.basesPrefix(tenant), Optional.empty()).map(ListedObject::key).filter(inBackup::contains)
-                .forEach(key -> {
-                    try {
-                        cuts.add(BackupLayout.parseBaseManifest(key).cut());
-                    } catch (InvalidObjectKeyException notAManifest) {
-                        // a table object: its manifest decides
-                    }
-                });
-        cuts.sort(Comparator.reverseOrder());
+        baseManifests(tenant).descendingMap().forEach((cut, presence) -> {
+            if (presence == Presence.BOTH) {
+                cuts.add(cut);
+            }
+        });
         return cuts;
+    }
+
+    /** The cuts of the tenant's bases that have a manifest in either region, with the regions holding it. */
+    NavigableMap<BaseCut, Presence> baseManifests(TenantId tenant) {
+        NavigableMap<BaseCut, Presence> manifests = new TreeMap<>();
+        addBaseManifests(primary, tenant, Presence.PRIMARY, manifests);
+        addBaseManifests(backup, tenant, Presence.BACKUP, manifests);
+        return manifests;
+    }
+
+    private static void addBaseManifests(ObjectStore store, TenantId tenant, Presence region, NavigableMap<BaseCut, Presence> manifests) {
+        store.listAll(BackupLayout.basesPrefix(tenant), Optional.empty()).map(ListedObject::key).forEach(key -> {
+            try {
+                manifests.merge(BackupLayout.parseBaseManifest(key).cut(), region, Presence::and);
+            } catch (InvalidObjectKeyException notAManifest) {
+                // a table object: its manifest decides
+            }
+        });
+    }
+
+    /** What each region's HEAD says of an object. */
+    Heads heads(ObjectKey key) {
+        return new Heads(primary.head(key), backup.head(key));
+    }
+
+    /** An object as the primary and the backup region's HEADs describe it (empty where it is missing). */
+    record Heads(Optional<ObjectInfo> primary, Optional<ObjectInfo> backup) {
+        /** Whether both regions hold the object with this size and declared SHA-256. */
+        boolean bothHold(long size, Sha256 sha256) {
+            return holds(primary, size, sha256) && holds(backup, size, sha256);
+        }
+
+        private static boolean holds(Optional<ObjectInfo> head, long size, Sha256 sha256) {
+            return head.isPresent() && head.get().size() == size && head.get().declaredSha256().equals(Optional.of(sha256));
+        }
     }
 
     /** An object's stored bytes from whichever region has it (primary first). */

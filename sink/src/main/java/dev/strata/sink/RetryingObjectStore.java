@@ -5,6 +5,7 @@ import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.ops.StopSignal;
 import dev.strata.schemas.store.ByteRange;
 import dev.strata.schemas.store.ListPage;
+import dev.strata.schemas.store.ObjectFile;
 import dev.strata.schemas.store.ObjectInfo;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.ObjectVersionInfo;
@@ -57,6 +58,12 @@ public final class RetryingObjectStore implements ObjectStore {
     @Override
     public PutResult putIfAbsent(ObjectKey key, byte[] bytes, Sha256 sha256) {
         return retry("put " + key, () -> delegate.putIfAbsent(key, bytes, sha256));
+    }
+
+    /** Each attempt sends the file again from its start. */
+    @Override
+    public PutResult putIfAbsent(ObjectKey key, ObjectFile file) {
+        return retry("put " + key, () -> delegate.putIfAbsent(key, file));
     }
 
     @Override

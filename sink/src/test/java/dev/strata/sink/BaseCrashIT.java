@@ -14,6 +14,7 @@ import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.base.BaseManifest;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.BaseCut;
+import dev.strata.schemas.layout.BaseManifestKey;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.store.ListedObject;
 import dev.strata.schemas.store.ObjectStore;
@@ -38,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (a separate JVM) completes the base at the same cut with the same bytes, without an object
  * conflict. The interrupted fold is made on purpose (the manifest put is refused), since a SIGKILL
  * between a fold's table objects and its manifest is a window of milliseconds; a real SIGKILL while
- * the restarted sink keeps folding follows, wherever it lands.
+ * the restarted sink keeps folding follows, wherever it lands. Last, a fold that died between the two
+ * regions' manifest puts: the restarted sink copies the primary's manifest, same bytes, to the backup.
  */
 @ExtendWith(LocalStackExtension.class)
 class BaseCrashIT {
@@ -56,7 +58,8 @@ class BaseCrashIT {
                 bed.awaitAllCommitted(BaseIT.TIMEOUT); // default thresholds: no base in this run
             }
             long watermark = bed.watermarks().get("acme").durableCommitMicros();
-            BaseCut interrupted = withheldFold(bed, stores, watermark);
+            BaseCut interrupted = withheldFold(bed, new ManifestWithheldStore(writer(stores.primary(), bed.primaryBucket)),
+                    new ManifestWithheldStore(writer(stores.backup(), bed.backupBucket)), watermark);
 
             ObjectStore primary = bed.primaryReader();
             ObjectStore backup = bed.backupReader();
@@ -80,7 +83,7 @@ class BaseCrashIT {
             assertWrittenOnce(backup);
 
             // a real SIGKILL while a sink folds new log, then a restart: a complete base at the new cut, every key written once
-            List<ChangeEvent> more = updates(bed, 400, SinkTestBed.BASE_COMMIT_MICROS + 9_000_000_000L);
+            List<ChangeEvent> more = updates(400, SinkTestBed.BASE_COMMIT_MICROS + 9_000_000_000L, 9_000_000, "v");
             long lastCommit = more.get(more.size() - 1).getCommitTsMicros();
             try (SinkProcess first = SinkProcess.start(dir, eager)) {
                 bed.produce(more);
@@ -102,13 +105,31 @@ class BaseCrashIT {
             BaseManifest base = BaseIT.manifest(primary, ACME, cut);
             assertThat(RenderedFold.of(primary, Optional.of(base), List.of(), cut.cutCommitMicros(), spill))
                     .isEqualTo(RenderedFold.of(primary, Optional.empty(), BaseIT.segmentKeys(primary, ACME), cut.cutCommitMicros(), spill));
+
+            // a fold that died between the regions' manifest puts: the primary holds base.manifest, the backup not
+            try (SinkService sink = SinkService.start(SinkConfig.from(bed.sinkProperties()), new SimpleMeterRegistry(), Clock.systemUTC())) {
+                bed.produce(updates(200, SinkTestBed.BASE_COMMIT_MICROS + 12_000_000_000L, 12_000_000, "w"));
+                bed.awaitAllCommitted(BaseIT.TIMEOUT); // default thresholds: no base in this run
+            }
+            BaseCut primaryOnly = withheldFold(bed, writer(stores.primary(), bed.primaryBucket),
+                    new ManifestWithheldStore(writer(stores.backup(), bed.backupBucket)), bed.watermarks().get("acme").durableCommitMicros());
+            assertThat(BaseIT.newestBase(primary, ACME)).contains(primaryOnly);
+            assertThat(BaseIT.newestBase(backup, ACME)).contains(cut);
+            try (SinkProcess sink = SinkProcess.start(dir, eager)) {
+                SinkTestBed.await("the primary's base manifest copied to the backup", BaseIT.TIMEOUT,
+                        () -> BaseIT.newestBase(backup, ACME).equals(Optional.of(primaryOnly)), () -> "; the sink's log ends with:\n" + sink.logTail());
+                assertThat(sink.log()).contains("completed in both regions").doesNotContain("ALARM").doesNotContainIgnoringCase("conflict");
+            }
+            ObjectKey manifestKey = BackupLayout.baseManifest(new BaseManifestKey(ACME, primaryOnly));
+            assertThat(backup.get(manifestKey).orElseThrow().bytes()).as("the same bytes, not a re-made manifest")
+                    .isEqualTo(primary.get(manifestKey).orElseThrow().bytes());
+            assertWrittenOnce(primary);
+            assertWrittenOnce(backup);
         }
     }
 
-    /** Folds with the writer keys as the sink would, but its manifest put is refused: the fold dies there. */
-    private BaseCut withheldFold(SinkTestBed bed, LocalObjectStores stores, long watermark) {
-        ObjectStore primary = new ManifestWithheldStore(writer(stores.primary(), bed.primaryBucket));
-        ObjectStore backup = new ManifestWithheldStore(writer(stores.backup(), bed.backupBucket));
+    /** Folds with the writer keys as the sink would, through stores of which one or both refuse the manifest: the fold dies there. */
+    private BaseCut withheldFold(SinkTestBed bed, ObjectStore primary, ObjectStore backup, long watermark) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         BaseSettings settings = SinkConfig.from(BaseIT.eagerBases(bed, spill)).bases();
         try (DualRegionUploader uploader = new DualRegionUploader(new DualRegionUploader.Region("primary", primary),
@@ -120,7 +141,7 @@ class BaseCrashIT {
             primary.close();
             backup.close();
         }
-        return BackupLayout.parseBase(baseObjects(bed.primaryReader()).get(0)).cut();
+        return baseObjects(bed.primaryReader()).stream().map(BaseCrashIT::cutOf).max(BaseCut::compareTo).orElseThrow();
     }
 
     private static ObjectStore writer(LocalRegion region, String bucket) {
@@ -142,13 +163,13 @@ class BaseCrashIT {
         }
     }
 
-    /** Updates of keys 0..count-1 committed from {@code firstCommit}, one millisecond apart. */
-    private static List<ChangeEvent> updates(SinkTestBed bed, int count, long firstCommit) {
+    /** Updates of keys 0..count-1 committed from {@code firstCommit}, one millisecond apart, with LSNs and event ids of their own. */
+    private static List<ChangeEvent> updates(int count, long firstCommit, long firstLsn, String idPrefix) {
         List<ChangeEvent> events = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             ChangeEvent insert = SinkTestBed.event("acme", i, 0);
-            events.add(ChangeEvent.newBuilder(insert).setOp(Op.UPDATE).setLsn(9_000_000 + i).setTxId(9_000_000 + i)
-                    .setCommitTsMicros(firstCommit + i * 1_000L).setBefore(insert.getAfter()).setEventId("acme:v" + i).build());
+            events.add(ChangeEvent.newBuilder(insert).setOp(Op.UPDATE).setLsn(firstLsn + i).setTxId(firstLsn + i)
+                    .setCommitTsMicros(firstCommit + i * 1_000L).setBefore(insert.getAfter()).setEventId("acme:" + idPrefix + i).build());
         }
         return events;
     }

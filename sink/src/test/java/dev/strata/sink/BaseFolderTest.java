@@ -3,6 +3,7 @@ package dev.strata.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.TestEvents;
 import dev.strata.schemas.avro.ChangeEvent;
@@ -14,6 +15,8 @@ import dev.strata.schemas.fold.FoldDrain;
 import dev.strata.schemas.fold.FoldMemory;
 import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.schemas.layout.BackupLayout;
+import dev.strata.schemas.layout.BaseCut;
+import dev.strata.schemas.layout.BaseManifestKey;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.manifest.ManifestEntry;
 import dev.strata.schemas.store.InMemoryBucket;
@@ -25,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -53,17 +57,31 @@ class BaseFolderTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final DualRegionUploader uploader = new DualRegionUploader(new DualRegionUploader.Region("primary", primary),
             new DualRegionUploader.Region("backup", backup), 1, new SinkMetrics(registry, "eu"), clock);
+    private final List<DualRegionUploader> otherUploaders = new ArrayList<>();
     private long nextOffset;
 
     @AfterEach
     void close() {
         uploader.close();
+        otherUploaders.forEach(DualRegionUploader::close);
     }
 
     private BaseFolder folder() {
+        return folder(uploader);
+    }
+
+    /** A folder that reads both regions but stores its base through {@code primaryStore} and {@code backupStore}. */
+    private BaseFolder folderStoringTo(ObjectStore primaryStore, ObjectStore backupStore) {
+        DualRegionUploader other = new DualRegionUploader(new DualRegionUploader.Region("primary", primaryStore),
+                new DualRegionUploader.Region("backup", backupStore), 1, new SinkMetrics(new SimpleMeterRegistry(), "eu"), clock);
+        otherUploaders.add(other);
+        return folder(other);
+    }
+
+    private BaseFolder folder(DualRegionUploader storing) {
         BaseSettings settings = new BaseSettings(1, 1, Duration.ofDays(1), Duration.ofMinutes(5), BackupLayout.MAX_SEGMENT_COMMIT_SPAN,
                 64L << 20, spill);
-        return new BaseFolder(new RegionReader(primary, backup), uploader, settings, new BaseMetrics(registry, "eu", clock), clock);
+        return new BaseFolder(new RegionReader(primary, backup), storing, settings, new BaseMetrics(registry, "eu", clock), clock);
     }
 
     /** One change per key: {@code lsn} identifies its row; LSNs 10*k .. 10*k+9 are one transaction. */
@@ -159,8 +177,8 @@ class BaseFolderTest {
         durable(change(10, T0));
         ObjectKey stray = BackupLayout.keyOf(BackupLayout.logPrefix(ACME).value() + "README.txt");
         byte[] text = "left here by an operator".getBytes(StandardCharsets.UTF_8);
-        primary.putIfAbsent(stray, text, dev.strata.schemas.Sha256.of(text));
-        backup.putIfAbsent(stray, text, dev.strata.schemas.Sha256.of(text));
+        primary.putIfAbsent(stray, text, Sha256.of(text));
+        backup.putIfAbsent(stray, text, Sha256.of(text));
 
         BaseManifest base = folder().make(ACME, T0 + 1).orElseThrow();
         assertThat(rows(base)).containsExactly(10L);
@@ -172,6 +190,73 @@ class BaseFolderTest {
         BaseFolder folder = folder();
         folder.make(ACME, T0 + 1).orElseThrow();
         assertThat(folder.make(ACME, T0 + 1)).isEmpty();
+    }
+
+    @Test
+    void completesABaseWhoseManifestIsInOneRegionOnlyWithTheSameBytesAndFoldsOnFromIt() {
+        durable(change(10, T0));
+        BaseFolder dyingBetweenRegions = folderStoringTo(primary, new ManifestWithheldStore(backup));
+        assertThatThrownBy(() -> dyingBetweenRegions.make(ACME, T0 + 1)).hasStackTraceContaining("the fold is killed here");
+        BaseCut cut = new BaseCut(T0, 10);
+        ObjectKey manifestKey = BackupLayout.baseManifest(new BaseManifestKey(ACME, cut));
+        assertThat(backup.head(manifestKey)).isEmpty();
+        byte[] stored = primary.get(manifestKey).orElseThrow().bytes();
+
+        BaseFolder folder = folder();
+        assertThat(folder.make(ACME, T0 + 1)).as("no second base at the same cut: the stored one is completed").isEmpty();
+        assertThat(backup.get(manifestKey).orElseThrow().bytes()).isEqualTo(stored);
+        durable(change(20, T0 + 5));
+        BaseManifest next = folder.make(ACME, T0 + 6).orElseThrow();
+        assertThat(next.previous()).get().extracting(BaseManifest.PreviousBase::manifestSha256).isEqualTo(Sha256.of(stored));
+        assertThat(rows(next)).containsExactly(10L, 20L);
+        assertThat(counter("strata.sink.base.repairs")).isEqualTo(1);
+        assertThat(counter("strata.sink.object.conflicts")).isZero();
+    }
+
+    @Test
+    void copiesTheTableObjectsOfAOneRegionBaseThatTheOtherRegionLacks() {
+        durable(change(10, T0));
+        BaseManifest primaryOnly = folderStoringTo(primary, primary).make(ACME, T0 + 1).orElseThrow();
+        assertThat(backup.listAll(BackupLayout.basesPrefix(ACME), Optional.empty())).isEmpty();
+
+        assertThat(folder().newestCut(ACME)).contains(primaryOnly.cut());
+        for (BaseTable table : primaryOnly.tables()) {
+            ObjectKey key = primaryOnly.tableKey(table);
+            assertThat(backup.get(key).orElseThrow().bytes()).isEqualTo(primary.get(key).orElseThrow().bytes());
+        }
+        assertThat(backup.get(primaryOnly.objectKey()).orElseThrow().bytes()).isEqualTo(primary.get(primaryOnly.objectKey()).orElseThrow().bytes());
+        assertThat(counter("strata.sink.base.repairs")).isEqualTo(1);
+    }
+
+    @Test
+    void refusesToCompleteAOneRegionManifestThatIsNotTheSinksBytes() {
+        durable(change(10, T0));
+        BaseManifest primaryOnly = folderStoringTo(primary, primary).make(ACME, T0 + 1).orElseThrow();
+        primaryBucket.overwrite(primaryOnly.objectKey(), "forged".getBytes(StandardCharsets.UTF_8));
+
+        assertThatThrownBy(() -> folder().make(ACME, T0 + 2)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("ALARM").hasMessageContaining(primaryOnly.objectKey().value()).hasMessageContaining("restore-tool verify");
+        assertThat(backup.listAll(BackupLayout.basesPrefix(ACME), Optional.empty())).isEmpty();
+        assertThat(counter("strata.sink.base.repairs")).isZero();
+    }
+
+    @Test
+    void leavesNoTableFileBehindAfterAnUploadOrAFailedOne() throws Exception {
+        durable(change(10, T0));
+        assertThatThrownBy(() -> folderStoringTo(primary, new ManifestWithheldStore(backup)).make(ACME, T0 + 1))
+                .hasStackTraceContaining("the fold is killed here");
+        try (var left = java.nio.file.Files.list(spill)) {
+            assertThat(left).as("work directories under the spill directory after a failed fold").isEmpty();
+        }
+        durable(change(20, T0 + 5));
+        folder().make(ACME, T0 + 6).orElseThrow();
+        try (var left = java.nio.file.Files.list(spill)) {
+            assertThat(left).as("work directories under the spill directory after a fold").isEmpty();
+        }
+    }
+
+    private double counter(String name) {
+        return registry.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
     @Test

@@ -6,13 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.ops.StopSignal;
 import dev.strata.schemas.store.ConflictingObjectException;
+import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.store.InMemoryBucket;
+import dev.strata.schemas.store.ObjectFileOutput;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.StoreOperation;
 import dev.strata.schemas.store.StoreUnavailableException;
 import dev.strata.schemas.store.VersionPolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +23,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DualRegionUploaderTest {
     private final InMemoryBucket primaryBucket = new InMemoryBucket();
@@ -56,6 +60,27 @@ class DualRegionUploaderTest {
         assertThat(inPrimary).isEqualTo(segment.bytes()).isEqualTo(inBackup);
         assertThat(registry.get("strata.sink.segments.uploaded").tag("region", "backup").counter().count()).isEqualTo(1);
         assertThat(metrics.debtEvents()).isZero();
+    }
+
+    @Test
+    void storesAStagedFileInBothRegionsAndRetriesItFromTheFile(@TempDir Path dir) throws Exception {
+        byte[] bytes = new byte[200_000];
+        new java.util.Random(7).nextBytes(bytes);
+        ObjectFileOutput out = ObjectFileOutput.create(dir.resolve("orders.base"));
+        try (out) {
+            out.write(bytes);
+        }
+        ObjectKey key = Segments.of("acme", 0, 9, 1_795_260_000_000_000L).key();
+        FlakyStore backup = new FlakyStore(backupBucket.store(VersionPolicy.LATEST_VERSION),
+                k -> new StoreUnavailableException(StoreOperation.PUT, "backup", k, "connection reset", null),
+                FlakyStore.Step.FAIL_BEFORE, FlakyStore.Step.FAIL_AFTER_WRITE);
+
+        uploader(primaryBucket.store(VersionPolicy.LATEST_VERSION), backup).upload(key, out.objectFile(), 0).get(10, TimeUnit.SECONDS);
+        assertThat(primaryBucket.store(VersionPolicy.FIRST_VERSION).get(key).orElseThrow().bytes()).isEqualTo(bytes);
+        assertThat(backupBucket.store(VersionPolicy.FIRST_VERSION).get(key).orElseThrow().bytes()).isEqualTo(bytes);
+        assertThat(backupBucket.store(VersionPolicy.FIRST_VERSION).versions(key)).as("the retry after a landed put finds it").hasSize(1);
+        assertThat(backup.puts.get()).isEqualTo(3);
+        assertThat(metrics.debtBytes()).isZero();
     }
 
     @Test

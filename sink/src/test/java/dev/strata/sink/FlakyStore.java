@@ -4,6 +4,7 @@ import dev.strata.schemas.Sha256;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.store.ByteRange;
 import dev.strata.schemas.store.ListPage;
+import dev.strata.schemas.store.ObjectFile;
 import dev.strata.schemas.store.ObjectInfo;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.ObjectVersionInfo;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** An ObjectStore that fails puts as scripted, before or after really writing: a region that misbehaves. */
 final class FlakyStore implements ObjectStore {
@@ -39,6 +41,15 @@ final class FlakyStore implements ObjectStore {
 
     @Override
     public PutResult putIfAbsent(ObjectKey key, byte[] bytes, Sha256 sha256) {
+        return scripted(key, () -> delegate.putIfAbsent(key, bytes, sha256));
+    }
+
+    @Override
+    public PutResult putIfAbsent(ObjectKey key, ObjectFile file) {
+        return scripted(key, () -> delegate.putIfAbsent(key, file));
+    }
+
+    private PutResult scripted(ObjectKey key, Supplier<PutResult> put) {
         puts.incrementAndGet();
         Step step;
         synchronized (this) {
@@ -47,11 +58,11 @@ final class FlakyStore implements ObjectStore {
         switch (step) {
             case FAIL_BEFORE -> throw failure.apply(key);
             case FAIL_AFTER_WRITE -> {
-                delegate.putIfAbsent(key, bytes, sha256);
+                put.get();
                 throw failure.apply(key);
             }
             default -> {
-                return delegate.putIfAbsent(key, bytes, sha256);
+                return put.get();
             }
         }
     }

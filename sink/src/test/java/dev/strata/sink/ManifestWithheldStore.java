@@ -4,6 +4,7 @@ import dev.strata.schemas.Sha256;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.store.ByteRange;
 import dev.strata.schemas.store.ListPage;
+import dev.strata.schemas.store.ObjectFile;
 import dev.strata.schemas.store.ObjectInfo;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.ObjectVersionInfo;
@@ -29,6 +30,12 @@ final class ManifestWithheldStore implements ObjectStore {
             throw new IllegalStateException("the fold is killed here, before " + key);
         }
         return delegate.putIfAbsent(key, bytes, sha256);
+    }
+
+    /** Table objects come as files: never a manifest. */
+    @Override
+    public PutResult putIfAbsent(ObjectKey key, ObjectFile file) {
+        return delegate.putIfAbsent(key, file);
     }
 
     @Override

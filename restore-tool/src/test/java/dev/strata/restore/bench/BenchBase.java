@@ -16,6 +16,7 @@ import dev.strata.schemas.layout.BaseCut;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.manifest.ManifestEntry;
 import dev.strata.schemas.segment.Segment;
+import dev.strata.schemas.store.ObjectFile;
 import dev.strata.schemas.store.ObjectStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,7 +41,7 @@ final class BenchBase implements AutoCloseable {
     private static final long SINK_FOLD_MEMORY = 256L << 20;
 
     /** A base written to files, not stored yet. */
-    record Made(BaseManifest manifest, Map<String, Path> files) {
+    record Made(BaseManifest manifest, Map<String, ObjectFile> files) {
     }
 
     private final TenantId tenant;
@@ -77,7 +78,7 @@ final class BenchBase implements AutoCloseable {
         maxLsn = manifest.cut().cutLsn();
         folded.add(new ManifestEntry(manifest.objectKey(), sealed.bytes().length, sealed.sha256()));
         for (BaseTable table : manifest.tables()) {
-            byte[] content = Files.readAllBytes(made.files().get(table.table()));
+            byte[] content = Files.readAllBytes(made.files().get(table.table()).path());
             requireSha256(manifest.tableKey(table), content, table.sha256());
             BaseLoader.load(table, content, manifest.tableKey(table).value(), catalog, folder);
         }
@@ -106,9 +107,8 @@ final class BenchBase implements AutoCloseable {
     static void store(Made made, ObjectStore primary, ObjectStore backup) throws IOException {
         BaseManifest manifest = made.manifest();
         for (BaseTable table : manifest.tables()) {
-            byte[] bytes = Files.readAllBytes(made.files().get(table.table()));
-            primary.putIfAbsent(manifest.tableKey(table), bytes, table.sha256());
-            backup.putIfAbsent(manifest.tableKey(table), bytes, table.sha256());
+            primary.putIfAbsent(manifest.tableKey(table), made.files().get(table.table()));
+            backup.putIfAbsent(manifest.tableKey(table), made.files().get(table.table()));
         }
         StoredBaseManifest sealed = BaseManifestCodec.seal(manifest);
         primary.putIfAbsent(manifest.objectKey(), sealed.bytes(), sealed.sha256());

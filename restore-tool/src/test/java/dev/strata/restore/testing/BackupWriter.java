@@ -118,14 +118,8 @@ public final class BackupWriter {
         }
         BaseManifest manifest = new BaseManifest(tenant, cut, Optional.empty(), built.tables(), List.of());
         for (BaseTable table : built.tables()) {
-            byte[] bytes;
-            try {
-                bytes = java.nio.file.Files.readAllBytes(built.files().get(table.table()));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            primary.putIfAbsent(manifest.tableKey(table), bytes, table.sha256());
-            backup.putIfAbsent(manifest.tableKey(table), bytes, table.sha256());
+            primary.putIfAbsent(manifest.tableKey(table), built.files().get(table.table()));
+            backup.putIfAbsent(manifest.tableKey(table), built.files().get(table.table()));
         }
         if (withManifest) {
             StoredBaseManifest sealed = BaseManifestCodec.seal(manifest);

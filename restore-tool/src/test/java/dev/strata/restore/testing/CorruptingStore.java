@@ -4,6 +4,7 @@ import dev.strata.schemas.Sha256;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.store.ByteRange;
 import dev.strata.schemas.store.ListPage;
+import dev.strata.schemas.store.ObjectFile;
 import dev.strata.schemas.store.ObjectInfo;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.ObjectVersionInfo;
@@ -37,6 +38,11 @@ public final class CorruptingStore implements ObjectStore {
     @Override
     public PutResult putIfAbsent(ObjectKey key, byte[] bytes, Sha256 sha256) {
         return delegate.putIfAbsent(key, bytes, sha256);
+    }
+
+    @Override
+    public PutResult putIfAbsent(ObjectKey key, ObjectFile file) {
+        return delegate.putIfAbsent(key, file);
     }
 
     @Override

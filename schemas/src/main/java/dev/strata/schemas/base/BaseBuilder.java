@@ -1,6 +1,5 @@
 package dev.strata.schemas.base;
 
-import dev.strata.schemas.CountingDigestStream;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.BaseRow;
@@ -11,12 +10,12 @@ import dev.strata.schemas.fold.FoldedVersion;
 import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.schemas.fold.TableShape;
 import dev.strata.schemas.layout.BaseCut;
-import java.io.BufferedOutputStream;
+import dev.strata.schemas.store.ObjectFile;
+import dev.strata.schemas.store.ObjectFileOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -33,7 +32,8 @@ import org.apache.avro.specific.SpecificDatumWriter;
 /**
  * Writes a drained fold as one base object per table (Avro OCF of {@link BaseRow}, zstd), to files
  * in a directory: a tenant larger than memory is folded with spilling and streamed out here, so
- * neither the rows nor the objects are ever held whole. Deterministic: the same fold, fed in the
+ * neither the rows nor the objects are ever held whole; each file's size, SHA-256 and Content-MD5 are
+ * computed as it is written, so it is uploaded from disk as it is. Deterministic: the same fold, fed in the
  * same order, gives the same bytes (the sync marker derives from the base's name), so a base
  * re-made after a crash finds its own objects already stored, not a conflict.
  */
@@ -41,8 +41,8 @@ public final class BaseBuilder {
     private static final byte[] SYNC_DOMAIN = "strata-base-sync-v1".getBytes(StandardCharsets.UTF_8);
     private static final int ZSTD_LEVEL = 3;
 
-    /** The tables written, in table-name order, and the file holding each. */
-    public record Built(List<BaseTable> tables, Map<String, Path> files) {
+    /** The tables written, in table-name order, and the file holding each (with its size, SHA-256 and Content-MD5). */
+    public record Built(List<BaseTable> tables, Map<String, ObjectFile> files) {
     }
 
     private BaseBuilder() {
@@ -72,20 +72,20 @@ public final class BaseBuilder {
                 }
             });
             List<BaseTable> tables = new ArrayList<>();
-            Map<String, Path> paths = new LinkedHashMap<>();
+            Map<String, ObjectFile> written = new LinkedHashMap<>();
             for (Map.Entry<Integer, TableFile> e : files.entrySet()) {
                 int tableId = e.getKey();
                 TableFile file = e.getValue();
                 int finalShapeId = folder.finalShape(tableId);
                 int finalShape = finalShapeId < 0 ? -1 : file.shapeIndex(catalog, finalShapeId);
                 Optional<FoldPosition> finalAt = finalShape < 0 ? Optional.empty() : folder.finalShapePosition(tableId);
-                file.finish();
+                ObjectFile object = file.finish();
                 String table = catalog.table(tableId);
-                tables.add(new BaseTable(table, file.rows, file.tombstones, file.out.count(), file.out.sha256(),
+                tables.add(new BaseTable(table, file.rows, file.tombstones, object.size(), object.sha256(),
                         file.shapes, finalShape, finalAt, folder.truncatePosition(tableId)));
-                paths.put(table, file.path);
+                written.put(table, object);
             }
-            return new Built(tables, paths);
+            return new Built(tables, written);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the base of tenant " + tenant + " under " + dir + ": " + e.getMessage()
                     + " (is there room? set the spill directory to a larger disk)", e);
@@ -105,7 +105,7 @@ public final class BaseBuilder {
     /** One table's object being written. */
     private static final class TableFile {
         final Path path;
-        final CountingDigestStream out;
+        final ObjectFileOutput out;
         final DataFileWriter<BaseRow> writer = new DataFileWriter<>(new SpecificDatumWriter<>(BaseRow.class));
         final BaseRow row = new BaseRow();
         final List<TableShape> shapes = new ArrayList<>();
@@ -116,7 +116,7 @@ public final class BaseBuilder {
 
         TableFile(Path path, byte[] sync) throws IOException {
             this.path = path;
-            this.out = new CountingDigestStream(new BufferedOutputStream(Files.newOutputStream(path), 1 << 16));
+            this.out = ObjectFileOutput.create(path);
             writer.setCodec(CodecFactory.zstandardCodec(ZSTD_LEVEL, true));
             writer.create(BaseRow.getClassSchema(), out, sync);
         }
@@ -141,9 +141,11 @@ public final class BaseBuilder {
             }
         }
 
-        void finish() throws IOException {
+        ObjectFile finish() throws IOException {
             writer.close();
+            out.close(); // the writer closed it already; closing again is harmless and makes the object file final
             finished = true;
+            return out.objectFile();
         }
 
         void closeQuietly() {

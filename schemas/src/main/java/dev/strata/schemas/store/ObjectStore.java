@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
- * The seam between Strata and an object store: write-once puts, reads, listings. There is no
+ * The seam between Strata and an object store: write-once puts (of bytes, or of a staged file for
+ * objects too large for memory), reads, listings. There is no
  * delete: Strata never deletes (expiry is the bucket's lifecycle rule after Object Lock retention).
  *
  * <p>Every implementation passes one contract test suite ({@code ObjectStoreContract}).
@@ -35,6 +36,20 @@ public interface ObjectStore extends AutoCloseable {
      * @throws IllegalArgumentException if {@code sha256} is not the bytes' SHA-256
      */
     PutResult putIfAbsent(ObjectKey key, byte[] bytes, Sha256 sha256);
+
+    /**
+     * Writes the staged file under {@code key} unless the key already holds the same object: the same
+     * write-once rule as {@link #putIfAbsent(ObjectKey, byte[], Sha256)}, for an object too large to
+     * hold in memory. The file is read as it is sent, possibly more than once (a retry); keep it, unchanged,
+     * until the call returns.
+     *
+     * @return {@link PutResult#WRITTEN}, or {@link PutResult#ALREADY_PRESENT_IDENTICAL} for a retry
+     * @throws ConflictingObjectException if the key holds other bytes
+     * @throws UnknownOutcomeException if the request was sent and no answer came
+     * @throws IllegalArgumentException if the file's size is no longer the one hashed
+     * @throws StoreRequestFailedException if the bytes sent are not those hashed (the server's Content-MD5 check)
+     */
+    PutResult putIfAbsent(ObjectKey key, ObjectFile file);
 
     /** The whole object, or empty if the key has none. */
     Optional<StoredObject> get(ObjectKey key);

@@ -3,9 +3,6 @@ package dev.strata.schemas.store;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.ObjectKey;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -73,23 +70,28 @@ public final class S3ObjectStore implements ObjectStore {
             throw new IllegalArgumentException("put " + key + ": the given SHA-256 " + sha256
                     + " is not that of the " + bytes.length + " bytes given; the bytes changed after they were hashed");
         }
-        Optional<ObjectInfo> existing = head(key);
-        if (existing.isPresent()) {
-            ObjectInfo stored = existing.get();
-            if (stored.declaredSha256().equals(Optional.of(sha256)) && stored.size() == bytes.length) {
-                return PutResult.ALREADY_PRESENT_IDENTICAL;
-            }
-            throw new ConflictingObjectException(describe(), key, stored.declaredSha256().map(Sha256::hex).orElse("(none recorded)"),
-                    stored.size(), sha256, bytes.length);
-        }
+        return WriteOnce.put(this, key, bytes.length, sha256,
+                () -> send(key, bytes.length, sha256, ContentMd5.of(bytes), RequestBody.fromBytes(bytes)));
+    }
+
+    /** Streams the file from disk as it is sent (again on a retry): the object is never held in memory. */
+    @Override
+    public PutResult putIfAbsent(ObjectKey key, ObjectFile file) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(file, "file");
+        file.checkUnchanged(key);
+        return WriteOnce.put(this, key, file.size(), file.sha256(),
+                () -> send(key, file.size(), file.sha256(), file.contentMd5(), RequestBody.fromFile(file.path())));
+    }
+
+    private void send(ObjectKey key, long size, Sha256 sha256, String contentMd5, RequestBody body) {
         call(StoreOperation.PUT, key, () -> writes.putObject(r -> r
                 .bucket(location.bucket())
                 .key(key.value())
-                .contentLength((long) bytes.length)
-                .contentMD5(md5Base64(bytes))
+                .contentLength(size)
+                .contentMD5(contentMd5)
                 .contentType(CONTENT_TYPE)
-                .metadata(Map.of(SHA256_METADATA, sha256.hex())), RequestBody.fromBytes(bytes)));
-        return PutResult.WRITTEN;
+                .metadata(Map.of(SHA256_METADATA, sha256.hex())), body));
     }
 
     @Override
@@ -237,13 +239,5 @@ public final class S3ObjectStore implements ObjectStore {
                     "the ranged answer has no usable Content-Range ('" + contentRange + "')", null);
         }
         return Long.parseLong(contentRange.substring(slash + 1).trim());
-    }
-
-    private static String md5Base64(byte[] bytes) {
-        try {
-            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JRE has no MD5, which Content-MD5 needs: install a standard Java 17 runtime", e);
-        }
     }
 }

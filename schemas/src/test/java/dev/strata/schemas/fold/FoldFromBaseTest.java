@@ -80,7 +80,7 @@ class FoldFromBaseTest {
         BaseBuilder.Built second = build(log, 150, BIG, Files.createDirectory(dir.resolve("two")), cut);
         assertThat(second.tables()).isEqualTo(first.tables());
         for (BaseTable t : first.tables()) {
-            assertThat(Sha256.of(Files.readAllBytes(first.files().get(t.table())))).isEqualTo(t.sha256());
+            assertThat(Sha256.of(Files.readAllBytes(first.files().get(t.table()).path()))).isEqualTo(t.sha256());
         }
         BaseManifest manifest = new BaseManifest(TENANT, cut, Optional.of(new BaseManifest.PreviousBase(new BaseCut(5, 500),
                 Sha256.of(new byte[] {1}))), first.tables(), List.of());
@@ -102,7 +102,7 @@ class FoldFromBaseTest {
         ShapeCatalog catalog = new ShapeCatalog();
         try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(budget, dir, 4))) {
             for (BaseTable t : manifest.tables()) {
-                BaseLoader.load(t, Files.readAllBytes(built.files().get(t.table())), t.table(), catalog, folder);
+                BaseLoader.load(t, Files.readAllBytes(built.files().get(t.table()).path()), t.table(), catalog, folder);
             }
             EventConverter converter = new EventConverter(catalog, until);
             for (ChangeEvent e : log) {

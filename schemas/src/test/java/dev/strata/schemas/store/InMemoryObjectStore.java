@@ -2,6 +2,9 @@ package dev.strata.schemas.store;
 
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.layout.ObjectKey;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -24,18 +27,25 @@ final class InMemoryObjectStore implements ObjectStore {
             throw new IllegalArgumentException("put " + key + ": the given SHA-256 " + sha256 + " is not that of the bytes given");
         }
         synchronized (bucket) {
-            Optional<InMemoryBucket.Version> existing = version(key);
-            if (existing.isPresent()) {
-                InMemoryBucket.Version v = existing.get();
-                if (v.declaredSha256().equals(Optional.of(sha256)) && v.bytes().length == bytes.length) {
-                    return PutResult.ALREADY_PRESENT_IDENTICAL;
-                }
-                throw new ConflictingObjectException(describe(), key, v.declaredSha256().map(Sha256::hex).orElse("(none recorded)"),
-                        v.bytes().length, sha256, bytes.length);
-            }
-            bucket.add(key, bytes, Optional.of(sha256));
-            return PutResult.WRITTEN;
+            return WriteOnce.put(this, key, bytes.length, sha256, () -> bucket.add(key, bytes, Optional.of(sha256)));
         }
+    }
+
+    /** Reads the file whole (a test store), then checks it as RGW checks a transfer: by its Content-MD5. */
+    @Override
+    public PutResult putIfAbsent(ObjectKey key, ObjectFile file) {
+        file.checkUnchanged(key);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file.path());
+        } catch (IOException e) {
+            throw new UncheckedIOException("put " + key + ": cannot read " + file.path(), e);
+        }
+        if (!ContentMd5.of(bytes).equals(file.contentMd5())) {
+            throw new StoreRequestFailedException(StoreOperation.PUT, describe(), key, 400,
+                    "BadDigest: the Content-MD5 you specified did not match what was received", null);
+        }
+        return putIfAbsent(key, bytes, file.sha256());
     }
 
     @Override

@@ -8,7 +8,11 @@ import dev.strata.schemas.TenantId;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.layout.SegmentKey;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -17,6 +21,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The behaviour every ObjectStore must have (Litestream style: one suite, every implementation).
@@ -29,6 +34,9 @@ public abstract class ObjectStoreContract {
     /** Each test writes under its own tenant, so tests never see each other's keys. */
     protected final TenantId tenant = TenantId.of("t-" + UUID.randomUUID().toString().substring(0, 8));
     private final Random random = new Random(tenant.hashCode());
+
+    @TempDir
+    Path stagingDir;
 
     protected abstract ObjectStore writer();
 
@@ -188,6 +196,60 @@ public abstract class ObjectStoreContract {
         assertThatThrownBy(() -> writer().putIfAbsent(key, original, Sha256.of(original)))
                 .isInstanceOf(ConflictingObjectException.class);
         assertThat(reader().get(key).orElseThrow().bytes()).isEqualTo(original);
+    }
+
+    @Test
+    void aStagedFileIsPutUnderTheSameWriteOnceRuleAsBytes() throws IOException {
+        ObjectKey key = segmentKey(50);
+        byte[] bytes = bytes(700_000);
+        ObjectFile file = staged("a.base", bytes);
+        assertThat(file.size()).isEqualTo(bytes.length);
+        assertThat(file.sha256()).isEqualTo(Sha256.of(bytes));
+
+        assertThat(writer().putIfAbsent(key, file)).isEqualTo(PutResult.WRITTEN);
+        StoredObject got = reader().get(key).orElseThrow();
+        assertThat(got.bytes()).isEqualTo(bytes);
+        assertThat(got.declaredSha256()).contains(Sha256.of(bytes));
+        assertThat(writer().putIfAbsent(key, file)).isEqualTo(PutResult.ALREADY_PRESENT_IDENTICAL);
+        assertThat(writer().putIfAbsent(key, bytes, Sha256.of(bytes))).as("bytes and file: one rule").isEqualTo(PutResult.ALREADY_PRESENT_IDENTICAL);
+        byte[] other = bytes(1000);
+        assertThatThrownBy(() -> writer().putIfAbsent(key, staged("other.base", other)))
+                .isInstanceOf(ConflictingObjectException.class)
+                .hasMessageContaining(key.value())
+                .hasMessageContaining(Sha256.of(bytes).hex())
+                .hasMessageContaining(Sha256.of(other).hex());
+        ObjectKey fromBytes = segmentKey(51);
+        writer().putIfAbsent(fromBytes, other, Sha256.of(other));
+        assertThatThrownBy(() -> writer().putIfAbsent(fromBytes, file)).isInstanceOf(ConflictingObjectException.class);
+        assertThat(reader().versions(key)).hasSize(1);
+        assertThat(reader().versions(fromBytes)).hasSize(1);
+    }
+
+    @Test
+    void aStagedFileChangedAfterItWasWrittenIsRefusedAndNothingIsStored() throws IOException {
+        ObjectKey sameSize = segmentKey(52);
+        ObjectFile file = staged("changed.base", bytes(5000));
+        Files.write(file.path(), bytes(5000));
+        assertThatThrownBy(() -> writer().putIfAbsent(sameSize, file)).as("the transfer's Content-MD5 check")
+                .isInstanceOf(StoreRequestFailedException.class);
+        assertThat(reader().head(sameSize)).isEmpty();
+
+        ObjectKey otherSize = segmentKey(53);
+        ObjectFile grown = staged("grown.base", bytes(5000));
+        Files.write(grown.path(), bytes(10), StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> writer().putIfAbsent(otherSize, grown)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(otherSize.value()).hasMessageContaining("changed after it was written");
+        assertThat(reader().head(otherSize)).isEmpty();
+    }
+
+    /** {@code bytes} written through an ObjectFileOutput, as a base table is. */
+    private ObjectFile staged(String name, byte[] bytes) throws IOException {
+        ObjectFileOutput out = ObjectFileOutput.create(stagingDir.resolve(name));
+        try (out) {
+            out.write(bytes, 0, bytes.length / 3);
+            out.write(bytes, bytes.length / 3, bytes.length - bytes.length / 3);
+        }
+        return out.objectFile();
     }
 
     protected ObjectKey segmentKey(int n) {
