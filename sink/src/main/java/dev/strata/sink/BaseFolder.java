@@ -1,6 +1,7 @@
 package dev.strata.sink;
 
 import dev.strata.schemas.TenantId;
+import dev.strata.schemas.UtcHour;
 import dev.strata.schemas.base.BaseBuilder;
 import dev.strata.schemas.base.BaseLoader;
 import dev.strata.schemas.base.BaseManifest;
@@ -26,7 +27,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -113,10 +116,9 @@ final class BaseFolder {
             try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(settings.memoryBytes(), work, FoldMemory.DEFAULT_PARTITIONS))) {
                 foldedBytes = previous.map(p -> loadPrevious(p, catalog, folder, folded)).orElse(0L);
                 SegmentFold segmentFold = new SegmentFold(catalog, cutMicros);
+                Map<UtcHour, Map<ObjectKey, ManifestEntry>> sealed = new HashMap<>();
                 for (ListedObject segment : segments) {
-                    ManifestEntry entry = reader.entryFromHeads(segment.key(), segment.size()).orElseThrow(() -> new IllegalStateException(
-                            "ALARM: " + segment.key() + " differs between the regions or has no SHA-256: no base of tenant " + tenant
-                                    + " is made past it; run restore-tool verify"));
+                    ManifestEntry entry = expectedEntry(tenant, segment, sealed);
                     byte[] bytes = reader.fetchVerified(entry.key(), entry.sha256());
                     // its bytes matched their SHA-256: only now is anything of it folded
                     segmentFold.read(bytes, entry.sha256(), entry.key().value(), op -> {
@@ -140,6 +142,22 @@ final class BaseFolder {
         } finally {
             deleteQuietly(work);
         }
+    }
+
+    /**
+     * What a segment's bytes must hash to: the SHA-256 its sealed hour manifest recorded when it was
+     * written (this sink reads the LATEST version of a key, and a stolen writer key can add one; a
+     * restore reads the first), else the one both regions declare for a segment of an unsealed hour.
+     */
+    private ManifestEntry expectedEntry(TenantId tenant, ListedObject segment, Map<UtcHour, Map<ObjectKey, ManifestEntry>> sealed) {
+        UtcHour hour = BackupLayout.parseSegment(segment.key()).hour();
+        ManifestEntry recorded = sealed.computeIfAbsent(hour, h -> reader.entriesIn(tenant, h)).get(segment.key());
+        if (recorded != null) {
+            return recorded;
+        }
+        return reader.entryFromHeads(segment.key(), segment.size()).orElseThrow(() -> new IllegalStateException(
+                "ALARM: " + segment.key() + " differs between the regions or has no SHA-256: no base of tenant " + tenant
+                        + " is made past it; run restore-tool verify"));
     }
 
     private StoredBaseManifest readManifest(TenantId tenant, BaseCut cut) {

@@ -86,15 +86,20 @@ final class RegionReader {
 
     /** The keys the manifests of {@code hour} already vouch for. */
     Set<ObjectKey> vouchedIn(TenantId tenant, UtcHour hour) {
-        Set<ObjectKey> vouched = new HashSet<>();
+        return entriesIn(tenant, hour).keySet();
+    }
+
+    /** What the manifests of {@code hour} say about each object they name: its size and SHA-256 as written. */
+    Map<ObjectKey, ManifestEntry> entriesIn(TenantId tenant, UtcHour hour) {
+        Map<ObjectKey, ManifestEntry> entries = new HashMap<>();
         for (ObjectKey key : manifestKeys(tenant, Optional.of(BackupLayout.manifestsStartAfter(tenant, hour))).keySet()) {
             ManifestKey manifest = BackupLayout.parseManifest(key);
             if (!manifest.hour().equals(hour)) {
                 break;
             }
-            read(key).manifest().entries().stream().map(ManifestEntry::key).forEach(vouched::add);
+            read(key).manifest().entries().forEach(e -> entries.put(e.key(), e));
         }
-        return vouched;
+        return entries;
     }
 
     /** A manifest's stored bytes, from whichever region has it. */

@@ -18,7 +18,10 @@ import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.BaseCut;
 import dev.strata.schemas.layout.BaseManifestKey;
 import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.manifest.Manifest;
+import dev.strata.schemas.manifest.ManifestCodec;
 import dev.strata.schemas.manifest.ManifestEntry;
+import dev.strata.schemas.manifest.SealedManifest;
 import dev.strata.schemas.store.InMemoryBucket;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.VersionPolicy;
@@ -140,6 +143,24 @@ class BaseFolderTest {
         assertThat(next.previous()).get().extracting(BaseManifest.PreviousBase::cut).isEqualTo(first.cut());
         assertThat(next.folded()).extracting(ManifestEntry::key).contains(first.objectKey(), second.key());
         assertThat(next.cut().cutLsn()).isEqualTo(21);
+    }
+
+    @Test
+    void refusesToFoldASegmentWhoseLatestVersionIsNotTheBytesItsSealedManifestRecorded() {
+        ClosedSegment segment = durable(change(10, T0), change(20, T0 + 10));
+        Manifest hour = new Manifest(ACME, segment.segmentKey().hour(), 0, Optional.empty(),
+                List.of(new ManifestEntry(segment.key(), segment.bytes().length, segment.sha256())));
+        SealedManifest sealed = ManifestCodec.seal(hour);
+        uploader.upload(BackupLayout.manifest(hour.key()), sealed.bytes(), sealed.sha256(), 0).join();
+        byte[] forged = segment.bytes().clone();
+        forged[forged.length - 1] ^= 1;
+        // a second version under the same key, as a stolen writer key can add: this sink reads the latest
+        primaryBucket.overwrite(segment.key(), forged);
+        backupBucket.overwrite(segment.key(), forged);
+
+        assertThatThrownBy(() -> folder().make(ACME, T0 + 20)).hasMessageContaining("ALARM")
+                .hasMessageContaining(segment.key() + " matches its SHA-256 " + segment.sha256() + " in neither region");
+        assertThat(folder().newestCut(ACME)).isEmpty();
     }
 
     @Test
