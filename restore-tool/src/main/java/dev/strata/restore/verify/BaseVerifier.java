@@ -15,6 +15,7 @@ import dev.strata.schemas.layout.BaseManifestKey;
 import dev.strata.schemas.layout.InvalidObjectKeyException;
 import dev.strata.schemas.layout.LayoutKey;
 import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.manifest.ManifestEntry;
 import dev.strata.schemas.manifest.ManifestFormatException;
 import dev.strata.schemas.store.StoreException;
 import dev.strata.schemas.store.StoredObject;
@@ -25,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * {@code verify} for bases. A base is checked through its {@code base.manifest}: the manifest
@@ -51,7 +53,9 @@ final class BaseVerifier {
         }
     }
 
-    void verify(TenantId tenant, Map<ObjectKey, Set<Region>> holders, VerifyReport report) {
+    /** @param recorded what the hour manifests record for a segment, to check what each base says it folded */
+    void verify(TenantId tenant, Map<ObjectKey, Set<Region>> holders, Function<ObjectKey, Optional<ManifestEntry>> recorded,
+                VerifyReport report) {
         Map<BaseCut, Set<ObjectKey>> byCut = new TreeMap<>();
         holders.keySet().forEach(key -> cutOf(key).ifPresent(cut -> byCut.computeIfAbsent(cut, c -> new TreeSet<>()).add(key)));
         Map<BaseCut, Sha256> manifestShas = new TreeMap<>();
@@ -68,6 +72,7 @@ final class BaseVerifier {
                 manifestShas.put(cut, stored.sha256);
                 manifests.put(cut, stored.manifest);
                 checkTables(stored.manifest, keys, holders, report);
+                checkFolded(stored.manifest, recorded, report);
                 report.base(true);
             });
         });
@@ -81,6 +86,16 @@ final class BaseVerifier {
     }
 
     private record Stored(BaseManifest manifest, Sha256 sha256) {
+    }
+
+    /** A base made from bytes other than those its segments' hour manifests recorded was made from a forged version. */
+    private static void checkFolded(BaseManifest manifest, Function<ObjectKey, Optional<ManifestEntry>> recorded, VerifyReport report) {
+        for (ManifestEntry folded : manifest.folded()) {
+            recorded.apply(folded.key()).filter(r -> !r.sha256().equals(folded.sha256())).ifPresent(r -> report.fail("base "
+                    + manifest.objectKey() + " folded " + folded.key() + " with SHA-256 " + folded.sha256() + " but its hour manifest"
+                    + " records " + r.sha256() + ": the base was made from altered bytes; restore to a time before its cut, or from"
+                    + " an older base, and find who holds the writer key"));
+        }
     }
 
     private Optional<Stored> readManifest(ObjectKey key, Set<Region> holding, VerifyReport report) {

@@ -70,7 +70,7 @@ public final class Verifier {
         } finally {
             pool.shutdownNow();
         }
-        new BaseVerifier(stores).verify(tenant, holders, report);
+        new BaseVerifier(stores).verify(tenant, holders, key -> Optional.ofNullable(vouched.get(key)).map(v -> v.entry), report);
         vouched.forEach((key, v) -> {
             if (!holders.containsKey(key)) {
                 report.fail(key + " is named by manifest " + v.manifest + " but neither region holds it: it is lost");

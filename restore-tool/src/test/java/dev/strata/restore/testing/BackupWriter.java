@@ -109,6 +109,12 @@ public final class BackupWriter {
      * object, then (unless {@code withManifest} is false: a fold killed before its last write) base.manifest.
      */
     public BaseManifest base(TenantId tenant, List<ChangeEvent> events, BaseCut cut, Path workDir, boolean withManifest) {
+        return base(tenant, events, cut, workDir, withManifest, List.of());
+    }
+
+    /** @param folded what the base's manifest says it folded */
+    public BaseManifest base(TenantId tenant, List<ChangeEvent> events, BaseCut cut, Path workDir, boolean withManifest,
+                             List<ManifestEntry> folded) {
         ShapeCatalog catalog = new ShapeCatalog();
         EventConverter converter = new EventConverter(catalog, cut.cutCommitMicros());
         BaseBuilder.Built built;
@@ -116,7 +122,7 @@ public final class BackupWriter {
             events.forEach(e -> converter.convert(e, folder::accept));
             built = BaseBuilder.write(tenant, cut, catalog, folder, workDir);
         }
-        BaseManifest manifest = new BaseManifest(tenant, cut, Optional.empty(), built.tables(), List.of());
+        BaseManifest manifest = new BaseManifest(tenant, cut, Optional.empty(), built.tables(), folded);
         for (BaseTable table : built.tables()) {
             primary.putIfAbsent(manifest.tableKey(table), built.files().get(table.table()));
             backup.putIfAbsent(manifest.tableKey(table), built.files().get(table.table()));

@@ -10,10 +10,12 @@ import dev.strata.restore.store.RegionNotes;
 import dev.strata.restore.store.RegionStore;
 import dev.strata.restore.testing.BackupWriter;
 import dev.strata.restore.testing.CorruptingStore;
+import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.UtcHour;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.manifest.ManifestEntry;
 import dev.strata.schemas.store.InMemoryBucket;
 import dev.strata.schemas.store.VersionPolicy;
 import dev.strata.schemas.base.BaseManifest;
@@ -89,6 +91,17 @@ class VerifierTest {
         VerifyReport report = new Verifier(stores(), 2).verify(ACME);
         assertThat(report.ok()).isFalse();
         assertThat(report.failures()).anySatisfy(f -> assertThat(f).contains(table.value()).contains("primary").contains("tampered or corrupt"));
+    }
+
+    @Test
+    void namesABaseThatFoldedOtherBytesThanItsSegmentsHourManifestRecorded() {
+        ObjectKey segment = segments.get(0);
+        Sha256 forged = Sha256.of(new byte[] {1, 2, 3});
+        BaseManifest base = writer.base(ACME, events, new BaseCut(T0 + 15 * (H / 10), 114), work, true,
+                List.of(new ManifestEntry(segment, 3, forged)));
+        VerifyReport report = new Verifier(stores(), 2).verify(ACME);
+        assertThat(report.failures()).singleElement().asString().contains(base.objectKey().value()).contains(segment.value())
+                .contains("folded").contains(forged.hex()).contains("altered bytes");
     }
 
     @Test
