@@ -65,7 +65,11 @@ public final class SinkService implements AutoCloseable {
             watermarks.seed(published);
             published.values().forEach(sealer::hint);
             BaseMetrics baseMetrics = new BaseMetrics(registry, config.regime(), clock);
-            BaseScheduler bases = new BaseScheduler(new BaseFolder(stores.reader(), uploader, config.bases(), baseMetrics, clock),
+            // bases upload on threads of their own, one object at a time per region: a base of gigabytes never queues
+            // ahead of a segment (the RPO) nor holds more than one table's stream open per region
+            DualRegionUploader baseUploader = new DualRegionUploader(stores.primaryUploads(), stores.backupUploads(), 1, metrics, clock);
+            resources.add(0, baseUploader);
+            BaseScheduler bases = new BaseScheduler(new BaseFolder(stores.reader(), baseUploader, config.bases(), baseMetrics, clock),
                     watermarks, config.bases(), config.baseTail(), baseMetrics, clock);
             published.keySet().forEach(bases::hint);
             SinkParts parts = new SinkParts(config.regime(), config.routedTopic(), config.tuning(), clock, metrics,
