@@ -116,9 +116,11 @@ class BaseCrashIT {
             assertThat(BaseIT.newestBase(primary, ACME)).contains(primaryOnly);
             assertThat(BaseIT.newestBase(backup, ACME)).contains(cut);
             try (SinkProcess sink = SinkProcess.start(dir, eager)) {
+                // the copy lands before the sink logs it: wait for both
                 SinkTestBed.await("the primary's base manifest copied to the backup", BaseIT.TIMEOUT,
-                        () -> BaseIT.newestBase(backup, ACME).equals(Optional.of(primaryOnly)), () -> "; the sink's log ends with:\n" + sink.logTail());
-                assertThat(sink.log()).contains("completed in both regions").doesNotContain("ALARM").doesNotContainIgnoringCase("conflict");
+                        () -> BaseIT.newestBase(backup, ACME).equals(Optional.of(primaryOnly)) && sink.logTail().contains("completed in both regions"),
+                        () -> "; the sink's log ends with:\n" + sink.logTail());
+                assertThat(sink.log()).doesNotContain("ALARM").doesNotContainIgnoringCase("conflict");
             }
             ObjectKey manifestKey = BackupLayout.baseManifest(new BaseManifestKey(ACME, primaryOnly));
             assertThat(backup.get(manifestKey).orElseThrow().bytes()).as("the same bytes, not a re-made manifest")
