@@ -13,23 +13,22 @@ import dev.strata.restore.drill.DrillResult;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.testing.CaptureSimulator;
 import dev.strata.restore.testing.LocalStores;
+import dev.strata.restore.testing.ToolRun;
 import dev.strata.restore.testing.TwoTenantWorkload;
 import dev.strata.restore.testing.BackupWriter;
+import dev.strata.restore.testing.WatermarkTopic;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Checkpoint;
 import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.avro.TableCheckpoint;
 import dev.strata.schemas.checkpoint.RowChecksum;
-import dev.strata.schemas.kafka.Topics;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.S3ObjectStore;
 import dev.strata.schemas.store.StoreCredentials;
 import dev.strata.schemas.store.StoreLocation;
 import dev.strata.schemas.store.VersionPolicy;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -40,12 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -110,15 +103,15 @@ class DrillIT {
         }
         healthy = backUp(events, "drill-ok", Integer.MAX_VALUE);
         corrupt = backUp(events, "drill-bad", 3);
-        publishWatermark(kafka, "alpha", checkpointAt + 60_000_000L);
+        WatermarkTopic.publishDurable(kafka, "alpha", checkpointAt + 60_000_000L);
     }
 
     @Test
     void aHealthyBackupPassesWithEqualChecksumsAndTheReportIsStoredInBothRegions() throws Exception {
-        Result r = tool(healthy, "drill", "--tenant", "alpha");
+        ToolRun r = ToolRun.run(healthy, "drill", "--tenant", "alpha");
 
-        assertThat(r.code).as(r.err).isEqualTo(ExitCodes.OK);
-        assertThat(r.out).contains("drill alpha (regime eu): PASS");
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.OK);
+        assertThat(r.out()).contains("drill alpha (regime eu): PASS");
         DrillReport report = newestReport("drill-ok", stores.primary());
         assertThat(report.result()).isEqualTo(DrillResult.PASS);
         assertThat(report.tables()).extracting(DrillReport.TableComparisonJson::table)
@@ -134,10 +127,10 @@ class DrillIT {
 
     @Test
     void aBackupMissingASegmentFailsNamingTheTableAndTheDifference() throws Exception {
-        Result r = tool(corrupt, "drill", "--tenant", "alpha");
+        ToolRun r = ToolRun.run(corrupt, "drill", "--tenant", "alpha");
 
-        assertThat(r.code).as(r.out + r.err).isEqualTo(ExitCodes.VERIFICATION_FAILED);
-        assertThat(r.err).contains("drill failed: alpha: ").containsPattern("public\\.\\w+: expected \\d+ rows");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+        assertThat(r.err()).contains("drill failed: alpha: ").containsPattern("public\\.\\w+: expected \\d+ rows");
         DrillReport report = newestReport("drill-bad", stores.primary());
         assertThat(report.result()).isEqualTo(DrillResult.FAIL);
         assertThat(report.mismatchedTables()).isPositive();
@@ -146,22 +139,22 @@ class DrillIT {
 
     @Test
     void statusShowsEachTenantsLastDrillFromItsNewestReport() {
-        assertThat(tool(corrupt, "drill", "--tenant", "alpha").code).isEqualTo(ExitCodes.VERIFICATION_FAILED);
-        Result failed = tool(corrupt, "status", "--tenant", "alpha");
-        assertThat(tool(healthy, "drill", "--tenant", "alpha").code).isEqualTo(ExitCodes.OK);
-        Result passed = tool(healthy, "status", "--tenant", "alpha");
+        assertThat(ToolRun.run(corrupt, "drill", "--tenant", "alpha").code()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+        ToolRun failed = ToolRun.run(corrupt, "status", "--tenant", "alpha");
+        assertThat(ToolRun.run(healthy, "drill", "--tenant", "alpha").code()).isEqualTo(ExitCodes.OK);
+        ToolRun passed = ToolRun.run(healthy, "status", "--tenant", "alpha");
 
-        assertThat(failed.code).as(failed.err).isZero();
-        assertThat(failed.out).contains("last drill").containsPattern("alpha .* FAIL 20\\d\\d-");
-        assertThat(passed.out).containsPattern("alpha .* PASS 20\\d\\d-");
+        assertThat(failed.code()).as(failed.err()).isZero();
+        assertThat(failed.out()).contains("last drill").containsPattern("alpha .* FAIL 20\\d\\d-");
+        assertThat(passed.out()).containsPattern("alpha .* PASS 20\\d\\d-");
     }
 
     @Test
     void aWatermarkBehindTheCheckpointIsAnErrorThatSaysSo() {
-        Result r = tool(healthy, "drill", "--tenant", "beta", "--watermark-timeout", "PT2S");
+        ToolRun r = ToolRun.run(healthy, "drill", "--tenant", "beta", "--watermark-timeout", "PT2S");
 
-        assertThat(r.code).as(r.out + r.err).isEqualTo(ExitCodes.FAILED);
-        assertThat(r.err).contains("drill could not run: beta: tenant beta's watermark (none) did not reach its checkpoint");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.FAILED);
+        assertThat(r.err()).contains("drill could not run: beta: tenant beta's watermark (none) did not reach its checkpoint");
     }
 
     private List<TableCheckpoint> count(Connection c, String tenant) throws Exception {
@@ -205,20 +198,6 @@ class DrillIT {
         return LocalStores.write(props, LocalStackExtension.workDir());
     }
 
-    private static void publishWatermark(LocalKafka kafka, String tenant, long durableMicros) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            if (!admin.listTopics().names().get().contains(Topics.WATERMARKS)) {
-                admin.createTopics(List.of(new NewTopic(Topics.WATERMARKS, 1, (short) 1)
-                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
-            }
-        }
-        Properties producer = new Properties();
-        producer.setProperty("bootstrap.servers", kafka.bootstrapServers());
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(producer, new StringSerializer(), new StringSerializer())) {
-            p.send(new ProducerRecord<>(Topics.WATERMARKS, tenant, "{\"durableCommitMicros\":" + durableMicros + "}")).get();
-        }
-    }
-
     private DrillReport newestReport(String bucket, LocalRegion region) {
         String name = bucket + (region == stores.primary() ? "-primary" : "-backup");
         try (ObjectStore reader = S3ObjectStore.open(new StoreLocation(region.endpoint(), name, region.signingRegion()),
@@ -235,18 +214,6 @@ class DrillIT {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result tool(Path config, String... args) {
-        List<String> all = new ArrayList<>(List.of("--config", config.toString()));
-        all.addAll(List.of(args));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = RestoreTool.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
     }
 
     private Connection connect(String db) throws Exception {

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.strata.local.LocalKafka;
 import dev.strata.local.LocalObjectStores;
 import dev.strata.local.LocalStackExtension;
+import dev.strata.restore.testing.WatermarkTopic;
 import dev.strata.schemas.fold.FoldMemory;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.replay.Progress;
@@ -22,7 +23,6 @@ import dev.strata.restore.target.KafkaTarget;
 import dev.strata.restore.testing.BackupWriter;
 import dev.strata.restore.testing.LocalStores;
 import dev.strata.schemas.TenantId;
-import dev.strata.schemas.kafka.Topics;
 import dev.strata.schemas.store.InMemoryBucket;
 import dev.strata.schemas.store.VersionPolicy;
 import java.io.OutputStream;
@@ -45,12 +45,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,9 +109,8 @@ class KafkaTargetAndStatusIT {
 
     @Test
     void statusShowsTheDurablePointAndLagPerTenant(LocalKafka kafka) throws Exception {
-        createWatermarksTopic(kafka);
-        publishWatermark(kafka, "st-a", "{\"durableCommitMicros\":" + T0 + ",\"lsn\":\"0/16B3748\"}");
-        publishWatermark(kafka, "st-b", Long.toString(T0 - 90_000_000L));
+        WatermarkTopic.publish(kafka, "st-a", "{\"durableCommitMicros\":" + T0 + ",\"lsn\":\"0/16B3748\"}");
+        WatermarkTopic.publish(kafka, "st-b", Long.toString(T0 - 90_000_000L));
         Path config = Files.createTempDirectory(LocalStackExtension.workDir(), "status").resolve("restore.properties");
         Properties props = new Properties();
         props.setProperty("bootstrap.servers", kafka.bootstrapServers());
@@ -141,8 +137,7 @@ class KafkaTargetAndStatusIT {
         writer.skipPrimary(true); // as if the primary region were down since: only the backup holds the rest
         writer.segments(List.of(insert("st-r", "public.items", T0 + 5_000_000, 12, 3, "three"),
                 insert("st-r", "public.items", T0 + 9_000_000, 13, 4, "four")), 1);
-        createWatermarksTopic(kafka);
-        publishWatermark(kafka, "st-r", "{\"tenant\":\"st-r\",\"regime\":\"eu\",\"durableCommitMicros\":" + (T0 + 1_000_000) + "}");
+        WatermarkTopic.publish(kafka, "st-r", "{\"tenant\":\"st-r\",\"regime\":\"eu\",\"durableCommitMicros\":" + (T0 + 1_000_000) + "}");
         Properties props = LocalStores.regime("eu", stores.primary(), "status-primary", stores.backup(), "status-backup");
         props.setProperty("bootstrap.servers", kafka.bootstrapServers());
         Path config = LocalStores.write(props, LocalStackExtension.workDir());
@@ -156,22 +151,5 @@ class KafkaTargetAndStatusIT {
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString()).containsPattern("tenant +regime +durable in both regions until +lag +primary holds until +backup holds until")
                 .containsPattern("st-r +eu +2026-11-21T10:00:01Z +10\\.0s +2026-11-21T10:00:01Z +2026-11-21T10:00:09Z");
-    }
-
-    private static void createWatermarksTopic(LocalKafka kafka) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            if (!admin.listTopics().names().get().contains(Topics.WATERMARKS)) {
-                admin.createTopics(List.of(new NewTopic(Topics.WATERMARKS, 1, (short) 1)
-                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
-            }
-        }
-    }
-
-    private static void publishWatermark(LocalKafka kafka, String tenant, String value) throws Exception {
-        Properties producer = new Properties();
-        producer.setProperty("bootstrap.servers", kafka.bootstrapServers());
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(producer, new StringSerializer(), new StringSerializer())) {
-            p.send(new ProducerRecord<>(Topics.WATERMARKS, tenant, value)).get();
-        }
     }
 }

@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.local.LocalKafka;
 import dev.strata.local.LocalStackExtension;
+import dev.strata.restore.testing.ToolRun;
 import dev.strata.schemas.kafka.DeadLetterHeaders;
 import dev.strata.schemas.kafka.DeadLetterReason;
 import dev.strata.schemas.kafka.Topics;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,32 +61,32 @@ class PlacementAndRedriveIT {
 
     @Test
     void shouldPlaceListAndRefuseAnUnflaggedMove() {
-        assertThat(tool("tenants", "put", "acme", "eu").code).isEqualTo(ExitCodes.OK);
-        assertThat(tool("tenants", "put", "acme", "eu").out).contains("already placed in eu");
+        assertThat(ToolRun.run(config, "tenants", "put", "acme", "eu").code()).isEqualTo(ExitCodes.OK);
+        assertThat(ToolRun.run(config, "tenants", "put", "acme", "eu").out()).contains("already placed in eu");
 
-        Result move = tool("tenants", "put", "acme", "us");
-        assertThat(move.code).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(move.err).contains("acme is placed in eu").contains("--allow-move");
-        assertThat(tool("tenants", "list").out).containsPattern("acme\\s+eu");
+        ToolRun move = ToolRun.run(config, "tenants", "put", "acme", "us");
+        assertThat(move.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(move.err()).contains("acme is placed in eu").contains("--allow-move");
+        assertThat(ToolRun.run(config, "tenants", "list").out()).containsPattern("acme\\s+eu");
 
-        assertThat(tool("tenants", "put", "acme", "us", "--allow-move").out).contains("moved tenant acme from eu to us");
-        assertThat(tool("tenants", "list").out).containsPattern("acme\\s+us");
+        assertThat(ToolRun.run(config, "tenants", "put", "acme", "us", "--allow-move").out()).contains("moved tenant acme from eu to us");
+        assertThat(ToolRun.run(config, "tenants", "list").out()).containsPattern("acme\\s+us");
     }
 
     @Test
     void shouldRejectBadInputWithTheFix() {
-        Result unknownRegime = tool("tenants", "put", "initech", "apac");
-        assertThat(unknownRegime.code).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(unknownRegime.err).contains("'apac'").contains("[us, eu]");
-        Result badTenant = tool("tenants", "put", "bad tenant!", "us");
-        assertThat(badTenant.code).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(badTenant.err).contains("'bad tenant!'");
-        Result badReason = tool("dlq", "redrive", "--reason", "LOST");
-        assertThat(badReason.code).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(badReason.err).contains("UNPLACED");
-        Result captureReason = tool("dlq", "redrive", "--reason", "NO_TENANT");
-        assertThat(captureReason.code).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(captureReason.err).contains("cannot be re-injected");
+        ToolRun unknownRegime = ToolRun.run(config, "tenants", "put", "initech", "apac");
+        assertThat(unknownRegime.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(unknownRegime.err()).contains("'apac'").contains("[us, eu]");
+        ToolRun badTenant = ToolRun.run(config, "tenants", "put", "bad tenant!", "us");
+        assertThat(badTenant.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(badTenant.err()).contains("'bad tenant!'");
+        ToolRun badReason = ToolRun.run(config, "dlq", "redrive", "--reason", "LOST");
+        assertThat(badReason.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(badReason.err()).contains("UNPLACED");
+        ToolRun captureReason = ToolRun.run(config, "dlq", "redrive", "--reason", "NO_TENANT");
+        assertThat(captureReason.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(captureReason.err()).contains("cannot be re-injected");
     }
 
     @Test
@@ -98,14 +97,14 @@ class PlacementAndRedriveIT {
         park(kafka, unplaced, "change-2", DeadLetterReason.UNPLACED);
         park(kafka, placed, "change-3", DeadLetterReason.UNPLACED);
         park(kafka, placed, "garbage", DeadLetterReason.DECODE_ERROR);
-        assertThat(tool("tenants", "put", placed, "eu").code).isZero();
+        assertThat(ToolRun.run(config, "tenants", "put", placed, "eu").code()).isZero();
 
-        Result first = tool("dlq", "redrive", "--reason", "UNPLACED");
-        Result second = tool("dlq", "redrive", "--reason", "UNPLACED");
+        ToolRun first = ToolRun.run(config, "dlq", "redrive", "--reason", "UNPLACED");
+        ToolRun second = ToolRun.run(config, "dlq", "redrive", "--reason", "UNPLACED");
 
-        assertThat(first.code).isZero();
-        assertThat(first.out).contains("2 re-injected").contains("1 still unplaced");
-        assertThat(second.out).contains("0 re-injected");
+        assertThat(first.code()).isZero();
+        assertThat(first.out()).contains("2 re-injected").contains("1 still unplaced");
+        assertThat(second.out()).contains("0 re-injected");
         List<ConsumerRecord<byte[], byte[]>> changes = readAll(kafka, Topics.CHANGES).stream()
                 .filter(r -> r.headers().lastHeader(DeadLetterRedrive.REDRIVEN_FROM) != null).toList();
         List<String> reinjected = changes.stream()
@@ -149,19 +148,4 @@ class PlacementAndRedriveIT {
         }
         return all;
     }
-
-    private static Result tool(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        String[] withConfig = new String[args.length + 2];
-        System.arraycopy(args, 0, withConfig, 0, args.length);
-        withConfig[args.length] = "--config";
-        withConfig[args.length + 1] = config.toString();
-        int code = RestoreTool.run(withConfig, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
-    }
-
-    private record Result(int code, String out, String err) {
-    }
-
 }

@@ -10,13 +10,12 @@ import dev.strata.restore.target.LuceneTarget;
 import dev.strata.restore.testing.BackupWriter;
 import dev.strata.restore.testing.CaptureSimulator;
 import dev.strata.restore.testing.LocalStores;
+import dev.strata.restore.testing.ToolRun;
 import dev.strata.restore.testing.TwoTenantWorkload;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.UtcHour;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.store.ObjectStore;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -116,10 +115,10 @@ class RestoreEndToEndIT {
         for (int i = 0; i < times.size(); i++) {
             String db = "e2e_alpha_t" + (i + 1);
             postgres.createDatabase(db);
-            Result r = tool("replay", "--tenant", "alpha", "--until", RestoreTime.format(times.get(i)), "--to", postgres.jdbcUrl(db),
+            ToolRun r = ToolRun.run(config, "replay", "--tenant", "alpha", "--until", RestoreTime.format(times.get(i)), "--to", postgres.jdbcUrl(db),
                     "--progress", "plain");
-            assertThat(r.code).as(r.err).isEqualTo(0);
-            assertThat(r.out).contains("restored tenant alpha to " + RestoreTime.format(times.get(i))).contains("public.orders")
+            assertThat(r.code()).as(r.err()).isEqualTo(0);
+            assertThat(r.out()).contains("restored tenant alpha to " + RestoreTime.format(times.get(i))).contains("public.orders")
                     .contains("read from primary");
             try (Connection c = connect(db)) {
                 assertThat(TwoTenantWorkload.checksums(c, "alpha")).as("alpha at t%d", i + 1).isEqualTo(alphaAt.get(i));
@@ -135,16 +134,16 @@ class RestoreEndToEndIT {
     void aDatabaseHoldingTheOtherTenantIsRefusedThenLeftUntouchedWhenForced() throws SQLException {
         postgres.createDatabase("e2e_holds_beta");
         String url = postgres.jdbcUrl("e2e_holds_beta");
-        assertThat(tool("replay", "--tenant", "beta", "--until", "latest", "--to", url).code).isZero();
+        assertThat(ToolRun.run(config, "replay", "--tenant", "beta", "--until", "latest", "--to", url).code()).isZero();
         try (Connection c = connect("e2e_holds_beta")) {
             assertThat(TwoTenantWorkload.checksums(c, "beta")).isEqualTo(betaAtEnd);
         }
         String t3 = RestoreTime.format(times.get(2));
-        Result refused = tool("replay", "--tenant", "alpha", "--until", t3, "--to", url);
-        assertThat(refused.code).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(refused.err).contains("cannot restore tenant alpha: target table public.accounts is not empty (use --force");
-        Result forced = tool("replay", "--tenant", "alpha", "--until", t3, "--to", url, "--force");
-        assertThat(forced.code).as(forced.err).isZero();
+        ToolRun refused = ToolRun.run(config, "replay", "--tenant", "alpha", "--until", t3, "--to", url);
+        assertThat(refused.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(refused.err()).contains("cannot restore tenant alpha: target table public.accounts is not empty (use --force");
+        ToolRun forced = ToolRun.run(config, "replay", "--tenant", "alpha", "--until", t3, "--to", url, "--force");
+        assertThat(forced.code()).as(forced.err()).isZero();
         try (Connection c = connect("e2e_holds_beta")) {
             assertThat(TwoTenantWorkload.checksums(c, "beta")).isEqualTo(betaAtEnd);
             assertThat(TwoTenantWorkload.checksums(c, "alpha")).isEqualTo(alphaAt.get(2));
@@ -154,9 +153,9 @@ class RestoreEndToEndIT {
     @Test
     void theLuceneIndexHoldsExactlyTheTenantsRowsAtT2() throws Exception {
         Path index = Files.createTempDirectory(LocalStackExtension.workDir(), "lucene").resolve("alpha");
-        Result r = tool("replay", "--tenant", "alpha", "--until", RestoreTime.format(times.get(1)), "--target", "lucene",
+        ToolRun r = ToolRun.run(config, "replay", "--tenant", "alpha", "--until", RestoreTime.format(times.get(1)), "--target", "lucene",
                 "--to", index.toString());
-        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.code()).as(r.err()).isZero();
         TreeSet<String> ids = new TreeSet<>();
         try (DirectoryReader reader = DirectoryReader.open(FSDirectory.open(index))) {
             StoredFields fields = reader.storedFields();
@@ -172,50 +171,38 @@ class RestoreEndToEndIT {
             assertThat(reader.numDocs()).isEqualTo(alphaIdsAtT2.size());
         }
         assertThat(ids).isEqualTo(alphaIdsAtT2);
-        Result again = tool("replay", "--tenant", "alpha", "--until", RestoreTime.format(times.get(1)), "--target", "lucene",
+        ToolRun again = ToolRun.run(config, "replay", "--tenant", "alpha", "--until", RestoreTime.format(times.get(1)), "--target", "lucene",
                 "--to", index.toString());
-        assertThat(again.code).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(again.err).contains("is not empty").contains("--force");
+        assertThat(again.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(again.err()).contains("is not empty").contains("--force");
     }
 
     @Test
     void listPlanAndVerifyDescribeTheBackup() {
-        Result points = tool("list", "points", "--tenant", "alpha");
-        assertThat(points.code).as(points.err).isZero();
-        assertThat(points.out).contains("earliest restorable: ").contains("latest restorable:   " + RestoreTime.format(times.get(2)));
-        Result tenants = tool("list", "tenants");
-        assertThat(tenants.out).contains("alpha").contains("beta").contains("eu/primary eu/backup");
-        Result plan = tool("replay", "--tenant", "alpha", "--until", RestoreTime.format(times.get(0)), "--dry-run");
-        assertThat(plan.code).as(plan.err).isZero();
-        assertThat(plan.out).contains("plan: tenant alpha (regime eu)").contains("segments").contains("bytes").contains("commits from");
-        Result verify = tool("verify", "--tenant", "alpha");
-        assertThat(verify.code).as(verify.out + verify.err).isZero();
-        assertThat(verify.out).contains("verify: OK").contains("hours not sealed yet");
+        ToolRun points = ToolRun.run(config, "list", "points", "--tenant", "alpha");
+        assertThat(points.code()).as(points.err()).isZero();
+        assertThat(points.out()).contains("earliest restorable: ").contains("latest restorable:   " + RestoreTime.format(times.get(2)));
+        ToolRun tenants = ToolRun.run(config, "list", "tenants");
+        assertThat(tenants.out()).contains("alpha").contains("beta").contains("eu/primary eu/backup");
+        ToolRun plan = ToolRun.run(config, "replay", "--tenant", "alpha", "--until", RestoreTime.format(times.get(0)), "--dry-run");
+        assertThat(plan.code()).as(plan.err()).isZero();
+        assertThat(plan.out()).contains("plan: tenant alpha (regime eu)").contains("segments").contains("bytes").contains("commits from");
+        ToolRun verify = ToolRun.run(config, "verify", "--tenant", "alpha");
+        assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
+        assertThat(verify.out()).contains("verify: OK").contains("hours not sealed yet");
     }
 
     @Test
     void badInputNamesTheThingAndTheFix() {
-        Result unknown = tool("replay", "--tenant", "gamma", "--until", "latest", "--target", "ndjson");
-        assertThat(unknown.code).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(unknown.err).contains("unknown tenant gamma").contains("list tenants");
-        Result early = tool("replay", "--tenant", "alpha", "--until", "2026-11-21T09:00:00Z", "--target", "ndjson");
-        assertThat(early.code).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(early.err).contains("before its first backup; the earliest restorable time is 2026-11-21T09:3");
-        Result late = tool("replay", "--tenant", "alpha", "--until", "2026-11-22T00:00:00Z", "--target", "ndjson");
-        assertThat(late.code).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(late.err).contains("after its latest durable point " + RestoreTime.format(times.get(2)));
-    }
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private Result tool(String... args) {
-        List<String> all = new ArrayList<>(List.of("--config", config.toString()));
-        all.addAll(List.of(args));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = RestoreTool.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
+        ToolRun unknown = ToolRun.run(config, "replay", "--tenant", "gamma", "--until", "latest", "--target", "ndjson");
+        assertThat(unknown.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(unknown.err()).contains("unknown tenant gamma").contains("list tenants");
+        ToolRun early = ToolRun.run(config, "replay", "--tenant", "alpha", "--until", "2026-11-21T09:00:00Z", "--target", "ndjson");
+        assertThat(early.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(early.err()).contains("before its first backup; the earliest restorable time is 2026-11-21T09:3");
+        ToolRun late = ToolRun.run(config, "replay", "--tenant", "alpha", "--until", "2026-11-22T00:00:00Z", "--target", "ndjson");
+        assertThat(late.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(late.err()).contains("after its latest durable point " + RestoreTime.format(times.get(2)));
     }
 
     private Connection connect(String db) throws SQLException {

@@ -11,14 +11,13 @@ import dev.strata.local.StoreRole;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.testing.BackupWriter;
 import dev.strata.restore.testing.LocalStores;
+import dev.strata.restore.testing.ToolRun;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.UtcHour;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.store.ObjectStore;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,9 +82,9 @@ class TamperIT {
             deleteEveryVersion(admin, PRIMARY, removed);
         }
         Path out = work.resolve("gone-primary.ndjson");
-        Result r = tool("replay", "--tenant", "gone-primary", "--until", "latest", "--target", "ndjson", "--to", out.toString());
-        assertThat(r.code).as(r.err).isZero();
-        assertThat(r.out).contains("1 from backup").contains("note: read " + removed + " from backup").contains("primary lacks it");
+        ToolRun r = ToolRun.run(config, "replay", "--tenant", "gone-primary", "--until", "latest", "--target", "ndjson", "--to", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("1 from backup").contains("note: read " + removed + " from backup").contains("primary lacks it");
         assertThat(Files.readAllLines(out)).hasSize(32);
     }
 
@@ -93,13 +92,13 @@ class TamperIT {
     void anObjectAlteredInThePrimaryFailsVerifyAndIsReadFromTheBackup() throws Exception {
         ObjectKey altered = segments.get("bad-primary").get(1);
         alter(stores.primary(), PRIMARY, altered);
-        Result verify = tool("verify", "--tenant", "bad-primary");
-        assertThat(verify.code).isEqualTo(ExitCodes.VERIFICATION_FAILED);
-        assertThat(verify.err).contains(altered.value()).contains("primary").contains("tampered or corrupt");
+        ToolRun verify = ToolRun.run(config, "verify", "--tenant", "bad-primary");
+        assertThat(verify.code()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+        assertThat(verify.err()).contains(altered.value()).contains("primary").contains("tampered or corrupt");
         Path out = work.resolve("bad-primary.ndjson");
-        Result replay = tool("replay", "--tenant", "bad-primary", "--until", "latest", "--target", "ndjson", "--to", out.toString());
-        assertThat(replay.code).as(replay.err).isZero();
-        assertThat(replay.out).contains("note: read " + altered + " from backup").contains("but its manifest says");
+        ToolRun replay = ToolRun.run(config, "replay", "--tenant", "bad-primary", "--until", "latest", "--target", "ndjson", "--to", out.toString());
+        assertThat(replay.code()).as(replay.err()).isZero();
+        assertThat(replay.out()).contains("note: read " + altered + " from backup").contains("but its manifest says");
     }
 
     @Test
@@ -107,13 +106,13 @@ class TamperIT {
         ObjectKey altered = segments.get("bad-both").get(3);
         alter(stores.primary(), PRIMARY, altered);
         alter(stores.backup(), BACKUP, altered);
-        Result verify = tool("verify", "--tenant", "bad-both");
-        assertThat(verify.code).isEqualTo(ExitCodes.VERIFICATION_FAILED);
-        assertThat(verify.out).contains("FAILED: " + altered).contains("backup");
+        ToolRun verify = ToolRun.run(config, "verify", "--tenant", "bad-both");
+        assertThat(verify.code()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+        assertThat(verify.out()).contains("FAILED: " + altered).contains("backup");
         Path out = work.resolve("bad-both.ndjson");
-        Result replay = tool("replay", "--tenant", "bad-both", "--until", "latest", "--target", "ndjson", "--to", out.toString());
-        assertThat(replay.code).isEqualTo(ExitCodes.VERIFICATION_FAILED);
-        assertThat(replay.err).contains("verification failed: object " + altered).contains("altered or corrupt in every region");
+        ToolRun replay = ToolRun.run(config, "replay", "--tenant", "bad-both", "--until", "latest", "--target", "ndjson", "--to", out.toString());
+        assertThat(replay.code()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+        assertThat(replay.err()).contains("verification failed: object " + altered).contains("altered or corrupt in every region");
         assertThat(out).doesNotExist();
     }
 
@@ -123,13 +122,13 @@ class TamperIT {
         try (S3Client writer = stores.primary().newS3Client(StoreRole.WRITER)) {
             writer.putObject(r -> r.bucket(PRIMARY).key(target.value()), RequestBody.fromBytes("evil".getBytes()));
         }
-        Result verify = tool("verify", "--tenant", "overwritten");
-        assertThat(verify.code).isEqualTo(ExitCodes.VERIFICATION_FAILED);
-        assertThat(verify.err).contains(target.value()).contains("has 2 versions").contains("restore reads the first version");
+        ToolRun verify = ToolRun.run(config, "verify", "--tenant", "overwritten");
+        assertThat(verify.code()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+        assertThat(verify.err()).contains(target.value()).contains("has 2 versions").contains("restore reads the first version");
         Path out = work.resolve("overwritten.ndjson");
-        Result replay = tool("replay", "--tenant", "overwritten", "--until", "latest", "--target", "ndjson", "--to", out.toString());
-        assertThat(replay.code).as(replay.err).isZero();
-        assertThat(replay.out).contains("0 from backup").contains("note: the latest version of " + target)
+        ToolRun replay = ToolRun.run(config, "replay", "--tenant", "overwritten", "--until", "latest", "--target", "ndjson", "--to", out.toString());
+        assertThat(replay.code()).as(replay.err()).isZero();
+        assertThat(replay.out()).contains("0 from backup").contains("note: the latest version of " + target)
                 .contains("is not the one its manifest names (overwritten?): read its first version instead");
         assertThat(Files.readAllLines(out)).hasSize(32);
     }
@@ -155,17 +154,5 @@ class TamperIT {
         for (ObjectVersion v : admin.listObjectVersions(r -> r.bucket(bucket).prefix(key.value())).versions()) {
             admin.deleteObject(r -> r.bucket(bucket).key(v.key()).versionId(v.versionId()));
         }
-    }
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private Result tool(String... args) {
-        List<String> all = new ArrayList<>(List.of("--config", config.toString()));
-        all.addAll(List.of(args));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = RestoreTool.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
     }
 }
