@@ -17,6 +17,7 @@ import dev.strata.restore.testing.ToolRun;
 import dev.strata.restore.testing.TwoTenantWorkload;
 import dev.strata.restore.testing.BackupWriter;
 import dev.strata.restore.testing.WatermarkTopic;
+import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Checkpoint;
@@ -24,11 +25,16 @@ import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.avro.TableCheckpoint;
 import dev.strata.schemas.checkpoint.RowChecksum;
 import dev.strata.schemas.layout.BackupLayout;
+import dev.strata.schemas.layout.BaseCut;
+import dev.strata.schemas.manifest.ManifestEntry;
+import dev.strata.schemas.segment.Segment;
+import dev.strata.schemas.segment.SegmentWriter;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.S3ObjectStore;
 import dev.strata.schemas.store.StoreCredentials;
 import dev.strata.schemas.store.StoreLocation;
 import dev.strata.schemas.store.VersionPolicy;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -60,6 +66,7 @@ class DrillIT {
     private LocalObjectStores stores;
     private Path healthy;
     private Path corrupt;
+    private Path based;
     private String bootstrapServers;
 
     @BeforeAll
@@ -101,8 +108,9 @@ class DrillIT {
             }
             events = capture.events();
         }
-        healthy = backUp(events, "drill-ok", Integer.MAX_VALUE);
-        corrupt = backUp(events, "drill-bad", 3);
+        healthy = backUp(events, "drill-ok", Integer.MAX_VALUE, false);
+        corrupt = backUp(events, "drill-bad", 3, false);
+        based = backUp(events, "drill-based", Integer.MAX_VALUE, true);
         WatermarkTopic.publishDurable(kafka, "alpha", checkpointAt + 60_000_000L);
     }
 
@@ -123,6 +131,14 @@ class DrillIT {
         assertThat(newestReport("drill-ok", stores.backup())).isEqualTo(report);
         assertThat(scratchDatabases()).isZero();
         System.out.printf("DrillIT: drill of alpha passed, RTO %.2f s%n", report.rtoSeconds());
+    }
+
+    @Test
+    void findsACheckpointOlderThanTheNewestBaseAndRestoresFromTheLogAroundIt() {
+        ToolRun r = ToolRun.run(based, "drill", "--tenant", "alpha");
+
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.OK);
+        assertThat(r.out()).contains("drill alpha (regime eu): PASS");
     }
 
     @Test
@@ -170,8 +186,11 @@ class DrillIT {
         return tables;
     }
 
-    /** Writes every tenant's events in segments of 10; {@code drop}: the index of an alpha segment never written. */
-    private Path backUp(List<ChangeEvent> events, String bucket, int drop) throws Exception {
+    /**
+     * Writes every tenant's events in segments of 10; {@code drop}: the index of an alpha segment never
+     * written; {@code baseAtEnd}: alpha also gets a base of all its log, cut after the checkpoint.
+     */
+    private Path backUp(List<ChangeEvent> events, String bucket, int drop, boolean baseAtEnd) throws Exception {
         stores.primary().createLockedBucket(bucket + "-primary");
         stores.backup().createLockedBucket(bucket + "-backup");
         try (ObjectStore primary = LocalStores.writer(stores.primary(), bucket + "-primary");
@@ -179,10 +198,18 @@ class DrillIT {
             BackupWriter writer = new BackupWriter(primary, backup);
             for (String tenant : TwoTenantWorkload.TENANTS) {
                 List<ChangeEvent> mine = events.stream().filter(e -> e.getTenant().equals(tenant)).toList();
+                List<ManifestEntry> written = new ArrayList<>();
                 for (int i = 0, n = 0; i < mine.size(); i += 10, n++) {
                     if (!(tenant.equals("alpha") && n == drop)) {
-                        writer.segment(mine.subList(i, Math.min(mine.size(), i + 10)));
+                        Segment segment = SegmentWriter.encode(mine.subList(i, Math.min(mine.size(), i + 10)));
+                        written.add(new ManifestEntry(writer.segment(TenantId.of(tenant), segment), segment.bytes().length,
+                                Sha256.of(segment.bytes())));
                     }
+                }
+                if (baseAtEnd && tenant.equals("alpha")) {
+                    long cut = mine.get(mine.size() - 1).getCommitTsMicros();
+                    writer.base(TenantId.of(tenant), mine, new BaseCut(cut, mine.get(mine.size() - 1).getLsn()),
+                            Files.createTempDirectory(LocalStackExtension.workDir(), "drill-base"), true, written);
                 }
             }
         }

@@ -1,6 +1,5 @@
 package dev.strata.restore.drill;
 
-import dev.strata.restore.BadInputException;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.store.FetchedObject;
 import dev.strata.restore.store.ListedSegment;
@@ -13,6 +12,7 @@ import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.segment.SegmentReader;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Finds a tenant's newest checkpoint in its stored log: reads segments newest first (verified like
@@ -26,8 +26,8 @@ final class CheckpointFinder {
         this.stores = stores;
     }
 
-    /** @param latest the tenant's plan to its latest restorable point (every segment) */
-    Checkpoint newest(RestorePlan latest) {
+    /** @param latest a plan of the tenant to its latest restorable point: the segments to look in */
+    Optional<Checkpoint> newest(RestorePlan latest) {
         RegionNotes notes = new RegionNotes();
         ManifestIndex manifests = latest.firstHour()
                 .map(first -> ManifestIndex.load(stores, latest.tenant(), first, latest.lastHour().orElseThrow(), notes))
@@ -41,7 +41,7 @@ final class CheckpointFinder {
                 break; // every older segment ends before the checkpoint already found
             }
             FetchedObject object = fetcher.fetch(segment.key(), segment.regions(),
-                    manifests == null ? java.util.Optional.empty() : manifests.entry(segment.key()));
+                    manifests == null ? Optional.empty() : manifests.entry(segment.key()));
             try (SegmentReader reader = SegmentReader.open(object.bytes(), object.sha256(), segment.key().value())) {
                 while (reader.hasNext()) {
                     ChangeEvent event = reader.next();
@@ -54,10 +54,6 @@ final class CheckpointFinder {
                 }
             }
         }
-        if (best == null) {
-            throw new BadInputException("tenant " + latest.tenant() + " has no checkpoint in its backup in regime " + stores.regime()
-                    + ": capture writes one every strata.capture.checkpoint.interval.ms, or run CheckpointMain for one now");
-        }
-        return best;
+        return Optional.ofNullable(best);
     }
 }

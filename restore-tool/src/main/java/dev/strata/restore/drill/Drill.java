@@ -56,8 +56,13 @@ public final class Drill {
         Checkpoint checkpoint = null;
         try {
             Replay replay = new Replay(stores, settings.replay(), clock, Progress.NONE);
-            // the whole log, not from a base: the newest checkpoint may lie before the newest base's cut
-            checkpoint = new CheckpointFinder(stores).newest(replay.plan(tenant, RestoreTime.LATEST, Long.MIN_VALUE));
+            // the log after the newest base first (a drill's cost must not grow with history), the whole log if none is there
+            CheckpointFinder finder = new CheckpointFinder(stores);
+            checkpoint = finder.newest(replay.plan(tenant, RestoreTime.LATEST))
+                    .or(() -> finder.newest(replay.plan(tenant, RestoreTime.LATEST, Long.MIN_VALUE)))
+                    .orElseThrow(() -> new BadInputException("tenant " + tenant + " has no checkpoint in its backup in regime "
+                            + stores.regime() + ": capture writes one every strata.capture.checkpoint.interval.ms,"
+                            + " or run CheckpointMain for one now"));
             awaitWatermark(tenant, checkpoint);
             RestorePlan plan = replay.plan(tenant, RestoreTime.format(checkpoint.takenAtMicros()),
                     checkpoint.takenAtMicros() - BASE_MARGIN.toNanos() / 1000);
