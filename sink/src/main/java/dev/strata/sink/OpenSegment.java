@@ -4,7 +4,9 @@ import dev.strata.schemas.TenantId;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.SegmentKey;
 import dev.strata.schemas.segment.SegmentSummary;
+import dev.strata.schemas.segment.SegmentWriter;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,7 +23,7 @@ final class OpenSegment {
     private final Instant openedAt;
     private final Optional<SegmentKey> recutOf;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(64 * 1024);
-    private final EncodedSegmentWriter writer;
+    private final SegmentWriter writer;
     private long firstOffset = -1;
     private long lastOffset = -1;
     private long minCommitMicros = Long.MAX_VALUE;
@@ -39,7 +41,7 @@ final class OpenSegment {
         this.epoch = epoch;
         this.openedAt = Objects.requireNonNull(openedAt, "openedAt");
         this.recutOf = Objects.requireNonNull(recutOf, "recutOf");
-        this.writer = new EncodedSegmentWriter(buffer, zstdLevel);
+        this.writer = new SegmentWriter(buffer, zstdLevel);
     }
 
     void append(long offset, EventView event) {
@@ -47,7 +49,13 @@ final class OpenSegment {
             throw new IllegalStateException("segment of tenant " + tenant + " in partition " + partition + " got offset " + offset
                     + " after " + lastOffset + ": records must arrive in offset order");
         }
-        writer.append(event);
+        if (event.hasCurrentWire()) { // the wire bytes as they came: no decode and re-encode on the hot path
+            byte[] wire = event.wire();
+            writer.appendEncoded(ByteBuffer.wrap(wire, EventView.WIRE_HEADER, wire.length - EventView.WIRE_HEADER), event.commitMicros(),
+                    event::event);
+        } else {
+            writer.append(event.event());
+        }
         if (firstOffset < 0) {
             firstOffset = offset;
         }

@@ -7,10 +7,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificData;
@@ -87,6 +89,32 @@ public final class SegmentWriter implements AutoCloseable {
         eventCount++;
         minCommitMicros = Math.min(minCommitMicros, event.getCommitTsMicros());
         maxCommitMicros = Math.max(maxCommitMicros, event.getCommitTsMicros());
+    }
+
+    /**
+     * Appends an event of the current schema given as its Avro binary datum (its single-object wire
+     * bytes without the header), without decoding and re-encoding it: Avro's binary encoding is
+     * canonical, so the segment's bytes are the same as through {@link #append}. The sink's hot path.
+     *
+     * @param commitMicros the event's commit time (for the segment's summary)
+     * @param decoded the event itself, asked for only when it is the segment's first (its sync marker)
+     */
+    public void appendEncoded(ByteBuffer datum, long commitMicros, Supplier<ChangeEvent> decoded) {
+        if (finished) {
+            throw new IllegalStateException("segment already finished: open a new SegmentWriter for the next event");
+        }
+        try {
+            if (!started) {
+                writer.create(ChangeEvent.getClassSchema(), out, syncMarkerFor(decoded.get()));
+                started = true;
+            }
+            writer.appendEncoded(datum);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write an encoded event to the segment: " + e.getMessage(), e);
+        }
+        eventCount++;
+        minCommitMicros = Math.min(minCommitMicros, commitMicros);
+        maxCommitMicros = Math.max(maxCommitMicros, commitMicros);
     }
 
     public long eventCount() {

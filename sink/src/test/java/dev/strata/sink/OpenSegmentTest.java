@@ -3,57 +3,61 @@ package dev.strata.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.strata.schemas.TenantId;
 import dev.strata.schemas.TestEvents;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.event.ChangeEventCodec;
 import dev.strata.schemas.event.UndecodableEventException;
 import dev.strata.schemas.segment.Segment;
 import dev.strata.schemas.segment.SegmentReader;
-import dev.strata.schemas.segment.SegmentSummary;
 import dev.strata.schemas.segment.SegmentWriter;
-import java.io.ByteArrayOutputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The sink's fast segment writer must produce exactly schemas' SegmentWriter bytes: keys and retries depend on it. */
-class EncodedSegmentWriterTest {
+/**
+ * An open segment fed wire bytes (the sink's hot path, no decode) must hold exactly the bytes
+ * schemas' SegmentWriter makes from the decoded events: keys and retries depend on it.
+ */
+class OpenSegmentTest {
     private final ChangeEventCodec codec = new ChangeEventCodec();
     private final EventPeek peek = new EventPeek(codec);
 
+    private static OpenSegment open() {
+        return new OpenSegment(TenantId.of("acme"), 0, 1, Instant.EPOCH, SegmentWriter.DEFAULT_ZSTD_LEVEL, Optional.empty());
+    }
+
     @Test
-    void writesTheSameBytesAsSegmentWriterFromWireBytes() {
+    void holdsTheSameBytesAsSegmentWriterFromWireBytes() {
         List<ChangeEvent> events = new ArrayList<>(TestEvents.randomUpdates("acme", 20_000, 42));
         events.add(5, TestEvents.checkpoint("acme", 7, 1_795_000_000_000_000L));
         Segment expected = SegmentWriter.encode(events);
 
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        SegmentSummary summary;
-        try (EncodedSegmentWriter writer = new EncodedSegmentWriter(out, SegmentWriter.DEFAULT_ZSTD_LEVEL)) {
-            for (ChangeEvent event : events) {
-                EventView view = peek.peek(codec.encode(event));
-                assertThat(view.hasCurrentWire()).isTrue();
-                writer.append(view);
-            }
-            summary = writer.finish();
+        OpenSegment segment = open();
+        long offset = 0;
+        for (ChangeEvent event : events) {
+            EventView view = peek.peek(codec.encode(event));
+            assertThat(view.hasCurrentWire()).isTrue();
+            segment.append(offset++, view);
         }
-        assertThat(out.toByteArray()).isEqualTo(expected.bytes());
-        assertThat(summary).isEqualTo(expected.summary());
-        assertThat(SegmentReader.readAll(out.toByteArray(), summary.sha256(), "test")).isEqualTo(events);
+        ClosedSegment closed = segment.close(RotationReason.SIZE, Instant.EPOCH);
+
+        assertThat(closed.bytes()).isEqualTo(expected.bytes());
+        assertThat(closed.summary()).isEqualTo(expected.summary());
+        assertThat(SegmentReader.readAll(closed.bytes(), closed.sha256(), "test")).isEqualTo(events);
     }
 
     @Test
     void mixesWireBytesAndDecodedEventsToTheSameBytes() {
         List<ChangeEvent> events = TestEvents.randomUpdates("acme", 300, 7);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (EncodedSegmentWriter writer = new EncodedSegmentWriter(out, SegmentWriter.DEFAULT_ZSTD_LEVEL)) {
-            for (int i = 0; i < events.size(); i++) {
-                writer.append(i % 3 == 0 ? EventView.of(events.get(i)) : peek.peek(codec.encode(events.get(i))));
-            }
-            writer.finish();
+        OpenSegment segment = open();
+        for (int i = 0; i < events.size(); i++) {
+            segment.append(i, i % 3 == 0 ? EventView.of(events.get(i)) : peek.peek(codec.encode(events.get(i))));
         }
-        assertThat(out.toByteArray()).isEqualTo(SegmentWriter.encode(events).bytes());
+        assertThat(segment.close(RotationReason.SIZE, Instant.EPOCH).bytes()).isEqualTo(SegmentWriter.encode(events).bytes());
     }
 
     @Test
