@@ -11,9 +11,9 @@ import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.fold.FoldPosition;
 import dev.strata.schemas.fold.TableShape;
-import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.BaseCut;
 import dev.strata.schemas.manifest.JsonFields;
+import dev.strata.schemas.manifest.ManifestCodec;
 import dev.strata.schemas.manifest.ManifestEntry;
 import dev.strata.schemas.manifest.ManifestFormatException;
 import java.io.ByteArrayOutputStream;
@@ -73,15 +73,7 @@ public final class BaseManifestCodec {
                 writeTable(g, m, t);
             }
             g.writeEndArray();
-            g.writeArrayFieldStart("folded");
-            for (ManifestEntry e : m.folded()) {
-                g.writeStartObject();
-                g.writeStringField("key", e.key().value());
-                g.writeNumberField("size", e.size());
-                g.writeStringField("sha256", e.sha256().hex());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            ManifestCodec.writeEntries(g, "folded", m.folded());
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write base manifest " + m.objectKey() + ": " + e.getMessage(), e);
@@ -161,7 +153,7 @@ public final class BaseManifestCodec {
             }
             List<ManifestEntry> folded = new ArrayList<>();
             for (JsonNode e : STRICT.array(root, "folded")) {
-                folded.add(new ManifestEntry(BackupLayout.keyOf(STRICT.text(e, "key")), STRICT.integer(e, "size"), Sha256.fromHex(STRICT.text(e, "sha256"))));
+                folded.add(ManifestCodec.readEntry(e, STRICT));
             }
             return new BaseManifest(tenant, cut, previous, tables, folded);
         } catch (IllegalArgumentException | ArithmeticException e) {

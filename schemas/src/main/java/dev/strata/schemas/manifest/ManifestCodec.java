@@ -17,7 +17,6 @@ import java.io.UncheckedIOException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -67,15 +66,7 @@ public final class ManifestCodec {
             } else {
                 g.writeNullField("previous");
             }
-            g.writeArrayFieldStart("entries");
-            for (ManifestEntry e : m.entries()) {
-                g.writeStartObject();
-                g.writeStringField("key", e.key().value());
-                g.writeNumberField("size", e.size());
-                g.writeStringField("sha256", e.sha256().hex());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            writeEntries(g, "entries", m.entries());
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write manifest " + m.key() + ": " + e.getMessage(), e);
@@ -117,8 +108,7 @@ public final class ManifestCodec {
                 throw new ManifestFormatException("manifest field 'entries' is not an array");
             }
             for (JsonNode e : array) {
-                STRICT.onlyFields(e, ENTRY_FIELDS, "manifest entry");
-                entries.add(new ManifestEntry(BackupLayout.keyOf(STRICT.text(e, "key")), STRICT.integer(e, "size"), Sha256.fromHex(STRICT.text(e, "sha256"))));
+                entries.add(readEntry(e, STRICT));
             }
             return new Manifest(tenant, hour, Math.toIntExact(STRICT.integer(root, "seq")), link, entries);
         } catch (IllegalArgumentException | ArithmeticException e) {
@@ -137,5 +127,24 @@ public final class ManifestCodec {
         } catch (DateTimeException e) {
             throw new ManifestFormatException("manifest hour '" + text + "' is not an ISO-8601 instant", e);
         }
+    }
+
+    /** Writes {@code entries} as the JSON array {@code field}: the one shape of an object entry in every manifest. */
+    public static void writeEntries(JsonGenerator g, String field, List<ManifestEntry> entries) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (ManifestEntry e : entries) {
+            g.writeStartObject();
+            g.writeStringField("key", e.key().value());
+            g.writeNumberField("size", e.size());
+            g.writeStringField("sha256", e.sha256().hex());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    /** Reads one entry {@link #writeEntries} wrote; any other field is refused. */
+    public static ManifestEntry readEntry(JsonNode e, JsonFields fields) {
+        fields.onlyFields(e, ENTRY_FIELDS, "manifest entry");
+        return new ManifestEntry(BackupLayout.keyOf(fields.text(e, "key")), fields.integer(e, "size"), Sha256.fromHex(fields.text(e, "sha256")));
     }
 }
