@@ -18,6 +18,7 @@ import dev.strata.schemas.layout.BaseManifestKey;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.manifest.ManifestEntry;
 import dev.strata.schemas.store.ListedObject;
+import dev.strata.schemas.store.ObjectFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ final class BaseFolder {
     BaseFolder(RegionReader reader, DualRegionUploader uploader, BaseSettings settings, BaseMetrics metrics, Clock clock) {
         this.reader = reader;
         this.uploader = uploader;
-        this.repair = new BaseRepair(reader, uploader, metrics);
+        this.repair = new BaseRepair(reader, uploader, metrics, settings.spillDir());
         this.settings = settings;
         this.metrics = metrics;
         this.clock = clock;
@@ -114,7 +115,7 @@ final class BaseFolder {
             BaseBuilder.Built built;
             BaseCut cut;
             try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(settings.memoryBytes(), work, FoldMemory.DEFAULT_PARTITIONS))) {
-                foldedBytes = previous.map(p -> loadPrevious(p, catalog, folder, folded)).orElse(0L);
+                foldedBytes = previous.map(p -> loadPrevious(p, catalog, folder, folded, work)).orElse(0L);
                 SegmentFold segmentFold = new SegmentFold(catalog, cutMicros);
                 Map<UtcHour, Map<ObjectKey, ManifestEntry>> sealed = new HashMap<>();
                 for (ListedObject segment : segments) {
@@ -166,16 +167,27 @@ final class BaseFolder {
                 "base manifest " + key + " was listed in both regions but is in neither now; retrying at the next check")));
     }
 
-    /** Folds the previous base in first; every table object must match its SHA-256 in the manifest. */
-    private long loadPrevious(StoredBaseManifest previous, ShapeCatalog catalog, ChangeFolder folder, List<ManifestEntry> folded) {
+    /**
+     * Folds the previous base in first; every table object must match its SHA-256 in the manifest. Each is
+     * read to a file in the work directory (a table can be larger than the heap), hashed as it arrives,
+     * and deleted once folded, so the disk holds one of them at a time.
+     */
+    private long loadPrevious(StoredBaseManifest previous, ShapeCatalog catalog, ChangeFolder folder, List<ManifestEntry> folded,
+            Path work) {
         BaseManifest manifest = previous.manifest();
         folded.add(new ManifestEntry(manifest.objectKey(), previous.bytes().length, previous.sha256()));
         long bytes = 0;
+        int n = 0;
         for (BaseTable table : manifest.tables()) {
             ObjectKey key = manifest.tableKey(table);
-            byte[] content = reader.fetchVerified(key, table.sha256());
-            BaseLoader.load(table, content, key.value(), catalog, folder);
-            bytes += content.length;
+            Path target = work.resolve("previous-base-table-" + n++ + ".avro");
+            try {
+                ObjectFile content = reader.fetchVerifiedToFile(key, table.sha256(), target);
+                BaseLoader.load(table, content, key.value(), catalog, folder);
+                bytes += content.size();
+            } finally {
+                deleteTableFile(target);
+            }
         }
         return bytes;
     }
@@ -203,6 +215,14 @@ final class BaseFolder {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a work directory for the base of tenant " + tenant + " under "
                     + settings.spillDir() + ": set " + SinkConfig.BASE_SPILL_DIR + " to a writable directory", e);
+        }
+    }
+
+    private static void deleteTableFile(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("cannot delete {}, a table of the previous base; the work directory is deleted at the end: {}", file, e.toString());
         }
     }
 

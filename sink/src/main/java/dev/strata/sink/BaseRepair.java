@@ -10,7 +10,12 @@ import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.BaseCut;
 import dev.strata.schemas.layout.BaseManifestKey;
 import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.store.ObjectFile;
 import dev.strata.schemas.store.ObjectInfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
@@ -35,11 +40,14 @@ final class BaseRepair {
     private final RegionReader reader;
     private final DualRegionUploader uploader;
     private final BaseMetrics metrics;
+    private final Path spillDir;
 
-    BaseRepair(RegionReader reader, DualRegionUploader uploader, BaseMetrics metrics) {
+    /** @param spillDir where a table object being copied is staged: it can be larger than the heap */
+    BaseRepair(RegionReader reader, DualRegionUploader uploader, BaseMetrics metrics, Path spillDir) {
         this.reader = reader;
         this.uploader = uploader;
         this.metrics = metrics;
+        this.spillDir = spillDir;
     }
 
     /**
@@ -94,8 +102,27 @@ final class BaseRepair {
             return false;
         }
         // putIfAbsent finds the copy where it is (or raises the conflict alarm if that region holds other bytes)
-        byte[] bytes = reader.fetchVerified(key, table.sha256());
-        uploader.upload(key, bytes, table.sha256(), 0).join();
+        Path staged = stagingFile(key);
+        try {
+            ObjectFile file = reader.fetchVerifiedToFile(key, table.sha256(), staged);
+            uploader.upload(key, file, 0).join();
+        } finally {
+            try {
+                Files.deleteIfExists(staged);
+            } catch (IOException e) {
+                LOG.warn("cannot delete {}, the staged copy of {}: delete it by hand: {}", staged, key, e.toString());
+            }
+        }
         return true;
+    }
+
+    private Path stagingFile(ObjectKey key) {
+        try {
+            Files.createDirectories(spillDir);
+            return Files.createTempFile(spillDir, "strata-base-repair-", ".avro");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stage " + key + " for its copy to the other region under " + spillDir
+                    + " (" + e.getMessage() + "): set " + SinkConfig.BASE_SPILL_DIR + " to a writable directory", e);
+        }
     }
 }

@@ -12,9 +12,15 @@ import dev.strata.schemas.manifest.ManifestCodec;
 import dev.strata.schemas.manifest.ManifestEntry;
 import dev.strata.schemas.manifest.SealedManifest;
 import dev.strata.schemas.store.ListedObject;
+import dev.strata.schemas.store.ObjectFile;
 import dev.strata.schemas.store.ObjectInfo;
 import dev.strata.schemas.store.ObjectStore;
+import dev.strata.schemas.store.StoredFile;
 import dev.strata.schemas.store.StoredObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,6 +31,9 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * What the sealer reads from both regions with the writer credential (latest versions, plain
@@ -194,14 +203,40 @@ final class RegionReader {
 
     /** An object's bytes from whichever region has it, matched against {@code expected}; fails naming the key otherwise. */
     byte[] fetchVerified(ObjectKey key, Sha256 expected) {
+        return firstMatching(key, expected, store -> store.get(key).map(StoredObject::bytes), expected::matches, bytes -> { });
+    }
+
+    /**
+     * As {@link #fetchVerified}, for an object too large for memory (a base table): read to {@code target}
+     * and hashed as it is written, so the check is over the bytes received; a copy that does not match is
+     * deleted before the other region is tried, and on the alarm nothing is left at {@code target}.
+     */
+    ObjectFile fetchVerifiedToFile(ObjectKey key, Sha256 expected, Path target) {
+        return firstMatching(key, expected, store -> store.getToFile(key, target).map(StoredFile::file),
+                file -> file.sha256().equals(expected), file -> deleteAlteredCopy(file.path()));
+    }
+
+    private <T> T firstMatching(ObjectKey key, Sha256 expected, Function<ObjectStore, Optional<T>> read, Predicate<T> matches,
+            Consumer<T> discard) {
         for (ObjectStore store : List.of(primary, backup)) {
-            Optional<StoredObject> stored = store.get(key);
-            if (stored.isPresent() && expected.matches(stored.get().bytes())) {
-                return stored.get().bytes();
+            Optional<T> stored = read.apply(store);
+            if (stored.isPresent()) {
+                if (matches.test(stored.get())) {
+                    return stored.get();
+                }
+                discard.accept(stored.get());
             }
         }
         throw new IllegalStateException("ALARM: " + key + " matches its SHA-256 " + expected + " in neither region: it is"
                 + " missing or was altered; no base is made from it; run restore-tool verify");
+    }
+
+    private static void deleteAlteredCopy(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + file + ", an altered copy of a base object: delete it by hand", e);
+        }
     }
 
     /** Where an object was found. */

@@ -13,8 +13,10 @@ import dev.strata.schemas.store.PutResult;
 import dev.strata.schemas.store.StoreException;
 import dev.strata.schemas.store.StoreRequestFailedException;
 import dev.strata.schemas.store.StoreUnavailableException;
+import dev.strata.schemas.store.StoredFile;
 import dev.strata.schemas.store.StoredObject;
 import dev.strata.schemas.store.UnknownOutcomeException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -69,6 +71,11 @@ public final class RetryingObjectStore implements ObjectStore {
     @Override
     public Optional<StoredObject> get(ObjectKey key) {
         return retry("get " + key, () -> delegate.get(key));
+    }
+
+    @Override
+    public Optional<StoredFile> getToFile(ObjectKey key, Path target) {
+        return retry("get " + key, () -> delegate.getToFile(key, target));
     }
 
     @Override

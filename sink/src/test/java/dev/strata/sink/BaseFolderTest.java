@@ -276,6 +276,42 @@ class BaseFolderTest {
         }
     }
 
+    @Test
+    void refusesAPreviousBaseTableWhoseBytesAreNotItsManifestsAndLeavesNoFileBehind() throws Exception {
+        durable(change(10, T0));
+        BaseManifest first = folder().make(ACME, T0 + 1).orElseThrow();
+        BaseTable table = first.tables().get(0);
+        ObjectKey key = first.tableKey(table);
+        byte[] forged = primary.get(key).orElseThrow().bytes().clone();
+        forged[forged.length / 2] ^= 1;
+        primaryBucket.overwrite(key, forged);
+        backupBucket.overwrite(key, forged);
+        durable(change(20, T0 + 5));
+
+        assertThatThrownBy(() -> folder().make(ACME, T0 + 6)).hasMessageContaining("ALARM")
+                .hasMessageContaining(key + " matches its SHA-256 " + table.sha256() + " in neither region");
+        assertThat(folder().newestCut(ACME)).contains(first.cut());
+        try (var left = java.nio.file.Files.list(spill)) {
+            assertThat(left).as("table files or work directories under the spill directory after the refusal").isEmpty();
+        }
+    }
+
+    @Test
+    void refusesToCopyATableObjectOfAOneRegionBaseThatIsNotItsManifestsBytes() throws Exception {
+        durable(change(10, T0));
+        BaseManifest primaryOnly = folderStoringTo(primary, primary).make(ACME, T0 + 1).orElseThrow();
+        ObjectKey key = primaryOnly.tableKey(primaryOnly.tables().get(0));
+        byte[] forged = primary.get(key).orElseThrow().bytes().clone();
+        forged[0] ^= 1;
+        primaryBucket.overwrite(key, forged);
+
+        assertThatThrownBy(() -> folder().newestCut(ACME)).hasMessageContaining("ALARM").hasMessageContaining(key.value());
+        assertThat(backup.listAll(BackupLayout.basesPrefix(ACME), Optional.empty())).isEmpty();
+        try (var left = java.nio.file.Files.list(spill)) {
+            assertThat(left).as("a staged copy under the spill directory after the refusal").isEmpty();
+        }
+    }
+
     private double counter(String name) {
         return registry.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
     }

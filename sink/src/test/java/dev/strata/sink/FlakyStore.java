@@ -10,7 +10,9 @@ import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.ObjectVersionInfo;
 import dev.strata.schemas.store.PutResult;
 import dev.strata.schemas.store.StoreException;
+import dev.strata.schemas.store.StoredFile;
 import dev.strata.schemas.store.StoredObject;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -70,6 +72,11 @@ final class FlakyStore implements ObjectStore {
     @Override
     public Optional<StoredObject> get(ObjectKey key) {
         return delegate.get(key);
+    }
+
+    @Override
+    public Optional<StoredFile> getToFile(ObjectKey key, Path target) {
+        return delegate.getToFile(key, target);
     }
 
     @Override

@@ -9,7 +9,9 @@ import dev.strata.schemas.store.ObjectInfo;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.ObjectVersionInfo;
 import dev.strata.schemas.store.PutResult;
+import dev.strata.schemas.store.StoredFile;
 import dev.strata.schemas.store.StoredObject;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -41,6 +43,11 @@ final class ManifestWithheldStore implements ObjectStore {
     @Override
     public Optional<StoredObject> get(ObjectKey key) {
         return delegate.get(key);
+    }
+
+    @Override
+    public Optional<StoredFile> getToFile(ObjectKey key, Path target) {
+        return delegate.getToFile(key, target);
     }
 
     @Override

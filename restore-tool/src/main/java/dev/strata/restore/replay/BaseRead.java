@@ -15,19 +15,27 @@ import dev.strata.schemas.layout.BaseCut;
 import dev.strata.schemas.layout.BaseManifestKey;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.manifest.ManifestEntry;
+import dev.strata.schemas.store.ObjectFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Optional;
 
 /**
  * Folds a planned base in before the log after its cut: its manifest (matched to its declared
  * SHA-256), then every table object, each matched to the SHA-256 the manifest names before any row
- * of it is folded.
+ * of it is folded. A table object can be larger than the heap: it is read to a file in the spill
+ * directory, hashed as it arrives, folded from there and deleted, so the disk holds one at a time.
  */
 final class BaseRead {
     private final ObjectFetcher fetcher;
+    private final Path spillDir;
 
-    BaseRead(ObjectFetcher fetcher) {
+    BaseRead(ObjectFetcher fetcher, Path spillDir) {
         this.fetcher = fetcher;
+        this.spillDir = spillDir;
     }
 
     /** The base's manifest alone: what the plan needs to know which segments the base folded. */
@@ -42,12 +50,36 @@ final class BaseRead {
         long bytes = manifestObject.bytes().length;
         for (BaseTable table : manifest.tables()) {
             ObjectKey key = manifest.tableKey(table);
-            FetchedObject object = fetcher.fetch(key, EnumSet.allOf(Region.class), Optional.of(new ManifestEntry(key, table.size(), table.sha256())));
-            long keys = BaseLoader.load(table, object.bytes(), key.value(), catalog, folder);
-            progress.objectRead(object.bytes().length, keys);
-            bytes += object.bytes().length;
+            Path target = stagingFile(key);
+            try {
+                ManifestEntry vouched = new ManifestEntry(key, table.size(), table.sha256());
+                ObjectFile file = fetcher.fetchToFile(key, EnumSet.allOf(Region.class), vouched, target);
+                long keys = BaseLoader.load(table, file, key.value(), catalog, folder);
+                progress.objectRead(file.size(), keys);
+                bytes += file.size();
+            } finally {
+                delete(target);
+            }
         }
         return bytes;
+    }
+
+    private Path stagingFile(ObjectKey key) {
+        try {
+            Files.createDirectories(spillDir);
+            return Files.createTempFile(spillDir, "strata-base-table-", ".avro");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stage base object " + key + " under the spill directory " + spillDir + " ("
+                    + e.getMessage() + "): give the restore a writable spill directory with room for the base's largest table", e);
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + file + ", a base table already folded: delete it by hand", e);
+        }
     }
 
     private FetchedObject fetchManifest(TenantId tenant, BaseCut cut) {

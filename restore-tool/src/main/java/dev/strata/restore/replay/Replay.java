@@ -78,7 +78,8 @@ public final class Replay {
                     .orElseThrow(() -> new BadInputException("tenant " + tenant + " has no log segments in regime "
                             + stores.regime() + ": there is no latest point to restore to"));
         }
-        Set<ObjectKey> foldedByBase = base.map(b -> new BaseRead(new ObjectFetcher(stores, notes)).manifest(tenant, b).folded().stream()
+        BaseRead baseRead = new BaseRead(new ObjectFetcher(stores, notes), options.memory().spillDir());
+        Set<ObjectKey> foldedByBase = base.map(b -> baseRead.manifest(tenant, b).folded().stream()
                 .map(ManifestEntry::key).collect(Collectors.toUnmodifiableSet())).orElse(Set.of());
         return planner.plan(tenant, untilMicros, base, foldedByBase, listing);
     }
@@ -103,7 +104,8 @@ public final class Replay {
         try (ChangeFolder folder = new ChangeFolder(catalog, options.memory())) {
             long[] counts = new long[3];
             if (plan.base().isPresent()) {
-                new BaseRead(new ObjectFetcher(stores, notes)).fold(plan.tenant(), plan.base().get(), catalog, folder, progress);
+                new BaseRead(new ObjectFetcher(stores, notes), options.memory().spillDir())
+                        .fold(plan.tenant(), plan.base().get(), catalog, folder, progress);
                 phases.end("base");
             }
             if (manifests != null) {

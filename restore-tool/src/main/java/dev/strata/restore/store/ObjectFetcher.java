@@ -5,8 +5,10 @@ import dev.strata.restore.VerificationFailedException;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.manifest.ManifestEntry;
+import dev.strata.schemas.store.ObjectFile;
 import dev.strata.schemas.store.StoreException;
 import dev.strata.schemas.store.StoredObject;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,15 +35,33 @@ public final class ObjectFetcher {
      * @param vouched the manifest entry, empty for an object of a hour not sealed yet
      */
     public FetchedObject fetch(ObjectKey key, Set<Region> listedIn, Optional<ManifestEntry> vouched) {
+        Accepted<StoredObject> accepted = accept(key, listedIn, vouched, RegionCopy.IN_MEMORY);
+        return new FetchedObject(key, accepted.copy().bytes(), accepted.sha256(), accepted.from(), vouched.isPresent());
+    }
+
+    /**
+     * As {@link #fetch}, for an object that may not fit in memory (a base table): each region's copy is
+     * written to {@code target} and hashed as it arrives, and only a copy matching {@code vouched} is
+     * kept; on a failure nothing is left at {@code target}. The caller deletes the file when done.
+     */
+    public ObjectFile fetchToFile(ObjectKey key, Set<Region> listedIn, ManifestEntry vouched, Path target) {
+        return accept(key, listedIn, Optional.of(vouched), RegionCopy.toFile(target)).copy().file();
+    }
+
+    /** A copy that passed its check, the checksum it matched and the region it came from. */
+    private record Accepted<T>(T copy, Sha256 sha256, Region from) {
+    }
+
+    private <T> Accepted<T> accept(ObjectKey key, Set<Region> listedIn, Optional<ManifestEntry> vouched, RegionCopy<T> copies) {
         List<String> corrupt = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         StoreFailures unreachable = new StoreFailures();
         for (RegionStore region : stores.regions()) {
-            Optional<StoredObject> read;
+            Optional<T> read;
             try {
-                read = vouched.isPresent() ? readLatestIfVouched(region, key, vouched.get()) : Optional.empty();
+                read = vouched.isPresent() ? readLatestIfVouched(region, key, vouched.get(), copies) : Optional.empty();
                 if (read.isEmpty()) {
-                    read = region.store().get(key);
+                    read = copies.read(region.store(), key);
                 }
             } catch (StoreException e) {
                 unreachable.add(region, e);
@@ -51,9 +71,11 @@ public final class ObjectFetcher {
                 missing.add(region.region().label() + " lacks it" + (listedIn.contains(region.region()) ? " (though it listed it)" : ""));
                 continue;
             }
-            Optional<String> problem = problem(read.get(), vouched);
+            T copy = read.get();
+            Optional<String> problem = problem(copies, copy, vouched);
             if (problem.isPresent()) {
                 corrupt.add(region.region().label() + " copy " + problem.get());
+                copies.discard(copy);
                 continue;
             }
             if (region.region() != Region.PRIMARY) {
@@ -63,9 +85,8 @@ public final class ObjectFetcher {
                 notes.note("read " + key + " from " + region.describe() + ": " + String.join("; ", why));
             }
             notes.readFrom(region.region());
-            StoredObject object = read.get();
-            Sha256 sha = vouched.map(ManifestEntry::sha256).orElseGet(() -> object.declaredSha256().orElseThrow());
-            return new FetchedObject(key, object.bytes(), sha, region.region(), vouched.isPresent());
+            Sha256 sha = vouched.map(ManifestEntry::sha256).orElseGet(() -> copies.declaredSha256(copy).orElseThrow());
+            return new Accepted<>(copy, sha, region.region());
         }
         if (!corrupt.isEmpty()) {
             List<String> all = new ArrayList<>(corrupt);
@@ -88,17 +109,18 @@ public final class ObjectFetcher {
      * The latest version, if it is the one the manifest names; else empty, and the first-version
      * read follows. A latest version other than the manifest's is an overwrite: worth a note.
      */
-    private Optional<StoredObject> readLatestIfVouched(RegionStore region, ObjectKey key, ManifestEntry entry) {
+    private <T> Optional<T> readLatestIfVouched(RegionStore region, ObjectKey key, ManifestEntry entry, RegionCopy<T> copies) {
         if (region.latest().isEmpty()) {
             return Optional.empty();
         }
-        Optional<StoredObject> latest;
+        Optional<T> latest;
         try {
-            latest = region.latest().get().get(key);
+            latest = copies.read(region.latest().get(), key);
         } catch (StoreException e) {
             return Optional.empty(); // the first-version read reports the store's trouble
         }
-        if (latest.isPresent() && !entry.matches(latest.get().bytes())) {
+        if (latest.isPresent() && !matches(entry, copies, latest.get())) {
+            copies.discard(latest.get());
             notes.note("the latest version of " + key + " in " + region.describe() + " is not the one its manifest names"
                     + " (overwritten?): read its first version instead; run restore-tool verify");
             return Optional.empty();
@@ -106,21 +128,26 @@ public final class ObjectFetcher {
         return latest;
     }
 
-    private static Optional<String> problem(StoredObject object, Optional<ManifestEntry> vouched) {
-        byte[] bytes = object.bytes();
+    private static <T> boolean matches(ManifestEntry entry, RegionCopy<T> copies, T copy) {
+        return copies.size(copy) == entry.size() && copies.sha256(copy).equals(entry.sha256());
+    }
+
+    private static <T> Optional<String> problem(RegionCopy<T> copies, T copy, Optional<ManifestEntry> vouched) {
+        Sha256 received = copies.sha256(copy);
         if (vouched.isPresent()) {
             ManifestEntry entry = vouched.get();
-            if (entry.matches(bytes)) {
+            if (matches(entry, copies, copy)) {
                 return Optional.empty();
             }
-            return Optional.of("has SHA-256 " + Sha256.of(bytes) + " and " + bytes.length + " bytes, but its manifest says "
+            return Optional.of("has SHA-256 " + received + " and " + copies.size(copy) + " bytes, but its manifest says "
                     + entry.sha256() + " and " + entry.size() + " bytes (tampered or corrupt)");
         }
-        if (object.declaredSha256().isEmpty()) {
+        Optional<Sha256> declared = copies.declaredSha256(copy);
+        if (declared.isEmpty()) {
             return Optional.of("has no declared SHA-256 and no manifest vouches for it (not written by Strata?)");
         }
-        if (!object.matchesDeclaredSha256()) {
-            return Optional.of("does not match its declared SHA-256 " + object.declaredSha256().get() + " (tampered or corrupt)");
+        if (!declared.get().equals(received)) {
+            return Optional.of("does not match its declared SHA-256 " + declared.get() + " (tampered or corrupt)");
         }
         return Optional.empty();
     }

@@ -5,7 +5,9 @@ import static dev.strata.schemas.testing.Changes.insert;
 import static dev.strata.schemas.testing.Changes.truncate;
 import static dev.strata.schemas.testing.Changes.update;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.strata.restore.VerificationFailedException;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.store.RegimeStores;
@@ -13,12 +15,16 @@ import dev.strata.restore.store.Region;
 import dev.strata.restore.store.RegionStore;
 import dev.strata.restore.target.NdjsonTarget;
 import dev.strata.restore.testing.BackupWriter;
+import dev.strata.restore.testing.CorruptingStore;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.UtcHour;
 import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.base.BaseManifest;
 import dev.strata.schemas.fold.FoldMemory;
 import dev.strata.schemas.layout.BaseCut;
+import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.store.InMemoryBucket;
+import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.VersionPolicy;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -31,6 +37,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,9 +98,52 @@ class ReplayWithBaseTest {
         assertThat(restore("latest", Optional.empty())).isEqualTo(expected);
     }
 
+    @Test
+    void aBaseTableAlteredInOneRegionIsReadFromTheOtherAndLeavesNoFileBehind() throws IOException {
+        String expected = restore("latest", Optional.empty());
+        BaseManifest base = writer.base(TENANT, events, new BaseCut(CUT, 5000), Files.createTempDirectory(work, "base"), true);
+        CorruptingStore primary = new CorruptingStore(primaryBucket.store(VersionPolicy.FIRST_VERSION));
+        base.tables().forEach(t -> primary.corrupt(base.tableKey(t)));
+
+        assertThat(restore(stores(primary, backupBucket.store(VersionPolicy.FIRST_VERSION)), "latest", Optional.of(base.cut())))
+                .isEqualTo(expected);
+        assertThat(stagedTableFiles()).isEmpty();
+    }
+
+    @Test
+    void aBaseTableAlteredInEveryRegionIsRefusedBeforeAnyRowIsFoldedAndLeavesNoFileBehind() throws IOException {
+        BaseManifest base = writer.base(TENANT, events, new BaseCut(CUT, 5000), Files.createTempDirectory(work, "base"), true);
+        CorruptingStore primary = new CorruptingStore(primaryBucket.store(VersionPolicy.FIRST_VERSION));
+        CorruptingStore backup = new CorruptingStore(backupBucket.store(VersionPolicy.FIRST_VERSION));
+        ObjectKey altered = base.tableKey(base.tables().get(0));
+        primary.corrupt(altered);
+        backup.corrupt(altered);
+        Replay replay = new Replay(stores(primary, backup), new ReplayOptions(Duration.ofHours(1), 2, FoldMemory.defaults(work), false),
+                Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), Progress.NONE);
+        RestorePlan plan = replay.plan(TENANT, "latest");
+        StringWriter out = new StringWriter();
+
+        try (NdjsonTarget target = NdjsonTarget.toStream(out)) {
+            assertThatThrownBy(() -> replay.run(plan, target)).isInstanceOf(VerificationFailedException.class)
+                    .hasMessageContaining(altered.value()).hasMessageContaining("altered or corrupt in every region");
+        }
+        assertThat(out.toString()).as("rows loaded from a refused base").isEmpty();
+        assertThat(stagedTableFiles()).isEmpty();
+    }
+
+    private List<Path> stagedTableFiles() throws IOException {
+        try (Stream<Path> all = Files.walk(work)) {
+            return all.filter(p -> p.getFileName().toString().startsWith("strata-base-table-")).toList();
+        }
+    }
+
     /** The NDJSON output, lines sorted (the order of keys within a table is the fold's, not the data's). */
     private String restore(String until, Optional<BaseCut> expectedBase) throws IOException {
-        Replay replay = new Replay(stores(), new ReplayOptions(Duration.ofHours(1), 2, FoldMemory.defaults(work), false),
+        return restore(stores(), until, expectedBase);
+    }
+
+    private String restore(RegimeStores stores, String until, Optional<BaseCut> expectedBase) throws IOException {
+        Replay replay = new Replay(stores, new ReplayOptions(Duration.ofHours(1), 2, FoldMemory.defaults(work), false),
                 Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), Progress.NONE);
         RestorePlan plan = replay.plan(TENANT, until);
         assertThat(plan.base()).as("base planned for %s", until).isEqualTo(expectedBase);
@@ -106,7 +156,11 @@ class ReplayWithBaseTest {
     }
 
     private RegimeStores stores() {
-        return new RegimeStores("eu", new RegionStore(Region.PRIMARY, primaryBucket.store(VersionPolicy.FIRST_VERSION), "strata.regime.eu.primary."),
-                new RegionStore(Region.BACKUP, backupBucket.store(VersionPolicy.FIRST_VERSION), "strata.regime.eu.backup."));
+        return stores(primaryBucket.store(VersionPolicy.FIRST_VERSION), backupBucket.store(VersionPolicy.FIRST_VERSION));
+    }
+
+    private static RegimeStores stores(ObjectStore primary, ObjectStore backup) {
+        return new RegimeStores("eu", new RegionStore(Region.PRIMARY, primary, "strata.regime.eu.primary."),
+                new RegionStore(Region.BACKUP, backup, "strata.regime.eu.backup."));
     }
 }

@@ -5,13 +5,19 @@ import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.store.ByteRange;
 import dev.strata.schemas.store.ListPage;
 import dev.strata.schemas.store.ObjectFile;
+import dev.strata.schemas.store.ObjectFileOutput;
 import dev.strata.schemas.store.ObjectInfo;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.ObjectVersionInfo;
 import dev.strata.schemas.store.PutResult;
 import dev.strata.schemas.store.StoreOperation;
 import dev.strata.schemas.store.StoreUnavailableException;
+import dev.strata.schemas.store.StoredFile;
 import dev.strata.schemas.store.StoredObject;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -55,6 +61,19 @@ public final class CorruptingStore implements ObjectStore {
             byte[] altered = o.bytes().clone();
             altered[altered.length / 2] ^= 0x5a;
             return new StoredObject(key, o.versionId(), altered, o.objectSize(), o.declaredSha256());
+        });
+    }
+
+    /** The same (altered) bytes {@link #get(ObjectKey)} serves, written to the file. */
+    @Override
+    public Optional<StoredFile> getToFile(ObjectKey key, Path target) {
+        return get(key).map(o -> {
+            try {
+                return new StoredFile(new ObjectInfo(key, o.objectSize(), o.declaredSha256(), o.versionId()),
+                        ObjectFileOutput.copy(new ByteArrayInputStream(o.bytes()), target));
+            } catch (IOException e) {
+                throw new UncheckedIOException("get " + key + ": cannot write " + target, e);
+            }
         });
     }
 

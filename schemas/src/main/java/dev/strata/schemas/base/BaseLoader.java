@@ -6,10 +6,14 @@ import dev.strata.schemas.fold.FoldOp;
 import dev.strata.schemas.fold.FoldPosition;
 import dev.strata.schemas.fold.FoldedVersion;
 import dev.strata.schemas.fold.ShapeCatalog;
+import dev.strata.schemas.store.ObjectFile;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.file.DataFileStream;
@@ -19,16 +23,43 @@ import org.apache.avro.specific.SpecificDatumReader;
  * Folds a base table object back into a {@link ChangeFolder}: each key at its recorded position, so
  * that the log after the cut, folded on top, gives exactly what folding the whole log gives. Also
  * restores what the rows alone cannot say: the table's newest TRUNCATE and where its final shape
- * was seen. The caller has matched the bytes to the table's SHA-256 in the base manifest.
+ * was seen. Only bytes matched to the table's SHA-256 in the base manifest are folded: a file read from
+ * a store carries the SHA-256 of the bytes received, checked here before the first row; the caller of
+ * the in-memory variant has matched them itself.
  */
 public final class BaseLoader {
     private static final int BATCH = 4096;
+    private static final int READ_BUFFER_BYTES = 1 << 16;
 
     private BaseLoader() {
     }
 
-    /** @return the keys read (rows and tombstones) */
+    /**
+     * Folds a table object read to a file (a table can be larger than the heap), streaming it from disk.
+     *
+     * @return the keys read (rows and tombstones)
+     * @throws IllegalArgumentException naming the object, before any row is folded, if the file's size or
+     *     SHA-256 is not the one the manifest names
+     */
+    public static long load(BaseTable table, ObjectFile file, String source, ShapeCatalog catalog, ChangeFolder folder) {
+        if (!file.sha256().equals(table.sha256()) || file.size() != table.size()) {
+            throw new IllegalArgumentException("base object " + source + " read to " + file.path() + " has SHA-256 " + file.sha256()
+                    + " and " + file.size() + " bytes, but its manifest says " + table.sha256() + " and " + table.size()
+                    + " bytes: nothing of it is folded; read it again, from the other region if this one's copy is altered");
+        }
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file.path()), READ_BUFFER_BYTES)) {
+            return load(table, in, source, catalog, folder);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read base object " + source + " from " + file.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Folds table bytes the caller has matched to the manifest's SHA-256; @return the keys read (rows and tombstones) */
     public static long load(BaseTable table, byte[] bytes, String source, ShapeCatalog catalog, ChangeFolder folder) {
+        return load(table, new ByteArrayInputStream(bytes), source, catalog, folder);
+    }
+
+    private static long load(BaseTable table, InputStream in, String source, ShapeCatalog catalog, ChangeFolder folder) {
         int tableId = catalog.tableId(table.table());
         int[] shapeIds = table.shapes().stream().mapToInt(catalog::shapeId).toArray();
         if (table.finalShape() >= 0) {
@@ -36,7 +67,7 @@ public final class BaseLoader {
         }
         long keys = 0;
         List<FoldOp> batch = new ArrayList<>(BATCH);
-        try (DataFileStream<BaseRow> rows = new DataFileStream<>(new ByteArrayInputStream(bytes), new SpecificDatumReader<>(BaseRow.class))) {
+        try (DataFileStream<BaseRow> rows = new DataFileStream<>(in, new SpecificDatumReader<>(BaseRow.class))) {
             BaseRow row = null;
             while (rows.hasNext()) {
                 row = rows.next(row);

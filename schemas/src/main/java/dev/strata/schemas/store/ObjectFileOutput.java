@@ -4,6 +4,7 @@ import dev.strata.schemas.CountingDigestStream;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,21 @@ public final class ObjectFileOutput extends FilterOutputStream {
         MessageDigest md5 = ContentMd5.newDigest();
         OutputStream file = new BufferedOutputStream(Files.newOutputStream(path), BUFFER_BYTES);
         return new ObjectFileOutput(path, md5, new CountingDigestStream(new DigestOutputStream(file, md5)));
+    }
+
+    /**
+     * Copies {@code in} to its end into {@code path}, hashing as it writes: how a store reads an object to a
+     * file. Deletes {@code path} if the copy fails, so a failed read leaves nothing behind.
+     */
+    public static ObjectFile copy(InputStream in, Path path) throws IOException {
+        try (ObjectFileOutput out = create(path)) {
+            in.transferTo(out);
+            out.close();
+            return out.objectFile();
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(path);
+            throw e;
+        }
     }
 
     @Override

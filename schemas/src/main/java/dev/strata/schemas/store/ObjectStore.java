@@ -2,6 +2,7 @@ package dev.strata.schemas.store;
 
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.layout.ObjectKey;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -53,6 +54,16 @@ public interface ObjectStore extends AutoCloseable {
 
     /** The whole object, or empty if the key has none. */
     Optional<StoredObject> get(ObjectKey key);
+
+    /**
+     * The whole object, written to {@code target} (created, or truncated) as it arrives and hashed on the
+     * way, for an object too large to hold in memory: the same version {@link #get(ObjectKey)} reads.
+     * On a failure, and when the key has no object, no file is left at {@code target}.
+     *
+     * @return the object's stored description and the file with the size and SHA-256 of the bytes received,
+     *     or empty if the key has none
+     */
+    Optional<StoredFile> getToFile(ObjectKey key, Path target);
 
     /** A slice of the object, or empty if the key has none. */
     Optional<StoredObject> get(ObjectKey key, ByteRange range);

@@ -3,14 +3,15 @@ package dev.strata.schemas.store;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.ObjectKey;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
-import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -104,7 +105,27 @@ public final class S3ObjectStore implements ObjectStore {
         return read(key, Optional.of(Objects.requireNonNull(range, "range")));
     }
 
+    /** Streams the body to {@code target} as it arrives, hashing it on the way: the object is never held in memory. */
+    @Override
+    public Optional<StoredFile> getToFile(ObjectKey key, Path target) {
+        Objects.requireNonNull(target, "target");
+        // a retry of the GET calls the transformer again: copy() truncates what the failed attempt wrote
+        return read(key, Optional.empty(), (r, body) -> new StoredFile(
+                new ObjectInfo(key, r.contentLength(), declaredSha256(r.metadata(), key), Optional.ofNullable(r.versionId())),
+                ObjectFileOutput.copy(body, target)));
+    }
+
     private Optional<StoredObject> read(ObjectKey key, Optional<ByteRange> range) {
+        return read(key, range, ResponseTransformer.toBytes()).map(response -> {
+            GetObjectResponse r = response.response();
+            byte[] bytes = response.asByteArrayUnsafe();
+            long size = range.isPresent() ? totalSize(r.contentRange(), key) : bytes.length;
+            return new StoredObject(key, Optional.ofNullable(r.versionId()), bytes, size, declaredSha256(r.metadata(), key));
+        });
+    }
+
+    /** One GET of the version this store's policy reads, its body handed to {@code body}; empty if the key has none. */
+    private <T> Optional<T> read(ObjectKey key, Optional<ByteRange> range, ResponseTransformer<GetObjectResponse, T> body) {
         Objects.requireNonNull(key, "key");
         Optional<String> version = Optional.empty();
         if (policy == VersionPolicy.FIRST_VERSION) {
@@ -117,19 +138,14 @@ public final class S3ObjectStore implements ObjectStore {
         GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(location.bucket()).key(key.value());
         version.ifPresent(request::versionId);
         range.ifPresent(r -> request.range(r.httpHeader()));
-        ResponseBytes<GetObjectResponse> response;
         try {
-            response = call(StoreOperation.GET, key, () -> reads.getObjectAsBytes(request.build()));
+            return Optional.of(call(StoreOperation.GET, key, () -> reads.getObject(request.build(), body)));
         } catch (StoreRequestFailedException e) {
             if (e.statusCode() == 404 && e.getCause() instanceof NoSuchKeyException) {
                 return Optional.empty();
             }
             throw e;
         }
-        GetObjectResponse r = response.response();
-        byte[] bytes = response.asByteArrayUnsafe();
-        long size = range.isPresent() ? totalSize(r.contentRange(), key) : bytes.length;
-        return Optional.of(new StoredObject(key, Optional.ofNullable(r.versionId()), bytes, size, declaredSha256(r.metadata(), key)));
     }
 
     @Override

@@ -8,6 +8,7 @@ import static dev.strata.schemas.testing.Changes.key;
 import static dev.strata.schemas.testing.Changes.truncate;
 import static dev.strata.schemas.testing.Changes.update;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
@@ -19,6 +20,9 @@ import dev.strata.schemas.base.BaseManifest;
 import dev.strata.schemas.base.BaseManifestCodec;
 import dev.strata.schemas.base.BaseTable;
 import dev.strata.schemas.layout.BaseCut;
+import dev.strata.schemas.store.ObjectFile;
+import dev.strata.schemas.store.ObjectFileOutput;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,6 +93,27 @@ class FoldFromBaseTest {
         assertThat(BaseManifestCodec.encode(BaseManifestCodec.decode(bytes))).isEqualTo(bytes);
     }
 
+    @Test
+    void aTableFileWhoseBytesAreNotTheManifestsIsRefusedBeforeAnyRowIsFolded() throws IOException {
+        List<ChangeEvent> log = history(new Random(5), 100);
+        BaseBuilder.Built built = build(log, 80, BIG, Files.createDirectory(dir.resolve("built")), new BaseCut(80, 8000));
+        BaseTable table = built.tables().get(0);
+        byte[] altered = Files.readAllBytes(built.files().get(table.table()).path());
+        altered[altered.length / 2] ^= 0x5a;
+        ObjectFile received = ObjectFileOutput.copy(new ByteArrayInputStream(altered), dir.resolve("received.avro"));
+        ShapeCatalog catalog = new ShapeCatalog();
+        try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(BIG, dir, 4))) {
+            assertThatThrownBy(() -> BaseLoader.load(table, received, "bases/" + table.table(), catalog, folder))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("bases/" + table.table())
+                    .hasMessageContaining(table.sha256().hex())
+                    .hasMessageContaining("nothing of it is folded");
+            Folded folded = Folded.drained(catalog, folder);
+            assertThat(folded.rows).isEmpty();
+            assertThat(folded.tombstones).isEmpty();
+        }
+    }
+
     private Folded whole(List<ChangeEvent> log, long until) {
         return Folded.of(log, until, BIG, dir);
     }
@@ -102,7 +127,7 @@ class FoldFromBaseTest {
         ShapeCatalog catalog = new ShapeCatalog();
         try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(budget, dir, 4))) {
             for (BaseTable t : manifest.tables()) {
-                BaseLoader.load(t, Files.readAllBytes(built.files().get(t.table()).path()), t.table(), catalog, folder);
+                BaseLoader.load(t, built.files().get(t.table()), t.table(), catalog, folder);
             }
             EventConverter converter = new EventConverter(catalog, until);
             for (ChangeEvent e : log) {

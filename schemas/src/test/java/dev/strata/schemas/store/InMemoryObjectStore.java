@@ -2,9 +2,11 @@ package dev.strata.schemas.store;
 
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.layout.ObjectKey;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +53,18 @@ final class InMemoryObjectStore implements ObjectStore {
     @Override
     public Optional<StoredObject> get(ObjectKey key) {
         return version(key).map(v -> new StoredObject(key, Optional.of(v.versionId()), v.bytes().clone(), v.bytes().length, v.declaredSha256()));
+    }
+
+    @Override
+    public Optional<StoredFile> getToFile(ObjectKey key, Path target) {
+        return version(key).map(v -> {
+            try {
+                return new StoredFile(new ObjectInfo(key, v.bytes().length, v.declaredSha256(), Optional.of(v.versionId())),
+                        ObjectFileOutput.copy(new ByteArrayInputStream(v.bytes()), target));
+            } catch (IOException e) {
+                throw new UncheckedIOException("get " + key + ": cannot write " + target, e);
+            }
+        });
     }
 
     @Override

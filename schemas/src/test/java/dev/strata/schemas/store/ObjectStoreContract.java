@@ -60,6 +60,45 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
+    void getToFileWritesTheWholeObjectWithTheChecksumOfTheBytesReceived() throws IOException {
+        ObjectKey key = segmentKey(5);
+        byte[] bytes = bytes(300_000);
+        writer().putIfAbsent(key, bytes, Sha256.of(bytes));
+        for (ObjectStore store : List.of(writer(), reader())) {
+            Path target = stagingDir.resolve("read-" + store.hashCode());
+            StoredFile got = store.getToFile(key, target).orElseThrow();
+            assertThat(Files.readAllBytes(target)).isEqualTo(bytes);
+            assertThat(got.file().path()).isEqualTo(target);
+            assertThat(got.file().size()).isEqualTo(bytes.length);
+            assertThat(got.file().sha256()).isEqualTo(Sha256.of(bytes));
+            assertThat(got.info().key()).isEqualTo(key);
+            assertThat(got.info().size()).isEqualTo(bytes.length);
+            assertThat(got.info().declaredSha256()).contains(Sha256.of(bytes));
+            assertThat(got.info().versionId()).isEqualTo(store.get(key).orElseThrow().versionId());
+        }
+    }
+
+    @Test
+    void getToFileOfAnEmptyKeyIsEmptyAndLeavesNoFile() {
+        Path target = stagingDir.resolve("absent");
+        for (ObjectStore store : List.of(writer(), reader())) {
+            assertThat(store.getToFile(segmentKey(6), target)).isEmpty();
+            assertThat(target).doesNotExist();
+        }
+    }
+
+    @Test
+    void getToFileReplacesWhatTheTargetHeld() throws IOException {
+        ObjectKey key = segmentKey(7);
+        byte[] bytes = bytes(100);
+        writer().putIfAbsent(key, bytes, Sha256.of(bytes));
+        Path target = stagingDir.resolve("stale");
+        Files.write(target, bytes(5000));
+        assertThat(reader().getToFile(key, target).orElseThrow().file().size()).isEqualTo(100);
+        assertThat(Files.readAllBytes(target)).isEqualTo(bytes);
+    }
+
+    @Test
     void puttingTheSameBytesTwiceIsIdempotent() {
         ObjectKey key = segmentKey(2);
         byte[] bytes = bytes(1000);
@@ -183,6 +222,11 @@ public abstract class ObjectStoreContract {
         assertThat(read.declaredSha256()).contains(Sha256.of(original));
         assertThat(reader().head(key).orElseThrow().size()).isEqualTo(2000);
         assertThat(reader().get(key, new ByteRange(0, 10)).orElseThrow().bytes()).isEqualTo(Arrays.copyOf(original, 10));
+        StoredFile readToFile = reader().getToFile(key, stagingDir.resolve("first-version")).orElseThrow();
+        assertThat(readToFile.file().sha256()).isEqualTo(Sha256.of(original));
+        assertThat(readToFile.info().versionId()).isEqualTo(read.versionId());
+        assertThat(writer().getToFile(key, stagingDir.resolve("latest-version")).orElseThrow().file().sha256())
+                .isEqualTo(Sha256.of(forged));
 
         List<ObjectVersionInfo> versions = reader().versions(key);
         assertThat(versions).hasSize(2);
