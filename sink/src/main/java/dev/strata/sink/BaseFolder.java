@@ -29,9 +29,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -100,7 +102,8 @@ final class BaseFolder {
         if (cutMicros <= previousCut) {
             return Optional.empty();
         }
-        FoldWindow window = previous.map(p -> FoldWindow.after(p.manifest(), settings.maxSegmentSpan())).orElseGet(FoldWindow::first);
+        FoldWindow window = previous.map(p -> FoldWindow.after(p.manifest(), foldedInLookback(tenant, p.manifest()), settings.maxSegmentSpan()))
+                .orElseGet(FoldWindow::first);
         List<ListedObject> segments = reader.durableSegmentsBetween(tenant, window.listFromMicros(), cutMicros).stream()
                 .filter(o -> window.needs(o.key())).toList();
         if (segments.isEmpty()) {
@@ -159,6 +162,26 @@ final class BaseFolder {
         return reader.entryFromHeads(segment.key(), segment.size()).orElseThrow(() -> new IllegalStateException(
                 "ALARM: " + segment.key() + " differs between the regions or has no SHA-256: no base of tenant " + tenant
                         + " is made past it; run restore-tool verify"));
+    }
+
+    /**
+     * What {@code newest} and its ancestors with a cut inside the lookback folded. A segment listed
+     * from {@code cut - lookback} on can only have been folded by one of them (a base folds segments
+     * that begin at or before its cut), so older ones need not be read: one manifest per base in the
+     * window, and no segment an earlier base holds is folded again.
+     */
+    private Set<ObjectKey> foldedInLookback(TenantId tenant, BaseManifest newest) {
+        long since = newest.cut().cutCommitMicros() - settings.maxSegmentSpan().toNanos() / 1000;
+        Set<ObjectKey> folded = new HashSet<>();
+        BaseManifest manifest = newest;
+        while (true) {
+            manifest.folded().forEach(e -> folded.add(e.key()));
+            Optional<BaseCut> previous = manifest.previous().map(BaseManifest.PreviousBase::cut).filter(c -> c.cutCommitMicros() >= since);
+            if (previous.isEmpty()) {
+                return folded;
+            }
+            manifest = readManifest(tenant, previous.get()).manifest();
+        }
     }
 
     private StoredBaseManifest readManifest(TenantId tenant, BaseCut cut) {

@@ -22,10 +22,10 @@ import java.util.stream.Collectors;
  * the cut folds again to the same versions), or when the previous base did not fold it: a segment
  * that became durable only after that fold although its changes are older than its cut (Postgres
  * takes a commit's timestamp before the commit record is ordered, so concurrent commits can reach
- * the log a few microseconds out of timestamp order). A segment an older base folded may be read
- * again when bases come less than {@code lookback} apart: it folds to the same versions, so that
- * only costs time, bounded by the lookback. Anything else under {@code log/} that is not
- * a segment is skipped, never a reason to fail the fold.
+ * the log a few microseconds out of timestamp order). "Did not fold" means neither the previous
+ * base nor an ancestor of it with a cut inside the lookback (the caller passes what they all
+ * folded), so no segment an earlier base holds is read again. Anything else under {@code log/}
+ * that is not a segment is skipped, never a reason to fail the fold.
  */
 record FoldWindow(long previousCutMicros, Set<ObjectKey> previouslyFolded, Duration lookback) {
 
@@ -33,9 +33,12 @@ record FoldWindow(long previousCutMicros, Set<ObjectKey> previouslyFolded, Durat
         return new FoldWindow(Long.MIN_VALUE, Set.of(), BackupLayout.MAX_SEGMENT_COMMIT_SPAN);
     }
 
-    static FoldWindow after(BaseManifest previous, Duration lookback) {
-        return new FoldWindow(previous.cut().cutCommitMicros(),
-                previous.folded().stream().map(ManifestEntry::key).collect(Collectors.toUnmodifiableSet()), lookback);
+    /**
+     * @param foldedInWindow what the previous base and its ancestors with a cut inside the lookback
+     *     folded: a segment listed there that none of them folded is a late one
+     */
+    static FoldWindow after(BaseManifest previous, Set<ObjectKey> foldedInWindow, Duration lookback) {
+        return new FoldWindow(previous.cut().cutCommitMicros(), foldedInWindow, lookback);
     }
 
     FoldWindow {

@@ -164,6 +164,23 @@ class BaseFolderTest {
     }
 
     @Test
+    void doesNotFoldAgainASegmentThatAnEarlierBaseInsideTheLookbackHolds() {
+        ClosedSegment first = durable(change(10, T0));
+        BaseFolder folder = folder();
+        BaseManifest one = folder.make(ACME, T0 + 1).orElseThrow();
+        ClosedSegment second = durable(change(20, T0 + 10));
+        BaseManifest two = folder.make(ACME, T0 + 11).orElseThrow();
+        ClosedSegment third = durable(change(30, T0 + 20));
+
+        BaseManifest three = folder.make(ACME, T0 + 21).orElseThrow();
+
+        assertThat(one.folded()).extracting(ManifestEntry::key).contains(first.key());
+        assertThat(three.folded()).extracting(ManifestEntry::key).containsExactly(two.objectKey(), third.key())
+                .doesNotContain(first.key(), second.key());
+        assertThat(rows(three)).containsExactly(10L, 20L, 30L);
+    }
+
+    @Test
     void readsASegmentThatBeganUpToTheLayoutBoundBeforeThePreviousCut() {
         durable(change(10, T0));
         BaseFolder folder = folder();

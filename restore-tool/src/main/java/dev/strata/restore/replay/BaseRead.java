@@ -21,7 +21,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Folds a planned base in before the log after its cut: its manifest (matched to its declared
@@ -38,9 +40,27 @@ final class BaseRead {
         this.spillDir = spillDir;
     }
 
-    /** The base's manifest alone: what the plan needs to know which segments the base folded. */
+    /** The base's manifest alone. */
     BaseManifest manifest(TenantId tenant, BaseCut cut) {
         return BaseManifestCodec.decode(fetchManifest(tenant, cut).bytes());
+    }
+
+    /**
+     * The objects this base and its ancestors with a cut at or after {@code sinceMicros} folded: what
+     * the plan needs to tell a late segment from one an earlier base already holds. A segment that
+     * begins at or after {@code sinceMicros} can only have been folded by such a base (a base folds
+     * segments that begin at or before its cut), so the walk stops there: one manifest per base in
+     * the listing window, not one per base of the tenant's life.
+     */
+    Set<ObjectKey> foldedSince(TenantId tenant, BaseCut cut, long sinceMicros) {
+        Set<ObjectKey> folded = new HashSet<>();
+        Optional<BaseCut> next = Optional.of(cut);
+        while (next.isPresent()) {
+            BaseManifest manifest = manifest(tenant, next.get());
+            manifest.folded().forEach(e -> folded.add(e.key()));
+            next = manifest.previous().map(BaseManifest.PreviousBase::cut).filter(c -> c.cutCommitMicros() >= sinceMicros);
+        }
+        return folded;
     }
 
     /** @return bytes read */

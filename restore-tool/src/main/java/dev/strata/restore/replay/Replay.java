@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * One tenant's restore to one point (DESIGN.md section 7): plan, verify, fold, load. Nothing
@@ -79,8 +78,8 @@ public final class Replay {
                             + stores.regime() + ": there is no latest point to restore to"));
         }
         BaseRead baseRead = new BaseRead(new ObjectFetcher(stores, notes), options.memory().spillDir());
-        Set<ObjectKey> foldedByBase = base.map(b -> baseRead.manifest(tenant, b).folded().stream()
-                .map(ManifestEntry::key).collect(Collectors.toUnmodifiableSet())).orElse(Set.of());
+        Set<ObjectKey> foldedByBase = base.map(b -> baseRead.foldedSince(tenant, b, b.cutCommitMicros() - options.maxSegmentSpan().toNanos() / 1000))
+                .orElse(Set.of());
         return planner.plan(tenant, untilMicros, base, foldedByBase, listing);
     }
 
