@@ -2,17 +2,10 @@ package dev.strata.sink;
 
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.layout.ObjectKey;
-import dev.strata.schemas.store.ByteRange;
-import dev.strata.schemas.store.ListPage;
+import dev.strata.schemas.store.ForwardingObjectStore;
 import dev.strata.schemas.store.ObjectFile;
-import dev.strata.schemas.store.ObjectInfo;
 import dev.strata.schemas.store.ObjectStore;
-import dev.strata.schemas.store.ObjectVersionInfo;
 import dev.strata.schemas.store.PutResult;
-import dev.strata.schemas.store.StoredFile;
-import dev.strata.schemas.store.StoredObject;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -22,14 +15,13 @@ import java.util.function.Function;
  * first object this store writes is HEADed, and unless it carries COMPLIANCE retention, the write
  * fails with {@link UnlockedBucketException} and the sink stops before writing more.
  */
-final class LockVerifyingObjectStore implements ObjectStore {
-    private final ObjectStore delegate;
+final class LockVerifyingObjectStore extends ForwardingObjectStore {
     private final Function<ObjectKey, Optional<String>> unlocked;
     private final AtomicBoolean verified = new AtomicBoolean();
 
     /** @param unlocked for a key just written: empty if it is locked, else what is wrong */
     LockVerifyingObjectStore(ObjectStore delegate, Function<ObjectKey, Optional<String>> unlocked) {
-        this.delegate = delegate;
+        super(delegate);
         this.unlocked = unlocked;
     }
 
@@ -53,41 +45,6 @@ final class LockVerifyingObjectStore implements ObjectStore {
             verified.set(true);
         }
         return result;
-    }
-
-    @Override
-    public Optional<StoredObject> get(ObjectKey key) {
-        return delegate.get(key);
-    }
-
-    @Override
-    public Optional<StoredFile> getToFile(ObjectKey key, Path target) {
-        return delegate.getToFile(key, target);
-    }
-
-    @Override
-    public Optional<StoredObject> get(ObjectKey key, ByteRange range) {
-        return delegate.get(key, range);
-    }
-
-    @Override
-    public Optional<ObjectInfo> head(ObjectKey key) {
-        return delegate.head(key);
-    }
-
-    @Override
-    public List<ObjectVersionInfo> versions(ObjectKey key) {
-        return delegate.versions(key);
-    }
-
-    @Override
-    public ListPage list(ObjectKey prefix, Optional<ObjectKey> startAfter, int maxKeys) {
-        return delegate.list(prefix, startAfter, maxKeys);
-    }
-
-    @Override
-    public String describe() {
-        return delegate.describe();
     }
 
     @Override
