@@ -1,15 +1,13 @@
 package dev.strata.restore.testing;
 
-import dev.strata.schemas.Sha256;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.store.ByteRange;
+import dev.strata.schemas.store.ForwardingObjectStore;
 import dev.strata.schemas.store.ListPage;
-import dev.strata.schemas.store.ObjectFile;
 import dev.strata.schemas.store.ObjectFileOutput;
 import dev.strata.schemas.store.ObjectInfo;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.ObjectVersionInfo;
-import dev.strata.schemas.store.PutResult;
 import dev.strata.schemas.store.StoreOperation;
 import dev.strata.schemas.store.StoreUnavailableException;
 import dev.strata.schemas.store.StoredFile;
@@ -24,13 +22,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /** An ObjectStore that serves altered bytes for chosen keys, or is down: for fallback tests without a real store. */
-public final class CorruptingStore implements ObjectStore {
-    private final ObjectStore delegate;
+public final class CorruptingStore extends ForwardingObjectStore {
     private final Set<ObjectKey> corrupt = new HashSet<>();
     private boolean down;
 
     public CorruptingStore(ObjectStore delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     public void corrupt(ObjectKey key) {
@@ -39,16 +36,6 @@ public final class CorruptingStore implements ObjectStore {
 
     public void down() {
         down = true;
-    }
-
-    @Override
-    public PutResult putIfAbsent(ObjectKey key, byte[] bytes, Sha256 sha256) {
-        return delegate.putIfAbsent(key, bytes, sha256);
-    }
-
-    @Override
-    public PutResult putIfAbsent(ObjectKey key, ObjectFile file) {
-        return delegate.putIfAbsent(key, file);
     }
 
     @Override
@@ -99,16 +86,6 @@ public final class CorruptingStore implements ObjectStore {
     public ListPage list(ObjectKey prefix, Optional<ObjectKey> startAfter, int maxKeys) {
         failIfDown(prefix);
         return delegate.list(prefix, startAfter, maxKeys);
-    }
-
-    @Override
-    public String describe() {
-        return delegate.describe();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 
     private void failIfDown(ObjectKey key) {
