@@ -1,14 +1,12 @@
 package dev.strata.capture;
 
+import dev.strata.schemas.kafka.TopicSetup;
 import dev.strata.schemas.kafka.Topics;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Creates, at startup, the topics capture writes when they are missing, with the router's settings
@@ -30,20 +28,6 @@ final class CaptureTopics {
 
     /** Returns the names of the topics it created. */
     static List<String> ensure(Admin admin, CaptureConfig config) throws InterruptedException {
-        try {
-            Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> missing = required(config).stream().filter(t -> !existing.contains(t.name())).toList();
-            if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get();
-            }
-            return missing.stream().map(NewTopic::name).toList();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof TopicExistsException) {
-                return List.of(); // another service created it meanwhile
-            }
-            throw new IllegalStateException("cannot create capture's topics " + Topics.CHANGES + " and " + Topics.DEAD_LETTERS
-                    + ": " + e.getCause().getMessage() + " (check bootstrap.servers and that this principal may create topics)",
-                    e.getCause());
-        }
+        return TopicSetup.ensure(admin, required(config), "capture");
     }
 }

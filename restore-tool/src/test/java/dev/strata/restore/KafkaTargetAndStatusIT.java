@@ -11,6 +11,7 @@ import dev.strata.local.LocalObjectStores;
 import dev.strata.local.LocalStackExtension;
 import dev.strata.restore.testing.WatermarkTopic;
 import dev.strata.schemas.fold.FoldMemory;
+import dev.strata.schemas.kafka.TopicSetup;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.replay.Progress;
 import dev.strata.restore.replay.Replay;
@@ -79,8 +80,8 @@ class KafkaTargetAndStatusIT {
                     .isInstanceOf(BadInputException.class).hasMessageContaining("topic restore.missing does not exist");
         }
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic("restore.kt", 1, (short) 1)
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
+            TopicSetup.ensure(admin, List.of(new NewTopic("restore.kt", 1, (short) 1)
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))), "the test");
         }
         try (KafkaTarget target = new KafkaTarget(props, "restore.kt")) {
             ReplaySummary summary = replay.run(replay.plan(TenantId.of("kt"), "latest"), target);

@@ -7,6 +7,7 @@ import dev.strata.local.LocalStackExtension;
 import dev.strata.restore.testing.ToolRun;
 import dev.strata.schemas.kafka.DeadLetterHeaders;
 import dev.strata.schemas.kafka.DeadLetterReason;
+import dev.strata.schemas.kafka.TopicSetup;
 import dev.strata.schemas.kafka.Topics;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -41,14 +42,11 @@ class PlacementAndRedriveIT {
     @BeforeAll
     static void topicsAndConfig(LocalKafka kafka) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            // other tests in this JVM share the broker: create only what is missing
-            var existing = admin.listTopics().names().get();
-            List<NewTopic> missing = List.of(new NewTopic(Topics.CHANGES, 1, (short) 1),
+            // other tests in this JVM share the broker: only what is missing is created
+            TopicSetup.ensure(admin, List.of(new NewTopic(Topics.CHANGES, 1, (short) 1),
                     new NewTopic(Topics.DEAD_LETTERS, 1, (short) 1),
                     new NewTopic(Topics.TENANTS, 1, (short) 1)
-                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))
-                    .stream().filter(t -> !existing.contains(t.name())).toList();
-            admin.createTopics(missing).all().get();
+                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))), "the test");
         }
         Properties props = new Properties();
         props.setProperty(ToolConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());

@@ -1,14 +1,12 @@
 package dev.strata.sink;
 
+import dev.strata.schemas.kafka.TopicSetup;
 import dev.strata.schemas.kafka.Topics;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Creates at startup the topics the sink writes, when missing: the dead-letter topic (retained
@@ -29,17 +27,7 @@ final class SinkTopics {
 
     static void ensure(Admin admin, SinkConfig config) {
         try {
-            Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> missing = required(config).stream().filter(t -> !existing.contains(t.name())).toList();
-            if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get();
-            }
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof TopicExistsException) {
-                return; // another service created it meanwhile
-            }
-            throw new IllegalStateException("cannot create the sink's topics " + Topics.DEAD_LETTERS + " and " + Topics.WATERMARKS
-                    + ": " + e.getCause().getMessage() + " (check bootstrap.servers and that this principal may create topics)", e.getCause());
+            TopicSetup.ensure(admin, required(config), "the sink");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating the sink's topics", e);

@@ -12,6 +12,7 @@ import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Column;
 import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.event.ChangeEventCodec;
+import dev.strata.schemas.kafka.TopicSetup;
 import dev.strata.schemas.kafka.Topics;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.ObjectKey;
@@ -35,6 +36,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -53,6 +55,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -90,18 +93,11 @@ final class SinkTestBed implements AutoCloseable {
         props.setProperty("bootstrap.servers", kafka.bootstrapServers());
         this.admin = Admin.create(props);
         try {
-            admin.createTopics(List.of(new NewTopic(Topics.routed(regime), partitions, (short) 1))).all().get();
-            if (!admin.listTopics().names().get().contains(Topics.TENANTS)) {
-                // the router creates the directory in production; here the sink may be first
-                admin.createTopics(List.of(new NewTopic(Topics.TENANTS, 1, (short) 1)
-                        .configs(Map.of("cleanup.policy", "compact")))).all().get();
-            }
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
-                throw new IllegalStateException("cannot create the topics of " + regime, e);
-            }
+            // the router creates the directory in production; here the sink may be first
+            TopicSetup.ensure(admin, List.of(new NewTopic(Topics.routed(regime), partitions, (short) 1),
+                    new NewTopic(Topics.TENANTS, 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))), "the test bed");
         } catch (InterruptedException e) {
-            throw new IllegalStateException("cannot create the routed topic of " + regime, e);
+            throw new IllegalStateException("cannot create the topics of " + regime, e);
         }
         props.setProperty(ProducerConfig.ACKS_CONFIG, "all");
         props.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
@@ -159,15 +155,21 @@ final class SinkTestBed implements AutoCloseable {
         return events;
     }
 
+    /** Sends {@code events} to the routed topic and returns once Kafka acknowledged every one; fails if one was refused. */
     void produce(List<ChangeEvent> events) {
+        List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
         for (ChangeEvent e : events) {
-            produceRaw(Topics.routed(regime), e.getTenant(), CODEC.encode(e));
+            acks.add(producer.send(new ProducerRecord<>(Topics.routed(regime), e.getTenant().getBytes(StandardCharsets.UTF_8), CODEC.encode(e))));
         }
         producer.flush();
-    }
-
-    void produceRaw(String topic, String key, byte[] value) {
-        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
+        for (int i = 0; i < acks.size(); i++) {
+            try {
+                acks.get(i).get();
+            } catch (ExecutionException | InterruptedException e) {
+                throw new IllegalStateException("the test's producer could not write event " + events.get(i).getEventId()
+                        + " (" + i + " of " + events.size() + ") to " + Topics.routed(regime) + ": " + e.getCause(), e);
+            }
+        }
     }
 
     void place(String tenant, String placedRegime) throws Exception {

@@ -1,11 +1,10 @@
 package dev.strata.streams;
 
+import dev.strata.schemas.kafka.TopicSetup;
 import dev.strata.schemas.kafka.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
@@ -34,16 +33,6 @@ final class RouterTopics {
 
     /** Returns the names of the topics it created. */
     static List<String> ensure(Admin admin, RouterConfig config) throws InterruptedException {
-        try {
-            Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> missing = required(config).stream().filter(t -> !existing.contains(t.name())).toList();
-            if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get();
-            }
-            return missing.stream().map(NewTopic::name).toList();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot create the router's topics: " + e.getCause().getMessage()
-                    + " (check bootstrap.servers and that this principal may create topics)", e.getCause());
-        }
+        return TopicSetup.ensure(admin, required(config), "the router");
     }
 }

@@ -1,6 +1,7 @@
 package dev.strata.restore.testing;
 
 import dev.strata.local.LocalKafka;
+import dev.strata.schemas.kafka.TopicSetup;
 import dev.strata.schemas.kafka.Topics;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +21,8 @@ public final class WatermarkTopic {
 
     public static void publish(LocalKafka kafka, String tenant, String value) throws ExecutionException, InterruptedException {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            if (!admin.listTopics().names().get().contains(Topics.WATERMARKS)) {
-                admin.createTopics(List.of(new NewTopic(Topics.WATERMARKS, 1, (short) 1)
-                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
-            }
+            TopicSetup.ensure(admin, List.of(new NewTopic(Topics.WATERMARKS, 1, (short) 1)
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))), "the test");
         }
         Properties producer = new Properties();
         producer.setProperty("bootstrap.servers", kafka.bootstrapServers());
