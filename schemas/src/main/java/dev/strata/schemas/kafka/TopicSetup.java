@@ -27,10 +27,10 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * {@code delivery.timeout.ms} expires it (KAFKA-15591, fixed in brokers from 4.5; Strata runs 4.3).
  * Capture and the sink stop on such an error rather than lose the records, but a test producer that
  * does not look at its acknowledgements loses them. A partition that answers ListOffsets is past
- * that moment: the admin client retries the lookup until the leader serves it.
+ * that moment.
  */
 public final class TopicSetup {
-    static final Duration SERVED_WITHIN = Duration.ofSeconds(30);
+    private static final Duration SERVED_WITHIN = Duration.ofSeconds(30);
     private static final long RETRY_BACKOFF_MILLIS = 50;
 
     private TopicSetup() {
