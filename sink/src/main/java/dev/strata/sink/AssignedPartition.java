@@ -1,5 +1,6 @@
 package dev.strata.sink;
 
+import dev.strata.sink.segment.PartitionSegmenter;
 import dev.strata.schemas.layout.SegmentKey;
 import org.apache.kafka.common.TopicPartition;
 

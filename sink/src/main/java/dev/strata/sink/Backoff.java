@@ -3,9 +3,9 @@ package dev.strata.sink;
 import java.time.Duration;
 
 /** Exponential backoff: {@code initial}, doubling per attempt, capped at {@code max}. Pure. */
-record Backoff(Duration initial, Duration max) {
+public record Backoff(Duration initial, Duration max) {
 
-    Backoff {
+    public Backoff {
         if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
             throw new IllegalArgumentException("backoff needs 0 < initial <= max, not " + initial + " and " + max);
         }

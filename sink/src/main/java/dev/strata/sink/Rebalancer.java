@@ -1,5 +1,10 @@
 package dev.strata.sink;
 
+import dev.strata.sink.segment.PartitionRecovery;
+import dev.strata.sink.segment.PartitionSegmenter;
+import dev.strata.sink.segment.RecoveryGuide;
+import dev.strata.sink.segment.RotationReason;
+import dev.strata.sink.watermark.WatermarkTracker;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;

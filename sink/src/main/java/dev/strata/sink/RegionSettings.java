@@ -36,7 +36,7 @@ public record RegionSettings(String regime, String role, StoreLocation location,
      * Whether two settings name the same physical place: the same endpoint with the same bucket or
      * the same signing region. A backup there is no separate location (rule 2 of DESIGN.md).
      */
-    boolean samePlaceAs(RegionSettings other) {
+    public boolean samePlaceAs(RegionSettings other) {
         URI a = normalized(location.endpoint());
         URI b = normalized(other.location.endpoint());
         return a.equals(b) && (location.bucket().equals(other.location.bucket())

@@ -41,7 +41,7 @@ public final class RetryingObjectStore implements ObjectStore {
     private final StopSignal stop;
     private final Consumer<StoreException> onRetry;
 
-    RetryingObjectStore(ObjectStore delegate, Backoff backoff, int maxAttempts, StopSignal stop, Consumer<StoreException> onRetry) {
+    public RetryingObjectStore(ObjectStore delegate, Backoff backoff, int maxAttempts, StopSignal stop, Consumer<StoreException> onRetry) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.backoff = Objects.requireNonNull(backoff, "backoff");
         if (maxAttempts < 0) {

@@ -1,5 +1,8 @@
 package dev.strata.sink;
 
+import dev.strata.sink.base.BaseSettings;
+import dev.strata.sink.base.BaseTailPolicy;
+import dev.strata.sink.store.RegimeRegions;
 import dev.strata.schemas.kafka.Topics;
 import dev.strata.schemas.layout.BackupLayout;
 import java.nio.file.Path;
@@ -215,7 +218,7 @@ public final class SinkConfig {
                 + backup.location().describe() + ", " + tuning + ", " + bases + ", kafka=" + kafka + "]";
     }
 
-    static String required(Properties source, String key, String what) {
+    public static String required(Properties source, String key, String what) {
         String value = source.getProperty(key);
         if (value == null || value.isBlank()) {
             throw invalid(key + " is missing: set it to " + what);
@@ -223,7 +226,7 @@ public final class SinkConfig {
         return value.trim();
     }
 
-    static IllegalArgumentException invalid(String problem) {
+    public static IllegalArgumentException invalid(String problem) {
         return new IllegalArgumentException("sink config: " + problem);
     }
 

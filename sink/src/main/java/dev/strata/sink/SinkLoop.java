@@ -1,5 +1,13 @@
 package dev.strata.sink;
 
+import dev.strata.sink.segment.ClosedSegment;
+import dev.strata.sink.segment.EventPeek;
+import dev.strata.sink.segment.EventView;
+import dev.strata.sink.segment.PartitionSegmenter;
+import dev.strata.sink.segment.RotationLog;
+import dev.strata.sink.segment.RotationReason;
+import dev.strata.sink.store.UploadResult;
+import dev.strata.sink.watermark.WatermarkTracker;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.event.ChangeEventCodec;
 import dev.strata.schemas.event.UndecodableEventException;

@@ -1,5 +1,6 @@
 package dev.strata.sink;
 
+import dev.strata.sink.segment.RotationReason;
 import dev.strata.schemas.kafka.DeadLetterReason;
 import dev.strata.schemas.store.PutResult;
 import io.micrometer.core.instrument.Counter;
@@ -20,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * regime's tenant), {@code strata_sink_backup_lag_seconds} and {@code strata_sink_replication_debt_*}
  * (a region is behind), {@code strata_sink_failed} (the sink stopped on an error).
  */
-final class SinkMetrics {
-    static final String PREFIX = "strata.sink.";
+public final class SinkMetrics {
+    public static final String PREFIX = "strata.sink.";
     static final List<String> REGIONS = List.of(RegionSettings.PRIMARY, RegionSettings.BACKUP);
 
     private final MeterRegistry registry;
@@ -48,7 +49,7 @@ final class SinkMetrics {
     private final AtomicLong paused = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
-    SinkMetrics(MeterRegistry registry, String regime) {
+    public SinkMetrics(MeterRegistry registry, String regime) {
         this.registry = registry;
         this.tags = Tags.of("regime", regime);
         // Registered up front so that dashboards show 0, not "no data", before the first event.
@@ -98,7 +99,7 @@ final class SinkMetrics {
         Gauge.builder(PREFIX + name, value).description(description).tags(tags).register(registry);
     }
 
-    void stored(String region, long size, Duration took, PutResult result) {
+    public void stored(String region, long size, Duration took, PutResult result) {
         latency.get(region).record(took);
         if (result == PutResult.WRITTEN) {
             segments.get(region).increment();
@@ -108,11 +109,11 @@ final class SinkMetrics {
         }
     }
 
-    void retried(String region) {
+    public void retried(String region) {
         retries.get(region).increment();
     }
 
-    void conflict(String region) {
+    public void conflict(String region) {
         conflicts.get(region).increment();
     }
 
@@ -136,15 +137,15 @@ final class SinkMetrics {
         skippedDurable.increment();
     }
 
-    void sealed() {
+    public void sealed() {
         manifests.increment();
     }
 
-    void sealFailed() {
+    public void sealFailed() {
         manifestFailures.increment();
     }
 
-    void watermarkPublished() {
+    public void watermarkPublished() {
         watermarks.increment();
     }
 
@@ -156,12 +157,12 @@ final class SinkMetrics {
         backupLagMillis.set(Math.max(0, lag.toMillis()));
     }
 
-    void debt(long deltaEvents, long deltaBytes) {
+    public void debt(long deltaEvents, long deltaBytes) {
         debtEvents.addAndGet(deltaEvents);
         debtBytes.addAndGet(deltaBytes);
     }
 
-    void pending(long deltaBytes) {
+    public void pending(long deltaBytes) {
         pendingBytes.addAndGet(deltaBytes);
     }
 
@@ -173,11 +174,11 @@ final class SinkMetrics {
         failed.set(1);
     }
 
-    long debtEvents() {
+    public long debtEvents() {
         return debtEvents.get();
     }
 
-    long debtBytes() {
+    public long debtBytes() {
         return debtBytes.get();
     }
 

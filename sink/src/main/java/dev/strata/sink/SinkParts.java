@@ -1,12 +1,19 @@
 package dev.strata.sink;
 
+import dev.strata.sink.base.BaseScheduler;
+import dev.strata.sink.manifest.ManifestSealer;
+import dev.strata.sink.residency.DeadLetterPublisher;
+import dev.strata.sink.residency.ResidencyGuard;
+import dev.strata.sink.segment.SegmentCatalog;
+import dev.strata.sink.store.DualRegionUploader;
+import dev.strata.sink.watermark.WatermarkPublisher;
 import java.time.Clock;
 
 /** The pieces the poll thread works with, built once by {@link SinkService} (or by a test). */
-record SinkParts(String regime, String topic, SinkTuning tuning, Clock clock, SinkMetrics metrics, ResidencyGuard guard,
+public record SinkParts(String regime, String topic, SinkTuning tuning, Clock clock, SinkMetrics metrics, ResidencyGuard guard,
                  DeadLetterPublisher deadLetters, DualRegionUploader uploader, ManifestSealer sealer, WatermarkPublisher watermarks,
                  SegmentCatalog catalog, BaseScheduler bases) {
 
     /** zstd level 3: Avro's default for the codec, fast enough for 100k events/s on one core. */
-    static final int ZSTD_LEVEL = 3;
+    public static final int ZSTD_LEVEL = 3;
 }

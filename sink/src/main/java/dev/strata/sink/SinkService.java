@@ -1,5 +1,15 @@
 package dev.strata.sink;
 
+import dev.strata.sink.base.BaseFolder;
+import dev.strata.sink.base.BaseMetrics;
+import dev.strata.sink.base.BaseScheduler;
+import dev.strata.sink.manifest.ManifestSealer;
+import dev.strata.sink.residency.DeadLetterPublisher;
+import dev.strata.sink.residency.PlacementDirectory;
+import dev.strata.sink.residency.ResidencyGuard;
+import dev.strata.sink.store.DualRegionUploader;
+import dev.strata.sink.store.SinkStores;
+import dev.strata.sink.watermark.WatermarkPublisher;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.kafka.Topics;
 import dev.strata.schemas.ops.StopSignal;

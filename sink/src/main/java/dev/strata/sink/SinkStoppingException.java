@@ -1,7 +1,7 @@
 package dev.strata.sink;
 
 /** A wait (a retry's backoff) was cut short because the sink is stopping: neither success nor failure. */
-final class SinkStoppingException extends RuntimeException {
+public final class SinkStoppingException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     SinkStoppingException(String what) {

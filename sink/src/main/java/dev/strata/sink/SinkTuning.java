@@ -1,5 +1,6 @@
 package dev.strata.sink;
 
+import dev.strata.sink.segment.RotationPolicy;
 import dev.strata.schemas.layout.BackupLayout;
 import java.time.Duration;
 

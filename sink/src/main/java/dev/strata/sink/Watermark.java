@@ -37,7 +37,7 @@ public record Watermark(TenantId tenant, String regime, long durableCommitMicros
         Objects.requireNonNull(manifestHead, "manifestHead");
     }
 
-    Watermark withHead(ManifestHead head, long nowMicros) {
+    public Watermark withHead(ManifestHead head, long nowMicros) {
         return new Watermark(tenant, regime, durableCommitMicros, lsn, topic, partition, committedOffset, nowMicros, Optional.of(head));
     }
 }

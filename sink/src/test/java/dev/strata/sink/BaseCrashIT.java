@@ -1,5 +1,10 @@
 package dev.strata.sink;
 
+import dev.strata.sink.base.BaseFolder;
+import dev.strata.sink.base.BaseMetrics;
+import dev.strata.sink.base.BaseSettings;
+import dev.strata.sink.store.DualRegionUploader;
+import dev.strata.sink.store.RegionReader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

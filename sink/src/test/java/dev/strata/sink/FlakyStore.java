@@ -15,21 +15,21 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** An ObjectStore that fails puts as scripted, before or after really writing: a region that misbehaves. */
-final class FlakyStore extends ForwardingObjectStore {
+public final class FlakyStore extends ForwardingObjectStore {
     /** What the next put does. */
-    enum Step { PASS, FAIL_BEFORE, FAIL_AFTER_WRITE }
+    public enum Step { PASS, FAIL_BEFORE, FAIL_AFTER_WRITE }
 
     private final Function<ObjectKey, StoreException> failure;
     private final Deque<Step> script = new ArrayDeque<>();
-    final AtomicInteger puts = new AtomicInteger();
+    public final AtomicInteger puts = new AtomicInteger();
 
-    FlakyStore(ObjectStore delegate, Function<ObjectKey, StoreException> failure, Step... steps) {
+    public FlakyStore(ObjectStore delegate, Function<ObjectKey, StoreException> failure, Step... steps) {
         super(delegate);
         this.failure = failure;
         script.addAll(List.of(steps));
     }
 
-    synchronized void then(Step... steps) {
+    public synchronized void then(Step... steps) {
         script.addAll(List.of(steps));
     }
 

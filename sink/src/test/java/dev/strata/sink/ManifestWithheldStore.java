@@ -10,8 +10,8 @@ import dev.strata.schemas.store.PutResult;
  * A store that takes every object but a {@code base.manifest}: what a fold killed after its table
  * objects and before its manifest leaves behind, made on purpose instead of by a lucky SIGKILL.
  */
-final class ManifestWithheldStore extends ForwardingObjectStore {
-    ManifestWithheldStore(ObjectStore delegate) {
+public final class ManifestWithheldStore extends ForwardingObjectStore {
+    public ManifestWithheldStore(ObjectStore delegate) {
         super(delegate);
     }
 

@@ -1,5 +1,6 @@
 package dev.strata.sink;
 
+import dev.strata.sink.store.UnlockedBucketException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,0 +1,65 @@
+package dev.strata.sink.segment;
+
+import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.event.ChangeEventCodec;
+import dev.strata.schemas.event.UndecodableEventException;
+import java.io.IOException;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
+
+/**
+ * Reads what the sink needs from a routed record without building the event: the tenant, commit
+ * time and LSN are the first fields of the current schema, and the rest is walked (not built) to
+ * check that the body is a whole, well-formed datum before its bytes go into a backup. Decoding and
+ * re-encoding every event was most of the sink's CPU (about 7 us of 8 per event here). Records of
+ * an older released schema are decoded as usual. Not thread-safe (one per poll thread).
+ */
+public final class EventPeek {
+    private static final long CURRENT = SchemaNormalization.parsingFingerprint64(ChangeEvent.getClassSchema());
+    /** The fields after tenant, source, table, op, commitTsMicros and lsn: walked to validate, in order. */
+    private static final List<Schema> REST = ChangeEvent.getClassSchema().getFields().stream().skip(6).map(Schema.Field::schema).toList();
+
+    private final ChangeEventCodec codec;
+    private BinaryDecoder decoder;
+
+    public EventPeek(ChangeEventCodec codec) {
+        this.codec = codec;
+        List<String> order = ChangeEvent.getClassSchema().getFields().stream().map(Schema.Field::name).limit(6).toList();
+        if (!order.equals(List.of("tenant", "source", "table", "op", "commitTsMicros", "lsn"))) {
+            throw new IllegalStateException("ChangeEvent's first fields changed to " + order + ": update EventPeek to read them");
+        }
+    }
+
+    /** @throws UndecodableEventException as {@link ChangeEventCodec#decode} does */
+    public EventView peek(byte[] wire) {
+        if (wire == null || wire.length < EventView.WIRE_HEADER || codec.writerFingerprint(wire) != CURRENT) {
+            return EventView.of(codec.decode(wire));
+        }
+        decoder = DecoderFactory.get().binaryDecoder(wire, EventView.WIRE_HEADER, wire.length - EventView.WIRE_HEADER, decoder);
+        try {
+            String tenant = decoder.readString();
+            decoder.skipString();
+            decoder.skipString();
+            decoder.readEnum();
+            long commitMicros = decoder.readLong();
+            long lsn = decoder.readLong();
+            for (Schema field : REST) {
+                GenericDatumReader.skip(field, decoder);
+            }
+            if (!decoder.isEnd()) {
+                throw new UndecodableEventException(UndecodableEventException.Reason.MALFORMED_BODY, "bytes remain after the event");
+            }
+            return EventView.ofCurrentWire(tenant, commitMicros, lsn, wire, codec);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof UndecodableEventException undecodable) {
+                throw undecodable;
+            }
+            // Untrusted bytes: Avro reports corrupt input with assorted exceptions; the full decode names the problem.
+            return EventView.of(codec.decode(wire));
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.strata.sink.store;
+
+import dev.strata.sink.Backoff;
+import dev.strata.sink.RegionSettings;
+import dev.strata.sink.RetryingObjectStore;
+import dev.strata.sink.SinkConfig;
+import dev.strata.sink.SinkMetrics;
+import dev.strata.sink.segment.SegmentCatalog;
+import dev.strata.schemas.ops.StopSignal;
+import dev.strata.schemas.store.ObjectLockCheck;
+import dev.strata.schemas.store.ObjectStore;
+import dev.strata.schemas.store.S3ObjectStore;
+import dev.strata.schemas.store.StoreCredentials;
+import dev.strata.schemas.store.VersionPolicy;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The regime's two stores, opened with its writer keys, checked for Object Lock, and decorated:
+ * uploads retry until they succeed or the sink stops (a region outage is waited out); the
+ * sealer's reads retry a few times and then give up until its next round. Reads are of latest
+ * versions: the writer key may not list versions (by design), and only reads its own keys.
+ */
+public final class SinkStores implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SinkStores.class);
+    private static final int READ_ATTEMPTS = 3;
+
+    private final List<AutoCloseable> owned = new ArrayList<>();
+    private final DualRegionUploader.Region primaryUploads;
+    private final DualRegionUploader.Region backupUploads;
+    private final ObjectStore primaryReads;
+    private final ObjectStore backupReads;
+    private final ObjectStore primaryPlain;
+    private final ObjectStore backupPlain;
+
+    private SinkStores(SinkConfig config, Clock clock, StopSignal abort, SinkMetrics metrics) {
+        Backoff backoff = new Backoff(config.tuning().retryInitialBackoff(), config.tuning().retryMaxBackoff());
+        primaryPlain = open(config.primary());
+        backupPlain = open(config.backup());
+        ObjectStore primaryChecked = lockChecked(config.primary(), primaryPlain, config.allowUnlockedBuckets(), clock);
+        ObjectStore backupChecked = lockChecked(config.backup(), backupPlain, config.allowUnlockedBuckets(), clock);
+        primaryUploads = new DualRegionUploader.Region(RegionSettings.PRIMARY, new RetryingObjectStore(primaryChecked, backoff, 0, abort,
+                e -> metrics.retried(RegionSettings.PRIMARY)));
+        backupUploads = new DualRegionUploader.Region(RegionSettings.BACKUP, new RetryingObjectStore(backupChecked, backoff, 0, abort,
+                e -> metrics.retried(RegionSettings.BACKUP)));
+        primaryReads = new RetryingObjectStore(primaryPlain, backoff, READ_ATTEMPTS, abort, e -> metrics.retried(RegionSettings.PRIMARY));
+        backupReads = new RetryingObjectStore(backupPlain, backoff, READ_ATTEMPTS, abort, e -> metrics.retried(RegionSettings.BACKUP));
+    }
+
+    /** Opens both regions; refuses a bucket without Object Lock (unless the test-only flag is set). */
+    public static SinkStores open(SinkConfig config, Clock clock, StopSignal abort, SinkMetrics metrics) {
+        return new SinkStores(config, clock, abort, metrics);
+    }
+
+    private ObjectStore open(RegionSettings region) {
+        StoreCredentials credentials = StoreCredentials.fromFile(region.credentialsFile().orElseThrow());
+        S3ObjectStore store = S3ObjectStore.open(region.location(), credentials, VersionPolicy.LATEST_VERSION);
+        owned.add(store);
+        return store;
+    }
+
+    private ObjectStore lockChecked(RegionSettings region, ObjectStore store, boolean allowUnlocked, Clock clock) {
+        ObjectLockCheck check = ObjectLockCheck.open(region.location(), StoreCredentials.fromFile(region.credentialsFile().orElseThrow()), clock);
+        owned.add(check);
+        ObjectLockCheck.Result result = check.checkBucket();
+        switch (result.lock()) {
+            case COMPLIANCE_DEFAULT:
+                LOG.info("{}: {}", region.describe(), result.detail());
+                return store;
+            case MISSING:
+                if (allowUnlocked) {
+                    LOG.warn("TEST ONLY ({}=true): writing into {} although {}", SinkConfig.TEST_ALLOW_UNLOCKED_BUCKETS,
+                            region.describe(), result.detail());
+                    return store;
+                }
+                throw new UnlockedBucketException(region.describe() + ": " + result.detail());
+            default:
+                if (allowUnlocked) {
+                    return store;
+                }
+                LOG.warn("{}: {}; the first object written there is checked for COMPLIANCE retention instead", region.describe(),
+                        result.detail());
+                return new LockVerifyingObjectStore(store, check::objectUnlocked);
+        }
+    }
+
+    public DualRegionUploader.Region primaryUploads() {
+        return primaryUploads;
+    }
+
+    public DualRegionUploader.Region backupUploads() {
+        return backupUploads;
+    }
+
+    /** Reads for the sealer: a few retries, then the round fails and the next one tries again. */
+    public RegionReader reader() {
+        return new RegionReader(primaryReads, backupReads);
+    }
+
+    /** Listing for recovery: the SDK's own read retries only; a region that cannot be listed counts as empty. */
+    public SegmentCatalog catalog() {
+        return new SegmentCatalog(primaryPlain, backupPlain);
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable resource : owned) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("closing {}: {}", resource, e.toString());
+            }
+        }
+    }
+}
