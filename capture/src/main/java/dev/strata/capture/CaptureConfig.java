@@ -263,7 +263,7 @@ public final class CaptureConfig {
     }
 
     /** Never logged; empty when the database trusts the connection. */
-    String databasePassword() {
+    public String databasePassword() {
         return password.reveal();
     }
 

@@ -1,5 +1,6 @@
 package dev.strata.capture;
 
+import dev.strata.capture.pg.PgValueCodec;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.kafka.DeadLetterReason;

@@ -1,5 +1,9 @@
 package dev.strata.capture;
 
+import dev.strata.capture.checkpoint.CheckpointSchedule;
+import dev.strata.capture.checkpoint.CheckpointTaker;
+import dev.strata.capture.pg.ColumnTypes;
+import dev.strata.capture.pg.TableCatalog;
 import dev.strata.schemas.ops.PrometheusEndpoint;
 import dev.strata.schemas.event.ChangeEventCodec;
 import io.debezium.embedded.Connect;

@@ -1,5 +1,11 @@
 package dev.strata.capture;
 
+import dev.strata.capture.checkpoint.CheckpointMessage;
+import dev.strata.capture.pg.ColumnTypes;
+import dev.strata.capture.pg.PgColumnType;
+import dev.strata.capture.pg.PgValueCodec;
+import dev.strata.capture.pg.TableShape;
+import dev.strata.capture.pg.UnrepresentableValueException;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Column;
 import dev.strata.schemas.avro.Op;

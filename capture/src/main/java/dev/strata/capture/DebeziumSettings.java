@@ -1,5 +1,6 @@
 package dev.strata.capture;
 
+import dev.strata.capture.pg.PgTextConverter;
 import io.debezium.connector.postgresql.PostgresConnector;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -8,13 +9,13 @@ import java.util.stream.Collectors;
  * The Debezium settings capture runs with, each with the reason it is chosen. Exactness first:
  * every setting that would drop, round or reshape a value is set to keep it.
  */
-final class DebeziumSettings {
+public final class DebeziumSettings {
     /**
      * Debezium writes this in place of a TOASTed value that Postgres did not send (an UPDATE that
      * left it unchanged under REPLICA IDENTITY DEFAULT). It starts and ends with NUL, which no
      * Postgres text value can contain, so it can never be mistaken for data.
      */
-    static final String UNAVAILABLE_PLACEHOLDER = "\u0000strata-unchanged-toast\u0000";
+    public static final String UNAVAILABLE_PLACEHOLDER = "\u0000strata-unchanged-toast\u0000";
     static final String TEXT_CONVERTER = "strata_text";
 
     private DebeziumSettings() {

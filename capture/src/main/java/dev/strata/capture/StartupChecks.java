@@ -1,5 +1,7 @@
 package dev.strata.capture;
 
+import dev.strata.capture.pg.PgColumnType;
+import dev.strata.capture.pg.TableShape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * table. A change with none of them, or with a tenant value that is not a valid tenant id, is not
  * guessed: it is resolved to a dead-letter reason. Pure.
  */
-final class TenantResolver {
+public final class TenantResolver {
     /** The named group of the schema pattern that holds the tenant id; the whole schema name without it. */
     static final String TENANT_GROUP = "tenant";
 
@@ -27,14 +27,14 @@ final class TenantResolver {
     sealed interface Resolution permits Tenant, Unresolved {
     }
 
-    record Tenant(String id) implements Resolution {
+    public record Tenant(String id) implements Resolution {
     }
 
     record Unresolved(DeadLetterReason reason, String detail) implements Resolution {
     }
 
     /** How a table's tenant is found, for the startup checks. */
-    enum Source { SHARED_TABLE, TENANT_COLUMN, SCHEMA_NAME, NONE }
+    public enum Source { SHARED_TABLE, TENANT_COLUMN, SCHEMA_NAME, NONE }
 
     private final String tenantColumn;
     private final Pattern schemaPattern;
@@ -48,15 +48,15 @@ final class TenantResolver {
         this.sharedTables = Map.copyOf(sharedTables);
     }
 
-    static TenantResolver of(CaptureConfig config) {
+    public static TenantResolver of(CaptureConfig config) {
         return new TenantResolver(config.tenantColumn(), config.tenantSchemaPattern(), config.sharedTables());
     }
 
-    String tenantColumn() {
+    public String tenantColumn() {
         return tenantColumn;
     }
 
-    Source sourceOf(String table, boolean tableHasTenantColumn) {
+    public Source sourceOf(String table, boolean tableHasTenantColumn) {
         if (sharedTables.containsKey(table)) {
             return Source.SHARED_TABLE;
         }
@@ -71,7 +71,7 @@ final class TenantResolver {
      * @param tableHasTenantColumn whether the table has the tenant column now (from the catalog)
      * @param row the new row, or the old one for a DELETE; null for a TRUNCATE
      */
-    Resolution resolve(String table, boolean tableHasTenantColumn, Row row) {
+    public Resolution resolve(String table, boolean tableHasTenantColumn, Row row) {
         String shared = sharedTables.get(table);
         if (shared != null) {
             return new Tenant(shared);

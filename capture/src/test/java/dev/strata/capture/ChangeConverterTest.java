@@ -1,5 +1,9 @@
 package dev.strata.capture;
 
+import dev.strata.capture.pg.ColumnTypes;
+import dev.strata.capture.pg.PgColumnType;
+import dev.strata.capture.pg.PgTextConverter;
+import dev.strata.capture.pg.TableShape;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.schemas.avro.ChangeEvent;

@@ -1,5 +1,7 @@
 package dev.strata.capture;
 
+import dev.strata.capture.pg.PgColumnType;
+import dev.strata.capture.pg.TableShape;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

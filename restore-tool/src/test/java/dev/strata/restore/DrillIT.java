@@ -30,7 +30,7 @@ import dev.strata.schemas.manifest.ManifestEntry;
 import dev.strata.schemas.segment.Segment;
 import dev.strata.schemas.segment.SegmentWriter;
 import dev.strata.schemas.store.ObjectStore;
-import dev.strata.schemas.store.S3ObjectStore;
+import dev.strata.schemas.store.s3.S3ObjectStore;
 import dev.strata.schemas.store.StoreCredentials;
 import dev.strata.schemas.store.StoreLocation;
 import dev.strata.schemas.store.VersionPolicy;

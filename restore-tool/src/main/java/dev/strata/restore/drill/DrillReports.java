@@ -7,7 +7,7 @@ import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.DrillKey;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.store.ObjectStore;
-import dev.strata.schemas.store.S3ObjectStore;
+import dev.strata.schemas.store.s3.S3ObjectStore;
 import dev.strata.schemas.store.StoreCredentials;
 import dev.strata.schemas.store.StoreLocation;
 import dev.strata.schemas.store.VersionPolicy;

@@ -2,7 +2,7 @@ package dev.strata.restore.store;
 
 import dev.strata.restore.BadInputException;
 import dev.strata.schemas.store.ObjectStore;
-import dev.strata.schemas.store.S3ObjectStore;
+import dev.strata.schemas.store.s3.S3ObjectStore;
 import dev.strata.schemas.store.StoreCredentials;
 import dev.strata.schemas.store.StoreLocation;
 import dev.strata.schemas.store.VersionPolicy;

@@ -3,7 +3,7 @@ package dev.strata.restore.testing;
 import dev.strata.local.LocalRegion;
 import dev.strata.local.StoreRole;
 import dev.strata.schemas.store.ObjectStore;
-import dev.strata.schemas.store.S3ObjectStore;
+import dev.strata.schemas.store.s3.S3ObjectStore;
 import dev.strata.schemas.store.StoreCredentials;
 import dev.strata.schemas.store.StoreLocation;
 import dev.strata.schemas.store.VersionPolicy;

@@ -5,11 +5,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /** The {@code Content-MD5} of a put (base64 of the MD5): what RGW checks a transfer against ({@code x-amz-checksum-*} it does not). */
-final class ContentMd5 {
+public final class ContentMd5 {
     private ContentMd5() {
     }
 
-    static String of(byte[] bytes) {
+    public static String of(byte[] bytes) {
         return encode(newDigest().digest(bytes));
     }
 

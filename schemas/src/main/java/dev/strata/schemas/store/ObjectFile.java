@@ -52,7 +52,7 @@ public final class ObjectFile {
      *
      * @throws IllegalArgumentException naming the key and the file if the file changed after it was written
      */
-    void checkUnchanged(ObjectKey key) {
+    public void checkUnchanged(ObjectKey key) {
         long now;
         try {
             now = Files.size(path);

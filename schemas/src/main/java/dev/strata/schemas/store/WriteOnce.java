@@ -11,11 +11,11 @@ import java.util.Optional;
  * {@code If-None-Match: *} in versioned buckets) leaves a race between two writers as a second
  * version, which verify flags.
  */
-final class WriteOnce {
+public final class WriteOnce {
     private WriteOnce() {
     }
 
-    static PutResult put(ObjectStore store, ObjectKey key, long size, Sha256 sha256, Runnable write) {
+    public static PutResult put(ObjectStore store, ObjectKey key, long size, Sha256 sha256, Runnable write) {
         Optional<ObjectInfo> existing = store.head(key);
         if (existing.isPresent()) {
             ObjectInfo stored = existing.get();

@@ -1,5 +1,23 @@
-package dev.strata.schemas.store;
+package dev.strata.schemas.store.s3;
 
+import dev.strata.schemas.store.ByteRange;
+import dev.strata.schemas.store.ContentMd5;
+import dev.strata.schemas.store.ListPage;
+import dev.strata.schemas.store.ListedObject;
+import dev.strata.schemas.store.ObjectFile;
+import dev.strata.schemas.store.ObjectFileOutput;
+import dev.strata.schemas.store.ObjectInfo;
+import dev.strata.schemas.store.ObjectStore;
+import dev.strata.schemas.store.ObjectVersionInfo;
+import dev.strata.schemas.store.PutResult;
+import dev.strata.schemas.store.StoreCredentials;
+import dev.strata.schemas.store.StoreLocation;
+import dev.strata.schemas.store.StoreOperation;
+import dev.strata.schemas.store.StoreRequestFailedException;
+import dev.strata.schemas.store.StoredFile;
+import dev.strata.schemas.store.StoredObject;
+import dev.strata.schemas.store.VersionPolicy;
+import dev.strata.schemas.store.WriteOnce;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.ObjectKey;

@@ -1,5 +1,12 @@
-package dev.strata.schemas.store;
+package dev.strata.schemas.store.s3;
 
+import dev.strata.schemas.store.StoreAccessDeniedException;
+import dev.strata.schemas.store.StoreException;
+import dev.strata.schemas.store.StoreLocation;
+import dev.strata.schemas.store.StoreOperation;
+import dev.strata.schemas.store.StoreRequestFailedException;
+import dev.strata.schemas.store.StoreUnavailableException;
+import dev.strata.schemas.store.UnknownOutcomeException;
 import dev.strata.schemas.layout.ObjectKey;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;

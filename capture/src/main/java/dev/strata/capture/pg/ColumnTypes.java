@@ -1,4 +1,4 @@
-package dev.strata.capture;
+package dev.strata.capture.pg;
 
 import java.util.HashMap;
 import java.util.List;
@@ -14,8 +14,8 @@ import org.apache.kafka.connect.data.Schema;
  * catalog no longer has, or has with another type than the event (a DDL committed after the
  * event), falls back to the type Debezium propagated with the event's schema.
  */
-final class ColumnTypes {
-    static final String SOURCE_TYPE = "__debezium.source.column.type";
+public final class ColumnTypes {
+    public static final String SOURCE_TYPE = "__debezium.source.column.type";
     static final String SOURCE_LENGTH = "__debezium.source.column.length";
     static final String SOURCE_SCALE = "__debezium.source.column.scale";
     private static final String DEBEZIUM_ENUM = "io.debezium.data.Enum";
@@ -27,7 +27,7 @@ final class ColumnTypes {
     }
 
     /** @param catalog reads a table's shape now, e.g. {@code TableCatalog::describe} */
-    ColumnTypes(Function<String, Optional<TableShape>> catalog) {
+    public ColumnTypes(Function<String, Optional<TableShape>> catalog) {
         this.catalog = catalog;
     }
 
@@ -35,7 +35,7 @@ final class ColumnTypes {
      * The table's shape as of {@code rowSchema}; pass null (a TRUNCATE has no row) to take the
      * shape last seen, or read it now.
      */
-    TableShape shape(String table, Schema rowSchema) {
+    public TableShape shape(String table, Schema rowSchema) {
         Cached cached = byTable.get(table);
         boolean fresh = cached != null && (rowSchema == null || rowSchema == cached.rowSchema() || rowSchema.equals(cached.rowSchema()));
         if (fresh) {
@@ -47,7 +47,7 @@ final class ColumnTypes {
     }
 
     /** The type of one field of a row, key or before/after struct. */
-    static PgColumnType typeOf(TableShape shape, Field field) {
+    public static PgColumnType typeOf(TableShape shape, Field field) {
         PgColumnType fromCatalog = shape.columns().get(field.name());
         Map<String, String> parameters = field.schema().parameters() == null ? Map.of() : field.schema().parameters();
         String propagated = parameters.get(SOURCE_TYPE);

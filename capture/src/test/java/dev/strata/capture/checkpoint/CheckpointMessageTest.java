@@ -1,4 +1,4 @@
-package dev.strata.capture;
+package dev.strata.capture.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

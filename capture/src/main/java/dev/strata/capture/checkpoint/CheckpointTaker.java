@@ -1,5 +1,7 @@
-package dev.strata.capture;
+package dev.strata.capture.checkpoint;
 
+import dev.strata.capture.CaptureConfig;
+import dev.strata.capture.TenantResolver;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.checkpoint.RowChecksum;
 import java.sql.Connection;
@@ -21,7 +23,7 @@ import java.util.TreeMap;
  * capture to publish. Plain SELECTs only: no LOCK, no write to the application's tables; one scan
  * per table serves every tenant of it (GROUP BY the tenant column).
  */
-final class CheckpointTaker {
+public final class CheckpointTaker {
     private static final String SNAPSHOT_SQL =
             "SELECT pg_current_snapshot()::text, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint";
     private static final String HAS_COLUMN_SQL = """
@@ -44,13 +46,13 @@ final class CheckpointTaker {
         this.tenants = tenants;
     }
 
-    static CheckpointTaker of(CaptureConfig config) {
+    public static CheckpointTaker of(CaptureConfig config) {
         return new CheckpointTaker(config.jdbcUrl(), config.databaseUser(), config.databasePassword(), config.tables(),
                 TenantResolver.of(config));
     }
 
     /** Counts in one snapshot, then emits the message; returns what it emitted. */
-    CheckpointMessage take() throws SQLException {
+    public CheckpointMessage take() throws SQLException {
         try (Connection connection = DriverManager.getConnection(url, credentials)) {
             CheckpointMessage message = count(connection);
             connection.setReadOnly(false);

@@ -1,4 +1,4 @@
-package dev.strata.capture;
+package dev.strata.capture.checkpoint;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * logged and the next one is tried on time: a drill then uses an older checkpoint, and its age
  * (strata_drill_checkpoint_age_seconds) shows the gap.
  */
-final class CheckpointSchedule implements AutoCloseable {
+public final class CheckpointSchedule implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointSchedule.class);
 
     private final ScheduledExecutorService timer;
@@ -22,7 +22,7 @@ final class CheckpointSchedule implements AutoCloseable {
     }
 
     /** @return null when {@code interval} is zero (the schedule is off) */
-    static CheckpointSchedule start(CheckpointTaker taker, Duration interval, String captureName) {
+    public static CheckpointSchedule start(CheckpointTaker taker, Duration interval, String captureName) {
         if (interval.isZero()) {
             return null;
         }

@@ -1,5 +1,9 @@
-package dev.strata.schemas.store;
+package dev.strata.schemas.store.s3;
 
+import dev.strata.schemas.store.StoreCredentials;
+import dev.strata.schemas.store.StoreLocation;
+import dev.strata.schemas.store.StoreOperation;
+import dev.strata.schemas.store.StoreUnavailableException;
 import dev.strata.schemas.layout.ObjectKey;
 import java.time.Clock;
 import java.time.Instant;

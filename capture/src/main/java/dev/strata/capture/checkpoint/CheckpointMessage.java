@@ -1,4 +1,4 @@
-package dev.strata.capture;
+package dev.strata.capture.checkpoint;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,17 +26,17 @@ import java.util.TreeMap;
  *     committed at or before it, measured by the same clock as the commit times of the changes
  * @param tenants tenant to its tables, each with the tenant's row count and checksum
  */
-record CheckpointMessage(String snapshot, long takenAtMicros, Map<String, List<TableCount>> tenants) {
-    static final String PREFIX = "strata.checkpoint";
+public record CheckpointMessage(String snapshot, long takenAtMicros, Map<String, List<TableCount>> tenants) {
+    public static final String PREFIX = "strata.checkpoint";
     /** The table a CHECKPOINT event names: it is about all of the tenant's tables, not one. */
-    static final String TABLE = "strata.checkpoint";
+    public static final String TABLE = "strata.checkpoint";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One table of one tenant in the snapshot. */
     record TableCount(String table, long rows, String checksum) {
     }
 
-    CheckpointMessage {
+    public CheckpointMessage {
         tenants = new TreeMap<>(tenants);
     }
 
@@ -48,7 +48,7 @@ record CheckpointMessage(String snapshot, long takenAtMicros, Map<String, List<T
         }
     }
 
-    static CheckpointMessage decode(byte[] content) {
+    public static CheckpointMessage decode(byte[] content) {
         try {
             return JSON.readValue(content, CheckpointMessage.class);
         } catch (IOException e) {
@@ -61,7 +61,7 @@ record CheckpointMessage(String snapshot, long takenAtMicros, Map<String, List<T
      * One CHECKPOINT event per tenant. The eventId {@code cp:<message lsn>:<tenant>} comes out the
      * same when Debezium delivers the message again; the txOrder orders the tenants of one message.
      */
-    List<ChangeEvent> events(String source, long lsn) {
+    public List<ChangeEvent> events(String source, long lsn) {
         List<ChangeEvent> events = new ArrayList<>(tenants.size());
         long order = 0;
         for (Map.Entry<String, List<TableCount>> tenant : tenants.entrySet()) {

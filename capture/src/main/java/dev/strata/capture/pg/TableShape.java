@@ -1,4 +1,4 @@
-package dev.strata.capture;
+package dev.strata.capture.pg;
 
 import java.util.List;
 import java.util.Map;
@@ -11,20 +11,20 @@ import java.util.Map;
  * @param replicaIdentity {@code pg_class.relreplident}: d default (primary key), f full, i index, n nothing
  * @param identityColumns the columns Postgres sends in the old row of an UPDATE or DELETE (all of them when full)
  */
-record TableShape(String table, Map<String, PgColumnType> columns, char replicaIdentity, List<String> identityColumns) {
+public record TableShape(String table, Map<String, PgColumnType> columns, char replicaIdentity, List<String> identityColumns) {
     static final char FULL = 'f';
 
-    boolean hasColumn(String column) {
+    public boolean hasColumn(String column) {
         return columns.containsKey(column);
     }
 
     /** Postgres sends enough of the old row to identify it: a primary key, an identity index, or everything. */
-    boolean identifiesRows() {
+    public boolean identifiesRows() {
         return replicaIdentity == FULL || !identityColumns.isEmpty();
     }
 
     /** Whether a DELETE's old row carries {@code column}. */
-    boolean oldRowCarries(String column) {
+    public boolean oldRowCarries(String column) {
         return replicaIdentity == FULL || identityColumns.contains(column);
     }
 }

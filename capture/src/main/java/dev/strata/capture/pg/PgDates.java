@@ -1,4 +1,4 @@
-package dev.strata.capture;
+package dev.strata.capture.pg;
 
 import io.debezium.connector.postgresql.PostgresValueConverter;
 import java.time.LocalDate;

@@ -1,5 +1,6 @@
-package dev.strata.capture;
+package dev.strata.capture.checkpoint;
 
+import dev.strata.capture.CaptureConfig;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,7 @@
-package dev.strata.schemas.store;
+package dev.strata.schemas.store.s3;
 
+import dev.strata.schemas.store.StoreCredentials;
+import dev.strata.schemas.store.StoreLocation;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;

@@ -1,5 +1,6 @@
-package dev.strata.capture;
+package dev.strata.capture.pg;
 
+import dev.strata.capture.DebeziumSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

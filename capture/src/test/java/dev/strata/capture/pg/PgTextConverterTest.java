@@ -1,4 +1,4 @@
-package dev.strata.capture;
+package dev.strata.capture.pg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

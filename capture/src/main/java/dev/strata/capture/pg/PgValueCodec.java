@@ -1,5 +1,6 @@
-package dev.strata.capture;
+package dev.strata.capture.pg;
 
+import dev.strata.capture.DebeziumSettings;
 import io.debezium.connector.postgresql.PostgresValueConverter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,7 @@ import org.apache.kafka.connect.data.Schema;
  * table, a TOASTed value Postgres did not send, a timetz whose offset the decoder dropped) throws
  * {@link UnrepresentableValueException}: the change is dead-lettered, never altered. Pure.
  */
-final class PgValueCodec {
+public final class PgValueCodec {
     static final String INFINITY = "infinity";
     static final String MINUS_INFINITY = "-infinity";
 
@@ -60,7 +61,7 @@ final class PgValueCodec {
      * @param value the Connect value; null for SQL NULL
      * @return null, Boolean, Long, Double, String or ByteBuffer
      */
-    static Object encode(PgColumnType type, Schema schema, Object value) {
+    public static Object encode(PgColumnType type, Schema schema, Object value) {
         if (value == null) {
             return null;
         }
@@ -183,7 +184,7 @@ final class PgValueCodec {
     }
 
     /** Microseconds since the epoch; exact over Postgres's whole range (Instant.until overflows in nanoseconds). */
-    static long micros(Instant instant) {
+    public static long micros(Instant instant) {
         return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
     }
 

@@ -1,5 +1,8 @@
-package dev.strata.schemas.store;
+package dev.strata.schemas.store.s3;
 
+import dev.strata.schemas.store.ListPage;
+import dev.strata.schemas.store.ListedObject;
+import dev.strata.schemas.store.ObjectVersionInfo;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.ObjectKey;
 import java.util.ArrayList;

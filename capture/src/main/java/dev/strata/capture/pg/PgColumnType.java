@@ -1,4 +1,4 @@
-package dev.strata.capture;
+package dev.strata.capture.pg;
 
 /**
  * One column's Postgres type as the catalog declares it.
@@ -9,8 +9,8 @@ package dev.strata.capture;
  * @param base the {@code typname} below any domains, e.g. {@code int4}, {@code _text}, {@code mood}
  * @param category the base type's {@code typcategory}: {@code A} array, {@code E} enum, {@code N} numeric, ...
  */
-record PgColumnType(String declared, String name, String base, char category) {
-    static final char ARRAY = 'A';
+public record PgColumnType(String declared, String name, String base, char category) {
+    public static final char ARRAY = 'A';
     static final char ENUM = 'E';
 
     /** Best effort from what Debezium propagates, for a column the catalog no longer has (dropped since). */

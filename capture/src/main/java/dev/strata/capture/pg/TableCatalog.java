@@ -1,5 +1,6 @@
-package dev.strata.capture;
+package dev.strata.capture.pg;
 
+import dev.strata.capture.CaptureConfig;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -17,7 +18,7 @@ import java.util.Properties;
  * down to the base type) and the replica identity. One JDBC connection, opened on first use and
  * reopened after a failure. Not thread-safe: the engine's one consumer thread uses it.
  */
-final class TableCatalog implements AutoCloseable {
+public final class TableCatalog implements AutoCloseable {
     private static final String TABLE_SQL = """
             SELECT c.oid, c.relreplident
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -54,12 +55,12 @@ final class TableCatalog implements AutoCloseable {
         credentials.setProperty("ApplicationName", "strata-capture catalog");
     }
 
-    static TableCatalog of(CaptureConfig config) {
+    public static TableCatalog of(CaptureConfig config) {
         return new TableCatalog(config.jdbcUrl(), config.databaseUser(), config.databasePassword());
     }
 
     /** Empty when the table does not exist (any more). */
-    Optional<TableShape> describe(String table) {
+    public Optional<TableShape> describe(String table) {
         int dot = table.indexOf('.');
         String schema = table.substring(0, dot);
         String name = table.substring(dot + 1);

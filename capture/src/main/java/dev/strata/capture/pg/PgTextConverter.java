@@ -1,4 +1,4 @@
-package dev.strata.capture;
+package dev.strata.capture.pg;
 
 import io.debezium.connector.postgresql.UnchangedToastedReplicationMessageColumn;
 import io.debezium.spi.converter.CustomConverter;
@@ -22,7 +22,7 @@ import org.apache.kafka.connect.data.SchemaBuilder;
  * read hands over the text. (Fixed upstream in Debezium 3.7, debezium/dbz#2119.)
  */
 public final class PgTextConverter implements CustomConverter<SchemaBuilder, RelationalColumn> {
-    static final String SCHEMA_NAME = "dev.strata.capture.PgText";
+    public static final String SCHEMA_NAME = "dev.strata.capture.PgText";
     private static final char LOST = '\u0000';
     private static final int TIMETZ_OID = 1266;
     private static final int DATE_OID = 1082;
@@ -43,7 +43,7 @@ public final class PgTextConverter implements CustomConverter<SchemaBuilder, Rel
         }
     }
 
-    static String convert(Object value, String kind) {
+    public static String convert(Object value, String kind) {
         if (value == null) {
             return null;
         }

@@ -1,10 +1,10 @@
-package dev.strata.capture;
+package dev.strata.capture.pg;
 
 /** A column value that no ChangeEvent can carry exactly; the change goes to the dead letters instead. */
-final class UnrepresentableValueException extends RuntimeException {
+public final class UnrepresentableValueException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    UnrepresentableValueException(String detail) {
+    public UnrepresentableValueException(String detail) {
         super(detail);
     }
 }
