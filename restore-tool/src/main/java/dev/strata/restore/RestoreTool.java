@@ -1,5 +1,12 @@
 package dev.strata.restore;
 
+import dev.strata.restore.cli.DeadLettersCommand;
+import dev.strata.restore.cli.DrillCommand;
+import dev.strata.restore.cli.ListCommand;
+import dev.strata.restore.cli.ReplayCommand;
+import dev.strata.restore.cli.StatusCommand;
+import dev.strata.restore.cli.TenantsCommand;
+import dev.strata.restore.cli.VerifyCommand;
 import dev.strata.schemas.store.StoreAccessDeniedException;
 import dev.strata.schemas.store.StoreUnavailableException;
 import java.io.PrintWriter;
@@ -20,13 +27,13 @@ public final class RestoreTool {
             defaultValue = "restore.properties", scope = CommandLine.ScopeType.INHERIT)
     Path config;
 
-    final Clock clock;
+    public final Clock clock;
 
     RestoreTool(Clock clock) {
         this.clock = clock;
     }
 
-    ToolConfig config() {
+    public ToolConfig config() {
         return ToolConfig.load(config);
     }
 

@@ -1,5 +1,6 @@
 package dev.strata.restore;
 
+import dev.strata.restore.cli.ListCommand;
 import static dev.strata.schemas.testing.Changes.insert;
 import static org.assertj.core.api.Assertions.assertThat;
 

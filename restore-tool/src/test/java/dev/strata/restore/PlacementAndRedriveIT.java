@@ -1,5 +1,6 @@
 package dev.strata.restore;
 
+import dev.strata.restore.kafka.DeadLetterRedrive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.local.LocalKafka;

@@ -1,5 +1,10 @@
-package dev.strata.restore;
+package dev.strata.restore.cli;
 
+import dev.strata.restore.BadInputException;
+import dev.strata.restore.ExitCodes;
+import dev.strata.restore.RestoreTool;
+import dev.strata.restore.ToolConfig;
+import dev.strata.restore.kafka.PlacementDirectory;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.kafka.Topics;
 import java.io.PrintWriter;
@@ -18,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code tenants put T REGIME [--allow-move]} and {@code tenants list}: the placement directory. */
 @Command(name = "tenants", description = "Place tenants in privacy regimes.",
         subcommands = {TenantsCommand.Put.class, TenantsCommand.List.class})
-final class TenantsCommand {
+public final class TenantsCommand {
     private static final Logger LOG = LoggerFactory.getLogger(TenantsCommand.class);
 
     @ParentCommand

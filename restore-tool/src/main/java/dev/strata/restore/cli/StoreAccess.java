@@ -1,5 +1,7 @@
-package dev.strata.restore;
+package dev.strata.restore.cli;
 
+import dev.strata.restore.BadInputException;
+import dev.strata.restore.ToolConfig;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.store.TenantLocator;
 import dev.strata.schemas.TenantId;

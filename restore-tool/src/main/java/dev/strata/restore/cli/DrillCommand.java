@@ -1,5 +1,11 @@
-package dev.strata.restore;
+package dev.strata.restore.cli;
 
+import dev.strata.restore.BadInputException;
+import dev.strata.restore.ExitCodes;
+import dev.strata.restore.RestoreTool;
+import dev.strata.restore.ToolConfig;
+import dev.strata.restore.kafka.CompactedTopic;
+import dev.strata.restore.kafka.Watermark;
 import dev.strata.restore.drill.Drill;
 import dev.strata.restore.drill.DrillMetrics;
 import dev.strata.restore.drill.DrillReport;
@@ -43,7 +49,7 @@ import picocli.CommandLine.Spec;
  * could not run. With {@code --every} it runs until stopped and serves the drill metrics.
  */
 @Command(name = "drill", description = "Restore tenants to their newest checkpoint in a scratch database and compare checksums.")
-final class DrillCommand implements Callable<Integer> {
+public final class DrillCommand implements Callable<Integer> {
     private static final Duration WATERMARK_READ_TIMEOUT = Duration.ofSeconds(30);
 
     @ParentCommand

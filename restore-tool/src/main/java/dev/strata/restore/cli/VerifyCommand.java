@@ -1,5 +1,9 @@
-package dev.strata.restore;
+package dev.strata.restore.cli;
 
+import dev.strata.restore.ExitCodes;
+import dev.strata.restore.RestoreTool;
+import dev.strata.restore.ToolConfig;
+import dev.strata.restore.VerificationFailedException;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.verify.Verifier;
 import dev.strata.restore.verify.VerifyReport;
@@ -13,7 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code verify --tenant T}: the tenant's whole backup in both regions; exit 3 on any finding. */
 @Command(name = "verify", description = "Check a tenant's backup: checksums, manifest chain, both regions, overwrites.")
-final class VerifyCommand implements Callable<Integer> {
+public final class VerifyCommand implements Callable<Integer> {
     @ParentCommand
     RestoreTool tool;
     @Spec

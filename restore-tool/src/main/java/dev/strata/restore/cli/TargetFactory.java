@@ -1,5 +1,7 @@
-package dev.strata.restore;
+package dev.strata.restore.cli;
 
+import dev.strata.restore.BadInputException;
+import dev.strata.restore.ToolConfig;
 import dev.strata.restore.target.KafkaTarget;
 import dev.strata.restore.target.LuceneTarget;
 import dev.strata.restore.target.NdjsonTarget;

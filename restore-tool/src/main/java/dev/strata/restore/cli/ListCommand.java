@@ -1,5 +1,9 @@
-package dev.strata.restore;
+package dev.strata.restore.cli;
 
+import dev.strata.restore.BadInputException;
+import dev.strata.restore.ExitCodes;
+import dev.strata.restore.RestoreTool;
+import dev.strata.restore.ToolConfig;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.store.BaseSummary;
 import dev.strata.restore.store.ListedSegment;
@@ -31,7 +35,7 @@ import picocli.CommandLine.Spec;
 /** {@code list tenants} and {@code list points --tenant T}: what can be restored, from the stores alone. */
 @Command(name = "list", description = "List tenants with backups, and a tenant's restore points.",
         subcommands = {ListCommand.Tenants.class, ListCommand.Points.class})
-final class ListCommand {
+public final class ListCommand {
     @ParentCommand
     RestoreTool tool;
 
@@ -76,7 +80,7 @@ final class ListCommand {
     }
 
     @Command(name = "points", description = "A tenant's earliest and latest restorable time, segments, bases and size.")
-    static final class Points implements Callable<Integer> {
+    public static final class Points implements Callable<Integer> {
         @ParentCommand
         ListCommand list;
         @Spec
@@ -115,7 +119,7 @@ final class ListCommand {
         }
 
         /** Each base: cut, tables, rows, size and where its manifest is; interrupted folds as incomplete. */
-        static void printBases(PrintWriter out, List<BaseSummary> bases) {
+        public static void printBases(PrintWriter out, List<BaseSummary> bases) {
             long complete = bases.stream().filter(BaseSummary::complete).count();
             out.printf(Locale.ROOT, "  bases: %s%n", bases.isEmpty() ? "none"
                     : complete + " complete" + (complete < bases.size() ? ", " + (bases.size() - complete) + " incomplete" : ""));

@@ -1,5 +1,12 @@
-package dev.strata.restore;
+package dev.strata.restore.cli;
 
+import dev.strata.restore.BadInputException;
+import dev.strata.restore.ExitCodes;
+import dev.strata.restore.RestoreTool;
+import dev.strata.restore.ToolConfig;
+import dev.strata.restore.kafka.DeadLetterRedrive;
+import dev.strata.restore.kafka.PlacementDirectory;
+import dev.strata.restore.kafka.RedriveResult;
 import dev.strata.schemas.kafka.DeadLetterReason;
 import dev.strata.schemas.kafka.Topics;
 import java.io.PrintWriter;
@@ -16,7 +23,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code dlq redrive --reason R}: re-inject parked records once their cause is fixed. */
 @Command(name = "dlq", description = "Work with the dead-letter topic.", subcommands = DeadLettersCommand.Redrive.class)
-final class DeadLettersCommand {
+public final class DeadLettersCommand {
     @ParentCommand
     RestoreTool tool;
 

@@ -1,5 +1,9 @@
-package dev.strata.restore;
+package dev.strata.restore.cli;
 
+import dev.strata.restore.BadInputException;
+import dev.strata.restore.ExitCodes;
+import dev.strata.restore.ToolConfig;
+import dev.strata.restore.RestoreTool;
 import dev.strata.schemas.fold.FoldMemory;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestoreTime;
@@ -29,7 +33,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code replay --tenant T --until TS --target postgres|lucene|kafka|ndjson --to ...}: one tenant, to any second. */
 @Command(name = "replay", description = "Restore one tenant to a point in time (plan, verify, fold, load).")
-final class ReplayCommand implements Callable<Integer> {
+public final class ReplayCommand implements Callable<Integer> {
     private static final int PLAN_LINES = 20;
 
     @ParentCommand

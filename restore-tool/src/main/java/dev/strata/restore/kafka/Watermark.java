@@ -1,4 +1,4 @@
-package dev.strata.restore;
+package dev.strata.restore.kafka;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -13,14 +13,14 @@ import java.util.Set;
  * value is either a number of microseconds or a JSON object with a commit-time field and optionally
  * a position and a regime), so that status keeps working while the sink's record grows fields.
  */
-record Watermark(long durableCommitMicros, Optional<String> position, Optional<String> regime) {
+public record Watermark(long durableCommitMicros, Optional<String> position, Optional<String> regime) {
     private static final JsonFactory JSON = new JsonFactory();
     private static final Set<String> TIME_FIELDS = Set.of("durableCommitMicros", "commitTsMicros", "commitMicros",
             "lastCommitMicros", "durableCommitTsMicros", "maxCommitMicros");
     private static final Set<String> POSITION_FIELDS = Set.of("lsn", "position", "lsnAtMaxCommit");
     private static final String REGIME_FIELD = "regime";
 
-    static Optional<Watermark> parse(String value) {
+    public static Optional<Watermark> parse(String value) {
         if (value == null || value.isBlank()) {
             return Optional.empty();
         }

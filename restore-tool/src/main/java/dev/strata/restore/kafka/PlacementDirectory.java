@@ -1,4 +1,4 @@
-package dev.strata.restore;
+package dev.strata.restore.kafka;
 
 import dev.strata.schemas.kafka.Topics;
 import java.time.Duration;
@@ -12,24 +12,24 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** The tenant -> regime directory kept in the compacted {@code strata.tenants} topic. */
-final class PlacementDirectory {
+public final class PlacementDirectory {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private final Properties kafka;
 
-    PlacementDirectory(Properties kafka) {
+    public PlacementDirectory(Properties kafka) {
         this.kafka = kafka;
     }
 
-    Map<String, String> all() {
+    public Map<String, String> all() {
         return CompactedTopic.read(kafka, Topics.TENANTS, TIMEOUT);
     }
 
-    Optional<String> regimeOf(String tenant) {
+    public Optional<String> regimeOf(String tenant) {
         return Optional.ofNullable(all().get(tenant));
     }
 
     /** Writes the placement and returns once the broker acknowledged it on all in-sync replicas. */
-    void put(String tenant, String regime) throws InterruptedException {
+    public void put(String tenant, String regime) throws InterruptedException {
         Properties props = new Properties();
         props.putAll(kafka);
         props.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -1,4 +1,4 @@
-package dev.strata.restore;
+package dev.strata.restore.kafka;
 
 import dev.strata.schemas.kafka.DeadLetterHeaders;
 import dev.strata.schemas.kafka.DeadLetterReason;
@@ -33,20 +33,20 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * A placement-parked record whose tenant is still unplaced is parked again at the end of the
  * dead-letter topic, so that it stays there for the next redrive instead of being skipped.
  */
-final class DeadLetterRedrive {
-    static final String REDRIVEN_FROM = "strata.redriven.from";
+public final class DeadLetterRedrive {
+    public static final String REDRIVEN_FROM = "strata.redriven.from";
     private static final Set<DeadLetterReason> NEEDS_PLACEMENT = Set.of(DeadLetterReason.UNPLACED, DeadLetterReason.UNKNOWN_REGIME);
     private static final Duration POLL = Duration.ofMillis(500);
 
     private final Properties kafka;
     private final Set<String> regimes;
 
-    DeadLetterRedrive(Properties kafka, Set<String> regimes) {
+    public DeadLetterRedrive(Properties kafka, Set<String> regimes) {
         this.kafka = kafka;
         this.regimes = Set.copyOf(regimes);
     }
 
-    RedriveResult redrive(DeadLetterReason reason, Map<String, String> placements) {
+    public RedriveResult redrive(DeadLetterReason reason, Map<String, String> placements) {
         String group = "strata-dlq-redrive-" + reason.name().toLowerCase(Locale.ROOT);
         long examined = 0;
         long reinjected = 0;

@@ -1,5 +1,6 @@
-package dev.strata.restore;
+package dev.strata.restore.kafka;
 
+import dev.strata.restore.BadInputException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -14,12 +15,12 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads a compacted topic (placements, watermarks) from the beginning to its current end as a table. */
-final class CompactedTopic {
+public final class CompactedTopic {
     private CompactedTopic() {
     }
 
     /** The latest value per key; a tombstone removes its key. Sorted by key for people. */
-    static Map<String, String> read(Properties kafka, String topic, Duration timeout) {
+    public static Map<String, String> read(Properties kafka, String topic, Duration timeout) {
         Properties props = new Properties();
         props.putAll(kafka);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -1,5 +1,11 @@
-package dev.strata.restore;
+package dev.strata.restore.cli;
 
+import dev.strata.restore.BadInputException;
+import dev.strata.restore.ExitCodes;
+import dev.strata.restore.RestoreTool;
+import dev.strata.restore.ToolConfig;
+import dev.strata.restore.kafka.CompactedTopic;
+import dev.strata.restore.kafka.Watermark;
 import dev.strata.restore.status.RegionPoint;
 import dev.strata.restore.status.RegionPoints;
 import dev.strata.restore.status.StatusTable;
@@ -27,7 +33,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "status", description = "Per tenant: latest time durable in both regions (" + Topics.WATERMARKS
         + "), backup lag, the newest segment's time in each region, and the last drill.")
-final class StatusCommand implements Callable<Integer> {
+public final class StatusCommand implements Callable<Integer> {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     @ParentCommand
