@@ -1,5 +1,6 @@
 package dev.strata.sink;
 
+import dev.strata.schemas.regime.RegionSettings;
 import dev.strata.sink.base.BaseSettings;
 import dev.strata.sink.base.BaseTailPolicy;
 import dev.strata.sink.store.RegimeRegions;

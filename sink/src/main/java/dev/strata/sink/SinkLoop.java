@@ -1,5 +1,6 @@
 package dev.strata.sink;
 
+import dev.strata.schemas.ops.StoppingException;
 import dev.strata.sink.segment.ClosedSegment;
 import dev.strata.sink.segment.EventPeek;
 import dev.strata.sink.segment.EventView;
@@ -255,7 +256,7 @@ final class SinkLoop implements PartitionSegmenter.Output {
                         + " its offsets stay where they are until an operator has run restore-tool verify and restarted this sink",
                         segment.partition(), segment.key());
             }
-        } else if (!(error instanceof SinkStoppingException)) {
+        } else if (!(error instanceof StoppingException)) {
             fail(new SinkFailedException("sink of regime " + parts.regime() + " cannot store segment " + segment.key() + ": "
                     + error.getMessage(), error));
         }

@@ -1,5 +1,6 @@
 package dev.strata.sink;
 
+import dev.strata.schemas.regime.RegionSettings;
 import dev.strata.sink.segment.RotationReason;
 import dev.strata.schemas.kafka.DeadLetterReason;
 import dev.strata.schemas.store.PutResult;

@@ -1,5 +1,7 @@
 package dev.strata.sink;
 
+import dev.strata.schemas.watermark.Watermark;
+import dev.strata.schemas.watermark.WatermarkCodec;
 import dev.strata.sink.base.BaseFolder;
 import dev.strata.sink.base.BaseMetrics;
 import dev.strata.sink.base.BaseScheduler;

@@ -1,5 +1,7 @@
 package dev.strata.sink;
 
+import dev.strata.schemas.watermark.Watermark;
+import dev.strata.schemas.watermark.WatermarkCodec;
 import dev.strata.local.LocalKafka;
 import dev.strata.local.LocalObjectStores;
 import dev.strata.schemas.TestEvents;

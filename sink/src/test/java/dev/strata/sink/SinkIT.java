@@ -1,5 +1,7 @@
 package dev.strata.sink;
 
+import dev.strata.schemas.regime.RegionSettings;
+import dev.strata.schemas.watermark.Watermark;
 import dev.strata.sink.store.UnlockedBucketException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,8 @@
 package dev.strata.sink;
 
+import dev.strata.schemas.regime.RegionSettings;
+import dev.strata.schemas.watermark.Watermark;
+import dev.strata.schemas.watermark.WatermarkCodec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.local.LocalKafka;

@@ -1,7 +1,7 @@
 package dev.strata.sink.base;
 
-import dev.strata.sink.SinkStoppingException;
-import dev.strata.sink.Watermark;
+import dev.strata.schemas.ops.StoppingException;
+import dev.strata.schemas.watermark.Watermark;
 import dev.strata.sink.segment.ClosedSegment;
 import dev.strata.sink.watermark.WatermarkPublisher;
 import dev.strata.schemas.TenantId;
@@ -91,7 +91,7 @@ public final class BaseScheduler {
                     });
                 }
             } catch (RuntimeException failure) {
-                if (failure instanceof SinkStoppingException || failure.getCause() instanceof SinkStoppingException) {
+                if (failure instanceof StoppingException || failure.getCause() instanceof StoppingException) {
                     return; // the uploads' futures wrap it: stopping is not a failed base
                 }
                 metrics.failed();

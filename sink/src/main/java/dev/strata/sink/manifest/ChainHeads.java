@@ -1,6 +1,6 @@
 package dev.strata.sink.manifest;
 
-import dev.strata.sink.Watermark;
+import dev.strata.schemas.watermark.Watermark;
 import dev.strata.sink.store.DualRegionUploader;
 import dev.strata.sink.store.RegionReader;
 import dev.strata.schemas.Sha256;

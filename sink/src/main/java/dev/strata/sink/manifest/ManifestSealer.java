@@ -1,8 +1,8 @@
 package dev.strata.sink.manifest;
 
 import dev.strata.sink.SinkMetrics;
-import dev.strata.sink.SinkStoppingException;
-import dev.strata.sink.Watermark;
+import dev.strata.schemas.ops.StoppingException;
+import dev.strata.schemas.watermark.Watermark;
 import dev.strata.sink.segment.ClosedSegment;
 import dev.strata.sink.store.DualRegionUploader;
 import dev.strata.sink.store.RegionReader;
@@ -113,7 +113,7 @@ public final class ManifestSealer {
         for (Map.Entry<TenantId, TenantState> e : tenants.entrySet()) {
             try {
                 sealDue(e.getKey(), e.getValue(), now);
-            } catch (SinkStoppingException stopping) {
+            } catch (StoppingException stopping) {
                 return;
             } catch (RuntimeException failure) {
                 metrics.sealFailed();

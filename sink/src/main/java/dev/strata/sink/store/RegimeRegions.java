@@ -1,6 +1,6 @@
 package dev.strata.sink.store;
 
-import dev.strata.sink.RegionSettings;
+import dev.strata.schemas.regime.RegionSettings;
 import dev.strata.sink.SinkConfig;
 import dev.strata.schemas.kafka.Topics;
 import dev.strata.schemas.store.StoreLocation;

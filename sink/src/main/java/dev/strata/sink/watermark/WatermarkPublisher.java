@@ -1,8 +1,8 @@
 package dev.strata.sink.watermark;
 
 import dev.strata.sink.SinkMetrics;
-import dev.strata.sink.Watermark;
-import dev.strata.sink.WatermarkCodec;
+import dev.strata.schemas.watermark.Watermark;
+import dev.strata.schemas.watermark.WatermarkCodec;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.kafka.Topics;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package dev.strata.sink.manifest;
 import dev.strata.sink.MutableClock;
 import dev.strata.sink.Segments;
 import dev.strata.sink.SinkMetrics;
-import dev.strata.sink.Watermark;
+import dev.strata.schemas.watermark.Watermark;
 import dev.strata.sink.segment.ClosedSegment;
 import dev.strata.sink.store.DualRegionUploader;
 import dev.strata.sink.store.RegionReader;

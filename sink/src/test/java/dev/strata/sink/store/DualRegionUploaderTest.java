@@ -1,9 +1,9 @@
 package dev.strata.sink.store;
 
-import dev.strata.sink.Backoff;
-import dev.strata.sink.FlakyStore;
-import dev.strata.sink.RegionSettings;
-import dev.strata.sink.RetryingObjectStore;
+import dev.strata.schemas.store.Backoff;
+import dev.strata.schemas.store.FlakyStore;
+import dev.strata.schemas.regime.RegionSettings;
+import dev.strata.schemas.store.RetryingObjectStore;
 import dev.strata.sink.Segments;
 import dev.strata.sink.SinkMetrics;
 import dev.strata.sink.segment.ClosedSegment;

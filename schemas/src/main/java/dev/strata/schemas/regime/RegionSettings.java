@@ -1,4 +1,4 @@
-package dev.strata.sink;
+package dev.strata.schemas.regime;
 
 import dev.strata.schemas.store.StoreLocation;
 import java.net.URI;

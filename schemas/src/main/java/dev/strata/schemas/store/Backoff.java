@@ -1,4 +1,4 @@
-package dev.strata.sink;
+package dev.strata.schemas.store;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package dev.strata.sink;
+package dev.strata.schemas.watermark;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,21 +1,9 @@
-package dev.strata.sink;
+package dev.strata.schemas.store;
 
+import dev.strata.schemas.ops.StoppingException;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.ops.StopSignal;
-import dev.strata.schemas.store.ByteRange;
-import dev.strata.schemas.store.ListPage;
-import dev.strata.schemas.store.ObjectFile;
-import dev.strata.schemas.store.ObjectInfo;
-import dev.strata.schemas.store.ObjectStore;
-import dev.strata.schemas.store.ObjectVersionInfo;
-import dev.strata.schemas.store.PutResult;
-import dev.strata.schemas.store.StoreException;
-import dev.strata.schemas.store.StoreRequestFailedException;
-import dev.strata.schemas.store.StoreUnavailableException;
-import dev.strata.schemas.store.StoredFile;
-import dev.strata.schemas.store.StoredObject;
-import dev.strata.schemas.store.UnknownOutcomeException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -112,7 +100,7 @@ public final class RetryingObjectStore implements ObjectStore {
     private <T> T retry(String what, Supplier<T> operation) {
         for (int attempt = 1; ; attempt++) {
             if (stop.stopped()) {
-                throw new SinkStoppingException(what + " in " + delegate.describe());
+                throw new StoppingException(what + " in " + delegate.describe());
             }
             try {
                 return operation.get();
@@ -123,7 +111,7 @@ public final class RetryingObjectStore implements ObjectStore {
                 onRetry.accept(e);
                 Duration wait = backoff.delay(attempt);
                 if (stop.awaitStop(wait)) {
-                    throw new SinkStoppingException(what + " in " + delegate.describe() + " (last failure: " + e.getMessage() + ")");
+                    throw new StoppingException(what + " in " + delegate.describe() + " (last failure: " + e.getMessage() + ")");
                 }
             }
         }

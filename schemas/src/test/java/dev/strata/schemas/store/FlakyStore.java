@@ -1,12 +1,7 @@
-package dev.strata.sink;
+package dev.strata.schemas.store;
 
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.layout.ObjectKey;
-import dev.strata.schemas.store.ForwardingObjectStore;
-import dev.strata.schemas.store.ObjectFile;
-import dev.strata.schemas.store.ObjectStore;
-import dev.strata.schemas.store.PutResult;
-import dev.strata.schemas.store.StoreException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.strata.sink;
+package dev.strata.schemas.watermark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.strata.sink;
+package dev.strata.schemas.watermark;
 
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;

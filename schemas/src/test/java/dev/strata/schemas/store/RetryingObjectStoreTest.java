@@ -1,5 +1,6 @@
-package dev.strata.sink;
+package dev.strata.schemas.store;
 
+import dev.strata.schemas.ops.StoppingException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,14 +10,6 @@ import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.layout.SegmentKey;
 import dev.strata.schemas.ops.StopSignal;
-import dev.strata.schemas.store.ConflictingObjectException;
-import dev.strata.schemas.store.InMemoryBucket;
-import dev.strata.schemas.store.PutResult;
-import dev.strata.schemas.store.StoreAccessDeniedException;
-import dev.strata.schemas.store.StoreOperation;
-import dev.strata.schemas.store.StoreUnavailableException;
-import dev.strata.schemas.store.UnknownOutcomeException;
-import dev.strata.schemas.store.VersionPolicy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,7 +75,7 @@ class RetryingObjectStoreTest {
         FlakyStore flaky = new FlakyStore(bucket.store(VersionPolicy.LATEST_VERSION), RetryingObjectStoreTest::unavailable,
                 FlakyStore.Step.FAIL_BEFORE);
         stop.stop();
-        assertThatThrownBy(() -> retrying(flaky, 0).putIfAbsent(KEY, BYTES, Sha256.of(BYTES))).isInstanceOf(SinkStoppingException.class);
+        assertThatThrownBy(() -> retrying(flaky, 0).putIfAbsent(KEY, BYTES, Sha256.of(BYTES))).isInstanceOf(StoppingException.class);
     }
 
     private static StoreUnavailableException unavailable(ObjectKey key) {
