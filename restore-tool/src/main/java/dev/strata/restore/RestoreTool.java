@@ -7,6 +7,7 @@ import dev.strata.restore.cli.ReplayCommand;
 import dev.strata.restore.cli.StatusCommand;
 import dev.strata.restore.cli.TenantsCommand;
 import dev.strata.restore.cli.VerifyCommand;
+import dev.strata.schemas.kafka.MissingTopicException;
 import dev.strata.schemas.store.StoreAccessDeniedException;
 import dev.strata.schemas.store.StoreUnavailableException;
 import java.io.PrintWriter;
@@ -52,7 +53,7 @@ public final class RestoreTool {
         line.setErr(err);
         line.setExecutionExceptionHandler((e, cmd, parsed) -> {
             out.flush();
-            if (e instanceof BadInputException) {
+            if (e instanceof BadInputException || e instanceof MissingTopicException) {
                 err.println("error: " + e.getMessage());
                 return ExitCodes.BAD_INPUT;
             }

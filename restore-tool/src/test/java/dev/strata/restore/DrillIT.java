@@ -111,7 +111,7 @@ class DrillIT {
         healthy = backUp(events, "drill-ok", Integer.MAX_VALUE, false);
         corrupt = backUp(events, "drill-bad", 3, false);
         based = backUp(events, "drill-based", Integer.MAX_VALUE, true);
-        WatermarkTopic.publishDurable(kafka, "alpha", checkpointAt + 60_000_000L);
+        WatermarkTopic.publishDurable(kafka, "alpha", "eu", checkpointAt + 60_000_000L);
     }
 
     @Test

@@ -13,10 +13,10 @@ import dev.strata.sink.store.DualRegionUploader;
 import dev.strata.sink.store.SinkStores;
 import dev.strata.sink.watermark.WatermarkPublisher;
 import dev.strata.schemas.TenantId;
+import dev.strata.schemas.kafka.CompactedTopic;
 import dev.strata.schemas.kafka.Topics;
 import dev.strata.schemas.ops.StopSignal;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +31,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.common.utils.Bytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -128,7 +127,7 @@ public final class SinkService implements AutoCloseable {
 
     private Map<TenantId, Watermark> publishedWatermarks() {
         Map<TenantId, Watermark> mine = new HashMap<>();
-        for (Map.Entry<Bytes, byte[]> e : CompactedTopic.readToEnd(config.kafka().common(), Topics.WATERMARKS, STARTUP_TIMEOUT, shutdown)
+        for (Map.Entry<String, byte[]> e : CompactedTopic.read(config.kafka().common(), Topics.WATERMARKS, STARTUP_TIMEOUT, shutdown)
                 .entrySet()) {
             try {
                 Watermark w = WatermarkCodec.decode(e.getValue());
@@ -136,7 +135,7 @@ public final class SinkService implements AutoCloseable {
                     mine.put(w.tenant(), w);
                 }
             } catch (IllegalArgumentException bad) {
-                LOG.warn("ignoring the watermark of key '{}': {}", new String(e.getKey().get(), StandardCharsets.UTF_8), bad.getMessage());
+                LOG.warn("ignoring the watermark of key '{}': {}", e.getKey(), bad.getMessage());
             }
         }
         LOG.info("{} watermarks of regime {} already published", mine.size(), config.regime());

@@ -4,8 +4,6 @@ import dev.strata.restore.BadInputException;
 import dev.strata.restore.ExitCodes;
 import dev.strata.restore.RestoreTool;
 import dev.strata.restore.ToolConfig;
-import dev.strata.restore.kafka.CompactedTopic;
-import dev.strata.restore.kafka.Watermark;
 import dev.strata.restore.drill.Drill;
 import dev.strata.restore.drill.DrillMetrics;
 import dev.strata.restore.drill.DrillReport;
@@ -18,7 +16,10 @@ import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.store.TenantDirectory;
 import dev.strata.restore.target.PostgresTarget;
 import dev.strata.schemas.TenantId;
+import dev.strata.schemas.kafka.CompactedTopic;
 import dev.strata.schemas.kafka.Topics;
+import dev.strata.schemas.ops.StopSignal;
+import dev.strata.schemas.watermark.WatermarkCodec;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.ops.PrometheusEndpoint;
 import dev.strata.schemas.ops.StopSignal;
@@ -177,8 +178,9 @@ public final class DrillCommand implements Callable<Integer> {
     }
 
     private static OptionalLong durableMicros(ToolConfig config, TenantId tenant) {
-        String value = CompactedTopic.read(config.kafka(), Topics.WATERMARKS, WATERMARK_READ_TIMEOUT).get(tenant.value());
-        return Watermark.parse(value).map(w -> OptionalLong.of(w.durableCommitMicros())).orElse(OptionalLong.empty());
+        byte[] value = CompactedTopic.read(config.kafka(), Topics.WATERMARKS, WATERMARK_READ_TIMEOUT, new StopSignal()).get(tenant.value());
+        // an undecodable watermark is an error the drill reports, not "nothing durable yet"
+        return value == null ? OptionalLong.empty() : OptionalLong.of(WatermarkCodec.decode(value).durableCommitMicros());
     }
 
     static Duration interval(String text) {

@@ -4,14 +4,16 @@ import dev.strata.restore.BadInputException;
 import dev.strata.restore.ExitCodes;
 import dev.strata.restore.RestoreTool;
 import dev.strata.restore.ToolConfig;
-import dev.strata.restore.kafka.CompactedTopic;
-import dev.strata.restore.kafka.Watermark;
 import dev.strata.restore.status.RegionPoint;
 import dev.strata.restore.status.RegionPoints;
 import dev.strata.restore.status.StatusTable;
 import dev.strata.restore.status.TenantStatus;
 import dev.strata.restore.store.Region;
+import dev.strata.schemas.kafka.CompactedTopic;
 import dev.strata.schemas.kafka.Topics;
+import dev.strata.schemas.ops.StopSignal;
+import dev.strata.schemas.watermark.Watermark;
+import dev.strata.schemas.watermark.WatermarkCodec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,7 +48,7 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ToolConfig config = tool.config();
-        Map<String, String> watermarks = CompactedTopic.read(config.kafka(), Topics.WATERMARKS, TIMEOUT);
+        Map<String, byte[]> watermarks = CompactedTopic.read(config.kafka(), Topics.WATERMARKS, TIMEOUT, new StopSignal());
         if (tenant.isPresent() && !watermarks.containsKey(tenant.get())) {
             throw new BadInputException("unknown tenant " + tenant.get() + ": it has no watermark in " + Topics.WATERMARKS
                     + " (no change of it is durable yet, or the id is wrong: 'restore-tool list tenants')");
@@ -76,15 +78,17 @@ public final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    private static TenantStatus row(String tenant, String value, long nowMicros, RegionPoints regions, LastDrill drills) {
-        Optional<Watermark> w = Watermark.parse(value);
-        if (w.isEmpty()) {
-            return new TenantStatus(tenant, Optional.empty(), Optional.empty(), 0, Optional.empty(), Map.of(), LastDrill.UNKNOWN, value);
+    private static TenantStatus row(String tenant, byte[] value, long nowMicros, RegionPoints regions, LastDrill drills) {
+        Watermark w;
+        try {
+            w = WatermarkCodec.decode(value);
+        } catch (IllegalArgumentException e) {
+            return new TenantStatus(tenant, Optional.empty(), Optional.empty(), 0, Optional.empty(), Map.of(), LastDrill.UNKNOWN,
+                    Optional.of(e.getMessage()));
         }
-        long durable = w.get().durableCommitMicros();
-        Map<Region, RegionPoint> points = w.get().regime()
-                .map(r -> regions.read(StoreAccess.tenantId(tenant), r, Optional.of(durable))).orElse(Map.of());
-        return new TenantStatus(tenant, w.get().regime(), Optional.of(durable), Math.max(0, nowMicros - durable) / 1e6,
-                w.get().position(), points, drills.describe(tenant), value);
+        long durable = w.durableCommitMicros();
+        Map<Region, RegionPoint> points = regions.read(StoreAccess.tenantId(tenant), w.regime(), Optional.of(durable));
+        return new TenantStatus(tenant, Optional.of(w.regime()), Optional.of(durable), Math.max(0, nowMicros - durable) / 1e6,
+                Optional.of(Long.toString(w.lsn())), points, drills.describe(tenant), Optional.empty());
     }
 }

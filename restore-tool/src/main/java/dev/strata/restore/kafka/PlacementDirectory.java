@@ -1,6 +1,10 @@
 package dev.strata.restore.kafka;
 
+import dev.strata.schemas.kafka.CompactedTopic;
 import dev.strata.schemas.kafka.Topics;
+import dev.strata.schemas.ops.StopSignal;
+import java.nio.charset.StandardCharsets;
+import java.util.TreeMap;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +25,10 @@ public final class PlacementDirectory {
     }
 
     public Map<String, String> all() {
-        return CompactedTopic.read(kafka, Topics.TENANTS, TIMEOUT);
+        Map<String, String> placements = new TreeMap<>();
+        CompactedTopic.read(kafka, Topics.TENANTS, TIMEOUT, new StopSignal())
+                .forEach((tenant, regime) -> placements.put(tenant, new String(regime, StandardCharsets.UTF_8)));
+        return placements;
     }
 
     public Optional<String> regimeOf(String tenant) {

@@ -29,9 +29,8 @@ public final class StatusTable {
     public static void print(PrintWriter out, List<TenantStatus> rows) {
         out.println(line(COLUMNS.stream().map(StatusColumn::header).toList()));
         for (TenantStatus row : rows) {
-            if (row.durableInBothMicros().isEmpty()) {
-                String raw = row.rawWatermark();
-                out.println(line(List.of(row.tenant(), "(unreadable watermark: " + (raw.length() > 60 ? raw.substring(0, 60) + "..." : raw) + ")")));
+            if (row.unreadable().isPresent()) {
+                out.println(line(List.of(row.tenant(), "(unreadable watermark: " + row.unreadable().get() + ")")));
                 continue;
             }
             out.println(line(COLUMNS.stream().map(c -> c.cell().apply(row)).toList()));

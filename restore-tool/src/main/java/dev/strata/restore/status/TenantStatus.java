@@ -12,10 +12,12 @@ import java.util.Optional;
  * @param durableInBothMicros the watermark's commit time; empty when the watermark could not be read
  * @param lagSeconds now minus that time
  * @param regions per region, how far it holds the log (empty when the regime's stores are not configured)
+ * @param unreadable why the watermark could not be decoded, if it could not
  * @param lastDrill the newest drill report's result and time, {@code none}, or {@code -} when the stores cannot tell
  */
 public record TenantStatus(String tenant, Optional<String> regime, Optional<Long> durableInBothMicros, double lagSeconds,
-                           Optional<String> position, Map<Region, RegionPoint> regions, String lastDrill, String rawWatermark) {
+                           Optional<String> position, Map<Region, RegionPoint> regions, String lastDrill,
+                           Optional<String> unreadable) {
 
     public TenantStatus {
         Objects.requireNonNull(tenant, "tenant");
