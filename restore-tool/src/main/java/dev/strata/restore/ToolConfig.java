@@ -1,12 +1,11 @@
 package dev.strata.restore;
 
-import dev.strata.restore.store.RegionSettings;
+import dev.strata.schemas.regime.RegimeSettings;
+import dev.strata.schemas.regime.RegionSettings;
 import dev.strata.schemas.kafka.Topics;
 import dev.strata.schemas.layout.BackupLayout;
 import java.io.IOException;
 import java.io.Reader;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -26,13 +25,8 @@ public final class ToolConfig {
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     /** The regimes of this deployment; a placement must name one of them. */
     public static final String REGIMES = "strata.regimes";
-    public static final String REGIME_PREFIX = "strata.regime.";
-    public static final String PRIMARY = "primary";
-    public static final String BACKUP = "backup";
-    public static final String ENDPOINT = "endpoint";
-    public static final String BUCKET = "bucket";
-    public static final String REGION = "region";
-    public static final String CREDENTIALS_FILE = "credentials.file";
+    public static final String PRIMARY = RegionSettings.PRIMARY;
+    public static final String BACKUP = RegionSettings.BACKUP;
     /** Per region, beside the reader's: the drill user's keys (reads, and puts under strata/v1/drills/ only). */
     public static final String DRILL_CREDENTIALS_FILE = "drill.credentials.file";
     /** Drills: a database on the server where scratch databases are created and dropped. */
@@ -54,7 +48,7 @@ public final class ToolConfig {
     public static final String READERS = "strata.restore.readers";
     public static final int READERS_DEFAULT = 3;
 
-    private static final Pattern REGIME_KEY = Pattern.compile(Pattern.quote(REGIME_PREFIX) + "([^.]+)\\..*");
+    private static final Pattern REGIME_KEY = Pattern.compile(Pattern.quote(RegimeSettings.PREFIX) + "([^.]+)\\..*");
 
     private final Properties properties;
 
@@ -117,32 +111,24 @@ public final class ToolConfig {
             }
         }
         if (found.isEmpty()) {
-            throw new BadInputException("config: no store is configured: set " + REGIME_PREFIX + "<regime>.primary.endpoint, .bucket,"
+            throw new BadInputException("config: no store is configured: set " + RegimeSettings.PREFIX + "<regime>.primary.endpoint, .bucket,"
                     + " .region and .credentials.file (reader keys), and the same for .backup");
         }
         return found;
     }
 
-    /** One region's bucket of {@code regime}; {@code region} is {@value #PRIMARY} or {@value #BACKUP}. */
+    /** One region's bucket of {@code regime} with the READER's keys; {@code region} is {@value #PRIMARY} or {@value #BACKUP}. */
     public RegionSettings store(String regime, String region) {
-        String prefix = REGIME_PREFIX + regime + "." + region + ".";
-        String endpoint = required(prefix + ENDPOINT, "the S3 endpoint URL, e.g. https://s3.us-east-1.amazonaws.com");
-        URI uri;
         try {
-            uri = new URI(endpoint);
-        } catch (URISyntaxException e) {
-            throw new BadInputException("config: " + prefix + ENDPOINT + " is not a URL (" + e.getReason() + "): use e.g. http://127.0.0.1:8000");
+            return RegimeSettings.withCredentials(properties, regime, region, "READER");
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("config: " + e.getMessage());
         }
-        String bucket = required(prefix + BUCKET, "the bucket name");
-        String signingRegion = required(prefix + REGION, "the region requests are signed for, e.g. us-east-1");
-        Path credentials = Path.of(required(prefix + CREDENTIALS_FILE,
-                "the path of a properties file with the READER's access.key.id and secret.access.key"));
-        return new RegionSettings(regime, region, uri, bucket, signingRegion, credentials, prefix);
     }
 
     /** The drill user's key file of one region of {@code regime}. */
     public Path drillCredentials(String regime, String region) {
-        String key = REGIME_PREFIX + regime + "." + region + "." + DRILL_CREDENTIALS_FILE;
+        String key = RegimeSettings.key(regime, region, DRILL_CREDENTIALS_FILE);
         return Path.of(required(key, "the path of a properties file with the DRILL user's access.key.id and secret.access.key"
                 + " (it may write drill reports only; the reader's keys cannot)"));
     }

@@ -24,12 +24,7 @@ import java.util.Properties;
 public final class SinkConfig {
     /** The regime this sink serves, e.g. {@code eu}. Required. */
     public static final String REGIME = "strata.regime";
-    /** Prefix of the region settings: {@code strata.regime.<r>.<primary|backup>.<setting>}. */
-    public static final String REGIME_PREFIX = "strata.regime.";
-    public static final String ENDPOINT = "endpoint";
-    public static final String BUCKET = "bucket";
-    public static final String SIGNING_REGION = "region";
-    public static final String CREDENTIALS_FILE = "credentials.file";
+    // the region settings, strata.regime.<r>.<primary|backup>.<setting>, are read by RegimeSettings
 
     /** Age at which an open segment is closed: the RPO knob. */
     public static final String FLUSH_INTERVAL_MS = "strata.flush.interval.ms";

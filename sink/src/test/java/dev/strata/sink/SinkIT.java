@@ -1,5 +1,6 @@
 package dev.strata.sink;
 
+import dev.strata.schemas.regime.RegimeSettings;
 import dev.strata.schemas.regime.RegionSettings;
 import dev.strata.schemas.watermark.Watermark;
 import dev.strata.sink.store.UnlockedBucketException;
@@ -140,7 +141,7 @@ class SinkIT {
             stores.backup().createUnlockedBucket(unlocked);
             bed.produce(bed.events(List.of("acme"), 0, 10, SinkTestBed.BASE_COMMIT_MICROS));
             Properties props = bed.sinkProperties();
-            props.setProperty(SinkConfig.REGIME_PREFIX + bed.regime + ".backup.bucket", unlocked);
+            props.setProperty(RegimeSettings.PREFIX + bed.regime + ".backup.bucket", unlocked);
             // The local writer key may not read the lock configuration, so the first object written is checked.
             try (SinkService sink = SinkService.start(SinkConfig.from(props), new SimpleMeterRegistry(), Clock.systemUTC())) {
                 SinkTestBed.await("the sink to stop", TIMEOUT, () -> !sink.running());

@@ -1,5 +1,6 @@
 package dev.strata.sink;
 
+import dev.strata.schemas.regime.RegimeSettings;
 import dev.strata.schemas.regime.RegionSettings;
 import dev.strata.schemas.watermark.Watermark;
 import dev.strata.schemas.watermark.WatermarkCodec;
@@ -128,11 +129,11 @@ final class SinkTestBed implements AutoCloseable {
     }
 
     void region(Properties p, String role, LocalRegion region, String bucket, StoreRole key) {
-        String prefix = SinkConfig.REGIME_PREFIX + regime + "." + role + ".";
-        p.setProperty(prefix + SinkConfig.ENDPOINT, region.endpoint().toString());
-        p.setProperty(prefix + SinkConfig.BUCKET, bucket);
-        p.setProperty(prefix + SinkConfig.SIGNING_REGION, region.signingRegion());
-        p.setProperty(prefix + SinkConfig.CREDENTIALS_FILE, region.credentialsFile(key).toString());
+        String prefix = RegimeSettings.PREFIX + regime + "." + role + ".";
+        p.setProperty(prefix + RegimeSettings.ENDPOINT, region.endpoint().toString());
+        p.setProperty(prefix + RegimeSettings.BUCKET, bucket);
+        p.setProperty(prefix + RegimeSettings.SIGNING_REGION, region.signingRegion());
+        p.setProperty(prefix + RegimeSettings.CREDENTIALS_FILE, region.credentialsFile(key).toString());
     }
 
     /** An insert of {@code tenant} as capture writes it; its event id is unique per (tenant, seq). */

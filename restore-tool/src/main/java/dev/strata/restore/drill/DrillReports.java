@@ -1,6 +1,6 @@
 package dev.strata.restore.drill;
 
-import dev.strata.restore.store.RegionSettings;
+import dev.strata.schemas.regime.RegionSettings;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.layout.BackupLayout;
@@ -9,7 +9,6 @@ import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.s3.S3ObjectStore;
 import dev.strata.schemas.store.StoreCredentials;
-import dev.strata.schemas.store.StoreLocation;
 import dev.strata.schemas.store.VersionPolicy;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,7 +38,7 @@ public final class DrillReports implements AutoCloseable {
     }
 
     private static ObjectStore open(RegionSettings region, Path credentials) {
-        return S3ObjectStore.open(new StoreLocation(region.endpoint(), region.bucket(), region.signingRegion()),
+        return S3ObjectStore.open(region.location(),
                 StoreCredentials.fromFile(credentials), VersionPolicy.FIRST_VERSION);
     }
 

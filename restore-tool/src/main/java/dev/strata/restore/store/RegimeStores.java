@@ -3,6 +3,7 @@ package dev.strata.restore.store;
 import dev.strata.restore.BadInputException;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.s3.S3ObjectStore;
+import dev.strata.schemas.regime.RegionSettings;
 import dev.strata.schemas.store.StoreCredentials;
 import dev.strata.schemas.store.StoreLocation;
 import dev.strata.schemas.store.VersionPolicy;
@@ -42,8 +43,8 @@ public final class RegimeStores implements AutoCloseable {
         StoreCredentials reader;
         StoreLocation location;
         try {
-            reader = StoreCredentials.fromFile(settings.credentialsFile());
-            location = new StoreLocation(settings.endpoint(), settings.bucket(), settings.signingRegion());
+            reader = StoreCredentials.fromFile(settings.credentialsFile().orElseThrow());
+            location = settings.location();
         } catch (IllegalArgumentException e) {
             // these messages name the file or value and never the secret
             throw new BadInputException("config " + settings.settingPrefix() + "*: " + e.getMessage());

@@ -27,6 +27,11 @@ public record RegionSettings(String regime, String role, StoreLocation location,
         Objects.requireNonNull(credentialsFile, "credentialsFile");
     }
 
+    /** {@code strata.regime.<r>.<role>.}: the keys that define it, for messages. */
+    public String settingPrefix() {
+        return RegimeSettings.key(regime, role, "");
+    }
+
     /** "regime eu, backup region (bucket 'b' at http://...)": for messages. */
     public String describe() {
         return "regime " + regime + ", " + role + " region (" + location.describe() + ")";

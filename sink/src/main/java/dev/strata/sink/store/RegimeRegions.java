@@ -1,12 +1,8 @@
 package dev.strata.sink.store;
 
+import dev.strata.schemas.regime.RegimeSettings;
 import dev.strata.schemas.regime.RegionSettings;
 import dev.strata.sink.SinkConfig;
-import dev.strata.schemas.kafka.Topics;
-import dev.strata.schemas.store.StoreLocation;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,57 +43,35 @@ public final class RegimeRegions {
         if (primary.samePlaceAs(backup)) {
             throw SinkConfig.invalid("regime " + ownRegime + ": primary and backup are the same place (" + primary.location().describe()
                     + ", signing region " + primary.location().signingRegion() + "): a backup must be in a separate location;"
-                    + " point " + key(ownRegime, RegionSettings.BACKUP, SinkConfig.ENDPOINT) + " at the backup region's store");
+                    + " point " + RegimeSettings.key(ownRegime, RegionSettings.BACKUP, RegimeSettings.ENDPOINT) + " at the backup region's store");
         }
         refuseSharedBuckets(all);
         return own;
     }
 
     private static Set<String> namedRegimes(Properties source, String ownRegime) {
-        Set<String> regimes = new TreeSet<>();
+        Set<String> regimes = new TreeSet<>(RegimeSettings.namedRegimes(source));
         regimes.add(ownRegime);
-        for (String name : source.stringPropertyNames()) {
-            if (name.startsWith(SinkConfig.REGIME_PREFIX)) {
-                String rest = name.substring(SinkConfig.REGIME_PREFIX.length());
-                int dot = rest.indexOf('.');
-                if (dot > 0) {
-                    regimes.add(Topics.requireRegimeName(rest.substring(0, dot)));
-                }
-            }
-        }
         return regimes;
     }
 
     private static Optional<RegionSettings> region(Properties source, String regime, String role, boolean own) {
-        String endpointKey = key(regime, role, SinkConfig.ENDPOINT);
-        String bucketKey = key(regime, role, SinkConfig.BUCKET);
-        String regionKey = key(regime, role, SinkConfig.SIGNING_REGION);
-        String credentialsKey = key(regime, role, SinkConfig.CREDENTIALS_FILE);
-        String credentials = source.getProperty(credentialsKey);
-        if (!own) {
-            if (credentials != null) {
-                throw SinkConfig.invalid(credentialsKey + " is set, but this sink serves regime " + ownOf(source)
+        try {
+            if (own) {
+                return Optional.of(RegimeSettings.withCredentials(source, regime, role, "writer"));
+            }
+            String credentialsKey = RegimeSettings.key(regime, role, RegimeSettings.CREDENTIALS_FILE);
+            if (source.getProperty(credentialsKey) != null) {
+                throw new IllegalArgumentException(credentialsKey + " is set, but this sink serves regime " + ownOf(source)
                         + ": a sink holds only its own regime's writer credentials; remove the key");
             }
-            if (source.getProperty(bucketKey) == null) {
+            if (source.getProperty(RegimeSettings.key(regime, role, RegimeSettings.BUCKET)) == null) {
                 return Optional.empty();
             }
+            return Optional.of(RegimeSettings.placeOnly(source, regime, role));
+        } catch (IllegalArgumentException e) {
+            throw SinkConfig.invalid(e.getMessage());
         }
-        String endpoint = SinkConfig.required(source, endpointKey, "the " + role + " store's URL, e.g. https://s3.eu-west-1.amazonaws.com");
-        String bucket = SinkConfig.required(source, bucketKey, "the " + role + " region's bucket of regime " + regime);
-        String signingRegion = SinkConfig.required(source, regionKey, "the region requests to the " + role + " store are signed for");
-        StoreLocation location;
-        try {
-            location = new StoreLocation(new URI(endpoint), bucket, signingRegion);
-        } catch (URISyntaxException | IllegalArgumentException e) {
-            throw SinkConfig.invalid(key(regime, role, "*") + ": " + e.getMessage());
-        }
-        Optional<Path> credentialsFile = Optional.empty();
-        if (own) {
-            credentialsFile = Optional.of(Path.of(SinkConfig.required(source, credentialsKey,
-                    "the path of the " + role + " writer key file (access.key.id=..., secret.access.key=...)")));
-        }
-        return Optional.of(new RegionSettings(regime, role, location, credentialsFile));
     }
 
     private static void refuseSharedBuckets(List<RegionSettings> all) {
@@ -115,9 +89,5 @@ public final class RegimeRegions {
 
     private static String ownOf(Properties source) {
         return source.getProperty(SinkConfig.REGIME, "?").trim();
-    }
-
-    static String key(String regime, String role, String setting) {
-        return SinkConfig.REGIME_PREFIX + regime + "." + role + "." + setting;
     }
 }
