@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * ({@code ALREADY_PRESENT_IDENTICAL}), one that did not is written. Never retried: a conflict (the
  * alarm), access denied, other 4xx: repeating them cannot help.
  *
- * <p>{@code maxAttempts} 0 means until the sink stops: uploads wait out a region's outage this
+ * <p>{@code maxAttempts} 0 means until stopped: the sink's uploads wait out a region's outage this
  * way while the commit rule holds the offsets back (Kafka's retention is the buffer).
  */
 public final class RetryingObjectStore implements ObjectStore {
