@@ -79,4 +79,25 @@ class ArchitectureTest {
                 .because("keys, times and numbers must not change with the machine's locale")
                 .check(product);
     }
+
+    @Test
+    void theRestoreEngineDoesNotDependOnTheCommands() {
+        noClasses().that().resideInAnyPackage("dev.strata.restore.store..", "dev.strata.restore.plan..",
+                        "dev.strata.restore.replay..", "dev.strata.restore.target..", "dev.strata.restore.verify..",
+                        "dev.strata.restore.drill..", "dev.strata.restore.status..", "dev.strata.restore.kafka..")
+                .should().dependOnClassesThat().resideInAPackage("dev.strata.restore.cli..")
+                .orShould().dependOnClassesThat().resideInAPackage("picocli..")
+                .because("the commands parse options and print; planning, replaying, verifying and drilling work without a command line")
+                .check(product);
+    }
+
+    @Test
+    void onlyTheKafkaPiecesAndTheKafkaTargetUseKafkaClients() {
+        noClasses().that().resideInAPackage("dev.strata.restore..")
+                .and().resideOutsideOfPackages("dev.strata.restore.kafka..", "dev.strata.restore.cli..")
+                .and().doNotHaveSimpleName("KafkaTarget")
+                .should().dependOnClassesThat().resideInAPackage("org.apache.kafka.clients..")
+                .because("a restore from the stores must run when Kafka is gone (DESIGN.md section 3)")
+                .check(product);
+    }
 }

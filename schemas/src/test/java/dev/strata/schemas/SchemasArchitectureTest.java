@@ -24,10 +24,26 @@ class SchemasArchitectureTest {
     }
 
     @Test
-    void onlyTheStorePackageTalksS3() {
-        noClasses().that().resideOutsideOfPackage("dev.strata.schemas.store..")
+    void onlyTheS3PackageTalksS3() {
+        noClasses().that().resideOutsideOfPackage("dev.strata.schemas.store.s3..")
                 .should().dependOnClassesThat().resideInAPackage("software.amazon.awssdk..")
                 .because("the ObjectStore seam keeps the SDK behind one interface that has an in-memory twin")
+                .check(MAIN);
+    }
+
+    @Test
+    void theSeamDoesNotKnowItsS3Implementation() {
+        noClasses().that().resideInAPackage("dev.strata.schemas.store")
+                .should().dependOnClassesThat().resideInAPackage("dev.strata.schemas.store.s3..")
+                .because("the seam, its value types and decorators are what every module codes against; S3 is one implementation of it")
+                .check(MAIN);
+    }
+
+    @Test
+    void sharedContractsDoNotReachIntoTheStores() {
+        noClasses().that().resideInAnyPackage("dev.strata.schemas.watermark..", "dev.strata.schemas.kafka..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.strata.schemas.store..", "software.amazon.awssdk..")
+                .because("watermarks and compacted topics are Kafka contracts: a reader of them needs no object store")
                 .check(MAIN);
     }
 

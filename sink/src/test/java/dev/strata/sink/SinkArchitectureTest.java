@@ -40,4 +40,43 @@ class SinkArchitectureTest {
                 .because("everything goes through the ObjectStore seam (and schemas' ObjectLockCheck), which has an in-memory twin for tests")
                 .check(MAIN);
     }
+
+    @Test
+    void cuttingSegmentsKnowsNothingOfWhereTheyGo() {
+        noClasses().that().resideInAPackage("dev.strata.sink.segment..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.strata.sink.store..", "dev.strata.sink.base..",
+                        "dev.strata.sink.manifest..", "dev.strata.sink.watermark..", "dev.strata.sink.residency..")
+                .because("a partition's stream is cut into segments by rotation rules alone; uploading, sealing and watermarks come after")
+                .check(MAIN);
+    }
+
+    @Test
+    void theStoresAreBelowEverythingThatWritesThroughThem() {
+        noClasses().that().resideInAPackage("dev.strata.sink.store..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.strata.sink.base..", "dev.strata.sink.manifest..",
+                        "dev.strata.sink.watermark..", "dev.strata.sink.residency..")
+                .because("bases, manifests and watermarks use the dual-region uploader and reader, never the other way round")
+                .check(MAIN);
+    }
+
+    @Test
+    void residencyIsDecidedFromPlacementsAlone() {
+        noClasses().that().resideInAPackage("dev.strata.sink.residency..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.strata.sink.segment..", "dev.strata.sink.store..",
+                        "dev.strata.sink.base..", "dev.strata.sink.manifest..", "dev.strata.sink.watermark..")
+                .because("whether an event may be stored here depends only on its tenant's placement")
+                .check(MAIN);
+    }
+
+    @Test
+    void thePartsNeverCallBackIntoThePollLoop() {
+        noClasses().that().resideInAPackage("dev.strata.sink.*..")
+                .should().dependOnClassesThat().haveSimpleNameStartingWith("SinkLoop")
+                .orShould().dependOnClassesThat().haveSimpleNameStartingWith("SinkService")
+                .orShould().dependOnClassesThat().haveSimpleNameStartingWith("Rebalancer")
+                .orShould().dependOnClassesThat().haveSimpleNameStartingWith("OffsetCommitter")
+                .because("the poll loop composes the parts and keeps the commit rule; a part that called it would hide the order of"
+                        + " upload, offset commit and watermark")
+                .check(MAIN);
+    }
 }
