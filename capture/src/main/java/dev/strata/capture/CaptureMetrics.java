@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,8 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code strata_capture_last_commit_seconds} (commit time of the newest delivered change),
  * {@code strata_capture_lag_seconds} (now minus the newest of that commit time and the last
  * heartbeat: an idle, healthy capture reads about 0, a stuck one grows),
- * {@code strata_capture_dead_letters_total{reason}}, {@code strata_capture_commit_to_ack_seconds} and
- * {@code strata_capture_checkpoints_total} (tenant CHECKPOINT events delivered: one per tenant per checkpoint).
+ * {@code strata_capture_dead_letters_total{reason}}, {@code strata_capture_commit_to_ack_seconds},
+ * {@code strata_capture_checkpoints_total} (tenant CHECKPOINT events delivered: one per tenant per checkpoint) and
+ * {@code strata_capture_streaming} (0 while the initial snapshot runs or is retried, 1 once it is in Kafka).
  */
 final class CaptureMetrics implements DeliveryListener {
     static final String EVENTS = "strata.capture.events";
@@ -32,6 +34,7 @@ final class CaptureMetrics implements DeliveryListener {
     static final String DEAD_LETTERS = "strata.capture.dead.letters";
     static final String COMMIT_TO_ACK = "strata.capture.commit.to.ack";
     static final String CHECKPOINTS = "strata.capture.checkpoints";
+    static final String STREAMING = "strata.capture.streaming";
     private static final long NOTHING_YET = Long.MIN_VALUE;
 
     private final Clock clock;
@@ -42,6 +45,7 @@ final class CaptureMetrics implements DeliveryListener {
     private final AtomicLong lastSeenMicros = new AtomicLong(NOTHING_YET);
     private final Timer commitToAck;
     private final Counter checkpoints;
+    private final AtomicInteger streaming = new AtomicInteger();
 
     CaptureMetrics(MeterRegistry registry, Clock clock) {
         this.clock = clock;
@@ -64,6 +68,8 @@ final class CaptureMetrics implements DeliveryListener {
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(5)).register(registry);
         checkpoints = Counter.builder(CHECKPOINTS).description("tenant checkpoints acknowledged by Kafka").register(registry);
+        Gauge.builder(STREAMING, streaming, AtomicInteger::get)
+                .description("1 once the initial snapshot is in Kafka and changes stream, 0 before").register(registry);
     }
 
     @Override
@@ -87,6 +93,11 @@ final class CaptureMetrics implements DeliveryListener {
     @Override
     public void heartbeat(long atMillis) {
         lastSeenMicros.accumulateAndGet(atMillis * 1000, Math::max);
+    }
+
+    @Override
+    public void streaming() {
+        streaming.set(1);
     }
 
     private long nowMicros() {

@@ -34,6 +34,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 /**
  * One running capture: checks the tables, creates the topics, then runs the Debezium engine with
  * {@link ChangePublisher} on its own thread until closed or until the engine stops on an error.
+ * It streams once its initial snapshot is in Kafka ({@link #awaitStreaming}); until then a failed
+ * snapshot is retried by Debezium.
  */
 public final class CaptureService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CaptureService.class);
@@ -46,16 +48,18 @@ public final class CaptureService implements AutoCloseable {
     private final TableCatalog catalog;
     private final PrometheusEndpoint endpoint;
     private final CheckpointTaker checkpoints;
+    private final StreamingWatch streaming;
     private CheckpointSchedule checkpointSchedule;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final AtomicBoolean closing = new AtomicBoolean();
 
     private CaptureService(CaptureConfig config, TableCatalog catalog, PrometheusEndpoint endpoint,
-            KafkaProducer<byte[], byte[]> producer, ChangePublisher publisher, Clock clock) {
+            KafkaProducer<byte[], byte[]> producer, ChangePublisher publisher, StreamingWatch streaming, Clock clock) {
         this.config = config;
         this.catalog = catalog;
         this.endpoint = endpoint;
         this.producer = producer;
+        this.streaming = streaming;
         this.checkpoints = CheckpointTaker.of(config);
         this.engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(DebeziumSettings.of(config))
@@ -66,7 +70,10 @@ public final class CaptureService implements AutoCloseable {
         this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "capture-engine-" + config.name()));
     }
 
-    /** Checks, creates topics and starts the engine; the caller closes it. */
+    /**
+     * Checks, creates topics and starts the engine; the caller closes it. Returns while the initial
+     * snapshot may still run: {@link #awaitStreaming} waits for its end.
+     */
     public static CaptureService start(CaptureConfig config, Clock clock) throws IOException, InterruptedException {
         return start(config, clock, DeliveryListener.NONE);
     }
@@ -86,13 +93,16 @@ public final class CaptureService implements AutoCloseable {
             endpoint = config.metricsPort() > 0 ? PrometheusEndpoint.start(config.metricsPort(), registry) : null;
             producer = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
             ChangeConverter converter = new ChangeConverter(config.name(), tenants, new ColumnTypes(catalog::describe));
+            StreamingWatch streaming = new StreamingWatch(config.name(), config.slot());
             ChangePublisher publisher = new ChangePublisher(producer, converter, new ChangeEventCodec(),
-                    new DeadLetters(config.name(), clock), DeliveryListener.both(metrics, listener), clock, 2 * config.batchSize());
-            CaptureService service = new CaptureService(config, catalog, endpoint, producer, publisher, clock);
+                    new DeadLetters(config.name(), clock), DeliveryListener.both(DeliveryListener.both(metrics, streaming), listener),
+                    clock, 2 * config.batchSize());
+            CaptureService service = new CaptureService(config, catalog, endpoint, producer, publisher, streaming, clock);
             service.thread.execute(service.engine);
             service.checkpointSchedule = CheckpointSchedule.start(service.checkpoints,
                     Duration.ofMillis(config.checkpointIntervalMs()), config.name());
-            LOG.info("capture started: {}, metrics {}", config, endpoint == null ? "off" : "on :" + endpoint.port() + "/metrics");
+            // "started" would be premature: a snapshot can still fail; StreamingWatch logs "capture streaming"
+            LOG.info("capture starting: {}, metrics {}", config, endpoint == null ? "off" : "on :" + endpoint.port() + "/metrics");
             return service;
         } catch (IOException | RuntimeException e) {
             if (producer != null) {
@@ -129,6 +139,22 @@ public final class CaptureService implements AutoCloseable {
     }
 
     /**
+     * Waits until capture streams: its initial snapshot (if one was due) completed and every row of it
+     * is in Kafka; changes committed from the snapshot's point on arrive as change events.
+     *
+     * @throws CaptureStoppedException when the engine stopped before
+     * @throws TimeoutException when the snapshot is still running or being retried after {@code timeout}
+     */
+    public void awaitStreaming(Duration timeout) throws InterruptedException, TimeoutException {
+        streaming.await(timeout);
+    }
+
+    /** Whether capture streams (see {@link #awaitStreaming}) and its engine has not stopped. */
+    public boolean streaming() {
+        return streaming.isStreaming() && !stopped.isDone();
+    }
+
+    /**
      * Waits until the engine stops by itself (an error) or is closed.
      *
      * @return true when it stopped cleanly
@@ -158,9 +184,12 @@ public final class CaptureService implements AutoCloseable {
     private void engineStopped(boolean success, String message, Throwable error) {
         if (success || closing.get()) {
             LOG.info("capture {} stopped: {}", config.name(), message);
+            streaming.engineStopped("it was closed", error);
             stopped.complete(null);
         } else {
             LOG.error("capture {} stopped after an error: {}", config.name(), message, error);
+            streaming.engineStopped(message + "; remove the cause named in the log and start it again (the snapshot is"
+                    + " taken again)", error);
             stopped.completeExceptionally(error != null ? error : new CaptureStoppedException(message));
         }
     }

@@ -29,7 +29,8 @@ import org.apache.kafka.connect.source.SourceRecord;
  * heartbeat at the latest) instead of waited for; a small batch (quiet traffic) is waited for at
  * once. At most {@code maxInFlight} records wait. A send that fails stops the engine with the
  * failed record and everything after it unmarked; a restart delivers them again (at least once;
- * the eventIds make the copies recognisable).
+ * the eventIds make the copies recognisable). The first record processed from after the initial
+ * snapshot tells the listener that capture streams (see {@link StreamingWatch}).
  */
 final class ChangePublisher implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
     /** A batch up to this size is acknowledged before the call returns. */
@@ -44,6 +45,8 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<RecordChang
     private final int maxInFlight;
     /** Sent, not yet marked; in Debezium's order. Only the engine's thread touches it. */
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    /** Whether a record from after the initial snapshot was processed. Only the engine's thread touches it. */
+    private boolean streaming;
 
     private static final class InFlight {
         final RecordChangeEvent<SourceRecord> record;
@@ -141,6 +144,10 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<RecordChang
             listener.parked(letter.reason());
         } else if (sent.conversion instanceof ChangeConverter.Heartbeat heartbeat) {
             listener.heartbeat(heartbeat.atMillis());
+        }
+        if (!streaming && StreamingWatch.afterInitialSnapshot(sent.record.record())) {
+            streaming = true;
+            listener.streaming();
         }
     }
 

@@ -43,6 +43,14 @@ public final class DebeziumSettings {
         p.setProperty("table.include.list", config.tables().stream().map(DebeziumSettings::exactTableRegex)
                 .collect(Collectors.joining(",")));
         p.setProperty("snapshot.mode", config.snapshotMode());
+        // ACCESS SHARE locks on every captured table from before the snapshot reads their columns until
+        // it ends: a DDL (or TRUNCATE) on a table waits for the snapshot instead of failing it. A failed
+        // snapshot is retried, but not where it stopped: the retry reads the tables anew at a later LSN
+        // without the slot's exported snapshot, so the changes committed in between arrive only folded
+        // into its rows, never as change events, and the first attempt's rows stay in Kafka under other
+        // eventIds. Readers and writers are not blocked, and the snapshot's SELECTs hold the same lock on
+        // every table they have read anyway; "none" only leaves the tables not read yet open to DDL.
+        p.setProperty("snapshot.locking.mode", "shared");
 
         // BEGIN/END markers and transaction.total_order: the txOrder half of every eventId
         p.setProperty("provide.transaction.metadata", "true");

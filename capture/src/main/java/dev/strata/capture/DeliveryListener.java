@@ -13,6 +13,13 @@ interface DeliveryListener {
     /** A heartbeat was processed: nothing older than {@code atMillis} is waiting. */
     void heartbeat(long atMillis);
 
+    /**
+     * Called once, when the first record Debezium emitted after its initial snapshot is processed:
+     * every row of the snapshot is in Kafka and changes now stream from the slot.
+     */
+    default void streaming() {
+    }
+
     DeliveryListener NONE = new DeliveryListener() {
         @Override
         public void published(ChangeEvent event, long ackedAtMicros) {
@@ -45,6 +52,12 @@ interface DeliveryListener {
             public void heartbeat(long atMillis) {
                 first.heartbeat(atMillis);
                 second.heartbeat(atMillis);
+            }
+
+            @Override
+            public void streaming() {
+                first.streaming();
+                second.streaming();
             }
         };
     }

@@ -57,7 +57,11 @@ final class CaptureTestSetup {
         }
     }
 
-    /** Waits until capture streams from its slot: changes committed from now on are captured. */
+    /**
+     * Waits until a walsender holds the slot: Debezium holds it from the moment it creates it, so
+     * the initial snapshot may still run; changes committed from now on are captured, in the
+     * snapshot or the stream. An in-process capture waits with {@link CaptureService#awaitStreaming}.
+     */
     static void awaitStreaming(LocalPostgres pg, String database, String slot) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         try (Connection connection = connect(pg, database); Statement statement = connection.createStatement()) {

@@ -38,6 +38,7 @@ class ChangePublisherTest {
     private final List<ChangeEvent> published = new ArrayList<>();
     private final List<DeadLetterReason> parked = new ArrayList<>();
     private int batchesFinished;
+    private int streamingSignals;
 
     /** An empty catalog: the row's own tenant_id column decides, Debezium's types stand in. */
     private final ChangeConverter converter = new ChangeConverter("app", new TenantResolver("tenant_id", (Pattern) null, Map.of()),
@@ -80,12 +81,23 @@ class ChangePublisherTest {
                 @Override
                 public void heartbeat(long atMillis) {
                 }
+
+                @Override
+                public void streaming() {
+                    streamingSignals++;
+                }
             }, Clock.systemUTC(), 1_000);
 
     private static List<RecordChangeEvent<SourceRecord>> heartbeats(int count, int from) {
+        return heartbeats(count, from, Map.of());
+    }
+
+    private static List<RecordChangeEvent<SourceRecord>> heartbeats(int count, int from, Map<String, ?> offset) {
         List<RecordChangeEvent<SourceRecord>> records = new ArrayList<>();
         for (int i = from; i < from + count; i++) {
-            SourceRecord record = new SourceRecord(Map.of(), Map.of("n", i), "__debezium-heartbeat.app", HEARTBEAT,
+            Map<String, Object> position = new java.util.HashMap<>(offset);
+            position.put("n", i);
+            SourceRecord record = new SourceRecord(Map.of(), position, "__debezium-heartbeat.app", HEARTBEAT,
                     new Struct(HEARTBEAT).put("ts_ms", (long) i));
             records.add(() -> record);
         }
@@ -162,5 +174,16 @@ class ChangePublisherTest {
         });
         assertThat(parked).containsExactly(DeadLetterReason.NO_TENANT);
         assertThat(marked).containsExactly(record);
+    }
+
+    @Test
+    void streamingIsSignalledOnceByTheFirstRecordFromAfterTheInitialSnapshot() throws Exception {
+        publisher.handleBatch(heartbeats(2, 0, Map.of(StreamingWatch.SNAPSHOT_OFFSET_KEY, "INITIAL",
+                "last_snapshot_record", true)), committer);
+        assertThat(streamingSignals).as("records of a running initial snapshot").isZero();
+
+        publisher.handleBatch(heartbeats(2, 2), committer); // Debezium's heartbeat at the end of the snapshot, then streaming
+        publisher.handleBatch(heartbeats(1, 4), committer);
+        assertThat(streamingSignals).isEqualTo(1);
     }
 }

@@ -35,7 +35,8 @@ class DebeziumSettingsTest {
                 .containsEntry("offset.storage.topic", "strata.capture.offsets")
                 .containsEntry("bootstrap.servers", "kafka:9092")
                 .containsEntry("database.password", "pw")
-                .containsEntry("heartbeat.interval.ms", "1000");
+                .containsEntry("heartbeat.interval.ms", "1000")
+                .containsEntry("snapshot.locking.mode", "shared");
         assertThat(dbz.getProperty("table.include.list")).isEqualTo("public\\.orders,app\\$x\\.t_1");
     }
 
