@@ -1,9 +1,7 @@
 package dev.strata.schemas.store;
 
-import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.ops.StopSignal;
 import java.time.Duration;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Nested;
 
 /**
@@ -12,35 +10,8 @@ import org.junit.jupiter.api.Nested;
  */
 class DecoratedStoreContractTest {
 
-    /** The contract over an in-memory bucket whose writer and reader are both decorated. */
-    abstract static class Decorated extends ObjectStoreContract {
-        private final InMemoryBucket bucket = new InMemoryBucket();
-        private final ObjectStore writer;
-        private final ObjectStore reader;
-
-        Decorated(UnaryOperator<ObjectStore> decorate) {
-            writer = decorate.apply(bucket.store(VersionPolicy.LATEST_VERSION));
-            reader = decorate.apply(bucket.store(VersionPolicy.FIRST_VERSION));
-        }
-
-        @Override
-        protected ObjectStore writer() {
-            return writer;
-        }
-
-        @Override
-        protected ObjectStore reader() {
-            return reader;
-        }
-
-        @Override
-        protected void overwriteBehindTheSeam(ObjectKey key, byte[] bytes) {
-            bucket.overwrite(key, bytes);
-        }
-    }
-
     @Nested
-    class Retrying extends Decorated {
+    class Retrying extends InMemoryStoreContract {
         Retrying() {
             super(store -> new RetryingObjectStore(store, new Backoff(Duration.ofMillis(1), Duration.ofMillis(2)), 3,
                     new StopSignal(), e -> { }));
@@ -48,7 +19,7 @@ class DecoratedStoreContractTest {
     }
 
     @Nested
-    class Forwarding extends Decorated {
+    class Forwarding extends InMemoryStoreContract {
         Forwarding() {
             super(store -> new ForwardingObjectStore(store) { });
         }
