@@ -106,9 +106,10 @@ final class ManifestSealer {
         for (Map.Entry<TenantId, TenantState> e : tenants.entrySet()) {
             try {
                 sealDue(e.getKey(), e.getValue(), now);
-            } catch (SinkStoppingException stopping) {
-                return;
             } catch (RuntimeException failure) {
+                if (failure instanceof SinkStoppingException || failure.getCause() instanceof SinkStoppingException) {
+                    return; // a read's retry, or an upload's future (which wraps it): stopping is not a failed seal
+                }
                 metrics.sealFailed();
                 LOG.warn("cannot seal the manifests of tenant {} now ({}); retrying next round", e.getKey(), failure.toString());
             }

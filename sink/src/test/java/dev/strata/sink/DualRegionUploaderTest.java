@@ -116,6 +116,41 @@ class DualRegionUploaderTest {
         assertThat(metrics.debtEvents()).as("in the primary only: debt").isEqualTo(10);
     }
 
+    @Test
+    void refusesAnObjectOfferedAfterTheStopBeganInBothRegions() {
+        ClosedSegment segment = Segments.of("acme", 0, 9, 1_795_260_000_000_000L);
+        uploader(primaryBucket.store(VersionPolicy.LATEST_VERSION), backupBucket.store(VersionPolicy.LATEST_VERSION)).stopTaking();
+
+        CompletableFuture<Void> refused = uploader.upload(segment.key(), segment.bytes(), segment.sha256(), segment.events());
+
+        assertThatThrownBy(refused::join).hasCauseInstanceOf(SinkStoppingException.class).hasMessageContaining(segment.key().value());
+        assertThat(primaryBucket.store(VersionPolicy.LATEST_VERSION).head(segment.key())).isEmpty();
+        assertThat(backupBucket.store(VersionPolicy.LATEST_VERSION).head(segment.key())).isEmpty();
+        assertThat(uploader.awaitInFlight(Duration.ZERO)).isEmpty();
+    }
+
+    @Test
+    void waitsForWhatItTookUntilTheBoundAndNamesWhatIsInOneRegionOnly() throws Exception {
+        ClosedSegment slow = Segments.of("acme", 0, 9, 1_795_260_000_000_000L);
+        ClosedSegment stuck = Segments.of("acme", 10, 19, 1_795_260_000_000_000L);
+        FlakyStore backup = new FlakyStore(backupBucket.store(VersionPolicy.LATEST_VERSION),
+                key -> new StoreUnavailableException(StoreOperation.PUT, "backup", key, "connection refused", null),
+                FlakyStore.Step.FAIL_BEFORE, FlakyStore.Step.FAIL_BEFORE); // the first object: two refusals, then stored
+        uploader(primaryBucket.store(VersionPolicy.LATEST_VERSION), backup);
+        CompletableFuture<Void> first = uploader.upload(slow.key(), slow.bytes(), slow.sha256(), slow.events());
+        first.get(10, TimeUnit.SECONDS);
+        for (int i = 0; i < 100_000; i++) {
+            backup.then(FlakyStore.Step.FAIL_BEFORE); // from now on the backup is down
+        }
+        CompletableFuture<Void> second = uploader.upload(stuck.key(), stuck.bytes(), stuck.sha256(), stuck.events());
+        await(() -> metrics.debtEvents() == 10);
+
+        assertThat(uploader.awaitInFlight(Duration.ofMillis(200))).containsExactly(stuck.key());
+        assertThat(second).isNotDone();
+        stop.stop(); // the abort signal: only now do the retries end
+        assertThat(second).failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingRootCause().isInstanceOf(SinkStoppingException.class);
+    }
+
     private void await(java.util.function.BooleanSupplier condition) {
         for (int i = 0; i < 500 && !condition.getAsBoolean(); i++) {
             stop.awaitStop(Duration.ofMillis(10));
