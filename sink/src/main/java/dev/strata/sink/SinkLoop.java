@@ -80,8 +80,13 @@ final class SinkLoop implements PartitionSegmenter.Output {
         while (!shutdown.stopped() && failure == null) {
             ConsumerRecords<byte[], byte[]> records = consumer.poll(pollWait());
             Instant now = parts.clock().instant();
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                handle(record, now);
+            try {
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    handle(record, now);
+                }
+            } catch (SinkFailedException e) {
+                fail(e); // e.g. recovery that can list neither region: nothing more is cut, uploaded or committed
+                break;
             }
             parts.metrics().read(records.count());
             afterPoll(now);

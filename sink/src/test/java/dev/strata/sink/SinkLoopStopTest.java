@@ -33,7 +33,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The poll thread's end, on a MockConsumer and in-memory regions: what it commits, and when. */
+/** The poll thread's end, on a MockConsumer and in-memory regions: what it commits, and when it refuses to go on. */
 class SinkLoopStopTest {
     private static final String TOPIC = Topics.routed("eu");
     private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
@@ -143,6 +143,27 @@ class SinkLoopStopTest {
             assertThat(record.topic()).isEqualTo(Topics.WATERMARKS);
             assertThat(WatermarkCodec.decode(record.value()).durableCommitMicros()).isEqualTo(COMMIT_MICROS + 9);
         });
+    }
+
+    @Test
+    void stopsWithAClearErrorWhenRecoveryCanListNeitherRegion() throws Exception {
+        SegmentCatalog blind = new SegmentCatalog(new UnlistableStore(primary, "primary"), new UnlistableStore(backup, "backup"));
+        SinkLoop loop = loop(new RetryingObjectStore(backup, BACKOFF, 0, abort, e -> { }), blind);
+        tenChangesOfAcme(Optional.of(new OffsetAndMetadata(0, CommitMetadata.format(9)))); // an earlier run may have stored 0..9
+        AtomicReference<RuntimeException> ended = new AtomicReference<>();
+        Thread poll = running(loop, ended);
+        poll.join(TimeUnit.SECONDS.toMillis(10));
+
+        assertThat(poll.isAlive()).isFalse();
+        assertThat(ended.get()).isInstanceOf(SinkFailedException.class)
+                .hasMessageContaining("cannot recover partition 0")
+                .hasMessageContaining("tenant acme")
+                .hasMessageContaining("in either region")
+                .hasMessageContaining("restart the sink");
+        assertThat(registry.get("strata.sink.failed").gauge().value()).isEqualTo(1);
+        assertThat(committed()).isZero();
+        assertThat(segments(primary)).isEmpty();
+        assertThat(segments(backup)).isEmpty();
     }
 
     private static List<ObjectKey> segments(ObjectStore store) {
