@@ -4,7 +4,7 @@ package dev.strata.sink;
 public final class SinkFailedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    SinkFailedException(String message, Throwable cause) {
+    public SinkFailedException(String message, Throwable cause) {
         super(message, cause);
     }
 }

@@ -89,8 +89,13 @@ final class SinkLoop implements PartitionSegmenter.Output {
         while (!shutdown.stopped() && failure == null) {
             ConsumerRecords<byte[], byte[]> records = consumer.poll(pollWait());
             Instant now = parts.clock().instant();
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                handle(record, now);
+            try {
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    handle(record, now);
+                }
+            } catch (SinkFailedException e) {
+                fail(e); // e.g. recovery that can list neither region: nothing more is cut, uploaded or committed
+                break;
             }
             parts.metrics().read(records.count());
             afterPoll(now);
@@ -192,7 +197,12 @@ final class SinkLoop implements PartitionSegmenter.Output {
         }
     }
 
-    /** Ordering rule 1, then 2 and 3: record the horizon (and the durable offsets), then upload, then watermarks. */
+    /**
+     * Ordering rules 1 to 3 in one step: a single commit records the horizon covering the segments
+     * closed since the last round (rule 1) together with the offsets made durable since (rule 2);
+     * only once it succeeded are the watermarks of those offsets published (rule 3) and the new
+     * segments handed to the uploader (rule 1). Those two depend on the commit, not on each other.
+     */
     void commitThenUpload() {
         for (ClosedSegment segment : toUpload) {
             AssignedPartition p = rebalancer.partitions().get(segment.partition());

@@ -55,6 +55,7 @@ public final class SinkService implements AutoCloseable {
     private final Thread pollThread;
     private final ScheduledExecutorService sealerThread;
     private final ScheduledExecutorService baseThread;
+    private final GracefulStop stopping;
     private volatile Throwable failure;
 
     private SinkService(SinkConfig config, MeterRegistry registry, Clock clock) {
@@ -97,6 +98,8 @@ public final class SinkService implements AutoCloseable {
             long baseEvery = config.bases().checkInterval().toMillis();
             baseThread.scheduleWithFixedDelay(bases::tick, baseEvery, baseEvery, TimeUnit.MILLISECONDS);
             this.pollThread = new Thread(() -> runLoop(loop, consumer, metrics), "sink-poll");
+            this.stopping = new GracefulStop(shutdown, abort, pollThread, sealerThread, baseThread, List.of(uploader, baseUploader),
+                    config.tuning().revocationTimeout(), clock);
         } catch (RuntimeException e) {
             closeResources();
             throw e;
@@ -158,20 +161,14 @@ public final class SinkService implements AutoCloseable {
     }
 
     /**
-     * Stops cleanly: open segments are closed (SHUTDOWN) and given the revocation timeout to become
-     * durable, the durable offsets are committed, then retries are abandoned and everything closed.
+     * Stops gracefully ({@link GracefulStop}): open segments are closed (SHUTDOWN) and made durable in
+     * both regions, their offsets committed and their watermarks published; then every object already
+     * handed to the uploaders (a manifest, a base object) is finished in both regions, each phase
+     * within the revocation timeout; only then are retries abandoned and everything closed.
      */
     @Override
     public void close() {
-        shutdown.stop();
-        try {
-            pollThread.join(config.tuning().revocationTimeout().plusSeconds(30).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        abort.stop();
-        sealerThread.shutdownNow();
-        baseThread.shutdownNow();
+        stopping.run(() -> failure != null);
         closeResources();
         LOG.info("sink of regime {} stopped", config.regime());
     }

@@ -113,9 +113,10 @@ public final class ManifestSealer {
         for (Map.Entry<TenantId, TenantState> e : tenants.entrySet()) {
             try {
                 sealDue(e.getKey(), e.getValue(), now);
-            } catch (StoppingException stopping) {
-                return;
             } catch (RuntimeException failure) {
+                if (failure instanceof StoppingException || failure.getCause() instanceof StoppingException) {
+                    return; // a read's retry, or an upload's future (which wraps it): stopping is not a failed seal
+                }
                 metrics.sealFailed();
                 LOG.warn("cannot seal the manifests of tenant {} now ({}); retrying next round", e.getKey(), failure.toString());
             }

@@ -4,9 +4,9 @@ import dev.strata.schemas.layout.SegmentKey;
 import java.util.Objects;
 
 /** A segment an earlier run of the sink wrote, found by listing: in which regions it is. */
-record KnownSegment(SegmentKey key, boolean inPrimary, boolean inBackup) {
+public record KnownSegment(SegmentKey key, boolean inPrimary, boolean inBackup) {
 
-    KnownSegment {
+    public KnownSegment {
         Objects.requireNonNull(key, "key");
     }
 

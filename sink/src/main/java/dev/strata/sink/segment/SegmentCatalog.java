@@ -1,5 +1,6 @@
 package dev.strata.sink.segment;
 
+import dev.strata.sink.SinkFailedException;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.InvalidObjectKeyException;
@@ -21,12 +22,22 @@ import org.slf4j.LoggerFactory;
  * how a restarted sink learns what an earlier run wrote. The writer credential may LIST (latest
  * versions), which is all this needs: only the keys matter, not the bytes.
  *
- * <p>A region that cannot be listed counts as holding nothing. That is safe: a segment then looks
- * like it is in one region only and is re-cut with the same bytes, and putIfAbsent finds the copy
- * that is already there.
+ * <p>A region that cannot be listed counts as holding nothing, as long as the other one can be
+ * listed. A segment the listed region holds then looks like it is in one region only and is re-cut
+ * at its boundaries, with the same bytes, and putIfAbsent finds the copy the other region may hold.
+ * A segment an earlier run left in the unlisted region alone stays unseen, and this run's segments
+ * may overlap it (a restore dedupes events by id).
+ *
+ * <p>If neither region can be listed, nothing the earlier run wrote is seen: this run would cut all
+ * of it again at its own boundaries, overlapping the earlier segments in both regions. The sink
+ * stops instead ({@link SinkFailedException}), naming both failures.
  */
 public final class SegmentCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentCatalog.class);
+
+    /** One region's matching keys, or why it could not be listed (then no keys). */
+    private record Listing(ObjectStore store, List<SegmentKey> keys, Optional<StoreException> failure) {
+    }
 
     private final ObjectStore primary;
     private final ObjectStore backup;
@@ -36,14 +47,28 @@ public final class SegmentCatalog {
         this.backup = backup;
     }
 
-    /** Segments of {@code tenant} in {@code partition} whose offsets overlap {@code [from, to]}, first offset first. */
-    List<KnownSegment> overlapping(TenantId tenant, int partition, long from, long to, long sinceCommitMicros) {
+    /**
+     * Segments of {@code tenant} in {@code partition} whose offsets overlap {@code [from, to]}, first offset first.
+     *
+     * @throws SinkFailedException if neither region can be listed
+     */
+    public List<KnownSegment> overlapping(TenantId tenant, int partition, long from, long to, long sinceCommitMicros) {
         ObjectKey startAfter = BackupLayout.logStartAfter(tenant, Math.max(0, sinceCommitMicros));
+        Listing inPrimary = list(primary, tenant, startAfter, partition, from, to);
+        Listing inBackup = list(backup, tenant, startAfter, partition, from, to);
+        if (inPrimary.failure().isPresent() && inBackup.failure().isPresent()) {
+            throw bothFailed(tenant, partition, from, to, inPrimary.failure().get(), inBackup.failure().get());
+        }
+        for (Listing failed : List.of(inPrimary, inBackup)) {
+            failed.failure().ifPresent(e -> LOG.warn("recovery: cannot list the segments of tenant {} in {} ({}); treating that"
+                    + " region as holding none of them: what the other region holds is re-cut to the same bytes, but a segment"
+                    + " only this region holds may be overlapped by new ones", tenant, failed.store().describe(), e.getMessage()));
+        }
         Map<SegmentKey, KnownSegment> found = new LinkedHashMap<>();
-        for (SegmentKey key : list(primary, tenant, startAfter, partition, from, to)) {
+        for (SegmentKey key : inPrimary.keys()) {
             found.merge(key, new KnownSegment(key, true, false), (a, b) -> a.alsoIn(true, false));
         }
-        for (SegmentKey key : list(backup, tenant, startAfter, partition, from, to)) {
+        for (SegmentKey key : inBackup.keys()) {
             found.merge(key, new KnownSegment(key, false, true), (a, b) -> a.alsoIn(false, true));
         }
         List<KnownSegment> sorted = new ArrayList<>(found.values());
@@ -51,7 +76,18 @@ public final class SegmentCatalog {
         return sorted;
     }
 
-    private static List<SegmentKey> list(ObjectStore store, TenantId tenant, ObjectKey startAfter, int partition, long from, long to) {
+    private SinkFailedException bothFailed(TenantId tenant, int partition, long from, long to, StoreException inPrimary,
+                                           StoreException inBackup) {
+        SinkFailedException e = new SinkFailedException("cannot recover partition " + partition + ": the segments of tenant "
+                + tenant + " cannot be listed in either region (" + primary.describe() + ": " + inPrimary.getMessage() + "; "
+                + backup.describe() + ": " + inBackup.getMessage() + "); without a listing, offsets " + from + ".." + to
+                + " would be cut again over what an earlier run stored. Make at least one region listable (the endpoint up,"
+                + " s3:ListBucket for the writer key), then restart the sink", inPrimary);
+        e.addSuppressed(inBackup);
+        return e;
+    }
+
+    private static Listing list(ObjectStore store, TenantId tenant, ObjectKey startAfter, int partition, long from, long to) {
         List<SegmentKey> keys = new ArrayList<>();
         try {
             store.listAll(BackupLayout.logPrefix(tenant), Optional.of(startAfter)).map(ListedObject::key).forEach(key -> {
@@ -59,10 +95,9 @@ public final class SegmentCatalog {
                 segment.filter(s -> s.partition() == partition && s.lastOffset() >= from && s.firstOffset() <= to).ifPresent(keys::add);
             });
         } catch (StoreException e) {
-            LOG.warn("recovery: cannot list the segments of tenant {} in {} ({}); treating that region as holding none of them,"
-                    + " which at worst re-uploads identical objects", tenant, store.describe(), e.getMessage());
+            return new Listing(store, List.of(), Optional.of(e));
         }
-        return keys;
+        return new Listing(store, keys, Optional.empty());
     }
 
     private static Optional<SegmentKey> parse(ObjectKey key) {

@@ -1,5 +1,6 @@
 package dev.strata.sink.store;
 
+import dev.strata.schemas.ops.StoppingException;
 import dev.strata.sink.SinkMetrics;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.layout.ObjectKey;
@@ -10,13 +11,18 @@ import dev.strata.schemas.store.PutResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +37,46 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The Content-MD5 of each transfer is set and checked by the store; the SHA-256 is computed once,
  * by the segment writer, stored with the object and kept for the manifest.
+ *
+ * <p>A graceful stop ({@link GracefulStop}) must not leave an object in one region when it could
+ * have put it in both: {@link #stopTaking} refuses new objects before either region is touched,
+ * and {@link #awaitInFlight} lets those already taken finish in both regions, retries still
+ * running. Each region's store checks the sink's abort signal on its own, so that signal may only
+ * be raised after this wait.
  */
 public final class DualRegionUploader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DualRegionUploader.class);
+    /** Keys named in the log line of a stop that hit its bound; the count says how many more. */
+    private static final int KEYS_LOGGED = 20;
 
     /** One region's store and name ({@code primary} or {@code backup}). */
     public record Region(String name, ObjectStore store) {
+    }
+
+    /** An object taken, until both regions are done with it (stored or failed). Identity, not value: a key may be taken twice. */
+    private static final class InFlight {
+        final ObjectKey key;
+        final CompletableFuture<Void> inPrimary;
+        final CompletableFuture<Void> inBackup;
+        final CompletableFuture<Void> both;
+
+        InFlight(ObjectKey key, CompletableFuture<Void> inPrimary, CompletableFuture<Void> inBackup) {
+            this.key = key;
+            this.inPrimary = inPrimary;
+            this.inBackup = inBackup;
+            this.both = CompletableFuture.allOf(inPrimary, inBackup);
+        }
+
+        String describe(Region primary, Region backup) {
+            boolean p = stored(inPrimary);
+            boolean b = stored(inBackup);
+            String where = p ? primary.name() + " only" : b ? backup.name() + " only" : "neither region";
+            return key + " (in " + where + ")";
+        }
+
+        private static boolean stored(CompletableFuture<Void> region) {
+            return region.isDone() && !region.isCompletedExceptionally();
+        }
     }
 
     private final Region primary;
@@ -45,6 +85,10 @@ public final class DualRegionUploader implements AutoCloseable {
     private final ExecutorService backupThreads;
     private final SinkMetrics metrics;
     private final Clock clock;
+    /** Guards {@link #taking} and {@link #inFlight}: an object is refused, or started in both regions, never in one. */
+    private final Object lock = new Object();
+    private boolean taking = true;
+    private final Set<InFlight> inFlight = new LinkedHashSet<>();
 
     public DualRegionUploader(Region primary, Region backup, int concurrencyPerRegion, SinkMetrics metrics, Clock clock) {
         this.primary = primary;
@@ -60,7 +104,8 @@ public final class DualRegionUploader implements AutoCloseable {
      *
      * @param events how many change events the object holds, for the debt gauge (0 for a manifest)
      * @return completes when both regions hold the object; fails with the first failure that
-     *     retrying cannot fix (a conflict, access denied, an unlocked bucket, stopping)
+     *     retrying cannot fix (a conflict, access denied, an unlocked bucket, stopping); after
+     *     {@link #stopTaking}, at once with {@link StoppingException}, in neither region
      */
     public CompletableFuture<Void> upload(ObjectKey key, byte[] bytes, Sha256 sha256, long events) {
         metrics.pending(bytes.length);
@@ -71,19 +116,38 @@ public final class DualRegionUploader implements AutoCloseable {
     /**
      * Stores a staged file under {@code key} in both regions, read from disk by each region's put (a
      * base table may be larger than memory). It is not pending memory; keep the file until the future completes.
+     * Refused like the other after {@link #stopTaking}.
      */
     public CompletableFuture<Void> upload(ObjectKey key, ObjectFile file, long events) {
         return inBothRegions(key, file.size(), events, store -> store.putIfAbsent(key, file));
     }
 
-    /** If one region failed for good, the object stays counted as debt: it is in one region only. */
+    /**
+     * If one region failed for good, the object stays counted as debt: it is in one region only.
+     *
+     * <p>A refusal is a failed future, not a throw: a caller that stores several objects (a base's
+     * tables) then still waits for those already taken, whose files must outlive their uploads.
+     */
     private CompletableFuture<Void> inBothRegions(ObjectKey key, long size, long events, Function<ObjectStore, PutResult> put) {
         AtomicInteger regionsDone = new AtomicInteger();
-        CompletableFuture<Void> inPrimary = CompletableFuture.runAsync(
-                () -> store(primary, key, size, events, put, regionsDone), primaryThreads);
-        CompletableFuture<Void> inBackup = CompletableFuture.runAsync(
-                () -> store(backup, key, size, events, put, regionsDone), backupThreads);
-        return CompletableFuture.allOf(inPrimary, inBackup);
+        synchronized (lock) {
+            // Decided for both regions at once: a stop that began refuses the object before either region sees it.
+            if (!taking) {
+                return CompletableFuture.failedFuture(new StoppingException("upload of " + key));
+            }
+            CompletableFuture<Void> inPrimary = CompletableFuture.runAsync(
+                    () -> store(primary, key, size, events, put, regionsDone), primaryThreads);
+            CompletableFuture<Void> inBackup = CompletableFuture.runAsync(
+                    () -> store(backup, key, size, events, put, regionsDone), backupThreads);
+            InFlight upload = new InFlight(key, inPrimary, inBackup);
+            inFlight.add(upload);
+            upload.both.whenComplete((ok, failure) -> {
+                synchronized (lock) {
+                    inFlight.remove(upload);
+                }
+            });
+            return upload.both;
+        }
     }
 
     private void store(Region region, ObjectKey key, long size, long events, Function<ObjectStore, PutResult> put, AtomicInteger regionsDone) {
@@ -110,9 +174,69 @@ public final class DualRegionUploader implements AutoCloseable {
         return List.of(primary.name(), backup.name());
     }
 
-    /** Stops taking uploads and waits a while for those in flight (the stop signal has ended their retries). */
+    /**
+     * The first step of a graceful stop: from now on {@link #upload} refuses every object, in both
+     * regions. Those already taken go on, retrying as before.
+     */
+    public void stopTaking() {
+        synchronized (lock) {
+            taking = false;
+        }
+    }
+
+    /** Whether objects are still taken: false once a stop began. */
+    public boolean taking() {
+        synchronized (lock) {
+            return taking;
+        }
+    }
+
+    /**
+     * The second step of a graceful stop: waits up to {@code bound} for every object taken to be
+     * done in both regions (stored, or failed for good), then logs each that is not, with the
+     * region that holds it. Call it before the abort signal: that signal ends the retries, and
+     * with them any chance of the second region.
+     *
+     * @return the keys still in flight (empty if everything finished)
+     */
+    public List<ObjectKey> awaitInFlight(Duration bound) {
+        stopTaking(); // else an object taken while this waits would not be waited for
+        List<InFlight> taken;
+        synchronized (lock) {
+            taken = List.copyOf(inFlight);
+        }
+        if (taken.isEmpty()) {
+            return List.of();
+        }
+        try {
+            CompletableFuture.allOf(taken.stream().map(u -> u.both).toArray(CompletableFuture[]::new))
+                    .get(bound.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            // the bound is hit: reported below, object by object
+        } catch (ExecutionException e) {
+            // all are done, one of them failed for good: its owner hears of it through its own future
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<InFlight> left = taken.stream().filter(u -> !u.both.isDone()).toList();
+        if (!left.isEmpty()) {
+            LOG.warn("{} object(s) taken for upload were not in both regions {} ms after the stop began, and their retries end now:"
+                    + " {}{}. The next run completes them: a segment's offsets stay uncommitted, so its records are read again;"
+                    + " a manifest or base.manifest in one region is copied to the other; base tables without their base.manifest"
+                    + " are unused, and the next fold writes them again", left.size(), bound.toMillis(),
+                    left.stream().limit(KEYS_LOGGED).map(u -> u.describe(primary, backup)).collect(Collectors.joining(", ")),
+                    left.size() > KEYS_LOGGED ? " and " + (left.size() - KEYS_LOGGED) + " more" : "");
+        }
+        return left.stream().map(u -> u.key).toList();
+    }
+
+    /**
+     * Refuses new uploads and waits a while for the threads to end. In a graceful stop
+     * {@link #awaitInFlight} came first and the abort signal has ended the retries since.
+     */
     @Override
     public void close() {
+        stopTaking();
         primaryThreads.shutdown();
         backupThreads.shutdown();
         try {

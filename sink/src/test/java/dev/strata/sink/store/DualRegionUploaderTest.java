@@ -1,5 +1,6 @@
 package dev.strata.sink.store;
 
+import dev.strata.schemas.ops.StoppingException;
 import dev.strata.schemas.store.Backoff;
 import dev.strata.schemas.store.FlakyStore;
 import dev.strata.schemas.regime.RegionSettings;
@@ -121,6 +122,41 @@ class DualRegionUploaderTest {
         assertThat(registry.get("strata.sink.object.conflicts").tag("region", "backup").counter().count()).isEqualTo(1);
         assertThat(backupBucket.store(VersionPolicy.FIRST_VERSION).versions(segment.key())).hasSize(1);
         assertThat(metrics.debtEvents()).as("in the primary only: debt").isEqualTo(10);
+    }
+
+    @Test
+    void refusesAnObjectOfferedAfterTheStopBeganInBothRegions() {
+        ClosedSegment segment = Segments.of("acme", 0, 9, 1_795_260_000_000_000L);
+        uploader(primaryBucket.store(VersionPolicy.LATEST_VERSION), backupBucket.store(VersionPolicy.LATEST_VERSION)).stopTaking();
+
+        CompletableFuture<Void> refused = uploader.upload(segment.key(), segment.bytes(), segment.sha256(), segment.events());
+
+        assertThatThrownBy(refused::join).hasCauseInstanceOf(StoppingException.class).hasMessageContaining(segment.key().value());
+        assertThat(primaryBucket.store(VersionPolicy.LATEST_VERSION).head(segment.key())).isEmpty();
+        assertThat(backupBucket.store(VersionPolicy.LATEST_VERSION).head(segment.key())).isEmpty();
+        assertThat(uploader.awaitInFlight(Duration.ZERO)).isEmpty();
+    }
+
+    @Test
+    void waitsForWhatItTookUntilTheBoundAndNamesWhatIsInOneRegionOnly() throws Exception {
+        ClosedSegment slow = Segments.of("acme", 0, 9, 1_795_260_000_000_000L);
+        ClosedSegment stuck = Segments.of("acme", 10, 19, 1_795_260_000_000_000L);
+        FlakyStore backup = new FlakyStore(backupBucket.store(VersionPolicy.LATEST_VERSION),
+                key -> new StoreUnavailableException(StoreOperation.PUT, "backup", key, "connection refused", null),
+                FlakyStore.Step.FAIL_BEFORE, FlakyStore.Step.FAIL_BEFORE); // the first object: two refusals, then stored
+        uploader(primaryBucket.store(VersionPolicy.LATEST_VERSION), backup);
+        CompletableFuture<Void> first = uploader.upload(slow.key(), slow.bytes(), slow.sha256(), slow.events());
+        first.get(10, TimeUnit.SECONDS);
+        for (int i = 0; i < 100_000; i++) {
+            backup.then(FlakyStore.Step.FAIL_BEFORE); // from now on the backup is down
+        }
+        CompletableFuture<Void> second = uploader.upload(stuck.key(), stuck.bytes(), stuck.sha256(), stuck.events());
+        await(() -> metrics.debtEvents() == 10);
+
+        assertThat(uploader.awaitInFlight(Duration.ofMillis(200))).containsExactly(stuck.key());
+        assertThat(second).isNotDone();
+        stop.stop(); // the abort signal: only now do the retries end
+        assertThat(second).failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingRootCause().isInstanceOf(StoppingException.class);
     }
 
     private void await(java.util.function.BooleanSupplier condition) {
