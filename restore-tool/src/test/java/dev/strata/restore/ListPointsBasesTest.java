@@ -41,6 +41,7 @@ class ListPointsBasesTest {
         }
         BaseManifest complete;
         try (SinkBackup sink = new SinkBackup(primary.store(VersionPolicy.LATEST_VERSION), backup.store(VersionPolicy.LATEST_VERSION), work)) {
+            // the sink folds only log that both regions hold: bases need their segments stored first
             sink.write(events, SinkBackup.everyNEvents(5));
             complete = sink.base(ACME, T0 + 9_000 + 1); // cut at the 10th change
             sink.baseKilledBeforeManifest(ACME, T0 + 19_000 + 1); // at the 20th
