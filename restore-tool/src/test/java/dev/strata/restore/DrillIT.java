@@ -13,11 +13,10 @@ import dev.strata.restore.drill.DrillResult;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.testing.CaptureSimulator;
 import dev.strata.restore.testing.LocalStores;
+import dev.strata.restore.testing.SinkBackup;
 import dev.strata.restore.testing.ToolRun;
 import dev.strata.restore.testing.TwoTenantWorkload;
-import dev.strata.restore.testing.BackupWriter;
 import dev.strata.restore.testing.WatermarkTopic;
-import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Checkpoint;
@@ -25,10 +24,6 @@ import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.avro.TableCheckpoint;
 import dev.strata.schemas.checkpoint.RowChecksum;
 import dev.strata.schemas.layout.BackupLayout;
-import dev.strata.schemas.layout.BaseCut;
-import dev.strata.schemas.manifest.ManifestEntry;
-import dev.strata.schemas.segment.Segment;
-import dev.strata.schemas.segment.SegmentWriter;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.s3.S3ObjectStore;
 import dev.strata.schemas.store.StoreCredentials;
@@ -45,13 +40,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Drills against a backup written as the sink would (segments in both Ceph regions), with a
+ * Drills against a backup the sink's classes wrote (segments in both Ceph regions), with a
  * checkpoint taken on the real source mid-workload: one transaction was still in progress in the
  * checkpoint's snapshot although it committed before the checkpoint's time (the drill must leave it
  * out), and the workload kept writing after it. A healthy copy passes; a copy that lost one segment
@@ -187,30 +183,25 @@ class DrillIT {
     }
 
     /**
-     * Writes every tenant's events in segments of 10; {@code drop}: the index of an alpha segment never
-     * written; {@code baseAtEnd}: alpha also gets a base of all its log, cut after the checkpoint.
+     * Has the sink write every tenant's events (one partition, as read) in segments of 10 of the
+     * tenant's events; {@code drop}: the index of an alpha segment lost from both regions;
+     * {@code baseAtEnd}: the sink also makes alpha a base of all its log, cut at its last change
+     * (after the checkpoint).
      */
     private Path backUp(List<ChangeEvent> events, String bucket, int drop, boolean baseAtEnd) throws Exception {
         stores.primary().createLockedBucket(bucket + "-primary");
         stores.backup().createLockedBucket(bucket + "-backup");
         try (ObjectStore primary = LocalStores.writer(stores.primary(), bucket + "-primary");
-             ObjectStore backup = LocalStores.writer(stores.backup(), bucket + "-backup")) {
-            BackupWriter writer = new BackupWriter(primary, backup);
-            for (String tenant : TwoTenantWorkload.TENANTS) {
-                List<ChangeEvent> mine = events.stream().filter(e -> e.getTenant().equals(tenant)).toList();
-                List<ManifestEntry> written = new ArrayList<>();
-                for (int i = 0, n = 0; i < mine.size(); i += 10, n++) {
-                    if (!(tenant.equals("alpha") && n == drop)) {
-                        Segment segment = SegmentWriter.encode(mine.subList(i, Math.min(mine.size(), i + 10)));
-                        written.add(new ManifestEntry(writer.segment(TenantId.of(tenant), segment), segment.bytes().length,
-                                Sha256.of(segment.bytes())));
-                    }
-                }
-                if (baseAtEnd && tenant.equals("alpha")) {
-                    long cut = mine.get(mine.size() - 1).getCommitTsMicros();
-                    writer.base(TenantId.of(tenant), mine, new BaseCut(cut, mine.get(mine.size() - 1).getLsn()),
-                            Files.createTempDirectory(LocalStackExtension.workDir(), "drill-base"), true, written);
-                }
+             ObjectStore backup = LocalStores.writer(stores.backup(), bucket + "-backup");
+             SinkBackup sink = new SinkBackup(primary, backup, Files.createTempDirectory(LocalStackExtension.workDir(), "drill-sink"))) {
+            TenantId alpha = TenantId.of("alpha");
+            AtomicInteger alphaSegments = new AtomicInteger();
+            sink.lose(segment -> segment.tenant().equals(alpha) && alphaSegments.getAndIncrement() == drop);
+            sink.write(events, SinkBackup.everyNEvents(10));
+            if (baseAtEnd) {
+                long lastAlphaCommit = events.stream().filter(e -> e.getTenant().equals("alpha")).mapToLong(ChangeEvent::getCommitTsMicros)
+                        .max().orElseThrow();
+                sink.base(alpha, lastAlphaCommit + 1);
             }
         }
         Properties props = LocalStores.regime("eu", stores.primary(), bucket + "-primary", stores.backup(), bucket + "-backup");

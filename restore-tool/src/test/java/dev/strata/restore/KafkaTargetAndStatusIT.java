@@ -21,10 +21,11 @@ import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.store.Region;
 import dev.strata.restore.store.RegionStore;
 import dev.strata.restore.target.KafkaTarget;
-import dev.strata.restore.testing.BackupWriter;
 import dev.strata.restore.testing.LocalStores;
+import dev.strata.restore.testing.SinkBackup;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.store.InMemoryBucket;
+import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.VersionPolicy;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -65,10 +66,11 @@ class KafkaTargetAndStatusIT {
     void sendsUpsertsAndTombstonesInOneTransaction(LocalKafka kafka) throws Exception {
         InMemoryBucket p = new InMemoryBucket();
         InMemoryBucket b = new InMemoryBucket();
-        BackupWriter writer = new BackupWriter(p.store(VersionPolicy.LATEST_VERSION), b.store(VersionPolicy.LATEST_VERSION));
-        writer.segments(List.of(insert("kt", "public.items", T0, 10, 1, "one"), insert("kt", "public.items", T0 + 1, 20, 2, "two"),
-                update("kt", "public.items", T0 + 2, 30, 1, "uno"), delete("kt", "public.items", T0 + 3, 40, 2)), 2);
-        writer.seal(TenantId.of("kt"), Optional.empty());
+        try (SinkBackup sink = new SinkBackup(p.store(VersionPolicy.LATEST_VERSION), b.store(VersionPolicy.LATEST_VERSION), spill)) {
+            sink.write(List.of(insert("kt", "public.items", T0, 10, 1, "one"), insert("kt", "public.items", T0 + 1, 20, 2, "two"),
+                    update("kt", "public.items", T0 + 2, 30, 1, "uno"), delete("kt", "public.items", T0 + 3, 40, 2)), SinkBackup.everyNEvents(2));
+            sink.seal(Optional.empty());
+        }
         RegimeStores stores = new RegimeStores("eu", new RegionStore(Region.PRIMARY, p.store(VersionPolicy.FIRST_VERSION), "p."),
                 new RegionStore(Region.BACKUP, b.store(VersionPolicy.FIRST_VERSION), "b."));
         Replay replay = new Replay(stores, new ReplayOptions(Duration.ofHours(1), 2, FoldMemory.defaults(spill), false),
@@ -135,12 +137,15 @@ class KafkaTargetAndStatusIT {
     void statusShowsHowFarEachRegionHoldsTheLog(LocalKafka kafka, LocalObjectStores stores) throws Exception {
         stores.primary().createLockedBucket("status-primary");
         stores.backup().createLockedBucket("status-backup");
-        BackupWriter writer = new BackupWriter(LocalStores.writer(stores.primary(), "status-primary"),
-                LocalStores.writer(stores.backup(), "status-backup"));
-        writer.segments(List.of(insert("st-r", "public.items", T0, 10, 1, "one"), insert("st-r", "public.items", T0 + 1_000_000, 11, 2, "two")), 1);
-        writer.skipPrimary(true); // as if the primary region were down since: only the backup holds the rest
-        writer.segments(List.of(insert("st-r", "public.items", T0 + 5_000_000, 12, 3, "three"),
-                insert("st-r", "public.items", T0 + 9_000_000, 13, 4, "four")), 1);
+        try (ObjectStore primary = LocalStores.writer(stores.primary(), "status-primary");
+             ObjectStore backup = LocalStores.writer(stores.backup(), "status-backup");
+             SinkBackup sink = new SinkBackup(primary, backup, spill)) {
+            sink.write(List.of(insert("st-r", "public.items", T0, 10, 1, "one"), insert("st-r", "public.items", T0 + 1_000_000, 11, 2, "two")),
+                    SinkBackup.everyNEvents(1));
+            sink.primaryDown(true); // the primary region down since: only the backup holds the rest
+            sink.write(List.of(insert("st-r", "public.items", T0 + 5_000_000, 12, 3, "three"),
+                    insert("st-r", "public.items", T0 + 9_000_000, 13, 4, "four")), SinkBackup.everyNEvents(1));
+        }
         WatermarkTopic.publish(kafka, WatermarkTopic.durable("st-r", "eu", T0 + 1_000_000, 12L));
         Properties props = LocalStores.regime("eu", stores.primary(), "status-primary", stores.backup(), "status-backup");
         props.setProperty("bootstrap.servers", kafka.bootstrapServers());

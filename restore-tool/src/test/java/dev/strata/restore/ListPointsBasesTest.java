@@ -9,16 +9,14 @@ import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.store.Region;
 import dev.strata.restore.store.RegionNotes;
 import dev.strata.restore.store.RegionStore;
-import dev.strata.restore.testing.BackupWriter;
+import dev.strata.restore.testing.SinkBackup;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.base.BaseManifest;
-import dev.strata.schemas.layout.BaseCut;
 import dev.strata.schemas.store.InMemoryBucket;
 import dev.strata.schemas.store.VersionPolicy;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,13 +35,17 @@ class ListPointsBasesTest {
     void showsCompleteAndIncompleteBases() throws Exception {
         InMemoryBucket primary = new InMemoryBucket();
         InMemoryBucket backup = new InMemoryBucket();
-        BackupWriter writer = new BackupWriter(primary.store(VersionPolicy.LATEST_VERSION), backup.store(VersionPolicy.LATEST_VERSION));
         List<ChangeEvent> events = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             events.add(insert("acme", i % 2 == 0 ? "public.orders" : "public.customers", T0 + i * 1_000L, 100 + i, i, "r" + i));
         }
-        BaseManifest complete = writer.base(ACME, events, new BaseCut(T0 + 9_000, 109), Files.createTempDirectory(work, "a"), true);
-        writer.base(ACME, events, new BaseCut(T0 + 19_000, 119), Files.createTempDirectory(work, "b"), false);
+        BaseManifest complete;
+        try (SinkBackup sink = new SinkBackup(primary.store(VersionPolicy.LATEST_VERSION), backup.store(VersionPolicy.LATEST_VERSION), work)) {
+            // the sink folds only log that both regions hold: bases need their segments stored first
+            sink.write(events, SinkBackup.everyNEvents(5));
+            complete = sink.base(ACME, T0 + 9_000 + 1); // cut at the 10th change
+            sink.baseKilledBeforeManifest(ACME, T0 + 19_000 + 1); // at the 20th
+        }
         RegimeStores stores = new RegimeStores("eu", new RegionStore(Region.PRIMARY, primary.store(VersionPolicy.FIRST_VERSION), "p."),
                 new RegionStore(Region.BACKUP, backup.store(VersionPolicy.FIRST_VERSION), "b."));
 

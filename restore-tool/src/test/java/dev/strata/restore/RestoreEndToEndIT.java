@@ -7,15 +7,15 @@ import dev.strata.local.LocalPostgres;
 import dev.strata.local.LocalStackExtension;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.target.LuceneTarget;
-import dev.strata.restore.testing.BackupWriter;
 import dev.strata.restore.testing.CaptureSimulator;
 import dev.strata.restore.testing.LocalStores;
+import dev.strata.restore.testing.SinkBackup;
 import dev.strata.restore.testing.ToolRun;
 import dev.strata.restore.testing.TwoTenantWorkload;
-import dev.strata.schemas.TenantId;
 import dev.strata.schemas.UtcHour;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.store.ObjectStore;
+import dev.strata.sink.segment.RotationPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,6 +23,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A two-tenant workload on a real source Postgres, backed up as the sink would (segments in both
+ * A two-tenant workload on a real source Postgres, backed up by the sink's classes (segments in both
  * Ceph regions with Object Lock, hour manifests, the last hour unsealed, re-delivered duplicates),
  * restored with the CLI into fresh databases and a Lucene index.
  */
@@ -90,19 +91,19 @@ class RestoreEndToEndIT {
         stores.primary().createLockedBucket("e2e-primary");
         stores.backup().createLockedBucket("e2e-backup");
         try (ObjectStore primary = LocalStores.writer(stores.primary(), "e2e-primary");
-             ObjectStore backup = LocalStores.writer(stores.backup(), "e2e-backup")) {
-            BackupWriter writer = new BackupWriter(primary, backup);
-            Random sizes = new Random(5);
+             ObjectStore backup = LocalStores.writer(stores.backup(), "e2e-backup");
+             SinkBackup sink = new SinkBackup(primary, backup, Files.createTempDirectory(LocalStackExtension.workDir(), "e2e-sink"))) {
+            // both tenants in one partition, as routed; a two-minute flush interval cuts segments of one to a few transactions
+            RotationPolicy rotation = SinkBackup.flushEvery(Duration.ofMinutes(2));
+            sink.write(events, rotation);
+            // at-least-once: capture sent a run of each tenant's changes again, read by the next run of the sink
+            List<ChangeEvent> again = new ArrayList<>();
             for (String tenant : TwoTenantWorkload.TENANTS) {
                 List<ChangeEvent> mine = events.stream().filter(e -> e.getTenant().equals(tenant)).toList();
-                for (int i = 0; i < mine.size(); ) {
-                    int n = 5 + sizes.nextInt(40);
-                    writer.segment(mine.subList(i, Math.min(mine.size(), i + n)));
-                    i += n;
-                }
-                writer.segment(mine.subList(mine.size() / 3, mine.size() / 3 + 12)); // at-least-once: delivered again
-                writer.seal(TenantId.of(tenant), Optional.of(UtcHour.containing(times.get(2)))); // the last hour stays open
+                again.addAll(mine.subList(mine.size() / 3, mine.size() / 3 + 12));
             }
+            sink.write(again, rotation);
+            sink.seal(Optional.of(UtcHour.containing(times.get(2)))); // the last hour stays open
         }
         java.util.Properties props = LocalStores.regime("eu", stores.primary(), "e2e-primary", stores.backup(), "e2e-backup");
         props.setProperty(ToolConfig.REGIMES, "eu");

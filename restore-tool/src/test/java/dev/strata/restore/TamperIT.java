@@ -9,11 +9,10 @@ import dev.strata.local.LocalRegion;
 import dev.strata.local.LocalStackExtension;
 import dev.strata.local.StoreRole;
 import dev.strata.restore.plan.RestoreTime;
-import dev.strata.restore.testing.BackupWriter;
 import dev.strata.restore.testing.LocalStores;
+import dev.strata.restore.testing.SinkBackup;
 import dev.strata.restore.testing.ToolRun;
 import dev.strata.schemas.Sha256;
-import dev.strata.schemas.TenantId;
 import dev.strata.schemas.UtcHour;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.layout.ObjectKey;
@@ -57,8 +56,9 @@ class TamperIT {
         this.stores = stores;
         stores.primary().createUnlockedBucket(PRIMARY);
         stores.backup().createUnlockedBucket(BACKUP);
-        try (ObjectStore p = LocalStores.writer(stores.primary(), PRIMARY); ObjectStore b = LocalStores.writer(stores.backup(), BACKUP)) {
-            BackupWriter writer = new BackupWriter(p, b);
+        work = Files.createTempDirectory(LocalStackExtension.workDir(), "tamper");
+        try (ObjectStore p = LocalStores.writer(stores.primary(), PRIMARY); ObjectStore b = LocalStores.writer(stores.backup(), BACKUP);
+             SinkBackup sink = new SinkBackup(p, b, work)) {
             for (String tenant : List.of("gone-primary", "bad-primary", "bad-both", "overwritten")) {
                 List<ChangeEvent> events = new ArrayList<>();
                 for (int i = 0; i < 40; i++) {
@@ -66,12 +66,11 @@ class TamperIT {
                     events.add(i % 4 == 3 ? update(tenant, "public.items", t, 100 + i, i / 4, "u" + i)
                             : insert(tenant, "public.items", t, 100 + i, i, "i" + i));
                 }
-                segments.put(tenant, writer.segments(events, 6));
-                writer.seal(TenantId.of(tenant), Optional.of(UtcHour.containing(START + 2 * H)));
+                segments.put(tenant, sink.write(events, SinkBackup.everyNEvents(6)));
             }
+            sink.seal(Optional.of(UtcHour.containing(START + 2 * H)));
         }
         Properties props = LocalStores.regime("eu", stores.primary(), PRIMARY, stores.backup(), BACKUP);
-        work = Files.createTempDirectory(LocalStackExtension.workDir(), "tamper");
         config = LocalStores.write(props, work);
     }
 

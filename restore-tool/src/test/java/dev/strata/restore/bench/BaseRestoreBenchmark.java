@@ -3,27 +3,23 @@ package dev.strata.restore.bench;
 import dev.strata.local.LocalObjectStores;
 import dev.strata.local.LocalPostgres;
 import dev.strata.restore.plan.RestoreTime;
-import dev.strata.schemas.TenantId;
-import dev.strata.schemas.layout.ObjectKey;
-import dev.strata.schemas.segment.Segment;
-import dev.strata.schemas.store.ObjectStore;
+import dev.strata.schemas.base.BaseManifest;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * bench/restore --bases EVENTS ROWS [TAIL]: issue 9's question, does a restore stay bounded as the
  * log grows? One tenant with EVENTS events of history and ROWS surviving rows in two local Ceph
  * regions, restored with the CLI into the local Postgres three ways, each into a new database:
  * (a) without a base, the whole log; (b) from a base near the end plus the last TAIL events
- * (whole segments; default one twentieth of the history) of log after its cut; (c) from a fresh
- * base at the end of the log, no log after it. Then a plain binary COPY + primary key of the same
- * rows (issue 7's baseline). All four tables must have the same checksum. The two bases are made as
- * the sink makes them, the second folded from the first (see {@link BenchBase}).
+ * (default one twentieth of the history) of log after its cut; (c) from a fresh base at the end of
+ * the log, no log after it. Then a plain binary COPY + primary key of the same rows (issue 7's
+ * baseline). All four tables must have the same checksum. The log and both bases are written by the
+ * sink's own classes (see {@link BenchBackup}), the second base folded from the first.
  */
 public final class BaseRestoreBenchmark {
     private static final long MICROS_PER_EVENT = 3_500; // the 1M-row bench's 3.1M events span about 3 hours
@@ -43,29 +39,26 @@ public final class BaseRestoreBenchmark {
     }
 
     private static void run(BenchRows log, long tailAsked, Path work) throws Exception {
-        long segments = (log.events() + BenchBackup.EVENTS_PER_SEGMENT - 1) / BenchBackup.EVENTS_PER_SEGMENT;
-        long tailSegments = Math.max(1, (tailAsked + BenchBackup.EVENTS_PER_SEGMENT - 1) / BenchBackup.EVENTS_PER_SEGMENT);
-        if (tailSegments >= segments) {
-            throw new IllegalArgumentException("a tail of " + tailAsked + " events leaves no log before the first base: "
-                    + segments + " segments of " + BenchBackup.EVENTS_PER_SEGMENT + " events in all");
+        if (tailAsked <= 0 || tailAsked >= log.events()) {
+            throw new IllegalArgumentException("a tail of " + tailAsked + " events leaves no log before the first base, or none after it: "
+                    + log.events() + " events in all");
         }
-        long eventsBeforeCut = (segments - tailSegments) * BenchBackup.EVENTS_PER_SEGMENT;
-        try (LocalPostgres pg = LocalPostgres.start(work); LocalObjectStores stores = LocalObjectStores.start(work)) {
+        // the cut falls on a commit time, so the base holds the whole transaction of the last event before the tail
+        long nearEndCut = log.commitMicrosOf(log.events() - tailAsked - 1);
+        long freshCut = log.commitMicrosOf(log.events() - 1);
+        try (LocalPostgres pg = LocalPostgres.start(work); LocalObjectStores stores = LocalObjectStores.start(work);
+             BenchBackup backup = BenchBackup.open(stores, work)) {
             long start = System.nanoTime();
-            TwoBases bases = new TwoBases(log.commitMicrosOf(eventsBeforeCut - 1), log.commitMicrosOf(log.events() - 1), work);
-            BenchBackup.write(stores, log, bases::segment);
-            BenchBase.Made nearEnd = bases.nearEnd();
-            BenchBase.Made fresh = bases.fresh();
-            System.out.printf(Locale.ROOT, "backup: %,d events of %,d rows in %d segments written to both regions, and two bases made"
-                    + " (%,d and %,d rows), in %.1f s (folding the bases took %.1f s)%n", log.events(), log.rows(), segments,
-                    nearEnd.manifest().rows(), fresh.manifest().rows(), (System.nanoTime() - start) / 1e9, bases.foldNanos / 1e9);
+            int segments = backup.write(log).size();
+            System.out.printf(Locale.ROOT, "backup: %,d events of %,d rows in %d segments written to both regions by the sink's classes"
+                    + " in %.1f s%n", log.events(), log.rows(), segments, (System.nanoTime() - start) / 1e9);
 
             Path config = BenchBackup.toolConfig(stores, work);
             Map<String, CliRestore> restores = new LinkedHashMap<>();
             restores.put("without base", CliRestore.run(pg, config, "without_base"));
-            store(stores, nearEnd);
+            BaseManifest nearEnd = timedBase(backup, nearEndCut, "near the end");
             restores.put("base + tail", CliRestore.run(pg, config, "base_and_tail"));
-            store(stores, fresh);
+            timedBase(backup, freshCut, "fresh, on top of it");
             restores.put("fresh base", CliRestore.run(pg, config, "fresh_base"));
 
             double copy = BinaryCopy.timedLoad(pg, "plain_copy", log);
@@ -75,14 +68,32 @@ public final class BaseRestoreBenchmark {
                     throw new IllegalStateException("the restore " + name + " differs from the copied table: " + r.checksum() + " vs " + copied);
                 }
             });
-            report(log, log.events() - eventsBeforeCut, restores, copy, copied);
+            report(log, eventsAfter(log, nearEnd.cut().cutCommitMicros()), restores, copy, copied);
         }
     }
 
-    private static void store(LocalObjectStores stores, BenchBase.Made base) throws Exception {
-        try (ObjectStore p = BenchBackup.primaryWriter(stores); ObjectStore b = BenchBackup.backupWriter(stores)) {
-            BenchBase.store(base, p, b);
+    /** A base made by the sink's fold (it reads the log back from the regions, and the previous base if there is one). */
+    private static BaseManifest timedBase(BenchBackup backup, long cutMicros, String which) {
+        long start = System.nanoTime();
+        BaseManifest base = backup.base(cutMicros);
+        System.out.printf(Locale.ROOT, "base %s: %,d rows, %,d objects folded, made and stored in both regions in %.1f s%n", which,
+                base.rows(), base.folded().size(), (System.nanoTime() - start) / 1e9);
+        return base;
+    }
+
+    /** How many events of the log committed after {@code cutMicros}: the tail a restore from that base reads. */
+    private static long eventsAfter(BenchRows log, long cutMicros) {
+        long first = 0;
+        long last = log.events();
+        while (first < last) { // commit times grow with the index: the first event after the cut
+            long mid = (first + last) >>> 1;
+            if (log.commitMicrosOf(mid) <= cutMicros) {
+                first = mid + 1;
+            } else {
+                last = mid;
+            }
         }
+        return log.events() - first;
     }
 
     private static void report(BenchRows log, long tail, Map<String, CliRestore> restores, double copy, String checksum) {
@@ -104,56 +115,5 @@ public final class BaseRestoreBenchmark {
         System.out.printf(Locale.ROOT, "| restore from a fresh base: %,d rows vs plain binary COPY + PK of the same rows, same run | <= 2.0x"
                 + " | %.2fx%s: %.1f s (%,.0f rows/s) vs COPY %.1f s (%,.0f rows/s) | `bench/restore --bases %d %d %d` |%n", rows, c / copy,
                 c / copy <= 2.0 ? "" : ", not met", c, rows / c, copy, rows / copy, log.events(), rows, tail);
-    }
-
-    /** Folds each segment, as it is written, into the base near the end, then into the fresh one on top of it. */
-    private static final class TwoBases {
-        private final long nearEndCut;
-        private final long freshCut;
-        private final Path work;
-        private final TenantId tenant = TenantId.of(BenchRows.TENANT);
-        private BenchBase folding;
-        private BenchBase.Made nearEnd;
-        private BenchBase.Made fresh;
-        private long foldNanos;
-
-        TwoBases(long nearEndCut, long freshCut, Path work) throws Exception {
-            this.nearEndCut = nearEndCut;
-            this.freshCut = freshCut;
-            this.work = work;
-            this.folding = BenchBase.start(tenant, nearEndCut, Optional.empty(), work);
-        }
-
-        void segment(ObjectKey key, Segment segment) {
-            long start = System.nanoTime();
-            try {
-                folding.fold(key, segment);
-                long last = segment.summary().maxCommitMicros();
-                if (nearEnd == null && last >= nearEndCut) {
-                    nearEnd = finish();
-                    folding = BenchBase.start(tenant, freshCut, Optional.of(nearEnd), work);
-                } else if (nearEnd != null && last >= freshCut) {
-                    fresh = finish();
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot make the bench's bases: " + e, e);
-            } finally {
-                foldNanos += System.nanoTime() - start;
-            }
-        }
-
-        private BenchBase.Made finish() {
-            try (BenchBase base = folding) {
-                return base.finish();
-            }
-        }
-
-        BenchBase.Made nearEnd() {
-            return Optional.ofNullable(nearEnd).orElseThrow();
-        }
-
-        BenchBase.Made fresh() {
-            return Optional.ofNullable(fresh).orElseThrow();
-        }
     }
 }

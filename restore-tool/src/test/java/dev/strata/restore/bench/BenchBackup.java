@@ -2,74 +2,63 @@ package dev.strata.restore.bench;
 
 import dev.strata.local.LocalObjectStores;
 import dev.strata.restore.ToolConfig;
-import dev.strata.restore.testing.BackupWriter;
 import dev.strata.restore.testing.LocalStores;
+import dev.strata.restore.testing.SinkBackup;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.UtcHour;
-import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.base.BaseManifest;
 import dev.strata.schemas.layout.ObjectKey;
-import dev.strata.schemas.segment.Segment;
-import dev.strata.schemas.segment.SegmentWriter;
 import dev.strata.schemas.store.ObjectStore;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 
 /**
- * The benchmark tenant's backup in the two local Ceph regions, written as the sink writes it:
- * segments of {@value #EVENTS_PER_SEGMENT} events with the same bytes under the same key in both
- * regions, then a sealed manifest for every hour but the last (the one still open).
+ * The benchmark tenant's backup in the two local Ceph regions, written by the sink's own classes
+ * ({@link SinkBackup}) with the sink's writer credentials: segments of {@value #EVENTS_PER_SEGMENT}
+ * events (or fewer, where the sink's size limit cuts first) in both regions, a sealed manifest for
+ * every hour but the last (the one still open), and bases made by the sink's fold when asked.
  */
-final class BenchBackup {
+final class BenchBackup implements AutoCloseable {
     static final int EVENTS_PER_SEGMENT = 50_000;
     private static final String PRIMARY_BUCKET = "bench-primary";
     private static final String BACKUP_BUCKET = "bench-backup";
 
-    /** Sees each segment right after both regions hold it (a base folds those bytes, as the sink's do). */
-    interface SegmentListener {
-        void written(ObjectKey key, Segment segment);
-    }
+    private final ObjectStore primary;
+    private final ObjectStore backup;
+    private final SinkBackup sink;
 
-    private BenchBackup() {
-    }
-
-    static void write(LocalObjectStores stores, BenchRows log, SegmentListener listener) {
+    private BenchBackup(LocalObjectStores stores, Path work) {
         stores.primary().createLockedBucket(PRIMARY_BUCKET);
         stores.backup().createLockedBucket(BACKUP_BUCKET);
-        TenantId tenant = TenantId.of(BenchRows.TENANT);
-        try (ObjectStore p = primaryWriter(stores); ObjectStore b = backupWriter(stores)) {
-            BackupWriter writer = new BackupWriter(p, b);
-            List<ChangeEvent> batch = new ArrayList<>(EVENTS_PER_SEGMENT);
-            long[] last = new long[1];
-            Runnable flush = () -> {
-                Segment segment = SegmentWriter.encode(batch);
-                listener.written(writer.segment(tenant, segment), segment);
-                batch.clear();
-            };
-            log.forEach(e -> {
-                batch.add(e);
-                last[0] = e.getCommitTsMicros();
-                if (batch.size() == EVENTS_PER_SEGMENT) {
-                    flush.run();
-                }
-            });
-            if (!batch.isEmpty()) {
-                flush.run();
-            }
-            writer.seal(tenant, Optional.of(UtcHour.containing(last[0])));
-        }
+        this.primary = LocalStores.writer(stores.primary(), PRIMARY_BUCKET);
+        this.backup = LocalStores.writer(stores.backup(), BACKUP_BUCKET);
+        this.sink = new SinkBackup(primary, backup, work);
     }
 
-    /** The sink's credentials: the only ones that may write to the locked buckets. */
-    static ObjectStore primaryWriter(LocalObjectStores stores) {
-        return LocalStores.writer(stores.primary(), PRIMARY_BUCKET);
+    /** Creates the two locked buckets and the sink that writes to them. */
+    static BenchBackup open(LocalObjectStores stores, Path work) {
+        return new BenchBackup(stores, work);
     }
 
-    static ObjectStore backupWriter(LocalObjectStores stores) {
-        return LocalStores.writer(stores.backup(), BACKUP_BUCKET);
+    /** The whole log, in one run of the sink over one partition; then every hour but the last is sealed. The segments stored. */
+    List<ObjectKey> write(BenchRows log) {
+        SinkBackup.Feed feed = sink.feed(0, SinkBackup.everyNEvents(EVENTS_PER_SEGMENT));
+        long[] last = new long[1];
+        log.forEach(e -> {
+            feed.append(e);
+            last[0] = Math.max(last[0], e.getCommitTsMicros());
+        });
+        List<ObjectKey> segments = feed.end();
+        sink.seal(Optional.of(UtcHour.containing(last[0])));
+        return segments;
+    }
+
+    /** The base the sink's fold makes, cut at {@code cutMicros}, on top of the newest base there is. */
+    BaseManifest base(long cutMicros) {
+        return sink.base(TenantId.of(BenchRows.TENANT), cutMicros + 1);
     }
 
     /** The restore tool's config for both buckets, with the reader credentials. */
@@ -77,5 +66,12 @@ final class BenchBackup {
         Properties props = LocalStores.regime("bench", stores.primary(), PRIMARY_BUCKET, stores.backup(), BACKUP_BUCKET);
         props.setProperty(ToolConfig.READERS, System.getProperty("strata.bench.readers", Integer.toString(ToolConfig.READERS_DEFAULT)));
         return LocalStores.write(props, dir);
+    }
+
+    @Override
+    public void close() {
+        try (primary; backup) {
+            sink.close();
+        }
     }
 }

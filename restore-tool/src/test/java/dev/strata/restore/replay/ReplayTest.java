@@ -18,8 +18,8 @@ import dev.strata.restore.store.Region;
 import dev.strata.restore.store.RegionStore;
 import dev.strata.restore.store.TenantLocator;
 import dev.strata.restore.target.NdjsonTarget;
-import dev.strata.restore.testing.BackupWriter;
 import dev.strata.restore.testing.CorruptingStore;
+import dev.strata.restore.testing.SinkBackup;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.UtcHour;
 import dev.strata.schemas.avro.ChangeEvent;
@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,14 +56,14 @@ class ReplayTest {
     private final InMemoryBucket backupBucket = new InMemoryBucket();
     private CorruptingStore primary;
     private CorruptingStore backup;
-    private BackupWriter writer;
+    private SinkBackup writer;
     private List<ObjectKey> segments;
 
     @BeforeEach
     void writeTwoHoursOfOneTenant() {
         primary = new CorruptingStore(primaryBucket.store(VersionPolicy.FIRST_VERSION));
         backup = new CorruptingStore(backupBucket.store(VersionPolicy.FIRST_VERSION));
-        writer = new BackupWriter(primaryBucket.store(VersionPolicy.LATEST_VERSION), backupBucket.store(VersionPolicy.LATEST_VERSION));
+        writer = new SinkBackup(primaryBucket.store(VersionPolicy.LATEST_VERSION), backupBucket.store(VersionPolicy.LATEST_VERSION), spill);
         List<ChangeEvent> events = new ArrayList<>();
         long lsn = 1000;
         for (int i = 0; i < 60; i++) {
@@ -71,8 +72,13 @@ class ReplayTest {
             events.add(i % 3 == 2 ? update(A, ORDERS, t, lsn, i / 3, "v" + i) : insert(A, ORDERS, t, lsn, i, "v" + i));
         }
         events.add(delete(A, ORDERS, T0 + 2 * H - 1, lsn + 10, 4));
-        segments = writer.segments(events, 7);
-        writer.seal(TenantId.of(A), Optional.of(UtcHour.containing(T0 + H))); // the second hour stays unsealed
+        segments = writer.write(events, SinkBackup.everyNEvents(7));
+        writer.seal(Optional.of(UtcHour.containing(T0 + H))); // the second hour stays unsealed
+    }
+
+    @AfterEach
+    void stopTheSink() {
+        writer.close();
     }
 
     private RegimeStores stores() {
@@ -113,8 +119,8 @@ class ReplayTest {
     @Test
     void readsFromTheBackupWhenThePrimaryLacksAnObjectOrHoldsAlteredBytes() throws IOException {
         primary.corrupt(segments.get(1));
-        writer.skipPrimary(true);
-        ObjectKey onlyInBackup = writer.segment(List.of(insert(A, ORDERS, T0 + 2 * H, 9000, 100, "late")));
+        writer.primaryDown(true);
+        ObjectKey onlyInBackup = writer.write(List.of(insert(A, ORDERS, T0 + 2 * H, 9000, 100, "late")), SinkBackup.everyNEvents(7)).get(0);
         Replay replay = replay();
         RestorePlan plan = replay.plan(TenantId.of(A), "latest");
         StringWriter out = new StringWriter();

@@ -14,8 +14,8 @@ import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.store.Region;
 import dev.strata.restore.store.RegionStore;
 import dev.strata.restore.target.NdjsonTarget;
-import dev.strata.restore.testing.BackupWriter;
 import dev.strata.restore.testing.CorruptingStore;
+import dev.strata.restore.testing.SinkBackup;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.UtcHour;
 import dev.strata.schemas.avro.ChangeEvent;
@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,11 +57,11 @@ class ReplayWithBaseTest {
     private final InMemoryBucket primaryBucket = new InMemoryBucket();
     private final InMemoryBucket backupBucket = new InMemoryBucket();
     private final List<ChangeEvent> events = new ArrayList<>();
-    private BackupWriter writer;
+    private SinkBackup writer;
 
     @BeforeEach
     void writeTwoHoursOfChanges() {
-        writer = new BackupWriter(primaryBucket.store(VersionPolicy.LATEST_VERSION), backupBucket.store(VersionPolicy.LATEST_VERSION));
+        writer = new SinkBackup(primaryBucket.store(VersionPolicy.LATEST_VERSION), backupBucket.store(VersionPolicy.LATEST_VERSION), work);
         long lsn = 1000;
         for (int i = 0; i < 120; i++) {
             long t = T0 + i * (H / 60);
@@ -72,8 +73,18 @@ class ReplayWithBaseTest {
                 default -> i == 50 ? truncate("acme", NOTES, t, lsn) : insert("acme", table, t, lsn, i, "v" + i);
             });
         }
-        writer.segments(events, 9);
-        writer.seal(TENANT, Optional.of(UtcHour.containing(T0 + H)));
+        writer.write(events, SinkBackup.everyNEvents(9));
+        writer.seal(Optional.of(UtcHour.containing(T0 + H)));
+    }
+
+    @AfterEach
+    void stopTheSink() {
+        writer.close();
+    }
+
+    /** The sink's base of the tenant once its watermark is one microsecond past {@link #CUT}: cut at CUT. */
+    private BaseManifest base() {
+        return writer.base(TENANT, CUT + 1);
     }
 
     @Test
@@ -84,9 +95,11 @@ class ReplayWithBaseTest {
         for (String until : untils) {
             withoutBase.add(restore(until, Optional.empty()));
         }
-        writer.base(TENANT, events, new BaseCut(CUT, 5000), Files.createTempDirectory(work, "base"), true);
+        // the cut's LSN is the greatest the sink's fold took in (the test cannot choose it), so the plan is compared to the base's own cut
+        BaseCut cut = base().cut();
+        assertThat(cut.cutCommitMicros()).isEqualTo(CUT);
         for (int i = 0; i < untils.size(); i++) {
-            Optional<BaseCut> expected = i == 0 ? Optional.empty() : Optional.of(new BaseCut(CUT, 5000));
+            Optional<BaseCut> expected = i == 0 ? Optional.empty() : Optional.of(cut);
             assertThat(restore(untils.get(i), expected)).as("restore to %s", untils.get(i)).isEqualTo(withoutBase.get(i));
         }
     }
@@ -94,14 +107,14 @@ class ReplayWithBaseTest {
     @Test
     void aBaseWithoutItsManifestIsNeverUsed() throws IOException {
         String expected = restore("latest", Optional.empty());
-        writer.base(TENANT, events, new BaseCut(CUT, 5000), Files.createTempDirectory(work, "killed"), false);
+        writer.baseKilledBeforeManifest(TENANT, CUT + 1);
         assertThat(restore("latest", Optional.empty())).isEqualTo(expected);
     }
 
     @Test
     void aBaseTableAlteredInOneRegionIsReadFromTheOtherAndLeavesNoFileBehind() throws IOException {
         String expected = restore("latest", Optional.empty());
-        BaseManifest base = writer.base(TENANT, events, new BaseCut(CUT, 5000), Files.createTempDirectory(work, "base"), true);
+        BaseManifest base = base();
         CorruptingStore primary = new CorruptingStore(primaryBucket.store(VersionPolicy.FIRST_VERSION));
         base.tables().forEach(t -> primary.corrupt(base.tableKey(t)));
 
@@ -112,7 +125,7 @@ class ReplayWithBaseTest {
 
     @Test
     void aBaseTableAlteredInEveryRegionIsRefusedBeforeAnyRowIsFoldedAndLeavesNoFileBehind() throws IOException {
-        BaseManifest base = writer.base(TENANT, events, new BaseCut(CUT, 5000), Files.createTempDirectory(work, "base"), true);
+        BaseManifest base = base();
         CorruptingStore primary = new CorruptingStore(primaryBucket.store(VersionPolicy.FIRST_VERSION));
         CorruptingStore backup = new CorruptingStore(backupBucket.store(VersionPolicy.FIRST_VERSION));
         ObjectKey altered = base.tableKey(base.tables().get(0));

@@ -1,26 +1,46 @@
 package dev.strata.restore.store;
 
+import static dev.strata.schemas.testing.Changes.insert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.restore.plan.RestoreTime;
+import dev.strata.restore.testing.SinkBackup;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
+import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.layout.BackupLayout;
-import dev.strata.schemas.layout.SegmentKey;
 import dev.strata.schemas.store.InMemoryBucket;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.VersionPolicy;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NewestSegmentFinderTest {
     private static final TenantId ACME = TenantId.of("acme");
     private static final long T0 = RestoreTime.parse("2026-11-20T22:00:00Z");
     private static final long SECOND = 1_000_000L;
 
+    @TempDir
+    Path work;
     private final ObjectStore store = new InMemoryBucket().store(VersionPolicy.LATEST_VERSION);
-    private long offset;
+    private SinkBackup sink;
+    private long lsn;
+
+    @BeforeEach
+    void startTheSink() {
+        sink = new SinkBackup(store, new InMemoryBucket().store(VersionPolicy.LATEST_VERSION), work);
+    }
+
+    @AfterEach
+    void stopTheSink() {
+        sink.close();
+    }
 
     @Test
     void findsTheNewestSegmentOfALongLogWhateverTheHint() {
@@ -57,10 +77,10 @@ class NewestSegmentFinderTest {
         assertThat(NewestSegmentFinder.durableUntilMicros(store, ACME, Optional.empty())).contains(T0 + SECOND);
     }
 
+    /** One segment the sink cuts of two changes of {@code tenant}, committed at {@code minMicros} and {@code maxMicros}. */
     private void put(TenantId tenant, int partition, long minMicros, long maxMicros) {
-        byte[] bytes = ("segment " + offset).getBytes(StandardCharsets.UTF_8);
-        SegmentKey key = new SegmentKey(tenant, minMicros, maxMicros, partition, offset, offset);
-        offset++;
-        store.putIfAbsent(BackupLayout.segment(key), bytes, Sha256.of(bytes));
+        List<ChangeEvent> changes = List.of(insert(tenant.value(), "public.items", minMicros, ++lsn, lsn, "first"),
+                insert(tenant.value(), "public.items", maxMicros, ++lsn, lsn, "last"));
+        assertThat(sink.write(partition, changes, SinkBackup.everyNEvents(2))).hasSize(1);
     }
 }

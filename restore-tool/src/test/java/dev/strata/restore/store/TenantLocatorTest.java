@@ -1,24 +1,27 @@
 package dev.strata.restore.store;
 
+import static dev.strata.schemas.testing.Changes.insert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.restore.BadInputException;
-import dev.strata.schemas.Sha256;
+import dev.strata.restore.testing.SinkBackup;
 import dev.strata.schemas.TenantId;
-import dev.strata.schemas.layout.BackupLayout;
-import dev.strata.schemas.layout.SegmentKey;
 import dev.strata.schemas.store.InMemoryBucket;
 import dev.strata.schemas.store.VersionPolicy;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TenantLocatorTest {
     private static final long T0 = 1_795_000_000_000_000L;
+
+    @TempDir
+    Path work;
 
     private final Map<String, InMemoryBucket> primaries = new LinkedHashMap<>(Map.of("us", new InMemoryBucket(), "eu", new InMemoryBucket()));
     private final TenantLocator locator = new TenantLocator(List.of("us", "eu"), regime -> new RegimeStores(regime,
@@ -65,9 +68,11 @@ class TenantLocatorTest {
                 .hasMessageContaining("regime 'apac' is not configured (configured: [us, eu])");
     }
 
+    /** A change of {@code tenant} the sink backed up in {@code regime}: its segment in the regime's primary region. */
     private void storeSegment(String regime, String tenant) {
-        byte[] bytes = tenant.getBytes(StandardCharsets.UTF_8);
-        SegmentKey key = new SegmentKey(TenantId.of(tenant), T0, T0 + 1, 0, 0, 1);
-        primaries.get(regime).store(VersionPolicy.LATEST_VERSION).putIfAbsent(BackupLayout.segment(key), bytes, Sha256.of(bytes));
+        try (SinkBackup sink = new SinkBackup(primaries.get(regime).store(VersionPolicy.LATEST_VERSION),
+                new InMemoryBucket().store(VersionPolicy.LATEST_VERSION), work)) {
+            sink.write(List.of(insert(tenant, "public.items", T0, 100, 1, "one")), SinkBackup.everyNEvents(1));
+        }
     }
 }

@@ -8,24 +8,31 @@ import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.store.Region;
 import dev.strata.restore.store.RegionNotes;
 import dev.strata.restore.store.RegionStore;
-import dev.strata.restore.testing.BackupWriter;
 import dev.strata.restore.testing.CorruptingStore;
+import dev.strata.restore.testing.SinkBackup;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.UtcHour;
 import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.layout.BackupLayout;
+import dev.strata.schemas.layout.BaseManifestKey;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.manifest.ManifestEntry;
+import dev.strata.schemas.base.BaseManifestCodec;
+import dev.strata.schemas.base.StoredBaseManifest;
+import dev.strata.schemas.store.ForwardingObjectStore;
 import dev.strata.schemas.store.InMemoryBucket;
+import dev.strata.schemas.store.ObjectStore;
+import dev.strata.schemas.store.PutResult;
 import dev.strata.schemas.store.VersionPolicy;
 import dev.strata.schemas.base.BaseManifest;
-import dev.strata.schemas.layout.BaseCut;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,13 +42,15 @@ class VerifierTest {
     private static final TenantId ACME = TenantId.of("acme");
     private static final long H = 3_600_000_000L;
     private static final long T0 = 1_790_002_800_000_000L;
+    /** The commit time of the 16th change: where the bases of these tests are cut. */
+    private static final long CUT = T0 + 15 * (H / 10);
 
     private final InMemoryBucket primaryBucket = new InMemoryBucket();
     private final InMemoryBucket backupBucket = new InMemoryBucket();
     private CorruptingStore primary;
     private List<ObjectKey> segments;
     private List<ObjectKey> manifests;
-    private BackupWriter writer;
+    private SinkBackup writer;
     private final List<ChangeEvent> events = new ArrayList<>();
     @TempDir
     Path work;
@@ -49,13 +58,18 @@ class VerifierTest {
     @BeforeEach
     void threeSealedHours() {
         primary = new CorruptingStore(primaryBucket.store(VersionPolicy.FIRST_VERSION));
-        writer = new BackupWriter(primaryBucket.store(VersionPolicy.LATEST_VERSION),
-                backupBucket.store(VersionPolicy.LATEST_VERSION));
+        writer = new SinkBackup(primaryBucket.store(VersionPolicy.LATEST_VERSION), backupBucket.store(VersionPolicy.LATEST_VERSION),
+                work);
         for (int i = 0; i < 30; i++) {
             events.add(insert("acme", "public.orders", T0 + i * (H / 10), 100 + i, i, "r" + i));
         }
-        segments = writer.segments(events, 4);
-        manifests = writer.seal(ACME, Optional.empty());
+        segments = writer.write(events, SinkBackup.everyNEvents(4));
+        manifests = writer.seal(Optional.empty());
+    }
+
+    @AfterEach
+    void stopTheSink() {
+        writer.close();
     }
 
     private RegimeStores stores() {
@@ -70,13 +84,14 @@ class VerifierTest {
         assertThat(manifests).hasSize(3);
     }
 
-    private BaseManifest base(boolean withManifest) {
-        return writer.base(ACME, events, new BaseCut(T0 + 15 * (H / 10), 114), work, withManifest);
+    /** The sink's base with its cut at the 16th change, as when the watermark is one microsecond past it. */
+    private BaseManifest base() {
+        return writer.base(ACME, CUT + 1);
     }
 
     @Test
     void checksABasesTablesAgainstItsManifestInBothRegions() {
-        base(true);
+        base();
         VerifyReport report = new Verifier(stores(), 2).verify(ACME);
         assertThat(report.failures()).isEmpty();
         assertThat(report.warnings()).isEmpty();
@@ -85,7 +100,7 @@ class VerifierTest {
 
     @Test
     void namesAnAlteredBaseTableObject() {
-        BaseManifest base = base(true);
+        BaseManifest base = base();
         ObjectKey table = base.tableKey(base.tables().get(0));
         primary.corrupt(table);
         VerifyReport report = new Verifier(stores(), 2).verify(ACME);
@@ -97,16 +112,48 @@ class VerifierTest {
     void namesABaseThatFoldedOtherBytesThanItsSegmentsHourManifestRecorded() {
         ObjectKey segment = segments.get(0);
         Sha256 forged = Sha256.of(new byte[] {1, 2, 3});
-        BaseManifest base = writer.base(ACME, events, new BaseCut(T0 + 15 * (H / 10), 114), work, true,
-                List.of(new ManifestEntry(segment, 3, forged)));
+        BaseManifest base;
+        try (SinkBackup forging = new SinkBackup(new FoldedEntryForger(primaryBucket.store(VersionPolicy.LATEST_VERSION), segment, forged),
+                new FoldedEntryForger(backupBucket.store(VersionPolicy.LATEST_VERSION), segment, forged), work)) {
+            base = forging.base(ACME, CUT + 1);
+        }
         VerifyReport report = new Verifier(stores(), 2).verify(ACME);
         assertThat(report.failures()).singleElement().asString().contains(base.objectKey().value()).contains(segment.value())
                 .contains("folded").contains(forged.hex()).contains("altered bytes");
     }
 
+    /**
+     * Stores the sink's base.manifest with one folded entry's SHA-256 replaced (and the manifest
+     * sealed again, so it is self-consistent): a base whose record of what it folded was forged on
+     * its way to the regions. Every other object passes untouched.
+     */
+    private static final class FoldedEntryForger extends ForwardingObjectStore {
+        private final ObjectKey segment;
+        private final Sha256 forged;
+
+        FoldedEntryForger(ObjectStore delegate, ObjectKey segment, Sha256 forged) {
+            super(delegate);
+            this.segment = segment;
+            this.forged = forged;
+        }
+
+        @Override
+        public PutResult putIfAbsent(ObjectKey key, byte[] bytes, Sha256 sha256) {
+            if (!(BackupLayout.parse(key) instanceof BaseManifestKey)) {
+                return delegate.putIfAbsent(key, bytes, sha256);
+            }
+            BaseManifest made = BaseManifestCodec.decode(bytes);
+            assertThat(made.folded()).extracting(ManifestEntry::key).contains(segment);
+            List<ManifestEntry> folded = made.folded().stream()
+                    .map(e -> e.key().equals(segment) ? new ManifestEntry(e.key(), e.size(), forged) : e).toList();
+            StoredBaseManifest sealed = BaseManifestCodec.seal(new BaseManifest(made.tenant(), made.cut(), made.previous(), made.tables(), folded));
+            return delegate.putIfAbsent(key, sealed.bytes(), sealed.sha256());
+        }
+    }
+
     @Test
     void reportsABaseWithoutManifestAsIncompleteNotAsAnError() {
-        base(false);
+        writer.baseKilledBeforeManifest(ACME, CUT + 1);
         VerifyReport report = new Verifier(stores(), 2).verify(ACME);
         assertThat(report.failures()).isEmpty();
         assertThat(report.warnings()).singleElement().asString().contains("incomplete").contains("no restore uses it");
@@ -115,7 +162,7 @@ class VerifierTest {
 
     @Test
     void flagsASecondVersionOfABaseKeyAsAnOverwrite() {
-        BaseManifest base = base(true);
+        BaseManifest base = base();
         primaryBucket.overwrite(base.objectKey(), new byte[] {1, 2, 3});
         VerifyReport report = new Verifier(stores(), 2).verify(ACME);
         assertThat(report.failures()).singleElement().asString().contains(base.objectKey().value()).contains("2 versions")
@@ -124,7 +171,7 @@ class VerifierTest {
 
     @Test
     void namesABaseManifestThatDiffersBetweenTheRegions() {
-        BaseManifest base = base(true);
+        BaseManifest base = base();
         primary.corrupt(base.objectKey());
         VerifyReport report = new Verifier(stores(), 2).verify(ACME);
         assertThat(report.failures()).anySatisfy(f -> assertThat(f).contains(base.objectKey().value()).contains("primary"));

@@ -1,0 +1,283 @@
+package dev.strata.restore.testing;
+
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.UtcHour;
+import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.base.BaseManifest;
+import dev.strata.schemas.event.ChangeEventCodec;
+import dev.strata.schemas.layout.BackupLayout;
+import dev.strata.schemas.layout.BaseManifestKey;
+import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.layout.SegmentKey;
+import dev.strata.schemas.regime.RegionSettings;
+import dev.strata.schemas.store.ListedObject;
+import dev.strata.schemas.store.ObjectStore;
+import dev.strata.schemas.store.StoreUnavailableException;
+import dev.strata.sink.CommitTracker;
+import dev.strata.sink.SinkConfig;
+import dev.strata.sink.SinkMetrics;
+import dev.strata.sink.SinkParts;
+import dev.strata.sink.SinkTuning;
+import dev.strata.sink.base.BaseFolder;
+import dev.strata.sink.base.BaseMetrics;
+import dev.strata.sink.base.BaseSettings;
+import dev.strata.sink.manifest.ManifestSealer;
+import dev.strata.sink.segment.ClosedSegment;
+import dev.strata.sink.segment.EventPeek;
+import dev.strata.sink.segment.EventView;
+import dev.strata.sink.segment.PartitionSegmenter;
+import dev.strata.sink.segment.RecoveryGuide;
+import dev.strata.sink.segment.RotationPolicy;
+import dev.strata.sink.segment.RotationReason;
+import dev.strata.sink.store.DualRegionUploader;
+import dev.strata.sink.store.RegionReader;
+import dev.strata.sink.watermark.WatermarkPublisher;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletionException;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * A backup written by the sink's own classes, for restore's tests. Change events go in as capture
+ * sends them (single-object encoding, read by the sink's {@link EventPeek}), are cut into segments
+ * by {@link PartitionSegmenter} under a {@link RotationPolicy}, stored in both regions by
+ * {@link DualRegionUploader}; the sink's {@link ManifestSealer} seals hours and its
+ * {@link BaseFolder} makes bases. Nothing here names, encodes, seals or folds, so a change in what
+ * the sink writes reaches restore's tests.
+ *
+ * <p>Left out is what only decides WHEN the sink writes (Kafka polls, offset commits, horizons, the
+ * watermark topic, the sealing and base schedules): the test says when. Each event arrives when it
+ * commits (the sink's clock moves to its commit time, never back), so age rotations fall where a
+ * sink that read every change at once would cut them.
+ */
+public final class SinkBackup implements AutoCloseable {
+    private static final String REGIME = "eu";
+    /** A flush interval longer than any test's history: segments are cut by count, span or the end of a run. */
+    private static final Duration NEVER = Duration.ofDays(365);
+
+    private final RefusingStore primary;
+    private final RefusingStore backup;
+    private final MutableClock clock = new MutableClock(Instant.EPOCH);
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final DualRegionUploader uploader;
+    private final ManifestSealer sealer;
+    private final BaseFolder bases;
+    private final Duration grace = SinkTuning.defaults().manifestGrace();
+    private final CommitTracker tracker = new CommitTracker();
+    private final ChangeEventCodec codec = new ChangeEventCodec();
+    private final EventPeek peek = new EventPeek(codec);
+    private final Map<Integer, Long> nextOffsets = new HashMap<>();
+    private final Set<TenantId> tenants = new LinkedHashSet<>();
+    private long epochs;
+    private long latestCommitMicros;
+    private boolean primaryDown;
+    private Predicate<ClosedSegment> lost = segment -> false;
+
+    /**
+     * @param primary the primary region's bucket with the writer's view (latest versions), as the sink has it
+     * @param workDir where bases are folded and staged ({@code strata.base.spill.dir})
+     */
+    public SinkBackup(ObjectStore primary, ObjectStore backup, Path workDir) {
+        this.primary = new RefusingStore(primary);
+        this.backup = new RefusingStore(backup);
+        SinkMetrics metrics = new SinkMetrics(registry, REGIME);
+        this.uploader = new DualRegionUploader(new DualRegionUploader.Region(RegionSettings.PRIMARY, this.primary),
+                new DualRegionUploader.Region(RegionSettings.BACKUP, this.backup), 2, metrics, clock);
+        RegionReader reader = new RegionReader(this.primary, this.backup);
+        // the sealer announces each new chain head in a watermark; restore's tests publish the watermarks they need themselves
+        WatermarkPublisher watermarks = new WatermarkPublisher(
+                new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()), REGIME, clock, metrics);
+        this.sealer = new ManifestSealer(reader, uploader, watermarks, metrics, clock, grace);
+        // only the span, memory and spill directory matter to a fold; the rest is the scheduler's, which the test replaces
+        BaseSettings settings = new BaseSettings(SinkConfig.BASE_MIN_EVENTS_DEFAULT, SinkConfig.BASE_MIN_BYTES_DEFAULT,
+                Duration.ofMillis(SinkConfig.BASE_MAX_AGE_MS_DEFAULT), Duration.ofMillis(SinkConfig.BASE_CHECK_INTERVAL_MS_DEFAULT),
+                BackupLayout.MAX_SEGMENT_COMMIT_SPAN, SinkConfig.BASE_MEMORY_BYTES_DEFAULT, workDir);
+        this.bases = new BaseFolder(reader, uploader, settings, new BaseMetrics(registry, REGIME, clock), clock);
+    }
+
+    /** A sink with {@code strata.segment.max.records=n} and a flush interval longer than the test: segments of n events. */
+    public static RotationPolicy everyNEvents(long n) {
+        return new RotationPolicy(SinkTuning.defaults().segmentMaxBytes(), n, NEVER, BackupLayout.MAX_SEGMENT_COMMIT_SPAN);
+    }
+
+    /** A sink with {@code strata.flush.interval.ms} = {@code age} and the other defaults. */
+    public static RotationPolicy flushEvery(Duration age) {
+        SinkTuning defaults = SinkTuning.defaults();
+        return new RotationPolicy(defaults.segmentMaxBytes(), defaults.segmentMaxRecords(), age, BackupLayout.MAX_SEGMENT_COMMIT_SPAN);
+    }
+
+    /** One run of the sink over partition 0 holding {@code events}; the keys of the segments stored, in the order they were cut. */
+    public List<ObjectKey> write(List<ChangeEvent> events, RotationPolicy policy) {
+        return write(0, events, policy);
+    }
+
+    public List<ObjectKey> write(int partition, List<ChangeEvent> events, RotationPolicy policy) {
+        Feed feed = feed(partition, policy);
+        events.forEach(feed::append);
+        return feed.end();
+    }
+
+    /** A run of the sink over {@code partition} that is fed one event at a time (a log too large for a list). */
+    public Feed feed(int partition, RotationPolicy policy) {
+        return new Feed(partition, policy);
+    }
+
+    /** While set, the primary region refuses every write: the sink's uploads reach the backup only, and nothing is durable. */
+    public void primaryDown(boolean down) {
+        primaryDown = down;
+        primary.refuse(key -> down);
+    }
+
+    /** Segments never stored in either region (a backup that lost them), although the sink cut them. */
+    public void lose(Predicate<ClosedSegment> segments) {
+        lost = segments;
+    }
+
+    /**
+     * Has the sink's sealer seal what is due once the grace period after every hour before
+     * {@code openHour} is over (empty: after the latest commit's hour); {@code openHour} stays unsealed.
+     *
+     * @return the new manifests' keys, in key order
+     */
+    public List<ObjectKey> seal(Optional<UtcHour> openHour) {
+        UtcHour open = openHour.orElseGet(() -> UtcHour.containing(latestCommitMicros).next());
+        if (!clock.instant().isBefore(open.next().start().plus(grace))) {
+            throw new IllegalStateException("the sink's clock is at " + clock.instant() + ": hour " + open + " would be sealed too");
+        }
+        clock.advanceTo(open.start().plus(grace));
+        Set<ObjectKey> before = manifests();
+        double failures = sealFailures();
+        sealer.tick();
+        if (sealFailures() > failures) {
+            throw new IllegalStateException("the sink's sealer failed to seal a manifest (its log says why)");
+        }
+        Set<ObjectKey> sealed = new TreeSet<>(manifests());
+        sealed.removeAll(before);
+        return List.copyOf(sealed);
+    }
+
+    /** The base the sink's fold makes of the tenant once its watermark says {@code durableCommitMicros}: cut one microsecond before. */
+    public BaseManifest base(TenantId tenant, long durableCommitMicros) {
+        return bases.make(tenant, durableCommitMicros).orElseThrow(() -> new IllegalStateException(
+                "the sink made no base of " + tenant + ": no log after its newest base up to " + durableCommitMicros));
+    }
+
+    /** As {@link #base}, but the fold is killed before its last write: its table objects are stored, its base.manifest is not. */
+    public void baseKilledBeforeManifest(TenantId tenant, long durableCommitMicros) {
+        primary.refuse(SinkBackup::isBaseManifest);
+        backup.refuse(SinkBackup::isBaseManifest);
+        try {
+            bases.make(tenant, durableCommitMicros);
+            throw new IllegalStateException("the fold of " + tenant + " stored its base.manifest although both regions refused it");
+        } catch (CompletionException killed) {
+            if (!(killed.getCause() instanceof StoreUnavailableException)) {
+                throw killed;
+            }
+        } finally {
+            primary.refuse(key -> primaryDown);
+            backup.refuse(key -> false);
+        }
+    }
+
+    @Override
+    public void close() {
+        uploader.close();
+    }
+
+    private static boolean isBaseManifest(ObjectKey key) {
+        return BackupLayout.parse(key) instanceof BaseManifestKey;
+    }
+
+    private Set<ObjectKey> manifests() {
+        Set<ObjectKey> keys = new TreeSet<>();
+        for (TenantId tenant : tenants) {
+            primary.listAll(BackupLayout.manifestsPrefix(tenant), Optional.empty()).map(ListedObject::key).forEach(keys::add);
+        }
+        return keys;
+    }
+
+    private double sealFailures() {
+        return registry.get(SinkMetrics.PREFIX + "manifest.failures").counter().count();
+    }
+
+    /** One assignment of a partition to the sink: resumes at the partition's next offset, ends with a clean shutdown. */
+    public final class Feed {
+        private final int partition;
+        private final PartitionSegmenter segmenter;
+        private final List<ObjectKey> stored = new ArrayList<>();
+        private long next;
+
+        private Feed(int partition, RotationPolicy policy) {
+            this.partition = partition;
+            this.next = nextOffsets.getOrDefault(partition, 0L);
+            tracker.assigned(partition, next);
+            this.segmenter = new PartitionSegmenter(partition, ++epochs, policy, SinkParts.ZSTD_LEVEL, tracker, RecoveryGuide.NONE,
+                    new PartitionSegmenter.Output() {
+                        @Override
+                        public void closed(ClosedSegment segment) {
+                            store(segment);
+                        }
+
+                        @Override
+                        public void alreadyDurable(TenantId tenant, long offset, EventView event, SegmentKey in) {
+                            throw new IllegalStateException("no recovery in a test run: offset " + offset + " cannot be durable already");
+                        }
+                    });
+        }
+
+        /** The next record of the partition: the event as capture's producer encodes it, read as the sink reads it. */
+        public void append(ChangeEvent event) {
+            clock.advanceTo(Instant.EPOCH.plus(event.getCommitTsMicros(), ChronoUnit.MICROS));
+            Instant now = clock.instant();
+            // as after a poll that returned nothing until this record arrived: what fell due by age is closed first
+            tracker.advanceTo(partition, next);
+            segmenter.rotateDue(now, next);
+            EventView view = peek.peek(codec.encode(event));
+            TenantId tenant = TenantId.of(view.tenant());
+            tenants.add(tenant);
+            latestCommitMicros = Math.max(latestCommitMicros, view.commitMicros());
+            segmenter.append(next++, tenant, view, now);
+        }
+
+        /** A clean shutdown: every open segment is closed and stored. The keys of this run's segments, in the order they were cut. */
+        public List<ObjectKey> end() {
+            tracker.advanceTo(partition, next);
+            segmenter.closeAll(RotationReason.SHUTDOWN, clock.instant());
+            nextOffsets.put(partition, next);
+            tracker.revoked(partition);
+            return List.copyOf(stored);
+        }
+
+        /** As the sink's upload threads do, but one at a time: the run's order is the order of the keys returned. */
+        private void store(ClosedSegment segment) {
+            if (lost.test(segment)) {
+                return;
+            }
+            try {
+                uploader.upload(segment.key(), segment.bytes(), segment.sha256(), segment.events()).join();
+            } catch (CompletionException failed) {
+                if (!primaryDown || !(failed.getCause() instanceof StoreUnavailableException)) {
+                    throw failed;
+                }
+                stored.add(segment.key()); // in the backup only: not durable, so no manifest names it
+                return;
+            }
+            sealer.durable(segment);
+            tracker.release(partition, segment.firstOffset());
+            stored.add(segment.key());
+        }
+    }
+}
