@@ -1,5 +1,6 @@
 package dev.strata.sink;
 
+import dev.strata.schemas.testing.MutableClock;
 import dev.strata.sink.store.DualRegionUploader;
 import dev.strata.schemas.watermark.WatermarkCodec;
 import dev.strata.schemas.store.Backoff;

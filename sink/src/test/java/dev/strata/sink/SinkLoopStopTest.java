@@ -1,5 +1,6 @@
 package dev.strata.sink;
 
+import dev.strata.schemas.testing.MutableClock;
 import dev.strata.sink.watermark.WatermarkPublisher;
 import dev.strata.sink.residency.DeadLetterPublisher;
 import dev.strata.sink.base.BaseScheduler;

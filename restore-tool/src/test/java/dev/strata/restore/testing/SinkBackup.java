@@ -1,5 +1,6 @@
 package dev.strata.restore.testing;
 
+import dev.strata.schemas.testing.MutableClock;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.UtcHour;
 import dev.strata.schemas.avro.ChangeEvent;

@@ -1,7 +1,7 @@
 package dev.strata.sink.base;
 
 import dev.strata.sink.ManifestWithheldStore;
-import dev.strata.sink.MutableClock;
+import dev.strata.schemas.testing.MutableClock;
 import dev.strata.sink.SinkConfig;
 import dev.strata.sink.SinkMetrics;
 import dev.strata.sink.SinkParts;

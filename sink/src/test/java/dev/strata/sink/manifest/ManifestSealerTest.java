@@ -1,6 +1,6 @@
 package dev.strata.sink.manifest;
 
-import dev.strata.sink.MutableClock;
+import dev.strata.schemas.testing.MutableClock;
 import dev.strata.sink.Segments;
 import dev.strata.sink.SinkMetrics;
 import dev.strata.schemas.watermark.Watermark;

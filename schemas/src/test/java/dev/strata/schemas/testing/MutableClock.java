@@ -1,4 +1,4 @@
-package dev.strata.sink;
+package dev.strata.schemas.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +18,14 @@ public final class MutableClock extends Clock {
         now = instant;
     }
 
-    void advance(Duration by) {
+    /** Moves the clock to {@code instant} if that is later: for code that must never see time run backwards. */
+    public void advanceTo(Instant instant) {
+        if (instant.isAfter(now)) {
+            now = instant;
+        }
+    }
+
+    public void advance(Duration by) {
         now = now.plus(by);
     }
 
