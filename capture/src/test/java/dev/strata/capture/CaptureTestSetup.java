@@ -1,7 +1,15 @@
 package dev.strata.capture;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.strata.local.LocalKafka;
 import dev.strata.local.LocalPostgres;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -111,5 +119,20 @@ final class CaptureTestSetup {
             }
         }
         throw new IllegalStateException("slot " + slot + " stayed active for 30 s after capture stopped");
+    }
+
+    /** The body of a service's Prometheus endpoint on loopback. */
+    static String scrape(int port) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 }

@@ -8,12 +8,6 @@ import dev.strata.local.LocalPostgres;
 import dev.strata.local.LocalStackExtension;
 import dev.strata.schemas.kafka.DeadLetterHeaders;
 import dev.strata.schemas.kafka.DeadLetterReason;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,7 +29,7 @@ class DeadLettersIT {
                 "CREATE TABLE notes (id int PRIMARY KEY, tenant_id text NOT NULL, body text)",
                 "ALTER TABLE notes REPLICA IDENTITY FULL");
         Properties properties = CaptureTestSetup.properties(kafka, pg, db, name, "public.audit,public.notes");
-        int port = freePort();
+        int port = CaptureTestSetup.freePort();
         properties.setProperty(CaptureConfig.METRICS_PORT, Integer.toString(port));
         try (CaptureService capture = CaptureService.start(CaptureTestSetup.config(properties), Clock.systemUTC());
              TopicReader reader = new TopicReader(kafka, name)) {
@@ -57,7 +51,7 @@ class DeadLettersIT {
             });
             assertThat(reader.events()).singleElement().satisfies(e -> assertThat(e.getTenant()).isEqualTo("acme"));
 
-            String metrics = scrape(port);
+            String metrics = CaptureTestSetup.scrape(port);
             assertThat(metrics).contains("strata_capture_dead_letters_total{reason=\"NO_TENANT\"} 3.0")
                     .contains("strata_capture_events_total{op=\"CREATE\"} 1.0")
                     .contains("strata_capture_lag_seconds ")
@@ -85,19 +79,5 @@ class DeadLettersIT {
                 .hasMessageContaining("table public.missing does not exist in database startup_it");
         assertThat(CaptureTestSetup.count(pg, db, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'startup_slot'"))
                 .isZero();
-    }
-
-    private static String scrape(int port) throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        return response.body();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

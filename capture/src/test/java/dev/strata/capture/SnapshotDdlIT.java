@@ -10,12 +10,6 @@ import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Column;
 import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.kafka.DeadLetterReason;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -92,7 +86,7 @@ class SnapshotDdlIT {
         properties.setProperty(CaptureConfig.BATCH_SIZE, "256");
         properties.setProperty(CaptureConfig.QUEUE_SIZE, "1024");
         properties.setProperty(CaptureConfig.CHECKPOINT_INTERVAL_MS, "0");
-        int port = freePort();
+        int port = CaptureTestSetup.freePort();
         properties.setProperty(CaptureConfig.METRICS_PORT, Integer.toString(port));
         SnapshotGate gate = new SnapshotGate();
         CompletableFuture<Void> ddl;
@@ -102,7 +96,7 @@ class SnapshotDdlIT {
             assertThat(capture.streaming()).isFalse();
             assertThatThrownBy(() -> capture.awaitStreaming(Duration.ofMillis(200))).isInstanceOf(TimeoutException.class)
                     .hasMessageContaining("capture " + NAME + " is not streaming").hasMessageContaining("snapshot");
-            assertThat(scrape(port)).contains("strata_capture_streaming 0.0");
+            assertThat(CaptureTestSetup.scrape(port)).contains("strata_capture_streaming 0.0");
 
             // committed while the snapshot runs, after its point: these must stream, not be in the snapshot
             CaptureTestSetup.execute(pg, DB,
@@ -117,7 +111,7 @@ class SnapshotDdlIT {
             // streaming means every snapshot row is in Kafka already
             List<ChangeEvent> snapshot = reader.drain().events().stream().filter(e -> e.getOp() == Op.READ).toList();
             assertThat(snapshot).hasSize(LEDGER_ROWS + CUSTOMERS);
-            assertThat(scrape(port)).contains("strata_capture_streaming 1.0");
+            assertThat(CaptureTestSetup.scrape(port)).contains("strata_capture_streaming 1.0");
 
             ddl.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             CaptureTestSetup.execute(pg, DB, "UPDATE customers SET email = 'e1@acme.example' WHERE id = 1");
@@ -178,19 +172,5 @@ class SnapshotDdlIT {
 
     private static Object value(List<Column> columns, String name) {
         return columns.stream().filter(c -> c.getName().equals(name)).findFirst().map(Column::getValue).orElse(null);
-    }
-
-    private static String scrape(int port) throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        return response.body();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
