@@ -1,5 +1,7 @@
 package dev.strata.schemas.store;
 
+import dev.strata.schemas.store.retry.Backoff;
+import dev.strata.schemas.store.retry.RetryingObjectStore;
 import dev.strata.schemas.ops.StopSignal;
 import java.time.Duration;
 import org.junit.jupiter.api.Nested;

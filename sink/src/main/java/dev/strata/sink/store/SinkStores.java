@@ -1,8 +1,8 @@
 package dev.strata.sink.store;
 
-import dev.strata.schemas.store.Backoff;
+import dev.strata.schemas.store.retry.Backoff;
 import dev.strata.schemas.regime.RegionSettings;
-import dev.strata.schemas.store.RetryingObjectStore;
+import dev.strata.schemas.store.retry.RetryingObjectStore;
 import dev.strata.sink.SinkConfig;
 import dev.strata.sink.SinkMetrics;
 import dev.strata.sink.segment.SegmentCatalog;

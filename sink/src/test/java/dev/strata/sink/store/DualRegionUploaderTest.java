@@ -1,10 +1,10 @@
 package dev.strata.sink.store;
 
 import dev.strata.schemas.ops.StoppingException;
-import dev.strata.schemas.store.Backoff;
+import dev.strata.schemas.store.retry.Backoff;
 import dev.strata.schemas.store.FlakyStore;
 import dev.strata.schemas.regime.RegionSettings;
-import dev.strata.schemas.store.RetryingObjectStore;
+import dev.strata.schemas.store.retry.RetryingObjectStore;
 import dev.strata.sink.Segments;
 import dev.strata.sink.SinkMetrics;
 import dev.strata.sink.segment.ClosedSegment;

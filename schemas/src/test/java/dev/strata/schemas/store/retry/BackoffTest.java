@@ -1,4 +1,4 @@
-package dev.strata.schemas.store;
+package dev.strata.schemas.store.retry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,18 @@
-package dev.strata.schemas.store;
+package dev.strata.schemas.store.retry;
 
+import dev.strata.schemas.store.ByteRange;
+import dev.strata.schemas.store.ListPage;
+import dev.strata.schemas.store.ObjectFile;
+import dev.strata.schemas.store.ObjectInfo;
+import dev.strata.schemas.store.ObjectStore;
+import dev.strata.schemas.store.ObjectVersionInfo;
+import dev.strata.schemas.store.PutResult;
+import dev.strata.schemas.store.StoreException;
+import dev.strata.schemas.store.StoreRequestFailedException;
+import dev.strata.schemas.store.StoreUnavailableException;
+import dev.strata.schemas.store.StoredFile;
+import dev.strata.schemas.store.StoredObject;
+import dev.strata.schemas.store.UnknownOutcomeException;
 import dev.strata.schemas.ops.StoppingException;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.layout.ObjectKey;

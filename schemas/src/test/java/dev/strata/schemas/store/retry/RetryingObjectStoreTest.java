@@ -1,5 +1,14 @@
-package dev.strata.schemas.store;
+package dev.strata.schemas.store.retry;
 
+import dev.strata.schemas.store.ConflictingObjectException;
+import dev.strata.schemas.store.FlakyStore;
+import dev.strata.schemas.store.InMemoryBucket;
+import dev.strata.schemas.store.PutResult;
+import dev.strata.schemas.store.StoreAccessDeniedException;
+import dev.strata.schemas.store.StoreOperation;
+import dev.strata.schemas.store.StoreUnavailableException;
+import dev.strata.schemas.store.UnknownOutcomeException;
+import dev.strata.schemas.store.VersionPolicy;
 import dev.strata.schemas.ops.StoppingException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.strata.schemas.store;
+package dev.strata.schemas.store.retry;
 
 import java.time.Duration;
 import java.util.Objects;
