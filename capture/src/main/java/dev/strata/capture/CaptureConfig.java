@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
  * beside them; what each means, its type and range are in {@link CaptureConfigDef}. Keys starting
  * with {@code strata.} are capture's own, {@code database.} name the source database,
  * {@code debezium.} and {@code producer.} are passed (prefix removed) to Debezium and to the change
- * producer; every other key is a Kafka client setting (security, timeouts) used by the producer,
- * the admin client and Debezium's Kafka offset store alike.
+ * producer, except the Debezium settings {@link DebeziumOverrides} refuses; every other key is a
+ * Kafka client setting (security, timeouts) used by the producer, the admin client and Debezium's
+ * Kafka offset store alike.
  *
  * <p>The database password is never a property: it comes from the environment variable
  * {@value #DATABASE_PASSWORD_ENV} or from the file named by {@value #DATABASE_PASSWORD_FILE}.
@@ -117,6 +118,7 @@ public final class CaptureConfig {
             problems.add(QUEUE_SIZE + "=" + parsed.intValue(QUEUE_SIZE) + " must be larger than " + BATCH_SIZE + "="
                     + parsed.intValue(BATCH_SIZE) + " (Debezium requires it): raise it");
         }
+        problems.addAll(DebeziumOverrides.problems(withPrefix(parsed.source(), DEBEZIUM_PREFIX)));
         if (!problems.isEmpty()) {
             throw CaptureConfigDef.SPEC.invalid(String.join("; ", problems));
         }
@@ -243,7 +245,10 @@ public final class CaptureConfig {
         return withPrefix(source, PRODUCER_PREFIX);
     }
 
-    /** Overrides for Debezium, prefix removed: applied last, for settings this class does not name. */
+    /**
+     * Overrides for Debezium, prefix removed: applied last, for settings this class does not name.
+     * The ones a backup depends on were refused when the file was read ({@link DebeziumOverrides}).
+     */
     public Properties debeziumOverrides() {
         return withPrefix(source, DEBEZIUM_PREFIX);
     }

@@ -6,6 +6,7 @@ import dev.strata.schemas.config.ConfigReference;
 import dev.strata.schemas.config.ConfigSpec;
 import dev.strata.schemas.config.Validators;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -98,7 +99,19 @@ public final class CaptureConfigDef {
                 "database.* name the source database; debezium.* and producer.* are passed, prefix removed, to Debezium and",
                 "to the change producer; every other key is a Kafka client setting (security, timeouts) for the producer,",
                 "the admin client and the offset store.");
-        return ConfigReference.properties(SPEC, header, List.of());
+        List<String> footer = new ArrayList<>();
+        footer.add("--- Debezium settings capture refuses to take from debezium.* (capture stops at startup) ---");
+        DebeziumOverrides.reasons().forEach(line -> footer.addAll(wrapComment(line)));
+        return ConfigReference.properties(SPEC, header, footer);
+    }
+
+    /** One reason over several comment lines, the later ones indented. */
+    private static List<String> wrapComment(String line) {
+        List<String> lines = new ArrayList<>();
+        for (String part : ConfigReference.wrap(line, 94)) {
+            lines.add(lines.isEmpty() ? part : "  " + part);
+        }
+        return lines;
     }
 
     /** Prints capture.properties; {@code CaptureConfigDef capture/capture.properties} rewrites that file. */
