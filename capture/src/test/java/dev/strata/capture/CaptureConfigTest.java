@@ -27,17 +27,54 @@ class CaptureConfigTest {
     }
 
     @Test
-    void theExampleFileNamesEveryKeyAndLoads() throws Exception {
+    void theExampleFileIsTheReferenceTheConfigDefGeneratesAndLoads() throws Exception {
         Path example = Path.of("capture.properties");
-        String text = Files.readString(example);
-        for (java.lang.reflect.Field field : CaptureConfig.class.getFields()) {
-            String name = field.getName();
-            if (field.getType() == String.class && !name.endsWith("_DEFAULT") && !name.endsWith("_PREFIX")) {
-                assertThat(text).as("capture.properties documents %s", name).contains((String) field.get(null));
-            }
-        }
+        assertThat(Files.readString(example))
+                .as("capture/capture.properties differs from CaptureConfigDef: run"
+                        + " java -cp capture/target/strata-capture-*.jar dev.strata.capture.CaptureConfigDef capture/capture.properties")
+                .isEqualTo(CaptureConfigDef.reference());
         CaptureConfig loaded = CaptureConfig.from(loadProperties(example), variable -> null);
         assertThat(loaded.tables()).containsExactly("public.orders", "public.customers");
+    }
+
+    @Test
+    void everyKeyConstantIsDefinedInTheConfigDef() throws Exception {
+        for (java.lang.reflect.Field field : CaptureConfig.class.getFields()) {
+            String name = field.getName();
+            if (field.getType() == String.class && !name.endsWith("_DEFAULT") && !name.endsWith("_PREFIX") && !name.endsWith("_ENV")) {
+                assertThat(CaptureConfigDef.SPEC.definition().names()).as("CaptureConfigDef defines %s", name)
+                        .contains((String) field.get(null));
+            }
+        }
+        assertThat(CaptureConfigDef.reference()).contains(CaptureConfig.DATABASE_PASSWORD_ENV);
+    }
+
+    @Test
+    void theProductionShapedFileUsesOnlyKnownKeys() throws Exception {
+        // its password file exists only in the container, so the keys are checked, not the whole config
+        Properties production = loadProperties(Path.of("..", "docker", "config", "capture.properties"));
+        assertThat(CaptureConfigDef.SPEC.parse(production).string(CaptureConfig.DATABASE_HOST)).isEqualTo("postgres");
+    }
+
+    @Test
+    void aMistypedKeyIsRefusedNamingTheKeyMeant() {
+        Properties p = minimal();
+        p.setProperty("strata.capture.heartbeat.intervall.ms", "500");
+        assertThatThrownBy(() -> config(p)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("capture config: unknown key strata.capture.heartbeat.intervall.ms:"
+                        + " did you mean strata.capture.heartbeat.interval.ms?");
+        Properties regime = minimal();
+        regime.setProperty("strata.regime.eu.primary.bucket", "b");
+        assertThatThrownBy(() -> config(regime)).hasMessageContaining("unknown key strata.regime.eu.primary.bucket");
+    }
+
+    @Test
+    void emptyTableEntriesAreSkippedButNoTableAtAllIsMissing() {
+        Properties p = minimal();
+        p.setProperty(CaptureConfig.TABLES, "public.orders,, public.orders,");
+        assertThat(config(p).tables()).containsExactly("public.orders");
+        p.setProperty(CaptureConfig.TABLES, " , ");
+        assertThatThrownBy(() -> config(p)).hasMessageContaining(CaptureConfig.TABLES + " is missing");
     }
 
     private static Properties loadProperties(Path file) throws java.io.IOException {

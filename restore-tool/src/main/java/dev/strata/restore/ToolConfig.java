@@ -1,8 +1,8 @@
 package dev.strata.restore;
 
+import dev.strata.schemas.config.ParsedConfig;
 import dev.strata.schemas.regime.RegimeSettings;
 import dev.strata.schemas.regime.RegionSettings;
-import dev.strata.schemas.kafka.Topics;
 import dev.strata.schemas.layout.BackupLayout;
 import java.io.IOException;
 import java.io.Reader;
@@ -19,47 +19,46 @@ import java.util.regex.Pattern;
 
 /**
  * The tool's configuration file: Kafka for placements, dead letters, status and the Kafka target;
- * per regime the two regions' buckets with READER credentials (DESIGN.md section 9).
+ * per regime the two regions' buckets with READER credentials (DESIGN.md section 9). Types, ranges
+ * and meanings of the keys are in {@link ToolConfigDef}; the file is checked when it is read
+ * (unknown keys, types, ranges), and each command then asks for the keys it needs.
  */
 public final class ToolConfig {
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
-    /** The regimes of this deployment; a placement must name one of them. */
     public static final String REGIMES = "strata.regimes";
     public static final String PRIMARY = RegionSettings.PRIMARY;
     public static final String BACKUP = RegionSettings.BACKUP;
     /** Per region, beside the reader's: the drill user's keys (reads, and puts under strata/v1/drills/ only). */
     public static final String DRILL_CREDENTIALS_FILE = "drill.credentials.file";
-    /** Drills: a database on the server where scratch databases are created and dropped. */
     public static final String DRILL_POSTGRES_URL = "strata.drill.postgres.url";
     public static final String DRILL_POSTGRES_USER = "strata.drill.postgres.user";
     public static final String DRILL_POSTGRES_USER_DEFAULT = "postgres";
-    /** A file holding the drill role's password; none: the server trusts the connection. */
     public static final String DRILL_POSTGRES_PASSWORD_FILE = "strata.drill.postgres.password.file";
     public static final String DRILL_TENANT_COLUMN = "strata.drill.tenant.column";
     public static final String DRILL_TENANT_COLUMN_DEFAULT = "tenant_id";
-    /**
-     * The longest commit-time span of one segment the sink may write. A listing that starts at a
-     * base cut starts this much earlier, since segment keys sort by their FIRST commit time. The
-     * sink keeps the layout's bound; raise this only for segments written by another writer.
-     */
     public static final String MAX_SEGMENT_SPAN_MS = "strata.restore.max.segment.span.ms";
     public static final Duration MAX_SEGMENT_SPAN_DEFAULT = BackupLayout.MAX_SEGMENT_COMMIT_SPAN;
-    /** Segments fetched and decoded at once. */
     public static final String READERS = "strata.restore.readers";
     public static final int READERS_DEFAULT = 3;
+    public static final int READERS_MAX = 64;
 
     private static final Pattern REGIME_KEY = Pattern.compile(Pattern.quote(RegimeSettings.PREFIX) + "([^.]+)\\..*");
 
     private final Properties properties;
+    private final ParsedConfig parsed;
 
     private ToolConfig(Properties properties) {
-        this.properties = properties;
+        this.properties = new Properties();
+        this.properties.putAll(properties);
+        try {
+            this.parsed = ToolConfigDef.SPEC.parse(this.properties);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
     }
 
     public static ToolConfig of(Properties properties) {
-        Properties copy = new Properties();
-        copy.putAll(properties);
-        return new ToolConfig(copy);
+        return new ToolConfig(properties);
     }
 
     public static ToolConfig load(Path file) {
@@ -75,24 +74,12 @@ public final class ToolConfig {
     }
 
     public String bootstrapServers() {
-        String value = properties.getProperty(BOOTSTRAP_SERVERS);
-        if (value == null || value.isBlank()) {
-            throw new BadInputException("config: " + BOOTSTRAP_SERVERS + " is missing: set it to the Kafka brokers");
-        }
-        return value.trim();
+        return required(BOOTSTRAP_SERVERS);
     }
 
     public Set<String> regimes() {
-        String value = properties.getProperty(REGIMES, "").trim();
-        if (value.isEmpty()) {
-            throw new BadInputException("config: " + REGIMES + " is missing: list the deployment's regimes, for example "
-                    + REGIMES + "=us,eu");
-        }
-        Set<String> regimes = new LinkedHashSet<>();
-        for (String regime : value.split(",")) {
-            regimes.add(Topics.requireRegimeName(regime.trim()));
-        }
-        return regimes;
+        required(REGIMES);
+        return new LinkedHashSet<>(parsed.list(REGIMES));
     }
 
     /**
@@ -100,7 +87,7 @@ public final class ToolConfig {
      * by a {@code strata.regime.<r>.} key (a restore host may be given one regime's keys only).
      */
     public Set<String> storeRegimes() {
-        if (!properties.getProperty(REGIMES, "").isBlank()) {
+        if (parsed.isSet(REGIMES)) {
             return regimes();
         }
         Set<String> found = new TreeSet<>();
@@ -129,67 +116,52 @@ public final class ToolConfig {
     /** The drill user's key file of one region of {@code regime}. */
     public Path drillCredentials(String regime, String region) {
         String key = RegimeSettings.key(regime, region, DRILL_CREDENTIALS_FILE);
-        return Path.of(required(key, "the path of a properties file with the DRILL user's access.key.id and secret.access.key"
-                + " (it may write drill reports only; the reader's keys cannot)"));
+        String value = properties.getProperty(key, "").trim();
+        if (value.isEmpty()) {
+            throw new BadInputException("config: " + key + " is missing: set it to the path of a properties file with the DRILL"
+                    + " user's access.key.id and secret.access.key (it may write drill reports only; the reader's keys cannot)");
+        }
+        return Path.of(value);
     }
 
     public String drillPostgresUrl() {
-        return required(DRILL_POSTGRES_URL, "a database where scratch databases may be created, e.g. jdbc:postgresql://host:5432/postgres");
+        return required(DRILL_POSTGRES_URL);
     }
 
     public String drillPostgresUser() {
-        return properties.getProperty(DRILL_POSTGRES_USER, DRILL_POSTGRES_USER_DEFAULT).trim();
+        return parsed.string(DRILL_POSTGRES_USER);
     }
 
     /** Null when not set. */
     public Path drillPostgresPasswordFile() {
-        String value = properties.getProperty(DRILL_POSTGRES_PASSWORD_FILE, "").trim();
-        return value.isEmpty() ? null : Path.of(value);
+        String value = parsed.string(DRILL_POSTGRES_PASSWORD_FILE);
+        return value == null ? null : Path.of(value);
     }
 
     public String drillTenantColumn() {
-        return properties.getProperty(DRILL_TENANT_COLUMN, DRILL_TENANT_COLUMN_DEFAULT).trim();
+        return parsed.string(DRILL_TENANT_COLUMN);
     }
 
     public Duration maxSegmentSpan() {
-        return Duration.ofMillis(positiveLong(MAX_SEGMENT_SPAN_MS, MAX_SEGMENT_SPAN_DEFAULT.toMillis()));
+        return parsed.millis(MAX_SEGMENT_SPAN_MS);
     }
 
     public int readers() {
-        return Math.toIntExact(Math.min(64, positiveLong(READERS, READERS_DEFAULT)));
+        return parsed.intValue(READERS);
     }
 
     /** Kafka client settings: every key that is not Strata's own. */
     public Properties kafka() {
-        Properties kafka = new Properties();
-        properties.stringPropertyNames().stream()
-                .filter(key -> !key.startsWith("strata."))
-                .forEach(key -> kafka.setProperty(key, properties.getProperty(key)));
+        Properties kafka = parsed.passThrough();
         kafka.setProperty(BOOTSTRAP_SERVERS, bootstrapServers());
         return kafka;
     }
 
-    private String required(String key, String what) {
-        String value = properties.getProperty(key);
-        if (value == null || value.isBlank()) {
-            throw new BadInputException("config: " + key + " is missing: set it to " + what);
+    /** A key this command needs; refused, naming the key and an example, when the file lacks it. */
+    private String required(String key) {
+        if (!parsed.isSet(key)) {
+            throw new BadInputException(ToolConfigDef.SPEC.missing(key).getMessage());
         }
-        return value.trim();
-    }
-
-    private long positiveLong(String key, long defaultValue) {
-        String value = properties.getProperty(key);
-        if (value == null || value.isBlank()) {
-            return defaultValue;
-        }
-        try {
-            long parsed = Long.parseLong(value.trim());
-            if (parsed > 0) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new BadInputException("config: " + key + " is '" + value + "': use a positive whole number (default " + defaultValue + ")");
+        return properties.getProperty(key).trim();
     }
 }

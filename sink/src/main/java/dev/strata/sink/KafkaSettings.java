@@ -27,6 +27,7 @@ public final class KafkaSettings {
         this.groupId = groupId;
     }
 
+    /** @param source the file's keys, already checked by {@link SinkConfigDef} (bootstrap.servers is there) */
     static KafkaSettings from(Properties source, String defaultGroupId) {
         Properties common = new Properties();
         Properties consumer = new Properties();
@@ -43,10 +44,6 @@ public final class KafkaSettings {
             } else {
                 common.setProperty(key, value);
             }
-        }
-        if (common.getProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "").isBlank()) {
-            throw SinkConfig.invalid(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG + " is missing: set it to the Kafka brokers, e.g. "
-                    + ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG + "=kafka:9092");
         }
         String groupId = consumer.getProperty(ConsumerConfig.GROUP_ID_CONFIG, common.getProperty(ConsumerConfig.GROUP_ID_CONFIG, defaultGroupId));
         return new KafkaSettings(common, consumer, producer, groupId);

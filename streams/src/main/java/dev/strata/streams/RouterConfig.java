@@ -1,26 +1,34 @@
 package dev.strata.streams;
 
-import dev.strata.schemas.kafka.Topics;
+import dev.strata.schemas.config.ParsedConfig;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The router's configuration: one properties file. Keys starting with {@code strata.} are the
- * router's own; every other key goes to Kafka Streams unchanged (Kafka style).
+ * router's own; every other key goes to Kafka Streams unchanged (Kafka style). Types, ranges and
+ * meanings are in {@link RouterConfigDef}.
  */
 public final class RouterConfig {
     public static final String BOOTSTRAP_SERVERS = StreamsConfig.BOOTSTRAP_SERVERS_CONFIG;
     public static final String APPLICATION_ID = StreamsConfig.APPLICATION_ID_CONFIG;
     public static final String APPLICATION_ID_DEFAULT = "strata-router";
-    /** Comma-separated regimes this deployment routes to, for example {@code us,eu}. Required. */
+    public static final String PRODUCER_LINGER_MS = StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG);
+    public static final long PRODUCER_LINGER_MS_DEFAULT = 5;
+    public static final String PRODUCER_BATCH_SIZE = StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG);
+    public static final int PRODUCER_BATCH_SIZE_DEFAULT = 262_144;
+    public static final String CONSUMER_MAX_POLL_RECORDS = StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG);
+    public static final int CONSUMER_MAX_POLL_RECORDS_DEFAULT = 2_000;
     public static final String REGIMES = "strata.regimes";
     public static final String TOPIC_PARTITIONS = "strata.topics.partitions";
     public static final int TOPIC_PARTITIONS_DEFAULT = 6;
     public static final String TOPIC_REPLICATION = "strata.topics.replication.factor";
     public static final short TOPIC_REPLICATION_DEFAULT = 3;
-    /** Port of the Prometheus scrape endpoint; 0 turns it off. */
     public static final String METRICS_PORT = "strata.metrics.port";
     public static final int METRICS_PORT_DEFAULT = 0;
 
@@ -39,51 +47,21 @@ public final class RouterConfig {
         this.streams = streams;
     }
 
+    /** Parses and validates; every refusal names the key and the fix. */
     public static RouterConfig from(Properties source) {
-        String regimeList = source.getProperty(REGIMES, "").trim();
-        if (regimeList.isEmpty()) {
-            throw new IllegalArgumentException("router config: " + REGIMES
-                    + " is missing: list the regimes to route to, for example " + REGIMES + "=us,eu");
-        }
-        Set<String> regimes = new LinkedHashSet<>();
-        for (String regime : regimeList.split(",")) {
-            regimes.add(Topics.requireRegimeName(regime.trim()));
-        }
-        Properties streams = new Properties();
-        source.stringPropertyNames().stream()
-                .filter(key -> !key.startsWith("strata."))
-                .forEach(key -> streams.setProperty(key, source.getProperty(key)));
-        if (!streams.containsKey(BOOTSTRAP_SERVERS)) {
-            throw new IllegalArgumentException("router config: " + BOOTSTRAP_SERVERS
-                    + " is missing: set it to the Kafka brokers, for example " + BOOTSTRAP_SERVERS + "=kafka:9092");
-        }
-        streams.putIfAbsent(APPLICATION_ID, APPLICATION_ID_DEFAULT);
-        // Throughput defaults: a transaction commits every commit.interval.ms (100 ms under EOS),
-        // so bigger producer batches cost no latency. Each may be overridden in the file.
-        streams.putIfAbsent(StreamsConfig.producerPrefix("linger.ms"), "5");
-        streams.putIfAbsent(StreamsConfig.producerPrefix("batch.size"), "262144");
-        streams.putIfAbsent(StreamsConfig.consumerPrefix("max.poll.records"), "2000");
+        ParsedConfig parsed = RouterConfigDef.SPEC.parse(source);
+        Properties streams = parsed.passThrough();
+        streams.setProperty(APPLICATION_ID, parsed.string(APPLICATION_ID));
+        streams.setProperty(PRODUCER_LINGER_MS, Long.toString(parsed.longValue(PRODUCER_LINGER_MS)));
+        streams.setProperty(PRODUCER_BATCH_SIZE, Integer.toString(parsed.intValue(PRODUCER_BATCH_SIZE)));
+        streams.setProperty(CONSUMER_MAX_POLL_RECORDS, Integer.toString(parsed.intValue(CONSUMER_MAX_POLL_RECORDS)));
         // Opts in to the Kafka 5.0 default now, so that upgrading changes nothing.
         streams.putIfAbsent("processing.exception.handler.global.enabled", "true");
         // A change is routed exactly once or not at all: the regime topics are the backup's input.
         streams.setProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        return new RouterConfig(regimes,
-                intValue(source, TOPIC_PARTITIONS, TOPIC_PARTITIONS_DEFAULT),
-                (short) intValue(source, TOPIC_REPLICATION, TOPIC_REPLICATION_DEFAULT),
-                intValue(source, METRICS_PORT, METRICS_PORT_DEFAULT),
-                streams);
-    }
-
-    private static int intValue(Properties source, String key, int defaultValue) {
-        String value = source.getProperty(key);
-        if (value == null || value.isBlank()) {
-            return defaultValue;
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("router config: " + key + "=" + value + " is not a whole number");
-        }
+        List<String> regimes = parsed.list(REGIMES);
+        return new RouterConfig(new LinkedHashSet<>(regimes), parsed.intValue(TOPIC_PARTITIONS),
+                (short) parsed.intValue(TOPIC_REPLICATION), parsed.intValue(METRICS_PORT), streams);
     }
 
     public Set<String> regimes() {

@@ -5,6 +5,7 @@ import dev.strata.schemas.store.StoreLocation;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -21,6 +22,9 @@ public final class RegimeSettings {
     public static final String BUCKET = "bucket";
     public static final String SIGNING_REGION = "region";
     public static final String CREDENTIALS_FILE = "credentials.file";
+    /** Every setting a region takes here; a service may accept more (restore-tool's drill keys). */
+    public static final List<String> SETTINGS = List.of(ENDPOINT, BUCKET, SIGNING_REGION, CREDENTIALS_FILE);
+    public static final List<String> ROLES = List.of(RegionSettings.PRIMARY, RegionSettings.BACKUP);
 
     private RegimeSettings() {
     }
