@@ -49,7 +49,8 @@ import picocli.CommandLine.Spec;
  * 0 when every drill passed, 3 when one failed (the table and the difference on stderr), 1 when one
  * could not run. With {@code --every} it runs until stopped and serves the drill metrics.
  */
-@Command(name = "drill", description = "Restore tenants to their newest checkpoint in a scratch database and compare checksums.")
+@Command(name = "drill", mixinStandardHelpOptions = true,
+        description = "Restore tenants to their newest checkpoint in a scratch database and compare checksums.")
 public final class DrillCommand implements Callable<Integer> {
     private static final Duration WATERMARK_READ_TIMEOUT = Duration.ofSeconds(30);
 

@@ -33,13 +33,13 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code list tenants} and {@code list points --tenant T}: what can be restored, from the stores alone. */
-@Command(name = "list", description = "List tenants with backups, and a tenant's restore points.",
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List tenants with backups, and a tenant's restore points.",
         subcommands = {ListCommand.Tenants.class, ListCommand.Points.class})
 public final class ListCommand {
     @ParentCommand
     RestoreTool tool;
 
-    @Command(name = "tenants", description = "Tenants with objects in each configured regime.")
+    @Command(name = "tenants", mixinStandardHelpOptions = true, description = "Tenants with objects in each configured regime.")
     static final class Tenants implements Callable<Integer> {
         @ParentCommand
         ListCommand list;
@@ -79,7 +79,8 @@ public final class ListCommand {
         }
     }
 
-    @Command(name = "points", description = "A tenant's earliest and latest restorable time, segments, bases and size.")
+    @Command(name = "points", mixinStandardHelpOptions = true,
+            description = "A tenant's earliest and latest restorable time, segments, bases and size.")
     public static final class Points implements Callable<Integer> {
         @ParentCommand
         ListCommand list;
