@@ -37,6 +37,18 @@ class HelpTest {
         soft.assertAll();
     }
 
+    @Test
+    void theRootHelpListsTheExitCodesAScriptActsOn() {
+        Run run = run("--help");
+
+        assertThat(run.out()).contains("Exit codes:")
+                .containsPattern("\\b0 +ok")
+                .containsPattern("\\b1 +failed")
+                .containsPattern("\\b2 +bad input")
+                .containsPattern("\\b3 +verification failed")
+                .containsPattern("\\b4 +unavailable");
+    }
+
     private static void collect(CommandLine command, List<String> path, List<List<String>> into) {
         into.add(List.copyOf(path));
         command.getSubcommands().forEach((name, sub) -> {

@@ -1,6 +1,5 @@
 package dev.strata.restore.cli;
 
-import dev.strata.restore.BadInputException;
 import dev.strata.restore.ExitCodes;
 import dev.strata.restore.RestoreTool;
 import dev.strata.restore.ToolConfig;
@@ -52,7 +51,7 @@ public final class ListCommand {
             StoreAccess access = new StoreAccess(config);
             PrintWriter out = spec.commandLine().getOut();
             Map<TenantId, List<String>> found = new TreeMap<>();
-            List<String> unreadable = new ArrayList<>();
+            StoreFailures unreadable = new StoreFailures();
             for (String regime : config.storeRegimes()) {
                 try (RegimeStores stores = access.open(regime)) {
                     StoreFailures failures = new StoreFailures();
@@ -64,17 +63,17 @@ public final class ListCommand {
                             failures.add(region, e);
                         }
                     }
-                    unreadable.addAll(failures.reasons().stream().map(r -> "regime " + regime + " " + r).toList());
+                    unreadable.addAll("regime " + regime + " ", failures);
                 }
             }
             if (found.isEmpty() && !unreadable.isEmpty()) {
-                throw new BadInputException("cannot list tenants: " + String.join("; ", unreadable));
+                throw unreadable.error("cannot list tenants: " + String.join("; ", unreadable.reasons()));
             }
             if (found.isEmpty()) {
                 out.println("no tenant has a backup yet in regime(s) " + config.storeRegimes());
             }
             found.forEach((tenant, where) -> out.printf(Locale.ROOT, "%-40s %s%n", tenant, String.join(" ", where)));
-            unreadable.forEach(u -> out.println("note: could not read " + u));
+            unreadable.reasons().forEach(u -> out.println("note: could not read " + u));
             return ExitCodes.OK;
         }
     }
