@@ -2,6 +2,7 @@ package dev.strata.restore;
 
 import dev.strata.schemas.kafka.KafkaReachability;
 import dev.strata.schemas.kafka.MissingTopicException;
+import dev.strata.schemas.ops.ServiceExit;
 import dev.strata.schemas.store.StoreAccessDeniedException;
 import dev.strata.schemas.store.StoreRequestFailedException;
 import dev.strata.schemas.store.StoreUnavailableException;
@@ -21,8 +22,8 @@ public final class ExitCodes {
     public static final int BAD_INPUT = 2;
     /** The backup does not hold what was written (verify, replay, drill). */
     public static final int VERIFICATION_FAILED = 3;
-    /** A store, Kafka or the target database did not answer: the same command may succeed later. */
-    public static final int UNAVAILABLE = 4;
+    /** A store, Kafka or the target database did not answer: the same command may succeed later (the services' code too). */
+    public static final int UNAVAILABLE = ServiceExit.UNAVAILABLE;
 
     /** SQLState class 08, "connection exception": the database was not reached (refused, reset, unknown host). */
     private static final String SQL_CONNECTION_CLASS = "08";
