@@ -182,7 +182,8 @@ class DrillIT {
 
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(r.err()).contains("drill could not run: alpha: ").contains("refused");
-        assertThat(newestReport("drill-ok", stores.primary()).result()).as("the ERROR is stored like any result").isEqualTo(DrillResult.ERROR);
+        assertThat(newestReport("drill-ok", stores.primary()).result()).as("the ERROR is stored like any result")
+                .isEqualTo(DrillResult.ERROR);
     }
 
     @Test

@@ -41,7 +41,8 @@ class ExitCodesTest {
         Exception producer = new IllegalStateException("cannot write the placement of tenant acme",
                 new ExecutionException(new TimeoutException("Topic strata.tenants not present in metadata after 60000 ms.")));
         assertThat(ExitCodes.of(producer)).isEqualTo(ExitCodes.UNAVAILABLE);
-        assertThat(ExitCodes.of(new IllegalStateException("send failed", new DisconnectException("lost")))).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(ExitCodes.of(new IllegalStateException("send failed", new DisconnectException("lost"))))
+                .isEqualTo(ExitCodes.UNAVAILABLE);
     }
 
     @Test

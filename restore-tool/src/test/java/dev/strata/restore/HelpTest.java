@@ -31,7 +31,8 @@ class HelpTest {
             Run run = run(args.toArray(String[]::new));
             String name = String.join(" ", args);
             soft.assertThat(run.code()).as(name + ": exit code (stderr: %s)", run.err()).isZero();
-            soft.assertThat(run.out()).as(name + ": usage").startsWith("Usage: restore-tool" + (path.isEmpty() ? "" : " " + String.join(" ", path)));
+            String usage = "Usage: restore-tool" + (path.isEmpty() ? "" : " " + String.join(" ", path));
+            soft.assertThat(run.out()).as(name + ": usage").startsWith(usage);
             soft.assertThat(run.err()).as(name + ": stderr, picocli's warnings included").isEmpty();
         }
         soft.assertAll();

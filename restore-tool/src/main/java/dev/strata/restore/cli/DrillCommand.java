@@ -50,8 +50,9 @@ import picocli.CommandLine.Spec;
  * {@code drill --tenant T | --all [--every 6h]}: restore drills (DESIGN.md section 7). One run exits
  * 0 when every drill passed, 3 when one failed (the table and the difference on stderr), and when one
  * could not run 4 if only unavailable servers stopped it, else 2 or 1 ({@link #exitCode}). With
- * {@code --every} it runs until stopped and serves the drill metrics; a drill that could not run,
- * whatever the reason, is an ERROR result of its tenant and the schedule goes on.
+ * {@code --every} it runs until stopped and serves the drill metrics; a tenant's drill that could
+ * not run, whatever the reason (its stores, Kafka or the scratch database unavailable included), is
+ * an ERROR result of that tenant, and the schedule goes on.
  */
 @Command(name = "drill", mixinStandardHelpOptions = true,
         description = "Restore tenants to their newest checkpoint in a scratch database and compare checksums.")
