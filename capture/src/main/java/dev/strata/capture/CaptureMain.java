@@ -1,5 +1,8 @@
 package dev.strata.capture;
 
+import dev.strata.schemas.kafka.KafkaReachability;
+import dev.strata.schemas.kafka.KafkaUnavailableException;
+import dev.strata.schemas.ops.ServiceExit;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,7 +10,11 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs capture: {@code java -cp ... dev.strata.capture.CaptureMain capture.properties}. */
+/**
+ * Runs capture: {@code java -cp ... dev.strata.capture.CaptureMain capture.properties}. Exit codes:
+ * 1 stopped after an error, 2 a configuration or startup-check error, 4 Kafka unavailable at start
+ * (no broker answered within {@link KafkaReachability#STARTUP_DEADLINE}: retry later).
+ */
 public final class CaptureMain {
     private static final Logger LOG = LoggerFactory.getLogger(CaptureMain.class);
     private static final Duration FOREVER = Duration.ofDays(365_000);
@@ -23,6 +30,10 @@ public final class CaptureMain {
         CaptureService service;
         try {
             service = CaptureService.start(CaptureConfig.load(Path.of(args[0])), Clock.systemUTC());
+        } catch (KafkaUnavailableException e) {
+            LOG.error("{}", e.getMessage());
+            System.exit(ServiceExit.UNAVAILABLE);
+            return;
         } catch (IllegalArgumentException | IllegalStateException e) {
             // configuration and startup-check errors name the thing and the fix: no stack trace needed
             LOG.error("{}", e.getMessage());

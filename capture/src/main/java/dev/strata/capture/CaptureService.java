@@ -4,6 +4,7 @@ import dev.strata.capture.checkpoint.CheckpointSchedule;
 import dev.strata.capture.checkpoint.CheckpointTaker;
 import dev.strata.capture.pg.ColumnTypes;
 import dev.strata.capture.pg.TableCatalog;
+import dev.strata.schemas.kafka.KafkaReachability;
 import dev.strata.schemas.ops.PrometheusEndpoint;
 import dev.strata.schemas.event.ChangeEventCodec;
 import io.debezium.embedded.Connect;
@@ -73,12 +74,15 @@ public final class CaptureService implements AutoCloseable {
     /**
      * Checks, creates topics and starts the engine; the caller closes it. Returns while the initial
      * snapshot may still run: {@link #awaitStreaming} waits for its end.
+     *
+     * @throws dev.strata.schemas.kafka.KafkaUnavailableException when no broker answers within {@link KafkaReachability#STARTUP_DEADLINE}
      */
     public static CaptureService start(CaptureConfig config, Clock clock) throws IOException, InterruptedException {
         return start(config, clock, DeliveryListener.NONE);
     }
 
     static CaptureService start(CaptureConfig config, Clock clock, DeliveryListener listener) throws IOException, InterruptedException {
+        KafkaReachability.require(config.kafkaClient(), "capture " + config.name());
         try (Admin admin = Admin.create(config.kafkaClient())) {
             CaptureTopics.ensure(admin, config).forEach(topic -> LOG.info("created topic {}", topic));
         }

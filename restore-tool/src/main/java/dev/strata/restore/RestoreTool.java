@@ -7,9 +7,6 @@ import dev.strata.restore.cli.ReplayCommand;
 import dev.strata.restore.cli.StatusCommand;
 import dev.strata.restore.cli.TenantsCommand;
 import dev.strata.restore.cli.VerifyCommand;
-import dev.strata.schemas.kafka.MissingTopicException;
-import dev.strata.schemas.store.StoreAccessDeniedException;
-import dev.strata.schemas.store.StoreUnavailableException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,9 +14,17 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The operator's CLI. Exit codes: 0 ok, 1 failed, 2 bad input, 3 verification failure. */
+/** The operator's CLI. Exit codes ({@link ExitCodes}): 0 ok, 1 failed, 2 bad input, 3 verification failure, 4 unavailable. */
 @Command(name = "restore-tool", mixinStandardHelpOptions = true,
         description = "Strata's operator tool: placements, dead letters, restore.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            ExitCodes.OK + ":ok",
+            ExitCodes.FAILED + ":failed: any other error; the message says what happened",
+            ExitCodes.BAD_INPUT + ":bad input: fix the command line, the config or a refused key; the message names the fix",
+            ExitCodes.VERIFICATION_FAILED + ":verification failed: the backup does not hold what was written,"
+                + " or a drill's checksums differ",
+            ExitCodes.UNAVAILABLE + ":unavailable: a store, Kafka or the target database did not answer; retry later"},
         subcommands = {TenantsCommand.class, DeadLettersCommand.class, ListCommand.class, ReplayCommand.class,
             VerifyCommand.class, StatusCommand.class, DrillCommand.class})
 public final class RestoreTool {
@@ -53,21 +58,14 @@ public final class RestoreTool {
         line.setErr(err);
         line.setExecutionExceptionHandler((e, cmd, parsed) -> {
             out.flush();
-            if (e instanceof BadInputException || e instanceof MissingTopicException) {
-                err.println("error: " + e.getMessage());
-                return ExitCodes.BAD_INPUT;
-            }
-            if (e instanceof VerificationFailedException) {
-                err.println("verification failed: " + e.getMessage());
-                return ExitCodes.VERIFICATION_FAILED;
-            }
-            if (e instanceof StoreUnavailableException || e instanceof StoreAccessDeniedException) {
-                // a store that cannot be reached or refuses the key is a configuration to fix
-                err.println("error: " + e.getMessage());
-                return ExitCodes.BAD_INPUT;
-            }
-            err.println("failed: " + e.getMessage());
-            return ExitCodes.FAILED;
+            int code = ExitCodes.of(e);
+            err.println(switch (code) {
+                case ExitCodes.BAD_INPUT -> "error: ";
+                case ExitCodes.VERIFICATION_FAILED -> "verification failed: ";
+                case ExitCodes.UNAVAILABLE -> "unavailable, retry later: ";
+                default -> "failed: ";
+            } + e.getMessage());
+            return code;
         });
         return line.execute(args);
     }

@@ -2,6 +2,7 @@ package dev.strata.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.strata.local.FreePorts;
 import dev.strata.local.LocalKafka;
 import dev.strata.local.LocalObjectStores;
 import dev.strata.local.LocalPostgres;
@@ -167,6 +168,39 @@ class DrillIT {
 
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.FAILED);
         assertThat(r.err()).contains("drill could not run: beta: tenant beta's watermark (none) did not reach its checkpoint");
+    }
+
+    @Test
+    void aScratchServerThatDoesNotAnswerIsAnErrorResultAndUnavailable() throws Exception {
+        Path config = withSetting(healthy, ToolConfig.DRILL_POSTGRES_URL, "jdbc:postgresql://127.0.0.1:" + FreePorts.next() + "/postgres");
+
+        ToolRun r = ToolRun.run(config, "drill", "--tenant", "alpha");
+
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(r.err()).contains("drill could not run: alpha: ").contains("refused");
+        assertThat(newestReport("drill-ok", stores.primary()).result()).as("the ERROR is stored like any result")
+                .isEqualTo(DrillResult.ERROR);
+    }
+
+    @Test
+    void kafkaThatDoesNotAnswerIsAnErrorResultAndUnavailable() throws Exception {
+        String brokers = "127.0.0.1:" + FreePorts.next();
+        Path config = withSetting(healthy, ToolConfig.BOOTSTRAP_SERVERS, brokers);
+
+        ToolRun r = ToolRun.run(config, "drill", "--tenant", "alpha");
+
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(r.err()).contains("drill could not run: alpha: cannot read strata.watermarks: no answer from Kafka at bootstrap.servers="
+                + brokers);
+    }
+
+    private static Path withSetting(Path config, String key, String value) throws Exception {
+        Properties props = new Properties();
+        try (var in = Files.newInputStream(config)) {
+            props.load(in);
+        }
+        props.setProperty(key, value);
+        return LocalStores.write(props, LocalStackExtension.workDir());
     }
 
     private List<TableCheckpoint> count(Connection c, String tenant) throws Exception {

@@ -2,6 +2,7 @@ package dev.strata.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.strata.local.FreePorts;
 import dev.strata.local.LocalObjectStores;
 import dev.strata.local.LocalPostgres;
 import dev.strata.local.LocalStackExtension;
@@ -204,6 +205,18 @@ class RestoreEndToEndIT {
         ToolRun late = ToolRun.run(config, "replay", "--tenant", "alpha", "--until", "2026-11-22T00:00:00Z", "--target", "ndjson");
         assertThat(late.code()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(late.err()).contains("after its latest durable point " + RestoreTime.format(times.get(2)));
+    }
+
+    @Test
+    void aTargetDatabaseThatDoesNotAnswerIsUnavailable() {
+        String to = "jdbc:postgresql://127.0.0.1:" + FreePorts.next() + "/restored";
+
+        ToolRun r = ToolRun.run(config, "replay", "--tenant", "alpha", "--until", RestoreTime.format(times.get(0)), "--to", to,
+                "--user", postgres.user(), "--progress", "none");
+
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(r.err()).startsWith("unavailable, retry later: cannot connect to the target " + to)
+                .contains("check that the server is up");
     }
 
     private Connection connect(String db) throws SQLException {

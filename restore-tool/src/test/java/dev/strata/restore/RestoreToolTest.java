@@ -49,12 +49,28 @@ class RestoreToolTest {
     }
 
     @Test
-    void anUnreachableStoreIsBadInputNamingTheEndpointAndTheSetting() throws IOException {
+    void anUnreachableStoreIsUnavailableNamingTheEndpointAndTheSetting() throws IOException {
         Result r = run("--config", configWithUnreachableStores().toString(), "replay", "--tenant", "acme", "--until", "latest",
                 "--target", "ndjson");
-        assertThat(r.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(r.err()).startsWith("unavailable, retry later: ");
         assertThat(r.err()).contains("http://127.0.0.1:1").contains("strata.regime.eu.primary.endpoint")
                 .doesNotContain("do-not-print-me");
+    }
+
+    @Test
+    void aDrillWhoseStoresDoNotAnswerIsAnErrorResultAndUnavailable() throws IOException {
+        Path config = configWithUnreachableStores();
+        Files.writeString(config, "strata.drill.postgres.url=jdbc:postgresql://127.0.0.1:1/postgres\n"
+                + "strata.regime.eu.primary.drill.credentials.file=" + dir.resolve("reader.properties") + "\n"
+                + "strata.regime.eu.backup.drill.credentials.file=" + dir.resolve("reader.properties") + "\n"
+                + "bootstrap.servers=127.0.0.1:1\n", java.nio.file.StandardOpenOption.APPEND);
+
+        Result r = run("--config", config.toString(), "drill", "--tenant", "acme");
+
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(r.err()).contains("drill could not run: acme: cannot look for tenant acme: no store could be read")
+                .contains("http://127.0.0.1:1").doesNotContain("do-not-print-me");
     }
 
     @Test

@@ -1,6 +1,9 @@
 package dev.strata.sink;
 
+import dev.strata.schemas.kafka.KafkaReachability;
+import dev.strata.schemas.kafka.KafkaUnavailableException;
 import dev.strata.schemas.ops.PrometheusEndpoint;
+import dev.strata.schemas.ops.ServiceExit;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -14,7 +17,11 @@ import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs one regime's sink: {@code java -cp ... dev.strata.sink.SinkMain sink-eu.properties}. Exit 1 on a failure it cannot retry. */
+/**
+ * Runs one regime's sink: {@code java -cp ... dev.strata.sink.SinkMain sink-eu.properties}. Exit codes:
+ * 1 a failure it cannot retry, 2 a configuration error, 4 Kafka unavailable at start (no broker
+ * answered within {@link KafkaReachability#STARTUP_DEADLINE}: retry later).
+ */
 public final class SinkMain {
     private static final Logger LOG = LoggerFactory.getLogger(SinkMain.class);
 
@@ -38,6 +45,10 @@ public final class SinkMain {
         SinkService sink;
         try {
             sink = SinkService.start(config, registry, Clock.systemUTC());
+        } catch (KafkaUnavailableException e) {
+            LOG.error("{}", e.getMessage());
+            System.exit(ServiceExit.UNAVAILABLE);
+            return;
         } catch (RuntimeException e) {
             LOG.error("sink of regime {} cannot start: {}", config.regime(), e.getMessage(), e);
             System.exit(1);

@@ -14,6 +14,8 @@ import dev.strata.sink.store.SinkStores;
 import dev.strata.sink.watermark.WatermarkPublisher;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.kafka.CompactedTopic;
+import dev.strata.schemas.kafka.KafkaReachability;
+import dev.strata.schemas.kafka.KafkaUnavailableException;
 import dev.strata.schemas.kafka.Topics;
 import dev.strata.schemas.ops.StopSignal;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * ({@link DualRegionUploader}), the sealer's thread ({@link ManifestSealer}) and the placement
  * follower ({@link PlacementDirectory}). Used by {@link SinkMain} and, in-process, by tests.
  *
- * <p>Startup order: the stores first (a bucket without Object Lock is refused before anything is
- * read), then the topics it writes, the placement directory (loaded to its end before the first
+ * <p>Startup order: one bounded question to Kafka (an unreachable cluster is said at once, not after
+ * the clients' minutes of retries), the stores (a bucket without Object Lock is refused before
+ * anything is read), then the topics it writes, the placement directory (loaded to its end before the first
  * record is judged), the watermarks already published (so none regresses, and so the sealer knows
  * hours an earlier run left unsealed), then the consumer.
  */
@@ -62,6 +65,7 @@ public final class SinkService implements AutoCloseable {
         this.config = config;
         SinkMetrics metrics = new SinkMetrics(registry, config.regime());
         try {
+            requireKafka(config);
             SinkStores stores = keep(SinkStores.open(config, clock, abort, metrics));
             try (Admin admin = Admin.create(config.kafka().common())) {
                 SinkTopics.ensure(admin, config);
@@ -108,9 +112,22 @@ public final class SinkService implements AutoCloseable {
         LOG.info("sink started: {}", config);
     }
 
-    /** Opens the stores, checks them, loads the directory and starts consuming. */
+    /**
+     * Opens the stores, checks them, loads the directory and starts consuming.
+     *
+     * @throws KafkaUnavailableException when no broker answers within {@link KafkaReachability#STARTUP_DEADLINE}
+     */
     public static SinkService start(SinkConfig config, MeterRegistry registry, Clock clock) {
         return new SinkService(config, registry, clock);
+    }
+
+    private static void requireKafka(SinkConfig config) {
+        try {
+            KafkaReachability.require(config.kafka().common(), "the sink of regime " + config.regime());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Kafka to answer", e);
+        }
     }
 
     private void runLoop(SinkLoop loop, KafkaConsumer<byte[], byte[]> consumer, SinkMetrics metrics) {

@@ -1,6 +1,9 @@
 package dev.strata.streams;
 
+import dev.strata.schemas.kafka.KafkaReachability;
+import dev.strata.schemas.kafka.KafkaUnavailableException;
 import dev.strata.schemas.ops.PrometheusEndpoint;
+import dev.strata.schemas.ops.ServiceExit;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -16,7 +19,11 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs the router: {@code java -cp ... dev.strata.streams.RouterMain router.properties}. */
+/**
+ * Runs the router: {@code java -cp ... dev.strata.streams.RouterMain router.properties}. Exit codes:
+ * 1 stopped after an error (a configuration error too), 2 no config file given, 4 Kafka unavailable at
+ * start (no broker answered within {@link KafkaReachability#STARTUP_DEADLINE}: retry later).
+ */
 public final class RouterMain {
     private static final Logger LOG = LoggerFactory.getLogger(RouterMain.class);
 
@@ -29,6 +36,14 @@ public final class RouterMain {
             System.exit(2);
         }
         RouterConfig config = RouterConfig.from(load(Path.of(args[0])));
+        try {
+            // Kafka Streams itself would retry an unreachable cluster forever, logging "Rebootstrapping"
+            KafkaReachability.require(config.streamsProperties(), "the router");
+        } catch (KafkaUnavailableException e) {
+            LOG.error("{}", e.getMessage());
+            System.exit(ServiceExit.UNAVAILABLE);
+            return;
+        }
         try (Admin admin = Admin.create(config.streamsProperties())) {
             RouterTopics.ensure(admin, config).forEach(topic -> LOG.info("created topic {}", topic));
         }

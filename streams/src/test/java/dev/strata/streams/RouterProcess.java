@@ -4,16 +4,20 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /** The router as a separate JVM, as production runs it, so a test can kill it with SIGKILL. */
 final class RouterProcess implements AutoCloseable {
     private final Process process;
+    private final Path log;
 
-    private RouterProcess(Process process) {
+    private RouterProcess(Process process, Path log) {
         this.process = process;
+        this.log = log;
     }
 
     static RouterProcess start(Path dir, Properties config) throws IOException {
@@ -23,12 +27,13 @@ final class RouterProcess implements AutoCloseable {
             config.store(out, "router under test");
         }
         String java = ProcessHandle.current().info().command().orElse("java");
+        Path log = dir.resolve("router.log");
         Process process = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 RouterMain.class.getName(), file.toString()))
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("router.log").toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        return new RouterProcess(process);
+        return new RouterProcess(process, log);
     }
 
     /** SIGKILL: no shutdown hook, no transaction commit, no goodbye. */
@@ -39,6 +44,16 @@ final class RouterProcess implements AutoCloseable {
 
     boolean alive() {
         return process.isAlive();
+    }
+
+    /** Waits for the router to end by itself: its exit code, or empty while it still runs after {@code limit}. */
+    OptionalInt awaitExit(Duration limit) throws InterruptedException {
+        return process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS) ? OptionalInt.of(process.exitValue()) : OptionalInt.empty();
+    }
+
+    /** What the router printed (this directory's runs appended). */
+    String log() throws IOException {
+        return Files.readString(log);
     }
 
     @Override

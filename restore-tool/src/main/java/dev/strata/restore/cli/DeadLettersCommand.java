@@ -22,12 +22,14 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code dlq redrive --reason R}: re-inject parked records once their cause is fixed. */
-@Command(name = "dlq", description = "Work with the dead-letter topic.", subcommands = DeadLettersCommand.Redrive.class)
+@Command(name = "dlq", mixinStandardHelpOptions = true,
+        description = "Work with the dead-letter topic.", subcommands = DeadLettersCommand.Redrive.class)
 public final class DeadLettersCommand {
     @ParentCommand
     RestoreTool tool;
 
-    @Command(name = "redrive", description = "Re-inject parked records of one reason into the topic they came from.")
+    @Command(name = "redrive", mixinStandardHelpOptions = true,
+            description = "Re-inject parked records of one reason into the topic they came from.")
     static final class Redrive implements Callable<Integer> {
         private static final Set<DeadLetterReason> CAPTURE_REASONS = EnumSet.of(
                 DeadLetterReason.NO_TENANT, DeadLetterReason.BAD_TENANT_ID, DeadLetterReason.UNREPRESENTABLE_VALUE);

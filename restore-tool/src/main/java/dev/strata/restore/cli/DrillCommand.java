@@ -4,8 +4,10 @@ import dev.strata.restore.BadInputException;
 import dev.strata.restore.ExitCodes;
 import dev.strata.restore.RestoreTool;
 import dev.strata.restore.ToolConfig;
+import dev.strata.restore.UnavailableException;
 import dev.strata.restore.drill.Drill;
 import dev.strata.restore.drill.DrillMetrics;
+import dev.strata.restore.drill.DrillOutcome;
 import dev.strata.restore.drill.DrillReport;
 import dev.strata.restore.drill.DrillReports;
 import dev.strata.restore.drill.DrillResult;
@@ -18,11 +20,11 @@ import dev.strata.restore.target.PostgresTarget;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.kafka.CompactedTopic;
 import dev.strata.schemas.kafka.Topics;
-import dev.strata.schemas.ops.StopSignal;
-import dev.strata.schemas.watermark.WatermarkCodec;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.ops.PrometheusEndpoint;
 import dev.strata.schemas.ops.StopSignal;
+import dev.strata.schemas.store.StoreException;
+import dev.strata.schemas.watermark.WatermarkCodec;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -46,12 +48,18 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code drill --tenant T | --all [--every 6h]}: restore drills (DESIGN.md section 7). One run exits
- * 0 when every drill passed, 3 when one failed (the table and the difference on stderr), 1 when one
- * could not run. With {@code --every} it runs until stopped and serves the drill metrics.
+ * 0 when every drill passed, 3 when one failed (the table and the difference on stderr), and when one
+ * could not run 4 if only unavailable servers stopped it, else 2 or 1 ({@link #exitCode}). With
+ * {@code --every} it runs until stopped and serves the drill metrics; a tenant's drill that could
+ * not run, whatever the reason (its stores, Kafka or the scratch database unavailable included), is
+ * an ERROR result of that tenant, and the schedule goes on.
  */
-@Command(name = "drill", description = "Restore tenants to their newest checkpoint in a scratch database and compare checksums.")
+@Command(name = "drill", mixinStandardHelpOptions = true,
+        description = "Restore tenants to their newest checkpoint in a scratch database and compare checksums.")
 public final class DrillCommand implements Callable<Integer> {
     private static final Duration WATERMARK_READ_TIMEOUT = Duration.ofSeconds(30);
+    /** The regime of a drill report when the tenant's regime could not be found. */
+    private static final String UNKNOWN_REGIME = "unknown";
 
     @ParentCommand
     RestoreTool tool;
@@ -98,41 +106,77 @@ public final class DrillCommand implements Callable<Integer> {
     }
 
     private int runOnce(ToolConfig config, Drill drill, DrillMetrics metrics) {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         StoreAccess access = new StoreAccess(config);
-        List<DrillReport> reports = new ArrayList<>();
-        List<String> unstored = new ArrayList<>();
-        for (TenantId tenant : tenants(config, access)) {
-            try (RegimeStores stores = access.locate(tenant.value(), regime)) {
-                DrillReport report = drill.run(tenant, stores);
-                metrics.record(report); // first: an alert must see the result even if the report cannot be stored
-                reports.add(report);
-                ObjectKey key;
-                try {
-                    key = store(config, stores.regime(), tenant, report);
-                } catch (RuntimeException e) {
-                    // one tenant's report not stored must not stop the other tenants' drills (or the schedule)
-                    unstored.add(tenant + ": cannot store its drill report: " + e.getMessage());
-                    continue;
-                }
-                out.printf(Locale.ROOT, "drill %s (regime %s): %s, restore %.1f s, checkpoint %s (%.0f s old); report %s%n", tenant,
-                        stores.regime(), report.result(), report.rtoSeconds(),
-                        report.checkpoint() == null ? "none" : report.checkpoint().commitTime(),
-                        report.checkpoint() == null ? 0 : report.checkpoint().ageSeconds(), key);
+        List<Integer> errorCodes = new ArrayList<>();
+        boolean failed = false;
+        for (TenantId tenant : tenants(config, access, errorCodes)) {
+            DrillOutcome outcome = drill(config, tenant, drill, access, metrics, errorCodes);
+            outcome.error().ifPresent(e -> {
+                err.println("drill could not run: " + tenant + ": " + e.getMessage());
+                errorCodes.add(ExitCodes.of(e));
+            });
+            if (outcome.report().result() == DrillResult.FAIL) {
+                err.println("drill failed: " + tenant + ": " + outcome.report().message());
+                failed = true;
             }
         }
-        out.flush();
-        List<String> failed = reports.stream().filter(r -> r.result() == DrillResult.FAIL).map(r -> r.tenant() + ": " + r.message()).toList();
-        List<String> errors = reports.stream().filter(r -> r.result() == DrillResult.ERROR).map(r -> r.tenant() + ": " + r.message()).toList();
-        errors.forEach(e -> spec.commandLine().getErr().println("drill could not run: " + e));
-        unstored.forEach(e -> spec.commandLine().getErr().println("drill report not stored: " + e));
-        if (!failed.isEmpty()) {
-            failed.forEach(f -> spec.commandLine().getErr().println("drill failed: " + f));
-            spec.commandLine().getErr().flush();
+        spec.commandLine().getOut().flush();
+        err.flush();
+        return exitCode(failed, errorCodes);
+    }
+
+    /**
+     * 3 when a drill failed; else, when some could not run: 1 if one could not for another reason
+     * than bad input or unavailability, 2 if one could not for bad input, 4 when only unavailable
+     * servers stopped them (a retry later may pass); 0 when every drill passed.
+     */
+    static int exitCode(boolean failed, List<Integer> errorCodes) {
+        if (failed) {
             return ExitCodes.VERIFICATION_FAILED;
         }
-        spec.commandLine().getErr().flush();
-        return errors.isEmpty() && unstored.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+        for (int code : List.of(ExitCodes.FAILED, ExitCodes.BAD_INPUT, ExitCodes.UNAVAILABLE)) {
+            if (errorCodes.contains(code)) {
+                return code;
+            }
+        }
+        return errorCodes.isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /**
+     * One tenant's drill, recorded in the metrics, its report stored in both regions. A tenant whose
+     * stores cannot be found or read is an ERROR like any drill that could not run: the schedule goes on.
+     */
+    private DrillOutcome drill(ToolConfig config, TenantId tenant, Drill drill, StoreAccess access, DrillMetrics metrics,
+            List<Integer> errorCodes) {
+        RegimeStores stores;
+        try {
+            stores = access.locate(tenant.value(), regime);
+        } catch (BadInputException | UnavailableException | StoreException e) {
+            DrillOutcome outcome = drill.notRun(tenant, regime.orElse(UNKNOWN_REGIME), e);
+            metrics.record(outcome.report());
+            return outcome;
+        }
+        try (stores) {
+            DrillOutcome outcome = drill.run(tenant, stores);
+            DrillReport report = outcome.report();
+            metrics.record(report); // first: an alert must see the result even if the report cannot be stored
+            ObjectKey key;
+            try {
+                key = store(config, stores.regime(), tenant, report);
+            } catch (RuntimeException e) {
+                // one tenant's report not stored must not stop the other tenants' drills (or the schedule)
+                spec.commandLine().getErr().println("drill report not stored: " + tenant + ": cannot store its drill report: "
+                        + e.getMessage());
+                errorCodes.add(ExitCodes.of(e));
+                return outcome;
+            }
+            spec.commandLine().getOut().printf(Locale.ROOT, "drill %s (regime %s): %s, restore %.1f s, checkpoint %s (%.0f s old);"
+                    + " report %s%n", tenant, stores.regime(), report.result(), report.rtoSeconds(),
+                    report.checkpoint() == null ? "none" : report.checkpoint().commitTime(),
+                    report.checkpoint() == null ? 0 : report.checkpoint().ageSeconds(), key);
+            return outcome;
+        }
     }
 
     private ObjectKey store(ToolConfig config, String regimeName, TenantId tenant, DrillReport report) {
@@ -144,7 +188,8 @@ public final class DrillCommand implements Callable<Integer> {
         }
     }
 
-    private List<TenantId> tenants(ToolConfig config, StoreAccess access) {
+    /** With --all, a regime whose tenants cannot be listed is an error of the run, and the other regimes are drilled. */
+    private List<TenantId> tenants(ToolConfig config, StoreAccess access, List<Integer> errorCodes) {
         if (which.tenant != null) {
             return List.of(StoreAccess.tenantId(which.tenant));
         }
@@ -152,6 +197,9 @@ public final class DrillCommand implements Callable<Integer> {
         for (String r : regime.map(List::of).orElseGet(() -> List.copyOf(config.storeRegimes()))) {
             try (RegimeStores stores = access.open(r)) {
                 all.addAll(TenantDirectory.tenants(stores.primary().store()));
+            } catch (BadInputException | StoreException e) {
+                spec.commandLine().getErr().println("drills of regime " + r + " could not run: cannot list its tenants: " + e.getMessage());
+                errorCodes.add(ExitCodes.of(e));
             }
         }
         return all;

@@ -1,6 +1,5 @@
 package dev.strata.restore.cli;
 
-import dev.strata.restore.BadInputException;
 import dev.strata.restore.ExitCodes;
 import dev.strata.restore.RestoreTool;
 import dev.strata.restore.ToolConfig;
@@ -33,13 +32,13 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code list tenants} and {@code list points --tenant T}: what can be restored, from the stores alone. */
-@Command(name = "list", description = "List tenants with backups, and a tenant's restore points.",
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List tenants with backups, and a tenant's restore points.",
         subcommands = {ListCommand.Tenants.class, ListCommand.Points.class})
 public final class ListCommand {
     @ParentCommand
     RestoreTool tool;
 
-    @Command(name = "tenants", description = "Tenants with objects in each configured regime.")
+    @Command(name = "tenants", mixinStandardHelpOptions = true, description = "Tenants with objects in each configured regime.")
     static final class Tenants implements Callable<Integer> {
         @ParentCommand
         ListCommand list;
@@ -52,7 +51,7 @@ public final class ListCommand {
             StoreAccess access = new StoreAccess(config);
             PrintWriter out = spec.commandLine().getOut();
             Map<TenantId, List<String>> found = new TreeMap<>();
-            List<String> unreadable = new ArrayList<>();
+            StoreFailures unreadable = new StoreFailures();
             for (String regime : config.storeRegimes()) {
                 try (RegimeStores stores = access.open(regime)) {
                     StoreFailures failures = new StoreFailures();
@@ -64,22 +63,23 @@ public final class ListCommand {
                             failures.add(region, e);
                         }
                     }
-                    unreadable.addAll(failures.reasons().stream().map(r -> "regime " + regime + " " + r).toList());
+                    unreadable.addAll("regime " + regime + " ", failures);
                 }
             }
             if (found.isEmpty() && !unreadable.isEmpty()) {
-                throw new BadInputException("cannot list tenants: " + String.join("; ", unreadable));
+                throw unreadable.error("cannot list tenants: " + String.join("; ", unreadable.reasons()));
             }
             if (found.isEmpty()) {
                 out.println("no tenant has a backup yet in regime(s) " + config.storeRegimes());
             }
             found.forEach((tenant, where) -> out.printf(Locale.ROOT, "%-40s %s%n", tenant, String.join(" ", where)));
-            unreadable.forEach(u -> out.println("note: could not read " + u));
+            unreadable.reasons().forEach(u -> out.println("note: could not read " + u));
             return ExitCodes.OK;
         }
     }
 
-    @Command(name = "points", description = "A tenant's earliest and latest restorable time, segments, bases and size.")
+    @Command(name = "points", mixinStandardHelpOptions = true,
+            description = "A tenant's earliest and latest restorable time, segments, bases and size.")
     public static final class Points implements Callable<Integer> {
         @ParentCommand
         ListCommand list;

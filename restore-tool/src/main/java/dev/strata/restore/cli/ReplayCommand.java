@@ -32,7 +32,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code replay --tenant T --until TS --target postgres|lucene|kafka|ndjson --to ...}: one tenant, to any second. */
-@Command(name = "replay", description = "Restore one tenant to a point in time (plan, verify, fold, load).")
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Restore one tenant to a point in time (plan, verify, fold, load).")
 public final class ReplayCommand implements Callable<Integer> {
     private static final int PLAN_LINES = 20;
 
@@ -59,7 +60,7 @@ public final class ReplayCommand implements Callable<Integer> {
     String progress;
     @Option(names = "--spill-dir", description = "where the fold spills when it outgrows memory (default: the temp dir)")
     Path spillDir;
-    @Option(names = "--memory-mb", description = "memory the fold may hold before it spills (default: 40% of the heap)")
+    @Option(names = "--memory-mb", description = "memory the fold may hold before it spills (default: 40%% of the heap)")
     Long memoryMb;
     @ArgGroup(exclusive = false, heading = "Postgres target:%n")
     PostgresOptions pg = new PostgresOptions();

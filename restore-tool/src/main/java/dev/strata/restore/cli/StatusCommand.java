@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
  * how far behind now it is, how far each region of its regime holds the log (its newest segment),
  * and the last drill's result ({@link LastDrill}).
  */
-@Command(name = "status", description = "Per tenant: latest time durable in both regions (" + Topics.WATERMARKS
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Per tenant: latest time durable in both regions (" + Topics.WATERMARKS
         + "), backup lag, the newest segment's time in each region, and the last drill.")
 public final class StatusCommand implements Callable<Integer> {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code tenants put T REGIME [--allow-move]} and {@code tenants list}: the placement directory. */
-@Command(name = "tenants", description = "Place tenants in privacy regimes.",
+@Command(name = "tenants", mixinStandardHelpOptions = true, description = "Place tenants in privacy regimes.",
         subcommands = {TenantsCommand.Put.class, TenantsCommand.List.class})
 public final class TenantsCommand {
     private static final Logger LOG = LoggerFactory.getLogger(TenantsCommand.class);
@@ -29,7 +29,8 @@ public final class TenantsCommand {
     @ParentCommand
     RestoreTool tool;
 
-    @Command(name = "put", description = "Place a tenant in a regime. Moving a placed tenant needs --allow-move.")
+    @Command(name = "put", mixinStandardHelpOptions = true,
+            description = "Place a tenant in a regime. Moving a placed tenant needs --allow-move.")
     static final class Put implements java.util.concurrent.Callable<Integer> {
         @ParentCommand
         TenantsCommand tenants;
@@ -74,7 +75,7 @@ public final class TenantsCommand {
         }
     }
 
-    @Command(name = "list", description = "List tenants and their regimes.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List tenants and their regimes.")
     static final class List implements java.util.concurrent.Callable<Integer> {
         @ParentCommand
         TenantsCommand tenants;

@@ -16,7 +16,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code verify --tenant T}: the tenant's whole backup in both regions; exit 3 on any finding. */
-@Command(name = "verify", description = "Check a tenant's backup: checksums, manifest chain, both regions, overwrites.")
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Check a tenant's backup: checksums, manifest chain, both regions, overwrites.")
 public final class VerifyCommand implements Callable<Integer> {
     @ParentCommand
     RestoreTool tool;

@@ -1,6 +1,7 @@
 package dev.strata.restore.drill;
 
 import dev.strata.restore.BadInputException;
+import dev.strata.restore.UnavailableException;
 import dev.strata.restore.VerificationFailedException;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestoreTime;
@@ -10,6 +11,7 @@ import dev.strata.restore.replay.ReplaySummary;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.target.PostgresTarget;
 import dev.strata.schemas.TenantId;
+import dev.strata.schemas.kafka.KafkaUnavailableException;
 import dev.strata.schemas.ops.StopSignal;
 import dev.strata.schemas.store.StoreException;
 import java.sql.Connection;
@@ -18,8 +20,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * One restore drill of one tenant (DESIGN.md section 7, Drills): find the newest checkpoint in the
@@ -51,7 +55,7 @@ public final class Drill {
         this.stop = stop;
     }
 
-    public DrillReport run(TenantId tenant, RegimeStores stores) {
+    public DrillOutcome run(TenantId tenant, RegimeStores stores) {
         Instant started = clock.instant();
         Checkpoint checkpoint = null;
         try {
@@ -77,16 +81,26 @@ public final class Drill {
                 String message = differing.isEmpty()
                         ? "all " + tables.size() + " tables equal to the checkpoint"
                         : differing.stream().map(TableComparison::difference).collect(Collectors.joining("; "));
-                return report(tenant, stores, started, differing.isEmpty() ? DrillResult.PASS : DrillResult.FAIL,
-                        summary.took(), checkpoint, tables, message);
+                DrillResult result = differing.isEmpty() ? DrillResult.PASS : DrillResult.FAIL;
+                return new DrillOutcome(report(tenant, stores.regime(), started, result, summary.took(), checkpoint, tables, message),
+                        Optional.empty());
             }
         } catch (VerificationFailedException e) {
             // the backup is not what was written: the drill has found exactly what it looks for
-            return report(tenant, stores, started, DrillResult.FAIL, Duration.ZERO, checkpoint, List.of(), e.getMessage());
-        } catch (BadInputException | StoreException | SQLException | IllegalArgumentException | IllegalStateException
-                 | java.io.UncheckedIOException e) {
-            return report(tenant, stores, started, DrillResult.ERROR, Duration.ZERO, checkpoint, List.of(), e.getMessage());
+            return new DrillOutcome(report(tenant, stores.regime(), started, DrillResult.FAIL, Duration.ZERO, checkpoint, List.of(),
+                    e.getMessage()), Optional.empty());
+        } catch (BadInputException | UnavailableException | StoreException | SQLException | KafkaUnavailableException | KafkaException
+                 | IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+            // a store, Kafka or the scratch database not answering is one of these: an ERROR result, and the schedule goes on
+            return new DrillOutcome(report(tenant, stores.regime(), started, DrillResult.ERROR, Duration.ZERO, checkpoint, List.of(),
+                    e.getMessage()), Optional.of(e));
         }
+    }
+
+    /** The outcome of a drill that could not even find the tenant's stores: an ERROR like any drill that could not run. */
+    public DrillOutcome notRun(TenantId tenant, String regime, RuntimeException error) {
+        return new DrillOutcome(report(tenant, regime, clock.instant(), DrillResult.ERROR, Duration.ZERO, null, List.of(),
+                error.getMessage()), Optional.of(error));
     }
 
     /** Every change before the checkpoint is durable in both regions once the watermark reaches it (sink ordering rule). */
@@ -109,13 +123,13 @@ public final class Drill {
         }
     }
 
-    private DrillReport report(TenantId tenant, RegimeStores stores, Instant started, DrillResult result, Duration rto,
+    private DrillReport report(TenantId tenant, String regime, Instant started, DrillResult result, Duration rto,
             Checkpoint checkpoint, List<TableComparison> tables, String message) {
         Instant finished = clock.instant();
         DrillReport.CheckpointInfo info = checkpoint == null ? null : new DrillReport.CheckpointInfo(
                 RestoreTime.format(checkpoint.takenAtMicros()), checkpoint.snapshot(),
                 Math.max(0, micros(started) - checkpoint.takenAtMicros()) / 1e6);
-        return new DrillReport(tenant.value(), stores.regime(), started.toString(), finished.toString(), result, rto.toMillis() / 1000.0,
+        return new DrillReport(tenant.value(), regime, started.toString(), finished.toString(), result, rto.toMillis() / 1000.0,
                 info, tables.stream().map(DrillReport.TableComparisonJson::of).toList(), message);
     }
 

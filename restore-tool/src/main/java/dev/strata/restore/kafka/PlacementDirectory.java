@@ -45,8 +45,8 @@ public final class PlacementDirectory {
                 new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>(Topics.TENANTS, tenant, regime)).get();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot write the placement of tenant " + tenant + " to " + Topics.TENANTS
-                    + ": " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException("cannot write the placement of tenant " + tenant + " to " + Topics.TENANTS + " at "
+                    + kafka.getProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG) + ": " + e.getCause().getMessage(), e.getCause());
         }
     }
 }

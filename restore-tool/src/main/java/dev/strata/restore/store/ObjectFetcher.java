@@ -1,6 +1,5 @@
 package dev.strata.restore.store;
 
-import dev.strata.restore.BadInputException;
 import dev.strata.restore.VerificationFailedException;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.layout.ObjectKey;
@@ -102,7 +101,8 @@ public final class ObjectFetcher {
         }
         List<String> all = new ArrayList<>(missing);
         all.addAll(unreachable.reasons());
-        throw new BadInputException("cannot read " + key + ": " + String.join("; ", all));
+        // a region that did not answer may hold it: retrying may help if none refused the read
+        throw unreachable.error("cannot read " + key + ": " + String.join("; ", all));
     }
 
     /**

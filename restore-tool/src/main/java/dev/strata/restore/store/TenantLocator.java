@@ -31,18 +31,23 @@ public final class TenantLocator {
                         + "): set strata.regime." + regime.get() + ".* or pick one of those");
             }
             RegimeStores stores = open.apply(regime.get());
-            if (holds(stores, tenant, new ArrayList<>())) {
+            StoreFailures failures = new StoreFailures();
+            if (holds(stores, tenant, failures)) {
                 return stores;
             }
             stores.close();
-            throw unknown(tenant, List.of(regime.get()), List.of());
+            if (failures.reasons().size() == stores.regions().size()) {
+                throw failures.noRegionAnswered("look for tenant " + tenant + " in regime " + regime.get());
+            }
+            throw unknown(tenant, List.of(regime.get()), new StoreFailures());
         }
-        List<String> unreachable = new ArrayList<>();
+        StoreFailures unreachable = new StoreFailures();
         List<String> holding = new ArrayList<>();
+        int unreadableRegimes = 0;
         RegimeStores found = null;
         for (String r : regimes) {
             RegimeStores stores = open.apply(r);
-            List<String> failures = new ArrayList<>();
+            StoreFailures failures = new StoreFailures();
             if (holds(stores, tenant, failures)) {
                 holding.add(r);
                 if (found == null) {
@@ -51,8 +56,9 @@ public final class TenantLocator {
                 }
             }
             stores.close();
-            if (failures.size() == stores.regions().size()) {
-                unreachable.add("regime " + r + ": " + String.join("; ", failures));
+            if (failures.reasons().size() == stores.regions().size()) {
+                unreachable.addAll("regime " + r + " ", failures);
+                unreadableRegimes++;
             }
         }
         if (holding.size() > 1) {
@@ -64,28 +70,31 @@ public final class TenantLocator {
         if (found != null) {
             return found;
         }
-        if (unreachable.size() == regimes.size()) {
-            throw new BadInputException("cannot look for tenant " + tenant + ": no store could be read: " + String.join(" | ", unreachable));
+        if (unreadableRegimes == regimes.size()) {
+            throw unreachable.error("cannot look for tenant " + tenant + ": no store could be read: "
+                    + String.join(" | ", unreachable.reasons()));
         }
         throw unknown(tenant, regimes, unreachable);
     }
 
-    private static boolean holds(RegimeStores stores, TenantId tenant, List<String> failures) {
+    private static boolean holds(RegimeStores stores, TenantId tenant, StoreFailures failures) {
         for (RegionStore region : stores.regions()) {
             try {
                 if (!region.store().list(BackupLayout.tenantPrefix(tenant), Optional.empty(), 1).objects().isEmpty()) {
                     return true;
                 }
             } catch (StoreException e) {
-                failures.add(region.region().label() + ": " + e.getMessage() + " [" + StoreFailures.fix(region, e) + "]");
+                failures.add(region, e);
             }
         }
         return false;
     }
 
-    private static BadInputException unknown(TenantId tenant, Collection<String> searched, List<String> unreachable) {
-        return new BadInputException("unknown tenant " + tenant + ": no backup of it in regime(s) " + searched
-                + (unreachable.isEmpty() ? "" : " (could not read: " + String.join(" | ", unreachable) + ")")
-                + "; check the tenant id ('restore-tool list tenants' shows the tenants with backups)");
+    /** Unknown where every regime could be read; where one could not, it may hold the tenant: then retrying may tell. */
+    private static RuntimeException unknown(TenantId tenant, Collection<String> searched, StoreFailures unreachable) {
+        String message = "unknown tenant " + tenant + ": no backup of it in regime(s) " + searched
+                + (unreachable.isEmpty() ? "" : " (could not read: " + String.join(" | ", unreachable.reasons()) + ")")
+                + "; check the tenant id ('restore-tool list tenants' shows the tenants with backups)";
+        return unreachable.isEmpty() ? new BadInputException(message) : unreachable.error(message);
     }
 }

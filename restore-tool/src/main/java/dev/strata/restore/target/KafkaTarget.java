@@ -1,6 +1,8 @@
 package dev.strata.restore.target;
 
 import dev.strata.restore.BadInputException;
+import dev.strata.schemas.kafka.KafkaUnavailableException;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -26,6 +28,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class KafkaTarget implements ReplayTarget {
     public static final String TENANT_HEADER = "strata.tenant";
     public static final String TABLE_HEADER = "strata.table";
+    private static final Duration TOPIC_CHECK_TIMEOUT = Duration.ofSeconds(30);
 
     private final Properties kafka;
     private final String topic;
@@ -63,7 +66,7 @@ public final class KafkaTarget implements ReplayTarget {
     /** A missing topic would make every send wait a minute; say so at once (brokers here do not auto-create). */
     private void requireTopic() {
         try (Admin admin = Admin.create(kafka)) {
-            admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS);
+            admin.describeTopics(List.of(topic)).allTopicNames().get(TOPIC_CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 throw new BadInputException("topic " + topic + " does not exist at " + kafka.getProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)
@@ -71,8 +74,8 @@ public final class KafkaTarget implements ReplayTarget {
             }
             throw new IllegalStateException("cannot check topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new BadInputException("cannot reach Kafka at " + kafka.getProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)
-                    + " within 30 s: check bootstrap.servers in the config and that the brokers are up");
+            throw new KafkaUnavailableException("cannot check topic " + topic, kafka.getProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG),
+                    TOPIC_CHECK_TIMEOUT, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking topic " + topic, e);

@@ -1,6 +1,8 @@
 package dev.strata.restore.target;
 
 import dev.strata.restore.BadInputException;
+import dev.strata.restore.ExitCodes;
+import dev.strata.restore.UnavailableException;
 import dev.strata.schemas.fold.TableShape;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -57,6 +59,10 @@ public final class PostgresTarget implements ReplayTarget {
             }
         } catch (SQLException e) {
             abort();
+            if (ExitCodes.unavailable(e)) {
+                throw new UnavailableException("cannot connect to the target " + spec.describe() + " for tenant " + scope.tenant()
+                        + ": " + e.getMessage() + " (check that the server is up and reachable at that address, then retry)", e);
+            }
             throw new BadInputException("cannot prepare the target " + spec.describe() + " for tenant " + scope.tenant() + ": "
                     + e.getMessage() + " (check the URL, the user's rights, and that the database exists)");
         }

@@ -95,7 +95,8 @@ public final class Verifier {
             }
         }
         if (!failures.isEmpty()) {
-            throw new BadInputException("cannot verify tenant " + tenant + ": verify needs both regions: " + String.join("; ", failures.reasons()));
+            throw failures.error("cannot verify tenant " + tenant + ": verify needs both regions: "
+                    + String.join("; ", failures.reasons()));
         }
         if (holders.isEmpty()) {
             throw new BadInputException("unknown tenant " + tenant + ": regime " + stores.regime() + " holds no object of it;"

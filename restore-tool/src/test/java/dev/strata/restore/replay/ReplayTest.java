@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.restore.BadInputException;
+import dev.strata.restore.UnavailableException;
 import dev.strata.restore.VerificationFailedException;
 import dev.strata.schemas.fold.FoldMemory;
 import dev.strata.restore.plan.RestorePlan;
@@ -155,11 +156,11 @@ class ReplayTest {
     }
 
     @Test
-    void bothRegionsDownIsAnUnreachableStore() {
+    void bothRegionsDownIsUnavailableNotBadInput() {
         primary.down();
         backup.down();
         assertThatThrownBy(() -> replay().plan(TenantId.of(A), "latest"))
-                .isInstanceOf(BadInputException.class)
+                .isInstanceOf(UnavailableException.class)
                 .hasMessageContaining("no region of the regime could be read")
                 .hasMessageContaining("check strata.regime.eu.primary.endpoint");
     }

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -31,6 +32,7 @@ public final class CompactedTopic {
     /**
      * @param timeout bounds the whole read: a broker that does not deliver the topic's end within it is an error
      * @throws MissingTopicException when the topic does not exist
+     * @throws KafkaUnavailableException when the brokers do not answer, or do not deliver the topic's end, within {@code timeout}
      * @throws StoppingException when {@code stop} is signalled first
      */
     public static SortedMap<String, byte[]> read(Properties kafka, String topic, Duration timeout, StopSignal stop) {
@@ -40,39 +42,45 @@ public final class CompactedTopic {
         props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         String brokers = kafka.getProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
-            if (infos == null || infos.isEmpty()) {
-                throw new MissingTopicException(topic, brokers);
-            }
-            List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions, timeout));
-            SortedMap<String, byte[]> table = new TreeMap<>();
-            long startNanos = System.nanoTime();
-            // a timeout, not a time of day: the monotonic clock
-            while (!reachedEnd(consumer, end)) {
-                if (stop.stopped()) {
-                    throw new StoppingException("reading " + topic);
-                }
-                if (System.nanoTime() - startNanos > timeout.toNanos()) {
-                    throw new IllegalStateException("reading " + topic + " did not reach its end within " + timeout
-                            + ": is the broker at " + brokers + " healthy?");
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                    if (record.key() == null) {
-                        continue;
-                    }
-                    String key = new String(record.key(), StandardCharsets.UTF_8);
-                    if (record.value() == null) {
-                        table.remove(key);
-                    } else {
-                        table.put(key, record.value());
-                    }
-                }
-            }
-            return table;
+            return read(consumer, topic, brokers, timeout, stop);
+        } catch (TimeoutException e) {
+            throw new KafkaUnavailableException("cannot read " + topic, brokers, timeout, e);
         }
+    }
+
+    private static SortedMap<String, byte[]> read(KafkaConsumer<byte[], byte[]> consumer, String topic, String brokers, Duration timeout,
+            StopSignal stop) {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+        if (infos == null || infos.isEmpty()) {
+            throw new MissingTopicException(topic, brokers);
+        }
+        List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions, timeout));
+        SortedMap<String, byte[]> table = new TreeMap<>();
+        long startNanos = System.nanoTime();
+        // a timeout, not a time of day: the monotonic clock
+        while (!reachedEnd(consumer, end)) {
+            if (stop.stopped()) {
+                throw new StoppingException("reading " + topic);
+            }
+            if (System.nanoTime() - startNanos > timeout.toNanos()) {
+                throw new KafkaUnavailableException("cannot read " + topic + " to its end", brokers, timeout, null);
+            }
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                if (record.key() == null) {
+                    continue;
+                }
+                String key = new String(record.key(), StandardCharsets.UTF_8);
+                if (record.value() == null) {
+                    table.remove(key);
+                } else {
+                    table.put(key, record.value());
+                }
+            }
+        }
+        return table;
     }
 
     private static boolean reachedEnd(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {

@@ -1,0 +1,69 @@
+package dev.strata.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.strata.schemas.kafka.KafkaUnavailableException;
+import dev.strata.schemas.kafka.MissingTopicException;
+import dev.strata.schemas.store.StoreAccessDeniedException;
+import dev.strata.schemas.store.StoreOperation;
+import dev.strata.schemas.store.StoreRequestFailedException;
+import dev.strata.schemas.store.StoreUnavailableException;
+import java.io.UncheckedIOException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.common.errors.DisconnectException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.junit.jupiter.api.Test;
+
+/** Which errors a scheduler may retry as they are (4), which need a fix first (2), and which are findings (3). */
+class ExitCodesTest {
+    private static final String STORE = "bucket 'strata-eu-primary' at http://127.0.0.1:1";
+
+    @Test
+    void aServerThatDoesNotAnswerIsUnavailable() {
+        assertThat(ExitCodes.of(new StoreUnavailableException(StoreOperation.LIST, STORE, null, "cannot connect", null)))
+                .isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(ExitCodes.of(new StoreRequestFailedException(StoreOperation.GET, STORE, null, 503, "SlowDown", null)))
+                .as("a store answering 5xx").isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(ExitCodes.of(new KafkaUnavailableException("cannot read strata.tenants", "127.0.0.1:1", Duration.ofSeconds(30), null)))
+                .isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(ExitCodes.of(new SQLException("Connection to 127.0.0.1:1 refused", "08001")))
+                .as("JDBC connection exception, SQLState class 08").isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(ExitCodes.of(new UnavailableException("cannot connect to the target")))
+                .isEqualTo(ExitCodes.UNAVAILABLE);
+    }
+
+    @Test
+    void aKafkaTimeoutInsidePlainWrappersIsStillUnavailable() {
+        Exception producer = new IllegalStateException("cannot write the placement of tenant acme",
+                new ExecutionException(new TimeoutException("Topic strata.tenants not present in metadata after 60000 ms.")));
+        assertThat(ExitCodes.of(producer)).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(ExitCodes.of(new IllegalStateException("send failed", new DisconnectException("lost"))))
+                .isEqualTo(ExitCodes.UNAVAILABLE);
+    }
+
+    @Test
+    void aRefusedKeyOrPasswordIsBadInputNotUnavailable() {
+        assertThat(ExitCodes.of(new StoreAccessDeniedException(StoreOperation.LIST, STORE, null, "AccessDenied", null)))
+                .isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(ExitCodes.of(new IllegalStateException("x", new TopicAuthorizationException("denied")))).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(ExitCodes.of(new IllegalStateException("x", new SaslAuthenticationException("bad secret"))))
+                .isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(ExitCodes.of(new SQLException("password authentication failed for user \"postgres\"", "28P01")))
+                .isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(ExitCodes.of(new MissingTopicException("strata.watermarks", "127.0.0.1:9092"))).isEqualTo(ExitCodes.BAD_INPUT);
+    }
+
+    @Test
+    void theOutermostErrorThatSaysWhatItIsDecides() {
+        assertThat(ExitCodes.of(new VerificationFailedException("object altered"))).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+        assertThat(ExitCodes.of(new BadInputException("unknown tenant"))).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(ExitCodes.of(new UnavailableException("store down", new BadInputException("inner")))).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(ExitCodes.of(new SQLException("duplicate key", "23505"))).isEqualTo(ExitCodes.FAILED);
+        assertThat(ExitCodes.of(new UncheckedIOException(new java.io.IOException("disk full")))).isEqualTo(ExitCodes.FAILED);
+        assertThat(ExitCodes.of(new IllegalStateException("bug"))).isEqualTo(ExitCodes.FAILED);
+    }
+}
