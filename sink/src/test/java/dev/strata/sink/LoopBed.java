@@ -56,6 +56,7 @@ import org.apache.kafka.common.TopicPartition;
 final class LoopBed implements AutoCloseable {
     static final String TOPIC = Topics.routed("eu");
     static final TopicPartition TP = new TopicPartition(TOPIC, 0);
+    static final TopicPartition TP1 = new TopicPartition(TOPIC, 1);
     static final long COMMIT_MICROS = Instant.parse("2026-11-21T10:05:00Z").getEpochSecond() * 1_000_000L;
     /** A segment closes once it is this old (strata.flush.interval.ms); the clock moves only when a test moves it. */
     static final Duration FLUSH = Duration.ofSeconds(1);
