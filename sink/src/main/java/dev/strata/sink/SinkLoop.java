@@ -346,6 +346,11 @@ final class SinkLoop implements PartitionSegmenter.Output {
         return paused;
     }
 
+    /** The partitions' bookkeeping; poll-thread state, so read it there only (a test does so in a poll task). */
+    Rebalancer rebalancer() {
+        return rebalancer;
+    }
+
     boolean failed() {
         return failure != null;
     }

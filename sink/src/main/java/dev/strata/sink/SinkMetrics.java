@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The sink's meters, all tagged with its regime. Alerts watch: {@code strata_sink_object_conflicts_total}
  * (same key, other bytes), {@code strata_sink_residency_violations_total} (an event of another
  * regime's tenant), {@code strata_sink_backup_lag_seconds} and {@code strata_sink_replication_debt_*}
- * (a region is behind), {@code strata_sink_failed} (the sink stopped on an error).
+ * (a region is behind), {@code strata_sink_upload_failures_total} (a region refused a put for good),
+ * {@code strata_sink_failed} (the sink stopped on an error).
  */
 public final class SinkMetrics {
     public static final String PREFIX = "strata.sink.";
@@ -34,6 +35,7 @@ public final class SinkMetrics {
     private final Map<String, Timer> latency = new ConcurrentHashMap<>();
     private final Map<String, Counter> retries = new ConcurrentHashMap<>();
     private final Map<String, Counter> conflicts = new ConcurrentHashMap<>();
+    private final Map<String, Counter> uploadFailures = new ConcurrentHashMap<>();
     private final Map<RotationReason, Counter> rotations = new EnumMap<>(RotationReason.class);
     private final Map<DeadLetterReason, Counter> deadLetters = new EnumMap<>(DeadLetterReason.class);
     private final Counter residencyViolations;
@@ -66,6 +68,9 @@ public final class SinkMetrics {
             retries.put(region, Counter.builder(PREFIX + "upload.retries").description("store operations retried").tags(t).register(registry));
             conflicts.put(region, Counter.builder(PREFIX + "object.conflicts")
                     .description("ALARM: a key already held other bytes; nothing was overwritten").tags(t).register(registry));
+            uploadFailures.put(region, Counter.builder(PREFIX + "upload.failures")
+                    .description("puts a region refused for good (access denied, another 4xx, an unlocked bucket): not retried")
+                    .tags(t).register(registry));
         }
         for (RotationReason reason : RotationReason.values()) {
             rotations.put(reason, Counter.builder(PREFIX + "rotations").description("segments closed, by reason")
@@ -116,6 +121,10 @@ public final class SinkMetrics {
 
     public void conflict(String region) {
         conflicts.get(region).increment();
+    }
+
+    public void uploadFailed(String region) {
+        uploadFailures.get(region).increment();
     }
 
     void rotated(RotationReason reason) {

@@ -8,6 +8,7 @@ import dev.strata.schemas.store.ConflictingObjectException;
 import dev.strata.schemas.store.ObjectFile;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.PutResult;
+import dev.strata.schemas.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -103,23 +104,25 @@ public final class DualRegionUploader implements AutoCloseable {
      * Stores {@code bytes} under {@code key} in both regions.
      *
      * @param events how many change events the object holds, for the debt gauge (0 for a manifest)
-     * @return completes when both regions hold the object; fails with the first failure that
-     *     retrying cannot fix (a conflict, access denied, an unlocked bucket, stopping); after
-     *     {@link #stopTaking}, at once with {@link StoppingException}, in neither region
+     * @return completes when both regions hold the object; fails as soon as one region fails in a
+     *     way retrying cannot fix (a conflict, access denied, an unlocked bucket, stopping), even
+     *     while the other region still retries; after {@link #stopTaking}, at once with
+     *     {@link StoppingException}, in neither region
      */
     public CompletableFuture<Void> upload(ObjectKey key, byte[] bytes, Sha256 sha256, long events) {
         metrics.pending(bytes.length);
-        return inBothRegions(key, bytes.length, events, store -> store.putIfAbsent(key, bytes, sha256))
+        return inBothRegions(key, bytes.length, events, store -> store.putIfAbsent(key, bytes, sha256), true)
                 .whenComplete((ok, failure) -> metrics.pending(-bytes.length));
     }
 
     /**
      * Stores a staged file under {@code key} in both regions, read from disk by each region's put (a
      * base table may be larger than memory). It is not pending memory; keep the file until the future completes.
-     * Refused like the other after {@link #stopTaking}.
+     * Unlike the bytes' future, this one completes only once BOTH regions are done with the file, even after one
+     * failed: its caller deletes the file then. Refused like the other after {@link #stopTaking}.
      */
     public CompletableFuture<Void> upload(ObjectKey key, ObjectFile file, long events) {
-        return inBothRegions(key, file.size(), events, store -> store.putIfAbsent(key, file));
+        return inBothRegions(key, file.size(), events, store -> store.putIfAbsent(key, file), false);
     }
 
     /**
@@ -128,7 +131,8 @@ public final class DualRegionUploader implements AutoCloseable {
      * <p>A refusal is a failed future, not a throw: a caller that stores several objects (a base's
      * tables) then still waits for those already taken, whose files must outlive their uploads.
      */
-    private CompletableFuture<Void> inBothRegions(ObjectKey key, long size, long events, Function<ObjectStore, PutResult> put) {
+    private CompletableFuture<Void> inBothRegions(ObjectKey key, long size, long events, Function<ObjectStore, PutResult> put,
+                                                  boolean failFirst) {
         AtomicInteger regionsDone = new AtomicInteger();
         synchronized (lock) {
             // Decided for both regions at once: a stop that began refuses the object before either region sees it.
@@ -146,7 +150,31 @@ public final class DualRegionUploader implements AutoCloseable {
                     inFlight.remove(upload);
                 }
             });
-            return upload.both;
+            return failFirst ? firstFailureOrBoth(upload) : upload.both;
+        }
+    }
+
+    /**
+     * Fails as soon as one region fails for good, else completes once both hold the object. Waiting
+     * for both (as {@code allOf} does) would hide an access denied in one region behind the other
+     * region's retries, which last as long as its outage: the sink would read on, its offsets stuck,
+     * with nothing said and nothing counted.
+     */
+    private static CompletableFuture<Void> firstFailureOrBoth(InFlight upload) {
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        upload.inPrimary.whenComplete((ok, failure) -> failIf(first, failure));
+        upload.inBackup.whenComplete((ok, failure) -> failIf(first, failure));
+        upload.both.whenComplete((ok, failure) -> {
+            if (failure == null) {
+                first.complete(null);
+            }
+        });
+        return first;
+    }
+
+    private static void failIf(CompletableFuture<Void> future, Throwable failure) {
+        if (failure != null) {
+            future.completeExceptionally(failure);
         }
     }
 
@@ -158,6 +186,12 @@ public final class DualRegionUploader implements AutoCloseable {
         } catch (ConflictingObjectException e) {
             metrics.conflict(region.name());
             LOG.error("ALARM: {} region: {}", region.name(), e.getMessage());
+            throw e;
+        } catch (StoreException | UnlockedBucketException e) {
+            // Past the retrying store, so not retryable (access denied, another 4xx, an unlocked bucket): said here, with
+            // its region, the moment it happens, whatever the other region is still doing.
+            metrics.uploadFailed(region.name());
+            LOG.error("{} region refused {} for good: {}", region.name(), key, e.getMessage());
             throw e;
         }
         metrics.stored(region.name(), size, Duration.between(start, clock.instant()), result);

@@ -18,6 +18,7 @@ import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.store.InMemoryBucket;
 import dev.strata.schemas.store.ObjectFileOutput;
 import dev.strata.schemas.store.ObjectStore;
+import dev.strata.schemas.store.StoreAccessDeniedException;
 import dev.strata.schemas.store.StoreOperation;
 import dev.strata.schemas.store.StoreUnavailableException;
 import dev.strata.schemas.store.VersionPolicy;
@@ -121,7 +122,26 @@ class DualRegionUploaderTest {
         assertThatThrownBy(() -> durable.join()).isInstanceOf(CompletionException.class).hasCauseInstanceOf(ConflictingObjectException.class);
         assertThat(registry.get("strata.sink.object.conflicts").tag("region", "backup").counter().count()).isEqualTo(1);
         assertThat(backupBucket.store(VersionPolicy.FIRST_VERSION).versions(segment.key())).hasSize(1);
-        assertThat(metrics.debtEvents()).as("in the primary only: debt").isEqualTo(10);
+        await(() -> metrics.debtEvents() == 10); // in the primary only: debt (the future failed as soon as the backup did)
+    }
+
+    @Test
+    void failsAtOnceWhenOneRegionDeniesTheKeyWhileTheOtherIsStillDown() {
+        ClosedSegment segment = Segments.of("acme", 0, 9, 1_795_260_000_000_000L);
+        FlakyStore denied = new FlakyStore(primaryBucket.store(VersionPolicy.LATEST_VERSION),
+                key -> new StoreAccessDeniedException(StoreOperation.PUT, "primary", key, "AccessDenied", null), FlakyStore.Step.FAIL_BEFORE);
+        FlakyStore down = new FlakyStore(backupBucket.store(VersionPolicy.LATEST_VERSION),
+                key -> new StoreUnavailableException(StoreOperation.PUT, "backup", key, "connection refused", null));
+        for (int i = 0; i < 100_000; i++) {
+            down.then(FlakyStore.Step.FAIL_BEFORE);
+        }
+        CompletableFuture<Void> durable = uploader(denied, down).upload(segment.key(), segment.bytes(), segment.sha256(), segment.events());
+
+        assertThat(durable).failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingRootCause()
+                .isInstanceOf(StoreAccessDeniedException.class);
+        assertThat(stop.stopped()).as("the backup's retries did not have to end first").isFalse();
+        assertThat(registry.get("strata.sink.upload.failures").tag("region", "primary").counter().count()).isEqualTo(1);
+        assertThat(uploader.awaitInFlight(Duration.ZERO)).as("still in flight in the backup").containsExactly(segment.key());
     }
 
     @Test
