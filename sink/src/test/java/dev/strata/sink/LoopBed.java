@@ -1,5 +1,8 @@
 package dev.strata.sink;
 
+import dev.strata.schemas.store.retry.Backoff;
+import dev.strata.schemas.store.retry.RetryingObjectStore;
+import dev.strata.schemas.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.schemas.TestEvents;
@@ -9,11 +12,11 @@ import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.ops.StopSignal;
 import dev.strata.schemas.regime.RegionSettings;
-import dev.strata.schemas.store.Backoff;
+import dev.strata.schemas.store.retry.Backoff;
 import dev.strata.schemas.store.InMemoryBucket;
 import dev.strata.schemas.store.ListedObject;
 import dev.strata.schemas.store.ObjectStore;
-import dev.strata.schemas.store.RetryingObjectStore;
+import dev.strata.schemas.store.retry.RetryingObjectStore;
 import dev.strata.schemas.store.VersionPolicy;
 import dev.strata.sink.base.BaseFolder;
 import dev.strata.sink.base.BaseMetrics;
