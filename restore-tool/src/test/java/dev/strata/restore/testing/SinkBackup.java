@@ -273,6 +273,10 @@ public final class SinkBackup implements AutoCloseable {
                 if (!primaryDown || !(failed.getCause() instanceof StoreUnavailableException)) {
                     throw failed;
                 }
+                // the upload failed when the primary refused; the backup's put may still be under way
+                if (!uploader.settled(Duration.ofSeconds(30))) {
+                    throw new IllegalStateException("the backup's put of " + segment.key() + " did not end within 30 s");
+                }
                 stored.add(segment.key()); // in the backup only: not durable, so no manifest names it
                 return;
             }

@@ -235,23 +235,7 @@ public final class DualRegionUploader implements AutoCloseable {
      */
     public List<ObjectKey> awaitInFlight(Duration bound) {
         stopTaking(); // else an object taken while this waits would not be waited for
-        List<InFlight> taken;
-        synchronized (lock) {
-            taken = List.copyOf(inFlight);
-        }
-        if (taken.isEmpty()) {
-            return List.of();
-        }
-        try {
-            CompletableFuture.allOf(taken.stream().map(u -> u.both).toArray(CompletableFuture[]::new))
-                    .get(bound.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            // the bound is hit: reported below, object by object
-        } catch (ExecutionException e) {
-            // all are done, one of them failed for good: its owner hears of it through its own future
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        List<InFlight> taken = awaitSettled(bound);
         List<InFlight> left = taken.stream().filter(u -> !u.both.isDone()).toList();
         if (!left.isEmpty()) {
             LOG.warn("{} object(s) taken for upload were not in both regions {} ms after the stop began, and their retries end now:"
@@ -262,6 +246,40 @@ public final class DualRegionUploader implements AutoCloseable {
                     left.size() > KEYS_LOGGED ? " and " + (left.size() - KEYS_LOGGED) + " more" : "");
         }
         return left.stream().map(u -> u.key).toList();
+    }
+
+    /**
+     * Waits up to {@code bound} for the objects taken so far to be done in both regions (stored, or
+     * failed for good), without refusing new ones. An upload's own future fails as soon as one
+     * region refuses for good, while the other region's put may still run: this is how a caller
+     * waits for that put to end too.
+     *
+     * @return the objects that were in flight when called
+     */
+    List<InFlight> awaitSettled(Duration bound) {
+        List<InFlight> taken;
+        synchronized (lock) {
+            taken = List.copyOf(inFlight);
+        }
+        if (taken.isEmpty()) {
+            return taken;
+        }
+        try {
+            CompletableFuture.allOf(taken.stream().map(u -> u.both).toArray(CompletableFuture[]::new))
+                    .get(bound.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            // the bound is hit: the caller sees which are not done
+        } catch (ExecutionException e) {
+            // all are done, one of them failed for good: its owner hears of it through its own future
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return taken;
+    }
+
+    /** Whether every object taken so far is done in both regions, waiting up to {@code bound} for it. */
+    public boolean settled(Duration bound) {
+        return awaitSettled(bound).stream().allMatch(u -> u.both.isDone());
     }
 
     /**

@@ -246,6 +246,8 @@ class BaseFolderTest {
         durable(change(10, T0));
         BaseFolder dyingBetweenRegions = folderStoringTo(primary, new ManifestWithheldStore(backup));
         assertThatThrownBy(() -> dyingBetweenRegions.make(ACME, T0 + 1)).hasStackTraceContaining("the fold is killed here");
+        // the upload failed when the backup refused; the primary's put of the same manifest may still be under way
+        assertThat(otherUploaders).allSatisfy(u -> assertThat(u.settled(Duration.ofSeconds(30))).isTrue());
         BaseCut cut = new BaseCut(T0, 10);
         ObjectKey manifestKey = BackupLayout.baseManifest(new BaseManifestKey(ACME, cut));
         assertThat(backup.head(manifestKey)).isEmpty();
