@@ -13,9 +13,12 @@ import dev.strata.restore.testing.LocalStores;
 import dev.strata.restore.testing.SinkBackup;
 import dev.strata.restore.testing.ToolRun;
 import dev.strata.schemas.Sha256;
+import dev.strata.schemas.TenantId;
 import dev.strata.schemas.UtcHour;
 import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.layout.SegmentKey;
 import dev.strata.schemas.store.ObjectStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +39,8 @@ import software.amazon.awssdk.services.s3.model.ObjectVersion;
 /**
  * What an attacker with the ADMIN key of a bucket WITHOUT Object Lock can do, and what a writer
  * key can do to a locked one (a second version): restore notices, names the object, and reads
- * around it from the other region where it can.
+ * around it from the other region where it can; and a segment of one tenant filed, with the writer
+ * key, under another tenant is refused by replay and verify, naming it.
  */
 @ExtendWith(LocalStackExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -59,7 +63,7 @@ class TamperIT {
         work = Files.createTempDirectory(LocalStackExtension.workDir(), "tamper");
         try (ObjectStore p = LocalStores.writer(stores.primary(), PRIMARY); ObjectStore b = LocalStores.writer(stores.backup(), BACKUP);
              SinkBackup sink = new SinkBackup(p, b, work)) {
-            for (String tenant : List.of("gone-primary", "bad-primary", "bad-both", "overwritten")) {
+            for (String tenant : List.of("gone-primary", "bad-primary", "bad-both", "overwritten", "eff", "tamper")) {
                 List<ChangeEvent> events = new ArrayList<>();
                 for (int i = 0; i < 40; i++) {
                     long t = START + i * (H / 20);
@@ -130,6 +134,44 @@ class TamperIT {
         assertThat(replay.out()).contains("0 from backup").contains("note: the latest version of " + target)
                 .contains("is not the one its manifest names (overwritten?): read its first version instead");
         assertThat(Files.readAllLines(out)).hasSize(32);
+    }
+
+    @Test
+    void anotherTenantsSegmentPlantedWithTheWriterKeyStopsReplayAndVerifyWithExit3() throws Exception {
+        ObjectKey planted = plantInBothRegions(segments.get("eff").get(segments.get("eff").size() - 1), TenantId.of("tamper"));
+        ToolRun verify = ToolRun.run(config, "verify", "--tenant", "tamper");
+        assertThat(verify.code()).as(verify.out() + verify.err()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+        assertThat(verify.out()).contains("FAILED: segment " + planted + " is filed under tenant tamper but its event 0 belongs to"
+                + " tenant 'eff'").contains("rotate the regime's writer key");
+        Path out = work.resolve("tamper.ndjson");
+        ToolRun replay = ToolRun.run(config, "replay", "--tenant", "tamper", "--until", "latest", "--target", "ndjson", "--to", out.toString());
+        assertThat(replay.code()).as(replay.out() + replay.err()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+        assertThat(replay.err()).contains(planted.value()).contains("tenant 'eff'").contains("restore-tool verify --tenant tamper")
+                .contains("rotate the regime's writer key");
+        assertThat(out).doesNotExist();
+        ToolRun own = ToolRun.run(config, "replay", "--tenant", "eff", "--until", "latest", "--target", "ndjson", "--to",
+                work.resolve("eff.ndjson").toString());
+        assertThat(own.code()).as(own.err()).isZero();
+    }
+
+    /**
+     * What the writer key allows: {@code source}'s bytes, with the SHA-256 its writer declared, put under
+     * {@code victim}'s log in the same hour, in both regions (on another partition, so no key of the victim's is taken).
+     */
+    private ObjectKey plantInBothRegions(ObjectKey source, TenantId victim) {
+        SegmentKey from = BackupLayout.parseSegment(source);
+        ObjectKey planted = BackupLayout.segment(new SegmentKey(victim, from.minCommitMicros(), from.maxCommitMicros(), 7,
+                from.firstOffset(), from.lastOffset()));
+        for (LocalRegion region : List.of(stores.primary(), stores.backup())) {
+            String bucket = region == stores.primary() ? PRIMARY : BACKUP;
+            try (S3Client writer = region.newS3Client(StoreRole.WRITER)) {
+                byte[] bytes = writer.getObjectAsBytes(r -> r.bucket(bucket).key(source.value())).asByteArray();
+                String declared = writer.headObject(r -> r.bucket(bucket).key(source.value())).metadata().get("sha256");
+                writer.putObject(r -> r.bucket(bucket).key(planted.value()).metadata(Map.of("sha256", declared)),
+                        RequestBody.fromBytes(bytes));
+            }
+        }
+        return planted;
     }
 
     /**
