@@ -258,6 +258,7 @@ public final class SinkBackup implements AutoCloseable {
             tracker.advanceTo(partition, next);
             segmenter.closeAll(RotationReason.SHUTDOWN, clock.instant());
             nextOffsets.put(partition, next);
+            sealer.committed(partition, next); // as the sink commits at shutdown: the sealer vouches only for committed offsets
             tracker.revoked(partition);
             return List.copyOf(stored);
         }
