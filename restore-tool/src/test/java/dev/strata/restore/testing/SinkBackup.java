@@ -274,6 +274,10 @@ public final class SinkBackup implements AutoCloseable {
                 if (!primaryDown || !(failed.getCause() instanceof StoreUnavailableException)) {
                     throw failed;
                 }
+                // The upload fails as soon as the primary refuses, while its backup put may still be running:
+                // put the same bytes there now, so that the backup holds it when this returns (a second put of
+                // identical bytes is a no-op, whichever comes first).
+                backup.putIfAbsent(segment.key(), segment.bytes(), segment.sha256());
                 stored.add(segment.key()); // in the backup only: not durable, so no manifest names it
                 return;
             }
