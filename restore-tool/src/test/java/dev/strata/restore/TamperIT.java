@@ -19,6 +19,7 @@ import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.layout.SegmentKey;
+import dev.strata.schemas.manifest.ManifestCodec;
 import dev.strata.schemas.store.ObjectStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +55,8 @@ class TamperIT {
     private Path config;
     private Path work;
     private final Map<String, List<ObjectKey>> segments = new HashMap<>();
+    private ObjectKey plantedBeforeSealing;
+    private double foreignObjectsSeen;
 
     @BeforeAll
     void backUpFourTenants(LocalObjectStores stores) throws Exception {
@@ -63,7 +66,7 @@ class TamperIT {
         work = Files.createTempDirectory(LocalStackExtension.workDir(), "tamper");
         try (ObjectStore p = LocalStores.writer(stores.primary(), PRIMARY); ObjectStore b = LocalStores.writer(stores.backup(), BACKUP);
              SinkBackup sink = new SinkBackup(p, b, work)) {
-            for (String tenant : List.of("gone-primary", "bad-primary", "bad-both", "overwritten", "eff", "tamper")) {
+            for (String tenant : List.of("gone-primary", "bad-primary", "bad-both", "overwritten", "eff", "tamper", "victim")) {
                 List<ChangeEvent> events = new ArrayList<>();
                 for (int i = 0; i < 40; i++) {
                     long t = START + i * (H / 20);
@@ -72,7 +75,11 @@ class TamperIT {
                 }
                 segments.put(tenant, sink.write(events, SinkBackup.everyNEvents(6)));
             }
+            // eff's first segment under victim's log, in an hour the sealer is about to seal, on eff's own
+            // partition and offsets (committed ones): the sealer must read it to know it is not victim's
+            plantedBeforeSealing = plantInBothRegions(segments.get("eff").get(0), TenantId.of("victim"), 0);
             sink.seal(Optional.of(UtcHour.containing(START + 2 * H)));
+            foreignObjectsSeen = sink.foreignObjects();
         }
         Properties props = LocalStores.regime("eu", stores.primary(), PRIMARY, stores.backup(), BACKUP);
         config = LocalStores.write(props, work);
@@ -138,7 +145,7 @@ class TamperIT {
 
     @Test
     void anotherTenantsSegmentPlantedWithTheWriterKeyStopsReplayAndVerifyWithExit3() throws Exception {
-        ObjectKey planted = plantInBothRegions(segments.get("eff").get(segments.get("eff").size() - 1), TenantId.of("tamper"));
+        ObjectKey planted = plantInBothRegions(segments.get("eff").get(segments.get("eff").size() - 1), TenantId.of("tamper"), 7);
         ToolRun verify = ToolRun.run(config, "verify", "--tenant", "tamper");
         assertThat(verify.code()).as(verify.out() + verify.err()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
         assertThat(verify.out()).contains("FAILED: segment " + planted + " is filed under tenant tamper but its event 0 belongs to"
@@ -154,13 +161,31 @@ class TamperIT {
         assertThat(own.code()).as(own.err()).isZero();
     }
 
+    @Test
+    void theSinksSealerLeavesAnotherTenantsSegmentOutOfTheManifestAndVerifyNamesIt() throws Exception {
+        List<ObjectKey> named = new ArrayList<>();
+        try (ObjectStore p = LocalStores.writer(stores.primary(), PRIMARY)) {
+            p.listAll(BackupLayout.manifestsPrefix(TenantId.of("victim")), Optional.empty()).forEach(m -> ManifestCodec
+                    .decode(p.get(m.key()).orElseThrow().bytes()).entries().forEach(e -> named.add(e.key())));
+        }
+        UtcHour open = UtcHour.containing(START + 2 * H);
+        List<ObjectKey> ownSealed = segments.get("victim").stream()
+                .filter(k -> BackupLayout.parseSegment(k).hour().compareTo(open) < 0).toList();
+        assertThat(ownSealed).isNotEmpty();
+        assertThat(named).containsAll(ownSealed).doesNotContain(plantedBeforeSealing);
+        assertThat(foreignObjectsSeen).isEqualTo(1);
+        ToolRun verify = ToolRun.run(config, "verify", "--tenant", "victim");
+        assertThat(verify.code()).as(verify.out() + verify.err()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+        assertThat(verify.out()).contains("FAILED: segment " + plantedBeforeSealing + " is filed under tenant victim");
+    }
+
     /**
      * What the writer key allows: {@code source}'s bytes, with the SHA-256 its writer declared, put under
-     * {@code victim}'s log in the same hour, in both regions (on another partition, so no key of the victim's is taken).
+     * {@code victim}'s log in the same hour, in both regions, with {@code source}'s offsets on {@code partition}.
      */
-    private ObjectKey plantInBothRegions(ObjectKey source, TenantId victim) {
+    private ObjectKey plantInBothRegions(ObjectKey source, TenantId victim, int partition) {
         SegmentKey from = BackupLayout.parseSegment(source);
-        ObjectKey planted = BackupLayout.segment(new SegmentKey(victim, from.minCommitMicros(), from.maxCommitMicros(), 7,
+        ObjectKey planted = BackupLayout.segment(new SegmentKey(victim, from.minCommitMicros(), from.maxCommitMicros(), partition,
                 from.firstOffset(), from.lastOffset()));
         for (LocalRegion region : List.of(stores.primary(), stores.backup())) {
             String bucket = region == stores.primary() ? PRIMARY : BACKUP;

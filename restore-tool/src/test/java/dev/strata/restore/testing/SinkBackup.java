@@ -210,6 +210,11 @@ public final class SinkBackup implements AutoCloseable {
         return keys;
     }
 
+    /** The sink's count of objects in a tenant's log that its sealer did not write and left out. */
+    public double foreignObjects() {
+        return registry.get(SinkMetrics.PREFIX + "foreign.objects").counter().count();
+    }
+
     private double sealFailures() {
         return registry.get(SinkMetrics.PREFIX + "manifest.failures").counter().count();
     }

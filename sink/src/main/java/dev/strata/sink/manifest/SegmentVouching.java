@@ -103,7 +103,7 @@ final class SegmentVouching {
                         + segment.lastOffset() + " can hold");
             }
         } catch (ForeignTenantException e) {
-            return Decision.foreign("it holds an event of tenant '" + e.found() + "' is not of tenant " + tenant);
+            return Decision.foreign("it holds an event of tenant '" + e.found() + "'");
         } catch (UnreadableSegmentException e) {
             return Decision.foreign(e.getMessage());
         }
