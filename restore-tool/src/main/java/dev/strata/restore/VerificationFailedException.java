@@ -11,4 +11,8 @@ public final class VerificationFailedException extends RuntimeException {
     public VerificationFailedException(String message) {
         super(message);
     }
+
+    public VerificationFailedException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -13,9 +13,13 @@ import dev.strata.restore.testing.LocalStores;
 import dev.strata.restore.testing.SinkBackup;
 import dev.strata.restore.testing.ToolRun;
 import dev.strata.schemas.Sha256;
+import dev.strata.schemas.TenantId;
 import dev.strata.schemas.UtcHour;
 import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.layout.SegmentKey;
+import dev.strata.schemas.manifest.ManifestCodec;
 import dev.strata.schemas.store.ObjectStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +40,8 @@ import software.amazon.awssdk.services.s3.model.ObjectVersion;
 /**
  * What an attacker with the ADMIN key of a bucket WITHOUT Object Lock can do, and what a writer
  * key can do to a locked one (a second version): restore notices, names the object, and reads
- * around it from the other region where it can.
+ * around it from the other region where it can; and a segment of one tenant filed, with the writer
+ * key, under another tenant is refused by replay and verify, naming it.
  */
 @ExtendWith(LocalStackExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -50,6 +55,8 @@ class TamperIT {
     private Path config;
     private Path work;
     private final Map<String, List<ObjectKey>> segments = new HashMap<>();
+    private ObjectKey plantedBeforeSealing;
+    private double foreignObjectsSeen;
 
     @BeforeAll
     void backUpFourTenants(LocalObjectStores stores) throws Exception {
@@ -59,7 +66,7 @@ class TamperIT {
         work = Files.createTempDirectory(LocalStackExtension.workDir(), "tamper");
         try (ObjectStore p = LocalStores.writer(stores.primary(), PRIMARY); ObjectStore b = LocalStores.writer(stores.backup(), BACKUP);
              SinkBackup sink = new SinkBackup(p, b, work)) {
-            for (String tenant : List.of("gone-primary", "bad-primary", "bad-both", "overwritten")) {
+            for (String tenant : List.of("gone-primary", "bad-primary", "bad-both", "overwritten", "eff", "tamper", "victim")) {
                 List<ChangeEvent> events = new ArrayList<>();
                 for (int i = 0; i < 40; i++) {
                     long t = START + i * (H / 20);
@@ -68,7 +75,11 @@ class TamperIT {
                 }
                 segments.put(tenant, sink.write(events, SinkBackup.everyNEvents(6)));
             }
+            // eff's first segment under victim's log, in an hour the sealer is about to seal, on eff's own
+            // partition and offsets (committed ones): the sealer must read it to know it is not victim's
+            plantedBeforeSealing = plantInBothRegions(segments.get("eff").get(0), TenantId.of("victim"), 0);
             sink.seal(Optional.of(UtcHour.containing(START + 2 * H)));
+            foreignObjectsSeen = sink.foreignObjects();
         }
         Properties props = LocalStores.regime("eu", stores.primary(), PRIMARY, stores.backup(), BACKUP);
         config = LocalStores.write(props, work);
@@ -130,6 +141,62 @@ class TamperIT {
         assertThat(replay.out()).contains("0 from backup").contains("note: the latest version of " + target)
                 .contains("is not the one its manifest names (overwritten?): read its first version instead");
         assertThat(Files.readAllLines(out)).hasSize(32);
+    }
+
+    @Test
+    void anotherTenantsSegmentPlantedWithTheWriterKeyStopsReplayAndVerifyWithExit3() throws Exception {
+        ObjectKey planted = plantInBothRegions(segments.get("eff").get(segments.get("eff").size() - 1), TenantId.of("tamper"), 7);
+        ToolRun verify = ToolRun.run(config, "verify", "--tenant", "tamper");
+        assertThat(verify.code()).as(verify.out() + verify.err()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+        assertThat(verify.out()).contains("FAILED: segment " + planted + " is filed under tenant tamper but its event 0 belongs to"
+                + " tenant 'eff'").contains("rotate the regime's writer key");
+        Path out = work.resolve("tamper.ndjson");
+        ToolRun replay = ToolRun.run(config, "replay", "--tenant", "tamper", "--until", "latest", "--target", "ndjson", "--to", out.toString());
+        assertThat(replay.code()).as(replay.out() + replay.err()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+        assertThat(replay.err()).contains(planted.value()).contains("tenant 'eff'").contains("restore-tool verify --tenant tamper")
+                .contains("rotate the regime's writer key");
+        assertThat(out).doesNotExist();
+        ToolRun own = ToolRun.run(config, "replay", "--tenant", "eff", "--until", "latest", "--target", "ndjson", "--to",
+                work.resolve("eff.ndjson").toString());
+        assertThat(own.code()).as(own.err()).isZero();
+    }
+
+    @Test
+    void theSinksSealerLeavesAnotherTenantsSegmentOutOfTheManifestAndVerifyNamesIt() throws Exception {
+        List<ObjectKey> named = new ArrayList<>();
+        try (ObjectStore p = LocalStores.writer(stores.primary(), PRIMARY)) {
+            p.listAll(BackupLayout.manifestsPrefix(TenantId.of("victim")), Optional.empty()).forEach(m -> ManifestCodec
+                    .decode(p.get(m.key()).orElseThrow().bytes()).entries().forEach(e -> named.add(e.key())));
+        }
+        UtcHour open = UtcHour.containing(START + 2 * H);
+        List<ObjectKey> ownSealed = segments.get("victim").stream()
+                .filter(k -> BackupLayout.parseSegment(k).hour().compareTo(open) < 0).toList();
+        assertThat(ownSealed).isNotEmpty();
+        assertThat(named).containsAll(ownSealed).doesNotContain(plantedBeforeSealing);
+        assertThat(foreignObjectsSeen).isEqualTo(1);
+        ToolRun verify = ToolRun.run(config, "verify", "--tenant", "victim");
+        assertThat(verify.code()).as(verify.out() + verify.err()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+        assertThat(verify.out()).contains("FAILED: segment " + plantedBeforeSealing + " is filed under tenant victim");
+    }
+
+    /**
+     * What the writer key allows: {@code source}'s bytes, with the SHA-256 its writer declared, put under
+     * {@code victim}'s log in the same hour, in both regions, with {@code source}'s offsets on {@code partition}.
+     */
+    private ObjectKey plantInBothRegions(ObjectKey source, TenantId victim, int partition) {
+        SegmentKey from = BackupLayout.parseSegment(source);
+        ObjectKey planted = BackupLayout.segment(new SegmentKey(victim, from.minCommitMicros(), from.maxCommitMicros(), partition,
+                from.firstOffset(), from.lastOffset()));
+        for (LocalRegion region : List.of(stores.primary(), stores.backup())) {
+            String bucket = region == stores.primary() ? PRIMARY : BACKUP;
+            try (S3Client writer = region.newS3Client(StoreRole.WRITER)) {
+                byte[] bytes = writer.getObjectAsBytes(r -> r.bucket(bucket).key(source.value())).asByteArray();
+                String declared = writer.headObject(r -> r.bucket(bucket).key(source.value())).metadata().get("sha256");
+                writer.putObject(r -> r.bucket(bucket).key(planted.value()).metadata(Map.of("sha256", declared)),
+                        RequestBody.fromBytes(bytes));
+            }
+        }
+        return planted;
     }
 
     /**

@@ -66,6 +66,9 @@ final class Rebalancer implements ConsumerRebalanceListener {
             long start = last != null ? last.offset() : consumer.position(tp);
             long horizon = last == null ? -1 : CommitMetadata.horizon(last.metadata()).orElse(-1);
             tracker.assigned(tp.partition(), start);
+            if (last != null) {
+                parts.sealer().committed(tp.partition(), last.offset()); // an earlier run's segments below it are the sink's own
+            }
             RecoveryGuide recovery = RecoveryGuide.NONE;
             if (horizon >= start) {
                 recovery = new PartitionRecovery(tp.partition(), start, horizon, parts.tuning().recoveryLookback(), parts.catalog());

@@ -212,8 +212,11 @@ final class SinkLoop implements PartitionSegmenter.Output {
         if (moved.isEmpty()) {
             return; // not recorded: these segments must not be uploaded yet
         }
-        moved.get().forEach((p, offset) -> watermarkTracker.committed(p.partition(), offset).forEach(
-                (tenant, advance) -> parts.watermarks().advanced(tenant, advance, parts.topic(), p.partition(), offset)));
+        moved.get().forEach((p, offset) -> {
+            parts.sealer().committed(p.partition(), offset);
+            watermarkTracker.committed(p.partition(), offset).forEach(
+                    (tenant, advance) -> parts.watermarks().advanced(tenant, advance, parts.topic(), p.partition(), offset));
+        });
         for (ClosedSegment segment : toUpload) {
             inFlight.add(segment);
             parts.uploader().upload(segment.key(), segment.bytes(), segment.sha256(), segment.events())

@@ -43,6 +43,7 @@ public final class SinkMetrics {
     private final Counter skippedDurable;
     private final Counter manifests;
     private final Counter manifestFailures;
+    private final Counter foreignObjects;
     private final Counter watermarks;
     private final Timer commitToDurable;
     private final AtomicLong backupLagMillis = new AtomicLong();
@@ -87,6 +88,9 @@ public final class SinkMetrics {
                 .description("re-read events found in segments an earlier run made durable").tags(tags).register(registry);
         manifests = Counter.builder(PREFIX + "manifests.sealed").description("hour manifests sealed in both regions").tags(tags).register(registry);
         manifestFailures = Counter.builder(PREFIX + "manifest.failures").description("seal attempts that failed; retried")
+                .tags(tags).register(registry);
+        foreignObjects = Counter.builder(PREFIX + "foreign.objects")
+                .description("ALARM: objects in a tenant's log this sink did not write (another tenant's events, unknown bytes); never sealed")
                 .tags(tags).register(registry);
         watermarks = Counter.builder(PREFIX + "watermarks.published").description("watermarks published").tags(tags).register(registry);
         commitToDurable = Timer.builder(PREFIX + "commit.to.durable")
@@ -153,6 +157,10 @@ public final class SinkMetrics {
 
     public void sealFailed() {
         manifestFailures.increment();
+    }
+
+    public void foreignObject() {
+        foreignObjects.increment();
     }
 
     public void watermarkPublished() {

@@ -10,6 +10,7 @@ import dev.strata.schemas.fold.FoldMemory;
 import dev.strata.schemas.fold.RowDecoder;
 import dev.strata.schemas.fold.SegmentFold;
 import dev.strata.schemas.fold.ShapeCatalog;
+import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.store.ObjectStore;
 import java.nio.file.Path;
@@ -37,10 +38,9 @@ final class RenderedFold {
                     BaseLoader.load(table, store.get(key).orElseThrow().bytes(), key.value(), catalog, folder);
                 }
             });
-            SegmentFold fold = new SegmentFold(catalog, untilMicros);
             for (ObjectKey key : segments) {
                 byte[] bytes = store.get(key).orElseThrow().bytes();
-                fold.read(bytes, Sha256.of(bytes), key.value(), folder::accept);
+                new SegmentFold(BackupLayout.parseSegment(key).tenant(), catalog, untilMicros).read(bytes, Sha256.of(bytes), key.value(), folder::accept);
             }
             Map<String, Map<String, String>> rows = new TreeMap<>();
             RowDecoder decoder = new RowDecoder(catalog);

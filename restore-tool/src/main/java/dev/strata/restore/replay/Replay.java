@@ -109,7 +109,7 @@ public final class Replay {
             }
             if (manifests != null) {
                 SegmentPipeline pipeline = new SegmentPipeline(new ObjectFetcher(stores, notes), manifests,
-                        new SegmentFold(catalog, plan.untilMicros(), transactions), folder, options.readers());
+                        new SegmentFold(plan.tenant(), catalog, plan.untilMicros(), transactions), folder, options.readers());
                 pipeline.run(plan.segments(), batch -> {
                     counts[0] += batch.events();
                     counts[1] += batch.afterUntil();

@@ -4,10 +4,12 @@ import dev.strata.schemas.fold.ChangeFolder;
 import dev.strata.schemas.fold.FastSegmentDecoder;
 import dev.strata.schemas.fold.FoldOp;
 import dev.strata.schemas.fold.SegmentFold;
+import dev.strata.restore.VerificationFailedException;
 import dev.strata.restore.store.FetchedObject;
 import dev.strata.restore.store.ListedSegment;
 import dev.strata.restore.store.ManifestIndex;
 import dev.strata.restore.store.ObjectFetcher;
+import dev.strata.schemas.segment.ForeignTenantException;
 import java.util.ArrayList;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -83,7 +85,13 @@ final class SegmentPipeline {
                 batch.clear();
             }
         };
-        FastSegmentDecoder.Counts counts = segments.read(object.bytes(), object.sha256(), segment.key().value(), fold);
+        FastSegmentDecoder.Counts counts;
+        try {
+            counts = segments.read(object.bytes(), object.sha256(), segment.key().value(), fold);
+        } catch (ForeignTenantException e) {
+            // its bytes are those its writer declared, so no other copy is better: the writer key was misused, refuse
+            throw new VerificationFailedException(e.getMessage(), e);
+        }
         folder.acceptAll(batch);
         return new SegmentBatch(counts.events(), counts.afterUntil(), object.bytes().length, object.from(), object.sealed());
     }

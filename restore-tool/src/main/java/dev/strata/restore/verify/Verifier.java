@@ -19,6 +19,9 @@ import dev.strata.schemas.manifest.ManifestCodec;
 import dev.strata.schemas.manifest.ManifestEntry;
 import dev.strata.schemas.manifest.ManifestFormatException;
 import dev.strata.schemas.manifest.StoredManifest;
+import dev.strata.schemas.segment.ForeignTenantException;
+import dev.strata.schemas.segment.SegmentTenants;
+import dev.strata.schemas.segment.UnreadableSegmentException;
 import dev.strata.schemas.store.ListedObject;
 import dev.strata.schemas.store.ObjectVersionInfo;
 import dev.strata.schemas.store.StoreException;
@@ -42,6 +45,8 @@ import java.util.concurrent.ExecutionException;
  * for an hour not sealed yet, the one its writer declared); that both regions hold the same
  * objects; and that no key has a second version (the trace of an overwrite attempt, which Object
  * Lock keeps from destroying the first). Bases are checked through their own manifests ({@link BaseVerifier}).
+ * Every segment's events are read for their tenant: a checksum, even a sealed one, only says the
+ * bytes are those their writer declared, and the writer key can file one tenant's segment under another.
  */
 public final class Verifier {
     private final RegimeStores stores;
@@ -63,7 +68,7 @@ public final class Verifier {
         });
         try {
             List<Future<?>> checks = new ArrayList<>();
-            holders.forEach((key, regions) -> checks.add(pool.submit(() -> checkObject(key, regions, vouched.get(key), report))));
+            holders.forEach((key, regions) -> checks.add(pool.submit(() -> checkObject(tenant, key, regions, vouched.get(key), report))));
             for (Future<?> check : checks) {
                 await(check);
             }
@@ -164,7 +169,7 @@ public final class Verifier {
         }
     }
 
-    private void checkObject(ObjectKey key, Set<Region> regions, Vouched vouched, VerifyReport report) {
+    private void checkObject(TenantId tenant, ObjectKey key, Set<Region> regions, Vouched vouched, VerifyReport report) {
         if (BaseVerifier.cutOf(key).isPresent()) {
             // its content and presence are checked against its base.manifest; an overwrite shows here like any other
             stores.regions().stream().filter(r -> regions.contains(r.region())).forEach(r -> versions(r, key, report));
@@ -193,10 +198,34 @@ public final class Verifier {
                 } else if (vouched == null && !object.matchesDeclaredSha256()) {
                     report.fail(key + " in " + region.describe() + " does not match its declared SHA-256 "
                             + object.declaredSha256().map(Sha256::hex).orElse("(none)") + " and no manifest vouches for it: tampered or corrupt");
-                } else if (vouched == null) {
-                    report.unsealed(key.value());
+                } else {
+                    if (vouched == null) {
+                        report.unsealed(key.value());
+                    }
+                    checkTenant(tenant, key, region, object.bytes(), report);
                 }
             });
+        }
+    }
+
+    /** The events of a segment whose bytes matched: all of the tenant whose prefix holds it. */
+    private static void checkTenant(TenantId tenant, ObjectKey key, RegionStore region, byte[] bytes, VerifyReport report) {
+        if (!isSegment(key)) {
+            return;
+        }
+        try {
+            SegmentTenants.requireTenant(bytes, tenant, key.value());
+        } catch (ForeignTenantException | UnreadableSegmentException e) {
+            report.fail(e.getMessage() + " (copy in " + region.describe() + ")");
+        }
+    }
+
+    private static boolean isSegment(ObjectKey key) {
+        try {
+            BackupLayout.parseSegment(key);
+            return true;
+        } catch (InvalidObjectKeyException e) {
+            return false;
         }
     }
 

@@ -210,6 +210,11 @@ public final class SinkBackup implements AutoCloseable {
         return keys;
     }
 
+    /** The sink's count of objects in a tenant's log that its sealer did not write and left out. */
+    public double foreignObjects() {
+        return registry.get(SinkMetrics.PREFIX + "foreign.objects").counter().count();
+    }
+
     private double sealFailures() {
         return registry.get(SinkMetrics.PREFIX + "manifest.failures").counter().count();
     }
@@ -258,6 +263,7 @@ public final class SinkBackup implements AutoCloseable {
             tracker.advanceTo(partition, next);
             segmenter.closeAll(RotationReason.SHUTDOWN, clock.instant());
             nextOffsets.put(partition, next);
+            sealer.committed(partition, next); // as the sink commits at shutdown: the sealer vouches only for committed offsets
             tracker.revoked(partition);
             return List.copyOf(stored);
         }

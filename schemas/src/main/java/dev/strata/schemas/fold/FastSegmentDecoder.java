@@ -1,10 +1,13 @@
 package dev.strata.schemas.fold;
 
+import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
+import dev.strata.schemas.segment.ForeignTenantException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import org.apache.avro.Schema;
@@ -19,19 +22,28 @@ import org.apache.avro.util.Utf8;
  * (records, lists, strings for every column name), which would dominate a restore. The rules are
  * those of {@link EventConverter}, which remains the path for segments of older released schemas
  * ({@link #supports} says which). The caller has already checked the bytes' SHA-256.
+ *
+ * <p>Every event's tenant is compared with the tenant being read: a matching SHA-256 only says the
+ * bytes are those their writer declared, and the writer key can put any tenant's segment under any
+ * tenant's prefix. The comparison is of bytes, into a reused buffer, so it costs no allocation.
  */
 public final class FastSegmentDecoder {
     private static final Op[] OPS = Op.values();
 
+    private final TenantId tenant;
+    private final byte[] tenantBytes;
     private final ShapeCatalog catalog;
     private final long untilMicros;
     private final TransactionFilter transactions;
 
-    public FastSegmentDecoder(ShapeCatalog catalog, long untilMicros) {
-        this(catalog, untilMicros, TransactionFilter.ALL);
+    /** @param tenant the tenant whose segments are read: an event of any other is refused ({@link ForeignTenantException}) */
+    public FastSegmentDecoder(TenantId tenant, ShapeCatalog catalog, long untilMicros) {
+        this(tenant, catalog, untilMicros, TransactionFilter.ALL);
     }
 
-    public FastSegmentDecoder(ShapeCatalog catalog, long untilMicros, TransactionFilter transactions) {
+    public FastSegmentDecoder(TenantId tenant, ShapeCatalog catalog, long untilMicros, TransactionFilter transactions) {
+        this.tenant = tenant;
+        this.tenantBytes = tenant.value().getBytes(StandardCharsets.UTF_8);
         this.catalog = catalog;
         this.untilMicros = untilMicros;
         this.transactions = transactions;
@@ -46,9 +58,12 @@ public final class FastSegmentDecoder {
         return writer.equals(ChangeEvent.getClassSchema());
     }
 
-    /** @return null when the segment was written with another schema (use SegmentReader and EventConverter) */
+    /**
+     * @return null when the segment was written with another schema (use SegmentReader and EventConverter)
+     * @throws ForeignTenantException at the first event of another tenant
+     */
     public Counts decode(byte[] segment, String source, Consumer<FoldOp> out) {
-        Reader reader = new Reader(out);
+        Reader reader = new Reader(out, source);
         try (DataFileStream<Object> stream = new DataFileStream<>(new ByteArrayInputStream(segment), reader)) {
             if (!supports(stream.getSchema())) {
                 return null;
@@ -56,6 +71,8 @@ public final class FastSegmentDecoder {
             while (stream.hasNext()) {
                 stream.next(null);
             }
+        } catch (ForeignTenantException e) {
+            throw e; // names the object already, and is no decoding failure
         } catch (IOException | RuntimeException e) {
             throw new UncheckedIOException(new IOException("segment " + source + " cannot be decoded although its SHA-256 matched: "
                     + e + " (a bug, or a schema this build does not know: upgrade the tool)", e));
@@ -66,6 +83,8 @@ public final class FastSegmentDecoder {
     /** Reads one event per call and emits its changes; keeps per-segment scratch space. */
     private final class Reader implements DatumReader<Object> {
         private final Consumer<FoldOp> out;
+        private final String source;
+        private final Utf8 eventTenant = new Utf8();
         private final Utf8 text = new Utf8();
         private final ColumnList key = new ColumnList();
         private final ColumnList before = new ColumnList();
@@ -76,8 +95,9 @@ public final class FastSegmentDecoder {
         long events;
         long afterUntil;
 
-        Reader(Consumer<FoldOp> out) {
+        Reader(Consumer<FoldOp> out, String source) {
             this.out = out;
+            this.source = source;
         }
 
         @Override
@@ -87,7 +107,10 @@ public final class FastSegmentDecoder {
 
         @Override
         public Object read(Object reuse, Decoder in) throws IOException {
-            in.skipString(); // tenant: the listing prefix already fixed it
+            in.readString(eventTenant);
+            if (!Arrays.equals(tenantBytes, 0, tenantBytes.length, eventTenant.getBytes(), 0, eventTenant.getByteLength())) {
+                throw new ForeignTenantException(source, tenant, eventTenant.toString(), events);
+            }
             in.skipString(); // source
             in.readString(text);
             int tableId = tableId(text);

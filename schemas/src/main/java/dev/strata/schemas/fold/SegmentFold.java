@@ -1,26 +1,32 @@
 package dev.strata.schemas.fold;
 
 import dev.strata.schemas.Sha256;
+import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.segment.ForeignTenantException;
 import dev.strata.schemas.segment.SegmentReader;
 import java.util.function.Consumer;
 
 /**
  * Turns one verified segment into fold operations, up to a restore point or a base's cut: the fast
  * decoder for segments of the current schema, the SegmentReader and {@link EventConverter} for
- * older ones. Shared by replay and base-making, so both read a segment the same way.
+ * older ones. Shared by replay and base-making, so both read a segment the same way, and both
+ * refuse a segment holding another tenant's events ({@link ForeignTenantException}).
  */
 public final class SegmentFold {
+    private final TenantId tenant;
     private final FastSegmentDecoder fast;
     private final EventConverter converter;
 
-    public SegmentFold(ShapeCatalog catalog, long untilMicros) {
-        this(catalog, untilMicros, TransactionFilter.ALL);
+    /** @param tenant the tenant whose segments are read */
+    public SegmentFold(TenantId tenant, ShapeCatalog catalog, long untilMicros) {
+        this(tenant, catalog, untilMicros, TransactionFilter.ALL);
     }
 
     /** Keeps only the transactions {@code transactions} includes (a drill: those visible in a snapshot). */
-    public SegmentFold(ShapeCatalog catalog, long untilMicros, TransactionFilter transactions) {
-        this.fast = new FastSegmentDecoder(catalog, untilMicros, transactions);
+    public SegmentFold(TenantId tenant, ShapeCatalog catalog, long untilMicros, TransactionFilter transactions) {
+        this.tenant = tenant;
+        this.fast = new FastSegmentDecoder(tenant, catalog, untilMicros, transactions);
         this.converter = new EventConverter(catalog, untilMicros, transactions);
     }
 
@@ -38,6 +44,9 @@ public final class SegmentFold {
         try (SegmentReader reader = SegmentReader.open(bytes, sha256, source)) {
             while (reader.hasNext()) {
                 ChangeEvent event = reader.next();
+                if (!event.getTenant().equals(tenant.value())) {
+                    throw new ForeignTenantException(source, tenant, event.getTenant(), events);
+                }
                 events++;
                 if (converter.convert(event, out) == EventConverter.Outcome.AFTER_UNTIL) {
                     after++;

@@ -9,6 +9,7 @@ import static dev.strata.schemas.testing.Changes.row;
 import static dev.strata.schemas.testing.Changes.truncate;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.strata.schemas.TenantId;
 import dev.strata.schemas.TestEvents;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
@@ -35,7 +36,8 @@ class FastSegmentDecoderTest {
         ShapeCatalog catalog = new ShapeCatalog();
         Segment segment = SegmentWriter.encode(events);
         List<FoldOp> ops = new ArrayList<>();
-        FastSegmentDecoder.Counts c = new FastSegmentDecoder(catalog, until).decode(segment.bytes(), "test", ops::add);
+        FastSegmentDecoder.Counts c = new FastSegmentDecoder(TenantId.of("acme"), catalog, until)
+                .decode(segment.bytes(), "test", ops::add);
         counts[0] = c.events();
         counts[1] = c.afterUntil();
         return describe(ops, catalog);

@@ -122,7 +122,7 @@ public final class BaseFolder {
             BaseCut cut;
             try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(settings.memoryBytes(), work, FoldMemory.DEFAULT_PARTITIONS))) {
                 foldedBytes = previous.map(p -> loadPrevious(p, catalog, folder, folded, work)).orElse(0L);
-                SegmentFold segmentFold = new SegmentFold(catalog, cutMicros);
+                SegmentFold segmentFold = new SegmentFold(tenant, catalog, cutMicros);
                 Map<UtcHour, Map<ObjectKey, ManifestEntry>> sealed = new HashMap<>();
                 for (ListedObject segment : segments) {
                     ManifestEntry entry = expectedEntry(tenant, segment, sealed);

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Invariants kept here: a manifest names only objects already durable in both regions (listed
  * in both; SHA-256 from this run's uploads or, for an earlier run's objects, the declared SHA-256,
- * equal in both); a manifest becomes the chain's head only once it is durable in both regions; a
+ * equal in both) that this sink wrote: a listed object it cannot vouch for ({@link SegmentVouching})
+ * is left out, counted and logged as an ALARM naming it; a manifest becomes the chain's head only once it is durable in both regions; a
  * decided manifest is never re-made (same key, same bytes, until both regions have it); the chain
  * grows in key order, (hour, seq).
  *
@@ -78,11 +80,14 @@ public final class ManifestSealer {
     private final ConcurrentLinkedQueue<Durable> arrivals = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Watermark> hints = new ConcurrentLinkedQueue<>();
     private final Map<TenantId, TenantState> tenants = new HashMap<>();
+    private final SegmentVouching vouching;
+    private final Set<ObjectKey> foreignReported = new HashSet<>();
 
     public ManifestSealer(RegionReader reader, DualRegionUploader uploader, WatermarkPublisher watermarks, SinkMetrics metrics,
                    Clock clock, Duration grace) {
         this.reader = reader;
         this.heads = new ChainHeads(reader, uploader);
+        this.vouching = new SegmentVouching(reader);
         this.uploader = uploader;
         this.watermarks = watermarks;
         this.metrics = metrics;
@@ -99,6 +104,11 @@ public final class ManifestSealer {
     /** A segment an earlier run made durable, found during recovery; its SHA-256 is read when sealing. */
     public void durableEarlier(TenantId tenant, int partition, UtcHour hour) {
         arrivals.add(new Durable(tenant, partition, hour, Optional.empty()));
+    }
+
+    /** This run committed (or was assigned at) {@code offset} of {@code partition}: the segments below it were written by a sink run. */
+    public void committed(int partition, long offset) {
+        vouching.committed(partition, offset);
     }
 
     /** A watermark published before this run started: its tenant may have hours an earlier run left unsealed. */
@@ -135,6 +145,7 @@ public final class ManifestSealer {
             TenantState state = tenants.computeIfAbsent(w.tenant(), t -> new TenantState());
             state.recorded = w.manifestHead();
             state.partition = w.partition();
+            vouching.committed(w.partition(), w.committedOffset());
             UtcHour durableHour = UtcHour.containing(Math.max(0, w.durableCommitMicros()));
             Optional<UtcHour> sealedHour = w.manifestHead().map(h -> BackupLayout.parseManifest(h.key()).hour());
             if (w.durableCommitMicros() > 0 && (sealedHour.isEmpty() || sealedHour.get().compareTo(durableHour) < 0)) {
@@ -176,9 +187,16 @@ public final class ManifestSealer {
             Set<ObjectKey> vouched = seq > 0 ? reader.vouchedIn(tenant, hour) : Set.of();
             List<ManifestEntry> entries = new ArrayList<>();
             for (Map.Entry<ObjectKey, Long> listed : reader.durableSegments(tenant, hour).entrySet()) {
-                if (!vouched.contains(listed.getKey())) {
-                    entry(listed.getKey(), listed.getValue(), known).ifPresent(entries::add);
+                if (vouched.contains(listed.getKey())) {
+                    continue;
                 }
+                SegmentVouching.Decision decision = vouching.decide(tenant, listed.getKey(), listed.getValue(),
+                        Optional.ofNullable(known.get(listed.getKey())));
+                if (decision.verdict() == SegmentVouching.Verdict.PENDING) {
+                    LOG.info("hour {} of tenant {} waits: {} {}; sealing it next round", hour, tenant, listed.getKey(), decision.reason());
+                    return;
+                }
+                decision.entry().ifPresentOrElse(entries::add, () -> foreign(tenant, listed.getKey(), decision.reason()));
             }
             state.late.values().stream().filter(e -> entries.stream().noneMatch(x -> x.key().equals(e.key()))).forEach(entries::add);
             if (!entries.isEmpty()) {
@@ -205,18 +223,14 @@ public final class ManifestSealer {
         }
     }
 
-    private Optional<ManifestEntry> entry(ObjectKey key, long size, Map<ObjectKey, ManifestEntry> known) {
-        ManifestEntry remembered = known.get(key);
-        if (remembered != null && remembered.size() == size) {
-            return Optional.of(remembered);
+    /** An object in the tenant's hour this sink cannot vouch for: never sealed, said once per object. */
+    private void foreign(TenantId tenant, ObjectKey key, String reason) {
+        if (foreignReported.add(key)) {
+            metrics.foreignObject();
+            LOG.error("ALARM: {} is in the log of tenant {} but this sink did not write it: {}; it is left out of the manifest."
+                    + " Someone holding the regime's writer key put it there: run restore-tool verify --tenant {} and rotate the"
+                    + " writer key", key, tenant, reason, tenant);
         }
-        Optional<ManifestEntry> declared = reader.entryFromHeads(key, size);
-        if (declared.isEmpty()) {
-            metrics.sealFailed();
-            LOG.error("ALARM: {} differs between the regions (size or declared SHA-256) or has no SHA-256; it is left out of the"
-                    + " manifest: run restore-tool verify", key);
-        }
-        return declared;
     }
 
     private void seal(TenantId tenant, TenantState state, Manifest manifest) {

@@ -149,6 +149,7 @@ class ManifestSealerTest {
     void aRestartedSinkContinuesTheChainFromTheRecordedHead() {
         sealer().durable(durable(0, 9, Instant.parse("2026-11-21T10:05:00Z")));
         ManifestSealer first = sealer();
+        first.committed(0, 20); // as at its assignment: the earlier run committed past its segment 0..9
         first.durable(durable(10, 19, Instant.parse("2026-11-21T10:06:00Z")));
         clock.set(HOUR.next().start().plus(GRACE));
         first.tick();
