@@ -67,7 +67,8 @@ final class KeyedVersions {
                 long held = at - 1;
                 byte[] version = op.version();
                 if (FoldOp.compareOrder(op.lsn(), op.txOrder(), lsn(held), txOrder(held)) <= 0) {
-                    // an older change loses, but may hold a value the newer one did not carry
+                    // an older change loses, but may hold a value the newer one did not carry; when it fills
+                    // one, the fold grew and the change is not counted as superseded
                     version = heldHasGaps(held) ? CarriedValues.fill(versionAt(held), version, catalog) : null;
                     if (version == null) {
                         return SUPERSEDED;
