@@ -9,6 +9,7 @@ import dev.strata.capture.pg.UnrepresentableValueException;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Column;
 import dev.strata.schemas.avro.Op;
+import dev.strata.schemas.avro.Unsent;
 import dev.strata.schemas.kafka.DeadLetterReason;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -103,9 +104,9 @@ final class ChangeConverter {
         List<Column> beforeColumns;
         List<Column> afterColumns;
         try {
-            key = columns(shape, table, (Struct) record.key(), null);
-            beforeColumns = columns(shape, table, before, shape);
-            afterColumns = columns(shape, table, after, null);
+            key = columns(shape, table, (Struct) record.key(), null, false);
+            beforeColumns = columns(shape, table, before, shape, false);
+            afterColumns = columns(shape, table, after, null, op == Op.UPDATE);
         } catch (UnrepresentableValueException e) {
             return new DeadLetter(DeadLetterReason.UNREPRESENTABLE_VALUE, e.getMessage(), tenant, table, lsn, commitTsMicros,
                     tx, op.name());
@@ -177,8 +178,12 @@ final class ChangeConverter {
      * @param oldRowOf the table's shape when {@code struct} is an old row: only the columns Postgres
      *     sends in it (its replica identity) are taken; Debezium fills the others with NULL, which
      *     would read as data
+     * @param mayBeUnsent whether {@code struct} is the new row of an UPDATE, where Postgres leaves out
+     *     unchanged TOAST values (REPLICA IDENTITY DEFAULT): they become {@link Unsent#UNCHANGED}
+     *     for the fold to fill, never a dead letter
      */
-    private static List<Column> columns(TableShape shape, String table, Struct struct, TableShape oldRowOf) {
+    private static List<Column> columns(TableShape shape, String table, Struct struct, TableShape oldRowOf,
+            boolean mayBeUnsent) {
         if (struct == null) {
             return null;
         }
@@ -194,6 +199,11 @@ final class ChangeConverter {
             } catch (UnrepresentableValueException | ClassCastException | ArithmeticException | java.time.DateTimeException e) {
                 throw new UnrepresentableValueException("column " + field.name() + " (" + type.declared() + ") of " + table
                         + ": " + e.getMessage());
+            }
+            if (encoded == Unsent.UNCHANGED && !mayBeUnsent) {
+                // Postgres leaves out unchanged TOAST values only in the new row of an UPDATE: elsewhere there is no previous value
+                throw new UnrepresentableValueException("column " + field.name() + " (" + type.declared() + ") of " + table
+                        + ": an unchanged TOAST value that Postgres did not send, outside the new row of an UPDATE");
             }
             columns.add(new Column(field.name(), type.declared(), encoded));
         }

@@ -9,7 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Column;
 import dev.strata.schemas.avro.Op;
+import dev.strata.schemas.avro.Unsent;
 import dev.strata.schemas.kafka.DeadLetterReason;
+import io.debezium.connector.postgresql.UnchangedToastedReplicationMessageColumn;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -141,6 +143,27 @@ class ChangeConverterTest {
                     assertThat(d.detail()).startsWith("column c_ia (integer[]) of public.orders:");
                     assertThat(d.tenant()).isEqualTo("acme");
                     assertThat(d.table()).isEqualTo("public.orders");
+                });
+    }
+
+    @Test
+    void anUnchangedToastValueIsPublishedAsUnsentNeverParked() {
+        // what PgTextConverter makes of Debezium's marker, as Debezium's placeholder is for text, jsonb, bytea
+        String unsent = PgTextConverter.convert(UnchangedToastedReplicationMessageColumn.UNCHANGED_INT_ARRAY_TOAST_VALUE, "array");
+        assertThat(unsent).isEqualTo(DebeziumSettings.UNAVAILABLE_PLACEHOLDER);
+        ChangeEvent event = published(record("u", "public.orders", null, row(4, "acme", unsent), 7100L, 1L));
+        assertThat(event.getOp()).isEqualTo(Op.UPDATE);
+        assertThat(event.getAfter()).containsExactly(new Column("id", "integer", 4L), new Column("tenant_id", "text", "acme"),
+                new Column("c_ia", "integer[]", Unsent.UNCHANGED));
+        assertThat(event.getBefore()).isNull();
+    }
+
+    @Test
+    void anUnsentValueOutsideTheNewRowOfAnUpdateIsADeadLetterNamingTheColumn() {
+        assertThat(converter.convert(record("c", "public.orders", null, row(5, "acme", DebeziumSettings.UNAVAILABLE_PLACEHOLDER),
+                7200L, 1L))).isInstanceOfSatisfying(ChangeConverter.DeadLetter.class, d -> {
+                    assertThat(d.reason()).isEqualTo(DeadLetterReason.UNREPRESENTABLE_VALUE);
+                    assertThat(d.detail()).startsWith("column c_ia (integer[]) of public.orders: an unchanged TOAST value");
                 });
     }
 

@@ -1,5 +1,6 @@
 package dev.strata.capture.pg;
 
+import dev.strata.capture.DebeziumSettings;
 import io.debezium.connector.postgresql.UnchangedToastedReplicationMessageColumn;
 import io.debezium.spi.converter.CustomConverter;
 import io.debezium.spi.converter.RelationalColumn;
@@ -15,7 +16,8 @@ import org.apache.kafka.connect.data.SchemaBuilder;
  * java.sql.Date and loses the era of BC dates and infinity). It passes on the text Postgres sent
  * when it has it, or writes the date as Postgres prints it in DateStyle ISO. When it does not, the value is a NUL character followed by the reason: no Postgres
  * text can contain NUL, so {@link #lostReason} tells the two apart, and the change is
- * dead-lettered rather than altered.
+ * dead-lettered rather than altered. An unchanged TOASTed value (not sent) becomes Debezium's
+ * placeholder, as it is for every other type, so that capture marks it the same way.
  *
  * <p>For a streamed timetz Debezium 3.6 hands over an OffsetTime already shifted to UTC, so the
  * original offset is gone before any converter runs: those values are reported lost. A snapshot
@@ -48,7 +50,7 @@ public final class PgTextConverter implements CustomConverter<SchemaBuilder, Rel
             return null;
         }
         if (UnchangedToastedReplicationMessageColumn.isUnchangedToastedValue(value)) {
-            return LOST + "unchanged TOAST value: Postgres did not send it (REPLICA IDENTITY is not FULL)";
+            return DebeziumSettings.UNAVAILABLE_PLACEHOLDER; // as Debezium writes it for other types: PgValueCodec knows it
         }
         if (value instanceof String text) {
             return text;

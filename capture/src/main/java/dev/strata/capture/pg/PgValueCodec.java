@@ -1,6 +1,7 @@
 package dev.strata.capture.pg;
 
 import dev.strata.capture.DebeziumSettings;
+import dev.strata.schemas.avro.Unsent;
 import io.debezium.connector.postgresql.PostgresValueConverter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -36,9 +37,11 @@ import org.apache.kafka.connect.data.Schema;
  *     <td>string: the text Postgres sent</td></tr>
  * </table>
  *
- * SQL NULL is null for every type. A value that cannot be given exactly (a type outside this
- * table, a TOASTed value Postgres did not send, a timetz whose offset the decoder dropped) throws
- * {@link UnrepresentableValueException}: the change is dead-lettered, never altered. Pure.
+ * SQL NULL is null for every type. A TOASTed value that Postgres did not send (an UPDATE that left
+ * it unchanged, under REPLICA IDENTITY DEFAULT) is {@link Unsent#UNCHANGED}: the restore's fold takes
+ * it from the row's previous version. A value that cannot be given exactly (a type outside this
+ * table, a timetz whose offset the decoder dropped) throws {@link UnrepresentableValueException}:
+ * the change is dead-lettered, never altered. Pure.
  */
 public final class PgValueCodec {
     static final String INFINITY = "infinity";
@@ -59,15 +62,15 @@ public final class PgValueCodec {
      * @param type the column's catalog type
      * @param schema the Connect schema Debezium gave the column
      * @param value the Connect value; null for SQL NULL
-     * @return null, Boolean, Long, Double, String or ByteBuffer
+     * @return null, Boolean, Long, Double, String, ByteBuffer or {@link Unsent#UNCHANGED}
      */
     public static Object encode(PgColumnType type, Schema schema, Object value) {
         if (value == null) {
             return null;
         }
         if (DebeziumSettings.UNAVAILABLE_PLACEHOLDER.equals(value) || isPlaceholderBytes(value)) {
-            throw new UnrepresentableValueException("an unchanged TOAST value that Postgres did not send"
-                    + " (REPLICA IDENTITY is not FULL)");
+            // not a value but its absence: the fold fills it from the row's previous version
+            return Unsent.UNCHANGED;
         }
         if (PgTextConverter.SCHEMA_NAME.equals(schema.name())) {
             String text = (String) value;

@@ -63,7 +63,7 @@ final class Loader {
                 @Override
                 public void upsert(int tableId, byte[] key, byte[] version) {
                     TableTarget table = tables.get(tableId);
-                    target.apply(new FoldedRow(table, decoder.row(version, shapes.get(tableId)), decoder.key(key)));
+                    target.apply(new FoldedRow(table, decoder.row(key, version, shapes.get(tableId)), decoder.key(key)));
                     rowCounts[tableId]++;
                     if (++sinceReport[0] == PROGRESS_EVERY) {
                         progress.rowsLoaded(sinceReport[0]);
@@ -88,8 +88,20 @@ final class Loader {
                 target.abort();
             }
         }
+        noteUnresolved(decoder.unresolved(), notes);
         Map<String, Long> rows = new HashMap<>();
         tables.forEach((id, t) -> rows.put(t.name(), rowCounts[id]));
         return new Result(rows, tombstones[0]);
+    }
+
+    /** A restore says what it lacks: a value no version in the backup holds is restored as NULL, and named here. */
+    private static void noteUnresolved(RowDecoder.Unresolved unresolved, RegionNotes notes) {
+        if (unresolved.rows() == 0) {
+            return;
+        }
+        notes.note(unresolved.rows() + " row(s) were restored with NULL in a column whose value Postgres did not send"
+                + " (an unchanged TOAST value, REPLICA IDENTITY DEFAULT) and no earlier version in the backup holds (the"
+                + " history began after the row was last written; an initial snapshot or REPLICA IDENTITY FULL avoids it),"
+                + " e.g. " + String.join("; ", unresolved.examples()));
     }
 }

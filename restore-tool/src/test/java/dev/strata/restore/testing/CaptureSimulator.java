@@ -3,6 +3,7 @@ package dev.strata.restore.testing;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Column;
 import dev.strata.schemas.avro.Op;
+import dev.strata.schemas.avro.Unsent;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -62,6 +63,26 @@ public final class CaptureSimulator {
             execute("UPDATE " + table.name() + " SET " + set + " WHERE " + where(table), key);
             List<Column> after = image(table, key);
             add(table, Op.UPDATE, after, null, after);
+            return this;
+        }
+
+        /**
+         * An UPDATE of a table with REPLICA IDENTITY DEFAULT, as Postgres decodes it: a value kept out
+         * of line (TOAST) that the UPDATE left in place (the same chunk id before and after, so the
+         * WAL holds only its pointer) is not sent, and capture marks it {@link Unsent#UNCHANGED}.
+         */
+        public Tx updateUnderDefaultIdentity(SourceTable table, String set, Object... key) throws SQLException {
+            List<Long> chunksBefore = toastChunks(table, key);
+            execute("UPDATE " + table.name() + " SET " + set + " WHERE " + where(table), key);
+            List<Long> chunksAfter = toastChunks(table, key);
+            List<Column> image = image(table, key);
+            List<Column> after = new ArrayList<>(image);
+            for (int i = 0; i < after.size(); i++) {
+                if (chunksBefore.get(i) != null && chunksBefore.get(i).equals(chunksAfter.get(i))) {
+                    after.set(i, new Column(after.get(i).getName(), after.get(i).getPgType(), Unsent.UNCHANGED));
+                }
+            }
+            add(table, Op.UPDATE, image, null, after);
             return this;
         }
 
@@ -129,6 +150,29 @@ public final class CaptureSimulator {
                     columns.add(new Column(c.name(), c.pgType(), read(rs, c)));
                 }
                 return columns;
+            }
+        }
+    }
+
+    /** Per column, the chunk id of its value if Postgres keeps it out of line on disk, else null (PostgreSQL 17). */
+    private List<Long> toastChunks(SourceTable table, Object... key) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (int i = 0; i < table.columns().size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("pg_column_toast_chunk_id(\"").append(table.columns().get(i).name()).append("\")::bigint");
+        }
+        sql.append(" FROM ").append(table.name()).append(" WHERE ").append(where(table));
+        try (PreparedStatement s = connection.prepareStatement(sql.toString())) {
+            for (int i = 0; i < key.length; i++) {
+                s.setObject(i + 1, key[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                List<Long> chunks = new ArrayList<>();
+                for (int i = 1; i <= table.columns().size(); i++) {
+                    long chunk = rs.getLong(i);
+                    chunks.add(rs.wasNull() ? null : chunk);
+                }
+                return chunks;
             }
         }
     }

@@ -14,6 +14,14 @@ final class ByteReader {
         return pos;
     }
 
+    int peek() {
+        return buf[pos] & 0xff;
+    }
+
+    void skip(int n) {
+        pos += n;
+    }
+
     int read() {
         return buf[pos++] & 0xff;
     }

@@ -42,7 +42,7 @@ public final class ChangeFolder implements AutoCloseable {
         this.catalog = catalog;
         this.memory = memory;
         for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new FoldStripe();
+            stripes[i] = new FoldStripe(catalog);
         }
     }
 
@@ -212,7 +212,7 @@ public final class ChangeFolder implements AutoCloseable {
         for (int p = 0; p < spill.count(); p++) {
             Map<Integer, KeyedVersions> partition = new HashMap<>();
             spill.read(p, op -> {
-                if (partition.computeIfAbsent(op.tableId(), id -> new KeyedVersions()).apply(op) == KeyedVersions.SUPERSEDED) {
+                if (partition.computeIfAbsent(op.tableId(), id -> new KeyedVersions(catalog)).apply(op) == KeyedVersions.SUPERSEDED) {
                     drainSuperseded++;
                 }
             });
@@ -291,8 +291,8 @@ public final class ChangeFolder implements AutoCloseable {
     }
 
     /** An empty table that remembers the TRUNCATE (spilled changes are filtered by it at drain time). */
-    private static KeyedVersions truncatesOnly(KeyedVersions table) {
-        KeyedVersions empty = new KeyedVersions();
+    private KeyedVersions truncatesOnly(KeyedVersions table) {
+        KeyedVersions empty = new KeyedVersions(catalog);
         empty.truncate(table.truncateLsn(), table.truncateTxOrder());
         return empty;
     }

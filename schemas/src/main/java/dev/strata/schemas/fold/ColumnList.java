@@ -78,6 +78,10 @@ final class ColumnList {
                 values.writeVarLong(bytes.remaining());
                 values.writeBytes(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
             }
+            case 6 -> {
+                in.readEnum(); // Unsent.UNCHANGED: the fold fills it from an older version
+                values.write(RowCodec.UNCHANGED);
+            }
             default -> throw new IOException("column value union branch out of range");
         }
         size++;

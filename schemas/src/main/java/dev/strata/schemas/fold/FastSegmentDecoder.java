@@ -3,6 +3,7 @@ package dev.strata.schemas.fold;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
+import dev.strata.schemas.event.ReleasedSchemaStore;
 import dev.strata.schemas.segment.ForeignTenantException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -53,9 +54,12 @@ public final class FastSegmentDecoder {
     public record Counts(long events, long afterUntil) {
     }
 
-    /** Whether a segment's writer schema is the one this decoder reads. */
+    /** v1 differs only by the column value union's last branch (Unsent, added in v2): its bytes read the same. */
+    private static final Schema SAME_LAYOUT_V1 = ReleasedSchemaStore.load().versions().get(0).schema();
+
+    /** Whether a segment's writer schema is one whose layout this decoder reads. */
     public static boolean supports(Schema writer) {
-        return writer.equals(ChangeEvent.getClassSchema());
+        return writer.equals(ChangeEvent.getClassSchema()) || writer.equals(SAME_LAYOUT_V1);
     }
 
     /**

@@ -16,10 +16,15 @@ final class FoldStripe {
     long superseded;
     private int lastTableId = -1;
     private KeyedVersions lastTable;
+    private final ShapeCatalog catalog;
+
+    FoldStripe(ShapeCatalog catalog) {
+        this.catalog = catalog;
+    }
 
     KeyedVersions table(int tableId) {
         if (tableId != lastTableId) {
-            lastTable = tables.computeIfAbsent(tableId, id -> new KeyedVersions());
+            lastTable = tables.computeIfAbsent(tableId, id -> new KeyedVersions(catalog));
             lastTableId = tableId;
         }
         return lastTable;

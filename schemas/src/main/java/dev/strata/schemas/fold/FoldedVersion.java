@@ -29,7 +29,8 @@ public final class FoldedVersion {
     /**
      * A live version's row without its shape: a varint count, then per value a tag byte (0 null,
      * 1 false, 2 true, 3 long as zig-zag varint, 4 double as 8 bytes big-endian, 5 string as varint
-     * length and UTF-8, 6 bytes as varint length and bytes); varints are unsigned LEB128.
+     * length and UTF-8, 6 bytes as varint length and bytes, 7 and 8 a value an UPDATE did not carry,
+     * see {@link RowCodec}); varints are unsigned LEB128.
      */
     public static byte[] values(byte[] version) {
         ByteReader in = new ByteReader(version, KeyedVersions.HEADER);

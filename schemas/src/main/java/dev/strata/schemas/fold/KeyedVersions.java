@@ -11,7 +11,8 @@ import java.util.Arrays;
  * <p>The fold is order-independent: a key keeps the change with the greatest (lsn, txOrder),
  * whatever order segments arrive in, and a TRUNCATE hides every version older than itself. A
  * duplicate delivery has the same eventId, hence the same (lsn, txOrder) and image, so it can
- * neither win nor change anything: deduplication by eventId needs no set of ids. (Per key, LSN order
+ * neither win nor change anything: deduplication by eventId needs no set of ids. The one thing an
+ * older change still gives is a value a newer one did not carry ({@link CarriedValues}). (Per key, LSN order
  * is commit order: Postgres row locks serialize the writers of one row.)
  *
  * <p>An entry is {@code [key length][version length][key][version]}; a version is 8 bytes lsn, 8
@@ -33,6 +34,12 @@ final class KeyedVersions {
     private int size;
     private long truncateLsn = Long.MIN_VALUE;
     private long truncateTxOrder = Long.MIN_VALUE;
+    /** Names the columns of a row's shape, to fill a value an UPDATE did not carry across an ADD/DROP COLUMN. */
+    private final ShapeCatalog catalog;
+
+    KeyedVersions(ShapeCatalog catalog) {
+        this.catalog = catalog;
+    }
 
     /** Applies one change; returns the growth in bytes held, or {@link #SUPERSEDED}. */
     long apply(FoldOp op) {
@@ -58,11 +65,20 @@ final class KeyedVersions {
             }
             if (hashes[slot] == hash && keyEquals(at - 1, key)) {
                 long held = at - 1;
+                byte[] version = op.version();
                 if (FoldOp.compareOrder(op.lsn(), op.txOrder(), lsn(held), txOrder(held)) <= 0) {
-                    return SUPERSEDED;
+                    // an older change loses, but may hold a value the newer one did not carry; when it fills
+                    // one, the fold grew and the change is not counted as superseded
+                    version = heldHasGaps(held) ? CarriedValues.fill(versionAt(held), version, catalog) : null;
+                    if (version == null) {
+                        return SUPERSEDED;
+                    }
+                } else if (CarriedValues.hasGaps(version)) {
+                    byte[] filled = CarriedValues.fill(version, versionAt(held), catalog);
+                    version = filled != null ? filled : version;
                 }
                 long before = footprint();
-                addresses[slot] = append(key, op.version()) + 1;
+                addresses[slot] = append(key, version) + 1;
                 return footprint() - before;
             }
         }
@@ -140,7 +156,7 @@ final class KeyedVersions {
 
     /** The same keys and versions without the superseded ones: arena garbage dropped. */
     KeyedVersions compacted() {
-        KeyedVersions fresh = new KeyedVersions();
+        KeyedVersions fresh = new KeyedVersions(catalog);
         fresh.truncate(truncateLsn, truncateTxOrder);
         forEach((key, version, live) -> fresh.apply(new FoldOp(0, -1, FoldOp.Kind.UPSERT, lsn(version), txOrder(version), key, version)));
         return fresh;
@@ -187,6 +203,20 @@ final class KeyedVersions {
                 hashes[slot] = oldHashes[i];
             }
         }
+    }
+
+    private boolean heldHasGaps(long entry) {
+        byte[] chunk = chunks[(int) (entry >>> 32)];
+        int off = (int) entry;
+        int start = off + 8 + readInt(chunk, off);
+        return CarriedValues.hasGaps(chunk, start, start + readInt(chunk, off + 4));
+    }
+
+    private byte[] versionAt(long entry) {
+        byte[] chunk = chunks[(int) (entry >>> 32)];
+        int off = (int) entry;
+        int start = off + 8 + readInt(chunk, off);
+        return Arrays.copyOfRange(chunk, start, start + readInt(chunk, off + 4));
     }
 
     private boolean keyEquals(long entry, byte[] key) {

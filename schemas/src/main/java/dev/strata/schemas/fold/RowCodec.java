@@ -1,5 +1,6 @@
 package dev.strata.schemas.fold;
 
+import dev.strata.schemas.avro.Unsent;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -10,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * rows of a few columns then cost tens of bytes each instead of a ChangeEvent's object graph.
  *
  * <p>Values are those of the ChangeEvent column union, decoded as null, Boolean, Long, Double,
- * String or byte[].
+ * String or byte[]; the union's {@link Unsent} kind is written as {@link #UNCHANGED}.
  */
 final class RowCodec {
     static final int NULL = 0;
@@ -20,6 +21,13 @@ final class RowCodec {
     static final int DOUBLE = 4;
     static final int STRING = 5;
     static final int BYTES = 6;
+    /** A value the change did not carry (an unchanged TOAST value), not found in an older version yet. */
+    static final int UNCHANGED = 7;
+    /**
+     * A value the change did not carry, taken from an older version of the row: 8 bytes lsn and 8
+     * bytes txOrder of that version, then the value (tags 0 to 6). See {@link CarriedValues}.
+     */
+    static final int CARRIED = 8;
 
     private RowCodec() {
     }
@@ -27,6 +35,8 @@ final class RowCodec {
     static void writeValue(ByteWriter out, Object value) {
         if (value == null) {
             out.write(NULL);
+        } else if (value instanceof Unsent) {
+            out.write(UNCHANGED);
         } else if (value instanceof Boolean b) {
             out.write(b ? TRUE : FALSE);
         } else if (value instanceof Long || value instanceof Integer) {
@@ -54,10 +64,28 @@ final class RowCodec {
             out.writeBytes(b, 0, b.length);
         } else {
             throw new IllegalArgumentException("a column value of class " + value.getClass().getName()
-                    + " is outside the ChangeEvent union (null, boolean, long, double, string, bytes)");
+                    + " is outside the ChangeEvent union (null, boolean, long, double, string, bytes, Unsent)");
         }
     }
 
+    /** Moves past one value of any tag. */
+    static void skipValue(ByteReader in) {
+        int tag = in.read();
+        switch (tag) {
+            case NULL, FALSE, TRUE, UNCHANGED -> {
+            }
+            case LONG -> in.readVarLong();
+            case DOUBLE -> in.skip(8);
+            case STRING, BYTES -> in.skip((int) in.readVarLong());
+            case CARRIED -> {
+                in.skip(16);
+                skipValue(in);
+            }
+            default -> throw new IllegalStateException("corrupt folded row: unknown value tag " + tag);
+        }
+    }
+
+    /** A plain value (tags 0 to 6); see {@link RowDecoder} for the tags of values a change did not carry. */
     static Object readValue(ByteReader in) {
         int tag = in.read();
         return switch (tag) {

@@ -1,5 +1,7 @@
 package dev.strata.schemas.fold;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,12 +9,16 @@ import java.util.Map;
 /**
  * Turns folded rows back into values, laid out in the table's final shape: a row written before an
  * ADD COLUMN gets null for the new column (the log does not say what default the source filled
- * in), and a dropped column is left out. Values are null, Boolean, Long, Double, String or byte[].
+ * in), and a dropped column is left out. Values are null, Boolean, Long, Double, String or byte[];
+ * a value an UPDATE did not carry is the one the fold found in an older version ({@link CarriedValues}).
  * Not thread-safe.
  */
 public final class RowDecoder {
     private final ShapeCatalog catalog;
+    private static final int EXAMPLES = 5;
     private final Map<Long, int[]> layouts = new HashMap<>();
+    private final List<String> examples = new ArrayList<>();
+    private long unresolvedRows;
 
     public RowDecoder(ShapeCatalog catalog) {
         this.catalog = catalog;
@@ -20,20 +26,57 @@ public final class RowDecoder {
 
     /** The row held in a fold version, in the columns of shape {@code finalShapeId}. */
     public Object[] row(byte[] version, int finalShapeId) {
+        return row(null, version, finalShapeId);
+    }
+
+    /**
+     * The same, counting a value that no version in the backup holds (an unchanged TOAST value whose
+     * row was last written before the backup began): it comes out NULL, and {@link #unresolved}
+     * names the row by table and {@code key}.
+     */
+    public Object[] row(byte[] key, byte[] version, int finalShapeId) {
         ByteReader in = new ByteReader(version, KeyedVersions.HEADER);
         int shapeId = (int) in.readVarLong();
         int count = (int) in.readVarLong();
         TableShape target = catalog.shape(finalShapeId);
         Object[] values = new Object[target.columns().size()];
         int[] layout = shapeId == finalShapeId ? null : layout(shapeId, finalShapeId);
+        List<String> missing = null;
         for (int i = 0; i < count; i++) {
-            Object value = RowCodec.readValue(in);
+            int tag = in.peek();
+            Object value = null;
+            if (tag == RowCodec.UNCHANGED) {
+                in.read();
+                missing = missing == null ? new ArrayList<>() : missing;
+                missing.add(catalog.shape(shapeId).columns().get(i));
+            } else {
+                if (tag == RowCodec.CARRIED) {
+                    in.skip(17); // the tag and the position of the version it came from
+                }
+                value = RowCodec.readValue(in);
+            }
             int to = layout == null ? i : layout[i];
             if (to >= 0) {
                 values[to] = value;
             }
         }
+        if (missing != null) {
+            unresolvedRows++;
+            if (examples.size() < EXAMPLES) {
+                examples.add(target.table() + " key " + (key == null ? "?" : Arrays.toString(key(key))) + " column(s) "
+                        + String.join(", ", missing));
+            }
+        }
         return values;
+    }
+
+    /** Rows decoded with a value no version in the backup holds, and up to a few of them by table, key and column. */
+    public Unresolved unresolved() {
+        return new Unresolved(unresolvedRows, List.copyOf(examples));
+    }
+
+    /** @param examples table, key and columns of the first few such rows */
+    public record Unresolved(long rows, List<String> examples) {
     }
 
     /** The key's values, in the order of the table's key columns (all columns for a keyless table). */

@@ -14,6 +14,7 @@ final class Folded {
     final Map<String, TableShape> shapes = new TreeMap<>();
     List<String> tables;
     FoldStats stats;
+    RowDecoder.Unresolved unresolved;
 
     static Folded of(List<ChangeEvent> events, long until, long budgetBytes, Path spillDir) {
         ShapeCatalog catalog = new ShapeCatalog();
@@ -38,7 +39,7 @@ final class Folded {
                 int shape = folder.finalShape(tableId);
                 result.shapes.put(table, catalog.shape(shape));
                 String previous = result.rows.computeIfAbsent(table, t -> new TreeMap<>())
-                        .put(Arrays.toString(decoder.key(key)), render(decoder.row(version, shape)));
+                        .put(Arrays.toString(decoder.key(key)), render(decoder.row(key, version, shape)));
                 if (previous != null) {
                     throw new AssertionError("key " + Arrays.toString(decoder.key(key)) + " of " + table + " drained twice");
                 }
@@ -51,6 +52,7 @@ final class Folded {
             }
         });
         result.stats = folder.stats();
+        result.unresolved = decoder.unresolved();
         return result;
     }
 
