@@ -1,6 +1,7 @@
 package dev.strata.sink;
 
 import dev.strata.schemas.ops.StoppingException;
+import dev.strata.sink.late.LateArrivals;
 import dev.strata.sink.segment.ClosedSegment;
 import dev.strata.sink.segment.EventPeek;
 import dev.strata.sink.segment.EventView;
@@ -71,6 +72,7 @@ final class SinkLoop implements PartitionSegmenter.Output {
     private final Set<ClosedSegment> inFlight = new HashSet<>();
     private final Set<String> refusedTenants = new HashSet<>();
     private final RotationLog rotationLog;
+    private final LateArrivals lateArrivals;
     private long bytesWaiting;
     private boolean paused;
     private volatile Throwable failure;
@@ -81,6 +83,7 @@ final class SinkLoop implements PartitionSegmenter.Output {
         this.committer = new OffsetCommitter(consumer, tracker);
         this.rebalancer = new Rebalancer(this, parts, consumer, tracker, watermarkTracker);
         this.rotationLog = new RotationLog(parts.clock().instant());
+        this.lateArrivals = new LateArrivals(parts.uploader(), parts.watermarks(), parts.metrics(), parts.clock());
     }
 
     /** Runs until {@code shutdown} is signalled (then closes every segment and drains) or a failure it cannot retry. */
@@ -182,6 +185,7 @@ final class SinkLoop implements PartitionSegmenter.Output {
     public void closed(ClosedSegment segment) {
         parts.metrics().rotated(segment.reason());
         rotationLog.rotated(segment);
+        lateArrivals.closed(segment);
         toUpload.add(segment);
         bytesWaiting += segment.size();
     }
@@ -194,6 +198,13 @@ final class SinkLoop implements PartitionSegmenter.Output {
         if (!segment.equals(p.lastSkippedSegment)) {
             p.lastSkippedSegment = segment;
             parts.sealer().durableEarlier(tenant, p.partition(), segment.hour());
+            if (lateArrivals.skippedIsLate(segment)) {
+                // an earlier run may have stopped between storing it and its notice: its records wait for the notice
+                tracker.hold(p.partition(), offset);
+                long epoch = p.epoch;
+                lateArrivals.noticeEarlier(segment, parts.catalog()).whenComplete((ok, error) -> results.add(error == null
+                        ? new UploadResult.Noticed(p.partition(), offset, epoch) : new UploadResult.NoticeFailed(segment, unwrap(error))));
+            }
         }
     }
 
@@ -219,7 +230,9 @@ final class SinkLoop implements PartitionSegmenter.Output {
         });
         for (ClosedSegment segment : toUpload) {
             inFlight.add(segment);
+            // a late segment is durable for the commit rule only once its notice is too (see LateArrivals)
             parts.uploader().upload(segment.key(), segment.bytes(), segment.sha256(), segment.events())
+                    .thenCompose(stored -> lateArrivals.afterDurable(segment))
                     .whenComplete((ok, error) -> results.add(new UploadResult.SegmentDone(segment, unwrap(error))));
         }
         toUpload.clear();
@@ -235,14 +248,23 @@ final class SinkLoop implements PartitionSegmenter.Output {
         if (result instanceof UploadResult.SegmentDone done) {
             applyUpload(done.segment(), done.failure());
         } else if (result instanceof UploadResult.Parked parked) {
-            AssignedPartition p = rebalancer.partitions().get(parked.partition());
-            if (p != null && p.epoch == parked.epoch()) {
-                tracker.release(parked.partition(), parked.offset());
-            }
+            releaseIfCurrent(parked.partition(), parked.offset(), parked.epoch());
+        } else if (result instanceof UploadResult.Noticed noticed) {
+            releaseIfCurrent(noticed.partition(), noticed.offset(), noticed.epoch());
+        } else if (result instanceof UploadResult.NoticeFailed failed && !(failed.failure() instanceof StoppingException)) {
+            fail(new SinkFailedException("cannot store the late notice of segment " + failed.segmentObject() + ": "
+                    + failed.failure().getMessage(), failed.failure()));
         } else if (result instanceof UploadResult.ParkFailed parkFailed) {
             fail(new SinkFailedException("cannot park record " + parkFailed.offset() + " of partition " + parkFailed.partition()
                     + " in the dead-letter topic: " + parkFailed.failure().getMessage() + "; check the topic and this sink's ACLs",
                     parkFailed.failure()));
+        }
+    }
+
+    private void releaseIfCurrent(int partition, long offset, long epoch) {
+        AssignedPartition p = rebalancer.partitions().get(partition);
+        if (p != null && p.epoch == epoch) {
+            tracker.release(partition, offset);
         }
     }
 
@@ -339,6 +361,7 @@ final class SinkLoop implements PartitionSegmenter.Output {
         toUpload.removeIf(s -> {
             boolean gone = partitions.contains(s.partition());
             if (gone) {
+                lateArrivals.forget(s);
                 bytesWaiting -= s.size();
             }
             return gone;

@@ -44,6 +44,7 @@ public final class SinkMetrics {
     private final Counter manifests;
     private final Counter manifestFailures;
     private final Counter foreignObjects;
+    private final Counter lateNotices;
     private final Counter watermarks;
     private final Timer commitToDurable;
     private final AtomicLong backupLagMillis = new AtomicLong();
@@ -91,6 +92,9 @@ public final class SinkMetrics {
                 .tags(tags).register(registry);
         foreignObjects = Counter.builder(PREFIX + "foreign.objects")
                 .description("ALARM: objects in a tenant's log this sink did not write (another tenant's events, unknown bytes); never sealed")
+                .tags(tags).register(registry);
+        lateNotices = Counter.builder(PREFIX + "late.notices")
+                .description("late notices stored: segments whose changes are older than what bases may have folded (a redrive)")
                 .tags(tags).register(registry);
         watermarks = Counter.builder(PREFIX + "watermarks.published").description("watermarks published").tags(tags).register(registry);
         commitToDurable = Timer.builder(PREFIX + "commit.to.durable")
@@ -161,6 +165,10 @@ public final class SinkMetrics {
 
     public void foreignObject() {
         foreignObjects.increment();
+    }
+
+    public void lateNotice() {
+        lateNotices.increment();
     }
 
     public void watermarkPublished() {

@@ -11,9 +11,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Decides what a restore to {@code until} reads (DESIGN.md section 7, step 1). Pure: it sees keys,
@@ -31,6 +33,13 @@ import java.util.Set;
  * ordered, so concurrent commits can reach the log slightly out of timestamp order) is read, like
  * the sink's next base reads it. Re-reading a segment an older base folded costs time, never rows:
  * it folds to the versions the base already holds.
+ *
+ * <p>A segment that arrived late (a redrive hours after its commit) can begin long before the
+ * listing's start although the base did not fold it: the sink names each such segment in a late
+ * notice listed by arrival time, and the caller passes the segments of the notices that arrived
+ * from the base's {@code lateNoticesFrom} on (earlier ones the base folded). They are chosen by the
+ * same rule as listed segments, so a late change lands in its place in its row's history: the fold
+ * orders by LSN, and the base's rows keep theirs.
  */
 public final class RestorePlanner {
     private final Duration maxSegmentSpan;
@@ -58,17 +67,20 @@ public final class RestorePlanner {
         return from <= 0 ? Optional.empty() : Optional.of(BackupLayout.logStartAfter(tenant, from - 1));
     }
 
-    /** As {@link #plan(TenantId, long, Optional, Set, LogListing)} for a plan that has no base. */
+    /** As {@link #plan(TenantId, long, Optional, Set, LogListing, List)} for a plan that has no base. */
     public RestorePlan plan(TenantId tenant, long untilMicros, Optional<BaseCut> base, LogListing listing) {
-        return plan(tenant, untilMicros, base, Set.of(), listing);
+        return plan(tenant, untilMicros, base, Set.of(), listing, List.of());
     }
 
     /**
      * @param foldedByBase the segments the base's manifest says it folded
      * @param listing the regions' merged listing from {@link #listingStart}, stopped after {@code untilMicros}
+     * @param late the segments named by late notices that arrived from the base's {@code lateNoticesFrom} on: they
+     *     may begin long before the listing's start, and are read by the same rule as a listed segment
      * @throws BadInputException when {@code untilMicros} lies before the first backup or after the latest durable point
      */
-    public RestorePlan plan(TenantId tenant, long untilMicros, Optional<BaseCut> base, Set<ObjectKey> foldedByBase, LogListing listing) {
+    public RestorePlan plan(TenantId tenant, long untilMicros, Optional<BaseCut> base, Set<ObjectKey> foldedByBase, LogListing listing,
+                            List<ListedSegment> late) {
         List<ListedSegment> listed = listing.segments();
         Optional<Long> earliest = !listing.fromStart() ? Optional.empty()
                 : listed.isEmpty() ? listing.nextBeyondMicros() : Optional.of(listed.get(0).minCommitMicros());
@@ -90,12 +102,18 @@ public final class RestorePlanner {
                     + " or --until latest");
         }
         long cut = base.map(BaseCut::cutCommitMicros).orElse(Long.MIN_VALUE);
-        List<ListedSegment> chosen = new ArrayList<>();
-        for (ListedSegment s : listed) {
+        Map<ObjectKey, ListedSegment> chosen = new TreeMap<>();
+        for (ListedSegment s : concat(listed, late)) {
             if (s.minCommitMicros() <= untilMicros && (s.maxCommitMicros() > cut || !foldedByBase.contains(s.key()))) {
-                chosen.add(s);
+                chosen.putIfAbsent(s.key(), s);
             }
         }
-        return new RestorePlan(tenant, untilMicros, base, chosen, earliest, latest);
+        return new RestorePlan(tenant, untilMicros, base, List.copyOf(chosen.values()), earliest, latest);
+    }
+
+    private static List<ListedSegment> concat(List<ListedSegment> a, List<ListedSegment> b) {
+        List<ListedSegment> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 }

@@ -6,6 +6,7 @@ import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestorePlanner;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.store.BaseListing;
+import dev.strata.restore.store.LateListing;
 import dev.strata.restore.store.ListedSegment;
 import dev.strata.restore.store.LogListing;
 import dev.strata.restore.store.ManifestIndex;
@@ -80,7 +81,10 @@ public final class Replay {
         BaseRead baseRead = new BaseRead(new ObjectFetcher(stores, notes), options.memory().spillDir());
         Set<ObjectKey> foldedByBase = base.map(b -> baseRead.foldedSince(tenant, b, b.cutCommitMicros() - options.maxSegmentSpan().toNanos() / 1000))
                 .orElse(Set.of());
-        return planner.plan(tenant, untilMicros, base, foldedByBase, listing);
+        // segments that arrived late, after the base was folded, lie before the listing's start: their notices name them
+        List<ListedSegment> late = base.map(b -> LateListing.since(stores, tenant, baseRead.manifest(tenant, b).lateNoticesFrom().orElse(0L), notes))
+                .orElse(List.of());
+        return planner.plan(tenant, untilMicros, base, foldedByBase, listing, late);
     }
 
     public ReplaySummary run(RestorePlan plan, ReplayTarget target) {

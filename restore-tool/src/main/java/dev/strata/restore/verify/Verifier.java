@@ -76,6 +76,7 @@ public final class Verifier {
             pool.shutdownNow();
         }
         new BaseVerifier(stores).verify(tenant, holders, key -> Optional.ofNullable(vouched.get(key)).map(v -> v.entry), report);
+        new LateNoticeVerifier(stores).verify(holders, key -> Optional.ofNullable(vouched.get(key)).map(v -> v.entry), report);
         vouched.forEach((key, v) -> {
             if (!holders.containsKey(key)) {
                 report.fail(key + " is named by manifest " + v.manifest + " but neither region holds it: it is lost");
@@ -170,8 +171,8 @@ public final class Verifier {
     }
 
     private void checkObject(TenantId tenant, ObjectKey key, Set<Region> regions, Vouched vouched, VerifyReport report) {
-        if (BaseVerifier.cutOf(key).isPresent()) {
-            // its content and presence are checked against its base.manifest; an overwrite shows here like any other
+        if (BaseVerifier.cutOf(key).isPresent() || LateNoticeVerifier.isNotice(key)) {
+            // its content and presence are checked against its base.manifest, or what it names; an overwrite shows here like any other
             stores.regions().stream().filter(r -> regions.contains(r.region())).forEach(r -> versions(r, key, report));
             return;
         }
@@ -242,7 +243,8 @@ public final class Verifier {
         }
     }
 
-    private static Optional<StoredObject> read(RegionStore region, ObjectKey key, VerifyReport report) {
+    /** A listed object's first version; a copy that cannot be read is a failure of the report. */
+    static Optional<StoredObject> read(RegionStore region, ObjectKey key, VerifyReport report) {
         try {
             Optional<StoredObject> read = region.store().get(key);
             if (read.isEmpty()) {

@@ -56,7 +56,7 @@ class RestorePlannerTest {
         ListedSegment straddlesCut = seg(T0 + 4 * H, T0 + 5 * H + 10, 10);
         ListedSegment afterCut = seg(T0 + 5 * H + 20, T0 + 5 * H + 30, 20);
         RestorePlan plan = planner.plan(ACME, T0 + 5 * H + 25, Optional.of(cut), Set.of(beforeCut.key(), straddlesCut.key()),
-                listing(false, Optional.empty(), beforeCut, straddlesCut, afterCut));
+                listing(false, Optional.empty(), beforeCut, straddlesCut, afterCut), List.of());
         assertThat(plan.segments()).containsExactly(straddlesCut, afterCut);
         assertThat(plan.base()).contains(cut);
         assertThat(plan.earliestMicros()).isEmpty();
@@ -69,8 +69,23 @@ class RestorePlannerTest {
         ListedSegment durableAfterTheFold = seg(T0 + 5 * H - 5, T0 + 5 * H - 5, 10); // its commit raced the one before the cut
         ListedSegment afterCut = seg(T0 + 5 * H + 20, T0 + 5 * H + 30, 20);
         RestorePlan plan = planner.plan(ACME, T0 + 5 * H + 25, Optional.of(cut), Set.of(folded.key()),
-                listing(false, Optional.empty(), folded, durableAfterTheFold, afterCut));
+                listing(false, Optional.empty(), folded, durableAfterTheFold, afterCut), List.of());
         assertThat(plan.segments()).containsExactly(durableAfterTheFold, afterCut);
+    }
+
+    @Test
+    void readsALateSegmentItsNoticeNamesWhenTheBaseDidNotFoldItAndOnlyUpToTheRestorePoint() {
+        BaseCut cut = new BaseCut(T0 + 5 * H, 77);
+        ListedSegment afterCut = seg(T0 + 5 * H + 20, T0 + 5 * H + 30, 20);
+        // redriven hours after their commit: both begin long before the listing's start (the cut minus 2 h)
+        ListedSegment lateBeforeCut = seg(T0 + H, T0 + H + 10, 30);
+        ListedSegment lateAfterThePoint = seg(T0 + 5 * H + 40, T0 + 5 * H + 50, 40);
+        ListedSegment lateTheBaseFolded = seg(T0 + 2 * H, T0 + 2 * H + 10, 50);
+        RestorePlan plan = planner.plan(ACME, T0 + 5 * H + 25, Optional.of(cut), Set.of(lateTheBaseFolded.key()),
+                listing(false, Optional.empty(), afterCut), List.of(lateBeforeCut, lateAfterThePoint, lateTheBaseFolded, afterCut));
+        assertThat(plan.segments()).as("in key order, each once").containsExactly(lateBeforeCut, afterCut);
+        assertThat(plan.firstHour()).as("its hour's manifests vouch for it").contains(lateBeforeCut.segment().hour());
+        assertThat(plan.latestMicros()).as("a late segment does not move the latest point").contains(T0 + 5 * H + 30);
     }
 
     @Test

@@ -22,6 +22,12 @@ public final class LocalStores {
                 StoreCredentials.fromFile(region.credentialsFile(StoreRole.WRITER)), VersionPolicy.LATEST_VERSION);
     }
 
+    /** The bucket as restore reads it: the reader key, first versions. */
+    public static ObjectStore reader(LocalRegion region, String bucket) {
+        return S3ObjectStore.open(new StoreLocation(region.endpoint(), bucket, region.signingRegion()),
+                StoreCredentials.fromFile(region.credentialsFile(StoreRole.READER)), VersionPolicy.FIRST_VERSION);
+    }
+
     /** A restore.properties naming the two buckets of regime {@code regime} with the READER key files. */
     public static Properties regime(String regime, LocalRegion primary, String primaryBucket, LocalRegion backup, String backupBucket) {
         Properties p = new Properties();

@@ -18,9 +18,13 @@ import java.util.Optional;
  *
  * @param previous the base this one was folded from, if any, with its manifest's SHA-256
  * @param folded the objects folded into it (the previous base's manifest and log segments), with their SHA-256
+ * @param lateNoticesFrom the arrival time from which a reader of this base lists late notices
+ *     ({@link BackupLayout#latePrefix}): the base folded the segment of every notice that arrived
+ *     earlier (as far as its cut reaches). Empty in bases made before late notices existed: a
+ *     reader then lists every notice of the tenant.
  */
 public record BaseManifest(TenantId tenant, BaseCut cut, Optional<PreviousBase> previous, List<BaseTable> tables,
-                           List<ManifestEntry> folded) {
+                           List<ManifestEntry> folded, Optional<Long> lateNoticesFrom) {
 
     public BaseManifest {
         Objects.requireNonNull(tenant, "tenant");
@@ -28,6 +32,12 @@ public record BaseManifest(TenantId tenant, BaseCut cut, Optional<PreviousBase> 
         Objects.requireNonNull(previous, "previous");
         tables = List.copyOf(tables);
         folded = List.copyOf(folded);
+        Objects.requireNonNull(lateNoticesFrom, "lateNoticesFrom");
+    }
+
+    /** A base that says nothing of late notices (as those made before they existed). */
+    public BaseManifest(TenantId tenant, BaseCut cut, Optional<PreviousBase> previous, List<BaseTable> tables, List<ManifestEntry> folded) {
+        this(tenant, cut, previous, tables, folded, Optional.empty());
     }
 
     public BaseManifestKey key() {

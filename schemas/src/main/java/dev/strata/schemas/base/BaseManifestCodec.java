@@ -33,6 +33,8 @@ public final class BaseManifestCodec {
     private static final JsonFields STRICT = new JsonFields("base manifest");
     static final String FORMAT = "strata-base-manifest";
     static final int VERSION = 1;
+    /** Optional (bases made before late notices lack it), so readers of version 1 still read every base. */
+    private static final String LATE_NOTICES_FROM = "lateNoticesFromMicros";
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
     private static final ObjectMapper READER = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
@@ -74,6 +76,9 @@ public final class BaseManifestCodec {
             }
             g.writeEndArray();
             ManifestCodec.writeEntries(g, "folded", m.folded());
+            if (m.lateNoticesFrom().isPresent()) {
+                g.writeNumberField(LATE_NOTICES_FROM, m.lateNoticesFrom().get());
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write base manifest " + m.objectKey() + ": " + e.getMessage(), e);
@@ -155,7 +160,9 @@ public final class BaseManifestCodec {
             for (JsonNode e : STRICT.array(root, "folded")) {
                 folded.add(ManifestCodec.readEntry(e, STRICT));
             }
-            return new BaseManifest(tenant, cut, previous, tables, folded);
+            Optional<Long> lateNoticesFrom = root.has(LATE_NOTICES_FROM) ? Optional.of(STRICT.integer(root, LATE_NOTICES_FROM))
+                    : Optional.empty();
+            return new BaseManifest(tenant, cut, previous, tables, folded, lateNoticesFrom);
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new ManifestFormatException("base manifest is invalid: " + e.getMessage(), e);
         }

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  * strata/v1/tenants/&lt;tenant&gt;/manifests/&lt;yyyyMMddHH&gt;.&lt;seq&gt;.manifest
  * strata/v1/tenants/&lt;tenant&gt;/bases/&lt;cutCommit&gt;_&lt;cutLsn&gt;/&lt;table&gt;.base
  * strata/v1/tenants/&lt;tenant&gt;/bases/&lt;cutCommit&gt;_&lt;cutLsn&gt;/base.manifest
+ * strata/v1/tenants/&lt;tenant&gt;/late/&lt;arrival&gt;_&lt;minCommit&gt;_&lt;maxCommit&gt;_p&lt;part&gt;_&lt;firstOffset&gt;_&lt;lastOffset&gt;.late
  * strata/v1/drills/&lt;tenant&gt;/&lt;time&gt;.json
  * </pre>
  *
@@ -36,11 +37,19 @@ public final class BackupLayout {
      * minus this span, and a segment that ends earlier is skipped by its name alone.
      */
     public static final Duration MAX_SEGMENT_COMMIT_SPAN = Duration.ofHours(1);
+    /**
+     * How long after its arrival time a late notice may first be listed: the sink stamps a notice
+     * when it starts storing it and, when storing took longer than this, stores it again with a new
+     * stamp. A base records the time it listed notices minus this margin ({@code lateNoticesFrom});
+     * every notice stamped before that was listable when the base was folded.
+     */
+    public static final Duration LATE_NOTICE_MAX_DELAY = Duration.ofMinutes(15);
     private static final String TENANTS = ROOT + "tenants/";
     private static final String DRILLS = ROOT + "drills/";
     private static final String LOG = "log";
     private static final String MANIFESTS = "manifests";
     private static final String BASES = "bases";
+    private static final String LATE = "late";
     private static final String BASE_MANIFEST_FILE = "base.manifest";
 
     private static final String TIME = "(" + KeyTime.TIME_REGEX + ")";
@@ -48,11 +57,13 @@ public final class BackupLayout {
     private static final Pattern MANIFEST_FILE = Pattern.compile("(\\d{10})\\.(\\d{6})\\.manifest");
     private static final Pattern CUT_DIRECTORY = Pattern.compile(TIME + "_(\\d{19})");
     private static final Pattern BASE_FILE = Pattern.compile("(.+)\\.base");
+    private static final Pattern LATE_FILE = Pattern.compile(TIME + "_" + TIME + "_" + TIME + "_p(\\d{10})_(\\d{19})_(\\d{19})\\.late");
     private static final Pattern DRILL_FILE = Pattern.compile(TIME + "\\.json");
 
     static final String SEGMENT_SHAPE = TENANTS + "<tenant>/log/<yyyyMMdd>/<HH>/<minCommit>_<maxCommit>_p<part>_<firstOffset>_<lastOffset>.seg";
     static final String MANIFEST_SHAPE = TENANTS + "<tenant>/manifests/<yyyyMMddHH>.<seq>.manifest";
     static final String BASE_SHAPE = TENANTS + "<tenant>/bases/<cutCommit>_<cutLsn>/<table>.base or base.manifest";
+    static final String LATE_SHAPE = TENANTS + "<tenant>/late/<arrival>_<minCommit>_<maxCommit>_p<part>_<firstOffset>_<lastOffset>.late";
     static final String DRILL_SHAPE = DRILLS + "<tenant>/<time>.json";
 
     private BackupLayout() {
@@ -72,6 +83,8 @@ public final class BackupLayout {
             return baseManifest(baseManifest);
         } else if (key instanceof DrillKey drill) {
             return drill(drill);
+        } else if (key instanceof LateNoticeKey late) {
+            return lateNotice(late);
         }
         throw new IllegalArgumentException("unknown kind of layout key: " + key.getClass().getName());
     }
@@ -96,6 +109,13 @@ public final class BackupLayout {
 
     public static ObjectKey drill(DrillKey k) {
         return new ObjectKey(drillsPrefix(k.tenant()).value() + KeyTime.format(k.timeMicros()) + ".json");
+    }
+
+    public static ObjectKey lateNotice(LateNoticeKey k) {
+        SegmentKey s = k.segment();
+        return new ObjectKey(latePrefix(k.tenant()).value() + KeyTime.format(k.arrivalMicros()) + "_" + KeyTime.format(s.minCommitMicros())
+                + "_" + KeyTime.format(s.maxCommitMicros()) + "_p" + pad(s.partition(), 10) + "_" + pad(s.firstOffset(), 19)
+                + "_" + pad(s.lastOffset(), 19) + ".late");
     }
 
     // ------------------------------------------------------------------ prefixes for listing
@@ -148,6 +168,16 @@ public final class BackupLayout {
         return new ObjectKey(basesPrefix(tenant).value() + KeyTime.format(cut.cutCommitMicros()) + "_" + pad(cut.cutLsn(), 19) + "/");
     }
 
+    /** Every late notice of a tenant, in arrival order. */
+    public static ObjectKey latePrefix(TenantId tenant) {
+        return new ObjectKey(tenantPrefix(tenant).value() + LATE + "/");
+    }
+
+    /** A start-after marker for {@link #latePrefix}: listing after it yields the notices that arrived at {@code fromMicros} or later. */
+    public static ObjectKey lateStartAfter(TenantId tenant, long fromMicros) {
+        return new ObjectKey(latePrefix(tenant).value() + KeyTime.format(fromMicros));
+    }
+
     public static ObjectKey drillsPrefix(TenantId tenant) {
         return new ObjectKey(DRILLS + tenant.value() + "/");
     }
@@ -190,8 +220,10 @@ public final class BackupLayout {
                 return manifestFrom(v, steps);
             case BASES:
                 return baseFrom(v, steps);
+            case LATE:
+                return lateFrom(v, steps);
             default:
-                throw new InvalidObjectKeyException(v, "'" + steps[1] + "' is not log, manifests or bases");
+                throw new InvalidObjectKeyException(v, "'" + steps[1] + "' is not log, manifests, bases or late");
         }
     }
 
@@ -209,6 +241,10 @@ public final class BackupLayout {
 
     public static BaseManifestKey parseBaseManifest(ObjectKey key) {
         return expect(key, BaseManifestKey.class, BASE_SHAPE);
+    }
+
+    public static LateNoticeKey parseLateNotice(ObjectKey key) {
+        return expect(key, LateNoticeKey.class, LATE_SHAPE);
     }
 
     public static DrillKey parseDrill(ObjectKey key) {
@@ -258,6 +294,19 @@ public final class BackupLayout {
         Matcher m = match(BASE_FILE, steps[3], v, BASE_SHAPE);
         BaseKey parsed = build(v, BASE_SHAPE, () -> new BaseKey(tenant, cut, TableNameEscaping.unescape(m.group(1))));
         return canonical(v, base(parsed), parsed);
+    }
+
+    private static LateNoticeKey lateFrom(String v, String[] steps) {
+        if (steps.length != 3) {
+            throw new InvalidObjectKeyException(v, "expected " + LATE_SHAPE);
+        }
+        Matcher m = match(LATE_FILE, steps[2], v, LATE_SHAPE);
+        LateNoticeKey parsed = build(v, LATE_SHAPE, () -> {
+            TenantId tenant = tenant(steps[0]);
+            return new LateNoticeKey(tenant, KeyTime.parse(m.group(1)), new SegmentKey(tenant, KeyTime.parse(m.group(2)),
+                    KeyTime.parse(m.group(3)), Integer.parseInt(m.group(4)), Long.parseLong(m.group(5)), Long.parseLong(m.group(6))));
+        });
+        return canonical(v, lateNotice(parsed), parsed);
     }
 
     private static DrillKey drillFrom(String v) {

@@ -40,7 +40,8 @@ class BackupLayoutTest {
     void everyKindParsesBackToItself() {
         BaseCut cut = new BaseCut(T, 5);
         for (LayoutKey k : new LayoutKey[] {new SegmentKey(ACME, 0, 0, 0, 0, 0), new ManifestKey(ACME, UtcHour.containing(T), 0),
-                new BaseKey(ACME, cut, "public.orders"), new BaseManifestKey(ACME, cut), new DrillKey(ACME, KeyTime.MAX_MICROS)}) {
+                new BaseKey(ACME, cut, "public.orders"), new BaseManifestKey(ACME, cut), new DrillKey(ACME, KeyTime.MAX_MICROS),
+                new LateNoticeKey(ACME, T, new SegmentKey(ACME, 0, 5, 2, 7, 9))}) {
             assertThat(BackupLayout.parse(BackupLayout.format(k))).isEqualTo(k);
         }
         assertThat(BackupLayout.parseSegment(BackupLayout.segment(new SegmentKey(ACME, T, T, 1, 2, 3))).partition()).isEqualTo(1);
@@ -48,6 +49,19 @@ class BackupLayoutTest {
         assertThat(BackupLayout.parseBase(BackupLayout.base(new BaseKey(ACME, cut, "a.b"))).table()).isEqualTo("a.b");
         assertThat(BackupLayout.parseBaseManifest(BackupLayout.baseManifest(new BaseManifestKey(ACME, cut))).cut()).isEqualTo(cut);
         assertThat(BackupLayout.parseDrill(BackupLayout.drill(new DrillKey(ACME, T))).timeMicros()).isEqualTo(T);
+    }
+
+    @Test
+    void lateNoticesSortByArrivalAndNameTheirSegment() {
+        SegmentKey old = new SegmentKey(ACME, T - 3_600_000_000L * 5, T - 3_600_000_000L * 5 + 10, 1, 2, 3);
+        ObjectKey notice = BackupLayout.lateNotice(new LateNoticeKey(ACME, T, old));
+        assertThat(notice.value()).isEqualTo("strata/v1/tenants/acme/late/20261121T101530.123456Z_20261121T051530.123456Z"
+                + "_20261121T051530.123466Z_p0000000001_0000000000000000002_0000000000000000003.late");
+        assertThat(BackupLayout.parseLateNotice(notice).segment()).isEqualTo(old);
+        // start-after the marker of t: the notices that arrived at t or later, whatever their segment's commit times
+        assertThat(notice.value().compareTo(BackupLayout.lateStartAfter(ACME, T).value())).isPositive();
+        assertThat(notice.value().compareTo(BackupLayout.lateStartAfter(ACME, T + 1).value())).isNegative();
+        assertThatThrownBy(() -> new LateNoticeKey(TenantId.of("other"), T, old)).hasMessageContaining("cannot name a segment of tenant acme");
     }
 
     @Test
@@ -92,7 +106,7 @@ class BackupLayoutTest {
     @Test
     void badKeysAreRejectedNamingTheKeyAndTheProblem() {
         assertRejected("strata/v1/other/acme/log/x.seg", "expected it to start with strata/v1/tenants/ or strata/v1/drills/");
-        assertRejected("strata/v1/tenants/acme/blobs/x", "'blobs' is not log, manifests or bases");
+        assertRejected("strata/v1/tenants/acme/blobs/x", "'blobs' is not log, manifests, bases or late");
         assertRejected("strata/v1/tenants/acme/log/20261121/10/garbage.seg", "does not match strata/v1/tenants/<tenant>/log/");
         assertRejected("strata/v1/tenants/ac me/manifests/2026112110.000000.manifest", "tenant id 'ac me' is invalid");
         // the hour directory must be that of minCommit

@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -107,8 +108,15 @@ public final class BaseFolder {
         }
         FoldWindow window = previous.map(p -> FoldWindow.after(p.manifest(), foldedInLookback(tenant, p.manifest()), settings.maxSegmentSpan()))
                 .orElseGet(FoldWindow::first);
-        List<ListedObject> segments = reader.durableSegmentsBetween(tenant, window.listFromMicros(), cutMicros).stream()
-                .filter(o -> window.needs(o.key())).toList();
+        // listed before the log: a notice stored from here on is found by the next base, or by a replay from this one
+        long lateNoticesFrom = micros(clock.instant()) - BackupLayout.LATE_NOTICE_MAX_DELAY.toNanos() / 1000;
+        Map<ObjectKey, ListedObject> inputs = new LinkedHashMap<>();
+        previous.ifPresent(p -> reader.lateSegmentsSince(tenant, p.manifest().lateNoticesFrom().orElse(0L)).stream()
+                .filter(o -> window.needs(o.key()) && BackupLayout.parseSegment(o.key()).minCommitMicros() <= cutMicros)
+                .forEach(o -> inputs.put(o.key(), o)));
+        reader.durableSegmentsBetween(tenant, window.listFromMicros(), cutMicros).stream()
+                .filter(o -> window.needs(o.key())).forEach(o -> inputs.put(o.key(), o));
+        List<ListedObject> segments = List.copyOf(inputs.values());
         if (segments.isEmpty()) {
             return Optional.empty();
         }
@@ -139,7 +147,8 @@ public final class BaseFolder {
                 built = BaseBuilder.write(tenant, cut, catalog, folder, work);
             }
             BaseManifest manifest = new BaseManifest(tenant, cut,
-                    previous.map(p -> new BaseManifest.PreviousBase(p.manifest().cut(), p.sha256())), built.tables(), folded);
+                    previous.map(p -> new BaseManifest.PreviousBase(p.manifest().cut(), p.sha256())), built.tables(), folded,
+                    Optional.of(lateNoticesFrom));
             store(manifest, built);
             Duration took = Duration.between(start, clock.instant());
             metrics.written(tenant, cutMicros, foldedBytes, took);
@@ -232,6 +241,10 @@ public final class BaseFolder {
         CompletableFuture.allOf(tables.toArray(CompletableFuture[]::new)).join();
         StoredBaseManifest sealed = BaseManifestCodec.seal(manifest);
         uploader.upload(manifest.objectKey(), sealed.bytes(), sealed.sha256(), 0).join();
+    }
+
+    private static long micros(Instant t) {
+        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
     }
 
     private Path workDirectory(TenantId tenant) {

@@ -6,6 +6,8 @@ import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.InvalidObjectKeyException;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.layout.SegmentKey;
+import dev.strata.schemas.manifest.ManifestEntry;
+import dev.strata.schemas.store.ObjectInfo;
 import dev.strata.schemas.store.ListedObject;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.StoreException;
@@ -107,5 +109,16 @@ public final class SegmentCatalog {
             LOG.warn("recovery: ignoring {} under a log prefix: {}", key, e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** The size and SHA-256 both regions declare for a segment an earlier run stored, if they agree on both. */
+    public Optional<ManifestEntry> entryFromHeads(ObjectKey key) {
+        Optional<ObjectInfo> p = primary.head(key);
+        Optional<ObjectInfo> b = backup.head(key);
+        if (p.isEmpty() || b.isEmpty() || p.get().declaredSha256().isEmpty() || !p.get().declaredSha256().equals(b.get().declaredSha256())
+                || p.get().size() != b.get().size()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ManifestEntry(key, p.get().size(), p.get().declaredSha256().get()));
     }
 }

@@ -8,6 +8,7 @@ import dev.strata.schemas.layout.BaseCut;
 import dev.strata.schemas.layout.InvalidObjectKeyException;
 import dev.strata.schemas.layout.ManifestKey;
 import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.manifest.LateNotice;
 import dev.strata.schemas.manifest.ManifestCodec;
 import dev.strata.schemas.manifest.ManifestEntry;
 import dev.strata.schemas.manifest.SealedManifest;
@@ -31,6 +32,7 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -134,6 +136,26 @@ public final class RegionReader {
         return primary.listAll(BackupLayout.logPrefix(tenant), start).takeWhile(o -> firstCommit(o.key()) <= toMicros)
                 .filter(o -> Long.valueOf(o.size()).equals(inBackup.get(o.key())))
                 .toList();
+    }
+
+    /**
+     * The segments named by the tenant's late notices that arrived at {@code fromMicros} or later, with the
+     * size their notice gives. A notice is stored only once its segment is durable in both regions, so
+     * either region's listing of notices will do; a notice is read from whichever region has it.
+     */
+    public List<ListedObject> lateSegmentsSince(TenantId tenant, long fromMicros) {
+        Optional<ObjectKey> start = Optional.of(BackupLayout.lateStartAfter(tenant, fromMicros));
+        Set<ObjectKey> notices = new TreeSet<>();
+        for (ObjectStore store : List.of(primary, backup)) {
+            store.listAll(BackupLayout.latePrefix(tenant), start).forEach(o -> notices.add(o.key()));
+        }
+        Map<ObjectKey, ListedObject> segments = new LinkedHashMap<>();
+        for (ObjectKey key : notices) {
+            LateNotice notice = LateNotice.decode(key, anyCopy(key).orElseThrow(() -> new IllegalStateException(
+                    "late notice " + key + " was listed but neither region gives it now; retrying at the next check")));
+            segments.putIfAbsent(notice.segment().key(), new ListedObject(notice.segment().key(), notice.segment().size()));
+        }
+        return List.copyOf(segments.values());
     }
 
     private static long firstCommit(ObjectKey key) {
