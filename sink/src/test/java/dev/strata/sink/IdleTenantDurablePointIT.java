@@ -53,27 +53,30 @@ class IdleTenantDurablePointIT {
         Path stateDir = Files.createTempDirectory("router-state");
         ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor();
         try (SinkTestBed bed = new SinkTestBed(kafka, stores, "idle", 3)) {
-            bed.place("acme", bed.regime);
-            bed.place("globex", bed.regime);
+            // tenants of this run only: the placement directory is shared by every sink IT of this JVM
+            String quiet = "quiet-" + bed.regime;
+            String busy = "busy-" + bed.regime;
+            bed.place(quiet, bed.regime);
+            bed.place(busy, bed.regime);
             try (SinkService sink = SinkService.start(SinkConfig.from(bed.sinkProperties()), new SimpleMeterRegistry(), Clock.systemUTC());
                  CaptureService capture = CaptureService.start(CaptureTestSetup.config(CaptureTestSetup.properties(kafka, pg, name, name,
                          "public.orders")), Clock.systemUTC());
                  KafkaStreams router = router(kafka, bed.regime, name, stateDir)) { // capture created its input topic
                 capture.awaitStreaming(TIMEOUT);
-                CaptureTestSetup.execute(pg, name, "INSERT INTO orders SELECT 'acme', g, 'a' || g FROM generate_series(1, 20) g");
-                long acmeLastCommitAtMost = nowMicros(); // its commit returned: Postgres committed it at or before now
-                AtomicInteger globexRows = new AtomicInteger();
-                writer.scheduleAtFixedRate(() -> insertGlobex(pg, name, globexRows.incrementAndGet()), 0, 200, TimeUnit.MILLISECONDS);
+                CaptureTestSetup.execute(pg, name, "INSERT INTO orders SELECT '" + quiet + "', g, 'a' || g FROM generate_series(1, 20) g");
+                long quietLastCommitAtMost = nowMicros(); // its commit returned: Postgres committed it at or before now
+                AtomicInteger busyRows = new AtomicInteger();
+                writer.scheduleAtFixedRate(() -> insert(pg, name, busy, busyRows.incrementAndGet()), 0, 200, TimeUnit.MILLISECONDS);
 
                 long idleSince = System.nanoTime();
-                SinkTestBed.await("acme's watermark past its last commit while globex writes", Duration.ofSeconds(15),
-                        () -> durable(bed, "acme") > acmeLastCommitAtMost);
+                SinkTestBed.await("the quiet tenant's watermark past its last commit while the busy one writes", Duration.ofSeconds(15),
+                        () -> durable(bed, quiet) > quietLastCommitAtMost);
                 System.out.printf("idle tenant's watermark passed its last commit after %d ms%n",
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - idleSince));
-                assertThat(globexRows.get()).as("globex kept writing meanwhile").isPositive();
-                printIdleAge(bed, "acme", 20);
+                assertThat(busyRows.get()).as("the busy tenant kept writing meanwhile").isPositive();
+                printIdleAge(bed, quiet, 20);
 
-                heldUploadKeepsTheWatermarkBehindTheChange(bed, stores, pg, name);
+                heldUploadKeepsTheWatermarkBehindTheChange(bed, stores, pg, name, quiet);
                 assertThat(sink.failure()).isEmpty();
             } finally {
                 writer.shutdownNow();
@@ -82,30 +85,31 @@ class IdleTenantDurablePointIT {
         }
     }
 
-    /** The backup region stops taking puts; acme changes once; heartbeats behind it flow, but the watermark waits. */
+    /** The backup region stops taking puts; {@code tenant} changes once; heartbeats behind it flow, but the watermark waits. */
     private static void heldUploadKeepsTheWatermarkBehindTheChange(SinkTestBed bed, LocalObjectStores stores, LocalPostgres pg,
-            String db) throws Exception {
+            String db, String tenant) throws Exception {
         stores.backup().stopGateway();
         long changeCommit;
         try {
-            CaptureTestSetup.execute(pg, db, "INSERT INTO orders VALUES ('acme', 1000, 'uploading')");
-            changeCommit = awaitRouted(bed, e -> e.getOp() == Op.CREATE && e.getKey().get(1).getValue().equals(1000L)).getCommitTsMicros();
-            SinkTestBed.await("three heartbeats of acme routed behind the change", TIMEOUT,
-                    () -> routed(bed).stream().filter(e -> e.getTenant().equals("acme") && e.getOp() == Op.HEARTBEAT
+            insert(pg, db, tenant, 1000);
+            changeCommit = awaitRouted(bed, e -> e.getTenant().equals(tenant) && e.getOp() == Op.CREATE
+                    && e.getKey().get(1).getValue().equals(1000L)).getCommitTsMicros();
+            SinkTestBed.await("three heartbeats of the tenant routed behind the change", TIMEOUT,
+                    () -> routed(bed).stream().filter(e -> e.getTenant().equals(tenant) && e.getOp() == Op.HEARTBEAT
                             && e.getCommitTsMicros() > changeCommit).count() >= 3);
             SinkTestBed.await("the change in the primary region", TIMEOUT,
-                    () -> SinkTestBed.eventIds(SinkTestBed.segments(bed.primaryReader(), "acme")).size() == 21);
+                    () -> SinkTestBed.eventIds(SinkTestBed.segments(bed.primaryReader(), tenant)).size() == 21);
             long waitingSince = System.nanoTime();
             while (System.nanoTime() - waitingSince < Duration.ofSeconds(3).toNanos()) {
-                assertThat(durable(bed, "acme")).as("acme's watermark while its change is in one region only")
+                assertThat(durable(bed, tenant)).as("the watermark while the tenant's change is in one region only")
                         .isLessThan(changeCommit);
                 Thread.sleep(250);
             }
         } finally {
             stores.backup().startGateway();
         }
-        SinkTestBed.await("acme's watermark past the change once both regions hold it", TIMEOUT,
-                () -> durable(bed, "acme") > changeCommit);
+        SinkTestBed.await("the watermark past the change once both regions hold it", TIMEOUT,
+                () -> durable(bed, tenant) > changeCommit);
     }
 
     private static void printIdleAge(SinkTestBed bed, String tenant, int samples) throws InterruptedException {
@@ -152,11 +156,11 @@ class IdleTenantDurablePointIT {
         return streams;
     }
 
-    private static void insertGlobex(LocalPostgres pg, String db, int id) {
+    private static void insert(LocalPostgres pg, String db, String tenant, int id) {
         try {
-            CaptureTestSetup.execute(pg, db, "INSERT INTO orders VALUES ('globex', " + id + ", 'g')");
+            CaptureTestSetup.execute(pg, db, "INSERT INTO orders VALUES ('" + tenant + "', " + id + ", 'row " + id + "')");
         } catch (SQLException e) {
-            throw new IllegalStateException("globex's insert " + id + " failed: " + e.getMessage(), e);
+            throw new IllegalStateException("insert " + id + " of " + tenant + " failed: " + e.getMessage(), e);
         }
     }
 
