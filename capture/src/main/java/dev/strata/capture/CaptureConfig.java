@@ -65,6 +65,8 @@ public final class CaptureConfig {
     public static final int TOPIC_REPLICATION_DEFAULT = 3;
     public static final String CHECKPOINT_INTERVAL_MS = "strata.capture.checkpoint.interval.ms";
     public static final int CHECKPOINT_INTERVAL_MS_DEFAULT = 3_600_000;
+    public static final String DURABLE_HEARTBEAT_INTERVAL_MS = "strata.capture.durable.heartbeat.interval.ms";
+    public static final int DURABLE_HEARTBEAT_INTERVAL_MS_DEFAULT = 1_000;
     public static final String METRICS_PORT = "strata.metrics.port";
     public static final int METRICS_PORT_DEFAULT = 0;
 
@@ -201,6 +203,10 @@ public final class CaptureConfig {
 
     public int checkpointIntervalMs() {
         return parsed.intValue(CHECKPOINT_INTERVAL_MS);
+    }
+
+    public int durableHeartbeatIntervalMs() {
+        return parsed.intValue(DURABLE_HEARTBEAT_INTERVAL_MS);
     }
 
     public String databaseHost() {

@@ -73,6 +73,14 @@ public final class CaptureConfigDef {
                             + " the schedule off. On demand: `java -cp ... dev.strata.capture.checkpoint.CheckpointMain"
                             + " capture.properties`. The capture role must be allowed to run `pg_logical_emit_message` (the"
                             + " checkpoint travels in the WAL).")
+            .group("Durable point of idle tenants")
+            .optional(DURABLE_HEARTBEAT_INTERVAL_MS, Type.INT, DURABLE_HEARTBEAT_INTERVAL_MS_DEFAULT, Validators.atLeast(0),
+                    "How often capture writes a heartbeat into the source's WAL (`pg_logical_emit_message`, transactional); each"
+                            + " becomes one HEARTBEAT event per known tenant (placed in `strata.tenants`, or changed since capture"
+                            + " started), so a tenant that does not change still has its durable point (its watermark) advance to"
+                            + " just before the heartbeat's commit time. About this many milliseconds is then the least age of an"
+                            + " idle tenant's durable point; every interval costs one event per tenant. 0 turns heartbeats off:"
+                            + " an idle tenant's durable point then stays at its last change.")
             .group("Topics")
             .optional(TOPIC_PARTITIONS, Type.INT, TOPIC_PARTITIONS_DEFAULT, Validators.atLeast(1),
                     "Partitions of `strata.changes` and `strata.dlq` when capture creates them; the same key as the router's and"

@@ -23,7 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code strata_capture_lag_seconds} (now minus the newest of that commit time and the last
  * heartbeat: an idle, healthy capture reads about 0, a stuck one grows),
  * {@code strata_capture_dead_letters_total{reason}}, {@code strata_capture_commit_to_ack_seconds},
- * {@code strata_capture_checkpoints_total} (tenant CHECKPOINT events delivered: one per tenant per checkpoint) and
+ * {@code strata_capture_checkpoints_total} (tenant CHECKPOINT events delivered: one per tenant per checkpoint),
+ * {@code strata_capture_durable_heartbeats_total} (heartbeat messages written to the source's WAL),
+ * {@code strata_capture_heartbeat_events_total} (tenant HEARTBEAT events delivered: one per known tenant per
+ * heartbeat; not changes, so not in the events counter, its rate, the last commit or commit-to-ack) and
  * {@code strata_capture_streaming} (0 while the initial snapshot runs or is retried, 1 once it is in Kafka).
  */
 final class CaptureMetrics implements DeliveryListener {
@@ -35,6 +38,8 @@ final class CaptureMetrics implements DeliveryListener {
     static final String COMMIT_TO_ACK = "strata.capture.commit.to.ack";
     static final String CHECKPOINTS = "strata.capture.checkpoints";
     static final String STREAMING = "strata.capture.streaming";
+    static final String DURABLE_HEARTBEATS = "strata.capture.durable.heartbeats";
+    static final String HEARTBEAT_EVENTS = "strata.capture.heartbeat.events";
     private static final long NOTHING_YET = Long.MIN_VALUE;
 
     private final Clock clock;
@@ -45,12 +50,17 @@ final class CaptureMetrics implements DeliveryListener {
     private final AtomicLong lastSeenMicros = new AtomicLong(NOTHING_YET);
     private final Timer commitToAck;
     private final Counter checkpoints;
+    private final Counter heartbeatsEmitted;
+    private final Counter heartbeatEvents;
     private final AtomicInteger streaming = new AtomicInteger();
 
     CaptureMetrics(MeterRegistry registry, Clock clock) {
         this.clock = clock;
         // registered up front so that a dashboard shows 0, not "no data", before the first event
         for (Op op : Op.values()) {
+            if (op == Op.HEARTBEAT) {
+                continue; // counted on their own: a heartbeat is no change
+            }
             events.put(op, Counter.builder(EVENTS).description("changes acknowledged by Kafka")
                     .tag("op", op.name()).register(registry));
         }
@@ -68,12 +78,21 @@ final class CaptureMetrics implements DeliveryListener {
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(5)).register(registry);
         checkpoints = Counter.builder(CHECKPOINTS).description("tenant checkpoints acknowledged by Kafka").register(registry);
+        heartbeatsEmitted = Counter.builder(DURABLE_HEARTBEATS).description("heartbeat messages written to the source's WAL")
+                .register(registry);
+        heartbeatEvents = Counter.builder(HEARTBEAT_EVENTS).description("tenant heartbeat events acknowledged by Kafka")
+                .register(registry);
         Gauge.builder(STREAMING, streaming, AtomicInteger::get)
                 .description("1 once the initial snapshot is in Kafka and changes stream, 0 before").register(registry);
     }
 
     @Override
     public void published(ChangeEvent event, long ackedAtMicros) {
+        if (event.getOp() == Op.HEARTBEAT) {
+            heartbeatEvents.increment();
+            lastSeenMicros.accumulateAndGet(event.getCommitTsMicros(), Math::max);
+            return;
+        }
         events.get(event.getOp()).increment();
         rate.record(1, ackedAtMicros / 1000);
         lastCommitMicros.accumulateAndGet(event.getCommitTsMicros(), Math::max);
@@ -93,6 +112,11 @@ final class CaptureMetrics implements DeliveryListener {
     @Override
     public void heartbeat(long atMillis) {
         lastSeenMicros.accumulateAndGet(atMillis * 1000, Math::max);
+    }
+
+    /** A heartbeat message was written to the source's WAL (its events are counted when Kafka has them). */
+    void heartbeatEmitted() {
+        heartbeatsEmitted.increment();
     }
 
     @Override

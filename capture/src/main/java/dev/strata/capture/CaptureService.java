@@ -2,6 +2,8 @@ package dev.strata.capture;
 
 import dev.strata.capture.checkpoint.CheckpointSchedule;
 import dev.strata.capture.checkpoint.CheckpointTaker;
+import dev.strata.capture.heartbeat.HeartbeatSchedule;
+import dev.strata.capture.heartbeat.KnownTenants;
 import dev.strata.capture.pg.ColumnTypes;
 import dev.strata.capture.pg.TableCatalog;
 import dev.strata.schemas.kafka.KafkaReachability;
@@ -51,6 +53,7 @@ public final class CaptureService implements AutoCloseable {
     private final CheckpointTaker checkpoints;
     private final StreamingWatch streaming;
     private CheckpointSchedule checkpointSchedule;
+    private HeartbeatSchedule heartbeatSchedule;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final AtomicBoolean closing = new AtomicBoolean();
 
@@ -96,7 +99,8 @@ public final class CaptureService implements AutoCloseable {
             CaptureMetrics metrics = new CaptureMetrics(registry, clock);
             endpoint = config.metricsPort() > 0 ? PrometheusEndpoint.start(config.metricsPort(), registry) : null;
             producer = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
-            ChangeConverter converter = new ChangeConverter(config.name(), tenants, new ColumnTypes(catalog::describe));
+            KnownTenants known = new KnownTenants();
+            ChangeConverter converter = new ChangeConverter(config.name(), tenants, new ColumnTypes(catalog::describe), known);
             StreamingWatch streaming = new StreamingWatch(config.name(), config.slot());
             ChangePublisher publisher = new ChangePublisher(producer, converter, new ChangeEventCodec(),
                     new DeadLetters(config.name(), clock), DeliveryListener.both(DeliveryListener.both(metrics, streaming), listener),
@@ -105,6 +109,7 @@ public final class CaptureService implements AutoCloseable {
             service.thread.execute(service.engine);
             service.checkpointSchedule = CheckpointSchedule.start(service.checkpoints,
                     Duration.ofMillis(config.checkpointIntervalMs()), config.name());
+            service.heartbeatSchedule = HeartbeatSchedule.start(config, known, service::streaming, metrics::heartbeatEmitted);
             // "started" would be premature: a snapshot can still fail; StreamingWatch logs "capture streaming"
             LOG.info("capture starting: {}, metrics {}", config, endpoint == null ? "off" : "on :" + endpoint.port() + "/metrics");
             return service;
@@ -203,6 +208,9 @@ public final class CaptureService implements AutoCloseable {
         closing.set(true);
         if (checkpointSchedule != null) {
             checkpointSchedule.close();
+        }
+        if (heartbeatSchedule != null) {
+            heartbeatSchedule.close();
         }
         try {
             engine.close();

@@ -1,6 +1,8 @@
 package dev.strata.capture;
 
 import dev.strata.capture.checkpoint.CheckpointMessage;
+import dev.strata.capture.heartbeat.HeartbeatMessage;
+import dev.strata.capture.heartbeat.KnownTenants;
 import dev.strata.capture.pg.ColumnTypes;
 import dev.strata.capture.pg.PgColumnType;
 import dev.strata.capture.pg.PgValueCodec;
@@ -22,7 +24,9 @@ import org.apache.kafka.connect.source.SourceRecord;
 
 /**
  * Turns one Debezium record into what capture does with it: a ChangeEvent to publish (or the
- * CHECKPOINT events of a {@link CheckpointMessage}), a dead letter with its reason, a heartbeat, or
+ * CHECKPOINT events of a {@link CheckpointMessage}, or the HEARTBEAT events of a
+ * {@link HeartbeatMessage}, one per {@link KnownTenants known tenant}), a dead letter with its
+ * reason, Debezium's heartbeat, or
  * a transaction marker (BEGIN/END: they number the events of a transaction and are not forwarded as
  * data).
  *
@@ -60,14 +64,25 @@ final class ChangeConverter {
     private final String source;
     private final TenantResolver tenants;
     private final ColumnTypes types;
+    private final KnownTenants known;
 
-    ChangeConverter(String source, TenantResolver tenants, ColumnTypes types) {
+    /** @param known told of every tenant a change is published for; asked for the tenants of each heartbeat */
+    ChangeConverter(String source, TenantResolver tenants, ColumnTypes types, KnownTenants known) {
         this.source = source;
         this.tenants = tenants;
         this.types = types;
+        this.known = known;
     }
 
     Conversion convert(SourceRecord record) {
+        Conversion conversion = convertRecord(record);
+        if (conversion instanceof Publish publish) {
+            publish.events().forEach(event -> known.changed(event.getTenant()));
+        }
+        return conversion;
+    }
+
+    private Conversion convertRecord(SourceRecord record) {
         if (record.topic().startsWith(HEARTBEAT_TOPIC_PREFIX)) {
             Struct heartbeat = (Struct) record.value();
             return new Heartbeat(heartbeat.getInt64("ts_ms"));
@@ -130,10 +145,17 @@ final class ChangeConverter {
                         eventId, null)));
     }
 
-    /** A checkpoint written by {@link CheckpointTaker} becomes its CHECKPOINT events; any other message is not data. */
+    /**
+     * A checkpoint written by {@link CheckpointTaker} becomes its CHECKPOINT events, a heartbeat its
+     * HEARTBEAT events; any other message is not data.
+     */
     private Conversion message(Struct value) {
         Struct message = value.getStruct("message");
-        if (message == null || !CheckpointMessage.PREFIX.equals(message.getString("prefix"))) {
+        String prefix = message == null ? null : message.getString("prefix");
+        if (HeartbeatMessage.PREFIX.equals(prefix)) {
+            return heartbeat(value.getStruct("source"));
+        }
+        if (!CheckpointMessage.PREFIX.equals(prefix)) {
             return new Marker();
         }
         Struct sourceInfo = value.getStruct("source");
@@ -147,6 +169,21 @@ final class ChangeConverter {
             return new DeadLetter(DeadLetterReason.DECODE_ERROR, e.getMessage(), null, CheckpointMessage.TABLE, lsn,
                     at == null ? 0 : at, -1, LOGICAL_MESSAGE);
         }
+    }
+
+    /**
+     * One HEARTBEAT per known tenant, or nothing when capture knows none yet. The message is
+     * transactional, so it carries its transaction's commit time; without one it proves nothing.
+     */
+    private Conversion heartbeat(Struct sourceInfo) {
+        Long commitMicros = sourceInfo.getInt64("ts_us");
+        if (commitMicros == null) {
+            return new Marker();
+        }
+        Long txId = sourceInfo.getInt64("txId");
+        List<ChangeEvent> events = HeartbeatMessage.events(source, known.all(), sourceInfo.getInt64("lsn"), txId == null ? -1 : txId,
+                commitMicros);
+        return events.isEmpty() ? new Marker() : new Publish(events);
     }
 
     /** The tenant of an UPDATE's old row when it differs from the new row's, else null. */

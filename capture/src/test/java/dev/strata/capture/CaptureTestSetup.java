@@ -18,13 +18,13 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
 
-/** A capture configuration against the local stack, and the SQL chores of the capture tests. */
-final class CaptureTestSetup {
+/** A capture configuration against the local stack, and the SQL chores of the capture tests (and the sink's end-to-end IT). */
+public final class CaptureTestSetup {
     private CaptureTestSetup() {
     }
 
     /** One test's capture: its own database, name (ChangeEvent.source), slot and publication. */
-    static Properties properties(LocalKafka kafka, LocalPostgres pg, String database, String name, String tables) {
+    public static Properties properties(LocalKafka kafka, LocalPostgres pg, String database, String name, String tables) {
         Properties p = new Properties();
         p.setProperty(CaptureConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         p.setProperty(CaptureConfig.NAME, name);
@@ -41,7 +41,7 @@ final class CaptureTestSetup {
         return p;
     }
 
-    static CaptureConfig config(Properties properties) {
+    public static CaptureConfig config(Properties properties) {
         return CaptureConfig.from(properties, variable -> null);
     }
 
@@ -49,7 +49,7 @@ final class CaptureTestSetup {
         return DriverManager.getConnection(pg.jdbcUrl(database), pg.user(), pg.password());
     }
 
-    static void execute(LocalPostgres pg, String database, String... statements) throws SQLException {
+    public static void execute(LocalPostgres pg, String database, String... statements) throws SQLException {
         try (Connection connection = connect(pg, database); Statement statement = connection.createStatement()) {
             for (String sql : statements) {
                 statement.execute(sql);
@@ -102,7 +102,7 @@ final class CaptureTestSetup {
     }
 
     /** Drops a test's slot once its walsender let go of it (dropping an active slot fails). */
-    static void dropSlot(LocalPostgres pg, String database, String slot) throws SQLException, InterruptedException {
+    public static void dropSlot(LocalPostgres pg, String database, String slot) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         try (Connection connection = connect(pg, database); Statement statement = connection.createStatement()) {
             while (System.nanoTime() < deadline) {

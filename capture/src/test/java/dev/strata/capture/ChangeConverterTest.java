@@ -1,5 +1,6 @@
 package dev.strata.capture;
 
+import dev.strata.capture.heartbeat.KnownTenants;
 import dev.strata.capture.pg.ColumnTypes;
 import dev.strata.capture.pg.PgColumnType;
 import dev.strata.capture.pg.PgTextConverter;
@@ -55,7 +56,7 @@ class ChangeConverterTest {
                 }
                 columns.put("c_ia", new PgColumnType("integer[]", "_int4", "_int4", PgColumnType.ARRAY));
                 return Optional.of(new TableShape(table, columns, 'f', List.of("id")));
-            }));
+            }), new KnownTenants());
 
     private static Schema typed(SchemaBuilder builder, String type) {
         return builder.parameter(ColumnTypes.SOURCE_TYPE, type).build();
@@ -189,13 +190,13 @@ class ChangeConverterTest {
         columns.put("tenant_id", new PgColumnType("text", "text", "text", 'S'));
         columns.put("c_ia", new PgColumnType("integer[]", "_int4", "_int4", PgColumnType.ARRAY));
         ChangeConverter byKey = new ChangeConverter("app", new TenantResolver("tenant_id", null, Map.of()),
-                new ColumnTypes(table -> Optional.of(new TableShape(table, columns, 'd', List.of("tenant_id", "id")))));
+                new ColumnTypes(table -> Optional.of(new TableShape(table, columns, 'd', List.of("tenant_id", "id")))), new KnownTenants());
         ChangeConverter.Conversion delete = byKey.convert(record("d", "public.orders", row(9, "acme", null), null, 9100L, 1L));
         assertThat(delete).isInstanceOfSatisfying(ChangeConverter.Publish.class, p ->
                 assertThat(p.events().get(0).getBefore()).extracting(Column::getName).containsExactly("id", "tenant_id"));
 
         ChangeConverter idOnly = new ChangeConverter("app", new TenantResolver("tenant_id", null, Map.of()),
-                new ColumnTypes(table -> Optional.of(new TableShape(table, columns, 'd', List.of("id")))));
+                new ColumnTypes(table -> Optional.of(new TableShape(table, columns, 'd', List.of("id")))), new KnownTenants());
         // Debezium fills tenant_id with NULL here: it was not sent, so the tenant is unknown, not NULL
         assertThat(idOnly.convert(record("d", "public.orders", row(9, null, null), null, 9200L, 1L)))
                 .isInstanceOfSatisfying(ChangeConverter.DeadLetter.class, d -> {

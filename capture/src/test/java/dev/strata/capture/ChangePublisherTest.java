@@ -1,5 +1,6 @@
 package dev.strata.capture;
 
+import dev.strata.capture.heartbeat.KnownTenants;
 import dev.strata.capture.pg.ColumnTypes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -42,7 +43,7 @@ class ChangePublisherTest {
 
     /** An empty catalog: the row's own tenant_id column decides, Debezium's types stand in. */
     private final ChangeConverter converter = new ChangeConverter("app", new TenantResolver("tenant_id", (Pattern) null, Map.of()),
-            new ColumnTypes(table -> Optional.empty()));
+            new ColumnTypes(table -> Optional.empty()), new KnownTenants());
 
     private final DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer = new DebeziumEngine.RecordCommitter<>() {
         @Override

@@ -2,6 +2,7 @@ package dev.strata.capture;
 
 import dev.strata.local.LocalKafka;
 import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.event.ChangeEventCodec;
 import dev.strata.schemas.kafka.Topics;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads one capture's output from the shared topics, from the beginning: the ChangeEvents of
- * strata.changes whose source is the capture's name, and its records in strata.dlq.
+ * strata.changes whose source is the capture's name, and its records in strata.dlq. Heartbeats
+ * (which capture publishes every second by default) are kept apart from the changes, so that a
+ * test of changes counts changes.
  */
 final class TopicReader implements AutoCloseable {
     private static final ChangeEventCodec CODEC = new ChangeEventCodec();
@@ -35,6 +38,7 @@ final class TopicReader implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<ChangeEvent> events = new ArrayList<>();
     private final List<String> keys = new ArrayList<>();
+    private final List<ChangeEvent> heartbeats = new ArrayList<>();
     private final List<Parked> parked = new ArrayList<>();
 
     TopicReader(LocalKafka kafka, String source) {
@@ -83,7 +87,9 @@ final class TopicReader implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(timeout)) {
             if (record.topic().equals(Topics.CHANGES)) {
                 ChangeEvent event = CODEC.decode(record.value());
-                if (event.getSource().equals(source)) {
+                if (event.getSource().equals(source) && event.getOp() == Op.HEARTBEAT) {
+                    heartbeats.add(event);
+                } else if (event.getSource().equals(source)) {
                     events.add(event);
                     keys.add(new String(record.key(), StandardCharsets.UTF_8));
                 }
@@ -101,6 +107,11 @@ final class TopicReader implements AutoCloseable {
 
     List<ChangeEvent> events() {
         return events;
+    }
+
+    /** The HEARTBEAT events read, in the order read (per partition, Kafka's order). */
+    List<ChangeEvent> heartbeats() {
+        return heartbeats;
     }
 
     /** The Kafka key of each event, in the order of {@link #events()}. */

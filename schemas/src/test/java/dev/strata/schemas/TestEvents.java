@@ -54,6 +54,21 @@ public final class TestEvents {
                 .build();
     }
 
+    /** A heartbeat as capture publishes it: no table, no columns, the message's commit time and LSN. */
+    public static ChangeEvent heartbeat(String tenant, long lsn, long commitTsMicros) {
+        return ChangeEvent.newBuilder()
+                .setTenant(tenant)
+                .setSource("app-db")
+                .setTable("strata.heartbeat")
+                .setOp(Op.HEARTBEAT)
+                .setCommitTsMicros(commitTsMicros)
+                .setLsn(lsn)
+                .setTxId(0)
+                .setTxOrder(0)
+                .setEventId("hb:" + lsn + ":" + tenant)
+                .build();
+    }
+
     /** {@code count} updates with increasing LSN and commit time, randomised values. */
     public static List<ChangeEvent> randomUpdates(String tenant, int count, long seed) {
         Random random = new Random(seed);

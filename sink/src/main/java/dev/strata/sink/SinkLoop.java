@@ -153,7 +153,13 @@ final class SinkLoop implements PartitionSegmenter.Output {
             if (refusedTenants.add(tenant)) {
                 LOG.error("RESIDENCY: {} (further refusals of this tenant are only counted)", detail);
             }
-            park(p, record, DeadLetterReason.WRONG_REGIME, tenant, detail);
+            if (!event.heartbeat()) { // a refused heartbeat moves no durable point here, and has no data to park
+                park(p, record, DeadLetterReason.WRONG_REGIME, tenant, detail);
+            }
+            return;
+        }
+        if (event.heartbeat()) { // never in a segment: it holds nothing, and waits for the commit that passes it
+            watermarkTracker.heartbeat(p.partition(), id, record.offset(), event.commitMicros(), event.lsn());
             return;
         }
         p.segmenter.append(record.offset(), id, event, now);

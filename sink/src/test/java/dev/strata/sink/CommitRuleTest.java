@@ -5,12 +5,16 @@ import static dev.strata.sink.LoopBed.FLUSH;
 import static dev.strata.sink.LoopBed.change;
 import static dev.strata.sink.LoopBed.changes;
 import static dev.strata.sink.LoopBed.healthy;
+import static dev.strata.sink.LoopBed.heartbeat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.strata.schemas.watermark.Watermark;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,10 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The commit rule on the poll loop: an offset is committed only when both regions hold every
  * segment below it, and the order that makes a crash harmless: the horizon commit, then the puts,
- * then the offset commit, then the watermark.
+ * then the offset commit, then the watermark. Heartbeats: never in a segment, holding no offset
+ * back, and moving a tenant's watermark to just before their commit time only once a commit passes
+ * them, so never past a record of the partition still open or uploading before them.
  */
 class CommitRuleTest {
     private static final String HORIZON_9 = CommitMetadata.format(9);
+    private static final long HEARTBEAT_MICROS = COMMIT_MICROS + 60_000_000L;
 
     @TempDir
     Path spill;
@@ -96,5 +103,65 @@ class CommitRuleTest {
         assertThat(offset).as("the offset after both regions hold the segment").isGreaterThan(Math.max(inPrimary, inBackup));
         assertThat(watermark).as("the watermark after the offset commit").isGreaterThan(offset);
         assertThat(j.first(e -> e.startsWith("commit") && !e.startsWith("commit p0 offset=0 "))).isEqualTo(offset);
+    }
+
+    @Test
+    void heartbeatsAloneNeedNoUploadAndMoveTheWatermarkOnceCommitted() {
+        bed = new LoopBed(spill);
+        LoopBed.Run run = bed.start(healthy(), healthy());
+        run.assign(Optional.empty(), List.of(heartbeat("acme", 0, HEARTBEAT_MICROS), heartbeat("globex", 1, HEARTBEAT_MICROS),
+                heartbeat("acme", 2, HEARTBEAT_MICROS + 1_000_000)));
+        bed.await("offset 3 committed", () -> run.committed() == 3);
+        bed.await("both watermarks", () -> latest(run).size() == 2);
+
+        assertThat(latest(run)).as("C minus 1 us of each tenant's newest heartbeat")
+                .containsEntry("acme", HEARTBEAT_MICROS + 1_000_000 - 1).containsEntry("globex", HEARTBEAT_MICROS - 1);
+        assertThat(LoopBed.segments(bed.primaryBucket)).as("a heartbeat is no data: no segment").isEmpty();
+        assertThat(bed.journal.first(e -> e.startsWith("put"))).isEqualTo(-1);
+    }
+
+    @Test
+    void aHeartbeatBehindAnUploadStillHeldWaitsForItWhoeverItsTenant() {
+        bed = new LoopBed(spill);
+        bed.atClose(() -> backup.die());
+        LoopBed.Run run = bed.start(healthy(), store -> backup = new HeldPuts(store));
+        // globex changes at 0, acme at 1; then both idle: heartbeats at 2 and 3, globex's behind acme's change
+        run.assign(Optional.empty(), List.of(change("globex", 0), change("acme", 1), heartbeat("globex", 2, HEARTBEAT_MICROS),
+                heartbeat("acme", 3, HEARTBEAT_MICROS)));
+        run.advance(FLUSH);
+        backup.awaitHeld(2);
+
+        backup.release("globex 0..0");
+        bed.await("offset 1 committed", () -> run.committed() == 1);
+        run.awaitRound();
+        assertThat(latest(run)).as("globex's change is durable, its heartbeat waits behind acme's upload at 1")
+                .isEqualTo(Map.of("globex", COMMIT_MICROS));
+
+        backup.release("acme 1..1");
+        bed.await("offset 4 committed", () -> run.committed() == 4);
+        bed.await("both heartbeats", () -> latest(run).equals(Map.of("acme", HEARTBEAT_MICROS - 1, "globex", HEARTBEAT_MICROS - 1)));
+        assertThat(LoopBed.segments(bed.primaryBucket)).as("segments hold the changes only").containsExactly("acme 1..1", "globex 0..0");
+    }
+
+    @Test
+    void aHeartbeatBehindAnOpenSegmentOfItsTenantWaitsForThatSegment() {
+        bed = new LoopBed(spill);
+        LoopBed.Run run = bed.start(healthy(), healthy());
+        run.assign(Optional.empty(), List.of(change("acme", 0), heartbeat("acme", 1, HEARTBEAT_MICROS)));
+        run.awaitRound();
+        assertThat(run.committed()).as("acme's segment from 0 is still open: no commit past 0").isLessThanOrEqualTo(0);
+        assertThat(run.producer.watermarks()).isEmpty();
+
+        run.advance(FLUSH);
+        bed.await("offset 2 committed", () -> run.committed() == 2);
+        bed.await("acme's watermark", () -> latest(run).containsKey("acme"));
+        assertThat(latest(run)).containsEntry("acme", HEARTBEAT_MICROS - 1);
+        assertThat(run.producer.watermarks()).as("one commit covers both: one publication").hasSize(1);
+    }
+
+    /** The newest published durable point per tenant. */
+    private static Map<String, Long> latest(LoopBed.Run run) {
+        return run.producer.watermarks().stream().collect(Collectors.toMap(w -> w.tenant().value(), Watermark::durableCommitMicros,
+                Math::max));
     }
 }

@@ -253,6 +253,12 @@ final class LoopBed implements AutoCloseable {
                 new ChangeEventCodec().encode(TestEvents.update(tenant, 10_000 + offset, COMMIT_MICROS + offset)));
     }
 
+    /** A heartbeat of {@code tenant} at {@code offset} of {@link #TP}, whose message committed at {@code commitMicros}. */
+    static ConsumerRecord<byte[], byte[]> heartbeat(String tenant, long offset, long commitMicros) {
+        return new ConsumerRecord<>(TOPIC, TP.partition(), offset, tenant.getBytes(StandardCharsets.UTF_8),
+                new ChangeEventCodec().encode(TestEvents.heartbeat(tenant, 20_000 + offset, commitMicros)));
+    }
+
     /** Changes of one tenant at offsets {@code first..last}. */
     static List<ConsumerRecord<byte[], byte[]>> changes(String tenant, long first, long last) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.strata.streams;
 
+import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.event.ChangeEventCodec;
 import dev.strata.schemas.event.UndecodableEventException;
 import dev.strata.schemas.kafka.DeadLetterHeaders;
@@ -18,6 +20,12 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * Decodes a change, looks its tenant up in the placement directory and decides where it goes.
  * Undecodable bytes are parked here, inside the topology, rather than by a deserialization
  * handler: parking then takes part in the exactly-once transaction like any other output.
+ *
+ * <p>A HEARTBEAT goes to its tenant's regime like any event (behind the tenant's earlier changes in
+ * the same partition, which is what it proves durable); one that cannot be routed (its tenant is
+ * not placed, or placed in a regime this router does not serve) is dropped and counted, never
+ * parked: it carries no data, so there is nothing to redrive, and the next heartbeat after the
+ * placement does its work.
  */
 final class RouteDecider implements FixedKeyProcessor<byte[], byte[], Decision> {
     private final String placementStore;
@@ -42,26 +50,38 @@ final class RouteDecider implements FixedKeyProcessor<byte[], byte[], Decision> 
 
     @Override
     public void process(FixedKeyRecord<byte[], byte[]> record) {
-        Decision decision = decide(record);
-        if (decision.routed()) {
+        ChangeEvent event;
+        try {
+            event = codec.decode(record.value());
+        } catch (UndecodableEventException e) {
+            String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+            park(record, Decision.park(record.value(), key, DeadLetterReason.DECODE_ERROR, e.getMessage()));
+            return;
+        }
+        ValueAndTimestamp<String> placed = placements.get(event.getTenant());
+        Decision decision = placement.decide(record.value(), event.getTenant(), placed == null ? null : placed.value());
+        if (event.getOp() == Op.HEARTBEAT) {
+            heartbeat(record, decision);
+        } else if (decision.routed()) {
             metrics.routed(decision.regime());
             context.forward(record.withValue(decision));
         } else {
-            metrics.parked(decision.reason());
-            context.forward(record.withValue(decision).withHeaders(explain(record.headers(), decision)));
+            park(record, decision);
         }
     }
 
-    private Decision decide(FixedKeyRecord<byte[], byte[]> record) {
-        String tenant;
-        try {
-            tenant = codec.decode(record.value()).getTenant();
-        } catch (UndecodableEventException e) {
-            String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-            return Decision.park(record.value(), key, DeadLetterReason.DECODE_ERROR, e.getMessage());
+    private void park(FixedKeyRecord<byte[], byte[]> record, Decision decision) {
+        metrics.parked(decision.reason());
+        context.forward(record.withValue(decision).withHeaders(explain(record.headers(), decision)));
+    }
+
+    private void heartbeat(FixedKeyRecord<byte[], byte[]> record, Decision decision) {
+        if (decision.routed()) {
+            metrics.heartbeatRouted(decision.regime());
+            context.forward(record.withValue(decision));
+        } else {
+            metrics.heartbeatDropped(decision.reason());
         }
-        ValueAndTimestamp<String> placed = placements.get(tenant);
-        return placement.decide(record.value(), tenant, placed == null ? null : placed.value());
     }
 
     private Headers explain(Headers original, Decision decision) {

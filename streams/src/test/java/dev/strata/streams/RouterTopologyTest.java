@@ -151,6 +151,37 @@ class RouterTopologyTest {
         assertThat(us.isEmpty()).isTrue();
     }
 
+    @Test
+    void shouldRouteAHeartbeatBehindItsTenantsChangesAndCountItApart() {
+        placements.pipeInput("acme", "eu");
+        changes.pipeInput(TestChanges.key("acme"), TestChanges.insert("acme", 30));
+        changes.pipeInput(TestChanges.key("acme"), TestChanges.heartbeat("acme", 31));
+        changes.pipeInput(TestChanges.key("acme"), TestChanges.insert("acme", 32));
+
+        assertThat(eu.readValuesToList()).containsExactly(TestChanges.insert("acme", 30), TestChanges.heartbeat("acme", 31),
+                TestChanges.insert("acme", 32));
+        assertThat(registry.counter(RouterMetrics.HEARTBEATS_ROUTED, "regime", "eu").count()).isEqualTo(1.0);
+        assertThat(registry.counter(RouterMetrics.ROUTED, "regime", "eu").count()).as("changes only").isEqualTo(2.0);
+    }
+
+    @Test
+    void shouldDropAndCountAHeartbeatOfATenantThatIsNotPlacedHereNeverParkIt() {
+        placements.pipeInput("wayne", "apac");
+        changes.pipeInput(TestChanges.key("hooli"), TestChanges.heartbeat("hooli", 40));
+        changes.pipeInput(TestChanges.key("wayne"), TestChanges.heartbeat("wayne", 41));
+
+        assertThat(deadLetters.isEmpty()).as("a heartbeat carries no data: nothing to park or redrive").isTrue();
+        assertThat(eu.isEmpty()).isTrue();
+        assertThat(us.isEmpty()).isTrue();
+        assertThat(registry.counter(RouterMetrics.HEARTBEATS_DROPPED, "reason", "UNPLACED").count()).isEqualTo(1.0);
+        assertThat(registry.counter(RouterMetrics.HEARTBEATS_DROPPED, "reason", "UNKNOWN_REGIME").count()).isEqualTo(1.0);
+        assertThat(registry.counter(RouterMetrics.DEAD_LETTERS, "reason", "UNPLACED").count()).isZero();
+
+        placements.pipeInput("hooli", "us");
+        changes.pipeInput(TestChanges.key("hooli"), TestChanges.heartbeat("hooli", 42));
+        assertThat(us.readValuesToList()).as("placed now: routed").containsExactly(TestChanges.heartbeat("hooli", 42));
+    }
+
     private TestOutputTopic<byte[], byte[]> output(String topic) {
         return driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }

@@ -31,6 +31,21 @@ final class TestChanges {
                 .build());
     }
 
+    /** A HEARTBEAT as capture writes it: no table's row, the message's commit time and LSN. */
+    static byte[] heartbeat(String tenant, long lsn) {
+        return CODEC.encode(ChangeEvent.newBuilder()
+                .setTenant(tenant)
+                .setSource("app")
+                .setTable("strata.heartbeat")
+                .setOp(Op.HEARTBEAT)
+                .setCommitTsMicros(1_700_000_000_000_000L + lsn)
+                .setLsn(lsn)
+                .setTxId(lsn / 10)
+                .setTxOrder(0)
+                .setEventId("hb:" + lsn + ":" + tenant)
+                .build());
+    }
+
     static byte[] key(String tenant) {
         return tenant.getBytes(StandardCharsets.UTF_8);
     }

@@ -43,8 +43,8 @@ public final class EventConverter {
             return Outcome.AFTER_UNTIL;
         }
         Op op = event.getOp();
-        if (op == Op.CHECKPOINT) {
-            return Outcome.MARKER;
+        if (op == Op.CHECKPOINT || op == Op.HEARTBEAT) {
+            return Outcome.MARKER; // a drill's snapshot or a durable-point proof: never a row
         }
         int tableId = catalog.tableId(event.getTable());
         long lsn = event.getLsn();

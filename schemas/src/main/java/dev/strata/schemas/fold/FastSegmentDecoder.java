@@ -3,6 +3,7 @@ package dev.strata.schemas.fold;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
+import dev.strata.schemas.event.ReleasedSchema;
 import dev.strata.schemas.event.ReleasedSchemaStore;
 import dev.strata.schemas.segment.ForeignTenantException;
 import java.io.ByteArrayInputStream;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Consumer;
 import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileStream;
@@ -54,12 +56,17 @@ public final class FastSegmentDecoder {
     public record Counts(long events, long afterUntil) {
     }
 
-    /** v1 differs only by the column value union's last branch (Unsent, added in v2): its bytes read the same. */
-    private static final Schema SAME_LAYOUT_V1 = ReleasedSchemaStore.load().versions().get(0).schema();
+    /**
+     * Released versions whose bytes read as the current schema's: each later one only appended a
+     * branch or symbol (v2 the column value union's Unsent, v3 the op HEARTBEAT), so every datum an
+     * older writer wrote has the same encoding (enum and union indexes unchanged).
+     */
+    private static final List<Schema> SAME_LAYOUT = ReleasedSchemaStore.load().versions().stream()
+            .filter(released -> released.version() <= 3).map(ReleasedSchema::schema).toList();
 
     /** Whether a segment's writer schema is one whose layout this decoder reads. */
     public static boolean supports(Schema writer) {
-        return writer.equals(ChangeEvent.getClassSchema()) || writer.equals(SAME_LAYOUT_V1);
+        return writer.equals(ChangeEvent.getClassSchema()) || SAME_LAYOUT.contains(writer);
     }
 
     /**
@@ -131,7 +138,7 @@ public final class FastSegmentDecoder {
             events++;
             if (commitTs > untilMicros || !transactions.includes(txId)) {
                 afterUntil++; // a transaction the filter leaves out counts as past the restore point
-            } else if (op != Op.CHECKPOINT) {
+            } else if (op != Op.CHECKPOINT && op != Op.HEARTBEAT) { // markers, never a row
                 emit(tableId, op, lsn, txOrder);
             }
             return null;

@@ -1,19 +1,26 @@
 package dev.strata.schemas.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.strata.schemas.TestEvents;
 import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.fold.FastSegmentDecoder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.util.RandomData;
 import org.junit.jupiter.api.Test;
@@ -75,6 +82,27 @@ class ReleasedSchemaStoreTest {
         ChangeEvent event = codec.decode(singleObject(old, datum));
         assertThat(event.getCheckpoint()).isNull();
         assertThat(event.getTenant()).isEqualTo(datum.get("tenant").toString());
+    }
+
+    @Test
+    void aReaderOlderThanV3FailsOnAHeartbeatInsteadOfGuessing() throws IOException {
+        ReleasedSchema v2 = released.versions().get(1);
+        ReleasedSchema v3 = released.versions().get(2);
+        ChangeEvent heartbeat = TestEvents.heartbeat("acme", 42, 1_795_000_000_000_000L);
+        byte[] bytes = new ChangeEventCodec(released).encode(heartbeat);
+        // a v2 build knows the v3 fingerprint only if it shipped it: it did not, so it names the unknown schema
+        assertThatThrownBy(() -> new ChangeEventCodec(ReleasedSchemaStore.of(List.of(released.versions().get(0), v2))).decode(bytes))
+                .isInstanceOf(UndecodableEventException.class);
+        // and handed v3 as writer schema, v2's enum has no HEARTBEAT and no default: the datum is refused, never mapped
+        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, 10, bytes.length - 10, null);
+        assertThatThrownBy(() -> new GenericDatumReader<GenericRecord>(v3.schema(), v2.schema()).read(null, decoder))
+                .isInstanceOf(AvroTypeException.class).hasMessageContaining("HEARTBEAT");
+        // an event v2 could express is read by v2 from v3 bytes
+        byte[] change = new ChangeEventCodec(released).encode(TestEvents.update("acme", 43, 1_795_000_000_000_001L));
+        GenericRecord read = new GenericDatumReader<GenericRecord>(v3.schema(), v2.schema())
+                .read(null, DecoderFactory.get().binaryDecoder(change, 10, change.length - 10, null));
+        assertThat(read.get("op").toString()).isEqualTo("UPDATE");
+        assertThat(FastSegmentDecoder.supports(v2.schema())).as("v2 segments keep the fast path").isTrue();
     }
 
     static byte[] singleObject(ReleasedSchema writer, GenericRecord datum) throws IOException {

@@ -71,9 +71,24 @@ class FastSegmentDecoderTest {
                 col("b", "boolean", false), col("d", "real", Double.NaN), col("s", "text", "ü\t"),
                 col("x", "bytea", ByteBuffer.wrap(new byte[] {1, 2})), col("n", "numeric", null))));
         events.add(TestEvents.checkpoint("acme", 5007, 17));
+        events.add(TestEvents.heartbeat("acme", 5008, 18));
         long[] counts = new long[2];
         assertThat(viaFastDecoder(events, Long.MAX_VALUE, counts)).isEqualTo(viaConverter(events, Long.MAX_VALUE)).hasSizeGreaterThan(200);
         assertThat(counts[0]).isEqualTo(events.size());
+    }
+
+    @Test
+    void aHeartbeatIsNeverARowOnEitherPath() {
+        List<ChangeEvent> events = List.of(insert("acme", "public.orders", 10, 5000, 1, "a"), TestEvents.heartbeat("acme", 11, 5001),
+                insert("acme", "public.orders", 12, 5002, 2, "b"), TestEvents.heartbeat("acme", 13, 5003));
+        long[] counts = new long[2];
+        List<String> fast = viaFastDecoder(events, Long.MAX_VALUE, counts);
+        assertThat(fast).hasSize(2).allMatch(op -> op.startsWith("public.orders UPSERT"));
+        assertThat(fast).isEqualTo(viaConverter(events, Long.MAX_VALUE));
+        assertThat(counts[0]).as("read, counted as events, folded into nothing").isEqualTo(4);
+        assertThat(new EventConverter(new ShapeCatalog(), Long.MAX_VALUE).convert(events.get(1), op -> {
+            throw new AssertionError("a heartbeat became " + op);
+        })).isEqualTo(EventConverter.Outcome.MARKER);
     }
 
     @Test

@@ -1,12 +1,13 @@
 package dev.strata.sink.segment;
 
 import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.event.ChangeEventCodec;
 import java.util.Objects;
 
 /**
  * One change event as the sink needs it: the few fields that route, name and order it (tenant,
- * commit time, LSN), plus either its wire bytes in the current schema (copied into the segment
+ * whether it is a heartbeat, commit time, LSN), plus either its wire bytes in the current schema (copied into the segment
  * as they are, without a decode and re-encode) or the decoded event (an older schema, which the
  * segment's schema re-encodes). The full event is decoded only when asked for: once per segment,
  * for its sync marker.
@@ -16,14 +17,17 @@ public final class EventView {
     static final int WIRE_HEADER = 10;
 
     private final String tenant;
+    private final boolean heartbeat;
     private final long commitMicros;
     private final long lsn;
     private final byte[] wire;
     private final ChangeEventCodec codec;
     private ChangeEvent event;
 
-    private EventView(String tenant, long commitMicros, long lsn, byte[] wire, ChangeEventCodec codec, ChangeEvent event) {
+    private EventView(String tenant, boolean heartbeat, long commitMicros, long lsn, byte[] wire, ChangeEventCodec codec,
+            ChangeEvent event) {
         this.tenant = Objects.requireNonNull(tenant, "tenant");
+        this.heartbeat = heartbeat;
         this.commitMicros = commitMicros;
         this.lsn = lsn;
         this.wire = wire;
@@ -32,16 +36,22 @@ public final class EventView {
     }
 
     /** Wire bytes whose body is a datum of the current ChangeEvent schema (checked by the caller). */
-    static EventView ofCurrentWire(String tenant, long commitMicros, long lsn, byte[] wire, ChangeEventCodec codec) {
-        return new EventView(tenant, commitMicros, lsn, Objects.requireNonNull(wire, "wire"), codec, null);
+    static EventView ofCurrentWire(String tenant, boolean heartbeat, long commitMicros, long lsn, byte[] wire, ChangeEventCodec codec) {
+        return new EventView(tenant, heartbeat, commitMicros, lsn, Objects.requireNonNull(wire, "wire"), codec, null);
     }
 
     public static EventView of(ChangeEvent event) {
-        return new EventView(event.getTenant(), event.getCommitTsMicros(), event.getLsn(), null, null, event);
+        return new EventView(event.getTenant(), event.getOp() == Op.HEARTBEAT, event.getCommitTsMicros(), event.getLsn(), null, null,
+                event);
     }
 
     public String tenant() {
         return tenant;
+    }
+
+    /** A HEARTBEAT: no data, never written into a segment; it only moves its tenant's durable point. */
+    public boolean heartbeat() {
+        return heartbeat;
     }
 
     public long commitMicros() {

@@ -13,7 +13,7 @@ import java.util.PriorityQueue;
  */
 public final class WatermarkTracker {
 
-    /** What one durable segment (or one re-read record already durable) says about its tenant. */
+    /** What one durable segment (or one re-read record already durable, or a heartbeat) says about its tenant. */
     public record Piece(TenantId tenant, long lastOffset, long maxCommitMicros, long lsn) {
     }
 
@@ -22,6 +22,31 @@ public final class WatermarkTracker {
     }
 
     private final Map<Integer, PriorityQueue<Piece>> waiting = new HashMap<>();
+
+    /**
+     * A heartbeat of {@code tenant} read at {@code offset}: it carries nothing to upload, so it holds
+     * no offset back, and it waits here like a durable segment until a commit passes its offset.
+     * A commit past it means every record below it in the partition is durable in both regions,
+     * among them every change of the tenant that Postgres committed before the heartbeat (capture
+     * publishes in commit order, the router keeps each partition's order); whatever of the tenant is
+     * still open or uploading holds an offset below it, so the commit cannot pass it before.
+     */
+    public void heartbeat(int partition, TenantId tenant, long offset, long heartbeatCommitMicros, long lsn) {
+        durable(partition, new Piece(tenant, offset, provenBefore(heartbeatCommitMicros), lsn));
+    }
+
+    /**
+     * The durable point a heartbeat committed at C proves: C minus one microsecond, not C. A restore
+     * to T (PostgreSQL's recovery_target_time) holds the transactions whose commit records precede,
+     * in WAL order, the first commit record with a time after T. For T = C - 1 us the heartbeat's own
+     * commit record has a time after T, so that first record is the heartbeat's or an earlier one:
+     * everything the restore holds precedes the heartbeat, and is durable. For T = C it is not:
+     * commit times are not monotonic in WAL order, so a transaction committed after the heartbeat,
+     * not durable yet, may carry a time of C or less and belong in the restore.
+     */
+    static long provenBefore(long heartbeatCommitMicros) {
+        return heartbeatCommitMicros - 1;
+    }
 
     public void durable(int partition, Piece piece) {
         waiting.computeIfAbsent(partition, p -> new PriorityQueue<>((a, b) -> Long.compare(a.lastOffset(), b.lastOffset()))).add(piece);
