@@ -63,14 +63,16 @@ class TopicSetupIT {
     }
 
     /**
-     * A topic created before Strata set size limits (the broker's 1 MiB) refuses a 3 MiB record; set up
-     * again with the limits, it takes it. A lower limit asked later never lowers it.
+     * A topic created before Strata set size limits (with 1 MiB, the default of a broker's
+     * message.max.bytes; the local broker allows more) refuses a 3 MiB record; set up again with the
+     * limits, it takes it. A lower limit asked later never lowers it.
      */
     @Test
     void anExistingTopicsSizeLimitIsRaisedNeverLowered(LocalKafka kafka) throws Exception {
         KafkaSizeLimits limits = new KafkaSizeLimits(4 * 1024 * 1024);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            TopicSetup.ensure(admin, List.of(new NewTopic("setup-small", 1, (short) 1)), "the test");
+            TopicSetup.ensure(admin, List.of(new NewTopic("setup-small", 1, (short) 1)
+                    .configs(Map.of("max.message.bytes", Integer.toString(1024 * 1024)))), "the test");
             byte[] large = new byte[3 * 1024 * 1024];
             new java.util.Random(7).nextBytes(large);
             assertThat(send(kafka, limits, "setup-small", large)).failsWithin(java.time.Duration.ofSeconds(30))
