@@ -26,10 +26,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.SortedMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The backup side of the whole chain on the local stack, as production runs it: the router as its
@@ -74,6 +77,7 @@ public final class BackupChain implements AutoCloseable {
         Process router = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 RouterMain.class.getName(), routerFile.toString()))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(routerLog.toFile())).start();
+        awaitRouterTopics(kafka, regime, router, routerLog);
 
         Properties sinkProps = new Properties();
         sinkProps.putAll(properties);
@@ -134,6 +138,24 @@ public final class BackupChain implements AutoCloseable {
         router.destroy();
         if (!router.waitFor(30, TimeUnit.SECONDS)) {
             router.destroyForcibly();
+        }
+    }
+
+    /** The router creates the placement directory and the regime's topic at startup: placing a tenant needs them. */
+    private static void awaitRouterTopics(LocalKafka kafka, String regime, Process router, Path routerLog) throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            while (true) {
+                assertThat(router.isAlive()).as("the router runs; its log:\n%s", Files.readString(routerLog)).isTrue();
+                if (admin.listTopics().names().get().containsAll(List.of(Topics.TENANTS, Topics.routed(regime)))) {
+                    return;
+                }
+                assertThat(System.nanoTime()).as("the router's topics within 60 s; its log:\n%s", Files.readString(routerLog))
+                        .isLessThan(deadline);
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("cannot list the router's topics", e);
         }
     }
 
