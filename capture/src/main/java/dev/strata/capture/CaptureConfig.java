@@ -2,6 +2,7 @@ package dev.strata.capture;
 
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.config.ParsedConfig;
+import dev.strata.schemas.kafka.KafkaSizeLimits;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -63,6 +64,8 @@ public final class CaptureConfig {
     public static final int TOPIC_PARTITIONS_DEFAULT = 6;
     public static final String TOPIC_REPLICATION = "strata.topics.replication.factor";
     public static final int TOPIC_REPLICATION_DEFAULT = 3;
+    public static final String MAX_EVENT_BYTES = KafkaSizeLimits.MAX_EVENT_BYTES;
+    public static final int MAX_EVENT_BYTES_DEFAULT = KafkaSizeLimits.MAX_EVENT_BYTES_DEFAULT;
     public static final String CHECKPOINT_INTERVAL_MS = "strata.capture.checkpoint.interval.ms";
     public static final int CHECKPOINT_INTERVAL_MS_DEFAULT = 3_600_000;
     public static final String DURABLE_HEARTBEAT_INTERVAL_MS = "strata.capture.durable.heartbeat.interval.ms";
@@ -195,6 +198,11 @@ public final class CaptureConfig {
 
     public short topicReplication() {
         return (short) parsed.intValue(TOPIC_REPLICATION);
+    }
+
+    /** The largest event capture sends, and the Kafka limits of its producer and topics. */
+    public KafkaSizeLimits sizeLimits() {
+        return new KafkaSizeLimits(parsed.intValue(MAX_EVENT_BYTES));
     }
 
     public int metricsPort() {

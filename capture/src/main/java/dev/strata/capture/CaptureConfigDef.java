@@ -5,6 +5,7 @@ import static dev.strata.capture.CaptureConfig.*;
 import dev.strata.schemas.config.ConfigReference;
 import dev.strata.schemas.config.ConfigSpec;
 import dev.strata.schemas.config.Validators;
+import dev.strata.schemas.kafka.KafkaSizeLimits;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,6 +88,7 @@ public final class CaptureConfigDef {
                             + " the sinks'.")
             .optional(TOPIC_REPLICATION, Type.INT, TOPIC_REPLICATION_DEFAULT, Validators.between(1, Short.MAX_VALUE),
                     "Replication factor of the topics capture creates, its offsets topic included.")
+            .optional(MAX_EVENT_BYTES, Type.INT, MAX_EVENT_BYTES_DEFAULT, KafkaSizeLimits.RANGE, KafkaSizeLimits.DOC)
             .group("Operations")
             .optional(METRICS_PORT, Type.INT, METRICS_PORT_DEFAULT, Validators.port(),
                     "Port of the Prometheus scrape endpoint `/metrics`; 0 turns it off.")

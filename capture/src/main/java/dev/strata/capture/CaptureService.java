@@ -104,7 +104,7 @@ public final class CaptureService implements AutoCloseable {
             StreamingWatch streaming = new StreamingWatch(config.name(), config.slot());
             ChangePublisher publisher = new ChangePublisher(producer, converter, new ChangeEventCodec(),
                     new DeadLetters(config.name(), clock), DeliveryListener.both(DeliveryListener.both(metrics, streaming), listener),
-                    clock, 2 * config.batchSize());
+                    clock, config.sizeLimits(), 2 * config.batchSize());
             CaptureService service = new CaptureService(config, catalog, endpoint, producer, publisher, streaming, clock);
             service.thread.execute(service.engine);
             service.checkpointSchedule = CheckpointSchedule.start(service.checkpoints,
@@ -132,6 +132,8 @@ public final class CaptureService implements AutoCloseable {
         producer.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
         producer.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
         producer.putAll(config.producerOverrides());
+        // not overridable: the one strata.max.event.bytes sizes every hop
+        config.sizeLimits().applyToProducer(producer);
         // not overridable: these are what "acknowledged" means here (DESIGN.md section 4)
         producer.setProperty(ProducerConfig.ACKS_CONFIG, "all");
         producer.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

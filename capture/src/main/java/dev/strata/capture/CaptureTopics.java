@@ -1,5 +1,6 @@
 package dev.strata.capture;
 
+import dev.strata.schemas.kafka.KafkaSizeLimits;
 import dev.strata.schemas.kafka.TopicSetup;
 import dev.strata.schemas.kafka.Topics;
 import java.util.List;
@@ -19,11 +20,12 @@ final class CaptureTopics {
     static List<NewTopic> required(CaptureConfig config) {
         int partitions = config.topicPartitions();
         short replication = config.topicReplication();
+        KafkaSizeLimits limits = config.sizeLimits();
         return List.of(
-                new NewTopic(Topics.CHANGES, partitions, replication),
+                new NewTopic(Topics.CHANGES, partitions, replication).configs(limits.topicConfigs()),
                 // parked changes are committed changes not yet backed up: kept until re-driven, forever
-                new NewTopic(Topics.DEAD_LETTERS, partitions, replication)
-                        .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1")));
+                new NewTopic(Topics.DEAD_LETTERS, partitions, replication).configs(limits.topicConfigs(
+                        Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1"))));
     }
 
     /** Returns the names of the topics it created. */

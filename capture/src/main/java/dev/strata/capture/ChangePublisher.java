@@ -3,6 +3,8 @@ package dev.strata.capture;
 import dev.strata.capture.pg.PgValueCodec;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.event.ChangeEventCodec;
+import dev.strata.schemas.kafka.DeadLetterReason;
+import dev.strata.schemas.kafka.KafkaSizeLimits;
 import dev.strata.schemas.kafka.Topics;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -16,7 +18,11 @@ import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The engine's consumer: converts each Debezium record, sends its ChangeEvent (key = tenant) or
@@ -31,10 +37,15 @@ import org.apache.kafka.connect.source.SourceRecord;
  * failed record and everything after it unmarked; a restart delivers them again (at least once;
  * the eventIds make the copies recognisable). The first record processed from after the initial
  * snapshot tells the listener that capture streams (see {@link StreamingWatch}).
+ *
+ * <p>Size: every event is measured against {@code strata.max.event.bytes} BEFORE it is sent; one
+ * that is larger is parked by reference ({@link OversizeChange}) and the next change follows. So a
+ * producer error is never how a large value is found, and no single change can stop capture.
  */
 final class ChangePublisher implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
     /** A batch up to this size is acknowledged before the call returns. */
     static final int WAIT_AT_ONCE_UP_TO = 256;
+    private static final Logger LOG = LoggerFactory.getLogger(ChangePublisher.class);
 
     private final Producer<byte[], byte[]> producer;
     private final ChangeConverter converter;
@@ -42,6 +53,7 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<RecordChang
     private final DeadLetters deadLetters;
     private final DeliveryListener listener;
     private final Clock clock;
+    private final KafkaSizeLimits limits;
     private final int maxInFlight;
     /** Sent, not yet marked; in Debezium's order. Only the engine's thread touches it. */
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
@@ -51,6 +63,11 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<RecordChang
     private static final class InFlight {
         final RecordChangeEvent<SourceRecord> record;
         final ChangeConverter.Conversion conversion;
+        /** What went to Kafka for it: its events or dead letter, each oversize one replaced by its reference. */
+        final List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(1);
+        /** Of the conversion's events, those sent as events (not parked by reference). */
+        final List<ChangeEvent> published = new ArrayList<>(1);
+        final List<OversizeChange> oversize = new ArrayList<>(0);
         final List<Future<RecordMetadata>> acks = new ArrayList<>(1);
         volatile long ackedAtMicros;
 
@@ -61,13 +78,14 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<RecordChang
     }
 
     ChangePublisher(Producer<byte[], byte[]> producer, ChangeConverter converter, ChangeEventCodec codec,
-            DeadLetters deadLetters, DeliveryListener listener, Clock clock, int maxInFlight) {
+            DeadLetters deadLetters, DeliveryListener listener, Clock clock, KafkaSizeLimits limits, int maxInFlight) {
         this.producer = producer;
         this.converter = converter;
         this.codec = codec;
         this.deadLetters = deadLetters;
         this.listener = listener;
         this.clock = clock;
+        this.limits = limits;
         this.maxInFlight = maxInFlight;
     }
 
@@ -76,7 +94,8 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<RecordChang
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
         for (RecordChangeEvent<SourceRecord> record : records) {
             InFlight sent = new InFlight(record, converter.convert(record.record()));
-            for (ProducerRecord<byte[], byte[]> out : toKafka(record.record(), sent.conversion)) {
+            toKafka(record.record(), sent);
+            for (ProducerRecord<byte[], byte[]> out : sent.out) {
                 sent.acks.add(producer.send(out, (metadata, error) -> {
                     if (error == null) {
                         sent.ackedAtMicros = PgValueCodec.micros(clock.instant());
@@ -111,36 +130,59 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<RecordChang
         }
     }
 
-    private List<ProducerRecord<byte[], byte[]>> toKafka(SourceRecord record, ChangeConverter.Conversion conversion) {
-        if (conversion instanceof ChangeConverter.Publish publish) {
-            List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(publish.events().size());
+    /** Fills {@code sent.out}: each event, or the dead letter, measured against the limit first. */
+    private void toKafka(SourceRecord record, InFlight sent) {
+        if (sent.conversion instanceof ChangeConverter.Publish publish) {
             for (ChangeEvent event : publish.events()) {
-                out.add(new ProducerRecord<>(Topics.CHANGES, event.getTenant().getBytes(StandardCharsets.UTF_8), codec.encode(event)));
+                byte[] tenant = event.getTenant().getBytes(StandardCharsets.UTF_8);
+                byte[] encoded = codec.encode(event);
+                if (encoded.length > limits.maxEventBytes()) {
+                    parkByReference(sent, tenant, OversizeChange.of(event, encoded.length, limits.maxEventBytes()));
+                } else {
+                    sent.out.add(new ProducerRecord<>(Topics.CHANGES, tenant, encoded));
+                    sent.published.add(event);
+                }
             }
-            return out;
+        } else if (sent.conversion instanceof ChangeConverter.DeadLetter letter) {
+            ProducerRecord<byte[], byte[]> parked = deadLetters.park(record, letter);
+            long size = parked.value().length + (parked.key() == null ? 0L : parked.key().length);
+            if (size > limits.maxEventBytes()) {
+                // the dead letter carries the row too: a large value must not stall capture on this path either
+                byte[] keyJson = parked.key();
+                String key = keyJson == null ? "" : new String(keyJson, StandardCharsets.UTF_8);
+                parkByReference(sent, keyJson, OversizeChange.of(letter, key, (Struct) record.value(), size, limits.maxEventBytes()));
+            } else {
+                sent.out.add(parked);
+            }
         }
-        if (conversion instanceof ChangeConverter.DeadLetter letter) {
-            return List.of(deadLetters.park(record, letter));
-        }
-        return List.of();
     }
 
-    private static void awaitAck(InFlight sent) throws InterruptedException {
-        try {
-            for (Future<RecordMetadata> ack : sent.acks) {
-                ack.get();
+    private void parkByReference(InFlight sent, byte[] key, OversizeChange change) {
+        LOG.warn("{}", change.detail());
+        sent.oversize.add(change);
+        sent.out.add(deadLetters.parkByReference(key, change));
+    }
+
+    private void awaitAck(InFlight sent) throws InterruptedException {
+        for (int i = 0; i < sent.acks.size(); i++) {
+            try {
+                sent.acks.get(i).get();
+            } catch (ExecutionException e) {
+                String topic = sent.out.get(i).topic();
+                String cause = e.getCause() instanceof RecordTooLargeException
+                        // capture measured it against strata.max.event.bytes: Kafka allows less than that promised
+                        ? e.getCause().getMessage() + "; " + limits.refusalHint(topic)
+                        : e.getCause() + " (check the brokers, the topic and this principal's WRITE permission)";
+                throw new CaptureStoppedException("Kafka did not acknowledge " + describe(sent.conversion) + " to " + topic + ": "
+                        + cause + "; it and what follows stay unmarked and are delivered again after a restart", e.getCause());
             }
-        } catch (ExecutionException e) {
-            throw new CaptureStoppedException("Kafka did not acknowledge " + describe(sent.conversion) + ": "
-                    + e.getCause() + "; it and what follows stay unmarked and are delivered again after a restart"
-                    + " (check the brokers, the topic and this principal's WRITE permission)", e.getCause());
         }
     }
 
     private void notifyListener(InFlight sent) {
-        if (sent.conversion instanceof ChangeConverter.Publish publish) {
-            publish.events().forEach(event -> listener.published(event, sent.ackedAtMicros));
-        } else if (sent.conversion instanceof ChangeConverter.DeadLetter letter) {
+        sent.published.forEach(event -> listener.published(event, sent.ackedAtMicros));
+        sent.oversize.forEach(change -> listener.parked(DeadLetterReason.VALUE_TOO_LARGE));
+        if (sent.conversion instanceof ChangeConverter.DeadLetter letter && sent.oversize.isEmpty()) {
             listener.parked(letter.reason());
         } else if (sent.conversion instanceof ChangeConverter.Heartbeat heartbeat) {
             listener.heartbeat(heartbeat.atMillis());
@@ -154,9 +196,9 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<RecordChang
     private static String describe(ChangeConverter.Conversion conversion) {
         if (conversion instanceof ChangeConverter.Publish publish) {
             ChangeEvent event = publish.events().get(0);
-            return "change " + event.getEventId() + " of " + event.getTable() + " to " + Topics.CHANGES;
+            return "change " + event.getEventId() + " of " + event.getTable();
         }
         ChangeConverter.DeadLetter letter = (ChangeConverter.DeadLetter) conversion;
-        return "dead letter (" + letter.reason() + ") of " + letter.table() + " at LSN " + letter.lsn() + " to " + Topics.DEAD_LETTERS;
+        return "dead letter (" + letter.reason() + ") of " + letter.table() + " at LSN " + letter.lsn();
     }
 }

@@ -19,13 +19,13 @@ import org.apache.kafka.connect.source.SourceRecord;
  */
 final class DeadLetters {
     /** Header names capture adds to {@link DeadLetterHeaders}'s (values UTF-8 text). */
-    static final String TABLE = "strata.dlq.table";
-    static final String LSN = "strata.dlq.lsn";
+    static final String TABLE = DeadLetterHeaders.TABLE;
+    static final String LSN = DeadLetterHeaders.LSN;
     static final String COMMIT_TS_MICROS = "strata.dlq.commit.ts.us";
     static final String TX_ID = "strata.dlq.tx.id";
     static final String OP = "strata.dlq.op";
     static final String CAPTURE_SOURCE = "strata.dlq.capture.source";
-    static final String FORMAT = "strata.dlq.format";
+    static final String FORMAT = DeadLetterHeaders.FORMAT;
     static final String FORMAT_DEBEZIUM_JSON = "debezium-json";
 
     private final String source;
@@ -41,6 +41,35 @@ final class DeadLetters {
     }
 
     ProducerRecord<byte[], byte[]> park(SourceRecord record, ChangeConverter.DeadLetter letter) {
+        RecordHeaders headers = headers(letter, FORMAT_DEBEZIUM_JSON);
+        byte[] value = values.fromConnectData(record.topic(), record.valueSchema(), record.value());
+        return new ProducerRecord<>(Topics.DEAD_LETTERS, null, keyJson(record), value, headers);
+    }
+
+    /** The Debezium key as JSON, or null for a keyless table. */
+    byte[] keyJson(SourceRecord record) {
+        return record.key() == null ? null : keys.fromConnectData(record.topic(), record.keySchema(), record.key());
+    }
+
+    /**
+     * A change too large to carry, parked by reference: the headers and a small JSON value say which
+     * change it is and how large; the values themselves are NOT in the record (they are what did not fit).
+     *
+     * @param key the Kafka key the change would have had (its tenant), or null
+     */
+    ProducerRecord<byte[], byte[]> parkByReference(byte[] key, OversizeChange change) {
+        ChangeConverter.DeadLetter letter = change.asDeadLetter();
+        RecordHeaders headers = headers(letter, DeadLetterHeaders.FORMAT_BY_REFERENCE);
+        add(headers, DeadLetterHeaders.KEY, change.key());
+        add(headers, DeadLetterHeaders.COLUMN, change.column());
+        add(headers, DeadLetterHeaders.COLUMN_BYTES, Long.toString(change.columnBytes()));
+        add(headers, DeadLetterHeaders.EVENT_BYTES, Long.toString(change.eventBytes()));
+        add(headers, DeadLetterHeaders.LIMIT_BYTES, Long.toString(change.limitBytes()));
+        byte[] value = values.fromConnectData(Topics.DEAD_LETTERS, null, change.summary());
+        return new ProducerRecord<>(Topics.DEAD_LETTERS, null, key, value, headers);
+    }
+
+    private RecordHeaders headers(ChangeConverter.DeadLetter letter, String format) {
         RecordHeaders headers = new RecordHeaders();
         add(headers, DeadLetterHeaders.REASON, letter.reason().name());
         add(headers, DeadLetterHeaders.DETAIL, letter.detail());
@@ -54,10 +83,8 @@ final class DeadLetters {
         add(headers, TX_ID, Long.toString(letter.txId()));
         add(headers, OP, letter.op());
         add(headers, CAPTURE_SOURCE, source);
-        add(headers, FORMAT, FORMAT_DEBEZIUM_JSON);
-        byte[] key = record.key() == null ? null : keys.fromConnectData(record.topic(), record.keySchema(), record.key());
-        byte[] value = values.fromConnectData(record.topic(), record.valueSchema(), record.value());
-        return new ProducerRecord<>(Topics.DEAD_LETTERS, null, key, value, headers);
+        add(headers, FORMAT, format);
+        return headers;
     }
 
     private static void add(RecordHeaders headers, String name, String value) {

@@ -8,7 +8,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.event.ChangeEventCodec;
+import dev.strata.schemas.kafka.DeadLetterHeaders;
 import dev.strata.schemas.kafka.DeadLetterReason;
+import dev.strata.schemas.kafka.KafkaSizeLimits;
 import dev.strata.schemas.kafka.Topics;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -21,6 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.data.Schema;
@@ -31,6 +35,7 @@ import org.junit.jupiter.api.Test;
 
 /** The ordering invariant: a record is marked processed only after Kafka acknowledged it and all before it. */
 class ChangePublisherTest {
+    private static final int LIMIT = KafkaSizeLimits.MIN_EVENT_BYTES;
     private static final Schema HEARTBEAT = SchemaBuilder.struct().field("ts_ms", Schema.INT64_SCHEMA).build();
 
     private final MockProducer<byte[], byte[]> producer = new MockProducer<>(false, null, new ByteArraySerializer(),
@@ -87,7 +92,7 @@ class ChangePublisherTest {
                 public void streaming() {
                     streamingSignals++;
                 }
-            }, Clock.systemUTC(), 1_000);
+            }, Clock.systemUTC(), new KafkaSizeLimits(LIMIT), 1_000);
 
     private static List<RecordChangeEvent<SourceRecord>> heartbeats(int count, int from) {
         return heartbeats(count, from, Map.of());
@@ -186,5 +191,98 @@ class ChangePublisherTest {
         publisher.handleBatch(heartbeats(2, 2), committer); // Debezium's heartbeat at the end of the snapshot, then streaming
         publisher.handleBatch(heartbeats(1, 4), committer);
         assertThat(streamingSignals).isEqualTo(1);
+    }
+
+    /** A row of public.blobs (tenant_id, id, data bytea), or of public.audit (no tenant column) when {@code tenant} is null. */
+    private static RecordChangeEvent<SourceRecord> blobRow(String tenant, int id, byte[] data, long lsn) {
+        SchemaBuilder rowSchema = SchemaBuilder.struct().optional();
+        if (tenant != null) {
+            rowSchema.field("tenant_id", SchemaBuilder.string().parameter(ColumnTypes.SOURCE_TYPE, "TEXT").build());
+        }
+        Schema row = rowSchema.field("id", SchemaBuilder.int32().parameter(ColumnTypes.SOURCE_TYPE, "INT4").build())
+                .field("data", SchemaBuilder.bytes().optional().parameter(ColumnTypes.SOURCE_TYPE, "BYTEA").build()).build();
+        Schema key = SchemaBuilder.struct().field("id", SchemaBuilder.int32().parameter(ColumnTypes.SOURCE_TYPE, "INT4").build()).build();
+        Schema source = SchemaBuilder.struct().field("schema", Schema.STRING_SCHEMA).field("table", Schema.STRING_SCHEMA)
+                .field("lsn", Schema.INT64_SCHEMA).field("ts_us", Schema.INT64_SCHEMA).field("txId", Schema.INT64_SCHEMA).build();
+        Schema envelope = SchemaBuilder.struct().field("before", row).field("after", row).field("source", source)
+                .field("op", Schema.STRING_SCHEMA).build();
+        Struct after = new Struct(row).put("id", id).put("data", data);
+        if (tenant != null) {
+            after.put("tenant_id", tenant);
+        }
+        String table = tenant != null ? "blobs" : "audit";
+        Struct value = new Struct(envelope).put("op", "c").put("after", after).put("source", new Struct(source)
+                .put("schema", "public").put("table", table).put("lsn", lsn).put("ts_us", 1L).put("txId", 1L));
+        SourceRecord record = new SourceRecord(Map.of(), Map.of("n", lsn), "app.public." + table, null, key,
+                new Struct(key).put("id", id), envelope, value);
+        return () -> record;
+    }
+
+    private static String header(ProducerRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aChangeOverTheLimitIsParkedByReferenceAndTheNextChangeFollows() throws Exception {
+        byte[] large = new byte[LIMIT + 1];
+        java.util.Arrays.fill(large, (byte) 0x5a);
+        RecordChangeEvent<SourceRecord> big = blobRow("acme", 7, large, 10);
+        RecordChangeEvent<SourceRecord> next = blobRow("globex", 8, new byte[] {1, 2, 3}, 11);
+        publisher.handleBatch(List.of(big, next), committer);
+
+        assertThat(producer.history()).hasSize(2);
+        ProducerRecord<byte[], byte[]> parkedRecord = producer.history().get(0);
+        assertThat(parkedRecord.topic()).isEqualTo(Topics.DEAD_LETTERS);
+        assertThat(new String(parkedRecord.key())).isEqualTo("acme");
+        assertThat(header(parkedRecord, DeadLetterHeaders.REASON)).isEqualTo("VALUE_TOO_LARGE");
+        assertThat(header(parkedRecord, DeadLetterHeaders.FORMAT)).isEqualTo(DeadLetterHeaders.FORMAT_BY_REFERENCE);
+        assertThat(header(parkedRecord, DeadLetterHeaders.TENANT)).isEqualTo("acme");
+        assertThat(header(parkedRecord, DeadLetterHeaders.TABLE)).isEqualTo("public.blobs");
+        assertThat(header(parkedRecord, DeadLetterHeaders.KEY)).isEqualTo("id=1:7");
+        assertThat(header(parkedRecord, DeadLetterHeaders.LSN)).isEqualTo("10");
+        assertThat(header(parkedRecord, DeadLetterHeaders.COLUMN)).isEqualTo("data");
+        assertThat(header(parkedRecord, DeadLetterHeaders.COLUMN_BYTES)).isEqualTo(Integer.toString(LIMIT + 1));
+        assertThat(Long.parseLong(header(parkedRecord, DeadLetterHeaders.EVENT_BYTES))).isGreaterThan(LIMIT);
+        assertThat(header(parkedRecord, DeadLetterHeaders.LIMIT_BYTES)).isEqualTo(Integer.toString(LIMIT));
+        assertThat(header(parkedRecord, DeadLetterHeaders.DETAIL)).contains("strata.max.event.bytes=" + LIMIT).contains("column data");
+        // by reference: the value is a small description, not the bytes
+        assertThat(parkedRecord.value().length).isLessThan(1024);
+        assertThat(new String(parkedRecord.value())).contains("\"column\":\"data\"").doesNotContain("ZZZZ");
+
+        assertThat(producer.history().get(1).topic()).isEqualTo(Topics.CHANGES);
+        assertThat(published).extracting(ChangeEvent::getTenant).containsExactly("globex");
+        assertThat(parked).containsExactly(DeadLetterReason.VALUE_TOO_LARGE);
+        assertThat(marked).containsExactly(big.record(), next.record());
+    }
+
+    @Test
+    void aDeadLetterOverTheLimitIsParkedByReferenceTooNamingItsFirstReason() throws Exception {
+        byte[] large = new byte[LIMIT];
+        RecordChangeEvent<SourceRecord> noTenant = blobRow(null, 3, large, 20);
+        publisher.handleBatch(List.of(noTenant), committer);
+
+        assertThat(producer.history()).singleElement().satisfies(r -> {
+            assertThat(r.topic()).isEqualTo(Topics.DEAD_LETTERS);
+            assertThat(header(r, DeadLetterHeaders.REASON)).isEqualTo("VALUE_TOO_LARGE");
+            assertThat(header(r, DeadLetterHeaders.DETAIL)).startsWith("parked as NO_TENANT, and");
+            assertThat(header(r, DeadLetterHeaders.KEY)).isEqualTo("{\"id\":3}");
+            assertThat(header(r, DeadLetterHeaders.COLUMN)).isEqualTo("data");
+            assertThat(r.value().length).isLessThan(1024);
+        });
+        assertThat(parked).containsExactly(DeadLetterReason.VALUE_TOO_LARGE);
+        assertThat(marked).containsExactly(noTenant.record());
+    }
+
+    @Test
+    void kafkaRefusingARecordAsTooLargeNamesTheTopicLimitAndTheSettingNotPermissions() throws Exception {
+        publisher.handleBatch(changes(300, 0), committer);
+        producer.errorNext(new RecordTooLargeException("The request included a message larger than the max message size"));
+        assertThatThrownBy(() -> publisher.handleBatch(heartbeats(1, 300), committer))
+                .isInstanceOf(CaptureStoppedException.class)
+                .hasMessageContaining("to strata.changes")
+                .hasMessageContaining("max.message.bytes to at least " + (LIMIT + KafkaSizeLimits.ENVELOPE_BYTES))
+                .hasMessageContaining("strata.max.event.bytes=" + LIMIT)
+                .hasMessageNotContaining("permission");
+        assertThat(marked).isEmpty();
     }
 }

@@ -1,6 +1,7 @@
 package dev.strata.restore;
 
 import dev.strata.schemas.config.ParsedConfig;
+import dev.strata.schemas.kafka.KafkaSizeLimits;
 import dev.strata.schemas.regime.RegimeSettings;
 import dev.strata.schemas.regime.RegionSettings;
 import dev.strata.schemas.layout.BackupLayout;
@@ -36,6 +37,8 @@ public final class ToolConfig {
     public static final String DRILL_POSTGRES_PASSWORD_FILE = "strata.drill.postgres.password.file";
     public static final String DRILL_TENANT_COLUMN = "strata.drill.tenant.column";
     public static final String DRILL_TENANT_COLUMN_DEFAULT = "tenant_id";
+    public static final String MAX_EVENT_BYTES = KafkaSizeLimits.MAX_EVENT_BYTES;
+    public static final int MAX_EVENT_BYTES_DEFAULT = KafkaSizeLimits.MAX_EVENT_BYTES_DEFAULT;
     public static final String MAX_SEGMENT_SPAN_MS = "strata.restore.max.segment.span.ms";
     public static final Duration MAX_SEGMENT_SPAN_DEFAULT = BackupLayout.MAX_SEGMENT_COMMIT_SPAN;
     public static final String READERS = "strata.restore.readers";
@@ -144,6 +147,11 @@ public final class ToolConfig {
 
     public Duration maxSegmentSpan() {
         return parsed.millis(MAX_SEGMENT_SPAN_MS);
+    }
+
+    /** The Kafka limits of the clients that carry changes: redrive and the Kafka target. */
+    public KafkaSizeLimits sizeLimits() {
+        return new KafkaSizeLimits(parsed.intValue(MAX_EVENT_BYTES));
     }
 
     public int readers() {

@@ -8,6 +8,8 @@ import static dev.strata.restore.ToolConfig.DRILL_POSTGRES_USER;
 import static dev.strata.restore.ToolConfig.DRILL_POSTGRES_USER_DEFAULT;
 import static dev.strata.restore.ToolConfig.DRILL_TENANT_COLUMN;
 import static dev.strata.restore.ToolConfig.DRILL_TENANT_COLUMN_DEFAULT;
+import static dev.strata.restore.ToolConfig.MAX_EVENT_BYTES;
+import static dev.strata.restore.ToolConfig.MAX_EVENT_BYTES_DEFAULT;
 import static dev.strata.restore.ToolConfig.MAX_SEGMENT_SPAN_DEFAULT;
 import static dev.strata.restore.ToolConfig.MAX_SEGMENT_SPAN_MS;
 import static dev.strata.restore.ToolConfig.READERS;
@@ -18,6 +20,7 @@ import static dev.strata.restore.ToolConfig.REGIMES;
 import dev.strata.schemas.config.ConfigReference;
 import dev.strata.schemas.config.ConfigSpec;
 import dev.strata.schemas.config.Validators;
+import dev.strata.schemas.kafka.KafkaSizeLimits;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.regime.RegimeSettings;
 import java.io.IOException;
@@ -48,6 +51,8 @@ public final class ToolConfigDef {
                             + " regime's keys only).",
                     "every regime with store keys")
             .example(REGIMES, "us,eu")
+            .optional(MAX_EVENT_BYTES, Type.INT, MAX_EVENT_BYTES_DEFAULT, KafkaSizeLimits.RANGE, KafkaSizeLimits.DOC
+                    + " Here: the `dlq redrive` clients, and `replay --target kafka`, whose rows (as JSON) must fit it.")
             .group("Restore")
             .optional(MAX_SEGMENT_SPAN_MS, Type.LONG, MAX_SEGMENT_SPAN_DEFAULT.toMillis(),
                     Validators.atLeast(BackupLayout.MAX_SEGMENT_COMMIT_SPAN.toMillis(), "the sink cuts segments at that commit span,"

@@ -11,6 +11,7 @@ import dev.strata.local.LocalObjectStores;
 import dev.strata.local.LocalStackExtension;
 import dev.strata.restore.testing.WatermarkTopic;
 import dev.strata.schemas.fold.FoldMemory;
+import dev.strata.schemas.kafka.KafkaSizeLimits;
 import dev.strata.schemas.kafka.TopicSetup;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.replay.Progress;
@@ -77,7 +78,7 @@ class KafkaTargetAndStatusIT {
                 Clock.systemUTC(), Progress.NONE);
         Properties props = new Properties();
         props.setProperty("bootstrap.servers", kafka.bootstrapServers());
-        try (KafkaTarget missing = new KafkaTarget(props, "restore.missing")) {
+        try (KafkaTarget missing = new KafkaTarget(props, "restore.missing", new KafkaSizeLimits(KafkaSizeLimits.MAX_EVENT_BYTES_DEFAULT))) {
             assertThatThrownBy(() -> replay.run(replay.plan(TenantId.of("kt"), "latest"), missing))
                     .isInstanceOf(BadInputException.class).hasMessageContaining("topic restore.missing does not exist");
         }
@@ -85,7 +86,7 @@ class KafkaTargetAndStatusIT {
             TopicSetup.ensure(admin, List.of(new NewTopic("restore.kt", 1, (short) 1)
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))), "the test");
         }
-        try (KafkaTarget target = new KafkaTarget(props, "restore.kt")) {
+        try (KafkaTarget target = new KafkaTarget(props, "restore.kt", new KafkaSizeLimits(KafkaSizeLimits.MAX_EVENT_BYTES_DEFAULT))) {
             ReplaySummary summary = replay.run(replay.plan(TenantId.of("kt"), "latest"), target);
             assertThat(summary.rows()).isEqualTo(1);
             assertThat(summary.tombstones()).isEqualTo(1);

@@ -1,5 +1,6 @@
 package dev.strata.sink;
 
+import dev.strata.schemas.kafka.KafkaSizeLimits;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -19,16 +20,19 @@ public final class KafkaSettings {
     private final Properties consumerOnly;
     private final Properties producerOnly;
     private final String groupId;
+    private final KafkaSizeLimits sizeLimits;
 
-    private KafkaSettings(Properties common, Properties consumerOnly, Properties producerOnly, String groupId) {
+    private KafkaSettings(Properties common, Properties consumerOnly, Properties producerOnly, String groupId,
+            KafkaSizeLimits sizeLimits) {
         this.common = common;
         this.consumerOnly = consumerOnly;
         this.producerOnly = producerOnly;
         this.groupId = groupId;
+        this.sizeLimits = sizeLimits;
     }
 
     /** @param source the file's keys, already checked by {@link SinkConfigDef} (bootstrap.servers is there) */
-    static KafkaSettings from(Properties source, String defaultGroupId) {
+    static KafkaSettings from(Properties source, String defaultGroupId, KafkaSizeLimits sizeLimits) {
         Properties common = new Properties();
         Properties consumer = new Properties();
         Properties producer = new Properties();
@@ -46,7 +50,7 @@ public final class KafkaSettings {
             }
         }
         String groupId = consumer.getProperty(ConsumerConfig.GROUP_ID_CONFIG, common.getProperty(ConsumerConfig.GROUP_ID_CONFIG, defaultGroupId));
-        return new KafkaSettings(common, consumer, producer, groupId);
+        return new KafkaSettings(common, consumer, producer, groupId, sizeLimits);
     }
 
     public String bootstrapServers() {
@@ -81,7 +85,7 @@ public final class KafkaSettings {
         props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         props.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return props;
+        return sizeLimits.applyToConsumer(props);
     }
 
     /** Dead letters and watermarks: acknowledged by every in-sync replica, without duplicates. */
@@ -95,7 +99,8 @@ public final class KafkaSettings {
         props.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return props;
+        // a parked record is as large as the event it parks
+        return sizeLimits.applyToProducer(props);
     }
 
     /** Only the brokers and the group: the other settings may hold secrets (sasl.jaas.config). */

@@ -1,6 +1,7 @@
 package dev.strata.sink;
 
 import dev.strata.schemas.config.ParsedConfig;
+import dev.strata.schemas.kafka.KafkaSizeLimits;
 import dev.strata.schemas.regime.RegionSettings;
 import dev.strata.sink.base.BaseSettings;
 import dev.strata.sink.base.BaseTailPolicy;
@@ -74,6 +75,8 @@ public final class SinkConfig {
     public static final int TOPIC_PARTITIONS_DEFAULT = 6;
     public static final String TOPIC_REPLICATION = "strata.topics.replication.factor";
     public static final short TOPIC_REPLICATION_DEFAULT = 3;
+    public static final String MAX_EVENT_BYTES = KafkaSizeLimits.MAX_EVENT_BYTES;
+    public static final int MAX_EVENT_BYTES_DEFAULT = KafkaSizeLimits.MAX_EVENT_BYTES_DEFAULT;
     /** TEST ONLY: accept buckets without Object Lock. Never set in production: nothing would stop a delete. */
     public static final String TEST_ALLOW_UNLOCKED_BUCKETS = "strata.test.allow.unlocked.buckets";
 
@@ -89,6 +92,7 @@ public final class SinkConfig {
     private final int topicPartitions;
     private final short topicReplication;
     private final boolean allowUnlockedBuckets;
+    private final KafkaSizeLimits sizeLimits;
     private final KafkaSettings kafka;
 
     private SinkConfig(ParsedConfig parsed) {
@@ -113,7 +117,8 @@ public final class SinkConfig {
         this.topicPartitions = parsed.intValue(TOPIC_PARTITIONS);
         this.topicReplication = (short) parsed.intValue(TOPIC_REPLICATION);
         this.allowUnlockedBuckets = parsed.bool(TEST_ALLOW_UNLOCKED_BUCKETS);
-        this.kafka = KafkaSettings.from(parsed.passThrough(), GROUP_ID_DEFAULT_PREFIX + regime);
+        this.sizeLimits = new KafkaSizeLimits(parsed.intValue(MAX_EVENT_BYTES));
+        this.kafka = KafkaSettings.from(parsed.passThrough(), GROUP_ID_DEFAULT_PREFIX + regime, sizeLimits);
     }
 
     /** Parses and validates; every refusal names the key and the fix. */
@@ -165,6 +170,10 @@ public final class SinkConfig {
 
     public boolean allowUnlockedBuckets() {
         return allowUnlockedBuckets;
+    }
+
+    public KafkaSizeLimits sizeLimits() {
+        return sizeLimits;
     }
 
     public KafkaSettings kafka() {

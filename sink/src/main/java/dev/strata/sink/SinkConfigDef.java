@@ -5,6 +5,7 @@ import static dev.strata.sink.SinkConfig.*;
 import dev.strata.schemas.config.ConfigReference;
 import dev.strata.schemas.config.ConfigSpec;
 import dev.strata.schemas.config.Validators;
+import dev.strata.schemas.kafka.KafkaSizeLimits;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.regime.RegimeSettings;
 import java.io.IOException;
@@ -94,6 +95,8 @@ public final class SinkConfigDef {
                             + " the router's.")
             .optional(TOPIC_REPLICATION, Type.INT, (int) TOPIC_REPLICATION_DEFAULT, Validators.between(1, Short.MAX_VALUE),
                     "Replication factor of the topics the sink creates.")
+            .optional(MAX_EVENT_BYTES, Type.INT, MAX_EVENT_BYTES_DEFAULT, KafkaSizeLimits.RANGE, KafkaSizeLimits.DOC
+                    + " The sink's consumer and producer and `strata.dlq` when it creates it take it.")
             .group("Operations")
             .optional(METRICS_PORT, Type.INT, METRICS_PORT_DEFAULT, Validators.port(),
                     "Port of the Prometheus scrape endpoint `/metrics`; 0 turns it off.")

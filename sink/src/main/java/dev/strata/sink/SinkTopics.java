@@ -20,7 +20,8 @@ final class SinkTopics {
     static List<NewTopic> required(SinkConfig config) {
         return List.of(
                 new NewTopic(Topics.DEAD_LETTERS, config.topicPartitions(), config.topicReplication())
-                        .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1")),
+                        .configs(config.sizeLimits().topicConfigs(
+                                Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1"))),
                 new NewTopic(Topics.WATERMARKS, config.topicPartitions(), config.topicReplication())
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     }

@@ -1,6 +1,7 @@
 package dev.strata.streams;
 
 import dev.strata.schemas.config.ParsedConfig;
+import dev.strata.schemas.kafka.KafkaSizeLimits;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
@@ -29,6 +30,8 @@ public final class RouterConfig {
     public static final int TOPIC_PARTITIONS_DEFAULT = 6;
     public static final String TOPIC_REPLICATION = "strata.topics.replication.factor";
     public static final short TOPIC_REPLICATION_DEFAULT = 3;
+    public static final String MAX_EVENT_BYTES = KafkaSizeLimits.MAX_EVENT_BYTES;
+    public static final int MAX_EVENT_BYTES_DEFAULT = KafkaSizeLimits.MAX_EVENT_BYTES_DEFAULT;
     public static final String METRICS_PORT = "strata.metrics.port";
     public static final int METRICS_PORT_DEFAULT = 0;
 
@@ -36,14 +39,16 @@ public final class RouterConfig {
     private final int topicPartitions;
     private final short topicReplication;
     private final int metricsPort;
+    private final KafkaSizeLimits sizeLimits;
     private final Properties streams;
 
     private RouterConfig(Set<String> regimes, int topicPartitions, short topicReplication, int metricsPort,
-            Properties streams) {
+            KafkaSizeLimits sizeLimits, Properties streams) {
         this.regimes = Set.copyOf(regimes);
         this.topicPartitions = topicPartitions;
         this.topicReplication = topicReplication;
         this.metricsPort = metricsPort;
+        this.sizeLimits = sizeLimits;
         this.streams = streams;
     }
 
@@ -59,9 +64,29 @@ public final class RouterConfig {
         streams.putIfAbsent("processing.exception.handler.global.enabled", "true");
         // A change is routed exactly once or not at all: the regime topics are the backup's input.
         streams.setProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        KafkaSizeLimits sizeLimits = new KafkaSizeLimits(parsed.intValue(MAX_EVENT_BYTES));
+        applySizeLimits(streams, sizeLimits);
         List<String> regimes = parsed.list(REGIMES);
         return new RouterConfig(new LinkedHashSet<>(regimes), parsed.intValue(TOPIC_PARTITIONS),
-                (short) parsed.intValue(TOPIC_REPLICATION), parsed.intValue(METRICS_PORT), streams);
+                (short) parsed.intValue(TOPIC_REPLICATION), parsed.intValue(METRICS_PORT), sizeLimits, streams);
+    }
+
+    /**
+     * Every client Kafka Streams makes and every topic it would create takes the largest event: the
+     * producer, the consumers (main, restore and global: the consumer prefix), and internal topics
+     * (the topology has none today: the placements are a global table read from their own topic).
+     */
+    private static void applySizeLimits(Properties streams, KafkaSizeLimits limits) {
+        Properties producer = new Properties();
+        String buffer = streams.getProperty(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG));
+        if (buffer != null) {
+            producer.setProperty(ProducerConfig.BUFFER_MEMORY_CONFIG, buffer); // a larger one is kept
+        }
+        limits.applyToProducer(producer)
+                .forEach((key, value) -> streams.setProperty(StreamsConfig.producerPrefix((String) key), (String) value));
+        Properties consumer = limits.applyToConsumer(new Properties());
+        consumer.forEach((key, value) -> streams.setProperty(StreamsConfig.consumerPrefix((String) key), (String) value));
+        limits.topicConfigs().forEach((key, value) -> streams.setProperty(StreamsConfig.topicPrefix(key), value));
     }
 
     public Set<String> regimes() {
@@ -78,6 +103,10 @@ public final class RouterConfig {
 
     public int metricsPort() {
         return metricsPort;
+    }
+
+    public KafkaSizeLimits sizeLimits() {
+        return sizeLimits;
     }
 
     /** A copy, so that callers may add test-only settings without changing this config. */

@@ -5,6 +5,8 @@ import static dev.strata.streams.RouterConfig.APPLICATION_ID_DEFAULT;
 import static dev.strata.streams.RouterConfig.BOOTSTRAP_SERVERS;
 import static dev.strata.streams.RouterConfig.CONSUMER_MAX_POLL_RECORDS;
 import static dev.strata.streams.RouterConfig.CONSUMER_MAX_POLL_RECORDS_DEFAULT;
+import static dev.strata.streams.RouterConfig.MAX_EVENT_BYTES;
+import static dev.strata.streams.RouterConfig.MAX_EVENT_BYTES_DEFAULT;
 import static dev.strata.streams.RouterConfig.METRICS_PORT;
 import static dev.strata.streams.RouterConfig.METRICS_PORT_DEFAULT;
 import static dev.strata.streams.RouterConfig.PRODUCER_BATCH_SIZE;
@@ -20,6 +22,7 @@ import static dev.strata.streams.RouterConfig.TOPIC_REPLICATION_DEFAULT;
 import dev.strata.schemas.config.ConfigReference;
 import dev.strata.schemas.config.ConfigSpec;
 import dev.strata.schemas.config.Validators;
+import dev.strata.schemas.kafka.KafkaSizeLimits;
 import java.io.IOException;
 import org.apache.kafka.common.config.ConfigDef.Type;
 
@@ -54,6 +57,8 @@ public final class RouterConfigDef {
                             + " them (`strata.tenants` has one); the same key as capture's and the sinks'.")
             .optional(TOPIC_REPLICATION, Type.INT, (int) TOPIC_REPLICATION_DEFAULT, Validators.between(1, Short.MAX_VALUE),
                     "Replication factor of the topics the router creates.")
+            .optional(MAX_EVENT_BYTES, Type.INT, MAX_EVENT_BYTES_DEFAULT, KafkaSizeLimits.RANGE, KafkaSizeLimits.DOC
+                    + " The router's producer and consumers and the topics it creates (also any internal topic) take it.")
             .group("Operations")
             .optional(METRICS_PORT, Type.INT, METRICS_PORT_DEFAULT, Validators.port(),
                     "Port of the Prometheus scrape endpoint `/metrics`; 0 turns it off.")

@@ -1,5 +1,6 @@
 package dev.strata.streams;
 
+import dev.strata.schemas.kafka.KafkaSizeLimits;
 import dev.strata.schemas.kafka.TopicSetup;
 import dev.strata.schemas.kafka.Topics;
 import java.util.ArrayList;
@@ -17,16 +18,17 @@ final class RouterTopics {
     static List<NewTopic> required(RouterConfig config) {
         int partitions = config.topicPartitions();
         short replication = config.topicReplication();
+        KafkaSizeLimits limits = config.sizeLimits();
         List<NewTopic> topics = new ArrayList<>();
-        topics.add(new NewTopic(Topics.CHANGES, partitions, replication));
+        topics.add(new NewTopic(Topics.CHANGES, partitions, replication).configs(limits.topicConfigs()));
         // The placement directory is a table: only the latest regime per tenant matters.
         topics.add(new NewTopic(Topics.TENANTS, 1, replication)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         // Parked records are committed changes not yet backed up: they are kept until re-driven, forever.
-        topics.add(new NewTopic(Topics.DEAD_LETTERS, partitions, replication)
-                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1")));
+        topics.add(new NewTopic(Topics.DEAD_LETTERS, partitions, replication).configs(limits.topicConfigs(
+                Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1"))));
         for (String regime : config.regimes()) {
-            topics.add(new NewTopic(Topics.routed(regime), partitions, replication));
+            topics.add(new NewTopic(Topics.routed(regime), partitions, replication).configs(limits.topicConfigs()));
         }
         return topics;
     }

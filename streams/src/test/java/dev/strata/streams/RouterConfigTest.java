@@ -25,6 +25,25 @@ class RouterConfigTest {
     }
 
     @Test
+    void shouldSizeEveryStreamsClientAndTopicFromTheOneEventLimit() {
+        Properties props = new Properties();
+        props.setProperty(RouterConfig.BOOTSTRAP_SERVERS, "k:9092");
+        props.setProperty(RouterConfig.REGIMES, "us");
+        props.setProperty(RouterConfig.MAX_EVENT_BYTES, Integer.toString(4 * 1024 * 1024));
+        RouterConfig config = RouterConfig.from(props);
+        String record = Integer.toString(5 * 1024 * 1024);
+        Properties streams = config.streamsProperties();
+        assertThat(streams.getProperty("producer.max.request.size")).isEqualTo(record);
+        assertThat(streams.getProperty("consumer.max.partition.fetch.bytes")).isEqualTo(record);
+        assertThat(streams.getProperty("topic.max.message.bytes")).isEqualTo(record);
+        assertThat(RouterTopics.required(config)).allSatisfy(topic -> {
+            if (!topic.name().equals("strata.tenants")) {
+                assertThat(topic.configs()).as(topic.name()).containsEntry("max.message.bytes", record);
+            }
+        });
+    }
+
+    @Test
     void shouldForceExactlyOnceAndPassKafkaKeysThrough() {
         Properties props = new Properties();
         props.setProperty(RouterConfig.BOOTSTRAP_SERVERS, "k:9092");

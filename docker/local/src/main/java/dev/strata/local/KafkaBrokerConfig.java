@@ -7,6 +7,12 @@ import java.util.Properties;
 final class KafkaBrokerConfig {
     /** Keeps the broker's heap small: the default 128 MiB log-cleaner buffer is allocated at start. */
     static final int DEDUPE_BUFFER_BYTES = 2 * 1024 * 1024;
+    /**
+     * Strata's default strata.max.event.bytes (65 MiB) plus its 1 MiB record envelope: the topics Strata
+     * creates carry this as max.message.bytes anyway; the broker allows it too, so a topic a test
+     * creates by hand takes what Strata sends.
+     */
+    static final int MESSAGE_MAX_BYTES = 66 * 1024 * 1024;
 
     private KafkaBrokerConfig() {
     }
@@ -40,6 +46,7 @@ final class KafkaBrokerConfig {
         // topics are created on purpose (with their configs), never by a typo in a test
         p.setProperty("auto.create.topics.enable", "false");
         p.setProperty("log.cleaner.dedupe.buffer.size", String.valueOf(DEDUPE_BUFFER_BYTES));
+        p.setProperty("message.max.bytes", String.valueOf(MESSAGE_MAX_BYTES));
         return p;
     }
 }

@@ -55,7 +55,8 @@ final class TargetFactory {
                 return new LuceneTarget(Path.of(to));
             }
             case KAFKA -> {
-                return new KafkaTarget(config.get().kafka(), to == null ? "strata.restore." + tenant : to);
+                ToolConfig tool = config.get();
+                return new KafkaTarget(tool.kafka(), to == null ? "strata.restore." + tenant : to, tool.sizeLimits());
             }
             default -> {
                 return to == null || to.equals("-") ? NdjsonTarget.toStream(stdout) : NdjsonTarget.toFile(Path.of(to));

@@ -2,6 +2,7 @@ package dev.strata.restore.kafka;
 
 import dev.strata.schemas.kafka.DeadLetterHeaders;
 import dev.strata.schemas.kafka.DeadLetterReason;
+import dev.strata.schemas.kafka.KafkaSizeLimits;
 import dev.strata.schemas.kafka.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -40,10 +41,12 @@ public final class DeadLetterRedrive {
 
     private final Properties kafka;
     private final Set<String> regimes;
+    private final KafkaSizeLimits limits;
 
-    public DeadLetterRedrive(Properties kafka, Set<String> regimes) {
+    public DeadLetterRedrive(Properties kafka, Set<String> regimes, KafkaSizeLimits limits) {
         this.kafka = kafka;
         this.regimes = Set.copyOf(regimes);
+        this.limits = limits;
     }
 
     public RedriveResult redrive(DeadLetterReason reason, Map<String, String> placements) {
@@ -52,6 +55,7 @@ public final class DeadLetterRedrive {
         long reinjected = 0;
         long parkedAgain = 0;
         long other = 0;
+        long byReference = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(group);
                 KafkaProducer<byte[], byte[]> producer = producer(group)) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.DEAD_LETTERS).stream()
@@ -80,7 +84,9 @@ public final class DeadLetterRedrive {
                         continue;
                     }
                     examined++;
-                    if (NEEDS_PLACEMENT.contains(reason) && !placedInKnownRegime(record.headers(), placements)) {
+                    if (ParkedReferences.isByReference(record.headers())) {
+                        byReference++; // the value is not there: nothing to re-inject, and nothing to lose by passing it
+                    } else if (NEEDS_PLACEMENT.contains(reason) && !placedInKnownRegime(record.headers(), placements)) {
                         producer.send(new ProducerRecord<>(Topics.DEAD_LETTERS, null, record.key(), record.value(), record.headers()));
                         parkedAgain++;
                     } else {
@@ -94,7 +100,7 @@ public final class DeadLetterRedrive {
                 producer.commitTransaction();
             }
         }
-        return new RedriveResult(examined, reinjected, parkedAgain, other);
+        return new RedriveResult(examined, reinjected, parkedAgain, other, byReference);
     }
 
     private boolean placedInKnownRegime(Headers headers, Map<String, String> placements) {
@@ -138,6 +144,7 @@ public final class DeadLetterRedrive {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        limits.applyToConsumer(props);
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -146,6 +153,7 @@ public final class DeadLetterRedrive {
         props.putAll(kafka);
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, group);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
+        limits.applyToProducer(props);
         return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 }

@@ -1,6 +1,7 @@
 package dev.strata.restore.target;
 
 import dev.strata.restore.BadInputException;
+import dev.strata.schemas.kafka.KafkaSizeLimits;
 import dev.strata.schemas.kafka.KafkaUnavailableException;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,13 +34,15 @@ public final class KafkaTarget implements ReplayTarget {
 
     private final Properties kafka;
     private final String topic;
+    private final KafkaSizeLimits limits;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private KafkaProducer<byte[], byte[]> producer;
     private byte[] tenant;
 
-    public KafkaTarget(Properties kafka, String topic) {
+    public KafkaTarget(Properties kafka, String topic, KafkaSizeLimits limits) {
         this.kafka = kafka;
         this.topic = topic;
+        this.limits = limits;
     }
 
     @Override
@@ -58,6 +62,7 @@ public final class KafkaTarget implements ReplayTarget {
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+        limits.applyToProducer(props);
         producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         producer.initTransactions();
         producer.beginTransaction();
@@ -91,10 +96,19 @@ public final class KafkaTarget implements ReplayTarget {
         RecordHeaders headers = new RecordHeaders();
         headers.add(TENANT_HEADER, tenant);
         headers.add(TABLE_HEADER, row.table().name().getBytes(StandardCharsets.UTF_8));
+        byte[] key = RowJson.keyRecord(row);
         byte[] value = row.deleted() ? null : RowJson.rowRecord(row);
-        producer.send(new ProducerRecord<>(topic, null, RowJson.keyRecord(row), value, headers), (metadata, e) -> {
+        long size = key.length + (value == null ? 0L : value.length);
+        if (size > limits.maxEventBytes()) {
+            // as JSON a bytea doubles (hex): a row that was backed up may not fit the topic it is restored to
+            throw new BadInputException("row " + new String(key, StandardCharsets.UTF_8) + " is " + size + " bytes as JSON, more than "
+                    + KafkaSizeLimits.MAX_EVENT_BYTES + "=" + limits.maxEventBytes() + ": raise it in the restore config (and the"
+                    + " max.message.bytes of topic " + topic + " to match), or restore with --target postgres or ndjson");
+        }
+        producer.send(new ProducerRecord<>(topic, null, key, value, headers), (metadata, e) -> {
             if (e != null) {
-                failure.compareAndSet(null, e);
+                failure.compareAndSet(null, e instanceof RecordTooLargeException
+                        ? new IllegalStateException(e.getMessage() + ": " + limits.refusalHint(topic), e) : e);
             }
         });
     }

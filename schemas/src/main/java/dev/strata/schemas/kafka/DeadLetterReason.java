@@ -11,6 +11,11 @@ public enum DeadLetterReason {
     BAD_TENANT_ID,
     /** capture: a value that cannot be represented exactly; never altered to fit. */
     UNREPRESENTABLE_VALUE,
+    /**
+     * capture: the change's event is larger than {@code strata.max.event.bytes}; parked BY REFERENCE
+     * (table, key, LSN, column, sizes in headers; never the value), so it cannot be re-driven.
+     */
+    VALUE_TOO_LARGE,
     /** router: the tenant has no placement yet; re-driven once it is placed. */
     UNPLACED,
     /** router: the placement names a regime that this deployment does not route to. */

@@ -62,6 +62,53 @@ class TopicSetupIT {
         }
     }
 
+    /**
+     * A topic created before Strata set size limits (with 1 MiB, the default of a broker's
+     * message.max.bytes; the local broker allows more) refuses a 3 MiB record; set up again with the
+     * limits, it takes it. A lower limit asked later never lowers it.
+     */
+    @Test
+    void anExistingTopicsSizeLimitIsRaisedNeverLowered(LocalKafka kafka) throws Exception {
+        KafkaSizeLimits limits = new KafkaSizeLimits(4 * 1024 * 1024);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            TopicSetup.ensure(admin, List.of(new NewTopic("setup-small", 1, (short) 1)
+                    .configs(Map.of("max.message.bytes", Integer.toString(1024 * 1024)))), "the test");
+            byte[] large = new byte[3 * 1024 * 1024];
+            new java.util.Random(7).nextBytes(large);
+            assertThat(send(kafka, limits, "setup-small", large)).failsWithin(java.time.Duration.ofSeconds(30))
+                    .withThrowableThat().havingRootCause().isInstanceOf(org.apache.kafka.common.errors.RecordTooLargeException.class);
+
+            assertThat(TopicSetup.ensure(admin, List.of(new NewTopic("setup-small", 1, (short) 1).configs(limits.topicConfigs())),
+                    "the test")).isEmpty();
+            assertThat(maxMessageBytes(admin, "setup-small")).isEqualTo(Integer.toString(limits.recordBytes()));
+            assertThat(send(kafka, limits, "setup-small", large)).succeedsWithin(java.time.Duration.ofSeconds(30));
+
+            TopicSetup.ensure(admin, List.of(new NewTopic("setup-small", 1, (short) 1)
+                    .configs(new KafkaSizeLimits(KafkaSizeLimits.MIN_EVENT_BYTES).topicConfigs())), "the test");
+            assertThat(maxMessageBytes(admin, "setup-small")).isEqualTo(Integer.toString(limits.recordBytes()));
+        }
+    }
+
+    private static Future<RecordMetadata> send(LocalKafka kafka, KafkaSizeLimits limits, String topic, byte[] value) {
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.setProperty(ProducerConfig.ACKS_CONFIG, "all");
+        props.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "20000");
+        props.setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(limits.applyToProducer(props), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            Future<RecordMetadata> ack = producer.send(new ProducerRecord<>(topic, value));
+            producer.flush();
+            return ack;
+        }
+    }
+
+    private static String maxMessageBytes(Admin admin, String topic) throws Exception {
+        org.apache.kafka.common.config.ConfigResource resource =
+                new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+        return admin.describeConfigs(List.of(resource)).all().get().get(resource).get("max.message.bytes").value();
+    }
+
     private static KafkaProducer<byte[], byte[]> idempotentProducer(LocalKafka kafka) {
         return new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
