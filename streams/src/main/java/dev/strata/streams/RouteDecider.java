@@ -24,14 +24,17 @@ final class RouteDecider implements FixedKeyProcessor<byte[], byte[], Decision> 
     private final Placement placement;
     private final ChangeEventCodec codec;
     private final RouterMetrics metrics;
+    private final RedrivenPlacementWait redrivenWait;
     private FixedKeyProcessorContext<byte[], Decision> context;
     private TimestampedKeyValueStore<String, String> placements;
 
-    RouteDecider(String placementStore, Placement placement, ChangeEventCodec codec, RouterMetrics metrics) {
+    RouteDecider(String placementStore, Placement placement, ChangeEventCodec codec, RouterMetrics metrics,
+                 RedrivenPlacementWait redrivenWait) {
         this.placementStore = placementStore;
         this.placement = placement;
         this.codec = codec;
         this.metrics = metrics;
+        this.redrivenWait = redrivenWait;
     }
 
     @Override
@@ -60,8 +63,16 @@ final class RouteDecider implements FixedKeyProcessor<byte[], byte[], Decision> 
             String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
             return Decision.park(record.value(), key, DeadLetterReason.DECODE_ERROR, e.getMessage());
         }
+        String regime = regimeOf(tenant);
+        if (regime == null && record.headers().lastHeader(DeadLetterHeaders.REDRIVEN_FROM) != null) {
+            regime = redrivenWait.await(tenant, () -> regimeOf(tenant));
+        }
+        return placement.decide(record.value(), tenant, regime);
+    }
+
+    private String regimeOf(String tenant) {
         ValueAndTimestamp<String> placed = placements.get(tenant);
-        return placement.decide(record.value(), tenant, placed == null ? null : placed.value());
+        return placed == null ? null : placed.value();
     }
 
     private Headers explain(Headers original, Decision decision) {

@@ -1,6 +1,7 @@
 package dev.strata.streams;
 
 import dev.strata.schemas.config.ParsedConfig;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
@@ -31,19 +32,23 @@ public final class RouterConfig {
     public static final short TOPIC_REPLICATION_DEFAULT = 3;
     public static final String METRICS_PORT = "strata.metrics.port";
     public static final int METRICS_PORT_DEFAULT = 0;
+    public static final String DLQ_SCAN_INTERVAL_MS = "strata.router.dlq.scan.interval.ms";
+    public static final long DLQ_SCAN_INTERVAL_MS_DEFAULT = 300_000;
 
     private final Set<String> regimes;
     private final int topicPartitions;
     private final short topicReplication;
     private final int metricsPort;
+    private final Duration dlqScanInterval;
     private final Properties streams;
 
-    private RouterConfig(Set<String> regimes, int topicPartitions, short topicReplication, int metricsPort,
+    private RouterConfig(Set<String> regimes, int topicPartitions, short topicReplication, int metricsPort, Duration dlqScanInterval,
             Properties streams) {
         this.regimes = Set.copyOf(regimes);
         this.topicPartitions = topicPartitions;
         this.topicReplication = topicReplication;
         this.metricsPort = metricsPort;
+        this.dlqScanInterval = dlqScanInterval;
         this.streams = streams;
     }
 
@@ -61,7 +66,7 @@ public final class RouterConfig {
         streams.setProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         List<String> regimes = parsed.list(REGIMES);
         return new RouterConfig(new LinkedHashSet<>(regimes), parsed.intValue(TOPIC_PARTITIONS),
-                (short) parsed.intValue(TOPIC_REPLICATION), parsed.intValue(METRICS_PORT), streams);
+                (short) parsed.intValue(TOPIC_REPLICATION), parsed.intValue(METRICS_PORT), parsed.millis(DLQ_SCAN_INTERVAL_MS), streams);
     }
 
     public Set<String> regimes() {
@@ -78,6 +83,11 @@ public final class RouterConfig {
 
     public int metricsPort() {
         return metricsPort;
+    }
+
+    /** How often the parked changes per tenant are recounted; zero: never. */
+    public Duration dlqScanInterval() {
+        return dlqScanInterval;
     }
 
     /** A copy, so that callers may add test-only settings without changing this config. */
