@@ -18,9 +18,15 @@ import java.util.Optional;
  *
  * @param previous the base this one was folded from, if any, with its manifest's SHA-256
  * @param folded the objects folded into it (the previous base's manifest and log segments), with their SHA-256
+ * @param duplicatesRemoved changes this fold found twice (the same LSN and order as the version it held for their
+ *     key: a whole transaction written twice after a crash) and kept once; 0 in manifests written before it was counted
  */
 public record BaseManifest(TenantId tenant, BaseCut cut, Optional<PreviousBase> previous, List<BaseTable> tables,
-                           List<ManifestEntry> folded) {
+                           List<ManifestEntry> folded, long duplicatesRemoved) {
+
+    public BaseManifest(TenantId tenant, BaseCut cut, Optional<PreviousBase> previous, List<BaseTable> tables, List<ManifestEntry> folded) {
+        this(tenant, cut, previous, tables, folded, 0);
+    }
 
     public BaseManifest {
         Objects.requireNonNull(tenant, "tenant");

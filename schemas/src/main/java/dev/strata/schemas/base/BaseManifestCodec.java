@@ -32,6 +32,7 @@ import java.util.Optional;
 public final class BaseManifestCodec {
     private static final JsonFields STRICT = new JsonFields("base manifest");
     static final String FORMAT = "strata-base-manifest";
+    private static final String DUPLICATES_REMOVED = "duplicatesRemoved";
     static final int VERSION = 1;
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
@@ -74,6 +75,10 @@ public final class BaseManifestCodec {
             }
             g.writeEndArray();
             ManifestCodec.writeEntries(g, "folded", m.folded());
+            if (m.duplicatesRemoved() > 0) {
+                // only when there were any: a manifest without duplicates keeps the bytes it had before they were counted
+                g.writeNumberField(DUPLICATES_REMOVED, m.duplicatesRemoved());
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write base manifest " + m.objectKey() + ": " + e.getMessage(), e);
@@ -155,7 +160,8 @@ public final class BaseManifestCodec {
             for (JsonNode e : STRICT.array(root, "folded")) {
                 folded.add(ManifestCodec.readEntry(e, STRICT));
             }
-            return new BaseManifest(tenant, cut, previous, tables, folded);
+            long duplicates = root.has(DUPLICATES_REMOVED) ? STRICT.integer(root, DUPLICATES_REMOVED) : 0;
+            return new BaseManifest(tenant, cut, previous, tables, folded, duplicates);
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new ManifestFormatException("base manifest is invalid: " + e.getMessage(), e);
         }
