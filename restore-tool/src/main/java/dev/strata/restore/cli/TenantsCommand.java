@@ -30,7 +30,8 @@ public final class TenantsCommand {
     RestoreTool tool;
 
     @Command(name = "put", mixinStandardHelpOptions = true,
-            description = "Place a tenant in a regime. Moving a placed tenant needs --allow-move.")
+            description = "Place a tenant in a regime, then redrive its records parked as UNPLACED before the placement."
+                    + " Moving a placed tenant needs --allow-move.")
     static final class Put implements java.util.concurrent.Callable<Integer> {
         @ParentCommand
         TenantsCommand tenants;
