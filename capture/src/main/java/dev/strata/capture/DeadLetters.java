@@ -21,7 +21,7 @@ final class DeadLetters {
     /** Header names capture adds to {@link DeadLetterHeaders}'s (values UTF-8 text). */
     static final String TABLE = DeadLetterHeaders.TABLE;
     static final String LSN = DeadLetterHeaders.LSN;
-    static final String COMMIT_TS_MICROS = "strata.dlq.commit.ts.us";
+    static final String COMMIT_TS_MICROS = DeadLetterHeaders.COMMIT_TS_MICROS;
     static final String TX_ID = "strata.dlq.tx.id";
     static final String OP = "strata.dlq.op";
     static final String CAPTURE_SOURCE = "strata.dlq.capture.source";

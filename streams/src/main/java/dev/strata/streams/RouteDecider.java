@@ -32,14 +32,17 @@ final class RouteDecider implements FixedKeyProcessor<byte[], byte[], Decision> 
     private final Placement placement;
     private final ChangeEventCodec codec;
     private final RouterMetrics metrics;
+    private final RedrivenPlacementWait redrivenWait;
     private FixedKeyProcessorContext<byte[], Decision> context;
     private TimestampedKeyValueStore<String, String> placements;
 
-    RouteDecider(String placementStore, Placement placement, ChangeEventCodec codec, RouterMetrics metrics) {
+    RouteDecider(String placementStore, Placement placement, ChangeEventCodec codec, RouterMetrics metrics,
+                 RedrivenPlacementWait redrivenWait) {
         this.placementStore = placementStore;
         this.placement = placement;
         this.codec = codec;
         this.metrics = metrics;
+        this.redrivenWait = redrivenWait;
     }
 
     @Override
@@ -58,8 +61,12 @@ final class RouteDecider implements FixedKeyProcessor<byte[], byte[], Decision> 
             park(record, Decision.park(record.value(), key, DeadLetterReason.DECODE_ERROR, e.getMessage()));
             return;
         }
-        ValueAndTimestamp<String> placed = placements.get(event.getTenant());
-        Decision decision = placement.decide(record.value(), event.getTenant(), placed == null ? null : placed.value());
+        String tenant = event.getTenant();
+        String regime = regimeOf(tenant);
+        if (regime == null && record.headers().lastHeader(DeadLetterHeaders.REDRIVEN_FROM) != null) {
+            regime = redrivenWait.await(tenant, () -> regimeOf(tenant));
+        }
+        Decision decision = placement.decide(record.value(), tenant, regime);
         if (event.getOp() == Op.HEARTBEAT) {
             heartbeat(record, decision);
         } else if (decision.routed()) {
@@ -68,6 +75,11 @@ final class RouteDecider implements FixedKeyProcessor<byte[], byte[], Decision> 
         } else {
             park(record, decision);
         }
+    }
+
+    private String regimeOf(String tenant) {
+        ValueAndTimestamp<String> placed = placements.get(tenant);
+        return placed == null ? null : placed.value();
     }
 
     private void park(FixedKeyRecord<byte[], byte[]> record, Decision decision) {

@@ -2,6 +2,7 @@ package dev.strata.streams;
 
 import dev.strata.schemas.config.ParsedConfig;
 import dev.strata.schemas.kafka.KafkaSizeLimits;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
@@ -34,21 +35,25 @@ public final class RouterConfig {
     public static final int MAX_EVENT_BYTES_DEFAULT = KafkaSizeLimits.MAX_EVENT_BYTES_DEFAULT;
     public static final String METRICS_PORT = "strata.metrics.port";
     public static final int METRICS_PORT_DEFAULT = 0;
+    public static final String DLQ_SCAN_INTERVAL_MS = "strata.router.dlq.scan.interval.ms";
+    public static final long DLQ_SCAN_INTERVAL_MS_DEFAULT = 300_000;
 
     private final Set<String> regimes;
     private final int topicPartitions;
     private final short topicReplication;
     private final int metricsPort;
     private final KafkaSizeLimits sizeLimits;
+    private final Duration dlqScanInterval;
     private final Properties streams;
 
     private RouterConfig(Set<String> regimes, int topicPartitions, short topicReplication, int metricsPort,
-            KafkaSizeLimits sizeLimits, Properties streams) {
+            KafkaSizeLimits sizeLimits, Duration dlqScanInterval, Properties streams) {
         this.regimes = Set.copyOf(regimes);
         this.topicPartitions = topicPartitions;
         this.topicReplication = topicReplication;
         this.metricsPort = metricsPort;
         this.sizeLimits = sizeLimits;
+        this.dlqScanInterval = dlqScanInterval;
         this.streams = streams;
     }
 
@@ -68,7 +73,8 @@ public final class RouterConfig {
         applySizeLimits(streams, sizeLimits);
         List<String> regimes = parsed.list(REGIMES);
         return new RouterConfig(new LinkedHashSet<>(regimes), parsed.intValue(TOPIC_PARTITIONS),
-                (short) parsed.intValue(TOPIC_REPLICATION), parsed.intValue(METRICS_PORT), sizeLimits, streams);
+                (short) parsed.intValue(TOPIC_REPLICATION), parsed.intValue(METRICS_PORT), sizeLimits,
+                parsed.millis(DLQ_SCAN_INTERVAL_MS), streams);
     }
 
     /**
@@ -107,6 +113,11 @@ public final class RouterConfig {
 
     public KafkaSizeLimits sizeLimits() {
         return sizeLimits;
+    }
+
+    /** How often the parked changes per tenant are recounted; zero: never. */
+    public Duration dlqScanInterval() {
+        return dlqScanInterval;
     }
 
     /** A copy, so that callers may add test-only settings without changing this config. */

@@ -7,6 +7,8 @@ import static dev.strata.streams.RouterConfig.CONSUMER_MAX_POLL_RECORDS;
 import static dev.strata.streams.RouterConfig.CONSUMER_MAX_POLL_RECORDS_DEFAULT;
 import static dev.strata.streams.RouterConfig.MAX_EVENT_BYTES;
 import static dev.strata.streams.RouterConfig.MAX_EVENT_BYTES_DEFAULT;
+import static dev.strata.streams.RouterConfig.DLQ_SCAN_INTERVAL_MS;
+import static dev.strata.streams.RouterConfig.DLQ_SCAN_INTERVAL_MS_DEFAULT;
 import static dev.strata.streams.RouterConfig.METRICS_PORT;
 import static dev.strata.streams.RouterConfig.METRICS_PORT_DEFAULT;
 import static dev.strata.streams.RouterConfig.PRODUCER_BATCH_SIZE;
@@ -62,6 +64,9 @@ public final class RouterConfigDef {
             .group("Operations")
             .optional(METRICS_PORT, Type.INT, METRICS_PORT_DEFAULT, Validators.port(),
                     "Port of the Prometheus scrape endpoint `/metrics`; 0 turns it off.")
+            .optional(DLQ_SCAN_INTERVAL_MS, Type.LONG, DLQ_SCAN_INTERVAL_MS_DEFAULT, Validators.atLeast(0),
+                    "How often the router reads the whole `strata.dlq` to recount `strata_router_parked_changes` per tenant"
+                            + " (about 1-2 s per 100k parked records); 0 turns the count off.")
             .build();
 
     private RouterConfigDef() {

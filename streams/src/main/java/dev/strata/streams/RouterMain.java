@@ -52,6 +52,10 @@ public final class RouterMain {
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         PrometheusEndpoint endpoint = config.metricsPort() > 0 ? PrometheusEndpoint.start(config.metricsPort(), registry) : null;
+        ParkedChangesGauge parked = new ParkedChangesGauge(config.streamsProperties(), registry);
+        if (!config.dlqScanInterval().isZero()) {
+            parked.start(config.dlqScanInterval());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             LOG.info("router state {} -> {}", before, now);
@@ -60,6 +64,7 @@ public final class RouterMain {
             }
         });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            parked.close();
             streams.close();
             streamsMetrics.close();
             if (endpoint != null) {

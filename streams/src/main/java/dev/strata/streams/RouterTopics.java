@@ -27,6 +27,9 @@ final class RouterTopics {
         // Parked records are committed changes not yet backed up: they are kept until re-driven, forever.
         topics.add(new NewTopic(Topics.DEAD_LETTERS, partitions, replication).configs(limits.topicConfigs(
                 Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1"))));
+        // How far each reason's redrive got in the dead-letter topic: a few keys, the latest value each.
+        topics.add(new NewTopic(Topics.DEAD_LETTERS_REDRIVEN, 1, replication)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         for (String regime : config.regimes()) {
             topics.add(new NewTopic(Topics.routed(regime), partitions, replication).configs(limits.topicConfigs()));
         }

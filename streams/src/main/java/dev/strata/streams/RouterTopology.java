@@ -3,6 +3,7 @@ package dev.strata.streams;
 import dev.strata.schemas.event.ChangeEventCodec;
 import dev.strata.schemas.kafka.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -27,6 +28,11 @@ public final class RouterTopology {
 
     /** The topology; its counters are registered in {@code registry}. */
     public static Topology build(RouterConfig config, MeterRegistry registry) {
+        return build(config, registry, RedrivenPlacementWait.BOUND);
+    }
+
+    /** @param redrivenWait how long a redriven change waits for its tenant's placement to reach the router */
+    static Topology build(RouterConfig config, MeterRegistry registry, Duration redrivenWait) {
         RouterMetrics metrics = new RouterMetrics(registry, config.regimes());
         StreamsBuilder builder = new StreamsBuilder();
         builder.globalTable(Topics.TENANTS, Consumed.with(Serdes.String(), Serdes.String()),
@@ -36,7 +42,8 @@ public final class RouterTopology {
 
         KStream<byte[], Decision> decided = builder
                 .stream(Topics.CHANGES, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-                .processValues(() -> new RouteDecider(PLACEMENT_STORE, placement, codec, metrics), Named.as("decide"));
+                .processValues(() -> new RouteDecider(PLACEMENT_STORE, placement, codec, metrics, new RedrivenPlacementWait(redrivenWait)),
+                        Named.as("decide"));
         Produced<byte[], Decision> payloadOnly = Produced.with(Serdes.ByteArray(), new DecisionPayloadSerde());
         decided.split(Named.as("decision-"))
                 .branch((key, decision) -> decision.routed(), Branched.withConsumer(

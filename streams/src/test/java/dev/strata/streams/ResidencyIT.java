@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
@@ -37,20 +38,7 @@ class ResidencyIT {
 
     @Test
     void shouldNeverRouteAnEuTenantToUsAcrossAPlacementAddedMidStream(LocalKafka kafka) throws Exception {
-        String applicationId = "residency-" + UUID.randomUUID();
-        Properties props = new Properties();
-        props.setProperty(RouterConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        props.setProperty(RouterConfig.APPLICATION_ID, applicationId);
-        props.setProperty(RouterConfig.REGIMES, "us,eu");
-        props.setProperty(RouterConfig.TOPIC_PARTITIONS, "3");
-        props.setProperty(RouterConfig.TOPIC_REPLICATION, "1");
-        props.setProperty("commit.interval.ms", "100");
-        props.setProperty("state.dir", LocalStackExtension.workDir().resolve("state-" + applicationId).toString());
-        RouterConfig config = RouterConfig.from(props);
-        try (Admin admin = Admin.create(config.streamsProperties())) {
-            RouterTopics.ensure(admin, config);
-        }
-
+        RouterConfig config = LocalRouterConfig.create(kafka, "residency", Map.of());
         try (KafkaStreams router = new KafkaStreams(RouterTopology.build(config, new SimpleMeterRegistry()), config.streamsProperties());
                 KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
             router.start();

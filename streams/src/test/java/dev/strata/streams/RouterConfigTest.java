@@ -37,7 +37,8 @@ class RouterConfigTest {
         assertThat(streams.getProperty("consumer.max.partition.fetch.bytes")).isEqualTo(record);
         assertThat(streams.getProperty("topic.max.message.bytes")).isEqualTo(record);
         assertThat(RouterTopics.required(config)).allSatisfy(topic -> {
-            if (!topic.name().equals("strata.tenants")) {
+            // the placements and the redrive positions hold a few small keys, never an event
+            if (!topic.name().equals("strata.tenants") && !topic.name().equals("strata.dlq.redriven")) {
                 assertThat(topic.configs()).as(topic.name()).containsEntry("max.message.bytes", record);
             }
         });

@@ -57,7 +57,13 @@ class DemoIT {
                 .containsPattern("(?m)^acme\\s+us/primary us/backup$")
                 .containsPattern("(?m)^globex\\s+eu/primary eu/backup$")
                 .containsPattern("captured [1-9][0-9]* \\| routed us [1-9][0-9]*, eu [1-9][0-9]* \\| sink-us segments primary [1-9]")
-                .contains("stopped; temp dirs removed");
+                .contains("stopped; temp dirs removed")
+                .containsPattern("300 record\\(s\\) of tenant initech were parked as UNPLACED before it was placed: redriving them")
+                .contains("tenant initech is already placed in eu")
+                .contains("no record of tenant initech is parked as UNPLACED")
+                .contains("RESULT: initech checksums EQUAL")
+                .contains("dead letters: no change of tenant initech is parked")
+                .containsPattern("dead letters: no change of tenant acme committed at or before the restore point is parked");
         assertThat(ROOT.resolve("target/demo/work")).as("temp dirs removed").doesNotExist();
     }
 

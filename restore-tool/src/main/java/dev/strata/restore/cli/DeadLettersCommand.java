@@ -45,7 +45,7 @@ public final class DeadLettersCommand {
         String reason;
 
         @Override
-        public Integer call() {
+        public Integer call() throws InterruptedException {
             DeadLetterReason parsed = parse(reason);
             if (CAPTURE_REASONS.contains(parsed)) {
                 // capture parks the Debezium record itself (JSON): it is not a ChangeEvent the router could take back

@@ -94,7 +94,8 @@ public final class ListCommand {
         public Integer call() {
             TenantId id = StoreAccess.tenantId(tenant);
             PrintWriter out = spec.commandLine().getOut();
-            try (RegimeStores stores = new StoreAccess(list.tool.config()).locate(tenant, regime)) {
+            ToolConfig config = list.tool.config();
+            try (RegimeStores stores = new StoreAccess(config).locate(tenant, regime)) {
                 RegionNotes notes = new RegionNotes();
                 LogListing log = LogListing.list(stores, id, Optional.empty(), Long.MAX_VALUE, notes);
                 List<ListedSegment> segments = log.segments();
@@ -115,6 +116,7 @@ public final class ListCommand {
                 printBases(out, BaseSummary.list(stores, id, notes));
                 notes.notes().forEach(n -> out.println("  note: " + n));
             }
+            DeadLetterNotice.print(out, config, id, Long.MAX_VALUE);
             return ExitCodes.OK;
         }
 

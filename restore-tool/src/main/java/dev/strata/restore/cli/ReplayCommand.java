@@ -91,11 +91,14 @@ public final class ReplayCommand implements Callable<Integer> {
             if (dryRun) {
                 printPlan(out, plan, stores.regime());
                 replay.notes().forEach(n -> out.println("  note: " + n));
+                DeadLetterNotice.print(out, config, id, plan.untilMicros());
                 return ExitCodes.OK;
             }
             ReplaySummary summary = replay.run(plan, destination);
             // with NDJSON on stdout the data owns stdout: the summary goes to stderr
-            summary.print(kind == TargetFactory.Kind.NDJSON && (to == null || to.equals("-")) ? spec.commandLine().getErr() : out);
+            PrintWriter report = kind == TargetFactory.Kind.NDJSON && (to == null || to.equals("-")) ? spec.commandLine().getErr() : out;
+            summary.print(report);
+            DeadLetterNotice.print(report, config, id, plan.untilMicros());
         }
         return ExitCodes.OK;
     }

@@ -30,7 +30,8 @@ public final class TenantsCommand {
     RestoreTool tool;
 
     @Command(name = "put", mixinStandardHelpOptions = true,
-            description = "Place a tenant in a regime. Moving a placed tenant needs --allow-move.")
+            description = "Place a tenant in a regime, then redrive its records parked as UNPLACED before the placement."
+                    + " Moving a placed tenant needs --allow-move.")
     static final class Put implements java.util.concurrent.Callable<Integer> {
         @ParentCommand
         TenantsCommand tenants;
@@ -56,21 +57,22 @@ public final class TenantsCommand {
             Optional<String> current = directory.regimeOf(tenant);
             PrintWriter out = spec.commandLine().getOut();
             if (current.isPresent() && current.get().equals(regime)) {
-                out.println("tenant " + tenant + " is already placed in " + regime + ": nothing to do");
-                return ExitCodes.OK;
-            }
-            if (current.isPresent() && !allowMove) {
+                out.println("tenant " + tenant + " is already placed in " + regime);
+            } else if (current.isPresent() && !allowMove) {
                 throw new BadInputException("tenant " + tenant + " is placed in " + current.get()
                         + ": moving it to " + regime + " changes where its data lives; if that is intended, repeat with --allow-move");
-            }
-            directory.put(tenant, regime);
-            if (current.isPresent()) {
-                // A residency change is a deliberate act: it is logged where operators audit.
-                LOG.warn("RESIDENCY CHANGE: tenant {} moved from regime {} to regime {}", tenant, current.get(), regime);
-                out.println("moved tenant " + tenant + " from " + current.get() + " to " + regime);
             } else {
-                out.println("placed tenant " + tenant + " in " + regime + " (" + Topics.TENANTS + ")");
+                directory.put(tenant, regime);
+                if (current.isPresent()) {
+                    // A residency change is a deliberate act: it is logged where operators audit.
+                    LOG.warn("RESIDENCY CHANGE: tenant {} moved from regime {} to regime {}", tenant, current.get(), regime);
+                    out.println("moved tenant " + tenant + " from " + current.get() + " to " + regime);
+                } else {
+                    out.println("placed tenant " + tenant + " in " + regime + " (" + Topics.TENANTS + ")");
+                }
             }
+            // also when it was placed already: a put that stopped before its redrive is completed by the next one
+            new UnplacedRedrive(config, out).redriveParkedOf(TenantId.of(tenant));
             return ExitCodes.OK;
         }
     }

@@ -34,6 +34,7 @@ public final class VerifyCommand implements Callable<Integer> {
         try (RegimeStores stores = new StoreAccess(config).locate(tenant, regime)) {
             VerifyReport report = new Verifier(stores, config.readers()).verify(StoreAccess.tenantId(tenant));
             report.print(spec.commandLine().getOut());
+            DeadLetterNotice.print(spec.commandLine().getOut(), config, StoreAccess.tenantId(tenant), Long.MAX_VALUE);
             if (!report.ok()) {
                 throw new VerificationFailedException(report.failures().get(0)
                         + (report.failures().size() > 1 ? " (and " + (report.failures().size() - 1) + " more, listed above)" : ""));

@@ -74,6 +74,7 @@ final class BaseVerifier {
                 checkTables(stored.manifest, keys, holders, report);
                 checkFolded(stored.manifest, recorded, report);
                 report.base(true);
+                report.duplicatesRemoved(stored.manifest.duplicatesRemoved());
             });
         });
         manifests.forEach((cut, manifest) -> manifest.previous().ifPresent(previous -> {

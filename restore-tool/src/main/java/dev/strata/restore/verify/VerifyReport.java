@@ -19,6 +19,7 @@ public final class VerifyReport {
     private String head = "none";
     private int completeBases;
     private int incompleteBases;
+    private long duplicatesRemoved;
 
     VerifyReport(TenantId tenant) {
         this.tenant = tenant;
@@ -54,6 +55,11 @@ public final class VerifyReport {
         }
     }
 
+    /** Changes a base's fold found twice in the log (a crash wrote a transaction again) and kept once. */
+    synchronized void duplicatesRemoved(long count) {
+        duplicatesRemoved += count;
+    }
+
     synchronized void manifests(int count, String headSha) {
         manifests = count;
         head = headSha;
@@ -81,6 +87,10 @@ public final class VerifyReport {
         out.printf(Locale.ROOT, "tenant %s: %,d object copies checked (%,d bytes) in both regions, %d manifests in the chain,"
                 + " chain head SHA-256 %s; bases: %d complete, %d incomplete%n", tenant, objectsChecked, bytesChecked, manifests, head,
                 completeBases, incompleteBases);
+        if (completeBases > 0) {
+            out.printf(Locale.ROOT, "duplicates: %,d change(s) stored twice (whole transactions written again after a crash) were"
+                    + " removed by the folds of its bases%n", duplicatesRemoved);
+        }
         out.println(ok() ? "verify: OK" : "verify: FAILED, " + failures.size() + " problem(s): the backup of tenant " + tenant
                 + " is not as it was written; restore reads first versions and falls back to the other region, see above");
         out.flush();

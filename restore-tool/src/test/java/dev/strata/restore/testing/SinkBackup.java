@@ -215,6 +215,12 @@ public final class SinkBackup implements AutoCloseable {
         return registry.get(SinkMetrics.PREFIX + "foreign.objects").counter().count();
     }
 
+    /** The sink's count of changes its base folds found twice in the store, for one tenant (0 before any). */
+    public double duplicatesRemoved(TenantId tenant) {
+        var counter = registry.find(SinkMetrics.PREFIX + "duplicates.removed").tag("tenant", tenant.value()).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     private double sealFailures() {
         return registry.get(SinkMetrics.PREFIX + "manifest.failures").counter().count();
     }

@@ -22,9 +22,11 @@ import java.util.Optional;
  *     ({@link BackupLayout#latePrefix}): the base folded the segment of every notice that arrived
  *     earlier (as far as its cut reaches). Empty in bases made before late notices existed: a
  *     reader then lists every notice of the tenant.
+ * @param duplicatesRemoved changes this fold found twice (the same LSN and order as the version it held for their
+ *     key: a whole transaction written twice after a crash) and kept once; 0 in manifests written before it was counted
  */
 public record BaseManifest(TenantId tenant, BaseCut cut, Optional<PreviousBase> previous, List<BaseTable> tables,
-                           List<ManifestEntry> folded, Optional<Long> lateNoticesFrom) {
+                           List<ManifestEntry> folded, Optional<Long> lateNoticesFrom, long duplicatesRemoved) {
 
     public BaseManifest {
         Objects.requireNonNull(tenant, "tenant");
@@ -35,9 +37,9 @@ public record BaseManifest(TenantId tenant, BaseCut cut, Optional<PreviousBase> 
         Objects.requireNonNull(lateNoticesFrom, "lateNoticesFrom");
     }
 
-    /** A base that says nothing of late notices (as those made before they existed). */
+    /** A base that says nothing of late notices nor of duplicates (as those made before either was recorded). */
     public BaseManifest(TenantId tenant, BaseCut cut, Optional<PreviousBase> previous, List<BaseTable> tables, List<ManifestEntry> folded) {
-        this(tenant, cut, previous, tables, folded, Optional.empty());
+        this(tenant, cut, previous, tables, folded, Optional.empty(), 0);
     }
 
     public BaseManifestKey key() {

@@ -32,6 +32,7 @@ import java.util.Optional;
 public final class BaseManifestCodec {
     private static final JsonFields STRICT = new JsonFields("base manifest");
     static final String FORMAT = "strata-base-manifest";
+    private static final String DUPLICATES_REMOVED = "duplicatesRemoved";
     static final int VERSION = 1;
     /** Optional (bases made before late notices lack it), so readers of version 1 still read every base. */
     private static final String LATE_NOTICES_FROM = "lateNoticesFromMicros";
@@ -78,6 +79,10 @@ public final class BaseManifestCodec {
             ManifestCodec.writeEntries(g, "folded", m.folded());
             if (m.lateNoticesFrom().isPresent()) {
                 g.writeNumberField(LATE_NOTICES_FROM, m.lateNoticesFrom().get());
+            }
+            if (m.duplicatesRemoved() > 0) {
+                // only when there were any: a manifest without duplicates keeps the bytes it had before they were counted
+                g.writeNumberField(DUPLICATES_REMOVED, m.duplicatesRemoved());
             }
             g.writeEndObject();
         } catch (IOException e) {
@@ -162,7 +167,8 @@ public final class BaseManifestCodec {
             }
             Optional<Long> lateNoticesFrom = root.has(LATE_NOTICES_FROM) ? Optional.of(STRICT.integer(root, LATE_NOTICES_FROM))
                     : Optional.empty();
-            return new BaseManifest(tenant, cut, previous, tables, folded, lateNoticesFrom);
+            long duplicates = root.has(DUPLICATES_REMOVED) ? STRICT.integer(root, DUPLICATES_REMOVED) : 0;
+            return new BaseManifest(tenant, cut, previous, tables, folded, lateNoticesFrom, duplicates);
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new ManifestFormatException("base manifest is invalid: " + e.getMessage(), e);
         }

@@ -84,8 +84,9 @@ public final class ChangeFolder implements AutoCloseable {
                 return false;
             }
             growth = table.apply(op);
-            if (growth == KeyedVersions.SUPERSEDED) {
+            if (growth == KeyedVersions.SUPERSEDED || growth == KeyedVersions.DUPLICATE) {
                 stripe.superseded++;
+                stripe.duplicates += growth == KeyedVersions.DUPLICATE ? 1 : 0;
                 return false;
             }
         }
@@ -183,14 +184,16 @@ public final class ChangeFolder implements AutoCloseable {
     public FoldStats stats() {
         long changes = 0;
         long superseded = drainSuperseded;
+        long duplicates = 0;
         for (FoldStripe stripe : stripes) {
             changes += stripe.changes;
             superseded += stripe.superseded;
+            duplicates += stripe.duplicates;
         }
         // a TRUNCATE was counted once per stripe
         changes -= truncateCount * (STRIPES - 1);
         SpillPartitions spilled = spill;
-        return new FoldStats(changes, superseded, truncateCount, spilled == null ? 0 : spilled.bytesWritten(),
+        return new FoldStats(changes, superseded, duplicates, truncateCount, spilled == null ? 0 : spilled.bytesWritten(),
                 spilled == null ? 1 : spilled.count());
     }
 

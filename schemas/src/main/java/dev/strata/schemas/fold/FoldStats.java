@@ -5,7 +5,10 @@ package dev.strata.schemas.fold;
  *
  * @param changes changes folded
  * @param superseded changes that lost to a newer change of their key, or were duplicates
+ * @param duplicates of {@code superseded}, those equal in (lsn, txOrder) to the version held for their key when they
+ *     came: delivered twice (a crash re-sent them). A lower bound: a copy that comes after a newer change of its key
+ *     is only superseded, and a fold that spilled to disk counts none
  * @param spilledBytes bytes written to spill files; 0 when everything fit in memory
  */
-public record FoldStats(long changes, long superseded, long truncates, long spilledBytes, int partitions) {
+public record FoldStats(long changes, long superseded, long duplicates, long truncates, long spilledBytes, int partitions) {
 }

@@ -14,6 +14,7 @@ final class FoldStripe {
     final Map<Integer, long[]> newestShape = new HashMap<>();
     long changes;
     long superseded;
+    long duplicates;
     private int lastTableId = -1;
     private KeyedVersions lastTable;
     private final ShapeCatalog catalog;

@@ -23,6 +23,8 @@ final class KeyedVersions {
     static final int HEADER = 16;
     /** What {@link #apply} returns for a change that lost: older than what is held, or a duplicate. */
     static final long SUPERSEDED = Long.MIN_VALUE;
+    /** What {@link #apply} returns for a change equal in (lsn, txOrder) to the version held: delivered twice. */
+    static final long DUPLICATE = Long.MIN_VALUE + 1;
     private static final int FIRST_CHUNK = 1 << 12;
     private static final int CHUNK = 1 << 24;
 
@@ -66,12 +68,13 @@ final class KeyedVersions {
             if (hashes[slot] == hash && keyEquals(at - 1, key)) {
                 long held = at - 1;
                 byte[] version = op.version();
-                if (FoldOp.compareOrder(op.lsn(), op.txOrder(), lsn(held), txOrder(held)) <= 0) {
+                int order = FoldOp.compareOrder(op.lsn(), op.txOrder(), lsn(held), txOrder(held));
+                if (order <= 0) {
                     // an older change loses, but may hold a value the newer one did not carry; when it fills
                     // one, the fold grew and the change is not counted as superseded
                     version = heldHasGaps(held) ? CarriedValues.fill(versionAt(held), version, catalog) : null;
                     if (version == null) {
-                        return SUPERSEDED;
+                        return order == 0 ? DUPLICATE : SUPERSEDED;
                     }
                 } else if (CarriedValues.hasGaps(version)) {
                     byte[] filled = CarriedValues.fill(version, versionAt(held), catalog);

@@ -25,6 +25,13 @@ public final class DeadLetterHeaders {
     public static final String COLUMN_BYTES = "strata.dlq.column.bytes";
     public static final String EVENT_BYTES = "strata.dlq.event.bytes";
     public static final String LIMIT_BYTES = "strata.dlq.limit.bytes";
+    /** The change's commit time when the value is not a ChangeEvent that says it (capture's records). */
+    public static final String COMMIT_TS_MICROS = "strata.dlq.commit.ts.us";
+    /**
+     * On a re-injected record (not a parked one): where in the dead-letter topic it was parked, as
+     * {@code topic/partition/offset}. The router waits a moment for a redriven tenant's placement.
+     */
+    public static final String REDRIVEN_FROM = "strata.redriven.from";
 
     private DeadLetterHeaders() {
     }

@@ -10,6 +10,11 @@ public final class Topics {
     public static final String TENANTS = "strata.tenants";
     /** Parked records: original key and bytes, the reason in headers; retained forever. */
     public static final String DEAD_LETTERS = "strata.dlq";
+    /**
+     * Compacted: how far each reason's redrive has got in {@link #DEAD_LETTERS}, per partition (written in the
+     * redrive's own transaction). A parked record before that position was re-injected or parked again.
+     */
+    public static final String DEAD_LETTERS_REDRIVEN = "strata.dlq.redriven";
     /** Compacted: per tenant, the last commit time durable in both regions. */
     public static final String WATERMARKS = "strata.watermarks";
 

@@ -93,6 +93,22 @@ class ChangeFolderTest {
     }
 
     @Test
+    void aTransactionDeliveredTwiceIsCountedAsDuplicatesAndAnOlderChangeIsNot() {
+        List<ChangeEvent> transaction = List.of(
+                insert(T, ORDERS, 10, 100, 1, "a"), insert(T, ORDERS, 10, 101, 2, "b"), insert(T, ORDERS, 10, 102, 3, "c"));
+        List<ChangeEvent> events = new ArrayList<>(transaction);
+        events.add(update(T, ORDERS, 20, 200, 3, "c2"));
+        events.addAll(transaction.subList(0, 2)); // re-sent after a crash: same LSNs, same images
+        events.add(insert(T, ORDERS, 5, 50, 1, "older")); // an older change loses without being a copy
+
+        Folded folded = fold(events, BIG);
+
+        assertThat(folded.stats.duplicates()).isEqualTo(2);
+        assertThat(folded.stats.superseded()).as("the copies and the older change lost").isEqualTo(3);
+        assertThat(folded.table(ORDERS)).hasSize(3);
+    }
+
+    @Test
     void truncateClearsWhatCameBeforeItOnlyInItsTable() {
         Folded f = fold(List.of(
                 insert(T, "t_a.notes", 10, 100, 1, "gone"),

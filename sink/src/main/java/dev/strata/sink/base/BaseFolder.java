@@ -128,6 +128,7 @@ public final class BaseFolder {
             long foldedBytes;
             BaseBuilder.Built built;
             BaseCut cut;
+            long duplicates;
             try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(settings.memoryBytes(), work, FoldMemory.DEFAULT_PARTITIONS))) {
                 foldedBytes = previous.map(p -> loadPrevious(p, catalog, folder, folded, work)).orElse(0L);
                 SegmentFold segmentFold = new SegmentFold(tenant, catalog, cutMicros);
@@ -144,16 +145,18 @@ public final class BaseFolder {
                     foldedBytes += bytes.length;
                 }
                 cut = new BaseCut(cutMicros, maxLsn.get());
+                duplicates = folder.stats().duplicates();
                 built = BaseBuilder.write(tenant, cut, catalog, folder, work);
             }
             BaseManifest manifest = new BaseManifest(tenant, cut,
                     previous.map(p -> new BaseManifest.PreviousBase(p.manifest().cut(), p.sha256())), built.tables(), folded,
-                    Optional.of(lateNoticesFrom));
+                    Optional.of(lateNoticesFrom), duplicates);
             store(manifest, built);
             Duration took = Duration.between(start, clock.instant());
             metrics.written(tenant, cutMicros, foldedBytes, took);
-            LOG.info("base {} written: {} rows in {} tables, {} objects folded ({} bytes) in {} ms", manifest.objectKey(), manifest.rows(),
-                    manifest.tables().size(), folded.size(), foldedBytes, took.toMillis());
+            metrics.duplicatesRemoved(tenant, duplicates);
+            LOG.info("base {} written: {} rows in {} tables, {} objects folded ({} bytes, {} duplicate changes removed) in {} ms",
+                    manifest.objectKey(), manifest.rows(), manifest.tables().size(), folded.size(), foldedBytes, duplicates, took.toMillis());
             return Optional.of(manifest);
         } finally {
             deleteQuietly(work);

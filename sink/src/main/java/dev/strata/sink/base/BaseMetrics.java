@@ -66,6 +66,18 @@ public final class BaseMetrics {
         }).accumulateAndGet(cutCommitMicros, Math::max);
     }
 
+    /**
+     * {@code strata_sink_duplicates_removed_total{regime,tenant}}: changes a fold found twice in the store (a
+     * transaction written again after a crash) and kept once; counted when the fold sees them, so an operator
+     * sees them without decoding segments.
+     */
+    void duplicatesRemoved(TenantId tenant, long duplicates) {
+        if (duplicates > 0) {
+            Counter.builder(PREFIX + "duplicates.removed").description("changes a base fold found twice in the store and kept once")
+                    .tags(tags.and("tenant", tenant.value())).register(registry).increment(duplicates);
+        }
+    }
+
     void repaired() {
         repairs.increment();
     }
