@@ -100,7 +100,8 @@ public final class CaptureService implements AutoCloseable {
             endpoint = config.metricsPort() > 0 ? PrometheusEndpoint.start(config.metricsPort(), registry) : null;
             producer = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
             KnownTenants known = new KnownTenants();
-            ChangeConverter converter = new ChangeConverter(config.name(), tenants, new ColumnTypes(catalog::describe), known);
+            ChangeConverter converter = new ChangeConverter(config.name(), tenants, new ColumnTypes(catalog::describe), known,
+                    new CutClock(DebeziumOffsets.newestCommitMicros(config)));
             StreamingWatch streaming = new StreamingWatch(config.name(), config.slot());
             ChangePublisher publisher = new ChangePublisher(producer, converter, new ChangeEventCodec(),
                     new DeadLetters(config.name(), clock), DeliveryListener.both(DeliveryListener.both(metrics, streaming), listener),

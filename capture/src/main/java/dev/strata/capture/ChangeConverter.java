@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.StringJoiner;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
@@ -65,21 +66,54 @@ final class ChangeConverter {
     private final TenantResolver tenants;
     private final ColumnTypes types;
     private final KnownTenants known;
+    private final CutClock cuts;
 
-    /** @param known told of every tenant a change is published for; asked for the tenants of each heartbeat */
     ChangeConverter(String source, TenantResolver tenants, ColumnTypes types, KnownTenants known) {
+        this(source, tenants, types, known, new CutClock(Long.MIN_VALUE));
+    }
+
+    /**
+     * @param known told of every tenant a change is published for; asked for the tenants of each heartbeat
+     * @param cuts the running cut time: this converter is its only user and sees every record in delivery order
+     */
+    ChangeConverter(String source, TenantResolver tenants, ColumnTypes types, KnownTenants known, CutClock cuts) {
         this.source = source;
         this.tenants = tenants;
         this.types = types;
         this.known = known;
+        this.cuts = cuts;
     }
 
     Conversion convert(SourceRecord record) {
         Conversion conversion = convertRecord(record);
+        OptionalLong cut = commitRecordCut(record);
         if (conversion instanceof Publish publish) {
-            publish.events().forEach(event -> known.changed(event.getTenant()));
+            for (ChangeEvent event : publish.events()) {
+                known.changed(event.getTenant());
+                event.setCutTsMicros(event.getOp() == Op.CHECKPOINT ? cuts.between(event.getCommitTsMicros())
+                        : cut.orElse(event.getCommitTsMicros())); // READ rows of a snapshot: their own time, as before cut times
+            }
         }
         return conversion;
+    }
+
+    /**
+     * The cut time of a record that belongs to a transaction with a commit record (a streamed change,
+     * dead-lettered or not, or a transactional logical message such as a heartbeat, published or not):
+     * each moves the {@link CutClock}. Empty for what has none: snapshot rows, non-transactional
+     * messages (checkpoints), Debezium's heartbeats and transaction markers.
+     */
+    private OptionalLong commitRecordCut(SourceRecord record) {
+        if (record.topic().startsWith(HEARTBEAT_TOPIC_PREFIX) || !(record.value() instanceof Struct value)
+                || value.schema().field("op") == null || value.schema().field("source") == null || "r".equals(value.getString("op"))) {
+            return OptionalLong.empty();
+        }
+        Struct sourceInfo = value.getStruct("source");
+        Long commitMicros = sourceInfo.getInt64("ts_us");
+        boolean message = LOGICAL_MESSAGE.equals(value.getString("op"));
+        // a checkpoint is emitted non-transactionally on purpose: whatever Debezium reports for it, no commit record
+        boolean transactional = !message || sourceInfo.getInt64("txId") != null && !isCheckpoint(value.getStruct("message"));
+        return commitMicros == null || !transactional ? OptionalLong.empty() : OptionalLong.of(cuts.committed(commitMicros));
     }
 
     private Conversion convertRecord(SourceRecord record) {
@@ -132,7 +166,7 @@ final class ChangeConverter {
                 : lsn + ":" + txOrder;
         // the all-fields constructor: the builder validates and copies, measurably slower per event
         ChangeEvent event = new ChangeEvent(tenant, source, table, op, commitTsMicros, lsn, tx, txOrder, key, beforeColumns,
-                afterColumns, eventId, null);
+                afterColumns, eventId, null, null);
         String previousTenant = op == Op.UPDATE && before != null ? previousTenant(table, shape, before, tenant) : null;
         if (previousTenant == null) {
             return new Publish(event);
@@ -140,9 +174,9 @@ final class ChangeConverter {
         // the row leaves one tenant's backup and enters another's: each restore must see that on its own
         return new Publish(List.of(
                 new ChangeEvent(previousTenant, source, table, Op.DELETE, commitTsMicros, lsn, tx, txOrder, key, beforeColumns,
-                        null, eventId, null),
+                        null, eventId, null, null),
                 new ChangeEvent(tenant, source, table, Op.CREATE, commitTsMicros, lsn, tx, txOrder, key, null, afterColumns,
-                        eventId, null)));
+                        eventId, null, null)));
     }
 
     /**
@@ -184,6 +218,10 @@ final class ChangeConverter {
         List<ChangeEvent> events = HeartbeatMessage.events(source, known.all(), sourceInfo.getInt64("lsn"), txId == null ? -1 : txId,
                 commitMicros);
         return events.isEmpty() ? new Marker() : new Publish(events);
+    }
+
+    private static boolean isCheckpoint(Struct message) {
+        return message != null && CheckpointMessage.PREFIX.equals(message.getString("prefix"));
     }
 
     /** The tenant of an UPDATE's old row when it differs from the new row's, else null. */

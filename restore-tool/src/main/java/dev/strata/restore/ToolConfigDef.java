@@ -58,7 +58,8 @@ public final class ToolConfigDef {
                     Validators.atLeast(BackupLayout.MAX_SEGMENT_COMMIT_SPAN.toMillis(), "the sink cuts segments at that commit span,"
                             + " and a restore from a base would miss a segment straddling the cut; raise it"),
                     "The longest commit-time span of one segment: a listing that starts at a base cut starts this much earlier,"
-                            + " since segment keys sort by their first commit time. The sink keeps the layout's bound; raise this"
+                            + " since segment keys sort by their first cut time (commit time, as a running maximum in WAL order)."
+                            + " The sink keeps the layout's bound; raise this"
                             + " only for segments written by another writer.")
             .optional(READERS, Type.INT, READERS_DEFAULT, Validators.between(1, READERS_MAX), "Segments fetched and decoded at once.")
             .group("Drills")

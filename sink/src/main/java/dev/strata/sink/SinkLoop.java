@@ -159,7 +159,7 @@ final class SinkLoop implements PartitionSegmenter.Output {
             return;
         }
         if (event.heartbeat()) { // never in a segment: it holds nothing, and waits for the commit that passes it
-            watermarkTracker.heartbeat(p.partition(), id, record.offset(), event.commitMicros(), event.lsn());
+            watermarkTracker.heartbeat(p.partition(), id, record.offset(), event.cutMicros(), event.lsn());
             return;
         }
         p.segmenter.append(record.offset(), id, event, now);
@@ -200,7 +200,7 @@ final class SinkLoop implements PartitionSegmenter.Output {
     public void alreadyDurable(TenantId tenant, long offset, EventView event, SegmentKey segment) {
         parts.metrics().alreadyDurable();
         AssignedPartition p = rebalancer.partitions().get(segment.partition());
-        watermarkTracker.durable(p.partition(), new WatermarkTracker.Piece(tenant, offset, event.commitMicros(), event.lsn()));
+        watermarkTracker.durable(p.partition(), new WatermarkTracker.Piece(tenant, offset, event.cutMicros(), event.lsn()));
         if (!segment.equals(p.lastSkippedSegment)) {
             p.lastSkippedSegment = segment;
             parts.sealer().durableEarlier(tenant, p.partition(), segment.hour());

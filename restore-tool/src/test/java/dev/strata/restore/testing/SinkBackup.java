@@ -260,7 +260,7 @@ public final class SinkBackup implements AutoCloseable {
             EventView view = peek.peek(codec.encode(event));
             TenantId tenant = TenantId.of(view.tenant());
             tenants.add(tenant);
-            latestCommitMicros = Math.max(latestCommitMicros, view.commitMicros());
+            latestCommitMicros = Math.max(latestCommitMicros, view.cutMicros());
             segmenter.append(next++, tenant, view, now);
         }
 

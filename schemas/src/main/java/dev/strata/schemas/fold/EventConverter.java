@@ -3,14 +3,17 @@ package dev.strata.schemas.fold;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Column;
 import dev.strata.schemas.avro.Op;
+import dev.strata.schemas.event.CutTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Turns decoded ChangeEvents into {@link FoldOp}s, keeping only changes committed at or before the
- * restore point. A transaction's events share one commit time, so the cut by commit time keeps
- * whole transactions only. Thread-safe (one ByteWriter per thread).
+ * Turns decoded ChangeEvents into {@link FoldOp}s, keeping only the transactions in the restore to
+ * the restore point: those whose {@link CutTime cut time} is at or before it, PostgreSQL's
+ * {@code recovery_target_time} (a commit time alone would keep a transaction whose commit record
+ * comes after a later-timed one in the WAL). A transaction's events share one cut time, so the cut
+ * keeps whole transactions only. Thread-safe (one ByteWriter per thread).
  *
  * <p>The row key is the event's key columns; a table without a key (REPLICA IDENTITY FULL) is keyed
  * by its whole row. An UPDATE whose old image has other key values than its key also removes the
@@ -39,7 +42,7 @@ public final class EventConverter {
     }
 
     public Outcome convert(ChangeEvent event, Consumer<FoldOp> out) {
-        if (event.getCommitTsMicros() > untilMicros || !transactions.includes(event.getTxId())) {
+        if (CutTime.of(event) > untilMicros || !transactions.includes(event.getTxId())) {
             return Outcome.AFTER_UNTIL;
         }
         Op op = event.getOp();

@@ -23,7 +23,7 @@ import org.apache.avro.util.Utf8;
  * Decodes a segment written with the CURRENT ChangeEvent schema straight into {@link FoldOp}s,
  * without building ChangeEvent objects: Avro's generic reader costs several microseconds per event
  * (records, lists, strings for every column name), which would dominate a restore. The rules are
- * those of {@link EventConverter}, which remains the path for segments of older released schemas
+ * those of {@link EventConverter} (the cut by cut time, not commit time), which remains the path for segments of older released schemas
  * ({@link #supports} says which). The caller has already checked the bytes' SHA-256.
  *
  * <p>Every event's tenant is compared with the tenant being read: a matching SHA-256 only says the
@@ -32,6 +32,7 @@ import org.apache.avro.util.Utf8;
  */
 public final class FastSegmentDecoder {
     private static final Op[] OPS = Op.values();
+    private static final String CUT_FIELD = "cutTsMicros";
 
     private final TenantId tenant;
     private final byte[] tenantBytes;
@@ -57,9 +58,11 @@ public final class FastSegmentDecoder {
     }
 
     /**
-     * Released versions whose bytes read as the current schema's: each later one only appended a
-     * branch or symbol (v2 the column value union's Unsent, v3 the op HEARTBEAT), so every datum an
-     * older writer wrote has the same encoding (enum and union indexes unchanged).
+     * Released versions whose bytes this decoder reads: each later one only appended a branch or
+     * symbol (v2 the column value union's Unsent, v3 the op HEARTBEAT), so every datum an older
+     * writer wrote has the same encoding (enum and union indexes unchanged), or a field at the end
+     * (v3 cutTsMicros), which is read when the writer schema has it and taken as the commit time
+     * when not (see {@link Reader#setSchema}).
      */
     private static final List<Schema> SAME_LAYOUT = ReleasedSchemaStore.load().versions().stream()
             .filter(released -> released.version() <= 3).map(ReleasedSchema::schema).toList();
@@ -111,9 +114,13 @@ public final class FastSegmentDecoder {
             this.source = source;
         }
 
+        /** Whether the writer's events end with cutTsMicros (v3); before v3 the cut is the commit time. */
+        private boolean writerHasCut;
+
         @Override
         public void setSchema(Schema schema) {
-            // checked by the caller: records are read in the current schema's layout only
+            // the layout is checked by the caller (supports); only the trailing field differs between them
+            writerHasCut = schema.getField(CUT_FIELD) != null;
         }
 
         @Override
@@ -135,8 +142,9 @@ public final class FastSegmentDecoder {
             after.read(in);
             in.skipString(); // eventId: (lsn, txOrder) carries the same identity, see KeyedVersions
             skipCheckpoint(in);
+            long cutTs = writerHasCut && in.readIndex() == 1 ? in.readLong() : commitTs;
             events++;
-            if (commitTs > untilMicros || !transactions.includes(txId)) {
+            if (cutTs > untilMicros || !transactions.includes(txId)) {
                 afterUntil++; // a transaction the filter leaves out counts as past the restore point
             } else if (op != Op.CHECKPOINT && op != Op.HEARTBEAT) { // markers, never a row
                 emit(tableId, op, lsn, txOrder);

@@ -8,6 +8,13 @@ import java.util.Objects;
 /**
  * Names one log segment: the tenant's events of one Kafka partition between two offsets. Derived
  * from offsets alone, so a retried upload of the same records lands on the same key.
+ *
+ * <p>{@code minCommitMicros} and {@code maxCommitMicros} are the events' CUT times (see
+ * {@code CutTime}; the commit time for events older than cut times): a restore to T needs every
+ * segment holding a transaction with cut time <= T, and a base folded at cut C holds every
+ * transaction with cut time <= C, so both must be read in the same time. Commit times alone are not
+ * monotonic in WAL order, and an inverted transaction would fall between a base and the segments
+ * selected after it.
  */
 public record SegmentKey(TenantId tenant, long minCommitMicros, long maxCommitMicros, int partition,
                          long firstOffset, long lastOffset) implements LayoutKey {

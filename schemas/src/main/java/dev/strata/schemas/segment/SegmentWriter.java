@@ -3,6 +3,7 @@ package dev.strata.schemas.segment;
 import dev.strata.schemas.CountingDigestStream;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.event.CutTime;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -87,8 +88,8 @@ public final class SegmentWriter implements AutoCloseable {
                     + e.getMessage() + " (is a required field null?)", e);
         }
         eventCount++;
-        minCommitMicros = Math.min(minCommitMicros, event.getCommitTsMicros());
-        maxCommitMicros = Math.max(maxCommitMicros, event.getCommitTsMicros());
+        minCommitMicros = Math.min(minCommitMicros, CutTime.of(event));
+        maxCommitMicros = Math.max(maxCommitMicros, CutTime.of(event));
     }
 
     /**
@@ -96,7 +97,7 @@ public final class SegmentWriter implements AutoCloseable {
      * bytes without the header), without decoding and re-encoding it: Avro's binary encoding is
      * canonical, so the segment's bytes are the same as through {@link #append}. The sink's hot path.
      *
-     * @param commitMicros the event's commit time (for the segment's summary)
+     * @param commitMicros the event's {@link CutTime cut time} (for the segment's summary)
      * @param decoded the event itself, asked for only when it is the segment's first (its sync marker)
      */
     public void appendEncoded(ByteBuffer datum, long commitMicros, Supplier<ChangeEvent> decoded) {

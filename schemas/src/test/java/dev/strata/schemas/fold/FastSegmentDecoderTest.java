@@ -15,10 +15,23 @@ import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.segment.Segment;
 import dev.strata.schemas.segment.SegmentWriter;
+import dev.strata.schemas.event.ReleasedSchema;
+import dev.strata.schemas.event.ReleasedSchemaStore;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 
 /** The fast decoder gives exactly the changes EventConverter gives from the same events. */
@@ -97,5 +110,53 @@ class FastSegmentDecoderTest {
         long[] counts = new long[2];
         assertThat(viaFastDecoder(events, 10, counts)).isEqualTo(viaConverter(events, 10)).hasSize(1);
         assertThat(counts[1]).isEqualTo(1);
+    }
+
+    /** X1 commits at 10.005 and comes first in the WAL; X2 commits at 10.003 after it: both have cut time 10.005. */
+    private static List<ChangeEvent> inversion() {
+        ChangeEvent x1 = insert("acme", "public.orders", 10_005, 100, 1, "x1");
+        ChangeEvent x2 = insert("acme", "public.orders", 10_003, 200, 2, "x2");
+        x1.setCutTsMicros(10_005L);
+        x2.setCutTsMicros(10_005L);
+        return List.of(x1, x2);
+    }
+
+    @Test
+    void cutsByCutTimeNotCommitTimeOnBothPaths() {
+        long[] counts = new long[2];
+        assertThat(viaFastDecoder(inversion(), 10_004, counts)).isEqualTo(viaConverter(inversion(), 10_004)).isEmpty();
+        assertThat(counts[1]).as("X2's commit time is before the restore point, its cut time after").isEqualTo(2);
+        assertThat(viaFastDecoder(inversion(), 10_003, counts)).isEqualTo(viaConverter(inversion(), 10_003)).isEmpty();
+        assertThat(viaFastDecoder(inversion(), 10_005, counts)).isEqualTo(viaConverter(inversion(), 10_005)).hasSize(2);
+    }
+
+    @Test
+    void aSegmentWrittenBeforeCutTimesCutsByCommitTimeOnTheFastPath() throws IOException {
+        ReleasedSchema v2 = ReleasedSchemaStore.load().versions().get(1);
+        assertThat(v2.schema().getField("cutTsMicros")).isNull();
+        List<ChangeEvent> events = List.of(insert("acme", "public.orders", 10, 100, 1, "a"), insert("acme", "public.orders", 20, 200, 2, "b"));
+        ByteArrayOutputStream segment = new ByteArrayOutputStream();
+        try (DataFileWriter<GenericRecord> writer = new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(v2.schema()))) {
+            writer.create(v2.schema(), segment);
+            for (ChangeEvent event : events) {
+                writer.append(asV2(event, v2.schema()));
+            }
+        }
+        List<FoldOp> ops = new ArrayList<>();
+        FastSegmentDecoder.Counts counts = new FastSegmentDecoder(TenantId.of("acme"), new ShapeCatalog(), 10)
+                .decode(segment.toByteArray(), "v2", ops::add);
+        assertThat(counts).as("read on the fast path, not refused").isNotNull();
+        assertThat(counts.events()).isEqualTo(2);
+        assertThat(counts.afterUntil()).isEqualTo(1);
+        assertThat(ops).singleElement().extracting(FoldOp::lsn).isEqualTo(100L);
+    }
+
+    private static GenericRecord asV2(ChangeEvent event, Schema v2) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+        new SpecificDatumWriter<ChangeEvent>(ChangeEvent.class).write(event, encoder);
+        encoder.flush();
+        return new GenericDatumReader<GenericRecord>(ChangeEvent.getClassSchema(), v2)
+                .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
     }
 }

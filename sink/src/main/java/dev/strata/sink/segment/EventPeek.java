@@ -14,25 +14,29 @@ import org.apache.avro.io.DecoderFactory;
 
 /**
  * Reads what the sink needs from a routed record without building the event: the tenant, whether
- * it is a heartbeat, commit time and LSN are the first fields of the current schema, and the rest is walked (not built) to
+ * it is a heartbeat, commit time and LSN are the first fields of the current schema, the cut time
+ * its last, and the rest is walked (not built) to
  * check that the body is a whole, well-formed datum before its bytes go into a backup. Decoding and
  * re-encoding every event was most of the sink's CPU (about 7 us of 8 per event here). Records of
  * an older released schema are decoded as usual. Not thread-safe (one per poll thread).
  */
 public final class EventPeek {
     private static final long CURRENT = SchemaNormalization.parsingFingerprint64(ChangeEvent.getClassSchema());
-    /** The fields after tenant, source, table, op, commitTsMicros and lsn: walked to validate, in order. */
     private static final int HEARTBEAT = Op.HEARTBEAT.ordinal();
-    private static final List<Schema> REST = ChangeEvent.getClassSchema().getFields().stream().skip(6).map(Schema.Field::schema).toList();
+    private static final List<Schema.Field> FIELDS = ChangeEvent.getClassSchema().getFields();
+    /** The fields after tenant, source, table, op, commitTsMicros and lsn and before cutTsMicros: walked to validate, in order. */
+    private static final List<Schema> MIDDLE = FIELDS.subList(6, FIELDS.size() - 1).stream().map(Schema.Field::schema).toList();
 
     private final ChangeEventCodec codec;
     private BinaryDecoder decoder;
 
     public EventPeek(ChangeEventCodec codec) {
         this.codec = codec;
-        List<String> order = ChangeEvent.getClassSchema().getFields().stream().map(Schema.Field::name).limit(6).toList();
-        if (!order.equals(List.of("tenant", "source", "table", "op", "commitTsMicros", "lsn"))) {
-            throw new IllegalStateException("ChangeEvent's first fields changed to " + order + ": update EventPeek to read them");
+        List<String> order = FIELDS.stream().map(Schema.Field::name).limit(6).toList();
+        String last = FIELDS.get(FIELDS.size() - 1).name();
+        if (!order.equals(List.of("tenant", "source", "table", "op", "commitTsMicros", "lsn")) || !last.equals("cutTsMicros")) {
+            throw new IllegalStateException("ChangeEvent's first fields changed to " + order + " or its last to " + last
+                    + ": update EventPeek to read them");
         }
     }
 
@@ -49,13 +53,14 @@ public final class EventPeek {
             boolean heartbeat = decoder.readEnum() == HEARTBEAT;
             long commitMicros = decoder.readLong();
             long lsn = decoder.readLong();
-            for (Schema field : REST) {
+            for (Schema field : MIDDLE) {
                 GenericDatumReader.skip(field, decoder);
             }
+            long cutMicros = decoder.readIndex() == 1 ? decoder.readLong() : commitMicros;
             if (!decoder.isEnd()) {
                 throw new UndecodableEventException(UndecodableEventException.Reason.MALFORMED_BODY, "bytes remain after the event");
             }
-            return EventView.ofCurrentWire(tenant, heartbeat, commitMicros, lsn, wire, codec);
+            return EventView.ofCurrentWire(tenant, heartbeat, cutMicros, lsn, wire, codec);
         } catch (IOException | RuntimeException e) {
             if (e instanceof UndecodableEventException undecodable) {
                 throw undecodable;

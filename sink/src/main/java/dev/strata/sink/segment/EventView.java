@@ -3,11 +3,12 @@ package dev.strata.sink.segment;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.event.ChangeEventCodec;
+import dev.strata.schemas.event.CutTime;
 import java.util.Objects;
 
 /**
  * One change event as the sink needs it: the few fields that route, name and order it (tenant,
- * whether it is a heartbeat, commit time, LSN), plus either its wire bytes in the current schema (copied into the segment
+ * whether it is a heartbeat, cut time, LSN), plus either its wire bytes in the current schema (copied into the segment
  * as they are, without a decode and re-encode) or the decoded event (an older schema, which the
  * segment's schema re-encodes). The full event is decoded only when asked for: once per segment,
  * for its sync marker.
@@ -18,17 +19,17 @@ public final class EventView {
 
     private final String tenant;
     private final boolean heartbeat;
-    private final long commitMicros;
+    private final long cutMicros;
     private final long lsn;
     private final byte[] wire;
     private final ChangeEventCodec codec;
     private ChangeEvent event;
 
-    private EventView(String tenant, boolean heartbeat, long commitMicros, long lsn, byte[] wire, ChangeEventCodec codec,
+    private EventView(String tenant, boolean heartbeat, long cutMicros, long lsn, byte[] wire, ChangeEventCodec codec,
             ChangeEvent event) {
         this.tenant = Objects.requireNonNull(tenant, "tenant");
         this.heartbeat = heartbeat;
-        this.commitMicros = commitMicros;
+        this.cutMicros = cutMicros;
         this.lsn = lsn;
         this.wire = wire;
         this.codec = codec;
@@ -36,12 +37,12 @@ public final class EventView {
     }
 
     /** Wire bytes whose body is a datum of the current ChangeEvent schema (checked by the caller). */
-    static EventView ofCurrentWire(String tenant, boolean heartbeat, long commitMicros, long lsn, byte[] wire, ChangeEventCodec codec) {
-        return new EventView(tenant, heartbeat, commitMicros, lsn, Objects.requireNonNull(wire, "wire"), codec, null);
+    static EventView ofCurrentWire(String tenant, boolean heartbeat, long cutMicros, long lsn, byte[] wire, ChangeEventCodec codec) {
+        return new EventView(tenant, heartbeat, cutMicros, lsn, Objects.requireNonNull(wire, "wire"), codec, null);
     }
 
     public static EventView of(ChangeEvent event) {
-        return new EventView(event.getTenant(), event.getOp() == Op.HEARTBEAT, event.getCommitTsMicros(), event.getLsn(), null, null,
+        return new EventView(event.getTenant(), event.getOp() == Op.HEARTBEAT, CutTime.of(event), event.getLsn(), null, null,
                 event);
     }
 
@@ -54,8 +55,12 @@ public final class EventView {
         return heartbeat;
     }
 
-    public long commitMicros() {
-        return commitMicros;
+    /**
+     * The event's {@link CutTime cut time}: what segments, watermarks and the durable point are
+     * measured in, so that they agree with the restore's cut (never the commit time alone).
+     */
+    public long cutMicros() {
+        return cutMicros;
     }
 
     public long lsn() {

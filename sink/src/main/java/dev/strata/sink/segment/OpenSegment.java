@@ -51,7 +51,7 @@ public final class OpenSegment {
         }
         if (event.hasCurrentWire()) { // the wire bytes as they came: no decode and re-encode on the hot path
             byte[] wire = event.wire();
-            writer.appendEncoded(ByteBuffer.wrap(wire, EventView.WIRE_HEADER, wire.length - EventView.WIRE_HEADER), event.commitMicros(),
+            writer.appendEncoded(ByteBuffer.wrap(wire, EventView.WIRE_HEADER, wire.length - EventView.WIRE_HEADER), event.cutMicros(),
                     event::event);
         } else {
             writer.append(event.event());
@@ -60,9 +60,9 @@ public final class OpenSegment {
             firstOffset = offset;
         }
         lastOffset = offset;
-        minCommitMicros = Math.min(minCommitMicros, event.commitMicros());
-        if (event.commitMicros() > maxCommitMicros) {
-            maxCommitMicros = event.commitMicros();
+        minCommitMicros = Math.min(minCommitMicros, event.cutMicros());
+        if (event.cutMicros() > maxCommitMicros) {
+            maxCommitMicros = event.cutMicros();
             lsnAtMaxCommit = event.lsn();
         }
     }

@@ -62,7 +62,7 @@ public final class PartitionSegmenter {
     /** Adds a record; may close its tenant's segment (size, count, age, commit span, or a recovery boundary). */
     public void append(long offset, TenantId tenant, EventView event, Instant now) {
         Optional<KnownSegment> known = recovery.covers(offset)
-                ? recovery.segmentHolding(tenant, offset, event.commitMicros()) : Optional.empty();
+                ? recovery.segmentHolding(tenant, offset, event.cutMicros()) : Optional.empty();
         if (known.isPresent()) {
             appendRecovered(tenant, offset, event, known.get(), now);
             return;
@@ -72,7 +72,7 @@ public final class PartitionSegmenter {
             close(current, RotationReason.RECOVERY, now); // a re-cut whose records ran out early: it cannot complete
         }
         OpenSegment filling = openFor(tenant, offset, Optional.empty(), now);
-        if (!filling.isEmpty() && policy.spanWouldExceed(filling.minCommitMicros(), filling.maxCommitMicros(), event.commitMicros())) {
+        if (!filling.isEmpty() && policy.spanWouldExceed(filling.minCommitMicros(), filling.maxCommitMicros(), event.cutMicros())) {
             close(filling, RotationReason.SPAN, now);
         }
         OpenSegment segment = openFor(tenant, offset, Optional.empty(), now);

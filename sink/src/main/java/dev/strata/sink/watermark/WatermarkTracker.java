@@ -9,7 +9,10 @@ import java.util.PriorityQueue;
  * Turns "this segment is durable" into "this tenant's watermark may advance", under the ordering
  * rule: a watermark moves only after the Kafka offset covering the segment is committed. Durable
  * pieces wait per partition until a commit passes their last offset; then they fold into the
- * tenant's latest durable commit time. Owned by the poll thread.
+ * tenant's latest durable time. All times here are CUT times (running maxima of commit times in WAL
+ * order, {@code CutTime}), the time a restore cuts at: a durable point T then means every
+ * transaction of a restore to T is durable, which a commit time would not (commit times are not
+ * monotonic in WAL order). Owned by the poll thread.
  */
 public final class WatermarkTracker {
 
@@ -31,28 +34,26 @@ public final class WatermarkTracker {
      * publishes in commit order, the router keeps each partition's order); whatever of the tenant is
      * still open or uploading holds an offset below it, so the commit cannot pass it before.
      */
-    public void heartbeat(int partition, TenantId tenant, long offset, long heartbeatCommitMicros, long lsn) {
-        durable(partition, new Piece(tenant, offset, provenBefore(heartbeatCommitMicros), lsn));
+    public void heartbeat(int partition, TenantId tenant, long offset, long heartbeatCutMicros, long lsn) {
+        durable(partition, new Piece(tenant, offset, provenBefore(heartbeatCutMicros), lsn));
     }
 
     /**
-     * The durable point a heartbeat committed at C proves: C minus one microsecond, not C. A restore
-     * to T (PostgreSQL's recovery_target_time) holds the transactions whose commit records precede,
-     * in WAL order, the first commit record with a time after T. For T = C - 1 us the heartbeat's own
-     * commit record has a time after T, so that first record is the heartbeat's or an earlier one:
-     * everything the restore holds precedes the heartbeat, and is durable. For T = C it is not:
-     * commit times are not monotonic in WAL order, so a transaction committed after the heartbeat,
-     * not durable yet, may carry a time of C or less and belong in the restore.
+     * The durable point a heartbeat with cut time C proves: C minus one microsecond, not C. A restore
+     * to T holds the transactions with cut time <= T (PostgreSQL's recovery_target_time). Cut times
+     * never decrease in WAL order, so every transaction with a cut time below C precedes the
+     * heartbeat, and is durable. A transaction after the heartbeat, not durable yet, may have cut
+     * time C itself (its commit time C or less: an inversion), so C is not proven.
      */
-    static long provenBefore(long heartbeatCommitMicros) {
-        return heartbeatCommitMicros - 1;
+    static long provenBefore(long heartbeatCutMicros) {
+        return heartbeatCutMicros - 1;
     }
 
     public void durable(int partition, Piece piece) {
         waiting.computeIfAbsent(partition, p -> new PriorityQueue<>((a, b) -> Long.compare(a.lastOffset(), b.lastOffset()))).add(piece);
     }
 
-    /** The tenants whose pieces lie wholly below {@code committedOffset}, with their latest commit time among them. */
+    /** The tenants whose pieces lie wholly below {@code committedOffset}, with their latest cut time among them. */
     public Map<TenantId, Advance> committed(int partition, long committedOffset) {
         Map<TenantId, Advance> advances = new HashMap<>();
         PriorityQueue<Piece> queue = waiting.get(partition);

@@ -65,7 +65,7 @@ class OpenSegmentTest {
         ChangeEvent event = TestEvents.update("globex", 123, 1_795_000_000_000_456L);
         EventView view = peek.peek(codec.encode(event));
         assertThat(view.tenant()).isEqualTo("globex");
-        assertThat(view.commitMicros()).isEqualTo(1_795_000_000_000_456L);
+        assertThat(view.cutMicros()).isEqualTo(1_795_000_000_000_456L);
         assertThat(view.lsn()).isEqualTo(123);
         assertThat(view.event()).isEqualTo(event);
 
@@ -75,5 +75,27 @@ class OpenSegmentTest {
         assertThatThrownBy(() -> peek.peek(Arrays.copyOf(wire, wire.length + 1))).isInstanceOf(UndecodableEventException.class);
         assertThatThrownBy(() -> peek.peek(new byte[] {1, 2, 3})).isInstanceOf(UndecodableEventException.class);
         assertThatThrownBy(() -> peek.peek(null)).isInstanceOf(UndecodableEventException.class);
+    }
+
+    /** X1 committed at 10.005, then X2 at 10.003 in the WAL: both have cut time 10.005, which names the segment. */
+    @Test
+    void theSegmentsTimesAreCutTimesFromWireBytesAndDecodedEvents() {
+        ChangeEvent x1 = TestEvents.update("acme", 100, 1_795_000_010_005_000L);
+        ChangeEvent x2 = TestEvents.update("acme", 200, 1_795_000_010_003_000L);
+        x1.setCutTsMicros(1_795_000_010_005_000L);
+        x2.setCutTsMicros(1_795_000_010_005_000L);
+        assertThat(peek.peek(codec.encode(x2)).cutMicros()).isEqualTo(1_795_000_010_005_000L);
+        ChangeEvent old = TestEvents.update("acme", 50, 1_795_000_010_001_000L);
+        assertThat(old.getCutTsMicros()).as("written before cut times").isNull();
+        assertThat(peek.peek(codec.encode(old)).cutMicros()).as("its commit time").isEqualTo(1_795_000_010_001_000L);
+        for (boolean wire : new boolean[] {true, false}) {
+            OpenSegment segment = open();
+            segment.append(0, wire ? peek.peek(codec.encode(x1)) : EventView.of(x1));
+            segment.append(1, wire ? peek.peek(codec.encode(x2)) : EventView.of(x2));
+            ClosedSegment closed = segment.close(RotationReason.SIZE, Instant.EPOCH);
+            assertThat(closed.segmentKey().minCommitMicros()).as("from wire: %s", wire).isEqualTo(1_795_000_010_005_000L);
+            assertThat(closed.segmentKey().maxCommitMicros()).isEqualTo(1_795_000_010_005_000L);
+            assertThat(closed.summary().minCommitMicros()).isEqualTo(1_795_000_010_005_000L);
+        }
     }
 }
