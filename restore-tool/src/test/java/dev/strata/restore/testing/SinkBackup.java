@@ -188,6 +188,11 @@ public final class SinkBackup implements AutoCloseable {
                 throw killed;
             }
         } finally {
+            // The fold hears of the first region's refusal while the other region's put may still run: lifting that
+            // region's refusal before its put ends would let the base.manifest through after all.
+            if (!uploader.settled(Duration.ofSeconds(30))) {
+                throw new IllegalStateException("the base.manifest puts of " + tenant + " did not end within 30 s");
+            }
             primary.refuse(key -> primaryDown);
             backup.refuse(key -> false);
         }
