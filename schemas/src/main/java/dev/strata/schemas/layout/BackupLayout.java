@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  * strata/v1/tenants/&lt;tenant&gt;/manifests/&lt;yyyyMMddHH&gt;.&lt;seq&gt;.manifest
  * strata/v1/tenants/&lt;tenant&gt;/bases/&lt;cutCommit&gt;_&lt;cutLsn&gt;/&lt;table&gt;.base
  * strata/v1/tenants/&lt;tenant&gt;/bases/&lt;cutCommit&gt;_&lt;cutLsn&gt;/base.manifest
+ * strata/v1/tenants/&lt;tenant&gt;/durable/&lt;yyyyMMdd&gt;/&lt;HH&gt;/&lt;point&gt;_p&lt;part&gt;_&lt;committedOffset&gt;.mark
  * strata/v1/drills/&lt;tenant&gt;/&lt;time&gt;.json
  * </pre>
  *
@@ -41,6 +42,7 @@ public final class BackupLayout {
     private static final String LOG = "log";
     private static final String MANIFESTS = "manifests";
     private static final String BASES = "bases";
+    private static final String DURABLE = "durable";
     private static final String BASE_MANIFEST_FILE = "base.manifest";
 
     private static final String TIME = "(" + KeyTime.TIME_REGEX + ")";
@@ -49,11 +51,13 @@ public final class BackupLayout {
     private static final Pattern CUT_DIRECTORY = Pattern.compile(TIME + "_(\\d{19})");
     private static final Pattern BASE_FILE = Pattern.compile("(.+)\\.base");
     private static final Pattern DRILL_FILE = Pattern.compile(TIME + "\\.json");
+    private static final Pattern MARK_FILE = Pattern.compile(TIME + "_p(\\d{10})_(\\d{19})\\.mark");
 
     static final String SEGMENT_SHAPE = TENANTS + "<tenant>/log/<yyyyMMdd>/<HH>/<minCommit>_<maxCommit>_p<part>_<firstOffset>_<lastOffset>.seg";
     static final String MANIFEST_SHAPE = TENANTS + "<tenant>/manifests/<yyyyMMddHH>.<seq>.manifest";
     static final String BASE_SHAPE = TENANTS + "<tenant>/bases/<cutCommit>_<cutLsn>/<table>.base or base.manifest";
     static final String DRILL_SHAPE = DRILLS + "<tenant>/<time>.json";
+    static final String MARK_SHAPE = TENANTS + "<tenant>/durable/<yyyyMMdd>/<HH>/<point>_p<part>_<committedOffset>.mark";
 
     private BackupLayout() {
     }
@@ -72,6 +76,8 @@ public final class BackupLayout {
             return baseManifest(baseManifest);
         } else if (key instanceof DrillKey drill) {
             return drill(drill);
+        } else if (key instanceof DurableMarkKey mark) {
+            return mark(mark);
         }
         throw new IllegalArgumentException("unknown kind of layout key: " + key.getClass().getName());
     }
@@ -96,6 +102,11 @@ public final class BackupLayout {
 
     public static ObjectKey drill(DrillKey k) {
         return new ObjectKey(drillsPrefix(k.tenant()).value() + KeyTime.format(k.timeMicros()) + ".json");
+    }
+
+    public static ObjectKey mark(DurableMarkKey k) {
+        return new ObjectKey(marksPrefix(k.tenant()).value() + KeyTime.dayAndHourDirectory(k.hour()) + "/"
+                + KeyTime.format(k.pointMicros()) + "_p" + pad(k.partition(), 10) + "_" + pad(k.committedOffset(), 19) + ".mark");
     }
 
     // ------------------------------------------------------------------ prefixes for listing
@@ -148,6 +159,16 @@ public final class BackupLayout {
         return new ObjectKey(basesPrefix(tenant).value() + KeyTime.format(cut.cutCommitMicros()) + "_" + pad(cut.cutLsn(), 19) + "/");
     }
 
+    /** Every durable mark of a tenant, lowest point first. */
+    public static ObjectKey marksPrefix(TenantId tenant) {
+        return new ObjectKey(tenantPrefix(tenant).value() + DURABLE + "/");
+    }
+
+    /** A start-after marker for {@link #marksPrefix}: listing after it yields exactly the marks whose point is {@code >= fromMicros}. */
+    public static ObjectKey marksStartAfter(TenantId tenant, long fromMicros) {
+        return new ObjectKey(marksPrefix(tenant).value() + KeyTime.dayAndHourDirectory(fromMicros) + "/" + KeyTime.format(fromMicros));
+    }
+
     public static ObjectKey drillsPrefix(TenantId tenant) {
         return new ObjectKey(DRILLS + tenant.value() + "/");
     }
@@ -181,7 +202,8 @@ public final class BackupLayout {
         }
         String[] steps = v.substring(TENANTS.length()).split("/", -1);
         if (steps.length < 3) {
-            throw new InvalidObjectKeyException(v, "too short; expected one of " + SEGMENT_SHAPE + ", " + MANIFEST_SHAPE + ", " + BASE_SHAPE);
+            throw new InvalidObjectKeyException(v, "too short; expected one of " + SEGMENT_SHAPE + ", " + MANIFEST_SHAPE + ", " + BASE_SHAPE
+                    + ", " + MARK_SHAPE);
         }
         switch (steps[1]) {
             case LOG:
@@ -190,8 +212,10 @@ public final class BackupLayout {
                 return manifestFrom(v, steps);
             case BASES:
                 return baseFrom(v, steps);
+            case DURABLE:
+                return markFrom(v, steps);
             default:
-                throw new InvalidObjectKeyException(v, "'" + steps[1] + "' is not log, manifests or bases");
+                throw new InvalidObjectKeyException(v, "'" + steps[1] + "' is not log, manifests, bases or durable");
         }
     }
 
@@ -213,6 +237,10 @@ public final class BackupLayout {
 
     public static DrillKey parseDrill(ObjectKey key) {
         return expect(key, DrillKey.class, DRILL_SHAPE);
+    }
+
+    public static DurableMarkKey parseMark(ObjectKey key) {
+        return expect(key, DurableMarkKey.class, MARK_SHAPE);
     }
 
     private static <T extends LayoutKey> T expect(ObjectKey key, Class<T> kind, String shape) {
@@ -258,6 +286,16 @@ public final class BackupLayout {
         Matcher m = match(BASE_FILE, steps[3], v, BASE_SHAPE);
         BaseKey parsed = build(v, BASE_SHAPE, () -> new BaseKey(tenant, cut, TableNameEscaping.unescape(m.group(1))));
         return canonical(v, base(parsed), parsed);
+    }
+
+    private static DurableMarkKey markFrom(String v, String[] steps) {
+        if (steps.length != 5) {
+            throw new InvalidObjectKeyException(v, "expected " + MARK_SHAPE);
+        }
+        Matcher m = match(MARK_FILE, steps[4], v, MARK_SHAPE);
+        DurableMarkKey parsed = build(v, MARK_SHAPE, () -> new DurableMarkKey(tenant(steps[0]), KeyTime.parse(m.group(1)),
+                Integer.parseInt(m.group(2)), Long.parseLong(m.group(3))));
+        return canonical(v, mark(parsed), parsed);
     }
 
     private static DrillKey drillFrom(String v) {

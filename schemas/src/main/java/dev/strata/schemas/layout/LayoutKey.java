@@ -3,7 +3,7 @@ package dev.strata.schemas.layout;
 import dev.strata.schemas.TenantId;
 
 /** The typed meaning of an object key: what {@link BackupLayout#parse(ObjectKey)} returns. */
-public sealed interface LayoutKey permits SegmentKey, ManifestKey, BaseKey, BaseManifestKey, DrillKey {
+public sealed interface LayoutKey permits SegmentKey, ManifestKey, BaseKey, BaseManifestKey, DrillKey, DurableMarkKey {
 
     TenantId tenant();
 }
