@@ -45,6 +45,8 @@ public final class SinkMetrics {
     private final Counter manifestFailures;
     private final Counter foreignObjects;
     private final Counter watermarks;
+    private final Counter durableMarks;
+    private final Counter durableMarkFailures;
     private final Timer commitToDurable;
     private final AtomicLong backupLagMillis = new AtomicLong();
     private final AtomicLong debtEvents = new AtomicLong();
@@ -93,6 +95,11 @@ public final class SinkMetrics {
                 .description("ALARM: objects in a tenant's log this sink did not write (another tenant's events, unknown bytes); never sealed")
                 .tags(tags).register(registry);
         watermarks = Counter.builder(PREFIX + "watermarks.published").description("watermarks published").tags(tags).register(registry);
+        durableMarks = Counter.builder(PREFIX + "durable.marks").description("durable marks stored in both regions").tags(tags)
+                .register(registry);
+        durableMarkFailures = Counter.builder(PREFIX + "durable.mark.failures")
+                .description("durable marks a region refused for good; the tenant's next advance writes a newer one").tags(tags)
+                .register(registry);
         commitToDurable = Timer.builder(PREFIX + "commit.to.durable")
                 .description("per segment: from the commit of its oldest event to durable in both regions")
                 .publishPercentileHistogram().tags(tags).register(registry);
@@ -165,6 +172,14 @@ public final class SinkMetrics {
 
     public void watermarkPublished() {
         watermarks.increment();
+    }
+
+    public void durableMarkWritten() {
+        durableMarks.increment();
+    }
+
+    public void durableMarkFailed() {
+        durableMarkFailures.increment();
     }
 
     void durable(Duration sinceOldestCommit) {
