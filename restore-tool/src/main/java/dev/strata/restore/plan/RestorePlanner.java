@@ -63,16 +63,35 @@ public final class RestorePlanner {
         return plan(tenant, untilMicros, base, Set.of(), listing);
     }
 
+    /** As {@link #plan(TenantId, long, Optional, Set, LogListing, DurableBound)} for a backup without durable marks. */
+    public RestorePlan plan(TenantId tenant, long untilMicros, Optional<BaseCut> base, Set<ObjectKey> foldedByBase, LogListing listing) {
+        return plan(tenant, untilMicros, base, foldedByBase, listing, DurableBound.unproven("?"));
+    }
+
     /**
+     * A restore point is offered up to the tenant's durable point and no further (DESIGN.md section
+     * 7): any time up to it is restorable, one after the tenant's last change included (nothing is
+     * missing: the restore equals the state at that change). Without durable marks the bound is the
+     * latest commit the listing shows, which proves nothing about the other region.
+     *
      * @param foldedByBase the segments the base's manifest says it folded
      * @param listing the regions' merged listing from {@link #listingStart}, stopped after {@code untilMicros}
-     * @throws BadInputException when {@code untilMicros} lies before the first backup or after the latest durable point
+     * @throws BadInputException when {@code untilMicros} lies before the first backup or after the durable point
      */
-    public RestorePlan plan(TenantId tenant, long untilMicros, Optional<BaseCut> base, Set<ObjectKey> foldedByBase, LogListing listing) {
+    public RestorePlan plan(TenantId tenant, long untilMicros, Optional<BaseCut> base, Set<ObjectKey> foldedByBase, LogListing listing,
+                            DurableBound durable) {
         List<ListedSegment> listed = listing.segments();
         Optional<Long> earliest = !listing.fromStart() ? Optional.empty()
                 : listed.isEmpty() ? listing.nextBeyondMicros() : Optional.of(listed.get(0).minCommitMicros());
-        Optional<Long> latest = listing.moreBeyond() ? Optional.empty()
+        if (durable.proven() && untilMicros > durable.pointMicros().get()) {
+            String point = RestoreTime.format(durable.pointMicros().get());
+            throw new BadInputException("cannot restore tenant " + tenant + " to " + RestoreTime.format(untilMicros)
+                    + ": that is after its durable point " + point + " (" + durable.source() + "), the latest time every change"
+                    + " is proven to be in both regions; later changes may not be there yet. Wait for the sink to write a later"
+                    + " durable mark ('restore-tool status' shows the point per region), check the sink of regime " + durable.regime()
+                    + " if it does not move, or use --until " + point + " or --until latest");
+        }
+        Optional<Long> latest = durable.proven() ? durable.pointMicros() : listing.moreBeyond() ? Optional.empty()
                 : listed.stream().map(ListedSegment::maxCommitMicros).max(Long::compare);
         if (base.isEmpty() && listed.isEmpty() && !listing.moreBeyond()) {
             throw new BadInputException("tenant " + tenant + " has no log segments and no base: nothing to restore"
@@ -83,7 +102,7 @@ public final class RestorePlanner {
                     + ": that is before its first backup; the earliest restorable time is " + RestoreTime.format(earliest.get())
                     + " (use --until with that time or later)");
         }
-        if (latest.isPresent() && untilMicros > latest.get()) {
+        if (!durable.proven() && latest.isPresent() && untilMicros > latest.get()) {
             throw new BadInputException("cannot restore tenant " + tenant + " to " + RestoreTime.format(untilMicros)
                     + ": that is after its latest durable point " + RestoreTime.format(latest.get())
                     + " (later changes are not in the backup yet); use --until " + RestoreTime.format(latest.get())
@@ -96,6 +115,6 @@ public final class RestorePlanner {
                 chosen.add(s);
             }
         }
-        return new RestorePlan(tenant, untilMicros, base, chosen, earliest, latest);
+        return new RestorePlan(tenant, untilMicros, base, chosen, earliest, latest, durable);
     }
 }

@@ -106,4 +106,37 @@ class RestorePlannerTest {
         assertThatThrownBy(() -> planner.plan(ACME, T0, Optional.empty(), listing(true, Optional.empty())))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("no log segments");
     }
+
+    @Test
+    void theDurablePointBoundsTheRestorePointAndNamesWhereItComesFrom() {
+        ListedSegment a = seg(T0, T0 + 10, 0);
+        ListedSegment heldInOneRegion = new ListedSegment(seg(T0 + 20, T0 + 30, 10).key(), seg(T0 + 20, T0 + 30, 10).segment(), 5,
+                Set.of(Region.PRIMARY));
+        DurableBound durable = new DurableBound(Optional.of(T0 + 10), "newest durable mark in primary X, in backup Y", "eu");
+        LogListing listed = listing(true, Optional.empty(), a, heldInOneRegion);
+
+        assertThatThrownBy(() -> planner.plan(ACME, T0 + 11, Optional.empty(), Set.of(), listed, durable))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("cannot restore tenant acme to " + RestoreTime.format(T0 + 11))
+                .hasMessageContaining("after its durable point " + RestoreTime.format(T0 + 10) + " (newest durable mark in primary X, in backup Y)")
+                .hasMessageContaining("check the sink of regime eu").hasMessageContaining("--until " + RestoreTime.format(T0 + 10));
+        RestorePlan atPoint = planner.plan(ACME, T0 + 10, Optional.empty(), Set.of(), listed, durable);
+        assertThat(atPoint.segments()).as("the segment one region holds begins after the point: not read").containsExactly(a);
+        assertThat(atPoint.latestMicros()).contains(T0 + 10);
+        assertThat(atPoint.durable()).isEqualTo(durable);
+    }
+
+    @Test
+    void aTimeAfterTheLastChangeButNotAfterTheDurablePointIsRestorable() {
+        ListedSegment a = seg(T0, T0 + 10, 0);
+        DurableBound idleSince = new DurableBound(Optional.of(T0 + H), "newest durable mark in primary X", "eu");
+
+        RestorePlan plan = planner.plan(ACME, T0 + H / 2, Optional.empty(), Set.of(), listing(true, Optional.empty(), a), idleSince);
+
+        assertThat(plan.segments()).containsExactly(a);
+        assertThat(plan.untilMicros()).isEqualTo(T0 + H / 2);
+        assertThat(plan.latestMicros()).contains(T0 + H);
+        assertThatThrownBy(() -> planner.plan(ACME, T0 + 20, Optional.empty(), listing(true, Optional.empty(), a)))
+                .as("without durable marks the newest listed commit bounds it, as before").hasMessageContaining("after its latest durable point");
+    }
 }

@@ -3,6 +3,7 @@ package dev.strata.restore.verify;
 import static dev.strata.schemas.testing.Changes.insert;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.store.ManifestIndex;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.store.Region;
@@ -12,6 +13,9 @@ import dev.strata.restore.testing.CorruptingStore;
 import dev.strata.restore.testing.SinkBackup;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
+import dev.strata.schemas.durable.DurableMark;
+import dev.strata.schemas.durable.DurableMarkCodec;
+import dev.strata.schemas.layout.DurableMarkKey;
 import dev.strata.schemas.UtcHour;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.layout.BackupLayout;
@@ -82,6 +86,46 @@ class VerifierTest {
         VerifyReport report = new Verifier(stores(), 2).verify(ACME);
         assertThat(report.failures()).isEmpty();
         assertThat(manifests).hasSize(3);
+        assertThat(printed(report)).as("the sink's marks, in both regions, checked").containsPattern("; [1-9][0-9]* durable mark copies");
+    }
+
+    @Test
+    void namesADurableMarkOfAnotherTenantAndOneThatClaimsMoreThanTheSegmentsHold() {
+        DurableMark planted = new DurableMark(TenantId.of("eff"), "eu", T0 + H, 1, 0, 5, T0 + H);
+        ObjectKey foreign = BackupLayout.mark(new DurableMarkKey(ACME, planted.pointMicros(), 0, 5));
+        DurableMark beyond = new DurableMark(ACME, "eu", T0 + 5 * H, 1, 0, 30, T0 + 5 * H); // the segments end at T0 + 2.9 h
+        ObjectKey claiming = BackupLayout.mark(beyond.key());
+        for (InMemoryBucket bucket : List.of(primaryBucket, backupBucket)) {
+            byte[] bytes = DurableMarkCodec.encode(planted);
+            bucket.store(VersionPolicy.LATEST_VERSION).putIfAbsent(foreign, bytes, Sha256.of(bytes));
+            byte[] more = DurableMarkCodec.encode(beyond);
+            bucket.store(VersionPolicy.LATEST_VERSION).putIfAbsent(claiming, more, Sha256.of(more));
+        }
+
+        VerifyReport report = new Verifier(stores(), 2).verify(ACME);
+
+        assertThat(report.failures()).anySatisfy(f -> assertThat(f).contains("durable mark " + foreign).contains("names tenant 'eff'"));
+        assertThat(report.failures()).anySatisfy(f -> assertThat(f).contains("durable mark " + claiming)
+                .contains("segments both regions hold of partition 0 below offset 30 end at " + RestoreTime.format(T0 + 29 * (H / 10))));
+        assertThat(report.failures()).as("each problem once, though both copies are read").hasSize(2);
+    }
+
+    @Test
+    void namesASegmentInOneRegionOnlyBelowADurableMarksOffset() {
+        writer.primaryDown(true);
+        ObjectKey inBackupOnly = writer.write(List.of(insert("acme", "public.orders", T0 + 3 * H, 200, 99, "late")),
+                SinkBackup.everyNEvents(4)).get(0);
+        DurableMark wrong = new DurableMark(ACME, "eu", T0, 1, 0, 1000, T0); // says every record below 1000 is in both regions
+        for (InMemoryBucket bucket : List.of(primaryBucket, backupBucket)) {
+            byte[] bytes = DurableMarkCodec.encode(wrong);
+            bucket.store(VersionPolicy.LATEST_VERSION).putIfAbsent(BackupLayout.mark(wrong.key()), bytes, Sha256.of(bytes));
+        }
+
+        VerifyReport report = new Verifier(stores(), 2).verify(ACME);
+
+        assertThat(report.failures()).containsExactly("durable mark " + BackupLayout.mark(wrong.key()) + " says every record of partition 0"
+                + " below offset 1000 is in both regions, but segment " + inBackupOnly + " is in one region only (copy in primary ("
+                + primary.describe() + "))");
     }
 
     /** The sink's base with its cut at the 16th change, as when the watermark is one microsecond past it. */
