@@ -170,6 +170,14 @@ public final class SinkBackup implements AutoCloseable {
         afterRelease.clear();
     }
 
+    /**
+     * A durable mark at {@code pointMicros} for an idle tenant, as the sink's tracker gives once
+     * heartbeats advance it (no change, hence no segment, since its last one).
+     */
+    public void idleUntil(TenantId tenant, long pointMicros) {
+        commits.advanceIdle(tenant, pointMicros, 0);
+    }
+
     /** Segments never stored in either region (a backup that lost them), although the sink cut them. */
     public void lose(Predicate<ClosedSegment> segments) {
         lost = segments;

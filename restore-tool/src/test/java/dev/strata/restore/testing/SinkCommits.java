@@ -67,6 +67,14 @@ final class SinkCommits {
         settle();
     }
 
+    /** An advance with no segment behind it, as heartbeats will give an idle tenant: its mark, waited for. */
+    void advanceIdle(TenantId tenant, long pointMicros, int partition) {
+        marks.advanced(tenant, new WatermarkTracker.Advance(pointMicros, 0), partition, committed.getOrDefault(partition, 0L));
+        settle();
+        marks.flush();
+        settle();
+    }
+
     private void settle() {
         if (!markUploader.settled(WAIT)) {
             throw new IllegalStateException("durable marks not stored within " + WAIT.toSeconds() + " s");
