@@ -178,7 +178,11 @@ public final class SinkBackup implements AutoCloseable {
         commits.advanceIdle(tenant, pointMicros, 0);
     }
 
-    /** Segments never stored in either region (a backup that lost them), although the sink cut them. */
+    /**
+     * Segments missing from both regions although the sink cut them: a backup that lost them after
+     * they were durable (the offsets were committed and the durable marks written past them) and
+     * before their hour was sealed.
+     */
     public void lose(Predicate<ClosedSegment> segments) {
         lost = segments;
     }
@@ -318,6 +322,7 @@ public final class SinkBackup implements AutoCloseable {
         /** As the sink's upload threads do, but one at a time: the run's order is the order of the keys returned. */
         private void store(ClosedSegment segment) {
             if (lost.test(segment)) {
+                commits.durable(segment); // it was durable (the commit and the marks went on), then lost before its hour was sealed
                 return;
             }
             CompletableFuture<Void> upload = uploader.upload(segment.key(), segment.bytes(), segment.sha256(), segment.events());
