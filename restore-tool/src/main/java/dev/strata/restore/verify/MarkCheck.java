@@ -12,7 +12,6 @@ import dev.strata.schemas.layout.LayoutKey;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.layout.SegmentKey;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,18 +26,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ul>
  *   <li>the body names the tenant, the point, partition and offset its name gives (else it was
  *       planted with the writer key, or misfiled);</li>
- *   <li>the point is covered: a mark says every record of its partition below its committed offset
- *       is in both regions, so the segments both regions hold of that partition, beginning below the
- *       offset, must reach its point (the sink's point is the latest commit among exactly those);</li>
- *   <li>no segment of that partition ending below the newest mark's offset is in one region only.</li>
+ *   <li>what the mark claims is there: it says every record of its partition below its committed
+ *       offset is in both regions, so no segment of that partition beginning below the offset may
+ *       be in one region only (the sink holds a segment's first offset until both regions have it).</li>
  * </ul>
  *
- * Per partition the segments held in both regions are sorted by first offset with a running
- * maximum of their last commit, so each mark costs one binary search.
+ * The point itself is not compared with the segments' commit times: heartbeats advance an idle
+ * tenant's point past its last segment with nothing stored behind it, so the store cannot show a
+ * point too far; it can show a claim about offsets that does not hold, which is what a restore to
+ * the point relies on.
  */
 final class MarkCheck {
     private final TenantId tenant;
-    private final Map<Integer, Coverage> partitions = new HashMap<>();
     private final Map<Integer, List<SegmentKey>> inOneRegion = new HashMap<>();
     /** Problems already returned: each copy of a mark is checked, each problem said once. */
     private final Set<String> said = ConcurrentHashMap.newKeySet();
@@ -46,10 +45,8 @@ final class MarkCheck {
     /** @param holders every key of the tenant's prefix and the regions that list it */
     MarkCheck(TenantId tenant, Map<ObjectKey, Set<Region>> holders) {
         this.tenant = tenant;
-        Map<Integer, List<SegmentKey>> inBoth = new HashMap<>();
-        holders.forEach((key, regions) -> segment(key).ifPresent(s ->
-                (regions.size() == Region.values().length ? inBoth : inOneRegion).computeIfAbsent(s.partition(), p -> new ArrayList<>()).add(s)));
-        inBoth.forEach((partition, segments) -> partitions.put(partition, new Coverage(segments)));
+        holders.forEach((key, regions) -> segment(key).filter(s -> regions.size() < Region.values().length)
+                .ifPresent(s -> inOneRegion.computeIfAbsent(s.partition(), p -> new ArrayList<>()).add(s)));
     }
 
     static boolean isMark(ObjectKey key) {
@@ -80,15 +77,8 @@ final class MarkCheck {
                     + " newest mark, rotate the regime's writer key");
         }
         List<String> problems = new ArrayList<>();
-        Optional<Long> reached = Optional.ofNullable(partitions.get(named.partition())).flatMap(c -> c.reachedBelow(named.committedOffset()));
-        if (reached.isEmpty() || reached.get() < named.pointMicros()) {
-            problems.add("durable mark " + key + " says every change up to " + RestoreTime.format(named.pointMicros())
-                    + " is in both regions, but the segments both regions hold of partition " + named.partition() + " below offset "
-                    + named.committedOffset() + " end " + reached.map(r -> "at " + RestoreTime.format(r)).orElse("nowhere (there are none)")
-                    + ": a restore to its point would miss changes");
-        }
         for (SegmentKey s : inOneRegion.getOrDefault(named.partition(), List.of())) {
-            if (s.lastOffset() < named.committedOffset()) {
+            if (s.firstOffset() < named.committedOffset()) {
                 problems.add("durable mark " + key + " says every record of partition " + named.partition() + " below offset "
                         + named.committedOffset() + " is in both regions, but segment " + BackupLayout.segment(s) + " is in one region only");
             }
@@ -102,39 +92,6 @@ final class MarkCheck {
             return parsed instanceof SegmentKey s ? Optional.of(s) : Optional.empty();
         } catch (InvalidObjectKeyException e) {
             return Optional.empty();
-        }
-    }
-
-    /** One partition's segments held in both regions, by first offset, with the latest commit any of the first n reaches. */
-    private static final class Coverage {
-        private final long[] firstOffsets;
-        private final long[] reached;
-
-        Coverage(List<SegmentKey> segments) {
-            List<SegmentKey> sorted = segments.stream().sorted(Comparator.comparingLong(SegmentKey::firstOffset)).toList();
-            firstOffsets = new long[sorted.size()];
-            reached = new long[sorted.size()];
-            long max = Long.MIN_VALUE;
-            for (int i = 0; i < sorted.size(); i++) {
-                firstOffsets[i] = sorted.get(i).firstOffset();
-                max = Math.max(max, sorted.get(i).maxCommitMicros());
-                reached[i] = max;
-            }
-        }
-
-        /** The latest commit of the segments that begin below {@code offset}. */
-        Optional<Long> reachedBelow(long offset) {
-            int lo = 0;
-            int hi = firstOffsets.length; // count of segments beginning below offset
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (firstOffsets[mid] < offset) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
-            return lo == 0 ? Optional.empty() : Optional.of(reached[lo - 1]);
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.strata.restore.verify;
 import static dev.strata.schemas.testing.Changes.insert;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.store.ManifestIndex;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.store.Region;
@@ -90,24 +89,18 @@ class VerifierTest {
     }
 
     @Test
-    void namesADurableMarkOfAnotherTenantAndOneThatClaimsMoreThanTheSegmentsHold() {
+    void namesADurableMarkOfAnotherTenant() {
         DurableMark planted = new DurableMark(TenantId.of("eff"), "eu", T0 + H, 1, 0, 5, T0 + H);
         ObjectKey foreign = BackupLayout.mark(new DurableMarkKey(ACME, planted.pointMicros(), 0, 5));
-        DurableMark beyond = new DurableMark(ACME, "eu", T0 + 5 * H, 1, 0, 30, T0 + 5 * H); // the segments end at T0 + 2.9 h
-        ObjectKey claiming = BackupLayout.mark(beyond.key());
         for (InMemoryBucket bucket : List.of(primaryBucket, backupBucket)) {
             byte[] bytes = DurableMarkCodec.encode(planted);
             bucket.store(VersionPolicy.LATEST_VERSION).putIfAbsent(foreign, bytes, Sha256.of(bytes));
-            byte[] more = DurableMarkCodec.encode(beyond);
-            bucket.store(VersionPolicy.LATEST_VERSION).putIfAbsent(claiming, more, Sha256.of(more));
         }
 
         VerifyReport report = new Verifier(stores(), 2).verify(ACME);
 
-        assertThat(report.failures()).anySatisfy(f -> assertThat(f).contains("durable mark " + foreign).contains("names tenant 'eff'"));
-        assertThat(report.failures()).anySatisfy(f -> assertThat(f).contains("durable mark " + claiming)
-                .contains("segments both regions hold of partition 0 below offset 30 end at " + RestoreTime.format(T0 + 29 * (H / 10))));
-        assertThat(report.failures()).as("each problem once, though both copies are read").hasSize(2);
+        assertThat(report.failures()).as("once, though both copies are read").singleElement()
+                .satisfies(f -> assertThat(f).contains("durable mark " + foreign).contains("names tenant 'eff'"));
     }
 
     @Test
