@@ -52,7 +52,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * checkpoint taken on the real source mid-workload: one transaction was still in progress in the
  * checkpoint's snapshot although it committed before the checkpoint's time (the drill must leave it
  * out), and the workload kept writing after it. A healthy copy passes; a copy that lost one segment
- * fails, naming the table and the difference; a tenant whose watermark lags is an error.
+ * fails, naming the table and the difference; the durable marks in the store prove the checkpoint durable
+ * (no Kafka needed); for a backup without marks, a tenant whose watermark lags is an error.
  */
 @ExtendWith(LocalStackExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -64,6 +65,7 @@ class DrillIT {
     private Path healthy;
     private Path corrupt;
     private Path based;
+    private Path unmarked;
     private String bootstrapServers;
 
     @BeforeAll
@@ -105,9 +107,10 @@ class DrillIT {
             }
             events = capture.events();
         }
-        healthy = backUp(events, "drill-ok", Integer.MAX_VALUE, false);
-        corrupt = backUp(events, "drill-bad", 3, false);
-        based = backUp(events, "drill-based", Integer.MAX_VALUE, true);
+        healthy = backUp(events, "drill-ok", Integer.MAX_VALUE, false, true);
+        corrupt = backUp(events, "drill-bad", 3, false, true);
+        based = backUp(events, "drill-based", Integer.MAX_VALUE, true, true);
+        unmarked = backUp(events, "drill-unmarked", Integer.MAX_VALUE, false, false);
         WatermarkTopic.publishDurable(kafka, "alpha", "eu", checkpointAt + 60_000_000L);
     }
 
@@ -163,8 +166,8 @@ class DrillIT {
     }
 
     @Test
-    void aWatermarkBehindTheCheckpointIsAnErrorThatSaysSo() {
-        ToolRun r = ToolRun.run(healthy, "drill", "--tenant", "beta", "--watermark-timeout", "PT2S");
+    void aWatermarkBehindTheCheckpointOfABackupWithoutDurableMarksIsAnErrorThatSaysSo() {
+        ToolRun r = ToolRun.run(unmarked, "drill", "--tenant", "beta", "--watermark-timeout", "PT2S");
 
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.FAILED);
         assertThat(r.err()).contains("drill could not run: beta: tenant beta's watermark (none) did not reach its checkpoint");
@@ -183,9 +186,19 @@ class DrillIT {
     }
 
     @Test
-    void kafkaThatDoesNotAnswerIsAnErrorResultAndUnavailable() throws Exception {
+    void withDurableMarksTheDrillNeedsNoKafka() throws Exception {
+        Path config = withSetting(healthy, ToolConfig.BOOTSTRAP_SERVERS, "127.0.0.1:" + FreePorts.next());
+
+        ToolRun r = ToolRun.run(config, "drill", "--tenant", "beta");
+
+        assertThat(r.code()).as("the marks in the store prove the checkpoint durable: " + r.out() + r.err()).isEqualTo(ExitCodes.OK);
+        assertThat(r.out()).contains("drill beta (regime eu): PASS");
+    }
+
+    @Test
+    void withoutDurableMarksKafkaThatDoesNotAnswerIsAnErrorResultAndUnavailable() throws Exception {
         String brokers = "127.0.0.1:" + FreePorts.next();
-        Path config = withSetting(healthy, ToolConfig.BOOTSTRAP_SERVERS, brokers);
+        Path config = withSetting(unmarked, ToolConfig.BOOTSTRAP_SERVERS, brokers);
 
         ToolRun r = ToolRun.run(config, "drill", "--tenant", "alpha");
 
@@ -220,9 +233,9 @@ class DrillIT {
      * Has the sink write every tenant's events (one partition, as read) in segments of 10 of the
      * tenant's events; {@code drop}: the index of an alpha segment lost from both regions;
      * {@code baseAtEnd}: the sink also makes alpha a base of all its log, cut at its last change
-     * (after the checkpoint).
+     * (after the checkpoint); {@code marks}: whether the sink writes durable marks (else, one older than them).
      */
-    private Path backUp(List<ChangeEvent> events, String bucket, int drop, boolean baseAtEnd) throws Exception {
+    private Path backUp(List<ChangeEvent> events, String bucket, int drop, boolean baseAtEnd, boolean marks) throws Exception {
         stores.primary().createLockedBucket(bucket + "-primary");
         stores.backup().createLockedBucket(bucket + "-backup");
         try (ObjectStore primary = LocalStores.writer(stores.primary(), bucket + "-primary");
@@ -231,6 +244,9 @@ class DrillIT {
             TenantId alpha = TenantId.of("alpha");
             AtomicInteger alphaSegments = new AtomicInteger();
             sink.lose(segment -> segment.tenant().equals(alpha) && alphaSegments.getAndIncrement() == drop);
+            if (!marks) {
+                sink.withoutMarks(); // a sink older than durable marks: the drill waits for the watermark in Kafka
+            }
             sink.write(events, SinkBackup.everyNEvents(10));
             if (baseAtEnd) {
                 long lastAlphaCommit = events.stream().filter(e -> e.getTenant().equals("alpha")).mapToLong(ChangeEvent::getCommitTsMicros)

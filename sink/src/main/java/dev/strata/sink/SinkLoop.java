@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  *       ({@link CommitMetadata}: what a restart must look for in the buckets);</li>
  *   <li>an offset is committed only when every record below it is durable in BOTH regions (or
  *       parked in the dead-letter topic) ({@link CommitTracker});</li>
- *   <li>a watermark is published only after the commit that covers its segments
- *       ({@link WatermarkTracker});</li>
+ *   <li>a watermark is published, and a durable mark written, only after the commit that covers its
+ *       segments ({@link WatermarkTracker});</li>
  *   <li>a manifest names only segments already durable in both regions ({@link ManifestSealer}
  *       hears of a segment only then).</li>
  * </ol>
@@ -108,6 +108,7 @@ final class SinkLoop implements PartitionSegmenter.Output {
             Collection<AssignedPartition> all = List.copyOf(rebalancer.partitions().values());
             all.forEach(p -> p.segmenter.closeAll(RotationReason.SHUTDOWN, now));
             drain(all, parts.tuning().revocationTimeout());
+            parts.marks().flush(); // before the stop's uploaders take no more: an idle tenant's last point is proven too
         }
         if (failure != null) {
             parts.metrics().failed();
@@ -182,6 +183,7 @@ final class SinkLoop implements PartitionSegmenter.Output {
         }
         applyResults();
         commitThenUpload();
+        parts.marks().tick();
         backpressure();
         reportLag(now);
         rotationLog.maybeSummarize(now);
@@ -217,7 +219,7 @@ final class SinkLoop implements PartitionSegmenter.Output {
     /**
      * Ordering rules 1 to 3 in one step: a single commit records the horizon covering the segments
      * closed since the last round (rule 1) together with the offsets made durable since (rule 2);
-     * only once it succeeded are the watermarks of those offsets published (rule 3) and the new
+     * only once it succeeded are the watermarks and durable marks of those offsets published (rule 3) and the new
      * segments handed to the uploader (rule 1). Those two depend on the commit, not on each other.
      */
     void commitThenUpload() {
@@ -231,8 +233,10 @@ final class SinkLoop implements PartitionSegmenter.Output {
         }
         moved.get().forEach((p, offset) -> {
             parts.sealer().committed(p.partition(), offset);
-            watermarkTracker.committed(p.partition(), offset).forEach(
-                    (tenant, advance) -> parts.watermarks().advanced(tenant, advance, parts.topic(), p.partition(), offset));
+            watermarkTracker.committed(p.partition(), offset).forEach((tenant, advance) -> {
+                parts.watermarks().advanced(tenant, advance, parts.topic(), p.partition(), offset);
+                parts.marks().advanced(tenant, advance, p.partition(), offset);
+            });
         });
         for (ClosedSegment segment : toUpload) {
             inFlight.add(segment);

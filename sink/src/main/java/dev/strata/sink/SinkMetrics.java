@@ -46,6 +46,8 @@ public final class SinkMetrics {
     private final Counter foreignObjects;
     private final Counter lateNotices;
     private final Counter watermarks;
+    private final Counter durableMarks;
+    private final Counter durableMarkFailures;
     private final Timer commitToDurable;
     private final AtomicLong backupLagMillis = new AtomicLong();
     private final AtomicLong debtEvents = new AtomicLong();
@@ -97,6 +99,11 @@ public final class SinkMetrics {
                 .description("late notices stored: segments whose changes are older than what bases may have folded (a redrive)")
                 .tags(tags).register(registry);
         watermarks = Counter.builder(PREFIX + "watermarks.published").description("watermarks published").tags(tags).register(registry);
+        durableMarks = Counter.builder(PREFIX + "durable.marks").description("durable marks stored in both regions").tags(tags)
+                .register(registry);
+        durableMarkFailures = Counter.builder(PREFIX + "durable.mark.failures")
+                .description("durable marks a region refused for good; the tenant's next advance writes a newer one").tags(tags)
+                .register(registry);
         commitToDurable = Timer.builder(PREFIX + "commit.to.durable")
                 .description("per segment: from the commit of its oldest event to durable in both regions")
                 .publishPercentileHistogram().tags(tags).register(registry);
@@ -173,6 +180,14 @@ public final class SinkMetrics {
 
     public void watermarkPublished() {
         watermarks.increment();
+    }
+
+    public void durableMarkWritten() {
+        durableMarks.increment();
+    }
+
+    public void durableMarkFailed() {
+        durableMarkFailures.increment();
     }
 
     void durable(Duration sinceOldestCommit) {

@@ -6,13 +6,14 @@ import dev.strata.sink.residency.DeadLetterPublisher;
 import dev.strata.sink.residency.ResidencyGuard;
 import dev.strata.sink.segment.SegmentCatalog;
 import dev.strata.sink.store.DualRegionUploader;
+import dev.strata.sink.watermark.DurableMarkWriter;
 import dev.strata.sink.watermark.WatermarkPublisher;
 import java.time.Clock;
 
 /** The pieces the poll thread works with, built once by {@link SinkService} (or by a test). */
 public record SinkParts(String regime, String topic, SinkTuning tuning, Clock clock, SinkMetrics metrics, ResidencyGuard guard,
                  DeadLetterPublisher deadLetters, DualRegionUploader uploader, ManifestSealer sealer, WatermarkPublisher watermarks,
-                 SegmentCatalog catalog, BaseScheduler bases) {
+                 DurableMarkWriter marks, SegmentCatalog catalog, BaseScheduler bases) {
 
     /** zstd level 3: Avro's default for the codec, fast enough for 100k events/s on one core. */
     public static final int ZSTD_LEVEL = 3;

@@ -11,6 +11,7 @@ import dev.strata.sink.residency.PlacementDirectory;
 import dev.strata.sink.residency.ResidencyGuard;
 import dev.strata.sink.store.DualRegionUploader;
 import dev.strata.sink.store.SinkStores;
+import dev.strata.sink.watermark.DurableMarkWriter;
 import dev.strata.sink.watermark.WatermarkPublisher;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.kafka.CompactedTopic;
@@ -88,9 +89,13 @@ public final class SinkService implements AutoCloseable {
             BaseScheduler bases = new BaseScheduler(new BaseFolder(stores.reader(), baseUploader, config.bases(), baseMetrics, clock),
                     watermarks, config.bases(), config.baseTail(), baseMetrics, clock);
             published.keySet().forEach(bases::hint);
+            // marks on an uploader of their own too: a tenant's proof never queues ahead of a segment
+            DualRegionUploader markUploader = new DualRegionUploader(stores.primaryUploads(), stores.backupUploads(), 1, metrics, clock);
+            resources.add(0, markUploader);
+            DurableMarkWriter marks = new DurableMarkWriter(markUploader, config.regime(), config.durableMarkInterval(), clock, metrics);
             SinkParts parts = new SinkParts(config.regime(), config.routedTopic(), config.tuning(), clock, metrics,
                     new ResidencyGuard(config.regime(), placements), new DeadLetterPublisher(producer, clock), uploader, sealer,
-                    watermarks, stores.catalog(), bases);
+                    watermarks, marks, stores.catalog(), bases);
             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config.kafka().consumer());
             SinkLoop loop = new SinkLoop(parts, consumer);
             resources.add(0, uploader); // closed before the stores it uses
@@ -102,7 +107,7 @@ public final class SinkService implements AutoCloseable {
             long baseEvery = config.bases().checkInterval().toMillis();
             baseThread.scheduleWithFixedDelay(bases::tick, baseEvery, baseEvery, TimeUnit.MILLISECONDS);
             this.pollThread = new Thread(() -> runLoop(loop, consumer, metrics), "sink-poll");
-            this.stopping = new GracefulStop(shutdown, abort, pollThread, sealerThread, baseThread, List.of(uploader, baseUploader),
+            this.stopping = new GracefulStop(shutdown, abort, pollThread, sealerThread, baseThread, List.of(uploader, markUploader, baseUploader),
                     config.tuning().revocationTimeout(), clock);
         } catch (RuntimeException e) {
             closeResources();

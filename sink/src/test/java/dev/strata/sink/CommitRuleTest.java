@@ -84,12 +84,13 @@ class CommitRuleTest {
     }
 
     @Test
-    void commitsTheHorizonThenPutsInBothRegionsThenCommitsTheOffsetThenPublishesTheWatermark() {
+    void commitsTheHorizonThenPutsInBothRegionsThenCommitsTheOffsetThenPublishesTheWatermarkAndTheDurableMark() {
         bed = new LoopBed(spill);
         LoopBed.Run run = bed.start(healthy(), healthy());
         run.assign(Optional.empty(), changes("acme", 0, 9));
         run.advance(FLUSH);
         bed.await("the watermark", () -> !run.producer.watermarks().isEmpty());
+        bed.await("the durable mark in both regions", () -> run.count("durable.marks") == 1);
 
         Journal j = bed.journal;
         int horizon = j.first("commit p0 offset=0 " + HORIZON_9);
@@ -97,7 +98,12 @@ class CommitRuleTest {
         int inBackup = j.first("put backup acme 0..9 WRITTEN");
         int offset = j.first("commit p0 offset=10 ");
         int watermark = j.first("watermark acme p0 offset=10 durable=" + (COMMIT_MICROS + 9));
-        assertThat(List.of(horizon, inPrimary, inBackup, offset, watermark)).as(j.toString()).doesNotContain(-1);
+        String mark = "acme p0 offset=10 point=" + (COMMIT_MICROS + 9) + " WRITTEN";
+        int markInPrimary = j.first("mark primary " + mark);
+        int markInBackup = j.first("mark backup " + mark);
+        assertThat(List.of(horizon, inPrimary, inBackup, offset, watermark, markInPrimary, markInBackup)).as(j.toString()).doesNotContain(-1);
+        // a mark in one region proves the data is in both: it is written only after the commit that follows both puts
+        assertThat(Math.min(markInPrimary, markInBackup)).as("the durable mark after the watermark").isGreaterThan(watermark);
         // A crash between an offset commit and the puts it covers cannot happen: the offset commit comes only after both.
         assertThat(horizon).as("write-ahead: the horizon before any put").isLessThan(Math.min(inPrimary, inBackup));
         assertThat(offset).as("the offset after both regions hold the segment").isGreaterThan(Math.max(inPrimary, inBackup));

@@ -35,16 +35,25 @@ final class HeldPuts extends ForwardingObjectStore {
     private final List<Held> waiting = new ArrayList<>();
     private volatile boolean dead;
 
+    private final Predicate<ObjectKey> holds;
+
+    /** Holds every segment put. */
     HeldPuts(ObjectStore delegate) {
+        this(delegate, key -> key.value().endsWith(".seg"));
+    }
+
+    /** Holds the puts of the keys {@code holds} accepts. */
+    HeldPuts(ObjectStore delegate, Predicate<ObjectKey> holds) {
         super(delegate);
+        this.holds = holds;
     }
 
     @Override
     public PutResult putIfAbsent(ObjectKey key, byte[] bytes, Sha256 sha256) {
-        if (!key.value().endsWith(".seg")) {
+        if (!holds.test(key)) {
             return delegate.putIfAbsent(key, bytes, sha256);
         }
-        Held held = new Held(JournaledStore.range(key));
+        Held held = new Held(key.value().endsWith(".seg") ? JournaledStore.range(key) : key.value());
         synchronized (this) {
             waiting.add(held);
             notifyAll();

@@ -29,6 +29,7 @@ import dev.strata.sink.residency.ResidencyGuard;
 import dev.strata.sink.segment.SegmentCatalog;
 import dev.strata.sink.store.DualRegionUploader;
 import dev.strata.sink.store.RegionReader;
+import dev.strata.sink.watermark.DurableMarkWriter;
 import dev.strata.sink.watermark.WatermarkPublisher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -136,7 +137,8 @@ final class LoopBed implements AutoCloseable {
                     new JournaledStore(backup, RegionSettings.BACKUP, journal));
             SinkParts parts = new SinkParts("eu", TOPIC, tuning, clock, metrics, new ResidencyGuard("eu", tenant -> Optional.empty()),
                     new DeadLetterPublisher(producer, clock), uploader, new ManifestSealer(reader, uploader, watermarks, metrics, clock,
-                    tuning.manifestGrace()), watermarks, catalog, bases);
+                    tuning.manifestGrace()), watermarks, new DurableMarkWriter(uploader, "eu", Duration.ofMillis(SinkConfig.DURABLE_MARK_INTERVAL_MS_DEFAULT), clock, metrics),
+                    catalog, bases);
             loop = new SinkLoop(parts, consumer);
             thread = new Thread(() -> {
                 try {

@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import dev.strata.schemas.durable.DurableMark;
+import dev.strata.schemas.durable.DurableMarkCodec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -65,6 +67,15 @@ class SinkIT {
             Map<String, Watermark> watermarks = bed.watermarks();
             long lastAcmeCommit = events.stream().filter(e -> e.getTenant().equals("acme")).mapToLong(ChangeEvent::getCommitTsMicros).max().orElseThrow();
             assertThat(watermarks.get("acme").durableCommitMicros()).isEqualTo(lastAcmeCommit);
+            for (ObjectStore region : List.of(primary, backup)) {
+                // the graceful stop wrote the mark the interval held back: the store proves what the watermark says
+                List<ObjectKey> marks = region.listAll(BackupLayout.marksPrefix(TenantId.of("acme")), Optional.empty())
+                        .map(ListedObject::key).toList();
+                assertThat(marks).as("acme's durable marks in %s", region.describe()).isNotEmpty();
+                DurableMark newest = DurableMarkCodec.decode(region.get(marks.get(marks.size() - 1)).orElseThrow().bytes());
+                assertThat(newest.pointMicros()).isEqualTo(lastAcmeCommit);
+                assertThat(newest.tenant().value()).isEqualTo("acme");
+            }
             // Read after the close on purpose: a graceful stop leaves no object it took in one region only (GracefulStop).
             // Found-already counts too: a put that landed but whose answer was lost is retried and finds its object.
             assertThat(stored(registry, "primary")).isEqualTo(stored(registry, "backup")).isPositive();

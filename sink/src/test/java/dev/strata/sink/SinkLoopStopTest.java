@@ -1,6 +1,7 @@
 package dev.strata.sink;
 
 import dev.strata.schemas.testing.MutableClock;
+import dev.strata.sink.watermark.DurableMarkWriter;
 import dev.strata.sink.watermark.WatermarkPublisher;
 import dev.strata.sink.residency.DeadLetterPublisher;
 import dev.strata.sink.base.BaseScheduler;
@@ -96,7 +97,8 @@ class SinkLoopStopTest {
                 Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofSeconds(10));
         SinkParts parts = new SinkParts("eu", TOPIC, tuning, clock, metrics, new ResidencyGuard("eu", tenant -> Optional.empty()),
                 new DeadLetterPublisher(producer, clock), uploader, new ManifestSealer(reader, uploader, watermarks, metrics, clock,
-                tuning.manifestGrace()), watermarks, catalog, bases);
+                tuning.manifestGrace()), watermarks, new DurableMarkWriter(uploader, "eu", Duration.ofMillis(SinkConfig.DURABLE_MARK_INTERVAL_MS_DEFAULT), clock, metrics),
+                    catalog, bases);
         return new SinkLoop(parts, consumer);
     }
 

@@ -3,6 +3,7 @@ package dev.strata.restore.cli;
 import dev.strata.restore.ExitCodes;
 import dev.strata.restore.RestoreTool;
 import dev.strata.restore.ToolConfig;
+import dev.strata.restore.durable.DurablePoint;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.store.BaseSummary;
 import dev.strata.restore.store.ListedSegment;
@@ -98,6 +99,8 @@ public final class ListCommand {
             try (RegimeStores stores = new StoreAccess(config).locate(tenant, regime)) {
                 RegionNotes notes = new RegionNotes();
                 LogListing log = LogListing.list(stores, id, Optional.empty(), Long.MAX_VALUE, notes);
+                DurablePoint durable = DurablePoint.read(stores, id);
+                durable.unreadable().reasons().forEach(r -> notes.note("could not read the durable marks of " + r));
                 List<ListedSegment> segments = log.segments();
                 out.printf(Locale.ROOT, "tenant %s (regime %s)%n", id, stores.regime());
                 if (segments.isEmpty()) {
@@ -106,8 +109,10 @@ public final class ListCommand {
                     long bytes = segments.stream().mapToLong(ListedSegment::size).sum();
                     long inBoth = segments.stream().filter(s -> s.regions().size() == 2).count();
                     out.println("  earliest restorable: " + RestoreTime.format(segments.get(0).minCommitMicros()));
-                    out.println("  latest restorable:   " + RestoreTime.format(
-                            segments.stream().mapToLong(ListedSegment::maxCommitMicros).max().orElseThrow()));
+                    out.println("  latest restorable:   " + durable.point().map(d -> RestoreTime.format(d) + " (the durable point)")
+                            .orElseGet(() -> RestoreTime.format(segments.stream().mapToLong(ListedSegment::maxCommitMicros).max().orElseThrow())
+                                    + " (the newest segment listed: NOT proven to be in both regions, no durable mark)"));
+                    out.println("  durable point:       " + durable.describe());
                     out.printf(Locale.ROOT, "  segments: %d, %,d bytes; %d in both regions, %d in primary only, %d in backup only%n",
                             segments.size(), bytes, inBoth,
                             segments.stream().filter(s -> s.regions().equals(Set.of(Region.PRIMARY))).count(),

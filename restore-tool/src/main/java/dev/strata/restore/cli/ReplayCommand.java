@@ -128,7 +128,8 @@ public final class ReplayCommand implements Callable<Integer> {
                 RestoreTime.format(plan.firstCommitMicros()), RestoreTime.format(plan.segments().stream()
                         .mapToLong(ListedSegment::maxCommitMicros).max().orElse(plan.untilMicros())));
         plan.earliestMicros().ifPresent(e -> out.println("  earliest restorable: " + RestoreTime.format(e)));
-        out.println("  latest restorable:   " + plan.latestMicros().map(RestoreTime::format).orElse("later than the restore point"));
+        out.println("  latest restorable:   " + plan.latestMicros().map(RestoreTime::format).orElse("later than the restore point")
+                + (plan.durable().proven() ? " (the durable point: " + plan.durable().source() + ")" : " (not proven: no durable mark)"));
         plan.segments().stream().limit(PLAN_LINES).forEach(s -> out.printf(Locale.ROOT, "  %s  %,d bytes  in %s%n", s.key(), s.size(),
                 s.regions().stream().map(r -> r.label()).sorted().collect(Collectors.joining("+"))));
         if (plan.segments().size() > PLAN_LINES) {

@@ -3,6 +3,7 @@ package dev.strata.restore.drill;
 import dev.strata.restore.BadInputException;
 import dev.strata.restore.UnavailableException;
 import dev.strata.restore.VerificationFailedException;
+import dev.strata.restore.durable.DurablePoint;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.replay.Progress;
@@ -27,7 +28,7 @@ import org.apache.kafka.common.KafkaException;
 
 /**
  * One restore drill of one tenant (DESIGN.md section 7, Drills): find the newest checkpoint in the
- * backup, wait until the tenant's watermark covers it, restore into a scratch database exactly as
+ * backup, wait until the tenant's durable point covers it, restore into a scratch database exactly as
  * of its snapshot (the transactions visible in it, up to its time), compare every table's checksum,
  * drop the scratch database. Never throws for a drill's outcome: PASS, FAIL or ERROR is the report.
  */
@@ -62,12 +63,12 @@ public final class Drill {
             Replay replay = new Replay(stores, settings.replay(), clock, Progress.NONE);
             // the log after the newest base first (a drill's cost must not grow with history), the whole log if none is there
             CheckpointFinder finder = new CheckpointFinder(stores);
-            checkpoint = finder.newest(replay.plan(tenant, RestoreTime.LATEST))
-                    .or(() -> finder.newest(replay.plan(tenant, RestoreTime.LATEST, Long.MIN_VALUE)))
+            checkpoint = finder.newest(replay.planNewestListed(tenant, Long.MAX_VALUE))
+                    .or(() -> finder.newest(replay.planNewestListed(tenant, Long.MIN_VALUE)))
                     .orElseThrow(() -> new BadInputException("tenant " + tenant + " has no checkpoint in its backup in regime "
                             + stores.regime() + ": capture writes one every strata.capture.checkpoint.interval.ms,"
                             + " or run CheckpointMain for one now"));
-            awaitWatermark(tenant, checkpoint);
+            awaitDurable(tenant, stores, checkpoint);
             RestorePlan plan = replay.plan(tenant, RestoreTime.format(checkpoint.takenAtMicros()),
                     checkpoint.takenAtMicros() - BASE_MARGIN.toNanos() / 1000);
             try (ScratchDatabase scratch = ScratchDatabase.create(settings.scratchServer(), tenant.value(), micros(started))) {
@@ -103,22 +104,27 @@ public final class Drill {
                 error.getMessage()), Optional.of(error));
     }
 
-    /** Every change before the checkpoint is durable in both regions once the watermark reaches it (sink ordering rule). */
-    private void awaitWatermark(TenantId tenant, Checkpoint checkpoint) {
+    /**
+     * Every change before the checkpoint is durable in both regions once the tenant's durable point
+     * reaches it (sink ordering rule): the durable marks in the store, as a restore reads them, or
+     * for a backup without marks the watermark ({@link DurableTimes}).
+     */
+    private void awaitDurable(TenantId tenant, RegimeStores stores, Checkpoint checkpoint) {
         Instant deadline = clock.instant().plus(settings.watermarkTimeout());
         while (true) {
-            OptionalLong durableMicros = durable.durableMicros(tenant);
+            Optional<Long> marked = DurablePoint.read(stores, tenant).point();
+            OptionalLong durableMicros = marked.isPresent() ? OptionalLong.of(marked.get()) : durable.durableMicros(tenant);
             if (durableMicros.isPresent() && durableMicros.getAsLong() >= checkpoint.takenAtMicros()) {
                 return;
             }
             if (clock.instant().isAfter(deadline)) {
-                throw new IllegalStateException("tenant " + tenant + "'s watermark ("
+                throw new IllegalStateException("tenant " + tenant + "'s " + (marked.isPresent() ? "durable point" : "watermark") + " ("
                         + (durableMicros.isPresent() ? RestoreTime.format(durableMicros.getAsLong()) : "none") + ") did not reach its checkpoint of "
                         + RestoreTime.format(checkpoint.takenAtMicros()) + " within " + settings.watermarkTimeout()
                         + ": check the sink of its regime (restore-tool status), or raise --watermark-timeout");
             }
             if (stop.awaitStop(WATERMARK_POLL)) {
-                throw new IllegalStateException("stopped while waiting for tenant " + tenant + "'s watermark");
+                throw new IllegalStateException("stopped while waiting for tenant " + tenant + "'s durable point");
             }
         }
     }

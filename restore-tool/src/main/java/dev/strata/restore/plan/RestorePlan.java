@@ -13,10 +13,12 @@ import java.util.Optional;
  * (base cut, until]. Segments straddling {@code until} are read and cut at event level.
  *
  * @param earliestMicros the first commit time the listing saw (empty when it did not start at the log's start)
- * @param latestMicros the latest commit time the listing saw (empty when the log goes on beyond {@code until})
+ * @param latestMicros the durable point when marks prove one, else the latest commit time the listing saw (empty when
+ *     the log goes on beyond {@code until})
+ * @param durable what bounds the restore point: the durable point, or nothing proven (a backup without marks)
  */
 public record RestorePlan(TenantId tenant, long untilMicros, Optional<BaseCut> base, List<ListedSegment> segments,
-                          Optional<Long> earliestMicros, Optional<Long> latestMicros) {
+                          Optional<Long> earliestMicros, Optional<Long> latestMicros, DurableBound durable) {
 
     public RestorePlan {
         Objects.requireNonNull(tenant, "tenant");
@@ -24,6 +26,7 @@ public record RestorePlan(TenantId tenant, long untilMicros, Optional<BaseCut> b
         segments = List.copyOf(segments);
         Objects.requireNonNull(earliestMicros, "earliestMicros");
         Objects.requireNonNull(latestMicros, "latestMicros");
+        Objects.requireNonNull(durable, "durable");
     }
 
     public long bytes() {

@@ -67,24 +67,42 @@ public final class RestorePlanner {
         return from <= 0 ? Optional.empty() : Optional.of(BackupLayout.logStartAfter(tenant, from - 1));
     }
 
-    /** As {@link #plan(TenantId, long, Optional, Set, LogListing, List)} for a plan that has no base. */
+    /** As {@link #plan(TenantId, long, Optional, Set, LogListing)} for a plan that has no base. */
     public RestorePlan plan(TenantId tenant, long untilMicros, Optional<BaseCut> base, LogListing listing) {
-        return plan(tenant, untilMicros, base, Set.of(), listing, List.of());
+        return plan(tenant, untilMicros, base, Set.of(), listing);
+    }
+
+    /** As {@link #plan(TenantId, long, Optional, Set, LogListing, List, DurableBound)} for a backup without late notices or durable marks. */
+    public RestorePlan plan(TenantId tenant, long untilMicros, Optional<BaseCut> base, Set<ObjectKey> foldedByBase, LogListing listing) {
+        return plan(tenant, untilMicros, base, foldedByBase, listing, List.of(), DurableBound.unproven("?"));
     }
 
     /**
+     * A restore point is offered up to the tenant's durable point and no further (DESIGN.md section
+     * 7): any time up to it is restorable, one after the tenant's last change included (nothing is
+     * missing: the restore equals the state at that change). Without durable marks the bound is the
+     * latest commit the listing shows, which proves nothing about the other region.
+     *
      * @param foldedByBase the segments the base's manifest says it folded
      * @param listing the regions' merged listing from {@link #listingStart}, stopped after {@code untilMicros}
      * @param late the segments named by late notices that arrived from the base's {@code lateNoticesFrom} on: they
      *     may begin long before the listing's start, and are read by the same rule as a listed segment
-     * @throws BadInputException when {@code untilMicros} lies before the first backup or after the latest durable point
+     * @throws BadInputException when {@code untilMicros} lies before the first backup or after the durable point
      */
     public RestorePlan plan(TenantId tenant, long untilMicros, Optional<BaseCut> base, Set<ObjectKey> foldedByBase, LogListing listing,
-                            List<ListedSegment> late) {
+                            List<ListedSegment> late, DurableBound durable) {
         List<ListedSegment> listed = listing.segments();
         Optional<Long> earliest = !listing.fromStart() ? Optional.empty()
                 : listed.isEmpty() ? listing.nextBeyondMicros() : Optional.of(listed.get(0).minCommitMicros());
-        Optional<Long> latest = listing.moreBeyond() ? Optional.empty()
+        if (durable.proven() && untilMicros > durable.pointMicros().get()) {
+            String point = RestoreTime.format(durable.pointMicros().get());
+            throw new BadInputException("cannot restore tenant " + tenant + " to " + RestoreTime.format(untilMicros)
+                    + ": that is after its durable point " + point + " (" + durable.source() + "), the latest time every change"
+                    + " is proven to be in both regions; later changes may not be there yet. Wait for the sink to write a later"
+                    + " durable mark ('restore-tool status' shows the point per region), check the sink of regime " + durable.regime()
+                    + " if it does not move, or use --until " + point + " or --until latest");
+        }
+        Optional<Long> latest = durable.proven() ? durable.pointMicros() : listing.moreBeyond() ? Optional.empty()
                 : listed.stream().map(ListedSegment::maxCommitMicros).max(Long::compare);
         if (base.isEmpty() && listed.isEmpty() && !listing.moreBeyond()) {
             throw new BadInputException("tenant " + tenant + " has no log segments and no base: nothing to restore"
@@ -95,7 +113,7 @@ public final class RestorePlanner {
                     + ": that is before its first backup; the earliest restorable time is " + RestoreTime.format(earliest.get())
                     + " (use --until with that time or later)");
         }
-        if (latest.isPresent() && untilMicros > latest.get()) {
+        if (!durable.proven() && latest.isPresent() && untilMicros > latest.get()) {
             throw new BadInputException("cannot restore tenant " + tenant + " to " + RestoreTime.format(untilMicros)
                     + ": that is after its latest durable point " + RestoreTime.format(latest.get())
                     + " (later changes are not in the backup yet); use --until " + RestoreTime.format(latest.get())
@@ -108,7 +126,7 @@ public final class RestorePlanner {
                 chosen.putIfAbsent(s.key(), s);
             }
         }
-        return new RestorePlan(tenant, untilMicros, base, List.copyOf(chosen.values()), earliest, latest);
+        return new RestorePlan(tenant, untilMicros, base, List.copyOf(chosen.values()), earliest, latest, durable);
     }
 
     private static List<ListedSegment> concat(List<ListedSegment> a, List<ListedSegment> b) {

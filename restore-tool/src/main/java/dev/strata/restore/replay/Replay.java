@@ -2,6 +2,8 @@ package dev.strata.restore.replay;
 
 import dev.strata.restore.BadInputException;
 import dev.strata.restore.VerificationFailedException;
+import dev.strata.restore.durable.DurablePoint;
+import dev.strata.restore.plan.DurableBound;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestorePlanner;
 import dev.strata.restore.plan.RestoreTime;
@@ -59,20 +61,45 @@ public final class Replay {
         this.progress = progress;
     }
 
-    /** Lists and plans; {@code until} is an ISO-8601 time or {@value RestoreTime#LATEST}. */
+    /**
+     * Lists and plans; {@code until} is an ISO-8601 time or {@value RestoreTime#LATEST}, the tenant's
+     * durable point ({@link DurablePoint}). A backup without durable marks is planned as before they
+     * existed (latest = the newest segment either region lists), with a note that nothing is proven.
+     */
     public RestorePlan plan(TenantId tenant, String until) {
         return plan(tenant, until, Long.MAX_VALUE);
     }
 
     /** As {@link #plan(TenantId, String)}, from a base only if its cut is at or before {@code baseCutNoLaterThanMicros}. */
     public RestorePlan plan(TenantId tenant, String until, long baseCutNoLaterThanMicros) {
-        RestorePlanner planner = new RestorePlanner(options.maxSegmentSpan());
         boolean latest = RestoreTime.LATEST.equalsIgnoreCase(until.trim());
-        long untilMicros = latest ? Long.MAX_VALUE : RestoreTime.parse(until);
+        long requested = latest ? Long.MAX_VALUE : RestoreTime.parse(until);
+        DurableBound durable = durableBound(tenant);
+        if (!durable.proven()) {
+            notes.note("tenant " + tenant + " has no durable mark in regime " + stores.regime() + " (a backup written before the sinks"
+                    + " wrote them, or a sink older than this tool): " + (latest ? "'latest' is" : "the restore point is bounded by")
+                    + " the newest segment either region lists, NOT proven to be in both regions");
+        }
+        return plan(tenant, latest ? durable.pointMicros().orElse(Long.MAX_VALUE) : requested, latest, baseCutNoLaterThanMicros, durable);
+    }
+
+    /**
+     * Every segment either region lists, up to the newest, whatever the durable point: for a search
+     * that then waits for the durable point to cover what it found (a drill's newest checkpoint),
+     * never for a restore.
+     */
+    public RestorePlan planNewestListed(TenantId tenant, long baseCutNoLaterThanMicros) {
+        return plan(tenant, Long.MAX_VALUE, true, baseCutNoLaterThanMicros, DurableBound.unproven(stores.regime()));
+    }
+
+    private RestorePlan plan(TenantId tenant, long requestedMicros, boolean toNewestListed, long baseCutNoLaterThanMicros,
+                             DurableBound durable) {
+        RestorePlanner planner = new RestorePlanner(options.maxSegmentSpan());
+        long untilMicros = requestedMicros;
         List<BaseCut> bases = BaseListing.list(stores, tenant, notes).stream().map(BaseListing.ListedBase::cut).toList();
         Optional<BaseCut> base = planner.chooseBase(bases, Math.min(untilMicros, baseCutNoLaterThanMicros));
         LogListing listing = LogListing.list(stores, tenant, planner.listingStart(tenant, base), untilMicros, notes);
-        if (latest) {
+        if (toNewestListed && untilMicros == Long.MAX_VALUE) {
             untilMicros = listing.segments().stream().map(ListedSegment::maxCommitMicros).max(Long::compare)
                     .or(() -> base.map(BaseCut::cutCommitMicros))
                     .orElseThrow(() -> new BadInputException("tenant " + tenant + " has no log segments in regime "
@@ -84,7 +111,17 @@ public final class Replay {
         // segments that arrived late, after the base was folded, lie before the listing's start: their notices name them
         List<ListedSegment> late = base.map(b -> LateListing.since(stores, tenant, baseRead.manifest(tenant, b).lateNoticesFrom().orElse(0L), notes))
                 .orElse(List.of());
-        return planner.plan(tenant, untilMicros, base, foldedByBase, listing, late);
+        return planner.plan(tenant, untilMicros, base, foldedByBase, listing, late, durable);
+    }
+
+    /** The durable point from the marks of the regions that answered; when neither answered, the restore cannot go on. */
+    private DurableBound durableBound(TenantId tenant) {
+        DurablePoint point = DurablePoint.read(stores, tenant);
+        if (point.unreadable().reasons().size() == stores.regions().size()) {
+            throw point.unreadable().noRegionAnswered("read the durable marks of tenant " + tenant);
+        }
+        point.unreadable().reasons().forEach(r -> notes.note("could not read the durable marks of " + r + "; used the other region's"));
+        return new DurableBound(point.point(), point.describe(), stores.regime());
     }
 
     public ReplaySummary run(RestorePlan plan, ReplayTarget target) {

@@ -1,11 +1,13 @@
 package dev.strata.restore.status;
 
 import dev.strata.restore.BadInputException;
+import dev.strata.restore.store.DurableMarkFinder;
 import dev.strata.restore.store.NewestSegmentFinder;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.store.Region;
 import dev.strata.restore.store.RegionStore;
 import dev.strata.schemas.TenantId;
+import dev.strata.schemas.layout.DurableMarkKey;
 import dev.strata.schemas.store.StoreException;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -15,9 +17,10 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Asks each region of a tenant's regime how far it holds the tenant's log, independently of the
- * watermark: the watermark says "durable in both", this shows which region is behind when they
- * differ. A region that cannot be read is reported, not fatal: status is what an operator runs
+ * Asks each region of a tenant's regime for the tenant's durable point, the newest durable mark
+ * there (by its name: {@code verify} and a restore read its body), independently of the watermark
+ * in Kafka: this shows which region is behind when they differ. For a backup without marks, how far
+ * the region holds the log (its newest segment), shown as unproven. A region that cannot be read is reported, not fatal: status is what an operator runs
  * when something is down. Opens each regime's stores once.
  */
 public final class RegionPoints implements AutoCloseable {
@@ -47,7 +50,9 @@ public final class RegionPoints implements AutoCloseable {
         }
         for (RegionStore region : stores.regions()) {
             try {
-                points.put(region.region(), RegionPoint.at(NewestSegmentFinder.durableUntilMicros(region.store(), tenant, hintMicros)));
+                Optional<DurableMarkKey> mark = DurableMarkFinder.newest(region.store(), tenant);
+                points.put(region.region(), mark.isPresent() ? RegionPoint.marked(mark.get().pointMicros())
+                        : RegionPoint.unmarked(NewestSegmentFinder.durableUntilMicros(region.store(), tenant, hintMicros)));
             } catch (StoreException e) {
                 points.put(region.region(), RegionPoint.unknown("unreadable: " + e.getMessage()));
             }

@@ -18,8 +18,8 @@ public final class StatusTable {
             new StatusColumn("regime", 8, s -> s.regime().orElse("-")),
             new StatusColumn("durable in both regions until", 30, s -> s.durableInBothMicros().map(RestoreTime::format).orElse("-")),
             new StatusColumn("lag", 10, s -> s.durableInBothMicros().isEmpty() ? "-" : String.format(Locale.ROOT, "%.1fs", s.lagSeconds())),
-            new StatusColumn("primary holds until", 30, s -> s.region(Region.PRIMARY).cell()),
-            new StatusColumn("backup holds until", 30, s -> s.region(Region.BACKUP).cell()),
+            new StatusColumn("durable point in primary", 32, s -> s.region(Region.PRIMARY).cell()),
+            new StatusColumn("durable point in backup", 32, s -> s.region(Region.BACKUP).cell()),
             new StatusColumn("last drill", 32, TenantStatus::lastDrill),
             new StatusColumn("position", 0, s -> s.position().orElse("-")));
 

@@ -47,6 +47,7 @@ import java.util.concurrent.ExecutionException;
  * Lock keeps from destroying the first). Bases are checked through their own manifests ({@link BaseVerifier}).
  * Every segment's events are read for their tenant: a checksum, even a sealed one, only says the
  * bytes are those their writer declared, and the writer key can file one tenant's segment under another.
+ * Durable marks are bound to the tenant and checked against the segments both regions hold ({@link MarkCheck}).
  */
 public final class Verifier {
     private final RegimeStores stores;
@@ -61,6 +62,7 @@ public final class Verifier {
         VerifyReport report = new VerifyReport(tenant);
         Map<ObjectKey, Set<Region>> holders = listEverything(tenant);
         Map<ObjectKey, Vouched> vouched = verifyManifests(holders, report);
+        MarkCheck marks = new MarkCheck(tenant, holders);
         ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
             Thread t = new Thread(task, "verify-reader");
             t.setDaemon(true);
@@ -68,7 +70,7 @@ public final class Verifier {
         });
         try {
             List<Future<?>> checks = new ArrayList<>();
-            holders.forEach((key, regions) -> checks.add(pool.submit(() -> checkObject(tenant, key, regions, vouched.get(key), report))));
+            holders.forEach((key, regions) -> checks.add(pool.submit(() -> checkObject(tenant, key, regions, vouched.get(key), marks, report))));
             for (Future<?> check : checks) {
                 await(check);
             }
@@ -170,7 +172,7 @@ public final class Verifier {
         }
     }
 
-    private void checkObject(TenantId tenant, ObjectKey key, Set<Region> regions, Vouched vouched, VerifyReport report) {
+    private void checkObject(TenantId tenant, ObjectKey key, Set<Region> regions, Vouched vouched, MarkCheck marks, VerifyReport report) {
         if (BaseVerifier.cutOf(key).isPresent() || LateNoticeVerifier.isNotice(key)) {
             // its content and presence are checked against its base.manifest, or what it names; an overwrite shows here like any other
             stores.regions().stream().filter(r -> regions.contains(r.region())).forEach(r -> versions(r, key, report));
@@ -199,6 +201,9 @@ public final class Verifier {
                 } else if (vouched == null && !object.matchesDeclaredSha256()) {
                     report.fail(key + " in " + region.describe() + " does not match its declared SHA-256 "
                             + object.declaredSha256().map(Sha256::hex).orElse("(none)") + " and no manifest vouches for it: tampered or corrupt");
+                } else if (MarkCheck.isMark(key)) {
+                    report.mark();
+                    marks.problems(key, object.bytes()).forEach(p -> report.fail(p + " (copy in " + region.describe() + ")"));
                 } else {
                     if (vouched == null) {
                         report.unsealed(key.value());

@@ -15,6 +15,7 @@ public final class VerifyReport {
     private long unsealed;
     private String unsealedExample;
     private long bytesChecked;
+    private long marks;
     private int manifests;
     private String head = "none";
     private int completeBases;
@@ -44,6 +45,11 @@ public final class VerifyReport {
         if (unsealedExample == null) {
             unsealedExample = key;
         }
+    }
+
+    /** A durable mark's copy checked against its name, its tenant and the segments. */
+    synchronized void mark() {
+        marks++;
     }
 
     /** A base checked through its manifest (complete), or table objects without one (incomplete). */
@@ -85,8 +91,8 @@ public final class VerifyReport {
                     + " SHA-256 only%n", unsealed, unsealedExample);
         }
         out.printf(Locale.ROOT, "tenant %s: %,d object copies checked (%,d bytes) in both regions, %d manifests in the chain,"
-                + " chain head SHA-256 %s; bases: %d complete, %d incomplete%n", tenant, objectsChecked, bytesChecked, manifests, head,
-                completeBases, incompleteBases);
+                + " chain head SHA-256 %s; bases: %d complete, %d incomplete; %,d durable mark copies%n", tenant, objectsChecked, bytesChecked,
+                manifests, head, completeBases, incompleteBases, marks);
         if (completeBases > 0) {
             out.printf(Locale.ROOT, "duplicates: %,d change(s) stored twice (whole transactions written again after a crash) were"
                     + " removed by the folds of its bases%n", duplicatesRemoved);

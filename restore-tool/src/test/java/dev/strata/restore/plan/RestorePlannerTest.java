@@ -56,7 +56,7 @@ class RestorePlannerTest {
         ListedSegment straddlesCut = seg(T0 + 4 * H, T0 + 5 * H + 10, 10);
         ListedSegment afterCut = seg(T0 + 5 * H + 20, T0 + 5 * H + 30, 20);
         RestorePlan plan = planner.plan(ACME, T0 + 5 * H + 25, Optional.of(cut), Set.of(beforeCut.key(), straddlesCut.key()),
-                listing(false, Optional.empty(), beforeCut, straddlesCut, afterCut), List.of());
+                listing(false, Optional.empty(), beforeCut, straddlesCut, afterCut), List.of(), DurableBound.unproven("?"));
         assertThat(plan.segments()).containsExactly(straddlesCut, afterCut);
         assertThat(plan.base()).contains(cut);
         assertThat(plan.earliestMicros()).isEmpty();
@@ -69,7 +69,7 @@ class RestorePlannerTest {
         ListedSegment durableAfterTheFold = seg(T0 + 5 * H - 5, T0 + 5 * H - 5, 10); // its commit raced the one before the cut
         ListedSegment afterCut = seg(T0 + 5 * H + 20, T0 + 5 * H + 30, 20);
         RestorePlan plan = planner.plan(ACME, T0 + 5 * H + 25, Optional.of(cut), Set.of(folded.key()),
-                listing(false, Optional.empty(), folded, durableAfterTheFold, afterCut), List.of());
+                listing(false, Optional.empty(), folded, durableAfterTheFold, afterCut), List.of(), DurableBound.unproven("?"));
         assertThat(plan.segments()).containsExactly(durableAfterTheFold, afterCut);
     }
 
@@ -82,7 +82,8 @@ class RestorePlannerTest {
         ListedSegment lateAfterThePoint = seg(T0 + 5 * H + 40, T0 + 5 * H + 50, 40);
         ListedSegment lateTheBaseFolded = seg(T0 + 2 * H, T0 + 2 * H + 10, 50);
         RestorePlan plan = planner.plan(ACME, T0 + 5 * H + 25, Optional.of(cut), Set.of(lateTheBaseFolded.key()),
-                listing(false, Optional.empty(), afterCut), List.of(lateBeforeCut, lateAfterThePoint, lateTheBaseFolded, afterCut));
+                listing(false, Optional.empty(), afterCut), List.of(lateBeforeCut, lateAfterThePoint, lateTheBaseFolded, afterCut),
+                DurableBound.unproven("?"));
         assertThat(plan.segments()).as("in key order, each once").containsExactly(lateBeforeCut, afterCut);
         assertThat(plan.firstHour()).as("its hour's manifests vouch for it").contains(lateBeforeCut.segment().hour());
         assertThat(plan.latestMicros()).as("a late segment does not move the latest point").contains(T0 + 5 * H + 30);
@@ -120,5 +121,38 @@ class RestorePlannerTest {
     void anEmptyLogIsNothingToRestore() {
         assertThatThrownBy(() -> planner.plan(ACME, T0, Optional.empty(), listing(true, Optional.empty())))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("no log segments");
+    }
+
+    @Test
+    void theDurablePointBoundsTheRestorePointAndNamesWhereItComesFrom() {
+        ListedSegment a = seg(T0, T0 + 10, 0);
+        ListedSegment heldInOneRegion = new ListedSegment(seg(T0 + 20, T0 + 30, 10).key(), seg(T0 + 20, T0 + 30, 10).segment(), 5,
+                Set.of(Region.PRIMARY));
+        DurableBound durable = new DurableBound(Optional.of(T0 + 10), "newest durable mark in primary X, in backup Y", "eu");
+        LogListing listed = listing(true, Optional.empty(), a, heldInOneRegion);
+
+        assertThatThrownBy(() -> planner.plan(ACME, T0 + 11, Optional.empty(), Set.of(), listed, List.of(), durable))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("cannot restore tenant acme to " + RestoreTime.format(T0 + 11))
+                .hasMessageContaining("after its durable point " + RestoreTime.format(T0 + 10) + " (newest durable mark in primary X, in backup Y)")
+                .hasMessageContaining("check the sink of regime eu").hasMessageContaining("--until " + RestoreTime.format(T0 + 10));
+        RestorePlan atPoint = planner.plan(ACME, T0 + 10, Optional.empty(), Set.of(), listed, List.of(), durable);
+        assertThat(atPoint.segments()).as("the segment one region holds begins after the point: not read").containsExactly(a);
+        assertThat(atPoint.latestMicros()).contains(T0 + 10);
+        assertThat(atPoint.durable()).isEqualTo(durable);
+    }
+
+    @Test
+    void aTimeAfterTheLastChangeButNotAfterTheDurablePointIsRestorable() {
+        ListedSegment a = seg(T0, T0 + 10, 0);
+        DurableBound idleSince = new DurableBound(Optional.of(T0 + H), "newest durable mark in primary X", "eu");
+
+        RestorePlan plan = planner.plan(ACME, T0 + H / 2, Optional.empty(), Set.of(), listing(true, Optional.empty(), a), List.of(), idleSince);
+
+        assertThat(plan.segments()).containsExactly(a);
+        assertThat(plan.untilMicros()).isEqualTo(T0 + H / 2);
+        assertThat(plan.latestMicros()).contains(T0 + H);
+        assertThatThrownBy(() -> planner.plan(ACME, T0 + 20, Optional.empty(), listing(true, Optional.empty(), a)))
+                .as("without durable marks the newest listed commit bounds it, as before").hasMessageContaining("after its latest durable point");
     }
 }

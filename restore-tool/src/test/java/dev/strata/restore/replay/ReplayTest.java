@@ -120,8 +120,8 @@ class ReplayTest {
     @Test
     void readsFromTheBackupWhenThePrimaryLacksAnObjectOrHoldsAlteredBytes() throws IOException {
         primary.corrupt(segments.get(1));
-        writer.primaryDown(true);
         ObjectKey onlyInBackup = writer.write(List.of(insert(A, ORDERS, T0 + 2 * H, 9000, 100, "late")), SinkBackup.everyNEvents(7)).get(0);
+        primary.lose(onlyInBackup); // durable in both regions (a durable mark proves it), then lost in the primary
         Replay replay = replay();
         RestorePlan plan = replay.plan(TenantId.of(A), "latest");
         StringWriter out = new StringWriter();
@@ -132,6 +132,34 @@ class ReplayTest {
             assertThat(summary.notes()).anySatisfy(n -> assertThat(n).contains("read " + onlyInBackup).contains("primary lacks it"));
         }
         assertThat(out.toString()).contains("\"late\"");
+    }
+
+    @Test
+    void latestStopsAtTheDurablePointBeforeASegmentOnlyOneRegionHolds() throws IOException {
+        writer.primaryDown(true);
+        writer.write(List.of(insert(A, ORDERS, T0 + 2 * H, 9000, 100, "late")), SinkBackup.everyNEvents(7));
+
+        RestorePlan plan = replay().plan(TenantId.of(A), "latest");
+
+        assertThat(plan.untilMicros()).as("the newest commit both regions hold").isEqualTo(T0 + 2 * H - 1);
+        assertThat(restore(replay(), "latest", new StringWriter())).doesNotContainValue("late").hasSize(45);
+        assertThatThrownBy(() -> replay().plan(TenantId.of(A), RestoreTime.format(T0 + 2 * H)))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("after its durable point " + RestoreTime.format(T0 + 2 * H - 1));
+    }
+
+    @Test
+    void aBackupWithoutDurableMarksIsRestoredToTheNewestSegmentListedWithANote() throws IOException {
+        TenantId unmarked = TenantId.of("old");
+        writer.withoutMarks();
+        writer.write(List.of(insert("old", ORDERS, T0, 1, 1, "one"), insert("old", ORDERS, T0 + 5, 2, 2, "two")), SinkBackup.everyNEvents(1));
+        Replay replay = replay();
+
+        RestorePlan plan = replay.plan(unmarked, "latest");
+
+        assertThat(plan.untilMicros()).isEqualTo(T0 + 5);
+        assertThat(plan.durable().proven()).isFalse();
+        assertThat(replay.notes()).anySatisfy(n -> assertThat(n).contains("tenant old has no durable mark in regime eu")
+                .contains("NOT proven to be in both regions"));
     }
 
     @Test
@@ -170,7 +198,7 @@ class ReplayTest {
         assertThatThrownBy(() -> replay().plan(TenantId.of(A), RestoreTime.format(T0 - 1)))
                 .isInstanceOf(BadInputException.class).hasMessageContaining("earliest restorable time is " + RestoreTime.format(T0));
         assertThatThrownBy(() -> replay().plan(TenantId.of(A), RestoreTime.format(T0 + 3 * H)))
-                .isInstanceOf(BadInputException.class).hasMessageContaining("latest durable point " + RestoreTime.format(T0 + 2 * H - 1));
+                .isInstanceOf(BadInputException.class).hasMessageContaining("after its durable point " + RestoreTime.format(T0 + 2 * H - 1));
     }
 
     @Test

@@ -21,9 +21,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** An ObjectStore that serves altered bytes for chosen keys, or is down: for fallback tests without a real store. */
+/** An ObjectStore that serves altered bytes for chosen keys, lost objects, or is down: for fallback tests without a real store. */
 public final class CorruptingStore extends ForwardingObjectStore {
     private final Set<ObjectKey> corrupt = new HashSet<>();
+    private final Set<ObjectKey> lost = new HashSet<>();
     private boolean down;
 
     public CorruptingStore(ObjectStore delegate) {
@@ -34,6 +35,11 @@ public final class CorruptingStore extends ForwardingObjectStore {
         corrupt.add(key);
     }
 
+    /** The key is still listed, but its object cannot be read: lost after it was stored. */
+    public void lose(ObjectKey key) {
+        lost.add(key);
+    }
+
     public void down() {
         down = true;
     }
@@ -41,6 +47,9 @@ public final class CorruptingStore extends ForwardingObjectStore {
     @Override
     public Optional<StoredObject> get(ObjectKey key) {
         failIfDown(key);
+        if (lost.contains(key)) {
+            return Optional.empty();
+        }
         return delegate.get(key).map(o -> {
             if (!corrupt.contains(key)) {
                 return o;

@@ -46,6 +46,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -59,8 +60,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@link BaseFolder} makes bases. Nothing here names, encodes, seals or folds, so a change in what
  * the sink writes reaches restore's tests.
  *
- * <p>Left out is what only decides WHEN the sink writes (Kafka polls, offset commits, horizons, the
- * watermark topic, the sealing and base schedules): the test says when. Each event arrives when it
+ * <p>Left out is what only decides WHEN the sink writes (Kafka polls, horizons, the watermark topic,
+ * the sealing and base schedules): the test says when. Kept is the commit rule and the durable
+ * marks that follow it ({@link SinkCommits}): the offset moves only past segments both regions hold. Each event arrives when it
  * commits (the sink's clock moves to its commit time, never back), so age rotations fall where a
  * sink that read every change at once would cut them.
  */
@@ -71,6 +73,9 @@ public final class SinkBackup implements AutoCloseable {
 
     private final RefusingStore primary;
     private final RefusingStore backup;
+    private final HeldStore heldBackup;
+    private final SinkCommits commits;
+    private final List<Runnable> afterRelease = new ArrayList<>();
     private final MutableClock clock = new MutableClock(Instant.EPOCH);
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final DualRegionUploader uploader;
@@ -95,8 +100,11 @@ public final class SinkBackup implements AutoCloseable {
         this.primary = new RefusingStore(primary);
         this.backup = new RefusingStore(backup);
         SinkMetrics metrics = new SinkMetrics(registry, REGIME);
-        this.uploader = new DualRegionUploader(new DualRegionUploader.Region(RegionSettings.PRIMARY, this.primary),
-                new DualRegionUploader.Region(RegionSettings.BACKUP, this.backup), 2, metrics, clock);
+        this.heldBackup = new HeldStore(this.backup);
+        DualRegionUploader.Region primaryRegion = new DualRegionUploader.Region(RegionSettings.PRIMARY, this.primary);
+        DualRegionUploader.Region backupRegion = new DualRegionUploader.Region(RegionSettings.BACKUP, heldBackup);
+        this.uploader = new DualRegionUploader(primaryRegion, backupRegion, 2, metrics, clock);
+        this.commits = new SinkCommits(tracker, primaryRegion, backupRegion, REGIME, metrics, clock);
         RegionReader reader = new RegionReader(this.primary, this.backup);
         // the sealer announces each new chain head in a watermark; restore's tests publish the watermarks they need themselves
         WatermarkPublisher watermarks = new WatermarkPublisher(
@@ -142,7 +150,39 @@ public final class SinkBackup implements AutoCloseable {
         primary.refuse(key -> down);
     }
 
-    /** Segments never stored in either region (a backup that lost them), although the sink cut them. */
+    /** A sink older than durable marks: from now on it writes none. */
+    public void withoutMarks() {
+        commits.stopWritingMarks();
+    }
+
+    /**
+     * The backup region delays the puts of these segments until {@link #releaseHeld}: they land after
+     * the segments cut later, as concurrent uploads may. Until then they are durable in one region only.
+     */
+    public void holdInBackup(Predicate<ObjectKey> segments) {
+        heldBackup.hold(segments);
+    }
+
+    /** Lets the held puts through and handles them as the sink does once both regions hold them (commit, marks). */
+    public void releaseHeld() {
+        heldBackup.release();
+        afterRelease.forEach(Runnable::run);
+        afterRelease.clear();
+    }
+
+    /**
+     * A durable mark at {@code pointMicros} for an idle tenant, as the sink's tracker gives once
+     * heartbeats advance it (no change, hence no segment, since its last one).
+     */
+    public void idleUntil(TenantId tenant, long pointMicros) {
+        commits.advanceIdle(tenant, pointMicros, 0);
+    }
+
+    /**
+     * Segments missing from both regions although the sink cut them: a backup that lost them after
+     * they were durable (the offsets were committed and the durable marks written past them) and
+     * before their hour was sealed.
+     */
     public void lose(Predicate<ClosedSegment> segments) {
         lost = segments;
     }
@@ -200,7 +240,9 @@ public final class SinkBackup implements AutoCloseable {
 
     @Override
     public void close() {
+        heldBackup.release();
         uploader.close();
+        commits.close();
     }
 
     private static boolean isBaseManifest(ObjectKey key) {
@@ -274,18 +316,37 @@ public final class SinkBackup implements AutoCloseable {
             tracker.advanceTo(partition, next);
             segmenter.closeAll(RotationReason.SHUTDOWN, clock.instant());
             nextOffsets.put(partition, next);
-            sealer.committed(partition, next); // as the sink commits at shutdown: the sealer vouches only for committed offsets
-            tracker.revoked(partition);
+            commits.commit(partition);
+            Runnable shutdown = () -> {
+                sealer.committed(partition, next); // as the sink commits at shutdown: the sealer vouches only for committed offsets
+                tracker.revoked(partition);
+            };
+            if (afterRelease.isEmpty()) {
+                shutdown.run();
+            } else {
+                afterRelease.add(shutdown); // the sink's shutdown waits for its held uploads
+            }
             return List.copyOf(stored);
         }
 
         /** As the sink's upload threads do, but one at a time: the run's order is the order of the keys returned. */
         private void store(ClosedSegment segment) {
             if (lost.test(segment)) {
+                commits.durable(segment); // it was durable (the commit and the marks went on), then lost before its hour was sealed
+                return;
+            }
+            CompletableFuture<Void> upload = uploader.upload(segment.key(), segment.bytes(), segment.sha256(), segment.events());
+            if (heldBackup.holds(segment.key())) {
+                stored.add(segment.key()); // in the primary only, until the test releases the backup's put
+                afterRelease.add(() -> {
+                    upload.join();
+                    sealer.durable(segment);
+                    commits.durable(segment);
+                });
                 return;
             }
             try {
-                uploader.upload(segment.key(), segment.bytes(), segment.sha256(), segment.events()).join();
+                upload.join();
             } catch (CompletionException failed) {
                 if (!primaryDown || !(failed.getCause() instanceof StoreUnavailableException)) {
                     throw failed;
@@ -298,7 +359,7 @@ public final class SinkBackup implements AutoCloseable {
                 return;
             }
             sealer.durable(segment);
-            tracker.release(partition, segment.firstOffset());
+            commits.durable(segment);
             stored.add(segment.key());
         }
     }

@@ -12,6 +12,9 @@ import dev.strata.restore.testing.CorruptingStore;
 import dev.strata.restore.testing.SinkBackup;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
+import dev.strata.schemas.durable.DurableMark;
+import dev.strata.schemas.durable.DurableMarkCodec;
+import dev.strata.schemas.layout.DurableMarkKey;
 import dev.strata.schemas.UtcHour;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.layout.BackupLayout;
@@ -82,6 +85,40 @@ class VerifierTest {
         VerifyReport report = new Verifier(stores(), 2).verify(ACME);
         assertThat(report.failures()).isEmpty();
         assertThat(manifests).hasSize(3);
+        assertThat(printed(report)).as("the sink's marks, in both regions, checked").containsPattern("; [1-9][0-9]* durable mark copies");
+    }
+
+    @Test
+    void namesADurableMarkOfAnotherTenant() {
+        DurableMark planted = new DurableMark(TenantId.of("eff"), "eu", T0 + H, 1, 0, 5, T0 + H);
+        ObjectKey foreign = BackupLayout.mark(new DurableMarkKey(ACME, planted.pointMicros(), 0, 5));
+        for (InMemoryBucket bucket : List.of(primaryBucket, backupBucket)) {
+            byte[] bytes = DurableMarkCodec.encode(planted);
+            bucket.store(VersionPolicy.LATEST_VERSION).putIfAbsent(foreign, bytes, Sha256.of(bytes));
+        }
+
+        VerifyReport report = new Verifier(stores(), 2).verify(ACME);
+
+        assertThat(report.failures()).as("once, though both copies are read").singleElement()
+                .satisfies(f -> assertThat(f).contains("durable mark " + foreign).contains("names tenant 'eff'"));
+    }
+
+    @Test
+    void namesASegmentInOneRegionOnlyBelowADurableMarksOffset() {
+        writer.primaryDown(true);
+        ObjectKey inBackupOnly = writer.write(List.of(insert("acme", "public.orders", T0 + 3 * H, 200, 99, "late")),
+                SinkBackup.everyNEvents(4)).get(0);
+        DurableMark wrong = new DurableMark(ACME, "eu", T0, 1, 0, 1000, T0); // says every record below 1000 is in both regions
+        for (InMemoryBucket bucket : List.of(primaryBucket, backupBucket)) {
+            byte[] bytes = DurableMarkCodec.encode(wrong);
+            bucket.store(VersionPolicy.LATEST_VERSION).putIfAbsent(BackupLayout.mark(wrong.key()), bytes, Sha256.of(bytes));
+        }
+
+        VerifyReport report = new Verifier(stores(), 2).verify(ACME);
+
+        assertThat(report.failures()).containsExactly("durable mark " + BackupLayout.mark(wrong.key()) + " says every record of partition 0"
+                + " below offset 1000 is in both regions, but segment " + inBackupOnly + " is in one region only (copy in primary ("
+                + primary.describe() + "))");
     }
 
     /** The sink's base with its cut at the 16th change, as when the watermark is one microsecond past it. */

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  * strata/v1/tenants/&lt;tenant&gt;/bases/&lt;cutCommit&gt;_&lt;cutLsn&gt;/&lt;table&gt;.base
  * strata/v1/tenants/&lt;tenant&gt;/bases/&lt;cutCommit&gt;_&lt;cutLsn&gt;/base.manifest
  * strata/v1/tenants/&lt;tenant&gt;/late/&lt;arrival&gt;_&lt;minCommit&gt;_&lt;maxCommit&gt;_p&lt;part&gt;_&lt;firstOffset&gt;_&lt;lastOffset&gt;.late
+ * strata/v1/tenants/&lt;tenant&gt;/durable/&lt;yyyyMMdd&gt;/&lt;HH&gt;/&lt;point&gt;_p&lt;part&gt;_&lt;committedOffset&gt;.mark
  * strata/v1/drills/&lt;tenant&gt;/&lt;time&gt;.json
  * </pre>
  *
@@ -50,6 +51,7 @@ public final class BackupLayout {
     private static final String MANIFESTS = "manifests";
     private static final String BASES = "bases";
     private static final String LATE = "late";
+    private static final String DURABLE = "durable";
     private static final String BASE_MANIFEST_FILE = "base.manifest";
 
     private static final String TIME = "(" + KeyTime.TIME_REGEX + ")";
@@ -59,12 +61,14 @@ public final class BackupLayout {
     private static final Pattern BASE_FILE = Pattern.compile("(.+)\\.base");
     private static final Pattern LATE_FILE = Pattern.compile(TIME + "_" + TIME + "_" + TIME + "_p(\\d{10})_(\\d{19})_(\\d{19})\\.late");
     private static final Pattern DRILL_FILE = Pattern.compile(TIME + "\\.json");
+    private static final Pattern MARK_FILE = Pattern.compile(TIME + "_p(\\d{10})_(\\d{19})\\.mark");
 
     static final String SEGMENT_SHAPE = TENANTS + "<tenant>/log/<yyyyMMdd>/<HH>/<minCommit>_<maxCommit>_p<part>_<firstOffset>_<lastOffset>.seg";
     static final String MANIFEST_SHAPE = TENANTS + "<tenant>/manifests/<yyyyMMddHH>.<seq>.manifest";
     static final String BASE_SHAPE = TENANTS + "<tenant>/bases/<cutCommit>_<cutLsn>/<table>.base or base.manifest";
     static final String LATE_SHAPE = TENANTS + "<tenant>/late/<arrival>_<minCommit>_<maxCommit>_p<part>_<firstOffset>_<lastOffset>.late";
     static final String DRILL_SHAPE = DRILLS + "<tenant>/<time>.json";
+    static final String MARK_SHAPE = TENANTS + "<tenant>/durable/<yyyyMMdd>/<HH>/<point>_p<part>_<committedOffset>.mark";
 
     private BackupLayout() {
     }
@@ -85,6 +89,8 @@ public final class BackupLayout {
             return drill(drill);
         } else if (key instanceof LateNoticeKey late) {
             return lateNotice(late);
+        } else if (key instanceof DurableMarkKey mark) {
+            return mark(mark);
         }
         throw new IllegalArgumentException("unknown kind of layout key: " + key.getClass().getName());
     }
@@ -116,6 +122,11 @@ public final class BackupLayout {
         return new ObjectKey(latePrefix(k.tenant()).value() + KeyTime.format(k.arrivalMicros()) + "_" + KeyTime.format(s.minCommitMicros())
                 + "_" + KeyTime.format(s.maxCommitMicros()) + "_p" + pad(s.partition(), 10) + "_" + pad(s.firstOffset(), 19)
                 + "_" + pad(s.lastOffset(), 19) + ".late");
+    }
+
+    public static ObjectKey mark(DurableMarkKey k) {
+        return new ObjectKey(marksPrefix(k.tenant()).value() + KeyTime.dayAndHourDirectory(k.hour()) + "/"
+                + KeyTime.format(k.pointMicros()) + "_p" + pad(k.partition(), 10) + "_" + pad(k.committedOffset(), 19) + ".mark");
     }
 
     // ------------------------------------------------------------------ prefixes for listing
@@ -178,6 +189,16 @@ public final class BackupLayout {
         return new ObjectKey(latePrefix(tenant).value() + KeyTime.format(fromMicros));
     }
 
+    /** Every durable mark of a tenant, lowest point first. */
+    public static ObjectKey marksPrefix(TenantId tenant) {
+        return new ObjectKey(tenantPrefix(tenant).value() + DURABLE + "/");
+    }
+
+    /** A start-after marker for {@link #marksPrefix}: listing after it yields exactly the marks whose point is {@code >= fromMicros}. */
+    public static ObjectKey marksStartAfter(TenantId tenant, long fromMicros) {
+        return new ObjectKey(marksPrefix(tenant).value() + KeyTime.dayAndHourDirectory(fromMicros) + "/" + KeyTime.format(fromMicros));
+    }
+
     public static ObjectKey drillsPrefix(TenantId tenant) {
         return new ObjectKey(DRILLS + tenant.value() + "/");
     }
@@ -211,7 +232,8 @@ public final class BackupLayout {
         }
         String[] steps = v.substring(TENANTS.length()).split("/", -1);
         if (steps.length < 3) {
-            throw new InvalidObjectKeyException(v, "too short; expected one of " + SEGMENT_SHAPE + ", " + MANIFEST_SHAPE + ", " + BASE_SHAPE);
+            throw new InvalidObjectKeyException(v, "too short; expected one of " + SEGMENT_SHAPE + ", " + MANIFEST_SHAPE + ", " + BASE_SHAPE
+                    + ", " + MARK_SHAPE);
         }
         switch (steps[1]) {
             case LOG:
@@ -222,8 +244,10 @@ public final class BackupLayout {
                 return baseFrom(v, steps);
             case LATE:
                 return lateFrom(v, steps);
+            case DURABLE:
+                return markFrom(v, steps);
             default:
-                throw new InvalidObjectKeyException(v, "'" + steps[1] + "' is not log, manifests, bases or late");
+                throw new InvalidObjectKeyException(v, "'" + steps[1] + "' is not log, manifests, bases, late or durable");
         }
     }
 
@@ -249,6 +273,10 @@ public final class BackupLayout {
 
     public static DrillKey parseDrill(ObjectKey key) {
         return expect(key, DrillKey.class, DRILL_SHAPE);
+    }
+
+    public static DurableMarkKey parseMark(ObjectKey key) {
+        return expect(key, DurableMarkKey.class, MARK_SHAPE);
     }
 
     private static <T extends LayoutKey> T expect(ObjectKey key, Class<T> kind, String shape) {
@@ -307,6 +335,16 @@ public final class BackupLayout {
                     KeyTime.parse(m.group(3)), Integer.parseInt(m.group(4)), Long.parseLong(m.group(5)), Long.parseLong(m.group(6))));
         });
         return canonical(v, lateNotice(parsed), parsed);
+    }
+
+    private static DurableMarkKey markFrom(String v, String[] steps) {
+        if (steps.length != 5) {
+            throw new InvalidObjectKeyException(v, "expected " + MARK_SHAPE);
+        }
+        Matcher m = match(MARK_FILE, steps[4], v, MARK_SHAPE);
+        DurableMarkKey parsed = build(v, MARK_SHAPE, () -> new DurableMarkKey(tenant(steps[0]), KeyTime.parse(m.group(1)),
+                Integer.parseInt(m.group(2)), Long.parseLong(m.group(3))));
+        return canonical(v, mark(parsed), parsed);
     }
 
     private static DrillKey drillFrom(String v) {

@@ -3,14 +3,13 @@ package dev.strata.schemas.watermark;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
+import dev.strata.schemas.json.VersionedJson;
 import dev.strata.schemas.layout.BackupLayout;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -32,7 +31,7 @@ public final class WatermarkCodec {
     static final String FORMAT = "strata-watermark";
     static final int VERSION = 1;
     private static final JsonFactory JSON = JsonFactory.builder().build();
-    private static final ObjectMapper READER = new ObjectMapper();
+    private static final VersionedJson JSON_READER = new VersionedJson("watermark", FORMAT, VERSION);
 
     private WatermarkCodec() {
     }
@@ -45,13 +44,13 @@ public final class WatermarkCodec {
             g.writeNumberField("version", VERSION);
             g.writeStringField("tenant", w.tenant().value());
             g.writeStringField("regime", w.regime());
-            g.writeStringField("durableCommit", iso(w.durableCommitMicros()));
+            g.writeStringField("durableCommit", VersionedJson.iso(w.durableCommitMicros()));
             g.writeNumberField("durableCommitMicros", w.durableCommitMicros());
             g.writeNumberField("lsn", w.lsn());
             g.writeStringField("topic", w.topic());
             g.writeNumberField("partition", w.partition());
             g.writeNumberField("committedOffset", w.committedOffset());
-            g.writeStringField("publishedAt", iso(w.publishedAtMicros()));
+            g.writeStringField("publishedAt", VersionedJson.iso(w.publishedAtMicros()));
             g.writeNumberField("publishedAtMicros", w.publishedAtMicros());
             if (w.manifestHead().isPresent()) {
                 g.writeObjectFieldStart("manifestHead");
@@ -69,45 +68,19 @@ public final class WatermarkCodec {
     }
 
     public static Watermark decode(byte[] bytes) {
-        JsonNode root;
-        try {
-            root = READER.readTree(bytes);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("watermark is not valid JSON: " + e.getMessage(), e);
-        }
-        if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText()) || root.path("version").asInt() != VERSION) {
-            throw new IllegalArgumentException("watermark is not " + FORMAT + " version " + VERSION + ": upgrade the reader if it is newer");
-        }
+        JsonNode root = JSON_READER.read(bytes);
         try {
             JsonNode head = root.path("manifestHead");
             Optional<Watermark.ManifestHead> manifestHead = head.isObject()
-                    ? Optional.of(new Watermark.ManifestHead(BackupLayout.keyOf(text(head, "key")), Sha256.fromHex(text(head, "sha256"))))
+                    ? Optional.of(new Watermark.ManifestHead(BackupLayout.keyOf(JSON_READER.text(head, "key")),
+                            Sha256.fromHex(JSON_READER.text(head, "sha256"))))
                     : Optional.empty();
-            return new Watermark(TenantId.of(text(root, "tenant")), text(root, "regime"), number(root, "durableCommitMicros"),
-                    number(root, "lsn"), text(root, "topic"), Math.toIntExact(number(root, "partition")),
-                    number(root, "committedOffset"), number(root, "publishedAtMicros"), manifestHead);
+            return new Watermark(TenantId.of(JSON_READER.text(root, "tenant")), JSON_READER.text(root, "regime"),
+                    JSON_READER.number(root, "durableCommitMicros"), JSON_READER.number(root, "lsn"), JSON_READER.text(root, "topic"),
+                    Math.toIntExact(JSON_READER.number(root, "partition")), JSON_READER.number(root, "committedOffset"),
+                    JSON_READER.number(root, "publishedAtMicros"), manifestHead);
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("watermark has an out-of-range number: " + e.getMessage(), e);
         }
-    }
-
-    static String iso(long micros) {
-        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L).toString();
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isTextual()) {
-            throw new IllegalArgumentException("watermark field '" + field + "' is missing or not a string");
-        }
-        return value.textValue();
-    }
-
-    private static long number(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.canConvertToLong() || !value.isIntegralNumber()) {
-            throw new IllegalArgumentException("watermark field '" + field + "' is missing or not an integer");
-        }
-        return value.longValue();
     }
 }

@@ -21,11 +21,12 @@ class BackupLayoutPropertyTest {
         Random random = new Random(run.getCurrentRepetition());
         for (int i = 0; i < KEYS; i++) {
             TenantId tenant = tenant(random);
-            LayoutKey key = switch (random.nextInt(5)) {
+            LayoutKey key = switch (random.nextInt(6)) {
                 case 0 -> segment(random, tenant);
                 case 1 -> new ManifestKey(tenant, UtcHour.containing(time(random)), random.nextInt(ManifestKey.MAX_SEQ + 1));
                 case 2 -> new BaseKey(tenant, cut(random), table(random));
                 case 3 -> new BaseManifestKey(tenant, cut(random));
+                case 4 -> new DurableMarkKey(tenant, time(random), random.nextInt(64), random.nextLong() & Long.MAX_VALUE);
                 default -> new DrillKey(tenant, time(random));
             };
             ObjectKey formatted = BackupLayout.format(key);
@@ -71,6 +72,25 @@ class BackupLayoutPropertyTest {
         List<SegmentKey> byFields = new ArrayList<>(segments);
         byFields.sort(SegmentKey.KEY_ORDER);
         assertThat(byKeyString).isEqualTo(byFields);
+    }
+
+    @RepeatedTest(5)
+    void markKeysSortByTheirPoint(RepetitionInfo run) {
+        Random random = new Random(3000L + run.getCurrentRepetition());
+        TenantId tenant = tenant(random);
+        List<DurableMarkKey> marks = new ArrayList<>();
+        for (int i = 0; i < KEYS; i++) {
+            marks.add(new DurableMarkKey(tenant, time(random), random.nextInt(64), random.nextLong() & Long.MAX_VALUE));
+        }
+        List<String> byPoint = marks.stream().sorted(Comparator.comparingLong(DurableMarkKey::pointMicros))
+                .map(k -> BackupLayout.mark(k).value()).toList();
+        // random microsecond points practically never tie, so the point is the whole order, as S3 compares
+        assertThat(byPoint).isSorted();
+        long from = marks.get(0).pointMicros();
+        ObjectKey after = BackupLayout.marksStartAfter(tenant, from);
+        for (DurableMarkKey k : marks) {
+            assertThat(BackupLayout.mark(k).value().compareTo(after.value()) > 0).as("%s after %s", k, after).isEqualTo(k.pointMicros() >= from);
+        }
     }
 
     /** Sorts by the formatted key, formatting each key once. */

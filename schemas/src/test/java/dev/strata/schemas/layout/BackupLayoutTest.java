@@ -37,11 +37,28 @@ class BackupLayoutTest {
     }
 
     @Test
+    void durableMarkKeyHasTheDesignedShape() {
+        DurableMarkKey k = new DurableMarkKey(ACME, T, 3, 88_211);
+        assertThat(BackupLayout.mark(k).value()).isEqualTo("strata/v1/tenants/acme/durable/20261121/10/"
+                + "20261121T101530.123456Z_p0000000003_0000000000000088211.mark");
+        assertThat(BackupLayout.parseMark(BackupLayout.mark(k))).isEqualTo(k);
+        assertThat(BackupLayout.mark(k).startsWith(BackupLayout.marksPrefix(ACME))).isTrue();
+        assertThat(BackupLayout.marksStartAfter(ACME, T).value()).isEqualTo("strata/v1/tenants/acme/durable/20261121/10/20261121T101530.123456Z");
+        assertThatThrownBy(() -> BackupLayout.parseMark(new ObjectKey("strata/v1/tenants/acme/durable/20261121/11/"
+                + "20261121T101530.123456Z_p0000000003_0000000000000088211.mark")))
+                .isInstanceOf(InvalidObjectKeyException.class).hasMessageContaining("not in canonical form");
+        assertThatThrownBy(() -> BackupLayout.parseMark(new ObjectKey("strata/v1/tenants/acme/durable/20261121/10/x.mark")))
+                .isInstanceOf(InvalidObjectKeyException.class).hasMessageContaining("<point>_p<part>_<committedOffset>.mark");
+        assertThatThrownBy(() -> new DurableMarkKey(ACME, T, -1, 0)).hasMessageContaining("partition -1 is negative");
+    }
+
+    @Test
     void everyKindParsesBackToItself() {
         BaseCut cut = new BaseCut(T, 5);
         for (LayoutKey k : new LayoutKey[] {new SegmentKey(ACME, 0, 0, 0, 0, 0), new ManifestKey(ACME, UtcHour.containing(T), 0),
                 new BaseKey(ACME, cut, "public.orders"), new BaseManifestKey(ACME, cut), new DrillKey(ACME, KeyTime.MAX_MICROS),
-                new LateNoticeKey(ACME, T, new SegmentKey(ACME, 0, 5, 2, 7, 9))}) {
+                new LateNoticeKey(ACME, T, new SegmentKey(ACME, 0, 5, 2, 7, 9)),
+                new DurableMarkKey(ACME, KeyTime.MAX_MICROS, Integer.MAX_VALUE, Long.MAX_VALUE)}) {
             assertThat(BackupLayout.parse(BackupLayout.format(k))).isEqualTo(k);
         }
         assertThat(BackupLayout.parseSegment(BackupLayout.segment(new SegmentKey(ACME, T, T, 1, 2, 3))).partition()).isEqualTo(1);
@@ -106,7 +123,7 @@ class BackupLayoutTest {
     @Test
     void badKeysAreRejectedNamingTheKeyAndTheProblem() {
         assertRejected("strata/v1/other/acme/log/x.seg", "expected it to start with strata/v1/tenants/ or strata/v1/drills/");
-        assertRejected("strata/v1/tenants/acme/blobs/x", "'blobs' is not log, manifests, bases or late");
+        assertRejected("strata/v1/tenants/acme/blobs/x", "'blobs' is not log, manifests, bases, late or durable");
         assertRejected("strata/v1/tenants/acme/log/20261121/10/garbage.seg", "does not match strata/v1/tenants/<tenant>/log/");
         assertRejected("strata/v1/tenants/ac me/manifests/2026112110.000000.manifest", "tenant id 'ac me' is invalid");
         // the hour directory must be that of minCommit

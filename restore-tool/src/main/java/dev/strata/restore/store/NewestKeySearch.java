@@ -1,0 +1,94 @@
+package dev.strata.restore.store;
+
+import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.store.ListPage;
+import dev.strata.schemas.store.ListedObject;
+import dev.strata.schemas.store.ObjectStore;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.LongFunction;
+import java.util.function.ToLongFunction;
+import java.util.stream.Stream;
+
+/**
+ * Finds where the newest of a tenant's time-named keys begins (segments by first commit, durable
+ * marks by point). Such keys sort by their time and S3 lists only forwards, so the newest is
+ * narrowed down by a binary search over start-after markers, one single-key LIST per step: about
+ * 32 steps from the epoch to the year 9999 at one minute, whatever the number of keys; a hint (a
+ * time the store is expected to hold keys from) only shortens the first step.
+ *
+ * @param <T> what a key names, parsed; keys that do not parse (strays) are stepped over
+ */
+public final class NewestKeySearch<T> {
+    /** The latest time a key can hold (KeyTime's year 9999). */
+    private static final long LAST_MICROS = 253_402_300_799_999_999L;
+
+    private final ObjectKey prefix;
+    private final LongFunction<ObjectKey> startAfter;
+    private final Function<ObjectKey, Optional<T>> parse;
+    private final ToLongFunction<T> time;
+
+    /**
+     * @param startAfter the marker after which the keys of time {@code >= t} are listed
+     * @param time the time a parsed key sorts by
+     */
+    public NewestKeySearch(ObjectKey prefix, LongFunction<ObjectKey> startAfter, Function<ObjectKey, Optional<T>> parse,
+                           ToLongFunction<T> time) {
+        this.prefix = prefix;
+        this.startAfter = startAfter;
+        this.parse = parse;
+        this.time = time;
+    }
+
+    /**
+     * @param resolution how close the search narrows: no key begins at or after the result plus this
+     * @return the time of a key such that none begins {@code resolution} or more later; empty when the prefix holds no key
+     */
+    public Optional<Long> newestWithin(ObjectStore store, Optional<Long> hintMicros, long resolution) {
+        Optional<T> first = hintMicros.flatMap(h -> firstFrom(store, h));
+        if (first.isEmpty()) {
+            first = firstFrom(store, 0);
+        }
+        if (first.isEmpty()) {
+            return Optional.empty();
+        }
+        long lo = time.applyAsLong(first.get()); // a key begins at lo
+        long hi = LAST_MICROS; // none begins at or after hi
+        while (hi - lo > resolution) {
+            long mid = lo + (hi - lo) / 2;
+            Optional<T> found = firstFrom(store, mid);
+            if (found.isPresent()) {
+                lo = time.applyAsLong(found.get());
+            } else {
+                hi = mid;
+            }
+        }
+        return Optional.of(lo);
+    }
+
+    /** Every parsed key of time {@code >= fromMicros}, in key order, listed page by page as consumed. */
+    public Stream<T> from(ObjectStore store, long fromMicros) {
+        return store.listAll(prefix, marker(fromMicros)).map(o -> parse.apply(o.key())).flatMap(Optional::stream);
+    }
+
+    private Optional<T> firstFrom(ObjectStore store, long fromMicros) {
+        Optional<ObjectKey> next = marker(fromMicros);
+        while (true) {
+            ListPage page = store.list(prefix, next, 1);
+            if (page.objects().isEmpty()) {
+                return Optional.empty();
+            }
+            ListedObject object = page.objects().get(0);
+            Optional<T> parsed = parse.apply(object.key());
+            if (parsed.isPresent()) {
+                return parsed;
+            }
+            next = Optional.of(object.key()); // a stray key: step over it
+        }
+    }
+
+    /** Before the first key when {@code fromMicros} precedes the epoch (key times cannot). */
+    private Optional<ObjectKey> marker(long fromMicros) {
+        return fromMicros <= 0 ? Optional.empty() : Optional.of(startAfter.apply(fromMicros));
+    }
+}

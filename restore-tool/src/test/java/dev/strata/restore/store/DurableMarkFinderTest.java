@@ -1,0 +1,124 @@
+package dev.strata.restore.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.strata.restore.VerificationFailedException;
+import dev.strata.restore.durable.DurablePoint;
+import dev.strata.restore.plan.RestoreTime;
+import dev.strata.schemas.Sha256;
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.durable.DurableMark;
+import dev.strata.schemas.durable.DurableMarkCodec;
+import dev.strata.schemas.layout.BackupLayout;
+import dev.strata.schemas.layout.DurableMarkKey;
+import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.store.ForwardingObjectStore;
+import dev.strata.schemas.store.InMemoryBucket;
+import dev.strata.schemas.store.ListPage;
+import dev.strata.schemas.store.ObjectStore;
+import dev.strata.schemas.store.VersionPolicy;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The newest durable mark by name, in a bounded number of LISTs; and the durable point of a regime read from the marks. */
+class DurableMarkFinderTest {
+    private static final TenantId ACME = TenantId.of("acme");
+    private static final long T0 = RestoreTime.parse("2026-11-20T22:00:00Z");
+    private static final long SECOND = 1_000_000L;
+
+    private final InMemoryBucket primary = new InMemoryBucket();
+    private final InMemoryBucket backup = new InMemoryBucket();
+
+    /** Counts the LIST requests that reach the store. */
+    private static final class CountingLists extends ForwardingObjectStore {
+        final AtomicInteger lists = new AtomicInteger();
+
+        CountingLists(ObjectStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public ListPage list(ObjectKey prefix, Optional<ObjectKey> startAfter, int maxKeys) {
+            lists.incrementAndGet();
+            return delegate.list(prefix, startAfter, maxKeys);
+        }
+    }
+
+    @Test
+    void findsTheNewestOf10000MarksInABoundedNumberOfLists() {
+        ObjectStore store = primary.store(VersionPolicy.FIRST_VERSION);
+        int marks = 10_000;
+        for (int i = 0; i < marks; i++) { // one every 5 s, as the sink's default interval writes a busy tenant's: about 14 hours
+            put(primary, mark(ACME, T0 + i * 5 * SECOND, i));
+        }
+        put(primary, mark(TenantId.of("acme2"), T0 + 100_000 * SECOND, 1)); // a tenant sorting right after
+        stray(primary, "durable/00000000/stray.txt");
+        CountingLists counting = new CountingLists(store);
+
+        Optional<DurableMarkKey> newest = DurableMarkFinder.newest(counting, ACME);
+
+        assertThat(newest).map(DurableMarkKey::pointMicros).contains(T0 + (marks - 1) * 5 * SECOND);
+        System.out.printf("DurableMarkFinder: newest of %,d marks found with %d LIST requests%n", marks, counting.lists.get());
+        assertThat(counting.lists.get()).as("LISTs to find the newest of %d marks", marks).isLessThanOrEqualTo(40);
+    }
+
+    @Test
+    void aRegionWithoutMarksHasNoneAndStraysAreSteppedOver() {
+        assertThat(DurableMarkFinder.newest(primary.store(VersionPolicy.FIRST_VERSION), ACME)).isEmpty();
+        stray(primary, "durable/20261120/22/stray.mark");
+        assertThat(DurableMarkFinder.newest(primary.store(VersionPolicy.FIRST_VERSION), ACME)).isEmpty();
+        put(primary, mark(ACME, T0, 1));
+        assertThat(DurableMarkFinder.newest(primary.store(VersionPolicy.FIRST_VERSION), ACME)).map(DurableMarkKey::pointMicros).contains(T0);
+    }
+
+    @Test
+    void theDurablePointIsTheNewestMarkOfTheRegionsAndEachRegionIsShown() {
+        put(primary, mark(ACME, T0, 1));
+        put(backup, mark(ACME, T0, 1));
+        put(backup, mark(ACME, T0 + 7 * SECOND, 2)); // the primary's put of this one is still under way
+
+        DurablePoint point = DurablePoint.read(stores(), ACME);
+
+        assertThat(point.point()).contains(T0 + 7 * SECOND);
+        assertThat(point.in(Region.PRIMARY)).contains(T0);
+        assertThat(point.describe()).isEqualTo("newest durable mark in primary " + RestoreTime.format(T0) + ", in backup "
+                + RestoreTime.format(T0 + 7 * SECOND));
+        assertThat(DurablePoint.read(stores(), TenantId.of("globex")).point()).isEmpty();
+    }
+
+    @Test
+    void aMarkNamingAnotherTenantIsRefusedNamingTheObject() {
+        put(primary, mark(ACME, T0, 1));
+        DurableMark planted = mark(TenantId.of("eff"), T0 + 60 * SECOND, 2);
+        ObjectKey underAcme = BackupLayout.mark(new DurableMarkKey(ACME, planted.pointMicros(), planted.partition(), planted.committedOffset()));
+        byte[] bytes = DurableMarkCodec.encode(planted);
+        primary.store(VersionPolicy.LATEST_VERSION).putIfAbsent(underAcme, bytes, Sha256.of(bytes));
+
+        assertThatThrownBy(() -> DurablePoint.read(stores(), ACME)).isInstanceOf(VerificationFailedException.class)
+                .hasMessageContaining("durable mark " + underAcme).hasMessageContaining("names tenant 'eff'")
+                .hasMessageContaining("rotate the regime's writer key");
+    }
+
+    private RegimeStores stores() {
+        return new RegimeStores("eu", new RegionStore(Region.PRIMARY, primary.store(VersionPolicy.FIRST_VERSION), "p."),
+                new RegionStore(Region.BACKUP, backup.store(VersionPolicy.FIRST_VERSION), "b."));
+    }
+
+    private static DurableMark mark(TenantId tenant, long point, long offset) {
+        return new DurableMark(tenant, "eu", point, 1000 + offset, 0, offset, point + SECOND);
+    }
+
+    private static void put(InMemoryBucket bucket, DurableMark mark) {
+        byte[] bytes = DurableMarkCodec.encode(mark);
+        bucket.store(VersionPolicy.LATEST_VERSION).putIfAbsent(BackupLayout.mark(mark.key()), bytes, Sha256.of(bytes));
+    }
+
+    private static void stray(InMemoryBucket bucket, String underTenant) {
+        byte[] bytes = "stray".getBytes(StandardCharsets.UTF_8);
+        bucket.store(VersionPolicy.LATEST_VERSION).putIfAbsent(BackupLayout.keyOf(BackupLayout.tenantPrefix(ACME).value() + underTenant), bytes,
+                Sha256.of(bytes));
+    }
+}
