@@ -3,7 +3,6 @@ package dev.strata.sink;
 import dev.strata.schemas.ops.StoppingException;
 import dev.strata.sink.late.LateArrivals;
 import dev.strata.sink.segment.ClosedSegment;
-import dev.strata.sink.segment.EventPeek;
 import dev.strata.sink.segment.EventView;
 import dev.strata.sink.segment.PartitionSegmenter;
 import dev.strata.sink.segment.RotationLog;
@@ -11,8 +10,6 @@ import dev.strata.sink.segment.RotationReason;
 import dev.strata.sink.store.UploadResult;
 import dev.strata.sink.watermark.WatermarkTracker;
 import dev.strata.schemas.TenantId;
-import dev.strata.schemas.event.ChangeEventCodec;
-import dev.strata.schemas.event.UndecodableEventException;
 import dev.strata.schemas.kafka.DeadLetterReason;
 import dev.strata.schemas.layout.SegmentKey;
 import dev.strata.schemas.ops.StopSignal;
@@ -21,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -60,9 +56,7 @@ final class SinkLoop implements PartitionSegmenter.Output {
 
     private final SinkParts parts;
     private final Consumer<byte[], byte[]> consumer;
-    private final EventPeek peek = new EventPeek(new ChangeEventCodec());
-    /** Tenant ids already validated: the id rule is a regex, too slow to run per event. */
-    private final Map<String, TenantId> tenants = new HashMap<>();
+    private final Admission admission;
     private final CommitTracker tracker = new CommitTracker();
     private final WatermarkTracker watermarkTracker = new WatermarkTracker();
     private final OffsetCommitter committer;
@@ -70,7 +64,6 @@ final class SinkLoop implements PartitionSegmenter.Output {
     private final LinkedBlockingQueue<UploadResult> results = new LinkedBlockingQueue<>();
     private final List<ClosedSegment> toUpload = new ArrayList<>();
     private final Set<ClosedSegment> inFlight = new HashSet<>();
-    private final Set<String> refusedTenants = new HashSet<>();
     private final RotationLog rotationLog;
     private final LateArrivals lateArrivals;
     private long bytesWaiting;
@@ -80,6 +73,7 @@ final class SinkLoop implements PartitionSegmenter.Output {
     SinkLoop(SinkParts parts, Consumer<byte[], byte[]> consumer) {
         this.parts = parts;
         this.consumer = consumer;
+        this.admission = new Admission(parts.guard(), parts.metrics());
         this.committer = new OffsetCommitter(consumer, tracker);
         this.rebalancer = new Rebalancer(this, parts, consumer, tracker, watermarkTracker);
         this.rotationLog = new RotationLog(parts.clock().instant());
@@ -130,40 +124,15 @@ final class SinkLoop implements PartitionSegmenter.Output {
 
     private void handle(ConsumerRecord<byte[], byte[]> record, Instant now) {
         AssignedPartition p = rebalancer.partitions().get(record.partition());
-        EventView event;
-        try {
-            event = peek.peek(record.value());
-        } catch (UndecodableEventException e) {
-            park(p, record, DeadLetterReason.DECODE_ERROR, null, e.getMessage() + " (this sink may be older than the producer: upgrade it)");
-            return;
+        Admission.Verdict verdict = admission.admit(record.value());
+        if (verdict instanceof Admission.Append append) {
+            p.segmenter.append(record.offset(), append.tenant(), append.event(), now);
+        } else if (verdict instanceof Admission.Heartbeat heartbeat) {
+            watermarkTracker.heartbeat(p.partition(), heartbeat.tenant(), record.offset(), heartbeat.event().cutMicros(),
+                    heartbeat.event().lsn());
+        } else if (verdict instanceof Admission.Park park) {
+            park(p, record, park.reason(), park.tenant(), park.detail());
         }
-        String tenant = event.tenant();
-        TenantId id = tenants.get(tenant);
-        if (id == null) {
-            if (!TenantId.isValid(tenant)) {
-                park(p, record, DeadLetterReason.BAD_TENANT_ID, null, "the change's tenant id is not valid: " + event.event().getEventId());
-                return;
-            }
-            id = TenantId.of(tenant);
-            tenants.put(tenant, id);
-        }
-        Optional<String> placedIn = parts.guard().refusal(tenant);
-        if (placedIn.isPresent()) {
-            parts.metrics().residencyViolation();
-            String detail = parts.guard().detail(tenant, placedIn.get());
-            if (refusedTenants.add(tenant)) {
-                LOG.error("RESIDENCY: {} (further refusals of this tenant are only counted)", detail);
-            }
-            if (!event.heartbeat()) { // a refused heartbeat moves no durable point here, and has no data to park
-                park(p, record, DeadLetterReason.WRONG_REGIME, tenant, detail);
-            }
-            return;
-        }
-        if (event.heartbeat()) { // never in a segment: it holds nothing, and waits for the commit that passes it
-            watermarkTracker.heartbeat(p.partition(), id, record.offset(), event.cutMicros(), event.lsn());
-            return;
-        }
-        p.segmenter.append(record.offset(), id, event, now);
     }
 
     private void park(AssignedPartition p, ConsumerRecord<byte[], byte[]> record, DeadLetterReason reason, String tenant, String detail) {
