@@ -8,7 +8,14 @@ import dev.strata.local.LocalKafka;
 import dev.strata.local.LocalObjectStores;
 import dev.strata.local.LocalPostgres;
 import dev.strata.local.LocalStackExtension;
+import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.durable.DurableMark;
+import dev.strata.schemas.durable.DurableMarkCodec;
+import dev.strata.schemas.layout.BackupLayout;
+import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.store.ListedObject;
+import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.event.ChangeEventCodec;
 import dev.strata.schemas.kafka.Topics;
@@ -22,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -75,6 +83,11 @@ class IdleTenantDurablePointIT {
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - idleSince));
                 assertThat(busyRows.get()).as("the busy tenant kept writing meanwhile").isPositive();
                 printIdleAge(bed, quiet, 20);
+                // what a restore reads when Kafka is gone: the marks in the store follow the heartbeats too
+                for (ObjectStore region : List.of(bed.primaryReader(), bed.backupReader())) {
+                    SinkTestBed.await("the quiet tenant's newest durable mark in " + region.describe() + " past its last commit",
+                            Duration.ofSeconds(15), () -> newestMark(region, quiet) > quietLastCommitAtMost);
+                }
 
                 heldUploadKeepsTheWatermarkBehindTheChange(bed, stores, pg, name, quiet);
                 assertThat(sink.failure()).isEmpty();
@@ -154,6 +167,17 @@ class IdleTenantDurablePointIT {
         streams.start();
         SinkTestBed.await("the router running", TIMEOUT, () -> streams.state() == KafkaStreams.State.RUNNING);
         return streams;
+    }
+
+    private static long newestMark(ObjectStore region, String tenant) {
+        List<ObjectKey> marks = region.listAll(BackupLayout.marksPrefix(TenantId.of(tenant)), Optional.empty())
+                .map(ListedObject::key).toList();
+        if (marks.isEmpty()) {
+            return Long.MIN_VALUE;
+        }
+        DurableMark newest = DurableMarkCodec.decode(region.get(marks.get(marks.size() - 1)).orElseThrow().bytes());
+        assertThat(newest.tenant().value()).isEqualTo(tenant);
+        return newest.pointMicros();
     }
 
     private static void insert(LocalPostgres pg, String db, String tenant, int id) {
