@@ -69,7 +69,8 @@ public final class SinkConfigDef {
                     "Least time between two durable marks of a tenant (`strata/v1/tenants/<t>/durable/...mark`, in both regions,"
                             + " written after the offset commit): the proof a restore bounds `latest` and `--until` by. A restore"
                             + " to latest may lag the watermark by this much. At 5 s a busy tenant costs at most 17,280 PUTs per day"
-                            + " and region, a fifth of what 1 s segments cost; an idle tenant none.")
+                            + " and region, a fifth of what 1 s segments cost;"
+                            + " an idle tenant as much, since capture's heartbeats advance its point too.")
             .group("Bases")
             .optional(BASE_MIN_EVENTS, Type.LONG, BASE_MIN_EVENTS_DEFAULT, Validators.atLeast(1),
                     "A tenant gets a new base once this many events are durable after its last base...")
