@@ -65,9 +65,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A change that arrives hours late, as an operator meets it: the router parked one transaction (its
- * tenant was not placed yet), the sink went on backing up later changes and folded bases past it,
- * then {@code restore-tool dlq redrive} re-injected it. Real router, real sink (bases and manifests on
+ * A change that arrives hours late, as an operator meets it: the router parked one transaction (a
+ * router older than the producer could not decode it), the sink went on backing up later changes and
+ * folded bases past it, then, after the upgrade, {@code restore-tool dlq redrive} re-injected it. Real router, real sink (bases and manifests on
  * two RGW regions), the CLI for placement, redrive, replay and verify; commit times are hours apart
  * (set by the capture simulator on a real source database), so the late change is older than the
  * sink's bases by far more than a segment's span.
@@ -161,7 +161,9 @@ class LateChangeIT {
                     new NewTopic(Topics.DEAD_LETTERS, 1, (short) 1),
                     new NewTopic(Topics.TENANTS, 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))),
                     "the test");
-            park(capture, tenant, x); // as the router parked X while the tenant had no placement
+            // as a router older than the producer parked X (DECODE_ERROR) and was upgraded hours later: `tenants put` redrives
+            // only UNPLACED records (a tenant placed late is redriven at once), so this stays parked until the redrive below
+            park(capture, tenant, x);
             assertThat(ToolRun.run(config, "tenants", "put", tenant, regime).code()).isZero();
             try (KafkaStreams streams = new KafkaStreams(RouterTopology.build(routerConfig, new SimpleMeterRegistry()),
                     routerConfig.streamsProperties());
@@ -176,7 +178,7 @@ class LateChangeIT {
                 send(capture, after);
                 await("a second base", () -> newestCut(primary, id).filter(c -> c >= start + 410 * MINUTE - 1));
 
-                ToolRun redrive = ToolRun.run(config, "dlq", "redrive", "--reason", "UNPLACED");
+                ToolRun redrive = ToolRun.run(config, "dlq", "redrive", "--reason", "DECODE_ERROR");
                 assertThat(redrive.code()).as(redrive.err()).isZero();
                 LateNotice notice = await("the late notice of X in both regions", () -> notice(primary, id).filter(n -> notice(backup, id).isPresent()));
                 assertThat(BackupLayout.parseSegment(notice.segment().key()).minCommitMicros()).isEqualTo(start + 60 * MINUTE);
@@ -303,7 +305,7 @@ class LateChangeIT {
         ChangeEventCodec codec = new ChangeEventCodec();
         for (ChangeEvent e : events) {
             RecordHeaders headers = new RecordHeaders();
-            headers.add(DeadLetterHeaders.REASON, DeadLetterReason.UNPLACED.name().getBytes(StandardCharsets.UTF_8));
+            headers.add(DeadLetterHeaders.REASON, DeadLetterReason.DECODE_ERROR.name().getBytes(StandardCharsets.UTF_8));
             headers.add(DeadLetterHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8));
             headers.add(DeadLetterHeaders.SOURCE_TOPIC, Topics.CHANGES.getBytes(StandardCharsets.UTF_8));
             capture.send(new ProducerRecord<>(Topics.DEAD_LETTERS, null, tenant.getBytes(StandardCharsets.UTF_8), codec.encode(e), headers))
