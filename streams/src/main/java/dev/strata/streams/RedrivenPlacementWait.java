@@ -7,9 +7,10 @@ import java.util.function.Supplier;
 
 /**
  * A redriven record's tenant was placed when the redrive read the placement directory, but the
- * router's own copy of it (a global table that another thread fills) can be a moment behind: parking
+ * router's own copy of it (a global store that another thread fills) can be a moment behind: parking
  * the record again then would undo the redrive. So, for a record that carries the redrive's header
- * and finds no placement, the decider waits a bounded time for the copy to catch up.
+ * and finds no placement, the decider waits a bounded time for the copy to change
+ * ({@link PlacementUpdates}) and looks again after each change.
  *
  * <p>The wait holds the stream thread, so it is bounded well inside the exactly-once transaction
  * timeout (10 s in Kafka Streams), and a tenant that stays unplaced is given up on for a while, so
@@ -18,14 +19,15 @@ import java.util.function.Supplier;
 final class RedrivenPlacementWait {
     static final Duration BOUND = Duration.ofSeconds(5);
     static final Duration GIVE_UP_FOR = Duration.ofMinutes(1);
-    private static final long PAUSE_MILLIS = 20;
 
     private final Duration bound;
+    private final PlacementUpdates updates;
     /** Per tenant, when (monotonic nanos) the last wait gave up. */
     private final Map<String, Long> gaveUp = new HashMap<>();
 
-    RedrivenPlacementWait(Duration bound) {
+    RedrivenPlacementWait(Duration bound, PlacementUpdates updates) {
         this.bound = bound;
+        this.updates = updates;
     }
 
     /** The tenant's regime once {@code lookup} finds one, or null when the bound passed first. */
@@ -37,15 +39,20 @@ final class RedrivenPlacementWait {
             return lookup.get();
         }
         long deadline = now + bound.toNanos();
-        String regime = lookup.get();
-        while (regime == null && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(PAUSE_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return lookup.get();
+        String regime = null;
+        try {
+            boolean mayChange = true;
+            while (mayChange) {
+                // the version first: a change between it and the lookup then ends the wait at once
+                long seen = updates.version();
+                regime = lookup.get();
+                long remaining = deadline - System.nanoTime();
+                mayChange = regime == null && remaining > 0
+                        && updates.awaitChangeAfter(seen, Duration.ofNanos(remaining));
             }
-            regime = lookup.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return lookup.get();
         }
         if (regime == null) {
             gaveUp.put(tenant, System.nanoTime());

@@ -5,16 +5,14 @@ import dev.strata.schemas.kafka.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * The router as a pure builder, used by {@link RouterMain} and by the topology tests:
@@ -35,14 +33,18 @@ public final class RouterTopology {
     static Topology build(RouterConfig config, MeterRegistry registry, Duration redrivenWait) {
         RouterMetrics metrics = new RouterMetrics(registry, config.regimes());
         StreamsBuilder builder = new StreamsBuilder();
-        builder.globalTable(Topics.TENANTS, Consumed.with(Serdes.String(), Serdes.String()),
-                Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as(PLACEMENT_STORE));
+        PlacementUpdates updates = new PlacementUpdates();
+        builder.addGlobalStore(
+                Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(PLACEMENT_STORE),
+                        Serdes.String(), Serdes.String()).withLoggingDisabled(),
+                Topics.TENANTS, Consumed.with(Serdes.String(), Serdes.String()),
+                () -> new PlacementCopyUpdater(PLACEMENT_STORE, updates));
         Placement placement = new Placement(config.regimes());
         ChangeEventCodec codec = new ChangeEventCodec();
 
         KStream<byte[], Decision> decided = builder
                 .stream(Topics.CHANGES, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-                .processValues(() -> new RouteDecider(PLACEMENT_STORE, placement, codec, metrics, new RedrivenPlacementWait(redrivenWait)),
+                .processValues(() -> new RouteDecider(PLACEMENT_STORE, placement, codec, metrics, new RedrivenPlacementWait(redrivenWait, updates)),
                         Named.as("decide"));
         Produced<byte[], Decision> payloadOnly = Produced.with(Serdes.ByteArray(), new DecisionPayloadSerde());
         decided.split(Named.as("decision-"))

@@ -3,25 +3,35 @@ package dev.strata.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class RedrivenPlacementWaitTest {
 
     @Test
-    void shouldWaitUntilThePlacementReachesTheRoutersCopy() {
-        AtomicInteger lookups = new AtomicInteger();
-        RedrivenPlacementWait wait = new RedrivenPlacementWait(Duration.ofSeconds(5));
+    void shouldWakeWhenThePlacementReachesTheRoutersCopy() throws Exception {
+        PlacementUpdates updates = new PlacementUpdates();
+        RedrivenPlacementWait wait = new RedrivenPlacementWait(Duration.ofSeconds(30), updates);
+        AtomicReference<String> copy = new AtomicReference<>();
+        CountDownLatch looked = new CountDownLatch(1);
 
-        String regime = wait.await("acme", () -> lookups.incrementAndGet() > 3 ? "eu" : null);
+        CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> wait.await("acme", () -> {
+            looked.countDown();
+            return copy.get();
+        }));
+        assertThat(looked.await(10, TimeUnit.SECONDS)).isTrue();
+        copy.set("eu");
+        updates.changed();
 
-        assertThat(regime).isEqualTo("eu");
-        assertThat(lookups).hasValue(4);
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).as("woken by the change, long before the 30 s bound").isEqualTo("eu");
     }
 
     @Test
     void shouldGiveUpAfterTheBoundAndNotWaitAgainForThatTenantAtOnce() {
-        RedrivenPlacementWait wait = new RedrivenPlacementWait(Duration.ofMillis(200));
+        RedrivenPlacementWait wait = new RedrivenPlacementWait(Duration.ofMillis(200), new PlacementUpdates());
 
         long first = System.nanoTime();
         assertThat(wait.await("gone", () -> null)).isNull();
