@@ -7,6 +7,7 @@ import dev.strata.restore.kafka.PlacementDirectory;
 import dev.strata.restore.kafka.RedriveResult;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.kafka.DeadLetterReason;
+import dev.strata.schemas.kafka.DeadLetterWatch;
 import dev.strata.schemas.kafka.Topics;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -27,6 +28,7 @@ final class UnplacedRedrive {
     private static final int ATTEMPTS = 3;
     /** Longer than the router's copy of the placements takes to catch up (milliseconds when it runs). */
     private static final Duration SETTLE = Duration.ofSeconds(2);
+    private static final Duration WATCH_TIMEOUT = Duration.ofSeconds(10);
     private static final int ROUNDS = 3;
 
     private final ToolConfig config;
@@ -37,7 +39,7 @@ final class UnplacedRedrive {
         this.out = out;
     }
 
-    void redriveParkedOf(TenantId tenant) throws InterruptedException {
+    void redriveParkedOf(TenantId tenant) {
         long parked = parkedUnplaced(tenant);
         if (parked == 0) {
             out.println("no record of tenant " + tenant + " is parked as UNPLACED in " + Topics.DEAD_LETTERS);
@@ -45,11 +47,12 @@ final class UnplacedRedrive {
         }
         out.printf(Locale.ROOT, "%,d record(s) of tenant %s were parked as UNPLACED before it was placed: redriving them%n", parked, tenant);
         for (int round = 1; parked > 0; round++) {
-            redrive(tenant);
             // A record the router took before its copy of the placement caught up is parked after this redrive
-            // began: look again once that copy has had time, and redrive what came.
-            Thread.sleep(SETTLE.toMillis());
-            parked = parkedUnplaced(tenant);
+            // began: watch for one while that copy catches up, and redrive what came.
+            try (DeadLetterWatch watch = DeadLetterWatch.fromNow(config.kafka(), WATCH_TIMEOUT)) {
+                redrive(tenant);
+                parked = watch.awaitParked(tenant.value(), DeadLetterReason.UNPLACED, SETTLE) ? parkedUnplaced(tenant) : 0;
+            }
             if (parked > 0 && round == ROUNDS) {
                 throw new IllegalStateException(parked + " record(s) of tenant " + tenant + " are still parked as UNPLACED after "
                         + ROUNDS + " redrives: check that the router runs and routes to this regime ('restore-tool tenants list'),"
