@@ -200,7 +200,7 @@ class DrillIT {
         String brokers = "127.0.0.1:" + FreePorts.next();
         Path config = withSetting(unmarked, ToolConfig.BOOTSTRAP_SERVERS, brokers);
 
-        ToolRun r = ToolRun.run(config, "drill", "--tenant", "alpha");
+        ToolRun r = ToolRun.run(config, "drill", "--tenant", "alpha", "--watermark-timeout", "PT3S");
 
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(r.err()).contains("drill could not run: alpha: cannot read strata.watermarks: no answer from Kafka at bootstrap.servers="

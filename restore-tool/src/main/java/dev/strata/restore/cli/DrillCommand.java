@@ -57,6 +57,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "drill", mixinStandardHelpOptions = true,
         description = "Restore tenants to their newest checkpoint in a scratch database and compare checksums.")
 public final class DrillCommand implements Callable<Integer> {
+    /** One read of the watermarks; never longer than the whole wait the user gave (--watermark-timeout). */
     private static final Duration WATERMARK_READ_TIMEOUT = Duration.ofSeconds(30);
     /** The regime of a drill report when the tenant's regime could not be found. */
     private static final String UNKNOWN_REGIME = "unknown";
@@ -90,7 +91,7 @@ public final class DrillCommand implements Callable<Integer> {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         DrillMetrics metrics = new DrillMetrics(registry);
         StopSignal stop = new StopSignal();
-        Drill drill = new Drill(settings(config), tenant -> durableMicros(config, tenant), tool.clock, stop);
+        Drill drill = new Drill(settings(config), tenant -> durableMicros(config, tenant, readTimeout()), tool.clock, stop);
         if (every == null) {
             return runOnce(config, drill, metrics);
         }
@@ -225,8 +226,12 @@ public final class DrillCommand implements Callable<Integer> {
         }
     }
 
-    private static OptionalLong durableMicros(ToolConfig config, TenantId tenant) {
-        byte[] value = CompactedTopic.read(config.kafka(), Topics.WATERMARKS, WATERMARK_READ_TIMEOUT, new StopSignal()).get(tenant.value());
+    private Duration readTimeout() {
+        return watermarkTimeout.compareTo(WATERMARK_READ_TIMEOUT) < 0 ? watermarkTimeout : WATERMARK_READ_TIMEOUT;
+    }
+
+    private static OptionalLong durableMicros(ToolConfig config, TenantId tenant, Duration readTimeout) {
+        byte[] value = CompactedTopic.read(config.kafka(), Topics.WATERMARKS, readTimeout, new StopSignal()).get(tenant.value());
         // an undecodable watermark is an error the drill reports, not "nothing durable yet"
         return value == null ? OptionalLong.empty() : OptionalLong.of(WatermarkCodec.decode(value).durableCommitMicros());
     }
