@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.capture.CaptureConfig;
 import dev.strata.capture.CaptureService;
+import dev.strata.capture.CaptureTestSetup;
 import dev.strata.local.LocalKafka;
 import dev.strata.local.LocalObjectStores;
 import dev.strata.local.LocalPostgres;
@@ -163,23 +164,11 @@ class LargeValuesIT {
     }
 
     private static CaptureConfig captureConfig(LocalKafka kafka, LocalPostgres pg, String db, String name, Integer maxEventBytes) {
-        Properties p = new Properties();
-        p.setProperty(CaptureConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        p.setProperty(CaptureConfig.NAME, name);
-        p.setProperty(CaptureConfig.TABLES, "public.blobs");
-        p.setProperty(CaptureConfig.SLOT, name + "_slot");
-        p.setProperty(CaptureConfig.PUBLICATION, name + "_pub");
-        p.setProperty(CaptureConfig.DATABASE_HOST, "127.0.0.1");
-        p.setProperty(CaptureConfig.DATABASE_PORT, Integer.toString(pg.port()));
-        p.setProperty(CaptureConfig.DATABASE_NAME, db);
-        p.setProperty(CaptureConfig.DATABASE_USER, pg.user());
-        p.setProperty(CaptureConfig.TOPIC_REPLICATION, "1");
-        p.setProperty(CaptureConfig.TOPIC_PARTITIONS, "3");
-        p.setProperty(CaptureConfig.HEARTBEAT_INTERVAL_MS, "500");
+        Properties p = CaptureTestSetup.properties(kafka, pg, db, name, "public.blobs");
         if (maxEventBytes != null) {
             p.setProperty(CaptureConfig.MAX_EVENT_BYTES, Integer.toString(maxEventBytes));
         }
-        return CaptureConfig.from(p, variable -> null);
+        return CaptureTestSetup.config(p);
     }
 
     /** The one record capture {@code source} parked in strata.dlq. */
