@@ -5,6 +5,7 @@ import dev.strata.restore.cli.DrillCommand;
 import dev.strata.restore.cli.HistoryCommand;
 import dev.strata.restore.cli.ListCommand;
 import dev.strata.restore.cli.ReplayCommand;
+import dev.strata.restore.cli.RollbackCommand;
 import dev.strata.restore.cli.StatusCommand;
 import dev.strata.restore.cli.TenantsCommand;
 import dev.strata.restore.cli.VerifyCommand;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Option;
                 + " or a drill's checksums differ",
             ExitCodes.UNAVAILABLE + ":unavailable: a store, Kafka or the target database did not answer; retry later"},
         subcommands = {TenantsCommand.class, DeadLettersCommand.class, ListCommand.class, ReplayCommand.class,
-            VerifyCommand.class, StatusCommand.class, DrillCommand.class, HistoryCommand.class})
+            VerifyCommand.class, StatusCommand.class, DrillCommand.class, HistoryCommand.class, RollbackCommand.class})
 public final class RestoreTool {
 
     @Option(names = "--config", description = "the tool's properties file (default: ${DEFAULT-VALUE})",

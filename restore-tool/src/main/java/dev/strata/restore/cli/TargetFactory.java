@@ -84,14 +84,14 @@ final class TargetFactory {
         throw new BadInputException("--to '" + to + "' is not a Postgres URL: use postgres://host:5432/database or jdbc:postgresql://...");
     }
 
-    private static String user(ReplayCommand.PostgresOptions pg, Map<String, String> environment) {
+    static String user(ReplayCommand.PostgresOptions pg, Map<String, String> environment) {
         if (pg.user != null) {
             return pg.user;
         }
         return environment.getOrDefault("PGUSER", "postgres");
     }
 
-    private static String password(ReplayCommand.PostgresOptions pg, Map<String, String> environment) {
+    static String password(ReplayCommand.PostgresOptions pg, Map<String, String> environment) {
         if (pg.passwordFile != null) {
             try {
                 return Files.readString(pg.passwordFile, StandardCharsets.UTF_8).strip();

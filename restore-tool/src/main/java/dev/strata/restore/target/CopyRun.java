@@ -12,7 +12,7 @@ import org.postgresql.copy.CopyManager;
  * source's for every type, including those without a stable binary form (enums, domains, arrays).
  * Used for existing tables and for tables with a column type {@link PgBinary} does not cover.
  */
-final class CopyRun implements TableLoad {
+public final class CopyRun implements TableLoad {
     private static final int FLUSH_AT = 1 << 20;
     private static final char[] ESCAPED = new char[128];
 
@@ -28,7 +28,7 @@ final class CopyRun implements TableLoad {
     private final StringBuilder buffer = new StringBuilder(FLUSH_AT + 4096);
     private long rows;
 
-    CopyRun(CopyManager copies, TableTarget table) throws SQLException {
+    public CopyRun(CopyManager copies, TableTarget table) throws SQLException {
         this.table = table;
         this.copy = copies.copyIn(PgDdl.copy(table.shape()));
     }

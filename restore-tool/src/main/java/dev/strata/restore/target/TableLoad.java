@@ -3,7 +3,7 @@ package dev.strata.restore.target;
 import java.sql.SQLException;
 
 /** One COPY into one table, text or binary. */
-interface TableLoad {
+public interface TableLoad {
     TableTarget table();
 
     void write(Object[] values) throws SQLException;

@@ -1,0 +1,80 @@
+package dev.strata.restore.rollback;
+
+import dev.strata.restore.BadInputException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a rollback needs to know of a table in the live database: its writable columns, the key it
+ * matches rows on (the primary key, else the replica identity index), and whether it is shared by
+ * tenants (it has the tenant column) or belongs to one tenant whole (schema per tenant).
+ */
+record LiveTable(String name, String qualified, long oid, List<String> columns, List<String> key, boolean shared) {
+
+    static LiveTable read(Connection c, String table, String tenantColumn) throws SQLException {
+        String qualified = Sql.qualified(table);
+        long oid;
+        try (PreparedStatement s = c.prepareStatement("SELECT to_regclass(?)::oid")) {
+            s.setString(1, qualified);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                oid = r.getLong(1);
+                if (r.wasNull()) {
+                    throw new BadInputException("table " + table + " does not exist in the live database: a rollback puts rows back"
+                            + " into tables as they are; create it, or leave it out with --table");
+                }
+            }
+        }
+        List<String> columns = strings(c, "SELECT attname FROM pg_attribute WHERE attrelid = ?::regclass AND attnum > 0"
+                + " AND NOT attisdropped AND attgenerated = '' ORDER BY attnum", qualified);
+        List<String> key = strings(c, "SELECT a.attname FROM pg_index i JOIN LATERAL unnest(i.indkey) WITH ORDINALITY k(attnum, n) ON true"
+                + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
+                + " WHERE i.indrelid = ?::regclass AND (i.indisprimary OR i.indisreplident)"
+                + " ORDER BY i.indisprimary DESC, i.indexrelid, k.n", qualified);
+        key = distinctPrefix(key);
+        if (key.isEmpty()) {
+            throw new BadInputException("table " + table + " has no primary key and no replica identity index: a rollback cannot"
+                    + " match its rows one to one; give it a key, or leave it out with --table");
+        }
+        return new LiveTable(table, qualified, oid, columns, key, columns.contains(tenantColumn));
+    }
+
+    /** The primary key's columns when there is one (it sorts first), else the replica identity index's. */
+    private static List<String> distinctPrefix(List<String> key) {
+        List<String> first = new ArrayList<>();
+        for (String column : key) {
+            if (first.contains(column)) {
+                break;
+            }
+            first.add(column);
+        }
+        return first;
+    }
+
+    /** The tables this one references by foreign key (their oids), itself excluded. */
+    List<Long> references(Connection c) throws SQLException {
+        List<Long> parents = new ArrayList<>();
+        for (String parent : strings(c, "SELECT confrelid FROM pg_constraint WHERE contype = 'f' AND conrelid = ?::regclass"
+                + " AND confrelid <> conrelid", qualified)) {
+            parents.add(Long.parseLong(parent));
+        }
+        return parents;
+    }
+
+    private static List<String> strings(Connection c, String sql, String qualified) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, qualified);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    values.add(r.getString(1));
+                }
+            }
+        }
+        return values;
+    }
+}

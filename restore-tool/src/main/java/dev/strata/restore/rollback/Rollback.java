@@ -1,0 +1,101 @@
+package dev.strata.restore.rollback;
+
+import dev.strata.restore.ExitCodes;
+import dev.strata.restore.UnavailableException;
+import dev.strata.restore.plan.RestorePlan;
+import dev.strata.restore.replay.Replay;
+import dev.strata.restore.target.PostgresTarget.PgConnectionSpec;
+import dev.strata.schemas.TenantId;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One tenant put back to a restore point in the live database: the tenant's rows at that point are
+ * folded from the backup (as a replay does) into temporary tables of the live session, compared by
+ * key with the tenant's live rows, and the difference applied in one transaction
+ * ({@link TenantRollback}). Capture records that transaction like any other, so a rollback can be
+ * rolled back.
+ */
+public final class Rollback implements AutoCloseable {
+    private final Connection connection;
+    private final TenantRollback tenantRollback;
+    private final List<TableDiff> diffs;
+
+    private Rollback(Connection connection, TenantRollback tenantRollback, List<TableDiff> diffs) {
+        this.connection = connection;
+        this.tenantRollback = tenantRollback;
+        this.diffs = diffs;
+    }
+
+    /** Stages the tenant's rows at the plan's point and computes the difference; changes nothing yet. */
+    public static Rollback prepare(Replay replay, RestorePlan plan, PgConnectionSpec live, String tenantColumn, Set<String> tables) {
+        Connection connection = connect(live, plan.tenant());
+        try {
+            StagingTarget staging = new StagingTarget(connection, live.describe(), tenantColumn, tables);
+            replay.run(plan, staging);
+            TenantRollback rollback = new TenantRollback(connection, plan.tenant().value(), tenantColumn, staging.staged());
+            return new Rollback(connection, rollback, rollback.diff());
+        } catch (SQLException e) {
+            close(connection);
+            throw failure("compare tenant " + plan.tenant() + "'s rows", live, e);
+        } catch (RuntimeException e) {
+            close(connection);
+            throw e;
+        }
+    }
+
+    public List<String> describeDiff() {
+        return diffs.stream().map(RollbackReport::line).flatMap(List::stream).toList();
+    }
+
+    public boolean nothingToDo() {
+        return diffs.stream().allMatch(TableDiff::empty);
+    }
+
+    /** @return per table: rows deleted, updated, inserted */
+    public Map<String, long[]> apply(int lockTimeoutSeconds, int statementTimeoutSeconds, PgConnectionSpec live) {
+        try {
+            return tenantRollback.apply(lockTimeoutSeconds, statementTimeoutSeconds);
+        } catch (SQLException e) {
+            throw failure("apply the rollback (nothing was changed)", live, e);
+        }
+    }
+
+    private static Connection connect(PgConnectionSpec live, TenantId tenant) {
+        try {
+            return DriverManager.getConnection(live.jdbcUrl(), live.properties());
+        } catch (SQLException e) {
+            throw failure("connect to the live database for tenant " + tenant, live, e);
+        }
+    }
+
+    private static RuntimeException failure(String what, PgConnectionSpec live, SQLException e) {
+        if (ExitCodes.unavailable(e)) {
+            return new UnavailableException("cannot " + what + " in " + live.describe() + ": " + e.getMessage()
+                    + " (check that the server is up and reachable, then retry)", e);
+        }
+        if ("55P03".equals(e.getSQLState()) || "57014".equals(e.getSQLState())) {
+            return new IllegalStateException("cannot " + what + " in " + live.describe() + ": " + e.getMessage()
+                    + " (the tenant's rows are locked or the work took too long: retry when the application is quieter, or raise"
+                    + " --lock-timeout / --statement-timeout)", e);
+        }
+        return new IllegalStateException("cannot " + what + " in " + live.describe() + ": " + e.getMessage(), e);
+    }
+
+    @Override
+    public void close() {
+        close(connection);
+    }
+
+    private static void close(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // the session ends with its temporary tables; nothing of the live rows depends on this close
+        }
+    }
+}

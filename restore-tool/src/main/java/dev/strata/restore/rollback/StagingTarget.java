@@ -1,0 +1,161 @@
+package dev.strata.restore.rollback;
+
+import dev.strata.restore.BadInputException;
+import dev.strata.restore.target.CopyRun;
+import dev.strata.restore.target.FoldedRow;
+import dev.strata.restore.target.ReplayTarget;
+import dev.strata.restore.target.RestoreScope;
+import dev.strata.restore.target.TableLoad;
+import dev.strata.restore.target.TableTarget;
+import dev.strata.schemas.fold.TableShape;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * Receives a tenant's rows at the restore point and stages them in temporary tables of the live
+ * database's session, one per table, in the columns the live table still has: the rollback then
+ * compares and applies in SQL, next to the live rows, without moving them to the tool.
+ */
+final class StagingTarget implements ReplayTarget {
+    private final Connection connection;
+    private final String describe;
+    private final String tenantColumn;
+    private final Set<String> onlyTables;
+    private final Map<String, Staged> staged = new HashMap<>();
+    private final List<Staged> order = new ArrayList<>();
+    private CopyManager copies;
+    /** One COPY at a time on a connection: the table whose rows arrive now, and its COPY. */
+    private Staged current;
+    private TableLoad load;
+
+    /** One table staged: the live table, the temp table, and where each staged column sits in a restored row. */
+    record Staged(LiveTable live, String stage, List<String> columns, int[] fromRestored, TableTarget target) {
+    }
+
+    /** @param onlyTables the tables to roll back (empty: every table of the tenant) */
+    StagingTarget(Connection connection, String describe, String tenantColumn, Set<String> onlyTables) {
+        this.connection = connection;
+        this.describe = describe;
+        this.tenantColumn = tenantColumn;
+        this.onlyTables = onlyTables;
+    }
+
+    @Override
+    public String describe() {
+        return "rollback staging in " + describe;
+    }
+
+    @Override
+    public void begin(RestoreScope scope) {
+        List<String> names = scope.tables().stream().map(TableTarget::name).toList();
+        onlyTables.stream().filter(t -> !names.contains(t)).findFirst().ifPresent(t -> {
+            throw new BadInputException("--table " + t + ": tenant " + scope.tenant() + " has no change of it at or before the restore point;"
+                    + " its tables there: " + names);
+        });
+        try {
+            copies = connection.unwrap(PGConnection.class).getCopyAPI();
+            for (TableTarget table : scope.tables()) {
+                if (onlyTables.isEmpty() || onlyTables.contains(table.name())) {
+                    stage(table);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot stage the rows at the restore point in " + describe + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void stage(TableTarget restored) throws SQLException {
+        LiveTable live = LiveTable.read(connection, restored.name(), tenantColumn);
+        TableShape shape = restored.shape();
+        List<String> columns = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < shape.columns().size(); i++) {
+            if (live.columns().contains(shape.columns().get(i))) {
+                columns.add(shape.columns().get(i));
+                types.add(shape.pgTypes().get(i));
+                positions.add(i);
+            }
+        }
+        if (!columns.containsAll(live.key())) {
+            throw new BadInputException("table " + live.name() + ": its key " + live.key() + " is not among the columns restored at that"
+                    + " point " + shape.columns() + " (the key changed since): a rollback cannot match rows; leave it out with --table");
+        }
+        String stage = "strata_rollback_" + (order.size() + 1);
+        try (Statement s = connection.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS pg_temp." + Sql.quote(stage));
+            s.execute("CREATE TEMP TABLE " + Sql.quote(stage) + " AS SELECT " + Sql.join(columns, ", ", c -> c) + " FROM " + live.qualified()
+                    + " WITH NO DATA");
+        }
+        TableShape stageShape = new TableShape("pg_temp." + stage, columns, types, live.key());
+        Staged table = new Staged(live, stage, columns, positions.stream().mapToInt(Integer::intValue).toArray(),
+                new TableTarget(stageShape));
+        staged.put(restored.name(), table);
+        order.add(table);
+    }
+
+    @Override
+    public void apply(FoldedRow row) {
+        Staged table = staged.get(row.table().name());
+        if (table == null || row.deleted()) {
+            return;
+        }
+        Object[] values = new Object[table.fromRestored().length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = row.values()[table.fromRestored()[i]];
+        }
+        try {
+            if (table != current) {
+                finishRun();
+                load = new CopyRun(copies, table.target());
+                current = table;
+            }
+            load.write(values);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot stage a row of " + table.live().name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void commit() {
+        try {
+            finishRun();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot stage the rows at the restore point: " + e.getMessage(), e);
+        }
+    }
+
+    private void finishRun() throws SQLException {
+        if (load != null) {
+            load.finish();
+            load = null;
+            current = null;
+        }
+    }
+
+    /** The staged tables, in the order the restore named them. */
+    List<Staged> staged() {
+        return List.copyOf(order);
+    }
+
+    @Override
+    public void abort() {
+        if (load != null) {
+            load.cancel();
+            load = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        // the temp tables go with the session, which the rollback closes
+    }
+}

@@ -1,0 +1,211 @@
+package dev.strata.restore.rollback;
+
+import dev.strata.restore.BadInputException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Puts one tenant's rows of the live database back to their staged state at the restore point, by
+ * key, and touches no other row: every statement carries the tenant predicate (a shared table's
+ * tenant column; a table of the tenant's own schema is the tenant's whole). The difference is
+ * computed and remembered first; the apply runs in ONE transaction that locks the tenant's rows,
+ * checks that none changed since the difference was computed (else refuses, naming the first such
+ * key), deletes children before parents and inserts parents before children.
+ */
+final class TenantRollback {
+    private static final int SAMPLES = 3;
+
+    private final Connection connection;
+    private final String tenant;
+    private final String tenantColumn;
+    private final List<StagingTarget.Staged> tables;
+
+    TenantRollback(Connection connection, String tenant, String tenantColumn, List<StagingTarget.Staged> tables) {
+        this.connection = connection;
+        this.tenant = tenant;
+        this.tenantColumn = tenantColumn;
+        this.tables = List.copyOf(tables);
+    }
+
+    /** The difference per table; also remembers each live row's hash for the apply's check. */
+    List<TableDiff> diff() throws SQLException {
+        List<TableDiff> diffs = new ArrayList<>();
+        for (StagingTarget.Staged t : tables) {
+            requireOnlyTheTenant(t);
+            requireNoOtherTenantsKey(t);
+            try (Statement s = connection.createStatement()) {
+                s.execute("DROP TABLE IF EXISTS pg_temp." + seen(t));
+                s.execute("CREATE TEMP TABLE " + seen(t) + " AS SELECT " + keyList(t, "l") + ", md5(l::text) AS h FROM "
+                        + t.live().qualified() + " l WHERE " + tenantPredicate(t, "l"));
+            }
+            diffs.add(new TableDiff(t.live().name(), count(t, deletes(t)), count(t, updates(t)), count(t, inserts(t)),
+                    samples(t, deletes(t)), samples(t, updates(t)), samples(t, inserts(t))));
+        }
+        return diffs;
+    }
+
+    /** Applies the difference in one transaction, or refuses and changes nothing. */
+    Map<String, long[]> apply(int lockTimeoutSeconds, int statementTimeoutSeconds) throws SQLException {
+        Map<String, long[]> done = new LinkedHashMap<>();
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try (Statement s = connection.createStatement()) {
+            s.execute("SET LOCAL lock_timeout = '" + lockTimeoutSeconds + "s'");
+            s.execute("SET LOCAL statement_timeout = '" + statementTimeoutSeconds + "s'");
+            for (StagingTarget.Staged t : tables) {
+                s.executeQuery("SELECT 1 FROM " + t.live().qualified() + " l WHERE " + tenantPredicate(t, "l") + " FOR UPDATE").close();
+                requireUnchanged(t);
+            }
+            List<StagingTarget.Staged> parentsFirst = new ForeignKeyOrder(connection).parentsFirst(tables);
+            for (StagingTarget.Staged t : parentsFirst) {
+                done.put(t.live().name(), new long[3]);
+            }
+            for (int i = parentsFirst.size() - 1; i >= 0; i--) {
+                StagingTarget.Staged t = parentsFirst.get(i);
+                done.get(t.live().name())[0] = update(t, "DELETE FROM " + t.live().qualified() + " l WHERE " + tenantPredicate(t, "l")
+                        + " AND NOT EXISTS (SELECT 1 FROM pg_temp." + Sql.quote(t.stage()) + " s WHERE " + keyMatch(t) + ")");
+            }
+            for (StagingTarget.Staged t : parentsFirst) {
+                List<String> set = nonKey(t);
+                if (!set.isEmpty()) {
+                    done.get(t.live().name())[1] = update(t, "UPDATE " + t.live().qualified() + " l SET " + Sql.join(set, ", ", c -> c + " = s." + c)
+                            + " FROM pg_temp." + Sql.quote(t.stage()) + " s WHERE " + keyMatch(t) + " AND " + tenantPredicate(t, "l")
+                            + " AND " + differs(t));
+                }
+                done.get(t.live().name())[2] = update(t, "INSERT INTO " + t.live().qualified() + " (" + Sql.join(t.columns(), ", ", c -> c)
+                        + ") OVERRIDING SYSTEM VALUE SELECT " + Sql.join(t.columns(), ", ", c -> "s." + c) + " FROM pg_temp."
+                        + Sql.quote(t.stage()) + " s WHERE NOT EXISTS (SELECT 1 FROM " + t.live().qualified() + " l WHERE " + keyMatch(t) + ")");
+            }
+            connection.commit();
+            return done;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    private void requireUnchanged(StagingTarget.Staged t) throws SQLException {
+        String now = "(SELECT " + keyList(t, "l") + ", md5(l::text) AS h FROM " + t.live().qualified() + " l WHERE " + tenantPredicate(t, "l") + ")";
+        String sql = "SELECT " + Sql.join(t.live().key(), " || ', ' || ", c -> "coalesce(n." + c + "::text, b." + c + "::text)")
+                + " FROM " + now + " n FULL JOIN pg_temp." + seen(t) + " b ON " + Sql.join(t.live().key(), " AND ", c -> "n." + c + " = b." + c)
+                + " WHERE n.h IS DISTINCT FROM b.h LIMIT 1";
+        try (PreparedStatement s = connection.prepareStatement(sql); ResultSet r = s.executeQuery()) {
+            if (r.next()) {
+                throw new BadInputException("rollback refused, nothing changed: a row of tenant " + tenant + " in " + t.live().name()
+                        + " (key " + t.live().key() + " = " + r.getString(1) + ") changed after the difference was computed;"
+                        + " run the rollback again to compute it anew");
+            }
+        }
+    }
+
+    /** Staged rows are the tenant's own; a staged row of another tenant would mean a broken backup, not a rollback. */
+    private void requireOnlyTheTenant(StagingTarget.Staged t) throws SQLException {
+        if (!t.live().shared() || !t.columns().contains(tenantColumn)) {
+            return;
+        }
+        try (PreparedStatement s = connection.prepareStatement("SELECT count(*) FROM pg_temp." + Sql.quote(t.stage()) + " WHERE "
+                + Sql.quote(tenantColumn) + "::text IS DISTINCT FROM '" + tenant + "'")) {
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                if (r.getLong(1) > 0) {
+                    throw new IllegalStateException(r.getLong(1) + " row(s) restored for tenant " + tenant + " in " + t.live().name()
+                            + " carry another tenant in " + tenantColumn + ": refusing to roll back (run restore-tool verify)");
+                }
+            }
+        }
+    }
+
+    /** A key whose live row belongs to another tenant cannot be put back without touching that tenant. */
+    private void requireNoOtherTenantsKey(StagingTarget.Staged t) throws SQLException {
+        if (!t.live().shared()) {
+            return;
+        }
+        String sql = "SELECT " + Sql.join(t.live().key(), " || ', ' || ", c -> "s." + c + "::text") + " FROM pg_temp." + Sql.quote(t.stage())
+                + " s JOIN " + t.live().qualified() + " l ON " + keyMatch(t) + " WHERE NOT (" + tenantPredicate(t, "l") + ") LIMIT 1";
+        try (PreparedStatement s = connection.prepareStatement(sql); ResultSet r = s.executeQuery()) {
+            if (r.next()) {
+                throw new BadInputException("rollback refused: " + t.live().name() + " key " + t.live().key() + " = " + r.getString(1)
+                        + " belongs to another tenant in the live database now; putting tenant " + tenant + "'s row back would overwrite it");
+            }
+        }
+    }
+
+    private String deletes(StagingTarget.Staged t) {
+        return "SELECT " + keyList(t, "l") + " FROM " + t.live().qualified() + " l WHERE " + tenantPredicate(t, "l")
+                + " AND NOT EXISTS (SELECT 1 FROM pg_temp." + Sql.quote(t.stage()) + " s WHERE " + keyMatch(t) + ")";
+    }
+
+    private String updates(StagingTarget.Staged t) {
+        return "SELECT " + keyList(t, "l") + " FROM " + t.live().qualified() + " l JOIN pg_temp." + Sql.quote(t.stage()) + " s ON "
+                + keyMatch(t) + " WHERE " + tenantPredicate(t, "l") + " AND " + differs(t);
+    }
+
+    private String inserts(StagingTarget.Staged t) {
+        return "SELECT " + keyList(t, "s") + " FROM pg_temp." + Sql.quote(t.stage()) + " s WHERE NOT EXISTS (SELECT 1 FROM "
+                + t.live().qualified() + " l WHERE " + keyMatch(t) + " AND " + tenantPredicate(t, "l") + ")";
+    }
+
+    private String differs(StagingTarget.Staged t) {
+        List<String> set = nonKey(t);
+        return set.isEmpty() ? "false"
+                : "ROW(" + Sql.join(set, ", ", c -> "l." + c) + ") IS DISTINCT FROM ROW(" + Sql.join(set, ", ", c -> "s." + c) + ")";
+    }
+
+    private List<String> nonKey(StagingTarget.Staged t) {
+        return t.columns().stream().filter(c -> !t.live().key().contains(c)).toList();
+    }
+
+    /** The tenant id is spliced as a literal: a TenantId is [A-Za-z0-9._-] only, checked when it was parsed. */
+    private String tenantPredicate(StagingTarget.Staged t, String alias) {
+        return t.live().shared() ? alias + "." + Sql.quote(tenantColumn) + "::text = '" + tenant + "'" : "true";
+    }
+
+    private String keyMatch(StagingTarget.Staged t) {
+        return Sql.join(t.live().key(), " AND ", c -> "s." + c + " = l." + c);
+    }
+
+    private static String keyList(StagingTarget.Staged t, String alias) {
+        return Sql.join(t.live().key(), ", ", c -> alias + "." + c);
+    }
+
+    private static String seen(StagingTarget.Staged t) {
+        return Sql.quote(t.stage() + "_seen");
+    }
+
+    private long update(StagingTarget.Staged t, String sql) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            return s.executeUpdate();
+        }
+    }
+
+    private long count(StagingTarget.Staged t, String select) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("SELECT count(*) FROM (" + select + ") d"); ResultSet r = s.executeQuery()) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    private List<String> samples(StagingTarget.Staged t, String select) throws SQLException {
+        List<String> keys = new ArrayList<>();
+        try (PreparedStatement s = connection.prepareStatement(select + " LIMIT " + SAMPLES); ResultSet r = s.executeQuery()) {
+            int n = r.getMetaData().getColumnCount();
+            while (r.next()) {
+                StringBuilder key = new StringBuilder();
+                for (int i = 1; i <= n; i++) {
+                    key.append(i > 1 ? ", " : "").append(t.live().key().get(i - 1)).append('=').append(r.getString(i));
+                }
+                keys.add(key.toString());
+            }
+        }
+        return keys;
+    }
+}

@@ -1,0 +1,149 @@
+package dev.strata.restore.rollback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.strata.local.LocalPostgres;
+import dev.strata.local.LocalStackExtension;
+import dev.strata.restore.BadInputException;
+import dev.strata.restore.target.FoldedRow;
+import dev.strata.restore.target.RestoreScope;
+import dev.strata.restore.target.TableTarget;
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.fold.TableShape;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The apply half of a rollback on a real PostgreSQL, with the rows at the restore point given
+ * directly (the fold that produces them is the replay's, tested elsewhere): another tenant's rows,
+ * even with the same key values, are never touched; foreign keys hold at every statement; a row of
+ * the tenant changed between the difference and the apply makes it refuse and change nothing.
+ */
+@ExtendWith(LocalStackExtension.class)
+class TenantRollbackIT {
+    private static final TableShape CUSTOMERS = new TableShape("public.customers", List.of("tenant_id", "id", "name"),
+            List.of("text", "bigint", "text"), List.of("tenant_id", "id"));
+    private static final TableShape ORDERS = new TableShape("public.orders", List.of("tenant_id", "id", "customer_id", "qty"),
+            List.of("text", "bigint", "bigint", "integer"), List.of("tenant_id", "id"));
+    private static final TableTarget CUSTOMERS_TARGET = new TableTarget(CUSTOMERS);
+    private static final TableTarget ORDERS_TARGET = new TableTarget(ORDERS);
+
+    private LocalPostgres pg;
+    private String database;
+
+    @BeforeEach
+    void liveDatabase(LocalPostgres pg) throws Exception {
+        this.pg = pg;
+        database = "live_" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 24), 36);
+        pg.createDatabase(database);
+        execute("CREATE TABLE customers (tenant_id text, id bigint, name text NOT NULL, PRIMARY KEY (tenant_id, id))",
+                "CREATE TABLE orders (tenant_id text, id bigint, customer_id bigint, qty integer, PRIMARY KEY (tenant_id, id),"
+                        + " FOREIGN KEY (tenant_id, customer_id) REFERENCES customers (tenant_id, id))",
+                // the other tenant holds the SAME key values: only the tenant predicate tells the rows apart
+                "INSERT INTO customers VALUES ('a', 1, 'ann'), ('a', 2, 'bob'), ('b', 1, 'B ann'), ('b', 3, 'B cy')",
+                "INSERT INTO orders VALUES ('a', 10, 1, 1), ('a', 11, 1, 5), ('b', 10, 1, 7), ('b', 12, 3, 1)");
+    }
+
+    @Test
+    void putsTheTenantsRowsBackInForeignKeyOrderAndLeavesTheOtherTenantAlone() throws Exception {
+        // at the restore point a had customers 1, 2, 3 and orders 10 (qty 1), 11, 13 (of the customer 3 deleted since)
+        try (Connection c = connect(); StagingTarget staging = staged(c, Set.of(),
+                List.of(row(CUSTOMERS_TARGET, "a", 1L, "ann"), row(CUSTOMERS_TARGET, "a", 2L, "bob"), row(CUSTOMERS_TARGET, "a", 3L, "cy")),
+                List.of(row(ORDERS_TARGET, "a", 10L, 1L, 1L), row(ORDERS_TARGET, "a", 11L, 1L, 5L), row(ORDERS_TARGET, "a", 13L, 3L, 2L)))) {
+            execute("UPDATE orders SET qty = 99 WHERE tenant_id = 'a' AND id = 10",
+                    "INSERT INTO customers VALUES ('a', 4, 'new')", "INSERT INTO orders VALUES ('a', 14, 4, 1)");
+            String other = rows("SELECT * FROM customers WHERE tenant_id = 'b'") + rows("SELECT * FROM orders WHERE tenant_id = 'b'");
+            TenantRollback rollback = new TenantRollback(c, "a", "tenant_id", staging.staged());
+
+            List<TableDiff> diff = rollback.diff();
+            assertThat(diff).extracting(TableDiff::table, TableDiff::deletes, TableDiff::updates, TableDiff::inserts).containsExactlyInAnyOrder(
+                    tuple("public.customers", 1L, 0L, 1L),
+                    tuple("public.orders", 1L, 1L, 1L));
+            Map<String, long[]> done = rollback.apply(5, 60);
+
+            assertThat(done.get("public.orders")).containsExactly(1, 1, 1);
+            assertThat(rows("SELECT * FROM customers WHERE tenant_id = 'a'")).isEqualTo("a|1|ann\na|2|bob\na|3|cy\n");
+            assertThat(rows("SELECT * FROM orders WHERE tenant_id = 'a'")).isEqualTo("a|10|1|1\na|11|1|5\na|13|3|2\n");
+            assertThat(rows("SELECT * FROM customers WHERE tenant_id = 'b'") + rows("SELECT * FROM orders WHERE tenant_id = 'b'"))
+                    .isEqualTo(other);
+        }
+    }
+
+    @Test
+    void aRowOfTheTenantChangedAfterTheDifferenceMakesItRefuseAndChangeNothing() throws Exception {
+        try (Connection c = connect(); StagingTarget staging = staged(c, Set.of("public.orders"), List.of(),
+                List.of(row(ORDERS_TARGET, "a", 10L, 1L, 1L)))) {
+            TenantRollback rollback = new TenantRollback(c, "a", "tenant_id", staging.staged());
+            rollback.diff();
+            execute("UPDATE orders SET qty = 42 WHERE tenant_id = 'a' AND id = 10"); // the application writes meanwhile
+            String before = rows("SELECT * FROM orders ORDER BY tenant_id, id");
+
+            assertThatThrownBy(() -> rollback.apply(5, 60)).isInstanceOf(BadInputException.class)
+                    .hasMessageContaining("public.orders (key [tenant_id, id] = a, 10) changed after the difference was computed");
+            assertThat(rows("SELECT * FROM orders ORDER BY tenant_id, id")).as("nothing applied").isEqualTo(before);
+        }
+    }
+
+    @Test
+    void aTableWithoutAKeyToMatchOnIsRefusedByName() throws Exception {
+        execute("CREATE TABLE events (tenant_id text, body text)");
+        TableShape events = new TableShape("public.events", List.of("tenant_id", "body"), List.of("text", "text"), List.of());
+        try (Connection c = connect(); StagingTarget staging = new StagingTarget(c, database, "tenant_id", Set.of())) {
+            assertThatThrownBy(() -> staging.begin(new RestoreScope(TenantId.of("a"), 0, List.of(new TableTarget(events)), false)))
+                    .isInstanceOf(BadInputException.class).hasMessageContaining("table public.events has no primary key and no replica identity");
+        }
+    }
+
+    private StagingTarget staged(Connection c, Set<String> only, List<FoldedRow> customers, List<FoldedRow> orders) {
+        StagingTarget staging = new StagingTarget(c, database, "tenant_id", only);
+        staging.begin(new RestoreScope(TenantId.of("a"), 0, List.of(CUSTOMERS_TARGET, ORDERS_TARGET), false));
+        customers.forEach(staging::apply);
+        orders.forEach(staging::apply);
+        staging.commit();
+        return staging;
+    }
+
+    private static FoldedRow row(TableTarget table, Object... values) {
+        return new FoldedRow(table, values, new Object[] {values[0], values[1]});
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(pg.jdbcUrl(database), pg.user(), pg.password());
+    }
+
+    private void execute(String... sql) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            for (String statement : sql) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    private String rows(String sql) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql + (sql.contains("ORDER BY") ? "" : " ORDER BY 1, 2"))) {
+            int n = r.getMetaData().getColumnCount();
+            while (r.next()) {
+                List<String> values = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    values.add(r.getString(i));
+                }
+                out.append(String.join("|", values)).append('\n');
+            }
+        }
+        return out.toString();
+    }
+}
