@@ -62,6 +62,9 @@ class DemoIT {
                 .contains("tenant initech is already placed in eu")
                 .contains("no record of tenant initech is parked as UNPLACED")
                 .contains("RESULT: initech checksums EQUAL")
+                .contains("RESULT: acme's orders put back: checksums EQUAL to those before the delete")
+                .contains("RESULT: globex unchanged throughout")
+                .containsPattern("public.orders: 0 to delete, 0 to update, [1-9][0-9]* to insert")
                 .contains("dead letters: no change of tenant initech is parked")
                 .containsPattern("dead letters: no change of tenant acme committed at or before the restore point is parked");
         assertThat(ROOT.resolve("target/demo/work")).as("temp dirs removed").doesNotExist();
