@@ -6,6 +6,7 @@ import dev.strata.capture.heartbeat.HeartbeatSchedule;
 import dev.strata.capture.heartbeat.KnownTenants;
 import dev.strata.capture.pg.ColumnTypes;
 import dev.strata.capture.pg.TableCatalog;
+import dev.strata.capture.tables.CapturedTables;
 import dev.strata.schemas.kafka.KafkaReachability;
 import dev.strata.schemas.ops.PrometheusEndpoint;
 import dev.strata.schemas.event.ChangeEventCodec;
@@ -94,14 +95,17 @@ public final class CaptureService implements AutoCloseable {
         PrometheusEndpoint endpoint = null;
         KafkaProducer<byte[], byte[]> producer = null;
         try {
-            StartupChecks.run(config, tenants, catalog::describe).forEach(LOG::warn);
+            StartupChecks.run(config, tenants, catalog::describe, CapturedTables.matching(config)).forEach(LOG::warn);
+            long newestCommitMicros = DebeziumOffsets.newestCommitMicros(config);
+            // before the engine starts: the publication covers the selection, added tables have their snapshot requested
+            CapturedTables.prepare(config, newestCommitMicros != Long.MIN_VALUE);
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             CaptureMetrics metrics = new CaptureMetrics(registry, clock);
             endpoint = config.metricsPort() > 0 ? PrometheusEndpoint.start(config.metricsPort(), registry) : null;
             producer = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
             KnownTenants known = new KnownTenants();
             ChangeConverter converter = new ChangeConverter(config.name(), tenants, new ColumnTypes(catalog::describe), known,
-                    new CutClock(DebeziumOffsets.newestCommitMicros(config)));
+                    new CutClock(newestCommitMicros), config.signalTable());
             StreamingWatch streaming = new StreamingWatch(config.name(), config.slot());
             ChangePublisher publisher = new ChangePublisher(producer, converter, new ChangeEventCodec(),
                     new DeadLetters(config.name(), clock), DeliveryListener.both(DeliveryListener.both(metrics, streaming), listener),
