@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code strata_capture_durable_heartbeats_total} (heartbeat messages written to the source's WAL),
  * {@code strata_capture_heartbeat_events_total} (tenant HEARTBEAT events delivered: one per known tenant per
  * heartbeat; not changes, so not in the events counter, its rate, the last commit or commit-to-ack) and
- * {@code strata_capture_streaming} (0 while the initial snapshot runs or is retried, 1 once it is in Kafka) and
+ * {@code strata_capture_streaming} (1 once capture REALLY streams: its initial snapshot is in Kafka, its slot is
+ * active and the publication covers every captured table; 0 before, see {@link StreamingWatch}) and
  * {@code strata_capture_incremental_snapshots_total{table,state}} (state started or completed: a table added to
  * the configuration whose existing rows are being, or have been, read into Kafka).
  */
@@ -88,7 +89,8 @@ final class CaptureMetrics implements DeliveryListener {
         heartbeatEvents = Counter.builder(HEARTBEAT_EVENTS).description("tenant heartbeat events acknowledged by Kafka")
                 .register(registry);
         Gauge.builder(STREAMING, streaming, AtomicInteger::get)
-                .description("1 once the initial snapshot is in Kafka and changes stream, 0 before").register(registry);
+                .description("1 once the initial snapshot is in Kafka, the slot is active and the publication covers every"
+                        + " captured table; 0 before").register(registry);
     }
 
     @Override
@@ -124,8 +126,8 @@ final class CaptureMetrics implements DeliveryListener {
         heartbeatsEmitted.increment();
     }
 
-    @Override
-    public void streaming() {
+    /** Capture really streams ({@link StreamingWatch}); not the engine's first record after its snapshot. */
+    void streamingConfirmed() {
         streaming.set(1);
     }
 

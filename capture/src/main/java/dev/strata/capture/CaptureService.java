@@ -106,7 +106,7 @@ public final class CaptureService implements AutoCloseable {
             KnownTenants known = new KnownTenants();
             ChangeConverter converter = new ChangeConverter(config.name(), tenants, new ColumnTypes(catalog::describe), known,
                     new CutClock(newestCommitMicros), config.signalTable());
-            StreamingWatch streaming = new StreamingWatch(config.name(), config.slot());
+            StreamingWatch streaming = new StreamingWatch(config.name(), new StreamingCheck(config)::look, metrics::streamingConfirmed);
             ChangePublisher publisher = new ChangePublisher(producer, converter, new ChangeEventCodec(),
                     new DeadLetters(config.name(), clock), DeliveryListener.both(DeliveryListener.both(metrics, streaming), listener),
                     clock, config.sizeLimits(), 2 * config.batchSize());
