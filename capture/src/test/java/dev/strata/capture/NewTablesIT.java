@@ -1,6 +1,7 @@
 package dev.strata.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.local.LocalKafka;
 import dev.strata.local.LocalPostgres;
@@ -135,6 +136,14 @@ class NewTablesIT {
             assertThat(reader.parked()).isEmpty();
             assertThat(CaptureTestSetup.count(pg, db, "SELECT count(*) FROM pg_publication_namespace")).isEqualTo(1);
         }
+        // a table added without a primary key: its rows could not be snapshotted, so capture refuses, recording nothing
+        CaptureTestSetup.execute(pg, db, "CREATE SCHEMA sales", "CREATE TABLE sales.keyless (tenant_id text, id int)",
+                "ALTER TABLE sales.keyless REPLICA IDENTITY FULL", "INSERT INTO sales.keyless VALUES ('acme', 1)");
+        Properties keyless = new Properties();
+        keyless.putAll(properties);
+        keyless.setProperty(CaptureConfig.TABLES, "public.*,sales.keyless");
+        assertThatThrownBy(() -> CaptureService.start(CaptureTestSetup.config(keyless), Clock.systemUTC()))
+                .hasMessageContaining("[sales.keyless] added to strata.capture.tables").hasMessageContaining("add a primary key");
         // a third start with the same configuration adds nothing
         try (CaptureService capture = CaptureService.start(CaptureTestSetup.config(properties), Clock.systemUTC())) {
             assertThat(CaptureTestSetup.count(pg, db, "SELECT count(*) FROM strata_capture_signal WHERE type = 'execute-snapshot'"))

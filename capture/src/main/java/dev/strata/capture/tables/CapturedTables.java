@@ -31,6 +31,9 @@ public final class CapturedTables {
             SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p') AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
             ORDER BY 1, 2""";
+    private static final String PRIMARY_KEY_SQL = """
+            SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = ? AND c.relname = ? AND i.indisprimary""";
 
     /** @param snapshotted the tables an incremental snapshot was requested for at this start */
     public record Prepared(List<String> matched, List<String> snapshotted, PublicationShape publication) {
@@ -85,6 +88,7 @@ public final class CapturedTables {
                     .orElseGet(() -> before.shape().isPresent() ? TableSelection.parse(new ArrayList<>(before.published())) : null);
             List<String> added = !streamedBefore ? List.of()
                     : matched.stream().filter(table -> previous == null || !previous.matches(table)).toList();
+            requireKeys(connection, added);
             if (!added.isEmpty() || !recorded.equals(Optional.of(selection.texts()))) {
                 signal.requestAndRecord(connection, added, selection.texts());
             }
@@ -97,6 +101,30 @@ public final class CapturedTables {
             return new Prepared(matched, added, shape);
         } catch (SQLException e) {
             throw unreadable(config, e);
+        }
+    }
+
+    /**
+     * Debezium's incremental snapshot reads a table in primary-key order, and skips one without a key
+     * with a warning only: its rows would be missing from the backup. Refused before anything is recorded.
+     */
+    private static void requireKeys(Connection connection, List<String> added) throws SQLException {
+        List<String> keyless = new ArrayList<>();
+        try (PreparedStatement s = connection.prepareStatement(PRIMARY_KEY_SQL)) {
+            for (String table : added) {
+                s.setString(1, PublicationShape.schemaOf(table));
+                s.setString(2, table.substring(table.indexOf('.') + 1));
+                try (ResultSet row = s.executeQuery()) {
+                    if (!row.next()) {
+                        keyless.add(table);
+                    }
+                }
+            }
+        }
+        if (!keyless.isEmpty()) {
+            throw new IllegalStateException("capture cannot start: " + keyless + " added to " + CaptureConfig.TABLES + " since the"
+                    + " last start, and without a primary key the incremental snapshot of their existing rows cannot run (Debezium"
+                    + " reads a table in key order and would skip it): add a primary key, or leave them out of " + CaptureConfig.TABLES);
         }
     }
 
