@@ -36,10 +36,12 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
- * One running capture: checks the tables, creates the topics, then runs the Debezium engine with
- * {@link ChangePublisher} on its own thread until closed or until the engine stops on an error.
- * It streams once its initial snapshot is in Kafka ({@link #awaitStreaming}); until then a failed
- * snapshot is retried by Debezium.
+ * One running capture: checks the tables, creates the topics, makes the publication cover the
+ * selected tables and requests the snapshots of added ones ({@link CapturedTables}), then runs the
+ * Debezium engine with {@link ChangePublisher} on its own thread until closed or until the engine
+ * stops on an error. It streams once its initial snapshot is in Kafka, its slot is active and the
+ * publication covers every selected table ({@link #awaitStreaming}); until then a failed snapshot is
+ * retried by Debezium.
  */
 public final class CaptureService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CaptureService.class);
@@ -156,10 +158,12 @@ public final class CaptureService implements AutoCloseable {
 
     /**
      * Waits until capture streams: its initial snapshot (if one was due) completed and every row of it
-     * is in Kafka; changes committed from the snapshot's point on arrive as change events.
+     * is in Kafka, its slot is active and its publication covers every selected table; changes committed
+     * from the snapshot's point on arrive as change events.
      *
      * @throws CaptureStoppedException when the engine stopped before
-     * @throws TimeoutException when the snapshot is still running or being retried after {@code timeout}
+     * @throws TimeoutException when the snapshot is still running or being retried, or the database does not
+     *     show the slot active and the tables published, after {@code timeout}
      */
     public void awaitStreaming(Duration timeout) throws InterruptedException, TimeoutException {
         streaming.await(timeout);
