@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -84,7 +85,11 @@ final class StreamingWatch implements DeliveryListener {
     /** The engine is past its initial snapshot: from now on, ask the database until it agrees. */
     @Override
     public void streaming() {
-        looks.scheduleWithFixedDelay(this::look, 0, LOOK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            looks.scheduleWithFixedDelay(this::look, 0, LOOK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stoppedMeanwhile) {
+            // the engine stopped (or capture was closed) while this record was acknowledged: no streaming to confirm
+        }
     }
 
     private void look() {
