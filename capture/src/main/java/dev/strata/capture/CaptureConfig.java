@@ -1,5 +1,6 @@
 package dev.strata.capture;
 
+import dev.strata.capture.tables.TableSelection;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.config.ParsedConfig;
 import dev.strata.schemas.kafka.KafkaSizeLimits;
@@ -12,7 +13,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -36,6 +36,8 @@ public final class CaptureConfig {
     public static final String NAME = "strata.capture.name";
     public static final String NAME_DEFAULT = "strata";
     public static final String TABLES = "strata.capture.tables";
+    public static final String SIGNAL_TABLE = "strata.capture.signal.table";
+    public static final String SIGNAL_TABLE_DEFAULT = "public.strata_capture_signal";
     public static final String SLOT = "strata.capture.slot";
     public static final String SLOT_DEFAULT = "strata_capture";
     public static final String PUBLICATION = "strata.capture.publication";
@@ -88,14 +90,16 @@ public final class CaptureConfig {
     private final ParsedConfig parsed;
     private final Properties source;
     private final List<String> tables;
+    private final TableSelection selection;
     private final Pattern tenantSchemaPattern;
     private final Map<String, String> sharedTables;
     private final DatabasePassword password;
 
-    private CaptureConfig(ParsedConfig parsed, Map<String, String> sharedTables, DatabasePassword password) {
+    private CaptureConfig(ParsedConfig parsed, TableSelection selection, Map<String, String> sharedTables, DatabasePassword password) {
         this.parsed = parsed;
         this.source = parsed.source();
-        this.tables = tables(parsed);
+        this.tables = selection.texts();
+        this.selection = selection;
         String schemaPattern = parsed.string(TENANT_SCHEMA_PATTERN);
         this.tenantSchemaPattern = schemaPattern.isBlank() ? null : Pattern.compile(schemaPattern);
         this.sharedTables = Map.copyOf(sharedTables);
@@ -127,19 +131,36 @@ public final class CaptureConfig {
         if (!problems.isEmpty()) {
             throw CaptureConfigDef.SPEC.invalid(String.join("; ", problems));
         }
-        if (tables(parsed).isEmpty()) {
+        TableSelection selection;
+        try {
+            selection = TableSelection.parse(parsed.list(TABLES));
+        } catch (IllegalArgumentException e) {
+            throw CaptureConfigDef.SPEC.invalid(TABLES + ": " + e.getMessage());
+        }
+        if (selection.isEmpty()) {
             throw CaptureConfigDef.SPEC.missing(TABLES);
         }
-        Map<String, String> shared = parseSharedTables(parsed.list(SHARED_TABLES), tables(parsed));
-        return new CaptureConfig(parsed, shared, DatabasePassword.read(parsed.source(), environment));
+        Map<String, String> shared = parseSharedTables(parsed.list(SHARED_TABLES), selection);
+        return new CaptureConfig(parsed, selection, shared, DatabasePassword.read(parsed.source(), environment));
     }
 
     public String name() {
         return parsed.string(NAME);
     }
 
+    /** The entries of {@value #TABLES} as configured: names and patterns, once each. */
     public List<String> tables() {
         return tables;
+    }
+
+    /** What {@value #TABLES} selects, now and as tables are created. */
+    public TableSelection tableSelection() {
+        return selection;
+    }
+
+    /** Debezium's signal table, schema.table: incremental snapshots of added tables are requested through it. */
+    public String signalTable() {
+        return parsed.string(SIGNAL_TABLE);
     }
 
     public String slot() {
@@ -274,11 +295,6 @@ public final class CaptureConfig {
                 + slot() + ", publication " + publication() + ", kafka " + parsed.string(BOOTSTRAP_SERVERS);
     }
 
-    /** Once each, in the order given; empty entries ("a.b,,c.d") are skipped. */
-    private static List<String> tables(ParsedConfig parsed) {
-        return List.copyOf(new LinkedHashSet<>(parsed.list(TABLES).stream().filter(table -> !table.isEmpty()).toList()));
-    }
-
     private static Properties withPrefix(Properties source, String prefix) {
         Properties out = new Properties();
         for (String key : source.stringPropertyNames()) {
@@ -290,7 +306,7 @@ public final class CaptureConfig {
     }
 
     /** Each entry {@code schema.table=tenant}; the table must be captured, the tenant a valid id. */
-    private static Map<String, String> parseSharedTables(List<String> entries, List<String> tables) {
+    private static Map<String, String> parseSharedTables(List<String> entries, TableSelection tables) {
         Map<String, String> shared = new LinkedHashMap<>();
         for (String entry : entries) {
             if (entry.isEmpty()) {
@@ -303,7 +319,7 @@ public final class CaptureConfig {
                 throw CaptureConfigDef.SPEC.invalid(SHARED_TABLES + " entry '" + entry
                         + "' must be schema.table=tenant with a valid tenant id, for example public.countries=global");
             }
-            if (!tables.contains(table)) {
+            if (!tables.matches(table)) {
                 throw CaptureConfigDef.SPEC.invalid(SHARED_TABLES + " names " + table + ", which is not in " + TABLES
                         + ": add it there or remove it here");
             }

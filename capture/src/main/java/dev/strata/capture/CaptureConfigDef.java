@@ -30,21 +30,35 @@ public final class CaptureConfigDef {
             .optional(DATABASE_PORT, Type.INT, DATABASE_PORT_DEFAULT, Validators.between(1, 65_535), "Its port.")
             .required(DATABASE_NAME, Type.STRING, null, "The database to capture.", "app")
             .required(DATABASE_USER, Type.STRING, null,
-                    "A role with REPLICATION (and SELECT on the captured tables for the initial snapshot).", "strata_capture")
+                    "A role with REPLICATION and SELECT on the captured tables (the snapshots), owning them (a publication of exact"
+                            + " names) or superuser (table patterns), and CREATE on the signal table's schema.", "strata_capture")
             .optional(DATABASE_PASSWORD_FILE, Type.STRING, null, null,
                     "A file holding that role's password. The password is never written here: name this file, or set the"
                             + " environment variable " + DATABASE_PASSWORD_ENV + " (not both); neither when the database trusts"
                             + " the connection.")
             .example(DATABASE_PASSWORD_FILE, "/run/secrets/strata-capture-db")
             .group("What to capture")
-            .required(TABLES, Type.LIST, Validators.matches(TABLE_NAME, "schema.table (for example public.orders)"),
-                    "The tables to back up: schema.table, comma separated.", "public.orders,public.customers")
+            .required(TABLES, Type.LIST, null,
+                    "The tables to back up: schema.table, comma separated; each part a name, `*` (every name) or a regular"
+                            + " expression, split at the first `\\.` if there is one, else at the first dot: `public.*` is every"
+                            + " table of schema public, `tenant_.*\\.orders` the orders table of every tenant_ schema. A table"
+                            + " created later that matches is captured from its creation (no restart; the rows of the transaction"
+                            + " that creates it too): for that the publication covers whole schemas (`FOR TABLES IN SCHEMA`, when"
+                            + " every schema part is a name) or all tables (a schema pattern), which only a superuser may create;"
+                            + " exact names only need the tables' owner. A table added here (matched now, not at the last start)"
+                            + " is snapshotted incrementally (READ events) while changes stream.", "public.orders,public.customers")
+            .optional(SIGNAL_TABLE, Type.STRING, SIGNAL_TABLE_DEFAULT, Validators.matches(TABLE_NAME, "schema.table"),
+                    "Debezium's signal table (`signal.data.collection`), one per capture: capture requests the incremental"
+                            + " snapshots of added tables there and records the tables it captures. Created when missing, which"
+                            + " needs CREATE on its schema (or create it: id varchar(64) PRIMARY KEY, type varchar(32) NOT NULL,"
+                            + " data varchar(8192), and grant SELECT, INSERT, DELETE on it); always published, never backed up.")
             .optional(NAME, Type.STRING, NAME_DEFAULT, Validators.matches(LOGICAL_NAME, "1-64 letters, digits, '_' or '-'"),
                     "Logical server name: `ChangeEvent.source`, Debezium's engine name and topic prefix.")
             .optional(SLOT, Type.STRING, SLOT_DEFAULT, Validators.matches(POSTGRES_NAME, "1-63 of a-z, 0-9, _"),
                     "The logical replication slot capture reads; created when missing, never dropped by capture.")
             .optional(PUBLICATION, Type.STRING, PUBLICATION_DEFAULT, Validators.matches(POSTGRES_NAME, "1-63 of a-z, 0-9, _"),
-                    "The publication of exactly the captured tables; created when missing.")
+                    "The publication capture reads: created, or dropped and created anew in one transaction, when it does"
+                            + " not publish what `" + TABLES + "` needs.")
             .optional(SNAPSHOT_MODE, Type.STRING, SNAPSHOT_MODE_DEFAULT, null,
                     "Debezium's snapshot mode: `initial` backs up the existing rows first (READ events), `no_data` only the"
                             + " changes from now on.")

@@ -27,7 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code strata_capture_durable_heartbeats_total} (heartbeat messages written to the source's WAL),
  * {@code strata_capture_heartbeat_events_total} (tenant HEARTBEAT events delivered: one per known tenant per
  * heartbeat; not changes, so not in the events counter, its rate, the last commit or commit-to-ack) and
- * {@code strata_capture_streaming} (0 while the initial snapshot runs or is retried, 1 once it is in Kafka).
+ * {@code strata_capture_streaming} (1 once capture REALLY streams: its initial snapshot is in Kafka, its slot is
+ * active and the publication covers every captured table; 0 before, see {@link StreamingWatch}) and
+ * {@code strata_capture_incremental_snapshots_total{table,state}} (state started or completed: a table added to
+ * the configuration whose existing rows are being, or have been, read into Kafka).
  */
 final class CaptureMetrics implements DeliveryListener {
     static final String EVENTS = "strata.capture.events";
@@ -40,6 +43,7 @@ final class CaptureMetrics implements DeliveryListener {
     static final String STREAMING = "strata.capture.streaming";
     static final String DURABLE_HEARTBEATS = "strata.capture.durable.heartbeats";
     static final String HEARTBEAT_EVENTS = "strata.capture.heartbeat.events";
+    static final String INCREMENTAL_SNAPSHOTS = "strata.capture.incremental.snapshots";
     private static final long NOTHING_YET = Long.MIN_VALUE;
 
     private final Clock clock;
@@ -53,9 +57,11 @@ final class CaptureMetrics implements DeliveryListener {
     private final Counter heartbeatsEmitted;
     private final Counter heartbeatEvents;
     private final AtomicInteger streaming = new AtomicInteger();
+    private final MeterRegistry registry;
 
     CaptureMetrics(MeterRegistry registry, Clock clock) {
         this.clock = clock;
+        this.registry = registry;
         // registered up front so that a dashboard shows 0, not "no data", before the first event
         for (Op op : Op.values()) {
             if (op == Op.HEARTBEAT) {
@@ -83,7 +89,8 @@ final class CaptureMetrics implements DeliveryListener {
         heartbeatEvents = Counter.builder(HEARTBEAT_EVENTS).description("tenant heartbeat events acknowledged by Kafka")
                 .register(registry);
         Gauge.builder(STREAMING, streaming, AtomicInteger::get)
-                .description("1 once the initial snapshot is in Kafka and changes stream, 0 before").register(registry);
+                .description("1 once the initial snapshot is in Kafka, the slot is active and the publication covers every"
+                        + " captured table; 0 before").register(registry);
     }
 
     @Override
@@ -119,9 +126,24 @@ final class CaptureMetrics implements DeliveryListener {
         heartbeatsEmitted.increment();
     }
 
-    @Override
-    public void streaming() {
+    /** Capture really streams ({@link StreamingWatch}); not the engine's first record after its snapshot. */
+    void streamingConfirmed() {
         streaming.set(1);
+    }
+
+    @Override
+    public void incrementalSnapshotStarted(String table) {
+        incrementalSnapshots(table, "started").increment();
+    }
+
+    @Override
+    public void incrementalSnapshotCompleted(String table, long rows) {
+        incrementalSnapshots(table, "completed").increment();
+    }
+
+    private Counter incrementalSnapshots(String table, String state) {
+        return Counter.builder(INCREMENTAL_SNAPSHOTS).description("incremental snapshots of added tables, per table and state")
+                .tag("table", table).tag("state", state).register(registry);
     }
 
     private long nowMicros() {

@@ -6,6 +6,7 @@ import dev.strata.capture.heartbeat.HeartbeatSchedule;
 import dev.strata.capture.heartbeat.KnownTenants;
 import dev.strata.capture.pg.ColumnTypes;
 import dev.strata.capture.pg.TableCatalog;
+import dev.strata.capture.tables.CapturedTables;
 import dev.strata.schemas.kafka.KafkaReachability;
 import dev.strata.schemas.ops.PrometheusEndpoint;
 import dev.strata.schemas.event.ChangeEventCodec;
@@ -35,10 +36,12 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
- * One running capture: checks the tables, creates the topics, then runs the Debezium engine with
- * {@link ChangePublisher} on its own thread until closed or until the engine stops on an error.
- * It streams once its initial snapshot is in Kafka ({@link #awaitStreaming}); until then a failed
- * snapshot is retried by Debezium.
+ * One running capture: checks the tables, creates the topics, makes the publication cover the
+ * selected tables and requests the snapshots of added ones ({@link CapturedTables}), then runs the
+ * Debezium engine with {@link ChangePublisher} on its own thread until closed or until the engine
+ * stops on an error. It streams once its initial snapshot is in Kafka, its slot is active and the
+ * publication covers every selected table ({@link #awaitStreaming}); until then a failed snapshot is
+ * retried by Debezium.
  */
 public final class CaptureService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CaptureService.class);
@@ -94,15 +97,18 @@ public final class CaptureService implements AutoCloseable {
         PrometheusEndpoint endpoint = null;
         KafkaProducer<byte[], byte[]> producer = null;
         try {
-            StartupChecks.run(config, tenants, catalog::describe).forEach(LOG::warn);
+            StartupChecks.run(config, tenants, catalog::describe, CapturedTables.matching(config)).forEach(LOG::warn);
+            long newestCommitMicros = DebeziumOffsets.newestCommitMicros(config);
+            // before the engine starts: the publication covers the selection, added tables have their snapshot requested
+            CapturedTables.prepare(config, newestCommitMicros != Long.MIN_VALUE);
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             CaptureMetrics metrics = new CaptureMetrics(registry, clock);
             endpoint = config.metricsPort() > 0 ? PrometheusEndpoint.start(config.metricsPort(), registry) : null;
             producer = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
             KnownTenants known = new KnownTenants();
             ChangeConverter converter = new ChangeConverter(config.name(), tenants, new ColumnTypes(catalog::describe), known,
-                    new CutClock(DebeziumOffsets.newestCommitMicros(config)));
-            StreamingWatch streaming = new StreamingWatch(config.name(), config.slot());
+                    new CutClock(newestCommitMicros), config.signalTable());
+            StreamingWatch streaming = new StreamingWatch(config.name(), new StreamingCheck(config)::look, metrics::streamingConfirmed);
             ChangePublisher publisher = new ChangePublisher(producer, converter, new ChangeEventCodec(),
                     new DeadLetters(config.name(), clock), DeliveryListener.both(DeliveryListener.both(metrics, streaming), listener),
                     clock, config.sizeLimits(), 2 * config.batchSize());
@@ -152,10 +158,12 @@ public final class CaptureService implements AutoCloseable {
 
     /**
      * Waits until capture streams: its initial snapshot (if one was due) completed and every row of it
-     * is in Kafka; changes committed from the snapshot's point on arrive as change events.
+     * is in Kafka, its slot is active and its publication covers every selected table; changes committed
+     * from the snapshot's point on arrive as change events.
      *
      * @throws CaptureStoppedException when the engine stopped before
-     * @throws TimeoutException when the snapshot is still running or being retried after {@code timeout}
+     * @throws TimeoutException when the snapshot is still running or being retried, or the database does not
+     *     show the slot active and the tables published, after {@code timeout}
      */
     public void awaitStreaming(Duration timeout) throws InterruptedException, TimeoutException {
         streaming.await(timeout);

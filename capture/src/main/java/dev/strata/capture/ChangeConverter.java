@@ -29,7 +29,7 @@ import org.apache.kafka.connect.source.SourceRecord;
  * {@link HeartbeatMessage}, one per {@link KnownTenants known tenant}), a dead letter with its
  * reason, Debezium's heartbeat, or
  * a transaction marker (BEGIN/END: they number the events of a transaction and are not forwarded as
- * data).
+ * data), like a row of the signal table.
  *
  * <p>The eventId is the dedupe key and must come out the same when Debezium delivers the record
  * again after a crash: {@code <lsn>:<txOrder>} for a streamed change (a multi-table TRUNCATE gives
@@ -40,6 +40,8 @@ final class ChangeConverter {
     private static final String HEARTBEAT_TOPIC_PREFIX = "__debezium-heartbeat";
     /** Debezium's op of a logical decoding message (pg_logical_emit_message). */
     private static final String LOGICAL_MESSAGE = "m";
+    private static final String OFFSET_LSN = "lsn";
+    private static final String OFFSET_TIME = "ts_usec";
 
     sealed interface Conversion permits Publish, DeadLetter, Heartbeat, Marker {
     }
@@ -67,6 +69,7 @@ final class ChangeConverter {
     private final ColumnTypes types;
     private final KnownTenants known;
     private final CutClock cuts;
+    private final String signalTable;
 
     ChangeConverter(String source, TenantResolver tenants, ColumnTypes types, KnownTenants known) {
         this(source, tenants, types, known, new CutClock(Long.MIN_VALUE));
@@ -77,11 +80,22 @@ final class ChangeConverter {
      * @param cuts the running cut time: this converter is its only user and sees every record in delivery order
      */
     ChangeConverter(String source, TenantResolver tenants, ColumnTypes types, KnownTenants known, CutClock cuts) {
+        this(source, tenants, types, known, cuts, null);
+    }
+
+    /** @param signalTable Debezium's signal table, schema.table: its rows are requests to Debezium, not data */
+    ChangeConverter(String source, TenantResolver tenants, ColumnTypes types, KnownTenants known, CutClock cuts, String signalTable) {
         this.source = source;
+        this.signalTable = signalTable;
         this.tenants = tenants;
         this.types = types;
         this.known = known;
         this.cuts = cuts;
+    }
+
+    /** The logical server name, ChangeEvent.source. */
+    String source() {
+        return source;
     }
 
     Conversion convert(SourceRecord record) {
@@ -134,8 +148,13 @@ final class ChangeConverter {
         }
         Struct sourceInfo = value.getStruct("source");
         String table = sourceInfo.getString("schema") + "." + sourceInfo.getString("table");
-        long lsn = sourceInfo.getInt64("lsn");
-        long commitTsMicros = sourceInfo.getInt64("ts_us");
+        if (table.equals(signalTable)) {
+            return new Marker();
+        }
+        // a row of an incremental snapshot has no LSN of its own: it is emitted where its chunk's window closes in the
+        // stream, after the changes before it (and instead of none of the window's: Debezium drops a row changed there)
+        long lsn = orOffset(sourceInfo.getInt64("lsn"), record, OFFSET_LSN);
+        long commitTsMicros = orOffset(sourceInfo.getInt64("ts_us"), record, OFFSET_TIME);
         Long txId = sourceInfo.getInt64("txId");
         long tx = txId == null ? -1 : txId;
         Struct before = value.getStruct("before");
@@ -177,6 +196,19 @@ final class ChangeConverter {
                         null, eventId, null, null),
                 new ChangeEvent(tenant, source, table, Op.CREATE, commitTsMicros, lsn, tx, txOrder, key, null, afterColumns,
                         eventId, null, null)));
+    }
+
+    /** The source field, else the record's offset entry (Debezium's PostgresOffsetContext keys). */
+    private static long orOffset(Long fromSource, SourceRecord record, String offsetKey) {
+        if (fromSource != null) {
+            return fromSource;
+        }
+        Object stored = record.sourceOffset() == null ? null : record.sourceOffset().get(offsetKey);
+        if (!(stored instanceof Number number)) {
+            throw new IllegalStateException("Debezium sent a change of " + record.topic() + " with neither a source " + offsetKey
+                    + " nor one in its offset " + record.sourceOffset() + ": this Debezium version is not supported");
+        }
+        return number.longValue();
     }
 
     /**

@@ -55,6 +55,7 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<RecordChang
     private final Clock clock;
     private final KafkaSizeLimits limits;
     private final int maxInFlight;
+    private final IncrementalSnapshotProgress incrementalSnapshots;
     /** Sent, not yet marked; in Debezium's order. Only the engine's thread touches it. */
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     /** Whether a record from after the initial snapshot was processed. Only the engine's thread touches it. */
@@ -87,6 +88,7 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<RecordChang
         this.clock = clock;
         this.limits = limits;
         this.maxInFlight = maxInFlight;
+        this.incrementalSnapshots = new IncrementalSnapshotProgress(converter.source(), listener);
     }
 
     @Override
@@ -187,6 +189,7 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<RecordChang
         } else if (sent.conversion instanceof ChangeConverter.Heartbeat heartbeat) {
             listener.heartbeat(heartbeat.atMillis());
         }
+        incrementalSnapshots.acknowledged(sent.record.record().sourceOffset(), sent.published);
         if (!streaming && StreamingWatch.afterInitialSnapshot(sent.record.record())) {
             streaming = true;
             listener.streaming();

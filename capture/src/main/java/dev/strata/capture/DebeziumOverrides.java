@@ -27,7 +27,8 @@ final class DebeziumOverrides {
     /** Keys (or key prefixes, ending in '.') Strata leaves unset because any value would leave data out of the backup. */
     static final Map<String, String> NEVER;
     /** What DebeziumSettings sets that an operator may override: tuning, nothing a restore depends on. */
-    static final List<String> OVERRIDABLE = List.of("snapshot.mode", "tasks.max", "offset.storage.partitions", "statistics.metrics.enabled");
+    static final List<String> OVERRIDABLE = List.of("snapshot.mode", "tasks.max", "offset.storage.partitions", "statistics.metrics.enabled",
+            "incremental.snapshot.watermarking.strategy");
 
     record Needed(String value, String why) {
         /** The value as messages show it: the TOAST marker holds NUL characters. */
@@ -41,11 +42,13 @@ final class DebeziumOverrides {
         Map<String, String> setBy = new LinkedHashMap<>();
         Map<String, String> never = new LinkedHashMap<>();
         need(needed, "connector.class", PostgresConnector.class.getName(), "capture reads PostgreSQL logical decoding only");
-        need(needed, "plugin.name", "pgoutput", "the built-in plugin with a publication of exactly the captured tables");
+        need(needed, "plugin.name", "pgoutput", "the built-in plugin, reading the publication capture makes");
         need(needed, "slot.drop.on.stop", "false", "a dropped slot loses every change made while capture is down: a gap in the backup");
-        need(needed, "publication.autocreate.mode", "filtered",
-                "it keeps the publication equal to " + CaptureConfig.TABLES + "; with another mode a table missing from it is"
-                        + " silently not backed up");
+        need(needed, "publication.autocreate.mode", "disabled",
+                "capture makes the publication cover " + CaptureConfig.TABLES + " itself, tables created later included; Debezium's"
+                        + " modes publish the tables of its start only, or alter the publication after rows were written");
+        need(needed, "signal.enabled.channels", "source",
+                "the incremental snapshots of added tables are requested in the signal table, in order with the data");
         need(needed, "snapshot.locking.mode", "shared",
                 "a DDL during the initial snapshot must wait for it: a snapshot it breaks is retried at a later LSN, and the"
                         + " changes committed in between never arrive as change events");
@@ -77,6 +80,7 @@ final class DebeziumOverrides {
         setBy.put("slot.name", CaptureConfig.SLOT);
         setBy.put("publication.name", CaptureConfig.PUBLICATION);
         setBy.put("table.include.list", CaptureConfig.TABLES);
+        setBy.put("signal.data.collection", CaptureConfig.SIGNAL_TABLE);
         setBy.put("heartbeat.interval.ms", CaptureConfig.HEARTBEAT_INTERVAL_MS);
         setBy.put("offset.storage.topic", CaptureConfig.OFFSETS_TOPIC);
         setBy.put("offset.storage.replication.factor", CaptureConfig.TOPIC_REPLICATION);

@@ -3,7 +3,6 @@ package dev.strata.capture;
 import dev.strata.capture.pg.PgTextConverter;
 import io.debezium.connector.postgresql.PostgresConnector;
 import java.util.Properties;
-import java.util.stream.Collectors;
 
 /**
  * The Debezium settings capture runs with, each with the reason it is chosen. Exactness first:
@@ -34,14 +33,19 @@ public final class DebeziumSettings {
         p.setProperty("database.user", config.databaseUser());
         p.setProperty("database.password", config.databasePassword());
 
-        // logical decoding with the built-in plugin, over a publication of exactly the configured tables
+        // logical decoding with the built-in plugin, over the publication CapturedTables made to cover the selection
+        // (also the tables created later): Debezium's "filtered" mode would publish only the tables existing at its start
         p.setProperty("plugin.name", "pgoutput");
         p.setProperty("slot.name", config.slot());
         p.setProperty("slot.drop.on.stop", "false");
         p.setProperty("publication.name", config.publication());
-        p.setProperty("publication.autocreate.mode", "filtered");
-        p.setProperty("table.include.list", config.tables().stream().map(DebeziumSettings::exactTableRegex)
-                .collect(Collectors.joining(",")));
+        p.setProperty("publication.autocreate.mode", "disabled");
+        p.setProperty("table.include.list", config.tableSelection().debeziumIncludeList());
+        // incremental snapshots of tables added to the selection, requested in the signal table and read back from the WAL;
+        // Debezium's window marks are deleted again, so the table stays small
+        p.setProperty("signal.data.collection", config.signalTable());
+        p.setProperty("signal.enabled.channels", "source");
+        p.setProperty("incremental.snapshot.watermarking.strategy", "insert_delete");
         p.setProperty("snapshot.mode", config.snapshotMode());
         // ACCESS SHARE locks on every captured table from before the snapshot reads their columns until
         // it ends: a DDL (or TRUNCATE) on a table waits for the snapshot instead of failing it. A failed
@@ -95,10 +99,5 @@ public final class DebeziumSettings {
 
         config.debeziumOverrides().forEach((key, value) -> p.setProperty((String) key, (String) value));
         return p;
-    }
-
-    /** table.include.list holds regular expressions: match the one table, nothing that merely resembles it. */
-    static String exactTableRegex(String table) {
-        return table.replace(".", "\\.").replace("$", "\\$");
     }
 }

@@ -20,6 +20,14 @@ interface DeliveryListener {
     default void streaming() {
     }
 
+    /** An incremental snapshot began reading {@code table} (see {@link IncrementalSnapshotProgress}). */
+    default void incrementalSnapshotStarted(String table) {
+    }
+
+    /** Every row of {@code table}'s incremental snapshot is in Kafka. */
+    default void incrementalSnapshotCompleted(String table, long rows) {
+    }
+
     DeliveryListener NONE = new DeliveryListener() {
         @Override
         public void published(ChangeEvent event, long ackedAtMicros) {
@@ -58,6 +66,18 @@ interface DeliveryListener {
             public void streaming() {
                 first.streaming();
                 second.streaming();
+            }
+
+            @Override
+            public void incrementalSnapshotStarted(String table) {
+                first.incrementalSnapshotStarted(table);
+                second.incrementalSnapshotStarted(table);
+            }
+
+            @Override
+            public void incrementalSnapshotCompleted(String table, long rows) {
+                first.incrementalSnapshotCompleted(table, rows);
+                second.incrementalSnapshotCompleted(table, rows);
             }
         };
     }

@@ -16,12 +16,23 @@ final class StartupChecks {
     private StartupChecks() {
     }
 
-    /** @return warnings; throws IllegalStateException listing every error */
-    static List<String> run(CaptureConfig config, TenantResolver tenants, Function<String, Optional<TableShape>> catalog) {
+    /**
+     * @param matched the tables {@link CaptureConfig#TABLES} matches now (a table created later is checked by nothing
+     *     but its changes: tenant resolution and dead letters apply to it as to any row)
+     * @return warnings; throws IllegalStateException listing every error
+     */
+    static List<String> run(CaptureConfig config, TenantResolver tenants, Function<String, Optional<TableShape>> catalog,
+            List<String> matched) {
         List<String> errors = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         String tenantColumn = tenants.tenantColumn();
-        for (String table : config.tables()) {
+        List<String> tables = new ArrayList<>(matched);
+        config.tableSelection().exactTables().stream().filter(t -> !matched.contains(t)).forEach(tables::add);
+        if (matched.isEmpty() && !config.tableSelection().exactOnly()) {
+            warnings.add(CaptureConfig.TABLES + "=" + config.tableSelection() + " matches no table of database "
+                    + config.databaseName() + " yet: the tables it matches are captured from their creation on");
+        }
+        for (String table : tables) {
             Optional<TableShape> found = catalog.apply(table);
             if (found.isEmpty()) {
                 errors.add("table " + table + " does not exist in database " + config.databaseName()

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Properties;
@@ -107,7 +108,7 @@ public final class CaptureBench {
         properties.setProperty(CaptureConfig.HEARTBEAT_INTERVAL_MS, "1000");
         Recorder recorder = new Recorder(rows);
         try (CaptureService capture = CaptureService.start(CaptureTestSetup.config(properties), Clock.systemUTC(), recorder)) {
-            CaptureTestSetup.awaitStreaming(pg, DB, name + "_slot");
+            capture.awaitStreaming(Duration.ofSeconds(60));
             long started = System.nanoTime();
             workload.run();
             double workloadSeconds = (System.nanoTime() - started) / 1e9;

@@ -77,6 +77,20 @@ class CaptureConfigTest {
         assertThatThrownBy(() -> config(p)).hasMessageContaining(CaptureConfig.TABLES + " is missing");
     }
 
+    @Test
+    void tablePatternsAreEntriesAndAMalformedOneIsRefusedNamingTheKey() {
+        Properties p = minimal();
+        p.setProperty(CaptureConfig.TABLES, "public.*, tenant_.*\\.orders");
+        p.setProperty(CaptureConfig.SHARED_TABLES, "public.countries=global");
+        CaptureConfig config = config(p);
+        assertThat(config.tables()).containsExactly("public.*", "tenant_.*\\.orders");
+        assertThat(config.tableSelection().matches("tenant_acme.orders")).isTrue();
+        assertThat(config.sharedTables()).containsEntry("public.countries", "global");
+        assertThat(config.signalTable()).isEqualTo(CaptureConfig.SIGNAL_TABLE_DEFAULT);
+        p.setProperty(CaptureConfig.TABLES, "orders");
+        assertThatThrownBy(() -> config(p)).hasMessageContaining(CaptureConfig.TABLES + ": 'orders' is not schema.table");
+    }
+
     private static Properties loadProperties(Path file) throws java.io.IOException {
         Properties properties = new Properties();
         try (java.io.Reader reader = Files.newBufferedReader(file)) {

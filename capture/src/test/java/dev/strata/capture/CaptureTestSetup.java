@@ -66,23 +66,26 @@ public final class CaptureTestSetup {
     }
 
     /**
-     * Waits until a walsender holds the slot: Debezium holds it from the moment it creates it, so
-     * the initial snapshot may still run; changes committed from now on are captured, in the
-     * snapshot or the stream. An in-process capture waits with {@link CaptureService#awaitStreaming}.
+     * Waits until the capture serving {@code metricsPort} says it streams ({@code strata_capture_streaming 1}:
+     * its snapshot is in Kafka, its slot active, its publication covers every captured table): for a
+     * capture in its own JVM. An in-process capture waits with {@link CaptureService#awaitStreaming}.
      */
-    static void awaitStreaming(LocalPostgres pg, String database, String slot) throws SQLException, InterruptedException {
+    static void awaitStreaming(int metricsPort) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        try (Connection connection = connect(pg, database); Statement statement = connection.createStatement()) {
-            while (System.nanoTime() < deadline) {
-                try (ResultSet row = statement.executeQuery("SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'")) {
-                    if (row.next() && row.getBoolean(1)) {
-                        return;
-                    }
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            try {
+                String metrics = scrape(metricsPort);
+                if (metrics.contains("strata_capture_streaming 1.0")) {
+                    return;
                 }
-                Thread.sleep(50);
+                last = "strata_capture_streaming 0";
+            } catch (IOException e) {
+                last = e.toString(); // not listening yet
             }
+            Thread.sleep(50);
         }
-        throw new IllegalStateException("capture did not start streaming from slot " + slot + " within 60 s");
+        throw new IllegalStateException("the capture on metrics port " + metricsPort + " is not streaming after 60 s (" + last + ")");
     }
 
     /** Waits until no walsender holds the slot (after a capture process died or stopped). */

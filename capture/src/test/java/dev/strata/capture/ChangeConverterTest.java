@@ -245,4 +245,26 @@ class ChangeConverterTest {
         // the catalog (a fake here) does not know the new column: Debezium's type stands in
         assertThat(event.getAfter().get(2)).isEqualTo(new Column("email", "varchar", "a@b"));
     }
+
+    @Test
+    void aRowOfTheSignalTableIsNoDataAndNoDeadLetter() {
+        ChangeConverter withSignal = new ChangeConverter("app", new TenantResolver("tenant_id", (Pattern) null, Map.of()),
+                new ColumnTypes(table -> Optional.empty()), new KnownTenants(), new CutClock(Long.MIN_VALUE), "public.signal");
+        assertThat(withSignal.convert(record("c", "public.signal", null, row(1, null, null), 100L, 1L)))
+                .isInstanceOf(ChangeConverter.Marker.class);
+    }
+
+    @Test
+    void aRowOfAnIncrementalSnapshotTakesItsLsnAndTimeFromTheOffsetWhereTheSourceHasNone() {
+        SourceRecord streamed = record("r", "public.orders", null, row(4, "acme", null), 0L, null);
+        Struct value = (Struct) streamed.value();
+        value.getStruct("source").put("lsn", null).put("ts_us", null).put("txId", null);
+        SourceRecord incremental = new SourceRecord(streamed.sourcePartition(), Map.of("lsn", 9000L, "ts_usec", 1_700_000_001_000_000L),
+                streamed.topic(), null, streamed.keySchema(), streamed.key(), streamed.valueSchema(), value);
+        ChangeEvent event = published(incremental);
+        assertThat(event.getOp()).isEqualTo(Op.READ);
+        assertThat(event.getLsn()).isEqualTo(9000L);
+        assertThat(event.getCommitTsMicros()).isEqualTo(1_700_000_001_000_000L);
+        assertThat(event.getEventId()).startsWith("r:9000:public.orders:");
+    }
 }

@@ -45,7 +45,7 @@ class CheckpointIT {
         properties.setProperty(CaptureConfig.CHECKPOINT_INTERVAL_MS, "0");
         try (CaptureService capture = CaptureService.start(CaptureTestSetup.config(properties), Clock.systemUTC());
              TopicReader reader = new TopicReader(kafka, NAME)) {
-            CaptureTestSetup.awaitStreaming(pg, DB, NAME + "_slot");
+            capture.awaitStreaming(Duration.ofSeconds(60));
             CaptureTestSetup.execute(pg, DB,
                     "INSERT INTO orders SELECT 'acme', g, g * 1.25, 'n' || g FROM generate_series(1, 300) g",
                     "INSERT INTO orders SELECT 'initech', g, g * 2.5, NULL FROM generate_series(1, 120) g",

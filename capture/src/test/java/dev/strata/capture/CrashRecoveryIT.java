@@ -39,9 +39,11 @@ class CrashRecoveryIT {
         pg.createDatabase(DB);
         CaptureTestSetup.execute(pg, DB, "CREATE TABLE ledger (tenant_id text, id bigint, amount bigint, PRIMARY KEY (tenant_id, id))");
         Properties properties = CaptureTestSetup.properties(kafka, pg, DB, NAME, "public.ledger");
+        int port = CaptureTestSetup.freePort();
+        properties.setProperty(CaptureConfig.METRICS_PORT, Integer.toString(port));
         Path dir = Path.of("target", "crash-it");
         CaptureProcess first = CaptureProcess.start(dir, properties, "capture-1.log");
-        CaptureTestSetup.awaitStreaming(pg, DB, NAME + "_slot"); // its topics exist from here on
+        CaptureTestSetup.awaitStreaming(port); // its topics exist from here on
         try (TopicReader reader = new TopicReader(kafka, NAME)) {
             int atKill;
             CompletableFuture<Void> workload;

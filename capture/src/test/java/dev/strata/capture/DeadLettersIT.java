@@ -33,7 +33,7 @@ class DeadLettersIT {
         properties.setProperty(CaptureConfig.METRICS_PORT, Integer.toString(port));
         try (CaptureService capture = CaptureService.start(CaptureTestSetup.config(properties), Clock.systemUTC());
              TopicReader reader = new TopicReader(kafka, name)) {
-            CaptureTestSetup.awaitStreaming(pg, db, name + "_slot");
+            capture.awaitStreaming(Duration.ofSeconds(60));
             CaptureTestSetup.execute(pg, db,
                     "INSERT INTO audit VALUES (1, 'a'), (2, 'b'), (3, 'c')",
                     "INSERT INTO notes VALUES (1, 'acme', 'kept')");

@@ -22,7 +22,9 @@ class DebeziumSettingsTest {
     void theSettingsThatKeepEveryChangeExactAreSet() {
         Properties dbz = settings(Map.of());
         assertThat(dbz).containsEntry("plugin.name", "pgoutput")
-                .containsEntry("publication.autocreate.mode", "filtered")
+                .containsEntry("publication.autocreate.mode", "disabled")
+                .containsEntry("signal.data.collection", CaptureConfig.SIGNAL_TABLE_DEFAULT)
+                .containsEntry("signal.enabled.channels", "source")
                 .containsEntry("provide.transaction.metadata", "true")
                 .containsEntry("skipped.operations", "none")
                 .containsEntry("tombstones.on.delete", "false")

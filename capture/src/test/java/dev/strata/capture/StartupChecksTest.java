@@ -40,7 +40,8 @@ class StartupChecksTest {
                 "public.keyless", shape("public.keyless", 'd', List.of(), "id", "tenant_id"),
                 "public.orders", shape("public.orders", 'd', List.of("id"), "id", "tenant_id"));
         CaptureConfig config = config("public.keyless,public.orders,public.gone");
-        assertThatThrownBy(() -> StartupChecks.run(config, TenantResolver.of(config), t -> Optional.ofNullable(catalog.get(t))))
+        assertThatThrownBy(() -> StartupChecks.run(config, TenantResolver.of(config), t -> Optional.ofNullable(catalog.get(t)),
+                List.of("public.keyless", "public.orders")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("ALTER TABLE public.keyless REPLICA IDENTITY FULL")
                 .hasMessageContaining("DELETEs of public.orders would not carry tenant_id (it is not in the primary key)")
@@ -54,9 +55,21 @@ class StartupChecksTest {
                 "public.keyed", shape("public.keyed", 'd', List.of("tenant_id", "id"), "id", "tenant_id"),
                 "public.audit", shape("public.audit", 'd', List.of("id"), "id"));
         CaptureConfig config = config("public.full,public.keyed,public.audit");
-        List<String> warnings = StartupChecks.run(config, TenantResolver.of(config), t -> Optional.ofNullable(catalog.get(t)));
+        List<String> warnings = StartupChecks.run(config, TenantResolver.of(config), t -> Optional.ofNullable(catalog.get(t)),
+                List.of("public.full", "public.keyed", "public.audit"));
         assertThat(warnings).hasSize(2);
         assertThat(warnings.get(0)).contains("column t of public.full is time with time zone");
         assertThat(warnings.get(1)).contains("table public.audit has no tenant").contains("NO_TENANT");
+    }
+
+    @Test
+    void aPatternChecksTheTablesItMatchesNowAndWarnsWhenItMatchesNone() {
+        Map<String, TableShape> catalog = Map.of("sales.keyless", shape("sales.keyless", 'd', List.of(), "id", "tenant_id"));
+        CaptureConfig config = config("sales.*,public.orders_.*");
+        assertThatThrownBy(() -> StartupChecks.run(config, TenantResolver.of(config), t -> Optional.ofNullable(catalog.get(t)),
+                List.of("sales.keyless")))
+                .hasMessageContaining("ALTER TABLE sales.keyless REPLICA IDENTITY FULL");
+        assertThat(StartupChecks.run(config, TenantResolver.of(config), t -> Optional.empty(), List.of()))
+                .singleElement().asString().contains("matches no table of database app yet");
     }
 }

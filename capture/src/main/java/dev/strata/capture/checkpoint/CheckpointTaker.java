@@ -2,6 +2,8 @@ package dev.strata.capture.checkpoint;
 
 import dev.strata.capture.CaptureConfig;
 import dev.strata.capture.TenantResolver;
+import dev.strata.capture.tables.CapturedTables;
+import dev.strata.capture.tables.TableSelection;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.checkpoint.RowChecksum;
 import java.sql.Connection;
@@ -33,22 +35,24 @@ public final class CheckpointTaker {
 
     private final String url;
     private final Properties credentials;
-    private final List<String> tables;
+    private final TableSelection tables;
+    private final String signalTable;
     private final TenantResolver tenants;
 
-    CheckpointTaker(String url, String user, String password, List<String> tables, TenantResolver tenants) {
+    CheckpointTaker(String url, String user, String password, TableSelection tables, String signalTable, TenantResolver tenants) {
         this.url = url;
         this.credentials = new Properties();
         credentials.setProperty("user", user);
         credentials.setProperty("password", password);
         credentials.setProperty("ApplicationName", "strata-capture checkpoint");
-        this.tables = List.copyOf(tables);
+        this.tables = tables;
+        this.signalTable = signalTable;
         this.tenants = tenants;
     }
 
     public static CheckpointTaker of(CaptureConfig config) {
-        return new CheckpointTaker(config.jdbcUrl(), config.databaseUser(), config.databasePassword(), config.tables(),
-                TenantResolver.of(config));
+        return new CheckpointTaker(config.jdbcUrl(), config.databaseUser(), config.databasePassword(), config.tableSelection(),
+                config.signalTable(), TenantResolver.of(config));
     }
 
     /** Counts in one snapshot, then emits the message; returns what it emitted. */
@@ -80,7 +84,8 @@ public final class CheckpointTaker {
             }
             Map<String, List<CheckpointMessage.TableCount>> perTenant = new TreeMap<>();
             List<String> tenantColumnTables = new ArrayList<>();
-            for (String table : tables) {
+            // the tables matched in this snapshot: a table created since capture started is counted like the others
+            for (String table : CapturedTables.matching(connection, tables, signalTable)) {
                 countTable(connection, table, perTenant, tenantColumnTables);
             }
             zeroFill(perTenant, tenantColumnTables);
