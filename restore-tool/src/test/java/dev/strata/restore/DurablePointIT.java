@@ -91,7 +91,8 @@ class DurablePointIT {
         }
         Restored all = replayLatest(tenant, "released");
         assertThat(all.code()).as(all.err()).isZero();
-        assertThat(ids(all)).as("once both regions hold it, the point moves past it").hasSize(10);
+        assertThat(ids(all)).as("once both regions hold it, the point moves past it, up to the last change: no later record shows"
+                + " its transaction whole").hasSize(9);
         ToolRun verify = ToolRun.run(config, "verify", "--tenant", tenant.value());
         assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
         assertThat(verify.out()).contains("durable mark copies");
@@ -127,7 +128,8 @@ class DurablePointIT {
         }
         ToolRun latest = ToolRun.run(config, "replay", "--tenant", tenant.value(), "--until", "latest", "--dry-run");
         assertThat(latest.code()).as(latest.err()).isZero();
-        assertThat(latest.out()).contains("latest restorable:   " + RestoreTime.format(T0 + 9 * SECOND) + " (not proven: no durable mark)")
+        // the newest transaction listed is not shown whole: the point stops one microsecond before it
+        assertThat(latest.out()).contains("latest restorable:   " + RestoreTime.format(T0 + 9 * SECOND - 1) + " (not proven: no durable mark)")
                 .contains("note: tenant unmarked has no durable mark in regime eu");
     }
 

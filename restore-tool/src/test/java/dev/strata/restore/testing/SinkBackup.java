@@ -308,6 +308,7 @@ public final class SinkBackup implements AutoCloseable {
             TenantId tenant = TenantId.of(view.tenant());
             tenants.add(tenant);
             latestCommitMicros = Math.max(latestCommitMicros, view.cutMicros());
+            commits.read(partition, tenant, next, view.cutMicros());
             segmenter.append(next++, tenant, view, now);
         }
 
