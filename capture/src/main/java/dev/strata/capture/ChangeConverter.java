@@ -67,6 +67,7 @@ final class ChangeConverter {
     private final ColumnTypes types;
     private final KnownTenants known;
     private final CutClock cuts;
+    private final CommitOrder commits = new CommitOrder();
 
     ChangeConverter(String source, TenantResolver tenants, ColumnTypes types, KnownTenants known) {
         this(source, tenants, types, known, new CutClock(Long.MIN_VALUE));
@@ -88,13 +89,26 @@ final class ChangeConverter {
         Conversion conversion = convertRecord(record);
         OptionalLong cut = commitRecordCut(record);
         if (conversion instanceof Publish publish) {
+            Long previousCommit = null;
             for (ChangeEvent event : publish.events()) {
                 known.changed(event.getTenant());
                 event.setCutTsMicros(event.getOp() == Op.CHECKPOINT ? cuts.between(event.getCommitTsMicros())
                         : cut.orElse(event.getCommitTsMicros())); // READ rows of a snapshot: their own time, as before cut times
+                if (event.getOp() == Op.READ) {
+                    commits.snapshotRow(event.getLsn());
+                } else if (event.getOp() != Op.CHECKPOINT) { // a checkpoint is no transaction
+                    previousCommit = previousCommit != null ? previousCommit
+                            : commits.of(sequence(record), event.getTxId(), event.getLsn());
+                    event.setPreviousCommitLsn(previousCommit);
+                }
             }
         }
         return conversion;
+    }
+
+    private static String sequence(SourceRecord record) {
+        Struct sourceInfo = ((Struct) record.value()).getStruct("source");
+        return sourceInfo.schema().field("sequence") == null ? null : sourceInfo.getString("sequence");
     }
 
     /**

@@ -154,7 +154,7 @@ public final class FastSegmentDecoder {
             if (cutTs > untilMicros || !transactions.includes(txId)) {
                 afterUntil++; // a transaction the filter leaves out counts as past the restore point
             } else if (op != Op.CHECKPOINT && op != Op.HEARTBEAT) { // markers, never a row
-                emit(tableId, op, lsn, txOrder);
+                emit(tableId, op, previousCommitLsn != NO_COMMIT_ORDER ? previousCommitLsn : lsn, txOrder); // as CommitPosition
             }
             return null;
         }
