@@ -119,6 +119,93 @@ class TransactionPointsIT {
                 .isGreaterThan(restoredTransactions.get(0));
     }
 
+    @Test
+    void untilXidRestoresExactlyTheSourceAfterThatTransactionWithConcurrentTransactionsAroundIt(LocalKafka kafka, LocalPostgres pg)
+            throws Exception {
+        String xidTenant = "xid-" + suffix;
+        chain.place(xidTenant);
+        String db = "tp_xid_" + suffix;
+        pg.createDatabase(db);
+        CaptureTestSetup.execute(pg, db, "CREATE TABLE public.counters (tenant_id text, id int, v bigint, PRIMARY KEY (tenant_id, id))",
+                "INSERT INTO public.counters SELECT '" + xidTenant + "', g, 0 FROM generate_series(1, 20) g");
+        ExecutorService writers = Executors.newFixedThreadPool(2);
+        long xid;
+        List<String> expected = new ArrayList<>();
+        try (CaptureService capture = CaptureService.start(CaptureTestSetup.config(CaptureTestSetup.properties(kafka, pg, db,
+                "tp_xid_" + suffix, "public.counters")), Clock.systemUTC())) {
+            capture.awaitStreaming(Duration.ofSeconds(120));
+            AtomicBoolean stop = new AtomicBoolean();
+            Future<?> first = writers.submit(() -> bumpCounters(pg, db, xidTenant, 1, stop));
+            Future<?> second = writers.submit(() -> bumpCounters(pg, db, xidTenant, 2, stop));
+            Thread.sleep(1500);
+            try (Connection c = connect(pg, db); Statement s = c.createStatement()) {
+                c.setAutoCommit(false);
+                // every writer that wrote before commits first, none writes until this one commits: the state it reads is the
+                // source's state right after its commit record
+                s.execute("LOCK TABLE public.counters IN EXCLUSIVE MODE");
+                s.execute("UPDATE public.counters SET v = v + 1000 WHERE tenant_id = '" + xidTenant + "' AND id % 5 = 0");
+                try (ResultSet rs = s.executeQuery("SELECT txid_current()")) {
+                    rs.next();
+                    xid = rs.getLong(1);
+                }
+                try (ResultSet rs = s.executeQuery("SELECT id, v FROM public.counters WHERE tenant_id = '" + xidTenant + "' ORDER BY id")) {
+                    while (rs.next()) {
+                        expected.add(rs.getInt(1) + "|" + rs.getLong(2));
+                    }
+                }
+                c.commit();
+            }
+            Thread.sleep(1500);
+            stop.set(true);
+            first.get();
+            second.get();
+            chain.awaitDurable(xidTenant, micros(java.time.Instant.now()), Duration.ofSeconds(60));
+        } finally {
+            writers.shutdownNow();
+        }
+        Path file = work.resolve("until-xid.ndjson");
+        ToolRun replay = ToolRun.run(chain.toolConfig(), "replay", "--tenant", xidTenant, "--until-xid", Long.toString(xid),
+                "--target", "ndjson", "--to", file.toString(), "--progress", "none");
+        assertThat(replay.code()).as(replay.err()).isZero();
+        assertThat(replay.out()).contains("restore point: transaction " + xid);
+        List<String> restored = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String line : Files.readAllLines(file)) {
+            JsonNode row = json.readTree(line).get("row");
+            restored.add(row.get("id").asInt() + "|" + row.get("v").asLong());
+        }
+        restored.sort(Comparator.comparingInt(r -> Integer.parseInt(r.substring(0, r.indexOf('|')))));
+        assertThat(restored).as("the source right after transaction %d", xid).isEqualTo(expected);
+        List<String> latest = new ArrayList<>();
+        try (Connection c = connect(pg, db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id, v FROM public.counters WHERE tenant_id = '" + xidTenant + "' ORDER BY id")) {
+            while (rs.next()) {
+                latest.add(rs.getInt(1) + "|" + rs.getLong(2));
+            }
+        }
+        assertThat(latest).as("transactions after it changed the rows again").isNotEqualTo(expected);
+        ToolRun both = ToolRun.run(chain.toolConfig(), "replay", "--tenant", xidTenant, "--until-xid", "5", "--until", "latest", "--dry-run");
+        assertThat(both.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(both.err()).contains("more than one restore point given");
+    }
+
+    /** Small transactions on overlapping rows, one after another, until stopped. */
+    private Void bumpCounters(LocalPostgres pg, String db, String tenant, int step, AtomicBoolean stop) throws SQLException {
+        try (Connection c = connect(pg, db); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            for (int t = 0; !stop.get(); t++) {
+                s.execute("UPDATE public.counters SET v = v + " + step + " WHERE tenant_id = '" + tenant + "' AND id IN ("
+                        + (1 + t % 20) + ", " + (1 + (t * 7 + step) % 20) + ")");
+                c.commit();
+            }
+        }
+        return null;
+    }
+
+    private static long micros(java.time.Instant at) {
+        return at.getEpochSecond() * 1_000_000 + at.getNano() / 1_000;
+    }
+
     /** Transactions of 24 rows, each written in three statements 60 ms apart, until stopped: a segment's age often ends inside one. */
     private Void writeTransactions(LocalPostgres pg, String db, int writer, AtomicBoolean stop) throws SQLException, InterruptedException {
         try (Connection c = connect(pg, db); Statement s = c.createStatement()) {

@@ -3,10 +3,13 @@ package dev.strata.restore.replay;
 import dev.strata.restore.BadInputException;
 import dev.strata.restore.VerificationFailedException;
 import dev.strata.restore.durable.DurablePoint;
+import dev.strata.restore.plan.CommittedTransaction;
 import dev.strata.restore.plan.DurableBound;
+import dev.strata.restore.plan.RecoveryTarget;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestorePlanner;
 import dev.strata.restore.plan.RestoreTime;
+import dev.strata.restore.plan.TransactionBound;
 import dev.strata.restore.store.BaseListing;
 import dev.strata.restore.store.LateListing;
 import dev.strata.restore.store.ListedSegment;
@@ -83,6 +86,26 @@ public final class Replay {
         }
         // without marks the planner bounds 'latest' (Long.MAX_VALUE) to before the newest transaction listed
         return plan(tenant, latest ? durable.pointMicros().orElse(Long.MAX_VALUE) : requested, false, baseCutNoLaterThanMicros, durable);
+    }
+
+    /**
+     * A restore to a transaction id (PostgreSQL's recovery_target_xid, inclusive), decided from the tenant's transactions up to its durable point ({@link TransactionIndex}:
+     * the whole log is read once first): the plan to the bound's cut time, from a base cut before it
+     * (one at that cut time may hold a transaction committed after the bound), and the transactions run must leave out.
+     */
+    public BoundedPlan plan(TenantId tenant, RecoveryTarget target) {
+        if (target instanceof RecoveryTarget.Time time) {
+            return new BoundedPlan(plan(tenant, time.text()), TransactionFilter.ALL, Optional.empty());
+        }
+        RestorePlan whole = new Replay(stores, options, clock, Progress.NONE).plan(tenant, RestoreTime.LATEST, Long.MIN_VALUE);
+        List<CommittedTransaction> transactions = TransactionIndex.read(stores, whole);
+        TransactionBound bound = TransactionBound.toXid(tenant, transactions, ((RecoveryTarget.Xid) target).xid());
+        RestorePlan plan = plan(tenant, RestoreTime.format(bound.cutMicros()), bound.cutMicros() - 1);
+        return new BoundedPlan(plan, bound.filter(), Optional.of(bound.describe()));
+    }
+
+    /** A plan, the transactions to keep, and what bounded it when not a time. */
+    public record BoundedPlan(RestorePlan plan, TransactionFilter transactions, Optional<String> bound) {
     }
 
     /**
