@@ -70,6 +70,7 @@ final class ChangeConverter {
     private final KnownTenants known;
     private final CutClock cuts;
     private final String signalTable;
+    private final CommitOrder commits = new CommitOrder();
 
     ChangeConverter(String source, TenantResolver tenants, ColumnTypes types, KnownTenants known) {
         this(source, tenants, types, known, new CutClock(Long.MIN_VALUE));
@@ -102,13 +103,26 @@ final class ChangeConverter {
         Conversion conversion = convertRecord(record);
         OptionalLong cut = commitRecordCut(record);
         if (conversion instanceof Publish publish) {
+            Long previousCommit = null;
             for (ChangeEvent event : publish.events()) {
                 known.changed(event.getTenant());
                 event.setCutTsMicros(event.getOp() == Op.CHECKPOINT ? cuts.between(event.getCommitTsMicros())
                         : cut.orElse(event.getCommitTsMicros())); // READ rows of a snapshot: their own time, as before cut times
+                if (event.getOp() == Op.READ) {
+                    commits.snapshotRow(event.getLsn());
+                } else if (event.getOp() != Op.CHECKPOINT) { // a checkpoint is no transaction
+                    previousCommit = previousCommit != null ? previousCommit
+                            : commits.of(sequence(record), event.getTxId(), event.getLsn());
+                    event.setPreviousCommitLsn(previousCommit);
+                }
             }
         }
         return conversion;
+    }
+
+    private static String sequence(SourceRecord record) {
+        Struct sourceInfo = ((Struct) record.value()).getStruct("source");
+        return sourceInfo.schema().field("sequence") == null ? null : sourceInfo.getString("sequence");
     }
 
     /**
@@ -185,7 +199,7 @@ final class ChangeConverter {
                 : lsn + ":" + txOrder;
         // the all-fields constructor: the builder validates and copies, measurably slower per event
         ChangeEvent event = new ChangeEvent(tenant, source, table, op, commitTsMicros, lsn, tx, txOrder, key, beforeColumns,
-                afterColumns, eventId, null, null);
+                afterColumns, eventId, null, null, null);
         String previousTenant = op == Op.UPDATE && before != null ? previousTenant(table, shape, before, tenant) : null;
         if (previousTenant == null) {
             return new Publish(event);
@@ -193,9 +207,9 @@ final class ChangeConverter {
         // the row leaves one tenant's backup and enters another's: each restore must see that on its own
         return new Publish(List.of(
                 new ChangeEvent(previousTenant, source, table, Op.DELETE, commitTsMicros, lsn, tx, txOrder, key, beforeColumns,
-                        null, eventId, null, null),
+                        null, eventId, null, null, null),
                 new ChangeEvent(tenant, source, table, Op.CREATE, commitTsMicros, lsn, tx, txOrder, key, null, afterColumns,
-                        eventId, null, null)));
+                        eventId, null, null, null)));
     }
 
     /** The source field, else the record's offset entry (Debezium's PostgresOffsetContext keys). */

@@ -127,7 +127,8 @@ class DurablePointIT {
         }
         ToolRun latest = ToolRun.run(config, "replay", "--tenant", tenant.value(), "--until", "latest", "--dry-run");
         assertThat(latest.code()).as(latest.err()).isZero();
-        assertThat(latest.out()).contains("latest restorable:   " + RestoreTime.format(T0 + 9 * SECOND) + " (not proven: no durable mark)")
+        // the newest transaction listed is not shown whole: the point stops one microsecond before it
+        assertThat(latest.out()).contains("latest restorable:   " + RestoreTime.format(T0 + 9 * SECOND - 1) + " (not proven: no durable mark)")
                 .contains("note: tenant unmarked has no durable mark in regime eu");
     }
 

@@ -126,6 +126,7 @@ final class SinkLoop implements PartitionSegmenter.Output {
         AssignedPartition p = rebalancer.partitions().get(record.partition());
         Admission.Verdict verdict = admission.admit(record.value());
         if (verdict instanceof Admission.Append append) {
+            watermarkTracker.read(p.partition(), append.tenant(), record.offset(), append.event().cutMicros());
             p.segmenter.append(record.offset(), append.tenant(), append.event(), now);
         } else if (verdict instanceof Admission.Heartbeat heartbeat) {
             watermarkTracker.heartbeat(p.partition(), heartbeat.tenant(), record.offset(), heartbeat.event().cutMicros(),

@@ -14,6 +14,7 @@ import dev.strata.local.LocalRegion;
 import dev.strata.local.LocalStackExtension;
 import dev.strata.local.StoreRole;
 import dev.strata.schemas.TenantId;
+import dev.strata.schemas.TestEvents;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.base.BaseManifest;
@@ -92,6 +93,8 @@ class BaseCrashIT {
             long lastCommit = more.get(more.size() - 1).getCommitTsMicros();
             try (SinkProcess first = SinkProcess.start(dir, eager)) {
                 bed.produce(more);
+                // capture's heartbeat after it: shows the last change's transaction whole, so the watermark reaches it
+                bed.produce(List.of(TestEvents.heartbeat("acme", 10_000_000, lastCommit + 1)));
                 SinkTestBed.await("an object of a newer base", BaseIT.TIMEOUT, () -> baseObjects(primary).stream()
                         .anyMatch(k -> cutOf(k).cutCommitMicros() > interrupted.cutCommitMicros()), () -> "; the sink's log ends with:\n" + first.logTail());
                 first.crash();

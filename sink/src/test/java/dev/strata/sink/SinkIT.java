@@ -66,14 +66,15 @@ class SinkIT {
             }
             Map<String, Watermark> watermarks = bed.watermarks();
             long lastAcmeCommit = events.stream().filter(e -> e.getTenant().equals("acme")).mapToLong(ChangeEvent::getCommitTsMicros).max().orElseThrow();
-            assertThat(watermarks.get("acme").durableCommitMicros()).isEqualTo(lastAcmeCommit);
+            // nothing follows acme's last change: its transaction is not shown whole, the point stops one microsecond before it
+            assertThat(watermarks.get("acme").durableCommitMicros()).isEqualTo(lastAcmeCommit - 1);
             for (ObjectStore region : List.of(primary, backup)) {
                 // the graceful stop wrote the mark the interval held back: the store proves what the watermark says
                 List<ObjectKey> marks = region.listAll(BackupLayout.marksPrefix(TenantId.of("acme")), Optional.empty())
                         .map(ListedObject::key).toList();
                 assertThat(marks).as("acme's durable marks in %s", region.describe()).isNotEmpty();
                 DurableMark newest = DurableMarkCodec.decode(region.get(marks.get(marks.size() - 1)).orElseThrow().bytes());
-                assertThat(newest.pointMicros()).isEqualTo(lastAcmeCommit);
+                assertThat(newest.pointMicros()).isEqualTo(lastAcmeCommit - 1);
                 assertThat(newest.tenant().value()).isEqualTo("acme");
             }
             // Read after the close on purpose: a graceful stop leaves no object it took in one region only (GracefulStop).

@@ -160,7 +160,7 @@ class SinkLoopStopTest {
         assertThat(committed()).as("committed once both regions hold it").isEqualTo(10);
         assertThat(producer.history()).as("and then its watermark").anySatisfy(record -> {
             assertThat(record.topic()).isEqualTo(Topics.WATERMARKS);
-            assertThat(WatermarkCodec.decode(record.value()).durableCommitMicros()).isEqualTo(COMMIT_MICROS + 9);
+            assertThat(WatermarkCodec.decode(record.value()).durableCommitMicros()).isEqualTo(COMMIT_MICROS + 8); // the last change is not proven whole
         });
     }
 

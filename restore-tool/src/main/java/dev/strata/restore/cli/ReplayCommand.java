@@ -5,6 +5,7 @@ import dev.strata.restore.ExitCodes;
 import dev.strata.restore.ToolConfig;
 import dev.strata.restore.RestoreTool;
 import dev.strata.schemas.fold.FoldMemory;
+import dev.strata.restore.plan.RecoveryTarget;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.replay.BarProgress;
@@ -43,8 +44,13 @@ public final class ReplayCommand implements Callable<Integer> {
     CommandSpec spec;
     @Option(names = "--tenant", required = true, description = "tenant id")
     String tenant;
-    @Option(names = "--until", required = true, description = "restore point, ISO-8601 with zone (2026-11-21T10:15:30Z), or 'latest'")
+    @Option(names = "--until", description = "restore point, ISO-8601 with zone (2026-11-21T10:15:30Z), or 'latest'"
+            + " (PostgreSQL's recovery_target_time, inclusive)")
     String until;
+    @Option(names = "--until-xid", description = "restore to the end of this transaction: every transaction whose commit precedes its"
+            + " commit in the WAL, and it (PostgreSQL's recovery_target_xid, inclusive)")
+    String untilXid;
+
     @Option(names = "--target", defaultValue = "postgres", description = "postgres, lucene, kafka or ndjson (default: ${DEFAULT-VALUE})")
     String target;
     @Option(names = "--to", description = "postgres: postgres://host:port/db or a JDBC URL; lucene: a directory;"
@@ -81,22 +87,23 @@ public final class ReplayCommand implements Callable<Integer> {
         TargetFactory.Kind kind = TargetFactory.kind(target);
         ToolConfig config = tool.config();
         PrintWriter out = spec.commandLine().getOut();
-        if (!RestoreTime.LATEST.equalsIgnoreCase(until.trim())) {
-            RestoreTime.parse(until); // a malformed time is reported before any store is contacted
-        }
+        RecoveryTarget point = RecoveryTarget.of(until, untilXid); // malformed input is reported before any store is contacted
         try (ReplayTarget destination = dryRun ? null : TargetFactory.create(kind, to, id, pg, () -> config, System.getenv(), out);
              RegimeStores stores = new StoreAccess(config).locate(tenant, regime)) {
             Replay replay = new Replay(stores, options(config), tool.clock, progress());
-            RestorePlan plan = replay.plan(id, until);
+            Replay.BoundedPlan bounded = replay.plan(id, point);
+            RestorePlan plan = bounded.plan();
+            // with NDJSON on stdout the data owns stdout: the summary goes to stderr
+            PrintWriter report = !dryRun && kind == TargetFactory.Kind.NDJSON && (to == null || to.equals("-"))
+                    ? spec.commandLine().getErr() : out;
+            bounded.bound().ifPresent(b -> report.println("restore point: " + b));
             if (dryRun) {
                 printPlan(out, plan, stores.regime());
                 replay.notes().forEach(n -> out.println("  note: " + n));
                 DeadLetterNotice.print(out, config, id, plan.untilMicros());
                 return ExitCodes.OK;
             }
-            ReplaySummary summary = replay.run(plan, destination);
-            // with NDJSON on stdout the data owns stdout: the summary goes to stderr
-            PrintWriter report = kind == TargetFactory.Kind.NDJSON && (to == null || to.equals("-")) ? spec.commandLine().getErr() : out;
+            ReplaySummary summary = replay.run(plan, destination, bounded.transactions());
             summary.print(report);
             DeadLetterNotice.print(report, config, id, plan.untilMicros());
         }

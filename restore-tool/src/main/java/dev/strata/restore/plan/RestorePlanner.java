@@ -80,8 +80,10 @@ public final class RestorePlanner {
     /**
      * A restore point is offered up to the tenant's durable point and no further (DESIGN.md section
      * 7): any time up to it is restorable, one after the tenant's last change included (nothing is
-     * missing: the restore equals the state at that change). Without durable marks the bound is the
-     * latest commit the listing shows, which proves nothing about the other region.
+     * missing: the restore equals the state at that change). Without durable marks the bound is one
+     * microsecond before the latest cut time the listing shows, which proves nothing about the other
+     * region; the newest transaction is left out because nothing shows it whole (a rotation may have
+     * split it, and the segment with its rest may not be stored yet).
      *
      * @param foldedByBase the segments the base's manifest says it folded
      * @param listing the regions' merged listing from {@link #listingStart}, stopped after {@code untilMicros}
@@ -102,11 +104,21 @@ public final class RestorePlanner {
                     + " durable mark ('restore-tool status' shows the point per region), check the sink of regime " + durable.regime()
                     + " if it does not move, or use --until " + point + " or --until latest");
         }
+        // without marks, the newest transaction listed is not proven whole (the segment holding its rest may be missing yet)
         Optional<Long> latest = durable.proven() ? durable.pointMicros() : listing.moreBeyond() ? Optional.empty()
-                : listed.stream().map(ListedSegment::maxCommitMicros).max(Long::compare);
+                : listed.stream().map(ListedSegment::maxCommitMicros).max(Long::compare).map(newest -> newest - 1);
+        if (!durable.proven() && untilMicros == Long.MAX_VALUE && latest.isPresent()) {
+            untilMicros = latest.get(); // 'latest' of a backup without marks
+        }
         if (base.isEmpty() && listed.isEmpty() && !listing.moreBeyond()) {
             throw new BadInputException("tenant " + tenant + " has no log segments and no base: nothing to restore"
                     + " (is the sink running for its regime?)");
+        }
+        if (base.isEmpty() && earliest.isPresent() && latest.isPresent() && latest.get() < earliest.get() && untilMicros <= latest.get()) {
+            throw new BadInputException("cannot restore tenant " + tenant + " yet: no transaction of it is proven whole in both regions"
+                    + " (its latest restorable point " + RestoreTime.format(latest.get()) + " is before its first change at "
+                    + RestoreTime.format(earliest.get()) + "); wait for the sink's next durable mark ('restore-tool status'),"
+                    + " which the tenant's next change or heartbeat brings");
         }
         if (base.isEmpty() && earliest.isPresent() && untilMicros < earliest.get()) {
             throw new BadInputException("cannot restore tenant " + tenant + " to " + RestoreTime.format(untilMicros)
@@ -115,8 +127,9 @@ public final class RestorePlanner {
         }
         if (!durable.proven() && latest.isPresent() && untilMicros > latest.get()) {
             throw new BadInputException("cannot restore tenant " + tenant + " to " + RestoreTime.format(untilMicros)
-                    + ": that is after its latest durable point " + RestoreTime.format(latest.get())
-                    + " (later changes are not in the backup yet); use --until " + RestoreTime.format(latest.get())
+                    + ": that is after its latest restorable point " + RestoreTime.format(latest.get())
+                    + " (one microsecond before the newest transaction listed, which is not shown whole without a durable mark;"
+                    + " later changes are not in the backup yet); use --until " + RestoreTime.format(latest.get())
                     + " or --until latest");
         }
         long cut = base.map(BaseCut::cutCommitMicros).orElse(Long.MIN_VALUE);

@@ -3,10 +3,13 @@ package dev.strata.restore.replay;
 import dev.strata.restore.BadInputException;
 import dev.strata.restore.VerificationFailedException;
 import dev.strata.restore.durable.DurablePoint;
+import dev.strata.restore.plan.CommittedTransaction;
 import dev.strata.restore.plan.DurableBound;
+import dev.strata.restore.plan.RecoveryTarget;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestorePlanner;
 import dev.strata.restore.plan.RestoreTime;
+import dev.strata.restore.plan.TransactionBound;
 import dev.strata.restore.store.BaseListing;
 import dev.strata.restore.store.LateListing;
 import dev.strata.restore.store.ListedSegment;
@@ -64,7 +67,8 @@ public final class Replay {
     /**
      * Lists and plans; {@code until} is an ISO-8601 time or {@value RestoreTime#LATEST}, the tenant's
      * durable point ({@link DurablePoint}). A backup without durable marks is planned as before they
-     * existed (latest = the newest segment either region lists), with a note that nothing is proven.
+     * existed (latest = one microsecond before the newest cut time either region lists: that
+     * transaction is not shown whole), with a note that nothing is proven.
      */
     public RestorePlan plan(TenantId tenant, String until) {
         return plan(tenant, until, Long.MAX_VALUE);
@@ -78,9 +82,30 @@ public final class Replay {
         if (!durable.proven()) {
             notes.note("tenant " + tenant + " has no durable mark in regime " + stores.regime() + " (a backup written before the sinks"
                     + " wrote them, or a sink older than this tool): " + (latest ? "'latest' is" : "the restore point is bounded by")
-                    + " the newest segment either region lists, NOT proven to be in both regions");
+                    + " one microsecond before the newest transaction either region lists (not shown whole), NOT proven to be in both regions");
         }
-        return plan(tenant, latest ? durable.pointMicros().orElse(Long.MAX_VALUE) : requested, latest, baseCutNoLaterThanMicros, durable);
+        // without marks the planner bounds 'latest' (Long.MAX_VALUE) to before the newest transaction listed
+        return plan(tenant, latest ? durable.pointMicros().orElse(Long.MAX_VALUE) : requested, false, baseCutNoLaterThanMicros, durable);
+    }
+
+    /**
+     * A restore to a transaction id (PostgreSQL's recovery_target_xid, inclusive), decided from the tenant's transactions up to its durable point ({@link TransactionIndex}:
+     * the whole log is read once first): the plan to the bound's cut time, from a base cut before it
+     * (one at that cut time may hold a transaction committed after the bound), and the transactions run must leave out.
+     */
+    public BoundedPlan plan(TenantId tenant, RecoveryTarget target) {
+        if (target instanceof RecoveryTarget.Time time) {
+            return new BoundedPlan(plan(tenant, time.text()), TransactionFilter.ALL, Optional.empty());
+        }
+        RestorePlan whole = new Replay(stores, options, clock, Progress.NONE).plan(tenant, RestoreTime.LATEST, Long.MIN_VALUE);
+        List<CommittedTransaction> transactions = TransactionIndex.read(stores, whole);
+        TransactionBound bound = TransactionBound.toXid(tenant, transactions, ((RecoveryTarget.Xid) target).xid());
+        RestorePlan plan = plan(tenant, RestoreTime.format(bound.cutMicros()), bound.cutMicros() - 1);
+        return new BoundedPlan(plan, bound.filter(), Optional.of(bound.describe()));
+    }
+
+    /** A plan, the transactions to keep, and what bounded it when not a time. */
+    public record BoundedPlan(RestorePlan plan, TransactionFilter transactions, Optional<String> bound) {
     }
 
     /**
@@ -99,11 +124,14 @@ public final class Replay {
         List<BaseCut> bases = BaseListing.list(stores, tenant, notes).stream().map(BaseListing.ListedBase::cut).toList();
         Optional<BaseCut> base = planner.chooseBase(bases, Math.min(untilMicros, baseCutNoLaterThanMicros));
         LogListing listing = LogListing.list(stores, tenant, planner.listingStart(tenant, base), untilMicros, notes);
+        DurableBound bound = durable;
         if (toNewestListed && untilMicros == Long.MAX_VALUE) {
             untilMicros = listing.segments().stream().map(ListedSegment::maxCommitMicros).max(Long::compare)
                     .or(() -> base.map(BaseCut::cutCommitMicros))
                     .orElseThrow(() -> new BadInputException("tenant " + tenant + " has no log segments in regime "
                             + stores.regime() + ": there is no latest point to restore to"));
+            // a search to the newest listed segment, its last transaction whole or not: bounded by what it found
+            bound = new DurableBound(Optional.of(untilMicros), "the newest segment listed", stores.regime());
         }
         BaseRead baseRead = new BaseRead(new ObjectFetcher(stores, notes), options.memory().spillDir());
         Set<ObjectKey> foldedByBase = base.map(b -> baseRead.foldedSince(tenant, b, b.cutCommitMicros() - options.maxSegmentSpan().toNanos() / 1000))
@@ -111,7 +139,7 @@ public final class Replay {
         // segments that arrived late, after the base was folded, lie before the listing's start: their notices name them
         List<ListedSegment> late = base.map(b -> LateListing.since(stores, tenant, baseRead.manifest(tenant, b).lateNoticesFrom().orElse(0L), notes))
                 .orElse(List.of());
-        return planner.plan(tenant, untilMicros, base, foldedByBase, listing, late, durable);
+        return planner.plan(tenant, untilMicros, base, foldedByBase, listing, late, bound);
     }
 
     /** The durable point from the marks of the regions that answered; when neither answered, the restore cannot go on. */

@@ -86,7 +86,8 @@ class RestorePlannerTest {
                 DurableBound.unproven("?"));
         assertThat(plan.segments()).as("in key order, each once").containsExactly(lateBeforeCut, afterCut);
         assertThat(plan.firstHour()).as("its hour's manifests vouch for it").contains(lateBeforeCut.segment().hour());
-        assertThat(plan.latestMicros()).as("a late segment does not move the latest point").contains(T0 + 5 * H + 30);
+        assertThat(plan.latestMicros()).as("a late segment does not move the latest point (the newest transaction listed is not shown whole)")
+                .contains(T0 + 5 * H + 29);
     }
 
     @Test
@@ -108,13 +109,18 @@ class RestorePlannerTest {
 
     @Test
     void aTimeAfterTheLatestDurablePointNamesTheLatest() {
-        assertThatThrownBy(() -> planner.plan(ACME, T0 + 100, Optional.empty(),
+        // without durable marks the newest transaction listed (cut T0 + 60) is not shown whole: the point stops before it
+        assertThatThrownBy(() -> planner.plan(ACME, T0 + 60, Optional.empty(),
                 listing(true, Optional.empty(), seg(T0, T0 + 10, 0), seg(T0 + 5, T0 + 60, 10))))
                 .isInstanceOf(BadInputException.class)
-                .hasMessageContaining("after its latest durable point " + RestoreTime.format(T0 + 60));
-        RestorePlan atLatest = planner.plan(ACME, T0 + 60, Optional.empty(),
+                .hasMessageContaining("after its latest restorable point " + RestoreTime.format(T0 + 59))
+                .hasMessageContaining("not shown whole");
+        RestorePlan atLatest = planner.plan(ACME, T0 + 59, Optional.empty(),
                 listing(true, Optional.empty(), seg(T0, T0 + 10, 0), seg(T0 + 5, T0 + 60, 10)));
-        assertThat(atLatest.latestMicros()).contains(T0 + 60);
+        assertThat(atLatest.latestMicros()).contains(T0 + 59);
+        RestorePlan latest = planner.plan(ACME, Long.MAX_VALUE, Optional.empty(),
+                listing(true, Optional.empty(), seg(T0, T0 + 10, 0), seg(T0 + 5, T0 + 60, 10)));
+        assertThat(latest.untilMicros()).as("'latest' without marks").isEqualTo(T0 + 59);
     }
 
     @Test
@@ -153,6 +159,17 @@ class RestorePlannerTest {
         assertThat(plan.untilMicros()).isEqualTo(T0 + H / 2);
         assertThat(plan.latestMicros()).contains(T0 + H);
         assertThatThrownBy(() -> planner.plan(ACME, T0 + 20, Optional.empty(), listing(true, Optional.empty(), a)))
-                .as("without durable marks the newest listed commit bounds it, as before").hasMessageContaining("after its latest durable point");
+                .as("without durable marks the newest listed commit bounds it, as before").hasMessageContaining("after its latest restorable point");
+    }
+
+    @Test
+    void aDurablePointBeforeTheFirstChangeSaysNothingIsProvenWholeYet() {
+        // the first transaction's segment is durable, but nothing after it shows the transaction whole
+        DurableBound beforeFirst = new DurableBound(Optional.of(T0 + 9), "newest durable mark in primary X", "eu");
+        assertThatThrownBy(() -> planner.plan(ACME, T0 + 9, Optional.empty(), Set.of(), listing(true, Optional.empty(), seg(T0 + 10, T0 + 10, 0)),
+                List.of(), beforeFirst))
+                .isInstanceOf(BadInputException.class)
+                .hasMessageContaining("no transaction of it is proven whole")
+                .hasMessageContaining("wait for the sink's next durable mark");
     }
 }

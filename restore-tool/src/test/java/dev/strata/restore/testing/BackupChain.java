@@ -99,6 +99,11 @@ public final class BackupChain implements AutoCloseable {
         return new BackupChain(kafka, regime, router, routerLog, sink, store(toolProps, dir.resolve("restore.properties")));
     }
 
+    /** The regime's bucket in the primary region. */
+    public String primaryBucket() {
+        return regime + "-primary";
+    }
+
     public Path toolConfig() {
         return toolConfig;
     }

@@ -277,6 +277,7 @@ public final class SinkBackup implements AutoCloseable {
         private final int partition;
         private final PartitionSegmenter segmenter;
         private final List<ObjectKey> stored = new ArrayList<>();
+        private final Map<TenantId, Long> lastCut = new HashMap<>();
         private long next;
 
         private Feed(int partition, RotationPolicy policy) {
@@ -308,11 +309,16 @@ public final class SinkBackup implements AutoCloseable {
             TenantId tenant = TenantId.of(view.tenant());
             tenants.add(tenant);
             latestCommitMicros = Math.max(latestCommitMicros, view.cutMicros());
+            commits.read(partition, tenant, next, view.cutMicros());
+            lastCut.put(tenant, view.cutMicros());
             segmenter.append(next++, tenant, view, now);
         }
 
         /** A clean shutdown: every open segment is closed and stored. The keys of this run's segments, in the order they were cut. */
         public List<ObjectKey> end() {
+            // capture's heartbeat after the run's last change of each tenant (one offset each, nothing to store): it shows
+            // that change's transaction whole, as heartbeats do while a real sink runs
+            lastCut.forEach((tenant, cut) -> commits.heartbeat(partition, tenant, next++, cut + 1));
             tracker.advanceTo(partition, next);
             segmenter.closeAll(RotationReason.SHUTDOWN, clock.instant());
             nextOffsets.put(partition, next);

@@ -42,6 +42,16 @@ final class SinkCommits {
         writing = false;
     }
 
+    /** A record of {@code tenant} read at {@code offset}, as the sink's poll loop tells its tracker of each one. */
+    void read(int partition, TenantId tenant, long offset, long cutMicros) {
+        watermarks.read(partition, tenant, offset, cutMicros);
+    }
+
+    /** A heartbeat of {@code tenant} read at {@code offset}: it holds no offset back and waits for a commit past it. */
+    void heartbeat(int partition, TenantId tenant, long offset, long cutMicros) {
+        watermarks.heartbeat(partition, tenant, offset, cutMicros, 0);
+    }
+
     /** {@code segment} is in both regions: its offsets are released, and what that lets the sink commit is committed. */
     void durable(ClosedSegment segment) {
         tracker.release(segment.partition(), segment.firstOffset());

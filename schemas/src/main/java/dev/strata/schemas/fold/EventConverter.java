@@ -3,6 +3,7 @@ package dev.strata.schemas.fold;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Column;
 import dev.strata.schemas.avro.Op;
+import dev.strata.schemas.event.CommitPosition;
 import dev.strata.schemas.event.CutTime;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.function.Consumer;
  * the restore point: those whose {@link CutTime cut time} is at or before it, PostgreSQL's
  * {@code recovery_target_time} (a commit time alone would keep a transaction whose commit record
  * comes after a later-timed one in the WAL). A transaction's events share one cut time, so the cut
- * keeps whole transactions only. Thread-safe (one ByteWriter per thread).
+ * keeps whole transactions only. A row's versions are ordered by {@link CommitPosition}: commit
+ * order where the event carries it. Thread-safe (one ByteWriter per thread).
  *
  * <p>The row key is the event's key columns; a table without a key (REPLICA IDENTITY FULL) is keyed
  * by its whole row. An UPDATE whose old image has other key values than its key also removes the
@@ -50,7 +52,7 @@ public final class EventConverter {
             return Outcome.MARKER; // a drill's snapshot or a durable-point proof: never a row
         }
         int tableId = catalog.tableId(event.getTable());
-        long lsn = event.getLsn();
+        long lsn = CommitPosition.of(event); // the fold's order: commit order where the event has it
         long txOrder = event.getTxOrder();
         if (op == Op.TRUNCATE) {
             out.accept(new FoldOp(tableId, -1, FoldOp.Kind.TRUNCATE, lsn, txOrder, null, null));

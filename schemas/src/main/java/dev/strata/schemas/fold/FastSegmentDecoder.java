@@ -33,6 +33,8 @@ import org.apache.avro.util.Utf8;
 public final class FastSegmentDecoder {
     private static final Op[] OPS = Op.values();
     private static final String CUT_FIELD = "cutTsMicros";
+    private static final String COMMIT_ORDER_FIELD = "previousCommitLsn";
+    private static final long NO_COMMIT_ORDER = Long.MIN_VALUE;
 
     private final TenantId tenant;
     private final byte[] tenantBytes;
@@ -61,11 +63,11 @@ public final class FastSegmentDecoder {
      * Released versions whose bytes this decoder reads: each later one only appended a branch or
      * symbol (v2 the column value union's Unsent, v3 the op HEARTBEAT), so every datum an older
      * writer wrote has the same encoding (enum and union indexes unchanged), or a field at the end
-     * (v3 cutTsMicros), which is read when the writer schema has it and taken as the commit time
-     * when not (see {@link Reader#setSchema}).
+     * (v3 cutTsMicros, v4 previousCommitLsn), which is read when the writer schema has it (the cut
+     * taken as the commit time when not; see {@link Reader#setSchema}).
      */
     private static final List<Schema> SAME_LAYOUT = ReleasedSchemaStore.load().versions().stream()
-            .filter(released -> released.version() <= 3).map(ReleasedSchema::schema).toList();
+            .filter(released -> released.version() <= 4).map(ReleasedSchema::schema).toList();
 
     /** Whether a segment's writer schema is one whose layout this decoder reads. */
     public static boolean supports(Schema writer) {
@@ -117,10 +119,14 @@ public final class FastSegmentDecoder {
         /** Whether the writer's events end with cutTsMicros (v3); before v3 the cut is the commit time. */
         private boolean writerHasCut;
 
+        /** Whether the writer's events end with previousCommitLsn (v4). */
+        private boolean writerHasCommitOrder;
+
         @Override
         public void setSchema(Schema schema) {
-            // the layout is checked by the caller (supports); only the trailing field differs between them
+            // the layout is checked by the caller (supports); only the trailing fields differ between them
             writerHasCut = schema.getField(CUT_FIELD) != null;
+            writerHasCommitOrder = schema.getField(COMMIT_ORDER_FIELD) != null;
         }
 
         @Override
@@ -143,11 +149,12 @@ public final class FastSegmentDecoder {
             in.skipString(); // eventId: (lsn, txOrder) carries the same identity, see KeyedVersions
             skipCheckpoint(in);
             long cutTs = writerHasCut && in.readIndex() == 1 ? in.readLong() : commitTs;
+            long previousCommitLsn = writerHasCommitOrder && in.readIndex() == 1 ? in.readLong() : NO_COMMIT_ORDER;
             events++;
             if (cutTs > untilMicros || !transactions.includes(txId)) {
                 afterUntil++; // a transaction the filter leaves out counts as past the restore point
             } else if (op != Op.CHECKPOINT && op != Op.HEARTBEAT) { // markers, never a row
-                emit(tableId, op, lsn, txOrder);
+                emit(tableId, op, previousCommitLsn != NO_COMMIT_ORDER ? previousCommitLsn : lsn, txOrder); // as CommitPosition
             }
             return null;
         }

@@ -49,11 +49,11 @@ import org.slf4j.LoggerFactory;
  * the same code a replay folds with, written as one object per table and then {@code base.manifest}.
  *
  * <p>The cut: the tenant's watermark says every change committed at or before {@code durableCommit}
- * is durable in both regions; the cut is one microsecond before it, because the transaction
- * committed AT the watermark may still have events in a segment that is not durable yet (a
- * transaction can span two segments). Every change committed at or before the cut lies before
- * those events in the tenant's partition, so all of it is in the segments listed. The cut's LSN is
- * the greatest LSN folded.
+ * is durable in both regions, whole transactions only ({@code WatermarkTracker}); the cut stays one
+ * microsecond before it because a watermark read from the topic may have been published by an
+ * earlier sink, whose watermark could end inside a transaction that spans two segments. Every change
+ * committed at or before the cut lies before that transaction's events in the tenant's partition, so
+ * all of it is in the segments listed. The cut's LSN is the greatest LSN folded.
  *
  * <p>Invariants kept here (DESIGN.md section 5): the inputs are only objects durable in both regions
  * whose bytes matched their SHA-256 (a sealed manifest's or the one both regions declare) before
