@@ -33,12 +33,14 @@ import org.apache.avro.util.Utf8;
 public final class FastSegmentDecoder {
     private static final Op[] OPS = Op.values();
     private static final String CUT_FIELD = "cutTsMicros";
+    private static final String DEFINITION_FIELD = "tableDefinition";
 
     private final TenantId tenant;
     private final byte[] tenantBytes;
     private final ShapeCatalog catalog;
     private final long untilMicros;
     private final TransactionFilter transactions;
+    private final DefinitionHistory definitions;
 
     /** @param tenant the tenant whose segments are read: an event of any other is refused ({@link ForeignTenantException}) */
     public FastSegmentDecoder(TenantId tenant, ShapeCatalog catalog, long untilMicros) {
@@ -46,6 +48,13 @@ public final class FastSegmentDecoder {
     }
 
     public FastSegmentDecoder(TenantId tenant, ShapeCatalog catalog, long untilMicros, TransactionFilter transactions) {
+        this(tenant, catalog, untilMicros, transactions, new DefinitionHistory());
+    }
+
+    /** @param definitions receives the table definitions (DDL events) up to the restore point */
+    public FastSegmentDecoder(TenantId tenant, ShapeCatalog catalog, long untilMicros, TransactionFilter transactions,
+                              DefinitionHistory definitions) {
+        this.definitions = definitions;
         this.tenant = tenant;
         this.tenantBytes = tenant.value().getBytes(StandardCharsets.UTF_8);
         this.catalog = catalog;
@@ -59,13 +68,13 @@ public final class FastSegmentDecoder {
 
     /**
      * Released versions whose bytes this decoder reads: each later one only appended a branch or
-     * symbol (v2 the column value union's Unsent, v3 the op HEARTBEAT), so every datum an older
-     * writer wrote has the same encoding (enum and union indexes unchanged), or a field at the end
-     * (v3 cutTsMicros), which is read when the writer schema has it and taken as the commit time
-     * when not (see {@link Reader#setSchema}).
+     * symbol (v2 the column value union's Unsent, v3 the op HEARTBEAT, v4 the op DDL), so every datum
+     * an older writer wrote has the same encoding (enum and union indexes unchanged), or a field at
+     * the end (v3 cutTsMicros, v4 tableDefinition), which is read when the writer schema has it and
+     * taken as the commit time (no definition) when not (see {@link Reader#setSchema}).
      */
     private static final List<Schema> SAME_LAYOUT = ReleasedSchemaStore.load().versions().stream()
-            .filter(released -> released.version() <= 3).map(ReleasedSchema::schema).toList();
+            .filter(released -> released.version() <= 4).map(ReleasedSchema::schema).toList();
 
     /** Whether a segment's writer schema is one whose layout this decoder reads. */
     public static boolean supports(Schema writer) {
@@ -116,11 +125,14 @@ public final class FastSegmentDecoder {
 
         /** Whether the writer's events end with cutTsMicros (v3); before v3 the cut is the commit time. */
         private boolean writerHasCut;
+        /** Whether tableDefinition follows the cut time (v4). */
+        private boolean writerHasDefinition;
 
         @Override
         public void setSchema(Schema schema) {
-            // the layout is checked by the caller (supports); only the trailing field differs between them
+            // the layout is checked by the caller (supports); only the trailing fields differ between them
             writerHasCut = schema.getField(CUT_FIELD) != null;
+            writerHasDefinition = schema.getField(DEFINITION_FIELD) != null;
         }
 
         @Override
@@ -143,9 +155,12 @@ public final class FastSegmentDecoder {
             in.skipString(); // eventId: (lsn, txOrder) carries the same identity, see KeyedVersions
             skipCheckpoint(in);
             long cutTs = writerHasCut && in.readIndex() == 1 ? in.readLong() : commitTs;
+            String definition = writerHasDefinition && in.readIndex() == 1 ? in.readString() : null;
             events++;
             if (cutTs > untilMicros || !transactions.includes(txId)) {
                 afterUntil++; // a transaction the filter leaves out counts as past the restore point
+            } else if (op == Op.DDL) {
+                definitions.add(tableId, new FoldPosition(lsn, txOrder), cutTs, definition);
             } else if (op != Op.CHECKPOINT && op != Op.HEARTBEAT) { // markers, never a row
                 emit(tableId, op, lsn, txOrder);
             }
