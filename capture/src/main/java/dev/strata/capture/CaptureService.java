@@ -2,6 +2,9 @@ package dev.strata.capture;
 
 import dev.strata.capture.checkpoint.CheckpointSchedule;
 import dev.strata.capture.checkpoint.CheckpointTaker;
+import dev.strata.capture.ddl.DdlHistory;
+import dev.strata.capture.ddl.DdlMessage;
+import dev.strata.capture.ddl.DefinitionWriter;
 import dev.strata.capture.heartbeat.HeartbeatSchedule;
 import dev.strata.capture.heartbeat.KnownTenants;
 import dev.strata.capture.pg.ColumnTypes;
@@ -54,6 +57,7 @@ public final class CaptureService implements AutoCloseable {
     private final StreamingWatch streaming;
     private CheckpointSchedule checkpointSchedule;
     private HeartbeatSchedule heartbeatSchedule;
+    private DefinitionWriter definitionWriter;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final AtomicBoolean closing = new AtomicBoolean();
 
@@ -95,13 +99,15 @@ public final class CaptureService implements AutoCloseable {
         KafkaProducer<byte[], byte[]> producer = null;
         try {
             StartupChecks.run(config, tenants, catalog::describe).forEach(LOG::warn);
+            prepareDdlHistory(config);
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             CaptureMetrics metrics = new CaptureMetrics(registry, clock);
             endpoint = config.metricsPort() > 0 ? PrometheusEndpoint.start(config.metricsPort(), registry) : null;
             producer = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
             KnownTenants known = new KnownTenants();
             ChangeConverter converter = new ChangeConverter(config.name(), tenants, new ColumnTypes(catalog::describe), known,
-                    new CutClock(DebeziumOffsets.newestCommitMicros(config)));
+                    new CutClock(DebeziumOffsets.newestCommitMicros(config)),
+                    config.ddlHistory() ? new DdlMessage(config.name(), tenants, known, config.tables()::contains) : null);
             StreamingWatch streaming = new StreamingWatch(config.name(), config.slot());
             ChangePublisher publisher = new ChangePublisher(producer, converter, new ChangeEventCodec(),
                     new DeadLetters(config.name(), clock), DeliveryListener.both(DeliveryListener.both(metrics, streaming), listener),
@@ -111,6 +117,10 @@ public final class CaptureService implements AutoCloseable {
             service.checkpointSchedule = CheckpointSchedule.start(service.checkpoints,
                     Duration.ofMillis(config.checkpointIntervalMs()), config.name());
             service.heartbeatSchedule = HeartbeatSchedule.start(config, known, service::streaming, metrics::heartbeatEmitted);
+            service.definitionWriter = DefinitionWriter.start(config, service::streaming);
+            if (service.definitionWriter != null) {
+                known.onNewTenant(service.definitionWriter::request);
+            }
             // "started" would be premature: a snapshot can still fail; StreamingWatch logs "capture streaming"
             LOG.info("capture starting: {}, metrics {}", config, endpoint == null ? "off" : "on :" + endpoint.port() + "/metrics");
             return service;
@@ -123,6 +133,16 @@ public final class CaptureService implements AutoCloseable {
             }
             closeQuietly(catalog);
             throw e;
+        }
+    }
+
+    private static void prepareDdlHistory(CaptureConfig config) {
+        try {
+            DdlHistory.prepare(config);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("capture cannot start: cannot install or check the DDL event trigger "
+                    + DdlHistory.TRIGGER + " in database " + config.databaseName() + ": " + e.getMessage() + " (install "
+                    + DdlHistory.SCRIPT + " as a superuser, or set " + CaptureConfig.DDL_HISTORY + "=off)", e);
         }
     }
 
@@ -214,6 +234,9 @@ public final class CaptureService implements AutoCloseable {
         }
         if (heartbeatSchedule != null) {
             heartbeatSchedule.close();
+        }
+        if (definitionWriter != null) {
+            definitionWriter.close();
         }
         try {
             engine.close();

@@ -1,0 +1,86 @@
+package dev.strata.capture.ddl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.capture.TenantResolver;
+import dev.strata.capture.heartbeat.KnownTenants;
+import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.avro.Op;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * A table definition as it travels through the source's WAL: a TRANSACTIONAL logical decoding
+ * message with prefix {@value #PREFIX} whose content is the JSON of
+ * {@link dev.strata.schemas.ddl.TableDefinition}, written by the event trigger in the DDL's own
+ * transaction (or by {@link DdlHistory} at startup). Capture turns it into one DDL event per tenant
+ * of the table, keyed by the tenant, so it lands in the tenant's partition in order with the rows:
+ * in a shared-schema table (the tenant column) every known tenant, in a tenant's schema that
+ * tenant, in a shared table its home tenant. A table capture does not capture is left out.
+ */
+public final class DdlMessage {
+    public static final String PREFIX = "strata.ddl";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String source;
+    private final TenantResolver tenants;
+    private final KnownTenants known;
+    private final Predicate<String> captured;
+
+    /** @param captured whether capture captures a table ({@code schema.table}) */
+    public DdlMessage(String source, TenantResolver tenants, KnownTenants known, Predicate<String> captured) {
+        this.source = source;
+        this.tenants = tenants;
+        this.known = known;
+        this.captured = captured;
+    }
+
+    /**
+     * The DDL events of one message; none for a table capture does not capture or that has no tenant.
+     *
+     * @throws IllegalArgumentException when the content is not a table definition
+     */
+    public List<ChangeEvent> events(byte[] content, long lsn, long txId, long commitMicros) {
+        String json = new String(content, StandardCharsets.UTF_8);
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("logical message " + PREFIX + " at lsn " + lsn + " is not JSON: " + e.getMessage(), e);
+        }
+        String table = root == null ? null : root.path("table").asText(null);
+        if (table == null) {
+            throw new IllegalArgumentException("logical message " + PREFIX + " at lsn " + lsn + " names no table");
+        }
+        if (!captured.test(table)) {
+            return List.of();
+        }
+        List<ChangeEvent> events = new ArrayList<>();
+        long order = 0;
+        for (String tenant : tenantsOf(table, hasColumn(root, tenants.tenantColumn()))) {
+            events.add(new ChangeEvent(tenant, source, table, Op.DDL, commitMicros, lsn, txId, order++, null, null, null,
+                    "ddl:" + lsn + ":" + tenant, null, null, json));
+        }
+        return events;
+    }
+
+    private Collection<String> tenantsOf(String table, boolean hasTenantColumn) {
+        if (tenants.sourceOf(table, hasTenantColumn) == TenantResolver.Source.TENANT_COLUMN) {
+            return known.all();
+        }
+        return tenants.resolve(table, false, null) instanceof TenantResolver.Tenant t ? List.of(t.id()) : List.of();
+    }
+
+    private static boolean hasColumn(JsonNode root, String column) {
+        for (JsonNode c : root.path("columns")) {
+            if (column.equals(c.path("name").asText()) && !c.path("dropped").asBoolean()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
