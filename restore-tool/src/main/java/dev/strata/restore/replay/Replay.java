@@ -19,6 +19,7 @@ import dev.strata.restore.store.RegionNotes;
 import dev.strata.restore.target.ReplayTarget;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.fold.ChangeFolder;
+import dev.strata.schemas.fold.DefinitionHistory;
 import dev.strata.schemas.fold.SegmentFold;
 import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.schemas.fold.TransactionFilter;
@@ -140,6 +141,7 @@ public final class Replay {
         }
         phases.end("manifests");
         ShapeCatalog catalog = new ShapeCatalog();
+        DefinitionHistory definitions = new DefinitionHistory();
         progress.planned(plan.segments().size(), plan.bytes());
         try (ChangeFolder folder = new ChangeFolder(catalog, options.memory())) {
             long[] counts = new long[3];
@@ -150,7 +152,7 @@ public final class Replay {
             }
             if (manifests != null) {
                 SegmentPipeline pipeline = new SegmentPipeline(new ObjectFetcher(stores, notes), manifests,
-                        new SegmentFold(plan.tenant(), catalog, plan.untilMicros(), transactions), folder, options.readers());
+                        new SegmentFold(plan.tenant(), catalog, plan.untilMicros(), transactions, definitions), folder, options.readers());
                 pipeline.run(plan.segments(), batch -> {
                     counts[0] += batch.events();
                     counts[1] += batch.afterUntil();
@@ -159,7 +161,7 @@ public final class Replay {
                 });
             }
             phases.end("read+fold");
-            Loader.Result loaded = new Loader(catalog, folder, progress).load(plan, target, options.force(), notes);
+            Loader.Result loaded = new Loader(catalog, folder, definitions, progress).load(plan, target, options.force(), notes);
             phases.end("load");
             progress.finished();
             return new ReplaySummary(plan, target.describe(), loaded.rowsPerTable(), loaded.tombstones(), counts[0], counts[1],
