@@ -147,7 +147,7 @@ public final class Replay {
             long[] counts = new long[3];
             if (plan.base().isPresent()) {
                 new BaseRead(new ObjectFetcher(stores, notes), options.memory().spillDir())
-                        .fold(plan.tenant(), plan.base().get(), catalog, folder, progress);
+                        .fold(plan.tenant(), plan.base().get(), catalog, folder, definitions, progress);
                 phases.end("base");
             }
             if (manifests != null) {

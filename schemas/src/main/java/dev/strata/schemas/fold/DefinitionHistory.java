@@ -19,8 +19,8 @@ import java.util.TreeMap;
 public final class DefinitionHistory {
     private static final Comparator<FoldPosition> ORDER = (a, b) -> FoldOp.compareOrder(a.lsn(), a.txOrder(), b.lsn(), b.txOrder());
 
-    /** One definition and where the log holds it. */
-    public record Entry(FoldPosition at, long cutMicros, TableDefinition definition) {
+    /** One definition and where the log holds it; {@code json} as the DDL event carried it. */
+    public record Entry(FoldPosition at, long cutMicros, TableDefinition definition, String json) {
     }
 
     private final Map<Integer, TreeMap<FoldPosition, Entry>> byTable = new HashMap<>();
@@ -35,7 +35,7 @@ public final class DefinitionHistory {
         }
         TableDefinition definition = TableDefinition.parse(json);
         synchronized (byTable) {
-            byTable.computeIfAbsent(tableId, id -> new TreeMap<>(ORDER)).put(at, new Entry(at, cutMicros, definition));
+            byTable.computeIfAbsent(tableId, id -> new TreeMap<>(ORDER)).put(at, new Entry(at, cutMicros, definition, json));
         }
     }
 
