@@ -11,6 +11,11 @@ import dev.strata.local.LocalPostgres;
 import dev.strata.local.LocalStackExtension;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.testing.BackupChain;
+import dev.strata.restore.testing.LocalStores;
+import dev.strata.restore.testing.SinkBackup;
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.store.ObjectStore;
+import java.nio.file.Files;
 import dev.strata.restore.testing.ToolRun;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -33,7 +38,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * regions, and {@code replay} to the whole second before and after each DDL (ADD COLUMN with a
  * DEFAULT, RENAME COLUMN, ALTER TYPE, DROP COLUMN) gives the source's rows, column names and table
  * definition (columns, types, NOT NULL, defaults, constraints, indexes); an INSERT without an id
- * works in the restored database.
+ * works in the restored database. The later points are restored from a base cut after the RENAME,
+ * which carries the definitions up to its cut.
  */
 @ExtendWith(LocalStackExtension.class)
 class SchemaHistoryIT {
@@ -96,6 +102,15 @@ class SchemaHistoryIT {
                 phases[2] = System.nanoTime();
                 assertThat(capture.streaming()).isTrue();
             }
+            Point baseCut = points.get(2);
+            try (ObjectStore primary = LocalStores.writer(stores.primary(), chain.regime() + "-primary");
+                 ObjectStore backup = LocalStores.writer(stores.backup(), chain.regime() + "-backup");
+                 SinkBackup bases = new SinkBackup(primary, backup, Files.createTempDirectory(LocalStackExtension.workDir(), "sh-base"))) {
+                assertThat(bases.base(TenantId.of(acme), baseCut.micros() + 1, Instant.now()).definitions()).isNotEmpty();
+            }
+            ToolRun plan = ToolRun.run(chain.toolConfig(), "replay", "--tenant", acme, "--until", RestoreTime.format(points.get(4).micros()),
+                    "--dry-run");
+            assertThat(plan.out()).as(plan.err()).contains("base: " + RestoreTime.format(baseCut.micros()));
             for (int i = 0; i < points.size(); i++) {
                 Point point = points.get(i);
                 String restored = "sh_at_" + i + "_" + suffix;

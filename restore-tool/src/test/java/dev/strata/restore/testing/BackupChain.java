@@ -99,6 +99,11 @@ public final class BackupChain implements AutoCloseable {
         return new BackupChain(kafka, regime, router, routerLog, sink, store(toolProps, dir.resolve("restore.properties")));
     }
 
+    /** The chain's regime: its buckets are {@code <regime>-primary} and {@code <regime>-backup}. */
+    public String regime() {
+        return regime;
+    }
+
     public Path toolConfig() {
         return toolConfig;
     }
