@@ -63,20 +63,35 @@ public final class DdlHistory {
         }
     }
 
-    /** Writes the definition of every captured table into the WAL, one transactional message each. */
+    /**
+     * Writes the definition of every captured table into the WAL, one transactional message each.
+     * Each is read and written under the table's ACCESS SHARE lock, in a transaction of its own: a
+     * concurrent ALTER either commits before the lock is granted (and the definition read after it
+     * sees it) or waits for this transaction, so the definitions come out of the WAL in the order
+     * of the catalog states they describe.
+     */
     public static void writeDefinitions(CaptureConfig config) throws SQLException {
         if (!config.ddlHistory()) {
             return;
         }
-        try (Connection c = connect(config); PreparedStatement emit = c.prepareStatement(EMIT)) {
+        try (Connection c = connect(config); PreparedStatement emit = c.prepareStatement(EMIT); Statement lock = c.createStatement()) {
+            c.setAutoCommit(false);
             for (String table : config.tables()) {
                 int dot = table.indexOf('.');
-                emit.setString(1, table.substring(0, dot));
-                emit.setString(2, table.substring(dot + 1));
+                String schema = table.substring(0, dot);
+                String name = table.substring(dot + 1);
+                lock.execute("LOCK TABLE " + quote(schema) + "." + quote(name) + " IN ACCESS SHARE MODE");
+                emit.setString(1, schema);
+                emit.setString(2, name);
                 emit.setString(3, TableDefinition.STARTUP);
                 emit.execute();
+                c.commit();
             }
         }
+    }
+
+    private static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
     private static boolean superuser(Connection c) throws SQLException {
@@ -94,7 +109,8 @@ public final class DdlHistory {
         }
     }
 
-    static String script() {
+    /** The script that installs the trigger: what a superuser runs once in the source database when capture's role is not one. */
+    public static String script() {
         try (InputStream in = DdlHistory.class.getResourceAsStream(SCRIPT)) {
             if (in == null) {
                 throw new IllegalStateException(SCRIPT + " is missing from the capture jar: rebuild it");

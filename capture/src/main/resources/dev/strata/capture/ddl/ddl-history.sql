@@ -4,6 +4,8 @@
 -- (CREATE EVENT TRIGGER needs a superuser); a superuser may run it once instead, and capture then only
 -- checks that the trigger is there. Re-running it is harmless.
 CREATE SCHEMA IF NOT EXISTS strata_capture;
+-- capture's own role calls table_definition at startup; the functions read only the catalogs
+GRANT USAGE ON SCHEMA strata_capture TO PUBLIC;
 
 -- The JSON of dev.strata.schemas.ddl.TableDefinition (format strata.table-definition, version 1).
 CREATE OR REPLACE FUNCTION strata_capture.table_definition(rel oid, tag text) RETURNS json
@@ -46,9 +48,11 @@ WHERE c.oid = rel
 $def$;
 
 -- One message per table a command created or changed (an index's table for CREATE/ALTER INDEX), in
--- the command's own transaction: it commits, or rolls back, with the DDL.
+-- the command's own transaction: it commits, or rolls back, with the DDL. SECURITY DEFINER: it runs
+-- for every role's DDL, with its owner's (the installing superuser's) rights. A failure here fails
+-- the DDL: a schema change is never committed without its definition in the WAL.
 CREATE OR REPLACE FUNCTION strata_capture.on_ddl() RETURNS event_trigger
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
 DECLARE
     changed record;
 BEGIN
