@@ -65,7 +65,7 @@ final class Loader {
         }
         if (!undefined.isEmpty()) {
             notes.note("no table definition in the backup up to the restore point for " + String.join(", ", undefined)
-                    + " (capture ran with " + "strata.capture.ddl.history=off, or the rows predate its first definition):"
+                    + " (capture ran with strata.capture.ddl.history=off, or the rows predate its first definition):"
                     + " created from the captured column names and types and the primary key only; defaults, NOT NULL,"
                     + " identity, constraints and indexes are not restored, and columns are matched by name");
         }

@@ -76,7 +76,8 @@ public record TableDefinition(String tag, String table, List<DefinedColumn> colu
         List<DefinedColumn> columns = new ArrayList<>();
         for (JsonNode c : root.path("columns")) {
             columns.add(new DefinedColumn((int) JSON.number(c, "attnum"), JSON.text(c, "name"), JSON.text(c, "type"),
-                    c.path("notNull").asBoolean(), textOrNull(c, "default"), textOrNull(c, "identity"), textOrNull(c, "missing"),
+                    c.path("notNull").asBoolean(), textOrNull(c, "default"), textOrNull(c, "identity"), textOrNull(c, "generated"),
+                    textOrNull(c, "missing"),
                     c.path("hasMissing").asBoolean(), c.path("dropped").asBoolean()));
         }
         List<String> key = new ArrayList<>();

@@ -19,6 +19,9 @@ public final class RowDecoder {
     private final ShapeCatalog catalog;
     private final DefinitionHistory definitions;
     private final ColumnIdentity identities = new ColumnIdentity();
+    /** Per table id, its definitions frozen at the first row (the fold is complete when rows are decoded); absent: none. */
+    private final Map<Integer, DefinitionTimeline> timelines = new HashMap<>();
+    private final java.util.Set<Integer> undefinedTables = new java.util.HashSet<>();
     private static final int EXAMPLES = 5;
     private final Map<Long, int[]> layouts = new HashMap<>();
     private final List<String> examples = new ArrayList<>();
@@ -51,7 +54,8 @@ public final class RowDecoder {
         TableShape target = catalog.shape(finalShapeId);
         Object[] values = new Object[target.columns().size()];
         int tableId = catalog.tableOfShape(finalShapeId);
-        ColumnIdentity.Layout defined = definitions.has(tableId) ? definedLayout(tableId, version, shapeId) : null;
+        DefinitionTimeline timeline = timeline(tableId);
+        ColumnIdentity.Layout defined = timeline != null ? definedLayout(tableId, timeline, version, shapeId) : null;
         int[] layout = defined != null ? defined.map() : shapeId == finalShapeId ? null : layout(shapeId, finalShapeId);
         List<String> missing = null;
         for (int i = 0; i < count; i++) {
@@ -108,11 +112,25 @@ public final class RowDecoder {
         return values;
     }
 
-    private ColumnIdentity.Layout definedLayout(int tableId, byte[] version, int shapeId) {
-        FoldPosition at = FoldedVersion.position(version);
-        TableDefinition last = definitions.current(tableId).orElseThrow();
-        return identities.layout(catalog.shape(shapeId), shapeId, definitions.inForceAt(tableId, at).orElseThrow().definition(),
-                last, attnum -> definitions.whenAdded(tableId, attnum).orElseThrow());
+    private DefinitionTimeline timeline(int tableId) {
+        DefinitionTimeline timeline = timelines.get(tableId);
+        if (timeline != null || undefinedTables.contains(tableId)) {
+            return timeline;
+        }
+        List<DefinitionHistory.Entry> entries = definitions.of(tableId);
+        if (entries.isEmpty()) {
+            undefinedTables.add(tableId);
+            return null;
+        }
+        timeline = new DefinitionTimeline(entries);
+        timelines.put(tableId, timeline);
+        return timeline;
+    }
+
+    private ColumnIdentity.Layout definedLayout(int tableId, DefinitionTimeline timeline, byte[] version, int shapeId) {
+        TableDefinition atRow = timeline.inForceAt(KeyedVersions.lsn(version), KeyedVersions.txOrder(version));
+        return identities.layout(catalog.shape(shapeId), shapeId, atRow, timeline.last(),
+                attnum -> definitions.whenAdded(tableId, attnum).orElseThrow());
     }
 
     private int[] layout(int from, int to) {
