@@ -172,13 +172,20 @@ public final class CaptureService implements AutoCloseable {
 
     /**
      * Waits until capture streams: its initial snapshot (if one was due) completed and every row of it
-     * is in Kafka; changes committed from the snapshot's point on arrive as change events.
+     * is in Kafka; changes committed from the snapshot's point on arrive as change events; with schema
+     * history, the captured tables' definitions are in the WAL.
      *
      * @throws CaptureStoppedException when the engine stopped before
      * @throws TimeoutException when the snapshot is still running or being retried after {@code timeout}
      */
     public void awaitStreaming(Duration timeout) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         streaming.await(timeout);
+        // with schema history, a change committed from now on has its tables' definitions before it in the WAL
+        if (definitionWriter != null && !definitionWriter.awaitFirstWrite(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+            throw new TimeoutException("capture " + config.name() + " streams, but could not write the captured tables' definitions"
+                    + " into the WAL within " + timeout + " (its log says why)");
+        }
     }
 
     /** Whether capture streams (see {@link #awaitStreaming}) and its engine has not stopped. */

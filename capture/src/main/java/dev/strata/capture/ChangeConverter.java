@@ -97,6 +97,9 @@ final class ChangeConverter {
     Conversion convert(SourceRecord record) {
         Conversion conversion = convertRecord(record);
         OptionalLong cut = commitRecordCut(record);
+        if (conversion instanceof Publish publish && definitions != null) {
+            conversion = withDefinitionsOfNewTenants(publish);
+        }
         if (conversion instanceof Publish publish) {
             for (ChangeEvent event : publish.events()) {
                 known.changed(event.getTenant());
@@ -105,6 +108,19 @@ final class ChangeConverter {
             }
         }
         return conversion;
+    }
+
+    /** A tenant's first row change since capture started is preceded by the definitions in force (see DdlMessage#forNewTenant). */
+    private Publish withDefinitionsOfNewTenants(Publish publish) {
+        List<ChangeEvent> events = new ArrayList<>();
+        for (ChangeEvent event : publish.events()) {
+            if (event.getOp() != Op.DDL && event.getOp() != Op.CHECKPOINT && event.getOp() != Op.HEARTBEAT) {
+                events.addAll(definitions.forNewTenant(event.getTenant(), event.getLsn(), event.getTxOrder(), event.getTxId(),
+                        event.getCommitTsMicros()));
+            }
+            events.add(event);
+        }
+        return events.size() == publish.events().size() ? publish : new Publish(events);
     }
 
     /**

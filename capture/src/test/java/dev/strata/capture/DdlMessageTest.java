@@ -93,4 +93,18 @@ class DdlMessageTest {
         known.changed("acme");
         assertThat(asked[0]).isEqualTo(1);
     }
+
+    @Test
+    void aTenantsFirstRowChangeIsPrecededOnceByTheDefinitionsInForce() {
+        assertThat(messages.forNewTenant("acme", LSN, 3, 9, COMMIT)).as("no definition seen yet").isEmpty();
+        messages.events(definition("public.orders", "id", "tenant_id"), LSN, 1, COMMIT);
+        messages.events(definition("tenant_acme.notes", "id"), LSN + 1, 1, COMMIT);
+        List<ChangeEvent> first = messages.forNewTenant("globex", LSN + 50, 3, 9, COMMIT);
+        assertThat(first).extracting(ChangeEvent::getTable).containsExactly("public.orders");
+        assertThat(first.get(0).getLsn()).isEqualTo(LSN + 50);
+        assertThat(first.get(0).getTxOrder()).as("at the change's own position: in force for it").isEqualTo(3);
+        assertThat(messages.forNewTenant("globex", LSN + 60, 1, 9, COMMIT)).isEmpty();
+        assertThat(messages.forNewTenant("acme", LSN + 70, 1, 9, COMMIT)).extracting(ChangeEvent::getTable)
+                .containsExactly("public.orders", "tenant_acme.notes");
+    }
 }

@@ -30,6 +30,10 @@ public final class DdlMessage {
     private final TenantResolver tenants;
     private final KnownTenants known;
     private final Predicate<String> captured;
+    /** The last definition seen per captured table, in WAL order: what is in force for a change converted now. */
+    private final java.util.Map<String, String> lastDefinitions = new java.util.TreeMap<>();
+    /** Tenants whose first row change since capture started was preceded by the definitions in force. */
+    private final java.util.Set<String> served = new java.util.HashSet<>();
 
     /** @param captured whether capture captures a table ({@code schema.table}) */
     public DdlMessage(String source, TenantResolver tenants, KnownTenants known, Predicate<String> captured) {
@@ -46,12 +50,7 @@ public final class DdlMessage {
      */
     public List<ChangeEvent> events(byte[] content, long lsn, long txId, long commitMicros) {
         String json = new String(content, StandardCharsets.UTF_8);
-        JsonNode root;
-        try {
-            root = JSON.readTree(json);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("logical message " + PREFIX + " at lsn " + lsn + " is not JSON: " + e.getMessage(), e);
-        }
+        JsonNode root = parse(json, lsn);
         String table = root == null ? null : root.path("table").asText(null);
         if (table == null) {
             throw new IllegalArgumentException("logical message " + PREFIX + " at lsn " + lsn + " names no table");
@@ -59,6 +58,7 @@ public final class DdlMessage {
         if (!captured.test(table)) {
             return List.of();
         }
+        lastDefinitions.put(table, json);
         List<ChangeEvent> events = new ArrayList<>();
         long order = 0;
         for (String tenant : tenantsOf(table, hasColumn(root, tenants.tenantColumn()))) {
@@ -66,6 +66,36 @@ public final class DdlMessage {
                     "ddl:" + lsn + ":" + tenant, null, null, json));
         }
         return events;
+    }
+
+    /**
+     * The definitions in force for {@code tenant}'s tables, at the position of its first change since
+     * capture started (same LSN and order: read before that change): a tenant new to capture missed
+     * the definitions sent before it was known. Empty after the tenant's first call. Only the engine's
+     * thread calls this and {@link #events}.
+     */
+    public List<ChangeEvent> forNewTenant(String tenant, long lsn, long txOrder, long txId, long commitMicros) {
+        if (lastDefinitions.isEmpty() || !served.add(tenant)) {
+            return List.of(); // nothing to send yet: the definitions written once capture streams reach it as a known tenant
+        }
+        List<ChangeEvent> events = new ArrayList<>();
+        for (java.util.Map.Entry<String, String> e : lastDefinitions.entrySet()) {
+            boolean hasTenantColumn = hasColumn(parse(e.getValue(), lsn), tenants.tenantColumn());
+            if (tenants.sourceOf(e.getKey(), hasTenantColumn) == TenantResolver.Source.TENANT_COLUMN
+                    || tenantsOf(e.getKey(), hasTenantColumn).contains(tenant)) {
+                events.add(new ChangeEvent(tenant, source, e.getKey(), Op.DDL, commitMicros, lsn, txId, txOrder, null, null, null,
+                        "ddl:" + lsn + ":" + txOrder + ":" + tenant + ":" + e.getKey(), null, null, e.getValue()));
+            }
+        }
+        return events;
+    }
+
+    private static JsonNode parse(String json, long lsn) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("logical message " + PREFIX + " at lsn " + lsn + " is not JSON: " + e.getMessage(), e);
+        }
     }
 
     private Collection<String> tenantsOf(String table, boolean hasTenantColumn) {

@@ -18,12 +18,13 @@ import org.slf4j.LoggerFactory;
  * coalesced (at most one write per {@link #PERIOD}); a failed write is retried at the next period.
  */
 public final class DefinitionWriter implements AutoCloseable {
-    static final Duration PERIOD = Duration.ofMillis(500);
+    static final Duration PERIOD = Duration.ofMillis(100);
     private static final Logger LOG = LoggerFactory.getLogger(DefinitionWriter.class);
 
     private final CaptureConfig config;
     private final BooleanSupplier streaming;
     private final AtomicBoolean requested = new AtomicBoolean(true);
+    private final java.util.concurrent.CountDownLatch firstWritten = new java.util.concurrent.CountDownLatch(1);
     private final ScheduledExecutorService timer;
     private boolean failing;
 
@@ -58,6 +59,7 @@ public final class DefinitionWriter implements AutoCloseable {
         }
         try {
             DdlHistory.writeDefinitions(config);
+            firstWritten.countDown();
             if (failing) {
                 failing = false;
                 LOG.info("table definitions are written again");
@@ -71,6 +73,11 @@ public final class DefinitionWriter implements AutoCloseable {
                         PERIOD.toMillis());
             }
         }
+    }
+
+    /** Waits until the definitions were written once since capture streams; false when {@code timeout} passed first. */
+    public boolean awaitFirstWrite(Duration timeout) throws InterruptedException {
+        return firstWritten.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
