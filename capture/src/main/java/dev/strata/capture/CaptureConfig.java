@@ -72,6 +72,8 @@ public final class CaptureConfig {
     public static final int CHECKPOINT_INTERVAL_MS_DEFAULT = 3_600_000;
     public static final String DURABLE_HEARTBEAT_INTERVAL_MS = "strata.capture.durable.heartbeat.interval.ms";
     public static final int DURABLE_HEARTBEAT_INTERVAL_MS_DEFAULT = 1_000;
+    public static final String DDL_HISTORY = "strata.capture.ddl.history";
+    public static final String DDL_HISTORY_DEFAULT = "on";
     public static final String METRICS_PORT = "strata.metrics.port";
     public static final int METRICS_PORT_DEFAULT = 0;
 
@@ -187,6 +189,11 @@ public final class CaptureConfig {
 
     public String snapshotMode() {
         return parsed.string(SNAPSHOT_MODE);
+    }
+
+    /** Whether capture installs (or requires) the event trigger that sends each table's definition through the WAL. */
+    public boolean ddlHistory() {
+        return "on".equals(parsed.string(DDL_HISTORY));
     }
 
     public int heartbeatIntervalMs() {

@@ -96,6 +96,17 @@ public final class CaptureConfigDef {
                             + " just before the heartbeat's commit time. About this many milliseconds is then the least age of an"
                             + " idle tenant's durable point; every interval costs one event per tenant. 0 turns heartbeats off:"
                             + " an idle tenant's durable point then stays at its last change.")
+            .group("Schema history")
+            .optional(DDL_HISTORY, Type.STRING, DDL_HISTORY_DEFAULT, Validators.oneOf("on", "off"),
+                    "on: capture installs an event trigger (`strata_capture_ddl` on ddl_command_end, functions in schema"
+                            + " `strata_capture`; capture/src/main/resources/dev/strata/capture/ddl/ddl-history.sql) that writes each"
+                            + " table's definition after every DDL into the WAL (`pg_logical_emit_message`, transactional), and"
+                            + " writes every captured table's definition once it streams: one DDL event per tenant of the table, in"
+                            + " order with its rows, so a restore rebuilds each table as it was (columns by attnum, defaults, NOT"
+                            + " NULL, identity, constraints, indexes). CREATE EVENT TRIGGER needs a superuser (PostgreSQL 17):"
+                            + " capture refuses to start when the trigger is missing and its role cannot create it (a superuser"
+                            + " may run that file once instead). off: no DDL history; every restore then says that its tables"
+                            + " were created from the captured columns only and that columns are matched by name.")
             .group("Topics")
             .optional(TOPIC_PARTITIONS, Type.INT, TOPIC_PARTITIONS_DEFAULT, Validators.atLeast(1),
                     "Partitions of `strata.changes` and `strata.dlq` when capture creates them; the same key as the router's and"

@@ -2,6 +2,9 @@ package dev.strata.capture;
 
 import dev.strata.capture.checkpoint.CheckpointSchedule;
 import dev.strata.capture.checkpoint.CheckpointTaker;
+import dev.strata.capture.ddl.DdlHistory;
+import dev.strata.capture.ddl.DdlMessage;
+import dev.strata.capture.ddl.DefinitionWriter;
 import dev.strata.capture.heartbeat.HeartbeatSchedule;
 import dev.strata.capture.heartbeat.KnownTenants;
 import dev.strata.capture.pg.ColumnTypes;
@@ -57,6 +60,7 @@ public final class CaptureService implements AutoCloseable {
     private final StreamingWatch streaming;
     private CheckpointSchedule checkpointSchedule;
     private HeartbeatSchedule heartbeatSchedule;
+    private DefinitionWriter definitionWriter;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final AtomicBoolean closing = new AtomicBoolean();
 
@@ -101,13 +105,16 @@ public final class CaptureService implements AutoCloseable {
             long newestCommitMicros = DebeziumOffsets.newestCommitMicros(config);
             // before the engine starts: the publication covers the selection, added tables have their snapshot requested
             CapturedTables.prepare(config, newestCommitMicros != Long.MIN_VALUE);
+            prepareDdlHistory(config);
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             CaptureMetrics metrics = new CaptureMetrics(registry, clock);
             endpoint = config.metricsPort() > 0 ? PrometheusEndpoint.start(config.metricsPort(), registry) : null;
             producer = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
             KnownTenants known = new KnownTenants();
             ChangeConverter converter = new ChangeConverter(config.name(), tenants, new ColumnTypes(catalog::describe), known,
-                    new CutClock(newestCommitMicros), config.signalTable());
+                    new CutClock(newestCommitMicros), config.signalTable(),
+                    config.ddlHistory() ? new DdlMessage(config.name(), tenants, known,
+                            table -> !table.equals(config.signalTable()) && config.tableSelection().matches(table)) : null);
             StreamingWatch streaming = new StreamingWatch(config.name(), new StreamingCheck(config)::look, metrics::streamingConfirmed);
             ChangePublisher publisher = new ChangePublisher(producer, converter, new ChangeEventCodec(),
                     new DeadLetters(config.name(), clock), DeliveryListener.both(DeliveryListener.both(metrics, streaming), listener),
@@ -117,6 +124,10 @@ public final class CaptureService implements AutoCloseable {
             service.checkpointSchedule = CheckpointSchedule.start(service.checkpoints,
                     Duration.ofMillis(config.checkpointIntervalMs()), config.name());
             service.heartbeatSchedule = HeartbeatSchedule.start(config, known, service::streaming, metrics::heartbeatEmitted);
+            service.definitionWriter = DefinitionWriter.start(config, service::streaming);
+            if (service.definitionWriter != null) {
+                known.onNewTenant(service.definitionWriter::request);
+            }
             // "started" would be premature: a snapshot can still fail; StreamingWatch logs "capture streaming"
             LOG.info("capture starting: {}, metrics {}", config, endpoint == null ? "off" : "on :" + endpoint.port() + "/metrics");
             return service;
@@ -129,6 +140,16 @@ public final class CaptureService implements AutoCloseable {
             }
             closeQuietly(catalog);
             throw e;
+        }
+    }
+
+    private static void prepareDdlHistory(CaptureConfig config) {
+        try {
+            DdlHistory.prepare(config);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("capture cannot start: cannot install or check the DDL event trigger "
+                    + DdlHistory.TRIGGER + " in database " + config.databaseName() + ": " + e.getMessage() + " (install "
+                    + DdlHistory.SCRIPT + " as a superuser, or set " + CaptureConfig.DDL_HISTORY + "=off)", e);
         }
     }
 
@@ -159,14 +180,21 @@ public final class CaptureService implements AutoCloseable {
     /**
      * Waits until capture streams: its initial snapshot (if one was due) completed and every row of it
      * is in Kafka, its slot is active and its publication covers every selected table; changes committed
-     * from the snapshot's point on arrive as change events.
+     * from the snapshot's point on arrive as change events; with schema history, the captured tables'
+     * definitions are in the WAL.
      *
      * @throws CaptureStoppedException when the engine stopped before
      * @throws TimeoutException when the snapshot is still running or being retried, or the database does not
      *     show the slot active and the tables published, after {@code timeout}
      */
     public void awaitStreaming(Duration timeout) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         streaming.await(timeout);
+        // with schema history, a change committed from now on has its tables' definitions before it in the WAL
+        if (definitionWriter != null && !definitionWriter.awaitFirstWrite(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+            throw new TimeoutException("capture " + config.name() + " streams, but could not write the captured tables' definitions"
+                    + " into the WAL within " + timeout + " (its log says why)");
+        }
     }
 
     /** Whether capture streams (see {@link #awaitStreaming}) and its engine has not stopped. */
@@ -222,6 +250,9 @@ public final class CaptureService implements AutoCloseable {
         }
         if (heartbeatSchedule != null) {
             heartbeatSchedule.close();
+        }
+        if (definitionWriter != null) {
+            definitionWriter.close();
         }
         try {
             engine.close();

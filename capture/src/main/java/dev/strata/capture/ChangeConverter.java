@@ -1,6 +1,7 @@
 package dev.strata.capture;
 
 import dev.strata.capture.checkpoint.CheckpointMessage;
+import dev.strata.capture.ddl.DdlMessage;
 import dev.strata.capture.heartbeat.HeartbeatMessage;
 import dev.strata.capture.heartbeat.KnownTenants;
 import dev.strata.capture.pg.ColumnTypes;
@@ -26,7 +27,8 @@ import org.apache.kafka.connect.source.SourceRecord;
 /**
  * Turns one Debezium record into what capture does with it: a ChangeEvent to publish (or the
  * CHECKPOINT events of a {@link CheckpointMessage}, or the HEARTBEAT events of a
- * {@link HeartbeatMessage}, one per {@link KnownTenants known tenant}), a dead letter with its
+ * {@link HeartbeatMessage}, one per {@link KnownTenants known tenant}, or the DDL events of a
+ * {@link DdlMessage}), a dead letter with its
  * reason, Debezium's heartbeat, or
  * a transaction marker (BEGIN/END: they number the events of a transaction and are not forwarded as
  * data), like a row of the signal table.
@@ -71,21 +73,29 @@ final class ChangeConverter {
     private final CutClock cuts;
     private final String signalTable;
     private final CommitOrder commits = new CommitOrder();
+    private final DdlMessage definitions;
 
     ChangeConverter(String source, TenantResolver tenants, ColumnTypes types, KnownTenants known) {
         this(source, tenants, types, known, new CutClock(Long.MIN_VALUE));
     }
 
+    ChangeConverter(String source, TenantResolver tenants, ColumnTypes types, KnownTenants known, CutClock cuts) {
+        this(source, tenants, types, known, cuts, null, null);
+    }
+
     /**
      * @param known told of every tenant a change is published for; asked for the tenants of each heartbeat
      * @param cuts the running cut time: this converter is its only user and sees every record in delivery order
+     * @param definitions turns table definitions into DDL events; null when schema history is off (they are then not data)
      */
-    ChangeConverter(String source, TenantResolver tenants, ColumnTypes types, KnownTenants known, CutClock cuts) {
-        this(source, tenants, types, known, cuts, null);
+    ChangeConverter(String source, TenantResolver tenants, ColumnTypes types, KnownTenants known, CutClock cuts, String signalTable) {
+        this(source, tenants, types, known, cuts, signalTable, null);
     }
 
     /** @param signalTable Debezium's signal table, schema.table: its rows are requests to Debezium, not data */
-    ChangeConverter(String source, TenantResolver tenants, ColumnTypes types, KnownTenants known, CutClock cuts, String signalTable) {
+    ChangeConverter(String source, TenantResolver tenants, ColumnTypes types, KnownTenants known, CutClock cuts, String signalTable,
+            DdlMessage definitions) {
+        this.definitions = definitions;
         this.source = source;
         this.signalTable = signalTable;
         this.tenants = tenants;
@@ -102,6 +112,9 @@ final class ChangeConverter {
     Conversion convert(SourceRecord record) {
         Conversion conversion = convertRecord(record);
         OptionalLong cut = commitRecordCut(record);
+        if (conversion instanceof Publish publish && definitions != null) {
+            conversion = withDefinitionsOfNewTenants(publish);
+        }
         if (conversion instanceof Publish publish) {
             Long previousCommit = null;
             for (ChangeEvent event : publish.events()) {
@@ -123,6 +136,19 @@ final class ChangeConverter {
     private static String sequence(SourceRecord record) {
         Struct sourceInfo = ((Struct) record.value()).getStruct("source");
         return sourceInfo.schema().field("sequence") == null ? null : sourceInfo.getString("sequence");
+    }
+
+    /** A tenant's first row change since capture started is preceded by the definitions in force (see DdlMessage#forNewTenant). */
+    private Publish withDefinitionsOfNewTenants(Publish publish) {
+        List<ChangeEvent> events = new ArrayList<>();
+        for (ChangeEvent event : publish.events()) {
+            if (event.getOp() != Op.DDL && event.getOp() != Op.CHECKPOINT && event.getOp() != Op.HEARTBEAT) {
+                events.addAll(definitions.forNewTenant(event.getTenant(), event.getLsn(), event.getTxOrder(), event.getTxId(),
+                        event.getCommitTsMicros()));
+            }
+            events.add(event);
+        }
+        return events.size() == publish.events().size() ? publish : new Publish(events);
     }
 
     /**
@@ -235,6 +261,9 @@ final class ChangeConverter {
         if (HeartbeatMessage.PREFIX.equals(prefix)) {
             return heartbeat(value.getStruct("source"));
         }
+        if (DdlMessage.PREFIX.equals(prefix) && definitions != null) {
+            return definition(value.getStruct("source"), message.get("content"));
+        }
         if (!CheckpointMessage.PREFIX.equals(prefix)) {
             return new Marker();
         }
@@ -264,6 +293,21 @@ final class ChangeConverter {
         List<ChangeEvent> events = HeartbeatMessage.events(source, known.all(), sourceInfo.getInt64("lsn"), txId == null ? -1 : txId,
                 commitMicros);
         return events.isEmpty() ? new Marker() : new Publish(events);
+    }
+
+    /** The DDL events of a table definition, one per tenant of the table; nothing for a table not captured. */
+    private Conversion definition(Struct sourceInfo, Object content) {
+        long lsn = sourceInfo.getInt64("lsn");
+        Long commitMicros = sourceInfo.getInt64("ts_us");
+        Long txId = sourceInfo.getInt64("txId");
+        byte[] bytes = content instanceof ByteBuffer buffer ? copy(buffer) : (byte[]) content;
+        try {
+            List<ChangeEvent> events = definitions.events(bytes, lsn, txId == null ? -1 : txId, commitMicros == null ? 0 : commitMicros);
+            return events.isEmpty() ? new Marker() : new Publish(events);
+        } catch (IllegalArgumentException e) {
+            return new DeadLetter(DeadLetterReason.DECODE_ERROR, e.getMessage(), null, DdlMessage.PREFIX, lsn,
+                    commitMicros == null ? 0 : commitMicros, txId == null ? -1 : txId, LOGICAL_MESSAGE);
+        }
     }
 
     private static boolean isCheckpoint(Struct message) {

@@ -15,7 +15,10 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** What capture refuses: a table without tenant (dead letters, counted) and tables it cannot back up (no start). */
+/**
+ * What capture refuses: a table without tenant (dead letters, counted), tables it cannot back up
+ * (no start), and schema history it can neither find nor install (no start, unless turned off).
+ */
 @ExtendWith(LocalStackExtension.class)
 class DeadLettersIT {
 
@@ -79,5 +82,40 @@ class DeadLettersIT {
                 .hasMessageContaining("table public.missing does not exist in database startup_it");
         assertThat(CaptureTestSetup.count(pg, db, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'startup_slot'"))
                 .isZero();
+    }
+
+    @Test
+    void aRoleThatCannotInstallTheDdlTriggerStopsTheStartUnlessHistoryIsOff(LocalKafka kafka, LocalPostgres pg) throws Exception {
+        String db = "ddl_rights_it";
+        pg.createDatabase(db);
+        CaptureTestSetup.execute(pg, db,
+                "CREATE ROLE ddl_rights_capture LOGIN REPLICATION",
+                "CREATE TABLE orders (id int PRIMARY KEY, tenant_id text NOT NULL)",
+                "ALTER TABLE orders REPLICA IDENTITY FULL",
+                // Debezium creates the publication: the role must own the table and may create in the database
+                "ALTER TABLE orders OWNER TO ddl_rights_capture", "GRANT CREATE ON DATABASE " + db + " TO ddl_rights_capture");
+        Properties properties = CaptureTestSetup.properties(kafka, pg, db, "ddlrights", "public.orders");
+        properties.setProperty(CaptureConfig.DATABASE_USER, "ddl_rights_capture");
+
+        assertThatThrownBy(() -> CaptureService.start(CaptureTestSetup.config(properties), Clock.systemUTC()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("needs the event trigger strata_capture_ddl in database ddl_rights_it")
+                .hasMessageContaining("role ddl_rights_capture cannot create it (CREATE EVENT TRIGGER needs a superuser)")
+                .hasMessageContaining("strata.capture.ddl.history=off");
+        assertThat(CaptureTestSetup.count(pg, db, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'ddlrights_slot'"))
+                .isZero();
+
+        // installed once by a superuser, the same role starts, writes the table's definition and sees the next DDL
+        CaptureTestSetup.execute(pg, db, dev.strata.capture.ddl.DdlHistory.script());
+        try (CaptureService capture = CaptureService.start(CaptureTestSetup.config(properties), Clock.systemUTC());
+             TopicReader reader = new TopicReader(kafka, "ddlrights")) {
+            capture.awaitStreaming(Duration.ofSeconds(60));
+            CaptureTestSetup.execute(pg, db, "INSERT INTO orders VALUES (1, 'acme')", "ALTER TABLE orders ADD COLUMN note text DEFAULT 'n'");
+            reader.awaitUntil(r -> r.definitions().stream().anyMatch(d -> d.getTableDefinition().contains("\"note\"")),
+                    Duration.ofSeconds(60), "the ALTER's definition");
+            assertThat(reader.definitions()).as("the startup definition, written by the capture role itself")
+                    .anyMatch(d -> d.getTableDefinition().contains("STRATA STARTUP"));
+        }
+        CaptureTestSetup.dropSlot(pg, db, "ddlrights_slot");
     }
 }

@@ -22,6 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import dev.strata.schemas.ddl.DefinedColumn;
+import dev.strata.schemas.ddl.TableDefinition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -139,6 +141,17 @@ class SnapshotDdlIT {
             assertThat(afterDdl.getAfter()).extracting(Column::getName).containsExactly("id", "tenant_id", "remark", "email");
             assertThat(value(afterDdl.getAfter(), "email")).isEqualTo("e1@acme.example");
             assertThat(value(afterDdl.getBefore(), "remark")).isEqualTo("n1");
+
+            // the definitions came through the WAL in order: the last before that UPDATE, the event trigger's after the DDL
+            // or capture's own written since (for tenants it learnt of), describes the table the DDL left
+            List<TableDefinition> before = reader.definitions().stream()
+                    .filter(d -> d.getTable().equals("public.customers") && d.getTenant().equals(afterDdl.getTenant())
+                            && d.getLsn() < afterDdl.getLsn())
+                    .sorted(Comparator.comparingLong(ChangeEvent::getLsn)).map(d -> TableDefinition.parse(d.getTableDefinition())).toList();
+            assertThat(before).extracting(TableDefinition::tag).contains("ALTER TABLE");
+            TableDefinition defined = before.get(before.size() - 1);
+            assertThat(defined.liveColumns()).extracting(DefinedColumn::name).containsExactly("id", "tenant_id", "remark", "email");
+            assertThat(defined.column("remark").orElseThrow().attnum()).as("a RENAME keeps the attnum").isEqualTo(4);
         }
         CaptureTestSetup.dropSlot(pg, DB, NAME + "_slot");
     }

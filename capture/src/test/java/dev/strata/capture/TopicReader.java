@@ -39,6 +39,7 @@ final class TopicReader implements AutoCloseable {
     private final List<ChangeEvent> events = new ArrayList<>();
     private final List<String> keys = new ArrayList<>();
     private final List<ChangeEvent> heartbeats = new ArrayList<>();
+    private final List<ChangeEvent> definitions = new ArrayList<>();
     private final List<Parked> parked = new ArrayList<>();
 
     TopicReader(LocalKafka kafka, String source) {
@@ -89,6 +90,8 @@ final class TopicReader implements AutoCloseable {
                 ChangeEvent event = CODEC.decode(record.value());
                 if (event.getSource().equals(source) && event.getOp() == Op.HEARTBEAT) {
                     heartbeats.add(event);
+                } else if (event.getSource().equals(source) && event.getOp() == Op.DDL) {
+                    definitions.add(event);
                 } else if (event.getSource().equals(source)) {
                     events.add(event);
                     keys.add(new String(record.key(), StandardCharsets.UTF_8));
@@ -105,6 +108,7 @@ final class TopicReader implements AutoCloseable {
         }
     }
 
+    /** The events read but heartbeats and table definitions, in the order read. */
     List<ChangeEvent> events() {
         return events;
     }
@@ -112,6 +116,11 @@ final class TopicReader implements AutoCloseable {
     /** The HEARTBEAT events read, in the order read (per partition, Kafka's order). */
     List<ChangeEvent> heartbeats() {
         return heartbeats;
+    }
+
+    /** The DDL events (table definitions) read, in the order read; not in {@link #events()}. */
+    List<ChangeEvent> definitions() {
+        return definitions;
     }
 
     /** The Kafka key of each event, in the order of {@link #events()}. */

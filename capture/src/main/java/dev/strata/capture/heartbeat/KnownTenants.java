@@ -16,15 +16,27 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class KnownTenants {
     private final Set<String> changed = ConcurrentHashMap.newKeySet();
     private volatile Set<String> placed = Set.of();
+    private volatile Runnable onNewTenant = () -> { };
+
+    /** Told (on the thread that learnt of it) when a tenant joins either set: it has no table definition in its backup yet. */
+    public void onNewTenant(Runnable listener) {
+        onNewTenant = listener;
+    }
 
     /** A change of {@code tenant} is being published. */
     public void changed(String tenant) {
-        changed.add(tenant);
+        if (changed.add(tenant) && !placed.contains(tenant)) {
+            onNewTenant.run();
+        }
     }
 
     /** The placement directory as last read; ids that are not valid tenant ids are left out (no event can carry them). */
     void placed(Collection<String> tenants) {
+        Set<String> before = placed;
         placed = Set.copyOf(tenants.stream().filter(TenantId::isValid).toList());
+        if (placed.stream().anyMatch(t -> !before.contains(t) && !changed.contains(t))) {
+            onNewTenant.run();
+        }
     }
 
     /** Both sets, sorted: a message's heartbeats come out in the same order on every delivery. */

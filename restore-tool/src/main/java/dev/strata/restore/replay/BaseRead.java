@@ -4,11 +4,13 @@ import dev.strata.restore.store.FetchedObject;
 import dev.strata.restore.store.ObjectFetcher;
 import dev.strata.restore.store.Region;
 import dev.strata.schemas.TenantId;
+import dev.strata.schemas.base.BaseDefinition;
 import dev.strata.schemas.base.BaseLoader;
 import dev.strata.schemas.base.BaseManifest;
 import dev.strata.schemas.base.BaseManifestCodec;
 import dev.strata.schemas.base.BaseTable;
 import dev.strata.schemas.fold.ChangeFolder;
+import dev.strata.schemas.fold.DefinitionHistory;
 import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.BaseCut;
@@ -63,10 +65,11 @@ final class BaseRead {
         return folded;
     }
 
-    /** @return bytes read */
-    long fold(TenantId tenant, BaseCut cut, ShapeCatalog catalog, ChangeFolder folder, Progress progress) {
+    /** @return bytes read; the base's table definitions go into {@code definitions} */
+    long fold(TenantId tenant, BaseCut cut, ShapeCatalog catalog, ChangeFolder folder, DefinitionHistory definitions, Progress progress) {
         FetchedObject manifestObject = fetchManifest(tenant, cut);
         BaseManifest manifest = BaseManifestCodec.decode(manifestObject.bytes());
+        BaseDefinition.load(manifest.definitions(), catalog, definitions);
         long bytes = manifestObject.bytes().length;
         for (BaseTable table : manifest.tables()) {
             ObjectKey key = manifest.tableKey(table);

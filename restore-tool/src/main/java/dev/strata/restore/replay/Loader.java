@@ -10,7 +10,12 @@ import dev.strata.restore.target.FoldedRow;
 import dev.strata.restore.target.ReplayTarget;
 import dev.strata.restore.target.RestoreScope;
 import dev.strata.restore.target.TableTarget;
+import dev.strata.schemas.fold.DefinitionHistory;
+import dev.strata.schemas.fold.TableShape;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.TreeSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,14 +29,16 @@ final class Loader {
 
     private final ShapeCatalog catalog;
     private final ChangeFolder folder;
+    private final DefinitionHistory definitions;
     private final Progress progress;
 
     record Result(Map<String, Long> rowsPerTable, long tombstones) {
     }
 
-    Loader(ShapeCatalog catalog, ChangeFolder folder, Progress progress) {
+    Loader(ShapeCatalog catalog, ChangeFolder folder, DefinitionHistory definitions, Progress progress) {
         this.catalog = catalog;
         this.folder = folder;
+        this.definitions = definitions;
         this.progress = progress;
     }
 
@@ -39,22 +46,33 @@ final class Loader {
         Map<Integer, TableTarget> tables = new HashMap<>();
         Map<Integer, Integer> shapes = new HashMap<>();
         List<TableTarget> ordered = new ArrayList<>();
-        for (int tableId : folder.tables()) {
-            int shape = folder.finalShape(tableId);
+        List<String> undefined = new ArrayList<>();
+        for (int tableId : tablesToLoad()) {
+            Optional<TableShape> defined = definitions.currentShape(tableId);
+            int shape = defined.map(catalog::shapeId).orElseGet(() -> folder.finalShape(tableId));
             if (shape < 0) {
                 notes.note("table " + catalog.table(tableId) + " had only TRUNCATEs up to the restore point: its columns are"
                         + " unknown, so it was not created");
                 continue;
             }
-            TableTarget table = new TableTarget(catalog.shape(shape));
+            if (defined.isEmpty()) {
+                undefined.add(catalog.table(tableId));
+            }
+            TableTarget table = new TableTarget(catalog.shape(shape), definitions.current(tableId), definitions.hadMissingValues(tableId));
             tables.put(tableId, table);
             shapes.put(tableId, shape);
             ordered.add(table);
         }
+        if (!undefined.isEmpty()) {
+            notes.note("no table definition in the backup up to the restore point for " + String.join(", ", undefined)
+                    + " (capture ran with strata.capture.ddl.history=off, or the rows predate its first definition):"
+                    + " created from the captured column names and types and the primary key only; defaults, NOT NULL,"
+                    + " identity, constraints and indexes are not restored, and columns are matched by name");
+        }
         long[] rowCounts = new long[catalog.tableCount()];
         long[] tombstones = new long[1];
         long[] sinceReport = new long[1];
-        RowDecoder decoder = new RowDecoder(catalog);
+        RowDecoder decoder = new RowDecoder(catalog, definitions);
         boolean committed = false;
         try {
             target.begin(new RestoreScope(plan.tenant(), plan.untilMicros(), ordered, force));
@@ -92,6 +110,15 @@ final class Loader {
         Map<String, Long> rows = new HashMap<>();
         tables.forEach((id, t) -> rows.put(t.name(), rowCounts[id]));
         return new Result(rows, tombstones[0]);
+    }
+
+    /** Tables with a change up to the point, and those with only a definition (created, never written): by name. */
+    private List<Integer> tablesToLoad() {
+        TreeSet<Integer> ids = new TreeSet<>(folder.tables());
+        ids.addAll(definitions.tables());
+        List<Integer> sorted = new ArrayList<>(ids);
+        sorted.sort(Comparator.comparing(catalog::table));
+        return sorted;
     }
 
     /** A restore says what it lacks: a value no version in the backup holds is restored as NULL, and named here. */

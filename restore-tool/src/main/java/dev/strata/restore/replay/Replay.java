@@ -22,6 +22,7 @@ import dev.strata.restore.store.RegionNotes;
 import dev.strata.restore.target.ReplayTarget;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.fold.ChangeFolder;
+import dev.strata.schemas.fold.DefinitionHistory;
 import dev.strata.schemas.fold.SegmentFold;
 import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.schemas.fold.TransactionFilter;
@@ -168,17 +169,18 @@ public final class Replay {
         }
         phases.end("manifests");
         ShapeCatalog catalog = new ShapeCatalog();
+        DefinitionHistory definitions = new DefinitionHistory();
         progress.planned(plan.segments().size(), plan.bytes());
         try (ChangeFolder folder = new ChangeFolder(catalog, options.memory())) {
             long[] counts = new long[3];
             if (plan.base().isPresent()) {
                 new BaseRead(new ObjectFetcher(stores, notes), options.memory().spillDir())
-                        .fold(plan.tenant(), plan.base().get(), catalog, folder, progress);
+                        .fold(plan.tenant(), plan.base().get(), catalog, folder, definitions, progress);
                 phases.end("base");
             }
             if (manifests != null) {
                 SegmentPipeline pipeline = new SegmentPipeline(new ObjectFetcher(stores, notes), manifests,
-                        new SegmentFold(plan.tenant(), catalog, plan.untilMicros(), transactions), folder, options.readers());
+                        new SegmentFold(plan.tenant(), catalog, plan.untilMicros(), transactions, definitions), folder, options.readers());
                 pipeline.run(plan.segments(), batch -> {
                     counts[0] += batch.events();
                     counts[1] += batch.afterUntil();
@@ -187,7 +189,7 @@ public final class Replay {
                 });
             }
             phases.end("read+fold");
-            Loader.Result loaded = new Loader(catalog, folder, progress).load(plan, target, options.force(), notes);
+            Loader.Result loaded = new Loader(catalog, folder, definitions, progress).load(plan, target, options.force(), notes);
             phases.end("load");
             progress.finished();
             return new ReplaySummary(plan, target.describe(), loaded.rowsPerTable(), loaded.tombstones(), counts[0], counts[1],

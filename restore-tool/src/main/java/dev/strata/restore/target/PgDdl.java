@@ -52,7 +52,7 @@ final class PgDdl {
         return list.toString();
     }
 
-    private static String checkedType(TableShape shape, int column) {
+    static String checkedType(TableShape shape, int column) {
         String type = shape.pgTypes().get(column);
         if (!TYPE.matcher(type).matches() || type.contains("--") || !balanced(type)) {
             throw new BadInputException("table " + shape.table() + ", column " + shape.columns().get(column) + ": the captured type '"

@@ -32,7 +32,8 @@ import org.postgresql.copy.CopyManager;
 public final class PostgresTarget implements ReplayTarget {
     private final PgConnectionSpec spec;
     private final String tenantColumn;
-    private final List<TableShape> created = new ArrayList<>();
+    private final List<TableTarget> created = new ArrayList<>();
+    private final Set<String> restoredTables = new HashSet<>();
     private Connection connection;
     private CopyManager copies;
     private TableLoad run;
@@ -55,7 +56,8 @@ public final class PostgresTarget implements ReplayTarget {
             connection.setAutoCommit(false);
             copies = connection.unwrap(PGConnection.class).getCopyAPI();
             for (TableTarget table : scope.tables()) {
-                prepare(table.shape(), scope);
+                restoredTables.add(table.name());
+                prepare(table, scope);
             }
         } catch (SQLException e) {
             abort();
@@ -68,17 +70,21 @@ public final class PostgresTarget implements ReplayTarget {
         }
     }
 
-    private void prepare(TableShape shape, RestoreScope scope) throws SQLException {
+    private void prepare(TableTarget table, RestoreScope scope) throws SQLException {
+        TableShape shape = table.shape();
         Set<String> existing = existingColumns(shape);
         if (existing.isEmpty()) {
+            List<String> ddl = table.definition().map(d -> PgDefinitionDdl.beforeLoad(shape, d))
+                    .orElseGet(() -> List.of(PgDdl.createSchema(shape), PgDdl.createTable(shape)));
             try (Statement s = connection.createStatement()) {
-                s.execute(PgDdl.createSchema(shape));
-                s.execute(PgDdl.createTable(shape));
+                for (String sql : ddl) {
+                    s.execute(sql);
+                }
             } catch (SQLException e) {
                 throw new BadInputException("cannot create table " + shape.table() + " in " + spec.describe() + ": " + e.getMessage()
                         + " (create it yourself, e.g. from pg_dump --schema-only of the source, and restore into it while empty)");
             }
-            created.add(shape);
+            created.add(table);
             createdNames.add(shape.table());
             return;
         }
@@ -145,9 +151,12 @@ public final class PostgresTarget implements ReplayTarget {
         }
     }
 
-    /** Binary COPY into a table created here whose every column has a plain binary form; text COPY otherwise. */
+    /**
+     * Binary COPY into a table created here whose every column has a plain binary form; text COPY
+     * otherwise, and for a table with an ADD COLUMN's missing value (carried as the catalog's text).
+     */
     private TableLoad open(TableTarget table) throws SQLException {
-        PgBinary.Type[] types = createdNames.contains(table.name()) ? BinaryCopyRun.typesOf(table) : null;
+        PgBinary.Type[] types = createdNames.contains(table.name()) && !table.textValues() ? BinaryCopyRun.typesOf(table) : null;
         return types != null ? new BinaryCopyRun(copies, table, types) : new CopyRun(copies, table);
     }
 
@@ -156,10 +165,8 @@ public final class PostgresTarget implements ReplayTarget {
         try {
             finishRun();
             try (Statement s = connection.createStatement()) {
-                for (TableShape shape : created) {
-                    if (!shape.keyColumns().isEmpty()) {
-                        s.execute(PgDdl.addPrimaryKey(shape));
-                    }
+                for (String sql : afterLoad()) {
+                    s.execute(sql);
                 }
             }
             connection.commit();
@@ -167,6 +174,24 @@ public final class PostgresTarget implements ReplayTarget {
             throw new IllegalStateException("cannot finish the restore into " + spec.describe() + ": " + e.getMessage()
                     + " (nothing was committed)", e);
         }
+    }
+
+    /** Keys, constraints, indexes and sequence positions of the tables created here; foreign keys last. */
+    private List<String> afterLoad() {
+        List<String> sql = new ArrayList<>();
+        for (TableTarget table : created) {
+            TableShape shape = table.shape();
+            if (table.definition().isPresent()) {
+                sql.addAll(PgDefinitionDdl.afterLoad(shape, table.definition().get()));
+                sql.addAll(PgDefinitionDdl.positionSequences(shape, table.definition().get()));
+            } else if (!shape.keyColumns().isEmpty()) {
+                sql.add(PgDdl.addPrimaryKey(shape));
+            }
+        }
+        for (TableTarget table : created) {
+            table.definition().ifPresent(d -> sql.addAll(PgDefinitionDdl.foreignKeys(table.shape(), d, restoredTables)));
+        }
+        return sql;
     }
 
     private void finishRun() throws SQLException {

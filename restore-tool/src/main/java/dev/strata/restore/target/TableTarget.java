@@ -1,7 +1,9 @@
 package dev.strata.restore.target;
 
+import dev.strata.schemas.ddl.TableDefinition;
 import dev.strata.schemas.fold.TableShape;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A table to restore, with what targets need per column decided once: how each value reads as text.
@@ -9,14 +11,35 @@ import java.util.Objects;
 public final class TableTarget {
     private final TableShape shape;
     private final PgText.Kind[] kinds;
+    private final Optional<TableDefinition> definition;
+    private final boolean textValues;
 
     public TableTarget(TableShape shape) {
+        this(shape, Optional.empty(), false);
+    }
+
+    /**
+     * @param definition the table's definition at the restore point, when the log holds one; its live columns are {@code shape}'s
+     * @param textValues whether some rows may hold a value as the catalog's text rather than in the captured form (an ADD
+     *     COLUMN's missing value), which only a text load reads
+     */
+    public TableTarget(TableShape shape, Optional<TableDefinition> definition, boolean textValues) {
         this.shape = Objects.requireNonNull(shape, "shape");
+        this.definition = Objects.requireNonNull(definition, "definition");
+        this.textValues = textValues;
         this.kinds = shape.pgTypes().stream().map(PgText.Kind::of).toArray(PgText.Kind[]::new);
     }
 
     public TableShape shape() {
         return shape;
+    }
+
+    public Optional<TableDefinition> definition() {
+        return definition;
+    }
+
+    public boolean textValues() {
+        return textValues;
     }
 
     public String name() {

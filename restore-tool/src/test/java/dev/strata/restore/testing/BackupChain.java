@@ -104,6 +104,11 @@ public final class BackupChain implements AutoCloseable {
         return regime + "-primary";
     }
 
+    /** The chain's regime: its buckets are {@code <regime>-primary} and {@code <regime>-backup}. */
+    public String regime() {
+        return regime;
+    }
+
     public Path toolConfig() {
         return toolConfig;
     }

@@ -216,6 +216,15 @@ public final class SinkBackup implements AutoCloseable {
                 "the sink made no base of " + tenant + ": no log after its newest base up to " + durableCommitMicros));
     }
 
+    /**
+     * As {@link #base}, made at {@code now} by the sink's clock (a base records the time from which its readers list
+     * late notices; a sink that wrote nothing itself would otherwise be at the epoch).
+     */
+    public BaseManifest base(TenantId tenant, long durableCommitMicros, Instant now) {
+        clock.advanceTo(now);
+        return base(tenant, durableCommitMicros);
+    }
+
     /** As {@link #base}, but the fold is killed before its last write: its table objects are stored, its base.manifest is not. */
     public void baseKilledBeforeManifest(TenantId tenant, long durableCommitMicros) {
         primary.refuse(SinkBackup::isBaseManifest);

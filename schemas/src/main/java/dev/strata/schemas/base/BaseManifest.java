@@ -24,9 +24,12 @@ import java.util.Optional;
  *     reader then lists every notice of the tenant.
  * @param duplicatesRemoved changes this fold found twice (the same LSN and order as the version it held for their
  *     key: a whole transaction written twice after a crash) and kept once; 0 in manifests written before it was counted
+ * @param definitions every table definition (DDL event) up to the cut, in log order per table; empty in bases made
+ *     before schema history, or of a tenant whose capture ran without it
  */
 public record BaseManifest(TenantId tenant, BaseCut cut, Optional<PreviousBase> previous, List<BaseTable> tables,
-                           List<ManifestEntry> folded, Optional<Long> lateNoticesFrom, long duplicatesRemoved) {
+                           List<ManifestEntry> folded, Optional<Long> lateNoticesFrom, long duplicatesRemoved,
+                           List<BaseDefinition> definitions) {
 
     public BaseManifest {
         Objects.requireNonNull(tenant, "tenant");
@@ -35,6 +38,13 @@ public record BaseManifest(TenantId tenant, BaseCut cut, Optional<PreviousBase> 
         tables = List.copyOf(tables);
         folded = List.copyOf(folded);
         Objects.requireNonNull(lateNoticesFrom, "lateNoticesFrom");
+        definitions = List.copyOf(definitions);
+    }
+
+    /** A base without table definitions (as those made before schema history). */
+    public BaseManifest(TenantId tenant, BaseCut cut, Optional<PreviousBase> previous, List<BaseTable> tables, List<ManifestEntry> folded,
+                        Optional<Long> lateNoticesFrom, long duplicatesRemoved) {
+        this(tenant, cut, previous, tables, folded, lateNoticesFrom, duplicatesRemoved, List.of());
     }
 
     /** A base that says nothing of late notices nor of duplicates (as those made before either was recorded). */

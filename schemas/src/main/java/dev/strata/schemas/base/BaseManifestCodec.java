@@ -33,6 +33,7 @@ public final class BaseManifestCodec {
     private static final JsonFields STRICT = new JsonFields("base manifest");
     static final String FORMAT = "strata-base-manifest";
     private static final String DUPLICATES_REMOVED = "duplicatesRemoved";
+    private static final String DEFINITIONS = "definitions";
     static final int VERSION = 1;
     /** Optional (bases made before late notices lack it), so readers of version 1 still read every base. */
     private static final String LATE_NOTICES_FROM = "lateNoticesFromMicros";
@@ -83,6 +84,20 @@ public final class BaseManifestCodec {
             if (m.duplicatesRemoved() > 0) {
                 // only when there were any: a manifest without duplicates keeps the bytes it had before they were counted
                 g.writeNumberField(DUPLICATES_REMOVED, m.duplicatesRemoved());
+            }
+            if (!m.definitions().isEmpty()) {
+                // likewise only when there are any
+                g.writeArrayFieldStart(DEFINITIONS);
+                for (BaseDefinition d : m.definitions()) {
+                    g.writeStartObject();
+                    g.writeStringField("table", d.table());
+                    g.writeNumberField("lsn", d.at().lsn());
+                    g.writeNumberField("txOrder", d.at().txOrder());
+                    g.writeNumberField("cutMicros", d.cutMicros());
+                    g.writeStringField("definition", d.definition());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
             }
             g.writeEndObject();
         } catch (IOException e) {
@@ -168,7 +183,15 @@ public final class BaseManifestCodec {
             Optional<Long> lateNoticesFrom = root.has(LATE_NOTICES_FROM) ? Optional.of(STRICT.integer(root, LATE_NOTICES_FROM))
                     : Optional.empty();
             long duplicates = root.has(DUPLICATES_REMOVED) ? STRICT.integer(root, DUPLICATES_REMOVED) : 0;
-            return new BaseManifest(tenant, cut, previous, tables, folded, lateNoticesFrom, duplicates);
+            List<BaseDefinition> definitions = new ArrayList<>();
+            if (root.has(DEFINITIONS)) {
+                for (JsonNode d : STRICT.array(root, DEFINITIONS)) {
+                    definitions.add(new BaseDefinition(STRICT.text(d, "table"),
+                            new FoldPosition(STRICT.integer(d, "lsn"), STRICT.integer(d, "txOrder")), STRICT.integer(d, "cutMicros"),
+                            STRICT.text(d, "definition")));
+                }
+            }
+            return new BaseManifest(tenant, cut, previous, tables, folded, lateNoticesFrom, duplicates, definitions);
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new ManifestFormatException("base manifest is invalid: " + e.getMessage(), e);
         }

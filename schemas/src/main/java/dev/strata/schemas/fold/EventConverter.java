@@ -31,6 +31,7 @@ public final class EventConverter {
     private final ShapeCatalog catalog;
     private final long untilMicros;
     private final TransactionFilter transactions;
+    private final DefinitionHistory definitions;
     private final ThreadLocal<ByteWriter> writer = ThreadLocal.withInitial(() -> new ByteWriter(256));
 
     public EventConverter(ShapeCatalog catalog, long untilMicros) {
@@ -38,6 +39,12 @@ public final class EventConverter {
     }
 
     public EventConverter(ShapeCatalog catalog, long untilMicros, TransactionFilter transactions) {
+        this(catalog, untilMicros, transactions, new DefinitionHistory());
+    }
+
+    /** @param definitions receives the table definitions (DDL events) up to the restore point */
+    public EventConverter(ShapeCatalog catalog, long untilMicros, TransactionFilter transactions, DefinitionHistory definitions) {
+        this.definitions = definitions;
         this.catalog = catalog;
         this.untilMicros = untilMicros;
         this.transactions = transactions;
@@ -54,6 +61,10 @@ public final class EventConverter {
         int tableId = catalog.tableId(event.getTable());
         long lsn = CommitPosition.of(event); // the fold's order: commit order where the event has it
         long txOrder = event.getTxOrder();
+        if (op == Op.DDL) {
+            definitions.add(tableId, new FoldPosition(lsn, txOrder), CutTime.of(event), event.getTableDefinition());
+            return Outcome.MARKER; // a definition, never a row
+        }
         if (op == Op.TRUNCATE) {
             out.accept(new FoldOp(tableId, -1, FoldOp.Kind.TRUNCATE, lsn, txOrder, null, null));
             return Outcome.FOLDED;

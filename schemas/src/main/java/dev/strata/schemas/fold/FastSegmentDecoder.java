@@ -35,12 +35,14 @@ public final class FastSegmentDecoder {
     private static final String CUT_FIELD = "cutTsMicros";
     private static final String COMMIT_ORDER_FIELD = "previousCommitLsn";
     private static final long NO_COMMIT_ORDER = Long.MIN_VALUE;
+    private static final String DEFINITION_FIELD = "tableDefinition";
 
     private final TenantId tenant;
     private final byte[] tenantBytes;
     private final ShapeCatalog catalog;
     private final long untilMicros;
     private final TransactionFilter transactions;
+    private final DefinitionHistory definitions;
 
     /** @param tenant the tenant whose segments are read: an event of any other is refused ({@link ForeignTenantException}) */
     public FastSegmentDecoder(TenantId tenant, ShapeCatalog catalog, long untilMicros) {
@@ -48,6 +50,13 @@ public final class FastSegmentDecoder {
     }
 
     public FastSegmentDecoder(TenantId tenant, ShapeCatalog catalog, long untilMicros, TransactionFilter transactions) {
+        this(tenant, catalog, untilMicros, transactions, new DefinitionHistory());
+    }
+
+    /** @param definitions receives the table definitions (DDL events) up to the restore point */
+    public FastSegmentDecoder(TenantId tenant, ShapeCatalog catalog, long untilMicros, TransactionFilter transactions,
+                              DefinitionHistory definitions) {
+        this.definitions = definitions;
         this.tenant = tenant;
         this.tenantBytes = tenant.value().getBytes(StandardCharsets.UTF_8);
         this.catalog = catalog;
@@ -61,10 +70,11 @@ public final class FastSegmentDecoder {
 
     /**
      * Released versions whose bytes this decoder reads: each later one only appended a branch or
-     * symbol (v2 the column value union's Unsent, v3 the op HEARTBEAT), so every datum an older
-     * writer wrote has the same encoding (enum and union indexes unchanged), or a field at the end
-     * (v3 cutTsMicros, v4 previousCommitLsn), which is read when the writer schema has it (the cut
-     * taken as the commit time when not; see {@link Reader#setSchema}).
+     * symbol (v2 the column value union's Unsent, v3 the op HEARTBEAT, v4 the op DDL), so every datum
+     * an older writer wrote has the same encoding (enum and union indexes unchanged), or fields at the
+     * end (v3 cutTsMicros, v4 previousCommitLsn and tableDefinition), each read when the writer schema
+     * has it (the cut taken as the commit time, the commit order as the LSN, no definition, when not;
+     * see {@link Reader#setSchema}).
      */
     private static final List<Schema> SAME_LAYOUT = ReleasedSchemaStore.load().versions().stream()
             .filter(released -> released.version() <= 4).map(ReleasedSchema::schema).toList();
@@ -118,6 +128,8 @@ public final class FastSegmentDecoder {
 
         /** Whether the writer's events end with cutTsMicros (v3); before v3 the cut is the commit time. */
         private boolean writerHasCut;
+        /** Whether tableDefinition follows the cut time (v4). */
+        private boolean writerHasDefinition;
 
         /** Whether the writer's events end with previousCommitLsn (v4). */
         private boolean writerHasCommitOrder;
@@ -127,6 +139,7 @@ public final class FastSegmentDecoder {
             // the layout is checked by the caller (supports); only the trailing fields differ between them
             writerHasCut = schema.getField(CUT_FIELD) != null;
             writerHasCommitOrder = schema.getField(COMMIT_ORDER_FIELD) != null;
+            writerHasDefinition = schema.getField(DEFINITION_FIELD) != null;
         }
 
         @Override
@@ -150,13 +163,22 @@ public final class FastSegmentDecoder {
             skipCheckpoint(in);
             long cutTs = writerHasCut && in.readIndex() == 1 ? in.readLong() : commitTs;
             long previousCommitLsn = writerHasCommitOrder && in.readIndex() == 1 ? in.readLong() : NO_COMMIT_ORDER;
+            String definition = writerHasDefinition && in.readIndex() == 1 ? in.readString() : null;
             events++;
             if (cutTs > untilMicros || !transactions.includes(txId)) {
                 afterUntil++; // a transaction the filter leaves out counts as past the restore point
+            } else if (op == Op.DDL) {
+                // in the rows' order, so that a row after the DDL in its own transaction is read with it
+                definitions.add(tableId, new FoldPosition(position(previousCommitLsn, lsn), txOrder), cutTs, definition);
             } else if (op != Op.CHECKPOINT && op != Op.HEARTBEAT) { // markers, never a row
-                emit(tableId, op, previousCommitLsn != NO_COMMIT_ORDER ? previousCommitLsn : lsn, txOrder); // as CommitPosition
+                emit(tableId, op, position(previousCommitLsn, lsn), txOrder);
             }
             return null;
+        }
+
+        /** As {@code CommitPosition}: the transaction's place in commit order where the event has it, else its LSN. */
+        private static long position(long previousCommitLsn, long lsn) {
+            return previousCommitLsn != NO_COMMIT_ORDER ? previousCommitLsn : lsn;
         }
 
         private void emit(int tableId, Op op, long lsn, long txOrder) throws IOException {

@@ -1,5 +1,6 @@
 package dev.strata.schemas.fold;
 
+import dev.strata.schemas.ddl.TableDefinition;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -7,21 +8,33 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns folded rows back into values, laid out in the table's final shape: a row written before an
- * ADD COLUMN gets null for the new column (the log does not say what default the source filled
- * in), and a dropped column is left out. Values are null, Boolean, Long, Double, String or byte[];
+ * Turns folded rows back into values, laid out in the table's final shape. With table definitions
+ * in the log ({@link DefinitionHistory}) columns are followed by attnum and a row written before an
+ * ADD COLUMN gets the column's missing value ({@link ColumnIdentity}); without, by name: such a row
+ * gets null for the new column, and a dropped column is left out. Values are null, Boolean, Long, Double, String or byte[];
  * a value an UPDATE did not carry is the one the fold found in an older version ({@link CarriedValues}).
  * Not thread-safe.
  */
 public final class RowDecoder {
     private final ShapeCatalog catalog;
+    private final DefinitionHistory definitions;
+    private final ColumnIdentity identities = new ColumnIdentity();
+    /** Per table id, its definitions frozen at the first row (the fold is complete when rows are decoded); absent: none. */
+    private final Map<Integer, DefinitionTimeline> timelines = new HashMap<>();
+    private final java.util.Set<Integer> undefinedTables = new java.util.HashSet<>();
     private static final int EXAMPLES = 5;
     private final Map<Long, int[]> layouts = new HashMap<>();
     private final List<String> examples = new ArrayList<>();
     private long unresolvedRows;
 
     public RowDecoder(ShapeCatalog catalog) {
+        this(catalog, new DefinitionHistory());
+    }
+
+    /** @param definitions the table definitions folded up to the restore point; a table with none is read by name */
+    public RowDecoder(ShapeCatalog catalog, DefinitionHistory definitions) {
         this.catalog = catalog;
+        this.definitions = definitions;
     }
 
     /** The row held in a fold version, in the columns of shape {@code finalShapeId}. */
@@ -40,7 +53,10 @@ public final class RowDecoder {
         int count = (int) in.readVarLong();
         TableShape target = catalog.shape(finalShapeId);
         Object[] values = new Object[target.columns().size()];
-        int[] layout = shapeId == finalShapeId ? null : layout(shapeId, finalShapeId);
+        int tableId = catalog.tableOfShape(finalShapeId);
+        DefinitionTimeline timeline = timeline(tableId);
+        ColumnIdentity.Layout defined = timeline != null ? definedLayout(tableId, timeline, version, shapeId) : null;
+        int[] layout = defined != null ? defined.map() : shapeId == finalShapeId ? null : layout(shapeId, finalShapeId);
         List<String> missing = null;
         for (int i = 0; i < count; i++) {
             int tag = in.peek();
@@ -58,6 +74,13 @@ public final class RowDecoder {
             int to = layout == null ? i : layout[i];
             if (to >= 0) {
                 values[to] = value;
+            }
+        }
+        if (defined != null) {
+            for (int j = 0; j < values.length; j++) {
+                if (defined.fills()[j]) {
+                    values[j] = defined.fillValues()[j];
+                }
             }
         }
         if (missing != null) {
@@ -87,6 +110,27 @@ public final class RowDecoder {
             values[i] = RowCodec.readValue(in);
         }
         return values;
+    }
+
+    private DefinitionTimeline timeline(int tableId) {
+        DefinitionTimeline timeline = timelines.get(tableId);
+        if (timeline != null || undefinedTables.contains(tableId)) {
+            return timeline;
+        }
+        List<DefinitionHistory.Entry> entries = definitions.of(tableId);
+        if (entries.isEmpty()) {
+            undefinedTables.add(tableId);
+            return null;
+        }
+        timeline = new DefinitionTimeline(entries);
+        timelines.put(tableId, timeline);
+        return timeline;
+    }
+
+    private ColumnIdentity.Layout definedLayout(int tableId, DefinitionTimeline timeline, byte[] version, int shapeId) {
+        TableDefinition atRow = timeline.inForceAt(KeyedVersions.lsn(version), KeyedVersions.txOrder(version));
+        return identities.layout(catalog.shape(shapeId), shapeId, atRow, timeline.last(),
+                attnum -> definitions.whenAdded(tableId, attnum).orElseThrow());
     }
 
     private int[] layout(int from, int to) {

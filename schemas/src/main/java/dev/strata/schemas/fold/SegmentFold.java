@@ -25,9 +25,15 @@ public final class SegmentFold {
 
     /** Keeps only the transactions {@code transactions} includes (a drill: those visible in a snapshot). */
     public SegmentFold(TenantId tenant, ShapeCatalog catalog, long untilMicros, TransactionFilter transactions) {
+        this(tenant, catalog, untilMicros, transactions, new DefinitionHistory());
+    }
+
+    /** @param definitions receives the table definitions (DDL events) up to the point, for the restore to rebuild each table */
+    public SegmentFold(TenantId tenant, ShapeCatalog catalog, long untilMicros, TransactionFilter transactions,
+                       DefinitionHistory definitions) {
         this.tenant = tenant;
-        this.fast = new FastSegmentDecoder(tenant, catalog, untilMicros, transactions);
-        this.converter = new EventConverter(catalog, untilMicros, transactions);
+        this.fast = new FastSegmentDecoder(tenant, catalog, untilMicros, transactions, definitions);
+        this.converter = new EventConverter(catalog, untilMicros, transactions, definitions);
     }
 
     /**

@@ -15,6 +15,7 @@ import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.base.BaseBuilder;
+import dev.strata.schemas.base.BaseDefinition;
 import dev.strata.schemas.base.BaseLoader;
 import dev.strata.schemas.base.BaseManifest;
 import dev.strata.schemas.base.BaseManifestCodec;
@@ -91,6 +92,12 @@ class FoldFromBaseTest {
         byte[] bytes = BaseManifestCodec.encode(manifest);
         assertThat(BaseManifestCodec.decode(bytes)).isEqualTo(manifest);
         assertThat(BaseManifestCodec.encode(BaseManifestCodec.decode(bytes))).isEqualTo(bytes);
+        assertThat(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)).as("no definitions, no field").doesNotContain("definitions");
+
+        BaseManifest withDefinitions = new BaseManifest(TENANT, cut, Optional.empty(), first.tables(), List.of(), Optional.of(7L), 0,
+                List.of(new BaseDefinition("public.orders", new FoldPosition(400, 2), 40, "{\"format\": \"strata.table-definition\"}")));
+        byte[] withBytes = BaseManifestCodec.encode(withDefinitions);
+        assertThat(BaseManifestCodec.decode(withBytes)).isEqualTo(withDefinitions);
     }
 
     @Test

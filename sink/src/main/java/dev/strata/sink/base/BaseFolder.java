@@ -11,10 +11,13 @@ import dev.strata.schemas.base.BaseManifest;
 import dev.strata.schemas.base.BaseManifestCodec;
 import dev.strata.schemas.base.BaseTable;
 import dev.strata.schemas.base.StoredBaseManifest;
+import dev.strata.schemas.base.BaseDefinition;
 import dev.strata.schemas.fold.ChangeFolder;
+import dev.strata.schemas.fold.DefinitionHistory;
 import dev.strata.schemas.fold.FoldMemory;
 import dev.strata.schemas.fold.SegmentFold;
 import dev.strata.schemas.fold.ShapeCatalog;
+import dev.strata.schemas.fold.TransactionFilter;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.BaseCut;
 import dev.strata.schemas.layout.BaseManifestKey;
@@ -123,6 +126,7 @@ public final class BaseFolder {
         Path work = workDirectory(tenant);
         try {
             ShapeCatalog catalog = new ShapeCatalog();
+            DefinitionHistory definitions = new DefinitionHistory();
             List<ManifestEntry> folded = new ArrayList<>();
             AtomicLong maxLsn = new AtomicLong(previous.map(p -> p.manifest().cut().cutLsn()).orElse(0L));
             long foldedBytes;
@@ -131,7 +135,8 @@ public final class BaseFolder {
             long duplicates;
             try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(settings.memoryBytes(), work, FoldMemory.DEFAULT_PARTITIONS))) {
                 foldedBytes = previous.map(p -> loadPrevious(p, catalog, folder, folded, work)).orElse(0L);
-                SegmentFold segmentFold = new SegmentFold(tenant, catalog, cutMicros);
+                previous.ifPresent(p -> BaseDefinition.load(p.manifest().definitions(), catalog, definitions));
+                SegmentFold segmentFold = new SegmentFold(tenant, catalog, cutMicros, TransactionFilter.ALL, definitions);
                 Map<UtcHour, Map<ObjectKey, ManifestEntry>> sealed = new HashMap<>();
                 for (ListedObject segment : segments) {
                     ManifestEntry entry = expectedEntry(tenant, segment, sealed);
@@ -150,7 +155,7 @@ public final class BaseFolder {
             }
             BaseManifest manifest = new BaseManifest(tenant, cut,
                     previous.map(p -> new BaseManifest.PreviousBase(p.manifest().cut(), p.sha256())), built.tables(), folded,
-                    Optional.of(lateNoticesFrom), duplicates);
+                    Optional.of(lateNoticesFrom), duplicates, BaseDefinition.of(definitions, catalog));
             store(manifest, built);
             Duration took = Duration.between(start, clock.instant());
             metrics.written(tenant, cutMicros, foldedBytes, took);

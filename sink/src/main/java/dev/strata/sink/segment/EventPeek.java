@@ -15,7 +15,7 @@ import org.apache.avro.io.DecoderFactory;
 /**
  * Reads what the sink needs from a routed record without building the event: the tenant, whether
  * it is a heartbeat, commit time and LSN are the first fields of the current schema, then the cut
- * time is read where it lies, and the rest is walked (not built) to
+ * time after the fields before it, and the rest is walked (not built) to
  * check that the body is a whole, well-formed datum before its bytes go into a backup. Decoding and
  * re-encoding every event was most of the sink's CPU (about 7 us of 8 per event here). Records of
  * an older released schema are decoded as usual. Not thread-safe (one per poll thread).
@@ -27,7 +27,7 @@ public final class EventPeek {
     private static final int CUT = ChangeEvent.getClassSchema().getField("cutTsMicros").pos();
     /** The fields after tenant, source, table, op, commitTsMicros and lsn and before cutTsMicros: walked to validate, in order. */
     private static final List<Schema> MIDDLE = FIELDS.subList(6, CUT).stream().map(Schema.Field::schema).toList();
-    /** The fields after cutTsMicros (since v4): walked to validate. */
+    /** The fields after cutTsMicros (v4 previousCommitLsn and tableDefinition): walked to validate. */
     private static final List<Schema> TAIL = FIELDS.subList(CUT + 1, FIELDS.size()).stream().map(Schema.Field::schema).toList();
 
     private final ChangeEventCodec codec;
@@ -36,8 +36,10 @@ public final class EventPeek {
     public EventPeek(ChangeEventCodec codec) {
         this.codec = codec;
         List<String> order = FIELDS.stream().map(Schema.Field::name).limit(6).toList();
-        if (!order.equals(List.of("tenant", "source", "table", "op", "commitTsMicros", "lsn"))) {
-            throw new IllegalStateException("ChangeEvent's first fields changed to " + order + ": update EventPeek to read them");
+        if (!order.equals(List.of("tenant", "source", "table", "op", "commitTsMicros", "lsn"))
+                || !FIELDS.get(CUT).schema().equals(Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.LONG)))) {
+            throw new IllegalStateException("ChangeEvent's first fields changed to " + order + " or cutTsMicros is no longer an optional"
+                    + " long: update EventPeek to read them");
         }
     }
 
