@@ -225,7 +225,7 @@ final class ChangeConverter {
                 : lsn + ":" + txOrder;
         // the all-fields constructor: the builder validates and copies, measurably slower per event
         ChangeEvent event = new ChangeEvent(tenant, source, table, op, commitTsMicros, lsn, tx, txOrder, key, beforeColumns,
-                afterColumns, eventId, null, null, null);
+                afterColumns, eventId, null, null, null, null);
         String previousTenant = op == Op.UPDATE && before != null ? previousTenant(table, shape, before, tenant) : null;
         if (previousTenant == null) {
             return new Publish(event);
@@ -233,9 +233,9 @@ final class ChangeConverter {
         // the row leaves one tenant's backup and enters another's: each restore must see that on its own
         return new Publish(List.of(
                 new ChangeEvent(previousTenant, source, table, Op.DELETE, commitTsMicros, lsn, tx, txOrder, key, beforeColumns,
-                        null, eventId, null, null, null),
+                        null, eventId, null, null, null, null),
                 new ChangeEvent(tenant, source, table, Op.CREATE, commitTsMicros, lsn, tx, txOrder, key, null, afterColumns,
-                        eventId, null, null, null)));
+                        eventId, null, null, null, null)));
     }
 
     /** The source field, else the record's offset entry (Debezium's PostgresOffsetContext keys). */
