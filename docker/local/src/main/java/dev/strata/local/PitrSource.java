@@ -87,18 +87,23 @@ public final class PitrSource implements AutoCloseable {
     }
 
     /**
-     * Switches to a new WAL segment and waits until the one it ends is archived: every commit made
-     * before this call can then be recovered from the archive.
+     * Ends the current WAL segment and waits until the archive holds it: every commit made before
+     * this call can then be recovered from the archive. A non-transactional logical message (no
+     * commit record, so no stop point for a recovery) first makes sure there is something to
+     * switch: with nothing written since the last switch, pg_switch_wal does nothing and names
+     * the segment still being written.
      */
     public void archiveWrittenWal() {
         try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_logical_emit_message(false, 'strata-pitr-archive', '')");
             String segment;
             try (ResultSet switched = s.executeQuery("SELECT pg_walfile_name(pg_switch_wal())")) {
                 switched.next();
                 segment = switched.getString(1);
             }
             long deadline = System.nanoTime() + ARCHIVE_WAIT.toNanos();
-            while (!Files.exists(archive().resolve(segment))) {
+            // archived means copied whole: the file alone may still be half written by cp
+            while (lastArchived(s).compareTo(segment) < 0) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("PitrSource: WAL segment " + segment + " not archived within " + ARCHIVE_WAIT
                             + " (pg_stat_archiver: " + archiverState(s) + ")");
@@ -121,6 +126,14 @@ public final class PitrSource implements AutoCloseable {
 
     private Connection connect() throws SQLException {
         return DriverManager.getConnection(postgres.jdbcUrl("postgres"), postgres.user(), postgres.password());
+    }
+
+    /** The newest segment archived (names of one timeline sort in WAL order); empty before the first. */
+    private static String lastArchived(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver")) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     private static String archiverState(Statement s) throws SQLException {
