@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
@@ -107,7 +108,7 @@ class PitrDifferentialIT {
                 last = drain(nowMicros());
             }
         }
-        CommitInversions.Log log = CommitInversions.read(kafka, name);
+        CommitInversions.Log log = CommitInversions.read(kafka, name, Set.copyOf(tenants));
         System.out.printf("PitrDifferentialIT: %d transactions committed by %d connections in %.1f s; Strata's log: %d transactions,"
                 + " %d commit-time inversions%n", committed, CONNECTIONS, (last - first) / 1e6, log.transactions(), log.inversions().size());
         assertThat(log.inversions()).as("commit-time inversions among %d transactions (the gated commits race to make them)",
@@ -137,8 +138,8 @@ class PitrDifferentialIT {
         return untilMicros;
     }
 
-    private static List<CommitInversions.Inversion> inversions(LocalKafka kafka, String name) {
-        return CommitInversions.read(kafka, name).inversions();
+    private List<CommitInversions.Inversion> inversions(LocalKafka kafka, String name) {
+        return CommitInversions.read(kafka, name, Set.copyOf(tenants)).inversions();
     }
 
     @AfterAll

@@ -5,6 +5,7 @@ import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.event.ChangeEventCodec;
 import dev.strata.schemas.kafka.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,7 +23,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * The commit-time inversions in Strata's own log: transactions whose commit time is before their
  * cut time, i.e. a commit record earlier in WAL order carries a later time. Read from what one
- * capture published to {@code strata.changes}, every partition up to its end.
+ * capture published to {@code strata.changes} for the given tenants (the records' keys), every
+ * partition up to its end; other tests' records in the shared topic (some not even events) are
+ * not looked at.
  */
 public final class CommitInversions {
     private CommitInversions() {
@@ -35,7 +39,7 @@ public final class CommitInversions {
     public record Log(int transactions, List<Inversion> inversions) {
     }
 
-    public static Log read(LocalKafka kafka, String source) {
+    public static Log read(LocalKafka kafka, String source, Set<String> tenants) {
         Properties props = new Properties();
         props.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         props.setProperty(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 << 20));
@@ -53,6 +57,9 @@ public final class CommitInversions {
                     throw new IllegalStateException("cannot read " + Topics.CHANGES + " to its end within 60 s");
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.key() == null || !tenants.contains(new String(record.key(), StandardCharsets.UTF_8))) {
+                        continue;
+                    }
                     ChangeEvent event = codec.decode(record.value());
                     if (event.getSource().equals(source) && event.getOp() != Op.READ && event.getOp() != Op.CHECKPOINT
                             && event.getCutTsMicros() != null) {
