@@ -87,15 +87,17 @@ public final class PitrSource implements AutoCloseable {
     }
 
     /**
-     * Ends the current WAL segment and waits until the archive holds it: every commit made before
-     * this call can then be recovered from the archive. A non-transactional logical message (no
-     * commit record, so no stop point for a recovery) first makes sure there is something to
-     * switch: with nothing written since the last switch, pg_switch_wal does nothing and names
-     * the segment still being written.
+     * Ends the current WAL segment and waits until the archive holds it, after one more commit:
+     * every commit made before this call can then be recovered, and a recovery to any time before
+     * the call finds its stop point (PostgreSQL stops before the first commit record timed after
+     * the target; with none in the archive it fails: "recovery ended before configured recovery
+     * target was reached"). That commit is in database postgres and changes nothing. It also makes
+     * sure there is something to switch: with nothing written since the last switch,
+     * pg_switch_wal does nothing and names the segment still being written.
      */
     public void archiveWrittenWal() {
         try (Connection c = connect(); Statement s = c.createStatement()) {
-            s.execute("SELECT pg_logical_emit_message(false, 'strata-pitr-archive', '')");
+            s.execute("SELECT pg_current_xact_id()"); // autocommit: a transaction with an xid, so a commit record
             String segment;
             try (ResultSet switched = s.executeQuery("SELECT pg_walfile_name(pg_switch_wal())")) {
                 switched.next();
