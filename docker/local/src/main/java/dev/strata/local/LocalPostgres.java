@@ -9,8 +9,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -22,7 +23,7 @@ public final class LocalPostgres implements AutoCloseable {
     private static final String KIND = "postgres";
     private static final String SUPERUSER = "postgres";
     private static final int START_ATTEMPTS = 3;
-    private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
+    private static final String DATA = "data";
     private static final Pattern DATABASE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     private final EmbeddedPostgres postgres;
@@ -40,15 +41,25 @@ public final class LocalPostgres implements AutoCloseable {
 
     /** Starts a fresh cluster (initdb) in a new directory under {@code workDir}. */
     public static LocalPostgres start(Path workDir) {
+        return start(workDir, Map.of(), data -> { });
+    }
+
+    /**
+     * Starts a fresh cluster with {@code settings} on top of the usual ones, calling
+     * {@code beforeStart} with the data directory between initdb and the first start (to write
+     * settings a command line cannot carry).
+     */
+    public static LocalPostgres start(Path workDir, Map<String, String> settings, Consumer<Path> beforeStart) {
         Elapsed elapsed = Elapsed.start();
         InstanceDir.reapStale(workDir, KIND);
         for (int attempt = 1; ; attempt++) {
             Path dir = InstanceDir.create(workDir, KIND);
-            Path data = dir.resolve("data");
+            Path data = dir.resolve(DATA);
             // armed before the start: a JVM killed mid-start must not leave a postmaster behind
             Watchdog watchdog = Watchdog.watchPidFiles("INT", dir, List.of(data.resolve("postmaster.pid")));
             try {
-                LocalPostgres started = new LocalPostgres(launch(data, dir.resolve("postgres.log"), FreePorts.next()), dir, watchdog);
+                LocalPostgres started = new LocalPostgres(
+                        PostgresLaunch.fresh(data, dir.resolve("postgres.log"), FreePorts.next(), settings, beforeStart), dir, watchdog);
                 System.out.println("LocalPostgres: PostgreSQL on 127.0.0.1:" + started.port() + " ready in " + elapsed);
                 return started;
             } catch (IOException | RuntimeException e) {
@@ -60,6 +71,11 @@ public final class LocalPostgres implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The cluster's data directory (a base backup copies it). */
+    public Path dataDirectory() {
+        return dir.resolve(DATA);
     }
 
     public int port() {
@@ -109,29 +125,5 @@ public final class LocalPostgres implements AutoCloseable {
         watchdog.close();
         InstanceDir.deleteTree(dir);
         System.out.println("LocalPostgres: stopped in " + elapsed);
-    }
-
-    private static EmbeddedPostgres launch(Path data, Path log, int port) throws IOException {
-        return EmbeddedPostgres.builder()
-                .setDataDirectory(data)
-                .setCleanDataDirectory(true)
-                .setPort(port)
-                .setPGStartupWait(STARTUP_WAIT)
-                .setRegisterShutdownHook(false) // ours closes the watchdog and the directory too
-                .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .setServerConfig("listen_addresses", "127.0.0.1")
-                // logical decoding for capture (Debezium pgoutput), with room for many tests' slots
-                .setServerConfig("wal_level", "logical")
-                .setServerConfig("max_replication_slots", "20")
-                .setServerConfig("max_wal_senders", "20")
-                // test-only: durability traded for speed; a crash loses the throwaway cluster anyway
-                .setServerConfig("fsync", "off")
-                .setServerConfig("full_page_writes", "off")
-                .setServerConfig("synchronous_commit", "off")
-                // Logical decoding only sees flushed WAL, and with asynchronous commits the WAL writer
-                // flushes every wal_writer_delay (200 ms by default): keep change capture prompt.
-                .setServerConfig("wal_writer_delay", "10ms")
-                .start();
     }
 }

@@ -59,6 +59,52 @@ class LocalPostgresIT {
     }
 
     /**
+     * The PITR helpers: a base backup of an archiving cluster, then PostgreSQL's recovery to two
+     * times in turn (paused, restarted, paused again) holds exactly the commits up to each.
+     */
+    @Test
+    void pointInTimeRecoveryHoldsTheCommitsUpToEachTarget() throws SQLException {
+        try (PitrSource source = PitrSource.start(LocalStackExtension.workDir())) {
+            source.postgres().createDatabase("pitr_it");
+            try (Connection connection = connect(source.postgres(), "pitr_it"); Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TABLE t (id int PRIMARY KEY, at timestamptz DEFAULT clock_timestamp())");
+                PitrSource.BaseBackup base = source.baseBackup();
+                List<java.time.Instant> commits = new ArrayList<>();
+                for (int id = 1; id <= 6; id++) {
+                    statement.execute("INSERT INTO t (id) VALUES (" + id + ")");
+                    commits.add(committedAt(statement, id));
+                }
+                source.archiveWrittenWal();
+                try (PitrRecovery recovery = PitrRecovery.of(base, source.archive(), LocalStackExtension.workDir())) {
+                    recovery.recoverTo(commits.get(1));
+                    assertThat(ids(recovery)).as("inclusive: the commit at the target is in").containsExactly(1, 2);
+                    assertThat(recovery.stopPoint()).startsWith("commit of transaction");
+                    recovery.recoverTo(commits.get(4).minusNanos(1000));
+                    assertThat(ids(recovery)).containsExactly(1, 2, 3, 4);
+                }
+            }
+        }
+    }
+
+    private static java.time.Instant committedAt(Statement statement, int id) throws SQLException {
+        try (ResultSet result = statement.executeQuery("SELECT pg_xact_commit_timestamp(xmin) FROM t WHERE id = " + id)) {
+            result.next();
+            return result.getObject(1, java.time.OffsetDateTime.class).toInstant();
+        }
+    }
+
+    private static List<Integer> ids(PitrRecovery recovery) throws SQLException {
+        List<Integer> ids = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection(recovery.jdbcUrl("pitr_it"), recovery.user(), "");
+             Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery("SELECT id FROM t ORDER BY id")) {
+            while (result.next()) {
+                ids.add(result.getInt(1));
+            }
+        }
+        return ids;
+    }
+
+    /**
      * Peeks until the slot has changes: decoding reads only flushed WAL, and with
      * synchronous_commit=off a commit is flushed by the WAL writer a moment later.
      */

@@ -1,0 +1,267 @@
+package dev.strata.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.strata.capture.CaptureService;
+import dev.strata.capture.CaptureTestSetup;
+import dev.strata.local.LocalKafka;
+import dev.strata.local.LocalObjectStores;
+import dev.strata.local.LocalPostgres;
+import dev.strata.local.LocalStackExtension;
+import dev.strata.local.PitrRecovery;
+import dev.strata.local.PitrSource;
+import dev.strata.restore.plan.RestoreTime;
+import dev.strata.restore.testing.BackupChain;
+import dev.strata.restore.testing.CommitInversions;
+import dev.strata.restore.testing.GatedCommitWorkload;
+import dev.strata.restore.testing.TenantTables;
+import dev.strata.restore.testing.ToolRun;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The restore-point contract (DESIGN.md section 7) against the real peer: PostgreSQL's own
+ * point-in-time recovery of the same source. A base backup and WAL archive of the source; eight
+ * connections changing the same rows of two tenants for 15 s, backed up by the whole chain
+ * (capture, router, a sink writing both Ceph regions); then, for random times and for times at
+ * commit-time inversions found in Strata's log, PostgreSQL's recovery to T and {@code replay
+ * --until T} of each tenant into a fresh database hold the same rows of that tenant.
+ */
+@ExtendWith(LocalStackExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PitrDifferentialIT {
+    private static final String DB = "pitr_source";
+    private static final Duration WORKLOAD = Duration.ofSeconds(15);
+    private static final int CONNECTIONS = 8;
+    private static final Duration MORE_WORKLOAD = Duration.ofSeconds(5);
+    private static final int MORE_RUNS = 3;
+    private static final int RANDOM_TARGETS = 3;
+    private static final int INVERSION_TARGETS = 2;
+    private static final int REPLAYS_AT_ONCE = 4;
+    /**
+     * Statements run halfway through the workload ("DDL in the middle", issue 15 item 5), e.g.
+     * {@code ALTER TABLE public.accounts ADD COLUMN tier int NOT NULL DEFAULT 5}. Empty until
+     * restores rebuild tables as they were at T (schema history, issue 15 item 3).
+     */
+    private static final List<String> DDL_MIDWAY = List.of();
+
+    private final String suffix = Integer.toString(ThreadLocalRandom.current().nextInt(1 << 24), 36);
+    private final List<String> tenants = List.of("pitr-acme-" + suffix, "pitr-globex-" + suffix);
+    private PitrSource source;
+    private PitrSource.BaseBackup base;
+    private BackupChain chain;
+    private final TreeSet<Long> targets = new TreeSet<>();
+
+    @BeforeAll
+    void backUpAWorkloadBothWays(LocalKafka kafka, LocalObjectStores stores) throws Exception {
+        long began = System.nanoTime();
+        source = PitrSource.start(LocalStackExtension.workDir());
+        LocalPostgres pg = source.postgres();
+        pg.createDatabase(DB);
+        execute(pg.jdbcUrl(DB), GatedCommitWorkload.SCHEMA);
+        GatedCommitWorkload workload = new GatedCommitWorkload(pg.jdbcUrl(DB), pg.user(), tenants, CONNECTIONS);
+        workload.seed();
+        base = source.baseBackup();
+
+        chain = BackupChain.start(kafka, stores, LocalStackExtension.workDir().resolve("pitr-" + suffix), new Properties());
+        tenants.forEach(chain::place);
+        String name = "pitr_" + suffix;
+        long first;
+        long last;
+        long committed;
+        try (CaptureService capture = CaptureService.start(CaptureTestSetup.config(CaptureTestSetup.properties(kafka, pg, DB, name,
+                String.join(",", GatedCommitWorkload.TABLES))), Clock.systemUTC())) {
+            capture.awaitStreaming(Duration.ofSeconds(60));
+            first = nowMicros();
+            committed = workload.run(WORKLOAD.dividedBy(2), 1);
+            if (!DDL_MIDWAY.isEmpty()) {
+                execute(pg.jdbcUrl(DB), String.join(";\n", DDL_MIDWAY));
+            }
+            committed += workload.run(WORKLOAD.dividedBy(2), 2);
+            last = drain(nowMicros());
+            // inversions are races: a quiet machine may make none in 15 s; then the connections race on a while longer
+            for (int more = 1; inversions(kafka, name).isEmpty() && more <= MORE_RUNS; more++) {
+                committed += workload.run(MORE_WORKLOAD, 2 + more);
+                last = drain(nowMicros());
+            }
+        }
+        CommitInversions.Log log = CommitInversions.read(kafka, name, Set.copyOf(tenants));
+        System.out.printf("PitrDifferentialIT: %d transactions committed by %d connections in %.1f s; Strata's log: %d transactions,"
+                + " %d commit-time inversions%n", committed, CONNECTIONS, (last - first) / 1e6, log.transactions(), log.inversions().size());
+        assertThat(log.inversions()).as("commit-time inversions among %d transactions (the gated commits race to make them)",
+                log.transactions()).isNotEmpty();
+        Random random = new Random(suffix.hashCode());
+        for (int i = 0; i < RANDOM_TARGETS; i++) {
+            targets.add(first + (long) (random.nextDouble() * (last - first)));
+        }
+        List<CommitInversions.Inversion> inversions = log.inversions();
+        for (int i = 0; i < Math.min(INVERSION_TARGETS, inversions.size()); i++) {
+            CommitInversions.Inversion at = inversions.get(i * inversions.size() / Math.min(INVERSION_TARGETS, inversions.size()));
+            targets.add(at.commitMicros()); // committed by then, but after a commit record timed later: not in PostgreSQL's recovery
+            targets.add(at.cutMicros() - 1);
+            System.out.printf("PitrDifferentialIT: inversion: transaction %d committed at %s after a commit record timed %s%n",
+                    at.txId(), RestoreTime.format(at.commitMicros()), RestoreTime.format(at.cutMicros()));
+        }
+        System.out.printf("PitrDifferentialIT: source, base backup, chain, capture, workload and archive in %d s%n",
+                (System.nanoTime() - began) / 1_000_000_000);
+    }
+
+    /** Archives the source's WAL and waits until both tenants are durable up to {@code untilMicros}; returns it. */
+    private long drain(long untilMicros) throws Exception {
+        source.archiveWrittenWal();
+        for (String tenant : tenants) {
+            chain.awaitDurable(tenant, untilMicros, Duration.ofSeconds(60));
+        }
+        return untilMicros;
+    }
+
+    private List<CommitInversions.Inversion> inversions(LocalKafka kafka, String name) {
+        return CommitInversions.read(kafka, name, Set.copyOf(tenants)).inversions();
+    }
+
+    @AfterAll
+    void stop() throws InterruptedException {
+        if (chain != null) {
+            chain.close();
+        }
+        if (source != null) {
+            source.close();
+        }
+    }
+
+    @Test
+    void eachTenantRestoredToTHoldsTheRowsPostgresRecoversToT(LocalPostgres restores) throws Exception {
+        List<String> differences = new ArrayList<>();
+        List<String> leftForDdl = new ArrayList<>();
+        ExecutorService replays = Executors.newFixedThreadPool(REPLAYS_AT_ONCE);
+        try (PitrRecovery recovery = PitrRecovery.of(base, source.archive(), LocalStackExtension.workDir())) {
+            // the replays need no recovery: they run meanwhile, a few at once, while PostgreSQL recovers to each T in turn
+            Map<Long, List<Future<String>>> restored = new TreeMap<>();
+            for (long target : targets) {
+                restored.put(target, tenants.stream().map(tenant -> replays.submit(() -> replay(restores, tenant, target))).toList());
+            }
+            for (long target : targets) {
+                long started = System.nanoTime();
+                recovery.recoverTo(instant(target));
+                long recovered = System.nanoTime();
+                for (int i = 0; i < tenants.size(); i++) {
+                    String tenant = tenants.get(i);
+                    String db = restored.get(target).get(i).get();
+                    try (Connection recoveredDb = DriverManager.getConnection(recovery.jdbcUrl(DB), recovery.user(), "");
+                         Connection restoredDb = DriverManager.getConnection(restores.jdbcUrl(db), restores.user(), "")) {
+                        for (String table : GatedCommitWorkload.TABLES) {
+                            String at = "T " + RestoreTime.format(target) + ", tenant " + tenant + ", " + table;
+                            differences.addAll(rowDifferences(at + " (PostgreSQL stopped before " + recovery.stopPoint() + ")",
+                                    TenantTables.rows(recoveredDb, table, tenant), TenantTables.rows(restoredDb, table, tenant)));
+                            assertThat(TenantTables.namesAndTypes(restoredDb, table)).as("columns and types at %s", at)
+                                    .isEqualTo(TenantTables.namesAndTypes(recoveredDb, table));
+                            List<String> postgres = TenantTables.columns(recoveredDb, table);
+                            List<String> restore = TenantTables.columns(restoredDb, table);
+                            if (!restore.equals(postgres)) {
+                                leftForDdl.add(table + ": PostgreSQL " + postgres + ", restore " + restore);
+                            }
+                        }
+                    }
+                }
+                System.out.printf("PitrDifferentialIT: T %s: PostgreSQL recovered in %d ms (stopped before %s), compared in %d ms%n",
+                        RestoreTime.format(target), (recovered - started) / 1_000_000, recovery.stopPoint(),
+                        (System.nanoTime() - recovered) / 1_000_000);
+            }
+        } finally {
+            replays.shutdownNow();
+        }
+        // not silent: what the restored definitions lack until the schema history (issue 15 item 3) lands
+        leftForDdl.stream().distinct().forEach(gap -> System.out.println("PitrDifferentialIT: LEFT FOR DDL (issue 15 item 3): " + gap));
+        assertThat(differences).as("rows that differ between PostgreSQL's recovery and Strata's restore at %d times", targets.size())
+                .isEmpty();
+    }
+
+    /** {@code replay --until T} of one tenant into a fresh database; its name. */
+    private String replay(LocalPostgres restores, String tenant, long target) {
+        String db = "pitr_" + targets.headSet(target).size() + "_" + tenants.indexOf(tenant) + "_" + suffix;
+        restores.createDatabase(db);
+        ToolRun replay = ToolRun.run(chain.toolConfig(), "replay", "--tenant", tenant, "--until", RestoreTime.format(target),
+                "--to", restores.jdbcUrl(db), "--progress", "none");
+        assertThat(replay.code()).as("replay of %s to %s: %s", tenant, RestoreTime.format(target), replay.err()).isZero();
+        return db;
+    }
+
+    @Test
+    @Disabled("left for DDL (issue 15 item 3): restores create tables with column names, types and the primary key only;"
+            + " enable when schema history restores NOT NULL, defaults, identity, constraints and indexes")
+    void eachTenantRestoredToTHasTheTableDefinitionsPostgresRecoversToT(LocalPostgres restores) throws Exception {
+        try (PitrRecovery recovery = PitrRecovery.of(base, source.archive(), LocalStackExtension.workDir())) {
+            long target = targets.last();
+            recovery.recoverTo(instant(target));
+            String tenant = tenants.get(0);
+            String db = "pitr_ddl_" + suffix;
+            restores.createDatabase(db);
+            ToolRun replay = ToolRun.run(chain.toolConfig(), "replay", "--tenant", tenant, "--until", RestoreTime.format(target),
+                    "--to", restores.jdbcUrl(db), "--progress", "none");
+            assertThat(replay.code()).as(replay.err()).isZero();
+            try (Connection recoveredDb = DriverManager.getConnection(recovery.jdbcUrl(DB), recovery.user(), "");
+                 Connection restored = DriverManager.getConnection(restores.jdbcUrl(db), restores.user(), "")) {
+                for (String table : GatedCommitWorkload.TABLES) {
+                    assertThat(TenantTables.columns(restored, table)).as(table).isEqualTo(TenantTables.columns(recoveredDb, table));
+                    assertThat(TenantTables.constraintsAndIndexes(restored, table)).as(table)
+                            .isEqualTo(TenantTables.constraintsAndIndexes(recoveredDb, table));
+                }
+            }
+        }
+    }
+
+    /** Rows only one side holds, named with where they were found: empty when both hold the same. */
+    private static List<String> rowDifferences(String at, List<String> postgres, List<String> restore) {
+        List<String> onlyPostgres = new ArrayList<>(postgres);
+        onlyPostgres.removeAll(restore);
+        List<String> onlyRestore = new ArrayList<>(restore);
+        onlyRestore.removeAll(postgres);
+        if (onlyPostgres.isEmpty() && onlyRestore.isEmpty()) {
+            return List.of();
+        }
+        return List.of(at + ": " + onlyPostgres.size() + " row(s) only in PostgreSQL's recovery " + first(onlyPostgres) + ", "
+                + onlyRestore.size() + " only in the restore " + first(onlyRestore));
+    }
+
+    private static List<String> first(List<String> rows) {
+        return rows.subList(0, Math.min(5, rows.size()));
+    }
+
+    private static Instant instant(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+    }
+
+    private static long nowMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+    }
+
+    private static void execute(String url, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}
