@@ -16,7 +16,7 @@ public final class TenantTables {
             + " pg_get_expr(d.adbin, d.adrelid), a.attidentity FROM pg_attribute a"
             + " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
             + " WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
-    private static final String CONSTRAINTS = "SELECT contype || ' ' || pg_get_constraintdef(oid) FROM pg_constraint"
+    private static final String CONSTRAINTS = "SELECT contype::text || ' ' || pg_get_constraintdef(oid) FROM pg_constraint"
             + " WHERE conrelid = ?::regclass ORDER BY 1";
     private static final String INDEXES = "SELECT regexp_replace(indexdef, '^CREATE (UNIQUE )?INDEX \\S+ ', 'CREATE \\1INDEX ')"
             + " FROM pg_indexes WHERE schemaname || '.' || tablename = ? ORDER BY 1";
