@@ -14,10 +14,12 @@ import dev.strata.restore.testing.LocalStores;
 import dev.strata.restore.testing.SourceTable;
 import dev.strata.restore.testing.ToolRun;
 import dev.strata.schemas.TenantId;
+import dev.strata.schemas.TestEvents;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.base.BaseManifest;
 import dev.strata.schemas.base.BaseManifestCodec;
 import dev.strata.schemas.event.ChangeEventCodec;
+import dev.strata.schemas.event.CutTime;
 import dev.strata.schemas.kafka.DeadLetterHeaders;
 import dev.strata.schemas.kafka.DeadLetterReason;
 import dev.strata.schemas.kafka.TopicSetup;
@@ -173,9 +175,9 @@ class LateChangeIT {
                 ObjectStore primary = reader(stores, regime, true);
                 ObjectStore backup = reader(stores, regime, false);
                 TenantId id = TenantId.of(tenant);
-                send(capture, before);
+                sendThenHeartbeat(capture, before);
                 long firstCut = await("a base folded past X", () -> newestCut(primary, id).filter(c -> c >= start + 360 * MINUTE - 1));
-                send(capture, after);
+                sendThenHeartbeat(capture, after);
                 await("a second base", () -> newestCut(primary, id).filter(c -> c >= start + 410 * MINUTE - 1));
 
                 ToolRun redrive = ToolRun.run(config, "dlq", "redrive", "--reason", "DECODE_ERROR");
@@ -189,7 +191,7 @@ class LateChangeIT {
                 }
                 assertThat(firstCut).isLessThan(points.get("before-second-base"));
 
-                send(capture, last);
+                sendThenHeartbeat(capture, last);
                 long thirdCut = await("a base folded after X arrived", () -> newestCut(primary, id).filter(c -> c >= start + 430 * MINUTE - 1));
                 BaseManifest third = manifest(primary, id, thirdCut);
                 assertThat(third.folded()).extracting(ManifestEntry::key).as("the next base folded X's segment through its notice")
@@ -292,6 +294,13 @@ class LateChangeIT {
             Thread.sleep(200);
         }
         throw new AssertionError("not within " + TIMEOUT.toSeconds() + " s: " + what);
+    }
+
+    /** A batch, then capture's heartbeat after it, which shows the batch's last transaction whole (the durable point reaches it). */
+    private static void sendThenHeartbeat(KafkaProducer<byte[], byte[]> capture, List<ChangeEvent> events) throws Exception {
+        send(capture, events);
+        ChangeEvent last = events.get(events.size() - 1);
+        send(capture, List.of(TestEvents.heartbeat(last.getTenant(), last.getLsn() + 1, CutTime.of(last) + 1)));
     }
 
     private static void send(KafkaProducer<byte[], byte[]> capture, List<ChangeEvent> events) throws Exception {
