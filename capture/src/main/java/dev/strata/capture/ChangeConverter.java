@@ -41,7 +41,7 @@ import org.apache.kafka.connect.source.SourceRecord;
 final class ChangeConverter {
     private static final String HEARTBEAT_TOPIC_PREFIX = "__debezium-heartbeat";
     /** Debezium's op of a logical decoding message (pg_logical_emit_message). */
-    private static final String LOGICAL_MESSAGE = "m";
+    static final String LOGICAL_MESSAGE = "m";
     private static final String OFFSET_LSN = "lsn";
     private static final String OFFSET_TIME = "ts_usec";
 
@@ -74,6 +74,7 @@ final class ChangeConverter {
     private final String signalTable;
     private final CommitOrder commits = new CommitOrder();
     private final DdlMessage definitions;
+    private final LogicalMessages messages;
 
     ChangeConverter(String source, TenantResolver tenants, ColumnTypes types, KnownTenants known) {
         this(source, tenants, types, known, new CutClock(Long.MIN_VALUE));
@@ -96,6 +97,7 @@ final class ChangeConverter {
     ChangeConverter(String source, TenantResolver tenants, ColumnTypes types, KnownTenants known, CutClock cuts, String signalTable,
             DdlMessage definitions) {
         this.definitions = definitions;
+        this.messages = new LogicalMessages(source, known, definitions);
         this.source = source;
         this.signalTable = signalTable;
         this.tenants = tenants;
@@ -180,7 +182,7 @@ final class ChangeConverter {
             return new Marker(); // transaction BEGIN/END on <name>.transaction
         }
         if (LOGICAL_MESSAGE.equals(value.getString("op"))) {
-            return message(value);
+            return messages.convert(value);
         }
         Op op = op(value.getString("op"));
         if (op == null) {
@@ -251,66 +253,7 @@ final class ChangeConverter {
         return number.longValue();
     }
 
-    /**
-     * A checkpoint written by {@link CheckpointTaker} becomes its CHECKPOINT events, a heartbeat its
-     * HEARTBEAT events; any other message is not data.
-     */
-    private Conversion message(Struct value) {
-        Struct message = value.getStruct("message");
-        String prefix = message == null ? null : message.getString("prefix");
-        if (HeartbeatMessage.PREFIX.equals(prefix)) {
-            return heartbeat(value.getStruct("source"));
-        }
-        if (DdlMessage.PREFIX.equals(prefix) && definitions != null) {
-            return definition(value.getStruct("source"), message.get("content"));
-        }
-        if (!CheckpointMessage.PREFIX.equals(prefix)) {
-            return new Marker();
-        }
-        Struct sourceInfo = value.getStruct("source");
-        long lsn = sourceInfo.getInt64("lsn");
-        Object content = message.get("content");
-        byte[] bytes = content instanceof ByteBuffer buffer ? copy(buffer) : (byte[]) content;
-        try {
-            return new Publish(CheckpointMessage.decode(bytes).events(source, lsn));
-        } catch (IllegalArgumentException e) {
-            Long at = sourceInfo.getInt64("ts_us"); // a non-transactional message may carry no commit time
-            return new DeadLetter(DeadLetterReason.DECODE_ERROR, e.getMessage(), null, CheckpointMessage.TABLE, lsn,
-                    at == null ? 0 : at, -1, LOGICAL_MESSAGE);
-        }
-    }
-
-    /**
-     * One HEARTBEAT per known tenant, or nothing when capture knows none yet. The message is
-     * transactional, so it carries its transaction's commit time; without one it proves nothing.
-     */
-    private Conversion heartbeat(Struct sourceInfo) {
-        Long commitMicros = sourceInfo.getInt64("ts_us");
-        if (commitMicros == null) {
-            return new Marker();
-        }
-        Long txId = sourceInfo.getInt64("txId");
-        List<ChangeEvent> events = HeartbeatMessage.events(source, known.all(), sourceInfo.getInt64("lsn"), txId == null ? -1 : txId,
-                commitMicros);
-        return events.isEmpty() ? new Marker() : new Publish(events);
-    }
-
-    /** The DDL events of a table definition, one per tenant of the table; nothing for a table not captured. */
-    private Conversion definition(Struct sourceInfo, Object content) {
-        long lsn = sourceInfo.getInt64("lsn");
-        Long commitMicros = sourceInfo.getInt64("ts_us");
-        Long txId = sourceInfo.getInt64("txId");
-        byte[] bytes = content instanceof ByteBuffer buffer ? copy(buffer) : (byte[]) content;
-        try {
-            List<ChangeEvent> events = definitions.events(bytes, lsn, txId == null ? -1 : txId, commitMicros == null ? 0 : commitMicros);
-            return events.isEmpty() ? new Marker() : new Publish(events);
-        } catch (IllegalArgumentException e) {
-            return new DeadLetter(DeadLetterReason.DECODE_ERROR, e.getMessage(), null, DdlMessage.PREFIX, lsn,
-                    commitMicros == null ? 0 : commitMicros, txId == null ? -1 : txId, LOGICAL_MESSAGE);
-        }
-    }
-
-    private static boolean isCheckpoint(Struct message) {
+    static boolean isCheckpoint(Struct message) {
         return message != null && CheckpointMessage.PREFIX.equals(message.getString("prefix"));
     }
 
@@ -409,7 +352,7 @@ final class ChangeConverter {
         return text.toString();
     }
 
-    private static byte[] copy(ByteBuffer buffer) {
+    static byte[] copy(ByteBuffer buffer) {
         byte[] bytes = new byte[buffer.remaining()];
         buffer.duplicate().get(bytes);
         return bytes;
