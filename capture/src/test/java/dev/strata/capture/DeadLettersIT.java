@@ -92,8 +92,10 @@ class DeadLettersIT {
                 "CREATE ROLE ddl_rights_capture LOGIN REPLICATION",
                 "CREATE TABLE orders (id int PRIMARY KEY, tenant_id text NOT NULL)",
                 "ALTER TABLE orders REPLICA IDENTITY FULL",
-                // Debezium creates the publication: the role must own the table and may create in the database
-                "ALTER TABLE orders OWNER TO ddl_rights_capture", "GRANT CREATE ON DATABASE " + db + " TO ddl_rights_capture");
+                // capture creates the publication (the role must own the table and may create in the database) and its
+                // signal table (CREATE on the schema); only the event trigger is beyond it
+                "ALTER TABLE orders OWNER TO ddl_rights_capture", "GRANT CREATE ON DATABASE " + db + " TO ddl_rights_capture",
+                "GRANT CREATE ON SCHEMA public TO ddl_rights_capture");
         Properties properties = CaptureTestSetup.properties(kafka, pg, db, "ddlrights", "public.orders");
         properties.setProperty(CaptureConfig.DATABASE_USER, "ddl_rights_capture");
 
