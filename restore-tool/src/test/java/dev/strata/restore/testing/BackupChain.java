@@ -7,6 +7,7 @@ import dev.strata.local.LocalObjectStores;
 import dev.strata.local.LocalRegion;
 import dev.strata.local.StoreRole;
 import dev.strata.restore.ToolConfig;
+import dev.strata.restore.plan.RestoreTime;
 import dev.strata.schemas.kafka.CompactedTopic;
 import dev.strata.schemas.kafka.Topics;
 import dev.strata.schemas.ops.StopSignal;
@@ -87,6 +88,7 @@ public final class BackupChain implements AutoCloseable {
         region(sinkProps, regime, RegionSettings.BACKUP, stores.backup(), regime + "-backup");
         sinkProps.setProperty(SinkConfig.FLUSH_INTERVAL_MS, "300");
         sinkProps.setProperty(SinkConfig.MANIFEST_CHECK_INTERVAL_MS, "1000");
+        sinkProps.putIfAbsent(SinkConfig.DURABLE_MARK_INTERVAL_MS, "500");
         sinkProps.setProperty(SinkConfig.TOPIC_REPLICATION, "1");
         sinkProps.setProperty(SinkConfig.TOPIC_PARTITIONS, "3");
         SinkService sink = SinkService.start(SinkConfig.from(sinkProps), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
@@ -127,19 +129,31 @@ public final class BackupChain implements AutoCloseable {
         return mark == null ? -1 : WatermarkCodec.decode(mark).durableCommitMicros();
     }
 
-    /** Waits until the tenant's changes committed at or after {@code commitMicros} are durable; returns when they were seen so. */
+    /**
+     * Waits until the tenant's changes committed up to {@code commitMicros} are durable AND a restore to
+     * that time is offered: the watermark (Kafka) moves first, the durable marks a restore reads from the
+     * store follow within the sink's mark interval. Returns when the watermark showed it (a latency).
+     */
     public long awaitDurable(String tenant, long commitMicros, Duration limit) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + limit.toNanos();
+        long seen = -1;
         while (System.nanoTime() < deadline) {
             assertThat(router.isAlive()).as("the router runs; its log:\n%s", Files.readString(routerLog)).isTrue();
             assertThat(sink.failure()).as("the sink runs").isEmpty();
-            if (durableMicros(tenant) >= commitMicros) {
-                return System.nanoTime();
+            if (seen < 0 && durableMicros(tenant) >= commitMicros) {
+                seen = System.nanoTime();
+            }
+            if (seen >= 0 && restorableTo(tenant, commitMicros)) {
+                return seen;
             }
             TimeUnit.MILLISECONDS.sleep(100);
         }
-        throw new AssertionError("tenant " + tenant + " not durable up to " + commitMicros + " within " + limit + " (durable: "
-                + durableMicros(tenant) + ")");
+        throw new AssertionError("tenant " + tenant + " not durable up to " + commitMicros + " within " + limit + " (watermark: "
+                + durableMicros(tenant) + (seen >= 0 ? ", reached; the durable marks in the store not yet" : "") + ")");
+    }
+
+    private boolean restorableTo(String tenant, long micros) {
+        return ToolRun.run(toolConfig, "replay", "--tenant", tenant, "--until", RestoreTime.format(micros), "--dry-run").code() == 0;
     }
 
     @Override
