@@ -1,5 +1,6 @@
 package dev.strata.capture;
 
+import dev.strata.capture.order.CutClock;
 import dev.strata.capture.checkpoint.CheckpointSchedule;
 import dev.strata.capture.checkpoint.CheckpointTaker;
 import dev.strata.capture.ddl.DdlHistory;

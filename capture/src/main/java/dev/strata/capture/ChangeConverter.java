@@ -1,5 +1,7 @@
 package dev.strata.capture;
 
+import dev.strata.capture.order.CutClock;
+import dev.strata.capture.order.CommitOrder;
 import dev.strata.capture.checkpoint.CheckpointMessage;
 import dev.strata.capture.ddl.DdlMessage;
 import dev.strata.capture.heartbeat.HeartbeatMessage;

@@ -1,5 +1,6 @@
 package dev.strata.capture;
 
+import dev.strata.capture.order.CutClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.strata.capture;
 
+import dev.strata.capture.order.CutClock;
 import dev.strata.capture.heartbeat.KnownTenants;
 import dev.strata.capture.pg.ColumnTypes;
 import dev.strata.capture.pg.PgColumnType;

@@ -1,5 +1,6 @@
 package dev.strata.capture;
 
+import dev.strata.capture.order.CommitOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.strata.capture;
 
+import dev.strata.capture.order.CutClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.capture.checkpoint.CheckpointMessage;

@@ -1,4 +1,4 @@
-package dev.strata.capture;
+package dev.strata.capture.order;
 
 /**
  * The cut time of each transaction capture delivers: the greatest commit time among all commit
@@ -17,11 +17,11 @@ package dev.strata.capture;
  *
  * <p>Owned by the engine's thread (the converter): not thread-safe.
  */
-final class CutClock {
+public final class CutClock {
     private long latest;
 
     /** @param seedMicros the newest commit time known to precede everything delivered next, or Long.MIN_VALUE */
-    CutClock(long seedMicros) {
+    public CutClock(long seedMicros) {
         this.latest = seedMicros;
     }
 
@@ -29,7 +29,7 @@ final class CutClock {
      * A commit record, in delivery order: its transaction's cut time. Every event of one
      * transaction asks with the same commit time and gets the same cut time.
      */
-    long committed(long commitMicros) {
+    public long committed(long commitMicros) {
         latest = Math.max(latest, commitMicros);
         return latest;
     }
@@ -39,7 +39,7 @@ final class CutClock {
      * checkpoint message): never before the transactions delivered ahead of it, never before its
      * own time, and it does not move the cut of the transactions after it.
      */
-    long between(long atMicros) {
+    public long between(long atMicros) {
         return Math.max(latest, atMicros);
     }
 }

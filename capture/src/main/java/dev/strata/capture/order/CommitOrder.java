@@ -1,4 +1,4 @@
-package dev.strata.capture;
+package dev.strata.capture.order;
 
 /**
  * Each streamed transaction's place in commit order: Debezium's {@code lastCommitLsn} (the first
@@ -15,13 +15,13 @@ package dev.strata.capture;
  *
  * <p>Owned by the engine's thread (the converter): not thread-safe.
  */
-final class CommitOrder {
+public final class CommitOrder {
     private long snapshotLsn = Long.MIN_VALUE;
     private long firstTxId = Long.MIN_VALUE;
     private long firstOrder;
 
     /** A row of the initial snapshot at {@code lsn}. */
-    void snapshotRow(long lsn) {
+    public void snapshotRow(long lsn) {
         snapshotLsn = Math.max(snapshotLsn, lsn);
     }
 
@@ -29,7 +29,7 @@ final class CommitOrder {
      * @param sequence the source's {@code sequence}, e.g. {@code ["24023128","24023312"]}; may be null
      * @param eventLsn the event's own LSN
      */
-    long of(String sequence, long txId, long eventLsn) {
+    public long of(String sequence, long txId, long eventLsn) {
         Long previous = previousCommit(sequence);
         if (previous != null) {
             return previous;
@@ -42,7 +42,7 @@ final class CommitOrder {
     }
 
     /** The first element of Debezium's sequence, a JSON array of two decimal strings or nulls; null when absent. */
-    static Long previousCommit(String sequence) {
+    public static Long previousCommit(String sequence) {
         if (sequence == null) {
             return null;
         }
