@@ -1,5 +1,9 @@
 package dev.strata.local;
 
+import dev.strata.local.process.ExternalCommand;
+import dev.strata.local.process.InstanceDir;
+import dev.strata.local.process.PidFiles;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,12 @@
 package dev.strata.local;
 
+import dev.strata.local.process.Elapsed;
+import dev.strata.local.process.ExitHook;
+import dev.strata.local.process.ExternalCommand;
+import dev.strata.local.process.InstanceDir;
+import dev.strata.local.process.LogTail;
+import dev.strata.local.process.Watchdog;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 

@@ -1,5 +1,10 @@
 package dev.strata.local;
 
+import dev.strata.local.process.Elapsed;
+import dev.strata.local.process.ExitHook;
+import dev.strata.local.process.InstanceDir;
+import dev.strata.local.process.Watchdog;
+
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

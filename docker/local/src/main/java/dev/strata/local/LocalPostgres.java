@@ -1,5 +1,11 @@
 package dev.strata.local;
 
+import dev.strata.local.process.Elapsed;
+import dev.strata.local.process.ExitHook;
+import dev.strata.local.process.InstanceDir;
+import dev.strata.local.process.LogTail;
+import dev.strata.local.process.Watchdog;
+
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package dev.strata.local;
 
+import dev.strata.local.process.Elapsed;
+
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;

@@ -1,5 +1,7 @@
 package dev.strata.local;
 
+import dev.strata.local.process.Elapsed;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;

@@ -1,17 +1,20 @@
 package dev.strata.local;
 
+import dev.strata.local.process.ExitHook;
+import dev.strata.local.process.FileEvents;
+import dev.strata.local.process.InstanceDir;
+import dev.strata.local.process.LogTail;
+import dev.strata.local.process.Watchdog;
+
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -33,6 +36,8 @@ public final class PitrRecovery implements AutoCloseable {
     private static final String KIND = "pitr-recovery";
     private static final Duration PAUSE_WAIT = Duration.ofSeconds(60);
     private static final DateTimeFormatter TARGET = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
+    /** Logged by recovery_target_action = 'pause' once replay has stopped at the target. */
+    private static final String PAUSED = "pausing at the end of recovery";
     private static final Pattern STOPPED = Pattern.compile("recovery stopping before (commit|abort) of transaction (\\d+), time (.+)");
     /**
      * Never archive from the copy (a promoted copy's timeline history in the shared archive would
@@ -91,9 +96,10 @@ public final class PitrRecovery implements AutoCloseable {
                 "recovery_target_timeline = 'current'", "");
         try {
             Files.writeString(data.resolve("postgresql.auto.conf"), settings, StandardCharsets.UTF_8);
+            long logStart = Files.exists(log()) ? Files.size(log()) : 0;
             postgres = PostgresLaunch.existing(data, log(), port, SETTINGS);
-            awaitPaused();
-        } catch (IOException | SQLException e) {
+            awaitPaused(logStart);
+        } catch (IOException e) {
             throw new IllegalStateException("PitrRecovery: recovery to " + TARGET.format(time) + " failed: " + e.getMessage()
                     + "\n" + LogTail.of(log(), 30), e);
         }
@@ -131,25 +137,25 @@ public final class PitrRecovery implements AutoCloseable {
         InstanceDir.deleteTree(dir);
     }
 
-    private void awaitPaused() throws SQLException {
-        long deadline = System.nanoTime() + PAUSE_WAIT.toNanos();
-        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), user(), ""); Statement s = c.createStatement()) {
-            while (true) {
-                try (ResultSet rs = s.executeQuery("SELECT pg_get_wal_replay_pause_state()")) {
-                    rs.next();
-                    if ("paused".equals(rs.getString(1))) {
-                        return;
-                    }
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("replay did not pause at the target within " + PAUSE_WAIT
-                            + " (is every WAL segment up to the target archived?)");
-                }
-                Thread.sleep(20);
+    /** Waits for the line PostgreSQL logs when replay reaches the target and pauses, written after {@code logStart}. */
+    private void awaitPaused(long logStart) {
+        try {
+            if (!FileEvents.await(dir, PAUSE_WAIT, () -> logSince(logStart).contains(PAUSED))) {
+                throw new IllegalStateException("replay did not pause at the target within " + PAUSE_WAIT
+                        + " (is every WAL segment up to the target archived?)");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the recovery to pause", e);
+        }
+    }
+
+    private String logSince(long offset) {
+        try (SeekableByteChannel channel = Files.newByteChannel(log())) {
+            channel.position(offset);
+            return new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("PitrRecovery: cannot read " + log(), e);
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.strata.local;
 
+import dev.strata.local.process.FileEvents;
+import dev.strata.local.process.InstanceDir;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -103,14 +106,14 @@ public final class PitrSource implements AutoCloseable {
                 switched.next();
                 segment = switched.getString(1);
             }
-            long deadline = System.nanoTime() + ARCHIVE_WAIT.toNanos();
-            // archived means copied whole: the file alone may still be half written by cp
-            while (lastArchived(s).compareTo(segment) < 0) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("PitrSource: WAL segment " + segment + " not archived within " + ARCHIVE_WAIT
-                            + " (pg_stat_archiver: " + archiverState(s) + ")");
-                }
-                Thread.sleep(50);
+            // archived means copied whole: the file alone may still be half written by cp. The
+            // archiver renames the segment's .ready status file to .done when it has succeeded, before it
+            // counts it in pg_stat_archiver; a checkpoint may remove the .done file later.
+            Path status = postgres.dataDirectory().resolve("pg_wal").resolve("archive_status");
+            if (!FileEvents.await(status, ARCHIVE_WAIT,
+                    () -> Files.exists(status.resolve(segment + ".done")) || lastArchived(s).compareTo(segment) >= 0)) {
+                throw new IllegalStateException("PitrSource: WAL segment " + segment + " not archived within " + ARCHIVE_WAIT
+                        + " (pg_stat_archiver: " + archiverState(s) + ")");
             }
         } catch (SQLException e) {
             throw new IllegalStateException("PitrSource: cannot switch WAL: " + e.getMessage(), e);
@@ -131,10 +134,12 @@ public final class PitrSource implements AutoCloseable {
     }
 
     /** The newest segment archived (names of one timeline sort in WAL order); empty before the first. */
-    private static String lastArchived(Statement s) throws SQLException {
+    private static String lastArchived(Statement s) {
         try (ResultSet rs = s.executeQuery("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver")) {
             rs.next();
             return rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("PitrSource: cannot read pg_stat_archiver: " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,10 @@
 package dev.strata.local;
 
+import dev.strata.local.process.Elapsed;
+import dev.strata.local.process.ExternalCommand;
+import dev.strata.local.process.LogTail;
+import dev.strata.local.process.PidFiles;
+
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URI;

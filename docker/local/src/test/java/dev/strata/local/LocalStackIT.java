@@ -1,5 +1,10 @@
 package dev.strata.local;
 
+import dev.strata.local.process.Elapsed;
+import dev.strata.local.process.InstanceDir;
+import dev.strata.local.process.LogTail;
+import dev.strata.local.process.PidFiles;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.strata.local;
+package dev.strata.local.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Output always goes to files, never to pipes: the Ceph daemons fork into the background and
  * a pipe they inherited would block a reader forever.
  */
-final class ExternalCommand {
+public final class ExternalCommand {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
     private static final int TAIL_LINES = 25;
 
@@ -34,39 +34,39 @@ final class ExternalCommand {
     }
 
     /** {@code step} says what the command is for; it names the output files and appears in errors. */
-    static ExternalCommand of(String step, List<String> args) {
+    public static ExternalCommand of(String step, List<String> args) {
         return new ExternalCommand(step, args);
     }
 
-    static ExternalCommand of(String step, String... args) {
+    public static ExternalCommand of(String step, String... args) {
         return of(step, List.of(args));
     }
 
-    ExternalCommand timeout(Duration value) {
+    public ExternalCommand timeout(Duration value) {
         this.timeout = value;
         return this;
     }
 
     /** An argument that must never appear in a message or log: it is shown as ***. */
-    ExternalCommand secret(String value) {
+    public ExternalCommand secret(String value) {
         secrets.add(value);
         return this;
     }
 
     /** For commands that echo credentials on stdout (radosgw-admin user create prints the keys). */
-    ExternalCommand discardStdout() {
+    public ExternalCommand discardStdout() {
         this.discardStdout = true;
         return this;
     }
 
     /** A daemon log whose tail explains a failure better than the command's own output. */
-    ExternalCommand explainWith(Path log) {
+    public ExternalCommand explainWith(Path log) {
         explainingLogs.add(log);
         return this;
     }
 
     /** Runs to completion; returns stdout (trimmed). Output files go to {@code logDir}. */
-    String run(Path logDir) {
+    public String run(Path logDir) {
         String slug = step.replaceAll("[^A-Za-z0-9.-]+", "-");
         Path out = logDir.resolve("cmd-" + slug + ".out");
         Path err = logDir.resolve("cmd-" + slug + ".err");
@@ -94,7 +94,7 @@ final class ExternalCommand {
     }
 
     /** The command line as it may be shown: secrets replaced by ***. */
-    String describe() {
+    public String describe() {
         return redact(String.join(" ", args));
     }
 

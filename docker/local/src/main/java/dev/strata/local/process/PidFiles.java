@@ -1,4 +1,4 @@
-package dev.strata.local;
+package dev.strata.local.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /** Daemons that fork away (Ceph, postgres) are known only by the pid files they write. */
-final class PidFiles {
+public final class PidFiles {
     // Only these programs are ever killed by a pid file: a recycled pid must not hit a stranger.
     private static final Set<String> OUR_PROGRAMS = Set.of("java", "postgres", "ceph-mon", "ceph-osd", "radosgw");
     private static final Duration KILL_WAIT = Duration.ofSeconds(5);
@@ -23,7 +23,7 @@ final class PidFiles {
     }
 
     /** The running process a pid file names, if it is one of ours. */
-    static Optional<ProcessHandle> process(Path pidFile) {
+    public static Optional<ProcessHandle> process(Path pidFile) {
         return readPid(pidFile).flatMap(ProcessHandle::of).filter(PidFiles::isRunning).filter(PidFiles::isOurs);
     }
 
@@ -31,7 +31,7 @@ final class PidFiles {
      * Alive and not a zombie. A daemon that forked away is re-parented to pid 1, and the init of
      * this VM reaps orphans only every 2 s or so: until then ProcessHandle.isAlive() says true.
      */
-    static boolean isRunning(ProcessHandle process) {
+    public static boolean isRunning(ProcessHandle process) {
         if (!process.isAlive()) {
             return false;
         }
@@ -48,7 +48,7 @@ final class PidFiles {
     }
 
     /** SIGKILLs the live programs named by {@code *.pid} files below {@code dir} and waits for them. */
-    static void killAll(Path dir) {
+    public static void killAll(Path dir) {
         if (!Files.isDirectory(dir)) {
             return;
         }
@@ -79,7 +79,7 @@ final class PidFiles {
      * Polls until {@code process} has exited. ProcessHandle.onExit() is no help here: for a process
      * that is not our child it polls with a backoff that reaches seconds.
      */
-    static boolean awaitExit(ProcessHandle process, Duration timeout) {
+    public static boolean awaitExit(ProcessHandle process, Duration timeout) {
         Elapsed waiting = Elapsed.start();
         while (isRunning(process)) {
             if (waiting.exceeds(timeout)) {

@@ -1,4 +1,4 @@
-package dev.strata.local;
+package dev.strata.local.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * The pipe closes when this JVM closes it OR dies in any way, even by SIGKILL, and the shell then
  * stops the server's processes and removes its directory. Shutdown hooks cannot cover SIGKILL.
  */
-final class Watchdog implements AutoCloseable {
+public final class Watchdog implements AutoCloseable {
     // Runs the server as a background child; a background watcher blocks on our pipe (fd 3: a
     // background list would otherwise read /dev/null), then SIGTERMs the server, SIGKILLs it after
     // 30 s and removes its directory. The shell itself exits with the server, so Process.isAlive()
@@ -73,7 +73,7 @@ final class Watchdog implements AutoCloseable {
      * The command line that runs {@code command} under a watchdog: start it with a piped stdin and
      * close that pipe (or die) to stop it; {@code dir} is removed once it has exited.
      */
-    static List<String> wrapForeground(List<String> command, Path dir) {
+    public static List<String> wrapForeground(List<String> command, Path dir) {
         List<String> wrapped = new ArrayList<>(List.of("sh", "-c", FOREGROUND_SCRIPT, "watchdog", dir.toString()));
         wrapped.addAll(command);
         return wrapped;
@@ -84,7 +84,7 @@ final class Watchdog implements AutoCloseable {
      * to 5 s, SIGKILLs what is left and removes {@code dir}. Pid files are read only at that moment,
      * so a daemon restarted later (a gateway) is still covered.
      */
-    static Watchdog watchPidFiles(String signal, Path dir, List<Path> pidFiles) {
+    public static Watchdog watchPidFiles(String signal, Path dir, List<Path> pidFiles) {
         List<String> command = new ArrayList<>(List.of("sh", "-c", PID_FILES_SCRIPT, "watchdog", signal, dir.toString()));
         pidFiles.forEach(file -> command.add(file.toString()));
         try {

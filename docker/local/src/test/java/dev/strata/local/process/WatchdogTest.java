@@ -1,4 +1,4 @@
-package dev.strata.local;
+package dev.strata.local.process;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

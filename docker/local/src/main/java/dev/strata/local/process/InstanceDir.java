@@ -1,4 +1,4 @@
-package dev.strata.local;
+package dev.strata.local.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A server's own directory under the work dir ({@code kafka-<jvm pid>-<n>}), stamped with the JVM
  * that owns it, so that a later run can recognise and clean up what a killed run left behind.
  */
-final class InstanceDir {
+public final class InstanceDir {
     private static final String OWNER_FILE = "owner";
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
@@ -24,7 +24,7 @@ final class InstanceDir {
     }
 
     /** Creates a fresh directory for one server of {@code kind}, owned by this JVM. */
-    static Path create(Path workDir, String kind) {
+    public static Path create(Path workDir, String kind) {
         ProcessHandle self = ProcessHandle.current();
         try {
             Files.createDirectories(workDir);
@@ -44,7 +44,7 @@ final class InstanceDir {
      * Stops and removes every {@code kind-*} directory whose owning JVM is gone: processes named in
      * its pid files are killed, then the directory is deleted. The live JVMs' directories are kept.
      */
-    static void reapStale(Path workDir, String kind) {
+    public static void reapStale(Path workDir, String kind) {
         if (!Files.isDirectory(workDir)) {
             return;
         }
@@ -61,7 +61,7 @@ final class InstanceDir {
         }
     }
 
-    static void deleteTree(Path dir) {
+    public static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -1,10 +1,10 @@
-package dev.strata.local;
+package dev.strata.local.process;
 
 import java.time.Duration;
 import java.util.Locale;
 
 /** Measures start times for the servers' "ready in 4.1 s" lines (nanoTime: immune to clock steps). */
-final class Elapsed {
+public final class Elapsed {
     private final long startNanos;
     private final long stopNanos;
 
@@ -13,20 +13,20 @@ final class Elapsed {
         this.stopNanos = stopNanos;
     }
 
-    static Elapsed start() {
+    public static Elapsed start() {
         return new Elapsed(System.nanoTime(), -1);
     }
 
     /** The time measured so far, no longer running. */
-    Elapsed frozen() {
+    public Elapsed frozen() {
         return new Elapsed(startNanos, System.nanoTime());
     }
 
-    Duration duration() {
+    public Duration duration() {
         return Duration.ofNanos((stopNanos < 0 ? System.nanoTime() : stopNanos) - startNanos);
     }
 
-    boolean exceeds(Duration limit) {
+    public boolean exceeds(Duration limit) {
         return duration().compareTo(limit) > 0;
     }
 

@@ -1,24 +1,24 @@
-package dev.strata.local;
+package dev.strata.local.process;
 
 /**
  * A JVM shutdown hook that closes a server when the test JVM or the demo exits without closing it
  * (Ctrl-C, System.exit, a test run that never reached its cleanup).
  */
-final class ExitHook {
+public final class ExitHook {
     private final Thread thread;
 
     private ExitHook(Thread thread) {
         this.thread = thread;
     }
 
-    static ExitHook register(String name, Runnable action) {
+    public static ExitHook register(String name, Runnable action) {
         Thread thread = new Thread(action, name + "-exit-hook");
         Runtime.getRuntime().addShutdownHook(thread);
         return new ExitHook(thread);
     }
 
     /** Called by an explicit close, so closed servers do not pile up hooks in a long test JVM. */
-    void cancel() {
+    public void cancel() {
         try {
             Runtime.getRuntime().removeShutdownHook(thread);
         } catch (IllegalStateException shutdownInProgress) {

@@ -1,4 +1,4 @@
-package dev.strata.local;
+package dev.strata.local.process;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,14 +10,14 @@ import java.util.Arrays;
 import java.util.List;
 
 /** The last lines of a log file, for error messages that say what a server complained about. */
-final class LogTail {
+public final class LogTail {
     private static final int MAX_BYTES = 64 * 1024;
 
     private LogTail() {
     }
 
     /** The last {@code lines} lines of {@code file}, or a note when there is no such file. */
-    static String of(Path file, int lines) {
+    public static String of(Path file, int lines) {
         if (!Files.isRegularFile(file)) {
             return "(no " + file + ")";
         }
