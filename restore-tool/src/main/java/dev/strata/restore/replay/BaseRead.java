@@ -10,7 +10,7 @@ import dev.strata.schemas.base.BaseManifest;
 import dev.strata.schemas.base.BaseManifestCodec;
 import dev.strata.schemas.base.BaseTable;
 import dev.strata.schemas.fold.ChangeFolder;
-import dev.strata.schemas.fold.DefinitionHistory;
+import dev.strata.schemas.fold.definition.DefinitionHistory;
 import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.BaseCut;

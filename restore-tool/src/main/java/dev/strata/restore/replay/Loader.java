@@ -10,7 +10,7 @@ import dev.strata.restore.target.FoldedRow;
 import dev.strata.restore.target.ReplayTarget;
 import dev.strata.restore.target.RestoreScope;
 import dev.strata.restore.target.TableTarget;
-import dev.strata.schemas.fold.DefinitionHistory;
+import dev.strata.schemas.fold.definition.DefinitionHistory;
 import dev.strata.schemas.fold.TableShape;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -22,7 +22,7 @@ import dev.strata.restore.store.RegionNotes;
 import dev.strata.restore.target.ReplayTarget;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.fold.ChangeFolder;
-import dev.strata.schemas.fold.DefinitionHistory;
+import dev.strata.schemas.fold.definition.DefinitionHistory;
 import dev.strata.schemas.fold.SegmentFold;
 import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.schemas.fold.TransactionFilter;

@@ -1,6 +1,6 @@
 package dev.strata.schemas.base;
 
-import dev.strata.schemas.fold.DefinitionHistory;
+import dev.strata.schemas.fold.definition.DefinitionHistory;
 import dev.strata.schemas.fold.FoldPosition;
 import dev.strata.schemas.fold.ShapeCatalog;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.strata.schemas.fold;
 
+import dev.strata.schemas.fold.bytes.ByteWriter;
+
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.avro.io.Decoder;

@@ -5,6 +5,9 @@ import dev.strata.schemas.avro.Column;
 import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.event.CommitPosition;
 import dev.strata.schemas.event.CutTime;
+import dev.strata.schemas.fold.bytes.ByteWriter;
+import dev.strata.schemas.fold.definition.DefinitionHistory;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;

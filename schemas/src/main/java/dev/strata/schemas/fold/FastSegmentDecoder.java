@@ -5,7 +5,10 @@ import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.event.ReleasedSchema;
 import dev.strata.schemas.event.ReleasedSchemaStore;
+import dev.strata.schemas.fold.bytes.ByteWriter;
+import dev.strata.schemas.fold.definition.DefinitionHistory;
 import dev.strata.schemas.segment.ForeignTenantException;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -17,7 +17,7 @@ public record FoldOp(int tableId, int shapeId, Kind kind, long lsn, long txOrder
     }
 
     /** Order of changes: by LSN, then by position in the transaction (a COPY gives many rows one LSN). */
-    static int compareOrder(long lsnA, long orderA, long lsnB, long orderB) {
+    public static int compareOrder(long lsnA, long orderA, long lsnB, long orderB) {
         int byLsn = Long.compare(lsnA, lsnB);
         return byLsn != 0 ? byLsn : Long.compare(orderA, orderB);
     }

@@ -1,5 +1,8 @@
 package dev.strata.schemas.fold;
 
+import dev.strata.schemas.fold.bytes.ByteReader;
+import dev.strata.schemas.fold.bytes.ByteWriter;
+
 import java.util.Arrays;
 
 /**

@@ -1,5 +1,7 @@
 package dev.strata.schemas.fold;
 
+import dev.strata.schemas.fold.bytes.ByteWriter;
+
 import java.util.Arrays;
 
 /**

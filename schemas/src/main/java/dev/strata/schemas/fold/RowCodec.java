@@ -1,6 +1,9 @@
 package dev.strata.schemas.fold;
 
 import dev.strata.schemas.avro.Unsent;
+import dev.strata.schemas.fold.bytes.ByteReader;
+import dev.strata.schemas.fold.bytes.ByteWriter;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 

@@ -1,6 +1,11 @@
 package dev.strata.schemas.fold;
 
 import dev.strata.schemas.ddl.TableDefinition;
+import dev.strata.schemas.fold.bytes.ByteReader;
+import dev.strata.schemas.fold.definition.ColumnIdentity;
+import dev.strata.schemas.fold.definition.DefinitionHistory;
+import dev.strata.schemas.fold.definition.DefinitionTimeline;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

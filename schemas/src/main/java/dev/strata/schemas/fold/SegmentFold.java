@@ -3,8 +3,10 @@ package dev.strata.schemas.fold;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.fold.definition.DefinitionHistory;
 import dev.strata.schemas.segment.ForeignTenantException;
 import dev.strata.schemas.segment.SegmentReader;
+
 import java.util.function.Consumer;
 
 /**

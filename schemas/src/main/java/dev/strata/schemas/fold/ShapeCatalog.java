@@ -1,6 +1,7 @@
 package dev.strata.schemas.fold;
 
 import dev.strata.schemas.avro.Column;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.strata.schemas.fold;
 
+import dev.strata.schemas.fold.definition.DefinitionHistory;
 import static dev.strata.schemas.TestEvents.column;
 import static org.assertj.core.api.Assertions.assertThat;
 

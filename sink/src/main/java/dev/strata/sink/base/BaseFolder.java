@@ -13,7 +13,7 @@ import dev.strata.schemas.base.BaseTable;
 import dev.strata.schemas.base.StoredBaseManifest;
 import dev.strata.schemas.base.BaseDefinition;
 import dev.strata.schemas.fold.ChangeFolder;
-import dev.strata.schemas.fold.DefinitionHistory;
+import dev.strata.schemas.fold.definition.DefinitionHistory;
 import dev.strata.schemas.fold.FoldMemory;
 import dev.strata.schemas.fold.SegmentFold;
 import dev.strata.schemas.fold.ShapeCatalog;

@@ -1,45 +1,45 @@
-package dev.strata.schemas.fold;
+package dev.strata.schemas.fold.bytes;
 
 import java.util.Arrays;
 
 /** A growable byte buffer with the few encodings the fold uses (varints, fixed longs). Not thread-safe. */
-final class ByteWriter {
+public final class ByteWriter {
     private byte[] buf;
     private int pos;
 
-    ByteWriter(int capacity) {
+    public ByteWriter(int capacity) {
         buf = new byte[Math.max(16, capacity)];
     }
 
-    void reset() {
+    public void reset() {
         pos = 0;
     }
 
-    int size() {
+    public int size() {
         return pos;
     }
 
     /** The backing array; valid up to {@link #size()}. */
-    byte[] array() {
+    public byte[] array() {
         return buf;
     }
 
-    byte[] toArray() {
+    public byte[] toArray() {
         return Arrays.copyOf(buf, pos);
     }
 
-    void write(int b) {
+    public void write(int b) {
         ensure(1);
         buf[pos++] = (byte) b;
     }
 
-    void writeBytes(byte[] bytes, int off, int len) {
+    public void writeBytes(byte[] bytes, int off, int len) {
         ensure(len);
         System.arraycopy(bytes, off, buf, pos, len);
         pos += len;
     }
 
-    void writeVarLong(long value) {
+    public void writeVarLong(long value) {
         ensure(10);
         long v = value;
         while ((v & ~0x7FL) != 0) {
@@ -49,7 +49,7 @@ final class ByteWriter {
         buf[pos++] = (byte) v;
     }
 
-    void writeFixedLong(long value) {
+    public void writeFixedLong(long value) {
         ensure(8);
         for (int shift = 56; shift >= 0; shift -= 8) {
             buf[pos++] = (byte) (value >>> shift);

@@ -1,7 +1,9 @@
-package dev.strata.schemas.fold;
+package dev.strata.schemas.fold.definition;
 
 import dev.strata.schemas.ddl.DefinedColumn;
 import dev.strata.schemas.ddl.TableDefinition;
+import dev.strata.schemas.fold.TableShape;
+
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -15,18 +17,18 @@ import java.util.function.IntFunction;
  * added since gets what PostgreSQL gives a row that predates it: the ADD COLUMN's missing value
  * ({@code attmissingval}), else NULL. The missing value is taken from the definition the ADD COLUMN
  * left, not the final one: a later table rewrite (ALTER TYPE, a volatile default) writes it into
- * every row and clears it from the catalog. Not thread-safe (one per {@link RowDecoder}).
+ * every row and clears it from the catalog. Not thread-safe (one per {@link dev.strata.schemas.fold.RowDecoder}).
  */
-final class ColumnIdentity {
+public final class ColumnIdentity {
     /** @param map per value of the version, its position in the final columns or -1; @param fills per final column, whether it takes {@code fillValues} */
-    record Layout(int[] map, boolean[] fills, Object[] fillValues) {
+    public record Layout(int[] map, boolean[] fills, Object[] fillValues) {
     }
 
     /** By identity: a definition is one object per DDL event, and hashing it per row would cost more than the row. */
     private final Map<TableDefinition, Map<TableDefinition, Map<Integer, Layout>>> layouts = new IdentityHashMap<>();
 
     /** @param added the column as the definition that first had its attnum describes it (the ADD COLUMN's) */
-    Layout layout(TableShape rowShape, int rowShapeId, TableDefinition atRow, TableDefinition last, IntFunction<DefinedColumn> added) {
+    public Layout layout(TableShape rowShape, int rowShapeId, TableDefinition atRow, TableDefinition last, IntFunction<DefinedColumn> added) {
         return layouts.computeIfAbsent(atRow, a -> new IdentityHashMap<>()).computeIfAbsent(last, l -> new HashMap<>())
                 .computeIfAbsent(rowShapeId, id -> compute(rowShape, atRow, last, added));
     }

@@ -1,32 +1,32 @@
-package dev.strata.schemas.fold;
+package dev.strata.schemas.fold.bytes;
 
 /** Reads what {@link ByteWriter} wrote. */
-final class ByteReader {
+public final class ByteReader {
     private final byte[] buf;
     private int pos;
 
-    ByteReader(byte[] buf, int offset) {
+    public ByteReader(byte[] buf, int offset) {
         this.buf = buf;
         this.pos = offset;
     }
 
-    int position() {
+    public int position() {
         return pos;
     }
 
-    int peek() {
+    public int peek() {
         return buf[pos] & 0xff;
     }
 
-    void skip(int n) {
+    public void skip(int n) {
         pos += n;
     }
 
-    int read() {
+    public int read() {
         return buf[pos++] & 0xff;
     }
 
-    long readVarLong() {
+    public long readVarLong() {
         long result = 0;
         for (int shift = 0; ; shift += 7) {
             int b = buf[pos++];
@@ -37,7 +37,7 @@ final class ByteReader {
         }
     }
 
-    long readFixedLong() {
+    public long readFixedLong() {
         long v = 0;
         for (int i = 0; i < 8; i++) {
             v = (v << 8) | (buf[pos++] & 0xffL);
@@ -45,14 +45,14 @@ final class ByteReader {
         return v;
     }
 
-    byte[] readBytes(int len) {
+    public byte[] readBytes(int len) {
         byte[] out = new byte[len];
         System.arraycopy(buf, pos, out, 0, len);
         pos += len;
         return out;
     }
 
-    String readUtf8(int len) {
+    public String readUtf8(int len) {
         String s = new String(buf, pos, len, java.nio.charset.StandardCharsets.UTF_8);
         pos += len;
         return s;

@@ -1,7 +1,11 @@
-package dev.strata.schemas.fold;
+package dev.strata.schemas.fold.definition;
 
 import dev.strata.schemas.ddl.DefinedColumn;
 import dev.strata.schemas.ddl.TableDefinition;
+import dev.strata.schemas.fold.FoldOp;
+import dev.strata.schemas.fold.FoldPosition;
+import dev.strata.schemas.fold.TableShape;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

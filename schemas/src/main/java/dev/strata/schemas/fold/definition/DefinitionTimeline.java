@@ -1,18 +1,20 @@
-package dev.strata.schemas.fold;
+package dev.strata.schemas.fold.definition;
 
 import dev.strata.schemas.ddl.TableDefinition;
+import dev.strata.schemas.fold.FoldOp;
+
 import java.util.List;
 
 /**
  * One table's definitions in log order, frozen for a drain: the definition in force at a row
  * version's position is found without a lock or an allocation per row.
  */
-final class DefinitionTimeline {
+public final class DefinitionTimeline {
     private final long[] lsns;
     private final long[] orders;
     private final TableDefinition[] definitions;
 
-    DefinitionTimeline(List<DefinitionHistory.Entry> entries) {
+    public DefinitionTimeline(List<DefinitionHistory.Entry> entries) {
         lsns = new long[entries.size()];
         orders = new long[entries.size()];
         definitions = new TableDefinition[entries.size()];
@@ -23,12 +25,12 @@ final class DefinitionTimeline {
         }
     }
 
-    TableDefinition last() {
+    public TableDefinition last() {
         return definitions[definitions.length - 1];
     }
 
     /** The last definition at or before the position; the first when the position is older than all (see {@link DefinitionHistory#inForceAt}). */
-    TableDefinition inForceAt(long lsn, long txOrder) {
+    public TableDefinition inForceAt(long lsn, long txOrder) {
         int low = 0;
         int high = definitions.length - 1;
         int found = -1;
