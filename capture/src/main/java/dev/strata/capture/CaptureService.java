@@ -12,7 +12,7 @@ import dev.strata.capture.pg.ColumnTypes;
 import dev.strata.capture.pg.TableCatalog;
 import dev.strata.capture.tables.CapturedTables;
 import dev.strata.schemas.kafka.KafkaReachability;
-import dev.strata.schemas.ops.PrometheusEndpoint;
+import dev.strata.schemas.ops.ServiceMeters;
 import dev.strata.schemas.event.ChangeEventCodec;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
@@ -36,8 +36,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 
 /**
  * One running capture: checks the tables, creates the topics, makes the publication cover the
@@ -56,7 +55,7 @@ public final class CaptureService implements AutoCloseable {
     private final ExecutorService thread;
     private final KafkaProducer<byte[], byte[]> producer;
     private final TableCatalog catalog;
-    private final PrometheusEndpoint endpoint;
+    private final ServiceMeters meters;
     private final CheckpointTaker checkpoints;
     private final StreamingWatch streaming;
     private CheckpointSchedule checkpointSchedule;
@@ -65,11 +64,11 @@ public final class CaptureService implements AutoCloseable {
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final AtomicBoolean closing = new AtomicBoolean();
 
-    private CaptureService(CaptureConfig config, TableCatalog catalog, PrometheusEndpoint endpoint,
+    private CaptureService(CaptureConfig config, TableCatalog catalog, ServiceMeters meters,
             KafkaProducer<byte[], byte[]> producer, ChangePublisher publisher, StreamingWatch streaming, Clock clock) {
         this.config = config;
         this.catalog = catalog;
-        this.endpoint = endpoint;
+        this.meters = meters;
         this.producer = producer;
         this.streaming = streaming;
         this.checkpoints = CheckpointTaker.of(config);
@@ -99,7 +98,7 @@ public final class CaptureService implements AutoCloseable {
         }
         TenantResolver tenants = TenantResolver.of(config);
         TableCatalog catalog = TableCatalog.of(config);
-        PrometheusEndpoint endpoint = null;
+        ServiceMeters meters = null;
         KafkaProducer<byte[], byte[]> producer = null;
         try {
             StartupChecks.run(config, tenants, catalog::describe, CapturedTables.matching(config)).forEach(LOG::warn);
@@ -107,10 +106,10 @@ public final class CaptureService implements AutoCloseable {
             // before the engine starts: the publication covers the selection, added tables have their snapshot requested
             CapturedTables.prepare(config, newestCommitMicros != Long.MIN_VALUE);
             prepareDdlHistory(config);
-            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            CaptureMetrics metrics = new CaptureMetrics(registry, clock);
-            endpoint = config.metricsPort() > 0 ? PrometheusEndpoint.start(config.metricsPort(), registry) : null;
+            meters = ServiceMeters.start(config.metricsPort());
+            CaptureMetrics metrics = new CaptureMetrics(meters.registry(), clock);
             producer = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
+            meters.bind(new KafkaClientMetrics(producer));
             KnownTenants known = new KnownTenants();
             ChangeConverter converter = new ChangeConverter(config.name(), tenants, new ColumnTypes(catalog::describe), known,
                     new CutClock(newestCommitMicros), config.signalTable(),
@@ -120,7 +119,7 @@ public final class CaptureService implements AutoCloseable {
             ChangePublisher publisher = new ChangePublisher(producer, converter, new ChangeEventCodec(),
                     new DeadLetters(config.name(), clock), DeliveryListener.both(DeliveryListener.both(metrics, streaming), listener),
                     clock, config.sizeLimits(), 2 * config.batchSize());
-            CaptureService service = new CaptureService(config, catalog, endpoint, producer, publisher, streaming, clock);
+            CaptureService service = new CaptureService(config, catalog, meters, producer, publisher, streaming, clock);
             service.thread.execute(service.engine);
             service.checkpointSchedule = CheckpointSchedule.start(service.checkpoints,
                     Duration.ofMillis(config.checkpointIntervalMs()), config.name());
@@ -130,14 +129,14 @@ public final class CaptureService implements AutoCloseable {
                 known.onNewTenant(service.definitionWriter::request);
             }
             // "started" would be premature: a snapshot can still fail; StreamingWatch logs "capture streaming"
-            LOG.info("capture starting: {}, metrics {}", config, endpoint == null ? "off" : "on :" + endpoint.port() + "/metrics");
+            LOG.info("capture starting: {}, metrics {}", config, meters.port().map(port -> "on :" + port + "/metrics").orElse("off"));
             return service;
         } catch (IOException | RuntimeException e) {
             if (producer != null) {
                 producer.close(Duration.ZERO);
             }
-            if (endpoint != null) {
-                endpoint.close();
+            if (meters != null) {
+                meters.close();
             }
             closeQuietly(catalog);
             throw e;
@@ -266,9 +265,7 @@ public final class CaptureService implements AutoCloseable {
         }
         producer.close(PRODUCER_CLOSE);
         closeQuietly(catalog);
-        if (endpoint != null) {
-            endpoint.close();
-        }
+        meters.close();
     }
 
     private static void closeQuietly(TableCatalog catalog) {

@@ -76,6 +76,8 @@ public final class KafkaSettings {
         props.putAll(common);
         props.putAll(consumerOnly);
         props.setProperty(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        // the client_id label of its Kafka metrics (consumer lag): what StrataSinkConsumerLagHigh selects
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, groupId);
         // Only changes the router committed are backed up, and only the sink decides what is committed.
         props.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -95,6 +97,7 @@ public final class KafkaSettings {
         props.putAll(producerOnly);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, groupId + "-producer");
         props.setProperty(ProducerConfig.ACKS_CONFIG, "all");
         props.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

@@ -2,10 +2,8 @@ package dev.strata.sink;
 
 import dev.strata.schemas.kafka.KafkaReachability;
 import dev.strata.schemas.kafka.KafkaUnavailableException;
-import dev.strata.schemas.ops.PrometheusEndpoint;
 import dev.strata.schemas.ops.ServiceExit;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.strata.schemas.ops.ServiceMeters;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -41,10 +39,11 @@ public final class SinkMain {
             System.exit(2);
             return;
         }
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ServiceMeters meters = ServiceMeters.start(config.metricsPort());
+        LOG.info("metrics {}", meters.port().map(port -> "on :" + port + "/metrics").orElse("off"));
         SinkService sink;
         try {
-            sink = SinkService.start(config, registry, Clock.systemUTC());
+            sink = SinkService.start(config, meters.registry(), Clock.systemUTC());
         } catch (KafkaUnavailableException e) {
             LOG.error("{}", e.getMessage());
             System.exit(ServiceExit.UNAVAILABLE);
@@ -54,13 +53,9 @@ public final class SinkMain {
             System.exit(1);
             return;
         }
-        PrometheusEndpoint endpoint = config.metricsPort() > 0 ? PrometheusEndpoint.start(config.metricsPort(), registry) : null;
-        LOG.info("metrics {}", endpoint == null ? "off" : "on :" + endpoint.port() + "/metrics");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             sink.close();
-            if (endpoint != null) {
-                endpoint.close();
-            }
+            meters.close();
         }, "sink-shutdown"));
         sink.awaitStop();
         if (sink.failure().isPresent()) {

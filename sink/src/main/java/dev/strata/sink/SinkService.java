@@ -20,6 +20,7 @@ import dev.strata.schemas.kafka.KafkaUnavailableException;
 import dev.strata.schemas.kafka.Topics;
 import dev.strata.schemas.ops.StopSignal;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,6 +73,7 @@ public final class SinkService implements AutoCloseable {
                 SinkTopics.ensure(admin, config);
             }
             Producer<byte[], byte[]> producer = keep(new KafkaProducer<>(config.kafka().producer()));
+            keep(new KafkaClientMetrics(producer)).bindTo(registry);
             PlacementDirectory placements = keep(new PlacementDirectory(config.kafka().common()));
             placements.catchUp(STARTUP_TIMEOUT, shutdown);
             DualRegionUploader uploader = new DualRegionUploader(stores.primaryUploads(), stores.backupUploads(),
@@ -97,6 +99,8 @@ public final class SinkService implements AutoCloseable {
                     new ResidencyGuard(config.regime(), placements), new DeadLetterPublisher(producer, clock), uploader, sealer,
                     watermarks, marks, stores.catalog(), bases);
             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config.kafka().consumer());
+            // its lag per partition: the consumer lag the dashboard and StrataSinkConsumerLagHigh read
+            keep(new KafkaClientMetrics(consumer)).bindTo(registry);
             SinkLoop loop = new SinkLoop(parts, consumer);
             resources.add(0, uploader); // closed before the stores it uses
             this.sealerThread = Executors.newSingleThreadScheduledExecutor(task -> daemon(task, "sink-sealer"));

@@ -2,11 +2,9 @@ package dev.strata.streams;
 
 import dev.strata.schemas.kafka.KafkaReachability;
 import dev.strata.schemas.kafka.KafkaUnavailableException;
-import dev.strata.schemas.ops.PrometheusEndpoint;
 import dev.strata.schemas.ops.ServiceExit;
+import dev.strata.schemas.ops.ServiceMeters;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -47,12 +45,10 @@ public final class RouterMain {
         try (Admin admin = Admin.create(config.streamsProperties())) {
             RouterTopics.ensure(admin, config).forEach(topic -> LOG.info("created topic {}", topic));
         }
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        KafkaStreams streams = new KafkaStreams(RouterTopology.build(config, registry), config.streamsProperties());
-        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
-        streamsMetrics.bindTo(registry);
-        PrometheusEndpoint endpoint = config.metricsPort() > 0 ? PrometheusEndpoint.start(config.metricsPort(), registry) : null;
-        ParkedChangesGauge parked = new ParkedChangesGauge(config.streamsProperties(), registry);
+        ServiceMeters meters = ServiceMeters.start(config.metricsPort());
+        KafkaStreams streams = new KafkaStreams(RouterTopology.build(config, meters.registry()), config.streamsProperties());
+        meters.bind(new KafkaStreamsMetrics(streams));
+        ParkedChangesGauge parked = new ParkedChangesGauge(config.streamsProperties(), meters.registry());
         if (!config.dlqScanInterval().isZero()) {
             parked.start(config.dlqScanInterval());
         }
@@ -66,14 +62,11 @@ public final class RouterMain {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             parked.close();
             streams.close();
-            streamsMetrics.close();
-            if (endpoint != null) {
-                endpoint.close();
-            }
+            meters.close();
         }, "router-shutdown"));
         streams.start();
         LOG.info("router started: regimes {}, metrics {}", config.regimes(),
-                endpoint == null ? "off" : "on :" + endpoint.port() + "/metrics");
+                meters.port().map(port -> "on :" + port + "/metrics").orElse("off"));
         stopped.await();
         if (streams.state() == KafkaStreams.State.ERROR) {
             LOG.error("router stopped after an error; see the log above");

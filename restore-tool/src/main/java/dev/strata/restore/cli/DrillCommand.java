@@ -21,12 +21,11 @@ import dev.strata.schemas.TenantId;
 import dev.strata.schemas.kafka.CompactedTopic;
 import dev.strata.schemas.kafka.Topics;
 import dev.strata.schemas.layout.ObjectKey;
-import dev.strata.schemas.ops.PrometheusEndpoint;
+import dev.strata.schemas.ops.ServiceMeters;
 import dev.strata.schemas.ops.StopSignal;
 import dev.strata.schemas.store.StoreException;
 import dev.strata.schemas.watermark.WatermarkCodec;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -88,17 +87,17 @@ public final class DrillCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         ToolConfig config = tool.config();
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        DrillMetrics metrics = new DrillMetrics(registry);
         StopSignal stop = new StopSignal();
         Drill drill = new Drill(settings(config), tenant -> durableMicros(config, tenant, readTimeout()), tool.clock, stop);
         if (every == null) {
-            return runOnce(config, drill, metrics);
+            return runOnce(config, drill, new DrillMetrics(new SimpleMeterRegistry()));
         }
         Duration interval = interval(every);
         Runtime.getRuntime().addShutdownHook(new Thread(stop::stop, "drill-stop"));
-        try (PrometheusEndpoint endpoint = PrometheusEndpoint.start(metricsPort, registry)) {
-            spec.commandLine().getOut().println("drills every " + interval + ", metrics on :" + endpoint.port() + "/metrics");
+        try (ServiceMeters meters = ServiceMeters.start(metricsPort)) {
+            DrillMetrics metrics = new DrillMetrics(meters.registry());
+            spec.commandLine().getOut().println("drills every " + interval + ", metrics "
+                    + meters.port().map(port -> "on :" + port + "/metrics").orElse("off (--metrics-port 0)"));
             do {
                 runOnce(config, drill, metrics);
             } while (!stop.awaitStop(interval));
