@@ -125,7 +125,7 @@ class DurableMarksTest {
         uploader.settled(Duration.ofMillis(200));
         assertThat(points(primaryBucket, ACME)).as("one mark in flight: the primary has it, the backup holds it").containsExactly(T0 + 1);
         heldBackup.releaseNext();
-        assertThat(uploader.settled(Duration.ofSeconds(10))).isTrue();
+        settle();
         marks.tick();
         heldBackup.releaseNext();
         settle();
@@ -135,6 +135,7 @@ class DurableMarksTest {
 
     private void settle() {
         assertThat(uploader.settled(Duration.ofSeconds(10))).as("the mark puts ended").isTrue();
+        assertThat(marks.settled(Duration.ofSeconds(10))).as("and the writer heard of it").isTrue();
     }
 
     private static List<Long> points(InMemoryBucket bucket, TenantId tenant) {

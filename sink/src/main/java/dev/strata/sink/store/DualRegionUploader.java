@@ -60,12 +60,19 @@ public final class DualRegionUploader implements AutoCloseable {
         final CompletableFuture<Void> inPrimary;
         final CompletableFuture<Void> inBackup;
         final CompletableFuture<Void> both;
+        /** What the caller was given: it completes after {@link #both}, in a dependent of it. */
+        CompletableFuture<Void> told;
 
         InFlight(ObjectKey key, CompletableFuture<Void> inPrimary, CompletableFuture<Void> inBackup) {
             this.key = key;
             this.inPrimary = inPrimary;
             this.inBackup = inBackup;
             this.both = CompletableFuture.allOf(inPrimary, inBackup);
+        }
+
+        /** Done in both regions, and the caller's future completed too: a caller asked next sees it done. */
+        CompletableFuture<Void> settled() {
+            return CompletableFuture.allOf(both, told);
         }
 
         String describe(Region primary, Region backup) {
@@ -111,8 +118,9 @@ public final class DualRegionUploader implements AutoCloseable {
      */
     public CompletableFuture<Void> upload(ObjectKey key, byte[] bytes, Sha256 sha256, long events) {
         metrics.pending(bytes.length);
-        return inBothRegions(key, bytes.length, events, store -> store.putIfAbsent(key, bytes, sha256), true)
-                .whenComplete((ok, failure) -> metrics.pending(-bytes.length));
+        CompletableFuture<Void> upload = inBothRegions(key, bytes.length, events, store -> store.putIfAbsent(key, bytes, sha256), true);
+        upload.whenComplete((ok, failure) -> metrics.pending(-bytes.length)); // beside, not in between: settled() waits for what the caller holds
+        return upload;
     }
 
     /**
@@ -144,13 +152,15 @@ public final class DualRegionUploader implements AutoCloseable {
             CompletableFuture<Void> inBackup = CompletableFuture.runAsync(
                     () -> store(backup, key, size, events, put, regionsDone), backupThreads);
             InFlight upload = new InFlight(key, inPrimary, inBackup);
+            upload.told = failFirst ? firstFailureOrBoth(upload) : upload.both;
             inFlight.add(upload);
-            upload.both.whenComplete((ok, failure) -> {
+            // on settled(), not both: until the caller's future completes too, settled() must still find it
+            upload.settled().whenComplete((ok, failure) -> {
                 synchronized (lock) {
                     inFlight.remove(upload);
                 }
             });
-            return failFirst ? firstFailureOrBoth(upload) : upload.both;
+            return upload.told;
         }
     }
 
@@ -265,7 +275,7 @@ public final class DualRegionUploader implements AutoCloseable {
             return taken;
         }
         try {
-            CompletableFuture.allOf(taken.stream().map(u -> u.both).toArray(CompletableFuture[]::new))
+            CompletableFuture.allOf(taken.stream().map(InFlight::settled).toArray(CompletableFuture[]::new))
                     .get(bound.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             // the bound is hit: the caller sees which are not done
@@ -279,7 +289,7 @@ public final class DualRegionUploader implements AutoCloseable {
 
     /** Whether every object taken so far is done in both regions, waiting up to {@code bound} for it. */
     public boolean settled(Duration bound) {
-        return awaitSettled(bound).stream().allMatch(u -> u.both.isDone());
+        return awaitSettled(bound).stream().allMatch(u -> u.settled().isDone());
     }
 
     /**

@@ -16,6 +16,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,6 +95,25 @@ public final class DurableMarkWriter {
                 write(tenant, marks, now);
             }
         });
+    }
+
+    /**
+     * Whether every mark put so far has ended (stored, or failed and logged) and been counted,
+     * waiting up to {@code bound}: what a caller waits for before it reads the marks' metrics.
+     */
+    public boolean settled(Duration bound) {
+        CompletableFuture<?>[] puts = tenants.values().stream().map(m -> m.inFlight).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(puts).get(bound.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            // all ended; a failed one was logged and counted by its own callback
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return true;
     }
 
     private void writeIfDue(TenantId tenant, TenantMarks marks, Instant now) {
