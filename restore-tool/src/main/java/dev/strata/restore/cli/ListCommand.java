@@ -99,7 +99,7 @@ public final class ListCommand {
             try (RegimeStores stores = new StoreAccess(config).locate(tenant, regime)) {
                 RegionNotes notes = new RegionNotes();
                 LogListing log = LogListing.list(stores, id, Optional.empty(), Long.MAX_VALUE, notes);
-                DurablePoint durable = DurablePoint.read(stores, id);
+                DurablePoint durable = DurablePoint.read(stores, id, RestoreTime.micros(list.tool.clock.instant()));
                 durable.unreadable().reasons().forEach(r -> notes.note("could not read the durable marks of " + r));
                 List<ListedSegment> segments = log.segments();
                 out.printf(Locale.ROOT, "tenant %s (regime %s)%n", id, stores.regime());

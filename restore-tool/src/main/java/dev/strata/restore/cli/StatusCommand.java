@@ -88,7 +88,7 @@ public final class StatusCommand implements Callable<Integer> {
                     Optional.of(e.getMessage()));
         }
         long durable = w.durableCommitMicros();
-        Map<Region, RegionPoint> points = regions.read(StoreAccess.tenantId(tenant), w.regime(), Optional.of(durable));
+        Map<Region, RegionPoint> points = regions.read(StoreAccess.tenantId(tenant), w.regime(), durable);
         return new TenantStatus(tenant, Optional.of(w.regime()), Optional.of(durable), Math.max(0, nowMicros - durable) / 1e6,
                 Optional.of(Long.toString(w.lsn())), points, drills.describe(tenant), Optional.empty());
     }

@@ -71,7 +71,7 @@ public final class Drill {
             awaitDurable(tenant, stores, checkpoint);
             RestorePlan plan = replay.plan(tenant, RestoreTime.format(checkpoint.takenAtMicros()),
                     checkpoint.takenAtMicros() - BASE_MARGIN.toNanos() / 1000);
-            try (ScratchDatabase scratch = ScratchDatabase.create(settings.scratchServer(), tenant.value(), micros(started))) {
+            try (ScratchDatabase scratch = ScratchDatabase.create(settings.scratchServer(), tenant.value(), RestoreTime.micros(started))) {
                 ReplaySummary summary = replay.run(plan, new PostgresTarget(scratch.spec(), settings.tenantColumn()),
                         SnapshotVisibility.parse(checkpoint.snapshot()));
                 List<TableComparison> tables;
@@ -112,7 +112,7 @@ public final class Drill {
     private void awaitDurable(TenantId tenant, RegimeStores stores, Checkpoint checkpoint) {
         Instant deadline = clock.instant().plus(settings.watermarkTimeout());
         while (true) {
-            Optional<Long> marked = DurablePoint.read(stores, tenant).point();
+            Optional<Long> marked = DurablePoint.read(stores, tenant, RestoreTime.micros(clock.instant())).point();
             OptionalLong durableMicros = marked.isPresent() ? OptionalLong.of(marked.get()) : durable.durableMicros(tenant);
             if (durableMicros.isPresent() && durableMicros.getAsLong() >= checkpoint.takenAtMicros()) {
                 return;
@@ -134,12 +134,8 @@ public final class Drill {
         Instant finished = clock.instant();
         DrillReport.CheckpointInfo info = checkpoint == null ? null : new DrillReport.CheckpointInfo(
                 RestoreTime.format(checkpoint.takenAtMicros()), checkpoint.snapshot(),
-                Math.max(0, micros(started) - checkpoint.takenAtMicros()) / 1e6);
+                Math.max(0, RestoreTime.micros(started) - checkpoint.takenAtMicros()) / 1e6);
         return new DrillReport(tenant.value(), regime, started.toString(), finished.toString(), result, rto.toMillis() / 1000.0,
                 info, tables.stream().map(DrillReport.TableComparisonJson::of).toList(), message);
-    }
-
-    static long micros(Instant instant) {
-        return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1000;
     }
 }

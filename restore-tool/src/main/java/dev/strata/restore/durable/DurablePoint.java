@@ -45,13 +45,18 @@ public final class DurablePoint {
         this.unreadable = unreadable;
     }
 
-    /** Reads the newest mark of each region (about 33 LISTs and one GET per region). */
-    public static DurablePoint read(RegimeStores stores, TenantId tenant) {
+    /**
+     * Reads the newest mark of each region (a few LISTs and one GET per region when marks are
+     * recent, as a live tenant's are).
+     *
+     * @param nowMicros the clock's time: where the search for the newest mark starts
+     */
+    public static DurablePoint read(RegimeStores stores, TenantId tenant, long nowMicros) {
         Map<Region, Optional<DurableMark>> marks = new EnumMap<>(Region.class);
         StoreFailures unreadable = new StoreFailures();
         for (RegionStore region : stores.regions()) {
             try {
-                marks.put(region.region(), DurableMarkFinder.newest(region.store(), tenant).map(key -> read(region, tenant, key)));
+                marks.put(region.region(), DurableMarkFinder.newest(region.store(), tenant, nowMicros).map(key -> read(region, tenant, key)));
             } catch (StoreException e) {
                 unreadable.add(region, e);
             }

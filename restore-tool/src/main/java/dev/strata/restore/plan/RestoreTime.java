@@ -41,6 +41,11 @@ public final class RestoreTime {
         }
     }
 
+    /** Microseconds since the epoch, as restore points are counted. */
+    public static long micros(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1000;
+    }
+
     public static String format(long micros) {
         return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L).toString();
     }

@@ -145,7 +145,7 @@ public final class Replay {
 
     /** The durable point from the marks of the regions that answered; when neither answered, the restore cannot go on. */
     private DurableBound durableBound(TenantId tenant) {
-        DurablePoint point = DurablePoint.read(stores, tenant);
+        DurablePoint point = DurablePoint.read(stores, tenant, RestoreTime.micros(clock.instant()));
         if (point.unreadable().reasons().size() == stores.regions().size()) {
             throw point.unreadable().noRegionAnswered("read the durable marks of tenant " + tenant);
         }

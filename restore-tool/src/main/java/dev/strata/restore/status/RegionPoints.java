@@ -33,8 +33,12 @@ public final class RegionPoints implements AutoCloseable {
         this.open = open;
     }
 
-    /** Per region of {@code regime}; empty when that regime's stores are not in the tool's config. */
-    public Map<Region, RegionPoint> read(TenantId tenant, String regime, Optional<Long> hintMicros) {
+    /**
+     * Per region of {@code regime}; empty when that regime's stores are not in the tool's config.
+     *
+     * @param watermarkMicros the tenant's watermark: where the search for its newest mark and segment starts
+     */
+    public Map<Region, RegionPoint> read(TenantId tenant, String regime, long watermarkMicros) {
         Map<Region, RegionPoint> points = new EnumMap<>(Region.class);
         if (!configuredRegimes.contains(regime)) {
             return points;
@@ -50,9 +54,9 @@ public final class RegionPoints implements AutoCloseable {
         }
         for (RegionStore region : stores.regions()) {
             try {
-                Optional<DurableMarkKey> mark = DurableMarkFinder.newest(region.store(), tenant);
+                Optional<DurableMarkKey> mark = DurableMarkFinder.newest(region.store(), tenant, watermarkMicros);
                 points.put(region.region(), mark.isPresent() ? RegionPoint.marked(mark.get().pointMicros())
-                        : RegionPoint.unmarked(NewestSegmentFinder.durableUntilMicros(region.store(), tenant, hintMicros)));
+                        : RegionPoint.unmarked(NewestSegmentFinder.durableUntilMicros(region.store(), tenant, watermarkMicros)));
             } catch (StoreException e) {
                 points.put(region.region(), RegionPoint.unknown("unreadable: " + e.getMessage()));
             }

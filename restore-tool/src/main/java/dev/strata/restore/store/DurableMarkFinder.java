@@ -13,9 +13,10 @@ import java.util.stream.Stream;
 
 /**
  * The newest durable mark of a tenant in one region, by its name alone: marks are named by their
- * point, so a {@link NewestKeySearch} narrows to one minute in about 32 single-key LISTs, then the
- * marks of that minute (a dozen at the sink's 5 s interval) are listed in one more. The count does
- * not grow with the number of marks ({@code DurableMarkFinderTest} measures it).
+ * point, so a {@link NewestKeySearch} narrows to one minute in a few single-key LISTs when the
+ * guess is close (a live tenant's newest mark is seconds before now), then the marks of that minute
+ * (a dozen at the sink's 5 s interval) are listed in one more. The count does not grow with the
+ * number of marks ({@code DurableMarkFinderTest} measures it).
  */
 public final class DurableMarkFinder {
     private static final long RESOLUTION_MICROS = Duration.ofMinutes(1).toNanos() / 1000;
@@ -23,11 +24,14 @@ public final class DurableMarkFinder {
     private DurableMarkFinder() {
     }
 
-    /** @return the key of the mark with the greatest point; empty when the region holds no mark of the tenant */
-    public static Optional<DurableMarkKey> newest(ObjectStore store, TenantId tenant) {
+    /**
+     * @param expectedMicros where the newest mark is expected: now, or the tenant's watermark
+     * @return the key of the mark with the greatest point; empty when the region holds no mark of the tenant
+     */
+    public static Optional<DurableMarkKey> newest(ObjectStore store, TenantId tenant, long expectedMicros) {
         NewestKeySearch<DurableMarkKey> search = new NewestKeySearch<>(BackupLayout.marksPrefix(tenant),
                 from -> BackupLayout.marksStartAfter(tenant, from), DurableMarkFinder::mark, DurableMarkKey::pointMicros);
-        Optional<Long> newest = search.newestWithin(store, Optional.empty(), RESOLUTION_MICROS);
+        Optional<Long> newest = search.newestWithin(store, expectedMicros, RESOLUTION_MICROS);
         if (newest.isEmpty()) {
             return Optional.empty();
         }

@@ -13,9 +13,12 @@ import java.util.stream.Stream;
 /**
  * Finds where the newest of a tenant's time-named keys begins (segments by first commit, durable
  * marks by point). Such keys sort by their time and S3 lists only forwards, so the newest is
- * narrowed down by a binary search over start-after markers, one single-key LIST per step: about
- * 32 steps from the epoch to the year 9999 at one minute, whatever the number of keys; a hint (a
- * time the store is expected to hold keys from) only shortens the first step.
+ * found by galloping out from where it is expected (now, or the watermark) over start-after
+ * markers, one single-key LIST per step, windows doubling, then a binary search inside the last
+ * window: a few steps when the guess is close (a live tenant's newest mark is seconds old), about
+ * twice the log of the distance when it is not, whatever the number of keys. RGW answers a LIST
+ * of versions in tens of milliseconds, so a search from the epoch (32 steps per region) cost a
+ * restore seconds.
  *
  * @param <T> what a key names, parsed; keys that do not parse (strays) are stepped over
  */
@@ -41,19 +44,46 @@ public final class NewestKeySearch<T> {
     }
 
     /**
+     * @param expectedMicros where the newest key is expected (now, or the watermark): the search
+     *                       gallops out from it, so a close guess costs a few LISTs and a wrong one
+     *                       about twice the log of its distance, never the answer
      * @param resolution how close the search narrows: no key begins at or after the result plus this
      * @return the time of a key such that none begins {@code resolution} or more later; empty when the prefix holds no key
      */
-    public Optional<Long> newestWithin(ObjectStore store, Optional<Long> hintMicros, long resolution) {
-        Optional<T> first = hintMicros.flatMap(h -> firstFrom(store, h));
-        if (first.isEmpty()) {
-            first = firstFrom(store, 0);
+    public Optional<Long> newestWithin(ObjectStore store, long expectedMicros, long resolution) {
+        long start = Math.max(0, Math.min(expectedMicros, LAST_MICROS));
+        Optional<T> atOrAfter = firstFrom(store, start);
+        long lo; // a key begins at lo
+        long hi; // none begins at or after hi
+        if (atOrAfter.isPresent()) { // the newest is at or after the guess: gallop forwards
+            lo = time.applyAsLong(atOrAfter.get());
+            for (long window = resolution; ; window *= 2) {
+                if (lo >= LAST_MICROS - window) {
+                    hi = LAST_MICROS;
+                    break;
+                }
+                Optional<T> later = firstFrom(store, lo + window);
+                if (later.isEmpty()) {
+                    hi = lo + window;
+                    break;
+                }
+                lo = time.applyAsLong(later.get());
+            }
+        } else { // none at or after the guess: gallop backwards
+            hi = start;
+            for (long window = resolution; ; window *= 2) {
+                if (hi == 0) {
+                    return Optional.empty();
+                }
+                long from = Math.max(0, hi - window);
+                Optional<T> found = firstFrom(store, from);
+                if (found.isPresent()) {
+                    lo = time.applyAsLong(found.get());
+                    break;
+                }
+                hi = from;
+            }
         }
-        if (first.isEmpty()) {
-            return Optional.empty();
-        }
-        long lo = time.applyAsLong(first.get()); // a key begins at lo
-        long hi = LAST_MICROS; // none begins at or after hi
         while (hi - lo > resolution) {
             long mid = lo + (hi - lo) / 2;
             Optional<T> found = firstFrom(store, mid);

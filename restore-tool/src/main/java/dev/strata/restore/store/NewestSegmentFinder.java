@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 /**
  * How far one region holds a tenant's log: the latest commit time of its newest segment. Segment
  * keys sort by first commit time, so the newest key is narrowed down to one minute by a
- * {@link NewestKeySearch}, then the segments that began in the minute before are listed too:
+ * {@link NewestKeySearch} from where it is expected, then the segments that began in the minute before are listed too:
  * another partition's segment may begin a little earlier and end later. Not proof that anything is
  * in both regions: that is the durable point ({@link DurablePoint}).
  */
@@ -25,14 +25,14 @@ public final class NewestSegmentFinder {
     }
 
     /**
-     * @param hintMicros a time the region is expected to hold segments from (the watermark): only
-     *                   shortens the search, a wrong hint costs one request
+     * @param expectedMicros where the newest segment is expected to begin (the watermark, or now): a
+     *                       close guess costs a few requests, a wrong one a few more, never the answer
      * @return the greatest maximum commit time of the tenant's segments in {@code store}; empty when it holds none
      */
-    public static Optional<Long> durableUntilMicros(ObjectStore store, TenantId tenant, Optional<Long> hintMicros) {
+    public static Optional<Long> durableUntilMicros(ObjectStore store, TenantId tenant, long expectedMicros) {
         NewestKeySearch<SegmentKey> search = new NewestKeySearch<>(BackupLayout.logPrefix(tenant),
                 from -> BackupLayout.logStartAfter(tenant, from), NewestSegmentFinder::segment, SegmentKey::minCommitMicros);
-        Optional<Long> newest = search.newestWithin(store, hintMicros.map(h -> h - OVERLAP_MICROS), OVERLAP_MICROS);
+        Optional<Long> newest = search.newestWithin(store, expectedMicros, OVERLAP_MICROS);
         if (newest.isEmpty()) {
             return Optional.empty();
         }

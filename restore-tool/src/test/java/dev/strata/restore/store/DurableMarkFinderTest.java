@@ -28,6 +28,7 @@ class DurableMarkFinderTest {
     private static final TenantId ACME = TenantId.of("acme");
     private static final long T0 = RestoreTime.parse("2026-11-20T22:00:00Z");
     private static final long SECOND = 1_000_000L;
+    private static final long NOW = RestoreTime.parse("2026-12-05T06:00:00Z");
 
     private final InMemoryBucket primary = new InMemoryBucket();
     private final InMemoryBucket backup = new InMemoryBucket();
@@ -48,7 +49,7 @@ class DurableMarkFinderTest {
     }
 
     @Test
-    void findsTheNewestOf10000MarksInABoundedNumberOfLists() {
+    void findsTheNewestOf10000MarksInAFewListsNearTheGuessAndABoundedNumberFarFromIt() {
         ObjectStore store = primary.store(VersionPolicy.FIRST_VERSION);
         int marks = 10_000;
         for (int i = 0; i < marks; i++) { // one every 5 s, as the sink's default interval writes a busy tenant's: about 14 hours
@@ -56,22 +57,30 @@ class DurableMarkFinderTest {
         }
         put(primary, mark(TenantId.of("acme2"), T0 + 100_000 * SECOND, 1)); // a tenant sorting right after
         stray(primary, "durable/00000000/stray.txt");
+        long newest = T0 + (marks - 1) * 5 * SECOND;
+
+        assertThat(listsToFind(store, newest + 3 * SECOND, newest)).as("guessed 'now', 3 s after the newest mark").isLessThanOrEqualTo(5);
+        assertThat(listsToFind(store, newest - 3600 * SECOND, newest)).as("guessed an hour early").isLessThanOrEqualTo(20);
+        assertThat(listsToFind(store, newest + 365L * 86_400 * SECOND, newest)).as("guessed a year late").isLessThanOrEqualTo(45);
+        assertThat(listsToFind(store, 0, newest)).as("guessed the epoch").isLessThanOrEqualTo(30);
+        assertThat(listsToFind(store, Long.MAX_VALUE, newest)).as("guessed past the year 9999: the worst case").isLessThanOrEqualTo(70);
+    }
+
+    private static int listsToFind(ObjectStore store, long expectedMicros, long newest) {
         CountingLists counting = new CountingLists(store);
-
-        Optional<DurableMarkKey> newest = DurableMarkFinder.newest(counting, ACME);
-
-        assertThat(newest).map(DurableMarkKey::pointMicros).contains(T0 + (marks - 1) * 5 * SECOND);
-        System.out.printf("DurableMarkFinder: newest of %,d marks found with %d LIST requests%n", marks, counting.lists.get());
-        assertThat(counting.lists.get()).as("LISTs to find the newest of %d marks", marks).isLessThanOrEqualTo(40);
+        assertThat(DurableMarkFinder.newest(counting, ACME, expectedMicros)).map(DurableMarkKey::pointMicros).contains(newest);
+        System.out.printf("DurableMarkFinder: newest of 10,000 marks found from %s with %d LIST requests%n",
+                RestoreTime.format(Math.min(expectedMicros, 253_402_300_799_999_999L)), counting.lists.get());
+        return counting.lists.get();
     }
 
     @Test
     void aRegionWithoutMarksHasNoneAndStraysAreSteppedOver() {
-        assertThat(DurableMarkFinder.newest(primary.store(VersionPolicy.FIRST_VERSION), ACME)).isEmpty();
+        assertThat(DurableMarkFinder.newest(primary.store(VersionPolicy.FIRST_VERSION), ACME, NOW)).isEmpty();
         stray(primary, "durable/20261120/22/stray.mark");
-        assertThat(DurableMarkFinder.newest(primary.store(VersionPolicy.FIRST_VERSION), ACME)).isEmpty();
+        assertThat(DurableMarkFinder.newest(primary.store(VersionPolicy.FIRST_VERSION), ACME, NOW)).isEmpty();
         put(primary, mark(ACME, T0, 1));
-        assertThat(DurableMarkFinder.newest(primary.store(VersionPolicy.FIRST_VERSION), ACME)).map(DurableMarkKey::pointMicros).contains(T0);
+        assertThat(DurableMarkFinder.newest(primary.store(VersionPolicy.FIRST_VERSION), ACME, NOW)).map(DurableMarkKey::pointMicros).contains(T0);
     }
 
     @Test
@@ -80,13 +89,13 @@ class DurableMarkFinderTest {
         put(backup, mark(ACME, T0, 1));
         put(backup, mark(ACME, T0 + 7 * SECOND, 2)); // the primary's put of this one is still under way
 
-        DurablePoint point = DurablePoint.read(stores(), ACME);
+        DurablePoint point = DurablePoint.read(stores(), ACME, NOW);
 
         assertThat(point.point()).contains(T0 + 7 * SECOND);
         assertThat(point.in(Region.PRIMARY)).contains(T0);
         assertThat(point.describe()).isEqualTo("newest durable mark in primary " + RestoreTime.format(T0) + ", in backup "
                 + RestoreTime.format(T0 + 7 * SECOND));
-        assertThat(DurablePoint.read(stores(), TenantId.of("globex")).point()).isEmpty();
+        assertThat(DurablePoint.read(stores(), TenantId.of("globex"), NOW).point()).isEmpty();
     }
 
     @Test
@@ -97,7 +106,7 @@ class DurableMarkFinderTest {
         byte[] bytes = DurableMarkCodec.encode(planted);
         primary.store(VersionPolicy.LATEST_VERSION).putIfAbsent(underAcme, bytes, Sha256.of(bytes));
 
-        assertThatThrownBy(() -> DurablePoint.read(stores(), ACME)).isInstanceOf(VerificationFailedException.class)
+        assertThatThrownBy(() -> DurablePoint.read(stores(), ACME, NOW)).isInstanceOf(VerificationFailedException.class)
                 .hasMessageContaining("durable mark " + underAcme).hasMessageContaining("names tenant 'eff'")
                 .hasMessageContaining("rotate the regime's writer key");
     }
