@@ -64,8 +64,8 @@ final class CaptureMetrics implements DeliveryListener {
         this.registry = registry;
         // registered up front so that a dashboard shows 0, not "no data", before the first event
         for (Op op : Op.values()) {
-            if (op == Op.HEARTBEAT) {
-                continue; // counted on their own: a heartbeat is no change
+            if (op == Op.HEARTBEAT || op == Op.COMMIT) {
+                continue; // a heartbeat is counted on its own, a transaction's COMMIT not at all: neither is a change
             }
             events.put(op, Counter.builder(EVENTS).description("changes acknowledged by Kafka")
                     .tag("op", op.name()).register(registry));
@@ -99,6 +99,9 @@ final class CaptureMetrics implements DeliveryListener {
             heartbeatEvents.increment();
             lastSeenMicros.accumulateAndGet(event.getCommitTsMicros(), Math::max);
             return;
+        }
+        if (event.getOp() == Op.COMMIT) {
+            return; // the end of a transaction whose changes were counted
         }
         events.get(event.getOp()).increment();
         rate.record(1, ackedAtMicros / 1000);

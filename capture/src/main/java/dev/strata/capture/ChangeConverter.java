@@ -2,6 +2,7 @@ package dev.strata.capture;
 
 import dev.strata.capture.order.CutClock;
 import dev.strata.capture.order.CommitOrder;
+import dev.strata.capture.order.TransactionCommits;
 import dev.strata.capture.checkpoint.CheckpointMessage;
 import dev.strata.capture.ddl.DdlMessage;
 import dev.strata.capture.heartbeat.HeartbeatMessage;
@@ -30,9 +31,9 @@ import org.apache.kafka.connect.source.SourceRecord;
  * Turns one Debezium record into what capture does with it: a ChangeEvent to publish (or the
  * CHECKPOINT events of a {@link CheckpointMessage}, or the HEARTBEAT events of a
  * {@link HeartbeatMessage}, one per {@link KnownTenants known tenant}, or the DDL events of a
- * {@link DdlMessage}), a dead letter with its
- * reason, Debezium's heartbeat, or
- * a transaction marker (BEGIN/END: they number the events of a transaction and are not forwarded as
+ * {@link DdlMessage}, or at a transaction's END the COMMIT events of {@link TransactionCommits}),
+ * a dead letter with its reason, Debezium's heartbeat, or
+ * a transaction marker (BEGIN, or the END of a transaction that changed no tenant: not forwarded as
  * data), like a row of the signal table.
  *
  * <p>The eventId is the dedupe key and must come out the same when Debezium delivers the record
@@ -75,6 +76,7 @@ final class ChangeConverter {
     private final CutClock cuts;
     private final String signalTable;
     private final CommitOrder commits = new CommitOrder();
+    private final TransactionCommits ends = new TransactionCommits();
     private final DdlMessage definitions;
     private final LogicalMessages messages;
 
@@ -132,6 +134,12 @@ final class ChangeConverter {
                             : commits.of(sequence(record), event.getTxId(), event.getLsn());
                     event.setPreviousCommitLsn(previousCommit);
                 }
+                ends.published(event);
+            }
+        } else if (conversion instanceof Marker && record.value() instanceof Struct marker) {
+            List<ChangeEvent> commitEvents = ends.marker(marker, record.sourceOffset());
+            if (!commitEvents.isEmpty()) {
+                return new Publish(commitEvents);
             }
         }
         return conversion;
@@ -229,7 +237,7 @@ final class ChangeConverter {
                 : lsn + ":" + txOrder;
         // the all-fields constructor: the builder validates and copies, measurably slower per event
         ChangeEvent event = new ChangeEvent(tenant, source, table, op, commitTsMicros, lsn, tx, txOrder, key, beforeColumns,
-                afterColumns, eventId, null, null, null, null);
+                afterColumns, eventId, null, null, null, null, null);
         String previousTenant = op == Op.UPDATE && before != null ? previousTenant(table, shape, before, tenant) : null;
         if (previousTenant == null) {
             return new Publish(event);
@@ -237,9 +245,9 @@ final class ChangeConverter {
         // the row leaves one tenant's backup and enters another's: each restore must see that on its own
         return new Publish(List.of(
                 new ChangeEvent(previousTenant, source, table, Op.DELETE, commitTsMicros, lsn, tx, txOrder, key, beforeColumns,
-                        null, eventId, null, null, null, null),
+                        null, eventId, null, null, null, null, null),
                 new ChangeEvent(tenant, source, table, Op.CREATE, commitTsMicros, lsn, tx, txOrder, key, null, afterColumns,
-                        eventId, null, null, null, null)));
+                        eventId, null, null, null, null, null)));
     }
 
     /** The source field, else the record's offset entry (Debezium's PostgresOffsetContext keys). */

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -122,6 +123,8 @@ class MultiTenantWorkloadIT {
             assertThat(afterDrop.getAfter()).extracting(Column::getName).containsExactly("id", "tenant_id", "email");
             assertThat(value(afterDrop.getBefore(), "email")).isEqualTo("new@acme.example");
 
+            everyTransactionEndsInOneCommitPerTenantAtTheEndOfItsCommitRecord(reader, sql);
+
             assertThat(reader.parked()).singleElement().satisfies(parked -> {
                 assertThat(parked.header(DeadLetterHeaders.REASON)).isEqualTo(DeadLetterReason.BAD_TENANT_ID.name());
                 assertThat(parked.header(DeadLetterHeaders.DETAIL)).contains("not a tenant!");
@@ -129,6 +132,45 @@ class MultiTenantWorkloadIT {
             });
         }
         CaptureTestSetup.dropSlot(pg, DB, NAME + "_slot");
+    }
+
+    /**
+     * ChangeEvent v5: each transaction that changed a tenant (rows or definitions) ends with one
+     * COMMIT per tenant, whose commitLsn is where the transaction's commit record ENDS in the WAL,
+     * read from the server itself (pg_walinspect): the fact --until-lsn decides by.
+     */
+    private static void everyTransactionEndsInOneCommitPerTenantAtTheEndOfItsCommitRecord(TopicReader reader, Statement sql)
+            throws Exception {
+        List<ChangeEvent> changes = new java.util.ArrayList<>(reader.events());
+        changes.addAll(reader.definitions());
+        Set<String> changed = changes.stream().map(e -> e.getTxId() + "/" + e.getTenant()).collect(Collectors.toSet());
+        List<ChangeEvent> commits = reader.commits();
+        assertThat(commits.stream().map(c -> c.getTxId() + "/" + c.getTenant()).toList()).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(changed);
+        sql.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect");
+        long from = changes.stream().mapToLong(ChangeEvent::getLsn).min().orElseThrow();
+        Map<Long, Long> commitRecordEnds = new java.util.HashMap<>();
+        try (java.sql.ResultSet records = sql.executeQuery("SELECT xid::text::bigint, end_lsn - '0/0'::pg_lsn FROM pg_get_wal_records_info('0/0'::pg_lsn + "
+                + from + ", pg_current_wal_insert_lsn()) WHERE resource_manager = 'Transaction' AND record_type = 'COMMIT'")) {
+            while (records.next()) {
+                commitRecordEnds.put(records.getLong(1), records.getLong(2));
+            }
+        }
+        for (ChangeEvent commit : commits) {
+            assertThat(commit.getCommitLsn()).as("commit LSN of transaction %d (tenant %s)", commit.getTxId(), commit.getTenant())
+                    .isEqualTo(commitRecordEnds.get(commit.getTxId())).isEqualTo(commit.getLsn());
+            List<ChangeEvent> ofTx = changes.stream().filter(e -> e.getTxId() == commit.getTxId()).toList();
+            assertThat(commit.getPreviousCommitLsn()).isEqualTo(ofTx.get(0).getPreviousCommitLsn()).isLessThan(commit.getCommitLsn());
+            assertThat(commit.getCutTsMicros()).isEqualTo(ofTx.get(0).getCutTsMicros());
+        }
+        // the next transaction capture received, whatever it changed, is placed right after this commit record
+        Set<Long> placedAfter = changes.stream().map(ChangeEvent::getPreviousCommitLsn).collect(Collectors.toSet());
+        reader.heartbeats().forEach(h -> placedAfter.add(h.getPreviousCommitLsn()));
+        // but the TRUNCATE's: the transaction after it is the parked insert, and a dead letter carries no commit order
+        long truncate = reader.events().stream().filter(e -> e.getOp() == Op.TRUNCATE).findFirst().orElseThrow().getTxId();
+        long lastCommit = commits.stream().mapToLong(ChangeEvent::getCommitLsn).max().orElseThrow();
+        assertThat(commits).filteredOn(c -> c.getCommitLsn() != lastCommit && c.getTxId() != truncate)
+                .allSatisfy(c -> assertThat(placedAfter).contains(c.getCommitLsn()));
     }
 
     private static Object value(List<Column> columns, String name) {

@@ -40,6 +40,7 @@ final class TopicReader implements AutoCloseable {
     private final List<String> keys = new ArrayList<>();
     private final List<ChangeEvent> heartbeats = new ArrayList<>();
     private final List<ChangeEvent> definitions = new ArrayList<>();
+    private final List<ChangeEvent> commits = new ArrayList<>();
     private final List<Parked> parked = new ArrayList<>();
 
     TopicReader(LocalKafka kafka, String source) {
@@ -92,6 +93,8 @@ final class TopicReader implements AutoCloseable {
                     heartbeats.add(event);
                 } else if (event.getSource().equals(source) && event.getOp() == Op.DDL) {
                     definitions.add(event);
+                } else if (event.getSource().equals(source) && event.getOp() == Op.COMMIT) {
+                    commits.add(event);
                 } else if (event.getSource().equals(source)) {
                     events.add(event);
                     keys.add(new String(record.key(), StandardCharsets.UTF_8));
@@ -108,7 +111,12 @@ final class TopicReader implements AutoCloseable {
         }
     }
 
-    /** The events read but heartbeats and table definitions, in the order read. */
+    /** The COMMIT events (a transaction's end, per tenant it changed) read, in the order read; not in {@link #events()}. */
+    List<ChangeEvent> commits() {
+        return commits;
+    }
+
+    /** The events read but heartbeats, table definitions and commits, in the order read. */
     List<ChangeEvent> events() {
         return events;
     }

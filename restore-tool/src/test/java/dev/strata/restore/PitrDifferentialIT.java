@@ -16,6 +16,8 @@ import dev.strata.restore.testing.CommitInversions;
 import dev.strata.restore.testing.GatedCommitWorkload;
 import dev.strata.restore.testing.TenantTables;
 import dev.strata.restore.testing.ToolRun;
+import dev.strata.restore.testing.WalSampler;
+import dev.strata.restore.plan.WalLsn;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -47,7 +49,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * connections changing the same rows of two tenants for 15 s, backed up by the whole chain
  * (capture, router, a sink writing both Ceph regions); then, for random times and for times at
  * commit-time inversions found in Strata's log, PostgreSQL's recovery to T and {@code replay
- * --until T} of each tenant into a fresh database hold the same rows of that tenant.
+ * --until T} of each tenant into a fresh database hold the same rows of that tenant. The same for
+ * LSNs ({@code recovery_target_lsn} and {@code replay --until-lsn}): WAL insert positions sampled
+ * during the workload and ends of tenants' commit records, recovered to in the same ascending
+ * recovery; a replay may refuse an LSN whose side of a commit record the backup cannot tell, and
+ * most must not.
  */
 @ExtendWith(LocalStackExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -60,6 +66,15 @@ class PitrDifferentialIT {
     private static final int RANDOM_TARGETS = 3;
     private static final int INVERSION_TARGETS = 2;
     private static final int REPLAYS_AT_ONCE = 4;
+    /** LSN targets (recovery_target_lsn): insert positions sampled during the workload, and ends of tenants' commit records. */
+    private static final int SAMPLED_LSN_TARGETS = 3;
+    private static final int COMMIT_END_TARGETS = 2;
+    private static final Duration WAL_SAMPLE_EVERY = Duration.ofMillis(300);
+    /**
+     * An LSN target is recovered to in the same ascending chain as the times, ordered by when it was
+     * the WAL's position; one this close to a time target could be on either side of its stop.
+     */
+    private static final long LSN_CLEARANCE_MICROS = 500_000;
     /**
      * Statements run halfway through the workload ("DDL in the middle", issue 15 item 5): rows not
      * written since must come back with the default PostgreSQL gave them, at every later T.
@@ -72,6 +87,11 @@ class PitrDifferentialIT {
     private PitrSource.BaseBackup base;
     private BackupChain chain;
     private final TreeSet<Long> targets = new TreeSet<>();
+    private final List<LsnTarget> lsnTargets = new ArrayList<>();
+
+    /** An LSN as PostgreSQL prints it, when it was the WAL's position, and where it came from. */
+    private record LsnTarget(String lsn, long wallMicros, String origin) {
+    }
 
     @BeforeAll
     void backUpAWorkloadBothWays(LocalKafka kafka, LocalObjectStores stores) throws Exception {
@@ -90,15 +110,19 @@ class PitrDifferentialIT {
         long first;
         long last;
         long committed;
+        List<WalSampler.Sample> samples;
         try (CaptureService capture = CaptureService.start(CaptureTestSetup.config(CaptureTestSetup.properties(kafka, pg, DB, name,
                 String.join(",", GatedCommitWorkload.TABLES))), Clock.systemUTC())) {
             capture.awaitStreaming(Duration.ofSeconds(60));
             first = nowMicros();
-            committed = workload.run(WORKLOAD.dividedBy(2), 1);
-            if (!DDL_MIDWAY.isEmpty()) {
-                execute(pg.jdbcUrl(DB), String.join(";\n", DDL_MIDWAY));
+            try (WalSampler sampler = WalSampler.start(pg.jdbcUrl(DB), pg.user(), WAL_SAMPLE_EVERY)) {
+                committed = workload.run(WORKLOAD.dividedBy(2), 1);
+                if (!DDL_MIDWAY.isEmpty()) {
+                    execute(pg.jdbcUrl(DB), String.join(";\n", DDL_MIDWAY));
+                }
+                committed += workload.run(WORKLOAD.dividedBy(2), 2);
+                samples = sampler.stop();
             }
-            committed += workload.run(WORKLOAD.dividedBy(2), 2);
             last = drain(nowMicros());
             // inversions are races: a quiet machine may make none in 15 s; then the connections race on a while longer
             for (int more = 1; inversions(kafka, name).isEmpty() && more <= MORE_RUNS; more++) {
@@ -123,8 +147,30 @@ class PitrDifferentialIT {
             System.out.printf("PitrDifferentialIT: inversion: transaction %d committed at %s after a commit record timed %s%n",
                     at.txId(), RestoreTime.format(at.commitMicros()), RestoreTime.format(at.cutMicros()));
         }
+        chooseLsnTargets(samples, log.commits(), last, random);
         System.out.printf("PitrDifferentialIT: source, base backup, chain, capture, workload and archive in %d s%n",
                 (System.nanoTime() - began) / 1_000_000_000);
+    }
+
+    /** Sampled insert positions and ends of commit records, each clear of every time target (see LSN_CLEARANCE_MICROS). */
+    private void chooseLsnTargets(List<WalSampler.Sample> samples, List<CommitInversions.Commit> commits, long last, Random random) {
+        List<WalSampler.Sample> clear = new ArrayList<>(samples.stream().filter(s -> clearOfTimeTargets(s.wallMicros())).toList());
+        java.util.Collections.shuffle(clear, random);
+        clear.stream().limit(SAMPLED_LSN_TARGETS).forEach(s -> lsnTargets.add(new LsnTarget(s.lsn(), s.wallMicros(), "sampled")));
+        // well before the end: the last commits may lie past what the backup proves
+        List<CommitInversions.Commit> ends = commits.stream()
+                .filter(c -> c.commitMicros() < last - 2_000_000 && clearOfTimeTargets(c.commitMicros())).toList();
+        for (int i = 1; i <= COMMIT_END_TARGETS && !ends.isEmpty(); i++) {
+            CommitInversions.Commit at = ends.get(i * ends.size() / (COMMIT_END_TARGETS + 1));
+            lsnTargets.add(new LsnTarget(WalLsn.format(at.commitLsn()), at.commitMicros(), "end of the commit record of transaction "
+                    + at.txId() + " of " + at.tenant()));
+        }
+        assertThat(lsnTargets).as("LSN targets from %d samples and %d commits", samples.size(), commits.size())
+                .hasSize(SAMPLED_LSN_TARGETS + COMMIT_END_TARGETS);
+    }
+
+    private boolean clearOfTimeTargets(long wallMicros) {
+        return targets.stream().allMatch(t -> Math.abs(t - wallMicros) > LSN_CLEARANCE_MICROS);
     }
 
     /** Archives the source's WAL and waits until both tenants are durable up to {@code untilMicros}; returns it. */
@@ -150,29 +196,78 @@ class PitrDifferentialIT {
         }
     }
 
+    /** A time or an LSN target, placed in the one ascending recovery by when it was the WAL's position. */
+    private record Target(long wallMicros, Long time, LsnTarget lsn) {
+        String describe() {
+            return time != null ? "T " + RestoreTime.format(time) : "LSN " + lsn.lsn() + " (" + lsn.origin() + ")";
+        }
+
+        String[] replayArgs() {
+            return time != null ? new String[] {"--until", RestoreTime.format(time)} : new String[] {"--until-lsn", lsn.lsn()};
+        }
+    }
+
+    /** A replay's database, or why it refused to decide (an LSN whose side of a commit record the backup cannot tell). */
+    private record Restored(String db, String refusal) {
+    }
+
     @Test
-    void eachTenantRestoredToTHoldsTheRowsPostgresRecoversToT(LocalPostgres restores) throws Exception {
+    void eachTenantRestoredToTOrAnLsnHoldsTheRowsPostgresRecoversToIt(LocalPostgres restores) throws Exception {
+        List<Target> all = new ArrayList<>();
+        targets.forEach(t -> all.add(new Target(t, t, null)));
+        lsnTargets.forEach(l -> all.add(new Target(l.wallMicros(), null, l)));
+        all.sort(java.util.Comparator.comparingLong(Target::wallMicros));
         List<String> differences = new ArrayList<>();
         List<String> leftForDdl = new ArrayList<>();
+        int lsnPairs = 0;
+        int lsnCompared = 0;
+        List<String> refusals = new ArrayList<>();
         ExecutorService replays = Executors.newFixedThreadPool(REPLAYS_AT_ONCE);
         try (PitrRecovery recovery = PitrRecovery.of(base, source.archive(), LocalStackExtension.workDir())) {
-            // the replays need no recovery: they run meanwhile, a few at once, while PostgreSQL recovers to each T in turn
-            Map<Long, List<Future<String>>> restored = new TreeMap<>();
-            for (long target : targets) {
-                restored.put(target, tenants.stream().map(tenant -> replays.submit(() -> replay(restores, tenant, target))).toList());
+            // the replays need no recovery: they run meanwhile, a few at once, while PostgreSQL recovers to each target in turn
+            Map<Target, List<Future<Restored>>> restored = new java.util.LinkedHashMap<>();
+            for (Target target : all) {
+                restored.put(target, tenants.stream().map(tenant -> replays.submit(() -> replay(restores, tenant, target, all.indexOf(target))))
+                        .toList());
             }
-            for (long target : targets) {
+            for (Target target : all) {
+                List<Restored> outcomes = new ArrayList<>();
+                for (Future<Restored> replay : restored.get(target)) {
+                    outcomes.add(replay.get());
+                }
+                if (target.lsn() != null) {
+                    lsnPairs += tenants.size();
+                    outcomes.stream().filter(o -> o.refusal() != null).forEach(o -> refusals.add(target.describe() + ": " + o.refusal()));
+                    String replayed = recovery.replayedLsn();
+                    if (outcomes.stream().allMatch(o -> o.refusal() != null)) {
+                        continue;
+                    }
+                    if (!replayed.isEmpty() && WalLsn.parse(replayed) > WalLsn.parse(target.lsn().lsn())) {
+                        System.out.printf("PitrDifferentialIT: %s skipped: PostgreSQL's recovery already replayed to %s%n",
+                                target.describe(), replayed);
+                        continue;
+                    }
+                }
                 long started = System.nanoTime();
-                recovery.recoverTo(instant(target));
+                if (target.time() != null) {
+                    recovery.recoverTo(instant(target.time()));
+                } else {
+                    recovery.recoverToLsn(target.lsn().lsn());
+                }
                 long recovered = System.nanoTime();
+                String stop = target.time() != null ? "stopped before " + recovery.stopPoint() : "replayed to " + recovery.replayedLsn();
                 for (int i = 0; i < tenants.size(); i++) {
                     String tenant = tenants.get(i);
-                    String db = restored.get(target).get(i).get();
+                    String db = outcomes.get(i).db();
+                    if (db == null) {
+                        continue;
+                    }
+                    lsnCompared += target.lsn() != null ? 1 : 0;
                     try (Connection recoveredDb = DriverManager.getConnection(recovery.jdbcUrl(DB), recovery.user(), "");
                          Connection restoredDb = DriverManager.getConnection(restores.jdbcUrl(db), restores.user(), "")) {
                         for (String table : GatedCommitWorkload.TABLES) {
-                            String at = "T " + RestoreTime.format(target) + ", tenant " + tenant + ", " + table;
-                            differences.addAll(rowDifferences(at + " (PostgreSQL stopped before " + recovery.stopPoint() + ")",
+                            String at = target.describe() + ", tenant " + tenant + ", " + table;
+                            differences.addAll(rowDifferences(at + " (PostgreSQL " + stop + ")",
                                     TenantTables.rows(recoveredDb, table, tenant), TenantTables.rows(restoredDb, table, tenant)));
                             assertThat(TenantTables.namesAndTypes(restoredDb, table)).as("columns and types at %s", at)
                                     .isEqualTo(TenantTables.namesAndTypes(recoveredDb, table));
@@ -184,8 +279,8 @@ class PitrDifferentialIT {
                         }
                     }
                 }
-                System.out.printf("PitrDifferentialIT: T %s: PostgreSQL recovered in %d ms (stopped before %s), compared in %d ms%n",
-                        RestoreTime.format(target), (recovered - started) / 1_000_000, recovery.stopPoint(),
+                System.out.printf("PitrDifferentialIT: %s: PostgreSQL recovered in %d ms (%s), compared in %d ms%n",
+                        target.describe(), (recovered - started) / 1_000_000, stop,
                         (System.nanoTime() - recovered) / 1_000_000);
             }
         } finally {
@@ -193,18 +288,30 @@ class PitrDifferentialIT {
         }
         // not silent: what the restored definitions lack until the schema history (issue 15 item 3) lands
         leftForDdl.stream().distinct().forEach(gap -> System.out.println("PitrDifferentialIT: LEFT FOR DDL (issue 15 item 3): " + gap));
-        assertThat(differences).as("rows that differ between PostgreSQL's recovery and Strata's restore at %d times", targets.size())
+        refusals.forEach(r -> System.out.println("PitrDifferentialIT: refused: " + r));
+        System.out.printf("PitrDifferentialIT: LSN targets: %d tenant restores, %d refused (the backup cannot tell), %d compared%n",
+                lsnPairs, refusals.size(), lsnCompared);
+        assertThat(differences).as("rows that differ between PostgreSQL's recovery and Strata's restore at %d targets", all.size())
                 .isEmpty();
+        assertThat(lsnPairs - refusals.size()).as("LSN restores decided, of %d (refusals: %s)", lsnPairs, refusals)
+                .isGreaterThanOrEqualTo((lsnPairs + 1) / 2);
+        assertThat(lsnCompared).as("LSN restores compared with PostgreSQL's recovery").isPositive();
     }
 
-    /** {@code replay --until T} of one tenant into a fresh database; its name. */
-    private String replay(LocalPostgres restores, String tenant, long target) {
-        String db = "pitr_" + targets.headSet(target).size() + "_" + tenants.indexOf(tenant) + "_" + suffix;
+    /** {@code replay --until T} or {@code --until-lsn L} of one tenant into a fresh database; its name, or the refusal. */
+    private Restored replay(LocalPostgres restores, String tenant, Target target, int index) {
+        String db = "pitr_" + index + "_" + tenants.indexOf(tenant) + "_" + suffix;
         restores.createDatabase(db);
-        ToolRun replay = ToolRun.run(chain.toolConfig(), "replay", "--tenant", tenant, "--until", RestoreTime.format(target),
-                "--to", restores.jdbcUrl(db), "--progress", "none");
-        assertThat(replay.code()).as("replay of %s to %s: %s", tenant, RestoreTime.format(target), replay.err()).isZero();
-        return db;
+        List<String> args = new ArrayList<>(List.of("replay", "--tenant", tenant));
+        args.addAll(List.of(target.replayArgs()));
+        args.addAll(List.of("--to", restores.jdbcUrl(db), "--progress", "none"));
+        ToolRun replay = ToolRun.run(chain.toolConfig(), args.toArray(String[]::new));
+        if (target.lsn() != null && replay.code() == ExitCodes.BAD_INPUT && replay.err().contains("cannot decide --until-lsn")) {
+            assertThat(replay.err()).as("a refusal names the transaction ids to give instead").contains("Give --until-xid ");
+            return new Restored(null, tenant + ": " + replay.err().strip());
+        }
+        assertThat(replay.code()).as("replay of %s to %s: %s", tenant, target.describe(), replay.err()).isZero();
+        return new Restored(db, null);
     }
 
     @Test

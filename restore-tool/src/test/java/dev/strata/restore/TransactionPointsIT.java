@@ -187,6 +187,13 @@ class TransactionPointsIT {
         ToolRun both = ToolRun.run(chain.toolConfig(), "replay", "--tenant", xidTenant, "--until-xid", "5", "--until", "latest", "--dry-run");
         assertThat(both.code()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(both.err()).contains("more than one restore point given");
+        // list points resolves the same point without restoring
+        ToolRun points = ToolRun.run(chain.toolConfig(), "list", "points", "--tenant", xidTenant, "--until-xid", Long.toString(xid));
+        assertThat(points.code()).as(points.err()).isZero();
+        assertThat(points.out()).contains("restore point:       transaction " + xid + " at cut time");
+        ToolRun malformed = ToolRun.run(chain.toolConfig(), "list", "points", "--tenant", xidTenant, "--until-lsn", "16B374D848");
+        assertThat(malformed.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(malformed.err()).contains("malformed --until-lsn '16B374D848'").contains("X/Y in hex");
     }
 
     /** Small transactions on overlapping rows, one after another, until stopped. */

@@ -68,7 +68,7 @@ public record CheckpointMessage(String snapshot, long takenAtMicros, Map<String,
             List<TableCheckpoint> tables = tenant.getValue().stream()
                     .map(t -> new TableCheckpoint(t.table(), t.rows(), t.checksum())).toList();
             events.add(new ChangeEvent(tenant.getKey(), source, TABLE, Op.CHECKPOINT, takenAtMicros, lsn, -1L, order++,
-                    null, null, null, "cp:" + lsn + ":" + tenant.getKey(), new Checkpoint(snapshot, new ArrayList<>(tables)), null, null, null));
+                    null, null, null, "cp:" + lsn + ":" + tenant.getKey(), new Checkpoint(snapshot, new ArrayList<>(tables)), null, null, null, null));
         }
         return events;
     }

@@ -63,7 +63,7 @@ public final class DdlMessage {
         long order = 0;
         for (String tenant : tenantsOf(table, hasColumn(root, tenants.tenantColumn()))) {
             events.add(new ChangeEvent(tenant, source, table, Op.DDL, commitMicros, lsn, txId, order++, null, null, null,
-                    "ddl:" + lsn + ":" + tenant, null, null, null, json));
+                    "ddl:" + lsn + ":" + tenant, null, null, null, json, null));
         }
         return events;
     }
@@ -84,7 +84,7 @@ public final class DdlMessage {
             if (tenants.sourceOf(e.getKey(), hasTenantColumn) == TenantResolver.Source.TENANT_COLUMN
                     || tenantsOf(e.getKey(), hasTenantColumn).contains(tenant)) {
                 events.add(new ChangeEvent(tenant, source, e.getKey(), Op.DDL, commitMicros, lsn, txId, txOrder, null, null, null,
-                        "ddl:" + lsn + ":" + txOrder + ":" + tenant + ":" + e.getKey(), null, null, null, e.getValue()));
+                        "ddl:" + lsn + ":" + txOrder + ":" + tenant + ":" + e.getKey(), null, null, null, e.getValue(), null));
             }
         }
         return events;

@@ -35,7 +35,7 @@ public final class HeartbeatMessage {
         long order = 0;
         for (String tenant : tenants) {
             events.add(new ChangeEvent(tenant, source, TABLE, Op.HEARTBEAT, commitMicros, lsn, txId, order++, null, null, null,
-                    "hb:" + lsn + ":" + tenant, null, null, null, null));
+                    "hb:" + lsn + ":" + tenant, null, null, null, null, null));
         }
         return events;
     }

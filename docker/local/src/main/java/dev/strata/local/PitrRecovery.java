@@ -15,6 +15,11 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -27,7 +32,8 @@ import java.util.regex.Pattern;
 /**
  * PostgreSQL's own point-in-time recovery of a {@link PitrSource}, run by the same PostgreSQL 17
  * binary on its own port: a copy of a base backup, {@code recovery.signal}, {@code restore_command}
- * from the archive and {@code recovery_target_time = T} with {@code recovery_target_inclusive = on}.
+ * from the archive and {@code recovery_target_time = T} (or {@code recovery_target_lsn = L}) with
+ * {@code recovery_target_inclusive = on}.
  * It pauses at the target (a hot standby, read-only) instead of promoting, so that a later
  * {@link #recoverTo} restarts it and replays on from there rather than from the base again: the
  * targets of one recovery must be given in ascending order.
@@ -86,11 +92,37 @@ public final class PitrRecovery implements AutoCloseable {
             throw new IllegalArgumentException("PitrRecovery: targets must ascend: " + time + " is before the last one, " + target);
         }
         target = time;
+        recover("recovery_target_time = '" + TARGET.format(time) + "'");
+    }
+
+    /**
+     * Recovers to the WAL position {@code lsn} ({@code X/Y}, recovery_target_lsn, inclusive) and
+     * waits until replay pauses there; it must not be before {@link #replayedLsn()}.
+     */
+    public synchronized void recoverToLsn(String lsn) {
+        recover("recovery_target_lsn = '" + lsn + "'");
+    }
+
+    /** Where replay stands: the end of the last WAL record replayed (pg_last_wal_replay_lsn()), X/Y; empty before the first recovery. */
+    public synchronized String replayedLsn() {
+        if (postgres == null) {
+            return "";
+        }
+        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), user(), ""); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pg_last_wal_replay_lsn()")) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("PitrRecovery: cannot read the replay position: " + e.getMessage(), e);
+        }
+    }
+
+    private void recover(String targetSetting) {
         stopServer();
         Path data = dir.resolve("data");
         String settings = String.join("\n",
                 "restore_command = 'cp ''" + archive + "/%f'' ''%p'''",
-                "recovery_target_time = '" + TARGET.format(time) + "'",
+                targetSetting,
                 "recovery_target_inclusive = on",
                 "recovery_target_action = 'pause'",
                 "recovery_target_timeline = 'current'", "");
@@ -100,7 +132,7 @@ public final class PitrRecovery implements AutoCloseable {
             postgres = PostgresLaunch.existing(data, log(), port, SETTINGS);
             awaitPaused(logStart);
         } catch (IOException e) {
-            throw new IllegalStateException("PitrRecovery: recovery to " + TARGET.format(time) + " failed: " + e.getMessage()
+            throw new IllegalStateException("PitrRecovery: recovery to " + targetSetting + " failed: " + e.getMessage()
                     + "\n" + LogTail.of(log(), 30), e);
         }
     }

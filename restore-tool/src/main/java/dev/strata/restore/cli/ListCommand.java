@@ -4,7 +4,13 @@ import dev.strata.restore.ExitCodes;
 import dev.strata.restore.RestoreTool;
 import dev.strata.restore.ToolConfig;
 import dev.strata.restore.durable.DurablePoint;
+import dev.strata.restore.plan.RecoveryTarget;
 import dev.strata.restore.plan.RestoreTime;
+import dev.strata.restore.replay.Progress;
+import dev.strata.restore.replay.Replay;
+import dev.strata.restore.replay.ReplayOptions;
+import dev.strata.schemas.fold.FoldMemory;
+import java.nio.file.Path;
 import dev.strata.restore.store.BaseSummary;
 import dev.strata.restore.store.ListedSegment;
 import dev.strata.restore.store.LogListing;
@@ -80,7 +86,8 @@ public final class ListCommand {
     }
 
     @Command(name = "points", mixinStandardHelpOptions = true,
-            description = "A tenant's earliest and latest restorable time, segments, bases and size.")
+            description = "A tenant's earliest and latest restorable time, segments, bases and size; with --until-xid or"
+                    + " --until-lsn, what that restore point keeps (or why it is refused), without restoring.")
     public static final class Points implements Callable<Integer> {
         @ParentCommand
         ListCommand list;
@@ -90,12 +97,18 @@ public final class ListCommand {
         String tenant;
         @Option(names = "--regime", description = "the tenant's regime (default: found by looking)")
         Optional<String> regime;
+        @Option(names = "--until-xid", description = "also resolve this restore point as replay would (recovery_target_xid)")
+        String untilXid;
+        @Option(names = "--until-lsn", description = "also resolve this restore point as replay would (recovery_target_lsn, X/Y)")
+        String untilLsn;
 
         @Override
         public Integer call() {
             TenantId id = StoreAccess.tenantId(tenant);
             PrintWriter out = spec.commandLine().getOut();
             ToolConfig config = list.tool.config();
+            Optional<RecoveryTarget> point = untilXid == null && untilLsn == null ? Optional.empty()
+                    : Optional.of(RecoveryTarget.of(null, untilXid, untilLsn)); // malformed input before any store is contacted
             try (RegimeStores stores = new StoreAccess(config).locate(tenant, regime)) {
                 RegionNotes notes = new RegionNotes();
                 LogListing log = LogListing.list(stores, id, Optional.empty(), Long.MAX_VALUE, notes);
@@ -120,6 +133,13 @@ public final class ListCommand {
                 }
                 printBases(out, BaseSummary.list(stores, id, notes));
                 notes.notes().forEach(n -> out.println("  note: " + n));
+                if (point.isPresent()) {
+                    // the same decision replay makes (refused the same way, exit 2): reads the tenant's log to its durable point
+                    ReplayOptions options = new ReplayOptions(config.maxSegmentSpan(), config.readers(),
+                            FoldMemory.defaults(Path.of(System.getProperty("java.io.tmpdir"))), false);
+                    Replay.BoundedPlan bounded = new Replay(stores, options, list.tool.clock, Progress.NONE).plan(id, point.get());
+                    out.println("  restore point:       " + bounded.bound().orElseThrow());
+                }
             }
             DeadLetterNotice.print(out, config, id, Long.MAX_VALUE);
             return ExitCodes.OK;

@@ -50,6 +50,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--until-xid", description = "restore to the end of this transaction: every transaction whose commit precedes its"
             + " commit in the WAL, and it (PostgreSQL's recovery_target_xid, inclusive)")
     String untilXid;
+    @Option(names = "--until-lsn", description = "restore to a WAL position, X/Y as pg_current_wal_lsn() prints it: every transaction"
+            + " whose commit record starts before it, and the one starting at it (PostgreSQL's recovery_target_lsn, inclusive);"
+            + " refused, naming the --until-xid to give, when the backup cannot tell")
+    String untilLsn;
 
     @Option(names = "--target", defaultValue = "postgres", description = "postgres, lucene, kafka or ndjson (default: ${DEFAULT-VALUE})")
     String target;
@@ -87,7 +91,7 @@ public final class ReplayCommand implements Callable<Integer> {
         TargetFactory.Kind kind = TargetFactory.kind(target);
         ToolConfig config = tool.config();
         PrintWriter out = spec.commandLine().getOut();
-        RecoveryTarget point = RecoveryTarget.of(until, untilXid); // malformed input is reported before any store is contacted
+        RecoveryTarget point = RecoveryTarget.of(until, untilXid, untilLsn); // malformed input is reported before any store is contacted
         try (ReplayTarget destination = dryRun ? null : TargetFactory.create(kind, to, id, pg, () -> config, System.getenv(), out);
              RegimeStores stores = new StoreAccess(config).locate(tenant, regime)) {
             Replay replay = new Replay(stores, options(config), tool.clock, progress());

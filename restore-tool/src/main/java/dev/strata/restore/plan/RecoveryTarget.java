@@ -6,10 +6,9 @@ import java.util.List;
 
 /**
  * Where a restore stops, as PostgreSQL's recovery targets (inclusive): a time or 'latest'
- * ({@code --until}, recovery_target_time) or a transaction ({@code --until-xid},
- * recovery_target_xid). Exactly one is given. (No {@code --until-lsn} yet: deciding whether a
- * commit record lies at or before an LSN needs each transaction's own commit LSN, which the backup
- * does not hold; {@code previousCommitLsn} only bounds it by the next transaction's.)
+ * ({@code --until}, recovery_target_time), a transaction ({@code --until-xid},
+ * recovery_target_xid) or a WAL position ({@code --until-lsn}, recovery_target_lsn). Exactly one
+ * is given.
  */
 public sealed interface RecoveryTarget {
 
@@ -19,8 +18,16 @@ public sealed interface RecoveryTarget {
     record Xid(long xid) implements RecoveryTarget {
     }
 
+    record Lsn(long lsn) implements RecoveryTarget {
+    }
+
     /** @throws BadInputException unless exactly one of them is given, well-formed */
     static RecoveryTarget of(String until, String untilXid) {
+        return of(until, untilXid, null);
+    }
+
+    /** @throws BadInputException unless exactly one of them is given, well-formed */
+    static RecoveryTarget of(String until, String untilXid, String untilLsn) {
         List<String> given = new ArrayList<>();
         if (until != null) {
             given.add("--until");
@@ -28,9 +35,16 @@ public sealed interface RecoveryTarget {
         if (untilXid != null) {
             given.add("--until-xid");
         }
+        if (untilLsn != null) {
+            given.add("--until-lsn");
+        }
         if (given.size() != 1) {
             throw new BadInputException((given.isEmpty() ? "no restore point given" : "more than one restore point given ("
-                    + String.join(", ", given) + ")") + ": give exactly one of --until <time|latest> or --until-xid <transaction id>");
+                    + String.join(", ", given) + ")") + ": give exactly one of --until <time|latest>, --until-xid <transaction id>"
+                    + " or --until-lsn <X/Y>");
+        }
+        if (untilLsn != null) {
+            return new Lsn(WalLsn.parse(untilLsn));
         }
         if (until != null) {
             if (!RestoreTime.LATEST.equalsIgnoreCase(until.trim())) {

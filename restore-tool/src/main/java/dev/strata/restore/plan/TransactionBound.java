@@ -49,7 +49,7 @@ public record TransactionBound(long cutMicros, Set<Long> excluded, String descri
         return after(transactions, named.get(0), "transaction " + xid);
     }
 
-    private static TransactionBound after(List<CommittedTransaction> transactions, CommittedTransaction bound, String what) {
+    static TransactionBound after(List<CommittedTransaction> transactions, CommittedTransaction bound, String what) {
         Set<Long> excluded = transactions.stream()
                 .filter(t -> t.ordered() && t.cutMicros() == bound.cutMicros() && t.previousCommitLsn() > bound.previousCommitLsn())
                 .map(CommittedTransaction::txId).collect(Collectors.toSet());

@@ -3,12 +3,13 @@ package dev.strata.restore.replay;
 import dev.strata.restore.BadInputException;
 import dev.strata.restore.VerificationFailedException;
 import dev.strata.restore.durable.DurablePoint;
-import dev.strata.restore.plan.CommittedTransaction;
 import dev.strata.restore.plan.DurableBound;
+import dev.strata.restore.plan.LsnBound;
 import dev.strata.restore.plan.RecoveryTarget;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestorePlanner;
 import dev.strata.restore.plan.RestoreTime;
+import dev.strata.restore.plan.TenantTransactions;
 import dev.strata.restore.plan.TransactionBound;
 import dev.strata.restore.store.BaseListing;
 import dev.strata.restore.store.LateListing;
@@ -90,7 +91,7 @@ public final class Replay {
     }
 
     /**
-     * A restore to a transaction id (PostgreSQL's recovery_target_xid, inclusive), decided from the tenant's transactions up to its durable point ({@link TransactionIndex}:
+     * A restore to a transaction id or an LSN (PostgreSQL's recovery_target_xid and _lsn, inclusive), decided from the tenant's transactions up to its durable point ({@link TransactionIndex}:
      * the whole log is read once first): the plan to the bound's cut time, from a base cut before it
      * (one at that cut time may hold a transaction committed after the bound), and the transactions run must leave out.
      */
@@ -99,8 +100,9 @@ public final class Replay {
             return new BoundedPlan(plan(tenant, time.text()), TransactionFilter.ALL, Optional.empty());
         }
         RestorePlan whole = new Replay(stores, options, clock, Progress.NONE).plan(tenant, RestoreTime.LATEST, Long.MIN_VALUE);
-        List<CommittedTransaction> transactions = TransactionIndex.read(stores, whole);
-        TransactionBound bound = TransactionBound.toXid(tenant, transactions, ((RecoveryTarget.Xid) target).xid());
+        TenantTransactions transactions = TransactionIndex.read(stores, whole);
+        TransactionBound bound = target instanceof RecoveryTarget.Lsn lsn ? LsnBound.toLsn(tenant, transactions, lsn.lsn())
+                : TransactionBound.toXid(tenant, transactions.transactions(), ((RecoveryTarget.Xid) target).xid());
         RestorePlan plan = plan(tenant, RestoreTime.format(bound.cutMicros()), bound.cutMicros() - 1);
         return new BoundedPlan(plan, bound.filter(), Optional.of(bound.describe()));
     }

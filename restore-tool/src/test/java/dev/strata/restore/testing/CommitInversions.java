@@ -35,8 +35,12 @@ public final class CommitInversions {
     public record Inversion(long txId, long commitMicros, long cutMicros) {
     }
 
-    /** The streamed transactions of capture {@code source}, with their commit and cut times. */
-    public record Log(int transactions, List<Inversion> inversions) {
+    /** A transaction's COMMIT event for one tenant (ChangeEvent v5): where its commit record ends in the WAL. */
+    public record Commit(long txId, String tenant, long commitLsn, long commitMicros) {
+    }
+
+    /** The streamed transactions of capture {@code source}, with their commit and cut times, and their commits in commit order. */
+    public record Log(int transactions, List<Inversion> inversions, List<Commit> commits) {
     }
 
     public static Log read(LocalKafka kafka, String source, Set<String> tenants) {
@@ -45,6 +49,7 @@ public final class CommitInversions {
         props.setProperty(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 << 20));
         ChangeEventCodec codec = new ChangeEventCodec();
         Map<Long, Inversion> transactions = new LinkedHashMap<>();
+        List<Commit> commits = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.CHANGES).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
@@ -61,6 +66,9 @@ public final class CommitInversions {
                         continue;
                     }
                     ChangeEvent event = codec.decode(record.value());
+                    if (event.getSource().equals(source) && event.getOp() == Op.COMMIT) {
+                        commits.add(new Commit(event.getTxId(), event.getTenant(), event.getCommitLsn(), event.getCommitTsMicros()));
+                    }
                     if (event.getSource().equals(source) && event.getOp() != Op.READ && event.getOp() != Op.CHECKPOINT
                             && event.getCutTsMicros() != null) {
                         transactions.putIfAbsent(event.getTxId(), new Inversion(event.getTxId(), event.getCommitTsMicros(), event.getCutTsMicros()));
@@ -70,6 +78,7 @@ public final class CommitInversions {
         }
         List<Inversion> inverted = new ArrayList<>(transactions.values().stream().filter(t -> t.cutMicros() > t.commitMicros()).toList());
         inverted.sort(Comparator.comparingLong(Inversion::cutMicros));
-        return new Log(transactions.size(), inverted);
+        commits.sort(Comparator.comparingLong(Commit::commitLsn));
+        return new Log(transactions.size(), inverted, commits);
     }
 }

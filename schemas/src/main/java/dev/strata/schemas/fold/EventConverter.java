@@ -58,8 +58,8 @@ public final class EventConverter {
             return Outcome.AFTER_UNTIL;
         }
         Op op = event.getOp();
-        if (op == Op.CHECKPOINT || op == Op.HEARTBEAT) {
-            return Outcome.MARKER; // a drill's snapshot or a durable-point proof: never a row
+        if (op == Op.CHECKPOINT || op == Op.HEARTBEAT || op == Op.COMMIT) {
+            return Outcome.MARKER; // a drill's snapshot, a durable-point proof or a transaction's end: never a row
         }
         int tableId = catalog.tableId(event.getTable());
         long lsn = CommitPosition.of(event); // the fold's order: commit order where the event has it

@@ -39,6 +39,7 @@ public final class FastSegmentDecoder {
     private static final String COMMIT_ORDER_FIELD = "previousCommitLsn";
     private static final long NO_COMMIT_ORDER = Long.MIN_VALUE;
     private static final String DEFINITION_FIELD = "tableDefinition";
+    private static final String COMMIT_LSN_FIELD = "commitLsn";
 
     private final TenantId tenant;
     private final byte[] tenantBytes;
@@ -73,14 +74,14 @@ public final class FastSegmentDecoder {
 
     /**
      * Released versions whose bytes this decoder reads: each later one only appended a branch or
-     * symbol (v2 the column value union's Unsent, v3 the op HEARTBEAT, v4 the op DDL), so every datum
+     * symbol (v2 the column value union's Unsent, v3 the op HEARTBEAT, v4 the op DDL, v5 the op COMMIT), so every datum
      * an older writer wrote has the same encoding (enum and union indexes unchanged), or fields at the
-     * end (v3 cutTsMicros, v4 previousCommitLsn and tableDefinition), each read when the writer schema
+     * end (v3 cutTsMicros, v4 previousCommitLsn and tableDefinition, v5 commitLsn), each read when the writer schema
      * has it (the cut taken as the commit time, the commit order as the LSN, no definition, when not;
      * see {@link Reader#setSchema}).
      */
     private static final List<Schema> SAME_LAYOUT = ReleasedSchemaStore.load().versions().stream()
-            .filter(released -> released.version() <= 4).map(ReleasedSchema::schema).toList();
+            .filter(released -> released.version() <= 5).map(ReleasedSchema::schema).toList();
 
     /** Whether a segment's writer schema is one whose layout this decoder reads. */
     public static boolean supports(Schema writer) {
@@ -136,6 +137,8 @@ public final class FastSegmentDecoder {
 
         /** Whether the writer's events end with previousCommitLsn (v4). */
         private boolean writerHasCommitOrder;
+        /** Whether commitLsn follows tableDefinition (v5). */
+        private boolean writerHasCommitLsn;
 
         @Override
         public void setSchema(Schema schema) {
@@ -143,6 +146,7 @@ public final class FastSegmentDecoder {
             writerHasCut = schema.getField(CUT_FIELD) != null;
             writerHasCommitOrder = schema.getField(COMMIT_ORDER_FIELD) != null;
             writerHasDefinition = schema.getField(DEFINITION_FIELD) != null;
+            writerHasCommitLsn = schema.getField(COMMIT_LSN_FIELD) != null;
         }
 
         @Override
@@ -167,13 +171,16 @@ public final class FastSegmentDecoder {
             long cutTs = writerHasCut && in.readIndex() == 1 ? in.readLong() : commitTs;
             long previousCommitLsn = writerHasCommitOrder && in.readIndex() == 1 ? in.readLong() : NO_COMMIT_ORDER;
             String definition = writerHasDefinition && in.readIndex() == 1 ? in.readString() : null;
+            if (writerHasCommitLsn && in.readIndex() == 1) {
+                in.readLong(); // a COMMIT's own LSN: the restore point's business (TransactionIndex), not the fold's
+            }
             events++;
             if (cutTs > untilMicros || !transactions.includes(txId)) {
                 afterUntil++; // a transaction the filter leaves out counts as past the restore point
             } else if (op == Op.DDL) {
                 // in the rows' order, so that a row after the DDL in its own transaction is read with it
                 definitions.add(tableId, new FoldPosition(position(previousCommitLsn, lsn), txOrder), cutTs, definition);
-            } else if (op != Op.CHECKPOINT && op != Op.HEARTBEAT) { // markers, never a row
+            } else if (op != Op.CHECKPOINT && op != Op.HEARTBEAT && op != Op.COMMIT) { // markers, never a row
                 emit(tableId, op, position(previousCommitLsn, lsn), txOrder);
             }
             return null;
