@@ -5,12 +5,14 @@ import dev.strata.restore.UnavailableException;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.replay.Replay;
 import dev.strata.restore.target.PostgresTarget.PgConnectionSpec;
+import dev.strata.restore.target.RowPredicate;
 import dev.strata.schemas.TenantId;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,12 +34,14 @@ public final class Rollback implements AutoCloseable {
     }
 
     /** Stages the tenant's rows at the plan's point and computes the difference; changes nothing yet. */
-    public static Rollback prepare(Replay replay, RestorePlan plan, PgConnectionSpec live, String tenantColumn, Set<String> tables) {
+    /** @param where only the rows it holds for, at the point or live, are compared and changed */
+    public static Rollback prepare(Replay replay, RestorePlan plan, PgConnectionSpec live, String tenantColumn, Set<String> tables,
+                                   Optional<RowPredicate> where) {
         Connection connection = connect(live, plan.tenant());
         try {
             StagingTarget staging = new StagingTarget(connection, live.describe(), tenantColumn, tables);
             replay.run(plan, staging);
-            TenantRollback rollback = new TenantRollback(connection, plan.tenant().value(), tenantColumn, staging.staged());
+            TenantRollback rollback = new TenantRollback(connection, plan.tenant().value(), tenantColumn, staging.staged(), where);
             return new Rollback(connection, rollback, rollback.diff());
         } catch (SQLException e) {
             close(connection);

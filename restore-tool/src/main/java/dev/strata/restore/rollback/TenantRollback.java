@@ -1,6 +1,7 @@
 package dev.strata.restore.rollback;
 
 import dev.strata.restore.BadInputException;
+import dev.strata.restore.target.RowPredicate;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Puts one tenant's rows of the live database back to their staged state at the restore point, by
@@ -18,6 +20,11 @@ import java.util.Map;
  * computed and remembered first; the apply runs in ONE transaction that locks the tenant's rows,
  * checks that none changed since the difference was computed (else refuses, naming the first such
  * key), deletes children before parents and inserts parents before children.
+ *
+ * <p>With a predicate ({@code --where}) the rollback covers the keys whose row it holds for at the
+ * point or live: the staged rows of other keys are dropped before the comparison, and every
+ * statement on live rows also carries "key in scope". A row that holds for it on one side only is
+ * put back whole (deleted, or its state at the point restored), never left half-done.
  */
 final class TenantRollback {
     private static final int SAMPLES = 3;
@@ -26,24 +33,30 @@ final class TenantRollback {
     private final String tenant;
     private final String tenantColumn;
     private final List<StagingTarget.Staged> tables;
+    private final Optional<RowPredicate> where;
 
-    TenantRollback(Connection connection, String tenant, String tenantColumn, List<StagingTarget.Staged> tables) {
+    TenantRollback(Connection connection, String tenant, String tenantColumn, List<StagingTarget.Staged> tables,
+                   Optional<RowPredicate> where) {
         this.connection = connection;
         this.tenant = tenant;
         this.tenantColumn = tenantColumn;
         this.tables = List.copyOf(tables);
+        this.where = where;
     }
 
     /** The difference per table; also remembers each live row's hash for the apply's check. */
     List<TableDiff> diff() throws SQLException {
         List<TableDiff> diffs = new ArrayList<>();
         for (StagingTarget.Staged t : tables) {
+            if (where.isPresent()) {
+                narrow(t, where.get());
+            }
             requireOnlyTheTenant(t);
             requireNoOtherTenantsKey(t);
             try (Statement s = connection.createStatement()) {
                 s.execute("DROP TABLE IF EXISTS pg_temp." + seen(t));
                 s.execute("CREATE TEMP TABLE " + seen(t) + " AS SELECT " + keyList(t, "l") + ", md5(l::text) AS h FROM "
-                        + t.live().qualified() + " l WHERE " + tenantPredicate(t, "l"));
+                        + t.live().qualified() + " l WHERE " + inScope(t, "l"));
             }
             diffs.add(new TableDiff(t.live().name(), count(t, deletes(t)), count(t, updates(t)), count(t, inserts(t)),
                     samples(t, deletes(t)), samples(t, updates(t)), samples(t, inserts(t))));
@@ -60,7 +73,7 @@ final class TenantRollback {
             s.execute("SET LOCAL lock_timeout = '" + lockTimeoutSeconds + "s'");
             s.execute("SET LOCAL statement_timeout = '" + statementTimeoutSeconds + "s'");
             for (StagingTarget.Staged t : tables) {
-                s.executeQuery("SELECT 1 FROM " + t.live().qualified() + " l WHERE " + tenantPredicate(t, "l") + " FOR UPDATE").close();
+                s.executeQuery("SELECT 1 FROM " + t.live().qualified() + " l WHERE " + inScope(t, "l") + " FOR UPDATE").close();
                 requireUnchanged(t);
             }
             List<StagingTarget.Staged> parentsFirst = new ForeignKeyOrder(connection).parentsFirst(tables);
@@ -69,7 +82,7 @@ final class TenantRollback {
             }
             for (int i = parentsFirst.size() - 1; i >= 0; i--) {
                 StagingTarget.Staged t = parentsFirst.get(i);
-                done.get(t.live().name())[0] = update(t, "DELETE FROM " + t.live().qualified() + " l WHERE " + tenantPredicate(t, "l")
+                done.get(t.live().name())[0] = update(t, "DELETE FROM " + t.live().qualified() + " l WHERE " + inScope(t, "l")
                         + " AND NOT EXISTS (SELECT 1 FROM pg_temp." + Sql.quote(t.stage()) + " s WHERE " + keyMatch(t) + ")");
             }
             for (StagingTarget.Staged t : parentsFirst) {
@@ -94,7 +107,7 @@ final class TenantRollback {
     }
 
     private void requireUnchanged(StagingTarget.Staged t) throws SQLException {
-        String now = "(SELECT " + keyList(t, "l") + ", md5(l::text) AS h FROM " + t.live().qualified() + " l WHERE " + tenantPredicate(t, "l") + ")";
+        String now = "(SELECT " + keyList(t, "l") + ", md5(l::text) AS h FROM " + t.live().qualified() + " l WHERE " + inScope(t, "l") + ")";
         String sql = "SELECT " + Sql.join(t.live().key(), " || ', ' || ", c -> "coalesce(n." + c + "::text, b." + c + "::text)")
                 + " FROM " + now + " n FULL JOIN pg_temp." + seen(t) + " b ON " + Sql.join(t.live().key(), " AND ", c -> "n." + c + " = b." + c)
                 + " WHERE n.h IS DISTINCT FROM b.h LIMIT 1";
@@ -140,7 +153,7 @@ final class TenantRollback {
     }
 
     private String deletes(StagingTarget.Staged t) {
-        return "SELECT " + keyList(t, "l") + " FROM " + t.live().qualified() + " l WHERE " + tenantPredicate(t, "l")
+        return "SELECT " + keyList(t, "l") + " FROM " + t.live().qualified() + " l WHERE " + inScope(t, "l")
                 + " AND NOT EXISTS (SELECT 1 FROM pg_temp." + Sql.quote(t.stage()) + " s WHERE " + keyMatch(t) + ")";
     }
 
@@ -162,6 +175,34 @@ final class TenantRollback {
 
     private List<String> nonKey(StagingTarget.Staged t) {
         return t.columns().stream().filter(c -> !t.live().key().contains(c)).toList();
+    }
+
+    /**
+     * Checks the predicate against the live table and the staged rows, then keeps the scope (the
+     * keys whose row it holds for on either side) and drops the staged rows outside it.
+     */
+    private void narrow(StagingTarget.Staged t, RowPredicate predicate) throws SQLException {
+        predicate.check(connection, t.live().qualified(), t.live().name());
+        predicate.check(connection, "pg_temp." + Sql.quote(t.stage()), t.live().name() + " (its columns restored at the point)");
+        String keys = Sql.join(t.live().key(), ", ", c -> c);
+        try (Statement s = connection.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS pg_temp." + scope(t));
+            s.execute("CREATE TEMP TABLE " + scope(t) + " AS SELECT " + keys + " FROM pg_temp." + Sql.quote(t.stage()) + " WHERE "
+                    + predicate.parenthesized() + " UNION SELECT " + keyList(t, "l") + " FROM " + t.live().qualified() + " l WHERE "
+                    + tenantPredicate(t, "l") + " AND " + predicate.parenthesized());
+            s.execute("DELETE FROM pg_temp." + Sql.quote(t.stage()) + " s WHERE NOT EXISTS (SELECT 1 FROM pg_temp." + scope(t) + " k WHERE "
+                    + Sql.join(t.live().key(), " AND ", c -> "k." + c + " = s." + c) + ")");
+        }
+    }
+
+    /** The tenant's live rows the rollback covers: all of them, or with --where those of the keys in scope. */
+    private String inScope(StagingTarget.Staged t, String alias) {
+        return tenantPredicate(t, alias) + (where.isEmpty() ? "" : " AND EXISTS (SELECT 1 FROM pg_temp." + scope(t) + " k WHERE "
+                + Sql.join(t.live().key(), " AND ", c -> "k." + c + " = " + alias + "." + c) + ")");
+    }
+
+    private static String scope(StagingTarget.Staged t) {
+        return Sql.quote(t.stage() + "_scope");
     }
 
     /** The tenant id is spliced as a literal: a TenantId is [A-Za-z0-9._-] only, checked when it was parsed. */
