@@ -18,6 +18,8 @@ import dev.strata.schemas.TenantId;
 import dev.strata.schemas.fold.FoldMemory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -84,17 +86,19 @@ public final class RollbackCommand implements Callable<Integer> {
             Replay replay = new Replay(stores, new ReplayOptions(config.maxSegmentSpan(), config.readers(), FoldMemory.defaults(spill), false,
                     selection), tool.clock, Progress.NONE);
             RestorePlan plan = replay.plan(id, until);
-            try (Rollback rollback = Rollback.prepare(replay, plan, live, pg.tenantColumn, Set.copyOf(tables), rows)) {
+            try (Rollback rollback = Rollback.prepare(replay, plan, live, pg.tenantColumn, Set.copyOf(tables), rows, tool.clock)) {
                 out.printf(Locale.ROOT, "rollback of tenant %s to %s in %s:%n", id, RestoreTime.format(plan.untilMicros()), live.describe());
                 rollback.describeDiff().forEach(out::println);
+                out.println("  (" + rollback.took() + ")");
                 replay.notes().forEach(n -> out.println("  note: " + n));
                 if (dryRun) {
                     out.println("dry run: nothing was changed");
                 } else if (rollback.nothingToDo()) {
                     out.println("nothing to do: tenant " + id + "'s rows already equal those at that point");
                 } else {
+                    Instant start = tool.clock.instant();
                     Map<String, long[]> done = rollback.apply(lockTimeoutSeconds, statementTimeoutSeconds, live);
-                    out.println("rolled back in one transaction:");
+                    out.printf(Locale.ROOT, "rolled back in one transaction (%.1f s):%n", Duration.between(start, tool.clock.instant()).toMillis() / 1000.0);
                     done.forEach((table, n) -> out.printf(Locale.ROOT, "  %s: %,d deleted, %,d updated, %,d inserted%n", table, n[0], n[1], n[2]));
                 }
             }

@@ -75,7 +75,7 @@ public final class PostgresTarget implements ReplayTarget {
 
     @Override
     public String describe() {
-        return "postgres " + spec.describe();
+        return "postgres " + spec.describe() + selective.schema().map(name -> ", schema " + name).orElse("");
     }
 
     @Override
@@ -95,7 +95,7 @@ public final class PostgresTarget implements ReplayTarget {
                 renamed.put(source, table);
                 restoredTables.add(table.name());
                 prepare(table, scope);
-                selective.where().ifPresent(w -> w.check(connection, PgDdl.qualified(table.shape()), table.name()));
+                selective.where().ifPresent(w -> w.check(connection, PgDdl.qualified(table.shape()), source.name()));
             }
         } catch (SQLException e) {
             abort();
@@ -195,8 +195,7 @@ public final class PostgresTarget implements ReplayTarget {
      * otherwise, and for a table with an ADD COLUMN's missing value (carried as the catalog's text).
      */
     private TableLoad open(TableTarget table) throws SQLException {
-        PgBinary.Type[] types = createdNames.contains(table.name()) && !table.textValues() ? BinaryCopyRun.typesOf(table) : null;
-        return types != null ? new BinaryCopyRun(copies, table, types) : new CopyRun(copies, table);
+        return TableLoad.open(copies, table, createdNames.contains(table.name()));
     }
 
     @Override
@@ -239,7 +238,8 @@ public final class PostgresTarget implements ReplayTarget {
 
     /** Deletes the loaded rows the predicate does not hold for (of this tenant only, in a table shared with others). */
     private void keepOnly(RowPredicate where) throws SQLException {
-        for (TableTarget table : renamed.values()) {
+        for (Map.Entry<TableTarget, TableTarget> restored : renamed.entrySet()) {
+            TableTarget table = restored.getValue();
             boolean shared = table.shape().columns().contains(tenantColumn);
             String sql = "DELETE FROM " + PgDdl.qualified(table.shape()) + " WHERE NOT coalesce(" + where.parenthesized() + ", false)"
                     + (shared ? " AND " + PgDdl.quote(tenantColumn) + "::text = ?" : "");
@@ -248,7 +248,7 @@ public final class PostgresTarget implements ReplayTarget {
                     delete.setString(1, tenant);
                 }
                 long rows = loaded.getOrDefault(table.name(), 0L);
-                kept.put(table.name(), rows - delete.executeUpdate());
+                kept.put(restored.getKey().name(), rows - delete.executeUpdate());
             }
         }
     }
