@@ -39,6 +39,7 @@ class RollbackIT {
     private final String a = "rb-a-" + suffix;
     private final String b = "rb-b-" + suffix;
     private final String db = "rb_live_" + suffix;
+    private static final String ORDERS_UP_TO_30 = "SELECT string_agg(t::text, ',' ORDER BY t.id) FROM orders t WHERE tenant_id = '%s' AND id <= 30";
 
     @Test
     void rollsOneTenantBackWhileAnotherWritesAndTheRollbackCanBeRolledBack(LocalKafka kafka, LocalObjectStores stores, LocalPostgres pg)
@@ -63,6 +64,7 @@ class RollbackIT {
             long started = System.nanoTime();
             long pointMicros = dbNowMicros(pg);
             Map<String, String> atPoint = checksums(pg, a);
+            String firstOrdersAtPoint = rows(pg, ORDERS_UP_TO_30.formatted(a));
 
             BWriter writer = new BWriter(pg);
             Thread writing = new Thread(writer, "tenant-b-writer");
@@ -88,7 +90,7 @@ class RollbackIT {
 
             ToolRun rolledBack = rollback(chain, pg, RestoreTime.format(pointMicros), "--confirm", a);
             assertThat(rolledBack.code()).as(rolledBack.out() + rolledBack.err()).isZero();
-            assertThat(rolledBack.out()).contains("rolled back in one transaction:").contains("public.orders: 1 deleted, 0 updated, 33 inserted");
+            assertThat(rolledBack.out()).contains("rolled back in one transaction (").contains("public.orders: 1 deleted, 0 updated, 33 inserted");
             assertThat(checksums(pg, a)).as("tenant a as it was at the point").isEqualTo(atPoint);
             long rolled = System.nanoTime();
 
@@ -105,10 +107,74 @@ class RollbackIT {
             ToolRun undo = rollback(chain, pg, RestoreTime.format(beforeRollbackMicros), "--confirm", a);
             assertThat(undo.code()).as(undo.out() + undo.err()).isZero();
             assertThat(checksums(pg, a)).as("the rollback rolled back: a as just before it").isEqualTo(afterAccident);
+            long selective = System.nanoTime();
+            selectiveRestoresBesideTheLiveTables(chain, pg, RestoreTime.format(pointMicros), afterAccident);
+            rollbackWhere(chain, pg, RestoreTime.format(pointMicros), firstOrdersAtPoint);
+            System.out.printf("RollbackIT: selective replays and rollback --where %d ms%n", (System.nanoTime() - selective) / 1_000_000);
             System.out.printf("RollbackIT: accident durable after %d ms; dry run and rollback %d ms; rollback durable and undone %d ms;"
                     + " b wrote %d transactions meanwhile%n", (durable - started) / 1_000_000, (rolled - durable) / 1_000_000,
                     (System.nanoTime() - rolled) / 1_000_000, writer.writes);
         }
+    }
+
+    /** replay --table/--where/--schema into a side schema of the live database; the refusals write nothing. */
+    private void selectiveRestoresBesideTheLiveTables(BackupChain chain, LocalPostgres pg, String point, Map<String, String> live)
+            throws SQLException {
+        String side = "side_" + suffix.toLowerCase(java.util.Locale.ROOT);
+        Map<String, String> liveB = checksums(pg, b);
+        ToolRun restored = replay(chain, pg, point, "--schema", side, "--table", "public.customers", "--table", "public.orders",
+                "--where", "id <= 10");
+        assertThat(restored.code()).as(restored.out() + restored.err()).isZero();
+        assertThat(restored.out()).contains("--where kept 10 of the 100 rows of public.orders").contains(", schema " + side);
+        assertThat(rows(pg, "SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables WHERE table_schema = '"
+                + side + "'")).as("only the tables asked for").isEqualTo("customers,orders");
+        assertThat(rows(pg, "SELECT string_agg(id || ':' || name, ',' ORDER BY id) FROM " + side + ".customers"))
+                .as("a's customers at the point, not the live 'oops'").isEqualTo("1:c1,2:c2,3:c3,4:c4,5:c5,6:c6,7:c7,8:c8,9:c9,10:c10");
+        assertThat(rows(pg, "SELECT count(*) FROM " + side + ".orders WHERE tenant_id = '" + a + "' AND id <= 10")).isEqualTo("10");
+        assertThat(rows(pg, "SELECT confrelid::regclass::text || ' ' || convalidated FROM pg_constraint WHERE conrelid = '" + side
+                + ".orders'::regclass AND contype = 'f'")).as("the key references the side table, NOT VALID after --where")
+                .isEqualTo(side + ".customers false");
+        assertThat(rows(pg, "SELECT count(*) FROM pg_constraint WHERE conrelid = '" + side + ".orders'::regclass AND contype = 'p'"))
+                .isEqualTo("1");
+        assertThat(checksums(pg, a)).as("the live tables untouched").isEqualTo(live);
+        assertThat(checksums(pg, b)).isEqualTo(liveB);
+
+        ToolRun again = replay(chain, pg, point, "--schema", side);
+        assertThat(again.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(again.err()).contains("--schema " + side + ": schema " + side).contains("already holds").contains("DROP SCHEMA");
+        ToolRun unknown = replay(chain, pg, point, "--schema", side + "_x", "--table", "public.nope");
+        assertThat(unknown.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(unknown.err()).contains("--table public.nope: tenant " + a + " has no such table")
+                .contains("[public.customers, public.notes, public.orders]");
+        ToolRun column = replay(chain, pg, point, "--schema", side + "_x", "--where", "nope = 1");
+        assertThat(column.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(column.err()).contains("does not fit table public.customers: column \"nope\" does not exist");
+        ToolRun twoStatements = replay(chain, pg, point, "--schema", side + "_x", "--where", "id = 1; DROP TABLE orders");
+        assertThat(twoStatements.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(twoStatements.err()).contains("is not one SQL expression: it holds ';'");
+        ToolRun noSql = ToolRun.run(chain.toolConfig(), "replay", "--tenant", a, "--until", point, "--target", "ndjson", "--where", "id = 1");
+        assertThat(noSql.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(noSql.err()).contains("use --target postgres");
+        assertThat(rows(pg, "SELECT count(*) FROM pg_namespace WHERE nspname = '" + side + "_x'")).as("refused: nothing written").isEqualTo("0");
+        assertThat(rows(pg, "SELECT count(*) FROM orders")).as("orders untouched by the refused --where").isNotEqualTo("0");
+    }
+
+    /** rollback --where: a's orders up to id 30 back as at the point; the others (500 inserted since, the later deletes) left as they are. */
+    private void rollbackWhere(BackupChain chain, LocalPostgres pg, String point, String firstOrdersAtPoint) throws SQLException {
+        String laterOrders = rows(pg, "SELECT string_agg(id::text, ',' ORDER BY id) FROM orders WHERE tenant_id = '" + a + "' AND id > 30");
+        ToolRun rolled = rollback(chain, pg, point, "--table", "public.orders", "--where", "id <= 30", "--confirm", a);
+        assertThat(rolled.code()).as(rolled.out() + rolled.err()).isZero();
+        assertThat(rolled.out()).contains("public.orders: 0 deleted, 0 updated, 10 inserted");
+        assertThat(rows(pg, ORDERS_UP_TO_30.formatted(a))).isEqualTo(firstOrdersAtPoint);
+        assertThat(rows(pg, "SELECT string_agg(id::text, ',' ORDER BY id) FROM orders WHERE tenant_id = '" + a + "' AND id > 30"))
+                .contains(",500").isEqualTo(laterOrders);
+    }
+
+    private ToolRun replay(BackupChain chain, LocalPostgres pg, String until, String... more) {
+        String[] args = {"replay", "--tenant", a, "--until", until, "--to", pg.jdbcUrl(db), "--user", pg.user(), "--progress", "none"};
+        String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, all, args.length, more.length);
+        return ToolRun.run(chain.toolConfig(), all);
     }
 
     private ToolRun rollback(BackupChain chain, LocalPostgres pg, String until, String... more) {

@@ -14,6 +14,9 @@ import dev.strata.restore.replay.Progress;
 import dev.strata.restore.replay.Replay;
 import dev.strata.restore.replay.ReplayOptions;
 import dev.strata.restore.replay.ReplaySummary;
+import dev.strata.restore.replay.TableSelection;
+import dev.strata.restore.target.PostgresTarget.Selective;
+import dev.strata.restore.target.RowPredicate;
 import dev.strata.restore.store.ListedSegment;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.target.ReplayTarget;
@@ -21,6 +24,7 @@ import dev.strata.schemas.TenantId;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -60,6 +64,14 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--to", description = "postgres: postgres://host:port/db or a JDBC URL; lucene: a directory;"
             + " kafka: a topic (default strata.restore.<tenant>); ndjson: a file or - (default)")
     String to;
+    @Option(names = "--table", description = "restore only this table, schema.table (repeatable; default: every table of the tenant)")
+    List<String> tables = List.of();
+    @Option(names = "--where", description = "postgres target: keep only the restored rows this SQL predicate holds for, in every"
+            + " restored table (e.g. \"customer_id = 42\"); checked against each table's columns before anything is written")
+    String where;
+    @Option(names = "--schema", description = "postgres target: restore every table into this NEW schema of the --to database"
+            + " (created; an existing non-empty one is refused), e.g. beside the live tables")
+    String schema;
     @Option(names = "--dry-run", description = "print the plan (objects, bytes, time range) and stop")
     boolean dryRun;
     @Option(names = "--force", description = "write into a target that holds data: the tenant's rows there are replaced")
@@ -92,9 +104,11 @@ public final class ReplayCommand implements Callable<Integer> {
         ToolConfig config = tool.config();
         PrintWriter out = spec.commandLine().getOut();
         RecoveryTarget point = RecoveryTarget.of(until, untilXid, untilLsn); // malformed input is reported before any store is contacted
-        try (ReplayTarget destination = dryRun ? null : TargetFactory.create(kind, to, id, pg, () -> config, System.getenv(), out);
+        TableSelection selection = TableSelection.of(tables);
+        Selective selective = selective(kind);
+        try (ReplayTarget destination = dryRun ? null : TargetFactory.create(kind, to, id, pg, selective, () -> config, System.getenv(), out);
              RegimeStores stores = new StoreAccess(config).locate(tenant, regime)) {
-            Replay replay = new Replay(stores, options(config), tool.clock, progress());
+            Replay replay = new Replay(stores, options(config, selection), tool.clock, progress());
             Replay.BoundedPlan bounded = replay.plan(id, point);
             RestorePlan plan = bounded.plan();
             // with NDJSON on stdout the data owns stdout: the summary goes to stderr
@@ -114,11 +128,23 @@ public final class ReplayCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private ReplayOptions options(ToolConfig config) {
+    /** --where and --schema need SQL: refused, naming --target postgres, for the other targets (never ignored). */
+    private Selective selective(TargetFactory.Kind kind) {
+        if (kind != TargetFactory.Kind.POSTGRES && where != null) {
+            throw new BadInputException("--where is a SQL predicate, which only a database evaluates: use --target postgres (then export"
+                    + " what you need from there), or --table alone to restrict a " + target + " restore");
+        }
+        if (kind != TargetFactory.Kind.POSTGRES && schema != null) {
+            throw new BadInputException("--schema names a schema of the --to database: use it with --target postgres");
+        }
+        return new Selective(Optional.ofNullable(schema), Optional.ofNullable(where).map(RowPredicate::parse));
+    }
+
+    private ReplayOptions options(ToolConfig config, TableSelection selection) {
         Path spill = spillDir != null ? spillDir : Path.of(System.getProperty("java.io.tmpdir"));
         FoldMemory memory = memoryMb == null ? FoldMemory.defaults(spill)
                 : new FoldMemory(memoryMb * 1024 * 1024, spill, FoldMemory.DEFAULT_PARTITIONS);
-        return new ReplayOptions(config.maxSegmentSpan(), config.readers(), memory, force);
+        return new ReplayOptions(config.maxSegmentSpan(), config.readers(), memory, force, selection);
     }
 
     private Progress progress() {

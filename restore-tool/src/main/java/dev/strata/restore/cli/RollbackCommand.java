@@ -9,6 +9,8 @@ import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.replay.Progress;
 import dev.strata.restore.replay.Replay;
 import dev.strata.restore.replay.ReplayOptions;
+import dev.strata.restore.replay.TableSelection;
+import dev.strata.restore.target.RowPredicate;
 import dev.strata.restore.rollback.Rollback;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.target.PostgresTarget.PgConnectionSpec;
@@ -16,6 +18,8 @@ import dev.strata.schemas.TenantId;
 import dev.strata.schemas.fold.FoldMemory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,6 +49,9 @@ public final class RollbackCommand implements Callable<Integer> {
     String to;
     @Option(names = "--table", description = "only this table, schema.table (repeatable; default: every table of the tenant)")
     List<String> tables = List.of();
+    @Option(names = "--where", description = "only the rows this SQL predicate holds for, at the point or live, are compared and"
+            + " changed (e.g. \"customer_id = 42\"); in every table rolled back; the tenant predicate still holds")
+    String where;
     @Option(names = "--dry-run", description = "print what would change per table, with a few keys of each kind, and change nothing")
     boolean dryRun;
     @Option(names = "--confirm", description = "the tenant id again: required to change the live database")
@@ -68,26 +75,30 @@ public final class RollbackCommand implements Callable<Integer> {
         if (!RestoreTime.LATEST.equalsIgnoreCase(until.trim())) {
             RestoreTime.parse(until);
         }
+        TableSelection selection = TableSelection.of(tables);
+        Optional<RowPredicate> rows = Optional.ofNullable(where).map(RowPredicate::parse);
         ToolConfig config = tool.config();
         PrintWriter out = spec.commandLine().getOut();
         PgConnectionSpec live = new PgConnectionSpec(TargetFactory.jdbcUrl(to), TargetFactory.user(pg, System.getenv()),
                 TargetFactory.password(pg, System.getenv()));
         try (RegimeStores stores = new StoreAccess(config).locate(tenant, regime)) {
             Path spill = Path.of(System.getProperty("java.io.tmpdir"));
-            Replay replay = new Replay(stores, new ReplayOptions(config.maxSegmentSpan(), config.readers(), FoldMemory.defaults(spill), false),
-                    tool.clock, Progress.NONE);
+            Replay replay = new Replay(stores, new ReplayOptions(config.maxSegmentSpan(), config.readers(), FoldMemory.defaults(spill), false,
+                    selection), tool.clock, Progress.NONE);
             RestorePlan plan = replay.plan(id, until);
-            try (Rollback rollback = Rollback.prepare(replay, plan, live, pg.tenantColumn, Set.copyOf(tables))) {
+            try (Rollback rollback = Rollback.prepare(replay, plan, live, pg.tenantColumn, Set.copyOf(tables), rows, tool.clock)) {
                 out.printf(Locale.ROOT, "rollback of tenant %s to %s in %s:%n", id, RestoreTime.format(plan.untilMicros()), live.describe());
                 rollback.describeDiff().forEach(out::println);
+                out.println("  (" + rollback.took() + ")");
                 replay.notes().forEach(n -> out.println("  note: " + n));
                 if (dryRun) {
                     out.println("dry run: nothing was changed");
                 } else if (rollback.nothingToDo()) {
                     out.println("nothing to do: tenant " + id + "'s rows already equal those at that point");
                 } else {
+                    Instant start = tool.clock.instant();
                     Map<String, long[]> done = rollback.apply(lockTimeoutSeconds, statementTimeoutSeconds, live);
-                    out.println("rolled back in one transaction:");
+                    out.printf(Locale.ROOT, "rolled back in one transaction (%.1f s):%n", Duration.between(start, tool.clock.instant()).toMillis() / 1000.0);
                     done.forEach((table, n) -> out.printf(Locale.ROOT, "  %s: %,d deleted, %,d updated, %,d inserted%n", table, n[0], n[1], n[2]));
                 }
             }

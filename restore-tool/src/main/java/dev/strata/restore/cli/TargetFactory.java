@@ -37,7 +37,7 @@ final class TargetFactory {
         }
     }
 
-    static ReplayTarget create(Kind kind, String to, TenantId tenant, ReplayCommand.PostgresOptions pg,
+    static ReplayTarget create(Kind kind, String to, TenantId tenant, ReplayCommand.PostgresOptions pg, PostgresTarget.Selective selective,
                                Supplier<ToolConfig> config, Map<String, String> environment, Writer stdout) {
         switch (kind) {
             case POSTGRES -> {
@@ -46,7 +46,7 @@ final class TargetFactory {
                             + " (a fresh database)");
                 }
                 return new PostgresTarget(new PostgresTarget.PgConnectionSpec(jdbcUrl(to), user(pg, environment), password(pg, environment)),
-                        pg.tenantColumn);
+                        pg.tenantColumn, selective);
             }
             case LUCENE -> {
                 if (to == null) {

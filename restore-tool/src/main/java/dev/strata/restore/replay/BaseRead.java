@@ -65,13 +65,22 @@ final class BaseRead {
         return folded;
     }
 
-    /** @return bytes read; the base's table definitions go into {@code definitions} */
-    long fold(TenantId tenant, BaseCut cut, ShapeCatalog catalog, ChangeFolder folder, DefinitionHistory definitions, Progress progress) {
+    /**
+     * @param selection the tables to fold: the object of any other table is not even fetched
+     * @param tenantTables receives the name of every table the base holds, folded or not
+     * @return bytes read; the base's table definitions go into {@code definitions}
+     */
+    long fold(TenantId tenant, BaseCut cut, ShapeCatalog catalog, ChangeFolder folder, DefinitionHistory definitions, Progress progress,
+              TableSelection selection, Set<String> tenantTables) {
         FetchedObject manifestObject = fetchManifest(tenant, cut);
         BaseManifest manifest = BaseManifestCodec.decode(manifestObject.bytes());
         BaseDefinition.load(manifest.definitions(), catalog, definitions);
         long bytes = manifestObject.bytes().length;
         for (BaseTable table : manifest.tables()) {
+            tenantTables.add(table.table());
+            if (!selection.includes(table.table())) {
+                continue;
+            }
             ObjectKey key = manifest.tableKey(table);
             Path target = stagingFile(key);
             try {

@@ -17,6 +17,8 @@ import java.util.Comparator;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 
@@ -42,12 +44,26 @@ final class Loader {
         this.progress = progress;
     }
 
-    Result load(RestorePlan plan, ReplayTarget target, boolean force, RegionNotes notes) {
+    /**
+     * @param selection the tables asked for
+     * @param tenantTables the tables the tenant's base and changes up to the point named (the definitions' are added here)
+     */
+    record Selected(TableSelection selection, Set<String> tenantTables) {
+    }
+
+    Result load(RestorePlan plan, ReplayTarget target, boolean force, RegionNotes notes, Selected selected) {
         Map<Integer, TableTarget> tables = new HashMap<>();
         Map<Integer, Integer> shapes = new HashMap<>();
         List<TableTarget> ordered = new ArrayList<>();
         List<String> undefined = new ArrayList<>();
-        for (int tableId : tablesToLoad()) {
+        List<Integer> toLoad = tablesToLoad();
+        Set<String> tenantTables = new HashSet<>(selected.tenantTables());
+        toLoad.forEach(id -> tenantTables.add(catalog.table(id)));
+        selected.selection().requireAmong(plan.tenant().value(), tenantTables);
+        for (int tableId : toLoad) {
+            if (!selected.selection().includes(catalog.table(tableId))) {
+                continue;
+            }
             Optional<TableShape> defined = definitions.currentShape(tableId);
             int shape = defined.map(catalog::shapeId).orElseGet(() -> folder.finalShape(tableId));
             if (shape < 0) {
@@ -108,7 +124,13 @@ final class Loader {
         }
         noteUnresolved(decoder.unresolved(), notes);
         Map<String, Long> rows = new HashMap<>();
-        tables.forEach((id, t) -> rows.put(t.name(), rowCounts[id]));
+        Map<String, Long> kept = target.rowsKept();
+        tables.forEach((id, t) -> {
+            rows.put(t.name(), kept.getOrDefault(t.name(), rowCounts[id]));
+            if (kept.containsKey(t.name())) {
+                notes.note("--where kept " + kept.get(t.name()) + " of the " + rowCounts[id] + " rows of " + t.name() + " at the point");
+            }
+        });
         return new Result(rows, tombstones[0]);
     }
 

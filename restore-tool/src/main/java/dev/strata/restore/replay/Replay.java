@@ -173,16 +173,19 @@ public final class Replay {
         ShapeCatalog catalog = new ShapeCatalog();
         DefinitionHistory definitions = new DefinitionHistory();
         progress.planned(plan.segments().size(), plan.bytes());
+        TableFilter tables = TableFilter.of(options.tables(), catalog);
+        Set<String> tenantTables = new HashSet<>();
         try (ChangeFolder folder = new ChangeFolder(catalog, options.memory())) {
             long[] counts = new long[3];
             if (plan.base().isPresent()) {
                 new BaseRead(new ObjectFetcher(stores, notes), options.memory().spillDir())
-                        .fold(plan.tenant(), plan.base().get(), catalog, folder, definitions, progress);
+                        .fold(plan.tenant(), plan.base().get(), catalog, folder, definitions, progress, options.tables(), tenantTables);
                 phases.end("base");
             }
             if (manifests != null) {
                 SegmentPipeline pipeline = new SegmentPipeline(new ObjectFetcher(stores, notes), manifests,
-                        new SegmentFold(plan.tenant(), catalog, plan.untilMicros(), transactions, definitions), folder, options.readers());
+                        new SegmentFold(plan.tenant(), catalog, plan.untilMicros(), transactions, definitions), folder, options.readers(),
+                        tables);
                 pipeline.run(plan.segments(), batch -> {
                     counts[0] += batch.events();
                     counts[1] += batch.afterUntil();
@@ -191,7 +194,9 @@ public final class Replay {
                 });
             }
             phases.end("read+fold");
-            Loader.Result loaded = new Loader(catalog, folder, definitions, progress).load(plan, target, options.force(), notes);
+            tables.addSeenTo(tenantTables);
+            Loader.Result loaded = new Loader(catalog, folder, definitions, progress)
+                    .load(plan, target, options.force(), notes, new Loader.Selected(options.tables(), tenantTables));
             phases.end("load");
             progress.finished();
             return new ReplaySummary(plan, target.describe(), loaded.rowsPerTable(), loaded.tombstones(), counts[0], counts[1],

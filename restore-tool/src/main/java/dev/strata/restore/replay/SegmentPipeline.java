@@ -38,13 +38,17 @@ final class SegmentPipeline {
     private final SegmentFold segments;
     private final ChangeFolder folder;
     private final int threads;
+    private final TableFilter tables;
 
-    SegmentPipeline(ObjectFetcher fetcher, ManifestIndex manifests, SegmentFold segments, ChangeFolder folder, int threads) {
+    /** @param tables which tables' changes are folded; it also learns every table a change named */
+    SegmentPipeline(ObjectFetcher fetcher, ManifestIndex manifests, SegmentFold segments, ChangeFolder folder, int threads,
+                    TableFilter tables) {
         this.fetcher = fetcher;
         this.manifests = manifests;
         this.segments = segments;
         this.folder = folder;
         this.threads = threads;
+        this.tables = tables;
     }
 
     void run(List<ListedSegment> segments, Consumer<SegmentBatch> consumer) {
@@ -78,7 +82,11 @@ final class SegmentPipeline {
         FetchedObject object = fetcher.fetch(segment.key(), segment.regions(), manifests.entry(segment.key()));
         // the fetcher matched the bytes to their SHA-256 before any change of them is folded
         List<FoldOp> batch = new ArrayList<>(BATCH);
+        TableFilter.Pass pass = tables.pass();
         Consumer<FoldOp> fold = op -> {
+            if (!pass.keep(op.tableId())) {
+                return;
+            }
             batch.add(op);
             if (batch.size() == BATCH) {
                 folder.acceptAll(batch);
@@ -93,6 +101,7 @@ final class SegmentPipeline {
             throw new VerificationFailedException(e.getMessage(), e);
         }
         folder.acceptAll(batch);
+        pass.close();
         return new SegmentBatch(counts.events(), counts.afterUntil(), object.bytes().length, object.from(), object.sealed());
     }
 

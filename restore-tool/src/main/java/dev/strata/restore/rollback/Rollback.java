@@ -4,13 +4,20 @@ import dev.strata.restore.ExitCodes;
 import dev.strata.restore.UnavailableException;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.replay.Replay;
+import dev.strata.restore.replay.ReplaySummary;
 import dev.strata.restore.target.PostgresTarget.PgConnectionSpec;
+import dev.strata.restore.target.RowPredicate;
 import dev.strata.schemas.TenantId;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -24,21 +31,29 @@ public final class Rollback implements AutoCloseable {
     private final Connection connection;
     private final TenantRollback tenantRollback;
     private final List<TableDiff> diffs;
+    private final String took;
 
-    private Rollback(Connection connection, TenantRollback tenantRollback, List<TableDiff> diffs) {
+    private Rollback(Connection connection, TenantRollback tenantRollback, List<TableDiff> diffs, String took) {
         this.connection = connection;
         this.tenantRollback = tenantRollback;
         this.diffs = diffs;
+        this.took = took;
     }
 
     /** Stages the tenant's rows at the plan's point and computes the difference; changes nothing yet. */
-    public static Rollback prepare(Replay replay, RestorePlan plan, PgConnectionSpec live, String tenantColumn, Set<String> tables) {
+    /** @param where only the rows it holds for, at the point or live, are compared and changed */
+    public static Rollback prepare(Replay replay, RestorePlan plan, PgConnectionSpec live, String tenantColumn, Set<String> tables,
+                                   Optional<RowPredicate> where, Clock clock) {
         Connection connection = connect(live, plan.tenant());
         try {
             StagingTarget staging = new StagingTarget(connection, live.describe(), tenantColumn, tables);
-            replay.run(plan, staging);
-            TenantRollback rollback = new TenantRollback(connection, plan.tenant().value(), tenantColumn, staging.staged());
-            return new Rollback(connection, rollback, rollback.diff());
+            ReplaySummary staged = replay.run(plan, staging);
+            Instant compare = clock.instant();
+            TenantRollback rollback = new TenantRollback(connection, plan.tenant().value(), tenantColumn, staging.staged(), where);
+            List<TableDiff> diffs = rollback.diff();
+            String took = String.format(Locale.ROOT, "rows at the point staged in %.1f s (%s), compared in %.1f s",
+                    staged.took().toMillis() / 1000.0, staged.phases(), Duration.between(compare, clock.instant()).toMillis() / 1000.0);
+            return new Rollback(connection, rollback, diffs, took);
         } catch (SQLException e) {
             close(connection);
             throw failure("compare tenant " + plan.tenant() + "'s rows", live, e);
@@ -50,6 +65,11 @@ public final class Rollback implements AutoCloseable {
 
     public List<String> describeDiff() {
         return diffs.stream().map(RollbackReport::line).flatMap(List::stream).toList();
+    }
+
+    /** Where the preparation's time went: staging (read, fold, load) and the comparison. */
+    public String took() {
+        return took;
     }
 
     public boolean nothingToDo() {

@@ -1,7 +1,6 @@
 package dev.strata.restore.rollback;
 
 import dev.strata.restore.BadInputException;
-import dev.strata.restore.target.CopyRun;
 import dev.strata.restore.target.FoldedRow;
 import dev.strata.restore.target.ReplayTarget;
 import dev.strata.restore.target.RestoreScope;
@@ -9,12 +8,15 @@ import dev.strata.restore.target.TableLoad;
 import dev.strata.restore.target.TableTarget;
 import dev.strata.schemas.fold.TableShape;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
@@ -36,8 +38,13 @@ final class StagingTarget implements ReplayTarget {
     private Staged current;
     private TableLoad load;
 
-    /** One table staged: the live table, the temp table, and where each staged column sits in a restored row. */
-    record Staged(LiveTable live, String stage, List<String> columns, int[] fromRestored, TableTarget target) {
+    /**
+     * One table staged: the live table, the temp table, and where each staged column sits in a restored row.
+     *
+     * @param typesExact whether the temp table's columns (the live table's types) have exactly the captured types, so that
+     *     the rows can go in by binary COPY
+     */
+    record Staged(LiveTable live, String stage, List<String> columns, int[] fromRestored, TableTarget target, boolean typesExact) {
     }
 
     /** @param onlyTables the tables to roll back (empty: every table of the tenant) */
@@ -97,7 +104,7 @@ final class StagingTarget implements ReplayTarget {
         }
         TableShape stageShape = new TableShape("pg_temp." + stage, columns, types, live.key());
         Staged table = new Staged(live, stage, columns, positions.stream().mapToInt(Integer::intValue).toArray(),
-                new TableTarget(stageShape));
+                new TableTarget(stageShape, Optional.empty(), restored.textValues()), types.equals(stageTypes(stage)));
         staged.put(restored.name(), table);
         order.add(table);
     }
@@ -115,7 +122,7 @@ final class StagingTarget implements ReplayTarget {
         try {
             if (table != current) {
                 finishRun();
-                load = new CopyRun(copies, table.target());
+                load = TableLoad.open(copies, table.target(), table.typesExact());
                 current = table;
             }
             load.write(values);
@@ -128,9 +135,29 @@ final class StagingTarget implements ReplayTarget {
     public void commit() {
         try {
             finishRun();
+            try (Statement s = connection.createStatement()) {
+                for (Staged table : order) {
+                    s.execute("ANALYZE pg_temp." + Sql.quote(table.stage())); // temp tables get no autovacuum: the comparison's joins need it
+                }
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot stage the rows at the restore point: " + e.getMessage(), e);
         }
+    }
+
+    /** The temp table's column types, as format_type writes them (as capture does). */
+    private List<String> stageTypes(String stage) throws SQLException {
+        List<String> types = new ArrayList<>();
+        try (PreparedStatement s = connection.prepareStatement("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
+                + " WHERE attrelid = ?::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum")) {
+            s.setString(1, "pg_temp." + Sql.quote(stage));
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    types.add(r.getString(1));
+                }
+            }
+        }
+        return types;
     }
 
     private void finishRun() throws SQLException {

@@ -1,6 +1,7 @@
 package dev.strata.restore.rollback;
 
 import dev.strata.restore.BadInputException;
+import dev.strata.restore.target.RowPredicate;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,43 +11,67 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Puts one tenant's rows of the live database back to their staged state at the restore point, by
  * key, and touches no other row: every statement carries the tenant predicate (a shared table's
  * tenant column; a table of the tenant's own schema is the tenant's whole). The difference is
- * computed and remembered first; the apply runs in ONE transaction that locks the tenant's rows,
- * checks that none changed since the difference was computed (else refuses, naming the first such
- * key), deletes children before parents and inserts parents before children.
+ * computed once into a temporary table (key and kind: delete, update, insert), with each of the
+ * tenant's live rows' version ({@code xmin}, which every UPDATE changes); the apply runs in ONE
+ * transaction that locks the rows it changes, checks that none of the tenant's rows changed since
+ * the difference was computed (else refuses, naming the first such key), deletes children before
+ * parents and inserts parents before children. A row it does not change may be written by the
+ * application after that check: as if written after the rollback, which then committed first.
+ *
+ * <p>With a predicate ({@code --where}) the rollback covers the keys whose row it holds for at the
+ * point or live: the staged rows of other keys are dropped before the comparison, and every
+ * statement on live rows also carries "key in scope". A row that holds for it on one side only is
+ * put back whole (deleted, or its state at the point restored), never left half-done.
  */
 final class TenantRollback {
     private static final int SAMPLES = 3;
+    private static final String DELETE = "d";
+    private static final String UPDATE = "u";
+    private static final String INSERT = "i";
 
     private final Connection connection;
     private final String tenant;
     private final String tenantColumn;
     private final List<StagingTarget.Staged> tables;
+    private final Optional<RowPredicate> where;
 
-    TenantRollback(Connection connection, String tenant, String tenantColumn, List<StagingTarget.Staged> tables) {
+    TenantRollback(Connection connection, String tenant, String tenantColumn, List<StagingTarget.Staged> tables,
+                   Optional<RowPredicate> where) {
         this.connection = connection;
         this.tenant = tenant;
         this.tenantColumn = tenantColumn;
         this.tables = List.copyOf(tables);
+        this.where = where;
     }
 
-    /** The difference per table; also remembers each live row's hash for the apply's check. */
+    /** The difference per table, remembered with the versions of the live rows it was computed from, for the apply's check. */
     List<TableDiff> diff() throws SQLException {
         List<TableDiff> diffs = new ArrayList<>();
         for (StagingTarget.Staged t : tables) {
+            if (where.isPresent()) {
+                narrow(t, where.get());
+            }
             requireOnlyTheTenant(t);
             requireNoOtherTenantsKey(t);
             try (Statement s = connection.createStatement()) {
-                s.execute("DROP TABLE IF EXISTS pg_temp." + seen(t));
-                s.execute("CREATE TEMP TABLE " + seen(t) + " AS SELECT " + keyList(t, "l") + ", md5(l::text) AS h FROM "
-                        + t.live().qualified() + " l WHERE " + tenantPredicate(t, "l"));
+                s.execute("DROP TABLE IF EXISTS pg_temp." + seen(t) + ", pg_temp." + changes(t));
+                s.execute("CREATE TEMP TABLE " + seen(t) + " AS SELECT " + keyList(t, "l") + ", l.xmin AS v FROM " + t.live().qualified()
+                        + " l WHERE " + inScope(t, "l"));
+                s.execute("CREATE TEMP TABLE " + changes(t) + " AS SELECT " + Sql.join(t.live().key(), ", ", c -> "coalesce(l." + c
+                        + ", s." + c + ") AS " + c) + ", CASE WHEN s." + firstKey(t) + " IS NULL THEN '" + DELETE + "' WHEN l." + firstKey(t)
+                        + " IS NULL THEN '" + INSERT + "' ELSE '" + UPDATE + "' END AS kind FROM (SELECT * FROM " + t.live().qualified()
+                        + " l WHERE " + inScope(t, "l") + ") l FULL JOIN pg_temp." + Sql.quote(t.stage()) + " s ON " + keyMatch(t)
+                        + " WHERE s." + firstKey(t) + " IS NULL OR l." + firstKey(t) + " IS NULL OR " + differs(t));
+                s.execute("ANALYZE pg_temp." + changes(t));
             }
-            diffs.add(new TableDiff(t.live().name(), count(t, deletes(t)), count(t, updates(t)), count(t, inserts(t)),
-                    samples(t, deletes(t)), samples(t, updates(t)), samples(t, inserts(t))));
+            diffs.add(new TableDiff(t.live().name(), count(t, DELETE), count(t, UPDATE), count(t, INSERT),
+                    samples(t, DELETE), samples(t, UPDATE), samples(t, INSERT)));
         }
         return diffs;
     }
@@ -60,7 +85,9 @@ final class TenantRollback {
             s.execute("SET LOCAL lock_timeout = '" + lockTimeoutSeconds + "s'");
             s.execute("SET LOCAL statement_timeout = '" + statementTimeoutSeconds + "s'");
             for (StagingTarget.Staged t : tables) {
-                s.executeQuery("SELECT 1 FROM " + t.live().qualified() + " l WHERE " + tenantPredicate(t, "l") + " FOR UPDATE").close();
+                // lock what changes, then check: a locked row cannot change after the check
+                s.executeQuery("SELECT 1 FROM " + t.live().qualified() + " l JOIN pg_temp." + changes(t) + " d ON " + keyMatch(t, "d", "l")
+                        + " WHERE " + tenantPredicate(t, "l") + " AND d.kind IN ('" + DELETE + "', '" + UPDATE + "') FOR UPDATE OF l").close();
                 requireUnchanged(t);
             }
             List<StagingTarget.Staged> parentsFirst = new ForeignKeyOrder(connection).parentsFirst(tables);
@@ -69,19 +96,21 @@ final class TenantRollback {
             }
             for (int i = parentsFirst.size() - 1; i >= 0; i--) {
                 StagingTarget.Staged t = parentsFirst.get(i);
-                done.get(t.live().name())[0] = update(t, "DELETE FROM " + t.live().qualified() + " l WHERE " + tenantPredicate(t, "l")
-                        + " AND NOT EXISTS (SELECT 1 FROM pg_temp." + Sql.quote(t.stage()) + " s WHERE " + keyMatch(t) + ")");
+                done.get(t.live().name())[0] = update("DELETE FROM " + t.live().qualified() + " l USING pg_temp." + changes(t) + " d WHERE "
+                        + keyMatch(t, "d", "l") + " AND d.kind = '" + DELETE + "' AND " + tenantPredicate(t, "l"));
             }
             for (StagingTarget.Staged t : parentsFirst) {
                 List<String> set = nonKey(t);
                 if (!set.isEmpty()) {
-                    done.get(t.live().name())[1] = update(t, "UPDATE " + t.live().qualified() + " l SET " + Sql.join(set, ", ", c -> c + " = s." + c)
-                            + " FROM pg_temp." + Sql.quote(t.stage()) + " s WHERE " + keyMatch(t) + " AND " + tenantPredicate(t, "l")
-                            + " AND " + differs(t));
+                    done.get(t.live().name())[1] = update("UPDATE " + t.live().qualified() + " l SET " + Sql.join(set, ", ", c -> c + " = s." + c)
+                            + " FROM pg_temp." + Sql.quote(t.stage()) + " s JOIN pg_temp." + changes(t) + " d ON " + keyMatch(t, "d", "s")
+                            + " WHERE " + keyMatch(t) + " AND d.kind = '" + UPDATE + "' AND " + tenantPredicate(t, "l"));
                 }
-                done.get(t.live().name())[2] = update(t, "INSERT INTO " + t.live().qualified() + " (" + Sql.join(t.columns(), ", ", c -> c)
+                // a key another transaction inserted meanwhile makes this fail on the key: nothing is overwritten
+                done.get(t.live().name())[2] = update("INSERT INTO " + t.live().qualified() + " (" + Sql.join(t.columns(), ", ", c -> c)
                         + ") OVERRIDING SYSTEM VALUE SELECT " + Sql.join(t.columns(), ", ", c -> "s." + c) + " FROM pg_temp."
-                        + Sql.quote(t.stage()) + " s WHERE NOT EXISTS (SELECT 1 FROM " + t.live().qualified() + " l WHERE " + keyMatch(t) + ")");
+                        + Sql.quote(t.stage()) + " s JOIN pg_temp." + changes(t) + " d ON " + keyMatch(t, "d", "s") + " WHERE d.kind = '"
+                        + INSERT + "'");
             }
             connection.commit();
             return done;
@@ -93,11 +122,12 @@ final class TenantRollback {
         }
     }
 
+    /** Every live row of the tenant (in scope) is the version the difference was computed from, and no row came or went. */
     private void requireUnchanged(StagingTarget.Staged t) throws SQLException {
-        String now = "(SELECT " + keyList(t, "l") + ", md5(l::text) AS h FROM " + t.live().qualified() + " l WHERE " + tenantPredicate(t, "l") + ")";
+        String now = "(SELECT " + keyList(t, "l") + ", l.xmin AS v FROM " + t.live().qualified() + " l WHERE " + inScope(t, "l") + ")";
         String sql = "SELECT " + Sql.join(t.live().key(), " || ', ' || ", c -> "coalesce(n." + c + "::text, b." + c + "::text)")
-                + " FROM " + now + " n FULL JOIN pg_temp." + seen(t) + " b ON " + Sql.join(t.live().key(), " AND ", c -> "n." + c + " = b." + c)
-                + " WHERE n.h IS DISTINCT FROM b.h LIMIT 1";
+                + " FROM " + now + " n FULL JOIN pg_temp." + seen(t) + " b ON " + keyMatch(t, "n", "b")
+                + " WHERE n.v IS DISTINCT FROM b.v LIMIT 1";
         try (PreparedStatement s = connection.prepareStatement(sql); ResultSet r = s.executeQuery()) {
             if (r.next()) {
                 throw new BadInputException("rollback refused, nothing changed: a row of tenant " + tenant + " in " + t.live().name()
@@ -139,21 +169,6 @@ final class TenantRollback {
         }
     }
 
-    private String deletes(StagingTarget.Staged t) {
-        return "SELECT " + keyList(t, "l") + " FROM " + t.live().qualified() + " l WHERE " + tenantPredicate(t, "l")
-                + " AND NOT EXISTS (SELECT 1 FROM pg_temp." + Sql.quote(t.stage()) + " s WHERE " + keyMatch(t) + ")";
-    }
-
-    private String updates(StagingTarget.Staged t) {
-        return "SELECT " + keyList(t, "l") + " FROM " + t.live().qualified() + " l JOIN pg_temp." + Sql.quote(t.stage()) + " s ON "
-                + keyMatch(t) + " WHERE " + tenantPredicate(t, "l") + " AND " + differs(t);
-    }
-
-    private String inserts(StagingTarget.Staged t) {
-        return "SELECT " + keyList(t, "s") + " FROM pg_temp." + Sql.quote(t.stage()) + " s WHERE NOT EXISTS (SELECT 1 FROM "
-                + t.live().qualified() + " l WHERE " + keyMatch(t) + " AND " + tenantPredicate(t, "l") + ")";
-    }
-
     private String differs(StagingTarget.Staged t) {
         List<String> set = nonKey(t);
         return set.isEmpty() ? "false"
@@ -164,13 +179,88 @@ final class TenantRollback {
         return t.columns().stream().filter(c -> !t.live().key().contains(c)).toList();
     }
 
+    /**
+     * Checks the predicate against the live table and the staged rows, then keeps the scope (the
+     * keys whose row it holds for on either side) and drops the staged rows outside it.
+     */
+    private void narrow(StagingTarget.Staged t, RowPredicate predicate) throws SQLException {
+        predicate.check(connection, t.live().qualified(), t.live().name());
+        predicate.check(connection, "pg_temp." + Sql.quote(t.stage()), t.live().name() + " (its columns restored at the point)");
+        String keys = Sql.join(t.live().key(), ", ", c -> c);
+        try (Statement s = connection.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS pg_temp." + scope(t));
+            s.execute("CREATE TEMP TABLE " + scope(t) + " AS SELECT " + keys + " FROM pg_temp." + Sql.quote(t.stage()) + " WHERE "
+                    + predicate.parenthesized() + " UNION SELECT " + keyList(t, "l") + " FROM " + t.live().qualified() + " l WHERE "
+                    + tenantPredicate(t, "l") + " AND " + predicate.parenthesized());
+            s.execute("DELETE FROM pg_temp." + Sql.quote(t.stage()) + " s WHERE NOT EXISTS (SELECT 1 FROM pg_temp." + scope(t) + " k WHERE "
+                    + Sql.join(t.live().key(), " AND ", c -> "k." + c + " = s." + c) + ")");
+        }
+    }
+
+    /** The tenant's live rows the rollback covers: all of them, or with --where those of the keys in scope. */
+    private String inScope(StagingTarget.Staged t, String alias) {
+        return tenantPredicate(t, alias) + (where.isEmpty() ? "" : " AND EXISTS (SELECT 1 FROM pg_temp." + scope(t) + " k WHERE "
+                + Sql.join(t.live().key(), " AND ", c -> "k." + c + " = " + alias + "." + c) + ")");
+    }
+
+    private static String scope(StagingTarget.Staged t) {
+        return Sql.quote(t.stage() + "_scope");
+    }
+
     /** The tenant id is spliced as a literal: a TenantId is [A-Za-z0-9._-] only, checked when it was parsed. */
     private String tenantPredicate(StagingTarget.Staged t, String alias) {
         return t.live().shared() ? alias + "." + Sql.quote(tenantColumn) + "::text = '" + tenant + "'" : "true";
     }
 
     private String keyMatch(StagingTarget.Staged t) {
-        return Sql.join(t.live().key(), " AND ", c -> "s." + c + " = l." + c);
+        return keyMatch(t, "s", "l");
+    }
+
+    private static String keyMatch(StagingTarget.Staged t, String left, String right) {
+        return Sql.join(t.live().key(), " AND ", c -> left + "." + c + " = " + right + "." + c);
+    }
+
+    private static String firstKey(StagingTarget.Staged t) {
+        return Sql.quote(t.live().key().get(0));
+    }
+
+    private static String changes(StagingTarget.Staged t) {
+        return Sql.quote(t.stage() + "_changes");
+    }
+
+    private long update(String sql) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            return s.executeUpdate();
+        }
+    }
+
+    private long count(StagingTarget.Staged t, String kind) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("SELECT count(*) FROM pg_temp." + changes(t) + " WHERE kind = ?")) {
+            s.setString(1, kind);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    private List<String> samples(StagingTarget.Staged t, String kind) throws SQLException {
+        List<String> keys = new ArrayList<>();
+        try (PreparedStatement s = connection.prepareStatement("SELECT " + keyList(t, "d") + " FROM pg_temp." + changes(t)
+                + " d WHERE kind = ? LIMIT " + SAMPLES)) {
+            s.setString(1, kind);
+            try (ResultSet r = s.executeQuery()) {
+                int n = r.getMetaData().getColumnCount();
+                while (r.next()) {
+                    StringBuilder key = new StringBuilder();
+                    for (int i = 1; i <= n; i++) {
+                        key.append(i > 1 ? ", " : "").append(t.live().key().get(i - 1)).append('=').append(r.getString(i));
+                    }
+                    keys.add(key.toString());
+                }
+            }
+        }
+        return keys;
     }
 
     private static String keyList(StagingTarget.Staged t, String alias) {
@@ -179,33 +269,5 @@ final class TenantRollback {
 
     private static String seen(StagingTarget.Staged t) {
         return Sql.quote(t.stage() + "_seen");
-    }
-
-    private long update(StagingTarget.Staged t, String sql) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement(sql)) {
-            return s.executeUpdate();
-        }
-    }
-
-    private long count(StagingTarget.Staged t, String select) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement("SELECT count(*) FROM (" + select + ") d"); ResultSet r = s.executeQuery()) {
-            r.next();
-            return r.getLong(1);
-        }
-    }
-
-    private List<String> samples(StagingTarget.Staged t, String select) throws SQLException {
-        List<String> keys = new ArrayList<>();
-        try (PreparedStatement s = connection.prepareStatement(select + " LIMIT " + SAMPLES); ResultSet r = s.executeQuery()) {
-            int n = r.getMetaData().getColumnCount();
-            while (r.next()) {
-                StringBuilder key = new StringBuilder();
-                for (int i = 1; i <= n; i++) {
-                    key.append(i > 1 ? ", " : "").append(t.live().key().get(i - 1)).append('=').append(r.getString(i));
-                }
-                keys.add(key.toString());
-            }
-        }
-        return keys;
     }
 }

@@ -75,11 +75,15 @@ final class PgDefinitionDdl {
         return sql;
     }
 
-    /** Foreign keys whose referenced table is restored too; last, when every key they reference exists. */
-    static List<String> foreignKeys(TableShape shape, TableDefinition definition, Set<String> restoredTables) {
+    /**
+     * Foreign keys whose referenced table is restored too; last, when every key they reference exists.
+     *
+     * @param notValid add them NOT VALID: enforced from now on, the restored rows not checked (a filtered restore)
+     */
+    static List<String> foreignKeys(TableShape shape, TableDefinition definition, Set<String> restoredTables, boolean notValid) {
         return definition.constraints().stream()
                 .filter(c -> c.type().equals("f") && restoredTables.contains(c.references()))
-                .map(c -> addConstraint(shape, c)).toList();
+                .map(c -> addConstraint(shape, c) + (notValid && !c.definition().endsWith("NOT VALID") ? " NOT VALID" : "")).toList();
     }
 
     /** Moves each owned sequence past the largest value restored into its column (or to its start on an empty table). */

@@ -11,8 +11,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import org.postgresql.PGConnection;
@@ -28,6 +32,13 @@ import org.postgresql.copy.CopyManager;
  * <p>A table that already holds rows is refused unless forced. Forced, only the tenant's rows are
  * replaced: in a shared-schema table (one with the tenant column) its rows are deleted, in the
  * tenant's own table (schema per tenant) everything is; other tenants' rows are never touched.
+ *
+ * <p>Selective ({@link Selective}): with a schema, every table goes into that new schema of the
+ * database ({@link SchemaRename}); with a predicate, it is checked against each table before any
+ * row is loaded, and the loaded rows it does not hold are deleted before the keys are built (the
+ * server evaluates it, as it would in the operator's own query). The foreign keys are then added
+ * NOT VALID: a filtered restore may keep a child whose parent the predicate left out, and
+ * {@code ALTER TABLE ... VALIDATE CONSTRAINT} tells later.
  */
 public final class PostgresTarget implements ReplayTarget {
     private final PgConnectionSpec spec;
@@ -38,15 +49,33 @@ public final class PostgresTarget implements ReplayTarget {
     private CopyManager copies;
     private TableLoad run;
     private final java.util.Set<String> createdNames = new HashSet<>();
+    private final Selective selective;
+    private final Map<TableTarget, TableTarget> renamed = new IdentityHashMap<>();
+    private final Map<String, Long> loaded = new HashMap<>();
+    private final Map<String, Long> kept = new HashMap<>();
+    private String tenant;
+
+    /**
+     * @param schema restore every table into this new schema (empty: each into its own source schema)
+     * @param where keep only the restored rows this predicate holds for
+     */
+    public record Selective(Optional<String> schema, Optional<RowPredicate> where) {
+        public static final Selective NONE = new Selective(Optional.empty(), Optional.empty());
+    }
 
     public PostgresTarget(PgConnectionSpec spec, String tenantColumn) {
+        this(spec, tenantColumn, Selective.NONE);
+    }
+
+    public PostgresTarget(PgConnectionSpec spec, String tenantColumn, Selective selective) {
         this.spec = spec;
         this.tenantColumn = tenantColumn;
+        this.selective = selective;
     }
 
     @Override
     public String describe() {
-        return "postgres " + spec.describe();
+        return "postgres " + spec.describe() + selective.schema().map(name -> ", schema " + name).orElse("");
     }
 
     @Override
@@ -55,9 +84,18 @@ public final class PostgresTarget implements ReplayTarget {
             connection = DriverManager.getConnection(spec.jdbcUrl(), spec.properties());
             connection.setAutoCommit(false);
             copies = connection.unwrap(PGConnection.class).getCopyAPI();
-            for (TableTarget table : scope.tables()) {
+            tenant = scope.tenant().value();
+            Optional<SchemaRename> rename = selective.schema().map(name -> SchemaRename.to(name, scope.tables()));
+            if (rename.isPresent()) {
+                rename.get().requireEmpty(connection, spec.describe());
+                rename.get().searchFirst(connection);
+            }
+            for (TableTarget source : scope.tables()) {
+                TableTarget table = rename.map(r -> r.rename(source)).orElse(source);
+                renamed.put(source, table);
                 restoredTables.add(table.name());
                 prepare(table, scope);
+                selective.where().ifPresent(w -> w.check(connection, PgDdl.qualified(table.shape()), source.name()));
             }
         } catch (SQLException e) {
             abort();
@@ -140,14 +178,15 @@ public final class PostgresTarget implements ReplayTarget {
         if (row.deleted()) {
             return;
         }
+        TableTarget table = renamed.get(row.table());
         try {
-            if (run == null || run.table() != row.table()) {
+            if (run == null || run.table() != table) {
                 finishRun();
-                run = open(row.table());
+                run = open(table);
             }
             run.write(row.values());
         } catch (SQLException e) {
-            throw new IllegalStateException("COPY into " + row.table().name() + " failed: " + e.getMessage(), e);
+            throw new IllegalStateException("COPY into " + table.name() + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -156,14 +195,16 @@ public final class PostgresTarget implements ReplayTarget {
      * otherwise, and for a table with an ADD COLUMN's missing value (carried as the catalog's text).
      */
     private TableLoad open(TableTarget table) throws SQLException {
-        PgBinary.Type[] types = createdNames.contains(table.name()) && !table.textValues() ? BinaryCopyRun.typesOf(table) : null;
-        return types != null ? new BinaryCopyRun(copies, table, types) : new CopyRun(copies, table);
+        return TableLoad.open(copies, table, createdNames.contains(table.name()));
     }
 
     @Override
     public void commit() {
         try {
             finishRun();
+            if (selective.where().isPresent()) {
+                keepOnly(selective.where().get());
+            }
             try (Statement s = connection.createStatement()) {
                 for (String sql : afterLoad()) {
                     s.execute(sql);
@@ -189,9 +230,32 @@ public final class PostgresTarget implements ReplayTarget {
             }
         }
         for (TableTarget table : created) {
-            table.definition().ifPresent(d -> sql.addAll(PgDefinitionDdl.foreignKeys(table.shape(), d, restoredTables)));
+            table.definition().ifPresent(d -> sql.addAll(PgDefinitionDdl.foreignKeys(table.shape(), d, restoredTables,
+                    selective.where().isPresent())));
         }
         return sql;
+    }
+
+    /** Deletes the loaded rows the predicate does not hold for (of this tenant only, in a table shared with others). */
+    private void keepOnly(RowPredicate where) throws SQLException {
+        for (Map.Entry<TableTarget, TableTarget> restored : renamed.entrySet()) {
+            TableTarget table = restored.getValue();
+            boolean shared = table.shape().columns().contains(tenantColumn);
+            String sql = "DELETE FROM " + PgDdl.qualified(table.shape()) + " WHERE NOT coalesce(" + where.parenthesized() + ", false)"
+                    + (shared ? " AND " + PgDdl.quote(tenantColumn) + "::text = ?" : "");
+            try (PreparedStatement delete = connection.prepareStatement(sql)) {
+                if (shared) {
+                    delete.setString(1, tenant);
+                }
+                long rows = loaded.getOrDefault(table.name(), 0L);
+                kept.put(restored.getKey().name(), rows - delete.executeUpdate());
+            }
+        }
+    }
+
+    @Override
+    public Map<String, Long> rowsKept() {
+        return Map.copyOf(kept);
     }
 
     private void finishRun() throws SQLException {
@@ -199,6 +263,7 @@ public final class PostgresTarget implements ReplayTarget {
             TableLoad finished = run;
             run = null;
             long counted = finished.finish();
+            loaded.merge(finished.table().name(), counted, Long::sum);
             if (counted != finished.rows()) {
                 throw new SQLException("the server counted " + counted + " rows of " + finished.table().name() + ", not "
                         + finished.rows());

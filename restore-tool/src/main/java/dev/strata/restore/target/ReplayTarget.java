@@ -1,5 +1,7 @@
 package dev.strata.restore.target;
 
+import java.util.Map;
+
 /**
  * Where a restore writes the folded state. Rows arrive table by table (a table may come in several
  * runs when the fold spilled to disk). Nothing is visible until {@link #commit}; after a failure
@@ -21,6 +23,14 @@ public interface ReplayTarget extends AutoCloseable {
 
     /** Makes the restore visible: indexes, commit, flush. */
     void commit();
+
+    /**
+     * After commit: per table, the rows the target kept of those it was given, where it kept fewer
+     * (a postgres restore with {@code --where}); empty when it kept every row.
+     */
+    default Map<String, Long> rowsKept() {
+        return Map.of();
+    }
 
     /** Undoes a restore that failed before commit. Never throws. */
     void abort();

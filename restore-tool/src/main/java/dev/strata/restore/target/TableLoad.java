@@ -1,9 +1,20 @@
 package dev.strata.restore.target;
 
 import java.sql.SQLException;
+import org.postgresql.copy.CopyManager;
 
 /** One COPY into one table, text or binary. */
 public interface TableLoad {
+
+    /**
+     * Binary COPY when every column of {@code table} has a plain binary form and the caller knows the
+     * table's columns have exactly those types (and no value comes as catalog text); else text COPY.
+     */
+    static TableLoad open(CopyManager copies, TableTarget table, boolean typesExact) throws SQLException {
+        PgBinary.Type[] types = typesExact && !table.textValues() ? BinaryCopyRun.typesOf(table) : null;
+        return types != null ? new BinaryCopyRun(copies, table, types) : new CopyRun(copies, table);
+    }
+
     TableTarget table();
 
     void write(Object[] values) throws SQLException;

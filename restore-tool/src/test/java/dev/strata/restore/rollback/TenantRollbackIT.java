@@ -9,6 +9,7 @@ import dev.strata.local.LocalStackExtension;
 import dev.strata.restore.BadInputException;
 import dev.strata.restore.target.FoldedRow;
 import dev.strata.restore.target.RestoreScope;
+import dev.strata.restore.target.RowPredicate;
 import dev.strata.restore.target.TableTarget;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.fold.TableShape;
@@ -20,6 +21,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,7 +68,7 @@ class TenantRollbackIT {
             execute("UPDATE orders SET qty = 99 WHERE tenant_id = 'a' AND id = 10",
                     "INSERT INTO customers VALUES ('a', 4, 'new')", "INSERT INTO orders VALUES ('a', 14, 4, 1)");
             String other = rows("SELECT * FROM customers WHERE tenant_id = 'b'") + rows("SELECT * FROM orders WHERE tenant_id = 'b'");
-            TenantRollback rollback = new TenantRollback(c, "a", "tenant_id", staging.staged());
+            TenantRollback rollback = new TenantRollback(c, "a", "tenant_id", staging.staged(), Optional.empty());
 
             List<TableDiff> diff = rollback.diff();
             assertThat(diff).extracting(TableDiff::table, TableDiff::deletes, TableDiff::updates, TableDiff::inserts).containsExactlyInAnyOrder(
@@ -86,7 +88,7 @@ class TenantRollbackIT {
     void aRowOfTheTenantChangedAfterTheDifferenceMakesItRefuseAndChangeNothing() throws Exception {
         try (Connection c = connect(); StagingTarget staging = staged(c, Set.of("public.orders"), List.of(),
                 List.of(row(ORDERS_TARGET, "a", 10L, 1L, 1L)))) {
-            TenantRollback rollback = new TenantRollback(c, "a", "tenant_id", staging.staged());
+            TenantRollback rollback = new TenantRollback(c, "a", "tenant_id", staging.staged(), Optional.empty());
             rollback.diff();
             execute("UPDATE orders SET qty = 42 WHERE tenant_id = 'a' AND id = 10"); // the application writes meanwhile
             String before = rows("SELECT * FROM orders ORDER BY tenant_id, id");
@@ -94,6 +96,34 @@ class TenantRollbackIT {
             assertThatThrownBy(() -> rollback.apply(5, 60)).isInstanceOf(BadInputException.class)
                     .hasMessageContaining("public.orders (key [tenant_id, id] = a, 10) changed after the difference was computed");
             assertThat(rows("SELECT * FROM orders ORDER BY tenant_id, id")).as("nothing applied").isEqualTo(before);
+        }
+    }
+
+    @Test
+    void withAPredicateOnlyTheKeysItHoldsForAtThePointOrLiveAreRolledBack() throws Exception {
+        // at the point a's orders were 10 (qty 1), 11 (qty 6), 12 (qty 8), 15 (qty 2); --where "qty >= 5"
+        try (Connection c = connect(); StagingTarget staging = staged(c, Set.of("public.orders"), List.of(),
+                List.of(row(ORDERS_TARGET, "a", 10L, 1L, 1L), row(ORDERS_TARGET, "a", 11L, 1L, 6L), row(ORDERS_TARGET, "a", 12L, 1L, 8L),
+                        row(ORDERS_TARGET, "a", 15L, 1L, 2L)))) {
+            execute("UPDATE orders SET qty = 7 WHERE tenant_id = 'a' AND id = 10", // holds live only: put back to qty 1
+                    "INSERT INTO orders VALUES ('a', 16, 1, 9), ('a', 17, 1, 1)"); // 16 holds live only: deleted; 17 neither: kept
+            String other = rows("SELECT * FROM orders WHERE tenant_id = 'b'");
+            assertThat(other).as("b's order 10 holds for it too, with a's key values").contains("b|10|1|7");
+            Optional<RowPredicate> where = Optional.of(RowPredicate.parse("qty >= 5"));
+            TenantRollback rollback = new TenantRollback(c, "a", "tenant_id", staging.staged(), where);
+
+            assertThat(rollback.diff()).extracting(TableDiff::table, TableDiff::deletes, TableDiff::updates, TableDiff::inserts)
+                    .containsExactly(tuple("public.orders", 1L, 2L, 1L));
+            rollback.apply(5, 60);
+
+            assertThat(rows("SELECT * FROM orders WHERE tenant_id = 'a'")).as("15 holds for it at no side: not put back")
+                    .isEqualTo("a|10|1|1\na|11|1|6\na|12|1|8\na|17|1|1\n");
+            assertThat(rows("SELECT * FROM orders WHERE tenant_id = 'b'")).isEqualTo(other);
+        }
+        try (Connection c = connect(); StagingTarget staging = staged(c, Set.of("public.orders"), List.of(), List.of())) {
+            TenantRollback rollback = new TenantRollback(c, "a", "tenant_id", staging.staged(), Optional.of(RowPredicate.parse("nope = 1")));
+            assertThatThrownBy(rollback::diff).isInstanceOf(BadInputException.class)
+                    .hasMessageContaining("does not fit table public.orders: column \"nope\" does not exist");
         }
     }
 
