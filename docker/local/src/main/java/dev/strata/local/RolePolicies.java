@@ -11,6 +11,10 @@ import java.util.stream.Collectors;
  * <p>Denies list their actions one by one: on RGW 16 a Deny with {@code NotAction} has no effect.
  * The explicit Deny matters because an Allow from another policy of the same user (another bucket)
  * must never open a destructive action.
+ *
+ * <p>The writer locks each object it writes until its retention policy needs it with the PUT's own
+ * {@code x-amz-object-lock-mode/retain-until-date} headers, which RGW grants with s3:PutObject: so it
+ * keeps the Deny on s3:PutObjectRetention and can never shorten (or lengthen) a lock once written.
  */
 final class RolePolicies {
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
