@@ -114,7 +114,8 @@ class ExpiryIT {
 
         ToolRun dryRun = ToolRun.run(config, "expire", "--regime", "eu", "--dry-run");
         assertThat(dryRun.code()).as(dryRun.err()).isZero();
-        assertThat(dryRun.out()).contains("tenant acme: window from").contains("kept base " + anchorPoint + ": anchor")
+        assertThat(dryRun.out()).contains("tenant acme:").contains("retention: window PT8S, daily 0, weekly 0, monthly 0")
+                .contains("kept base " + anchorPoint + ": anchor")
                 .containsPattern("would expire [1-9][0-9]* objects, [1-9][0-9]* bytes");
         assertThat(versions(stores.primary(), primaryBucket, oldBase)).as("a dry run deletes nothing").isNotEmpty();
 
@@ -139,6 +140,10 @@ class ExpiryIT {
         ToolRun verify = ToolRun.run(config, "verify", "--tenant", "acme");
         assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
         assertThat(verify.out()).contains("the manifest chain starts at").contains("verify: OK");
+        ToolRun points = ToolRun.run(config, "list", "points", "--tenant", "acme");
+        assertThat(points.code()).as(points.err()).isZero();
+        assertThat(points.out()).contains("retention: window PT8S").contains("anchor base " + anchorPoint)
+                .contains("kept base " + anchorPoint + ": anchor");
     }
 
     /** Ten changes over ten minutes from {@code start}: inserts of ids base..base+6, then updates. */

@@ -7,10 +7,8 @@ import dev.strata.restore.expire.Expiry;
 import dev.strata.restore.expire.ExpiryMetrics;
 import dev.strata.restore.expire.ExpiryPlan;
 import dev.strata.restore.expire.ExpiryPlanner;
-import dev.strata.restore.expire.KeptBase;
 import dev.strata.restore.expire.RegionExpiry;
 import dev.strata.restore.expire.TenantExpiry;
-import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.store.Region;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.store.TenantDirectory;
@@ -32,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -126,13 +123,8 @@ public final class ExpireCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter out, ExpiryPlan plan, String verb) {
-        out.printf(Locale.ROOT, "tenant %s: window from %s (%s); %s%n", plan.tenant(), plan.windowStart(), plan.policy(),
-                plan.anchor().map(a -> "anchor base " + RestoreTime.format(a.cut().cutCommitMicros())).orElse("no base before the window"
-                        + " yet: nothing expires"));
-        for (KeptBase kept : plan.kept()) {
-            out.printf(Locale.ROOT, "  kept base %s: %s%n", RestoreTime.format(kept.cut().cutCommitMicros()),
-                    kept.tiers().stream().map(t -> t.name().toLowerCase(Locale.ROOT)).sorted().collect(Collectors.joining(", ")));
-        }
+        out.printf(Locale.ROOT, "tenant %s:%n", plan.tenant());
+        RetentionLines.print(out, plan);
         out.printf(Locale.ROOT, "  %s %d objects, %d bytes; kept %d objects, %d bytes%n", verb, plan.expired().size(),
                 plan.expiredBytes(), plan.keptObjects(), plan.keptBytes());
     }

@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import dev.strata.restore.expire.Expiry;
+import dev.strata.restore.expire.ExpiryPlanner;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -119,6 +121,8 @@ public final class ListCommand {
                             segments.stream().filter(s -> s.regions().equals(Set.of(Region.BACKUP))).count());
                 }
                 printBases(out, BaseSummary.list(stores, id, notes));
+                RetentionLines.print(out, new Expiry(stores, Map.of(), config.retention(), new ExpiryPlanner(config.maxSegmentSpan()),
+                        list.tool.clock).plan(id));
                 notes.notes().forEach(n -> out.println("  note: " + n));
             }
             DeadLetterNotice.print(out, config, id, Long.MAX_VALUE);
