@@ -2,6 +2,7 @@ package dev.strata.restore;
 
 import dev.strata.restore.cli.DeadLettersCommand;
 import dev.strata.restore.cli.DrillCommand;
+import dev.strata.restore.cli.ExpireCommand;
 import dev.strata.restore.cli.HistoryCommand;
 import dev.strata.restore.cli.ListCommand;
 import dev.strata.restore.cli.ReplayCommand;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Option;
                 + " or a drill's checksums differ",
             ExitCodes.UNAVAILABLE + ":unavailable: a store, Kafka or the target database did not answer; retry later"},
         subcommands = {TenantsCommand.class, DeadLettersCommand.class, ListCommand.class, ReplayCommand.class,
-            VerifyCommand.class, StatusCommand.class, DrillCommand.class, HistoryCommand.class, RollbackCommand.class})
+            VerifyCommand.class, StatusCommand.class, DrillCommand.class, HistoryCommand.class, RollbackCommand.class,
+            ExpireCommand.class})
 public final class RestoreTool {
 
     @Option(names = "--config", description = "the tool's properties file (default: ${DEFAULT-VALUE})",

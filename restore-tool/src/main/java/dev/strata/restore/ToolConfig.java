@@ -3,6 +3,8 @@ package dev.strata.restore;
 import dev.strata.schemas.config.ParsedConfig;
 import dev.strata.schemas.kafka.KafkaSizeLimits;
 import dev.strata.schemas.regime.RegimeSettings;
+import dev.strata.schemas.retention.RetentionKeys;
+import dev.strata.schemas.retention.RetentionPolicies;
 import dev.strata.schemas.regime.RegionSettings;
 import dev.strata.schemas.layout.BackupLayout;
 import java.io.IOException;
@@ -31,6 +33,8 @@ public final class ToolConfig {
     public static final String BACKUP = RegionSettings.BACKUP;
     /** Per region, beside the reader's: the drill user's keys (reads, and puts under strata/v1/drills/ only). */
     public static final String DRILL_CREDENTIALS_FILE = "drill.credentials.file";
+    /** Per region, beside the reader's: the expire user's keys (lists, reads, deletes versions; never puts). */
+    public static final String EXPIRE_CREDENTIALS_FILE = "expire.credentials.file";
     public static final String DRILL_POSTGRES_URL = "strata.drill.postgres.url";
     public static final String DRILL_POSTGRES_USER = "strata.drill.postgres.user";
     public static final String DRILL_POSTGRES_USER_DEFAULT = "postgres";
@@ -125,6 +129,27 @@ public final class ToolConfig {
                     + " user's access.key.id and secret.access.key (it may write drill reports only; the reader's keys cannot)");
         }
         return Path.of(value);
+    }
+
+    /** The expire user's key file of one region of {@code regime}. */
+    public Path expireCredentials(String regime, String region) {
+        String key = RegimeSettings.key(regime, region, EXPIRE_CREDENTIALS_FILE);
+        String value = properties.getProperty(key, "").trim();
+        if (value.isEmpty()) {
+            throw new BadInputException("config: " + key + " is missing: set it to the path of a properties file with the EXPIRE"
+                    + " user's access.key.id and secret.access.key (it may delete object versions whose retention passed; the"
+                    + " reader's keys cannot delete)");
+        }
+        return Path.of(value);
+    }
+
+    /** The retention policies, the same keys the regime's sink reads. */
+    public RetentionPolicies retention() {
+        try {
+            return RetentionKeys.read(parsed);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("config: " + e.getMessage());
+        }
     }
 
     public String drillPostgresUrl() {

@@ -8,6 +8,7 @@ import static dev.strata.restore.ToolConfig.DRILL_POSTGRES_USER;
 import static dev.strata.restore.ToolConfig.DRILL_POSTGRES_USER_DEFAULT;
 import static dev.strata.restore.ToolConfig.DRILL_TENANT_COLUMN;
 import static dev.strata.restore.ToolConfig.DRILL_TENANT_COLUMN_DEFAULT;
+import static dev.strata.restore.ToolConfig.EXPIRE_CREDENTIALS_FILE;
 import static dev.strata.restore.ToolConfig.MAX_EVENT_BYTES;
 import static dev.strata.restore.ToolConfig.MAX_EVENT_BYTES_DEFAULT;
 import static dev.strata.restore.ToolConfig.MAX_SEGMENT_SPAN_DEFAULT;
@@ -23,6 +24,7 @@ import dev.strata.schemas.config.Validators;
 import dev.strata.schemas.kafka.KafkaSizeLimits;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.regime.RegimeSettings;
+import dev.strata.schemas.retention.RetentionKeys;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +40,7 @@ public final class ToolConfigDef {
     /** The README block between {@code <!-- BEGIN restore-tool keys -->} and {@code <!-- END restore-tool keys -->}. */
     public static final String README_BLOCK = "restore-tool keys";
 
-    public static final ConfigSpec SPEC = ConfigSpec.builder("config", "README.md (Configuration, restore-tool table)")
+    public static final ConfigSpec SPEC = RetentionKeys.define(ConfigSpec.builder("config", "README.md (Configuration, restore-tool table)")
             .group("Kafka")
             .optional(BOOTSTRAP_SERVERS, Type.STRING, null, null,
                     "The Kafka brokers, for placements (`tenants`), dead letters (`dlq`), watermarks (`status`, `drill`) and"
@@ -72,17 +74,21 @@ public final class ToolConfigDef {
             .optional(DRILL_POSTGRES_PASSWORD_FILE, Type.STRING, null, null, "A file holding that role's password.",
                     "none (the server trusts the connection)")
             .example(DRILL_POSTGRES_PASSWORD_FILE, "/run/secrets/drill-postgres-password")
-            .optional(DRILL_TENANT_COLUMN, Type.STRING, DRILL_TENANT_COLUMN_DEFAULT, null, "The tenant column of shared-schema tables.")
+            .optional(DRILL_TENANT_COLUMN, Type.STRING, DRILL_TENANT_COLUMN_DEFAULT, null, "The tenant column of shared-schema tables."))
             .regimeSettings(regionSettings())
             .build();
 
     private ToolConfigDef() {
     }
 
-    /** A region's store keys, and beside the reader's the drill user's (reads, and puts under strata/v1/drills/ only). */
+    /**
+     * A region's store keys, and beside the reader's the drill user's (reads, and puts under strata/v1/drills/ only) and the
+     * expire user's (deletes versions whose retention passed).
+     */
     private static List<String> regionSettings() {
         List<String> settings = new ArrayList<>(RegimeSettings.SETTINGS);
         settings.add(DRILL_CREDENTIALS_FILE);
+        settings.add(EXPIRE_CREDENTIALS_FILE);
         return settings;
     }
 

@@ -3,6 +3,8 @@ package dev.strata.sink;
 import dev.strata.schemas.config.ParsedConfig;
 import dev.strata.schemas.kafka.KafkaSizeLimits;
 import dev.strata.schemas.regime.RegionSettings;
+import dev.strata.schemas.retention.RetentionKeys;
+import dev.strata.schemas.retention.RetentionPolicies;
 import dev.strata.sink.base.BaseSettings;
 import dev.strata.sink.base.BaseTailPolicy;
 import dev.strata.sink.store.RegimeRegions;
@@ -99,6 +101,7 @@ public final class SinkConfig {
     private final boolean allowUnlockedBuckets;
     private final KafkaSizeLimits sizeLimits;
     private final KafkaSettings kafka;
+    private final RetentionPolicies retention;
 
     private SinkConfig(ParsedConfig parsed) {
         this.regime = parsed.string(REGIME);
@@ -125,6 +128,24 @@ public final class SinkConfig {
         this.allowUnlockedBuckets = parsed.bool(TEST_ALLOW_UNLOCKED_BUCKETS);
         this.sizeLimits = new KafkaSizeLimits(parsed.intValue(MAX_EVENT_BYTES));
         this.kafka = KafkaSettings.from(parsed.passThrough(), GROUP_ID_DEFAULT_PREFIX + regime, sizeLimits);
+        this.retention = readRetention(parsed, regime, bases.maxAge());
+    }
+
+    // A window shorter than the base interval would leave points inside the window without a base
+    // older than the window's start, so every log object since the last base would be kept anyway.
+    private static RetentionPolicies readRetention(ParsedConfig parsed, String regime, Duration baseMaxAge) {
+        RetentionPolicies policies;
+        try {
+            policies = RetentionKeys.read(parsed);
+        } catch (IllegalArgumentException e) {
+            throw invalid(e.getMessage());
+        }
+        policies.shortestWindow(regime).filter(window -> window.compareTo(baseMaxAge) < 0).ifPresent(window -> {
+            throw invalid("a retention window of " + window.toMillis() + " ms (" + RetentionKeys.WINDOW_MS + " or an override in "
+                    + RetentionKeys.REGIMES + "/" + RetentionKeys.TENANTS + ") is shorter than the base interval " + BASE_MAX_AGE_MS
+                    + "=" + baseMaxAge.toMillis() + ": lengthen the window or lower " + BASE_MAX_AGE_MS);
+        });
+        return policies;
     }
 
     /** Parses and validates; every refusal names the key and the fix. */
@@ -189,6 +210,11 @@ public final class SinkConfig {
 
     public KafkaSettings kafka() {
         return kafka;
+    }
+
+    /** The retention policies: each object is locked for as long as its tenant's may need it. */
+    public RetentionPolicies retention() {
+        return retention;
     }
 
     /** Safe to log: endpoints, buckets and file paths only. */

@@ -8,6 +8,7 @@ import dev.strata.schemas.config.Validators;
 import dev.strata.schemas.kafka.KafkaSizeLimits;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.regime.RegimeSettings;
+import dev.strata.schemas.retention.RetentionKeys;
 import java.io.IOException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -23,7 +24,7 @@ public final class SinkConfigDef {
     /** The block of sink/README.md between {@code <!-- BEGIN sink keys -->} and {@code <!-- END sink keys -->}. */
     public static final String README_BLOCK = "sink keys";
 
-    public static final ConfigSpec SPEC = ConfigSpec.builder("sink config", "sink/README.md (Configuration)")
+    public static final ConfigSpec SPEC = RetentionKeys.define(ConfigSpec.builder("sink config", "sink/README.md (Configuration)")
             .group("Kafka")
             .required(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Type.STRING, null, "The Kafka brokers.", "kafka:9092")
             .optional(ConsumerConfig.GROUP_ID_CONFIG, Type.STRING, null, null,
@@ -95,7 +96,7 @@ public final class SinkConfigDef {
                     "What the fold of one tenant may hold in memory before it spills to disk.")
             .optional(BASE_SPILL_DIR, Type.STRING, null, null,
                     "Fold spill files, table objects before upload and previous-base tables read back (deleted after).",
-                    "`java.io.tmpdir`")
+                    "`java.io.tmpdir`"))
             .group("Topics")
             .optional(TOPIC_PARTITIONS, Type.INT, TOPIC_PARTITIONS_DEFAULT, Validators.atLeast(1),
                     "Partitions of `strata.dlq` and `strata.watermarks` when the sink creates them; the same key as capture's and"

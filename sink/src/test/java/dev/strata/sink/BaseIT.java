@@ -24,6 +24,12 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import dev.strata.local.StoreRole;
+import dev.strata.schemas.retention.RetentionKeys;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ObjectLockRetention;
+import software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,11 +38,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The sink makes bases on real Kafka and two RGW regions, and a base folds to what the log folds to. */
+/**
+ * The sink makes bases on real Kafka and two RGW regions, and a base folds to what the log folds to;
+ * each object is locked until its tenant's retention policy may need it.
+ */
 @ExtendWith(LocalStackExtension.class)
 class BaseIT {
     static final Duration TIMEOUT = Duration.ofSeconds(120);
     static final TenantId ACME = TenantId.of("acme");
+    private static final Duration WINDOW = Duration.ofMinutes(10);
+    private static final Duration MARGIN = Duration.ofMinutes(1);
 
     @TempDir
     Path spill;
@@ -91,6 +102,23 @@ class BaseIT {
         return store.listAll(BackupLayout.logPrefix(tenant), Optional.empty()).map(ListedObject::key).toList();
     }
 
+    /**
+     * Each object of both regions is locked (COMPLIANCE) by its own PUT until write time + what the
+     * policy needs: the writer key has no s3:PutObjectRetention, so the lock came with the PUT.
+     */
+    private static void assertLockedFromWrite(SinkTestBed bed, ObjectKey key, Instant started, Instant stopped, Duration needed) {
+        for (var region : List.of(bed.stores.primary(), bed.stores.backup())) {
+            String bucket = region == bed.stores.primary() ? bed.primaryBucket : bed.backupBucket;
+            try (S3Client reader = region.newS3Client(StoreRole.READER)) {
+                ObjectLockRetention lock = reader.getObjectRetention(r -> r.bucket(bucket).key(key.value())).retention();
+                assertThat(lock.mode()).as("lock mode of %s in %s", key, region.name()).isEqualTo(ObjectLockRetentionMode.COMPLIANCE);
+                // RGW keeps the retain-until to the second
+                assertThat(lock.retainUntilDate()).as("retain-until of %s in %s", key, region.name())
+                        .isBetween(started.plus(needed).minusSeconds(1), stopped.plus(needed).plusSeconds(1));
+            }
+        }
+    }
+
     @Test
     void makesABaseInBothRegionsThatFoldsToWhatTheLogFoldsTo(LocalKafka kafka, LocalObjectStores stores) throws Exception {
         try (SinkTestBed bed = new SinkTestBed(kafka, stores, "base", 1)) {
@@ -101,13 +129,22 @@ class BaseIT {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             ObjectStore primary = bed.primaryReader();
             ObjectStore backup = bed.backupReader();
-            try (SinkService sink = SinkService.start(SinkConfig.from(eagerBases(bed, spill)), registry, Clock.systemUTC())) {
+            Properties config = eagerBases(bed, spill);
+            config.setProperty(RetentionKeys.WINDOW_MS, Long.toString(WINDOW.toMillis()));
+            config.setProperty(RetentionKeys.LOCK_MARGIN_MS, Long.toString(MARGIN.toMillis()));
+            config.setProperty(RetentionKeys.DAILY, "0");
+            config.setProperty(RetentionKeys.WEEKLY, "0");
+            config.setProperty(RetentionKeys.MONTHLY, "0");
+            config.setProperty(RetentionKeys.TENANTS, "acme:daily=2");
+            Instant started = Instant.now();
+            try (SinkService sink = SinkService.start(SinkConfig.from(config), registry, Clock.systemUTC())) {
                 bed.awaitAllCommitted(TIMEOUT);
                 SinkTestBed.await("a base at the last watermark in both regions", TIMEOUT, () ->
                         newestBase(backup, ACME).filter(c -> c.cutCommitMicros() == lastCommit - 1).isPresent()
                                 && newestBase(primary, ACME).equals(newestBase(backup, ACME)));
                 assertThat(sink.failure()).isEmpty();
             }
+            Instant stopped = Instant.now();
             BaseCut cut = newestBase(primary, ACME).orElseThrow();
             ObjectKey manifestKey = BackupLayout.baseManifest(new dev.strata.schemas.layout.BaseManifestKey(ACME, cut));
             assertThat(Sha256.of(backup.get(manifestKey).orElseThrow().bytes()))
@@ -118,6 +155,10 @@ class BaseIT {
                 assertThat(Sha256.of(primary.get(key).orElseThrow().bytes())).as("%s in primary", key).isEqualTo(table.sha256());
                 assertThat(Sha256.of(backup.get(key).orElseThrow().bytes())).as("%s in backup", key).isEqualTo(table.sha256());
             }
+            assertLockedFromWrite(bed, base.tableKey(base.tables().get(0)), started, stopped,
+                    WINDOW.plus(Duration.ofDays(2)).plus(MARGIN));
+            assertLockedFromWrite(bed, manifestKey, started, stopped, WINDOW.plus(Duration.ofDays(2)).plus(MARGIN));
+            assertLockedFromWrite(bed, segmentKeys(primary, ACME).get(0), started, stopped, WINDOW.plus(MARGIN));
             assertThat(base.rows()).as("1500 inserted, 99 deleted by the cut: the delete committed at the watermark is after it").isEqualTo(1_401);
             List<ObjectKey> log = segmentKeys(primary, ACME);
             List<ManifestEntry> foldedSegments = base.folded().stream().filter(e -> log.contains(e.key())).toList();

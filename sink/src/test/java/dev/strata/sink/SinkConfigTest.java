@@ -51,6 +51,20 @@ class SinkConfigTest {
     }
 
     @Test
+    void refusesARetentionWindowShorterThanTheBaseInterval() {
+        assertThat(SinkConfig.from(valid()).retention().policy("eu", dev.strata.schemas.TenantId.of("acme")).window())
+                .isEqualTo(Duration.ofDays(7));
+        Properties p = valid();
+        p.setProperty(dev.strata.schemas.retention.RetentionKeys.TENANTS, "acme:window.ms=3600000");
+        assertThatThrownBy(() -> SinkConfig.from(p)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("sink config: a retention window of 3600000 ms")
+                .hasMessageContaining("shorter than the base interval strata.base.max.age.ms=86400000");
+        Properties bad = valid();
+        bad.setProperty(dev.strata.schemas.retention.RetentionKeys.TENANTS, "acme:weekly");
+        assertThatThrownBy(() -> SinkConfig.from(bad)).hasMessageStartingWith("sink config: strata.retention.tenants: entry 'acme:weekly'");
+    }
+
+    @Test
     void forcesReadCommittedAndManualCommitsWhateverTheFileSays() {
         Properties p = valid();
         p.setProperty("enable.auto.commit", "true");

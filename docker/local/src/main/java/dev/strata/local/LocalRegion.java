@@ -184,6 +184,9 @@ public final class LocalRegion {
         policies.putUserPolicy(request -> request.userName(StoreRole.DRILL.userId())
                 .policyName(RolePolicies.policyName(StoreRole.DRILL, bucket))
                 .policyDocument(RolePolicies.drill(bucket)));
+        policies.putUserPolicy(request -> request.userName(StoreRole.EXPIRE.userId())
+                .policyName(RolePolicies.policyName(StoreRole.EXPIRE, bucket))
+                .policyDocument(RolePolicies.expire(bucket)));
     }
 
     // Signs as us-east-1 whatever the region's name: then the SDK sends CreateBucket without a

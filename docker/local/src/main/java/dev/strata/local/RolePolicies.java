@@ -6,11 +6,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The IAM user policies that give the writer, the reader and the drill user their rights on one bucket.
+ * The IAM user policies that give the writer, the reader, the drill and the expire user their rights on one bucket.
  *
  * <p>Denies list their actions one by one: on RGW 16 a Deny with {@code NotAction} has no effect.
  * The explicit Deny matters because an Allow from another policy of the same user (another bucket)
  * must never open a destructive action.
+ *
+ * <p>The writer locks each object it writes until its retention policy needs it with the PUT's own
+ * {@code x-amz-object-lock-mode/retain-until-date} headers, which RGW grants with s3:PutObject: so it
+ * keeps the Deny on s3:PutObjectRetention and can never shorten (or lengthen) a lock once written.
  */
 final class RolePolicies {
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
@@ -38,6 +42,15 @@ final class RolePolicies {
             "s3:PutObjectAcl", "s3:PutBucket*", "s3:PutBucketObjectLockConfiguration",
             "s3:PutLifecycleConfiguration", "s3:DeleteBucket");
 
+    static final List<String> EXPIRE_ALLOWED = List.of(
+            "s3:ListBucket", "s3:ListBucketVersions", "s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectRetention",
+            "s3:DeleteObjectVersion");
+    /** A plain DeleteObject (a delete marker) is denied too: expiry removes versions by id, nothing else. */
+    static final List<String> EXPIRE_DENIED = List.of(
+            "s3:PutObject", "s3:DeleteObject", "s3:PutObjectRetention", "s3:PutObjectLegalHold", "s3:BypassGovernanceRetention",
+            "s3:PutObjectAcl", "s3:PutBucket*", "s3:PutBucketObjectLockConfiguration",
+            "s3:PutLifecycleConfiguration", "s3:DeleteBucket");
+
     private RolePolicies() {
     }
 
@@ -51,6 +64,10 @@ final class RolePolicies {
 
     static String reader(String bucket) {
         return document(bucket, READER_ALLOWED, READER_DENIED);
+    }
+
+    static String expire(String bucket) {
+        return document(bucket, EXPIRE_ALLOWED, EXPIRE_DENIED);
     }
 
     /** The reader's statement, then PutObject on the drills prefix only. */

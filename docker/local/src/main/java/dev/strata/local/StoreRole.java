@@ -2,7 +2,7 @@ package dev.strata.local;
 
 import java.util.Locale;
 
-/** The four identities of every region: least privilege is what the backup rules ask for. */
+/** The five identities of every region: least privilege is what the backup rules ask for. */
 public enum StoreRole {
     /** Owns the buckets, sets Object Lock and the other users' IAM policies. Never used by Strata. */
     ADMIN,
@@ -14,7 +14,13 @@ public enum StoreRole {
      * Restore drills: the reader's rights plus put under {@value RolePolicies#DRILLS_PREFIX} only, for
      * their reports; denied every other write (DESIGN.md section 1, rule 7).
      */
-    DRILL;
+    DRILL,
+    /**
+     * {@code restore-tool expire}: lists (versions too), reads what the plan needs and retentions,
+     * deletes object versions; denied every put, retention and legal-hold change, bypass and bucket change.
+     * The store refuses its deletes until each version's Object Lock retain-until has passed.
+     */
+    EXPIRE;
 
     /** The radosgw user id of this role. */
     String userId() {

@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import dev.strata.restore.expire.Expiry;
+import dev.strata.restore.expire.ExpiryPlanner;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -132,6 +134,8 @@ public final class ListCommand {
                             segments.stream().filter(s -> s.regions().equals(Set.of(Region.BACKUP))).count());
                 }
                 printBases(out, BaseSummary.list(stores, id, notes));
+                RetentionLines.print(out, new Expiry(stores, Map.of(), config.retention(), new ExpiryPlanner(config.maxSegmentSpan()),
+                        list.tool.clock).plan(id));
                 notes.notes().forEach(n -> out.println("  note: " + n));
                 if (point.isPresent()) {
                     // the same decision replay makes (refused the same way, exit 2): reads the tenant's log to its durable point

@@ -7,7 +7,12 @@ import dev.strata.restore.VerificationFailedException;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.verify.Verifier;
 import dev.strata.restore.verify.VerifyReport;
+import java.util.Map;
 import java.util.Optional;
+import dev.strata.restore.expire.Expiry;
+import dev.strata.restore.expire.ExpiryPlan;
+import dev.strata.restore.expire.ExpiryPlanner;
+import dev.strata.schemas.TenantId;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,7 +37,11 @@ public final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         ToolConfig config = tool.config();
         try (RegimeStores stores = new StoreAccess(config).locate(tenant, regime)) {
-            VerifyReport report = new Verifier(stores, config.readers()).verify(StoreAccess.tenantId(tenant));
+            TenantId id = StoreAccess.tenantId(tenant);
+            // what the retention policy lets expiry remove is not a loss: the plan tells verify what kept points need
+            ExpiryPlan retained = new Expiry(stores, Map.of(), config.retention(), new ExpiryPlanner(config.maxSegmentSpan()), tool.clock)
+                    .plan(id);
+            VerifyReport report = new Verifier(stores, config.readers(), retained.needs()).verify(id);
             report.print(spec.commandLine().getOut());
             DeadLetterNotice.print(spec.commandLine().getOut(), config, StoreAccess.tenantId(tenant), Long.MAX_VALUE);
             if (!report.ok()) {

@@ -52,15 +52,17 @@ final class BaseRead {
      * the plan needs to tell a late segment from one an earlier base already holds. A segment that
      * begins at or after {@code sinceMicros} can only have been folded by such a base (a base folds
      * segments that begin at or before its cut), so the walk stops there: one manifest per base in
-     * the listing window, not one per base of the tenant's life.
+     * the listing window, not one per base of the tenant's life. It also stops at an ancestor the
+     * listing does not hold: expiry removed it, with every segment only it folded (README "Retention").
      */
-    Set<ObjectKey> foldedSince(TenantId tenant, BaseCut cut, long sinceMicros) {
+    Set<ObjectKey> foldedSince(TenantId tenant, BaseCut cut, long sinceMicros, Set<BaseCut> held) {
         Set<ObjectKey> folded = new HashSet<>();
         Optional<BaseCut> next = Optional.of(cut);
         while (next.isPresent()) {
             BaseManifest manifest = manifest(tenant, next.get());
             manifest.folded().forEach(e -> folded.add(e.key()));
-            next = manifest.previous().map(BaseManifest.PreviousBase::cut).filter(c -> c.cutCommitMicros() >= sinceMicros);
+            next = manifest.previous().map(BaseManifest.PreviousBase::cut).filter(c -> c.cutCommitMicros() >= sinceMicros)
+                    .filter(held::contains);
         }
         return folded;
     }

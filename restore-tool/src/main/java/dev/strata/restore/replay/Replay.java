@@ -137,7 +137,8 @@ public final class Replay {
             bound = new DurableBound(Optional.of(untilMicros), "the newest segment listed", stores.regime());
         }
         BaseRead baseRead = new BaseRead(new ObjectFetcher(stores, notes), options.memory().spillDir());
-        Set<ObjectKey> foldedByBase = base.map(b -> baseRead.foldedSince(tenant, b, b.cutCommitMicros() - options.maxSegmentSpan().toNanos() / 1000))
+        Set<ObjectKey> foldedByBase = base.map(b -> baseRead.foldedSince(tenant, b, b.cutCommitMicros() - options.maxSegmentSpan().toNanos() / 1000,
+                        Set.copyOf(bases)))
                 .orElse(Set.of());
         // segments that arrived late, after the base was folded, lie before the listing's start: their notices name them
         List<ListedSegment> late = base.map(b -> LateListing.since(stores, tenant, baseRead.manifest(tenant, b).lateNoticesFrom().orElse(0L), notes))

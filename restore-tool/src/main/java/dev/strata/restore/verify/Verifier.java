@@ -32,6 +32,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
+import dev.strata.schemas.UtcHour;
+import dev.strata.schemas.layout.LayoutKey;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -52,10 +55,21 @@ import java.util.concurrent.ExecutionException;
 public final class Verifier {
     private final RegimeStores stores;
     private final int threads;
+    private final Predicate<LayoutKey> needed;
 
+    /** A backup of which nothing expired: every object its manifests name must be there. */
     public Verifier(RegimeStores stores, int threads) {
+        this(stores, threads, key -> true);
+    }
+
+    /**
+     * @param needed whether the tenant's kept restore points need the object of a key (its retention plan): the
+     *     absence of one they do not need is expiry's work, not a loss, and the chain starts at its first kept manifest
+     */
+    public Verifier(RegimeStores stores, int threads, Predicate<LayoutKey> needed) {
         this.stores = stores;
         this.threads = threads;
+        this.needed = needed;
     }
 
     public VerifyReport verify(TenantId tenant) {
@@ -80,7 +94,9 @@ public final class Verifier {
         new BaseVerifier(stores).verify(tenant, holders, key -> Optional.ofNullable(vouched.get(key)).map(v -> v.entry), report);
         new LateNoticeVerifier(stores).verify(holders, key -> Optional.ofNullable(vouched.get(key)).map(v -> v.entry), report);
         vouched.forEach((key, v) -> {
-            if (!holders.containsKey(key)) {
+            if (!holders.containsKey(key) && !needed.test(BackupLayout.parse(key))) {
+                report.expiredNamed();
+            } else if (!holders.containsKey(key)) {
                 report.fail(key + " is named by manifest " + v.manifest + " but neither region holds it: it is lost");
             }
         });
@@ -134,7 +150,7 @@ public final class Verifier {
                 });
             }
             copies.put(region.region(), mine);
-            ChainReport chainReport = ManifestChain.verify(chain);
+            ChainReport chainReport = ManifestChain.verify(expiredPrefixLink(chain, report), chain);
             for (ChainBreak b : chainReport.breaks()) {
                 report.fail("manifest chain in " + region.describe() + ": " + b);
             }
@@ -154,6 +170,33 @@ public final class Verifier {
             }
         }
         return vouched;
+    }
+
+    /**
+     * The link the first held manifest must have: none for the tenant's first manifest; its own when the manifests
+     * before it expired, i.e. it is the first of its hour and the retention plan needs no manifest of the hour before
+     * (an expired prefix is not a broken chain; every link after this anchor is still checked). Otherwise none, so a
+     * manifest missing where a kept point needs it shows as a broken link.
+     */
+    private Optional<Sha256> expiredPrefixLink(List<StoredManifest> chain, VerifyReport report) {
+        if (chain.isEmpty()) {
+            return Optional.empty();
+        }
+        StoredManifest first = chain.get(0);
+        Manifest manifest;
+        try {
+            manifest = ManifestCodec.decode(first.bytes());
+        } catch (ManifestFormatException e) {
+            return Optional.empty(); // reported as a chain break
+        }
+        ManifestKey key = manifest.key();
+        if (manifest.previous().isEmpty() || key.seq() != 0
+                || needed.test(new ManifestKey(key.tenant(), new UtcHour(key.hour().epochHour() - 1), 0))) {
+            return Optional.empty();
+        }
+        report.anchored("the manifest chain starts at " + first.key() + " (linked to " + manifest.previous().get().hex()
+                + "): the manifests before it expired");
+        return manifest.previous();
     }
 
     private static void collect(StoredManifest stored, Map<ObjectKey, Vouched> vouched, VerifyReport report) {

@@ -21,6 +21,8 @@ public final class VerifyReport {
     private int completeBases;
     private int incompleteBases;
     private long duplicatesRemoved;
+    private String chainAnchor;
+    private long expiredNamed;
 
     VerifyReport(TenantId tenant) {
         this.tenant = tenant;
@@ -71,6 +73,16 @@ public final class VerifyReport {
         head = headSha;
     }
 
+    /** The chain was verified from the first kept manifest: the ones before it expired by retention. */
+    synchronized void anchored(String detail) {
+        chainAnchor = detail;
+    }
+
+    /** An object a manifest names that expired by retention: no kept restore point needs it. */
+    synchronized void expiredNamed() {
+        expiredNamed++;
+    }
+
     public synchronized boolean ok() {
         return failures.isEmpty();
     }
@@ -89,6 +101,10 @@ public final class VerifyReport {
         if (unsealed > 0) {
             out.printf(Locale.ROOT, "note: %d object copies are in hours not sealed yet (e.g. %s): checked against their declared"
                     + " SHA-256 only%n", unsealed, unsealedExample);
+        }
+        if (chainAnchor != null || expiredNamed > 0) {
+            out.printf(Locale.ROOT, "retention: %s; %,d objects named by kept manifests expired (no kept restore point needs them)%n",
+                    chainAnchor == null ? "the manifest chain is whole" : chainAnchor, expiredNamed);
         }
         out.printf(Locale.ROOT, "tenant %s: %,d object copies checked (%,d bytes) in both regions, %d manifests in the chain,"
                 + " chain head SHA-256 %s; bases: %d complete, %d incomplete; %,d durable mark copies%n", tenant, objectsChecked, bytesChecked,

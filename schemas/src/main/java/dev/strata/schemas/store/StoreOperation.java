@@ -6,7 +6,10 @@ public enum StoreOperation {
     GET("s3:GetObject", "reading a first version also needs s3:GetObjectVersion (the reader credential has it)"),
     HEAD("s3:GetObject", "reading a first version also needs s3:GetObjectVersion (the reader credential has it)"),
     LIST("s3:ListBucket", "both the writer and the reader credential should have it on this bucket"),
-    LIST_VERSIONS("s3:ListBucketVersions", "use the reader credential: the writer's key may not list versions, by design");
+    LIST_VERSIONS("s3:ListBucketVersions", "use the reader credential: the writer's key may not list versions, by design"),
+    GET_RETENTION("s3:GetObjectRetention", "the reader and the expire credential have it"),
+    DELETE_VERSION("s3:DeleteObjectVersion", "only the expire credential may delete versions, and the store refuses even it while"
+            + " the version's Object Lock retain-until has not passed (a COMPLIANCE lock cannot be bypassed)");
 
     private final String permission;
     private final String advice;

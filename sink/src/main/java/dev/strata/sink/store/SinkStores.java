@@ -10,6 +10,9 @@ import dev.strata.schemas.ops.StopSignal;
 import dev.strata.schemas.store.s3.ObjectLockCheck;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.s3.S3ObjectStore;
+import dev.strata.schemas.store.s3.StoreTimeouts;
+import dev.strata.schemas.store.ObjectRetention;
+import dev.strata.schemas.retention.PolicyRetention;
 import dev.strata.schemas.store.StoreCredentials;
 import dev.strata.schemas.store.VersionPolicy;
 import java.time.Clock;
@@ -21,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The regime's two stores, opened with its writer keys, checked for Object Lock, and decorated:
  * uploads retry until they succeed or the sink stops (a region outage is waited out); the
- * sealer's reads retry a few times and then give up until its next round. Reads are of latest
+ * sealer's reads retry a few times and then give up until its next round. Every put locks its
+ * object until the tenant's retention policy may need it ({@link PolicyRetention}). Reads are of latest
  * versions: the writer key may not list versions (by design), and only reads its own keys.
  */
 public final class SinkStores implements AutoCloseable {
@@ -38,8 +42,9 @@ public final class SinkStores implements AutoCloseable {
 
     private SinkStores(SinkConfig config, Clock clock, StopSignal abort, SinkMetrics metrics) {
         Backoff backoff = new Backoff(config.tuning().retryInitialBackoff(), config.tuning().retryMaxBackoff());
-        primaryPlain = open(config.primary());
-        backupPlain = open(config.backup());
+        ObjectRetention retention = new PolicyRetention(config.regime(), config.retention(), clock);
+        primaryPlain = open(config.primary(), retention);
+        backupPlain = open(config.backup(), retention);
         ObjectStore primaryChecked = lockChecked(config.primary(), primaryPlain, config.allowUnlockedBuckets(), clock);
         ObjectStore backupChecked = lockChecked(config.backup(), backupPlain, config.allowUnlockedBuckets(), clock);
         primaryUploads = new DualRegionUploader.Region(RegionSettings.PRIMARY, new RetryingObjectStore(primaryChecked, backoff, 0, abort,
@@ -55,9 +60,10 @@ public final class SinkStores implements AutoCloseable {
         return new SinkStores(config, clock, abort, metrics);
     }
 
-    private ObjectStore open(RegionSettings region) {
+    private ObjectStore open(RegionSettings region, ObjectRetention retention) {
         StoreCredentials credentials = StoreCredentials.fromFile(region.credentialsFile().orElseThrow());
-        S3ObjectStore store = S3ObjectStore.open(region.location(), credentials, VersionPolicy.LATEST_VERSION);
+        S3ObjectStore store = S3ObjectStore.open(region.location(), credentials, VersionPolicy.LATEST_VERSION, StoreTimeouts.DEFAULT,
+                retention);
         owned.add(store);
         return store;
     }

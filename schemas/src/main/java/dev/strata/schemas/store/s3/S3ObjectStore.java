@@ -7,6 +7,7 @@ import dev.strata.schemas.store.ListedObject;
 import dev.strata.schemas.store.ObjectFile;
 import dev.strata.schemas.store.ObjectFileOutput;
 import dev.strata.schemas.store.ObjectInfo;
+import dev.strata.schemas.store.ObjectRetention;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.ObjectVersionInfo;
 import dev.strata.schemas.store.PutResult;
@@ -37,6 +38,8 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectLockMode;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /**
  * The ObjectStore on S3 (tested on Ceph RGW 16 with real IAM and Object Lock).
@@ -49,6 +52,10 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  *
  * <p>The SHA-256 is stored as user metadata {@code x-amz-meta-sha256} (hex) and the transfer is
  * checked with Content-MD5, which RGW verifies ({@code x-amz-checksum-*} it does not).
+ *
+ * <p>A put locks the new object (COMPLIANCE) until its {@link ObjectRetention} says, with the PUT's
+ * own {@code x-amz-object-lock-*} headers: no second call, so the writer needs no
+ * {@code s3:PutObjectRetention} (it is denied it, and so cannot change a lock once written).
  */
 public final class S3ObjectStore implements ObjectStore {
 
@@ -57,14 +64,17 @@ public final class S3ObjectStore implements ObjectStore {
 
     private final StoreLocation location;
     private final VersionPolicy policy;
+    private final ObjectRetention retention;
     private final SdkHttpClient http;
     private final S3Client reads;
     private final S3Client writes;
     private final S3VersionListing versionListing;
 
-    private S3ObjectStore(StoreLocation location, StoreCredentials credentials, VersionPolicy policy, StoreTimeouts timeouts) {
+    private S3ObjectStore(StoreLocation location, StoreCredentials credentials, VersionPolicy policy, StoreTimeouts timeouts,
+                          ObjectRetention retention) {
         this.location = location;
         this.policy = policy;
+        this.retention = retention;
         this.http = S3Clients.httpClient(timeouts);
         this.reads = S3Clients.forReads(http, location, credentials, timeouts);
         this.writes = S3Clients.forWrites(http, location, credentials, timeouts);
@@ -76,8 +86,15 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     public static S3ObjectStore open(StoreLocation location, StoreCredentials credentials, VersionPolicy policy, StoreTimeouts timeouts) {
+        return open(location, credentials, policy, timeouts, ObjectRetention.BUCKET_DEFAULT);
+    }
+
+    /** A store whose puts lock each object until {@code retention} says (the writer's). */
+    public static S3ObjectStore open(StoreLocation location, StoreCredentials credentials, VersionPolicy policy, StoreTimeouts timeouts,
+                                     ObjectRetention retention) {
         return new S3ObjectStore(Objects.requireNonNull(location, "location"), Objects.requireNonNull(credentials, "credentials"),
-                Objects.requireNonNull(policy, "policy"), Objects.requireNonNull(timeouts, "timeouts"));
+                Objects.requireNonNull(policy, "policy"), Objects.requireNonNull(timeouts, "timeouts"),
+                Objects.requireNonNull(retention, "retention"));
     }
 
     @Override
@@ -104,13 +121,15 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     private void send(ObjectKey key, long size, Sha256 sha256, String contentMd5, RequestBody body) {
-        call(StoreOperation.PUT, key, () -> writes.putObject(r -> r
+        PutObjectRequest.Builder request = PutObjectRequest.builder()
                 .bucket(location.bucket())
                 .key(key.value())
                 .contentLength(size)
                 .contentMD5(contentMd5)
                 .contentType(CONTENT_TYPE)
-                .metadata(Map.of(SHA256_METADATA, sha256.hex())), body));
+                .metadata(Map.of(SHA256_METADATA, sha256.hex()));
+        retention.retainUntil(key).ifPresent(until -> request.objectLockMode(ObjectLockMode.COMPLIANCE).objectLockRetainUntilDate(until));
+        call(StoreOperation.PUT, key, () -> writes.putObject(request.build(), body));
     }
 
     @Override
