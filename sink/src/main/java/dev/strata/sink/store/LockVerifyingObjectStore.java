@@ -9,6 +9,8 @@ import dev.strata.schemas.store.PutResult;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import dev.strata.schemas.store.StoreRequestFailedException;
 
 /**
  * The Object Lock check for a writer key that may not read the bucket's lock configuration: the
@@ -27,16 +29,31 @@ final class LockVerifyingObjectStore extends ForwardingObjectStore {
 
     @Override
     public PutResult putIfAbsent(ObjectKey key, byte[] bytes, Sha256 sha256) {
-        return checkedOnce(key, delegate.putIfAbsent(key, bytes, sha256));
+        return checkedOnce(key, () -> delegate.putIfAbsent(key, bytes, sha256));
     }
 
     @Override
     public PutResult putIfAbsent(ObjectKey key, ObjectFile file) {
-        return checkedOnce(key, delegate.putIfAbsent(key, file));
+        return checkedOnce(key, () -> delegate.putIfAbsent(key, file));
     }
 
-    /** The first put of this store, whatever its kind, is followed by the lock check of the key it wrote. */
-    private PutResult checkedOnce(ObjectKey key, PutResult result) {
+    /**
+     * The first put of this store, whatever its kind, is followed by the lock check of the key it wrote. A bucket
+     * without Object Lock refuses a put that carries lock headers (the sink's retain-until) with 400: that is the
+     * same finding, made before anything was written.
+     */
+    private PutResult checkedOnce(ObjectKey key, Supplier<PutResult> put) {
+        PutResult result;
+        try {
+            result = put.get();
+        } catch (StoreRequestFailedException e) {
+            if (!verified.get() && e.statusCode() == 400) {
+                throw new UnlockedBucketException(key + " in " + delegate.describe() + " was refused with its Object Lock headers ("
+                        + e.getMessage() + "): the bucket has no Object Lock, so what is stored there is not COMPLIANCE retention"
+                        + " into the future");
+            }
+            throw e;
+        }
         if (!verified.get()) {
             Optional<String> problem = unlocked.apply(key);
             if (problem.isPresent()) {
