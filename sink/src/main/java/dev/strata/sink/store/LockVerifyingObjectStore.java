@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import dev.strata.schemas.store.StoreRequestFailedException;
+import dev.strata.schemas.store.ObjectLockRefusedException;
 
 /**
  * The Object Lock check for a writer key that may not read the bucket's lock configuration: the
@@ -39,20 +39,15 @@ final class LockVerifyingObjectStore extends ForwardingObjectStore {
 
     /**
      * The first put of this store, whatever its kind, is followed by the lock check of the key it wrote. A bucket
-     * without Object Lock refuses a put that carries lock headers (the sink's retain-until) with 400: that is the
-     * same finding, made before anything was written.
+     * without Object Lock refuses a put that carries lock headers (the sink's retain-until): the same finding, made
+     * before anything was written.
      */
     private PutResult checkedOnce(ObjectKey key, Supplier<PutResult> put) {
         PutResult result;
         try {
             result = put.get();
-        } catch (StoreRequestFailedException e) {
-            if (!verified.get() && e.statusCode() == 400) {
-                throw new UnlockedBucketException(key + " in " + delegate.describe() + " was refused with its Object Lock headers ("
-                        + e.getMessage() + "): the bucket has no Object Lock, so what is stored there is not COMPLIANCE retention"
-                        + " into the future");
-            }
-            throw e;
+        } catch (ObjectLockRefusedException e) {
+            throw new UnlockedBucketException(e.getMessage() + ", so what is stored there is not COMPLIANCE retention into the future");
         }
         if (!verified.get()) {
             Optional<String> problem = unlocked.apply(key);
