@@ -21,7 +21,8 @@ import java.util.stream.StreamSupport;
  *
  * <p>Failures are {@link StoreException}s: {@link ConflictingObjectException} (same key, other
  * bytes), {@link UnknownOutcomeException} (a write sent but unanswered), {@link
- * StoreAccessDeniedException}, {@link StoreUnavailableException}, {@link StoreRequestFailedException}.
+ * StoreAccessDeniedException}, {@link StoreUnavailableException}, {@link StoreRequestFailedException}, {@link
+ * ObjectLockRefusedException} (a put with a retain-until into a bucket without Object Lock).
  */
 public interface ObjectStore extends AutoCloseable {
 

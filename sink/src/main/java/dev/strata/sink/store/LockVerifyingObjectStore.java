@@ -9,6 +9,8 @@ import dev.strata.schemas.store.PutResult;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import dev.strata.schemas.store.ObjectLockRefusedException;
 
 /**
  * The Object Lock check for a writer key that may not read the bucket's lock configuration: the
@@ -27,16 +29,26 @@ final class LockVerifyingObjectStore extends ForwardingObjectStore {
 
     @Override
     public PutResult putIfAbsent(ObjectKey key, byte[] bytes, Sha256 sha256) {
-        return checkedOnce(key, delegate.putIfAbsent(key, bytes, sha256));
+        return checkedOnce(key, () -> delegate.putIfAbsent(key, bytes, sha256));
     }
 
     @Override
     public PutResult putIfAbsent(ObjectKey key, ObjectFile file) {
-        return checkedOnce(key, delegate.putIfAbsent(key, file));
+        return checkedOnce(key, () -> delegate.putIfAbsent(key, file));
     }
 
-    /** The first put of this store, whatever its kind, is followed by the lock check of the key it wrote. */
-    private PutResult checkedOnce(ObjectKey key, PutResult result) {
+    /**
+     * The first put of this store, whatever its kind, is followed by the lock check of the key it wrote. A bucket
+     * without Object Lock refuses a put that carries lock headers (the sink's retain-until): the same finding, made
+     * before anything was written.
+     */
+    private PutResult checkedOnce(ObjectKey key, Supplier<PutResult> put) {
+        PutResult result;
+        try {
+            result = put.get();
+        } catch (ObjectLockRefusedException e) {
+            throw new UnlockedBucketException(e.getMessage() + ", so what is stored there is not COMPLIANCE retention into the future");
+        }
         if (!verified.get()) {
             Optional<String> problem = unlocked.apply(key);
             if (problem.isPresent()) {

@@ -42,7 +42,9 @@ public final class SinkStores implements AutoCloseable {
 
     private SinkStores(SinkConfig config, Clock clock, StopSignal abort, SinkMetrics metrics) {
         Backoff backoff = new Backoff(config.tuning().retryInitialBackoff(), config.tuning().retryMaxBackoff());
-        ObjectRetention retention = new PolicyRetention(config.regime(), config.retention(), clock);
+        // lock headers are refused by a bucket without Object Lock, which only the test-only flag lets the sink write to
+        ObjectRetention retention = config.allowUnlockedBuckets() ? ObjectRetention.BUCKET_DEFAULT
+                : new PolicyRetention(config.regime(), config.retention(), clock);
         primaryPlain = open(config.primary(), retention);
         backupPlain = open(config.backup(), retention);
         ObjectStore primaryChecked = lockChecked(config.primary(), primaryPlain, config.allowUnlockedBuckets(), clock);

@@ -7,6 +7,7 @@ import dev.strata.schemas.store.ListedObject;
 import dev.strata.schemas.store.ObjectFile;
 import dev.strata.schemas.store.ObjectFileOutput;
 import dev.strata.schemas.store.ObjectInfo;
+import dev.strata.schemas.store.ObjectLockRefusedException;
 import dev.strata.schemas.store.ObjectRetention;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.ObjectVersionInfo;
@@ -23,11 +24,13 @@ import dev.strata.schemas.Sha256;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.ObjectKey;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
@@ -128,8 +131,17 @@ public final class S3ObjectStore implements ObjectStore {
                 .contentMD5(contentMd5)
                 .contentType(CONTENT_TYPE)
                 .metadata(Map.of(SHA256_METADATA, sha256.hex()));
-        retention.retainUntil(key).ifPresent(until -> request.objectLockMode(ObjectLockMode.COMPLIANCE).objectLockRetainUntilDate(until));
-        call(StoreOperation.PUT, key, () -> writes.putObject(request.build(), body));
+        Optional<Instant> lockedUntil = retention.retainUntil(key);
+        lockedUntil.ifPresent(until -> request.objectLockMode(ObjectLockMode.COMPLIANCE).objectLockRetainUntilDate(until));
+        try {
+            call(StoreOperation.PUT, key, () -> writes.putObject(request.build(), body));
+        } catch (StoreRequestFailedException e) {
+            if (lockedUntil.isPresent() && e.statusCode() == 400 && e.getCause() instanceof AwsServiceException service
+                    && service.awsErrorDetails() != null && "InvalidRequest".equals(service.awsErrorDetails().errorCode())) {
+                throw new ObjectLockRefusedException(describe(), key, e);
+            }
+            throw e;
+        }
     }
 
     @Override
