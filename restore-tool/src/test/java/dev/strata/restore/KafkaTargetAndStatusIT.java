@@ -163,4 +163,43 @@ class KafkaTargetAndStatusIT {
                 .as("the backup holds segments up to 10:00:09, but only what both regions hold is durable: its marks say 10:00:01")
                 .containsPattern("st-r +eu +2026-11-21T10:00:01Z +10\\.0s +2026-11-21T10:00:01Z +2026-11-21T10:00:01Z ");
     }
+
+    @Test
+    void statusAnswersWhileTheBackupGatewayHangsAndNamesIt(LocalKafka kafka, LocalObjectStores stores) throws Exception {
+        stores.primary().createLockedBucket("hang-primary");
+        stores.backup().createLockedBucket("hang-backup");
+        List<String> tenants = List.of("hang-a", "hang-b", "hang-c");
+        try (ObjectStore primary = LocalStores.writer(stores.primary(), "hang-primary");
+             ObjectStore backup = LocalStores.writer(stores.backup(), "hang-backup");
+             SinkBackup sink = new SinkBackup(primary, backup, spill)) {
+            for (String tenant : tenants) {
+                sink.write(List.of(insert(tenant, "public.items", T0, 10, 1, "one")), SinkBackup.everyNEvents(1));
+                WatermarkTopic.publish(kafka, WatermarkTopic.durable(tenant, "eu", T0, 10L));
+            }
+        }
+        Properties props = LocalStores.regime("eu", stores.primary(), "hang-primary", stores.backup(), "hang-backup");
+        props.setProperty("bootstrap.servers", kafka.bootstrapServers());
+        Path config = LocalStores.write(props, LocalStackExtension.workDir());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        stores.backup().freezeGateway();
+        long start = System.nanoTime();
+        int code;
+        try {
+            code = RestoreTool.run(new String[] {"--config", config.toString(), "status"}, new PrintWriter(out, true), new PrintWriter(err, true));
+        } finally {
+            stores.backup().thawGateway();
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        System.out.printf("status with the backup gateway hung answered in %d ms:%n%s", took.toMillis(), out);
+
+        assertThat(code).as(err.toString()).isZero();
+        // the SDK's default timeouts made this about 90 s per tenant; now the hung region costs its timeout once
+        assertThat(took).as("status with a hung backup gateway; output:%n%s", out).isLessThan(Duration.ofSeconds(20));
+        for (String tenant : tenants) {
+            assertThat(out.toString()).containsPattern("(?m)^" + tenant + " +eu +2026-11-21T10:00:00Z .*2026-11-21T10:00:00Z .*(unreadable|unreachable)");
+        }
+        assertThat(out.toString()).contains("unreachable, not asked again");
+    }
 }

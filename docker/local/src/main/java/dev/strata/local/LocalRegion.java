@@ -153,6 +153,18 @@ public final class LocalRegion {
         System.out.println("LocalObjectStores: region " + name + " gateway serving again in " + elapsed);
     }
 
+    /**
+     * Freezes this region's radosgw (SIGSTOP): connections are accepted and never answered, as a hung
+     * gateway behaves; {@link #thawGateway} lets it go on. Thaw before the stack stops.
+     */
+    public void freezeGateway() {
+        cluster.gateway().signal("STOP");
+    }
+
+    public void thawGateway() {
+        cluster.gateway().signal("CONT");
+    }
+
     public boolean gatewayRunning() {
         return cluster.gateway().isRunning();
     }

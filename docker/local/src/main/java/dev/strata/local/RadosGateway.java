@@ -88,6 +88,12 @@ final class RadosGateway {
         return portClosed;
     }
 
+    /** SIGSTOP or SIGCONT to the running radosgw: frozen, its port still accepts connections and nothing answers (a hung gateway). */
+    void signal(String signal) {
+        long pid = process().orElseThrow(() -> new IllegalStateException("region " + region + ": radosgw is not running")).pid();
+        ExternalCommand.of(signal + " radosgw", "kill", "-" + signal, Long.toString(pid)).run(clusterDir.resolve("log"));
+    }
+
     boolean isRunning() {
         return process().isPresent();
     }

@@ -1,8 +1,8 @@
 package dev.strata.restore.cli;
 
 import dev.strata.restore.BadInputException;
-import dev.strata.restore.ToolConfig;
 import dev.strata.restore.drill.DrillReport;
+import dev.strata.restore.status.UnreachableRegions;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.store.RegionStore;
 import dev.strata.schemas.TenantId;
@@ -10,6 +10,8 @@ import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.store.ListedObject;
 import dev.strata.schemas.store.StoreException;
 import dev.strata.schemas.store.StoredObject;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,30 +19,46 @@ import java.util.Optional;
  * time), read with the reader keys, primary region first. Shown, never thrown: status must work
  * when a store is unreachable or not configured on this host.
  */
-final class LastDrill {
+final class LastDrill implements AutoCloseable {
     static final String NONE = "none";
     static final String UNKNOWN = "-";
 
-    private final ToolConfig config;
+    private final StoreAccess access;
+    private final UnreachableRegions unreachable;
+    private final Map<String, RegimeStores> opened = new HashMap<>();
 
-    LastDrill(ToolConfig config) {
-        this.config = config;
+    LastDrill(StoreAccess access, UnreachableRegions unreachable) {
+        this.access = access;
+        this.unreachable = unreachable;
     }
 
-    /** e.g. {@code PASS 2026-11-21T10:00:03Z}, {@code FAIL ...}, {@code none}, or {@code -} when the stores cannot tell. */
-    String describe(String tenant) {
-        try (RegimeStores stores = new StoreAccess(config).locate(tenant, Optional.empty())) {
+    /**
+     * e.g. {@code PASS 2026-11-21T10:00:03Z}, {@code FAIL ...}, {@code none}, or {@code -} when the stores cannot tell.
+     *
+     * @param regime the tenant's regime, as its watermark names it
+     */
+    String describe(String tenant, String regime) {
+        try {
+            RegimeStores stores = opened.computeIfAbsent(regime, access::open);
             for (RegionStore region : stores.regions()) {
+                if (unreachable.reason(regime, region.region()).isPresent()) {
+                    continue;
+                }
                 try {
                     return newest(region, TenantId.of(tenant));
                 } catch (StoreException e) {
-                    // the other region may answer
+                    unreachable.failed(regime, region.region(), e); // the other region may answer
                 }
             }
             return UNKNOWN;
         } catch (BadInputException | StoreException | IllegalArgumentException e) {
             return UNKNOWN;
         }
+    }
+
+    @Override
+    public void close() {
+        opened.values().forEach(RegimeStores::close);
     }
 
     private static String newest(RegionStore region, TenantId tenant) {

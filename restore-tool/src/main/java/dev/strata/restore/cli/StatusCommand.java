@@ -6,6 +6,7 @@ import dev.strata.restore.RestoreTool;
 import dev.strata.restore.ToolConfig;
 import dev.strata.restore.status.RegionPoint;
 import dev.strata.restore.status.RegionPoints;
+import dev.strata.restore.status.UnreachableRegions;
 import dev.strata.restore.status.StatusTable;
 import dev.strata.restore.status.TenantStatus;
 import dev.strata.restore.store.Region;
@@ -13,6 +14,7 @@ import dev.strata.schemas.kafka.CompactedTopic;
 import dev.strata.schemas.kafka.Topics;
 import dev.strata.schemas.ops.StopSignal;
 import dev.strata.schemas.watermark.Watermark;
+import dev.strata.schemas.store.s3.StoreTimeouts;
 import dev.strata.schemas.watermark.WatermarkCodec;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,9 +59,11 @@ public final class StatusCommand implements Callable<Integer> {
         Instant now = tool.clock.instant();
         long nowMicros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
         List<TenantStatus> rows = new ArrayList<>();
-        StoreAccess stores = new StoreAccess(config);
-        LastDrill drills = new LastDrill(config);
-        try (RegionPoints regions = new RegionPoints(configuredStoreRegimes(config), stores::open)) {
+        // bounded store calls, and a region that failed is not asked again: status answers during an outage, naming the region
+        StoreAccess stores = new StoreAccess(config, StoreTimeouts.PROMPT);
+        UnreachableRegions unreachable = new UnreachableRegions();
+        try (LastDrill drills = new LastDrill(stores, unreachable);
+             RegionPoints regions = new RegionPoints(configuredStoreRegimes(config), stores::open, unreachable)) {
             watermarks.forEach((t, value) -> {
                 if (tenant.isEmpty() || tenant.get().equals(t)) {
                     rows.add(row(t, value, nowMicros, regions, drills));
@@ -90,6 +94,6 @@ public final class StatusCommand implements Callable<Integer> {
         long durable = w.durableCommitMicros();
         Map<Region, RegionPoint> points = regions.read(StoreAccess.tenantId(tenant), w.regime(), durable);
         return new TenantStatus(tenant, Optional.of(w.regime()), Optional.of(durable), Math.max(0, nowMicros - durable) / 1e6,
-                Optional.of(Long.toString(w.lsn())), points, drills.describe(tenant), Optional.empty());
+                Optional.of(Long.toString(w.lsn())), points, drills.describe(tenant, w.regime()), Optional.empty());
     }
 }

@@ -5,18 +5,25 @@ import dev.strata.restore.ToolConfig;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.store.TenantLocator;
 import dev.strata.schemas.TenantId;
+import dev.strata.schemas.store.s3.StoreTimeouts;
 import java.util.Optional;
 
 /** Opens a regime's stores from the config, and finds the regime of a tenant. */
 final class StoreAccess {
     private final ToolConfig config;
+    private final StoreTimeouts timeouts;
 
     StoreAccess(ToolConfig config) {
+        this(config, StoreTimeouts.DEFAULT);
+    }
+
+    StoreAccess(ToolConfig config, StoreTimeouts timeouts) {
         this.config = config;
+        this.timeouts = timeouts;
     }
 
     RegimeStores open(String regime) {
-        return RegimeStores.open(config.store(regime, ToolConfig.PRIMARY), config.store(regime, ToolConfig.BACKUP));
+        return RegimeStores.open(config.store(regime, ToolConfig.PRIMARY), config.store(regime, ToolConfig.BACKUP), timeouts);
     }
 
     RegimeStores locate(String tenant, Optional<String> regime) {

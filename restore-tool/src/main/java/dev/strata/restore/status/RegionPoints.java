@@ -24,13 +24,15 @@ import java.util.function.Function;
  * when something is down. Opens each regime's stores once.
  */
 public final class RegionPoints implements AutoCloseable {
+    private final UnreachableRegions unreachable;
     private final Set<String> configuredRegimes;
     private final Function<String, RegimeStores> open;
     private final Map<String, RegimeStores> opened = new HashMap<>();
 
-    public RegionPoints(Set<String> configuredRegimes, Function<String, RegimeStores> open) {
+    public RegionPoints(Set<String> configuredRegimes, Function<String, RegimeStores> open, UnreachableRegions unreachable) {
         this.configuredRegimes = Set.copyOf(configuredRegimes);
         this.open = open;
+        this.unreachable = unreachable;
     }
 
     /**
@@ -53,11 +55,17 @@ public final class RegionPoints implements AutoCloseable {
             return points;
         }
         for (RegionStore region : stores.regions()) {
+            Optional<String> unreachable = this.unreachable.reason(regime, region.region());
+            if (unreachable.isPresent()) {
+                points.put(region.region(), RegionPoint.unknown("unreachable, not asked again: " + unreachable.get()));
+                continue;
+            }
             try {
                 Optional<DurableMarkKey> mark = DurableMarkFinder.newest(region.store(), tenant, watermarkMicros);
                 points.put(region.region(), mark.isPresent() ? RegionPoint.marked(mark.get().pointMicros())
                         : RegionPoint.unmarked(NewestSegmentFinder.durableUntilMicros(region.store(), tenant, watermarkMicros)));
             } catch (StoreException e) {
+                this.unreachable.failed(regime, region.region(), e);
                 points.put(region.region(), RegionPoint.unknown("unreadable: " + e.getMessage()));
             }
         }

@@ -3,6 +3,7 @@ package dev.strata.restore.store;
 import dev.strata.restore.BadInputException;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.s3.S3ObjectStore;
+import dev.strata.schemas.store.s3.StoreTimeouts;
 import dev.strata.schemas.regime.RegionSettings;
 import dev.strata.schemas.store.StoreCredentials;
 import dev.strata.schemas.store.StoreLocation;
@@ -25,21 +26,26 @@ public final class RegimeStores implements AutoCloseable {
 
     /** Opens both buckets; nothing is sent until the first request, so an unreachable store shows later. */
     public static RegimeStores open(RegionSettings primary, RegionSettings backup) {
-        RegionStore p = openRegion(Region.PRIMARY, primary);
+        return open(primary, backup, StoreTimeouts.DEFAULT);
+    }
+
+    /** As {@link #open(RegionSettings, RegionSettings)}, every request bounded by {@code timeouts}. */
+    public static RegimeStores open(RegionSettings primary, RegionSettings backup, StoreTimeouts timeouts) {
+        RegionStore p = openRegion(Region.PRIMARY, primary, timeouts);
         try {
-            return new RegimeStores(primary.regime(), p, openRegion(Region.BACKUP, backup));
+            return new RegimeStores(primary.regime(), p, openRegion(Region.BACKUP, backup, timeouts));
         } catch (RuntimeException e) {
             p.close();
             throw e;
         }
     }
 
-    private static RegionStore openRegion(Region region, RegionSettings settings) {
-        ObjectStore first = openOne(settings, VersionPolicy.FIRST_VERSION);
-        return new RegionStore(region, first, Optional.of(openOne(settings, VersionPolicy.LATEST_VERSION)), settings.settingPrefix());
+    private static RegionStore openRegion(Region region, RegionSettings settings, StoreTimeouts timeouts) {
+        ObjectStore first = openOne(settings, VersionPolicy.FIRST_VERSION, timeouts);
+        return new RegionStore(region, first, Optional.of(openOne(settings, VersionPolicy.LATEST_VERSION, timeouts)), settings.settingPrefix());
     }
 
-    private static ObjectStore openOne(RegionSettings settings, VersionPolicy policy) {
+    private static ObjectStore openOne(RegionSettings settings, VersionPolicy policy, StoreTimeouts timeouts) {
         StoreCredentials reader;
         StoreLocation location;
         try {
@@ -49,7 +55,7 @@ public final class RegimeStores implements AutoCloseable {
             // these messages name the file or value and never the secret
             throw new BadInputException("config " + settings.settingPrefix() + "*: " + e.getMessage());
         }
-        return S3ObjectStore.open(location, reader, policy);
+        return S3ObjectStore.open(location, reader, policy, timeouts);
     }
 
     public String regime() {

@@ -12,6 +12,15 @@ public record StoreTimeouts(Duration connect, Duration socket, Duration attempt,
     public static final StoreTimeouts DEFAULT =
             new StoreTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(3));
 
+    /**
+     * For a command an operator waits on during an outage ({@code status}): a region that does not
+     * answer a small request within a few seconds is reported as unreachable, not waited for (a hung
+     * gateway accepts connections and then says nothing: the default's retries of 30 s silences
+     * took about 90 s).
+     */
+    public static final StoreTimeouts PROMPT =
+            new StoreTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(3));
+
     public StoreTimeouts {
         for (Duration d : new Duration[] {connect, socket, attempt, call}) {
             Objects.requireNonNull(d, "timeout");
