@@ -13,14 +13,13 @@ import dev.strata.restore.store.Region;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.store.TenantDirectory;
 import dev.strata.schemas.TenantId;
-import dev.strata.schemas.ops.PrometheusEndpoint;
+import dev.strata.schemas.ops.ServiceMeters;
 import dev.strata.schemas.ops.StopSignal;
 import dev.strata.schemas.regime.RegionSettings;
 import dev.strata.schemas.store.ExpiringStore;
 import dev.strata.schemas.store.StoreCredentials;
 import dev.strata.schemas.store.s3.S3ExpiringStore;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -62,17 +61,16 @@ public final class ExpireCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ToolConfig config = tool.config();
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        ExpiryMetrics metrics = new ExpiryMetrics(registry, regime);
         if (every == null) {
-            return runOnce(config, metrics);
+            return runOnce(config, new ExpiryMetrics(new SimpleMeterRegistry(), regime));
         }
         Duration interval = DrillCommand.interval(every);
         StopSignal stop = new StopSignal();
         Runtime.getRuntime().addShutdownHook(new Thread(stop::stop, "expire-stop"));
-        try (PrometheusEndpoint endpoint = PrometheusEndpoint.start(metricsPort, registry)) {
-            spec.commandLine().getOut().println("expiry of regime " + regime + " every " + interval + ", metrics on :"
-                    + endpoint.port() + "/metrics");
+        try (ServiceMeters meters = ServiceMeters.start(metricsPort)) {
+            ExpiryMetrics metrics = new ExpiryMetrics(meters.registry(), regime);
+            spec.commandLine().getOut().println("expiry of regime " + regime + " every " + interval + ", metrics "
+                    + meters.port().map(port -> "on :" + port + "/metrics").orElse("off (--metrics-port 0)"));
             do {
                 try {
                     runOnce(config, metrics);
