@@ -80,4 +80,23 @@ public final class TenantTables {
         }
         return out;
     }
+
+    /**
+     * Which of {@code tables} someone holds an AccessExclusiveLock on in this database: on a paused
+     * recovery, a replayed lock of a DDL not committed at the target, which blocks every read.
+     */
+    public static List<String> exclusivelyLocked(Connection c, List<String> tables) throws SQLException {
+        List<String> locked = new ArrayList<>();
+        try (java.sql.Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT DISTINCT n.nspname || '.' || r.relname FROM pg_locks l JOIN pg_class r"
+                     + " ON r.oid = l.relation JOIN pg_namespace n ON n.oid = r.relnamespace WHERE l.granted AND l.mode ="
+                     + " 'AccessExclusiveLock' AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
+            while (rs.next()) {
+                if (tables.contains(rs.getString(1))) {
+                    locked.add(rs.getString(1));
+                }
+            }
+        }
+        return locked;
+    }
 }
