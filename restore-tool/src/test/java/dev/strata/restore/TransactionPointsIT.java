@@ -18,6 +18,7 @@ import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.DurableMarkKey;
 import dev.strata.schemas.layout.SegmentKey;
 import dev.strata.schemas.store.ObjectStore;
+import dev.strata.sink.SinkConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -47,8 +48,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Restore points of whole transactions through the whole chain on real servers: capture (Debezium
- * on PostgreSQL) to Kafka, the router, a sink writing both Ceph regions (segments cut every 300 ms,
- * so most rotations fall inside a transaction), and {@code replay}.
+ * on PostgreSQL) to Kafka, the router, a sink writing both Ceph regions (segments cut every 300 ms
+ * or 10 records, so every transaction is split across segments), and {@code replay}.
  */
 @ExtendWith(LocalStackExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -65,7 +66,11 @@ class TransactionPointsIT {
     @BeforeAll
     void startTheChain(LocalKafka kafka, LocalObjectStores stores) throws Exception {
         work = LocalStackExtension.workDir().resolve("transaction-points-" + suffix);
-        chain = BackupChain.start(kafka, stores, work, new Properties());
+        Properties sink = new Properties();
+        // fewer records than a transaction's rows: every transaction spans segments, however the records arrive (a
+        // whole transaction reaches the sink at once, so on a quiet machine the 300 ms age alone rarely splits one)
+        sink.setProperty(SinkConfig.SEGMENT_MAX_RECORDS, "10");
+        chain = BackupChain.start(kafka, stores, work, sink);
         chain.place(tenant);
     }
 
