@@ -70,7 +70,7 @@ class TransactionPointsIT {
         // fewer records than a transaction's rows: every transaction spans segments, however the records arrive (a
         // whole transaction reaches the sink at once, so on a quiet machine the 300 ms age alone rarely splits one)
         sink.setProperty(SinkConfig.SEGMENT_MAX_RECORDS, "10");
-        chain = BackupChain.start(kafka, stores, work, sink);
+        chain = BackupChain.start(kafka, stores, work, new Properties(), sink);
         chain.place(tenant);
     }
 

@@ -60,6 +60,12 @@ public final class BackupChain implements AutoCloseable {
 
     /** @param properties settings for the router, the sink and the tool alike (e.g. strata.max.event.bytes) */
     public static BackupChain start(LocalKafka kafka, LocalObjectStores stores, Path dir, Properties properties) throws IOException {
+        return start(kafka, stores, dir, properties, new Properties());
+    }
+
+    /** @param sinkOnly settings of the sink alone (the router refuses keys it does not know), e.g. strata.segment.max.records */
+    public static BackupChain start(LocalKafka kafka, LocalObjectStores stores, Path dir, Properties properties, Properties sinkOnly)
+            throws IOException {
         String regime = "chain-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 24), 36);
         stores.primary().createLockedBucket(regime + "-primary");
         stores.backup().createLockedBucket(regime + "-backup");
@@ -82,6 +88,7 @@ public final class BackupChain implements AutoCloseable {
 
         Properties sinkProps = new Properties();
         sinkProps.putAll(properties);
+        sinkProps.putAll(sinkOnly);
         sinkProps.setProperty("bootstrap.servers", kafka.bootstrapServers());
         sinkProps.setProperty(SinkConfig.REGIME, regime);
         region(sinkProps, regime, RegionSettings.PRIMARY, stores.primary(), regime + "-primary");
