@@ -49,7 +49,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Restore points of whole transactions through the whole chain on real servers: capture (Debezium
  * on PostgreSQL) to Kafka, the router, a sink writing both Ceph regions (segments cut every 300 ms
- * or 10 records, so every transaction is split across segments), and {@code replay}.
+ * or 40 records, so most rotations fall inside a transaction), and {@code replay}.
  */
 @ExtendWith(LocalStackExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -67,9 +67,9 @@ class TransactionPointsIT {
     void startTheChain(LocalKafka kafka, LocalObjectStores stores) throws Exception {
         work = LocalStackExtension.workDir().resolve("transaction-points-" + suffix);
         Properties sink = new Properties();
-        // fewer records than a transaction's rows: every transaction spans segments, however the records arrive (a
+        // fewer records than two transactions of the burst: most rotations split one, however the records arrive (a
         // whole transaction reaches the sink at once, so on a quiet machine the 300 ms age alone rarely splits one)
-        sink.setProperty(SinkConfig.SEGMENT_MAX_RECORDS, "10");
+        sink.setProperty(SinkConfig.SEGMENT_MAX_RECORDS, "40");
         chain = BackupChain.start(kafka, stores, work, new Properties(), sink);
         chain.place(tenant);
     }
