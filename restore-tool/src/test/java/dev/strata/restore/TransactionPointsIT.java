@@ -201,14 +201,15 @@ class TransactionPointsIT {
         assertThat(malformed.err()).contains("malformed --until-lsn '16B374D848'").contains("X/Y in hex");
     }
 
-    /** Small transactions on overlapping rows, one after another, until stopped. */
-    private Void bumpCounters(LocalPostgres pg, String db, String tenant, int step, AtomicBoolean stop) throws SQLException {
+    /** Small transactions on overlapping rows, one every 10 ms or so, until stopped (paced: the chain cuts segments of 40 records). */
+    private Void bumpCounters(LocalPostgres pg, String db, String tenant, int step, AtomicBoolean stop) throws SQLException, InterruptedException {
         try (Connection c = connect(pg, db); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             for (int t = 0; !stop.get(); t++) {
                 s.execute("UPDATE public.counters SET v = v + " + step + " WHERE tenant_id = '" + tenant + "' AND id IN ("
                         + (1 + t % 20) + ", " + (1 + (t * 7 + step) % 20) + ")");
                 c.commit();
+                Thread.sleep(10);
             }
         }
         return null;
