@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.schemas.kafka.KafkaUnavailableException;
 import dev.strata.schemas.kafka.MissingTopicException;
-import dev.strata.schemas.store.StoreAccessDeniedException;
 import dev.strata.schemas.store.StoreOperation;
-import dev.strata.schemas.store.StoreRequestFailedException;
-import dev.strata.schemas.store.StoreUnavailableException;
+import dev.strata.schemas.store.failure.StoreAccessDeniedException;
+import dev.strata.schemas.store.failure.StoreRequestFailedException;
+import dev.strata.schemas.store.failure.StoreUnavailableException;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -1,6 +1,11 @@
 package dev.strata.sink;
 
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.kafka.DeadLetterReason;
+import dev.strata.schemas.layout.SegmentKey;
+import dev.strata.schemas.ops.StopSignal;
 import dev.strata.schemas.ops.StoppingException;
+import dev.strata.schemas.store.failure.ConflictingObjectException;
 import dev.strata.sink.late.LateArrivals;
 import dev.strata.sink.segment.ClosedSegment;
 import dev.strata.sink.segment.EventView;
@@ -9,11 +14,6 @@ import dev.strata.sink.segment.RotationLog;
 import dev.strata.sink.segment.RotationReason;
 import dev.strata.sink.store.UploadResult;
 import dev.strata.sink.watermark.WatermarkTracker;
-import dev.strata.schemas.TenantId;
-import dev.strata.schemas.kafka.DeadLetterReason;
-import dev.strata.schemas.layout.SegmentKey;
-import dev.strata.schemas.ops.StopSignal;
-import dev.strata.schemas.store.ConflictingObjectException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

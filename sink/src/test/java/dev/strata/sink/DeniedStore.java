@@ -5,8 +5,8 @@ import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.store.ForwardingObjectStore;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.PutResult;
-import dev.strata.schemas.store.StoreAccessDeniedException;
 import dev.strata.schemas.store.StoreOperation;
+import dev.strata.schemas.store.failure.StoreAccessDeniedException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A region whose policy refuses the writer key every put (403 AccessDenied), as after a wrong IAM change: a failure no retry fixes. */

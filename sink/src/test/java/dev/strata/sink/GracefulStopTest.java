@@ -1,17 +1,17 @@
 package dev.strata.sink;
 
-import dev.strata.schemas.testing.MutableClock;
-import dev.strata.sink.store.DualRegionUploader;
-import dev.strata.schemas.watermark.WatermarkCodec;
-import dev.strata.schemas.store.retry.Backoff;
-import dev.strata.schemas.store.FlakyStore;
-import dev.strata.sink.store.RegionReader;
 import dev.strata.schemas.ops.StoppingException;
 import dev.strata.schemas.regime.RegionSettings;
-import dev.strata.sink.watermark.WatermarkPublisher;
-import dev.strata.sink.manifest.ManifestSealer;
+import dev.strata.schemas.store.FlakyStore;
+import dev.strata.schemas.store.retry.Backoff;
 import dev.strata.schemas.store.retry.RetryingObjectStore;
+import dev.strata.schemas.testing.MutableClock;
+import dev.strata.schemas.watermark.WatermarkCodec;
+import dev.strata.sink.manifest.ManifestSealer;
 import dev.strata.sink.segment.ClosedSegment;
+import dev.strata.sink.store.DualRegionUploader;
+import dev.strata.sink.store.RegionReader;
+import dev.strata.sink.watermark.WatermarkPublisher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeout;
 
@@ -24,8 +24,8 @@ import dev.strata.schemas.store.InMemoryBucket;
 import dev.strata.schemas.store.ListedObject;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.StoreOperation;
-import dev.strata.schemas.store.StoreUnavailableException;
 import dev.strata.schemas.store.VersionPolicy;
+import dev.strata.schemas.store.failure.StoreUnavailableException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import static dev.strata.sink.LoopBed.changes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.schemas.regime.RegionSettings;
-import dev.strata.schemas.store.StoreAccessDeniedException;
+import dev.strata.schemas.store.failure.StoreAccessDeniedException;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;

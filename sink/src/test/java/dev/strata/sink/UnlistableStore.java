@@ -5,7 +5,7 @@ import dev.strata.schemas.store.ForwardingObjectStore;
 import dev.strata.schemas.store.ListPage;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.StoreOperation;
-import dev.strata.schemas.store.StoreUnavailableException;
+import dev.strata.schemas.store.failure.StoreUnavailableException;
 import java.util.Optional;
 
 /** An ObjectStore whose every LIST fails as an unreachable region's would; other calls work. */

@@ -22,7 +22,7 @@ import dev.strata.restore.store.StoreFailures;
 import dev.strata.restore.store.TenantDirectory;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.base.BaseManifest;
-import dev.strata.schemas.store.StoreException;
+import dev.strata.schemas.store.failure.StoreException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

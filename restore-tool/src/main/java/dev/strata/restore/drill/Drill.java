@@ -14,7 +14,7 @@ import dev.strata.restore.target.PostgresTarget;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.kafka.KafkaUnavailableException;
 import dev.strata.schemas.ops.StopSignal;
-import dev.strata.schemas.store.StoreException;
+import dev.strata.schemas.store.failure.StoreException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package dev.strata.restore.expire;
 
-import dev.strata.restore.store.Region;
 import dev.strata.restore.store.RegimeStores;
+import dev.strata.restore.store.Region;
 import dev.strata.restore.store.RegionStore;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.base.BaseManifestCodec;
@@ -13,8 +13,8 @@ import dev.strata.schemas.retention.RetentionPolicies;
 import dev.strata.schemas.store.ExpiringStore;
 import dev.strata.schemas.store.ListedObject;
 import dev.strata.schemas.store.ObjectVersionInfo;
-import dev.strata.schemas.store.StoreException;
 import dev.strata.schemas.store.StoredObject;
+import dev.strata.schemas.store.failure.StoreException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

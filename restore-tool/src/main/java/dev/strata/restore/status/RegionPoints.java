@@ -8,7 +8,7 @@ import dev.strata.restore.store.Region;
 import dev.strata.restore.store.RegionStore;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.layout.DurableMarkKey;
-import dev.strata.schemas.store.StoreException;
+import dev.strata.schemas.store.failure.StoreException;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.strata.restore.status;
 
 import dev.strata.restore.store.Region;
-import dev.strata.schemas.store.StoreException;
+import dev.strata.schemas.store.failure.StoreException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;

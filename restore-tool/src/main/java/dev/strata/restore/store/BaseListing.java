@@ -7,7 +7,7 @@ import dev.strata.schemas.layout.BaseManifestKey;
 import dev.strata.schemas.layout.InvalidObjectKeyException;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.store.ListedObject;
-import dev.strata.schemas.store.StoreException;
+import dev.strata.schemas.store.failure.StoreException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;

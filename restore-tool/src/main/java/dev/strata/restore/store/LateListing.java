@@ -6,7 +6,7 @@ import dev.strata.schemas.layout.InvalidObjectKeyException;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.manifest.LateNotice;
 import dev.strata.schemas.store.ListedObject;
-import dev.strata.schemas.store.StoreException;
+import dev.strata.schemas.store.failure.StoreException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;

@@ -14,7 +14,7 @@ import dev.strata.schemas.manifest.ManifestChain;
 import dev.strata.schemas.manifest.ManifestEntry;
 import dev.strata.schemas.manifest.StoredManifest;
 import dev.strata.schemas.store.ListedObject;
-import dev.strata.schemas.store.StoreException;
+import dev.strata.schemas.store.failure.StoreException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;

@@ -3,9 +3,9 @@ package dev.strata.restore.store;
 import dev.strata.restore.BadInputException;
 import dev.strata.restore.ExitCodes;
 import dev.strata.restore.UnavailableException;
-import dev.strata.schemas.store.StoreAccessDeniedException;
-import dev.strata.schemas.store.StoreException;
-import dev.strata.schemas.store.StoreUnavailableException;
+import dev.strata.schemas.store.failure.StoreAccessDeniedException;
+import dev.strata.schemas.store.failure.StoreException;
+import dev.strata.schemas.store.failure.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 

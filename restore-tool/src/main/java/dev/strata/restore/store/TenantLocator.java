@@ -3,7 +3,7 @@ package dev.strata.restore.store;
 import dev.strata.restore.BadInputException;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.layout.BackupLayout;
-import dev.strata.schemas.store.StoreException;
+import dev.strata.schemas.store.failure.StoreException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

@@ -6,7 +6,7 @@ import dev.strata.schemas.store.ForwardingObjectStore;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.PutResult;
 import dev.strata.schemas.store.StoreOperation;
-import dev.strata.schemas.store.StoreUnavailableException;
+import dev.strata.schemas.store.failure.StoreUnavailableException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;

@@ -7,7 +7,7 @@ import dev.strata.schemas.store.ObjectFile;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.PutResult;
 import dev.strata.schemas.store.StoreOperation;
-import dev.strata.schemas.store.StoreUnavailableException;
+import dev.strata.schemas.store.failure.StoreUnavailableException;
 import java.util.function.Predicate;
 
 /**

@@ -1,6 +1,5 @@
 package dev.strata.restore.testing;
 
-import dev.strata.schemas.testing.MutableClock;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.UtcHour;
 import dev.strata.schemas.avro.ChangeEvent;
@@ -13,7 +12,8 @@ import dev.strata.schemas.layout.SegmentKey;
 import dev.strata.schemas.regime.RegionSettings;
 import dev.strata.schemas.store.ListedObject;
 import dev.strata.schemas.store.ObjectStore;
-import dev.strata.schemas.store.StoreUnavailableException;
+import dev.strata.schemas.store.failure.StoreUnavailableException;
+import dev.strata.schemas.testing.MutableClock;
 import dev.strata.sink.CommitTracker;
 import dev.strata.sink.SinkConfig;
 import dev.strata.sink.SinkMetrics;

@@ -1,6 +1,7 @@
 package dev.strata.schemas.store;
 
 import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.store.failure.StoreAccessDeniedException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.stream.Stream;

@@ -2,6 +2,13 @@ package dev.strata.schemas.store;
 
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.store.failure.ConflictingObjectException;
+import dev.strata.schemas.store.failure.ObjectLockRefusedException;
+import dev.strata.schemas.store.failure.StoreAccessDeniedException;
+import dev.strata.schemas.store.failure.StoreException;
+import dev.strata.schemas.store.failure.StoreRequestFailedException;
+import dev.strata.schemas.store.failure.StoreUnavailableException;
+import dev.strata.schemas.store.failure.UnknownOutcomeException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.strata.schemas.store;
 
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.store.failure.ConflictingObjectException;
 import java.util.Optional;
 
 /**

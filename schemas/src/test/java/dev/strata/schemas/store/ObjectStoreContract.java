@@ -1,5 +1,7 @@
 package dev.strata.schemas.store;
 
+import dev.strata.schemas.store.failure.ConflictingObjectException;
+import dev.strata.schemas.store.failure.StoreRequestFailedException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,16 +1,16 @@
 package dev.strata.sink.segment;
 
-import dev.strata.sink.SinkFailedException;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.InvalidObjectKeyException;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.layout.SegmentKey;
 import dev.strata.schemas.manifest.ManifestEntry;
-import dev.strata.schemas.store.ObjectInfo;
 import dev.strata.schemas.store.ListedObject;
+import dev.strata.schemas.store.ObjectInfo;
 import dev.strata.schemas.store.ObjectStore;
-import dev.strata.schemas.store.StoreException;
+import dev.strata.schemas.store.failure.StoreException;
+import dev.strata.sink.SinkFailedException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

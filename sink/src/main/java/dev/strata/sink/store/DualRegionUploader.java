@@ -1,14 +1,14 @@
 package dev.strata.sink.store;
 
-import dev.strata.schemas.ops.StoppingException;
-import dev.strata.sink.SinkMetrics;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.layout.ObjectKey;
-import dev.strata.schemas.store.ConflictingObjectException;
+import dev.strata.schemas.ops.StoppingException;
 import dev.strata.schemas.store.ObjectFile;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.PutResult;
-import dev.strata.schemas.store.StoreException;
+import dev.strata.schemas.store.failure.ConflictingObjectException;
+import dev.strata.schemas.store.failure.StoreException;
+import dev.strata.sink.SinkMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import dev.strata.schemas.store.ObjectLockRefusedException;
+import dev.strata.schemas.store.failure.ObjectLockRefusedException;
 
 /**
  * The Object Lock check for a writer key that may not read the bucket's lock configuration: the

@@ -9,8 +9,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.store.InMemoryBucket;
 import dev.strata.schemas.store.ObjectStore;
-import dev.strata.schemas.store.StoreUnavailableException;
 import dev.strata.schemas.store.VersionPolicy;
+import dev.strata.schemas.store.failure.StoreUnavailableException;
 import org.junit.jupiter.api.Test;
 
 class SegmentCatalogTest {

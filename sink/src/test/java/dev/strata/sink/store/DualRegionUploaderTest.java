@@ -1,9 +1,9 @@
 package dev.strata.sink.store;
 
 import dev.strata.schemas.ops.StoppingException;
-import dev.strata.schemas.store.retry.Backoff;
-import dev.strata.schemas.store.FlakyStore;
 import dev.strata.schemas.regime.RegionSettings;
+import dev.strata.schemas.store.FlakyStore;
+import dev.strata.schemas.store.retry.Backoff;
 import dev.strata.schemas.store.retry.RetryingObjectStore;
 import dev.strata.sink.Segments;
 import dev.strata.sink.SinkMetrics;
@@ -12,16 +12,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.schemas.Sha256;
-import dev.strata.schemas.ops.StopSignal;
-import dev.strata.schemas.store.ConflictingObjectException;
 import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.ops.StopSignal;
 import dev.strata.schemas.store.InMemoryBucket;
 import dev.strata.schemas.store.ObjectFileOutput;
 import dev.strata.schemas.store.ObjectStore;
-import dev.strata.schemas.store.StoreAccessDeniedException;
 import dev.strata.schemas.store.StoreOperation;
-import dev.strata.schemas.store.StoreUnavailableException;
 import dev.strata.schemas.store.VersionPolicy;
+import dev.strata.schemas.store.failure.ConflictingObjectException;
+import dev.strata.schemas.store.failure.StoreAccessDeniedException;
+import dev.strata.schemas.store.failure.StoreUnavailableException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

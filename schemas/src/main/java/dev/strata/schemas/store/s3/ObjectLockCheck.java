@@ -1,10 +1,10 @@
 package dev.strata.schemas.store.s3;
 
+import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.store.StoreCredentials;
 import dev.strata.schemas.store.StoreLocation;
 import dev.strata.schemas.store.StoreOperation;
-import dev.strata.schemas.store.StoreUnavailableException;
-import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.store.failure.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;

@@ -7,7 +7,7 @@ import dev.strata.schemas.store.ObjectVersionInfo;
 import dev.strata.schemas.store.StoreCredentials;
 import dev.strata.schemas.store.StoreLocation;
 import dev.strata.schemas.store.StoreOperation;
-import dev.strata.schemas.store.StoreRequestFailedException;
+import dev.strata.schemas.store.failure.StoreRequestFailedException;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,13 +1,13 @@
 package dev.strata.schemas.store.s3;
 
-import dev.strata.schemas.store.StoreAccessDeniedException;
-import dev.strata.schemas.store.StoreException;
+import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.store.StoreLocation;
 import dev.strata.schemas.store.StoreOperation;
-import dev.strata.schemas.store.StoreRequestFailedException;
-import dev.strata.schemas.store.StoreUnavailableException;
-import dev.strata.schemas.store.UnknownOutcomeException;
-import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.store.failure.StoreAccessDeniedException;
+import dev.strata.schemas.store.failure.StoreException;
+import dev.strata.schemas.store.failure.StoreRequestFailedException;
+import dev.strata.schemas.store.failure.StoreUnavailableException;
+import dev.strata.schemas.store.failure.UnknownOutcomeException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;

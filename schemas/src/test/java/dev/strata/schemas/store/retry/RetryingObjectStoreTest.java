@@ -1,15 +1,15 @@
 package dev.strata.schemas.store.retry;
 
-import dev.strata.schemas.store.ConflictingObjectException;
+import dev.strata.schemas.ops.StoppingException;
 import dev.strata.schemas.store.FlakyStore;
 import dev.strata.schemas.store.InMemoryBucket;
 import dev.strata.schemas.store.PutResult;
-import dev.strata.schemas.store.StoreAccessDeniedException;
 import dev.strata.schemas.store.StoreOperation;
-import dev.strata.schemas.store.StoreUnavailableException;
-import dev.strata.schemas.store.UnknownOutcomeException;
 import dev.strata.schemas.store.VersionPolicy;
-import dev.strata.schemas.ops.StoppingException;
+import dev.strata.schemas.store.failure.ConflictingObjectException;
+import dev.strata.schemas.store.failure.StoreAccessDeniedException;
+import dev.strata.schemas.store.failure.StoreUnavailableException;
+import dev.strata.schemas.store.failure.UnknownOutcomeException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,12 +1,12 @@
 package dev.strata.schemas.store.s3;
 
-import dev.strata.schemas.store.UnknownOutcomeException;
-import dev.strata.schemas.store.StoreRequestFailedException;
-import dev.strata.schemas.store.StoreAccessDeniedException;
-import dev.strata.schemas.store.VersionPolicy;
 import dev.strata.schemas.store.StoreCredentials;
 import dev.strata.schemas.store.StoreLocation;
-import dev.strata.schemas.store.StoreUnavailableException;
+import dev.strata.schemas.store.VersionPolicy;
+import dev.strata.schemas.store.failure.StoreAccessDeniedException;
+import dev.strata.schemas.store.failure.StoreRequestFailedException;
+import dev.strata.schemas.store.failure.StoreUnavailableException;
+import dev.strata.schemas.store.failure.UnknownOutcomeException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

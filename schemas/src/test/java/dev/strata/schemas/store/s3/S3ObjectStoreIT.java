@@ -3,14 +3,14 @@ package dev.strata.schemas.store.s3;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.ObjectStoreContract;
 import dev.strata.schemas.store.PutResult;
-import dev.strata.schemas.store.StoreAccessDeniedException;
 import dev.strata.schemas.store.StoreCredentials;
 import dev.strata.schemas.store.StoreLocation;
 import dev.strata.schemas.store.StoreOperation;
-import dev.strata.schemas.store.StoreRequestFailedException;
-import dev.strata.schemas.store.StoreUnavailableException;
 import dev.strata.schemas.store.StoredObject;
 import dev.strata.schemas.store.VersionPolicy;
+import dev.strata.schemas.store.failure.StoreAccessDeniedException;
+import dev.strata.schemas.store.failure.StoreRequestFailedException;
+import dev.strata.schemas.store.failure.StoreUnavailableException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,6 +1,7 @@
-package dev.strata.schemas.store;
+package dev.strata.schemas.store.failure;
 
 import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.store.StoreOperation;
 
 /** The store refused the credential this operation (HTTP 403). */
 public final class StoreAccessDeniedException extends StoreException {

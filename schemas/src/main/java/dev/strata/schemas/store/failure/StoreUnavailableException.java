@@ -1,6 +1,7 @@
-package dev.strata.schemas.store;
+package dev.strata.schemas.store.failure;
 
 import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.store.StoreOperation;
 
 /**
  * The store could not be reached, or a read got no answer in time. For a PUT this is raised only

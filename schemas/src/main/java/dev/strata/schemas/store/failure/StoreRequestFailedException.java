@@ -1,6 +1,7 @@
-package dev.strata.schemas.store;
+package dev.strata.schemas.store.failure;
 
 import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.store.StoreOperation;
 
 /** The store answered with an error other than access denied, e.g. a missing bucket. */
 public final class StoreRequestFailedException extends StoreException {

@@ -1,7 +1,8 @@
-package dev.strata.schemas.store;
+package dev.strata.schemas.store.failure;
 
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.store.StoreOperation;
 
 /**
  * The alarm: a key that must be written once already holds other bytes. Keys are derived from

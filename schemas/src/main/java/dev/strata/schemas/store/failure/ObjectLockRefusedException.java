@@ -1,6 +1,7 @@
-package dev.strata.schemas.store;
+package dev.strata.schemas.store.failure;
 
 import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.store.StoreOperation;
 
 /**
  * A put that carried a per-object Object Lock (its retain-until) was refused as an invalid request:

@@ -1,6 +1,7 @@
-package dev.strata.schemas.store;
+package dev.strata.schemas.store.failure;
 
 import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.store.StoreOperation;
 import java.util.Objects;
 import java.util.Optional;
 

@@ -1,6 +1,7 @@
-package dev.strata.schemas.store;
+package dev.strata.schemas.store.failure;
 
 import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.store.StoreOperation;
 
 /**
  * A write whose request was sent but whose answer never came (timeout, lost connection, 5xx): the
