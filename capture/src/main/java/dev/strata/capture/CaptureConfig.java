@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -38,6 +39,8 @@ public final class CaptureConfig {
     public static final String TABLES = "strata.capture.tables";
     public static final String SIGNAL_TABLE = "strata.capture.signal.table";
     public static final String SIGNAL_TABLE_DEFAULT = "public.strata_capture_signal";
+    public static final String DATABASES = "strata.capture.databases";
+    public static final String DATABASES_DEFAULT = "";
     public static final String SLOT = "strata.capture.slot";
     public static final String SLOT_DEFAULT = "strata_capture";
     public static final String PUBLICATION = "strata.capture.publication";
@@ -46,6 +49,8 @@ public final class CaptureConfig {
     public static final String TENANT_COLUMN_DEFAULT = "tenant_id";
     public static final String TENANT_SCHEMA_PATTERN = "strata.capture.tenant.schema.pattern";
     public static final String TENANT_SCHEMA_PATTERN_DEFAULT = "";
+    public static final String TENANT_FIXED = "strata.capture.tenant.fixed";
+    public static final String TENANT_FIXED_DEFAULT = "";
     public static final String SHARED_TABLES = "strata.capture.shared.tables";
     public static final String SHARED_TABLES_DEFAULT = "";
     public static final String SNAPSHOT_MODE = "strata.capture.snapshot.mode";
@@ -108,8 +113,12 @@ public final class CaptureConfig {
         this.password = password;
     }
 
-    /** Reads a capture.properties file; the password from the environment or the password file. */
+    /** Reads a capture.properties file of one database; the password from the environment or the password file. */
     public static CaptureConfig load(Path file) {
+        return from(read(file), System::getenv);
+    }
+
+    static Properties read(Path file) {
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             properties.load(reader);
@@ -118,7 +127,7 @@ public final class CaptureConfig {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read capture config file " + file, e);
         }
-        return from(properties, System::getenv);
+        return properties;
     }
 
     /** @param environment looks up environment variables (the password); {@code System::getenv} in production */
@@ -130,6 +139,9 @@ public final class CaptureConfig {
                     + parsed.intValue(BATCH_SIZE) + " (Debezium requires it): raise it");
         }
         problems.addAll(DebeziumOverrides.problems(withPrefix(parsed.source(), DEBEZIUM_PREFIX)));
+        if (!parsed.list(DATABASES).stream().allMatch(String::isBlank)) {
+            problems.add(DATABASES + " lists several databases: read the file with CaptureDatabases, which gives one configuration each");
+        }
         if (!problems.isEmpty()) {
             throw CaptureConfigDef.SPEC.invalid(String.join("; ", problems));
         }
@@ -143,6 +155,14 @@ public final class CaptureConfig {
             throw CaptureConfigDef.SPEC.missing(TABLES);
         }
         Map<String, String> shared = parseSharedTables(parsed.list(SHARED_TABLES), selection);
+        String fixed = parsed.string(TENANT_FIXED);
+        if (!fixed.isEmpty() && !TenantId.isValid(fixed)) {
+            throw CaptureConfigDef.SPEC.invalid(TENANT_FIXED + "=" + fixed + " is not a valid tenant id: use 1-" + TenantId.MAX_LENGTH + " letters, digits, '.', '_' or '-'");
+        }
+        if (!fixed.isEmpty() && !shared.isEmpty()) {
+            throw CaptureConfigDef.SPEC.invalid(TENANT_FIXED + " makes every table of the database tenant " + fixed + "'s, so "
+                    + SHARED_TABLES + " cannot name another home tenant: remove one of them");
+        }
         return new CaptureConfig(parsed, selection, shared, DatabasePassword.read(parsed.source(), environment));
     }
 
@@ -180,6 +200,12 @@ public final class CaptureConfig {
     /** Null when schema-per-tenant is off. */
     public Pattern tenantSchemaPattern() {
         return tenantSchemaPattern;
+    }
+
+    /** The tenant every change of this database belongs to (one database per tenant), or empty to resolve per row. */
+    public Optional<String> fixedTenant() {
+        String fixed = parsed.string(TENANT_FIXED);
+        return fixed.isEmpty() ? Optional.empty() : Optional.of(fixed);
     }
 
     /** schema.table to the tenant that owns the whole table. */

@@ -37,6 +37,15 @@ public final class CaptureConfigDef {
                             + " environment variable " + DATABASE_PASSWORD_ENV + " (not both); neither when the database trusts"
                             + " the connection.")
             .example(DATABASE_PASSWORD_FILE, "/run/secrets/strata-capture-db")
+            .optional(DATABASES, Type.LIST, DATABASES_DEFAULT, null,
+                    "Several source databases in one capture process: their ids, comma separated (1-20 of a-z, 0-9, _). Each"
+                            + " runs its own Debezium engine with every key of this file, overridden by the keys under `"
+                            + DATABASES + ".<id>.` (for example `" + DATABASES + ".acme.database.dbname=acme` and `" + DATABASES
+                            + ".acme." + TENANT_FIXED + "=acme`); its name (offsets key, `ChangeEvent.source`) defaults to `<"
+                            + NAME + ">-<id>` and its slot to `<" + SLOT + ">_<id>` (slot names are unique per server). Adding a"
+                            + " database is a change here and a restart. A tenant's rows must live in one source database: the"
+                            + " restore orders a tenant's changes by the LSN of one server. Empty: the one database named above.")
+            .example(DATABASES, "acme,globex")
             .group("What to capture")
             .required(TABLES, Type.LIST, null,
                     "The tables to back up: schema.table, comma separated; each part a name, `*` (every name) or a regular"
@@ -67,6 +76,11 @@ public final class CaptureConfigDef {
             .optional(TENANT_SCHEMA_PATTERN, Type.STRING, "", Validators.regex("tenant_(?<tenant>.+)"),
                     "Schema-per-tenant: a regular expression over the schema name; its group `tenant`, or the whole name, is"
                             + " the tenant. Off when empty.")
+            .optional(TENANT_FIXED, Type.STRING, TENANT_FIXED_DEFAULT, null,
+                    "One database per tenant: every change of the database belongs to this tenant (TRUNCATE included), whatever"
+                            + " its columns and schemas; the other tenant keys then do not apply. Usually set per database of"
+                            + " `" + DATABASES + "`. Off when empty.")
+            .example(TENANT_FIXED, "acme")
             .optional(SHARED_TABLES, Type.LIST, "", null,
                     "Tables without tenant that belong to one home tenant: schema.table=tenant, comma separated, for example"
                             + " `public.countries=global`; each must be in `" + TABLES + "`.")

@@ -11,7 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs capture: {@code java -cp ... dev.strata.capture.CaptureMain capture.properties}. Exit codes:
+ * Runs capture of every database the file names: {@code java -cp ... dev.strata.capture.CaptureMain
+ * capture.properties}. Exit codes:
  * 1 stopped after an error, 2 a configuration or startup-check error, 4 Kafka unavailable at start
  * (no broker answered within {@link KafkaReachability#STARTUP_DEADLINE}: retry later).
  */
@@ -27,9 +28,9 @@ public final class CaptureMain {
             System.err.println("usage: CaptureMain <capture.properties>");
             System.exit(2);
         }
-        CaptureService service;
+        CaptureGroup service;
         try {
-            service = CaptureService.start(CaptureConfig.load(Path.of(args[0])), Clock.systemUTC());
+            service = CaptureGroup.start(CaptureDatabases.load(Path.of(args[0])), Clock.systemUTC());
         } catch (KafkaUnavailableException e) {
             LOG.error("{}", e.getMessage());
             System.exit(ServiceExit.UNAVAILABLE);
@@ -54,7 +55,7 @@ public final class CaptureMain {
             clean = false;
         }
         if (!clean) {
-            LOG.error("capture stopped after an error; restart it to resume from the last stored offset");
+            LOG.error("capture stopped after an error; restart it to resume every database from its last stored offset");
             System.exit(1);
         }
     }

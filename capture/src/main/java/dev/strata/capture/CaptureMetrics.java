@@ -33,6 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the configuration whose existing rows are being, or have been, read into Kafka).
  */
 final class CaptureMetrics implements DeliveryListener {
+    /** The tag naming the database on every capture meter. */
+    static final String SOURCE = "source";
     static final String EVENTS = "strata.capture.events";
     static final String EVENTS_PER_SECOND = "strata.capture.events.per.second";
     static final String LAST_COMMIT = "strata.capture.last.commit";
@@ -58,9 +60,12 @@ final class CaptureMetrics implements DeliveryListener {
     private final Counter heartbeatEvents;
     private final AtomicInteger streaming = new AtomicInteger();
     private final MeterRegistry registry;
+    private final String source;
 
-    CaptureMetrics(MeterRegistry registry, Clock clock) {
+    /** @param source the captured database's logical name ({@link CaptureConfig#name()}): one process may capture several */
+    CaptureMetrics(MeterRegistry registry, Clock clock, String source) {
         this.clock = clock;
+        this.source = source;
         this.registry = registry;
         // registered up front so that a dashboard shows 0, not "no data", before the first event
         for (Op op : Op.values()) {
@@ -68,29 +73,31 @@ final class CaptureMetrics implements DeliveryListener {
                 continue; // a heartbeat is counted on its own, a transaction's COMMIT not at all: neither is a change
             }
             events.put(op, Counter.builder(EVENTS).description("changes acknowledged by Kafka")
-                    .tag("op", op.name()).register(registry));
+                    .tag("op", op.name()).tag(SOURCE, source).register(registry));
         }
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             parked.put(reason, Counter.builder(DEAD_LETTERS).description("changes parked in strata.dlq")
-                    .tag("reason", reason.name()).register(registry));
+                    .tag("reason", reason.name()).tag(SOURCE, source).register(registry));
         }
         Gauge.builder(EVENTS_PER_SECOND, rate, r -> r.perSecond(clock.millis()))
-                .description("changes acknowledged per second, last 10 s").register(registry);
+                .description("changes acknowledged per second, last 10 s").tag(SOURCE, source).register(registry);
         Gauge.builder(LAST_COMMIT, lastCommitMicros, v -> seconds(v.get())).baseUnit("seconds")
-                .description("commit time of the newest delivered change, epoch seconds").register(registry);
+                .description("commit time of the newest delivered change, epoch seconds").tag(SOURCE, source).register(registry);
         Gauge.builder(LAG, lastSeenMicros, v -> v.get() == NOTHING_YET ? Double.NaN : seconds(nowMicros() - v.get()))
-                .baseUnit("seconds").description("now minus the newest delivered commit or heartbeat").register(registry);
+                .baseUnit("seconds").description("now minus the newest delivered commit or heartbeat").tag(SOURCE, source)
+                .register(registry);
         commitToAck = Timer.builder(COMMIT_TO_ACK).description("Postgres commit to Kafka acknowledgement")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofMinutes(5)).register(registry);
-        checkpoints = Counter.builder(CHECKPOINTS).description("tenant checkpoints acknowledged by Kafka").register(registry);
+                .maximumExpectedValue(Duration.ofMinutes(5)).tag(SOURCE, source).register(registry);
+        checkpoints = Counter.builder(CHECKPOINTS).description("tenant checkpoints acknowledged by Kafka").tag(SOURCE, source)
+                .register(registry);
         heartbeatsEmitted = Counter.builder(DURABLE_HEARTBEATS).description("heartbeat messages written to the source's WAL")
-                .register(registry);
+                .tag(SOURCE, source).register(registry);
         heartbeatEvents = Counter.builder(HEARTBEAT_EVENTS).description("tenant heartbeat events acknowledged by Kafka")
-                .register(registry);
+                .tag(SOURCE, source).register(registry);
         Gauge.builder(STREAMING, streaming, AtomicInteger::get)
                 .description("1 once the initial snapshot is in Kafka, the slot is active and the publication covers every"
-                        + " captured table; 0 before").register(registry);
+                        + " captured table; 0 before").tag(SOURCE, source).register(registry);
     }
 
     @Override
@@ -146,7 +153,7 @@ final class CaptureMetrics implements DeliveryListener {
 
     private Counter incrementalSnapshots(String table, String state) {
         return Counter.builder(INCREMENTAL_SNAPSHOTS).description("incremental snapshots of added tables, per table and state")
-                .tag("table", table).tag("state", state).register(registry);
+                .tag("table", table).tag("state", state).tag(SOURCE, source).register(registry);
     }
 
     private long nowMicros() {

@@ -9,6 +9,7 @@ import dev.strata.capture.ddl.DefinitionWriter;
 import dev.strata.capture.heartbeat.HeartbeatSchedule;
 import dev.strata.capture.heartbeat.KnownTenants;
 import dev.strata.capture.pg.ColumnTypes;
+import dev.strata.capture.pg.SlotRetention;
 import dev.strata.capture.pg.TableCatalog;
 import dev.strata.capture.tables.CapturedTables;
 import dev.strata.schemas.kafka.KafkaReachability;
@@ -56,6 +57,8 @@ public final class CaptureService implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final TableCatalog catalog;
     private final ServiceMeters meters;
+    private final boolean ownsMeters;
+    private final SlotRetention slotRetention;
     private final CheckpointTaker checkpoints;
     private final StreamingWatch streaming;
     private CheckpointSchedule checkpointSchedule;
@@ -64,11 +67,13 @@ public final class CaptureService implements AutoCloseable {
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final AtomicBoolean closing = new AtomicBoolean();
 
-    private CaptureService(CaptureConfig config, TableCatalog catalog, ServiceMeters meters,
+    private CaptureService(CaptureConfig config, TableCatalog catalog, ServiceMeters meters, boolean ownsMeters,
             KafkaProducer<byte[], byte[]> producer, ChangePublisher publisher, StreamingWatch streaming, Clock clock) {
         this.config = config;
         this.catalog = catalog;
         this.meters = meters;
+        this.ownsMeters = ownsMeters;
+        this.slotRetention = SlotRetention.start(config, meters.registry());
         this.producer = producer;
         this.streaming = streaming;
         this.checkpoints = CheckpointTaker.of(config);
@@ -92,6 +97,15 @@ public final class CaptureService implements AutoCloseable {
     }
 
     static CaptureService start(CaptureConfig config, Clock clock, DeliveryListener listener) throws IOException, InterruptedException {
+        return start(config, clock, listener, null);
+    }
+
+    /**
+     * @param sharedMeters the process's meters when several databases are captured in it (the caller closes them), or
+     *     null for meters of its own on {@link CaptureConfig#metricsPort()}
+     */
+    static CaptureService start(CaptureConfig config, Clock clock, DeliveryListener listener, ServiceMeters sharedMeters)
+            throws IOException, InterruptedException {
         KafkaReachability.require(config.kafkaClient(), "capture " + config.name());
         try (Admin admin = Admin.create(config.kafkaClient())) {
             CaptureTopics.ensure(admin, config).forEach(topic -> LOG.info("created topic {}", topic));
@@ -106,8 +120,8 @@ public final class CaptureService implements AutoCloseable {
             // before the engine starts: the publication covers the selection, added tables have their snapshot requested
             CapturedTables.prepare(config, newestCommitMicros != Long.MIN_VALUE);
             prepareDdlHistory(config);
-            meters = ServiceMeters.start(config.metricsPort());
-            CaptureMetrics metrics = new CaptureMetrics(meters.registry(), clock);
+            meters = sharedMeters != null ? sharedMeters : ServiceMeters.start(config.metricsPort());
+            CaptureMetrics metrics = new CaptureMetrics(meters.registry(), clock, config.name());
             producer = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
             meters.bind(new KafkaClientMetrics(producer));
             KnownTenants known = new KnownTenants();
@@ -119,7 +133,8 @@ public final class CaptureService implements AutoCloseable {
             ChangePublisher publisher = new ChangePublisher(producer, converter, new ChangeEventCodec(),
                     new DeadLetters(config.name(), clock), DeliveryListener.both(DeliveryListener.both(metrics, streaming), listener),
                     clock, config.sizeLimits(), 2 * config.batchSize());
-            CaptureService service = new CaptureService(config, catalog, meters, producer, publisher, streaming, clock);
+            CaptureService service = new CaptureService(config, catalog, meters, sharedMeters == null, producer, publisher, streaming,
+                    clock);
             service.thread.execute(service.engine);
             service.checkpointSchedule = CheckpointSchedule.start(service.checkpoints,
                     Duration.ofMillis(config.checkpointIntervalMs()), config.name());
@@ -135,7 +150,7 @@ public final class CaptureService implements AutoCloseable {
             if (producer != null) {
                 producer.close(Duration.ZERO);
             }
-            if (meters != null) {
+            if (meters != null && sharedMeters == null) {
                 meters.close();
             }
             closeQuietly(catalog);
@@ -216,6 +231,11 @@ public final class CaptureService implements AutoCloseable {
         }
     }
 
+    /** Completes when the engine stops: normally once closed, exceptionally after an error. */
+    java.util.concurrent.CompletionStage<Void> stopped() {
+        return stopped.minimalCompletionStage();
+    }
+
     /** The error the engine stopped with, or null while running or after a clean stop. */
     public Throwable failure() {
         if (!stopped.isCompletedExceptionally()) {
@@ -265,7 +285,10 @@ public final class CaptureService implements AutoCloseable {
         }
         producer.close(PRODUCER_CLOSE);
         closeQuietly(catalog);
-        meters.close();
+        slotRetention.close();
+        if (ownsMeters) {
+            meters.close();
+        }
     }
 
     private static void closeQuietly(TableCatalog catalog) {

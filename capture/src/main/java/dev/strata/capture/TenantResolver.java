@@ -8,7 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Finds the tenant a change belongs to (DESIGN.md section 3), in this order: a shared table's home
+ * Finds the tenant a change belongs to (DESIGN.md section 3), in this order: the database's own
+ * tenant when the whole database is one tenant's ({@link CaptureConfig#TENANT_FIXED}), a shared table's home
  * tenant, the tenant column of a shared-schema table, the schema name of a schema-per-tenant
  * table. A change with none of them, or with a tenant value that is not a valid tenant id, is not
  * guessed: it is resolved to a dead-letter reason. Pure.
@@ -34,14 +35,21 @@ public final class TenantResolver {
     }
 
     /** How a table's tenant is found, for the startup checks. */
-    public enum Source { SHARED_TABLE, TENANT_COLUMN, SCHEMA_NAME, NONE }
+    public enum Source { DATABASE, SHARED_TABLE, TENANT_COLUMN, SCHEMA_NAME, NONE }
 
+    private final String fixedTenant;
     private final String tenantColumn;
     private final Pattern schemaPattern;
     private final boolean schemaPatternNamesTenant;
     private final Map<String, String> sharedTables;
 
     TenantResolver(String tenantColumn, Pattern schemaPattern, Map<String, String> sharedTables) {
+        this(null, tenantColumn, schemaPattern, sharedTables);
+    }
+
+    /** @param fixedTenant the tenant of every change of the database, or null to resolve per table and row */
+    TenantResolver(String fixedTenant, String tenantColumn, Pattern schemaPattern, Map<String, String> sharedTables) {
+        this.fixedTenant = fixedTenant;
         this.tenantColumn = Objects.requireNonNull(tenantColumn, "tenantColumn");
         this.schemaPattern = schemaPattern;
         this.schemaPatternNamesTenant = schemaPattern != null && schemaPattern.pattern().contains("(?<" + TENANT_GROUP + ">");
@@ -49,7 +57,8 @@ public final class TenantResolver {
     }
 
     public static TenantResolver of(CaptureConfig config) {
-        return new TenantResolver(config.tenantColumn(), config.tenantSchemaPattern(), config.sharedTables());
+        return new TenantResolver(config.fixedTenant().orElse(null), config.tenantColumn(), config.tenantSchemaPattern(),
+                config.sharedTables());
     }
 
     public String tenantColumn() {
@@ -57,6 +66,9 @@ public final class TenantResolver {
     }
 
     public Source sourceOf(String table, boolean tableHasTenantColumn) {
+        if (fixedTenant != null) {
+            return Source.DATABASE;
+        }
         if (sharedTables.containsKey(table)) {
             return Source.SHARED_TABLE;
         }
@@ -72,6 +84,9 @@ public final class TenantResolver {
      * @param row the new row, or the old one for a DELETE; null for a TRUNCATE
      */
     public Resolution resolve(String table, boolean tableHasTenantColumn, Row row) {
+        if (fixedTenant != null) {
+            return new Tenant(fixedTenant);
+        }
         String shared = sharedTables.get(table);
         if (shared != null) {
             return new Tenant(shared);

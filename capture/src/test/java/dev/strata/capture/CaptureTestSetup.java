@@ -71,15 +71,21 @@ public final class CaptureTestSetup {
      * capture in its own JVM. An in-process capture waits with {@link CaptureService#awaitStreaming}.
      */
     static void awaitStreaming(int metricsPort) throws InterruptedException {
+        awaitStreaming(metricsPort, 1);
+    }
+
+    /** As {@link #awaitStreaming(int)}, for a capture process of {@code databases} databases: each of them streams. */
+    static void awaitStreaming(int metricsPort, int databases) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
             try {
                 String metrics = scrape(metricsPort);
-                if (metrics.contains("strata_capture_streaming 1.0")) {
+                long streaming = metrics.lines().filter(l -> l.startsWith("strata_capture_streaming{") && l.endsWith(" 1.0")).count();
+                if (streaming >= databases) {
                     return;
                 }
-                last = "strata_capture_streaming 0";
+                last = streaming + " of " + databases + " databases stream";
             } catch (IOException e) {
                 last = e.toString(); // not listening yet
             }
@@ -122,6 +128,18 @@ public final class CaptureTestSetup {
             }
         }
         throw new IllegalStateException("slot " + slot + " stayed active for 30 s after capture stopped");
+    }
+
+    /** Waits until a line of the capture's {@code /metrics} contains a match of {@code pattern}. */
+    static void awaitMetric(int port, java.util.regex.Pattern pattern, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String metrics;
+        while (!pattern.matcher(metrics = scrape(port)).find()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no match of '" + pattern + "' on /metrics after " + timeout.toSeconds() + " s:\n" + metrics);
+            }
+            Thread.sleep(100);
+        }
     }
 
     /** The body of a service's Prometheus endpoint on loopback. */

@@ -55,11 +55,11 @@ class DeadLettersIT {
             assertThat(reader.events()).singleElement().satisfies(e -> assertThat(e.getTenant()).isEqualTo("acme"));
 
             String metrics = CaptureTestSetup.scrape(port);
-            assertThat(metrics).contains("strata_capture_dead_letters_total{reason=\"NO_TENANT\"} 3.0")
-                    .contains("strata_capture_events_total{op=\"CREATE\"} 1.0")
-                    .contains("strata_capture_lag_seconds ")
-                    .contains("strata_capture_last_commit_seconds ")
-                    .contains("strata_capture_events_per_second ")
+            assertThat(metrics).contains("strata_capture_dead_letters_total{reason=\"NO_TENANT\",source=\"" + name + "\"} 3.0")
+                    .contains("strata_capture_events_total{op=\"CREATE\",source=\"" + name + "\"} 1.0")
+                    .contains("strata_capture_lag_seconds{source=\"" + name + "\"} ")
+                    .contains("strata_capture_last_commit_seconds{source=\"" + name + "\"} ")
+                    .contains("strata_capture_events_per_second{source=\"" + name + "\"} ")
                     .contains("strata_capture_commit_to_ack_seconds_bucket");
         }
         CaptureTestSetup.dropSlot(pg, db, name + "_slot");

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class IncrementalSnapshotProgressTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final IncrementalSnapshotProgress progress =
-            new IncrementalSnapshotProgress("app", new CaptureMetrics(registry, Clock.systemUTC()));
+            new IncrementalSnapshotProgress("app", new CaptureMetrics(registry, Clock.systemUTC(), "app"));
 
     @Test
     void eachTableStartsWhenItHeadsTheOffsetsListAndEndsWhenItLeavesIt() {

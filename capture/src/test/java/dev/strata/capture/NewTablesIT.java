@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -49,7 +50,7 @@ class NewTablesIT {
              Connection connection = CaptureTestSetup.connect(pg, db);
              Statement sql = connection.createStatement()) {
             capture.awaitStreaming(WAIT);
-            assertThat(CaptureTestSetup.scrape(port)).contains("strata_capture_streaming 1.0");
+            assertThat(CaptureTestSetup.scrape(port)).contains("strata_capture_streaming{source=\"" + name + "\"} 1.0");
             assertThat(CaptureTestSetup.count(pg, db, "SELECT count(*) FROM pg_publication WHERE pubname = '" + name
                     + "_pub' AND puballtables")).as("a schema pattern needs a publication of all tables").isEqualTo(1);
 
@@ -116,7 +117,8 @@ class NewTablesIT {
         try (CaptureService capture = CaptureService.start(CaptureTestSetup.config(properties), Clock.systemUTC());
              TopicReader reader = new TopicReader(kafka, name)) {
             capture.awaitStreaming(WAIT);
-            awaitMetric(port, "strata_capture_incremental_snapshots_total{state=\"completed\",table=\"public.invoices\"} 1.0");
+            CaptureTestSetup.awaitMetric(port, Pattern.compile(Pattern.quote("strata_capture_incremental_snapshots_total{source=\"" + name
+                    + "\",state=\"completed\",table=\"public.invoices\"} 1.0")), WAIT);
             CaptureTestSetup.execute(pg, db, "INSERT INTO invoices VALUES ('initech', 16, 16)", "INSERT INTO orders VALUES ('acme', 4)");
             reader.awaitUntil(r -> r.events().stream().anyMatch(e -> e.getTable().equals("public.orders") && value(e, "id").equals(4L)),
                     WAIT, "the change of orders after");
@@ -150,16 +152,6 @@ class NewTablesIT {
                     .isEqualTo(1);
         }
         CaptureTestSetup.dropSlot(pg, db, name + "_slot");
-    }
-
-    private static void awaitMetric(int port, String line) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!CaptureTestSetup.scrape(port).contains(line)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no '" + line + "' on /metrics after " + WAIT.toSeconds() + " s:\n" + CaptureTestSetup.scrape(port));
-            }
-            Thread.sleep(100);
-        }
     }
 
     private static Object value(ChangeEvent event, String column) {

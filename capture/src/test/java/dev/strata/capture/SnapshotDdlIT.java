@@ -98,7 +98,7 @@ class SnapshotDdlIT {
             assertThat(capture.streaming()).isFalse();
             assertThatThrownBy(() -> capture.awaitStreaming(Duration.ofMillis(200))).isInstanceOf(TimeoutException.class)
                     .hasMessageContaining("capture " + NAME + " is not streaming").hasMessageContaining("snapshot");
-            assertThat(CaptureTestSetup.scrape(port)).contains("strata_capture_streaming 0.0");
+            assertThat(CaptureTestSetup.scrape(port)).contains("strata_capture_streaming{source=\"" + NAME + "\"} 0.0");
 
             // committed while the snapshot runs, after its point: these must stream, not be in the snapshot
             CaptureTestSetup.execute(pg, DB,
@@ -113,7 +113,7 @@ class SnapshotDdlIT {
             // streaming means every snapshot row is in Kafka already
             List<ChangeEvent> snapshot = reader.drain().events().stream().filter(e -> e.getOp() == Op.READ).toList();
             assertThat(snapshot).hasSize(LEDGER_ROWS + CUSTOMERS);
-            assertThat(CaptureTestSetup.scrape(port)).contains("strata_capture_streaming 1.0");
+            assertThat(CaptureTestSetup.scrape(port)).contains("strata_capture_streaming{source=\"" + NAME + "\"} 1.0");
 
             ddl.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             CaptureTestSetup.execute(pg, DB, "UPDATE customers SET email = 'e1@acme.example' WHERE id = 1");
