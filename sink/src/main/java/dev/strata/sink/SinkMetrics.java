@@ -130,6 +130,21 @@ public final class SinkMetrics {
         }
     }
 
+    /**
+     * The two meters of whether a region answers: {@code strata_sink_region_failing} (1 from a failed store call
+     * until the next one succeeds) and {@code strata_sink_region_oldest_call_seconds} (how long the oldest call still
+     * in flight has waited: a hung region shows here before any call fails).
+     */
+    public void watch(String region, java.util.function.BooleanSupplier failing, java.util.function.DoubleSupplier oldestCallSeconds) {
+        Tags t = tags.and("region", region);
+        Gauge.builder(PREFIX + "region.failing", () -> failing.getAsBoolean() ? 1 : 0)
+                .description("1 from a failed store call to the region (no answer, or refused) until the next call that succeeds")
+                .tags(t).register(registry);
+        Gauge.builder(PREFIX + "region.oldest.call.seconds", oldestCallSeconds::getAsDouble)
+                .description("how long the oldest store call to the region still in flight has waited; 0 when none is").tags(t)
+                .register(registry);
+    }
+
     public void retried(String region) {
         retries.get(region).increment();
     }

@@ -25,9 +25,25 @@ class OperationsFilesTest {
 
         assertThat(rules).extracting(AlertRule::alert).doesNotHaveDuplicates().contains("StrataServiceDown", "StrataCaptureLagHigh",
                 "StrataBackupLagAboveRpo", "StrataReplicationDebtGrowing", "StrataDeadLettersGrowing", "StrataRegionUploadsFailing",
-                "StrataSinkFailed", "StrataNoSuccessfulDrill24h", "StrataDrillMismatch");
+                "StrataSinkFailed", "StrataNoSuccessfulDrill24h", "StrataDrillMismatch", "StrataServiceRestarting",
+                "StrataCaptureSlotRetainingWal");
         assertThat(rules).allSatisfy(rule -> assertThat(PromQlExpression.parse(rule.expr()).metricNames())
                 .as("%s selects a metric", rule.alert()).isNotEmpty());
+    }
+
+    /** Prometheus's own rule evaluator on the fault series of alerts-test.yml: each alert's timing, not only its syntax. */
+    @Test
+    void eachInjectedFaultFiresItsAlertWithinTwoMinutesAndClearsWithinFiveOfRecovery() throws Exception {
+        Process promtool;
+        try {
+            promtool = new ProcessBuilder("promtool", "test", "rules", "alerts-test.yml").directory(DOCKER.resolve("prometheus").toFile())
+                    .redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new AssertionError("promtool (Debian package prometheus) is missing: run docker/local/install-deps", e);
+        }
+        String output = new String(promtool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(promtool.waitFor()).as("promtool test rules docker/prometheus/alerts-test.yml:%n%s", output).isZero();
+        assertThat(output).contains("SUCCESS");
     }
 
     @Test

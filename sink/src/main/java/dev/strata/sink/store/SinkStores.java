@@ -45,8 +45,8 @@ public final class SinkStores implements AutoCloseable {
         // lock headers are refused by a bucket without Object Lock, which only the test-only flag lets the sink write to
         ObjectRetention retention = config.allowUnlockedBuckets() ? ObjectRetention.BUCKET_DEFAULT
                 : new PolicyRetention(config.regime(), config.retention(), clock);
-        primaryPlain = open(config.primary(), retention);
-        backupPlain = open(config.backup(), retention);
+        primaryPlain = watched(RegionSettings.PRIMARY, open(config.primary(), retention), clock, metrics);
+        backupPlain = watched(RegionSettings.BACKUP, open(config.backup(), retention), clock, metrics);
         ObjectStore primaryChecked = lockChecked(config.primary(), primaryPlain, config.allowUnlockedBuckets(), clock);
         ObjectStore backupChecked = lockChecked(config.backup(), backupPlain, config.allowUnlockedBuckets(), clock);
         primaryUploads = new DualRegionUploader.Region(RegionSettings.PRIMARY, new RetryingObjectStore(primaryChecked, backoff, 0, abort,
@@ -62,9 +62,15 @@ public final class SinkStores implements AutoCloseable {
         return new SinkStores(config, clock, abort, metrics);
     }
 
+    private static ObjectStore watched(String region, ObjectStore store, Clock clock, SinkMetrics metrics) {
+        RegionHealth health = new RegionHealth(store, clock);
+        metrics.watch(region, health::failing, health::oldestCallSeconds);
+        return health;
+    }
+
     private ObjectStore open(RegionSettings region, ObjectRetention retention) {
         StoreCredentials credentials = StoreCredentials.fromFile(region.credentialsFile().orElseThrow());
-        S3ObjectStore store = S3ObjectStore.open(region.location(), credentials, VersionPolicy.LATEST_VERSION, StoreTimeouts.DEFAULT,
+        S3ObjectStore store = S3ObjectStore.open(region.location(), credentials, VersionPolicy.LATEST_VERSION, StoreTimeouts.WRITER,
                 retention);
         owned.add(store);
         return store;
