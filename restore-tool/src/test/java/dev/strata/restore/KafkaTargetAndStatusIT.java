@@ -168,7 +168,7 @@ class KafkaTargetAndStatusIT {
     void statusAnswersWhileTheBackupGatewayHangsAndNamesIt(LocalKafka kafka, LocalObjectStores stores) throws Exception {
         stores.primary().createLockedBucket("hang-primary");
         stores.backup().createLockedBucket("hang-backup");
-        List<String> tenants = List.of("hang-a", "hang-b", "hang-c");
+        List<String> tenants = List.of("hang-a", "hang-b", "hang-c", "hang-d", "hang-e", "hang-f");
         try (ObjectStore primary = LocalStores.writer(stores.primary(), "hang-primary");
              ObjectStore backup = LocalStores.writer(stores.backup(), "hang-backup");
              SinkBackup sink = new SinkBackup(primary, backup, spill)) {

@@ -10,8 +10,8 @@ import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.store.ListedObject;
 import dev.strata.schemas.store.StoredObject;
 import dev.strata.schemas.store.failure.StoreException;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 
 /**
@@ -25,7 +25,7 @@ final class LastDrill implements AutoCloseable {
 
     private final StoreAccess access;
     private final UnreachableRegions unreachable;
-    private final Map<String, RegimeStores> opened = new HashMap<>();
+    private final Map<String, RegimeStores> opened = new ConcurrentHashMap<>();
 
     LastDrill(StoreAccess access, UnreachableRegions unreachable) {
         this.access = access;

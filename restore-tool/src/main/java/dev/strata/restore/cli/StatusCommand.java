@@ -24,6 +24,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -40,6 +43,8 @@ import picocli.CommandLine.Spec;
         + "), backup lag, the newest segment's time in each region, and the last drill.")
 public final class StatusCommand implements Callable<Integer> {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** Tenants whose regions are read at once: each read mostly waits on the stores. */
+    private static final int PARALLEL_TENANTS = 4;
 
     @ParentCommand
     RestoreTool tool;
@@ -51,24 +56,31 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ToolConfig config = tool.config();
-        Map<String, byte[]> watermarks = CompactedTopic.read(config.kafka(), Topics.WATERMARKS, TIMEOUT, new StopSignal());
-        if (tenant.isPresent() && !watermarks.containsKey(tenant.get())) {
-            throw new BadInputException("unknown tenant " + tenant.get() + ": it has no watermark in " + Topics.WATERMARKS
-                    + " (no change of it is durable yet, or the id is wrong: 'restore-tool list tenants')");
-        }
-        Instant now = tool.clock.instant();
-        long nowMicros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
-        List<TenantStatus> rows = new ArrayList<>();
         // bounded store calls, and a region that failed is not asked again: status answers during an outage, naming the region
         StoreAccess stores = new StoreAccess(config, StoreTimeouts.PROMPT);
         UnreachableRegions unreachable = new UnreachableRegions();
+        List<TenantStatus> rows = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_TENANTS);
         try (LastDrill drills = new LastDrill(stores, unreachable);
              RegionPoints regions = new RegionPoints(configuredStoreRegimes(config), stores::open, unreachable)) {
+            CompletableFuture<Void> probed = regions.probe(pool); // a hung region's timeout runs beside the Kafka read
+            Map<String, byte[]> watermarks = CompactedTopic.read(config.kafka(), Topics.WATERMARKS, TIMEOUT, new StopSignal());
+            if (tenant.isPresent() && !watermarks.containsKey(tenant.get())) {
+                throw new BadInputException("unknown tenant " + tenant.get() + ": it has no watermark in " + Topics.WATERMARKS
+                        + " (no change of it is durable yet, or the id is wrong: 'restore-tool list tenants')");
+            }
+            Instant now = tool.clock.instant();
+            long nowMicros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+            probed.join();
+            List<CompletableFuture<TenantStatus>> asked = new ArrayList<>();
             watermarks.forEach((t, value) -> {
                 if (tenant.isEmpty() || tenant.get().equals(t)) {
-                    rows.add(row(t, value, nowMicros, regions, drills));
+                    asked.add(CompletableFuture.supplyAsync(() -> row(t, value, nowMicros, regions, drills), pool));
                 }
             });
+            asked.forEach(row -> rows.add(row.join()));
+        } finally {
+            pool.shutdownNow();
         }
         StatusTable.print(spec.commandLine().getOut(), rows);
         return ExitCodes.OK;

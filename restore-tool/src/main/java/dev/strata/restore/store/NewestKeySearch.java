@@ -70,6 +70,9 @@ public final class NewestKeySearch<T> {
                 lo = time.applyAsLong(later.get());
             }
         } else { // none at or after the guess: gallop backwards
+            if (start == 0 || firstFrom(store, 0).isEmpty()) {
+                return Optional.empty(); // one LIST says so, not a gallop back to 1970 (a tenant this region holds nothing of)
+            }
             hi = start;
             for (long window = resolution; ; window *= 2) {
                 if (hi == 0) {

@@ -76,7 +76,9 @@ class DurableMarkFinderTest {
 
     @Test
     void aRegionWithoutMarksHasNoneAndStraysAreSteppedOver() {
-        assertThat(DurableMarkFinder.newest(primary.store(VersionPolicy.FIRST_VERSION), ACME, NOW)).isEmpty();
+        CountingLists empty = new CountingLists(primary.store(VersionPolicy.FIRST_VERSION));
+        assertThat(DurableMarkFinder.newest(empty, ACME, NOW)).isEmpty();
+        assertThat(empty.lists.get()).as("LISTs to learn that a region holds no mark of the tenant").isLessThanOrEqualTo(2);
         stray(primary, "durable/20261120/22/stray.mark");
         assertThat(DurableMarkFinder.newest(primary.store(VersionPolicy.FIRST_VERSION), ACME, NOW)).isEmpty();
         put(primary, mark(ACME, T0, 1));
