@@ -3,6 +3,7 @@ package dev.strata.capture;
 import dev.strata.local.LocalKafka;
 import dev.strata.local.LocalPostgres;
 import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.event.ChangeEventCodec;
 import dev.strata.schemas.kafka.DeadLetterReason;
 import java.io.StringReader;
 import java.nio.file.Path;
@@ -11,13 +12,16 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import org.postgresql.PGConnection;
 
 /**
  * The capture benchmark behind {@code bench/capture} (a main, not a test): 200k rows of two tenants,
- * once as one COPY and once as 1000-row transactions, through the real capture into a real Kafka.
+ * once as one COPY and once as 1000-row transactions, through the real capture into a real Kafka, and
+ * the same rows through its peers in the same run ({@link DebeziumPeers}: Debezium alone, and Debezium's
+ * JSON envelope to Kafka), with the ratios and the bytes per event of each format.
  * Reports acknowledged events per second (first commit to last acknowledgement) and the
  * commit-to-acknowledgement latency of every event, and prints the README's table rows. A first,
  * unreported 50k-row run warms the JVM (JIT) and the broker up, as a long-running capture is.
@@ -27,6 +31,9 @@ import org.postgresql.PGConnection;
 public final class CaptureBench {
     private static final String DB = "bench";
     private static final int PACED_ROWS = 10_000;
+    private static final int SIZE_SAMPLE = 100;
+    private static final List<String> PEER_TABLES = List.of("copy_alone", "copy_json", "tx_alone", "tx_json");
+    private static final ChangeEventCodec CODEC = new ChangeEventCodec();
 
     /** Records every acknowledgement; the engine's one thread writes, the main thread reads after the last one. */
     private static final class Recorder implements DeliveryListener {
@@ -34,6 +41,8 @@ public final class CaptureBench {
         private volatile int count;
         private volatile long firstCommitMicros = Long.MAX_VALUE;
         private volatile long lastAckMicros;
+        private long sampledBytes;
+        private int samples;
 
         Recorder(int expected) {
             latencyMicros = new long[expected];
@@ -44,6 +53,10 @@ public final class CaptureBench {
             int n = count;
             if (n < latencyMicros.length) {
                 latencyMicros[n] = ackedAtMicros - event.getCommitTsMicros();
+            }
+            if (n % SIZE_SAMPLE == 0) {
+                sampledBytes += CODEC.encode(event).length;
+                samples++;
             }
             firstCommitMicros = Math.min(firstCommitMicros, event.getCommitTsMicros());
             lastAckMicros = ackedAtMicros;
@@ -61,7 +74,7 @@ public final class CaptureBench {
     }
 
     private record Result(String scenario, int events, double eventsPerSecond, double p50Millis, double p99Millis,
-            double firstMillis, double workloadSeconds) {
+            double firstMillis, double workloadSeconds, double bytesPerEvent) {
     }
 
     private CaptureBench() {
@@ -78,27 +91,50 @@ public final class CaptureBench {
                     "CREATE TABLE tx_rows (tenant_id text, id bigint, amount numeric(12,2), note text, PRIMARY KEY (tenant_id, id))",
                     "CREATE TABLE paced_rows (tenant_id text, id bigint, amount numeric(12,2), note text, PRIMARY KEY (tenant_id, id))",
                     "CREATE TABLE warm_rows (tenant_id text, id bigint, amount numeric(12,2), note text, PRIMARY KEY (tenant_id, id))");
+            for (String peer : PEER_TABLES) {
+                CaptureTestSetup.execute(pg, DB, "CREATE TABLE " + peer
+                        + " (tenant_id text, id bigint, amount numeric(12,2), note text, PRIMARY KEY (tenant_id, id))");
+            }
             // a long-running capture is JIT-compiled: warm this JVM and the broker up first, not reported
             int warmRows = Math.min(rows, 50_000);
             run(kafka, pg, "benchwarm", "public.warm_rows", warmRows, () -> transactionRows(pg, "warm_rows", warmRows, perTransaction));
-            Result copy = run(kafka, pg, "benchcopy", "public.copy_rows", rows, () -> copyRows(pg, rows));
+            Result copy = run(kafka, pg, "benchcopy", "public.copy_rows", rows, () -> copyRows(pg, "copy_rows", rows));
+            DebeziumPeers.Result copyAlone = DebeziumPeers.alone(peerConfig(kafka, pg, "peercopyalone", "copy_alone"), "public.copy_alone",
+                    rows, () -> copyRows(pg, "copy_alone", rows));
+            DebeziumPeers.Result copyJson = DebeziumPeers.jsonPipeline(peerConfig(kafka, pg, "peercopyjson", "copy_json"),
+                    "public.copy_json", rows, () -> copyRows(pg, "copy_json", rows));
             Result transactions = run(kafka, pg, "benchtx", "public.tx_rows", rows, () -> transactionRows(pg, "tx_rows", rows, perTransaction));
+            DebeziumPeers.Result txAlone = DebeziumPeers.alone(peerConfig(kafka, pg, "peertxalone", "tx_alone"), "public.tx_alone", rows,
+                    () -> transactionRows(pg, "tx_alone", rows, perTransaction));
+            DebeziumPeers.Result txJson = DebeziumPeers.jsonPipeline(peerConfig(kafka, pg, "peertxjson", "tx_json"), "public.tx_json", rows,
+                    () -> transactionRows(pg, "tx_json", rows, perTransaction));
             // steady traffic below capacity: the latency a backup's RPO sees day to day
             Result paced = run(kafka, pg, "benchpaced", "public.paced_rows", PACED_ROWS, () -> pacedRows(pg));
             print(copy);
             print(transactions);
             print(paced);
+            printPeers("COPY", copy, copyAlone, copyJson);
+            printPeers(perTransaction + "-row tx", transactions, txAlone, txJson);
             System.out.println();
             System.out.printf(Locale.ROOT, "| capture: events/s into Kafka (200k rows, COPY and 1000-row transactions) | >= 25k/s"
                     + " | COPY %,.0f/s; %d-row tx %,.0f/s | `bench/capture` |%n", copy.eventsPerSecond(), perTransaction,
                     transactions.eventsPerSecond());
+            System.out.printf(Locale.ROOT, "| capture vs Debezium embedded alone (same settings, a counting consumer), same run | >= 0.8x"
+                    + " | COPY %.2fx (%,.0f vs %,.0f/s); %d-row tx %.2fx (%,.0f vs %,.0f/s) | `bench/capture` |%n",
+                    copy.eventsPerSecond() / copyAlone.eventsPerSecond(), copy.eventsPerSecond(), copyAlone.eventsPerSecond(), perTransaction,
+                    transactions.eventsPerSecond() / txAlone.eventsPerSecond(), transactions.eventsPerSecond(), txAlone.eventsPerSecond());
+            System.out.printf(Locale.ROOT, "| capture vs Debezium's JSON envelope produced to Kafka (acks=all), same run | | COPY %.2fx"
+                    + " (%,.0f/s); %d-row tx %.2fx (%,.0f/s); bytes per event into Kafka: Strata's Avro %.0f, JSON envelope %.0f with"
+                    + " schemas, %.0f without | `bench/capture` |%n", copy.eventsPerSecond() / copyJson.eventsPerSecond(),
+                    copyJson.eventsPerSecond(), perTransaction, transactions.eventsPerSecond() / txJson.eventsPerSecond(),
+                    txJson.eventsPerSecond(), copy.bytesPerEvent(), copyJson.jsonBytesWithSchema(), copyJson.jsonBytesWithoutSchema());
             System.out.printf(Locale.ROOT, "| capture: commit -> Kafka ack p50/p99 | | COPY %.0f/%.0f ms; %d-row tx %.0f/%.0f ms"
                     + " (backlog drain); steady 2k rows/s %.0f/%.0f ms | `bench/capture` |%n", copy.p50Millis(), copy.p99Millis(),
                     perTransaction, transactions.p50Millis(), transactions.p99Millis(), paced.p50Millis(), paced.p99Millis());
         }
     }
 
-    private interface Workload {
+    interface Workload {
         void run() throws Exception;
     }
 
@@ -124,13 +160,27 @@ public final class CaptureBench {
             Arrays.sort(latencies);
             double seconds = (recorder.lastAckMicros - recorder.firstCommitMicros) / 1e6;
             return new Result(name, rows, rows / seconds, percentile(latencies, 0.50) / 1000.0,
-                    percentile(latencies, 0.99) / 1000.0, latencies[0] / 1000.0, workloadSeconds);
+                    percentile(latencies, 0.99) / 1000.0, latencies[0] / 1000.0, workloadSeconds,
+                    (double) recorder.sampledBytes / recorder.samples);
         } finally {
             CaptureTestSetup.dropSlot(pg, DB, name + "_slot");
         }
     }
 
-    private static void copyRows(LocalPostgres pg, int rows) throws Exception {
+    private static CaptureConfig peerConfig(LocalKafka kafka, LocalPostgres pg, String name, String table) {
+        Properties properties = CaptureTestSetup.properties(kafka, pg, DB, name, "public." + table);
+        properties.setProperty(CaptureConfig.HEARTBEAT_INTERVAL_MS, "1000");
+        return CaptureTestSetup.config(properties);
+    }
+
+    private static void printPeers(String scenario, Result capture, DebeziumPeers.Result alone, DebeziumPeers.Result json) {
+        System.out.printf(Locale.ROOT, "%-10s capture %,.0f/s = %.2fx Debezium alone (%,.0f/s), %.2fx the JSON envelope to Kafka"
+                + " (%,.0f/s); bytes per event: Avro %.0f, JSON %.0f with schemas, %.0f without%n", scenario, capture.eventsPerSecond(),
+                capture.eventsPerSecond() / alone.eventsPerSecond(), alone.eventsPerSecond(), capture.eventsPerSecond() / json.eventsPerSecond(),
+                json.eventsPerSecond(), capture.bytesPerEvent(), json.jsonBytesWithSchema(), json.jsonBytesWithoutSchema());
+    }
+
+    private static void copyRows(LocalPostgres pg, String table, int rows) throws Exception {
         StringBuilder data = new StringBuilder(rows * 40);
         for (int i = 1; i <= rows; i++) {
             data.append(i % 2 == 0 ? "acme" : "initech").append('\t').append(i).append('\t').append(i % 100_000).append(".25\t")
@@ -138,7 +188,7 @@ public final class CaptureBench {
         }
         try (Connection connection = CaptureTestSetup.connect(pg, DB)) {
             connection.unwrap(PGConnection.class).getCopyAPI()
-                    .copyIn("COPY copy_rows (tenant_id, id, amount, note) FROM STDIN", new StringReader(data.toString()));
+                    .copyIn("COPY " + table + " (tenant_id, id, amount, note) FROM STDIN", new StringReader(data.toString()));
         }
     }
 
