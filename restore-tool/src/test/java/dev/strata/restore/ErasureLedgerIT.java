@@ -227,12 +227,16 @@ class ErasureLedgerIT {
         assertThat(refused.out()).doesNotContain("zed@zeta");
         ToolRun points = ToolRun.run(config, "list", "points", "--tenant", "zeta");
         assertThat(points.out()).contains("erasure ledger:      UNREADABLE, every restore refuses until it is fixed");
+        ToolRun verify = ToolRun.run(config, "verify", "--tenant", "zeta");
+        assertThat(verify.code()).isEqualTo(ExitCodes.VERIFICATION_FAILED);
+        assertThat(verify.err()).contains("the backup region does not hold it").contains("erasures complete --tenant zeta");
         ToolRun complete = ToolRun.run(config, "erasures", "complete", "--tenant", "zeta");
         assertThat(complete.out()).as(complete.err()).contains("copied 1 ledger entry to the region that lacked it: [" + key + "]");
         ToolRun restored = ToolRun.run(config, "replay", "--tenant", "zeta", "--until", "latest", "--target", "ndjson");
         assertThat(restored.code()).as(restored.err()).isZero();
         assertThat(restored.out()).doesNotContain("zed@zeta");
         assertThat(restored.err()).contains("erasure ledger: 1 entry applied; 1 row(s) left out");
+        assertThat(ToolRun.run(config, "verify", "--tenant", "zeta").out()).contains("erasure ledger: 1 entry in both regions, checksums match");
     }
 
     @Test
