@@ -9,6 +9,7 @@ import dev.strata.local.LocalPostgres;
 import dev.strata.local.LocalRegion;
 import dev.strata.local.LocalStackExtension;
 import dev.strata.local.StoreRole;
+import dev.strata.restore.drill.DrillReport;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.target.LuceneTarget;
 import dev.strata.restore.testing.CaptureSimulator;
@@ -20,9 +21,15 @@ import dev.strata.restore.testing.ToolRun;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.UtcHour;
+import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.avro.Checkpoint;
+import dev.strata.schemas.avro.Op;
+import dev.strata.schemas.avro.TableCheckpoint;
+import dev.strata.schemas.checkpoint.RowChecksum;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.LedgerEntryKey;
 import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.store.ListedObject;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.StoreCredentials;
 import dev.strata.schemas.store.StoreLocation;
@@ -39,6 +46,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,6 +74,8 @@ class ErasureLedgerIT {
     private static final SourceTable PEOPLE = new SourceTable("public.people", List.of(col("tenant_id", "text", Form.TEXT),
             col("id", "bigint", Form.LONG), col("email", "text", Form.TEXT), col("name", "text", Form.TEXT)),
             List.of("tenant_id", "id"), "tenant_id");
+    private static final SourceTable ORDERS = new SourceTable("public.orders", List.of(col("tenant_id", "text", Form.TEXT),
+            col("id", "bigint", Form.LONG), col("person", "bigint", Form.LONG)), List.of("tenant_id", "id"), "tenant_id");
     private static final long T0 = RestoreTime.parse("2026-11-21T09:30:00Z");
     private static final String PRIMARY = "ledger-primary";
     private static final String BACKUP = "ledger-backup";
@@ -87,6 +97,7 @@ class ErasureLedgerIT {
             try (Statement s = source.createStatement()) {
                 s.execute("CREATE TABLE public.people (tenant_id text NOT NULL, id bigint NOT NULL, email text, name text,"
                         + " PRIMARY KEY (tenant_id, id))");
+                s.execute("CREATE TABLE public.orders (tenant_id text NOT NULL, id bigint NOT NULL, person bigint, PRIMARY KEY (tenant_id, id))");
             }
             capture = new CaptureSimulator(source);
             CaptureSimulator.Tx first = capture.begin(T0);
@@ -101,8 +112,11 @@ class ErasureLedgerIT {
             sourceAt.put(T0 + 10_000_000, rows(read));
             capture.begin(T0 + 20_000_000).changeKey(PEOPLE, "id = 20", new Object[] {"acme", 2L}, new Object[] {"acme", 20L}).commit();
             capture.begin(T0 + 30_000_000).update(PEOPLE, "name = 'bob 2'", "acme", 20L)
-                    .insert(PEOPLE, "INSERT INTO public.people VALUES ('acme', 6, 'fay@example.com', 'fay')", "acme", 6L).commit();
+                    .insert(PEOPLE, "INSERT INTO public.people VALUES ('acme', 6, 'fay@example.com', 'fay')", "acme", 6L)
+                    .insert(ORDERS, "INSERT INTO public.orders VALUES ('acme', 1, 20)", "acme", 1L).commit();
             sourceAt.put(T0 + 30_000_000, rows(read));
+            checkpoint(capture, read, T0 + 40_000_000);
+            capture.begin(T0 + 50_000_000).insert(ORDERS, "INSERT INTO public.orders VALUES ('acme', 2, 6)", "acme", 2L).commit();
         }
         stores.primary().createLockedBucket(PRIMARY);
         stores.backup().createLockedBucket(BACKUP);
@@ -120,7 +134,11 @@ class ErasureLedgerIT {
             LocalRegion region = side.equals("primary") ? stores.primary() : stores.backup();
             props.setProperty("strata.regime.eu." + side + "." + ToolConfig.LEDGER_CREDENTIALS_FILE,
                     region.credentialsFile(StoreRole.LEDGER).toString());
+            props.setProperty("strata.regime.eu." + side + "." + ToolConfig.DRILL_CREDENTIALS_FILE,
+                    region.credentialsFile(StoreRole.DRILL).toString());
         }
+        props.setProperty(ToolConfig.DRILL_POSTGRES_URL, postgres.jdbcUrl("postgres"));
+        props.setProperty(ToolConfig.DRILL_POSTGRES_USER, postgres.user());
         config = LocalStores.write(props, LocalStackExtension.workDir());
         ToolRun bob = ToolRun.run(config, "erasures", "add", "--tenant", "acme", "--table", "public.people", "--key", "id=20",
                 "--reason", "GDPR art. 17, ticket 4711", "--by", "dpo@acme");
@@ -243,7 +261,7 @@ class ErasureLedgerIT {
     void badInputNamesTheFix() {
         ToolRun table = ToolRun.run(config, "erasures", "add", "--tenant", "acme", "--table", "public.persons", "--key", "id=1", "--reason", "r");
         assertThat(table.code()).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(table.err()).contains("tenant acme has no table public.persons in its log; its tables: [public.people]");
+        assertThat(table.err()).contains("tenant acme has no table public.persons in its log; its tables: [public.orders, public.people]");
         ToolRun column = ToolRun.run(config, "erasures", "add", "--tenant", "acme", "--table", "public.people", "--key", "email=a@b",
                 "--reason", "r");
         assertThat(column.code()).isEqualTo(ExitCodes.BAD_INPUT);
@@ -256,6 +274,39 @@ class ErasureLedgerIT {
                 "--null", "id", "--reason", "r");
         assertThat(nulled.code()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(nulled.err()).contains("--null id is a key column");
+    }
+
+    @Test
+    void aDrillComparesEveryTableTheLedgerLeftAloneAndNamesTheOthers() {
+        // the checkpoint still counts bob and dora's email (the application did not erase them at the source)
+        ToolRun drill = ToolRun.run(config, "drill", "--tenant", "acme");
+        assertThat(drill.code()).as(drill.out() + drill.err()).isZero();
+        assertThat(drill.out()).contains("drill acme (regime eu): PASS");
+        try (ObjectStore reader = open(stores.primary(), PRIMARY, StoreRole.READER)) {
+            List<ListedObject> reports = reader.listAll(BackupLayout.drillsPrefix(TenantId.of("acme")), Optional.empty()).toList();
+            DrillReport report = DrillReport.parse(reader.get(reports.get(reports.size() - 1).key()).orElseThrow().bytes()).orElseThrow();
+            assertThat(report.tables()).extracting(DrillReport.TableComparisonJson::table).containsExactly("public.orders");
+            assertThat(report.tables()).allMatch(DrillReport.TableComparisonJson::equal);
+            assertThat(report.message()).isEqualTo("all 1 tables equal to the checkpoint;"
+                    + " not compared, the erasure ledger left out or nulled rows the checkpoint counted: public.people");
+        }
+    }
+
+    /** A CHECKPOINT event of acme as capture writes it: per table, rows and checksum in one snapshot that sees every transaction so far. */
+    private static void checkpoint(CaptureSimulator capture, Connection read, long at) throws SQLException {
+        List<TableCheckpoint> tables = new ArrayList<>();
+        for (String table : List.of("public.people", "public.orders")) {
+            try (Statement s = read.createStatement(); ResultSet rs = s.executeQuery("SELECT " + RowChecksum.AGGREGATE + " FROM " + table
+                    + " " + RowChecksum.ROW_ALIAS + " WHERE tenant_id = 'acme'")) {
+                rs.next();
+                tables.add(new TableCheckpoint(table, rs.getLong(1), rs.getString(2)));
+            }
+        }
+        ChangeEvent last = capture.events().get(capture.events().size() - 1);
+        long next = last.getTxId() + 1;
+        capture.events().add(ChangeEvent.newBuilder().setTenant("acme").setSource("source-db").setTable("strata.checkpoint")
+                .setOp(Op.CHECKPOINT).setCommitTsMicros(at).setLsn(last.getLsn() + 1).setTxId(-1).setTxOrder(0)
+                .setEventId("cp:" + at).setCheckpoint(new Checkpoint(next + ":" + next + ":", tables)).build());
     }
 
     /** The source rows at a point as the ledger leaves them: bob (2, later 20) out, dora's email null. */

@@ -35,6 +35,7 @@ import java.util.TreeSet;
  * row got the key the request names still finds it.
  */
 public final class RowKeyScan {
+    private static final Set<Op> ROW_OPS = Set.of(Op.CREATE, Op.UPDATE, Op.DELETE, Op.READ, Op.TRUNCATE);
     private final Set<String> tables = new TreeSet<>();
     private final Set<String> keyColumns = new LinkedHashSet<>();
     private final Set<String> columns = new LinkedHashSet<>();
@@ -74,6 +75,9 @@ public final class RowKeyScan {
     }
 
     private void see(ChangeEvent event) {
+        if (!ROW_OPS.contains(event.getOp())) {
+            return; // checkpoints, heartbeats, commits and definitions: never a row, and their table may be none of the tenant's
+        }
         tables.add(event.getTable());
         if (!event.getTable().equals(table)) {
             return;
