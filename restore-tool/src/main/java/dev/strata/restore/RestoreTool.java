@@ -2,6 +2,7 @@ package dev.strata.restore;
 
 import dev.strata.restore.cli.DeadLettersCommand;
 import dev.strata.restore.cli.DrillCommand;
+import dev.strata.restore.cli.ErasuresCommand;
 import dev.strata.restore.cli.ExpireCommand;
 import dev.strata.restore.cli.HistoryCommand;
 import dev.strata.restore.cli.ListCommand;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Option;
             ExitCodes.UNAVAILABLE + ":unavailable: a store, Kafka or the target database did not answer; retry later"},
         subcommands = {TenantsCommand.class, DeadLettersCommand.class, ListCommand.class, ReplayCommand.class,
             VerifyCommand.class, StatusCommand.class, DrillCommand.class, HistoryCommand.class, RollbackCommand.class,
-            ExpireCommand.class})
+            ExpireCommand.class, ErasuresCommand.class})
 public final class RestoreTool {
 
     @Option(names = "--config", description = "the tool's properties file (default: ${DEFAULT-VALUE})",

@@ -35,6 +35,8 @@ public final class ToolConfig {
     public static final String DRILL_CREDENTIALS_FILE = "drill.credentials.file";
     /** Per region, beside the reader's: the expire user's keys (lists, reads, deletes versions; never puts). */
     public static final String EXPIRE_CREDENTIALS_FILE = "expire.credentials.file";
+    /** Per region, beside the reader's: the ledger user's keys (reads, and puts under strata/v1/ledger/ only). */
+    public static final String LEDGER_CREDENTIALS_FILE = "ledger.credentials.file";
     public static final String DRILL_POSTGRES_URL = "strata.drill.postgres.url";
     public static final String DRILL_POSTGRES_USER = "strata.drill.postgres.user";
     public static final String DRILL_POSTGRES_USER_DEFAULT = "postgres";
@@ -122,23 +124,28 @@ public final class ToolConfig {
 
     /** The drill user's key file of one region of {@code regime}. */
     public Path drillCredentials(String regime, String region) {
-        String key = RegimeSettings.key(regime, region, DRILL_CREDENTIALS_FILE);
-        String value = properties.getProperty(key, "").trim();
-        if (value.isEmpty()) {
-            throw new BadInputException("config: " + key + " is missing: set it to the path of a properties file with the DRILL"
-                    + " user's access.key.id and secret.access.key (it may write drill reports only; the reader's keys cannot)");
-        }
-        return Path.of(value);
+        return roleCredentials(regime, region, DRILL_CREDENTIALS_FILE, "DRILL", "it may write drill reports only; the reader's keys cannot");
+    }
+
+    /** The ledger user's key file of one region of {@code regime}: only {@code erasures add} writes with it. */
+    public Path ledgerCredentials(String regime, String region) {
+        return roleCredentials(regime, region, LEDGER_CREDENTIALS_FILE, "LEDGER",
+                "it may write erasure ledger entries only; the reader's keys cannot");
     }
 
     /** The expire user's key file of one region of {@code regime}. */
     public Path expireCredentials(String regime, String region) {
-        String key = RegimeSettings.key(regime, region, EXPIRE_CREDENTIALS_FILE);
+        return roleCredentials(regime, region, EXPIRE_CREDENTIALS_FILE, "EXPIRE",
+                "it may delete object versions whose retention passed; the reader's keys cannot delete");
+    }
+
+    /** A region's key file of a user other than the reader; missing, the error names the key, the user and its rights. */
+    private Path roleCredentials(String regime, String region, String setting, String user, String rights) {
+        String key = RegimeSettings.key(regime, region, setting);
         String value = properties.getProperty(key, "").trim();
         if (value.isEmpty()) {
-            throw new BadInputException("config: " + key + " is missing: set it to the path of a properties file with the EXPIRE"
-                    + " user's access.key.id and secret.access.key (it may delete object versions whose retention passed; the"
-                    + " reader's keys cannot delete)");
+            throw new BadInputException("config: " + key + " is missing: set it to the path of a properties file with the " + user
+                    + " user's access.key.id and secret.access.key (" + rights + ")");
         }
         return Path.of(value);
     }

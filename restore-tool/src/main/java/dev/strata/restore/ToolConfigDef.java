@@ -2,6 +2,7 @@ package dev.strata.restore;
 
 import static dev.strata.restore.ToolConfig.BOOTSTRAP_SERVERS;
 import static dev.strata.restore.ToolConfig.DRILL_CREDENTIALS_FILE;
+import static dev.strata.restore.ToolConfig.LEDGER_CREDENTIALS_FILE;
 import static dev.strata.restore.ToolConfig.DRILL_POSTGRES_PASSWORD_FILE;
 import static dev.strata.restore.ToolConfig.DRILL_POSTGRES_URL;
 import static dev.strata.restore.ToolConfig.DRILL_POSTGRES_USER;
@@ -89,6 +90,7 @@ public final class ToolConfigDef {
         List<String> settings = new ArrayList<>(RegimeSettings.SETTINGS);
         settings.add(DRILL_CREDENTIALS_FILE);
         settings.add(EXPIRE_CREDENTIALS_FILE);
+        settings.add(LEDGER_CREDENTIALS_FILE);
         return settings;
     }
 

@@ -85,7 +85,8 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage("dev.strata.restore.store..", "dev.strata.restore.plan..",
                         "dev.strata.restore.replay..", "dev.strata.restore.target..", "dev.strata.restore.verify..",
                         "dev.strata.restore.drill..", "dev.strata.restore.status..", "dev.strata.restore.kafka..",
-                        "dev.strata.restore.durable..", "dev.strata.restore.history..", "dev.strata.restore.rollback..")
+                        "dev.strata.restore.durable..", "dev.strata.restore.history..", "dev.strata.restore.rollback..",
+                        "dev.strata.restore.ledger..")
                 .should().dependOnClassesThat().resideInAPackage("dev.strata.restore.cli..")
                 .orShould().dependOnClassesThat().resideInAPackage("picocli..")
                 .because("the commands parse options and print; planning, replaying, verifying and drilling work without a command line")

@@ -199,6 +199,9 @@ public final class LocalRegion {
         policies.putUserPolicy(request -> request.userName(StoreRole.EXPIRE.userId())
                 .policyName(RolePolicies.policyName(StoreRole.EXPIRE, bucket))
                 .policyDocument(RolePolicies.expire(bucket)));
+        policies.putUserPolicy(request -> request.userName(StoreRole.LEDGER.userId())
+                .policyName(RolePolicies.policyName(StoreRole.LEDGER, bucket))
+                .policyDocument(RolePolicies.ledger(bucket)));
     }
 
     // Signs as us-east-1 whatever the region's name: then the SDK sends CreateBucket without a

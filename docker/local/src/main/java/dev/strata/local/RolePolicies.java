@@ -35,6 +35,8 @@ final class RolePolicies {
 
     /** Where drill reports live: BackupLayout's drills prefix (this module does not depend on schemas). */
     static final String DRILLS_PREFIX = "strata/v1/drills/";
+    /** Where erasure ledger entries live: BackupLayout's ledger prefix. Only the ledger user may put there. */
+    static final String LEDGER_PREFIX = "strata/v1/ledger/";
     /** Put on the bucket is not denied (a Deny would beat the drills Allow); it is simply never allowed outside drills/. */
     static final List<String> DRILL_DENIED = List.of(
             "s3:DeleteObject", "s3:DeleteObjectVersion",
@@ -58,8 +60,10 @@ final class RolePolicies {
         return "strata-" + role.name().toLowerCase(Locale.ROOT) + "-" + bucket;
     }
 
+    /** The writer's rights, and a Deny of puts under the ledger: a sink key must never make a restore leave rows out. */
     static String writer(String bucket) {
-        return document(bucket, WRITER_ALLOWED, WRITER_DENIED);
+        return document(bucket, WRITER_ALLOWED, WRITER_DENIED, ",{\"Effect\":\"Deny\",\"Action\":[\"s3:PutObject\"],"
+                + "\"Resource\":[\"arn:aws:s3:::" + bucket + "/" + LEDGER_PREFIX + "*\"]}");
     }
 
     static String reader(String bucket) {
@@ -72,11 +76,20 @@ final class RolePolicies {
 
     /** The reader's statement, then PutObject on the drills prefix only. */
     static String drill(String bucket) {
+        return readerPuttingUnder(bucket, DRILLS_PREFIX);
+    }
+
+    /** The reader's statement, then PutObject on the ledger prefix only (the same denials as the drill user's). */
+    static String ledger(String bucket) {
+        return readerPuttingUnder(bucket, LEDGER_PREFIX);
+    }
+
+    private static String readerPuttingUnder(String bucket, String prefix) {
         checkBucketName(bucket);
         return "{\"Version\":\"2012-10-17\",\"Statement\":["
                 + "{\"Effect\":\"Allow\",\"Action\":" + array(READER_ALLOWED) + ","
                 + "\"Resource\":[\"arn:aws:s3:::" + bucket + "\",\"arn:aws:s3:::" + bucket + "/*\"]},"
-                + "{\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\"],\"Resource\":[\"arn:aws:s3:::" + bucket + "/" + DRILLS_PREFIX + "*\"]},"
+                + "{\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\"],\"Resource\":[\"arn:aws:s3:::" + bucket + "/" + prefix + "*\"]},"
                 + "{\"Effect\":\"Deny\",\"Action\":" + array(DRILL_DENIED) + ",\"Resource\":\"*\"}]}";
     }
 
@@ -88,11 +101,16 @@ final class RolePolicies {
     }
 
     private static String document(String bucket, List<String> allowed, List<String> denied) {
+        return document(bucket, allowed, denied, "");
+    }
+
+    /** @param moreStatements appended to the statement array, each starting with a comma */
+    private static String document(String bucket, List<String> allowed, List<String> denied, String moreStatements) {
         checkBucketName(bucket);
         return "{\"Version\":\"2012-10-17\",\"Statement\":["
                 + "{\"Effect\":\"Allow\",\"Action\":" + array(allowed) + ","
                 + "\"Resource\":[\"arn:aws:s3:::" + bucket + "\",\"arn:aws:s3:::" + bucket + "/*\"]},"
-                + "{\"Effect\":\"Deny\",\"Action\":" + array(denied) + ",\"Resource\":\"*\"}]}";
+                + "{\"Effect\":\"Deny\",\"Action\":" + array(denied) + ",\"Resource\":\"*\"}" + moreStatements + "]}";
     }
 
     private static String array(List<String> actions) {

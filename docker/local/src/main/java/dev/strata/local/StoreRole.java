@@ -2,7 +2,7 @@ package dev.strata.local;
 
 import java.util.Locale;
 
-/** The five identities of every region: least privilege is what the backup rules ask for. */
+/** The six identities of every region: least privilege is what the backup rules ask for. */
 public enum StoreRole {
     /** Owns the buckets, sets Object Lock and the other users' IAM policies. Never used by Strata. */
     ADMIN,
@@ -20,7 +20,12 @@ public enum StoreRole {
      * deletes object versions; denied every put, retention and legal-hold change, bypass and bucket change.
      * The store refuses its deletes until each version's Object Lock retain-until has passed.
      */
-    EXPIRE;
+    EXPIRE,
+    /**
+     * {@code restore-tool erasures add}: the reader's rights plus put under {@value RolePolicies#LEDGER_PREFIX} only, for
+     * erasure ledger entries; denied every other write. The writer is denied puts there.
+     */
+    LEDGER;
 
     /** The radosgw user id of this role. */
     String userId() {

@@ -39,6 +39,17 @@ class RolePoliciesTest {
     }
 
     @Test
+    void onlyTheLedgerUserMayPutUnderTheLedger() {
+        assertThat(RolePolicies.ledger("strata-eu-primary")).contains("\"s3:GetObjectVersion\"", "\"s3:ListBucketVersions\"")
+                .contains("{\"Effect\":\"Allow\",\"Action\":[\"s3:PutObject\"],\"Resource\":[\"arn:aws:s3:::strata-eu-primary/strata/v1/ledger/*\"]}")
+                .contains("\"s3:DeleteObject\"", "\"s3:PutObjectRetention\"")
+                .doesNotContain("NotAction");
+        // a sink's key must never make a restore leave rows out
+        assertThat(RolePolicies.writer("strata-eu-primary"))
+                .contains("{\"Effect\":\"Deny\",\"Action\":[\"s3:PutObject\"],\"Resource\":[\"arn:aws:s3:::strata-eu-primary/strata/v1/ledger/*\"]}");
+    }
+
+    @Test
     void refusesBucketNamesThatWouldBreakThePolicyDocument() {
         assertThatThrownBy(() -> RolePolicies.writer("bad\",\"arn:aws:s3:::*"))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -3,6 +3,8 @@ package dev.strata.restore.cli;
 import dev.strata.restore.ExitCodes;
 import dev.strata.restore.RestoreTool;
 import dev.strata.restore.ToolConfig;
+import dev.strata.restore.VerificationFailedException;
+import dev.strata.restore.ledger.ErasureLedger;
 import dev.strata.restore.durable.DurablePoint;
 import dev.strata.restore.plan.RecoveryTarget;
 import dev.strata.restore.plan.RestoreTime;
@@ -87,6 +89,17 @@ public final class ListCommand {
         }
     }
 
+    /** How many erasure ledger entries every restore of the tenant applies; an unreadable ledger is shown, not hidden. */
+    private static String ledgerLine(RegimeStores stores, TenantId id, RegionNotes notes) {
+        try {
+            int entries = ErasureLedger.read(stores, id, notes::note).size();
+            return "erasure ledger:      " + entries + " entr" + (entries == 1 ? "y" : "ies") + ", applied by every restore to every point"
+                    + (entries == 0 ? "" : " (restore-tool erasures list --tenant " + id + ")");
+        } catch (VerificationFailedException e) {
+            return "erasure ledger:      UNREADABLE, every restore refuses until it is fixed: " + e.getMessage();
+        }
+    }
+
     @Command(name = "points", mixinStandardHelpOptions = true,
             description = "A tenant's earliest and latest restorable time, segments, bases and size; with --until-xid or"
                     + " --until-lsn, what that restore point keeps (or why it is refused), without restoring.")
@@ -136,6 +149,7 @@ public final class ListCommand {
                 printBases(out, BaseSummary.list(stores, id, notes));
                 RetentionLines.print(out, new Expiry(stores, Map.of(), config.retention(), new ExpiryPlanner(config.maxSegmentSpan()),
                         list.tool.clock).plan(id));
+                out.println("  " + ledgerLine(stores, id, notes));
                 notes.notes().forEach(n -> out.println("  note: " + n));
                 if (point.isPresent()) {
                     // the same decision replay makes (refused the same way, exit 2): reads the tenant's log to its durable point

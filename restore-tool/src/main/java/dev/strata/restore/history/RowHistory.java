@@ -2,6 +2,8 @@ package dev.strata.restore.history;
 
 import dev.strata.restore.BadInputException;
 import dev.strata.restore.VerificationFailedException;
+import dev.strata.restore.ledger.ErasedRows;
+import dev.strata.restore.ledger.ErasureLedger;
 import dev.strata.restore.store.FetchedObject;
 import dev.strata.restore.store.ListedSegment;
 import dev.strata.restore.store.LogListing;
@@ -18,6 +20,7 @@ import dev.strata.schemas.segment.SegmentTenants;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -57,9 +60,23 @@ public final class RowHistory {
         if (versions.isEmpty()) {
             seen.explainNothingFound(tenant, query);
         }
+        versions = erased(new ErasedRows(ErasureLedger.read(stores, tenant, notes::note).erasures()), query.table(), versions);
         versions.sort(Comparator.comparingLong(RowVersion::cutMicros).thenComparingLong(RowVersion::lsn).reversed());
         int matched = versions.size();
         return new Found(List.copyOf(versions.subList(0, Math.min(query.limit(), matched))), matched, segments.size(), notes.notes());
+    }
+
+    /** The ledger applied to history as to every restore: an erased row's versions are not shown, nulled columns show NULL. */
+    private static List<RowVersion> erased(ErasedRows ledger, String table, List<RowVersion> versions) {
+        List<RowVersion> shown = new ArrayList<>();
+        for (RowVersion v : versions) {
+            Optional<Map<String, String>> row = ledger.visible(table, v.key(), v.row());
+            if (row.isPresent()) {
+                Optional<Map<String, String>> changed = v.changed().map(c -> ledger.visible(table, v.key(), c).orElseThrow());
+                shown.add(new RowVersion(v.cutMicros(), v.commitMicros(), v.op(), v.txId(), v.lsn(), v.key(), row.get(), changed));
+            }
+        }
+        return shown;
     }
 
     private List<ChangeEvent> matching(TenantId tenant, HistoryQuery query, List<ListedSegment> segments, Seen seen) {

@@ -1,12 +1,10 @@
 package dev.strata.restore.history;
 
-import dev.strata.restore.target.PgText;
+import dev.strata.restore.target.ColumnText;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Column;
 import dev.strata.schemas.avro.Op;
-import dev.strata.schemas.avro.Unsent;
 import dev.strata.schemas.event.CutTime;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -25,7 +23,7 @@ import java.util.Set;
  */
 final class VersionChain {
     /** How an unchanged TOASTed value reads when its earlier version is not among those read. */
-    static final String UNCHANGED = "(unchanged TOAST value)";
+    static final String UNCHANGED = ColumnText.UNCHANGED;
 
     /** Whether {@code event} belongs in the history asked for; with a key, every kind of change of that row does. */
     static boolean isVersionOf(ChangeEvent event, HistoryQuery query) {
@@ -127,25 +125,6 @@ final class VersionChain {
 
     /** Column name to Postgres text, in the event's column order; NULL stays null. */
     static Map<String, String> text(List<Column> columns) {
-        Map<String, String> text = new LinkedHashMap<>();
-        if (columns != null) {
-            for (Column column : columns) {
-                text.put(column.getName(), text(column));
-            }
-        }
-        return text;
-    }
-
-    private static String text(Column column) {
-        Object value = column.getValue();
-        if (value instanceof Unsent) {
-            return UNCHANGED;
-        }
-        if (value instanceof ByteBuffer buffer) {
-            byte[] bytes = new byte[buffer.remaining()];
-            buffer.duplicate().get(bytes);
-            value = bytes;
-        }
-        return PgText.text(PgText.Kind.of(column.getPgType()), value);
+        return ColumnText.of(columns);
     }
 }

@@ -4,6 +4,7 @@ import dev.strata.schemas.fold.ChangeFolder;
 import dev.strata.schemas.fold.FoldDrain;
 import dev.strata.schemas.fold.RowDecoder;
 import dev.strata.schemas.fold.ShapeCatalog;
+import dev.strata.restore.ledger.ErasedRows;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.store.RegionNotes;
 import dev.strata.restore.target.FoldedRow;
@@ -34,14 +35,19 @@ final class Loader {
     private final DefinitionHistory definitions;
     private final Progress progress;
 
-    record Result(Map<String, Long> rowsPerTable, long tombstones) {
+    private final ErasedRows erased;
+
+    /** @param ledger what the erasure ledger did: rows it left out are in neither count */
+    record Result(Map<String, Long> rowsPerTable, long tombstones, ErasedRows.Applied ledger) {
     }
 
-    Loader(ShapeCatalog catalog, ChangeFolder folder, DefinitionHistory definitions, Progress progress) {
+    /** @param erased the erasure ledger, applied to every row before the target sees it */
+    Loader(ShapeCatalog catalog, ChangeFolder folder, DefinitionHistory definitions, Progress progress, ErasedRows erased) {
         this.catalog = catalog;
         this.folder = folder;
         this.definitions = definitions;
         this.progress = progress;
+        this.erased = erased;
     }
 
     /**
@@ -97,8 +103,9 @@ final class Loader {
                 @Override
                 public void upsert(int tableId, byte[] key, byte[] version) {
                     TableTarget table = tables.get(tableId);
-                    target.apply(new FoldedRow(table, decoder.row(key, version, shapes.get(tableId)), decoder.key(key)));
-                    rowCounts[tableId]++;
+                    FoldedRow row = erased.apply(new FoldedRow(table, decoder.row(key, version, shapes.get(tableId)), decoder.key(key)));
+                    target.apply(row);
+                    rowCounts[tableId] += row.deleted() ? 0 : 1;
                     if (++sinceReport[0] == PROGRESS_EVERY) {
                         progress.rowsLoaded(sinceReport[0]);
                         sinceReport[0] = 0;
@@ -131,7 +138,7 @@ final class Loader {
                 notes.note("--where kept " + kept.get(t.name()) + " of the " + rowCounts[id] + " rows of " + t.name() + " at the point");
             }
         });
-        return new Result(rows, tombstones[0]);
+        return new Result(rows, tombstones[0], erased.applied());
     }
 
     /** Tables with a change up to the point, and those with only a definition (created, never written): by name. */

@@ -3,6 +3,8 @@ package dev.strata.restore.replay;
 import dev.strata.restore.BadInputException;
 import dev.strata.restore.VerificationFailedException;
 import dev.strata.restore.durable.DurablePoint;
+import dev.strata.restore.ledger.ErasedRows;
+import dev.strata.restore.ledger.ErasureLedger;
 import dev.strata.restore.plan.DurableBound;
 import dev.strata.restore.plan.LsnBound;
 import dev.strata.restore.plan.RecoveryTarget;
@@ -164,6 +166,8 @@ public final class Replay {
     public ReplaySummary run(RestorePlan plan, ReplayTarget target, TransactionFilter transactions) {
         Instant start = clock.instant();
         Phases phases = new Phases(clock);
+        // read first: a ledger that cannot be read refuses the restore before anything is fetched or loaded
+        ErasureLedger ledger = ErasureLedger.read(stores, plan.tenant(), notes::note);
         ManifestIndex manifests = plan.firstHour()
                 .map(first -> ManifestIndex.load(stores, plan.tenant(), first, plan.lastHour().orElseThrow(), notes))
                 .orElse(null);
@@ -196,12 +200,12 @@ public final class Replay {
             }
             phases.end("read+fold");
             tables.addSeenTo(tenantTables);
-            Loader.Result loaded = new Loader(catalog, folder, definitions, progress)
+            Loader.Result loaded = new Loader(catalog, folder, definitions, progress, new ErasedRows(ledger.erasures()))
                     .load(plan, target, options.force(), notes, new Loader.Selected(options.tables(), tenantTables));
             phases.end("load");
             progress.finished();
             return new ReplaySummary(plan, target.describe(), loaded.rowsPerTable(), loaded.tombstones(), counts[0], counts[1],
-                    counts[2], notes.objectsFrom(Region.PRIMARY), notes.objectsFrom(Region.BACKUP), folder.stats(), notes.notes(),
+                    counts[2], notes.objectsFrom(Region.PRIMARY), notes.objectsFrom(Region.BACKUP), folder.stats(), loaded.ledger(), notes.notes(),
                     Duration.between(start, clock.instant()), phases.toString());
         }
     }

@@ -1,5 +1,6 @@
 package dev.strata.restore.replay;
 
+import dev.strata.restore.ledger.ErasedRows;
 import dev.strata.schemas.fold.FoldStats;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestoreTime;
@@ -15,7 +16,7 @@ import java.util.Map;
  */
 public record ReplaySummary(RestorePlan plan, String target, Map<String, Long> rowsPerTable, long tombstones, long events,
                             long eventsAfterUntil, long unsealedObjects, long fromPrimary, long fromBackup, FoldStats fold,
-                            List<String> notes, Duration took, String phases) {
+                            ErasedRows.Applied ledger, List<String> notes, Duration took, String phases) {
 
     public ReplaySummary {
         rowsPerTable = Map.copyOf(rowsPerTable);
@@ -38,6 +39,7 @@ public record ReplaySummary(RestorePlan plan, String target, Map<String, Long> r
         rowsPerTable.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> out.printf(Locale.ROOT, "  %-40s %,12d rows%n", e.getKey(), e.getValue()));
         out.printf(Locale.ROOT, "  %-40s %,12d rows%n", "total", rows());
+        out.println("  " + ledger.describe());
         if (unsealedObjects > 0) {
             out.printf(Locale.ROOT, "  note: %d object(s) of hours not sealed yet were checked against their declared SHA-256 only%n",
                     unsealedObjects);

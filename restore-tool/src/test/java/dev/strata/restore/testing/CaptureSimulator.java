@@ -86,6 +86,23 @@ public final class CaptureSimulator {
             return this;
         }
 
+        /**
+         * An UPDATE that changes the row's key, as Debezium sends it: a DELETE of the old key, then a CREATE of the new
+         * one, both at the UPDATE's LSN.
+         */
+        public Tx changeKey(SourceTable table, String set, Object[] oldKey, Object[] newKey) throws SQLException {
+            List<Column> before = image(table, oldKey);
+            execute("UPDATE " + table.name() + " SET " + set + " WHERE " + where(table), oldKey);
+            List<Column> after = image(table, newKey);
+            add(table, Op.DELETE, before, before, null);
+            add(table, Op.CREATE, after, null, after);
+            ChangeEvent delete = pending.get(pending.size() - 2);
+            ChangeEvent create = pending.get(pending.size() - 1);
+            pending.set(pending.size() - 1, ChangeEvent.newBuilder(create).setLsn(delete.getLsn())
+                    .setEventId(delete.getLsn() + ":" + create.getTxOrder()).build());
+            return this;
+        }
+
         public Tx delete(SourceTable table, Object... key) throws SQLException {
             List<Column> before = image(table, key);
             execute("DELETE FROM " + table.name() + " WHERE " + where(table), key);

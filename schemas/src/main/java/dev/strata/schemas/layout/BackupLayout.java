@@ -5,6 +5,7 @@ import dev.strata.schemas.UtcHour;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,6 +21,7 @@ import java.util.regex.Pattern;
  * strata/v1/tenants/&lt;tenant&gt;/late/&lt;arrival&gt;_&lt;minCommit&gt;_&lt;maxCommit&gt;_p&lt;part&gt;_&lt;firstOffset&gt;_&lt;lastOffset&gt;.late
  * strata/v1/tenants/&lt;tenant&gt;/durable/&lt;yyyyMMdd&gt;/&lt;HH&gt;/&lt;point&gt;_p&lt;part&gt;_&lt;committedOffset&gt;.mark
  * strata/v1/drills/&lt;tenant&gt;/&lt;time&gt;.json
+ * strata/v1/ledger/&lt;tenant&gt;/&lt;requestedAt&gt;_&lt;seq&gt;.entry
  * </pre>
  *
  * Times are fixed-width UTC {@code yyyyMMdd'T'HHmmss.SSSSSS'Z'}; numbers are zero-padded to the
@@ -73,8 +75,6 @@ public final class BackupLayout {
     private BackupLayout() {
     }
 
-    // ------------------------------------------------------------------ formatting
-
     public static ObjectKey format(LayoutKey key) {
         Objects.requireNonNull(key, "key");
         if (key instanceof SegmentKey segment) {
@@ -91,6 +91,8 @@ public final class BackupLayout {
             return lateNotice(late);
         } else if (key instanceof DurableMarkKey mark) {
             return mark(mark);
+        } else if (key instanceof LedgerEntryKey entry) {
+            return LedgerKeys.format(entry);
         }
         throw new IllegalArgumentException("unknown kind of layout key: " + key.getClass().getName());
     }
@@ -128,8 +130,6 @@ public final class BackupLayout {
         return new ObjectKey(marksPrefix(k.tenant()).value() + KeyTime.dayAndHourDirectory(k.hour()) + "/"
                 + KeyTime.format(k.pointMicros()) + "_p" + pad(k.partition(), 10) + "_" + pad(k.committedOffset(), 19) + ".mark");
     }
-
-    // ------------------------------------------------------------------ prefixes for listing
 
     /** {@code strata/v1/tenants/}: every tenant's objects. */
     public static ObjectKey allTenantsPrefix() {
@@ -203,7 +203,10 @@ public final class BackupLayout {
         return new ObjectKey(DRILLS + tenant.value() + "/");
     }
 
-    // ------------------------------------------------------------------ parsing
+    /** Every erasure ledger entry of a tenant, in request order. */
+    public static ObjectKey ledgerPrefix(TenantId tenant) {
+        return LedgerKeys.prefix(tenant);
+    }
 
     /**
      * Wraps a key read back from the store (a listing). It must lie under {@link #ROOT}; its shape
@@ -226,9 +229,10 @@ public final class BackupLayout {
         String v = key.value();
         if (v.startsWith(DRILLS)) {
             return drillFrom(v);
-        }
-        if (!v.startsWith(TENANTS)) {
-            throw new InvalidObjectKeyException(v, "expected it to start with " + TENANTS + " or " + DRILLS);
+        } else if (v.startsWith(LedgerKeys.ROOT)) {
+            return LedgerKeys.parse(v);
+        } else if (!v.startsWith(TENANTS)) {
+            throw new InvalidObjectKeyException(v, "expected it to start with " + TENANTS + ", " + DRILLS + " or " + LedgerKeys.ROOT);
         }
         String[] steps = v.substring(TENANTS.length()).split("/", -1);
         if (steps.length < 3) {
@@ -277,6 +281,10 @@ public final class BackupLayout {
 
     public static DurableMarkKey parseMark(ObjectKey key) {
         return expect(key, DurableMarkKey.class, MARK_SHAPE);
+    }
+
+    public static LedgerEntryKey parseLedgerEntry(ObjectKey key) {
+        return expect(key, LedgerEntryKey.class, LedgerKeys.SHAPE);
     }
 
     private static <T extends LayoutKey> T expect(ObjectKey key, Class<T> kind, String shape) {
@@ -365,14 +373,10 @@ public final class BackupLayout {
         return m;
     }
 
-    private interface Builder<T> {
-        T build();
-    }
-
     /** Turns a field that does not validate (bad tenant, time, range) into an error naming the whole key. */
-    private static <T> T build(String v, String shape, Builder<T> builder) {
+    private static <T> T build(String v, String shape, Supplier<T> builder) {
         try {
-            return builder.build();
+            return builder.get();
         } catch (IllegalArgumentException e) {
             throw new InvalidObjectKeyException(v, e.getMessage() + " (expected " + shape + ")");
         }

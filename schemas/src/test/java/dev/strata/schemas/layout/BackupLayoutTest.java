@@ -58,7 +58,8 @@ class BackupLayoutTest {
         for (LayoutKey k : new LayoutKey[] {new SegmentKey(ACME, 0, 0, 0, 0, 0), new ManifestKey(ACME, UtcHour.containing(T), 0),
                 new BaseKey(ACME, cut, "public.orders"), new BaseManifestKey(ACME, cut), new DrillKey(ACME, KeyTime.MAX_MICROS),
                 new LateNoticeKey(ACME, T, new SegmentKey(ACME, 0, 5, 2, 7, 9)),
-                new DurableMarkKey(ACME, KeyTime.MAX_MICROS, Integer.MAX_VALUE, Long.MAX_VALUE)}) {
+                new DurableMarkKey(ACME, KeyTime.MAX_MICROS, Integer.MAX_VALUE, Long.MAX_VALUE),
+                new LedgerEntryKey(ACME, T, LedgerEntryKey.MAX_SEQ)}) {
             assertThat(BackupLayout.parse(BackupLayout.format(k))).isEqualTo(k);
         }
         assertThat(BackupLayout.parseSegment(BackupLayout.segment(new SegmentKey(ACME, T, T, 1, 2, 3))).partition()).isEqualTo(1);
@@ -66,6 +67,19 @@ class BackupLayoutTest {
         assertThat(BackupLayout.parseBase(BackupLayout.base(new BaseKey(ACME, cut, "a.b"))).table()).isEqualTo("a.b");
         assertThat(BackupLayout.parseBaseManifest(BackupLayout.baseManifest(new BaseManifestKey(ACME, cut))).cut()).isEqualTo(cut);
         assertThat(BackupLayout.parseDrill(BackupLayout.drill(new DrillKey(ACME, T))).timeMicros()).isEqualTo(T);
+    }
+
+    @Test
+    void ledgerEntriesLieOutsideTheTenantsTreeAndSortInRequestOrder() {
+        ObjectKey first = BackupLayout.format(new LedgerEntryKey(ACME, T, 0));
+        assertThat(first.value()).isEqualTo("strata/v1/ledger/acme/20261121T101530.123456Z_000000.entry");
+        assertThat(BackupLayout.format(new LedgerEntryKey(ACME, T, 1))).isGreaterThan(first);
+        assertThat(BackupLayout.format(new LedgerEntryKey(ACME, T + 1, 0))).isGreaterThan(BackupLayout.format(new LedgerEntryKey(ACME, T, 1)));
+        assertThat(first.startsWith(BackupLayout.ledgerPrefix(ACME))).isTrue();
+        assertThat(first.startsWith(BackupLayout.allTenantsPrefix())).isFalse(); // expiry lists under tenants/ only
+        assertThat(BackupLayout.parseLedgerEntry(first)).isEqualTo(new LedgerEntryKey(ACME, T, 0));
+        assertRejected("strata/v1/ledger/acme/20261121T101530.123456Z_0.entry", "expected strata/v1/ledger/<tenant>/<requestedAt>_<seq>.entry");
+        assertRejected("strata/v1/ledger/acme/x/20261121T101530.123456Z_000000.entry", "expected strata/v1/ledger/");
     }
 
     @Test
@@ -122,7 +136,8 @@ class BackupLayoutTest {
 
     @Test
     void badKeysAreRejectedNamingTheKeyAndTheProblem() {
-        assertRejected("strata/v1/other/acme/log/x.seg", "expected it to start with strata/v1/tenants/ or strata/v1/drills/");
+        assertRejected("strata/v1/other/acme/log/x.seg",
+                "expected it to start with strata/v1/tenants/, strata/v1/drills/ or strata/v1/ledger/");
         assertRejected("strata/v1/tenants/acme/blobs/x", "'blobs' is not log, manifests, bases, late or durable");
         assertRejected("strata/v1/tenants/acme/log/20261121/10/garbage.seg", "does not match strata/v1/tenants/<tenant>/log/");
         assertRejected("strata/v1/tenants/ac me/manifests/2026112110.000000.manifest", "tenant id 'ac me' is invalid");
