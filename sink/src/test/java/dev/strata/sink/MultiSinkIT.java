@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -101,7 +102,8 @@ class MultiSinkIT {
             }
             String logs = firstLog + secondLog + thirdLog;
             assertThat(firstLog).as("the first sink closed its segments on revocation").contains("rotated (REVOCATION)");
-            assertThat(thirdLog).as("the third sink recovered what the killed one left").contains("recovering them from the buckets");
+            // whether the kill left segments above the committed offset depends on its moment (SinkCrashIT forces it): said, not asserted
+            boolean recovered = thirdLog.contains("recovering them from the buckets");
             assertThat(logs).as("no instance met an object another had written with other bytes").doesNotContain("ALARM")
                     .doesNotContainIgnoringCase("conflict");
 
@@ -111,9 +113,16 @@ class MultiSinkIT {
             long bases = 0;
             Map<String, List<String>> inPrimary = versions(bed.stores.primary(), bed.primaryBucket);
             Map<String, List<String>> inBackup = versions(bed.stores.backup(), bed.backupBucket);
-            assertThat(inPrimary).as("every object (segments, manifests, bases, marks) written once in the primary").isNotEmpty()
-                    .allSatisfy((key, etags) -> assertThat(etags).as(key).hasSize(1));
-            assertThat(inBackup).as("the same objects, with the same bytes (MD5 ETag), written once in the backup").isEqualTo(inPrimary);
+            for (Map<String, List<String>> region : List.of(inPrimary, inBackup)) {
+                assertThat(region).as("every object (segments, manifests, bases, marks) written once per region").isNotEmpty()
+                        .allSatisfy((key, etags) -> assertThat(etags).as(key).hasSize(1));
+            }
+            assertThat(log(inBackup)).as("the same segments in both regions").isEqualTo(log(inPrimary));
+            Set<String> inOneRegion = new TreeSet<>(inPrimary.keySet());
+            inOneRegion.addAll(inBackup.keySet());
+            inOneRegion.removeIf(key -> inPrimary.containsKey(key) && inBackup.containsKey(key));
+            inPrimary.keySet().stream().filter(inBackup::containsKey)
+                    .forEach(key -> assertThat(inBackup.get(key)).as("%s: the same bytes (MD5 ETag) in both regions", key).isEqualTo(inPrimary.get(key)));
             // each key has one version: reading the latest is reading the first, with one GET
             ObjectStore primaryObjects = bed.reader(bed.stores.primary(), bed.primaryBucket, VersionPolicy.LATEST_VERSION);
             for (String tenant : TENANTS) {
@@ -123,10 +132,12 @@ class MultiSinkIT {
             }
             assertThat(manifests).as("manifests were sealed").isPositive();
             assertThat(bases).as("bases were made").isPositive();
-            System.out.printf("MultiSinkIT: %d events of %d tenants; rotations REVOCATION %d, SHUTDOWN %d, RECOVERY %d;"
-                            + " %d manifests and %d base objects, each written once per region; %.1f s%n", events.size(), TENANTS.size(),
+            System.out.printf("MultiSinkIT: %d events of %d tenants; the third sink recovered segments the killed one left: %s;"
+                            + " rotations REVOCATION %d, SHUTDOWN %d, RECOVERY %d;"
+                            + " %d manifests and %d base objects, each written once per region; in one region only (a put the kill cut"
+                            + " off: a mark, a base object or manifest not yet completed) %s; %.1f s%n", events.size(), TENANTS.size(), recovered,
                     occurrences(logs, "rotated (REVOCATION)"), occurrences(logs, "rotated (SHUTDOWN)"), occurrences(logs, "rotated (RECOVERY)"),
-                    manifests, bases, (System.nanoTime() - started) / 1e9);
+                    manifests, bases, inOneRegion, (System.nanoTime() - started) / 1e9);
         }
     }
 
@@ -159,8 +170,10 @@ class MultiSinkIT {
             return round;
         }
 
+        /** Returns once the last batch is acknowledged: what the topic's end offsets then say is all there is. */
         void stop() {
             stop.stop();
+            rounds.exceptionally(failed -> 0).join();
         }
 
         /** Fails the test at once if the producer failed. */
@@ -177,7 +190,7 @@ class MultiSinkIT {
     private static Properties config(SinkTestBed bed, Path dir) {
         Properties config = bed.sinkProperties();
         config.setProperty(SinkConfig.SEGMENT_MAX_RECORDS, "150");
-        config.setProperty(SinkConfig.FLUSH_INTERVAL_MS, "1000");
+        config.setProperty(SinkConfig.FLUSH_INTERVAL_MS, "500");
         // the hour of these commit times is long over: every instance seals and folds while partitions move
         config.setProperty(SinkConfig.MANIFEST_GRACE_MS, "1");
         config.setProperty(SinkConfig.BASE_TAIL_MIN_EVENTS, "200");
@@ -233,6 +246,12 @@ class MultiSinkIT {
                     .forEach(v -> versions.computeIfAbsent(v.key(), k -> new ArrayList<>()).add(v.eTag()));
         }
         return versions;
+    }
+
+    private static Map<String, List<String>> log(Map<String, List<String>> versions) {
+        Map<String, List<String>> log = new TreeMap<>(versions);
+        log.keySet().removeIf(key -> !key.contains("/log/"));
+        return log;
     }
 
     /** Waits until {@code more} segments were stored in the primary after this call, while the sinks stay alive. */
