@@ -3,6 +3,7 @@ package dev.strata.sink;
 import dev.strata.schemas.kafka.KafkaSizeLimits;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -83,6 +84,9 @@ public final class KafkaSettings {
         props.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         // A new sink backs up the topic from its start, not from "now".
         props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Several sinks of a regime share its group: a rebalance moves only the partitions that change owner, and the
+        // others keep their open segments (the classic default starts with the eager range assignor, which revokes all)
+        props.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         // Records are cheap to take (a few fields read, bytes copied): big polls keep the loop's per-poll work small.
         props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         props.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

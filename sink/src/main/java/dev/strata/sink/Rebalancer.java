@@ -5,6 +5,9 @@ import dev.strata.sink.segment.PartitionSegmenter;
 import dev.strata.sink.segment.RecoveryGuide;
 import dev.strata.sink.segment.RotationReason;
 import dev.strata.sink.watermark.WatermarkTracker;
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.watermark.Watermark;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,11 +23,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Partitions coming and going. On assignment: resume at the committed offset, and if the last
- * owner's horizon lies beyond it, recover (see {@link PartitionRecovery}). On revocation: close the
- * partition's segments (REVOCATION), let them become durable for a while, commit, let go. A lost
- * partition (the group moved on without us) is dropped without a commit: its new owner recovers.
- * Runs on the poll thread, inside {@code poll()}.
+ * Partitions coming and going. On assignment: read the tenants' latest watermarks (another instance
+ * of the regime may have moved them on), resume at the committed offset, and if the last owner's
+ * horizon lies beyond it, recover (see {@link PartitionRecovery}); only then is the partition's
+ * tenant work (sealing, bases) this instance's. On revocation: stop that tenant work, close the
+ * partition's segments (REVOCATION), let them become durable for a while, commit, make sure the
+ * watermarks sent are stored, let go. A lost partition (the group moved on without us) is dropped
+ * without a commit: its new owner recovers. Runs on the poll thread, inside {@code poll()}.
+ *
+ * <p>With the cooperative-sticky assignor the group hands a revoked partition to its new owner only
+ * in the rebalance after this callback returned, so the two never hold it at once.
  */
 final class Rebalancer implements ConsumerRebalanceListener {
     private static final Logger LOG = LoggerFactory.getLogger(Rebalancer.class);
@@ -60,6 +68,13 @@ final class Rebalancer implements ConsumerRebalanceListener {
         if (assigned.isEmpty()) {
             return;
         }
+        List<Integer> numbers = assigned.stream().map(TopicPartition::partition).toList();
+        Map<TenantId, Watermark> latest = parts.published().of(numbers);
+        parts.watermarks().refresh(latest);
+        for (Watermark w : latest.values()) {
+            parts.sealer().hint(w); // hours the last owner left unsealed, and the chain's head as it now is
+            parts.bases().hint(w.tenant(), w.partition());
+        }
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(assigned));
         for (TopicPartition tp : assigned) {
             OffsetAndMetadata last = committed.get(tp);
@@ -85,6 +100,7 @@ final class Rebalancer implements ConsumerRebalanceListener {
         if (loop.paused()) {
             consumer.pause(assigned);
         }
+        parts.ownership().acquired(numbers);
     }
 
     @Override
@@ -93,10 +109,12 @@ final class Rebalancer implements ConsumerRebalanceListener {
         if (leaving.isEmpty()) {
             return;
         }
+        stopTenantWork(leaving, parts.tuning().revocationTimeout());
         if (!loop.failed()) { // after a failure nothing more is written: the next owner reads these records again
             Instant now = parts.clock().instant();
             leaving.forEach(p -> p.segmenter.closeAll(RotationReason.REVOCATION, now));
             loop.drain(leaving, parts.tuning().revocationTimeout());
+            parts.watermarks().flush(); // the next owner reads them when it is assigned these partitions
         }
         forget(leaving);
         LOG.info("partitions {} revoked", numbers(leaving));
@@ -105,9 +123,19 @@ final class Rebalancer implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsLost(Collection<TopicPartition> lost) {
         List<AssignedPartition> gone = owned(lost);
+        stopTenantWork(gone, Duration.ZERO); // the group has already given them to another: nothing to wait for
         forget(gone);
         LOG.warn("partitions {} lost without a clean revocation; their new owner recovers what this sink had not committed",
                 numbers(gone));
+    }
+
+    /** No new seal or fold of these partitions' tenants starts here; waits for those under way to stop at their next step. */
+    private void stopTenantWork(List<AssignedPartition> leaving, Duration wait) {
+        List<Integer> busy = parts.ownership().release(numbers(leaving), wait);
+        if (!busy.isEmpty()) {
+            LOG.warn("partitions {}: a seal or base fold of their tenants was still running after {} s; it stops before its next"
+                    + " write, and the new owner may start the same work meanwhile", busy, wait.toSeconds());
+        }
     }
 
     private List<AssignedPartition> owned(Collection<TopicPartition> tps) {

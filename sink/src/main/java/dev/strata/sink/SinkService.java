@@ -1,7 +1,6 @@
 package dev.strata.sink;
 
 import dev.strata.schemas.watermark.Watermark;
-import dev.strata.schemas.watermark.WatermarkCodec;
 import dev.strata.sink.base.BaseFolder;
 import dev.strata.sink.base.BaseMetrics;
 import dev.strata.sink.base.BaseScheduler;
@@ -11,20 +10,19 @@ import dev.strata.sink.residency.PlacementDirectory;
 import dev.strata.sink.residency.ResidencyGuard;
 import dev.strata.sink.store.DualRegionUploader;
 import dev.strata.sink.store.SinkStores;
+import dev.strata.sink.ownership.PartitionOwnership;
 import dev.strata.sink.watermark.DurableMarkWriter;
+import dev.strata.sink.watermark.PublishedWatermarks;
 import dev.strata.sink.watermark.WatermarkPublisher;
 import dev.strata.schemas.TenantId;
-import dev.strata.schemas.kafka.CompactedTopic;
 import dev.strata.schemas.kafka.KafkaReachability;
 import dev.strata.schemas.kafka.KafkaUnavailableException;
-import dev.strata.schemas.kafka.Topics;
 import dev.strata.schemas.ops.StopSignal;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,8 +77,12 @@ public final class SinkService implements AutoCloseable {
             DualRegionUploader uploader = new DualRegionUploader(stores.primaryUploads(), stores.backupUploads(),
                     config.tuning().uploadConcurrency(), metrics, clock);
             WatermarkPublisher watermarks = new WatermarkPublisher(producer, config.regime(), clock, metrics);
-            ManifestSealer sealer = new ManifestSealer(stores.reader(), uploader, watermarks, metrics, clock, config.tuning().manifestGrace());
-            Map<TenantId, Watermark> published = publishedWatermarks();
+            PartitionOwnership ownership = new PartitionOwnership();
+            ManifestSealer sealer = new ManifestSealer(stores.reader(), uploader, watermarks, metrics, clock, config.tuning().manifestGrace(),
+                    ownership);
+            PublishedWatermarks topic = new PublishedWatermarks(config.kafka().common(), config.regime(), STARTUP_TIMEOUT, shutdown);
+            Map<TenantId, Watermark> published = topic.all();
+            LOG.info("{} watermarks of regime {} already published", published.size(), config.regime());
             watermarks.seed(published);
             published.values().forEach(sealer::hint);
             BaseMetrics baseMetrics = new BaseMetrics(registry, config.regime(), clock);
@@ -89,15 +91,15 @@ public final class SinkService implements AutoCloseable {
             DualRegionUploader baseUploader = new DualRegionUploader(stores.primaryUploads(), stores.backupUploads(), 1, metrics, clock);
             resources.add(0, baseUploader);
             BaseScheduler bases = new BaseScheduler(new BaseFolder(stores.reader(), baseUploader, config.bases(), baseMetrics, clock),
-                    watermarks, config.bases(), config.baseTail(), baseMetrics, clock);
-            published.keySet().forEach(bases::hint);
+                    watermarks, config.bases(), config.baseTail(), baseMetrics, clock, ownership);
+            published.values().forEach(w -> bases.hint(w.tenant(), w.partition()));
             // marks on an uploader of their own too: a tenant's proof never queues ahead of a segment
             DualRegionUploader markUploader = new DualRegionUploader(stores.primaryUploads(), stores.backupUploads(), 1, metrics, clock);
             resources.add(0, markUploader);
             DurableMarkWriter marks = new DurableMarkWriter(markUploader, config.regime(), config.durableMarkInterval(), clock, metrics);
             SinkParts parts = new SinkParts(config.regime(), config.routedTopic(), config.tuning(), clock, metrics,
                     new ResidencyGuard(config.regime(), placements), new DeadLetterPublisher(producer, clock), uploader, sealer,
-                    watermarks, marks, stores.catalog(), bases);
+                    watermarks, marks, stores.catalog(), bases, ownership, topic);
             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config.kafka().consumer());
             // its lag per partition: the consumer lag the dashboard and StrataSinkConsumerLagHigh read
             keep(new KafkaClientMetrics(consumer)).bindTo(registry);
@@ -152,23 +154,6 @@ public final class SinkService implements AutoCloseable {
         } finally {
             consumer.close();
         }
-    }
-
-    private Map<TenantId, Watermark> publishedWatermarks() {
-        Map<TenantId, Watermark> mine = new HashMap<>();
-        for (Map.Entry<String, byte[]> e : CompactedTopic.read(config.kafka().common(), Topics.WATERMARKS, STARTUP_TIMEOUT, shutdown)
-                .entrySet()) {
-            try {
-                Watermark w = WatermarkCodec.decode(e.getValue());
-                if (w.regime().equals(config.regime())) {
-                    mine.put(w.tenant(), w);
-                }
-            } catch (IllegalArgumentException bad) {
-                LOG.warn("ignoring the watermark of key '{}': {}", e.getKey(), bad.getMessage());
-            }
-        }
-        LOG.info("{} watermarks of regime {} already published", mine.size(), config.regime());
-        return mine;
     }
 
     /** Whether the poll thread is still running. */

@@ -1,5 +1,6 @@
 package dev.strata.sink;
 
+import dev.strata.sink.ownership.OwnedPartitions;
 import dev.strata.sink.base.BaseFolder;
 import dev.strata.sink.base.BaseMetrics;
 import dev.strata.sink.base.BaseSettings;
@@ -146,7 +147,7 @@ class BaseCrashIT {
                 new DualRegionUploader.Region("backup", backup), 2, new SinkMetrics(registry, bed.regime), Clock.systemUTC())) {
             BaseFolder folder = new BaseFolder(new RegionReader(primary, backup), uploader, settings,
                     new BaseMetrics(registry, bed.regime, Clock.systemUTC()), Clock.systemUTC());
-            assertThatThrownBy(() -> folder.make(ACME, watermark)).hasStackTraceContaining("the fold is killed here");
+            assertThatThrownBy(() -> folder.make(ACME, watermark, OwnedPartitions.lease())).hasStackTraceContaining("the fold is killed here");
         } finally {
             primary.close();
             backup.close();

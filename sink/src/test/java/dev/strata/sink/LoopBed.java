@@ -1,5 +1,11 @@
 package dev.strata.sink;
 
+import dev.strata.sink.ownership.PartitionOwnership;
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.watermark.Watermark;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import dev.strata.schemas.store.retry.Backoff;
 import dev.strata.schemas.store.retry.RetryingObjectStore;
 import dev.strata.schemas.testing.MutableClock;
@@ -118,6 +124,11 @@ final class LoopBed implements AutoCloseable {
         final SinkLoop loop;
         private final AtomicReference<RuntimeException> ended = new AtomicReference<>();
         private final Thread thread;
+        /** What this bed's sink owns now: the tenant work (seals, bases) it may do. */
+        final PartitionOwnership ownership = new PartitionOwnership();
+        /** The watermarks topic as another instance left it: read when partitions are assigned. */
+        final Map<TenantId, Watermark> published = new ConcurrentHashMap<>();
+        final WatermarkPublisher watermarks;
 
         private Run(UnaryOperator<ObjectStore> primaryFault, UnaryOperator<ObjectStore> backupFault, Duration revocationTimeout, int n) {
             ObjectStore primary = primaryBucket.store(VersionPolicy.LATEST_VERSION);
@@ -125,20 +136,21 @@ final class LoopBed implements AutoCloseable {
             uploader = new DualRegionUploader(region(RegionSettings.PRIMARY, primaryFault, primary), region(RegionSettings.BACKUP, backupFault,
                     backup), 2, metrics, clock);
             WatermarkPublisher watermarks = new WatermarkPublisher(producer, "eu", clock, metrics);
+            this.watermarks = watermarks;
             RegionReader reader = new RegionReader(primary, backup);
             BaseSettings baseSettings = new BaseSettings(1_000_000, 1L << 30, Duration.ofDays(1), Duration.ofMinutes(5),
                     BackupLayout.MAX_SEGMENT_COMMIT_SPAN, 64L << 20, spill);
             BaseMetrics baseMetrics = new BaseMetrics(registry, "eu", clock);
             BaseScheduler bases = new BaseScheduler(new BaseFolder(reader, uploader, baseSettings, baseMetrics, clock), watermarks,
-                    baseSettings, new BaseTailPolicy(20, 100_000), baseMetrics, clock);
+                    baseSettings, new BaseTailPolicy(20, 100_000), baseMetrics, clock, ownership);
             SinkTuning tuning = new SinkTuning(FLUSH, 8 << 20, 100_000, 2, 256L << 20, BACKOFF.delay(1), Duration.ofMillis(20),
                     Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofHours(1), revocationTimeout);
             SegmentCatalog catalog = new SegmentCatalog(new JournaledStore(primary, RegionSettings.PRIMARY, journal),
                     new JournaledStore(backup, RegionSettings.BACKUP, journal));
             SinkParts parts = new SinkParts("eu", TOPIC, tuning, clock, metrics, new ResidencyGuard("eu", tenant -> Optional.empty()),
                     new DeadLetterPublisher(producer, clock), uploader, new ManifestSealer(reader, uploader, watermarks, metrics, clock,
-                    tuning.manifestGrace()), watermarks, new DurableMarkWriter(uploader, "eu", Duration.ofMillis(SinkConfig.DURABLE_MARK_INTERVAL_MS_DEFAULT), clock, metrics),
-                    catalog, bases);
+                    tuning.manifestGrace(), ownership), watermarks, new DurableMarkWriter(uploader, "eu", Duration.ofMillis(SinkConfig.DURABLE_MARK_INTERVAL_MS_DEFAULT), clock, metrics),
+                    catalog, bases, ownership, partitions -> LoopBed.on(published, partitions));
             loop = new SinkLoop(parts, consumer);
             thread = new Thread(() -> {
                 try {
@@ -299,5 +311,12 @@ final class LoopBed implements AutoCloseable {
             never.awaitStop(Duration.ofMillis(10));
         }
         assertThat(condition.getAsBoolean()).as(what + " within 10 s; journal:\n" + journal).isTrue();
+    }
+
+    /** The watermarks of {@code published} whose last advance came from one of {@code partitions}, as the topic reader filters them. */
+    static Map<TenantId, Watermark> on(Map<TenantId, Watermark> published, Collection<Integer> partitions) {
+        Map<TenantId, Watermark> on = new HashMap<>(published);
+        on.values().removeIf(w -> !partitions.contains(w.partition()));
+        return on;
     }
 }

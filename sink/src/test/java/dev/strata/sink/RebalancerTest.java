@@ -8,8 +8,17 @@ import static dev.strata.sink.LoopBed.change;
 import static dev.strata.sink.LoopBed.changes;
 import static dev.strata.sink.LoopBed.healthy;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.strata.schemas.Sha256;
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.UtcHour;
+import dev.strata.schemas.layout.BackupLayout;
+import dev.strata.schemas.layout.ManifestKey;
 import dev.strata.schemas.store.ObjectStore;
+import dev.strata.schemas.watermark.Watermark;
+import dev.strata.sink.ownership.Lease;
+import dev.strata.sink.ownership.PartitionMovedException;
 import dev.strata.schemas.store.VersionPolicy;
 import dev.strata.sink.segment.ClosedSegment;
 import java.nio.file.Path;
@@ -184,5 +193,45 @@ class RebalancerTest {
         assertThat(run.consumer.commits()).as("its new owner reads from the last commit").isEmpty();
         assertThat(LoopBed.segments(bed.primaryBucket)).isEmpty();
         assertThat(LoopBed.segments(bed.backupBucket)).isEmpty();
+    }
+
+    @Test
+    void anAssignedPartitionsTenantsContinueFromTheWatermarksAnotherInstancePublishedAndItsTenantWorkBecomesThisOnes() {
+        LoopBed.Run run = start(Duration.ofSeconds(10), false);
+        Watermark.ManifestHead head = new Watermark.ManifestHead(BackupLayout.manifest(new ManifestKey(TenantId.of("acme"),
+                UtcHour.containing(COMMIT_MICROS), 2)),
+                Sha256.of(new byte[] {1}));
+        Watermark byOther = new Watermark(TenantId.of("acme"), "eu", COMMIT_MICROS + 500, 7, LoopBed.TOPIC, 0, 40, COMMIT_MICROS,
+                Optional.of(head));
+        Watermark elsewhere = new Watermark(TenantId.of("globex"), "eu", COMMIT_MICROS + 900, 9, LoopBed.TOPIC, 1, 50, COMMIT_MICROS,
+                Optional.empty());
+        run.published.put(byOther.tenant(), byOther);
+        run.published.put(elsewhere.tenant(), elsewhere);
+        run.watermarks.seed(Map.of(byOther.tenant(), new Watermark(byOther.tenant(), "eu", COMMIT_MICROS, 3, LoopBed.TOPIC, 0, 20,
+                COMMIT_MICROS, Optional.empty()))); // what this instance knew when it started
+        run.onPollThread(() -> run.consumer.updateBeginningOffsets(Map.of(TP, 0L)));
+
+        rebalance(run, List.of(TP));
+
+        assertThat(run.watermarks.current(byOther.tenant())).as("the other instance's durable point and chain head").contains(byOther);
+        assertThat(run.watermarks.current(elsewhere.tenant())).as("partition 1 is not this instance's").isEmpty();
+        assertThat(run.ownership.owns(0)).isTrue();
+        assertThat(run.ownership.lease(1)).as("no seal or base of partition 1's tenants here").isEmpty();
+    }
+
+    @Test
+    void aRevokedPartitionsTenantWorkStopsBeforeItsNextWrite() {
+        LoopBed.Run run = start(Duration.ofMillis(300), false);
+        run.onPollThread(() -> run.consumer.updateBeginningOffsets(Map.of(TP, 0L, TP1, 0L)));
+        rebalance(run, List.of(TP, TP1));
+        Lease fold = run.ownership.lease(0).orElseThrow(); // a base fold of a tenant of partition 0, under way
+        fold.check("folding the first segment");
+
+        rebalance(run, List.of(TP1)); // the revocation waits for it up to the timeout, then lets go
+
+        assertThatThrownBy(() -> fold.check("storing base x")).isInstanceOf(PartitionMovedException.class);
+        assertThat(run.ownership.lease(0)).as("no new seal or fold of partition 0's tenants").isEmpty();
+        assertThat(run.ownership.lease(1)).as("partition 1 stays this instance's").isPresent();
+        fold.close();
     }
 }

@@ -10,7 +10,6 @@ import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.ObjectKey;
-import dev.strata.schemas.ops.StopSignal;
 import dev.strata.schemas.store.ObjectStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +48,8 @@ class SinkCrashIT {
 
             // its own thread, not the common pool: a task left blocked there by an earlier test would starve it
             ExecutorService producerThread = Executors.newSingleThreadExecutor();
-            CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> produceSlowly(bed, events), producerThread);
+            CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> bed.producePaced(events, 600, Duration.ofMillis(100)),
+                    producerThread);
             producerThread.shutdown();
             SinkProcess first = SinkProcess.start(dir, config);
             ObjectStore primary = bed.primaryReader();
@@ -89,15 +89,6 @@ class SinkCrashIT {
                     assertThat(primary.versions(key)).as("%s written once", key).hasSize(1);
                 }
             }
-        }
-    }
-
-    private static void produceSlowly(SinkTestBed bed, List<ChangeEvent> events) {
-        StopSignal pace = new StopSignal();
-        int batch = 600;
-        for (int i = 0; i < events.size(); i += batch) {
-            bed.produce(events.subList(i, Math.min(events.size(), i + batch)));
-            pace.awaitStop(Duration.ofMillis(100));
         }
     }
 

@@ -176,6 +176,15 @@ final class SinkTestBed implements AutoCloseable {
         }
     }
 
+    /** Sends {@code events} in batches of {@code batch}, one batch per {@code pause}: a steady load while sinks come and go. */
+    void producePaced(List<ChangeEvent> events, int batch, Duration pause) {
+        StopSignal pace = new StopSignal();
+        for (int i = 0; i < events.size(); i += batch) {
+            produce(events.subList(i, Math.min(events.size(), i + batch)));
+            pace.awaitStop(pause);
+        }
+    }
+
     void place(String tenant, String placedRegime) throws Exception {
         producer.send(new ProducerRecord<>(Topics.TENANTS, tenant.getBytes(StandardCharsets.UTF_8),
                 placedRegime.getBytes(StandardCharsets.UTF_8))).get();
@@ -273,8 +282,13 @@ final class SinkTestBed implements AutoCloseable {
 
     /** A store as restore sees it: the reader key, first versions. */
     ObjectStore reader(LocalRegion region, String bucket) {
+        return reader(region, bucket, VersionPolicy.FIRST_VERSION);
+    }
+
+    /** With {@link VersionPolicy#LATEST_VERSION}: one GET per read, for a test that has checked every key has one version. */
+    ObjectStore reader(LocalRegion region, String bucket, VersionPolicy policy) {
         ObjectStore store = S3ObjectStore.open(new StoreLocation(region.endpoint(), bucket, region.signingRegion()),
-                StoreCredentials.fromFile(region.credentialsFile(StoreRole.READER)), VersionPolicy.FIRST_VERSION);
+                StoreCredentials.fromFile(region.credentialsFile(StoreRole.READER)), policy);
         closeables.add(store);
         return store;
     }

@@ -33,9 +33,11 @@ class ProductionShapeIT {
     void composeNamesEveryServiceOfTheProductionShape() throws IOException {
         JsonNode services = compose().path("services");
 
-        assertThat(names(services)).contains("kafka", "postgres", "capture", "router", "sink-us", "sink-eu",
+        assertThat(names(services)).contains("kafka", "postgres", "capture", "router", "sink-us", "sink-eu", "sink-eu-2",
                 "restore-tool", "prometheus", "grafana", "s3-us-primary", "s3-us-backup", "s3-eu-primary", "s3-eu-backup");
         assertThat(services.path("postgres").path("command").toString()).contains("wal_level=logical");
+        assertThat(services.path("sink-eu-2").path("command")).as("one regime, one consumer group: the same config file")
+                .isEqualTo(services.path("sink-eu").path("command"));
     }
 
     @Test
@@ -65,6 +67,7 @@ class ProductionShapeIT {
 
         assertThat(secrets(services, "sink-us")).containsExactly("us-writer");
         assertThat(secrets(services, "sink-eu")).containsExactly("eu-writer");
+        assertThat(secrets(services, "sink-eu-2")).as("the regime's second sink: the same writer key, no other").containsExactly("eu-writer");
         assertThat(secrets(services, "restore-tool")).containsExactlyInAnyOrder("us-reader", "eu-reader");
         assertThat(secrets(services, "router")).isEmpty();
         assertThat(secrets(services, "capture")).containsExactly("postgres-password");

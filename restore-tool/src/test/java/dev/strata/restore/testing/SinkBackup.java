@@ -23,6 +23,7 @@ import dev.strata.sink.base.BaseFolder;
 import dev.strata.sink.base.BaseMetrics;
 import dev.strata.sink.base.BaseSettings;
 import dev.strata.sink.manifest.ManifestSealer;
+import dev.strata.sink.ownership.PartitionOwnership;
 import dev.strata.sink.segment.ClosedSegment;
 import dev.strata.sink.segment.EventPeek;
 import dev.strata.sink.segment.EventView;
@@ -80,6 +81,7 @@ public final class SinkBackup implements AutoCloseable {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final DualRegionUploader uploader;
     private final ManifestSealer sealer;
+    private final PartitionOwnership ownership = new PartitionOwnership();
     private final BaseFolder bases;
     private final Duration grace = SinkTuning.defaults().manifestGrace();
     private final CommitTracker tracker = new CommitTracker();
@@ -109,7 +111,9 @@ public final class SinkBackup implements AutoCloseable {
         // the sealer announces each new chain head in a watermark; restore's tests publish the watermarks they need themselves
         WatermarkPublisher watermarks = new WatermarkPublisher(
                 new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()), REGIME, clock, metrics);
-        this.sealer = new ManifestSealer(reader, uploader, watermarks, metrics, clock, grace);
+        // one sink instance: it owns partition 0 from the start (bases are folded under its lease) and each partition it is fed
+        ownership.acquired(List.of(0));
+        this.sealer = new ManifestSealer(reader, uploader, watermarks, metrics, clock, grace, ownership);
         // only the span, memory and spill directory matter to a fold; the rest is the scheduler's, which the test replaces
         BaseSettings settings = new BaseSettings(SinkConfig.BASE_MIN_EVENTS_DEFAULT, SinkConfig.BASE_MIN_BYTES_DEFAULT,
                 Duration.ofMillis(SinkConfig.BASE_MAX_AGE_MS_DEFAULT), Duration.ofMillis(SinkConfig.BASE_CHECK_INTERVAL_MS_DEFAULT),
@@ -212,7 +216,7 @@ public final class SinkBackup implements AutoCloseable {
 
     /** The base the sink's fold makes of the tenant once its watermark says {@code durableCommitMicros}: cut one microsecond before. */
     public BaseManifest base(TenantId tenant, long durableCommitMicros) {
-        return bases.make(tenant, durableCommitMicros).orElseThrow(() -> new IllegalStateException(
+        return bases.make(tenant, durableCommitMicros, ownership.lease(0).orElseThrow()).orElseThrow(() -> new IllegalStateException(
                 "the sink made no base of " + tenant + ": no log after its newest base up to " + durableCommitMicros));
     }
 
@@ -230,7 +234,7 @@ public final class SinkBackup implements AutoCloseable {
         primary.refuse(SinkBackup::isBaseManifest);
         backup.refuse(SinkBackup::isBaseManifest);
         try {
-            bases.make(tenant, durableCommitMicros);
+            bases.make(tenant, durableCommitMicros, ownership.lease(0).orElseThrow());
             throw new IllegalStateException("the fold of " + tenant + " stored its base.manifest although both regions refused it");
         } catch (CompletionException killed) {
             if (!(killed.getCause() instanceof StoreUnavailableException)) {
@@ -291,6 +295,7 @@ public final class SinkBackup implements AutoCloseable {
 
         private Feed(int partition, RotationPolicy policy) {
             this.partition = partition;
+            ownership.acquired(List.of(partition));
             this.next = nextOffsets.getOrDefault(partition, 0L);
             tracker.assigned(partition, next);
             this.segmenter = new PartitionSegmenter(partition, ++epochs, policy, SinkParts.ZSTD_LEVEL, tracker, RecoveryGuide.NONE,

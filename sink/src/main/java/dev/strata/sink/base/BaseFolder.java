@@ -1,6 +1,7 @@
 package dev.strata.sink.base;
 
 import dev.strata.sink.SinkConfig;
+import dev.strata.sink.ownership.Lease;
 import dev.strata.sink.store.DualRegionUploader;
 import dev.strata.sink.store.RegionReader;
 import dev.strata.schemas.TenantId;
@@ -99,9 +100,11 @@ public final class BaseFolder {
     /**
      * Makes a base at the latest safe cut below {@code durableCommitMicros}.
      *
+     * @param lease the tenant's partition, held by this instance: the fold stops (PartitionMovedException) at its next
+     *     segment or before its manifest once the partition has moved to another instance, which makes the base instead
      * @return the base written, or empty when there is no log after the newest base up to the cut
      */
-    public Optional<BaseManifest> make(TenantId tenant, long durableCommitMicros) {
+    public Optional<BaseManifest> make(TenantId tenant, long durableCommitMicros, Lease lease) {
         Instant start = clock.instant();
         Optional<StoredBaseManifest> previous = newestCut(tenant).map(cut -> readManifest(tenant, cut));
         long cutMicros = durableCommitMicros - 1;
@@ -139,6 +142,7 @@ public final class BaseFolder {
                 SegmentFold segmentFold = new SegmentFold(tenant, catalog, cutMicros, TransactionFilter.ALL, definitions);
                 Map<UtcHour, Map<ObjectKey, ManifestEntry>> sealed = new HashMap<>();
                 for (ListedObject segment : segments) {
+                    lease.check("folding " + segment.key());
                     ManifestEntry entry = expectedEntry(tenant, segment, sealed);
                     byte[] bytes = reader.fetchVerified(entry.key(), entry.sha256());
                     // its bytes matched their SHA-256: only now is anything of it folded
@@ -156,7 +160,7 @@ public final class BaseFolder {
             BaseManifest manifest = new BaseManifest(tenant, cut,
                     previous.map(p -> new BaseManifest.PreviousBase(p.manifest().cut(), p.sha256())), built.tables(), folded,
                     Optional.of(lateNoticesFrom), duplicates, BaseDefinition.of(definitions, catalog));
-            store(manifest, built);
+            store(manifest, built, lease);
             Duration took = Duration.between(start, clock.instant());
             metrics.written(tenant, cutMicros, foldedBytes, took);
             metrics.duplicatesRemoved(tenant, duplicates);
@@ -240,13 +244,16 @@ public final class BaseFolder {
      * nothing. The table files stay in the work directory until both regions hold them; {@link #make}
      * deletes that directory afterwards, whether the upload succeeded or failed.
      */
-    private void store(BaseManifest manifest, BaseBuilder.Built built) {
+    private void store(BaseManifest manifest, BaseBuilder.Built built, Lease lease) {
+        lease.check("storing base " + manifest.objectKey());
         List<CompletableFuture<Void>> tables = new ArrayList<>();
         for (BaseTable table : manifest.tables()) {
             // streamed from the work directory by each region's put: a table larger than memory never is in it
             tables.add(uploader.upload(manifest.tableKey(table), built.files().get(table.table()), 0));
         }
         CompletableFuture.allOf(tables.toArray(CompletableFuture[]::new)).join();
+        // the manifest makes the base; its bytes hold this fold's listing time, so two instances must not both write one
+        lease.check("storing base manifest " + manifest.objectKey());
         StoredBaseManifest sealed = BaseManifestCodec.seal(manifest);
         uploader.upload(manifest.objectKey(), sealed.bytes(), sealed.sha256(), 0).join();
     }

@@ -1,6 +1,9 @@
 package dev.strata.sink.manifest;
 
 import dev.strata.sink.SinkMetrics;
+import dev.strata.sink.ownership.Lease;
+import dev.strata.sink.ownership.PartitionMovedException;
+import dev.strata.sink.ownership.PartitionOwnership;
 import dev.strata.schemas.ops.StoppingException;
 import dev.strata.schemas.watermark.Watermark;
 import dev.strata.sink.segment.ClosedSegment;
@@ -50,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * manifest sealed, whatever its hour: look objects up across the chain, not by hour alone.
  *
  * <p>Which tenants: those whose segments this run made durable, and those the watermarks show with
- * durable changes after their last manifest (hours an earlier run left unsealed). Runs on its own
+ * durable changes after their last manifest (hours an earlier run, or another instance, left
+ * unsealed), and of those only the tenants whose partition this instance owns: with several sinks
+ * in the regime's group, one seals a tenant at a time ({@link PartitionOwnership}). Runs on its own
  * thread, every {@code strata.manifest.check.interval.ms}.
  */
 public final class ManifestSealer {
@@ -82,10 +87,12 @@ public final class ManifestSealer {
     private final Map<TenantId, TenantState> tenants = new HashMap<>();
     private final SegmentVouching vouching;
     private final Set<ObjectKey> foreignReported = new HashSet<>();
+    private final PartitionOwnership ownership;
 
     public ManifestSealer(RegionReader reader, DualRegionUploader uploader, WatermarkPublisher watermarks, SinkMetrics metrics,
-                   Clock clock, Duration grace) {
+                   Clock clock, Duration grace, PartitionOwnership ownership) {
         this.reader = reader;
+        this.ownership = ownership;
         this.heads = new ChainHeads(reader, uploader);
         this.vouching = new SegmentVouching(reader);
         this.uploader = uploader;
@@ -111,7 +118,10 @@ public final class ManifestSealer {
         vouching.committed(partition, offset);
     }
 
-    /** A watermark published before this run started: its tenant may have hours an earlier run left unsealed. */
+    /**
+     * A watermark published before this run started, or before this instance was assigned the tenant's
+     * partition: its tenant may have hours an earlier run or another instance left unsealed.
+     */
     public void hint(Watermark published) {
         hints.add(published);
     }
@@ -121,8 +131,14 @@ public final class ManifestSealer {
         drain();
         Instant now = clock.instant();
         for (Map.Entry<TenantId, TenantState> e : tenants.entrySet()) {
-            try {
-                sealDue(e.getKey(), e.getValue(), now);
+            Optional<Lease> lease = ownership.lease(e.getValue().partition);
+            if (lease.isEmpty()) {
+                continue; // another instance owns the tenant's partition: it seals the tenant
+            }
+            try (Lease held = lease.get()) {
+                sealDue(e.getKey(), e.getValue(), now, held);
+            } catch (PartitionMovedException moved) {
+                LOG.info("tenant {}: {}", e.getKey(), moved.getMessage());
             } catch (RuntimeException failure) {
                 if (failure instanceof StoppingException || failure.getCause() instanceof StoppingException) {
                     return; // a read's retry, or an upload's future (which wraps it): stopping is not a failed seal
@@ -145,6 +161,10 @@ public final class ManifestSealer {
             TenantState state = tenants.computeIfAbsent(w.tenant(), t -> new TenantState());
             state.recorded = w.manifestHead();
             state.partition = w.partition();
+            // what this instance knew of the chain may be stale: another instance may have sealed since; find the head again
+            state.headKnown = false;
+            state.decided = Optional.empty(); // stored in one region it is completed by the discovery, in none it was never decided
+
             vouching.committed(w.partition(), w.committedOffset());
             UtcHour durableHour = UtcHour.containing(Math.max(0, w.durableCommitMicros()));
             Optional<UtcHour> sealedHour = w.manifestHead().map(h -> BackupLayout.parseManifest(h.key()).hour());
@@ -155,8 +175,9 @@ public final class ManifestSealer {
         }
     }
 
-    private void sealDue(TenantId tenant, TenantState state, Instant now) {
+    private void sealDue(TenantId tenant, TenantState state, Instant now, Lease lease) {
         if (state.decided.isPresent()) {
+            lease.check("storing manifest " + state.decided.get().manifest().key());
             store(tenant, state, state.decided.get()); // decided earlier, not yet in both regions: the same bytes again
         }
         boolean work = state.unsealedSince.isPresent() || !state.late.isEmpty()
@@ -200,12 +221,14 @@ public final class ManifestSealer {
             }
             state.late.values().stream().filter(e -> entries.stream().noneMatch(x -> x.key().equals(e.key()))).forEach(entries::add);
             if (!entries.isEmpty()) {
+                lease.check("sealing hour " + hour + " of tenant " + tenant);
                 seal(tenant, state, new Manifest(tenant, hour, seq, state.head.map(ChainHeads.Head::sha256), entries));
             }
             state.hours.remove(hour);
         }
         if (!state.late.isEmpty() && state.head.isPresent() && due(state.head.get().key().hour(), now)) {
             ManifestKey head = state.head.get().key();
+            lease.check("sealing late segments of tenant " + tenant);
             seal(tenant, state, new Manifest(tenant, head.hour(), head.seq() + 1, Optional.of(state.head.get().sha256()),
                     List.copyOf(state.late.values())));
         }

@@ -45,6 +45,34 @@ public final class WatermarkPublisher {
         state.putAll(published);
     }
 
+    /**
+     * Watermarks read from the topic when this instance was assigned their tenants' partitions: another
+     * instance of the regime published them since this one last did, and the next publication builds
+     * on them (a manifest head, a durable point), so neither field regresses. A tenant's own newer state wins.
+     */
+    public void refresh(Map<TenantId, Watermark> published) {
+        published.forEach((tenant, read) -> state.merge(tenant, read, WatermarkPublisher::newer));
+    }
+
+    /** Waits until every watermark sent so far is acknowledged: before this instance lets a partition go to another. */
+    public void flush() {
+        producer.flush();
+    }
+
+    private static Watermark newer(Watermark held, Watermark read) {
+        Watermark base = read.durableCommitMicros() > held.durableCommitMicros() ? read : held;
+        Optional<Watermark.ManifestHead> head = newerHead(held.manifestHead(), read.manifestHead());
+        return head.equals(base.manifestHead()) ? base : base.withHead(head.get(), base.publishedAtMicros());
+    }
+
+    /** Manifest keys sort in chain order (hour, seq). */
+    private static Optional<Watermark.ManifestHead> newerHead(Optional<Watermark.ManifestHead> a, Optional<Watermark.ManifestHead> b) {
+        if (a.isEmpty() || b.isEmpty()) {
+            return a.isPresent() ? a : b;
+        }
+        return a.get().key().compareTo(b.get().key()) >= 0 ? a : b;
+    }
+
     /** After a commit: the tenant's changes up to {@code durableCommitMicros} are durable; publishes if that is news. */
     public void advanced(TenantId tenant, WatermarkTracker.Advance advance, String topic, int partition, long committedOffset) {
         state.compute(tenant, (t, current) -> {

@@ -1,5 +1,6 @@
 package dev.strata.sink.base;
 
+import dev.strata.sink.ownership.OwnedPartitions;
 import dev.strata.sink.ManifestWithheldStore;
 import dev.strata.schemas.testing.MutableClock;
 import dev.strata.sink.SinkConfig;
@@ -144,11 +145,11 @@ class BaseFolderTest {
         ClosedSegment second = durable(change(21, T0 + 10), change(30, T0 + 20));
         BaseFolder folder = folder();
 
-        BaseManifest first = folder.make(ACME, T0 + 10).orElseThrow(); // the watermark: max commit of the first segment
+        BaseManifest first = folder.make(ACME, T0 + 10, OwnedPartitions.lease()).orElseThrow(); // the watermark: max commit of the first segment
         assertThat(first.cut().cutCommitMicros()).isEqualTo(T0 + 9);
         assertThat(rows(first)).as("transaction 2 not split: none of it before the cut").containsExactly(10L);
 
-        BaseManifest next = folder.make(ACME, T0 + 20).orElseThrow();
+        BaseManifest next = folder.make(ACME, T0 + 20, OwnedPartitions.lease()).orElseThrow();
         assertThat(next.cut().cutCommitMicros()).isEqualTo(T0 + 19);
         assertThat(rows(next)).as("all of transaction 2, nothing committed after the cut").containsExactly(10L, 20L, 21L);
         assertThat(next.previous()).get().extracting(BaseManifest.PreviousBase::cut).isEqualTo(first.cut());
@@ -169,7 +170,7 @@ class BaseFolderTest {
         primaryBucket.overwrite(segment.key(), forged);
         backupBucket.overwrite(segment.key(), forged);
 
-        assertThatThrownBy(() -> folder().make(ACME, T0 + 20)).hasMessageContaining("ALARM")
+        assertThatThrownBy(() -> folder().make(ACME, T0 + 20, OwnedPartitions.lease())).hasMessageContaining("ALARM")
                 .hasMessageContaining(segment.key() + " matches its SHA-256 " + segment.sha256() + " in neither region");
         assertThat(folder().newestCut(ACME)).isEmpty();
     }
@@ -178,12 +179,12 @@ class BaseFolderTest {
     void doesNotFoldAgainASegmentThatAnEarlierBaseInsideTheLookbackHolds() {
         ClosedSegment first = durable(change(10, T0));
         BaseFolder folder = folder();
-        BaseManifest one = folder.make(ACME, T0 + 1).orElseThrow();
+        BaseManifest one = folder.make(ACME, T0 + 1, OwnedPartitions.lease()).orElseThrow();
         ClosedSegment second = durable(change(20, T0 + 10));
-        BaseManifest two = folder.make(ACME, T0 + 11).orElseThrow();
+        BaseManifest two = folder.make(ACME, T0 + 11, OwnedPartitions.lease()).orElseThrow();
         ClosedSegment third = durable(change(30, T0 + 20));
 
-        BaseManifest three = folder.make(ACME, T0 + 21).orElseThrow();
+        BaseManifest three = folder.make(ACME, T0 + 21, OwnedPartitions.lease()).orElseThrow();
 
         assertThat(one.folded()).extracting(ManifestEntry::key).contains(first.key());
         assertThat(three.folded()).extracting(ManifestEntry::key).containsExactly(two.objectKey(), third.key())
@@ -195,13 +196,13 @@ class BaseFolderTest {
     void readsASegmentThatBeganUpToTheLayoutBoundBeforeThePreviousCut() {
         durable(change(10, T0));
         BaseFolder folder = folder();
-        BaseManifest first = folder.make(ACME, T0 + 1).orElseThrow();
+        BaseManifest first = folder.make(ACME, T0 + 1, OwnedPartitions.lease()).orElseThrow();
         // begins 59 minutes before the first cut, ends after it: its later change must reach the next base
         long begin = T0 - 59 * MINUTE;
         durable(change(20, begin), change(30, T0 + 5 * MINUTE));
         durable(change(40, T0 + 6 * MINUTE));
 
-        BaseManifest next = folder.make(ACME, T0 + 6 * MINUTE).orElseThrow();
+        BaseManifest next = folder.make(ACME, T0 + 6 * MINUTE, OwnedPartitions.lease()).orElseThrow();
         assertThat(first.cut().cutCommitMicros()).isEqualTo(T0);
         assertThat(rows(next)).containsExactly(10L, 20L, 30L);
     }
@@ -210,13 +211,13 @@ class BaseFolderTest {
     void foldsASegmentThatBecameDurableAfterThePreviousFoldAlthoughItsChangesAreOlderThanItsCut() {
         durable(change(10, T0), change(20, T0 + 5));
         BaseFolder folder = folder();
-        BaseManifest first = folder.make(ACME, T0 + 5).orElseThrow();
+        BaseManifest first = folder.make(ACME, T0 + 5, OwnedPartitions.lease()).orElseThrow();
         assertThat(rows(first)).containsExactly(10L);
         // committed at T0+3 but ordered after T0+5 in the log (commit timestamps race in Postgres): durable only now
         ClosedSegment late = durable(change(30, T0 + 3));
         durable(change(40, T0 + 50));
 
-        BaseManifest next = folder.make(ACME, T0 + 50).orElseThrow();
+        BaseManifest next = folder.make(ACME, T0 + 50, OwnedPartitions.lease()).orElseThrow();
         assertThat(rows(next)).containsExactly(10L, 20L, 30L);
         assertThat(next.folded()).extracting(ManifestEntry::key).contains(late.key());
     }
@@ -229,7 +230,7 @@ class BaseFolderTest {
         primary.putIfAbsent(stray, text, Sha256.of(text));
         backup.putIfAbsent(stray, text, Sha256.of(text));
 
-        BaseManifest base = folder().make(ACME, T0 + 1).orElseThrow();
+        BaseManifest base = folder().make(ACME, T0 + 1, OwnedPartitions.lease()).orElseThrow();
         assertThat(rows(base)).containsExactly(10L);
     }
 
@@ -237,15 +238,15 @@ class BaseFolderTest {
     void makesNoBaseWhenNothingWasCommittedAfterTheNewestCut() {
         durable(change(10, T0));
         BaseFolder folder = folder();
-        folder.make(ACME, T0 + 1).orElseThrow();
-        assertThat(folder.make(ACME, T0 + 1)).isEmpty();
+        folder.make(ACME, T0 + 1, OwnedPartitions.lease()).orElseThrow();
+        assertThat(folder.make(ACME, T0 + 1, OwnedPartitions.lease())).isEmpty();
     }
 
     @Test
     void completesABaseWhoseManifestIsInOneRegionOnlyWithTheSameBytesAndFoldsOnFromIt() {
         durable(change(10, T0));
         BaseFolder dyingBetweenRegions = folderStoringTo(primary, new ManifestWithheldStore(backup));
-        assertThatThrownBy(() -> dyingBetweenRegions.make(ACME, T0 + 1)).hasStackTraceContaining("the fold is killed here");
+        assertThatThrownBy(() -> dyingBetweenRegions.make(ACME, T0 + 1, OwnedPartitions.lease())).hasStackTraceContaining("the fold is killed here");
         // the upload failed when the backup refused; the primary's put of the same manifest may still be under way
         assertThat(otherUploaders).allSatisfy(u -> assertThat(u.settled(Duration.ofSeconds(30))).isTrue());
         BaseCut cut = new BaseCut(T0, 10);
@@ -254,10 +255,10 @@ class BaseFolderTest {
         byte[] stored = primary.get(manifestKey).orElseThrow().bytes();
 
         BaseFolder folder = folder();
-        assertThat(folder.make(ACME, T0 + 1)).as("no second base at the same cut: the stored one is completed").isEmpty();
+        assertThat(folder.make(ACME, T0 + 1, OwnedPartitions.lease())).as("no second base at the same cut: the stored one is completed").isEmpty();
         assertThat(backup.get(manifestKey).orElseThrow().bytes()).isEqualTo(stored);
         durable(change(20, T0 + 5));
-        BaseManifest next = folder.make(ACME, T0 + 6).orElseThrow();
+        BaseManifest next = folder.make(ACME, T0 + 6, OwnedPartitions.lease()).orElseThrow();
         assertThat(next.previous()).get().extracting(BaseManifest.PreviousBase::manifestSha256).isEqualTo(Sha256.of(stored));
         assertThat(rows(next)).containsExactly(10L, 20L);
         assertThat(counter("strata.sink.base.repairs")).isEqualTo(1);
@@ -267,7 +268,7 @@ class BaseFolderTest {
     @Test
     void copiesTheTableObjectsOfAOneRegionBaseThatTheOtherRegionLacks() {
         durable(change(10, T0));
-        BaseManifest primaryOnly = folderStoringTo(primary, primary).make(ACME, T0 + 1).orElseThrow();
+        BaseManifest primaryOnly = folderStoringTo(primary, primary).make(ACME, T0 + 1, OwnedPartitions.lease()).orElseThrow();
         assertThat(backup.listAll(BackupLayout.basesPrefix(ACME), Optional.empty())).isEmpty();
 
         assertThat(folder().newestCut(ACME)).contains(primaryOnly.cut());
@@ -282,10 +283,10 @@ class BaseFolderTest {
     @Test
     void refusesToCompleteAOneRegionManifestThatIsNotTheSinksBytes() {
         durable(change(10, T0));
-        BaseManifest primaryOnly = folderStoringTo(primary, primary).make(ACME, T0 + 1).orElseThrow();
+        BaseManifest primaryOnly = folderStoringTo(primary, primary).make(ACME, T0 + 1, OwnedPartitions.lease()).orElseThrow();
         primaryBucket.overwrite(primaryOnly.objectKey(), "forged".getBytes(StandardCharsets.UTF_8));
 
-        assertThatThrownBy(() -> folder().make(ACME, T0 + 2)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> folder().make(ACME, T0 + 2, OwnedPartitions.lease())).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("ALARM").hasMessageContaining(primaryOnly.objectKey().value()).hasMessageContaining("restore-tool verify");
         assertThat(backup.listAll(BackupLayout.basesPrefix(ACME), Optional.empty())).isEmpty();
         assertThat(counter("strata.sink.base.repairs")).isZero();
@@ -294,13 +295,13 @@ class BaseFolderTest {
     @Test
     void leavesNoTableFileBehindAfterAnUploadOrAFailedOne() throws Exception {
         durable(change(10, T0));
-        assertThatThrownBy(() -> folderStoringTo(primary, new ManifestWithheldStore(backup)).make(ACME, T0 + 1))
+        assertThatThrownBy(() -> folderStoringTo(primary, new ManifestWithheldStore(backup)).make(ACME, T0 + 1, OwnedPartitions.lease()))
                 .hasStackTraceContaining("the fold is killed here");
         try (var left = java.nio.file.Files.list(spill)) {
             assertThat(left).as("work directories under the spill directory after a failed fold").isEmpty();
         }
         durable(change(20, T0 + 5));
-        folder().make(ACME, T0 + 6).orElseThrow();
+        folder().make(ACME, T0 + 6, OwnedPartitions.lease()).orElseThrow();
         try (var left = java.nio.file.Files.list(spill)) {
             assertThat(left).as("work directories under the spill directory after a fold").isEmpty();
         }
@@ -309,7 +310,7 @@ class BaseFolderTest {
     @Test
     void refusesAPreviousBaseTableWhoseBytesAreNotItsManifestsAndLeavesNoFileBehind() throws Exception {
         durable(change(10, T0));
-        BaseManifest first = folder().make(ACME, T0 + 1).orElseThrow();
+        BaseManifest first = folder().make(ACME, T0 + 1, OwnedPartitions.lease()).orElseThrow();
         BaseTable table = first.tables().get(0);
         ObjectKey key = first.tableKey(table);
         byte[] forged = primary.get(key).orElseThrow().bytes().clone();
@@ -318,7 +319,7 @@ class BaseFolderTest {
         backupBucket.overwrite(key, forged);
         durable(change(20, T0 + 5));
 
-        assertThatThrownBy(() -> folder().make(ACME, T0 + 6)).hasMessageContaining("ALARM")
+        assertThatThrownBy(() -> folder().make(ACME, T0 + 6, OwnedPartitions.lease())).hasMessageContaining("ALARM")
                 .hasMessageContaining(key + " matches its SHA-256 " + table.sha256() + " in neither region");
         assertThat(folder().newestCut(ACME)).contains(first.cut());
         try (var left = java.nio.file.Files.list(spill)) {
@@ -329,7 +330,7 @@ class BaseFolderTest {
     @Test
     void refusesToCopyATableObjectOfAOneRegionBaseThatIsNotItsManifestsBytes() throws Exception {
         durable(change(10, T0));
-        BaseManifest primaryOnly = folderStoringTo(primary, primary).make(ACME, T0 + 1).orElseThrow();
+        BaseManifest primaryOnly = folderStoringTo(primary, primary).make(ACME, T0 + 1, OwnedPartitions.lease()).orElseThrow();
         ObjectKey key = primaryOnly.tableKey(primaryOnly.tables().get(0));
         byte[] forged = primary.get(key).orElseThrow().bytes().clone();
         forged[0] ^= 1;

@@ -1,5 +1,6 @@
 package dev.strata.sink.manifest;
 
+import dev.strata.sink.ownership.OwnedPartitions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.schemas.TenantId;
@@ -55,7 +56,7 @@ class ForeignObjectSealTest {
     }
 
     private ManifestSealer sealer() {
-        return new ManifestSealer(new RegionReader(primary, backup), uploader, watermarks, metrics, clock, GRACE);
+        return new ManifestSealer(new RegionReader(primary, backup), uploader, watermarks, metrics, clock, GRACE, OwnedPartitions.of(0));
     }
 
     private ClosedSegment stored(String tenant, long first, long last, String commit) {

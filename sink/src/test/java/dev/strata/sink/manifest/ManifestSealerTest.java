@@ -1,5 +1,6 @@
 package dev.strata.sink.manifest;
 
+import dev.strata.sink.ownership.OwnedPartitions;
 import dev.strata.schemas.testing.MutableClock;
 import dev.strata.sink.Segments;
 import dev.strata.sink.SinkMetrics;
@@ -60,7 +61,7 @@ class ManifestSealerTest {
     }
 
     private ManifestSealer sealer() {
-        return new ManifestSealer(new RegionReader(primary, backup), uploader, watermarks, metrics, clock, GRACE);
+        return new ManifestSealer(new RegionReader(primary, backup), uploader, watermarks, metrics, clock, GRACE, OwnedPartitions.of(0));
     }
 
     private ClosedSegment durable(long first, long last, Instant commit) {
