@@ -12,6 +12,7 @@ import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.store.RegionNotes;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
+import dev.strata.schemas.ddl.TableDefinition;
 import dev.strata.schemas.event.CutTime;
 import dev.strata.schemas.fold.EventConverter;
 import dev.strata.schemas.fold.FoldOp;
@@ -35,7 +36,8 @@ import java.util.Set;
  * keys whose live row can differ from their row at the point, when the log covers the live database
  * ({@link LiveCoverage}). Read and verified like any restore read; whole segments that end after the
  * point are read, and their changes at or before it left out. A TRUNCATE or a definition change
- * (DDL) after the point touches rows no key names: then there is no key set, only a reason.
+ * (DDL: a rewrite, a table dropped and made anew) after the point touches rows no key names: then
+ * there is no key set, only a reason. The definition capture restates at its start changes nothing.
  */
 final class ChangesSince {
     /** One table's changed keys: the fold's key bytes, and their values in the key's columns and types. */
@@ -91,6 +93,9 @@ final class ChangesSince {
                     }
                     events++;
                     Op op = event.getOp();
+                    if (op == Op.DDL && TableDefinition.STARTUP.equals(TableDefinition.parse(event.getTableDefinition()).tag())) {
+                        continue; // the definition capture read at its start: what its log already holds, restated
+                    }
                     if (op == Op.TRUNCATE || op == Op.DDL) {
                         reasons.add((op == Op.TRUNCATE ? "a TRUNCATE of " : "a definition change (DDL) of ") + event.getTable() + " at "
                                 + RestoreTime.format(event.getCommitTsMicros()) + ", after the point");

@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongFunction;
 
 /**
@@ -69,13 +70,15 @@ public final class Rollback implements AutoCloseable {
             Optional<ChangesSince.Found> changed = Optional.empty();
             String path = "full difference: --full-diff";
             if (fastPathWait.isPresent()) {
+                // the dead-letter topic is read while the durable point is awaited and the log after the point is read
+                CompletableFuture<Optional<String>> parkedNow = CompletableFuture.supplyAsync(() -> parked.apply(plan.untilMicros()));
                 LiveCoverage.Outcome coverage = LiveCoverage.prove(connection, replay, plan, fastPathWait.get(), clock);
                 path = "full difference: " + coverage.why();
                 if (coverage.toDurablePoint().isPresent()) {
                     ChangesSince.Found found = ChangesSince.read(stores, coverage.toDurablePoint().get(), plan.untilMicros());
                     Optional<String> refused = found.fullDiffReason().isPresent() ? found.fullDiffReason()
                             : keyMismatch(connection, found, tenantColumn, tables);
-                    refused = refused.isPresent() ? refused : parked.apply(plan.untilMicros());
+                    refused = refused.isPresent() ? refused : parkedNow.join();
                     if (refused.isPresent()) {
                         LiveCoverage.end(connection);
                         path = "full difference: " + refused.get();

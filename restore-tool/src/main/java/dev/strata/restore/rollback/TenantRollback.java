@@ -73,6 +73,11 @@ final class TenantRollback {
                         + " IS NULL THEN '" + INSERT + "' ELSE '" + UPDATE + "' END AS kind FROM (SELECT * FROM " + t.live().qualified()
                         + " l WHERE " + inScope(t, "l") + ") l FULL JOIN pg_temp." + Sql.quote(t.stage()) + " s ON " + keyMatch(t)
                         + " WHERE s." + firstKey(t) + " IS NULL OR l." + firstKey(t) + " IS NULL OR " + differs(t));
+                if (t.keys().isPresent()) { // small on the fast path: indexed for the same reason as the changed keys
+                    s.execute("CREATE INDEX ON pg_temp." + changes(t) + " (" + Sql.join(t.live().key(), ", ", c -> c) + ")");
+                    s.execute("CREATE INDEX ON pg_temp." + seen(t) + " (" + Sql.join(t.live().key(), ", ", c -> c) + ")");
+                    s.execute("CREATE INDEX ON pg_temp." + Sql.quote(t.stage()) + " (" + Sql.join(t.live().key(), ", ", c -> c) + ")");
+                }
                 s.execute("ANALYZE pg_temp." + changes(t));
             }
             diffs.add(new TableDiff(t.live().name(), count(t, DELETE), count(t, UPDATE), count(t, INSERT),
