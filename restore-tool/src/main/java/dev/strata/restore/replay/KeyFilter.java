@@ -32,10 +32,6 @@ public final class KeyFilter {
         return new KeyFilter(Map.copyOf(keys));
     }
 
-    boolean all() {
-        return keys == null;
-    }
-
     /** One reader thread's filter over one segment; {@link Pass#close} hands the dropped images' shapes to the fold. */
     Pass pass(ShapeCatalog catalog, ChangeFolder folder) {
         return new Pass(catalog, folder);
