@@ -66,7 +66,7 @@ class RollbackIT {
             Map<String, String> atPoint = checksums(pg, a);
             String firstOrdersAtPoint = rows(pg, ORDERS_UP_TO_30.formatted(a));
 
-            BWriter writer = new BWriter(pg);
+            BWriter writer = new BWriter(pg, 1000);
             Thread writing = new Thread(writer, "tenant-b-writer");
             writing.start();
             execute(pg, "DELETE FROM orders WHERE tenant_id = '" + a + "' AND id % 3 = 0",
@@ -80,7 +80,7 @@ class RollbackIT {
 
             ToolRun dryRun = rollback(chain, pg, RestoreTime.format(pointMicros), "--dry-run");
             assertThat(dryRun.code()).as(dryRun.out() + dryRun.err()).isZero();
-            assertThat(dryRun.out()).contains("public.orders: 1 to delete, 0 to update, 33 to insert")
+            assertThat(dryRun.out()).contains("fast path: only the ").contains("public.orders: 1 to delete, 0 to update, 33 to insert")
                     .contains("public.customers: 0 to delete, 5 to update, 0 to insert")
                     .contains("public.notes: 0 to delete, 0 to update, 3 to insert").contains("dry run: nothing was changed");
             assertThat(checksums(pg, a)).isEqualTo(afterAccident);
@@ -111,6 +111,9 @@ class RollbackIT {
             selectiveRestoresBesideTheLiveTables(chain, pg, RestoreTime.format(pointMicros), afterAccident);
             rollbackWhere(chain, pg, RestoreTime.format(pointMicros), firstOrdersAtPoint);
             System.out.printf("RollbackIT: selective replays and rollback --where %d ms%n", (System.nanoTime() - selective) / 1_000_000);
+            long paths = System.nanoTime();
+            fastPathAndFullDifferenceAgree(chain, pg);
+            System.out.printf("RollbackIT: fast path vs full difference, and a TRUNCATE, %d ms%n", (System.nanoTime() - paths) / 1_000_000);
             System.out.printf("RollbackIT: accident durable after %d ms; dry run and rollback %d ms; rollback durable and undone %d ms;"
                     + " b wrote %d transactions meanwhile%n", (durable - started) / 1_000_000, (rolled - durable) / 1_000_000,
                     (System.nanoTime() - rolled) / 1_000_000, writer.writes);
@@ -170,6 +173,61 @@ class RollbackIT {
                 .contains(",500").isEqualTo(laterOrders);
     }
 
+    /**
+     * The fast path (only the keys the log names after the point) and the full difference leave the
+     * same rows of a, after deletes, inserts, a key changed by UPDATE and an update, while b writes;
+     * a TRUNCATE since the point (parked by capture: it has no one tenant) forces the full difference.
+     */
+    private void fastPathAndFullDifferenceAgree(BackupChain chain, LocalPostgres pg) throws Exception {
+        long point = dbNowMicros(pg);
+        Map<String, String> atPoint = checksums(pg, a);
+        BWriter writer = new BWriter(pg, 100_000);
+        Thread writing = new Thread(writer, "tenant-b-writer-2");
+        writing.start();
+        // 42 and 45 are gone since the accident (id % 3 = 0): 40, 41, 43, 44 deleted; with 600, 601, 50 -> 700, notes 6 -> 5006
+        // and customer 7: 11 keys changed
+        execute(pg, "DELETE FROM orders WHERE tenant_id = '" + a + "' AND id BETWEEN 40 AND 45",
+                "INSERT INTO orders VALUES ('" + a + "', 600, 2, 3), ('" + a + "', 601, 3, 4)",
+                "UPDATE orders SET id = 700 WHERE tenant_id = '" + a + "' AND id = 50", // a key changed by UPDATE
+                "UPDATE notes SET id = id + 5000, body = 'moved' WHERE tenant_id = '" + a + "' AND id = 6",
+                "UPDATE customers SET name = 'again' WHERE tenant_id = '" + a + "' AND id = 7");
+        Map<String, String> changed = checksums(pg, a);
+        long changedAt = dbNowMicros(pg);
+        chain.awaitDurable(a, changedAt, Duration.ofSeconds(60));
+
+        ToolRun fast = rollback(chain, pg, RestoreTime.format(point), "--confirm", a);
+        assertThat(fast.code()).as(fast.out() + fast.err()).isZero();
+        assertThat(fast.out()).contains("fast path: only the 11 key(s) changed since the point")
+                .contains("public.orders: 3 deleted, 0 updated, 5 inserted");
+        Map<String, String> byFastPath = checksums(pg, a);
+        assertThat(byFastPath).as("a as at the point").isEqualTo(atPoint);
+
+        chain.awaitDurable(a, dbNowMicros(pg), Duration.ofSeconds(60));
+        ToolRun undo = rollback(chain, pg, RestoreTime.format(changedAt), "--confirm", a);
+        assertThat(undo.code()).as(undo.out() + undo.err()).isZero();
+        assertThat(checksums(pg, a)).as("back to just before the rollback").isEqualTo(changed);
+        ToolRun full = rollback(chain, pg, RestoreTime.format(point), "--full-diff", "--confirm", a);
+        assertThat(full.code()).as(full.out() + full.err()).isZero();
+        assertThat(full.out()).contains("full difference: --full-diff").contains("public.orders: 3 deleted, 0 updated, 5 inserted");
+        assertThat(checksums(pg, a)).as("the full difference leaves what the fast path left").isEqualTo(byFastPath);
+
+        long beforeTruncate = dbNowMicros(pg);
+        Map<String, String> atTruncate = checksums(pg, a);
+        execute(pg, "TRUNCATE notes", "INSERT INTO notes VALUES (77, '" + a + "', 'after the truncate')");
+        chain.awaitDurable(a, dbNowMicros(pg), Duration.ofSeconds(60));
+        ToolRun truncated = rollback(chain, pg, RestoreTime.format(beforeTruncate), "--confirm", a);
+        assertThat(truncated.code()).as(truncated.out() + truncated.err()).isZero();
+        assertThat(truncated.out()).contains("full difference: a change of no known tenant (NO_TENANT").contains("is parked in strata.dlq");
+        assertThat(checksums(pg, a)).as("a's notes back, from the full difference").isEqualTo(atTruncate);
+
+        writer.stop.set(true);
+        writing.join();
+        assertThat(writer.failure).as("tenant b's writes never failed").isNull();
+        assertThat(rows(pg, "SELECT count(*) FROM notes WHERE tenant_id = '" + b + "'")).as("b's notes as the TRUNCATE left them").isEqualTo("0");
+        assertThat(rows(pg, "SELECT count(*) FROM orders WHERE tenant_id = '" + b + "' AND id > 100000"))
+                .as("b's orders of this writer are exactly its writes").isEqualTo(String.valueOf(writer.writes));
+    }
+
     private ToolRun replay(BackupChain chain, LocalPostgres pg, String until, String... more) {
         String[] args = {"replay", "--tenant", a, "--until", until, "--to", pg.jdbcUrl(db), "--user", pg.user(), "--progress", "none"};
         String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
@@ -189,11 +247,13 @@ class RollbackIT {
         final AtomicBoolean stop = new AtomicBoolean();
         final Map<Long, String> names = new TreeMap<>();
         final LocalPostgres pg;
+        final long firstOrderId;
         volatile int writes;
         volatile Throwable failure;
 
-        BWriter(LocalPostgres pg) {
+        BWriter(LocalPostgres pg, long firstOrderId) {
             this.pg = pg;
+            this.firstOrderId = firstOrderId;
             for (long id = 1; id <= 20; id++) {
                 names.put(id, "c" + id);
             }
@@ -204,7 +264,7 @@ class RollbackIT {
             try (Connection c = connect(pg); Statement s = c.createStatement()) {
                 for (int i = 1; !stop.get(); i++) {
                     long customer = i % 20 + 1;
-                    s.execute("BEGIN; INSERT INTO orders VALUES ('" + b + "', " + (1000 + i) + ", " + customer + ", 1);"
+                    s.execute("BEGIN; INSERT INTO orders VALUES ('" + b + "', " + (firstOrderId + i) + ", " + customer + ", 1);"
                             + " UPDATE customers SET name = 'w" + i + "' WHERE tenant_id = '" + b + "' AND id = " + customer + "; COMMIT");
                     names.put(customer, "w" + i);
                     writes = i;

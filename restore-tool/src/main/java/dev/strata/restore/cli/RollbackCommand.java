@@ -60,6 +60,12 @@ public final class RollbackCommand implements Callable<Integer> {
     int lockTimeoutSeconds;
     @Option(names = "--statement-timeout", defaultValue = "300", description = "seconds any one statement may run (default: ${DEFAULT-VALUE})")
     int statementTimeoutSeconds;
+    @Option(names = "--full-diff", description = "compare every row of the tenant, without trying the fast path (only the keys"
+            + " changed since the point, when the backup is proven to hold every change of the live database)")
+    boolean fullDiff;
+    @Option(names = "--wait-durable", defaultValue = "30", description = "seconds the fast path waits for the tenant's durable point to"
+            + " cover the live database before it falls back to the full difference (default: ${DEFAULT-VALUE})")
+    int waitDurableSeconds;
     @Option(names = "--regime", description = "the tenant's regime (default: found by looking)")
     Optional<String> regime;
     @ArgGroup(exclusive = false, heading = "Live database:%n")
@@ -86,8 +92,11 @@ public final class RollbackCommand implements Callable<Integer> {
             Replay replay = new Replay(stores, new ReplayOptions(config.maxSegmentSpan(), config.readers(), FoldMemory.defaults(spill), false,
                     selection), tool.clock, Progress.NONE);
             RestorePlan plan = replay.plan(id, until);
-            try (Rollback rollback = Rollback.prepare(replay, plan, live, pg.tenantColumn, Set.copyOf(tables), rows, tool.clock)) {
+            Optional<Duration> fastPathWait = fullDiff ? Optional.empty() : Optional.of(Duration.ofSeconds(waitDurableSeconds));
+            try (Rollback rollback = Rollback.prepare(replay, stores, plan, live, pg.tenantColumn, Set.copyOf(tables), rows, fastPathWait,
+                    ParkedCheck.of(config, id), tool.clock)) {
                 out.printf(Locale.ROOT, "rollback of tenant %s to %s in %s:%n", id, RestoreTime.format(plan.untilMicros()), live.describe());
+                out.println("  " + rollback.path());
                 rollback.describeDiff().forEach(out::println);
                 out.println("  (" + rollback.took() + ")");
                 replay.notes().forEach(n -> out.println("  note: " + n));

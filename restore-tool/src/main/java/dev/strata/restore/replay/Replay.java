@@ -164,6 +164,14 @@ public final class Replay {
 
     /** Restores only the transactions {@code transactions} includes (a drill: those visible in a snapshot). */
     public ReplaySummary run(RestorePlan plan, ReplayTarget target, TransactionFilter transactions) {
+        return run(plan, target, transactions, KeyFilter.ALL);
+    }
+
+    /**
+     * Restores only the keys {@code keys} names (a rollback of the keys changed since its point); the
+     * base is folded whole (its rows are filtered at the target), the log's other keys are dropped before the fold.
+     */
+    public ReplaySummary run(RestorePlan plan, ReplayTarget target, TransactionFilter transactions, KeyFilter keys) {
         Instant start = clock.instant();
         Phases phases = new Phases(clock);
         // read first: a ledger that cannot be read refuses the restore before anything is fetched or loaded
@@ -190,7 +198,7 @@ public final class Replay {
             if (manifests != null) {
                 SegmentPipeline pipeline = new SegmentPipeline(new ObjectFetcher(stores, notes), manifests,
                         new SegmentFold(plan.tenant(), catalog, plan.untilMicros(), transactions, definitions), folder, options.readers(),
-                        tables);
+                        tables, keys, catalog);
                 pipeline.run(plan.segments(), batch -> {
                     counts[0] += batch.events();
                     counts[1] += batch.afterUntil();

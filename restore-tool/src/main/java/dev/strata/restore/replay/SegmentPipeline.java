@@ -4,6 +4,7 @@ import dev.strata.schemas.fold.ChangeFolder;
 import dev.strata.schemas.fold.FastSegmentDecoder;
 import dev.strata.schemas.fold.FoldOp;
 import dev.strata.schemas.fold.SegmentFold;
+import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.restore.VerificationFailedException;
 import dev.strata.restore.store.FetchedObject;
 import dev.strata.restore.store.ListedSegment;
@@ -39,16 +40,23 @@ final class SegmentPipeline {
     private final ChangeFolder folder;
     private final int threads;
     private final TableFilter tables;
+    private final KeyFilter keys;
+    private final ShapeCatalog catalog;
 
-    /** @param tables which tables' changes are folded; it also learns every table a change named */
+    /**
+     * @param tables which tables' changes are folded; it also learns every table a change named
+     * @param keys which keys of those tables are folded
+     */
     SegmentPipeline(ObjectFetcher fetcher, ManifestIndex manifests, SegmentFold segments, ChangeFolder folder, int threads,
-                    TableFilter tables) {
+                    TableFilter tables, KeyFilter keys, ShapeCatalog catalog) {
         this.fetcher = fetcher;
         this.manifests = manifests;
         this.segments = segments;
         this.folder = folder;
         this.threads = threads;
         this.tables = tables;
+        this.keys = keys;
+        this.catalog = catalog;
     }
 
     void run(List<ListedSegment> segments, Consumer<SegmentBatch> consumer) {
@@ -83,8 +91,9 @@ final class SegmentPipeline {
         // the fetcher matched the bytes to their SHA-256 before any change of them is folded
         List<FoldOp> batch = new ArrayList<>(BATCH);
         TableFilter.Pass pass = tables.pass();
+        KeyFilter.Pass keyPass = keys.pass(catalog, folder);
         Consumer<FoldOp> fold = op -> {
-            if (!pass.keep(op.tableId())) {
+            if (!pass.keep(op.tableId()) || !keyPass.keep(op)) {
                 return;
             }
             batch.add(op);
@@ -102,6 +111,7 @@ final class SegmentPipeline {
         }
         folder.acceptAll(batch);
         pass.close();
+        keyPass.close();
         return new SegmentBatch(counts.events(), counts.afterUntil(), object.bytes().length, object.from(), object.sealed());
     }
 

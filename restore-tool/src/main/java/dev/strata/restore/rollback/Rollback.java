@@ -3,10 +3,13 @@ package dev.strata.restore.rollback;
 import dev.strata.restore.ExitCodes;
 import dev.strata.restore.UnavailableException;
 import dev.strata.restore.plan.RestorePlan;
+import dev.strata.restore.replay.KeyFilter;
 import dev.strata.restore.replay.Replay;
 import dev.strata.restore.replay.ReplaySummary;
 import dev.strata.restore.target.PostgresTarget.PgConnectionSpec;
+import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.target.RowPredicate;
+import dev.strata.schemas.fold.TransactionFilter;
 import dev.strata.schemas.TenantId;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,6 +22,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongFunction;
 
 /**
  * One tenant put back to a restore point in the live database: the tenant's rows at that point are
@@ -26,34 +31,77 @@ import java.util.Set;
  * key with the tenant's live rows, and the difference applied in one transaction
  * ({@link TenantRollback}). Capture records that transaction like any other, so a rollback can be
  * rolled back.
+ *
+ * <p>The fast path folds and compares only the keys the log names after the point
+ * ({@link ChangesSince}), in one snapshot of the live database that the backup is proven to hold
+ * whole ({@link LiveCoverage}): any other key's row is then its row at the point. Without that proof
+ * (no durable point covering the snapshot, not the captured database, a TRUNCATE or a definition
+ * change since the point) the full difference compares every row of the tenant, as before.
  */
 public final class Rollback implements AutoCloseable {
     private final Connection connection;
     private final TenantRollback tenantRollback;
     private final List<TableDiff> diffs;
+    private final String path;
     private final String took;
 
-    private Rollback(Connection connection, TenantRollback tenantRollback, List<TableDiff> diffs, String took) {
+    private Rollback(Connection connection, TenantRollback tenantRollback, List<TableDiff> diffs, String path, String took) {
         this.connection = connection;
         this.tenantRollback = tenantRollback;
         this.diffs = diffs;
+        this.path = path;
         this.took = took;
     }
 
-    /** Stages the tenant's rows at the plan's point and computes the difference; changes nothing yet. */
-    /** @param where only the rows it holds for, at the point or live, are compared and changed */
-    public static Rollback prepare(Replay replay, RestorePlan plan, PgConnectionSpec live, String tenantColumn, Set<String> tables,
-                                   Optional<RowPredicate> where, Clock clock) {
+    /**
+     * Stages the tenant's rows at the plan's point and computes the difference; changes nothing yet.
+     *
+     * @param where only the rows it holds for, at the point or live, are compared and changed
+     * @param fastPathWait how long the fast path may wait for the durable point to cover the live database; empty: the full
+     *     difference without trying
+     * @param parked for the point, why a change of the live database may be in no log (parked); empty when none is
+     */
+    public static Rollback prepare(Replay replay, RegimeStores stores, RestorePlan plan, PgConnectionSpec live, String tenantColumn,
+                                   Set<String> tables, Optional<RowPredicate> where, Optional<Duration> fastPathWait,
+                                   LongFunction<Optional<String>> parked, Clock clock) {
         Connection connection = connect(live, plan.tenant());
         try {
-            StagingTarget staging = new StagingTarget(connection, live.describe(), tenantColumn, tables);
-            ReplaySummary staged = replay.run(plan, staging);
+            Instant start = clock.instant();
+            Optional<ChangesSince.Found> changed = Optional.empty();
+            String path = "full difference: --full-diff";
+            if (fastPathWait.isPresent()) {
+                // the dead-letter topic is read while the durable point is awaited and the log after the point is read
+                CompletableFuture<Optional<String>> parkedNow = CompletableFuture.supplyAsync(() -> parked.apply(plan.untilMicros()));
+                LiveCoverage.Outcome coverage = LiveCoverage.prove(connection, replay, plan, fastPathWait.get(), clock);
+                path = "full difference: " + coverage.why();
+                if (coverage.toDurablePoint().isPresent()) {
+                    ChangesSince.Found found = ChangesSince.read(stores, coverage.toDurablePoint().get(), plan.untilMicros());
+                    Optional<String> refused = found.fullDiffReason().isPresent() ? found.fullDiffReason()
+                            : keyMismatch(connection, found, tenantColumn, tables);
+                    refused = refused.isPresent() ? refused : parkedNow.join();
+                    if (refused.isPresent()) {
+                        LiveCoverage.end(connection);
+                        path = "full difference: " + refused.get();
+                    } else {
+                        changed = Optional.of(found);
+                        path = String.format(Locale.ROOT, "fast path: only the %,d key(s) changed since the point (%,d change(s) in %d"
+                                + " segment(s) read after it, in %.1f s); %s", found.keys(), found.events(), found.segments(),
+                                Duration.between(start, clock.instant()).toMillis() / 1000.0, coverage.why());
+                    }
+                }
+            }
+            StagingTarget staging = new StagingTarget(connection, live.describe(), tenantColumn, tables,
+                    changed.map(ChangesSince.Found::tables));
+            ReplaySummary staged = replay.run(plan, staging, TransactionFilter.ALL, changed.map(ChangesSince.Found::filter).orElse(KeyFilter.ALL));
             Instant compare = clock.instant();
             TenantRollback rollback = new TenantRollback(connection, plan.tenant().value(), tenantColumn, staging.staged(), where);
             List<TableDiff> diffs = rollback.diff();
+            if (changed.isPresent()) {
+                LiveCoverage.keep(connection); // the difference is in temp tables, which outlive the snapshot's transaction
+            }
             String took = String.format(Locale.ROOT, "rows at the point staged in %.1f s (%s), compared in %.1f s",
                     staged.took().toMillis() / 1000.0, staged.phases(), Duration.between(compare, clock.instant()).toMillis() / 1000.0);
-            return new Rollback(connection, rollback, diffs, took);
+            return new Rollback(connection, rollback, diffs, path, took);
         } catch (SQLException e) {
             close(connection);
             throw failure("compare tenant " + plan.tenant() + "'s rows", live, e);
@@ -63,8 +111,29 @@ public final class Rollback implements AutoCloseable {
         }
     }
 
+    /** A table whose live key is not the key its changes carry cannot be compared by those keys. */
+    private static Optional<String> keyMismatch(Connection connection, ChangesSince.Found found, String tenantColumn, Set<String> tables)
+            throws SQLException {
+        for (Map.Entry<String, ChangesSince.TableKeys> e : found.tables().entrySet()) {
+            if (!tables.isEmpty() && !tables.contains(e.getKey())) {
+                continue;
+            }
+            List<String> captured = e.getValue().shape().columns();
+            LiveTable table = LiveTable.read(connection, e.getKey(), tenantColumn);
+            if (!Set.copyOf(table.key()).equals(Set.copyOf(captured))) {
+                return Optional.of("table " + e.getKey() + "'s live key " + table.key() + " is not the key its changes carry " + captured);
+            }
+        }
+        return Optional.empty();
+    }
+
     public List<String> describeDiff() {
         return diffs.stream().map(RollbackReport::line).flatMap(List::stream).toList();
+    }
+
+    /** Which path computed the difference, and why: the fast path (only the keys changed since the point) or the full difference. */
+    public String path() {
+        return path;
     }
 
     /** Where the preparation's time went: staging (read, fold, load) and the comparison. */

@@ -31,7 +31,10 @@ final class StagingTarget implements ReplayTarget {
     private final String describe;
     private final String tenantColumn;
     private final Set<String> onlyTables;
+    private final Optional<Map<String, ChangesSince.TableKeys>> changed;
     private final Map<String, Staged> staged = new HashMap<>();
+    /** With changed keys: per staged table, those keys; a row of any other key is not staged. */
+    private final Map<Staged, ChangedKeyTable.Keys> stagedKeys = new HashMap<>();
     private final List<Staged> order = new ArrayList<>();
     private CopyManager copies;
     /** One COPY at a time on a connection: the table whose rows arrive now, and its COPY. */
@@ -43,16 +46,28 @@ final class StagingTarget implements ReplayTarget {
      *
      * @param typesExact whether the temp table's columns (the live table's types) have exactly the captured types, so that
      *     the rows can go in by binary COPY
+     * @param keys with changed keys: the temp table holding them, in the live key's columns; the rollback compares only those
      */
-    record Staged(LiveTable live, String stage, List<String> columns, int[] fromRestored, TableTarget target, boolean typesExact) {
+    record Staged(LiveTable live, String stage, List<String> columns, int[] fromRestored, TableTarget target, boolean typesExact,
+                  Optional<String> keys) {
     }
 
     /** @param onlyTables the tables to roll back (empty: every table of the tenant) */
     StagingTarget(Connection connection, String describe, String tenantColumn, Set<String> onlyTables) {
+        this(connection, describe, tenantColumn, onlyTables, Optional.empty());
+    }
+
+    /**
+     * @param changed per table, the keys changed since the point (the fast path): only their rows are staged and compared;
+     *     empty: every row (the full difference)
+     */
+    StagingTarget(Connection connection, String describe, String tenantColumn, Set<String> onlyTables,
+                  Optional<Map<String, ChangesSince.TableKeys>> changed) {
         this.connection = connection;
         this.describe = describe;
         this.tenantColumn = tenantColumn;
         this.onlyTables = onlyTables;
+        this.changed = changed;
     }
 
     @Override
@@ -103,8 +118,13 @@ final class StagingTarget implements ReplayTarget {
                     + " WITH NO DATA");
         }
         TableShape stageShape = new TableShape("pg_temp." + stage, columns, types, live.key());
+        Optional<String> keys = changed.map(c -> stage + "_keys");
         Staged table = new Staged(live, stage, columns, positions.stream().mapToInt(Integer::intValue).toArray(),
-                new TableTarget(stageShape, Optional.empty(), restored.textValues()), types.equals(stageTypes(stage)));
+                new TableTarget(stageShape, Optional.empty(), restored.textValues()), types.equals(stageTypes(stage)), keys);
+        if (keys.isPresent()) {
+            ChangesSince.TableKeys tableKeys = changed.get().get(restored.name());
+            stagedKeys.put(table, ChangedKeyTable.load(connection, copies, live, keys.get(), tableKeys, columns));
+        }
         staged.put(restored.name(), table);
         order.add(table);
     }
@@ -118,6 +138,10 @@ final class StagingTarget implements ReplayTarget {
         Object[] values = new Object[table.fromRestored().length];
         for (int i = 0; i < values.length; i++) {
             values[i] = row.values()[table.fromRestored()[i]];
+        }
+        ChangedKeyTable.Keys keys = stagedKeys.get(table);
+        if (keys != null && !keys.holds(values)) {
+            return; // a row the base holds of a key unchanged since the point: its live row is the same
         }
         try {
             if (table != current) {

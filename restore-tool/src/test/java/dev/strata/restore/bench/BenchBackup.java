@@ -1,11 +1,13 @@
 package dev.strata.restore.bench;
 
+import dev.strata.local.LocalKafka;
 import dev.strata.local.LocalObjectStores;
 import dev.strata.restore.ToolConfig;
 import dev.strata.restore.testing.LocalStores;
 import dev.strata.restore.testing.SinkBackup;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.UtcHour;
+import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.base.BaseManifest;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.store.ObjectStore;
@@ -56,6 +58,18 @@ final class BenchBackup implements AutoCloseable {
         return segments;
     }
 
+    /** More changes, after the log: one more run of the sink over the same partition, left unsealed (the hour still open). */
+    void append(List<ChangeEvent> changes) {
+        SinkBackup.Feed feed = sink.feed(0, SinkBackup.everyNEvents(EVENTS_PER_SEGMENT));
+        changes.forEach(feed::append);
+        feed.end();
+    }
+
+    /** The durable point moved to {@code micros} by capture's heartbeats, as the sink marks it for a tenant with no newer change. */
+    void heartbeat(long micros) {
+        sink.idleUntil(TenantId.of(BenchRows.TENANT), micros);
+    }
+
     /** The base the sink's fold makes, cut at {@code cutMicros}, on top of the newest base there is. */
     BaseManifest base(long cutMicros) {
         return sink.base(TenantId.of(BenchRows.TENANT), cutMicros + 1);
@@ -63,9 +77,20 @@ final class BenchBackup implements AutoCloseable {
 
     /** The restore tool's config for both buckets, with the reader credentials. */
     static Path toolConfig(LocalObjectStores stores, Path dir) throws IOException {
+        return LocalStores.write(toolProperties(stores), dir);
+    }
+
+    /** As {@link #toolConfig(LocalObjectStores, Path)}, with Kafka too: where the tool asks for the tenant's parked changes. */
+    static Path toolConfig(LocalObjectStores stores, LocalKafka kafka, Path dir) throws IOException {
+        Properties props = toolProperties(stores);
+        props.setProperty(ToolConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        return LocalStores.write(props, dir);
+    }
+
+    private static Properties toolProperties(LocalObjectStores stores) {
         Properties props = LocalStores.regime("bench", stores.primary(), PRIMARY_BUCKET, stores.backup(), BACKUP_BUCKET);
         props.setProperty(ToolConfig.READERS, System.getProperty("strata.bench.readers", Integer.toString(ToolConfig.READERS_DEFAULT)));
-        return LocalStores.write(props, dir);
+        return props;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.strata.restore.bench;
 
+import dev.strata.local.LocalKafka;
 import dev.strata.local.LocalObjectStores;
 import dev.strata.local.LocalPostgres;
 import dev.strata.restore.RestoreTool;
@@ -9,20 +10,30 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * bench/rollback: a tenant of N rows (about 3 events per row, in two local Ceph regions) restored
- * whole into a fresh database with the CLI, timed: that database is then the "live" one; 1% of the
- * tenant's rows change there (half updated, a quarter deleted, a quarter inserted), and
- * {@code rollback --until latest} puts them back, timed (read, fold and staging, the difference,
- * the apply in one transaction). The rows after the rollback must equal those restored. Usage:
- * RollbackBenchmark [rows].
+ * whole into a fresh database with the CLI, timed: that database is then the "live" one. The bench
+ * stands in for capture there: it creates a logical replication slot, changes 1% of the tenant's
+ * rows (half updated, a quarter deleted, a quarter inserted) and writes those changes' events to the
+ * backup, then moves the durable point on every second as capture's heartbeats would (Kafka runs
+ * for the dead-letter topic the rollback asks: nothing is parked).
+ * {@code rollback --until <the point before the changes>} puts them back, timed (the fast path: the
+ * log after the point, the keys it names folded, staged and compared; the apply in one transaction).
+ * The rows after the rollback must equal those restored. Usage: RollbackBenchmark [rows].
  */
 public final class RollbackBenchmark {
+    private static final long HEARTBEAT_MILLIS = 1_000;
+
     private RollbackBenchmark() {
     }
 
@@ -32,23 +43,32 @@ public final class RollbackBenchmark {
     }
 
     private static void run(long rows, Path work) throws Exception {
-        try (LocalPostgres pg = LocalPostgres.start(work); LocalObjectStores stores = LocalObjectStores.start(work)) {
+        try (LocalPostgres pg = LocalPostgres.start(work); LocalObjectStores stores = LocalObjectStores.start(work);
+             LocalKafka kafka = LocalKafka.start(work); BenchBackup backup = BenchBackup.open(stores, work)) {
             BenchRows log = new BenchRows(rows, RestoreTime.parse("2026-11-21T06:00:00Z"), 3L * 3_600_000_000L);
-            try (BenchBackup backup = BenchBackup.open(stores, work)) {
-                backup.write(log);
-            }
-            Path config = BenchBackup.toolConfig(stores, work);
+            backup.write(log);
+            long point = log.commitMicrosOf(log.events() - 1);
+            Path config = BenchBackup.toolConfig(stores, kafka, work); // Kafka: the fast path asks it for parked changes
             CliRestore restored = CliRestore.run(pg, config, "bench_live");
-            long changed = changeOnePercent(pg, rows);
+            execute(pg, "SELECT pg_create_logical_replication_slot('strata_bench', 'pgoutput')");
+            BenchChanges changes = BenchChanges.apply(pg, "bench_live", log);
+            backup.append(changes.events());
             if (CliRestore.checksum(pg, "bench_live").equals(restored.checksum())) {
                 throw new IllegalStateException("the changes did not change the table");
             }
 
+            ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
+            heartbeats.scheduleAtFixedRate(() -> backup.heartbeat(dbNowMicros(pg)), 0, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
             StringWriter out = new StringWriter();
             long start = System.nanoTime();
-            int code = RestoreTool.run(new String[] {"--config", config.toString(), "rollback", "--tenant", BenchRows.TENANT, "--until",
-                "latest", "--to", pg.jdbcUrl("bench_live"), "--user", pg.user(), "--confirm", BenchRows.TENANT},
-                    new PrintWriter(out, true), new PrintWriter(System.err, true));
+            int code;
+            try {
+                code = RestoreTool.run(new String[] {"--config", config.toString(), "rollback", "--tenant", BenchRows.TENANT, "--until",
+                    RestoreTime.format(point), "--to", pg.jdbcUrl("bench_live"), "--user", pg.user(), "--confirm", BenchRows.TENANT},
+                        new PrintWriter(out, true), new PrintWriter(System.err, true));
+            } finally {
+                heartbeats.shutdownNow();
+            }
             double rollback = (System.nanoTime() - start) / 1e9;
             System.out.print(out);
             if (code != 0) {
@@ -58,6 +78,7 @@ public final class RollbackBenchmark {
             if (!after.equals(restored.checksum())) {
                 throw new IllegalStateException("the rolled back table differs from the restored one: " + after + " vs " + restored.checksum());
             }
+            long changed = changes.events().size();
             double restore = restored.seconds();
             System.out.printf(Locale.ROOT, "restore of the whole tenant into a fresh database: %.2f s (%s); rollback of %,d changed rows"
                     + " (%.1f%%): %.2f s; ratio %.2fx; rows after the rollback equal the restored ones (md5 %s)%n", restore,
@@ -70,16 +91,22 @@ public final class RollbackBenchmark {
         }
     }
 
-    /** Updates 0.5%, deletes 0.25% and inserts 0.25% of {@code rows}, spread over the table; returns how many rows changed. */
-    private static long changeOnePercent(LocalPostgres pg, long rows) throws Exception {
-        long step = 200; // every 200th row: 0.5%
+    /** The live database's clock: what its commit times are taken from, and what the durable point must reach. */
+    private static long dbNowMicros(LocalPostgres pg) {
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl("bench_live"), pg.user(), pg.password());
+             Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint")) {
+            r.next();
+            return r.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the live database's clock: " + e.getMessage(), e);
+        }
+    }
+
+    private static void execute(LocalPostgres pg, String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl("bench_live"), pg.user(), pg.password());
              Statement s = c.createStatement()) {
-            long updated = s.executeUpdate("UPDATE public.items SET qty = qty + 1, note = 'changed' WHERE id % " + step + " = 0");
-            long deleted = s.executeUpdate("DELETE FROM public.items WHERE id % " + (2 * step) + " = 7");
-            long inserted = s.executeUpdate("INSERT INTO public.items SELECT " + rows + " * 2 + g, '" + BenchRows.TENANT + "', 'new', 1, 1.0,"
-                    + " now(), true, 'inserted' FROM generate_series(1, " + rows / (2 * step) + ") g");
-            return updated + deleted + inserted;
+            s.execute(sql);
         }
     }
 }

@@ -1,0 +1,131 @@
+package dev.strata.restore.rollback;
+
+import dev.strata.restore.VerificationFailedException;
+import dev.strata.restore.plan.RestorePlan;
+import dev.strata.restore.plan.RestoreTime;
+import dev.strata.restore.replay.KeyFilter;
+import dev.strata.restore.store.FetchedObject;
+import dev.strata.restore.store.ListedSegment;
+import dev.strata.restore.store.ManifestIndex;
+import dev.strata.restore.store.ObjectFetcher;
+import dev.strata.restore.store.RegimeStores;
+import dev.strata.restore.store.RegionNotes;
+import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.avro.Op;
+import dev.strata.schemas.ddl.TableDefinition;
+import dev.strata.schemas.event.CutTime;
+import dev.strata.schemas.fold.EventConverter;
+import dev.strata.schemas.fold.FoldOp;
+import dev.strata.schemas.fold.RowDecoder;
+import dev.strata.schemas.fold.ShapeCatalog;
+import dev.strata.schemas.fold.TableShape;
+import dev.strata.schemas.fold.TransactionFilter;
+import dev.strata.schemas.fold.definition.DefinitionHistory;
+import dev.strata.schemas.segment.ForeignTenantException;
+import dev.strata.schemas.segment.SegmentReader;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The keys of a tenant changed after a restore point, from its log up to its durable point: the only
+ * keys whose live row can differ from their row at the point, when the log covers the live database
+ * ({@link LiveCoverage}). Read and verified like any restore read; whole segments that end after the
+ * point are read, and their changes at or before it left out. A TRUNCATE or a definition change
+ * (DDL: a rewrite, a table dropped and made anew) after the point touches rows no key names: then
+ * there is no key set, only a reason. The definition capture restates at its start changes nothing.
+ */
+final class ChangesSince {
+    /** One table's changed keys: the fold's key bytes, and their values in the key's columns and types. */
+    record TableKeys(TableShape shape, Map<KeyFilter.Key, Object[]> values) {
+    }
+
+    /** @param tables per table name, its changed keys; @param fullDiffReason why no key set can stand for the difference */
+    record Found(Map<String, TableKeys> tables, Optional<String> fullDiffReason, long segments, long events) {
+
+        long keys() {
+            return tables.values().stream().mapToLong(t -> t.values().size()).sum();
+        }
+
+        KeyFilter filter() {
+            Map<String, Set<KeyFilter.Key>> keys = new HashMap<>();
+            tables.forEach((table, k) -> keys.put(table, k.values().keySet()));
+            return KeyFilter.only(keys);
+        }
+    }
+
+    private ChangesSince() {
+    }
+
+    /** @param toDurablePoint a plan to the tenant's durable point from a base at or before {@code sinceMicros} */
+    static Found read(RegimeStores stores, RestorePlan toDurablePoint, long sinceMicros) {
+        List<ListedSegment> after = toDurablePoint.segments().stream().filter(s -> s.maxCommitMicros() > sinceMicros).toList();
+        RegionNotes notes = new RegionNotes();
+        ManifestIndex manifests = after.isEmpty() ? null : ManifestIndex.load(stores, toDurablePoint.tenant(),
+                after.stream().map(s -> s.segment().hour()).min(Comparable::compareTo).orElseThrow(),
+                after.stream().map(s -> s.segment().hour()).max(Comparable::compareTo).orElseThrow(), notes);
+        ObjectFetcher fetcher = new ObjectFetcher(stores, notes);
+        ShapeCatalog catalog = new ShapeCatalog();
+        EventConverter converter = new EventConverter(catalog, Long.MAX_VALUE, TransactionFilter.ALL, new DefinitionHistory());
+        RowDecoder decoder = new RowDecoder(catalog);
+        Map<String, TableKeys> tables = new LinkedHashMap<>();
+        List<String> reasons = new ArrayList<>();
+        long events = 0;
+        for (ListedSegment segment : after) {
+            FetchedObject object = fetcher.fetch(segment.key(), segment.regions(), manifests.entry(segment.key()));
+            long index = 0;
+            try (SegmentReader reader = SegmentReader.open(object.bytes(), object.sha256(), segment.key().value())) {
+                while (reader.hasNext()) {
+                    ChangeEvent event = reader.next();
+                    if (!event.getTenant().equals(toDurablePoint.tenant().value())) {
+                        ForeignTenantException foreign = new ForeignTenantException(segment.key().value(), toDurablePoint.tenant(),
+                                event.getTenant(), index);
+                        throw new VerificationFailedException(foreign.getMessage(), foreign);
+                    }
+                    index++;
+                    long cut = CutTime.of(event);
+                    if (cut <= sinceMicros || cut > toDurablePoint.untilMicros()) {
+                        continue;
+                    }
+                    events++;
+                    Op op = event.getOp();
+                    if (op == Op.DDL && TableDefinition.STARTUP.equals(TableDefinition.parse(event.getTableDefinition()).tag())) {
+                        continue; // the definition capture read at its start: what its log already holds, restated
+                    }
+                    if (op == Op.TRUNCATE || op == Op.DDL) {
+                        reasons.add((op == Op.TRUNCATE ? "a TRUNCATE of " : "a definition change (DDL) of ") + event.getTable() + " at "
+                                + RestoreTime.format(event.getCommitTsMicros()) + ", after the point");
+                        continue;
+                    }
+                    converter.convert(event, fold -> add(fold, catalog, decoder, tables, reasons));
+                }
+            }
+        }
+        Optional<String> reason = reasons.isEmpty() ? Optional.empty() : Optional.of(reasons.get(0)
+                + (reasons.size() > 1 ? " (and " + (reasons.size() - 1) + " more)" : ""));
+        return new Found(tables, reason, after.size(), events);
+    }
+
+    private static void add(FoldOp op, ShapeCatalog catalog, RowDecoder decoder, Map<String, TableKeys> tables, List<String> reasons) {
+        if (op.kind() == FoldOp.Kind.TRUNCATE || op.key() == null) {
+            return;
+        }
+        TableShape shape = catalog.shape(op.shapeId());
+        if (shape.keyColumns().isEmpty()) {
+            reasons.add("table " + shape.table() + " has no key in the backup (each row is keyed by its whole image)");
+            return;
+        }
+        TableKeys keys = tables.computeIfAbsent(shape.table(), t -> new TableKeys(keyShape(shape), new HashMap<>()));
+        keys.values().computeIfAbsent(KeyFilter.Key.of(op.key()), k -> decoder.key(op.key()));
+    }
+
+    /** The key columns alone, with their captured types: what the rollback's key table is made of. */
+    private static TableShape keyShape(TableShape shape) {
+        List<String> types = shape.keyColumns().stream().map(c -> shape.pgTypes().get(shape.indexOf(c))).toList();
+        return new TableShape(shape.table(), shape.keyColumns(), types, shape.keyColumns());
+    }
+}

@@ -1,0 +1,108 @@
+package dev.strata.restore.rollback;
+
+import dev.strata.restore.plan.RestorePlan;
+import dev.strata.restore.plan.RestoreTime;
+import dev.strata.restore.replay.Replay;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Whether the tenant's backup holds every change the live database shows: the proof the fast path
+ * of a rollback stands on. It opens a REPEATABLE READ transaction on the live session (the snapshot
+ * the difference will be computed in) and reads the database's clock in its first statement: every
+ * transaction visible in that snapshot committed before that time (PostgreSQL takes a commit's
+ * timestamp before the transaction becomes visible). Once the tenant's durable point reaches it,
+ * every change of the tenant in the snapshot is in both regions, so a key the log after the
+ * restore point does not name has, in the snapshot, its row at the point.
+ *
+ * <p>The database must be the captured one: it must hold a logical replication slot (capture's).
+ * Another database's rows (a copy, a restore) are in no log, and only the full difference sees them.
+ */
+final class LiveCoverage {
+    private static final Duration POLL = Duration.ofMillis(250);
+
+    /** @param toDurablePoint a plan to a durable point at or after the snapshot's time, when proven; else why not */
+    record Outcome(Optional<RestorePlan> toDurablePoint, String why) {
+    }
+
+    private LiveCoverage() {
+    }
+
+    /**
+     * Begins the snapshot's transaction on {@code connection} and waits, up to {@code wait}, for the
+     * durable point to reach the snapshot's time; on a refusal the transaction is ended again.
+     *
+     * @param point the rollback's plan: its point, and the base the fast path may start from
+     */
+    static Outcome prove(Connection connection, Replay replay, RestorePlan point, Duration wait, Clock clock) throws SQLException {
+        connection.setAutoCommit(false);
+        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        long snapshotMicros = single(connection, "SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint");
+        if (single(connection, "SELECT count(*) FROM pg_replication_slots WHERE slot_type = 'logical' AND database = current_database()") == 0) {
+            return refused(connection, "the live database holds no logical replication slot, so it is not the database capture reads"
+                    + " (a copy or a restore is in no log)");
+        }
+        Instant deadline = clock.instant().plus(wait);
+        while (true) {
+            RestorePlan latest = replay.plan(point.tenant(), RestoreTime.LATEST, point.untilMicros());
+            if (!latest.durable().proven()) {
+                return refused(connection, "tenant " + point.tenant() + " has no durable mark, so nothing proves the backup holds every"
+                        + " change of the live database");
+            }
+            if (latest.untilMicros() >= snapshotMicros) {
+                return new Outcome(Optional.of(latest), "the durable point " + RestoreTime.format(latest.untilMicros())
+                        + " covers the live database's snapshot of " + RestoreTime.format(snapshotMicros));
+            }
+            if (!clock.instant().plus(POLL).isBefore(deadline)) {
+                return refused(connection, "the durable point " + RestoreTime.format(latest.untilMicros()) + " did not reach the live"
+                        + " database's snapshot of " + RestoreTime.format(snapshotMicros) + " within " + wait.toSeconds() + " s (is the"
+                        + " tenant's capture and sink running? restore-tool status shows it; or raise --wait-durable)");
+            }
+            sleep();
+        }
+    }
+
+    /** Abandons the snapshot's transaction: the full difference runs in plain statements, as it always has. */
+    static void end(Connection connection) throws SQLException {
+        connection.rollback();
+        plain(connection);
+    }
+
+    /** Ends the snapshot's transaction keeping what it made: the staged rows and the difference, in temp tables. */
+    static void keep(Connection connection) throws SQLException {
+        connection.commit();
+        plain(connection);
+    }
+
+    private static void plain(Connection connection) throws SQLException {
+        connection.setAutoCommit(true);
+        connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+    }
+
+    private static Outcome refused(Connection connection, String why) throws SQLException {
+        end(connection);
+        return new Outcome(Optional.empty(), why);
+    }
+
+    private static long single(Connection connection, String sql) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement(sql); ResultSet r = s.executeQuery()) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the durable point to cover the live database", e);
+        }
+    }
+}

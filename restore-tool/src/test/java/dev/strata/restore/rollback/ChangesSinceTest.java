@@ -1,0 +1,126 @@
+package dev.strata.restore.rollback;
+
+import static dev.strata.schemas.testing.Changes.delete;
+import static dev.strata.schemas.testing.Changes.event;
+import static dev.strata.schemas.testing.Changes.insert;
+import static dev.strata.schemas.testing.Changes.key;
+import static dev.strata.schemas.testing.Changes.row;
+import static dev.strata.schemas.testing.Changes.truncate;
+import static dev.strata.schemas.testing.Changes.update;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.strata.restore.plan.RestorePlan;
+import dev.strata.restore.plan.RestoreTime;
+import dev.strata.restore.replay.Progress;
+import dev.strata.restore.replay.Replay;
+import dev.strata.restore.replay.ReplayOptions;
+import dev.strata.restore.store.RegimeStores;
+import dev.strata.restore.store.Region;
+import dev.strata.restore.store.RegionStore;
+import dev.strata.restore.target.NdjsonTarget;
+import dev.strata.restore.testing.SinkBackup;
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.avro.Op;
+import dev.strata.schemas.fold.FoldMemory;
+import dev.strata.schemas.fold.TransactionFilter;
+import dev.strata.schemas.store.InMemoryBucket;
+import dev.strata.schemas.store.VersionPolicy;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The keys a rollback's fast path compares: those the log names after the point (a key changed by
+ * an UPDATE under both its keys), and the fold of only those keys at the point; a TRUNCATE after the
+ * point leaves no key set, only the reason.
+ */
+class ChangesSinceTest {
+    private static final String A = "acme";
+    private static final String ORDERS = "public.orders";
+    private static final long T0 = 1_790_002_800_000_000L; // 2026-09-21T14:00:00Z
+    private static final long POINT = T0 + 20_000_000;
+
+    @TempDir
+    Path spill;
+    private final InMemoryBucket primaryBucket = new InMemoryBucket();
+    private final InMemoryBucket backupBucket = new InMemoryBucket();
+    private SinkBackup writer;
+
+    @BeforeEach
+    void sink() {
+        writer = new SinkBackup(primaryBucket.store(VersionPolicy.LATEST_VERSION), backupBucket.store(VersionPolicy.LATEST_VERSION), spill);
+    }
+
+    @AfterEach
+    void stopTheSink() {
+        writer.close();
+    }
+
+    @Test
+    void namesTheKeysChangedAfterThePointAndTheFoldKeepsOnlyThem() throws Exception {
+        List<ChangeEvent> events = tenRowsThen(
+                update(A, ORDERS, POINT + 1, 2000, 3, "changed"),
+                delete(A, ORDERS, POINT + 2, 2010, 4),
+                insert(A, ORDERS, POINT + 3, 2020, 20, "new"),
+                // a key changed by an UPDATE: the old key goes, the new one comes
+                event(A, ORDERS, Op.UPDATE, POINT + 4, 2030, 1, key(21), row(5, "v5"), row(21, "moved")));
+        writer.write(events, SinkBackup.everyNEvents(4));
+        Replay replay = replay();
+        RestorePlan atPoint = replay.plan(TenantId.of(A), RestoreTime.format(POINT));
+
+        ChangesSince.Found found = ChangesSince.read(stores(), replay.plan(TenantId.of(A), RestoreTime.LATEST, POINT), POINT);
+
+        assertThat(found.fullDiffReason()).isEmpty();
+        assertThat(found.events()).isEqualTo(4);
+        assertThat(found.tables()).containsOnlyKeys(ORDERS);
+        assertThat(found.tables().get(ORDERS).values().values()).extracting(Arrays::asList)
+                .containsExactlyInAnyOrder(List.of(3L), List.of(4L), List.of(20L), List.of(5L), List.of(21L));
+        StringWriter out = new StringWriter();
+        try (NdjsonTarget target = NdjsonTarget.toStream(out)) {
+            replay.run(atPoint, target, TransactionFilter.ALL, found.filter());
+        }
+        assertThat(out.toString().lines().toList()).as("the rows at the point of the changed keys that existed then")
+                .hasSize(3).allMatch(l -> l.contains("\"v3\"") || l.contains("\"v4\"") || l.contains("\"v5\""));
+    }
+
+    @Test
+    void aTruncateAfterThePointLeavesOnlyAReason() {
+        writer.write(tenRowsThen(update(A, ORDERS, POINT + 1, 2000, 3, "changed"), truncate(A, ORDERS, POINT + 2, 2010)),
+                SinkBackup.everyNEvents(4));
+        Replay replay = replay();
+
+        ChangesSince.Found found = ChangesSince.read(stores(), replay.plan(TenantId.of(A), RestoreTime.LATEST, POINT), POINT);
+
+        assertThat(found.fullDiffReason()).hasValueSatisfying(r -> assertThat(r).startsWith("a TRUNCATE of public.orders at "));
+    }
+
+    private static List<ChangeEvent> tenRowsThen(ChangeEvent... after) {
+        List<ChangeEvent> events = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            events.add(insert(A, ORDERS, T0 + i * 1_000_000L, 1000 + 10L * i, i, "v" + i));
+        }
+        events.addAll(List.of(after));
+        return events;
+    }
+
+    private RegimeStores stores() {
+        return new RegimeStores("eu", new RegionStore(Region.PRIMARY, primaryBucket.store(VersionPolicy.FIRST_VERSION), "strata.regime.eu.primary."),
+                new RegionStore(Region.BACKUP, backupBucket.store(VersionPolicy.FIRST_VERSION), "strata.regime.eu.backup."));
+    }
+
+    private Replay replay() {
+        return new Replay(stores(), new ReplayOptions(Duration.ofHours(1), 2, FoldMemory.defaults(spill), false),
+                Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), Progress.NONE);
+    }
+}
