@@ -2,7 +2,7 @@ package dev.strata.local;
 
 import java.util.Locale;
 
-/** The five identities of every region: least privilege is what the backup rules ask for. */
+/** The six identities of every region: least privilege is what the backup rules ask for. */
 public enum StoreRole {
     /** Owns the buckets, sets Object Lock and the other users' IAM policies. Never used by Strata. */
     ADMIN,
@@ -20,10 +20,15 @@ public enum StoreRole {
      * deletes object versions; denied every put, retention and legal-hold change, bypass and bucket change.
      * The store refuses its deletes until each version's Object Lock retain-until has passed.
      */
-    EXPIRE;
+    EXPIRE,
+    /**
+     * {@code restore-tool tenants erase}: lists, reads and deletes data keys in the key store buckets
+     * (crypto-shredding); no right on any backup bucket, and it cannot create a key.
+     */
+    KEY_ADMIN;
 
-    /** The radosgw user id of this role. */
+    /** The radosgw user id of this role; hyphens, since RGW's IAM refuses an underscore in a user name. */
     String userId() {
-        return "strata-" + name().toLowerCase(Locale.ROOT);
+        return "strata-" + name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }
