@@ -79,7 +79,8 @@ public final class SinkService implements AutoCloseable {
             DualRegionUploader uploader = new DualRegionUploader(stores.primaryUploads(), stores.backupUploads(),
                     config.tuning().uploadConcurrency(), metrics, clock);
             WatermarkPublisher watermarks = new WatermarkPublisher(producer, config.regime(), clock, metrics);
-            ManifestSealer sealer = new ManifestSealer(stores.reader(), uploader, watermarks, metrics, clock, config.tuning().manifestGrace());
+            ManifestSealer sealer = new ManifestSealer(stores.reader(), uploader, watermarks, metrics, clock, config.tuning().manifestGrace(),
+                    stores.bodies());
             Map<TenantId, Watermark> published = publishedWatermarks();
             watermarks.seed(published);
             published.values().forEach(sealer::hint);
@@ -88,7 +89,7 @@ public final class SinkService implements AutoCloseable {
             // ahead of a segment (the RPO) nor holds more than one table's stream open per region
             DualRegionUploader baseUploader = new DualRegionUploader(stores.primaryUploads(), stores.backupUploads(), 1, metrics, clock);
             resources.add(0, baseUploader);
-            BaseScheduler bases = new BaseScheduler(new BaseFolder(stores.reader(), baseUploader, config.bases(), baseMetrics, clock),
+            BaseScheduler bases = new BaseScheduler(new BaseFolder(stores.reader(), baseUploader, stores.bodies(), config.bases(), baseMetrics, clock),
                     watermarks, config.bases(), config.baseTail(), baseMetrics, clock);
             published.keySet().forEach(bases::hint);
             // marks on an uploader of their own too: a tenant's proof never queues ahead of a segment
@@ -97,7 +98,7 @@ public final class SinkService implements AutoCloseable {
             DurableMarkWriter marks = new DurableMarkWriter(markUploader, config.regime(), config.durableMarkInterval(), clock, metrics);
             SinkParts parts = new SinkParts(config.regime(), config.routedTopic(), config.tuning(), clock, metrics,
                     new ResidencyGuard(config.regime(), placements), new DeadLetterPublisher(producer, clock), uploader, sealer,
-                    watermarks, marks, stores.catalog(), bases);
+                    watermarks, marks, stores.catalog(), bases, stores.bodies());
             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config.kafka().consumer());
             // its lag per partition: the consumer lag the dashboard and StrataSinkConsumerLagHigh read
             keep(new KafkaClientMetrics(consumer)).bindTo(registry);

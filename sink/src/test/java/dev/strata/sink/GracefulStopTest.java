@@ -1,5 +1,7 @@
 package dev.strata.sink;
 
+import dev.strata.schemas.crypto.BodySealer;
+import dev.strata.schemas.keystore.TestKeyStores;
 import dev.strata.schemas.ops.StoppingException;
 import dev.strata.schemas.regime.RegionSettings;
 import dev.strata.schemas.store.FlakyStore;
@@ -96,7 +98,8 @@ class GracefulStopTest {
                 key -> key.value().endsWith(".manifest"), () -> abort.stopped() || !uploader.taking());
         uploader(backupRegion);
         ManifestSealer sealer = new ManifestSealer(new RegionReader(primary, backup), uploader,
-                new WatermarkPublisher(producer, "eu", clock, metrics), metrics, clock, Duration.ofMinutes(10));
+                new WatermarkPublisher(producer, "eu", clock, metrics), metrics, clock, Duration.ofMinutes(10),
+                BodySealer.unsealed(TestKeyStores.inMemory()));
         ClosedSegment segment = Segments.of("acme", 0, 9, Instant.parse("2026-11-21T10:05:00Z").getEpochSecond() * 1_000_000L);
         uploader.upload(segment.key(), segment.bytes(), segment.sha256(), segment.events()).get(10, TimeUnit.SECONDS);
         sealer.durable(segment);

@@ -2,6 +2,7 @@ package dev.strata.schemas.crypto;
 
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
+import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.store.ObjectFile;
 import dev.strata.schemas.store.ObjectFileOutput;
@@ -33,10 +34,11 @@ public final class BodySealer {
     }
 
     /**
-     * BENCHMARK ONLY: writes bodies unsealed (and still opens sealed ones with {@code keys}); for the
-     * comparison of what sealing costs, never for a backup.
+     * Writes bodies unsealed, as sinks did before sealing (and still opens sealed ones with {@code keys}): for the
+     * benchmark's comparison of what sealing costs and for tests of backups written before it. Never a backup's
+     * default: erasing a tenant does not reach an unsealed body.
      */
-    public static BodySealer unsealedForBenchmark(DataKeys keys) {
+    public static BodySealer unsealed(DataKeys keys) {
         return new BodySealer(keys, false);
     }
 
@@ -45,12 +47,13 @@ public final class BodySealer {
         return new BodySealer(new DataKeys() {
             @Override
             public DataKey sealing(TenantId tenant, Instant contentTime) {
-                throw new DataKeyUnavailableException("cannot seal a body of tenant " + tenant + ": " + why, null);
+                throw DataKeyUnavailableException.configuration("cannot seal a body of tenant " + tenant + ": " + why, null);
             }
 
             @Override
             public DataKey named(TenantId tenant, DataKeyId id) {
-                throw new DataKeyUnavailableException("tenant " + tenant + "'s bodies are sealed (data key " + id + "): " + why, null);
+                throw DataKeyUnavailableException.configuration("tenant " + tenant + "'s bodies are sealed (data key " + id + "): " + why,
+                        null);
             }
         }, false);
     }
@@ -60,20 +63,20 @@ public final class BodySealer {
     }
 
     /** Seals an in-memory body whose content is from {@code contentTime}. */
-    public Sealed seal(TenantId tenant, ObjectKey key, Instant contentTime, byte[] plain, Sha256 plainSha256) {
+    public Sealed seal(ObjectKey key, Instant contentTime, byte[] plain, Sha256 plainSha256) {
         if (!sealing) {
             return new Sealed(plain, plainSha256);
         }
-        byte[] sealed = SealedBody.seal(keys.sealing(tenant, contentTime), key.value(), plainSha256, plain);
+        byte[] sealed = SealedBody.seal(keys.sealing(tenantOf(key), contentTime), key.value(), plainSha256, plain);
         return new Sealed(sealed, Sha256.of(sealed));
     }
 
     /** Seals a staged body into {@code target}; the caller deletes both files when done. */
-    public ObjectFile seal(TenantId tenant, ObjectKey key, Instant contentTime, ObjectFile plain, Path target) {
+    public ObjectFile seal(ObjectKey key, Instant contentTime, ObjectFile plain, Path target) {
         if (!sealing) {
             return plain;
         }
-        DataKey dataKey = keys.sealing(tenant, contentTime);
+        DataKey dataKey = keys.sealing(tenantOf(key), contentTime);
         try (InputStream in = Files.newInputStream(plain.path()); ObjectFileOutput out = ObjectFileOutput.create(target)) {
             SealedBody.seal(dataKey, key.value(), plain.sha256(), in, out);
             out.close();
@@ -83,16 +86,21 @@ public final class BodySealer {
         }
     }
 
+    /** A body's tenant: the one its object key names, which the seal's AAD binds. */
+    private static TenantId tenantOf(ObjectKey key) {
+        return BackupLayout.parse(key).tenant();
+    }
+
     /** The body of stored bytes that already matched the checksum vouching for them. */
-    public byte[] open(TenantId tenant, ObjectKey key, byte[] stored) {
-        return SealedBody.isSealed(stored) ? SealedBody.open(keys, tenant, key.value(), stored) : stored;
+    public byte[] open(ObjectKey key, byte[] stored) {
+        return SealedBody.isSealed(stored) ? SealedBody.open(keys, tenantOf(key), key.value(), stored) : stored;
     }
 
     /**
      * The body of a stored file that already matched its checksum: the file itself when it was written
      * before sealing, else a new file at {@code target} (the caller deletes both).
      */
-    public ObjectFile open(TenantId tenant, ObjectKey key, ObjectFile stored, Path target) {
+    public ObjectFile open(ObjectKey key, ObjectFile stored, Path target) {
         try {
             byte[] head;
             try (InputStream in = Files.newInputStream(stored.path())) {
@@ -102,9 +110,12 @@ public final class BodySealer {
                 return stored;
             }
             try (InputStream in = Files.newInputStream(stored.path()); ObjectFileOutput out = ObjectFileOutput.create(target)) {
-                SealedBody.open(keys, tenant, key.value(), in, out);
+                SealedBody.open(keys, tenantOf(key), key.value(), in, out);
                 out.close();
                 return out.objectFile();
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(target); // never leave a part of a body that failed authentication
+                throw e;
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open " + key + " from " + stored.path() + " into " + target + ": " + e.getMessage(), e);

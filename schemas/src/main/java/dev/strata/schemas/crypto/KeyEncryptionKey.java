@@ -106,7 +106,7 @@ public final class KeyEncryptionKey {
                     .doFinal(wrapped, MAGIC.length + NONCE_BYTES, wrapped.length - MAGIC.length - NONCE_BYTES);
             return new DataKey(tenant, id, material);
         } catch (AEADBadTagException e) {
-            throw new DataKeyUnavailableException("data key " + id + " of tenant " + tenant + " does not unwrap with this regime's"
+            throw DataKeyUnavailableException.configuration("data key " + id + " of tenant " + tenant + " does not unwrap with this regime's"
                     + " key-encryption key: the kek.file is not the one the sink used, or the key object was altered or renamed", e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot unwrap data key " + id + ": " + e, e);

@@ -1,5 +1,6 @@
 package dev.strata.sink.manifest;
 
+import dev.strata.schemas.crypto.BodySealer;
 import dev.strata.sink.SinkMetrics;
 import dev.strata.schemas.ops.StoppingException;
 import dev.strata.schemas.watermark.Watermark;
@@ -83,11 +84,12 @@ public final class ManifestSealer {
     private final SegmentVouching vouching;
     private final Set<ObjectKey> foreignReported = new HashSet<>();
 
+    /** @param bodies opens a sealed segment found in the store, whose events vouching reads */
     public ManifestSealer(RegionReader reader, DualRegionUploader uploader, WatermarkPublisher watermarks, SinkMetrics metrics,
-                   Clock clock, Duration grace) {
+                   Clock clock, Duration grace, BodySealer bodies) {
         this.reader = reader;
         this.heads = new ChainHeads(reader, uploader);
-        this.vouching = new SegmentVouching(reader);
+        this.vouching = new SegmentVouching(reader, bodies);
         this.uploader = uploader;
         this.watermarks = watermarks;
         this.metrics = metrics;

@@ -1,5 +1,7 @@
 package dev.strata.sink.manifest;
 
+import dev.strata.schemas.crypto.BodySealer;
+import dev.strata.schemas.keystore.TestKeyStores;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.schemas.TenantId;
@@ -55,7 +57,7 @@ class ForeignObjectSealTest {
     }
 
     private ManifestSealer sealer() {
-        return new ManifestSealer(new RegionReader(primary, backup), uploader, watermarks, metrics, clock, GRACE);
+        return new ManifestSealer(new RegionReader(primary, backup), uploader, watermarks, metrics, clock, GRACE, BodySealer.unsealed(TestKeyStores.inMemory()));
     }
 
     private ClosedSegment stored(String tenant, long first, long last, String commit) {

@@ -1,5 +1,7 @@
 package dev.strata.sink.manifest;
 
+import dev.strata.schemas.crypto.BodySealer;
+import dev.strata.schemas.keystore.TestKeyStores;
 import dev.strata.schemas.testing.MutableClock;
 import dev.strata.sink.Segments;
 import dev.strata.sink.SinkMetrics;
@@ -60,7 +62,7 @@ class ManifestSealerTest {
     }
 
     private ManifestSealer sealer() {
-        return new ManifestSealer(new RegionReader(primary, backup), uploader, watermarks, metrics, clock, GRACE);
+        return new ManifestSealer(new RegionReader(primary, backup), uploader, watermarks, metrics, clock, GRACE, BodySealer.unsealed(TestKeyStores.inMemory()));
     }
 
     private ClosedSegment durable(long first, long last, Instant commit) {
