@@ -89,7 +89,7 @@ public final class StoredDataKeys implements DataKeys, AutoCloseable {
     }
 
     // One creation at a time in this process; another sink may race (see the README's key store): then both keys are
-    // kept, each body names its own, and both converge on the first in key order from then on.
+    // kept and each body names its own. A creation costs one listing and a write-once put per region, on the poll thread.
     private synchronized DataKey findOrCreate(TenantId tenant, String period) {
         Optional<DataKey> found = firstInBoth(tenant, period);
         if (found.isPresent()) {
@@ -105,8 +105,9 @@ public final class StoredDataKeys implements DataKeys, AutoCloseable {
         // primary first, then backup: a key in the primary alone is completed by the next call, never used before
         primary.putIfAbsent(key, wrapped, Sha256.of(wrapped));
         backup.putIfAbsent(key, wrapped, Sha256.of(wrapped));
-        return firstInBoth(tenant, period).orElseThrow(() -> new DataKeyUnavailableException("data key " + id + " of tenant " + tenant
-                + " was written to both regions' key stores of regime " + regime + " but is not listed there now", null));
+        DataKey created = remember(kek.unwrap(tenant, id, wrapped));
+        sealing.put(tenant.value() + "/" + period, created);
+        return created;
     }
 
     private Optional<DataKey> firstInBoth(TenantId tenant, String period) {
