@@ -1,5 +1,7 @@
 package dev.strata.restore;
 
+import dev.strata.schemas.crypto.DataKeyUnavailableException;
+import dev.strata.schemas.crypto.UnopenableBodyException;
 import dev.strata.schemas.kafka.KafkaReachability;
 import dev.strata.schemas.kafka.MissingTopicException;
 import dev.strata.schemas.ops.ServiceExit;
@@ -55,8 +57,13 @@ public final class ExitCodes {
     }
 
     private static int kind(Throwable t) {
-        if (t instanceof VerificationFailedException) {
+        // a sealed body that does not open was altered or moved; a data key the store lacks leaves the body unreadable
+        if (t instanceof VerificationFailedException || t instanceof UnopenableBodyException
+                || (t instanceof DataKeyUnavailableException missing && !missing.configuration())) {
             return VERIFICATION_FAILED;
+        }
+        if (t instanceof DataKeyUnavailableException) {
+            return BAD_INPUT; // no key-encryption key configured, or not the regime's
         }
         if (t instanceof BadInputException || t instanceof MissingTopicException || t instanceof StoreAccessDeniedException
                 || t instanceof AuthenticationException || t instanceof AuthorizationException

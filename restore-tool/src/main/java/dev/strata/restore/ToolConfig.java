@@ -15,6 +15,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Properties;
+import dev.strata.schemas.crypto.BodySealer;
+import dev.strata.schemas.crypto.KeyRotation;
+import dev.strata.schemas.keystore.KeyStores;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -117,6 +120,24 @@ public final class ToolConfig {
     public RegionSettings store(String regime, String region) {
         try {
             return RegimeSettings.withCredentials(properties, regime, region, "READER");
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("config: " + e.getMessage());
+        }
+    }
+
+    /**
+     * What opens the regime's sealed bodies: its key store read with the READER's keys and the regime's key-encryption
+     * key ({@code strata.regime.<r>.kek.file}). Without that file, bodies written before sealing still read, and a
+     * sealed one is refused naming the key to set.
+     */
+    public BodySealer bodies(String regime) {
+        if (KeyStores.kekFile(properties, regime).isEmpty()) {
+            return BodySealer.withoutKeys("restore-tool has no key for regime " + regime + ": set "
+                    + RegimeSettings.regimeKey(regime, RegimeSettings.KEK_FILE) + " to the file of its key-encryption key (the"
+                    + " one the regime's sink reads)");
+        }
+        try {
+            return BodySealer.sealing(KeyStores.open(properties, store(regime, PRIMARY), store(regime, BACKUP), KeyRotation.DEFAULT, false));
         } catch (IllegalArgumentException e) {
             throw new BadInputException("config: " + e.getMessage());
         }

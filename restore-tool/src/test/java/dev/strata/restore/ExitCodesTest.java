@@ -1,5 +1,7 @@
 package dev.strata.restore;
 
+import dev.strata.schemas.crypto.DataKeyUnavailableException;
+import dev.strata.schemas.crypto.UnopenableBodyException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.schemas.kafka.KafkaUnavailableException;
@@ -43,6 +45,16 @@ class ExitCodesTest {
         assertThat(ExitCodes.of(producer)).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(ExitCodes.of(new IllegalStateException("send failed", new DisconnectException("lost"))))
                 .isEqualTo(ExitCodes.UNAVAILABLE);
+    }
+
+    @Test
+    void aSealedBodyThatDoesNotOpenIsAFindingAndAMissingKeyEncryptionKeyIsBadInput() {
+        assertThat(ExitCodes.of(new IllegalStateException("x", new UnopenableBodyException("body of k fails authentication", null))))
+                .isEqualTo(ExitCodes.VERIFICATION_FAILED);
+        assertThat(ExitCodes.of(new DataKeyUnavailableException("data key 202612-01 of tenant acme is in neither region's key store", null)))
+                .isEqualTo(ExitCodes.VERIFICATION_FAILED);
+        assertThat(ExitCodes.of(DataKeyUnavailableException.configuration("set strata.regime.eu.kek.file", null)))
+                .isEqualTo(ExitCodes.BAD_INPUT);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.strata.restore;
 
+import java.nio.file.Path;
+import java.nio.file.Files;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.capture.CaptureConfig;
@@ -114,6 +116,22 @@ class LargeValuesIT {
         List<String> source = rows(pg, db, ROWS.formatted(acme));
         assertThat(source).hasSize(3);
         assertThat(rows(pg, restored, ROWS.formatted(acme))).isEqualTo(source);
+
+        // the sink sealed every body it stored: without the regime's key-encryption key the restore is refused, naming the key to set
+        Properties withoutKek = new Properties();
+        try (var in = Files.newInputStream(chain.toolConfig())) {
+            withoutKek.load(in);
+        }
+        String kekKey = "strata.regime." + chain.regime() + ".kek.file";
+        assertThat(withoutKek.remove(kekKey)).isNotNull();
+        Path noKek = Files.createTempFile(LocalStackExtension.workDir(), "restore-no-kek", ".properties");
+        try (var out = Files.newOutputStream(noKek)) {
+            withoutKek.store(out, "LargeValuesIT without the key-encryption key");
+        }
+        ToolRun refused = ToolRun.run(noKek, "replay", "--tenant", acme, "--until", "latest", "--target", "ndjson", "--to",
+                noKek.resolveSibling(noKek.getFileName() + ".ndjson").toString(), "--progress", "none");
+        assertThat(refused.code()).as(refused.err()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(refused.err()).contains("bodies are sealed").contains(kekKey);
     }
 
     @Test

@@ -91,6 +91,7 @@ class LateChangeIT {
         stores.primary().createLockedBucket(regime + "-primary");
         stores.backup().createLockedBucket(regime + "-backup");
         Properties tool = LocalStores.regime(regime, stores.primary(), regime + "-primary", stores.backup(), regime + "-backup");
+        tool.setProperty("strata.regime." + regime + ".kek.file", stores.kekFile(regime).toString());
         tool.setProperty(ToolConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         tool.setProperty(ToolConfig.REGIMES, regime);
         Path config = LocalStores.write(tool, LocalStackExtension.workDir());
@@ -240,6 +241,7 @@ class LateChangeIT {
                 ? stores.primary() : stores.backup()).credentialsFile(StoreRole.WRITER).toString() : v);
         p.setProperty("bootstrap.servers", kafka.bootstrapServers());
         p.setProperty(SinkConfig.REGIME, regime);
+        p.setProperty("strata.regime." + regime + ".kek.file", stores.kekFile(regime).toString());
         p.setProperty(SinkConfig.FLUSH_INTERVAL_MS, "300");
         p.setProperty(SinkConfig.MANIFEST_GRACE_MS, "1000");
         p.setProperty(SinkConfig.MANIFEST_CHECK_INTERVAL_MS, "1000");

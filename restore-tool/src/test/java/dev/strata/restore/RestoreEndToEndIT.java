@@ -1,5 +1,7 @@
 package dev.strata.restore;
 
+import dev.strata.schemas.crypto.BodySealer;
+import dev.strata.schemas.keystore.StoredDataKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.local.FreePorts;
@@ -91,9 +93,12 @@ class RestoreEndToEndIT {
         }
         stores.primary().createLockedBucket("e2e-primary");
         stores.backup().createLockedBucket("e2e-backup");
+        // bodies sealed as the sink seals them, under data keys in the regime's key stores (the writer creates them)
         try (ObjectStore primary = LocalStores.writer(stores.primary(), "e2e-primary");
              ObjectStore backup = LocalStores.writer(stores.backup(), "e2e-backup");
-             SinkBackup sink = new SinkBackup(primary, backup, Files.createTempDirectory(LocalStackExtension.workDir(), "e2e-sink"))) {
+             StoredDataKeys keys = LocalStores.writerKeys(stores, "eu", "e2e-primary", "e2e-backup");
+             SinkBackup sink = new SinkBackup(primary, backup, Files.createTempDirectory(LocalStackExtension.workDir(), "e2e-sink"),
+                     BodySealer.sealing(keys))) {
             // both tenants in one partition, as routed; a two-minute flush interval cuts segments of one to a few transactions
             RotationPolicy rotation = SinkBackup.flushEvery(Duration.ofMinutes(2));
             sink.write(events, rotation);
@@ -108,6 +113,7 @@ class RestoreEndToEndIT {
         }
         java.util.Properties props = LocalStores.regime("eu", stores.primary(), "e2e-primary", stores.backup(), "e2e-backup");
         props.setProperty(ToolConfig.REGIMES, "eu");
+        props.setProperty("strata.regime.eu.kek.file", stores.kekFile("eu").toString());
         config = LocalStores.write(props, LocalStackExtension.workDir());
         assertThat(UtcHour.containing(times.get(2)).compareTo(UtcHour.containing(START))).isPositive(); // spans several hours
     }

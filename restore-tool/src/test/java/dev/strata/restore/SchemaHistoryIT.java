@@ -1,5 +1,7 @@
 package dev.strata.restore;
 
+import dev.strata.schemas.crypto.BodySealer;
+import dev.strata.schemas.keystore.StoredDataKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.capture.CaptureConfig;
@@ -105,7 +107,9 @@ class SchemaHistoryIT {
             Point baseCut = points.get(2);
             try (ObjectStore primary = LocalStores.writer(stores.primary(), chain.regime() + "-primary");
                  ObjectStore backup = LocalStores.writer(stores.backup(), chain.regime() + "-backup");
-                 SinkBackup bases = new SinkBackup(primary, backup, Files.createTempDirectory(LocalStackExtension.workDir(), "sh-base"))) {
+                 StoredDataKeys keys = LocalStores.writerKeys(stores, chain.regime(), chain.regime() + "-primary", chain.regime() + "-backup");
+                 SinkBackup bases = new SinkBackup(primary, backup, Files.createTempDirectory(LocalStackExtension.workDir(), "sh-base"),
+                         BodySealer.sealing(keys))) {
                 assertThat(bases.base(TenantId.of(acme), baseCut.micros() + 1, Instant.now()).definitions()).isNotEmpty();
             }
             ToolRun plan = ToolRun.run(chain.toolConfig(), "replay", "--tenant", acme, "--until", RestoreTime.format(points.get(4).micros()),

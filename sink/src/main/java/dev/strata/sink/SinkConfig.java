@@ -15,6 +15,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import dev.strata.schemas.crypto.KeyRotation;
+import dev.strata.schemas.keystore.KeyStores;
+import dev.strata.schemas.regime.RegimeSettings;
 
 /**
  * The sink's configuration: one properties file per regime's sink (Kafka style). Keys starting
@@ -83,6 +86,11 @@ public final class SinkConfig {
     public static final short TOPIC_REPLICATION_DEFAULT = 3;
     public static final String MAX_EVENT_BYTES = KafkaSizeLimits.MAX_EVENT_BYTES;
     public static final int MAX_EVENT_BYTES_DEFAULT = KafkaSizeLimits.MAX_EVENT_BYTES_DEFAULT;
+    /** How often a tenant gets a new data key (monthly, weekly, daily): see KeyRotation. */
+    public static final String DATA_KEY_ROTATION = "strata.data.key.rotation";
+    public static final String DATA_KEY_ROTATION_DEFAULT = "monthly";
+    /** BENCHMARK ONLY: store bodies unsealed, to measure what sealing costs. Never in production: erasure would not reach them. */
+    public static final String BENCH_UNSEALED_BODIES = "strata.bench.unsealed.bodies";
     /** TEST ONLY: accept buckets without Object Lock. Never set in production: nothing would stop a delete. */
     public static final String TEST_ALLOW_UNLOCKED_BUCKETS = "strata.test.allow.unlocked.buckets";
 
@@ -102,6 +110,9 @@ public final class SinkConfig {
     private final KafkaSizeLimits sizeLimits;
     private final KafkaSettings kafka;
     private final RetentionPolicies retention;
+    private final KeyRotation keyRotation;
+    private final boolean unsealedBodies;
+    private final Properties source;
 
     private SinkConfig(ParsedConfig parsed) {
         this.regime = parsed.string(REGIME);
@@ -129,6 +140,18 @@ public final class SinkConfig {
         this.sizeLimits = new KafkaSizeLimits(parsed.intValue(MAX_EVENT_BYTES));
         this.kafka = KafkaSettings.from(parsed.passThrough(), GROUP_ID_DEFAULT_PREFIX + regime, sizeLimits);
         this.retention = readRetention(parsed, regime, bases.maxAge());
+        try {
+            this.keyRotation = KeyRotation.parse(parsed.string(DATA_KEY_ROTATION), DATA_KEY_ROTATION);
+        } catch (IllegalArgumentException e) {
+            throw invalid(e.getMessage());
+        }
+        this.unsealedBodies = parsed.bool(BENCH_UNSEALED_BODIES);
+        this.source = parsed.source();
+        if (KeyStores.kekFile(source, regime).isEmpty()) {
+            throw invalid(RegimeSettings.regimeKey(regime, RegimeSettings.KEK_FILE) + " is missing: set it to the file of regime "
+                    + regime + "'s key-encryption key (base64 of 32 random bytes: head -c 32 /dev/urandom | base64 > kek), which"
+                    + " wraps the data keys that seal every segment and base body");
+        }
     }
 
     // A window shorter than the base interval would leave points inside the window without a base
@@ -215,6 +238,22 @@ public final class SinkConfig {
     /** The retention policies: each object is locked for as long as its tenant's may need it. */
     public RetentionPolicies retention() {
         return retention;
+    }
+
+    public KeyRotation keyRotation() {
+        return keyRotation;
+    }
+
+    /** BENCHMARK ONLY: whether bodies are stored unsealed. */
+    public boolean unsealedBodies() {
+        return unsealedBodies;
+    }
+
+    /** The file as given: the key store settings are read from it ({@link KeyStores}). */
+    public Properties source() {
+        Properties copy = new Properties();
+        copy.putAll(source);
+        return copy;
     }
 
     /** Safe to log: endpoints, buckets and file paths only. */

@@ -35,8 +35,13 @@ public final class SinkConfigDef {
                     "The regime this sink serves: it reads `strata.routed.<regime>` and writes that regime's two regions, set by"
                             + " `strata.regime.<regime>.<primary|backup>.endpoint`, `.bucket`, `.region` and `.credentials.file`"
                             + " (the regime's WRITER keys). Other regimes may be named (endpoint, bucket, region) so that a shared"
-                            + " bucket is refused, never with their keys.",
+                            + " bucket is refused, never with their keys. Bodies are sealed with the tenants' data keys, kept in each"
+                            + " region's key store bucket `.keys.bucket` (default: the region's bucket plus `-keys`) and wrapped by the"
+                            + " regime's key-encryption key, read from the file `strata.regime.<regime>.kek.file` (required).",
                     "eu")
+            .optional(DATA_KEY_ROTATION, Type.STRING, DATA_KEY_ROTATION_DEFAULT, null,
+                    "How often a tenant gets a new data key: `monthly`, `weekly` or `daily` (UTC, by a body's first commit or a"
+                            + " base's cut).")
             .group("Segments")
             .optional(FLUSH_INTERVAL_MS, Type.LONG, FLUSH_INTERVAL_MS_DEFAULT, Validators.atLeast(1),
                     "Age at which an open segment is closed: the RPO knob.")
@@ -108,6 +113,9 @@ public final class SinkConfigDef {
             .group("Operations")
             .optional(METRICS_PORT, Type.INT, METRICS_PORT_DEFAULT, Validators.port(),
                     "Port of the Prometheus scrape endpoint `/metrics`; 0 turns it off.")
+            .optional(BENCH_UNSEALED_BODIES, Type.BOOLEAN, false, null,
+                    "BENCHMARK ONLY: store segment and base bodies unsealed, to measure what sealing costs (`bench/sink`)."
+                            + " Never in production: erasing a tenant would not reach them.")
             .optional(TEST_ALLOW_UNLOCKED_BUCKETS, Type.BOOLEAN, false, null,
                     "TEST ONLY: accept buckets without Object Lock. Never set in production: nothing would stop a delete.")
             .regimeSettings(RegimeSettings.SETTINGS)

@@ -160,7 +160,17 @@ final class SinkLoop implements PartitionSegmenter.Output {
     }
 
     @Override
-    public void closed(ClosedSegment segment) {
+    public void closed(ClosedSegment plain) {
+        // sealed before anything else sees it: the manifest, the late notice and the upload all take the stored bytes
+        ClosedSegment segment;
+        try {
+            segment = plain.sealedWith(parts.bodies());
+        } catch (RuntimeException e) {
+            // never stored, so its offsets are never committed: the sink stops and the next run cuts it again
+            fail(new SinkFailedException("cannot seal segment " + plain.key() + " (a data key of tenant " + plain.tenant()
+                    + " is created in, or read from, the regime's key store on first use): " + e.getMessage(), e));
+            return;
+        }
         parts.metrics().rotated(segment.reason());
         rotationLog.rotated(segment);
         lateArrivals.closed(segment);

@@ -1,5 +1,6 @@
 package dev.strata.sink;
 
+import dev.strata.schemas.crypto.BodySealer;
 import dev.strata.sink.base.BaseScheduler;
 import dev.strata.sink.manifest.ManifestSealer;
 import dev.strata.sink.ownership.PartitionOwnership;
@@ -16,7 +17,7 @@ import java.time.Clock;
 public record SinkParts(String regime, String topic, SinkTuning tuning, Clock clock, SinkMetrics metrics, ResidencyGuard guard,
                  DeadLetterPublisher deadLetters, DualRegionUploader uploader, ManifestSealer sealer, WatermarkPublisher watermarks,
                  DurableMarkWriter marks, SegmentCatalog catalog, BaseScheduler bases, PartitionOwnership ownership,
-                 WatermarkSource published) {
+                 WatermarkSource published, BodySealer bodies) {
 
     /** zstd level 3: Avro's default for the codec, fast enough for 100k events/s on one core. */
     public static final int ZSTD_LEVEL = 3;

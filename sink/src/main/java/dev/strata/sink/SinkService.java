@@ -79,7 +79,7 @@ public final class SinkService implements AutoCloseable {
             WatermarkPublisher watermarks = new WatermarkPublisher(producer, config.regime(), clock, metrics);
             PartitionOwnership ownership = new PartitionOwnership();
             ManifestSealer sealer = new ManifestSealer(stores.reader(), uploader, watermarks, metrics, clock, config.tuning().manifestGrace(),
-                    ownership);
+                    ownership, stores.bodies());
             PublishedWatermarks topic = new PublishedWatermarks(config.kafka().common(), config.regime(), STARTUP_TIMEOUT, shutdown);
             Map<TenantId, Watermark> published = topic.all();
             LOG.info("{} watermarks of regime {} already published", published.size(), config.regime());
@@ -90,8 +90,8 @@ public final class SinkService implements AutoCloseable {
             // ahead of a segment (the RPO) nor holds more than one table's stream open per region
             DualRegionUploader baseUploader = new DualRegionUploader(stores.primaryUploads(), stores.backupUploads(), 1, metrics, clock);
             resources.add(0, baseUploader);
-            BaseScheduler bases = new BaseScheduler(new BaseFolder(stores.reader(), baseUploader, config.bases(), baseMetrics, clock),
-                    watermarks, config.bases(), config.baseTail(), baseMetrics, clock, ownership);
+            BaseScheduler bases = new BaseScheduler(new BaseFolder(stores.reader(), baseUploader, stores.bodies(), config.bases(), baseMetrics,
+                    clock), watermarks, config.bases(), config.baseTail(), baseMetrics, clock, ownership);
             published.values().forEach(w -> bases.hint(w.tenant(), w.partition()));
             // marks on an uploader of their own too: a tenant's proof never queues ahead of a segment
             DualRegionUploader markUploader = new DualRegionUploader(stores.primaryUploads(), stores.backupUploads(), 1, metrics, clock);
@@ -99,7 +99,7 @@ public final class SinkService implements AutoCloseable {
             DurableMarkWriter marks = new DurableMarkWriter(markUploader, config.regime(), config.durableMarkInterval(), clock, metrics);
             SinkParts parts = new SinkParts(config.regime(), config.routedTopic(), config.tuning(), clock, metrics,
                     new ResidencyGuard(config.regime(), placements), new DeadLetterPublisher(producer, clock), uploader, sealer,
-                    watermarks, marks, stores.catalog(), bases, ownership, topic);
+                    watermarks, marks, stores.catalog(), bases, ownership, topic, stores.bodies());
             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config.kafka().consumer());
             // its lag per partition: the consumer lag the dashboard and StrataSinkConsumerLagHigh read
             keep(new KafkaClientMetrics(consumer)).bindTo(registry);

@@ -112,8 +112,8 @@ class BaseCrashIT {
             assertWrittenOnce(backup);
             BaseCut cut = BaseIT.newestBase(primary, ACME).orElseThrow();
             BaseManifest base = BaseIT.manifest(primary, ACME, cut);
-            assertThat(RenderedFold.of(primary, Optional.of(base), List.of(), cut.cutCommitMicros(), spill))
-                    .isEqualTo(RenderedFold.of(primary, Optional.empty(), BaseIT.segmentKeys(primary, ACME), cut.cutCommitMicros(), spill));
+            assertThat(RenderedFold.of(primary, bed.bodies(), Optional.of(base), List.of(), cut.cutCommitMicros(), spill))
+                    .isEqualTo(RenderedFold.of(primary, bed.bodies(), Optional.empty(), BaseIT.segmentKeys(primary, ACME), cut.cutCommitMicros(), spill));
 
             // a fold that died between the regions' manifest puts: the primary holds base.manifest, the backup not
             try (SinkService sink = SinkService.start(SinkConfig.from(bed.sinkProperties()), new SimpleMeterRegistry(), Clock.systemUTC())) {
@@ -145,7 +145,7 @@ class BaseCrashIT {
         BaseSettings settings = SinkConfig.from(BaseIT.eagerBases(bed, spill)).bases();
         try (DualRegionUploader uploader = new DualRegionUploader(new DualRegionUploader.Region("primary", primary),
                 new DualRegionUploader.Region("backup", backup), 2, new SinkMetrics(registry, bed.regime), Clock.systemUTC())) {
-            BaseFolder folder = new BaseFolder(new RegionReader(primary, backup), uploader, settings,
+            BaseFolder folder = new BaseFolder(new RegionReader(primary, backup), uploader, bed.bodies(), settings,
                     new BaseMetrics(registry, bed.regime, Clock.systemUTC()), Clock.systemUTC());
             assertThatThrownBy(() -> folder.make(ACME, watermark, OwnedPartitions.lease())).hasStackTraceContaining("the fold is killed here");
         } finally {

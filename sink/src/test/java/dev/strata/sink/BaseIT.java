@@ -176,13 +176,13 @@ class BaseIT {
             assertThat(registry.get("strata.sink.base.age.seconds").tag("tenant", "acme").gauge().value()).isPositive();
             assertThat(registry.get("strata.sink.base.failures").counter().count()).isZero();
 
-            assertThat(RenderedFold.of(primary, Optional.of(base), List.of(), cut.cutCommitMicros(), spill))
+            assertThat(RenderedFold.of(primary, bed.bodies(), Optional.of(base), List.of(), cut.cutCommitMicros(), spill))
                     .as("the base alone = the whole log folded to its cut")
-                    .isEqualTo(RenderedFold.of(primary, Optional.empty(), log, cut.cutCommitMicros(), spill));
+                    .isEqualTo(RenderedFold.of(primary, bed.bodies(), Optional.empty(), log, cut.cutCommitMicros(), spill));
             List<ObjectKey> afterCut = log.stream().filter(k -> BackupLayout.parseSegment(k).maxCommitMicros() > cut.cutCommitMicros()).toList();
-            var fromBase = RenderedFold.of(primary, Optional.of(base), afterCut, lastCommit, spill);
+            var fromBase = RenderedFold.of(primary, bed.bodies(), Optional.of(base), afterCut, lastCommit, spill);
             assertThat(fromBase).as("base + the log after its cut = the whole log, at the latest point")
-                    .isEqualTo(RenderedFold.of(primary, Optional.empty(), log, lastCommit, spill));
+                    .isEqualTo(RenderedFold.of(primary, bed.bodies(), Optional.empty(), log, lastCommit, spill));
             assertThat(fromBase.get("public.orders")).hasSize(1_400);
         }
     }

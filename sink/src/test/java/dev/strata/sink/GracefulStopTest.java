@@ -1,6 +1,8 @@
 package dev.strata.sink;
 
 import dev.strata.sink.ownership.OwnedPartitions;
+import dev.strata.schemas.crypto.BodySealer;
+import dev.strata.schemas.keystore.TestKeyStores;
 import dev.strata.schemas.ops.StoppingException;
 import dev.strata.schemas.regime.RegionSettings;
 import dev.strata.schemas.store.FlakyStore;
@@ -98,7 +100,7 @@ class GracefulStopTest {
         uploader(backupRegion);
         ManifestSealer sealer = new ManifestSealer(new RegionReader(primary, backup), uploader,
                 new WatermarkPublisher(producer, "eu", clock, metrics), metrics, clock, Duration.ofMinutes(10),
-                OwnedPartitions.of(0));
+                OwnedPartitions.of(0), BodySealer.unsealed(TestKeyStores.inMemory()));
         ClosedSegment segment = Segments.of("acme", 0, 9, Instant.parse("2026-11-21T10:05:00Z").getEpochSecond() * 1_000_000L);
         uploader.upload(segment.key(), segment.bytes(), segment.sha256(), segment.events()).get(10, TimeUnit.SECONDS);
         sealer.durable(segment);

@@ -111,7 +111,7 @@ class IdleTenantDurablePointIT {
                     () -> routed(bed).stream().filter(e -> e.getTenant().equals(tenant) && e.getOp() == Op.HEARTBEAT
                             && e.getCommitTsMicros() > changeCommit).count() >= 3);
             SinkTestBed.await("the change in the primary region", TIMEOUT,
-                    () -> SinkTestBed.eventIds(SinkTestBed.segments(bed.primaryReader(), tenant)).size() == 21);
+                    () -> bed.eventIds(SinkTestBed.segments(bed.primaryReader(), tenant)).size() == 21);
             long waitingSince = System.nanoTime();
             while (System.nanoTime() - waitingSince < Duration.ofSeconds(3).toNanos()) {
                 assertThat(durable(bed, tenant)).as("the watermark while the tenant's change is in one region only")

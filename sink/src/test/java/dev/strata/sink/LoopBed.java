@@ -6,6 +6,8 @@ import dev.strata.schemas.watermark.Watermark;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import dev.strata.schemas.crypto.BodySealer;
+import dev.strata.schemas.keystore.TestKeyStores;
 import dev.strata.schemas.store.retry.Backoff;
 import dev.strata.schemas.store.retry.RetryingObjectStore;
 import dev.strata.schemas.testing.MutableClock;
@@ -75,6 +77,8 @@ final class LoopBed implements AutoCloseable {
 
     final InMemoryBucket primaryBucket = new InMemoryBucket();
     final InMemoryBucket backupBucket = new InMemoryBucket();
+    /** One key store for every run: a restarted sink must seal a retried segment to the same bytes. */
+    final BodySealer bodies = TestKeyStores.sealing();
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:30:00Z"));
     final Journal journal = new Journal();
     private final Path spill;
@@ -141,7 +145,7 @@ final class LoopBed implements AutoCloseable {
             BaseSettings baseSettings = new BaseSettings(1_000_000, 1L << 30, Duration.ofDays(1), Duration.ofMinutes(5),
                     BackupLayout.MAX_SEGMENT_COMMIT_SPAN, 64L << 20, spill);
             BaseMetrics baseMetrics = new BaseMetrics(registry, "eu", clock);
-            BaseScheduler bases = new BaseScheduler(new BaseFolder(reader, uploader, baseSettings, baseMetrics, clock), watermarks,
+            BaseScheduler bases = new BaseScheduler(new BaseFolder(reader, uploader, bodies, baseSettings, baseMetrics, clock), watermarks,
                     baseSettings, new BaseTailPolicy(20, 100_000), baseMetrics, clock, ownership);
             SinkTuning tuning = new SinkTuning(FLUSH, 8 << 20, 100_000, 2, 256L << 20, BACKOFF.delay(1), Duration.ofMillis(20),
                     Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofHours(1), revocationTimeout);
@@ -149,8 +153,8 @@ final class LoopBed implements AutoCloseable {
                     new JournaledStore(backup, RegionSettings.BACKUP, journal));
             SinkParts parts = new SinkParts("eu", TOPIC, tuning, clock, metrics, new ResidencyGuard("eu", tenant -> Optional.empty()),
                     new DeadLetterPublisher(producer, clock), uploader, new ManifestSealer(reader, uploader, watermarks, metrics, clock,
-                    tuning.manifestGrace(), ownership), watermarks, new DurableMarkWriter(uploader, "eu", Duration.ofMillis(SinkConfig.DURABLE_MARK_INTERVAL_MS_DEFAULT), clock, metrics),
-                    catalog, bases, ownership, partitions -> LoopBed.on(published, partitions));
+                    tuning.manifestGrace(), ownership, bodies), watermarks, new DurableMarkWriter(uploader, "eu", Duration.ofMillis(SinkConfig.DURABLE_MARK_INTERVAL_MS_DEFAULT), clock, metrics),
+                    catalog, bases, ownership, partitions -> LoopBed.on(published, partitions), bodies);
             loop = new SinkLoop(parts, consumer);
             thread = new Thread(() -> {
                 try {

@@ -126,7 +126,7 @@ class MultiSinkIT {
             // each key has one version: reading the latest is reading the first, with one GET
             ObjectStore primaryObjects = bed.reader(bed.stores.primary(), bed.primaryBucket, VersionPolicy.LATEST_VERSION);
             for (String tenant : TENANTS) {
-                checkTenant(events, tenant, primaryObjects, watermarks.get(tenant), dir);
+                checkTenant(bed, events, tenant, primaryObjects, watermarks.get(tenant), dir);
                 manifests += count(primary, BackupLayout.manifestsPrefix(TenantId.of(tenant)));
                 bases += count(primary, BackupLayout.basesPrefix(TenantId.of(tenant)));
             }
@@ -200,10 +200,10 @@ class MultiSinkIT {
         return config;
     }
 
-    private static void checkTenant(List<ChangeEvent> events, String tenant, ObjectStore primary,
+    private static void checkTenant(SinkTestBed bed, List<ChangeEvent> events, String tenant, ObjectStore primary,
                                     Watermark watermark, Path dir) {
         Map<ObjectKey, byte[]> inPrimary = SinkTestBed.segments(primary, tenant);
-        List<String> ids = SinkTestBed.eventIds(inPrimary);
+        List<String> ids = bed.eventIds(inPrimary);
         assertThat(new HashSet<>(ids)).as("tenant %s: every event produced", tenant).isEqualTo(new HashSet<>(SinkTestBed.ids(events, tenant)));
         assertThat(ids).as("tenant %s: no event in two objects", tenant).doesNotHaveDuplicates();
         long lastCommit = events.stream().filter(e -> e.getTenant().equals(tenant)).mapToLong(ChangeEvent::getCommitTsMicros).max()
@@ -211,15 +211,15 @@ class MultiSinkIT {
         assertThat(watermark).as("tenant %s: its watermark", tenant).isNotNull();
         assertThat(watermark.durableCommitMicros()).as("tenant %s: the watermark claims no more than was produced, and all of it", tenant)
                 .isBetween(lastCommit - 1, lastCommit);
-        Map<String, Map<String, String>> restored = RenderedFold.of(inMemory(inPrimary), Optional.empty(), List.copyOf(inPrimary.keySet()),
+        Map<String, Map<String, String>> restored = RenderedFold.of(inMemory(inPrimary), bed.bodies(), Optional.empty(), List.copyOf(inPrimary.keySet()),
                 Long.MAX_VALUE, dir);
         assertThat(restored).as("tenant %s: the fold of its backup equals that of the events produced", tenant)
-                .isEqualTo(sourceFold(events, tenant, dir)).isNotEmpty();
+                .isEqualTo(sourceFold(bed, events, tenant, dir)).isNotEmpty();
         assertThat(restored.values().stream().mapToInt(Map::size).sum()).isEqualTo(SinkTestBed.ids(events, tenant).size());
     }
 
     /** The events produced for the tenant, in one segment cut by the sink's own code, folded as a restore folds. */
-    private static Map<String, Map<String, String>> sourceFold(List<ChangeEvent> events, String tenant, Path dir) {
+    private static Map<String, Map<String, String>> sourceFold(SinkTestBed bed, List<ChangeEvent> events, String tenant, Path dir) {
         OpenSegment open = new OpenSegment(TenantId.of(tenant), 0, 1, Instant.EPOCH, SinkParts.ZSTD_LEVEL, Optional.empty());
         long offset = 0;
         for (ChangeEvent e : events) {
@@ -228,7 +228,7 @@ class MultiSinkIT {
             }
         }
         ClosedSegment source = open.close(RotationReason.SHUTDOWN, Instant.EPOCH);
-        return RenderedFold.of(inMemory(Map.of(source.key(), source.bytes())), Optional.empty(), List.of(source.key()), Long.MAX_VALUE, dir);
+        return RenderedFold.of(inMemory(Map.of(source.key(), source.bytes())), bed.bodies(), Optional.empty(), List.of(source.key()), Long.MAX_VALUE, dir);
     }
 
     /** Objects already read (and matched to their SHA-256), folded without reading them from the regions again. */

@@ -123,7 +123,9 @@ class RebalancerTest {
         assertThat(bed.assertIdenticalInBothRegions()).isEqualTo(3);
     }
 
-    private void put(ClosedSegment segment, boolean inPrimary, boolean inBackup) {
+    /** Stores {@code plain} as the earlier owner (a sealing sink with the same key store) stored it. */
+    private void put(ClosedSegment plain, boolean inPrimary, boolean inBackup) {
+        ClosedSegment segment = plain.sealedWith(bed.bodies);
         ObjectStore primary = new JournaledStore(bed.primaryBucket.store(VersionPolicy.LATEST_VERSION), "primary", bed.journal);
         ObjectStore backup = new JournaledStore(bed.backupBucket.store(VersionPolicy.LATEST_VERSION), "backup", bed.journal);
         if (inPrimary) {

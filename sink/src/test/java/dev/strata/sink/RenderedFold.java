@@ -1,5 +1,7 @@
 package dev.strata.sink;
 
+import dev.strata.schemas.crypto.SealedBody;
+import dev.strata.schemas.crypto.BodySealer;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.base.BaseLoader;
 import dev.strata.schemas.base.BaseManifest;
@@ -28,18 +30,23 @@ final class RenderedFold {
     private RenderedFold() {
     }
 
-    static Map<String, Map<String, String>> of(ObjectStore store, Optional<BaseManifest> base, List<ObjectKey> segments, long untilMicros,
-                                               Path spill) {
+    static Map<String, Map<String, String>> of(ObjectStore store, BodySealer bodies, Optional<BaseManifest> base, List<ObjectKey> segments,
+                                               long untilMicros, Path spill) {
         ShapeCatalog catalog = new ShapeCatalog();
         try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(64L << 20, spill, 2))) {
             base.ifPresent(b -> {
                 for (BaseTable table : b.tables()) {
                     ObjectKey key = b.tableKey(table);
-                    BaseLoader.load(table, store.get(key).orElseThrow().bytes(), key.value(), catalog, folder);
+                    byte[] stored = store.get(key).orElseThrow().bytes();
+                    if (!SealedBody.isSealed(stored)) {
+                        throw new AssertionError("base table " + key + " is stored unsealed");
+                    }
+                    byte[] body = bodies.open(key, stored);
+                    BaseLoader.load(table.withObject(body.length, Sha256.of(body)), body, key.value(), catalog, folder);
                 }
             });
             for (ObjectKey key : segments) {
-                byte[] bytes = store.get(key).orElseThrow().bytes();
+                byte[] bytes = bodies.open(key, store.get(key).orElseThrow().bytes());
                 new SegmentFold(BackupLayout.parseSegment(key).tenant(), catalog, untilMicros).read(bytes, Sha256.of(bytes), key.value(), folder::accept);
             }
             Map<String, Map<String, String>> rows = new TreeMap<>();

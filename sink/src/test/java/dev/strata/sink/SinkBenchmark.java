@@ -76,6 +76,9 @@ public final class SinkBenchmark {
             props.remove(SinkConfig.FLUSH_INTERVAL_MS); // the defaults: 1 s, 8 MiB, 100k records
             props.remove(SinkConfig.SEGMENT_MAX_RECORDS);
             props.setProperty(SinkConfig.MANIFEST_CHECK_INTERVAL_MS, "60000");
+            // -Dstrata.bench.unsealed=true: the comparison run without sealing (bodies sealed is the default)
+            props.setProperty(SinkConfig.BENCH_UNSEALED_BODIES, Boolean.toString(Boolean.getBoolean("strata.bench.unsealed")));
+            System.out.println("bodies " + (Boolean.getBoolean("strata.bench.unsealed") ? "UNSEALED (comparison run)" : "sealed (AES-256-GCM)"));
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             try (SinkService sink = SinkService.start(SinkConfig.from(props), registry, Clock.systemUTC())) {
                 SinkTestBed.await("the first event read", Duration.ofMinutes(2), () -> count(registry, "strata.sink.events") > 0);

@@ -19,6 +19,7 @@ class SinkConfigTest {
         region(p, "eu", "backup", "http://127.0.0.1:8001", "strata-eu-backup", "eu-central-1");
         p.setProperty("strata.regime.eu.primary.credentials.file", "/etc/strata/eu-primary-writer.properties");
         p.setProperty("strata.regime.eu.backup.credentials.file", "/etc/strata/eu-backup-writer.properties");
+        p.setProperty("strata.regime.eu.kek.file", "/etc/strata/eu-kek");
         return p;
     }
 

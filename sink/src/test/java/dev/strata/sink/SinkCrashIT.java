@@ -82,7 +82,7 @@ class SinkCrashIT {
                 Map<ObjectKey, byte[]> inBackup = SinkTestBed.segments(backup, tenant);
                 assertThat(inBackup.keySet()).as("tenant %s: the same objects in both regions", tenant).isEqualTo(inPrimary.keySet());
                 inPrimary.forEach((key, bytes) -> assertThat(Sha256.of(inBackup.get(key))).as("%s", key).isEqualTo(Sha256.of(bytes)));
-                List<String> ids = SinkTestBed.eventIds(inPrimary);
+                List<String> ids = bed.eventIds(inPrimary);
                 assertThat(new HashSet<>(ids)).as("tenant %s: every event", tenant).isEqualTo(new HashSet<>(SinkTestBed.ids(events, tenant)));
                 assertThat(ids).as("tenant %s: no event in two objects", tenant).doesNotHaveDuplicates();
                 for (ObjectKey key : inPrimary.keySet()) {

@@ -64,6 +64,7 @@ class SinkKafkaUnreachableIT {
         p.setProperty("strata.regime", "eu");
         region(p, "primary", stores.primary(), buckets + "-primary");
         region(p, "backup", stores.backup(), buckets + "-backup");
+        p.setProperty("strata.regime.eu.kek.file", stores.kekFile("eu").toString());
         return p;
     }
 

@@ -1,6 +1,8 @@
 package dev.strata.sink;
 
 import dev.strata.sink.ownership.PartitionOwnership;
+import dev.strata.schemas.crypto.BodySealer;
+import dev.strata.schemas.keystore.TestKeyStores;
 import dev.strata.schemas.testing.MutableClock;
 import dev.strata.sink.watermark.DurableMarkWriter;
 import dev.strata.sink.watermark.WatermarkPublisher;
@@ -90,17 +92,18 @@ class SinkLoopStopTest {
         WatermarkPublisher watermarks = new WatermarkPublisher(producer, "eu", clock, metrics);
         PartitionOwnership ownership = new PartitionOwnership();
         RegionReader reader = new RegionReader(primary, backup);
+        BodySealer bodies = TestKeyStores.sealing();
         BaseSettings baseSettings = new BaseSettings(1_000_000, 1L << 30, Duration.ofDays(1), Duration.ofMinutes(5),
                 BackupLayout.MAX_SEGMENT_COMMIT_SPAN, 64L << 20, spill);
         BaseMetrics baseMetrics = new BaseMetrics(registry, "eu", clock);
-        BaseScheduler bases = new BaseScheduler(new BaseFolder(reader, uploader, baseSettings, baseMetrics, clock), watermarks,
+        BaseScheduler bases = new BaseScheduler(new BaseFolder(reader, uploader, bodies, baseSettings, baseMetrics, clock), watermarks,
                 baseSettings, new BaseTailPolicy(20, 100_000), baseMetrics, clock, ownership);
         SinkTuning tuning = new SinkTuning(Duration.ofMinutes(5), 8 << 20, 100_000, 2, 256L << 20, BACKOFF.delay(1), Duration.ofMillis(20),
                 Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofSeconds(10));
         SinkParts parts = new SinkParts("eu", TOPIC, tuning, clock, metrics, new ResidencyGuard("eu", tenant -> Optional.empty()),
                 new DeadLetterPublisher(producer, clock), uploader, new ManifestSealer(reader, uploader, watermarks, metrics, clock,
-                tuning.manifestGrace(), ownership), watermarks, new DurableMarkWriter(uploader, "eu", Duration.ofMillis(SinkConfig.DURABLE_MARK_INTERVAL_MS_DEFAULT), clock, metrics),
-                    catalog, bases, ownership, partitions -> Map.of());
+                tuning.manifestGrace(), ownership, bodies), watermarks, new DurableMarkWriter(uploader, "eu", Duration.ofMillis(SinkConfig.DURABLE_MARK_INTERVAL_MS_DEFAULT), clock, metrics),
+                    catalog, bases, ownership, partitions -> Map.of(), bodies);
         return new SinkLoop(parts, consumer);
     }
 

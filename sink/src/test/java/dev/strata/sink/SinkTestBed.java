@@ -1,5 +1,10 @@
 package dev.strata.sink;
 
+import dev.strata.schemas.crypto.SealedBody;
+import dev.strata.schemas.crypto.BodySealer;
+import dev.strata.schemas.crypto.KeyRotation;
+import dev.strata.schemas.keystore.KeyStores;
+import dev.strata.schemas.keystore.StoredDataKeys;
 import dev.strata.schemas.regime.RegimeSettings;
 import dev.strata.schemas.regime.RegionSettings;
 import dev.strata.schemas.watermark.Watermark;
@@ -82,6 +87,7 @@ final class SinkTestBed implements AutoCloseable {
     private final Admin admin;
     private final KafkaProducer<byte[], byte[]> producer;
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private BodySealer bodies;
 
     SinkTestBed(LocalKafka kafka, LocalObjectStores stores, String name, int partitions) {
         this.kafka = kafka;
@@ -115,6 +121,7 @@ final class SinkTestBed implements AutoCloseable {
         p.setProperty(SinkConfig.REGIME, regime);
         region(p, RegionSettings.PRIMARY, stores.primary(), primaryBucket, StoreRole.WRITER);
         region(p, RegionSettings.BACKUP, stores.backup(), backupBucket, StoreRole.WRITER);
+        p.setProperty(RegimeSettings.regimeKey(regime, RegimeSettings.KEK_FILE), stores.kekFile(regime).toString());
         p.setProperty(SinkConfig.FLUSH_INTERVAL_MS, "300");
         p.setProperty(SinkConfig.SEGMENT_MAX_RECORDS, "500");
         p.setProperty(SinkConfig.RETRY_INITIAL_BACKOFF_MS, "50");
@@ -311,12 +318,30 @@ final class SinkTestBed implements AutoCloseable {
         return objects;
     }
 
-    /** The event ids in the segments, in segment order, each segment checked against its declared SHA-256. */
-    /** The ids of the row changes the segments hold (capture's table definitions and transaction ends, DDL and COMMIT events, left out). */
-    static List<String> eventIds(Map<ObjectKey, byte[]> segments) {
+    /**
+     * The regime's bodies as its sink seals them: its key store, opened with the writer's keys (which may create data keys,
+     * as a fold's base tables need) and this bed's key-encryption key.
+     */
+    synchronized BodySealer bodies() {
+        if (bodies == null) {
+            Properties p = sinkProperties();
+            StoredDataKeys keys = KeyStores.open(p, RegimeSettings.withCredentials(p, regime, RegionSettings.PRIMARY, "writer"),
+                    RegimeSettings.withCredentials(p, regime, RegionSettings.BACKUP, "writer"), KeyRotation.DEFAULT, true);
+            closeables.add(keys);
+            bodies = BodySealer.sealing(keys);
+        }
+        return bodies;
+    }
+
+    /** The ids of the row changes the stored segments hold (capture's table definitions and transaction ends, DDL and COMMIT events, left out). */
+    List<String> eventIds(Map<ObjectKey, byte[]> segments) {
         List<String> ids = new ArrayList<>();
-        segments.forEach((key, bytes) -> SegmentReader.readAll(bytes, Sha256.of(bytes), key.value()).stream()
-                .filter(e -> e.getOp() != Op.DDL && e.getOp() != Op.COMMIT).forEach(e -> ids.add(e.getEventId())));
+        segments.forEach((key, stored) -> {
+            assertThat(SealedBody.isSealed(stored)).as("%s is stored sealed under its tenant's data key", key).isTrue();
+            byte[] body = bodies().open(key, stored);
+            SegmentReader.readAll(body, Sha256.of(body), key.value()).stream()
+                    .filter(e -> e.getOp() != Op.DDL && e.getOp() != Op.COMMIT).forEach(e -> ids.add(e.getEventId()));
+        });
         return ids;
     }
 

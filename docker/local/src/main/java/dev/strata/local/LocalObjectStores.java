@@ -83,6 +83,17 @@ public final class LocalObjectStores implements AutoCloseable {
         return backup;
     }
 
+    /**
+     * The key-encryption key file of {@code regime} (created on first ask, random, 0600): what its sink and
+     * restore-tool name in {@code strata.regime.<regime>.kek.file}. It lives outside every bucket.
+     */
+    public Path kekFile(String regime) {
+        if (!regime.matches("[a-z0-9-]{1,32}")) {
+            throw new IllegalArgumentException("regime name '" + regime + "' is invalid: use a-z 0-9 -");
+        }
+        return KekFile.createIfAbsent(dir.resolve("keks").resolve(regime + ".kek"));
+    }
+
     /** Primary first. */
     public List<LocalRegion> regions() {
         return List.of(primary, backup);

@@ -24,6 +24,8 @@ public final class LocalRegion {
     /** Default retention of locked buckets: long enough for any test, short for a throwaway cluster. */
     public static final int DEFAULT_RETENTION_DAYS = 1;
     private static final String BUCKET_CREATION_REGION = "us-east-1";
+    /** The key store bucket that comes with each backup bucket: the default of {@code strata.regime.<r>.<role>.keys.bucket}. */
+    public static final String KEYS_BUCKET_SUFFIX = "-keys";
 
     private final String name;
     private final String signingRegion;
@@ -97,6 +99,7 @@ public final class LocalRegion {
      * Creates a bucket with Object Lock (hence versioning) and a default COMPLIANCE retention of
      * {@value #DEFAULT_RETENTION_DAYS} day, owned by the admin; grants the writer and the reader
      * their policies on it. Plain PUTs into it are locked, and not even the admin can delete them.
+     * Its key store bucket comes with it ({@link #createKeyStoreBucket}).
      */
     public void createLockedBucket(String bucket) {
         RolePolicies.checkBucketName(bucket);
@@ -108,6 +111,7 @@ public final class LocalRegion {
                     .rule(rule -> rule.defaultRetention(retention -> retention
                             .mode(ObjectLockRetentionMode.COMPLIANCE).days(DEFAULT_RETENTION_DAYS)))));
             grantRoles(bucket);
+            createKeyStoreBucket(bucket + KEYS_BUCKET_SUFFIX);
         } catch (SdkException e) {
             throw new IllegalStateException("region " + name + ": cannot create locked bucket " + bucket + ": " + e.getMessage(), e);
         }
@@ -115,7 +119,7 @@ public final class LocalRegion {
 
     /**
      * Creates a versioned bucket WITHOUT Object Lock, with the same policies. Only for tests that
-     * show what a missing lock lets through.
+     * show what a missing lock lets through. Its key store bucket comes with it.
      */
     public void createUnlockedBucket(String bucket) {
         RolePolicies.checkBucketName(bucket);
@@ -125,9 +129,34 @@ public final class LocalRegion {
             s3.putBucketVersioning(request -> request.bucket(bucket)
                     .versioningConfiguration(versioning -> versioning.status(BucketVersioningStatus.ENABLED)));
             grantRoles(bucket);
+            createKeyStoreBucket(bucket + KEYS_BUCKET_SUFFIX);
         } catch (SdkException e) {
             throw new IllegalStateException("region " + name + ": cannot create unlocked bucket " + bucket + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Creates a key store bucket: no Object Lock, no versioning, so a deleted data key is gone. The
+     * writer may read and create keys, the reader and the drill user read them, the key-admin user
+     * reads and deletes them; the expire user has no right on it.
+     */
+    public void createKeyStoreBucket(String bucket) {
+        RolePolicies.checkBucketName(bucket);
+        try {
+            admin().createBucket(request -> request.bucket(bucket));
+            IamClient policies = iam();
+            grant(policies, StoreRole.WRITER, bucket, RolePolicies.keys(bucket, RolePolicies.KEYS_WRITER_ALLOWED));
+            grant(policies, StoreRole.READER, bucket, RolePolicies.keys(bucket, RolePolicies.KEYS_READER_ALLOWED));
+            grant(policies, StoreRole.DRILL, bucket, RolePolicies.keys(bucket, RolePolicies.KEYS_READER_ALLOWED));
+            grant(policies, StoreRole.KEY_ADMIN, bucket, RolePolicies.keyAdmin(bucket));
+        } catch (SdkException e) {
+            throw new IllegalStateException("region " + name + ": cannot create key store bucket " + bucket + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void grant(IamClient policies, StoreRole role, String bucket, String document) {
+        policies.putUserPolicy(request -> request.userName(role.userId()).policyName(RolePolicies.policyName(role, bucket))
+                .policyDocument(document));
     }
 
     /**
@@ -187,21 +216,11 @@ public final class LocalRegion {
 
     private void grantRoles(String bucket) {
         IamClient policies = iam();
-        policies.putUserPolicy(request -> request.userName(StoreRole.WRITER.userId())
-                .policyName(RolePolicies.policyName(StoreRole.WRITER, bucket))
-                .policyDocument(RolePolicies.writer(bucket)));
-        policies.putUserPolicy(request -> request.userName(StoreRole.READER.userId())
-                .policyName(RolePolicies.policyName(StoreRole.READER, bucket))
-                .policyDocument(RolePolicies.reader(bucket)));
-        policies.putUserPolicy(request -> request.userName(StoreRole.DRILL.userId())
-                .policyName(RolePolicies.policyName(StoreRole.DRILL, bucket))
-                .policyDocument(RolePolicies.drill(bucket)));
-        policies.putUserPolicy(request -> request.userName(StoreRole.EXPIRE.userId())
-                .policyName(RolePolicies.policyName(StoreRole.EXPIRE, bucket))
-                .policyDocument(RolePolicies.expire(bucket)));
-        policies.putUserPolicy(request -> request.userName(StoreRole.LEDGER.userId())
-                .policyName(RolePolicies.policyName(StoreRole.LEDGER, bucket))
-                .policyDocument(RolePolicies.ledger(bucket)));
+        grant(policies, StoreRole.WRITER, bucket, RolePolicies.writer(bucket));
+        grant(policies, StoreRole.READER, bucket, RolePolicies.reader(bucket));
+        grant(policies, StoreRole.DRILL, bucket, RolePolicies.drill(bucket));
+        grant(policies, StoreRole.EXPIRE, bucket, RolePolicies.expire(bucket));
+        grant(policies, StoreRole.LEDGER, bucket, RolePolicies.ledger(bucket));
     }
 
     // Signs as us-east-1 whatever the region's name: then the SDK sends CreateBucket without a

@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The IAM user policies that give the writer, the reader, the drill and the expire user their rights on one bucket.
+ * The IAM user policies that give the writer, the reader, the drill and the expire user their rights on one bucket, and
+ * the rights of the writer, the reader, the drill and the key-admin user on one key store bucket.
  *
  * <p>Denies list their actions one by one: on RGW 16 a Deny with {@code NotAction} has no effect.
  * The explicit Deny matters because an Allow from another policy of the same user (another bucket)
@@ -53,11 +54,20 @@ final class RolePolicies {
             "s3:PutObjectAcl", "s3:PutBucket*", "s3:PutBucketObjectLockConfiguration",
             "s3:PutLifecycleConfiguration", "s3:DeleteBucket");
 
+    /** On a key store bucket: the sink reads and creates data keys (its backup-bucket policy denies every delete). */
+    static final List<String> KEYS_WRITER_ALLOWED = List.of("s3:GetObject", "s3:ListBucket", "s3:PutObject");
+    /** On a key store bucket: restore, verify and drills read keys (their backup-bucket policies deny every put and delete). */
+    static final List<String> KEYS_READER_ALLOWED = List.of("s3:GetObject", "s3:ListBucket");
+    /** On a key store bucket: erasure reads, lists and destroys keys; it never writes one. */
+    static final List<String> KEY_ADMIN_ALLOWED = List.of("s3:GetObject", "s3:ListBucket", "s3:DeleteObject");
+    static final List<String> KEY_ADMIN_DENIED = List.of(
+            "s3:PutObject", "s3:PutObjectAcl", "s3:PutBucket*", "s3:PutLifecycleConfiguration", "s3:DeleteBucket");
+
     private RolePolicies() {
     }
 
     static String policyName(StoreRole role, String bucket) {
-        return "strata-" + role.name().toLowerCase(Locale.ROOT) + "-" + bucket;
+        return role.userId() + "-" + bucket;
     }
 
     /** The writer's rights, and a Deny of puts under the ledger: a sink key must never make a restore leave rows out. */
@@ -72,6 +82,17 @@ final class RolePolicies {
 
     static String expire(String bucket) {
         return document(bucket, EXPIRE_ALLOWED, EXPIRE_DENIED);
+    }
+
+    /** Allows {@code allowed} on one key store bucket and nothing else: the user's other policies keep their denies. */
+    static String keys(String bucket, List<String> allowed) {
+        checkBucketName(bucket);
+        return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":" + array(allowed) + ","
+                + "\"Resource\":[\"arn:aws:s3:::" + bucket + "\",\"arn:aws:s3:::" + bucket + "/*\"]}]}";
+    }
+
+    static String keyAdmin(String bucket) {
+        return document(bucket, KEY_ADMIN_ALLOWED, KEY_ADMIN_DENIED);
     }
 
     /** The reader's statement, then PutObject on the drills prefix only. */

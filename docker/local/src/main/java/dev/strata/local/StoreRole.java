@@ -25,10 +25,15 @@ public enum StoreRole {
      * {@code restore-tool erasures add}: the reader's rights plus put under {@value RolePolicies#LEDGER_PREFIX} only, for
      * erasure ledger entries; denied every other write. The writer is denied puts there.
      */
-    LEDGER;
+    LEDGER,
+    /**
+     * {@code restore-tool tenants erase}: lists, reads and deletes data keys in the key store buckets
+     * (crypto-shredding); no right on any backup bucket, and it cannot create a key.
+     */
+    KEY_ADMIN;
 
-    /** The radosgw user id of this role. */
+    /** The radosgw user id of this role; hyphens, since RGW's IAM refuses an underscore in a user name. */
     String userId() {
-        return "strata-" + name().toLowerCase(Locale.ROOT);
+        return "strata-" + name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

@@ -136,6 +136,36 @@ class LocalObjectStoresIT {
     }
 
     @Test
+    void keyStoreBucketComesUnlockedAndUnversionedAndOnlyTheKeyAdminDestroysAKey(LocalObjectStores stores) {
+        LocalRegion region = stores.primary();
+        region.createLockedBucket("it-keys");
+        String keys = "it-keys" + LocalRegion.KEYS_BUCKET_SUFFIX;
+        try (S3Client admin = region.newS3Client(StoreRole.ADMIN); S3Client writer = region.newS3Client(StoreRole.WRITER);
+             S3Client reader = region.newS3Client(StoreRole.READER); S3Client drill = region.newS3Client(StoreRole.DRILL);
+             S3Client expire = region.newS3Client(StoreRole.EXPIRE); S3Client keyAdmin = region.newS3Client(StoreRole.KEY_ADMIN)) {
+            assertThat(admin.getBucketVersioning(r -> r.bucket(keys)).status()).isNull();
+            writer.putObject(r -> r.bucket(keys).key("strata/v1/keys/acme/202612-01.key"), RequestBody.fromString("wrapped"));
+
+            assertThat(reader.getObjectAsBytes(r -> r.bucket(keys).key("strata/v1/keys/acme/202612-01.key")).asUtf8String())
+                    .isEqualTo("wrapped");
+            assertThat(drill.listObjectsV2(r -> r.bucket(keys)).contents()).hasSize(1);
+            assertAccessDenied(() -> writer.deleteObject(r -> r.bucket(keys).key("strata/v1/keys/acme/202612-01.key")));
+            assertAccessDenied(() -> reader.putObject(r -> r.bucket(keys).key("strata/v1/keys/acme/202612-02.key"),
+                    RequestBody.fromString("made up")));
+            assertAccessDenied(() -> drill.putObject(r -> r.bucket(keys).key("strata/v1/keys/acme/202612-02.key"),
+                    RequestBody.fromString("made up")));
+            assertAccessDenied(() -> keyAdmin.putObject(r -> r.bucket(keys).key("strata/v1/keys/acme/202612-02.key"),
+                    RequestBody.fromString("made up")));
+            assertAccessDenied(() -> expire.getObjectAsBytes(r -> r.bucket(keys).key("strata/v1/keys/acme/202612-01.key")));
+            assertAccessDenied(() -> keyAdmin.getObjectAsBytes(r -> r.bucket("it-keys").key("anything")));
+
+            keyAdmin.deleteObject(r -> r.bucket(keys).key("strata/v1/keys/acme/202612-01.key"));
+
+            assertThat(admin.listObjectVersions(r -> r.bucket(keys)).versions()).as("nothing left to read back").isEmpty();
+        }
+    }
+
+    @Test
     void regionsAreSeparateClusters(LocalObjectStores stores) {
         stores.primary().createLockedBucket("it-only-primary");
         try (S3Client backup = stores.backup().newS3Client(StoreRole.ADMIN)) {

@@ -65,10 +65,12 @@ class ProductionShapeIT {
     void everyServiceGetsOnlyItsOwnCredentials() throws IOException {
         JsonNode services = compose().path("services");
 
-        assertThat(secrets(services, "sink-us")).containsExactly("us-writer");
-        assertThat(secrets(services, "sink-eu")).containsExactly("eu-writer");
-        assertThat(secrets(services, "sink-eu-2")).as("the regime's second sink: the same writer key, no other").containsExactly("eu-writer");
-        assertThat(secrets(services, "restore-tool")).containsExactlyInAnyOrder("us-reader", "eu-reader");
+        // a regime's key-encryption key goes to its sinks and to restore-tool, never to another regime's sink
+        assertThat(secrets(services, "sink-us")).containsExactly("us-writer", "us-kek");
+        assertThat(secrets(services, "sink-eu")).containsExactly("eu-writer", "eu-kek");
+        assertThat(secrets(services, "sink-eu-2")).as("the regime's second sink: the same writer key and KEK, no other")
+                .containsExactly("eu-writer", "eu-kek");
+        assertThat(secrets(services, "restore-tool")).containsExactlyInAnyOrder("us-reader", "eu-reader", "us-kek", "eu-kek");
         assertThat(secrets(services, "router")).isEmpty();
         assertThat(secrets(services, "capture")).containsExactly("postgres-password");
         for (String sink : List.of("sink-us", "sink-eu")) {
@@ -77,6 +79,7 @@ class ProductionShapeIT {
             assertThat(config.getProperty("strata.regime")).isEqualTo(regime);
             config.stringPropertyNames().stream().filter(k -> k.endsWith(".credentials.file"))
                     .forEach(k -> assertThat(config.getProperty(k)).as(k).isEqualTo("/run/secrets/" + regime + "-writer"));
+            assertThat(config.getProperty("strata.regime." + regime + ".kek.file")).isEqualTo("/run/secrets/" + regime + "-kek");
         }
         properties(DOCKER.resolve("config/restore.properties")).forEach((k, v) -> {
             // drills read with the reader's keys and write their reports with the drill keys, nothing else

@@ -23,7 +23,8 @@ final class StoreAccess {
     }
 
     RegimeStores open(String regime) {
-        return RegimeStores.open(config.store(regime, ToolConfig.PRIMARY), config.store(regime, ToolConfig.BACKUP), timeouts);
+        return RegimeStores.open(config.store(regime, ToolConfig.PRIMARY), config.store(regime, ToolConfig.BACKUP), timeouts,
+                config.bodies(regime));
     }
 
     RegimeStores locate(String tenant, Optional<String> regime) {

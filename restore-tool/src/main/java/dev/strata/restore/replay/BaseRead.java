@@ -88,7 +88,8 @@ final class BaseRead {
             try {
                 ManifestEntry vouched = new ManifestEntry(key, table.size(), table.sha256());
                 ObjectFile file = fetcher.fetchToFile(key, EnumSet.allOf(Region.class), vouched, target);
-                long keys = BaseLoader.load(table, file, key.value(), catalog, folder);
+                // the fetcher matched the stored bytes to the manifest and opened (authenticated) a sealed body: this is its table
+                long keys = BaseLoader.load(table.withObject(file.size(), file.sha256()), file, key.value(), catalog, folder);
                 progress.objectRead(file.size(), keys);
                 bytes += file.size();
             } finally {

@@ -1,5 +1,8 @@
 package dev.strata.restore.store;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import dev.strata.restore.VerificationFailedException;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.layout.ObjectKey;
@@ -17,7 +20,9 @@ import java.util.Set;
  * Reads one object from the primary region, or from the backup when the primary lacks it, cannot
  * be reached or holds bytes that do not match the checksum that vouches for them; every fallback is
  * noted for the summary. Bytes are accepted only when they match: the manifest's SHA-256 and size
- * for a sealed hour, the SHA-256 the writer declared for an unsealed one. Thread-safe.
+ * for a sealed hour, the SHA-256 the writer declared for an unsealed one. A segment or base body sealed under its
+ * tenant's data key is then opened (and so authenticated) with the regime's key store; what is returned is the body.
+ * Thread-safe.
  */
 public final class ObjectFetcher {
     private final RegimeStores stores;
@@ -35,7 +40,10 @@ public final class ObjectFetcher {
      */
     public FetchedObject fetch(ObjectKey key, Set<Region> listedIn, Optional<ManifestEntry> vouched) {
         Accepted<StoredObject> accepted = accept(key, listedIn, vouched, RegionCopy.IN_MEMORY);
-        return new FetchedObject(key, accepted.copy().bytes(), accepted.sha256(), accepted.from(), vouched.isPresent());
+        byte[] stored = accepted.copy().bytes();
+        // the stored bytes matched their checksum; a sealed body is authenticated chunk by chunk as it opens
+        byte[] body = stores.bodies().open(key, stored);
+        return new FetchedObject(key, body, body == stored ? accepted.sha256() : Sha256.of(body), accepted.from(), vouched.isPresent());
     }
 
     /**
@@ -44,7 +52,26 @@ public final class ObjectFetcher {
      * kept; on a failure nothing is left at {@code target}. The caller deletes the file when done.
      */
     public ObjectFile fetchToFile(ObjectKey key, Set<Region> listedIn, ManifestEntry vouched, Path target) {
-        return accept(key, listedIn, Optional.of(vouched), RegionCopy.toFile(target)).copy().file();
+        ObjectFile stored = accept(key, listedIn, Optional.of(vouched), RegionCopy.toFile(target)).copy().file();
+        Path sealed = target.resolveSibling(target.getFileName() + ".sealed");
+        try {
+            ObjectFile staged = stored.moveTo(sealed);
+            ObjectFile body = stores.bodies().open(key, staged, target);
+            // a body written before sealing is the stored bytes themselves
+            return body == staged ? staged.moveTo(target) : body;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open " + key + " staged at " + target + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(sealed);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // the staging directory is the caller's to clean; a leftover sealed copy holds nothing readable
+        }
     }
 
     /** A copy that passed its check, the checksum it matched and the region it came from. */

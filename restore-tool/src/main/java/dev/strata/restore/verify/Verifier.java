@@ -1,5 +1,8 @@
 package dev.strata.restore.verify;
 
+import dev.strata.schemas.crypto.BodySealer;
+import dev.strata.schemas.crypto.DataKeyUnavailableException;
+import dev.strata.schemas.crypto.UnopenableBodyException;
 import dev.strata.restore.BadInputException;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.store.Region;
@@ -251,20 +254,21 @@ public final class Verifier {
                     if (vouched == null) {
                         report.unsealed(key.value());
                     }
-                    checkTenant(tenant, key, region, object.bytes(), report);
+                    checkTenant(tenant, key, region, stores.bodies(), object.bytes(), report);
                 }
             });
         }
     }
 
-    /** The events of a segment whose bytes matched: all of the tenant whose prefix holds it. */
-    private static void checkTenant(TenantId tenant, ObjectKey key, RegionStore region, byte[] bytes, VerifyReport report) {
+    /** The events of a segment whose bytes matched (its body opened, if sealed): all of the tenant whose prefix holds it. */
+    private static void checkTenant(TenantId tenant, ObjectKey key, RegionStore region, BodySealer bodies, byte[] bytes,
+                                    VerifyReport report) {
         if (!isSegment(key)) {
             return;
         }
         try {
-            SegmentTenants.requireTenant(bytes, tenant, key.value());
-        } catch (ForeignTenantException | UnreadableSegmentException e) {
+            SegmentTenants.requireTenant(bodies.open(key, bytes), tenant, key.value());
+        } catch (ForeignTenantException | UnreadableSegmentException | UnopenableBodyException | DataKeyUnavailableException e) {
             report.fail(e.getMessage() + " (copy in " + region.describe() + ")");
         }
     }

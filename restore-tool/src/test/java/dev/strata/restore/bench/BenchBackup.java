@@ -1,6 +1,9 @@
 package dev.strata.restore.bench;
 
 import dev.strata.local.LocalKafka;
+import dev.strata.schemas.crypto.BodySealer;
+import dev.strata.schemas.keystore.StoredDataKeys;
+import dev.strata.schemas.regime.RegimeSettings;
 import dev.strata.local.LocalObjectStores;
 import dev.strata.restore.ToolConfig;
 import dev.strata.restore.testing.LocalStores;
@@ -27,9 +30,13 @@ final class BenchBackup implements AutoCloseable {
     static final int EVENTS_PER_SEGMENT = 50_000;
     private static final String PRIMARY_BUCKET = "bench-primary";
     private static final String BACKUP_BUCKET = "bench-backup";
+    private static final String REGIME = "bench";
+    /** The system property that makes the comparison run: bodies stored unsealed. */
+    static final String UNSEALED = "strata.bench.unsealed";
 
     private final ObjectStore primary;
     private final ObjectStore backup;
+    private final StoredDataKeys keys;
     private final SinkBackup sink;
 
     private BenchBackup(LocalObjectStores stores, Path work) {
@@ -37,7 +44,9 @@ final class BenchBackup implements AutoCloseable {
         stores.backup().createLockedBucket(BACKUP_BUCKET);
         this.primary = LocalStores.writer(stores.primary(), PRIMARY_BUCKET);
         this.backup = LocalStores.writer(stores.backup(), BACKUP_BUCKET);
-        this.sink = new SinkBackup(primary, backup, work);
+        this.keys = LocalStores.writerKeys(stores, REGIME, PRIMARY_BUCKET, BACKUP_BUCKET);
+        // -Dstrata.bench.unsealed=true: the comparison run, bodies stored as sinks before sealing stored them
+        this.sink = new SinkBackup(primary, backup, work, Boolean.getBoolean(UNSEALED) ? BodySealer.unsealed(keys) : BodySealer.sealing(keys));
     }
 
     /** Creates the two locked buckets and the sink that writes to them. */
@@ -88,14 +97,15 @@ final class BenchBackup implements AutoCloseable {
     }
 
     private static Properties toolProperties(LocalObjectStores stores) {
-        Properties props = LocalStores.regime("bench", stores.primary(), PRIMARY_BUCKET, stores.backup(), BACKUP_BUCKET);
+        Properties props = LocalStores.regime(REGIME, stores.primary(), PRIMARY_BUCKET, stores.backup(), BACKUP_BUCKET);
+        props.setProperty(RegimeSettings.regimeKey(REGIME, RegimeSettings.KEK_FILE), stores.kekFile(REGIME).toString());
         props.setProperty(ToolConfig.READERS, System.getProperty("strata.bench.readers", Integer.toString(ToolConfig.READERS_DEFAULT)));
         return props;
     }
 
     @Override
     public void close() {
-        try (primary; backup) {
+        try (primary; backup; keys) {
             sink.close();
         }
     }

@@ -93,6 +93,8 @@ public final class BackupChain implements AutoCloseable {
         sinkProps.setProperty(SinkConfig.REGIME, regime);
         region(sinkProps, regime, RegionSettings.PRIMARY, stores.primary(), regime + "-primary");
         region(sinkProps, regime, RegionSettings.BACKUP, stores.backup(), regime + "-backup");
+        String kekFile = RegimeSettings.regimeKey(regime, RegimeSettings.KEK_FILE);
+        sinkProps.setProperty(kekFile, stores.kekFile(regime).toString());
         sinkProps.setProperty(SinkConfig.FLUSH_INTERVAL_MS, "300");
         sinkProps.setProperty(SinkConfig.MANIFEST_CHECK_INTERVAL_MS, "1000");
         sinkProps.putIfAbsent(SinkConfig.DURABLE_MARK_INTERVAL_MS, "500");
@@ -105,6 +107,7 @@ public final class BackupChain implements AutoCloseable {
         properties.stringPropertyNames().forEach(key -> toolProps.setProperty(key, properties.getProperty(key)));
         toolProps.setProperty(ToolConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         toolProps.setProperty(ToolConfig.REGIMES, regime);
+        toolProps.setProperty(kekFile, stores.kekFile(regime).toString());
         return new BackupChain(kafka, regime, router, routerLog, sink, store(toolProps, dir.resolve("restore.properties")));
     }
 

@@ -1,5 +1,9 @@
 package dev.strata.restore.testing;
 
+import dev.strata.local.LocalObjectStores;
+import dev.strata.schemas.crypto.KeyEncryptionKey;
+import dev.strata.schemas.crypto.KeyRotation;
+import dev.strata.schemas.keystore.StoredDataKeys;
 import dev.strata.local.LocalRegion;
 import dev.strata.local.StoreRole;
 import dev.strata.schemas.store.ObjectStore;
@@ -20,6 +24,16 @@ public final class LocalStores {
     public static ObjectStore writer(LocalRegion region, String bucket) {
         return S3ObjectStore.open(new StoreLocation(region.endpoint(), bucket, region.signingRegion()),
                 StoreCredentials.fromFile(region.credentialsFile(StoreRole.WRITER)), VersionPolicy.LATEST_VERSION);
+    }
+
+    /**
+     * The regime's key store as its sink holds it: the key store buckets beside the two backup buckets, with the writer's
+     * keys (which may create data keys) and the regime's key-encryption key file. The caller closes it.
+     */
+    public static StoredDataKeys writerKeys(LocalObjectStores stores, String regime, String primaryBucket, String backupBucket) {
+        return new StoredDataKeys(regime, writer(stores.primary(), primaryBucket + LocalRegion.KEYS_BUCKET_SUFFIX),
+                writer(stores.backup(), backupBucket + LocalRegion.KEYS_BUCKET_SUFFIX),
+                KeyEncryptionKey.fromFile(stores.kekFile(regime), "the key-encryption key of regime " + regime), KeyRotation.DEFAULT, true);
     }
 
     /** The bucket as restore reads it: the reader key, first versions. */

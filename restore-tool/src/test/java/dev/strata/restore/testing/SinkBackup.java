@@ -1,5 +1,7 @@
 package dev.strata.restore.testing;
 
+import dev.strata.schemas.crypto.BodySealer;
+import dev.strata.schemas.keystore.TestKeyStores;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.UtcHour;
 import dev.strata.schemas.avro.ChangeEvent;
@@ -83,6 +85,7 @@ public final class SinkBackup implements AutoCloseable {
     private final ManifestSealer sealer;
     private final PartitionOwnership ownership = new PartitionOwnership();
     private final BaseFolder bases;
+    private final BodySealer bodies;
     private final Duration grace = SinkTuning.defaults().manifestGrace();
     private final CommitTracker tracker = new CommitTracker();
     private final ChangeEventCodec codec = new ChangeEventCodec();
@@ -99,6 +102,15 @@ public final class SinkBackup implements AutoCloseable {
      * @param workDir where bases are folded and staged ({@code strata.base.spill.dir})
      */
     public SinkBackup(ObjectStore primary, ObjectStore backup, Path workDir) {
+        this(primary, backup, workDir, BodySealer.unsealed(TestKeyStores.inMemory()));
+    }
+
+    /**
+     * @param bodies how the sink seals segment and base bodies; the 3-argument form writes them unsealed, as sinks did
+     *     before sealing, which every restore still reads
+     */
+    public SinkBackup(ObjectStore primary, ObjectStore backup, Path workDir, BodySealer bodies) {
+        this.bodies = bodies;
         this.primary = new RefusingStore(primary);
         this.backup = new RefusingStore(backup);
         SinkMetrics metrics = new SinkMetrics(registry, REGIME);
@@ -113,12 +125,12 @@ public final class SinkBackup implements AutoCloseable {
                 new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()), REGIME, clock, metrics);
         // one sink instance: it owns partition 0 from the start (bases are folded under its lease) and each partition it is fed
         ownership.acquired(List.of(0));
-        this.sealer = new ManifestSealer(reader, uploader, watermarks, metrics, clock, grace, ownership);
+        this.sealer = new ManifestSealer(reader, uploader, watermarks, metrics, clock, grace, ownership, bodies);
         // only the span, memory and spill directory matter to a fold; the rest is the scheduler's, which the test replaces
         BaseSettings settings = new BaseSettings(SinkConfig.BASE_MIN_EVENTS_DEFAULT, SinkConfig.BASE_MIN_BYTES_DEFAULT,
                 Duration.ofMillis(SinkConfig.BASE_MAX_AGE_MS_DEFAULT), Duration.ofMillis(SinkConfig.BASE_CHECK_INTERVAL_MS_DEFAULT),
                 BackupLayout.MAX_SEGMENT_COMMIT_SPAN, SinkConfig.BASE_MEMORY_BYTES_DEFAULT, workDir);
-        this.bases = new BaseFolder(reader, uploader, settings, new BaseMetrics(registry, REGIME, clock), clock);
+        this.bases = new BaseFolder(reader, uploader, bodies, settings, new BaseMetrics(registry, REGIME, clock), clock);
     }
 
     /** A sink with {@code strata.segment.max.records=n} and a flush interval longer than the test: segments of n events. */
@@ -302,7 +314,7 @@ public final class SinkBackup implements AutoCloseable {
                     new PartitionSegmenter.Output() {
                         @Override
                         public void closed(ClosedSegment segment) {
-                            store(segment);
+                            store(segment.sealedWith(bodies));
                         }
 
                         @Override

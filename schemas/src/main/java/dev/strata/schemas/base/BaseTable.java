@@ -35,4 +35,12 @@ public record BaseTable(String table, long rows, long tombstones, long size, Sha
             throw new IllegalArgumentException("base table " + table + ": negative count or size");
         }
     }
+
+    /**
+     * This table with another form of its object: the sealed bytes the sink stores (whose size and SHA-256 the
+     * manifest keeps), or the body a reader opened them to after matching them to the manifest.
+     */
+    public BaseTable withObject(long objectSize, Sha256 objectSha256) {
+        return new BaseTable(table, rows, tombstones, objectSize, objectSha256, shapes, finalShape, finalShapeAt, truncatedAt);
+    }
 }

@@ -210,6 +210,7 @@ public final class ConfigSpec {
         }
         String regime = rest.substring(0, dot);
         List<String> keys = new ArrayList<>();
+        RegimeSettings.REGIME_WIDE_SETTINGS.forEach(setting -> keys.add(RegimeSettings.regimeKey(regime, setting)));
         for (String role : RegimeSettings.ROLES) {
             for (String setting : regimeSettings) {
                 keys.add(RegimeSettings.key(regime, role, setting));

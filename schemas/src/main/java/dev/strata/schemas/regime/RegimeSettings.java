@@ -22,8 +22,22 @@ public final class RegimeSettings {
     public static final String BUCKET = "bucket";
     public static final String SIGNING_REGION = "region";
     public static final String CREDENTIALS_FILE = "credentials.file";
+    /**
+     * The region's key store bucket (unlocked, unversioned: its data keys can be destroyed), on the same endpoint; read
+     * and written with the same credentials as the region's bucket. Default: the region's bucket name plus
+     * {@value #KEYS_BUCKET_DEFAULT_SUFFIX}.
+     */
+    public static final String KEYS_BUCKET = "keys.bucket";
+    public static final String KEYS_BUCKET_DEFAULT_SUFFIX = "-keys";
     /** Every setting a region takes here; a service may accept more (restore-tool's drill keys). */
-    public static final List<String> SETTINGS = List.of(ENDPOINT, BUCKET, SIGNING_REGION, CREDENTIALS_FILE);
+    public static final List<String> SETTINGS = List.of(ENDPOINT, BUCKET, SIGNING_REGION, CREDENTIALS_FILE, KEYS_BUCKET);
+    /**
+     * {@code strata.regime.<r>.kek.file}: the regime's key-encryption key (base64 of 32 random bytes), which wraps its
+     * tenants' data keys; a secret that never enters a bucket.
+     */
+    public static final String KEK_FILE = "kek.file";
+    /** The settings of a whole regime, {@code strata.regime.<r>.<setting>}, beside its regions'. */
+    public static final List<String> REGIME_WIDE_SETTINGS = List.of(KEK_FILE);
     public static final List<String> ROLES = List.of(RegionSettings.PRIMARY, RegionSettings.BACKUP);
 
     private RegimeSettings() {
@@ -32,6 +46,11 @@ public final class RegimeSettings {
     /** {@code strata.regime.<regime>.<role>.<setting>} */
     public static String key(String regime, String role, String setting) {
         return PREFIX + regime + "." + role + "." + setting;
+    }
+
+    /** {@code strata.regime.<regime>.<setting>}: a setting of the whole regime. */
+    public static String regimeKey(String regime, String setting) {
+        return PREFIX + regime + "." + setting;
     }
 
     /** Every regime named by a {@code strata.regime.<r>.} key, validated as a regime name. */

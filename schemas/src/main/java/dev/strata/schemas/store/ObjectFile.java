@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Objects;
 
 /**
@@ -64,6 +65,12 @@ public final class ObjectFile {
             throw new IllegalArgumentException("put " + key + ": the staged file " + path + " holds " + now + " bytes, not the "
                     + size + " that were hashed; the file changed after it was written");
         }
+    }
+
+    /** Moves the file to {@code target} (replacing it): the same object, staged elsewhere. */
+    public ObjectFile moveTo(Path target) throws IOException {
+        Files.move(path, target, StandardCopyOption.REPLACE_EXISTING);
+        return new ObjectFile(target, size, sha256, contentMd5);
     }
 
     @Override

@@ -21,7 +21,10 @@ import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.schemas.fold.TransactionFilter;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.BaseCut;
+import dev.strata.schemas.layout.BaseKey;
 import dev.strata.schemas.layout.BaseManifestKey;
+import dev.strata.schemas.Sha256;
+import dev.strata.schemas.crypto.BodySealer;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.manifest.ManifestEntry;
 import dev.strata.schemas.store.ListedObject;
@@ -33,6 +36,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -71,12 +75,15 @@ public final class BaseFolder {
     private final RegionReader reader;
     private final DualRegionUploader uploader;
     private final BaseRepair repair;
+    private final BodySealer bodies;
     private final BaseSettings settings;
     private final BaseMetrics metrics;
     private final Clock clock;
 
-    public BaseFolder(RegionReader reader, DualRegionUploader uploader, BaseSettings settings, BaseMetrics metrics, Clock clock) {
+    public BaseFolder(RegionReader reader, DualRegionUploader uploader, BodySealer bodies, BaseSettings settings, BaseMetrics metrics,
+                      Clock clock) {
         this.reader = reader;
+        this.bodies = bodies;
         this.uploader = uploader;
         this.repair = new BaseRepair(reader, uploader, metrics, settings.spillDir());
         this.settings = settings;
@@ -145,8 +152,9 @@ public final class BaseFolder {
                     lease.check("folding " + segment.key());
                     ManifestEntry entry = expectedEntry(tenant, segment, sealed);
                     byte[] bytes = reader.fetchVerified(entry.key(), entry.sha256());
-                    // its bytes matched their SHA-256: only now is anything of it folded
-                    segmentFold.read(bytes, entry.sha256(), entry.key().value(), op -> {
+                    // its bytes matched their SHA-256, and a sealed body is authenticated as it opens: only now is anything folded
+                    byte[] body = bodies.open(entry.key(), bytes);
+                    segmentFold.read(body, body == bytes ? entry.sha256() : Sha256.of(body), entry.key().value(), op -> {
                         maxLsn.accumulateAndGet(op.lsn(), Math::max);
                         folder.accept(op);
                     });
@@ -155,7 +163,7 @@ public final class BaseFolder {
                 }
                 cut = new BaseCut(cutMicros, maxLsn.get());
                 duplicates = folder.stats().duplicates();
-                built = BaseBuilder.write(tenant, cut, catalog, folder, work);
+                built = sealed(tenant, BaseBuilder.write(tenant, cut, catalog, folder, work), cut, work);
             }
             BaseManifest manifest = new BaseManifest(tenant, cut,
                     previous.map(p -> new BaseManifest.PreviousBase(p.manifest().cut(), p.sha256())), built.tables(), folded,
@@ -227,16 +235,37 @@ public final class BaseFolder {
         int n = 0;
         for (BaseTable table : manifest.tables()) {
             ObjectKey key = manifest.tableKey(table);
-            Path target = work.resolve("previous-base-table-" + n++ + ".avro");
+            Path target = work.resolve("previous-base-table-" + n + ".avro");
+            Path opened = work.resolve("previous-base-table-" + n++ + ".opened");
             try {
                 ObjectFile content = reader.fetchVerifiedToFile(key, table.sha256(), target);
-                BaseLoader.load(table, content, key.value(), catalog, folder);
+                ObjectFile body = bodies.open(key, content, opened);
+                BaseLoader.load(table.withObject(body.size(), body.sha256()), body, key.value(), catalog, folder);
                 bytes += content.size();
             } finally {
                 deleteTableFile(target);
+                deleteTableFile(opened);
             }
         }
         return bytes;
+    }
+
+    /**
+     * The base's tables as they are stored: each body sealed under the tenant's data key of the cut, beside its plain
+     * file in the work directory, and described in the manifest by the sealed bytes' size and SHA-256.
+     */
+    private BaseBuilder.Built sealed(TenantId tenant, BaseBuilder.Built built, BaseCut cut, Path work) {
+        List<BaseTable> tables = new ArrayList<>();
+        Map<String, ObjectFile> files = new HashMap<>();
+        Instant cutTime = Instant.EPOCH.plus(cut.cutCommitMicros(), ChronoUnit.MICROS);
+        int n = 0;
+        for (BaseTable table : built.tables()) {
+            ObjectKey key = BackupLayout.base(new BaseKey(tenant, cut, table.table()));
+            ObjectFile file = bodies.seal(key, cutTime, built.files().get(table.table()), work.resolve("sealed-table-" + n++ + ".avro"));
+            tables.add(table.withObject(file.size(), file.sha256()));
+            files.put(table.table(), file);
+        }
+        return new BaseBuilder.Built(tables, files);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.strata.sink.manifest;
 
+import dev.strata.schemas.crypto.BodySealer;
 import dev.strata.sink.SinkMetrics;
 import dev.strata.sink.ownership.Lease;
 import dev.strata.sink.ownership.PartitionMovedException;
@@ -89,12 +90,13 @@ public final class ManifestSealer {
     private final Set<ObjectKey> foreignReported = new HashSet<>();
     private final PartitionOwnership ownership;
 
+    /** @param bodies opens a sealed segment found in the store, whose events vouching reads */
     public ManifestSealer(RegionReader reader, DualRegionUploader uploader, WatermarkPublisher watermarks, SinkMetrics metrics,
-                   Clock clock, Duration grace, PartitionOwnership ownership) {
+                   Clock clock, Duration grace, PartitionOwnership ownership, BodySealer bodies) {
         this.reader = reader;
         this.ownership = ownership;
         this.heads = new ChainHeads(reader, uploader);
-        this.vouching = new SegmentVouching(reader);
+        this.vouching = new SegmentVouching(reader, bodies);
         this.uploader = uploader;
         this.watermarks = watermarks;
         this.metrics = metrics;

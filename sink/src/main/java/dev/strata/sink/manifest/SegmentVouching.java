@@ -1,6 +1,8 @@
 package dev.strata.sink.manifest;
 
 import dev.strata.schemas.TenantId;
+import dev.strata.schemas.crypto.BodySealer;
+import dev.strata.schemas.crypto.UnopenableBodyException;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.InvalidObjectKeyException;
 import dev.strata.schemas.layout.ObjectKey;
@@ -53,10 +55,12 @@ final class SegmentVouching {
     }
 
     private final RegionReader reader;
+    private final BodySealer bodies;
     private final Map<Integer, Long> committed = new ConcurrentHashMap<>();
 
-    SegmentVouching(RegionReader reader) {
+    SegmentVouching(RegionReader reader, BodySealer bodies) {
         this.reader = reader;
+        this.bodies = bodies;
     }
 
     /** Offsets below {@code offset} of {@code partition} are committed (Kafka's committed offset: the next to read). */
@@ -96,7 +100,8 @@ final class SegmentVouching {
             if (copy.isEmpty() || !declared.get().sha256().matches(copy.get())) {
                 return Decision.foreign("its bytes do not match the SHA-256 " + declared.get().sha256() + " both regions declare");
             }
-            byte[] bytes = copy.get();
+            // its bytes matched; a sealed body is authenticated (bound to this key, so to its tenant) as it opens
+            byte[] bytes = bodies.open(key, copy.get());
             long events = SegmentTenants.requireTenant(bytes, tenant, key.value());
             if (events > segment.lastOffset() - segment.firstOffset() + 1) {
                 return Decision.foreign("it holds " + events + " events, more than its offsets " + segment.firstOffset() + ".."
@@ -104,7 +109,7 @@ final class SegmentVouching {
             }
         } catch (ForeignTenantException e) {
             return Decision.foreign("it holds an event of tenant '" + e.found() + "'");
-        } catch (UnreadableSegmentException e) {
+        } catch (UnreadableSegmentException | UnopenableBodyException e) {
             return Decision.foreign(e.getMessage());
         }
         return Decision.vouched(declared.get());

@@ -1,5 +1,7 @@
 package dev.strata.sink.segment;
 
+import dev.strata.schemas.crypto.BodySealer;
+import java.time.temporal.ChronoUnit;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.layout.ObjectKey;
@@ -52,6 +54,21 @@ public record ClosedSegment(SegmentKey segmentKey, ObjectKey key, byte[] bytes, 
 
     public long size() {
         return bytes.length;
+    }
+
+    /**
+     * This segment as it is stored: its body sealed under the tenant's data key of its first commit (the same key and
+     * bytes for every retry of the same key), the summary's SHA-256 and size those of the stored bytes.
+     */
+    public ClosedSegment sealedWith(BodySealer bodies) {
+        Instant firstCommit = Instant.EPOCH.plus(summary.minCommitMicros(), ChronoUnit.MICROS);
+        BodySealer.Sealed sealed = bodies.seal(key, firstCommit, bytes, summary.sha256());
+        if (sealed.bytes() == bytes) {
+            return this;
+        }
+        SegmentSummary stored = new SegmentSummary(sealed.sha256(), sealed.bytes().length, summary.eventCount(), summary.minCommitMicros(),
+                summary.maxCommitMicros());
+        return new ClosedSegment(segmentKey, key, sealed.bytes(), stored, reason, lsnAtMaxCommit, epoch, openedAt, closedAt);
     }
 
     @Override

@@ -18,6 +18,9 @@ import dev.strata.schemas.store.VersionPolicy;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import dev.strata.schemas.crypto.BodySealer;
+import dev.strata.schemas.keystore.KeyStores;
+import dev.strata.schemas.keystore.StoredDataKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +42,7 @@ public final class SinkStores implements AutoCloseable {
     private final ObjectStore backupReads;
     private final ObjectStore primaryPlain;
     private final ObjectStore backupPlain;
+    private final BodySealer bodies;
 
     private SinkStores(SinkConfig config, Clock clock, StopSignal abort, SinkMetrics metrics) {
         Backoff backoff = new Backoff(config.tuning().retryInitialBackoff(), config.tuning().retryMaxBackoff());
@@ -55,6 +59,15 @@ public final class SinkStores implements AutoCloseable {
                 e -> metrics.retried(RegionSettings.BACKUP)));
         primaryReads = new RetryingObjectStore(primaryPlain, backoff, READ_ATTEMPTS, abort, e -> metrics.retried(RegionSettings.PRIMARY));
         backupReads = new RetryingObjectStore(backupPlain, backoff, READ_ATTEMPTS, abort, e -> metrics.retried(RegionSettings.BACKUP));
+        StoredDataKeys keys = KeyStores.open(config.source(), config.primary(), config.backup(), config.keyRotation(), true);
+        owned.add(keys);
+        if (config.unsealedBodies()) {
+            LOG.warn("BENCHMARK ONLY ({}=true): segment and base bodies are stored unsealed; erasing a tenant cannot reach them",
+                    SinkConfig.BENCH_UNSEALED_BODIES);
+            bodies = BodySealer.unsealed(keys);
+        } else {
+            bodies = BodySealer.sealing(keys);
+        }
     }
 
     /** Opens both regions; refuses a bucket without Object Lock (unless the test-only flag is set). */
@@ -107,6 +120,11 @@ public final class SinkStores implements AutoCloseable {
 
     public DualRegionUploader.Region backupUploads() {
         return backupUploads;
+    }
+
+    /** Seals the bodies this sink stores, under the tenants' data keys in the regime's key store (created here as needed). */
+    public BodySealer bodies() {
+        return bodies;
     }
 
     /** Reads for the sealer: a few retries, then the round fails and the next one tries again. */

@@ -1,6 +1,8 @@
 package dev.strata.sink.base;
 
 import dev.strata.sink.ownership.OwnedPartitions;
+import dev.strata.schemas.crypto.BodySealer;
+import dev.strata.schemas.keystore.TestKeyStores;
 import dev.strata.sink.ManifestWithheldStore;
 import dev.strata.schemas.testing.MutableClock;
 import dev.strata.sink.SinkConfig;
@@ -64,6 +66,7 @@ class BaseFolderTest {
     @TempDir
     Path spill;
 
+    private final BodySealer bodies = TestKeyStores.sealing();
     private final InMemoryBucket primaryBucket = new InMemoryBucket();
     private final InMemoryBucket backupBucket = new InMemoryBucket();
     private final ObjectStore primary = primaryBucket.store(VersionPolicy.LATEST_VERSION);
@@ -96,7 +99,7 @@ class BaseFolderTest {
     private BaseFolder folder(DualRegionUploader storing) {
         BaseSettings settings = new BaseSettings(1, 1, Duration.ofDays(1), Duration.ofMinutes(5), BackupLayout.MAX_SEGMENT_COMMIT_SPAN,
                 64L << 20, spill);
-        return new BaseFolder(new RegionReader(primary, backup), storing, settings, new BaseMetrics(registry, "eu", clock), clock);
+        return new BaseFolder(new RegionReader(primary, backup), storing, bodies, settings, new BaseMetrics(registry, "eu", clock), clock);
     }
 
     /** One change per key: {@code lsn} identifies its row; LSNs 10*k .. 10*k+9 are one transaction. */
@@ -122,7 +125,8 @@ class BaseFolderTest {
         try (ChangeFolder fold = new ChangeFolder(catalog, new FoldMemory(64L << 20, spill, 2))) {
             for (BaseTable table : manifest.tables()) {
                 ObjectKey key = manifest.tableKey(table);
-                BaseLoader.load(table, primary.get(key).orElseThrow().bytes(), key.value(), catalog, fold);
+                byte[] body = bodies.open(key, primary.get(key).orElseThrow().bytes());
+                BaseLoader.load(table.withObject(body.length, Sha256.of(body)), body, key.value(), catalog, fold);
             }
             fold.drain(new FoldDrain() {
                 @Override

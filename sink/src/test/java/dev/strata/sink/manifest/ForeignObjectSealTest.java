@@ -1,6 +1,8 @@
 package dev.strata.sink.manifest;
 
 import dev.strata.sink.ownership.OwnedPartitions;
+import dev.strata.schemas.crypto.BodySealer;
+import dev.strata.schemas.keystore.TestKeyStores;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.schemas.TenantId;
@@ -56,7 +58,8 @@ class ForeignObjectSealTest {
     }
 
     private ManifestSealer sealer() {
-        return new ManifestSealer(new RegionReader(primary, backup), uploader, watermarks, metrics, clock, GRACE, OwnedPartitions.of(0));
+        return new ManifestSealer(new RegionReader(primary, backup), uploader, watermarks, metrics, clock, GRACE, OwnedPartitions.of(0),
+                BodySealer.unsealed(TestKeyStores.inMemory()));
     }
 
     private ClosedSegment stored(String tenant, long first, long last, String commit) {

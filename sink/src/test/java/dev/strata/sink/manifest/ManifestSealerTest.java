@@ -1,6 +1,8 @@
 package dev.strata.sink.manifest;
 
 import dev.strata.sink.ownership.OwnedPartitions;
+import dev.strata.schemas.crypto.BodySealer;
+import dev.strata.schemas.keystore.TestKeyStores;
 import dev.strata.schemas.testing.MutableClock;
 import dev.strata.sink.Segments;
 import dev.strata.sink.SinkMetrics;
@@ -61,7 +63,8 @@ class ManifestSealerTest {
     }
 
     private ManifestSealer sealer() {
-        return new ManifestSealer(new RegionReader(primary, backup), uploader, watermarks, metrics, clock, GRACE, OwnedPartitions.of(0));
+        return new ManifestSealer(new RegionReader(primary, backup), uploader, watermarks, metrics, clock, GRACE, OwnedPartitions.of(0),
+                BodySealer.unsealed(TestKeyStores.inMemory()));
     }
 
     private ClosedSegment durable(long first, long last, Instant commit) {
