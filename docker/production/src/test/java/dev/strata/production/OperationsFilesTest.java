@@ -74,7 +74,8 @@ class OperationsFilesTest {
         assertThat(services.path("prometheus").path("volumes").toString())
                 .contains("./prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro");
         assertThat(prometheus.findValues("targets").toString())
-                .contains("capture:9404", "router:9405", "sink-us:9406", "sink-eu:9407", "sink-eu-2:9407", "drill:9408");
+                .contains("capture:9404", "router:9405", "sink-us:9406", "sink-eu:9407", "sink-eu-2:9407", "drill:9408",
+                        "expire-us:9409", "expire-eu:9410");
         assertThat(services.path("drill").path("command").toString()).contains("\"drill\"", "\"--metrics-port\",\"9408\"");
         assertThat(services.path("drill").path("secrets").toString()).doesNotContain("writer");
     }

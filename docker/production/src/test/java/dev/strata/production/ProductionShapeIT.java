@@ -34,7 +34,7 @@ class ProductionShapeIT {
         JsonNode services = compose().path("services");
 
         assertThat(names(services)).contains("kafka", "postgres", "capture", "router", "sink-us", "sink-eu", "sink-eu-2",
-                "restore-tool", "prometheus", "grafana", "s3-us-primary", "s3-us-backup", "s3-eu-primary", "s3-eu-backup");
+                "restore-tool", "erasures", "expire-us", "expire-eu", "prometheus", "grafana", "s3-us-primary", "s3-us-backup", "s3-eu-primary", "s3-eu-backup");
         assertThat(services.path("postgres").path("command").toString()).contains("wal_level=logical");
         assertThat(services.path("sink-eu-2").path("command")).as("one regime, one consumer group: the same config file")
                 .isEqualTo(services.path("sink-eu").path("command"));
@@ -71,6 +71,11 @@ class ProductionShapeIT {
         assertThat(secrets(services, "sink-eu-2")).as("the regime's second sink: the same writer key and KEK, no other")
                 .containsExactly("eu-writer", "eu-kek");
         assertThat(secrets(services, "restore-tool")).containsExactlyInAnyOrder("us-reader", "eu-reader", "us-kek", "eu-kek");
+        assertThat(secrets(services, "expire-us")).as("expiry of one regime: its reader and EXPIRE keys, no writer, no other regime")
+                .containsExactlyInAnyOrder("us-reader", "us-expire");
+        assertThat(secrets(services, "expire-eu")).containsExactlyInAnyOrder("eu-reader", "eu-expire");
+        assertThat(secrets(services, "erasures")).as("erasure requests: reader and LEDGER keys, never the writer's")
+                .containsExactlyInAnyOrder("us-reader", "eu-reader", "us-ledger", "eu-ledger", "us-kek", "eu-kek");
         assertThat(secrets(services, "router")).isEmpty();
         assertThat(secrets(services, "capture")).containsExactly("postgres-password");
         for (String sink : List.of("sink-us", "sink-eu")) {
@@ -85,6 +90,10 @@ class ProductionShapeIT {
             // drills read with the reader's keys and write their reports with the drill keys, nothing else
             if (k.toString().endsWith(".drill.credentials.file")) {
                 assertThat(v.toString()).as("restore-tool %s", k).endsWith("-drill");
+            } else if (k.toString().endsWith(".expire.credentials.file")) {
+                assertThat(v.toString()).as("restore-tool %s", k).endsWith("-expire");
+            } else if (k.toString().endsWith(".ledger.credentials.file")) {
+                assertThat(v.toString()).as("restore-tool %s", k).endsWith("-ledger");
             } else if (k.toString().endsWith(".credentials.file")) {
                 assertThat(v.toString()).as("restore-tool %s", k).endsWith("-reader");
             }

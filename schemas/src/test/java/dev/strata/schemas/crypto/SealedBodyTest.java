@@ -35,7 +35,7 @@ class SealedBodyTest {
             byte[] plain = plain(size);
             byte[] sealed = seal(plain);
             assertThat(SealedBody.isSealed(sealed)).isTrue();
-            if (size > 0) {
+            if (size >= 16) { // a shorter plaintext can occur in random ciphertext or in the header by chance (it did: one byte)
                 assertThat(new String(sealed, StandardCharsets.ISO_8859_1))
                         .doesNotContain(new String(plain, 0, Math.min(size, 64), StandardCharsets.ISO_8859_1));
             }
