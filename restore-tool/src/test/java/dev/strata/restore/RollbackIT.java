@@ -181,7 +181,7 @@ class RollbackIT {
     private void fastPathAndFullDifferenceAgree(BackupChain chain, LocalPostgres pg) throws Exception {
         long point = dbNowMicros(pg);
         Map<String, String> atPoint = checksums(pg, a);
-        BWriter writer = new BWriter(pg, 100_000);
+        BWriter writer = new BWriter(pg, SECOND_WRITER_FIRST_ID);
         Thread writing = new Thread(writer, "tenant-b-writer-2");
         writing.start();
         // 42 and 45 are gone since the accident (id % 3 = 0): 40, 41, 43, 44 deleted; with 600, 601, 50 -> 700, notes 6 -> 5006
@@ -224,7 +224,7 @@ class RollbackIT {
         writing.join();
         assertThat(writer.failure).as("tenant b's writes never failed").isNull();
         assertThat(rows(pg, "SELECT count(*) FROM notes WHERE tenant_id = '" + b + "'")).as("b's notes as the TRUNCATE left them").isEqualTo("0");
-        assertThat(rows(pg, "SELECT count(*) FROM orders WHERE tenant_id = '" + b + "' AND id > 100000"))
+        assertThat(rows(pg, "SELECT count(*) FROM orders WHERE tenant_id = '" + b + "' AND id > " + SECOND_WRITER_FIRST_ID))
                 .as("b's orders of this writer are exactly its writes").isEqualTo(String.valueOf(writer.writes));
     }
 
@@ -243,6 +243,14 @@ class RollbackIT {
     }
 
     /** Tenant b's application: one insert and one update per transaction, remembered to compare at the end. */
+    /**
+     * The second writer's order ids start far above anything the first can reach: unpaced, the first wrote
+     * over 99,000 orders on a quiet machine and the second's first id (then 100,001) already existed.
+     */
+    private static final long SECOND_WRITER_FIRST_ID = 1_000_000_000L;
+    /** b writes about 200 transactions a second: steady traffic beside the rollback, not a flood of its log. */
+    private static final long WRITER_PAUSE_MILLIS = 5;
+
     private final class BWriter implements Runnable {
         final AtomicBoolean stop = new AtomicBoolean();
         final Map<Long, String> names = new TreeMap<>();
@@ -268,8 +276,12 @@ class RollbackIT {
                             + " UPDATE customers SET name = 'w" + i + "' WHERE tenant_id = '" + b + "' AND id = " + customer + "; COMMIT");
                     names.put(customer, "w" + i);
                     writes = i;
+                    Thread.sleep(WRITER_PAUSE_MILLIS);
                 }
             } catch (SQLException | RuntimeException e) {
+                failure = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 failure = e;
             }
         }
