@@ -118,7 +118,8 @@ public final class CaptureConfig {
         return from(read(file), System::getenv);
     }
 
-    static Properties read(Path file) {
+    /** The file's properties as written; {@link #load} and {@code CaptureDatabases} parse them. */
+    public static Properties read(Path file) {
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             properties.load(reader);

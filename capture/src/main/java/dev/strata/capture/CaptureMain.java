@@ -1,5 +1,7 @@
 package dev.strata.capture;
 
+import dev.strata.capture.databases.CaptureDatabases;
+import dev.strata.capture.databases.CaptureGroup;
 import dev.strata.schemas.kafka.KafkaReachability;
 import dev.strata.schemas.kafka.KafkaUnavailableException;
 import dev.strata.schemas.ops.ServiceExit;

@@ -100,6 +100,11 @@ public final class CaptureService implements AutoCloseable {
         return start(config, clock, listener, null);
     }
 
+    /** One of several databases of one process ({@code CaptureGroup}): the process's meters, closed by the caller. */
+    public static CaptureService start(CaptureConfig config, Clock clock, ServiceMeters sharedMeters) throws IOException, InterruptedException {
+        return start(config, clock, DeliveryListener.NONE, sharedMeters);
+    }
+
     /**
      * @param sharedMeters the process's meters when several databases are captured in it (the caller closes them), or
      *     null for meters of its own on {@link CaptureConfig#metricsPort()}
@@ -232,7 +237,7 @@ public final class CaptureService implements AutoCloseable {
     }
 
     /** Completes when the engine stops: normally once closed, exceptionally after an error. */
-    java.util.concurrent.CompletionStage<Void> stopped() {
+    public java.util.concurrent.CompletionStage<Void> stopped() {
         return stopped.minimalCompletionStage();
     }
 

@@ -87,4 +87,12 @@ class TenantResolverTest {
                 .isInstanceOfSatisfying(TenantResolver.Unresolved.class,
                         u -> assertThat(u.detail()).contains("REPLICA IDENTITY FULL"));
     }
+
+    @Test
+    void aDatabaseOfOneTenantNamesItForEveryTableAndRowTruncateIncluded() {
+        TenantResolver fixed = new TenantResolver("acme", "tenant_id", null, Map.of());
+        assertThat(fixed.sourceOf("public.orders", true)).isEqualTo(TenantResolver.Source.DATABASE);
+        assertThat(fixed.resolve("public.orders", true, row("tenant_id", "globex"))).isEqualTo(new TenantResolver.Tenant("acme"));
+        assertThat(fixed.resolve("public.ledger", false, null)).as("a TRUNCATE").isEqualTo(new TenantResolver.Tenant("acme"));
+    }
 }

@@ -1,7 +1,7 @@
 package dev.strata.capture.checkpoint;
 
 import dev.strata.capture.CaptureConfig;
-import dev.strata.capture.CaptureDatabases;
+import dev.strata.capture.databases.CaptureDatabases;
 import java.util.List;
 import java.nio.file.Path;
 import org.slf4j.Logger;

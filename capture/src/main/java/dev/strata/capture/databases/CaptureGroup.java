@@ -1,4 +1,7 @@
-package dev.strata.capture;
+package dev.strata.capture.databases;
+
+import dev.strata.capture.CaptureConfig;
+import dev.strata.capture.CaptureService;
 
 import dev.strata.schemas.ops.ServiceMeters;
 import java.io.IOException;
@@ -37,7 +40,7 @@ public final class CaptureGroup implements AutoCloseable {
         List<CaptureService> started = new ArrayList<>();
         try {
             for (CaptureConfig config : configs) {
-                started.add(CaptureService.start(config, clock, DeliveryListener.NONE, meters));
+                started.add(CaptureService.start(config, clock, meters));
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
             closeAll(started);

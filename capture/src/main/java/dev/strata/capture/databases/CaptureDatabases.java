@@ -1,4 +1,7 @@
-package dev.strata.capture;
+package dev.strata.capture.databases;
+
+import dev.strata.capture.CaptureConfig;
+import dev.strata.capture.CaptureConfigDef;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
