@@ -6,7 +6,8 @@
 # retention change), a ledger user (reads like the reader, puts only erasure ledger entries under
 # strata/v1/ledger/). Beside each bucket its key store bucket <bucket>-keys: no lock, no versioning (a deleted
 # data key is gone); the writer reads and creates keys there, the reader and the drill user read them, the
-# key-admin user (tenant erasure) lists, reads and deletes them and has no right on the backup bucket. Keys
+# key-admin user (tenant erasure) lists, reads and deletes them; on the backup bucket it lists and puts and reads
+# erasure tombstones under strata/v1/erased/ only (the writer is denied puts there and under the ledger). Keys
 # come from the mounted secret files, never from here.
 set -eu
 prop() { sed -n "s/^$2=//p" "$1"; }
@@ -22,7 +23,8 @@ for regime in us eu; do
 {"Version":"2012-10-17","Statement":[
  {"Effect":"Allow","Action":["s3:PutObject","s3:GetObject","s3:ListBucket","s3:GetBucketObjectLockConfiguration"],"Resource":["arn:aws:s3:::$bucket","arn:aws:s3:::$bucket/*"]},
  {"Effect":"Allow","Action":["s3:PutObject","s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::$bucket-keys","arn:aws:s3:::$bucket-keys/*"]},
- {"Effect":"Deny","Action":["s3:DeleteObject","s3:DeleteObjectVersion","s3:PutObjectRetention","s3:PutObjectLegalHold","s3:BypassGovernanceRetention","s3:PutBucketObjectLockConfiguration","s3:PutLifecycleConfiguration","s3:DeleteBucket"],"Resource":["*"]}]}
+ {"Effect":"Deny","Action":["s3:DeleteObject","s3:DeleteObjectVersion","s3:PutObjectRetention","s3:PutObjectLegalHold","s3:BypassGovernanceRetention","s3:PutBucketObjectLockConfiguration","s3:PutLifecycleConfiguration","s3:DeleteBucket"],"Resource":["*"]},
+ {"Effect":"Deny","Action":["s3:PutObject"],"Resource":["arn:aws:s3:::$bucket/strata/v1/ledger/*","arn:aws:s3:::$bucket/strata/v1/erased/*"]}]}
 JSON
     cat > /tmp/reader.json <<JSON
 {"Version":"2012-10-17","Statement":[
@@ -48,8 +50,12 @@ JSON
 JSON
     cat > /tmp/key-admin.json <<JSON
 {"Version":"2012-10-17","Statement":[
- {"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket","s3:DeleteObject"],"Resource":["arn:aws:s3:::$bucket-keys","arn:aws:s3:::$bucket-keys/*"]},
- {"Effect":"Deny","Action":["s3:PutObject","s3:PutBucketPolicy","s3:PutLifecycleConfiguration","s3:DeleteBucket"],"Resource":["*"]}]}
+ {"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket","s3:DeleteObject","s3:GetBucketVersioning"],"Resource":["arn:aws:s3:::$bucket-keys","arn:aws:s3:::$bucket-keys/*"]},
+ {"Effect":"Allow","Action":["s3:ListBucket","s3:ListBucketVersions"],"Resource":["arn:aws:s3:::$bucket"]},
+ {"Effect":"Allow","Action":["s3:GetObject","s3:GetObjectVersion","s3:PutObject"],"Resource":["arn:aws:s3:::$bucket/strata/v1/erased/*"]},
+ {"Effect":"Deny","Action":["s3:PutObject"],"Resource":["arn:aws:s3:::$bucket-keys/*"]},
+ {"Effect":"Deny","Action":["s3:DeleteObject","s3:DeleteObjectVersion","s3:PutObjectRetention","s3:PutObjectLegalHold","s3:BypassGovernanceRetention"],"Resource":["arn:aws:s3:::$bucket/*"]},
+ {"Effect":"Deny","Action":["s3:PutBucketPolicy","s3:PutLifecycleConfiguration","s3:DeleteBucket"],"Resource":["*"]}]}
 JSON
     mc admin policy create "$alias" strata-writer /tmp/writer.json || true
     mc admin policy create "$alias" strata-reader /tmp/reader.json || true

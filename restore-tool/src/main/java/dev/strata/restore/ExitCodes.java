@@ -1,5 +1,6 @@
 package dev.strata.restore;
 
+import dev.strata.restore.erase.TenantErasedException;
 import dev.strata.schemas.crypto.DataKeyUnavailableException;
 import dev.strata.schemas.crypto.UnopenableBodyException;
 import dev.strata.schemas.kafka.KafkaReachability;
@@ -26,6 +27,8 @@ public final class ExitCodes {
     public static final int VERIFICATION_FAILED = 3;
     /** A store, Kafka or the target database did not answer: the same command may succeed later (the services' code too). */
     public static final int UNAVAILABLE = ServiceExit.UNAVAILABLE;
+    /** The tenant was erased ({@code tenants erase}): its backup can never be read again, by design. Not worth retrying. */
+    public static final int ERASED = 5;
 
     /** SQLState class 08, "connection exception": the database was not reached (refused, reset, unknown host). */
     private static final String SQL_CONNECTION_CLASS = "08";
@@ -57,6 +60,9 @@ public final class ExitCodes {
     }
 
     private static int kind(Throwable t) {
+        if (t instanceof TenantErasedException) {
+            return ERASED;
+        }
         // a sealed body that does not open was altered or moved; a data key the store lacks leaves the body unreadable
         if (t instanceof VerificationFailedException || t instanceof UnopenableBodyException
                 || (t instanceof DataKeyUnavailableException missing && !missing.configuration())) {

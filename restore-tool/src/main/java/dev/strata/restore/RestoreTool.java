@@ -18,7 +18,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The operator's CLI. Exit codes ({@link ExitCodes}): 0 ok, 1 failed, 2 bad input, 3 verification failure, 4 unavailable. */
+/**
+ * The operator's CLI. Exit codes ({@link ExitCodes}): 0 ok, 1 failed, 2 bad input, 3 verification failure, 4 unavailable,
+ * 5 tenant erased.
+ */
 @Command(name = "restore-tool", mixinStandardHelpOptions = true,
         description = "Strata's operator tool: placements, dead letters, restore.",
         exitCodeListHeading = "%nExit codes:%n",
@@ -28,7 +31,8 @@ import picocli.CommandLine.Option;
             ExitCodes.BAD_INPUT + ":bad input: fix the command line, the config or a refused key; the message names the fix",
             ExitCodes.VERIFICATION_FAILED + ":verification failed: the backup does not hold what was written,"
                 + " or a drill's checksums differ",
-            ExitCodes.UNAVAILABLE + ":unavailable: a store, Kafka or the target database did not answer; retry later"},
+            ExitCodes.UNAVAILABLE + ":unavailable: a store, Kafka or the target database did not answer; retry later",
+            ExitCodes.ERASED + ":erased: the tenant was erased (tenants erase); nothing of it can be restored, by design"},
         subcommands = {TenantsCommand.class, DeadLettersCommand.class, ListCommand.class, ReplayCommand.class,
             VerifyCommand.class, StatusCommand.class, DrillCommand.class, HistoryCommand.class, RollbackCommand.class,
             ExpireCommand.class, ErasuresCommand.class})
@@ -68,6 +72,7 @@ public final class RestoreTool {
                 case ExitCodes.BAD_INPUT -> "error: ";
                 case ExitCodes.VERIFICATION_FAILED -> "verification failed: ";
                 case ExitCodes.UNAVAILABLE -> "unavailable, retry later: ";
+                case ExitCodes.ERASED -> "erased: ";
                 default -> "failed: ";
             } + e.getMessage());
             return code;

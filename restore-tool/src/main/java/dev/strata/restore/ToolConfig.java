@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import dev.strata.schemas.store.StoreLocation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -40,6 +41,11 @@ public final class ToolConfig {
     public static final String EXPIRE_CREDENTIALS_FILE = "expire.credentials.file";
     /** Per region, beside the reader's: the ledger user's keys (reads, and puts under strata/v1/ledger/ only). */
     public static final String LEDGER_CREDENTIALS_FILE = "ledger.credentials.file";
+    /**
+     * Per region, beside the reader's: the key-admin user's keys (deletes data keys in the key store bucket, puts erasure
+     * tombstones under strata/v1/erased/ only).
+     */
+    public static final String KEY_ADMIN_CREDENTIALS_FILE = "key-admin.credentials.file";
     public static final String DRILL_POSTGRES_URL = "strata.drill.postgres.url";
     public static final String DRILL_POSTGRES_USER = "strata.drill.postgres.user";
     public static final String DRILL_POSTGRES_USER_DEFAULT = "postgres";
@@ -152,6 +158,17 @@ public final class ToolConfig {
     public Path ledgerCredentials(String regime, String region) {
         return roleCredentials(regime, region, LEDGER_CREDENTIALS_FILE, "LEDGER",
                 "it may write erasure ledger entries only; the reader's keys cannot");
+    }
+
+    /** Where one region's key store bucket of {@code regime} is ({@code keys.bucket}, default the region's bucket plus -keys). */
+    public StoreLocation keyStore(String regime, String region) {
+        return KeyStores.location(properties, store(regime, region));
+    }
+
+    /** The key-admin user's key file of one region of {@code regime}: only {@code tenants erase} uses it. */
+    public Path keyAdminCredentials(String regime, String region) {
+        return roleCredentials(regime, region, KEY_ADMIN_CREDENTIALS_FILE, "KEY_ADMIN",
+                "it may destroy data keys and write erasure tombstones only; the reader's keys cannot");
     }
 
     /** The expire user's key file of one region of {@code regime}. */

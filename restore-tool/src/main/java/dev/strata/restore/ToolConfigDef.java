@@ -3,6 +3,7 @@ package dev.strata.restore;
 import static dev.strata.restore.ToolConfig.BOOTSTRAP_SERVERS;
 import static dev.strata.restore.ToolConfig.DRILL_CREDENTIALS_FILE;
 import static dev.strata.restore.ToolConfig.LEDGER_CREDENTIALS_FILE;
+import static dev.strata.restore.ToolConfig.KEY_ADMIN_CREDENTIALS_FILE;
 import static dev.strata.restore.ToolConfig.DRILL_POSTGRES_PASSWORD_FILE;
 import static dev.strata.restore.ToolConfig.DRILL_POSTGRES_URL;
 import static dev.strata.restore.ToolConfig.DRILL_POSTGRES_USER;
@@ -84,13 +85,14 @@ public final class ToolConfigDef {
 
     /**
      * A region's store keys, and beside the reader's the drill user's (reads, and puts under strata/v1/drills/ only) and the
-     * expire user's (deletes versions whose retention passed).
+     * expire user's (deletes versions whose retention passed), the ledger user's and the key-admin user's.
      */
     private static List<String> regionSettings() {
         List<String> settings = new ArrayList<>(RegimeSettings.SETTINGS);
         settings.add(DRILL_CREDENTIALS_FILE);
         settings.add(EXPIRE_CREDENTIALS_FILE);
         settings.add(LEDGER_CREDENTIALS_FILE);
+        settings.add(KEY_ADMIN_CREDENTIALS_FILE);
         return settings;
     }
 

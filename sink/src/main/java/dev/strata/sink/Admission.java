@@ -4,6 +4,7 @@ import dev.strata.schemas.TenantId;
 import dev.strata.schemas.event.ChangeEventCodec;
 import dev.strata.schemas.event.UndecodableEventException;
 import dev.strata.schemas.kafka.DeadLetterReason;
+import dev.strata.sink.erasure.ErasedTenants;
 import dev.strata.sink.residency.ResidencyGuard;
 import dev.strata.sink.segment.EventPeek;
 import dev.strata.sink.segment.EventView;
@@ -18,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What the poll loop does with one record of its regime topic, decided from the record alone
  * before any ordering state moves: append it to its tenant's segment, count it as a heartbeat,
- * park it (undecodable, a bad tenant id, a tenant placed in another regime), or drop it (a
- * heartbeat refused by residency: it carries no data to park). Owned by the poll thread.
+ * park it (undecodable, a bad tenant id, an erased tenant, a tenant placed in another regime), or drop it
+ * (a heartbeat of an erased tenant or refused by residency: it carries no data to park). Owned by the poll thread.
  */
 final class Admission {
     sealed interface Verdict permits Append, Heartbeat, Park, Drop {
@@ -45,10 +46,12 @@ final class Admission {
     private final Map<String, TenantId> tenants = new HashMap<>();
     private final Set<String> refusedTenants = new HashSet<>();
     private final ResidencyGuard guard;
+    private final ErasedTenants erased;
     private final SinkMetrics metrics;
 
-    Admission(ResidencyGuard guard, SinkMetrics metrics) {
+    Admission(ResidencyGuard guard, ErasedTenants erased, SinkMetrics metrics) {
         this.guard = guard;
+        this.erased = erased;
         this.metrics = metrics;
     }
 
@@ -67,6 +70,11 @@ final class Admission {
             }
             id = TenantId.of(tenant);
             tenants.put(tenant, id);
+        }
+        if (erased.erased(tenant)) {
+            // never stored again: its keys are destroyed, and a new key would make its new changes readable
+            return event.heartbeat() ? new Drop() : new Park(DeadLetterReason.ERASED, tenant, "tenant " + tenant + " was erased"
+                    + " (restore-tool tenants erase): its changes are not backed up any more; stop writing them at the source");
         }
         Optional<String> placedIn = guard.refusal(tenant);
         if (placedIn.isPresent()) {

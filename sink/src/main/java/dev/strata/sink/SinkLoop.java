@@ -73,7 +73,7 @@ final class SinkLoop implements PartitionSegmenter.Output {
     SinkLoop(SinkParts parts, Consumer<byte[], byte[]> consumer) {
         this.parts = parts;
         this.consumer = consumer;
-        this.admission = new Admission(parts.guard(), parts.metrics());
+        this.admission = new Admission(parts.guard(), parts.erased(), parts.metrics());
         this.committer = new OffsetCommitter(consumer, tracker);
         this.rebalancer = new Rebalancer(this, parts, consumer, tracker, watermarkTracker);
         this.rotationLog = new RotationLog(parts.clock().instant());

@@ -2,6 +2,7 @@ package dev.strata.sink;
 
 import dev.strata.schemas.crypto.BodySealer;
 import dev.strata.sink.base.BaseScheduler;
+import dev.strata.sink.erasure.ErasedTenants;
 import dev.strata.sink.manifest.ManifestSealer;
 import dev.strata.sink.ownership.PartitionOwnership;
 import dev.strata.sink.residency.DeadLetterPublisher;
@@ -15,7 +16,7 @@ import java.time.Clock;
 
 /** The pieces the poll thread works with, built once by {@link SinkService} (or by a test). */
 public record SinkParts(String regime, String topic, SinkTuning tuning, Clock clock, SinkMetrics metrics, ResidencyGuard guard,
-                 DeadLetterPublisher deadLetters, DualRegionUploader uploader, ManifestSealer sealer, WatermarkPublisher watermarks,
+                 ErasedTenants erased, DeadLetterPublisher deadLetters, DualRegionUploader uploader, ManifestSealer sealer, WatermarkPublisher watermarks,
                  DurableMarkWriter marks, SegmentCatalog catalog, BaseScheduler bases, PartitionOwnership ownership,
                  WatermarkSource published, BodySealer bodies) {
 

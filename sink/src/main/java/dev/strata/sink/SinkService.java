@@ -9,6 +9,7 @@ import dev.strata.sink.residency.DeadLetterPublisher;
 import dev.strata.sink.residency.PlacementDirectory;
 import dev.strata.sink.residency.ResidencyGuard;
 import dev.strata.sink.store.DualRegionUploader;
+import dev.strata.sink.erasure.TombstoneWatch;
 import dev.strata.sink.store.SinkStores;
 import dev.strata.sink.ownership.PartitionOwnership;
 import dev.strata.sink.watermark.DurableMarkWriter;
@@ -97,8 +98,14 @@ public final class SinkService implements AutoCloseable {
             DualRegionUploader markUploader = new DualRegionUploader(stores.primaryUploads(), stores.backupUploads(), 1, metrics, clock);
             resources.add(0, markUploader);
             DurableMarkWriter marks = new DurableMarkWriter(markUploader, config.regime(), config.durableMarkInterval(), clock, metrics);
+            TombstoneWatch tombstones = new TombstoneWatch(stores.listingRegions().get(0), stores.listingRegions().get(1));
+            tombstones.refresh();
+            ScheduledExecutorService erasureThread = Executors.newSingleThreadScheduledExecutor(task -> daemon(task, "sink-tombstones"));
+            keep(erasureThread::shutdownNow);
+            erasureThread.scheduleWithFixedDelay(tombstones::refresh, TombstoneWatch.REFRESH_INTERVAL_MS, TombstoneWatch.REFRESH_INTERVAL_MS,
+                    TimeUnit.MILLISECONDS);
             SinkParts parts = new SinkParts(config.regime(), config.routedTopic(), config.tuning(), clock, metrics,
-                    new ResidencyGuard(config.regime(), placements), new DeadLetterPublisher(producer, clock), uploader, sealer,
+                    new ResidencyGuard(config.regime(), placements), tombstones, new DeadLetterPublisher(producer, clock), uploader, sealer,
                     watermarks, marks, stores.catalog(), bases, ownership, topic, stores.bodies());
             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config.kafka().consumer());
             // its lag per partition: the consumer lag the dashboard and StrataSinkConsumerLagHigh read

@@ -151,7 +151,7 @@ final class LoopBed implements AutoCloseable {
                     Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofHours(1), revocationTimeout);
             SegmentCatalog catalog = new SegmentCatalog(new JournaledStore(primary, RegionSettings.PRIMARY, journal),
                     new JournaledStore(backup, RegionSettings.BACKUP, journal));
-            SinkParts parts = new SinkParts("eu", TOPIC, tuning, clock, metrics, new ResidencyGuard("eu", tenant -> Optional.empty()),
+            SinkParts parts = new SinkParts("eu", TOPIC, tuning, clock, metrics, new ResidencyGuard("eu", tenant -> Optional.empty()), tenant -> false,
                     new DeadLetterPublisher(producer, clock), uploader, new ManifestSealer(reader, uploader, watermarks, metrics, clock,
                     tuning.manifestGrace(), ownership, bodies), watermarks, new DurableMarkWriter(uploader, "eu", Duration.ofMillis(SinkConfig.DURABLE_MARK_INTERVAL_MS_DEFAULT), clock, metrics),
                     catalog, bases, ownership, partitions -> LoopBed.on(published, partitions), bodies);

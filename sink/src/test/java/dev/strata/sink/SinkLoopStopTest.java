@@ -100,7 +100,7 @@ class SinkLoopStopTest {
                 baseSettings, new BaseTailPolicy(20, 100_000), baseMetrics, clock, ownership);
         SinkTuning tuning = new SinkTuning(Duration.ofMinutes(5), 8 << 20, 100_000, 2, 256L << 20, BACKOFF.delay(1), Duration.ofMillis(20),
                 Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofSeconds(10));
-        SinkParts parts = new SinkParts("eu", TOPIC, tuning, clock, metrics, new ResidencyGuard("eu", tenant -> Optional.empty()),
+        SinkParts parts = new SinkParts("eu", TOPIC, tuning, clock, metrics, new ResidencyGuard("eu", tenant -> Optional.empty()), tenant -> false,
                 new DeadLetterPublisher(producer, clock), uploader, new ManifestSealer(reader, uploader, watermarks, metrics, clock,
                 tuning.manifestGrace(), ownership, bodies), watermarks, new DurableMarkWriter(uploader, "eu", Duration.ofMillis(SinkConfig.DURABLE_MARK_INTERVAL_MS_DEFAULT), clock, metrics),
                     catalog, bases, ownership, partitions -> Map.of(), bodies);

@@ -221,6 +221,7 @@ public final class LocalRegion {
         grant(policies, StoreRole.DRILL, bucket, RolePolicies.drill(bucket));
         grant(policies, StoreRole.EXPIRE, bucket, RolePolicies.expire(bucket));
         grant(policies, StoreRole.LEDGER, bucket, RolePolicies.ledger(bucket));
+        grant(policies, StoreRole.KEY_ADMIN, bucket, RolePolicies.tombstones(bucket));
     }
 
     // Signs as us-east-1 whatever the region's name: then the SDK sends CreateBucket without a

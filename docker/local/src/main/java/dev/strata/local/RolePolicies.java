@@ -38,6 +38,8 @@ final class RolePolicies {
     static final String DRILLS_PREFIX = "strata/v1/drills/";
     /** Where erasure ledger entries live: BackupLayout's ledger prefix. Only the ledger user may put there. */
     static final String LEDGER_PREFIX = "strata/v1/ledger/";
+    /** Where erasure tombstones live: BackupLayout's tombstones prefix. Only the key-admin user may put there. */
+    static final String ERASED_PREFIX = "strata/v1/erased/";
     /** Put on the bucket is not denied (a Deny would beat the drills Allow); it is simply never allowed outside drills/. */
     static final List<String> DRILL_DENIED = List.of(
             "s3:DeleteObject", "s3:DeleteObjectVersion",
@@ -59,7 +61,7 @@ final class RolePolicies {
     /** On a key store bucket: restore, verify and drills read keys (their backup-bucket policies deny every put and delete). */
     static final List<String> KEYS_READER_ALLOWED = List.of("s3:GetObject", "s3:ListBucket");
     /** On a key store bucket: erasure reads, lists and destroys keys; it never writes one. */
-    static final List<String> KEY_ADMIN_ALLOWED = List.of("s3:GetObject", "s3:ListBucket", "s3:DeleteObject");
+    static final List<String> KEY_ADMIN_ALLOWED = List.of("s3:GetObject", "s3:ListBucket", "s3:DeleteObject", "s3:GetBucketVersioning");
     static final List<String> KEY_ADMIN_DENIED = List.of(
             "s3:PutObject", "s3:PutObjectAcl", "s3:PutBucket*", "s3:PutLifecycleConfiguration", "s3:DeleteBucket");
 
@@ -70,10 +72,14 @@ final class RolePolicies {
         return role.userId() + "-" + bucket;
     }
 
-    /** The writer's rights, and a Deny of puts under the ledger: a sink key must never make a restore leave rows out. */
+    /**
+     * The writer's rights, and a Deny of puts under the ledger and the tombstones: a sink key must never make a restore leave
+     * rows out, nor make a tenant look erased.
+     */
     static String writer(String bucket) {
         return document(bucket, WRITER_ALLOWED, WRITER_DENIED, ",{\"Effect\":\"Deny\",\"Action\":[\"s3:PutObject\"],"
-                + "\"Resource\":[\"arn:aws:s3:::" + bucket + "/" + LEDGER_PREFIX + "*\"]}");
+                + "\"Resource\":[\"arn:aws:s3:::" + bucket + "/" + LEDGER_PREFIX + "*\",\"arn:aws:s3:::" + bucket + "/" + ERASED_PREFIX
+                + "*\"]}");
     }
 
     static String reader(String bucket) {
@@ -91,8 +97,29 @@ final class RolePolicies {
                 + "\"Resource\":[\"arn:aws:s3:::" + bucket + "\",\"arn:aws:s3:::" + bucket + "/*\"]}]}";
     }
 
+    /** Its denies hold on the key store bucket only: on backup buckets the same user puts tombstones ({@link #tombstones}). */
     static String keyAdmin(String bucket) {
-        return document(bucket, KEY_ADMIN_ALLOWED, KEY_ADMIN_DENIED);
+        checkBucketName(bucket);
+        String resources = "[\"arn:aws:s3:::" + bucket + "\",\"arn:aws:s3:::" + bucket + "/*\"]";
+        return "{\"Version\":\"2012-10-17\",\"Statement\":["
+                + "{\"Effect\":\"Allow\",\"Action\":" + array(KEY_ADMIN_ALLOWED) + ",\"Resource\":" + resources + "},"
+                + "{\"Effect\":\"Deny\",\"Action\":" + array(KEY_ADMIN_DENIED) + ",\"Resource\":" + resources + "}]}";
+    }
+
+    /**
+     * On a backup bucket, the key-admin user lists, and reads and writes tombstones under {@value #ERASED_PREFIX} only: it
+     * never reads a backup body (and could not open one: it never holds the key-encryption key).
+     */
+    static String tombstones(String bucket) {
+        checkBucketName(bucket);
+        return "{\"Version\":\"2012-10-17\",\"Statement\":["
+                + "{\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucket\",\"s3:ListBucketVersions\"],\"Resource\":[\"arn:aws:s3:::" + bucket
+                + "\"]},"
+                + "{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:GetObjectVersion\",\"s3:PutObject\"],\"Resource\":[\"arn:aws:s3:::"
+                + bucket + "/" + ERASED_PREFIX + "*\"]},"
+                // on this bucket only: the same user deletes data keys in the key store buckets
+                + "{\"Effect\":\"Deny\",\"Action\":" + array(DRILL_DENIED) + ",\"Resource\":[\"arn:aws:s3:::" + bucket + "\",\"arn:aws:s3:::"
+                + bucket + "/*\"]}]}";
     }
 
     /** The reader's statement, then PutObject on the drills prefix only. */

@@ -28,7 +28,8 @@ public enum StoreRole {
     LEDGER,
     /**
      * {@code restore-tool tenants erase}: lists, reads and deletes data keys in the key store buckets
-     * (crypto-shredding); no right on any backup bucket, and it cannot create a key.
+     * (crypto-shredding), and cannot create one; on a backup bucket it lists and reads and puts tombstones under
+     * {@value RolePolicies#ERASED_PREFIX} only (the writer is denied puts there), and reads no backup body.
      */
     KEY_ADMIN;
 

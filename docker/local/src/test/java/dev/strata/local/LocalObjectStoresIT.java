@@ -158,6 +158,11 @@ class LocalObjectStoresIT {
                     RequestBody.fromString("made up")));
             assertAccessDenied(() -> expire.getObjectAsBytes(r -> r.bucket(keys).key("strata/v1/keys/acme/202612-01.key")));
             assertAccessDenied(() -> keyAdmin.getObjectAsBytes(r -> r.bucket("it-keys").key("anything")));
+            // on the backup bucket the key-admin may put tombstones only, and the writer may not put one
+            assertAccessDenied(() -> keyAdmin.putObject(r -> r.bucket("it-keys").key("strata/v1/tenants/acme/log/x.seg"),
+                    RequestBody.fromString("made up")));
+            assertAccessDenied(() -> writer.putObject(r -> r.bucket("it-keys").key("strata/v1/erased/acme.tombstone"),
+                    RequestBody.fromString("made up")));
 
             keyAdmin.deleteObject(r -> r.bucket(keys).key("strata/v1/keys/acme/202612-01.key"));
 

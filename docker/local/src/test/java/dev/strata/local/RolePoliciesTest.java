@@ -46,7 +46,19 @@ class RolePoliciesTest {
                 .doesNotContain("NotAction");
         // a sink's key must never make a restore leave rows out
         assertThat(RolePolicies.writer("strata-eu-primary"))
-                .contains("{\"Effect\":\"Deny\",\"Action\":[\"s3:PutObject\"],\"Resource\":[\"arn:aws:s3:::strata-eu-primary/strata/v1/ledger/*\"]}");
+                .contains("{\"Effect\":\"Deny\",\"Action\":[\"s3:PutObject\"],\"Resource\":[\"arn:aws:s3:::strata-eu-primary/strata/v1/ledger/*\",");
+    }
+
+    @Test
+    void onlyTheKeyAdminMayPutTombstonesAndItReadsNoBackupBody() {
+        assertThat(RolePolicies.tombstones("strata-eu-primary"))
+                .contains("{\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:GetObjectVersion\",\"s3:PutObject\"],"
+                        + "\"Resource\":[\"arn:aws:s3:::strata-eu-primary/strata/v1/erased/*\"]}")
+                .doesNotContainPattern("\"Effect\":\"Allow\"[^}]*strata-eu-primary/\\*\"")
+                .doesNotContain("\"Resource\":\"*\"") // its denies must not reach the key store, where it deletes
+                .contains("\"s3:DeleteObject\"", "\"s3:PutObjectRetention\"");
+        // a sink's key must never make a tenant look erased
+        assertThat(RolePolicies.writer("strata-eu-primary")).contains("\"arn:aws:s3:::strata-eu-primary/strata/v1/erased/*\"]}");
     }
 
     @Test

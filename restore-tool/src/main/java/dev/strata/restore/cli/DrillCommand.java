@@ -17,6 +17,7 @@ import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.store.TenantDirectory;
 import dev.strata.restore.target.PostgresTarget;
 import dev.strata.schemas.TenantId;
+import dev.strata.schemas.erasure.Tombstones;
 import dev.strata.schemas.fold.FoldMemory;
 import dev.strata.schemas.kafka.CompactedTopic;
 import dev.strata.schemas.kafka.Topics;
@@ -34,6 +35,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -196,7 +198,15 @@ public final class DrillCommand implements Callable<Integer> {
         List<TenantId> all = new ArrayList<>();
         for (String r : regime.map(List::of).orElseGet(() -> List.copyOf(config.storeRegimes()))) {
             try (RegimeStores stores = access.open(r)) {
-                all.addAll(TenantDirectory.tenants(stores.primary().store()));
+                Set<TenantId> erased = Tombstones.erasedIn(stores.primary().store());
+                for (TenantId tenant : TenantDirectory.tenants(stores.primary().store())) {
+                    if (erased.contains(tenant)) {
+                        // erased on purpose: nothing to drill, and not a failure of the schedule
+                        spec.commandLine().getOut().println("drill " + tenant + " (regime " + r + "): skipped, the tenant was erased");
+                    } else {
+                        all.add(tenant);
+                    }
+                }
             } catch (BadInputException | StoreException e) {
                 spec.commandLine().getErr().println("drills of regime " + r + " could not run: cannot list its tenants: " + e.getMessage());
                 errorCodes.add(ExitCodes.of(e));

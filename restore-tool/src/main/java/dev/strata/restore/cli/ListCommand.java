@@ -3,6 +3,9 @@ package dev.strata.restore.cli;
 import dev.strata.restore.ExitCodes;
 import dev.strata.restore.RestoreTool;
 import dev.strata.restore.ToolConfig;
+import dev.strata.restore.erase.ErasedTenants;
+import dev.strata.schemas.erasure.TenantTombstone;
+import dev.strata.schemas.erasure.Tombstones;
 import dev.strata.restore.VerificationFailedException;
 import dev.strata.restore.ledger.ErasureLedger;
 import dev.strata.restore.durable.DurablePoint;
@@ -35,6 +38,7 @@ import dev.strata.restore.expire.Expiry;
 import dev.strata.restore.expire.ExpiryPlanner;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -62,6 +66,7 @@ public final class ListCommand {
             StoreAccess access = new StoreAccess(config);
             PrintWriter out = spec.commandLine().getOut();
             Map<TenantId, List<String>> found = new TreeMap<>();
+            Set<TenantId> erased = new TreeSet<>();
             StoreFailures unreadable = new StoreFailures();
             for (String regime : config.storeRegimes()) {
                 try (RegimeStores stores = access.open(regime)) {
@@ -70,6 +75,7 @@ public final class ListCommand {
                         try {
                             TenantDirectory.tenants(region.store()).forEach(t ->
                                     found.computeIfAbsent(t, k -> new ArrayList<>()).add(regime + "/" + region.region().label()));
+                            erased.addAll(Tombstones.erasedIn(region.store()));
                         } catch (StoreException e) {
                             failures.add(region, e);
                         }
@@ -83,7 +89,8 @@ public final class ListCommand {
             if (found.isEmpty()) {
                 out.println("no tenant has a backup yet in regime(s) " + config.storeRegimes());
             }
-            found.forEach((tenant, where) -> out.printf(Locale.ROOT, "%-40s %s%n", tenant, String.join(" ", where)));
+            found.forEach((tenant, where) -> out.printf(Locale.ROOT, "%-40s %s%s%n", tenant, String.join(" ", where),
+                    erased.contains(tenant) ? "  ERASED (list points --tenant " + tenant + ")" : ""));
             unreadable.reasons().forEach(u -> out.println("note: could not read " + u));
             return ExitCodes.OK;
         }
@@ -124,7 +131,13 @@ public final class ListCommand {
             ToolConfig config = list.tool.config();
             Optional<RecoveryTarget> point = untilXid == null && untilLsn == null ? Optional.empty()
                     : Optional.of(RecoveryTarget.of(null, untilXid, untilLsn)); // malformed input before any store is contacted
-            try (RegimeStores stores = new StoreAccess(config).locate(tenant, regime)) {
+            try (RegimeStores stores = new StoreAccess(config).locateEvenErased(tenant, regime)) {
+                Optional<TenantTombstone> erased = ErasedTenants.tombstone(stores, id);
+                if (erased.isPresent()) {
+                    out.printf(Locale.ROOT, "tenant %s (regime %s)%n  ERASED: %s; no point can be restored%n", id, stores.regime(),
+                            erased.get().sentence());
+                    return ExitCodes.OK;
+                }
                 RegionNotes notes = new RegionNotes();
                 LogListing log = LogListing.list(stores, id, Optional.empty(), Long.MAX_VALUE, notes);
                 DurablePoint durable = DurablePoint.read(stores, id, RestoreTime.micros(list.tool.clock.instant()));

@@ -2,6 +2,8 @@ package dev.strata.restore.cli;
 
 import dev.strata.restore.BadInputException;
 import dev.strata.restore.ToolConfig;
+import dev.strata.restore.erase.ErasedTenants;
+import dev.strata.restore.erase.TenantErasedException;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.store.TenantLocator;
 import dev.strata.schemas.TenantId;
@@ -27,7 +29,20 @@ final class StoreAccess {
                 config.bodies(regime));
     }
 
+    /** The tenant's regime stores; an erased tenant is refused ({@link TenantErasedException}, exit 5) naming who and when. */
     RegimeStores locate(String tenant, Optional<String> regime) {
+        RegimeStores stores = locateEvenErased(tenant, regime);
+        try {
+            ErasedTenants.refuseErased(stores, tenantId(tenant));
+            return stores;
+        } catch (RuntimeException e) {
+            stores.close();
+            throw e;
+        }
+    }
+
+    /** For the commands that report an erasure rather than refuse: list points, tenants erase. */
+    RegimeStores locateEvenErased(String tenant, Optional<String> regime) {
         return new TenantLocator(config.storeRegimes(), this::open).locate(tenantId(tenant), regime);
     }
 

@@ -20,9 +20,9 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code tenants put T REGIME [--allow-move]} and {@code tenants list}: the placement directory. */
-@Command(name = "tenants", mixinStandardHelpOptions = true, description = "Place tenants in privacy regimes.",
-        subcommands = {TenantsCommand.Put.class, TenantsCommand.List.class})
+/** {@code tenants put T REGIME [--allow-move]}, {@code tenants list} (the placement directory) and {@code tenants erase}. */
+@Command(name = "tenants", mixinStandardHelpOptions = true, description = "Place tenants in privacy regimes, or erase one.",
+        subcommands = {TenantsCommand.Put.class, TenantsCommand.List.class, EraseTenantCommand.class})
 public final class TenantsCommand {
     private static final Logger LOG = LoggerFactory.getLogger(TenantsCommand.class);
 

@@ -23,5 +23,10 @@ public enum DeadLetterReason {
     /** router: the bytes are not a ChangeEvent any released schema can read. */
     DECODE_ERROR,
     /** sink: the tenant is placed in another regime than the sink's own. */
-    WRONG_REGIME
+    WRONG_REGIME,
+    /**
+     * sink: the tenant was erased ({@code restore-tool tenants erase}); its changes are never stored again. Redrive
+     * refuses nothing by itself: re-driven, they park again.
+     */
+    ERASED
 }

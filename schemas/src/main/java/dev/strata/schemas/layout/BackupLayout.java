@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  * strata/v1/tenants/&lt;tenant&gt;/durable/&lt;yyyyMMdd&gt;/&lt;HH&gt;/&lt;point&gt;_p&lt;part&gt;_&lt;committedOffset&gt;.mark
  * strata/v1/drills/&lt;tenant&gt;/&lt;time&gt;.json
  * strata/v1/ledger/&lt;tenant&gt;/&lt;requestedAt&gt;_&lt;seq&gt;.entry
+ * strata/v1/erased/&lt;tenant&gt;.tombstone
  * </pre>
  *
  * Times are fixed-width UTC {@code yyyyMMdd'T'HHmmss.SSSSSS'Z'}; numbers are zero-padded to the
@@ -93,6 +94,8 @@ public final class BackupLayout {
             return mark(mark);
         } else if (key instanceof LedgerEntryKey entry) {
             return LedgerKeys.format(entry);
+        } else if (key instanceof TombstoneKey tombstone) {
+            return TombstoneKeys.format(tombstone);
         }
         throw new IllegalArgumentException("unknown kind of layout key: " + key.getClass().getName());
     }
@@ -208,6 +211,16 @@ public final class BackupLayout {
         return LedgerKeys.prefix(tenant);
     }
 
+    /** A tenant's erasure tombstone (written once, by {@code tenants erase}). */
+    public static ObjectKey tombstone(TenantId tenant) {
+        return TombstoneKeys.format(new TombstoneKey(tenant));
+    }
+
+    /** {@code strata/v1/erased/}: every erased tenant's tombstone. */
+    public static ObjectKey tombstonesPrefix() {
+        return new ObjectKey(TombstoneKeys.ROOT);
+    }
+
     /**
      * Wraps a key read back from the store (a listing). It must lie under {@link #ROOT}; its shape
      * is checked by {@link #parse}, so a stray object never breaks a listing but is still visible.
@@ -231,8 +244,11 @@ public final class BackupLayout {
             return drillFrom(v);
         } else if (v.startsWith(LedgerKeys.ROOT)) {
             return LedgerKeys.parse(v);
+        } else if (v.startsWith(TombstoneKeys.ROOT)) {
+            return TombstoneKeys.parse(v);
         } else if (!v.startsWith(TENANTS)) {
-            throw new InvalidObjectKeyException(v, "expected it to start with " + TENANTS + ", " + DRILLS + " or " + LedgerKeys.ROOT);
+            throw new InvalidObjectKeyException(v, "expected it to start with " + TENANTS + ", " + DRILLS + ", " + LedgerKeys.ROOT + " or "
+                    + TombstoneKeys.ROOT);
         }
         String[] steps = v.substring(TENANTS.length()).split("/", -1);
         if (steps.length < 3) {
@@ -285,6 +301,10 @@ public final class BackupLayout {
 
     public static LedgerEntryKey parseLedgerEntry(ObjectKey key) {
         return expect(key, LedgerEntryKey.class, LedgerKeys.SHAPE);
+    }
+
+    public static TombstoneKey parseTombstone(ObjectKey key) {
+        return expect(key, TombstoneKey.class, TombstoneKeys.SHAPE);
     }
 
     private static <T extends LayoutKey> T expect(ObjectKey key, Class<T> kind, String shape) {

@@ -9,7 +9,9 @@ public enum StoreOperation {
     LIST_VERSIONS("s3:ListBucketVersions", "use the reader credential: the writer's key may not list versions, by design"),
     GET_RETENTION("s3:GetObjectRetention", "the reader and the expire credential have it"),
     DELETE_VERSION("s3:DeleteObjectVersion", "only the expire credential may delete versions, and the store refuses even it while"
-            + " the version's Object Lock retain-until has not passed (a COMPLIANCE lock cannot be bypassed)");
+            + " the version's Object Lock retain-until has not passed (a COMPLIANCE lock cannot be bypassed)"),
+    DELETE("s3:DeleteObject", "only the key-admin credential may delete, and only in a regime's key store bucket"),
+    GET_VERSIONING("s3:GetBucketVersioning", "the key-admin credential has it on key store buckets");
 
     private final String permission;
     private final String advice;

@@ -59,7 +59,7 @@ class BackupLayoutTest {
                 new BaseKey(ACME, cut, "public.orders"), new BaseManifestKey(ACME, cut), new DrillKey(ACME, KeyTime.MAX_MICROS),
                 new LateNoticeKey(ACME, T, new SegmentKey(ACME, 0, 5, 2, 7, 9)),
                 new DurableMarkKey(ACME, KeyTime.MAX_MICROS, Integer.MAX_VALUE, Long.MAX_VALUE),
-                new LedgerEntryKey(ACME, T, LedgerEntryKey.MAX_SEQ)}) {
+                new LedgerEntryKey(ACME, T, LedgerEntryKey.MAX_SEQ), new TombstoneKey(ACME)}) {
             assertThat(BackupLayout.parse(BackupLayout.format(k))).isEqualTo(k);
         }
         assertThat(BackupLayout.parseSegment(BackupLayout.segment(new SegmentKey(ACME, T, T, 1, 2, 3))).partition()).isEqualTo(1);
@@ -80,6 +80,18 @@ class BackupLayoutTest {
         assertThat(BackupLayout.parseLedgerEntry(first)).isEqualTo(new LedgerEntryKey(ACME, T, 0));
         assertRejected("strata/v1/ledger/acme/20261121T101530.123456Z_0.entry", "expected strata/v1/ledger/<tenant>/<requestedAt>_<seq>.entry");
         assertRejected("strata/v1/ledger/acme/x/20261121T101530.123456Z_000000.entry", "expected strata/v1/ledger/");
+    }
+
+    @Test
+    void tombstonesLieOutsideTheTenantsTreeOnePerTenant() {
+        ObjectKey tombstone = BackupLayout.tombstone(ACME);
+        assertThat(tombstone.value()).isEqualTo("strata/v1/erased/acme.tombstone");
+        assertThat(tombstone.startsWith(BackupLayout.tombstonesPrefix())).isTrue();
+        assertThat(tombstone.startsWith(BackupLayout.allTenantsPrefix())).isFalse(); // expiry never removes one
+        assertThat(BackupLayout.parseTombstone(tombstone)).isEqualTo(new TombstoneKey(ACME));
+        assertRejected("strata/v1/erased/acme/x.tombstone", "expected strata/v1/erased/<tenant>.tombstone");
+        assertRejected("strata/v1/erased/acme.json", "expected strata/v1/erased/<tenant>.tombstone");
+        assertRejected("strata/v1/erased/Not A Tenant.tombstone", "expected strata/v1/erased/<tenant>.tombstone");
     }
 
     @Test
@@ -137,7 +149,7 @@ class BackupLayoutTest {
     @Test
     void badKeysAreRejectedNamingTheKeyAndTheProblem() {
         assertRejected("strata/v1/other/acme/log/x.seg",
-                "expected it to start with strata/v1/tenants/, strata/v1/drills/ or strata/v1/ledger/");
+                "expected it to start with strata/v1/tenants/, strata/v1/drills/, strata/v1/ledger/ or strata/v1/erased/");
         assertRejected("strata/v1/tenants/acme/blobs/x", "'blobs' is not log, manifests, bases, late or durable");
         assertRejected("strata/v1/tenants/acme/log/20261121/10/garbage.seg", "does not match strata/v1/tenants/<tenant>/log/");
         assertRejected("strata/v1/tenants/ac me/manifests/2026112110.000000.manifest", "tenant id 'ac me' is invalid");

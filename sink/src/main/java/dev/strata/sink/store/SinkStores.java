@@ -132,6 +132,11 @@ public final class SinkStores implements AutoCloseable {
         return new RegionReader(primaryReads, backupReads);
     }
 
+    /** Both regions (primary first) for small listings of their own, with the SDK's read retries only: the erasure tombstones. */
+    public List<ObjectStore> listingRegions() {
+        return List.of(primaryPlain, backupPlain);
+    }
+
     /** Listing for recovery: the SDK's own read retries only; a region that cannot be listed counts as empty. */
     public SegmentCatalog catalog() {
         return new SegmentCatalog(primaryPlain, backupPlain);

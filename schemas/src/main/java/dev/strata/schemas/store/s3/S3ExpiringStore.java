@@ -13,8 +13,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ObjectLockRetention;
 
@@ -25,16 +23,14 @@ import software.amazon.awssdk.services.s3.model.ObjectLockRetention;
  * retried inside the SDK: a refused delete must surface as it is.
  */
 public final class S3ExpiringStore implements ExpiringStore {
+    private final ClientPair clients;
     private final StoreLocation location;
-    private final SdkHttpClient http;
     private final S3Client reads;
-    private final S3Client deletes;
 
     private S3ExpiringStore(StoreLocation location, StoreCredentials credentials, StoreTimeouts timeouts) {
+        this.clients = new ClientPair(location, credentials, timeouts);
         this.location = location;
-        this.http = S3Clients.httpClient(timeouts);
-        this.reads = S3Clients.forReads(http, location, credentials, timeouts);
-        this.deletes = S3Clients.forWrites(http, location, credentials, timeouts);
+        this.reads = clients.reads();
     }
 
     public static S3ExpiringStore open(StoreLocation location, StoreCredentials credentials) {
@@ -68,7 +64,7 @@ public final class S3ExpiringStore implements ExpiringStore {
 
     @Override
     public void delete(ObjectVersionInfo version) {
-        call(StoreOperation.DELETE_VERSION, version.key(), () -> deletes.deleteObject(r -> r
+        call(StoreOperation.DELETE_VERSION, version.key(), () -> clients.deletes().deleteObject(r -> r
                 .bucket(location.bucket()).key(version.key().value()).versionId(version.versionId())));
     }
 
@@ -79,9 +75,7 @@ public final class S3ExpiringStore implements ExpiringStore {
 
     @Override
     public void close() {
-        reads.close();
-        deletes.close();
-        http.close();
+        clients.close();
     }
 
     @Override
@@ -90,10 +84,6 @@ public final class S3ExpiringStore implements ExpiringStore {
     }
 
     private <T> T call(StoreOperation operation, ObjectKey key, Supplier<T> request) {
-        try {
-            return request.get();
-        } catch (SdkException e) {
-            throw S3Failures.translate(e, operation, location, key);
-        }
+        return clients.call(operation, key, request);
     }
 }
