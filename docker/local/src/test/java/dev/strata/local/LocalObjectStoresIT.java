@@ -157,8 +157,12 @@ class LocalObjectStoresIT {
             assertAccessDenied(() -> keyAdmin.putObject(r -> r.bucket(keys).key("strata/v1/keys/acme/202612-02.key"),
                     RequestBody.fromString("made up")));
             assertAccessDenied(() -> expire.getObjectAsBytes(r -> r.bucket(keys).key("strata/v1/keys/acme/202612-01.key")));
-            assertAccessDenied(() -> keyAdmin.getObjectAsBytes(r -> r.bucket("it-keys").key("anything")));
-            // on the backup bucket the key-admin may put tombstones only, and the writer may not put one
+            // on the backup bucket the key-admin reads no body, may put and read tombstones only, and the writer may not put one
+            writer.putObject(r -> r.bucket("it-keys").key("strata/v1/tenants/acme/log/seg-1.seg"), RequestBody.fromString("body"));
+            assertAccessDenied(() -> keyAdmin.getObjectAsBytes(r -> r.bucket("it-keys").key("strata/v1/tenants/acme/log/seg-1.seg")));
+            keyAdmin.putObject(r -> r.bucket("it-keys").key("strata/v1/erased/acme.tombstone"), RequestBody.fromString("{}"));
+            assertThat(keyAdmin.getObjectAsBytes(r -> r.bucket("it-keys").key("strata/v1/erased/acme.tombstone")).asUtf8String())
+                    .isEqualTo("{}");
             assertAccessDenied(() -> keyAdmin.putObject(r -> r.bucket("it-keys").key("strata/v1/tenants/acme/log/x.seg"),
                     RequestBody.fromString("made up")));
             assertAccessDenied(() -> writer.putObject(r -> r.bucket("it-keys").key("strata/v1/erased/acme.tombstone"),
