@@ -68,7 +68,7 @@ class DemoIT {
                 .containsPattern("public.orders: 0 to delete, 0 to update, [1-9][0-9]* to insert")
                 .contains("dead letters: no change of tenant initech is parked")
                 .containsPattern("dead letters: no change of tenant acme committed at or before the restore point is parked")
-                .containsPattern("destroyed [1-9][0-9]* data key\\(s\\) of tenant initech in bucket 'strata-eu'")
+                .containsPattern("destroyed [1-9][0-9]* data key\\(s\\) of tenant initech in bucket 'strata-eu-keys'")
                 .contains("RESULT: initech's restore refused with exit 5, naming who erased it and when")
                 .containsPattern("(?m)^initech\\s+eu/primary eu/backup  ERASED");
         assertThat(ROOT.resolve("target/demo/work")).as("temp dirs removed").doesNotExist();

@@ -103,7 +103,7 @@ final class EraseTenantCommand implements Callable<Integer> {
         }
         out.println("tenant " + tombstone.tenant() + " is erased: its backup objects stay locked as written and can no longer be opened;"
                 + " restore, verify, drill, history and rollback refuse it (exit " + ExitCodes.ERASED + "), and the sinks park its new"
-                + " changes as ERASED. Not reached: its records still in Kafka topics until their retention (README: Erasure)");
+                + " changes as ERASED. Not reached: its records still in Kafka topics until their retention (README: \"Erasing a tenant\")");
     }
 
     private static StoreCredentials credentials(ToolConfig config, String regime, String role) {
