@@ -112,7 +112,7 @@ public final class DrillCommand implements Callable<Integer> {
         StoreAccess access = new StoreAccess(config);
         List<Integer> errorCodes = new ArrayList<>();
         boolean failed = false;
-        for (TenantId tenant : tenants(config, access, errorCodes)) {
+        for (TenantId tenant : tenants(config, access, errorCodes, metrics)) {
             DrillOutcome outcome = drill(config, tenant, drill, access, metrics, errorCodes);
             outcome.error().ifPresent(e -> {
                 err.println("drill could not run: " + tenant + ": " + e.getMessage());
@@ -191,7 +191,7 @@ public final class DrillCommand implements Callable<Integer> {
     }
 
     /** With --all, a regime whose tenants cannot be listed is an error of the run, and the other regimes are drilled. */
-    private List<TenantId> tenants(ToolConfig config, StoreAccess access, List<Integer> errorCodes) {
+    private List<TenantId> tenants(ToolConfig config, StoreAccess access, List<Integer> errorCodes, DrillMetrics metrics) {
         if (which.tenant != null) {
             return List.of(StoreAccess.tenantId(which.tenant));
         }
@@ -203,6 +203,7 @@ public final class DrillCommand implements Callable<Integer> {
                     if (erased.contains(tenant)) {
                         // erased on purpose: nothing to drill, and not a failure of the schedule
                         spec.commandLine().getOut().println("drill " + tenant + " (regime " + r + "): skipped, the tenant was erased");
+                        metrics.forget(tenant.value());
                     } else {
                         all.add(tenant);
                     }

@@ -52,6 +52,17 @@ public final class DrillMetrics {
         }
     }
 
+    /**
+     * Removes every meter of a tenant that is no longer drilled (erased): its last-success gauge would otherwise stay at its
+     * last pass and fire StrataNoSuccessfulDrill24h a day later, for a tenant that has nothing left to drill.
+     */
+    public void forget(String tenant) {
+        tenants.remove(tenant);
+        for (String name : new String[] {RUNS, LAST_SUCCESS, LAST_RTO, CHECKPOINT_AGE, MISMATCHED}) {
+            registry.find(name).tag("tenant", tenant).meters().forEach(registry::remove);
+        }
+    }
+
     private TenantGauges register(String tenant) {
         TenantGauges g = new TenantGauges();
         Gauge.builder(LAST_SUCCESS, g, x -> x.lastSuccessSeconds).baseUnit("seconds").tag("tenant", tenant)

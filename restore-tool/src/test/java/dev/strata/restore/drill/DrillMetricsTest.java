@@ -27,6 +27,20 @@ class DrillMetricsTest {
                 .contains("strata_drill_mismatched_tables{tenant=\"acme\"} 1.0");
     }
 
+    @Test
+    void anErasedTenantIsForgottenSoItsLastSuccessCannotAgeIntoAnAlert() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        DrillMetrics metrics = new DrillMetrics(registry);
+        metrics.record(report(DrillResult.PASS, "2026-11-21T10:00:00Z", 12.5, 300, true));
+
+        metrics.forget("acme");
+
+        assertThat(registry.scrape()).doesNotContain("tenant=\"acme\"");
+        metrics.record(report(DrillResult.PASS, "2026-11-21T12:00:00Z", 10.0, 60, true)); // drilled again: back, fresh
+        assertThat(registry.scrape()).contains("strata_drill_runs_total{result=\"pass\",tenant=\"acme\"} 1.0")
+                .contains("strata_drill_last_rto_seconds{tenant=\"acme\"} 10.0");
+    }
+
     private static DrillReport report(DrillResult result, String finishedAt, double rto, double age, boolean equal) {
         return new DrillReport("acme", "us", finishedAt, finishedAt, result, rto,
                 new DrillReport.CheckpointInfo("2026-11-21T09:55:00Z", "10:12:", age),
