@@ -9,6 +9,7 @@ import org.apache.kafka.connect.data.Struct;
  * for one value schema, looked up once. Why: {@code Struct.getString("op")} and its kin hash the
  * name and check the type on every call, a dozen times per change; a Field read is an array index.
  * Only for structs of the schema it was made for ({@link EnvelopeSchemas} keys it by that schema).
+ * Not thread-safe (it keeps the last table name it joined): one per engine thread.
  */
 public final class EnvelopeFields {
     private final Field op;
@@ -23,6 +24,9 @@ public final class EnvelopeFields {
     private final Field txId;
     private final Field sequence;
     private final Field totalOrder;
+    private Object lastSchemaName;
+    private Object lastTable;
+    private String lastJoined;
 
     EnvelopeFields(Schema value) {
         op = value.field("op");
@@ -68,9 +72,20 @@ public final class EnvelopeFields {
         return after == null ? null : (Struct) value.get(after);
     }
 
-    /** {@code schema.table} of the change's source block. */
+    /**
+     * {@code schema.table} of the change's source block. Debezium passes the same name objects for every
+     * change of a table, so the joined name is reused while they stay: one String, its hash computed once,
+     * for the lookups by table that follow.
+     */
     public String table(Struct source) {
-        return source.get(schemaName) + "." + source.get(table);
+        Object schemaValue = source.get(schemaName);
+        Object tableValue = source.get(table);
+        if (schemaValue != lastSchemaName || tableValue != lastTable || lastJoined == null) {
+            lastJoined = schemaValue + "." + tableValue;
+            lastSchemaName = schemaValue;
+            lastTable = tableValue;
+        }
+        return lastJoined;
     }
 
     /** The source's lsn, or null. */
