@@ -23,8 +23,9 @@ import org.postgresql.PGConnection;
  * the same rows through its peers in the same run ({@link DebeziumPeers}: Debezium alone, and Debezium's
  * JSON envelope to Kafka), with the ratios and the bytes per event of each format.
  * Reports acknowledged events per second (first commit to last acknowledgement) and the
- * commit-to-acknowledgement latency of every event, and prints the README's table rows. A first,
- * unreported 50k-row run warms the JVM (JIT) and the broker up, as a long-running capture is.
+ * commit-to-acknowledgement latency of every event, and prints the README's table rows. First,
+ * unreported 50k-row runs of capture and of Debezium alone on both workloads warm the JVM (JIT) and the
+ * broker up, as a long-running capture is.
  *
  * <p>Usage: {@code CaptureBench [rows] [rowsPerTransaction]}
  */
@@ -32,7 +33,8 @@ public final class CaptureBench {
     private static final String DB = "bench";
     private static final int PACED_ROWS = 10_000;
     private static final int SIZE_SAMPLE = 100;
-    private static final List<String> PEER_TABLES = List.of("copy_alone", "copy_json", "tx_alone", "tx_json");
+    private static final List<String> TABLES = List.of("copy_rows", "tx_rows", "paced_rows", "copy_alone", "copy_json", "tx_alone",
+            "tx_json", "warm_copy", "warm_tx", "warm_copy_alone", "warm_tx_alone");
     private static final ChangeEventCodec CODEC = new ChangeEventCodec();
 
     /** Records every acknowledgement; the engine's one thread writes, the main thread reads after the last one. */
@@ -86,18 +88,19 @@ public final class CaptureBench {
         Path work = Path.of("capture", "target", "bench-local").toAbsolutePath();
         try (LocalKafka kafka = LocalKafka.start(work); LocalPostgres pg = LocalPostgres.start(work)) {
             pg.createDatabase(DB);
-            CaptureTestSetup.execute(pg, DB,
-                    "CREATE TABLE copy_rows (tenant_id text, id bigint, amount numeric(12,2), note text, PRIMARY KEY (tenant_id, id))",
-                    "CREATE TABLE tx_rows (tenant_id text, id bigint, amount numeric(12,2), note text, PRIMARY KEY (tenant_id, id))",
-                    "CREATE TABLE paced_rows (tenant_id text, id bigint, amount numeric(12,2), note text, PRIMARY KEY (tenant_id, id))",
-                    "CREATE TABLE warm_rows (tenant_id text, id bigint, amount numeric(12,2), note text, PRIMARY KEY (tenant_id, id))");
-            for (String peer : PEER_TABLES) {
-                CaptureTestSetup.execute(pg, DB, "CREATE TABLE " + peer
+            for (String table : TABLES) {
+                CaptureTestSetup.execute(pg, DB, "CREATE TABLE " + table
                         + " (tenant_id text, id bigint, amount numeric(12,2), note text, PRIMARY KEY (tenant_id, id))");
             }
-            // a long-running capture is JIT-compiled: warm this JVM and the broker up first, not reported
+            // a long-running capture is JIT-compiled, and so is the Debezium engine it shares with its peer: warm both up on
+            // both workloads first, not reported, so that the first one measured does not pay for compiling the other's code
             int warmRows = Math.min(rows, 50_000);
-            run(kafka, pg, "benchwarm", "public.warm_rows", warmRows, () -> transactionRows(pg, "warm_rows", warmRows, perTransaction));
+            run(kafka, pg, "warmcopy", "public.warm_copy", warmRows, () -> copyRows(pg, "warm_copy", warmRows));
+            run(kafka, pg, "warmtx", "public.warm_tx", warmRows, () -> transactionRows(pg, "warm_tx", warmRows, perTransaction));
+            DebeziumPeers.alone(peerConfig(kafka, pg, "warmcopyalone", "warm_copy_alone"), "public.warm_copy_alone", warmRows,
+                    () -> copyRows(pg, "warm_copy_alone", warmRows));
+            DebeziumPeers.alone(peerConfig(kafka, pg, "warmtxalone", "warm_tx_alone"), "public.warm_tx_alone", warmRows,
+                    () -> transactionRows(pg, "warm_tx_alone", warmRows, perTransaction));
             Result copy = run(kafka, pg, "benchcopy", "public.copy_rows", rows, () -> copyRows(pg, "copy_rows", rows));
             DebeziumPeers.Result copyAlone = DebeziumPeers.alone(peerConfig(kafka, pg, "peercopyalone", "copy_alone"), "public.copy_alone",
                     rows, () -> copyRows(pg, "copy_alone", rows));
