@@ -1,5 +1,6 @@
 package dev.strata.capture.envelope;
 
+import java.util.Objects;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
@@ -73,14 +74,15 @@ public final class EnvelopeFields {
     }
 
     /**
-     * {@code schema.table} of the change's source block. Debezium passes the same name objects for every
-     * change of a table, so the joined name is reused while they stay: one String, its hash computed once,
-     * for the lookups by table that follow.
+     * {@code schema.table} of the change's source block. Debezium passes new name strings with every change
+     * (measured: one per event), but a run of changes has the same names, so the joined name of the last
+     * change is reused while they are equal: one String, its hash computed once, for the lookups by table
+     * that follow, and no concatenation per change.
      */
     public String table(Struct source) {
         Object schemaValue = source.get(schemaName);
         Object tableValue = source.get(table);
-        if (schemaValue != lastSchemaName || tableValue != lastTable || lastJoined == null) {
+        if (lastJoined == null || !Objects.equals(schemaValue, lastSchemaName) || !Objects.equals(tableValue, lastTable)) {
             lastJoined = schemaValue + "." + tableValue;
             lastSchemaName = schemaValue;
             lastTable = tableValue;

@@ -44,6 +44,9 @@ class EnvelopeFieldsTest {
         assertThat(fields.table(fields.source(change("public", "orders", 1L)))).isEqualTo("public.orders");
         assertThat(fields.table(fields.source(change(new String("public"), "items", 1L)))).isEqualTo("public.items");
         assertThat(fields.table(fields.source(change("shop", new String("items"), 1L)))).isEqualTo("shop.items");
+        String joined = fields.table(fields.source(change("shop", "items", 1L)));
+        assertThat(fields.table(fields.source(change(new String("shop"), new String("items"), 2L)))).as("equal names, new strings")
+                .isSameAs(joined);
     }
 
     @Test
