@@ -5,6 +5,8 @@ import dev.strata.capture.order.CommitOrder;
 import dev.strata.capture.order.TransactionCommits;
 import dev.strata.capture.checkpoint.CheckpointMessage;
 import dev.strata.capture.ddl.DdlMessage;
+import dev.strata.capture.envelope.EnvelopeFields;
+import dev.strata.capture.envelope.EnvelopeSchemas;
 import dev.strata.capture.heartbeat.HeartbeatMessage;
 import dev.strata.capture.heartbeat.KnownTenants;
 import dev.strata.capture.pg.ColumnTypes;
@@ -79,6 +81,7 @@ final class ChangeConverter {
     private final TransactionCommits ends = new TransactionCommits();
     private final DdlMessage definitions;
     private final LogicalMessages messages;
+    private final EnvelopeSchemas envelopes = new EnvelopeSchemas();
 
     ChangeConverter(String source, TenantResolver tenants, ColumnTypes types, KnownTenants known) {
         this(source, tenants, types, known, new CutClock(Long.MIN_VALUE));
@@ -116,8 +119,9 @@ final class ChangeConverter {
     }
 
     Conversion convert(SourceRecord record) {
-        Conversion conversion = convertRecord(record);
-        OptionalLong cut = commitRecordCut(record);
+        EnvelopeFields fields = record.value() instanceof Struct value ? envelopes.of(value.schema()) : null;
+        Conversion conversion = convertRecord(record, fields);
+        OptionalLong cut = commitRecordCut(record, fields);
         if (conversion instanceof Publish publish && definitions != null) {
             conversion = withDefinitionsOfNewTenants(publish);
         }
@@ -131,7 +135,7 @@ final class ChangeConverter {
                     commits.snapshotRow(event.getLsn());
                 } else if (event.getOp() != Op.CHECKPOINT) { // a checkpoint is no transaction
                     previousCommit = previousCommit != null ? previousCommit
-                            : commits.of(sequence(record), event.getTxId(), event.getLsn());
+                            : commits.of(fields.sequence(fields.source((Struct) record.value())), event.getTxId(), event.getLsn());
                     event.setPreviousCommitLsn(previousCommit);
                 }
                 ends.published(event);
@@ -143,11 +147,6 @@ final class ChangeConverter {
             }
         }
         return conversion;
-    }
-
-    private static String sequence(SourceRecord record) {
-        Struct sourceInfo = ((Struct) record.value()).getStruct("source");
-        return sourceInfo.schema().field("sequence") == null ? null : sourceInfo.getString("sequence");
     }
 
     /** A tenant's first row change since capture started is preceded by the definitions in force (see DdlMessage#forNewTenant). */
@@ -169,48 +168,48 @@ final class ChangeConverter {
      * each moves the {@link CutClock}. Empty for what has none: snapshot rows, non-transactional
      * messages (checkpoints), Debezium's heartbeats and transaction markers.
      */
-    private OptionalLong commitRecordCut(SourceRecord record) {
+    private OptionalLong commitRecordCut(SourceRecord record, EnvelopeFields fields) {
         if (record.topic().startsWith(HEARTBEAT_TOPIC_PREFIX) || !(record.value() instanceof Struct value)
-                || value.schema().field("op") == null || value.schema().field("source") == null || "r".equals(value.getString("op"))) {
+                || !fields.isChange() || "r".equals(fields.op(value))) {
             return OptionalLong.empty();
         }
-        Struct sourceInfo = value.getStruct("source");
-        Long commitMicros = sourceInfo.getInt64("ts_us");
-        boolean message = LOGICAL_MESSAGE.equals(value.getString("op"));
+        Struct sourceInfo = fields.source(value);
+        Long commitMicros = fields.commitMicros(sourceInfo);
+        boolean message = LOGICAL_MESSAGE.equals(fields.op(value));
         // a checkpoint is emitted non-transactionally on purpose: whatever Debezium reports for it, no commit record
-        boolean transactional = !message || sourceInfo.getInt64("txId") != null && !isCheckpoint(value.getStruct("message"));
+        boolean transactional = !message || fields.txId(sourceInfo) != null && !isCheckpoint(value.getStruct("message"));
         return commitMicros == null || !transactional ? OptionalLong.empty() : OptionalLong.of(cuts.committed(commitMicros));
     }
 
-    private Conversion convertRecord(SourceRecord record) {
+    private Conversion convertRecord(SourceRecord record, EnvelopeFields fields) {
         if (record.topic().startsWith(HEARTBEAT_TOPIC_PREFIX)) {
             Struct heartbeat = (Struct) record.value();
             return new Heartbeat(heartbeat.getInt64("ts_ms"));
         }
         Struct value = (Struct) record.value();
-        if (value == null || value.schema().field("op") == null || value.schema().field("source") == null) {
+        if (value == null || !fields.isChange()) {
             return new Marker(); // transaction BEGIN/END on <name>.transaction
         }
-        if (LOGICAL_MESSAGE.equals(value.getString("op"))) {
+        if (LOGICAL_MESSAGE.equals(fields.op(value))) {
             return messages.convert(value);
         }
-        Op op = op(value.getString("op"));
+        Op op = op(fields.op(value));
         if (op == null) {
             return new Marker();
         }
-        Struct sourceInfo = value.getStruct("source");
-        String table = sourceInfo.getString("schema") + "." + sourceInfo.getString("table");
+        Struct sourceInfo = fields.source(value);
+        String table = fields.table(sourceInfo);
         if (table.equals(signalTable)) {
             return new Marker();
         }
         // a row of an incremental snapshot has no LSN of its own: it is emitted where its chunk's window closes in the
         // stream, after the changes before it (and instead of none of the window's: Debezium drops a row changed there)
-        long lsn = orOffset(sourceInfo.getInt64("lsn"), record, OFFSET_LSN);
-        long commitTsMicros = orOffset(sourceInfo.getInt64("ts_us"), record, OFFSET_TIME);
-        Long txId = sourceInfo.getInt64("txId");
+        long lsn = orOffset(fields.lsn(sourceInfo), record, OFFSET_LSN);
+        long commitTsMicros = orOffset(fields.commitMicros(sourceInfo), record, OFFSET_TIME);
+        Long txId = fields.txId(sourceInfo);
         long tx = txId == null ? -1 : txId;
-        Struct before = value.getStruct("before");
-        Struct after = value.getStruct("after");
+        Struct before = fields.before(value);
+        Struct after = fields.after(value);
         Struct row = after != null ? after : before;
         TableShape shape = types.shape(table, row == null ? null : row.schema());
 
@@ -231,7 +230,7 @@ final class ChangeConverter {
             return new DeadLetter(DeadLetterReason.UNREPRESENTABLE_VALUE, e.getMessage(), tenant, table, lsn, commitTsMicros,
                     tx, op.name());
         }
-        long txOrder = txOrder(value);
+        long txOrder = fields.txOrder(value);
         String eventId = op == Op.READ
                 ? "r:" + lsn + ":" + table + ":" + keyText(key != null ? key : afterColumns)
                 : lsn + ":" + txOrder;
@@ -284,14 +283,6 @@ final class ChangeConverter {
         };
     }
 
-    private static long txOrder(Struct value) {
-        if (value.schema().field("transaction") == null) {
-            return 0;
-        }
-        Struct transaction = value.getStruct("transaction");
-        return transaction == null ? 0 : transaction.getInt64("total_order");
-    }
-
     /**
      * @param oldRowOf the table's shape when {@code struct} is an old row: only the columns Postgres
      *     sends in it (its replica identity) are taken; Debezium fills the others with NULL, which
@@ -300,17 +291,19 @@ final class ChangeConverter {
      *     unchanged TOAST values (REPLICA IDENTITY DEFAULT): they become {@link Unsent#UNCHANGED}
      *     for the fold to fill, never a dead letter
      */
-    private static List<Column> columns(TableShape shape, String table, Struct struct, TableShape oldRowOf,
-            boolean mayBeUnsent) {
+    private List<Column> columns(TableShape shape, String table, Struct struct, TableShape oldRowOf, boolean mayBeUnsent) {
         if (struct == null) {
             return null;
         }
-        List<Column> columns = new ArrayList<>(struct.schema().fields().size());
-        for (Field field : struct.schema().fields()) {
+        List<Field> fields = struct.schema().fields();
+        PgColumnType[] typed = types.typesOf(shape, struct.schema());
+        List<Column> columns = new ArrayList<>(fields.size());
+        for (int i = 0; i < typed.length; i++) {
+            Field field = fields.get(i);
             if (!sent(oldRowOf, field.name())) {
                 continue;
             }
-            PgColumnType type = ColumnTypes.typeOf(shape, field);
+            PgColumnType type = typed[i] != null ? typed[i] : ColumnTypes.typeOf(shape, field);
             Object encoded;
             try {
                 encoded = PgValueCodec.encode(type, field.schema(), struct.get(field));

@@ -121,7 +121,7 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<RecordChang
         int marked = 0;
         while (!inFlight.isEmpty()) {
             InFlight head = inFlight.peekFirst();
-            if (marked >= mustMark && !head.acks.stream().allMatch(Future::isDone)) {
+            if (marked >= mustMark && !allDone(head.acks)) {
                 return;
             }
             awaitAck(head);
@@ -130,6 +130,15 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<RecordChang
             inFlight.removeFirst();
             marked++;
         }
+    }
+
+    private static boolean allDone(List<Future<RecordMetadata>> acks) {
+        for (Future<RecordMetadata> ack : acks) {
+            if (!ack.isDone()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Fills {@code sent.out}: each event, or the dead letter, measured against the limit first. */

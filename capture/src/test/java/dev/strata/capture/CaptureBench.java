@@ -6,6 +6,8 @@ import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.event.ChangeEventCodec;
 import dev.strata.schemas.kafka.DeadLetterReason;
 import java.io.StringReader;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -23,8 +25,9 @@ import org.postgresql.PGConnection;
  * the same rows through its peers in the same run ({@link DebeziumPeers}: Debezium alone, and Debezium's
  * JSON envelope to Kafka), with the ratios and the bytes per event of each format.
  * Reports acknowledged events per second (first commit to last acknowledgement) and the
- * commit-to-acknowledgement latency of every event, and prints the README's table rows. A first,
- * unreported 50k-row run warms the JVM (JIT) and the broker up, as a long-running capture is.
+ * commit-to-acknowledgement latency of every event, and prints the README's table rows. First,
+ * unreported 50k-row runs of capture and of Debezium alone on both workloads warm the JVM (JIT) and the
+ * broker up, as a long-running capture is ({@link #warmUp}); each result says how long the JIT compiled during it.
  *
  * <p>Usage: {@code CaptureBench [rows] [rowsPerTransaction]}
  */
@@ -32,7 +35,11 @@ public final class CaptureBench {
     private static final String DB = "bench";
     private static final int PACED_ROWS = 10_000;
     private static final int SIZE_SAMPLE = 100;
-    private static final List<String> PEER_TABLES = List.of("copy_alone", "copy_json", "tx_alone", "tx_json");
+    private static final List<String> TABLES = List.of("copy_rows", "tx_rows", "paced_rows", "copy_alone", "copy_json", "tx_alone",
+            "tx_json");
+    private static final int WARM_ROUNDS = 4;
+    /** A warm-up round after which the JIT compilers worked less than this share of its time ends the warm-up. */
+    private static final double WARM_JIT_SHARE = 0.05;
     private static final ChangeEventCodec CODEC = new ChangeEventCodec();
 
     /** Records every acknowledgement; the engine's one thread writes, the main thread reads after the last one. */
@@ -74,7 +81,7 @@ public final class CaptureBench {
     }
 
     private record Result(String scenario, int events, double eventsPerSecond, double p50Millis, double p99Millis,
-            double firstMillis, double workloadSeconds, double bytesPerEvent) {
+            double firstMillis, double workloadSeconds, double bytesPerEvent, long jitMillis) {
     }
 
     private CaptureBench() {
@@ -86,18 +93,10 @@ public final class CaptureBench {
         Path work = Path.of("capture", "target", "bench-local").toAbsolutePath();
         try (LocalKafka kafka = LocalKafka.start(work); LocalPostgres pg = LocalPostgres.start(work)) {
             pg.createDatabase(DB);
-            CaptureTestSetup.execute(pg, DB,
-                    "CREATE TABLE copy_rows (tenant_id text, id bigint, amount numeric(12,2), note text, PRIMARY KEY (tenant_id, id))",
-                    "CREATE TABLE tx_rows (tenant_id text, id bigint, amount numeric(12,2), note text, PRIMARY KEY (tenant_id, id))",
-                    "CREATE TABLE paced_rows (tenant_id text, id bigint, amount numeric(12,2), note text, PRIMARY KEY (tenant_id, id))",
-                    "CREATE TABLE warm_rows (tenant_id text, id bigint, amount numeric(12,2), note text, PRIMARY KEY (tenant_id, id))");
-            for (String peer : PEER_TABLES) {
-                CaptureTestSetup.execute(pg, DB, "CREATE TABLE " + peer
-                        + " (tenant_id text, id bigint, amount numeric(12,2), note text, PRIMARY KEY (tenant_id, id))");
+            for (String table : TABLES) {
+                createTable(pg, table);
             }
-            // a long-running capture is JIT-compiled: warm this JVM and the broker up first, not reported
-            int warmRows = Math.min(rows, 50_000);
-            run(kafka, pg, "benchwarm", "public.warm_rows", warmRows, () -> transactionRows(pg, "warm_rows", warmRows, perTransaction));
+            warmUp(kafka, pg, Math.min(rows, 50_000), perTransaction);
             Result copy = run(kafka, pg, "benchcopy", "public.copy_rows", rows, () -> copyRows(pg, "copy_rows", rows));
             DebeziumPeers.Result copyAlone = DebeziumPeers.alone(peerConfig(kafka, pg, "peercopyalone", "copy_alone"), "public.copy_alone",
                     rows, () -> copyRows(pg, "copy_alone", rows));
@@ -134,6 +133,45 @@ public final class CaptureBench {
         }
     }
 
+    /**
+     * Runs capture and Debezium alone on both workloads, unreported, until a round leaves the JIT compilers
+     * nearly idle (under {@link #WARM_JIT_SHARE} of the round's time) or {@link #WARM_ROUNDS} rounds ran. A
+     * long-running capture is compiled; and the engine code capture shares with its peer must be compiled
+     * before either is measured, or the first one measured pays for both (one 50k-row warm-up left
+     * KafkaProducer.doSend and ChangePublisher.handleBatch to be C2-compiled during the measured COPY run).
+     */
+    private static void warmUp(LocalKafka kafka, LocalPostgres pg, int rows, int perTransaction) throws Exception {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        for (int round = 1; round <= WARM_ROUNDS; round++) {
+            long jitBefore = jit.getTotalCompilationTime();
+            long started = System.nanoTime();
+            String copy = "warm_copy_" + round;
+            String tx = "warm_tx_" + round;
+            String copyAlone = "warm_copy_alone_" + round;
+            String txAlone = "warm_tx_alone_" + round;
+            for (String table : List.of(copy, tx, copyAlone, txAlone)) {
+                createTable(pg, table);
+            }
+            run(kafka, pg, "warmcopy" + round, "public." + copy, rows, () -> copyRows(pg, copy, rows));
+            run(kafka, pg, "warmtx" + round, "public." + tx, rows, () -> transactionRows(pg, tx, rows, perTransaction));
+            DebeziumPeers.alone(peerConfig(kafka, pg, "warmcopyalone" + round, copyAlone), "public." + copyAlone, rows,
+                    () -> copyRows(pg, copyAlone, rows));
+            DebeziumPeers.alone(peerConfig(kafka, pg, "warmtxalone" + round, txAlone), "public." + txAlone, rows,
+                    () -> transactionRows(pg, txAlone, rows, perTransaction));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            long jitMillis = jit.getTotalCompilationTime() - jitBefore;
+            System.out.printf(Locale.ROOT, "warm-up round %d: %.1f s, of it %,d ms JIT compiling%n", round, seconds, jitMillis);
+            if (jitMillis < WARM_JIT_SHARE * seconds * 1000) {
+                return;
+            }
+        }
+    }
+
+    private static void createTable(LocalPostgres pg, String table) throws Exception {
+        CaptureTestSetup.execute(pg, DB, "CREATE TABLE " + table
+                + " (tenant_id text, id bigint, amount numeric(12,2), note text, PRIMARY KEY (tenant_id, id))");
+    }
+
     interface Workload {
         void run() throws Exception;
     }
@@ -145,6 +183,7 @@ public final class CaptureBench {
         Recorder recorder = new Recorder(rows);
         try (CaptureService capture = CaptureService.start(CaptureTestSetup.config(properties), Clock.systemUTC(), recorder)) {
             capture.awaitStreaming(Duration.ofSeconds(60));
+            long jitBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
             long started = System.nanoTime();
             workload.run();
             double workloadSeconds = (System.nanoTime() - started) / 1e9;
@@ -161,7 +200,8 @@ public final class CaptureBench {
             double seconds = (recorder.lastAckMicros - recorder.firstCommitMicros) / 1e6;
             return new Result(name, rows, rows / seconds, percentile(latencies, 0.50) / 1000.0,
                     percentile(latencies, 0.99) / 1000.0, latencies[0] / 1000.0, workloadSeconds,
-                    (double) recorder.sampledBytes / recorder.samples);
+                    (double) recorder.sampledBytes / recorder.samples,
+                    ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitBefore);
         } finally {
             CaptureTestSetup.dropSlot(pg, DB, name + "_slot");
         }
@@ -230,8 +270,8 @@ public final class CaptureBench {
 
     private static void print(Result result) {
         System.out.printf(Locale.ROOT, "%-10s %,d events acknowledged: %,.0f events/s (first commit to last ack), commit->ack"
-                        + " p50 %.0f ms, p99 %.0f ms, first event %.0f ms; the workload itself took %.1f s%n", result.scenario(),
-                result.events(), result.eventsPerSecond(), result.p50Millis(), result.p99Millis(), result.firstMillis(),
-                result.workloadSeconds());
+                        + " p50 %.0f ms, p99 %.0f ms, first event %.0f ms; the workload itself took %.1f s; JIT compiling meanwhile %,d ms%n",
+                result.scenario(), result.events(), result.eventsPerSecond(), result.p50Millis(), result.p99Millis(), result.firstMillis(),
+                result.workloadSeconds(), result.jitMillis());
     }
 }

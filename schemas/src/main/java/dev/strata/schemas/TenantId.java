@@ -2,7 +2,6 @@ package dev.strata.schemas;
 
 import java.util.Locale;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * A tenant's id. It becomes part of Kafka keys and object keys, so it is restricted to characters
@@ -11,11 +10,10 @@ import java.util.regex.Pattern;
 public record TenantId(String value) implements Comparable<TenantId> {
 
     public static final int MAX_LENGTH = 64;
-    private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_LENGTH + "}");
 
     public TenantId {
         Objects.requireNonNull(value, "tenant id is null: every change event needs a tenant");
-        if (!ALLOWED.matcher(value).matches()) {
+        if (!allowed(value)) {
             throw new IllegalArgumentException("tenant id '" + printable(value) + "' is invalid: use 1 to "
                     + MAX_LENGTH + " characters from A-Z a-z 0-9 . _ -");
         }
@@ -24,6 +22,25 @@ public record TenantId(String value) implements Comparable<TenantId> {
             throw new IllegalArgumentException("tenant id '" + value
                     + "' is invalid: it reads as a path step; use at least one letter, digit, _ or -");
         }
+    }
+
+    /**
+     * Whether {@code value} is 1 to {@link #MAX_LENGTH} characters from {@code [A-Za-z0-9._-]}. A loop, not a
+     * regular expression: capture checks the tenant of every change it publishes.
+     */
+    private static boolean allowed(String value) {
+        int length = value.length();
+        if (length < 1 || length > MAX_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = value.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static TenantId of(String value) {

@@ -3,6 +3,7 @@ package dev.strata.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class TenantIdTest {
@@ -33,5 +34,16 @@ class TenantIdTest {
         assertThatThrownBy(() -> TenantId.of(".")).hasMessageContaining("path step");
         assertThat(TenantId.isValid("..")).isFalse();
         assertThat(TenantId.isValid("ok")).isTrue();
+    }
+
+    @Test
+    void acceptsExactlyWhatTheDocumentedPatternAccepts() {
+        Pattern documented = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+        for (char c = 0; c < 0x300; c++) {
+            for (String candidate : new String[] {"a" + c, c + "b", "x" + c + "y"}) {
+                assertThat(TenantId.isValid(candidate)).as("U+%04X in %s", (int) c, candidate)
+                        .isEqualTo(documented.matcher(candidate).matches());
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.strata.capture.pg;
 
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,9 +22,16 @@ public final class ColumnTypes {
     private static final String DEBEZIUM_ENUM = "io.debezium.data.Enum";
 
     private final Function<String, Optional<TableShape>> catalog;
+    /** Struct schemas change with DDL only; past this many, the old ones are let go rather than kept forever. */
+    private static final int MAX_STRUCT_SCHEMAS = 4_096;
+
     private final Map<String, Cached> byTable = new HashMap<>();
+    private final Map<Schema, Typed> byStructSchema = new IdentityHashMap<>();
 
     private record Cached(Schema rowSchema, TableShape shape) {
+    }
+
+    private record Typed(TableShape shape, PgColumnType[] types) {
     }
 
     /** @param catalog reads a table's shape now, e.g. {@code TableCatalog::describe} */
@@ -44,6 +52,32 @@ public final class ColumnTypes {
         TableShape shape = catalog.apply(table).orElseGet(() -> new TableShape(table, Map.of(), 'n', List.of()));
         byTable.put(table, new Cached(rowSchema, shape));
         return shape;
+    }
+
+    /**
+     * {@link #typeOf} of every field of a row or key schema, by field index, worked out once per
+     * schema and shape (Debezium reuses its schema objects; {@link #shape} gives a new shape when the
+     * table changed). Null where typeOf throws: call it for that field to get the reason.
+     */
+    public PgColumnType[] typesOf(TableShape shape, Schema struct) {
+        Typed typed = byStructSchema.get(struct);
+        if (typed == null || typed.shape() != shape) {
+            List<Field> fields = struct.fields();
+            PgColumnType[] types = new PgColumnType[fields.size()];
+            for (int i = 0; i < types.length; i++) {
+                try {
+                    types[i] = typeOf(shape, fields.get(i));
+                } catch (UnrepresentableValueException untyped) {
+                    types[i] = null;
+                }
+            }
+            if (byStructSchema.size() >= MAX_STRUCT_SCHEMAS) {
+                byStructSchema.clear();
+            }
+            typed = new Typed(shape, types);
+            byStructSchema.put(struct, typed);
+        }
+        return typed.types();
     }
 
     /** The type of one field of a row, key or before/after struct. */

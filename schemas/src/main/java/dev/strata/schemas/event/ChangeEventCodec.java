@@ -30,6 +30,8 @@ public final class ChangeEventCodec {
 
     private final ReleasedSchemaStore schemas;
     private final BinaryMessageEncoder<ChangeEvent> encoder;
+    /** The fast path for the current schema, one writer per thread; null if ChangeEventWriter does not write this schema. */
+    private final ThreadLocal<ChangeEventWriter> writers;
     private final Map<Long, DatumReader<ChangeEvent>> readers = new ConcurrentHashMap<>();
 
     public ChangeEventCodec() {
@@ -39,10 +41,18 @@ public final class ChangeEventCodec {
     public ChangeEventCodec(ReleasedSchemaStore schemas) {
         this.schemas = Objects.requireNonNull(schemas, "schemas");
         this.encoder = new BinaryMessageEncoder<>(SpecificData.getForClass(ChangeEvent.class), ChangeEvent.getClassSchema());
+        byte[] header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN).put(MAGIC_0).put(MAGIC_1)
+                .putLong(ReleasedSchemaStore.fingerprint(ChangeEvent.getClassSchema())).array();
+        this.writers = ChangeEventWriter.writes(ChangeEvent.getClassSchema()) ? ThreadLocal.withInitial(() -> new ChangeEventWriter(header))
+                : null;
     }
 
     public byte[] encode(ChangeEvent event) {
         Objects.requireNonNull(event, "event");
+        byte[] written = writers == null ? null : writers.get().write(event);
+        if (written != null) {
+            return written;
+        }
         try {
             ByteBuffer buffer = encoder.encode(event);
             byte[] bytes = new byte[buffer.remaining()];

@@ -1,0 +1,157 @@
+package dev.strata.schemas.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.strata.schemas.TestEvents;
+import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.avro.Checkpoint;
+import dev.strata.schemas.avro.Column;
+import dev.strata.schemas.avro.Op;
+import dev.strata.schemas.avro.TableCheckpoint;
+import dev.strata.schemas.avro.Unsent;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.junit.jupiter.api.Test;
+
+/** The fast writer against Avro's own single-object encoder: the same bytes for every kind of event and value. */
+class ChangeEventWriterTest {
+    private static final BinaryMessageEncoder<ChangeEvent> AVRO = ChangeEvent.getEncoder();
+    private static final Object[] VALUES = {null, true, false, 0L, -1L, 63L, 64L, -65L, Long.MAX_VALUE, Long.MIN_VALUE, 0.0, -0.0, 0.25,
+        Double.NaN, Double.longBitsToDouble(0x7ff8_0000_0000_0001L), Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE,
+        "", "12.75", "héllo wörld", "\uD83D\uDE00 emoji", "lone \uD800 surrogate", "\u0000nul\u0000", "x".repeat(3000),
+        "é".repeat(2000), ByteBuffer.wrap(new byte[0]), ByteBuffer.wrap(new byte[] {0, 1, (byte) 0xff}),
+        ByteBuffer.wrap(new byte[5000]), ByteBuffer.wrap(new byte[] {9, 8, 7, 6}, 1, 2).slice(),
+        ByteBuffer.allocateDirect(3).put(new byte[] {4, 5, 6}).flip(), ByteBuffer.wrap(new byte[] {1, 2}).asReadOnlyBuffer(),
+        Unsent.UNCHANGED};
+
+    private final ChangeEventWriter writer = new ChangeEventWriter(header());
+
+    @Test
+    void writesTheCurrentSchema() {
+        assertThat(ChangeEventWriter.writes(ChangeEvent.getClassSchema()))
+                .as("ChangeEvent's schema changed: make ChangeEventWriter write the new fields, then set WRITTEN_FOR to %016x",
+                        ReleasedSchemaStore.fingerprint(ChangeEvent.getClassSchema()))
+                .isTrue();
+    }
+
+    @Test
+    void writesWhatAvroWritesForTheUsualEvents() throws Exception {
+        List<ChangeEvent> events = new ArrayList<>(TestEvents.randomUpdates("acme", 50, 7));
+        events.add(TestEvents.checkpoint("acme", 99, 1_795_000_000_000_001L));
+        events.add(TestEvents.heartbeat("initech", 100, 1_795_000_000_000_002L));
+        for (ChangeEvent event : events) {
+            assertSameBytes(event);
+        }
+    }
+
+    @Test
+    void writesWhatAvroWritesForEveryValueAndOptionalField() throws Exception {
+        Random random = new Random(18);
+        for (int i = 0; i < 3_000; i++) {
+            assertSameBytes(randomEvent(random));
+        }
+    }
+
+    @Test
+    void leavesTheValueBuffersAsTheyWere() {
+        ByteBuffer bytes = ByteBuffer.wrap(new byte[] {1, 2, 3});
+        bytes.get();
+        ChangeEvent event = TestEvents.update("acme", 1, 1);
+        event.getAfter().set(0, new Column("blob", "bytea", bytes));
+        writer.write(event);
+        assertThat(bytes.position()).isEqualTo(1);
+    }
+
+    @Test
+    void leavesWhatItCannotWriteToAvroWhoseErrorsNameIt() {
+        ChangeEvent notInTheUnion = TestEvents.update("acme", 1, 1);
+        notInTheUnion.getAfter().set(0, new Column("id", "integer", 7));
+        ChangeEvent noSource = TestEvents.update("acme", 2, 2);
+        noSource.setSource(null);
+        assertThat(writer.write(notInTheUnion)).isNull();
+        assertThat(writer.write(noSource)).isNull();
+        ChangeEventCodec codec = new ChangeEventCodec();
+        assertThatThrownBy(() -> codec.encode(notInTheUnion)).hasMessageContaining("7");
+        assertThatThrownBy(() -> codec.encode(noSource)).hasMessageContaining("cannot encode change event 2:2");
+        // and the writer is not left half way: the next event comes out whole
+        assertSameBytesThrough(codec, TestEvents.update("acme", 3, 3));
+    }
+
+    @Test
+    void theCodecWritesTheSameBytesThroughIt() throws Exception {
+        ChangeEventCodec codec = new ChangeEventCodec();
+        Random random = new Random(5);
+        for (int i = 0; i < 200; i++) {
+            assertSameBytesThrough(codec, randomEvent(random));
+        }
+    }
+
+    private void assertSameBytes(ChangeEvent event) throws Exception {
+        byte[] expected = avro(event);
+        byte[] written = writer.write(event);
+        assertThat(written).as("%s", event).isNotNull();
+        assertThat(HexFormat.of().formatHex(written)).as("%s", event).isEqualTo(HexFormat.of().formatHex(expected));
+    }
+
+    private static void assertSameBytesThrough(ChangeEventCodec codec, ChangeEvent event) {
+        try {
+            assertThat(codec.encode(event)).as("%s", event).isEqualTo(avro(event));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] avro(ChangeEvent event) throws java.io.IOException {
+        ByteBuffer buffer = AVRO.encode(event);
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
+    }
+
+    /** The single-object header, as Avro writes it. */
+    private static byte[] header() {
+        try {
+            return java.util.Arrays.copyOf(avro(TestEvents.heartbeat("acme", 1, 1)), ChangeEventCodec.HEADER_LENGTH);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static ChangeEvent randomEvent(Random random) {
+        Op op = Op.values()[random.nextInt(Op.values().length)];
+        ChangeEvent event = new ChangeEvent("t" + random.nextInt(5), "app-db", random.nextBoolean() ? "public.orders" : "schéma.tåble", op,
+                random.nextLong(), random.nextLong(), random.nextInt(3) - 1L, (long) random.nextInt(100_000), columns(random),
+                columns(random), columns(random), random.nextLong() + ":" + random.nextInt(), null, null, null, null, null);
+        if (random.nextInt(4) == 0) {
+            List<TableCheckpoint> tables = new ArrayList<>();
+            for (int i = random.nextInt(3); i > 0; i--) {
+                tables.add(new TableCheckpoint("public.t" + i, random.nextLong(), Long.toHexString(random.nextLong())));
+            }
+            event.setCheckpoint(new Checkpoint(random.nextInt(1000) + ":" + random.nextInt(1000) + ":", tables));
+        }
+        event.setCutTsMicros(random.nextBoolean() ? null : random.nextLong());
+        event.setPreviousCommitLsn(random.nextBoolean() ? null : random.nextLong());
+        event.setTableDefinition(random.nextBoolean() ? null : "CREATE TABLE é (id bigint)".repeat(1 + random.nextInt(3)));
+        event.setCommitLsn(random.nextBoolean() ? null : random.nextLong());
+        return event;
+    }
+
+    private static List<Column> columns(Random random) {
+        int size = random.nextInt(12) - 2;
+        if (size < 0) {
+            return size == -1 ? null : new ArrayList<>();
+        }
+        List<Column> columns = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            Object value = VALUES[random.nextInt(VALUES.length)];
+            columns.add(new Column("c" + i, i % 2 == 0 ? "text" : "numeric(12,2)",
+                    value instanceof ByteBuffer bytes ? bytes.duplicate() : value));
+        }
+        return columns;
+    }
+}
