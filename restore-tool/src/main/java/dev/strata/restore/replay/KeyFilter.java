@@ -32,6 +32,11 @@ public final class KeyFilter {
         return new KeyFilter(Map.copyOf(keys));
     }
 
+    /** Whether this filter folds every key (the decoder then need not ask). */
+    boolean all() {
+        return keys == null;
+    }
+
     /** One reader thread's filter over one segment; {@link Pass#close} hands the dropped images' shapes to the fold. */
     Pass pass(ShapeCatalog catalog, ChangeFolder folder) {
         return new Pass(catalog, folder);
@@ -67,21 +72,32 @@ public final class KeyFilter {
             if (keys == null || op.kind() == FoldOp.Kind.TRUNCATE) {
                 return true;
             }
-            Set<Key> wanted = byTable.computeIfAbsent(op.tableId(), id -> keys.getOrDefault(catalog.table(id), Set.of()));
-            if (!wanted.isEmpty() && wanted.contains(Key.of(op.key()))) {
+            if (wants(op.tableId(), op.key(), op.key().length)) {
                 return true;
             }
-            // noted even without a shape: the table had a change, so the fold lists it as the whole fold would
-            long[] newest = droppedShapes.computeIfAbsent(op.tableId(), id -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE, -1});
-            // as the fold tracks shapes: only new row images say which columns the table has
-            if (op.shapeId() >= 0 && op.kind() == FoldOp.Kind.UPSERT) {
-                if (FoldOp.compareOrder(op.lsn(), op.txOrder(), newest[0], newest[1]) > 0) {
-                    newest[0] = op.lsn();
-                    newest[1] = op.txOrder();
-                    newest[2] = op.shapeId();
-                }
-            }
+            dropped(op.tableId(), op.kind() == FoldOp.Kind.UPSERT ? op.shapeId() : -1, op.lsn(), op.txOrder());
             return false;
+        }
+
+        /** Whether the key ({@code key[0..length)}, as the fold encodes it) of a change of that table is folded. */
+        boolean wants(int tableId, byte[] key, int length) {
+            if (keys == null) {
+                return true;
+            }
+            Set<Key> wanted = byTable.computeIfAbsent(tableId, id -> keys.getOrDefault(catalog.table(id), Set.of()));
+            return !wanted.isEmpty() && wanted.contains(new Key(ByteBuffer.wrap(key, 0, length)));
+        }
+
+        /** A change not folded: its table is noted, and its new image's shape if it is the newest ({@code newImageShape} -1: none). */
+        void dropped(int tableId, int newImageShape, long lsn, long txOrder) {
+            // noted even without a shape: the table had a change, so the fold lists it as the whole fold would
+            long[] newest = droppedShapes.computeIfAbsent(tableId, id -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE, -1});
+            // as the fold tracks shapes: only new row images say which columns the table has
+            if (newImageShape >= 0 && FoldOp.compareOrder(lsn, txOrder, newest[0], newest[1]) > 0) {
+                newest[0] = lsn;
+                newest[1] = txOrder;
+                newest[2] = newImageShape;
+            }
         }
 
         void close() {

@@ -5,6 +5,7 @@ import dev.strata.schemas.fold.FastSegmentDecoder;
 import dev.strata.schemas.fold.FoldOp;
 import dev.strata.schemas.fold.SegmentFold;
 import dev.strata.schemas.fold.ShapeCatalog;
+import dev.strata.schemas.fold.keys.KeyInterest;
 import dev.strata.restore.VerificationFailedException;
 import dev.strata.restore.store.FetchedObject;
 import dev.strata.restore.store.ListedSegment;
@@ -102,9 +103,23 @@ final class SegmentPipeline {
                 batch.clear();
             }
         };
+        // asked before a change's images are decoded: a key not wanted is walked over, as the consumer would drop it
+        KeyInterest interest = keys.all() ? null : new KeyInterest() {
+            @Override
+            public boolean wants(int tableId, byte[] key, int length) {
+                return pass.keep(tableId) && keyPass.wants(tableId, key, length);
+            }
+
+            @Override
+            public void skipped(int tableId, int shapeId, long lsn, long txOrder) {
+                if (pass.keep(tableId)) {
+                    keyPass.dropped(tableId, shapeId, lsn, txOrder);
+                }
+            }
+        };
         FastSegmentDecoder.Counts counts;
         try {
-            counts = segments.read(object.bytes(), object.sha256(), segment.key().value(), fold);
+            counts = segments.read(object.bytes(), object.sha256(), segment.key().value(), fold, interest);
         } catch (ForeignTenantException e) {
             // its bytes are those its writer declared, so no other copy is better: the writer key was misused, refuse
             throw new VerificationFailedException(e.getMessage(), e);
