@@ -149,6 +149,11 @@ public final class Replay {
         return planner.plan(tenant, untilMicros, base, foldedByBase, listing, late, bound);
     }
 
+    /** The tenant's durable point alone, from its durable marks (no listing of the log): what a wait for it polls. */
+    public DurableBound durable(TenantId tenant) {
+        return durableBound(tenant);
+    }
+
     /** The durable point from the marks of the regions that answered; when neither answered, the restore cannot go on. */
     private DurableBound durableBound(TenantId tenant) {
         DurablePoint point = DurablePoint.read(stores, tenant, RestoreTime.micros(clock.instant()));
