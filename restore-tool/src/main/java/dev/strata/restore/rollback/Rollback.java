@@ -86,7 +86,7 @@ public final class Rollback implements AutoCloseable {
                         path = "full difference: " + refused.get();
                     } else {
                         changed = Optional.of(found);
-                        keys = found.filter(uniqueAtOnce(connection, found, tenantColumn));
+                        keys = found.filter(uniqueAtOnce(connection, found, tenantColumn, tables));
                         path = String.format(Locale.ROOT, "fast path: only the %,d key(s) changed since the point (%,d change(s) in %d"
                                 + " segment(s) read after it, in %.1f s); %s", found.keys(), found.events(), found.segments(),
                                 Duration.between(start, clock.instant()).toMillis() / 1000.0, coverage.why());
@@ -131,14 +131,16 @@ public final class Rollback implements AutoCloseable {
     }
 
     /** The changed tables whose live key is unique at every statement: a key given a row first after the point had none at it. */
-    private static Set<String> uniqueAtOnce(Connection connection, ChangesSince.Found found, String tenantColumn) throws SQLException {
-        Set<String> tables = new HashSet<>();
+    private static Set<String> uniqueAtOnce(Connection connection, ChangesSince.Found found, String tenantColumn, Set<String> selected)
+            throws SQLException {
+        Set<String> unique = new HashSet<>();
         for (String table : found.tables().keySet()) {
-            if (LiveTable.read(connection, table, tenantColumn).keyUniqueAtOnce(connection)) {
-                tables.add(table);
+            boolean rolledBack = selected.isEmpty() || selected.contains(table); // another table may not even exist live
+            if (rolledBack && LiveTable.read(connection, table, tenantColumn).keyUniqueAtOnce(connection)) {
+                unique.add(table);
             }
         }
-        return tables;
+        return unique;
     }
 
     public List<String> describeDiff() {
