@@ -38,6 +38,7 @@ import dev.strata.schemas.manifest.ManifestEntry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -148,6 +149,11 @@ public final class Replay {
         return planner.plan(tenant, untilMicros, base, foldedByBase, listing, late, bound);
     }
 
+    /** The tenant's durable point alone, from its durable marks (no listing of the log): what a wait for it polls. */
+    public DurableBound durable(TenantId tenant) {
+        return durableBound(tenant);
+    }
+
     /** The durable point from the marks of the regions that answered; when neither answered, the restore cannot go on. */
     private DurableBound durableBound(TenantId tenant) {
         DurablePoint point = DurablePoint.read(stores, tenant, RestoreTime.micros(clock.instant()));
@@ -168,8 +174,10 @@ public final class Replay {
     }
 
     /**
-     * Restores only the keys {@code keys} names (a rollback of the keys changed since its point); the
-     * base is folded whole (its rows are filtered at the target), the log's other keys are dropped before the fold.
+     * Restores only the keys {@code keys} names (a rollback of the keys changed since its point): the log's
+     * other keys are dropped before the fold, and the log is read newest segment first, only until the
+     * changes read settle every key ({@link KeySettlement}); the base, when still needed then, is folded
+     * whole (its rows are filtered at the target).
      */
     public ReplaySummary run(RestorePlan plan, ReplayTarget target, TransactionFilter transactions, KeyFilter keys) {
         Instant start = clock.instant();
@@ -188,25 +196,41 @@ public final class Replay {
         progress.planned(plan.segments().size(), plan.bytes());
         TableFilter tables = TableFilter.of(options.tables(), catalog);
         Set<String> tenantTables = new HashSet<>();
+        Optional<KeySettlement> settlement = keys.settlement(options.tables());
         try (ChangeFolder folder = new ChangeFolder(catalog, options.memory())) {
             long[] counts = new long[3];
-            if (plan.base().isPresent()) {
-                new BaseRead(new ObjectFetcher(stores, notes), options.memory().spillDir())
-                        .fold(plan.tenant(), plan.base().get(), catalog, folder, definitions, progress, options.tables(), tenantTables);
+            if (plan.base().isPresent() && settlement.isEmpty()) {
+                foldBase(plan, catalog, folder, definitions, tenantTables);
                 phases.end("base");
             }
+            int unread = 0;
+            List<ListedSegment> segments = settlement.isEmpty() ? plan.segments() : newestFirst(plan.segments());
             if (manifests != null) {
                 SegmentPipeline pipeline = new SegmentPipeline(new ObjectFetcher(stores, notes), manifests,
                         new SegmentFold(plan.tenant(), catalog, plan.untilMicros(), transactions, definitions), folder, options.readers(),
                         tables, keys, catalog);
-                pipeline.run(plan.segments(), batch -> {
+                unread = pipeline.run(segments, batch -> {
                     counts[0] += batch.events();
                     counts[1] += batch.afterUntil();
                     counts[2] += batch.sealed() ? 0 : 1;
                     progress.objectRead(batch.bytes(), batch.events());
-                });
+                }, settlement.orElse(null), definitions);
             }
             phases.end("read+fold");
+            if (settlement.isPresent()) {
+                KeySettlement settled = settlement.get();
+                boolean baseNeeded = plan.base().isPresent() && unread == 0
+                        && !settled.restNotNeeded(plan.base().get().cutCommitMicros(), definitions);
+                if (baseNeeded) {
+                    foldBase(plan, catalog, folder, definitions, tenantTables);
+                    phases.end("base");
+                }
+                if (unread > 0 || (plan.base().isPresent() && !baseNeeded)) {
+                    notes.note("the log was read newest first for the keys asked: " + settled.segmentsRead() + " of " + segments.size()
+                            + " segment(s) read" + (plan.base().isPresent() && !baseNeeded ? ", and not the base" : "")
+                            + "; what was not read is older than each key's last change up to the point");
+                }
+            }
             tables.addSeenTo(tenantTables);
             Loader.Result loaded = new Loader(catalog, folder, definitions, progress, new ErasedRows(ledger.erasures()))
                     .load(plan, target, options.force(), notes, new Loader.Selected(options.tables(), tenantTables));
@@ -216,6 +240,16 @@ public final class Replay {
                     counts[2], notes.objectsFrom(Region.PRIMARY), notes.objectsFrom(Region.BACKUP), folder.stats(), loaded.ledger(), notes.notes(),
                     Duration.between(start, clock.instant()), phases.toString());
         }
+    }
+
+    private void foldBase(RestorePlan plan, ShapeCatalog catalog, ChangeFolder folder, DefinitionHistory definitions, Set<String> tenantTables) {
+        new BaseRead(new ObjectFetcher(stores, notes), options.memory().spillDir())
+                .fold(plan.tenant(), plan.base().get(), catalog, folder, definitions, progress, options.tables(), tenantTables);
+    }
+
+    /** By the newest cut time each holds, newest first: what a read that may stop early reads first. */
+    private static List<ListedSegment> newestFirst(List<ListedSegment> segments) {
+        return segments.stream().sorted(Comparator.comparingLong(ListedSegment::maxCommitMicros).reversed()).toList();
     }
 
     public List<String> notes() {

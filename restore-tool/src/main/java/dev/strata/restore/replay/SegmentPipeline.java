@@ -5,6 +5,8 @@ import dev.strata.schemas.fold.FastSegmentDecoder;
 import dev.strata.schemas.fold.FoldOp;
 import dev.strata.schemas.fold.SegmentFold;
 import dev.strata.schemas.fold.ShapeCatalog;
+import dev.strata.schemas.fold.definition.DefinitionHistory;
+import dev.strata.schemas.fold.keys.KeyInterest;
 import dev.strata.restore.VerificationFailedException;
 import dev.strata.restore.store.FetchedObject;
 import dev.strata.restore.store.ListedSegment;
@@ -60,6 +62,18 @@ final class SegmentPipeline {
     }
 
     void run(List<ListedSegment> segments, Consumer<SegmentBatch> consumer) {
+        run(segments, consumer, null, null);
+    }
+
+    /**
+     * As {@link #run(List, Consumer)}, in the order given, stopping where {@code settlement} finds the segments not
+     * yet read not needed (decided with no segment being read, so on changes of segments read whole).
+     *
+     * @param settlement null: every segment is read
+     * @param definitions the table definitions the segments read gave (a window holding any is read to its end)
+     * @return how many segments, the last ones in {@code segments}, were not read
+     */
+    int run(List<ListedSegment> segments, Consumer<SegmentBatch> consumer, KeySettlement settlement, DefinitionHistory definitions) {
         AtomicInteger number = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
             Thread t = new Thread(task, "restore-reader-" + number.incrementAndGet());
@@ -71,27 +85,36 @@ final class SegmentPipeline {
             Deque<ListedSegment> waiting = new ArrayDeque<>(segments);
             int running = 0;
             while (running > 0 || !waiting.isEmpty()) {
-                while (running < threads && !waiting.isEmpty()) {
+                while (running < threads && !waiting.isEmpty() && !restNotNeeded(settlement, waiting.peek(), definitions)) {
                     ListedSegment next = waiting.poll();
-                    done.submit(() -> read(next));
+                    done.submit(() -> read(next, settlement));
                     running++;
+                }
+                if (running == 0) {
+                    break; // nothing being read, and what remains is not needed
                 }
                 SegmentBatch batch = take(done);
                 running--;
                 consumer.accept(batch);
             }
+            return waiting.size();
         } finally {
             pool.shutdownNow();
         }
     }
 
+    /** Whether the segments from {@code next} on need no reading: its newest change is older than every change read. */
+    private static boolean restNotNeeded(KeySettlement settlement, ListedSegment next, DefinitionHistory definitions) {
+        return settlement != null && settlement.restNotNeeded(next.maxCommitMicros(), definitions);
+    }
+
     /** Fetches, verifies, decodes and folds one segment, on a reader thread. */
-    private SegmentBatch read(ListedSegment segment) {
+    private SegmentBatch read(ListedSegment segment, KeySettlement settlement) {
         FetchedObject object = fetcher.fetch(segment.key(), segment.regions(), manifests.entry(segment.key()));
         // the fetcher matched the bytes to their SHA-256 before any change of them is folded
         List<FoldOp> batch = new ArrayList<>(BATCH);
         TableFilter.Pass pass = tables.pass();
-        KeyFilter.Pass keyPass = keys.pass(catalog, folder);
+        KeyFilter.Pass keyPass = keys.pass(catalog, folder, settlement);
         Consumer<FoldOp> fold = op -> {
             if (!pass.keep(op.tableId()) || !keyPass.keep(op)) {
                 return;
@@ -102,9 +125,23 @@ final class SegmentPipeline {
                 batch.clear();
             }
         };
+        // asked before a change's images are decoded: a key not wanted is walked over, as the consumer would drop it
+        KeyInterest interest = keys.all() ? null : new KeyInterest() {
+            @Override
+            public boolean wants(int tableId, byte[] key, int length) {
+                return pass.keep(tableId) && keyPass.wants(tableId, key, length);
+            }
+
+            @Override
+            public void skipped(int tableId, int shapeId, long lsn, long txOrder) {
+                if (pass.keep(tableId)) {
+                    keyPass.dropped(tableId, shapeId, lsn, txOrder);
+                }
+            }
+        };
         FastSegmentDecoder.Counts counts;
         try {
-            counts = segments.read(object.bytes(), object.sha256(), segment.key().value(), fold);
+            counts = segments.read(object.bytes(), object.sha256(), segment.key().value(), fold, interest);
         } catch (ForeignTenantException e) {
             // its bytes are those its writer declared, so no other copy is better: the writer key was misused, refuse
             throw new VerificationFailedException(e.getMessage(), e);
@@ -112,6 +149,9 @@ final class SegmentPipeline {
         folder.acceptAll(batch);
         pass.close();
         keyPass.close();
+        if (settlement != null) {
+            settlement.read(segment); // after every change of it was reported
+        }
         return new SegmentBatch(counts.events(), counts.afterUntil(), object.bytes().length, object.from(), object.sealed());
     }
 

@@ -25,6 +25,7 @@ import dev.strata.schemas.segment.ForeignTenantException;
 import dev.strata.schemas.segment.SegmentReader;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +41,24 @@ import java.util.Set;
  * there is no key set, only a reason. The definition capture restates at its start changes nothing.
  */
 final class ChangesSince {
-    /** One table's changed keys: the fold's key bytes, and their values in the key's columns and types. */
-    record TableKeys(TableShape shape, Map<KeyFilter.Key, Object[]> values) {
+    /**
+     * One table's changed keys: the fold's key bytes, and their values in the key's columns and types.
+     *
+     * @param first per key, its first change after the point: {lsn, txOrder, 1 when it gave the key a row: an INSERT, or an
+     *     UPDATE that changed its key to this one}
+     */
+    record TableKeys(TableShape shape, Map<KeyFilter.Key, Object[]> values, Map<KeyFilter.Key, long[]> first) {
+
+        /** The keys whose first change after the point did not give them a row: they may have had one at it. */
+        Set<KeyFilter.Key> notInsertedFirst() {
+            Set<KeyFilter.Key> keys = new HashSet<>();
+            first.forEach((key, f) -> {
+                if (f[2] == 0) {
+                    keys.add(key);
+                }
+            });
+            return keys;
+        }
     }
 
     /** @param tables per table name, its changed keys; @param fullDiffReason why no key set can stand for the difference */
@@ -51,10 +68,18 @@ final class ChangesSince {
             return tables.values().stream().mapToLong(t -> t.values().size()).sum();
         }
 
-        KeyFilter filter() {
+        /**
+         * @param uniqueAtOnce the tables whose live key is unique at every statement: a key of theirs given a row first
+         *     after the point had no row at it (the read of the log stops without finding one)
+         */
+        KeyFilter filter(Set<String> uniqueAtOnce) {
             Map<String, Set<KeyFilter.Key>> keys = new HashMap<>();
-            tables.forEach((table, k) -> keys.put(table, k.values().keySet()));
-            return KeyFilter.only(keys);
+            Map<String, Set<KeyFilter.Key>> existed = new HashMap<>();
+            tables.forEach((table, k) -> {
+                keys.put(table, k.values().keySet());
+                existed.put(table, uniqueAtOnce.contains(table) ? k.notInsertedFirst() : k.values().keySet());
+            });
+            return KeyFilter.only(keys, existed);
         }
     }
 
@@ -101,7 +126,11 @@ final class ChangesSince {
                                 + RestoreTime.format(event.getCommitTsMicros()) + ", after the point");
                         continue;
                     }
-                    converter.convert(event, fold -> add(fold, catalog, decoder, tables, reasons));
+                    List<FoldOp> ops = new ArrayList<>(2);
+                    converter.convert(event, ops::add);
+                    // an UPDATE that changed the key deletes the old key (its first op) and gives the new one a row
+                    boolean gives = op == Op.CREATE || (op == Op.UPDATE && ops.size() == 2 && ops.get(0).kind() == FoldOp.Kind.DELETE);
+                    ops.forEach(fold -> add(fold, gives && fold.kind() == FoldOp.Kind.UPSERT, catalog, decoder, tables, reasons));
                 }
             }
         }
@@ -110,7 +139,8 @@ final class ChangesSince {
         return new Found(tables, reason, after.size(), events);
     }
 
-    private static void add(FoldOp op, ShapeCatalog catalog, RowDecoder decoder, Map<String, TableKeys> tables, List<String> reasons) {
+    private static void add(FoldOp op, boolean givesRow, ShapeCatalog catalog, RowDecoder decoder, Map<String, TableKeys> tables,
+                            List<String> reasons) {
         if (op.kind() == FoldOp.Kind.TRUNCATE || op.key() == null) {
             return;
         }
@@ -119,8 +149,13 @@ final class ChangesSince {
             reasons.add("table " + shape.table() + " has no key in the backup (each row is keyed by its whole image)");
             return;
         }
-        TableKeys keys = tables.computeIfAbsent(shape.table(), t -> new TableKeys(keyShape(shape), new HashMap<>()));
-        keys.values().computeIfAbsent(KeyFilter.Key.of(op.key()), k -> decoder.key(op.key()));
+        TableKeys keys = tables.computeIfAbsent(shape.table(), t -> new TableKeys(keyShape(shape), new HashMap<>(), new HashMap<>()));
+        KeyFilter.Key key = KeyFilter.Key.of(op.key());
+        keys.values().computeIfAbsent(key, k -> decoder.key(op.key()));
+        long[] first = keys.first().get(key);
+        if (first == null || FoldOp.compareOrder(op.lsn(), op.txOrder(), first[0], first[1]) < 0) {
+            keys.first().put(key, new long[] {op.lsn(), op.txOrder(), givesRow ? 1 : 0});
+        }
     }
 
     /** The key columns alone, with their captured types: what the rollback's key table is made of. */

@@ -1,5 +1,6 @@
 package dev.strata.restore.rollback;
 
+import dev.strata.restore.plan.DurableBound;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.replay.Replay;
@@ -25,7 +26,8 @@ import java.util.Optional;
  * Another database's rows (a copy, a restore) are in no log, and only the full difference sees them.
  */
 final class LiveCoverage {
-    private static final Duration POLL = Duration.ofMillis(250);
+    /** Capture's heartbeats move the durable point about once a second: a short poll finds the move soon after. */
+    private static final Duration POLL = Duration.ofMillis(100);
 
     /** @param toDurablePoint a plan to a durable point at or after the snapshot's time, when proven; else why not */
     record Outcome(Optional<RestorePlan> toDurablePoint, String why) {
@@ -50,17 +52,20 @@ final class LiveCoverage {
         }
         Instant deadline = clock.instant().plus(wait);
         while (true) {
-            RestorePlan latest = replay.plan(point.tenant(), RestoreTime.LATEST, point.untilMicros());
-            if (!latest.durable().proven()) {
+            // the marks alone while waiting: a plan lists the whole log, once the point covers the snapshot
+            DurableBound durable = replay.durable(point.tenant());
+            if (!durable.proven()) {
                 return refused(connection, "tenant " + point.tenant() + " has no durable mark, so nothing proves the backup holds every"
                         + " change of the live database");
             }
-            if (latest.untilMicros() >= snapshotMicros) {
+            long durableMicros = durable.pointMicros().orElseThrow();
+            if (durableMicros >= snapshotMicros) {
+                RestorePlan latest = replay.plan(point.tenant(), RestoreTime.LATEST, point.untilMicros());
                 return new Outcome(Optional.of(latest), "the durable point " + RestoreTime.format(latest.untilMicros())
                         + " covers the live database's snapshot of " + RestoreTime.format(snapshotMicros));
             }
             if (!clock.instant().plus(POLL).isBefore(deadline)) {
-                return refused(connection, "the durable point " + RestoreTime.format(latest.untilMicros()) + " did not reach the live"
+                return refused(connection, "the durable point " + RestoreTime.format(durableMicros) + " did not reach the live"
                         + " database's snapshot of " + RestoreTime.format(snapshotMicros) + " within " + wait.toSeconds() + " s (is the"
                         + " tenant's capture and sink running? restore-tool status shows it; or raise --wait-durable)");
             }

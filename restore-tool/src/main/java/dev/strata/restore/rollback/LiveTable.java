@@ -55,6 +55,17 @@ record LiveTable(String name, String qualified, long oid, List<String> columns, 
         return first;
     }
 
+    /**
+     * Whether its key is unique at every statement (not DEFERRABLE): then a key whose first change after
+     * a point gave it a row (an INSERT, an UPDATE of the key to it) had no row at the point (that change
+     * would have failed on it; a deferred key could hold two rows within a transaction that deletes one later).
+     */
+    boolean keyUniqueAtOnce(Connection c) throws SQLException {
+        List<String> immediate = strings(c, "SELECT indimmediate FROM pg_index WHERE indrelid = ?::regclass AND indisunique"
+                + " AND (indisprimary OR indisreplident) ORDER BY indisprimary DESC, indexrelid LIMIT 1", qualified);
+        return immediate.size() == 1 && "t".equals(immediate.get(0));
+    }
+
     /** The tables this one references by foreign key (their oids), itself excluded. */
     List<Long> references(Connection c) throws SQLException {
         List<Long> parents = new ArrayList<>();

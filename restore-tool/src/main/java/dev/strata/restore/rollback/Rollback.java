@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -68,6 +69,7 @@ public final class Rollback implements AutoCloseable {
         try {
             Instant start = clock.instant();
             Optional<ChangesSince.Found> changed = Optional.empty();
+            KeyFilter keys = KeyFilter.ALL;
             String path = "full difference: --full-diff";
             if (fastPathWait.isPresent()) {
                 // the dead-letter topic is read while the durable point is awaited and the log after the point is read
@@ -84,6 +86,7 @@ public final class Rollback implements AutoCloseable {
                         path = "full difference: " + refused.get();
                     } else {
                         changed = Optional.of(found);
+                        keys = found.filter(uniqueAtOnce(connection, found, tenantColumn, tables));
                         path = String.format(Locale.ROOT, "fast path: only the %,d key(s) changed since the point (%,d change(s) in %d"
                                 + " segment(s) read after it, in %.1f s); %s", found.keys(), found.events(), found.segments(),
                                 Duration.between(start, clock.instant()).toMillis() / 1000.0, coverage.why());
@@ -92,7 +95,7 @@ public final class Rollback implements AutoCloseable {
             }
             StagingTarget staging = new StagingTarget(connection, live.describe(), tenantColumn, tables,
                     changed.map(ChangesSince.Found::tables));
-            ReplaySummary staged = replay.run(plan, staging, TransactionFilter.ALL, changed.map(ChangesSince.Found::filter).orElse(KeyFilter.ALL));
+            ReplaySummary staged = replay.run(plan, staging, TransactionFilter.ALL, keys);
             Instant compare = clock.instant();
             TenantRollback rollback = new TenantRollback(connection, plan.tenant().value(), tenantColumn, staging.staged(), where);
             List<TableDiff> diffs = rollback.diff();
@@ -125,6 +128,19 @@ public final class Rollback implements AutoCloseable {
             }
         }
         return Optional.empty();
+    }
+
+    /** The changed tables whose live key is unique at every statement: a key given a row first after the point had none at it. */
+    private static Set<String> uniqueAtOnce(Connection connection, ChangesSince.Found found, String tenantColumn, Set<String> selected)
+            throws SQLException {
+        Set<String> unique = new HashSet<>();
+        for (String table : found.tables().keySet()) {
+            boolean rolledBack = selected.isEmpty() || selected.contains(table); // another table may not even exist live
+            if (rolledBack && LiveTable.read(connection, table, tenantColumn).keyUniqueAtOnce(connection)) {
+                unique.add(table);
+            }
+        }
+        return unique;
     }
 
     public List<String> describeDiff() {

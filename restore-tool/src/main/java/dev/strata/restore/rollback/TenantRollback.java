@@ -39,6 +39,8 @@ final class TenantRollback {
     private static final String DELETE = "d";
     private static final String UPDATE = "u";
     private static final String INSERT = "i";
+    /** The column a live row's version (xmin) takes in {@link #liveRows}: a name no application column is expected to have. */
+    private static final String VERSION = "strata_rollback_version";
 
     private final Connection connection;
     private final String tenant;
@@ -66,12 +68,12 @@ final class TenantRollback {
             requireNoOtherTenantsKey(t);
             try (Statement s = connection.createStatement()) {
                 s.execute("DROP TABLE IF EXISTS pg_temp." + seen(t) + ", pg_temp." + changes(t));
-                s.execute("CREATE TEMP TABLE " + seen(t) + " AS SELECT " + keyList(t, "l") + ", l.xmin AS v FROM " + t.live().qualified()
-                        + " l WHERE " + inScope(t, "l"));
+                s.execute("CREATE TEMP TABLE " + seen(t) + " AS SELECT " + keyList(t, "l") + ", l." + VERSION + " AS v FROM " + liveRows(t)
+                        + " l");
                 s.execute("CREATE TEMP TABLE " + changes(t) + " AS SELECT " + Sql.join(t.live().key(), ", ", c -> "coalesce(l." + c
                         + ", s." + c + ") AS " + c) + ", CASE WHEN s." + firstKey(t) + " IS NULL THEN '" + DELETE + "' WHEN l." + firstKey(t)
-                        + " IS NULL THEN '" + INSERT + "' ELSE '" + UPDATE + "' END AS kind FROM (SELECT * FROM " + t.live().qualified()
-                        + " l WHERE " + inScope(t, "l") + ") l FULL JOIN pg_temp." + Sql.quote(t.stage()) + " s ON " + keyMatch(t)
+                        + " IS NULL THEN '" + INSERT + "' ELSE '" + UPDATE + "' END AS kind FROM " + liveRows(t)
+                        + " l FULL JOIN pg_temp." + Sql.quote(t.stage()) + " s ON " + keyMatch(t)
                         + " WHERE s." + firstKey(t) + " IS NULL OR l." + firstKey(t) + " IS NULL OR " + differs(t));
                 if (t.keys().isPresent()) { // small on the fast path: indexed for the same reason as the changed keys
                     s.execute("CREATE INDEX ON pg_temp." + changes(t) + " (" + Sql.join(t.live().key(), ", ", c -> c) + ")");
@@ -96,8 +98,13 @@ final class TenantRollback {
             s.execute("SET LOCAL statement_timeout = '" + statementTimeoutSeconds + "s'");
             for (StagingTarget.Staged t : tables) {
                 // lock what changes, then check: a locked row cannot change after the check
-                s.executeQuery("SELECT 1 FROM " + t.live().qualified() + " l JOIN pg_temp." + changes(t) + " d ON " + keyMatch(t, "d", "l")
-                        + " WHERE " + tenantPredicate(t, "l") + " AND d.kind IN ('" + DELETE + "', '" + UPDATE + "') FOR UPDATE OF l").close();
+                String changing = "d.kind IN ('" + DELETE + "', '" + UPDATE + "')";
+                s.executeQuery(t.keys().isEmpty()
+                        ? "SELECT 1 FROM " + t.live().qualified() + " l JOIN pg_temp." + changes(t) + " d ON " + keyMatch(t, "d", "l")
+                                + " WHERE " + tenantPredicate(t, "l") + " AND " + changing + " FOR UPDATE OF l"
+                        : "SELECT 1 FROM (SELECT DISTINCT " + keyList(t, "d") + " FROM pg_temp." + changes(t) + " d WHERE " + changing
+                                + ") d CROSS JOIN LATERAL (SELECT 1 FROM " + t.live().qualified() + " l WHERE " + keyMatch(t, "d", "l") + " AND "
+                                + tenantPredicate(t, "l") + " OFFSET 0 FOR UPDATE OF l) x").close();
                 requireUnchanged(t);
             }
             List<StagingTarget.Staged> parentsFirst = new ForeignKeyOrder(connection).parentsFirst(tables);
@@ -134,7 +141,7 @@ final class TenantRollback {
 
     /** Every live row of the tenant (in scope) is the version the difference was computed from, and no row came or went. */
     private void requireUnchanged(StagingTarget.Staged t) throws SQLException {
-        String now = "(SELECT " + keyList(t, "l") + ", l.xmin AS v FROM " + t.live().qualified() + " l WHERE " + inScope(t, "l") + ")";
+        String now = "(SELECT " + keyList(t, "l") + ", l." + VERSION + " AS v FROM " + liveRows(t) + " l)";
         String sql = "SELECT " + Sql.join(t.live().key(), " || ', ' || ", c -> "coalesce(n." + c + "::text, b." + c + "::text)")
                 + " FROM " + now + " n FULL JOIN pg_temp." + seen(t) + " b ON " + keyMatch(t, "n", "b")
                 + " WHERE n.v IS DISTINCT FROM b.v LIMIT 1";
@@ -207,10 +214,32 @@ final class TenantRollback {
         }
     }
 
+    /**
+     * The tenant's live rows the rollback covers (all of them, or with --where those of the keys in scope), as a
+     * subquery with each row's version ({@code xmin}) as {@value #VERSION}. On the fast path it is driven from the
+     * changed keys, one probe of the live table's key each: joined to them, even as a semi-join, the live table is
+     * planned as one scan of every row (0.3 s at 1M rows, in each of three statements). {@code OFFSET 0} keeps the
+     * planner from flattening the probe back into such a join.
+     */
+    private String liveRows(StagingTarget.Staged t) {
+        String rows = "SELECT l.*, l.xmin AS " + VERSION + " FROM " + t.live().qualified() + " l WHERE ";
+        if (t.keys().isEmpty()) {
+            return "(" + rows + inScope(t, "l") + ")";
+        }
+        return "(SELECT r.* FROM (SELECT DISTINCT " + keyList(t, "c") + " FROM pg_temp." + Sql.quote(t.keys().get()) + " c)"
+                + " c CROSS JOIN LATERAL (" + rows + keyMatch(t, "c", "l") + " AND " + tenantPredicate(t, "l") + whereScope(t, "l")
+                + " OFFSET 0) r)";
+    }
+
     /** The tenant's live rows the rollback covers: all of them, or with --where those of the keys in scope. */
     private String inScope(StagingTarget.Staged t, String alias) {
-        return compared(t, alias) + (where.isEmpty() ? "" : " AND EXISTS (SELECT 1 FROM pg_temp." + scope(t) + " k WHERE "
-                + Sql.join(t.live().key(), " AND ", c -> "k." + c + " = " + alias + "." + c) + ")");
+        return compared(t, alias) + whereScope(t, alias);
+    }
+
+    /** With --where, " AND" the row's key is in scope; else nothing. */
+    private String whereScope(StagingTarget.Staged t, String alias) {
+        return where.isEmpty() ? "" : " AND EXISTS (SELECT 1 FROM pg_temp." + scope(t) + " k WHERE "
+                + Sql.join(t.live().key(), " AND ", c -> "k." + c + " = " + alias + "." + c) + ")";
     }
 
     /**

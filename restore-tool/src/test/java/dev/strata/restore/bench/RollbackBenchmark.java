@@ -61,6 +61,7 @@ public final class RollbackBenchmark {
             heartbeats.scheduleAtFixedRate(() -> backup.heartbeat(dbNowMicros(pg)), 0, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
             StringWriter out = new StringWriter();
             long start = System.nanoTime();
+            long cpuStart = CliRestore.processCpuNanos();
             int code;
             try {
                 code = RestoreTool.run(new String[] {"--config", config.toString(), "rollback", "--tenant", BenchRows.TENANT, "--until",
@@ -70,6 +71,7 @@ public final class RollbackBenchmark {
                 heartbeats.shutdownNow();
             }
             double rollback = (System.nanoTime() - start) / 1e9;
+            double rollbackCpu = (CliRestore.processCpuNanos() - cpuStart) / 1e9;
             System.out.print(out);
             if (code != 0) {
                 throw new IllegalStateException("the rollback failed with exit code " + code);
@@ -83,6 +85,9 @@ public final class RollbackBenchmark {
             System.out.printf(Locale.ROOT, "restore of the whole tenant into a fresh database: %.2f s (%s); rollback of %,d changed rows"
                     + " (%.1f%%): %.2f s; ratio %.2fx; rows after the rollback equal the restored ones (md5 %s)%n", restore,
                     restored.phases(), changed, 100.0 * changed / rows, rollback, rollback / restore, after);
+            // the tool's own CPU (this JVM; PostgreSQL and Ceph are other processes): steadier than wall time on a loaded machine
+            System.out.printf(Locale.ROOT, "CPU of this JVM: restore %.1f s, rollback %.1f s (%.2fx)%n", restored.cpuSeconds(), rollbackCpu,
+                    rollbackCpu / restored.cpuSeconds());
             System.out.println();
             System.out.println("README row:");
             System.out.printf(Locale.ROOT, "| rollback: a tenant of %,d rows, %,d of them changed since the point, vs a restore of the whole"

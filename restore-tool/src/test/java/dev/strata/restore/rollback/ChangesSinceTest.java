@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestoreTime;
+import dev.strata.restore.replay.KeyFilter;
 import dev.strata.restore.replay.Progress;
 import dev.strata.restore.replay.Replay;
 import dev.strata.restore.replay.ReplayOptions;
@@ -35,6 +36,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,10 +90,43 @@ class ChangesSinceTest {
                 .containsExactlyInAnyOrder(List.of(3L), List.of(4L), List.of(20L), List.of(5L), List.of(21L));
         StringWriter out = new StringWriter();
         try (NdjsonTarget target = NdjsonTarget.toStream(out)) {
-            replay.run(atPoint, target, TransactionFilter.ALL, found.filter());
+            replay.run(atPoint, target, TransactionFilter.ALL, found.filter(Set.of()));
         }
         assertThat(out.toString().lines().toList()).as("the rows at the point of the changed keys that existed then")
                 .hasSize(3).allMatch(l -> l.contains("\"v3\"") || l.contains("\"v4\"") || l.contains("\"v5\""));
+    }
+
+    @Test
+    void readsTheLogNewestFirstOnlyUntilEveryKeyIsSettled() throws Exception {
+        List<ChangeEvent> events = tenRowsThen(
+                update(A, ORDERS, T0 + 12_000_000, 1100, 3, "v3 new"),
+                update(A, ORDERS, T0 + 13_000_000, 1110, 8, "v8 new"),
+                update(A, ORDERS, POINT + 1, 2000, 3, "changed"),
+                update(A, ORDERS, POINT + 2, 2010, 8, "changed"),
+                insert(A, ORDERS, POINT + 3, 2020, 20, "new"));
+        writer.write(events, SinkBackup.everyNEvents(4)); // up to the point: 0-3, 4-7, 8-9 and the two updates
+        Replay full = replay();
+        RestorePlan atPoint = full.plan(TenantId.of(A), RestoreTime.format(POINT));
+        ChangesSince.Found found = ChangesSince.read(stores(), full.plan(TenantId.of(A), RestoreTime.LATEST, POINT), POINT);
+        assertThat(atPoint.segments()).hasSize(3);
+
+        List<String> whole = rows(full, atPoint, found.filter(Set.of()));
+        Replay newestFirst = replay(1); // one reader: the second segment is not begun while the first is read
+        List<String> settled = rows(newestFirst, newestFirst.plan(TenantId.of(A), RestoreTime.format(POINT)), found.filter(Set.of(ORDERS)));
+
+        assertThat(whole).as("key 20 may have had a row at the point: every segment is read").hasSize(2)
+                .allMatch(l -> l.contains("\"v3 new\"") || l.contains("\"v8 new\""));
+        assertThat(full.notes()).noneMatch(n -> n.contains("newest first"));
+        assertThat(settled).as("key 20 was inserted first after the point: it had no row then").isEqualTo(whole);
+        assertThat(newestFirst.notes()).anyMatch(n -> n.contains("newest first") && n.contains(" 1 of 3 segment(s)"));
+    }
+
+    private static List<String> rows(Replay replay, RestorePlan plan, KeyFilter keys) {
+        StringWriter out = new StringWriter();
+        try (NdjsonTarget target = NdjsonTarget.toStream(out)) {
+            replay.run(plan, target, TransactionFilter.ALL, keys);
+        }
+        return out.toString().lines().sorted().toList();
     }
 
     @Test
@@ -120,7 +155,11 @@ class ChangesSinceTest {
     }
 
     private Replay replay() {
-        return new Replay(stores(), new ReplayOptions(Duration.ofHours(1), 2, FoldMemory.defaults(spill), false),
+        return replay(2);
+    }
+
+    private Replay replay(int readers) {
+        return new Replay(stores(), new ReplayOptions(Duration.ofHours(1), readers, FoldMemory.defaults(spill), false),
                 Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), Progress.NONE);
     }
 }

@@ -18,7 +18,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import dev.strata.restore.replay.KeyFilter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -97,6 +99,58 @@ class TenantRollbackIT {
                     .hasMessageContaining("public.orders (key [tenant_id, id] = a, 10) changed after the difference was computed");
             assertThat(rows("SELECT * FROM orders ORDER BY tenant_id, id")).as("nothing applied").isEqualTo(before);
         }
+    }
+
+    @Test
+    void onTheFastPathOnlyTheChangedKeysAreComparedCheckedAndApplied() throws Exception {
+        execute("UPDATE orders SET qty = 99 WHERE tenant_id = 'a' AND id = 10",
+                "INSERT INTO customers VALUES ('a', 4, 'new')", "INSERT INTO orders VALUES ('a', 14, 4, 1)");
+        Map<String, ChangesSince.TableKeys> changed = Map.of(
+                "public.customers", changedKeys(CUSTOMERS, new Object[] {"a", 4L}),
+                "public.orders", changedKeys(ORDERS, new Object[] {"a", 10L}, new Object[] {"a", 14L}));
+        String other = rows("SELECT * FROM customers WHERE tenant_id = 'b'") + rows("SELECT * FROM orders WHERE tenant_id = 'b'");
+        try (Connection c = connect(); StagingTarget staging = new StagingTarget(c, database, "tenant_id", Set.of(), Optional.of(changed))) {
+            staging.begin(new RestoreScope(TenantId.of("a"), 0, List.of(CUSTOMERS_TARGET, ORDERS_TARGET), false));
+            // every row at the point; only those of changed keys are staged
+            List.of(row(CUSTOMERS_TARGET, "a", 1L, "ann"), row(CUSTOMERS_TARGET, "a", 2L, "bob"), row(ORDERS_TARGET, "a", 10L, 1L, 1L),
+                    row(ORDERS_TARGET, "a", 11L, 1L, 5L)).forEach(staging::apply);
+            staging.commit();
+            TenantRollback rollback = new TenantRollback(c, "a", "tenant_id", staging.staged(), Optional.empty());
+
+            assertThat(rollback.diff()).extracting(TableDiff::table, TableDiff::deletes, TableDiff::updates, TableDiff::inserts)
+                    .containsExactlyInAnyOrder(tuple("public.customers", 1L, 0L, 0L), tuple("public.orders", 1L, 1L, 0L));
+            execute("UPDATE orders SET qty = 6 WHERE tenant_id = 'a' AND id = 11"); // a key not compared: as if written after
+            rollback.apply(5, 60);
+
+            assertThat(rows("SELECT * FROM customers WHERE tenant_id = 'a'")).isEqualTo("a|1|ann\na|2|bob\n");
+            assertThat(rows("SELECT * FROM orders WHERE tenant_id = 'a'")).isEqualTo("a|10|1|1\na|11|1|6\n");
+            assertThat(rows("SELECT * FROM customers WHERE tenant_id = 'b'") + rows("SELECT * FROM orders WHERE tenant_id = 'b'"))
+                    .isEqualTo(other);
+        }
+        execute("UPDATE orders SET qty = 98 WHERE tenant_id = 'a' AND id = 10");
+        try (Connection c = connect(); StagingTarget staging = new StagingTarget(c, database, "tenant_id", Set.of("public.orders"),
+                Optional.of(Map.of("public.orders", changedKeys(ORDERS, new Object[] {"a", 10L}))))) {
+            staging.begin(new RestoreScope(TenantId.of("a"), 0, List.of(CUSTOMERS_TARGET, ORDERS_TARGET), false));
+            staging.apply(row(ORDERS_TARGET, "a", 10L, 1L, 1L));
+            staging.commit();
+            TenantRollback rollback = new TenantRollback(c, "a", "tenant_id", staging.staged(), Optional.empty());
+            rollback.diff();
+            execute("UPDATE orders SET qty = 42 WHERE tenant_id = 'a' AND id = 10"); // a compared key written meanwhile
+
+            assertThatThrownBy(() -> rollback.apply(5, 60)).isInstanceOf(BadInputException.class)
+                    .hasMessageContaining("public.orders (key [tenant_id, id] = a, 10) changed after the difference was computed");
+            assertThat(rows("SELECT qty FROM orders WHERE tenant_id = 'a' AND id = 10 ORDER BY qty")).isEqualTo("42\n");
+        }
+    }
+
+    /** The keys changed since the point, as the log after it names them (key bytes only tell them apart here). */
+    private static ChangesSince.TableKeys changedKeys(TableShape table, Object[]... keys) {
+        TableShape keyShape = new TableShape(table.table(), table.keyColumns(), List.of("text", "bigint"), table.keyColumns());
+        Map<KeyFilter.Key, Object[]> values = new HashMap<>();
+        for (Object[] key : keys) {
+            values.put(KeyFilter.Key.of(java.util.Arrays.toString(key).getBytes(java.nio.charset.StandardCharsets.UTF_8)), key);
+        }
+        return new ChangesSince.TableKeys(keyShape, values, Map.of());
     }
 
     @Test

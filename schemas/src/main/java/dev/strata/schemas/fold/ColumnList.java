@@ -30,9 +30,14 @@ final class ColumnList {
 
     /** Reads {@code union {null, array<Column>}} in the current schema's layout. */
     void read(Decoder in) throws IOException {
+        read(in, in.readIndex() == 1);
+    }
+
+    /** The same, its union index already read: {@code present} when it named the array. */
+    void read(Decoder in, boolean present) throws IOException {
         size = 0;
         values.reset();
-        present = in.readIndex() == 1;
+        this.present = present;
         if (!present) {
             return;
         }
@@ -44,17 +49,58 @@ final class ColumnList {
         valueStart[size] = values.size();
     }
 
+    /**
+     * Reads only the names and types (what a shape is made of) of {@code union {null, array<Column>}}
+     * and walks over the values without decoding them: no value is held afterwards.
+     */
+    void readShape(Decoder in) throws IOException {
+        size = 0;
+        values.reset();
+        present = in.readIndex() == 1;
+        if (!present) {
+            return;
+        }
+        for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
+            for (long i = 0; i < n; i++) {
+                grow();
+                readNameAndType(in);
+                skipValue(in);
+                size++;
+            }
+        }
+    }
+
+    /** Walks over {@code union {null, array<Column>}} without keeping anything; {@code present} as for {@link #read(Decoder, boolean)}. */
+    static void skip(Decoder in, boolean present) throws IOException {
+        if (!present) {
+            return;
+        }
+        for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
+            for (long i = 0; i < n; i++) {
+                in.skipString(); // name
+                in.skipString(); // pgType
+                skipValue(in);
+            }
+        }
+    }
+
+    private static void skipValue(Decoder in) throws IOException {
+        switch (in.readIndex()) {
+            case 0 -> {
+            }
+            case 1 -> in.readBoolean();
+            case 2 -> in.readLong();
+            case 3 -> in.readDouble();
+            case 4 -> in.skipString();
+            case 5 -> in.skipBytes();
+            case 6 -> in.readEnum();
+            default -> throw new IOException("column value union branch out of range");
+        }
+    }
+
     private void readColumn(Decoder in) throws IOException {
         grow();
-        // each slot keeps its own Utf8, whose buffer the decoder reuses: no copy of names and types
-        Utf8 name = in.readString(nameText[size]);
-        nameText[size] = name;
-        names[size] = name.getBytes();
-        nameLengths[size] = name.getByteLength();
-        Utf8 type = in.readString(typeText[size]);
-        typeText[size] = type;
-        types[size] = type.getBytes();
-        typeLengths[size] = type.getByteLength();
+        readNameAndType(in);
         valueStart[size] = values.size();
         switch (in.readIndex()) {
             case 0 -> values.write(RowCodec.NULL);
@@ -87,6 +133,18 @@ final class ColumnList {
             default -> throw new IOException("column value union branch out of range");
         }
         size++;
+    }
+
+    private void readNameAndType(Decoder in) throws IOException {
+        // each slot keeps its own Utf8, whose buffer the decoder reuses: no copy of names and types
+        Utf8 name = in.readString(nameText[size]);
+        nameText[size] = name;
+        names[size] = name.getBytes();
+        nameLengths[size] = name.getByteLength();
+        Utf8 type = in.readString(typeText[size]);
+        typeText[size] = type;
+        types[size] = type.getBytes();
+        typeLengths[size] = type.getByteLength();
     }
 
     /** The position of the column named like {@code other}'s column {@code i}, or -1. */

@@ -7,6 +7,7 @@ import dev.strata.schemas.event.ReleasedSchema;
 import dev.strata.schemas.event.ReleasedSchemaStore;
 import dev.strata.schemas.fold.bytes.ByteWriter;
 import dev.strata.schemas.fold.definition.DefinitionHistory;
+import dev.strata.schemas.fold.keys.KeyInterest;
 import dev.strata.schemas.segment.ForeignTenantException;
 
 import java.io.ByteArrayInputStream;
@@ -32,6 +33,13 @@ import org.apache.avro.util.Utf8;
  * <p>Every event's tenant is compared with the tenant being read: a matching SHA-256 only says the
  * bytes are those their writer declared, and the writer key can put any tenant's segment under any
  * tenant's prefix. The comparison is of bytes, into a reused buffer, so it costs no allocation.
+ *
+ * <p>With a {@link KeyInterest} (a rollback's few keys) a row change's key is read first, and the
+ * row images of a key not wanted are walked over without decoding their values (Avro gives no
+ * length for a record, so the walk reads each column's tags and lengths); only the new image's
+ * column names and types are read, for its shape. A change of an UPDATE with an old image is always
+ * decoded: its old key, which may be wanted, is in that image; so is a change of a keyless table,
+ * whose key is its whole image.
  */
 public final class FastSegmentDecoder {
     private static final Op[] OPS = Op.values();
@@ -40,6 +48,7 @@ public final class FastSegmentDecoder {
     private static final long NO_COMMIT_ORDER = Long.MIN_VALUE;
     private static final String DEFINITION_FIELD = "tableDefinition";
     private static final String COMMIT_LSN_FIELD = "commitLsn";
+    private static final int NOT_SKIPPED = Integer.MIN_VALUE;
 
     private final TenantId tenant;
     private final byte[] tenantBytes;
@@ -93,7 +102,15 @@ public final class FastSegmentDecoder {
      * @throws ForeignTenantException at the first event of another tenant
      */
     public Counts decode(byte[] segment, String source, Consumer<FoldOp> out) {
-        Reader reader = new Reader(out, source);
+        return decode(segment, source, out, null);
+    }
+
+    /**
+     * As {@link #decode(byte[], String, Consumer)}, decoding only the changes of keys {@code interest} wants
+     * (the others are reported to it as skipped); null: every change.
+     */
+    public Counts decode(byte[] segment, String source, Consumer<FoldOp> out, KeyInterest interest) {
+        Reader reader = new Reader(out, source, interest);
         try (DataFileStream<Object> stream = new DataFileStream<>(new ByteArrayInputStream(segment), reader)) {
             if (!supports(stream.getSchema())) {
                 return null;
@@ -114,6 +131,7 @@ public final class FastSegmentDecoder {
     private final class Reader implements DatumReader<Object> {
         private final Consumer<FoldOp> out;
         private final String source;
+        private final KeyInterest interest;
         private final Utf8 eventTenant = new Utf8();
         private final Utf8 text = new Utf8();
         private final ColumnList key = new ColumnList();
@@ -125,9 +143,10 @@ public final class FastSegmentDecoder {
         long events;
         long afterUntil;
 
-        Reader(Consumer<FoldOp> out, String source) {
+        Reader(Consumer<FoldOp> out, String source, KeyInterest interest) {
             this.out = out;
             this.source = source;
+            this.interest = interest;
         }
 
         /** Whether the writer's events end with cutTsMicros (v3); before v3 the cut is the commit time. */
@@ -164,8 +183,13 @@ public final class FastSegmentDecoder {
             long txId = in.readLong();
             long txOrder = in.readLong();
             key.read(in);
-            before.read(in);
-            after.read(in);
+            boolean beforePresent = in.readIndex() == 1;
+            int skippedShape = skipUnwanted(in, tableId, op, beforePresent);
+            boolean skipped = skippedShape != NOT_SKIPPED;
+            if (!skipped) {
+                before.read(in, beforePresent);
+                after.read(in);
+            }
             in.skipString(); // eventId: (lsn, txOrder) carries the same identity, see KeyedVersions
             skipCheckpoint(in);
             long cutTs = writerHasCut && in.readIndex() == 1 ? in.readLong() : commitTs;
@@ -177,6 +201,8 @@ public final class FastSegmentDecoder {
             events++;
             if (cutTs > untilMicros || !transactions.includes(txId)) {
                 afterUntil++; // a transaction the filter leaves out counts as past the restore point
+            } else if (skipped) {
+                interest.skipped(tableId, skippedShape, position(previousCommitLsn, lsn), txOrder);
             } else if (op == Op.DDL) {
                 // in the rows' order, so that a row after the DDL in its own transaction is read with it
                 definitions.add(tableId, new FoldPosition(position(previousCommitLsn, lsn), txOrder), cutTs, definition);
@@ -184,6 +210,35 @@ public final class FastSegmentDecoder {
                 emit(tableId, op, position(previousCommitLsn, lsn), txOrder);
             }
             return null;
+        }
+
+        /**
+         * Walks over the row images of a change whose key the interest does not want, reading only the
+         * new image's names and types; the key has been read, the old image's union index too.
+         *
+         * @return the new image's shape (-1 for a DELETE), or {@link #NOT_SKIPPED} when the change is to be decoded
+         */
+        private int skipUnwanted(Decoder in, int tableId, Op op, boolean beforePresent) throws IOException {
+            boolean rowChange = op == Op.CREATE || op == Op.READ || op == Op.DELETE || (op == Op.UPDATE && !beforePresent);
+            if (interest == null || !rowChange || !key.present) {
+                return NOT_SKIPPED;
+            }
+            scratch.reset();
+            scratch.writeVarLong(key.size);
+            key.writeAll(scratch); // as keyOf: the key the fold would file this change under
+            if (interest.wants(tableId, scratch.array(), scratch.size())) {
+                return NOT_SKIPPED;
+            }
+            ColumnList.skip(in, beforePresent);
+            if (op == Op.DELETE) {
+                ColumnList.skip(in, in.readIndex() == 1);
+                return -1;
+            }
+            after.readShape(in);
+            if (!after.present) {
+                throw new IOException("a " + op + " of " + catalog.table(tableId) + " has no new row");
+            }
+            return catalog.shapeId(tableId, after, key);
         }
 
         /** As {@code CommitPosition}: the transaction's place in commit order where the event has it, else its LSN. */

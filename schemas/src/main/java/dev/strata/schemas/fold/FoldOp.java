@@ -1,5 +1,7 @@
 package dev.strata.schemas.fold;
 
+import dev.strata.schemas.fold.bytes.ByteReader;
+
 /**
  * One change reduced to what folding needs: table, order (lsn, txOrder), key bytes and the version
  * the fold keeps for the key (built once by the decoder, stored as is: no copy per change).
@@ -14,6 +16,30 @@ public record FoldOp(int tableId, int shapeId, Kind kind, long lsn, long txOrder
         UPSERT,
         DELETE,
         TRUNCATE
+    }
+
+    /**
+     * Whether this change alone says its key's row: a DELETE (no row), or an UPSERT whose image carries
+     * every value (none an unchanged TOAST value left for an older version to fill). A fold that has
+     * a key's newest such change up to a point needs no older change of that key.
+     */
+    public boolean settlesKey() {
+        if (kind == Kind.DELETE) {
+            return true;
+        }
+        if (kind != Kind.UPSERT) {
+            return false;
+        }
+        ByteReader in = new ByteReader(version, KeyedVersions.HEADER);
+        in.readVarLong(); // shape id
+        long count = in.readVarLong();
+        for (long i = 0; i < count; i++) {
+            if (in.peek() == RowCodec.UNCHANGED) {
+                return false;
+            }
+            RowCodec.skipValue(in);
+        }
+        return true;
     }
 
     /** Order of changes: by LSN, then by position in the transaction (a COPY gives many rows one LSN). */

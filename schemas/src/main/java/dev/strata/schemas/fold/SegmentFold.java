@@ -4,6 +4,7 @@ import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.fold.definition.DefinitionHistory;
+import dev.strata.schemas.fold.keys.KeyInterest;
 import dev.strata.schemas.segment.ForeignTenantException;
 import dev.strata.schemas.segment.SegmentReader;
 
@@ -43,7 +44,15 @@ public final class SegmentFold {
      * @return events read, and how many of them were committed after the point
      */
     public FastSegmentDecoder.Counts read(byte[] bytes, Sha256 sha256, String source, Consumer<FoldOp> out) {
-        FastSegmentDecoder.Counts counts = fast.decode(bytes, source, out);
+        return read(bytes, sha256, source, out, null);
+    }
+
+    /**
+     * As {@link #read(byte[], Sha256, String, Consumer)}; the fast decoder skips the changes of keys {@code interest}
+     * does not want (null: none), the path for older schemas hands every change to {@code out}.
+     */
+    public FastSegmentDecoder.Counts read(byte[] bytes, Sha256 sha256, String source, Consumer<FoldOp> out, KeyInterest interest) {
+        FastSegmentDecoder.Counts counts = fast.decode(bytes, source, out, interest);
         if (counts != null) {
             return counts;
         }

@@ -1,0 +1,25 @@
+package dev.strata.schemas.fold.keys;
+
+/**
+ * Which keys a restore folds, asked by the segment decoder before it decodes a change's row
+ * images: a change of a key nobody wants is skipped (its values are never decoded, only walked
+ * over), and reported, so that its table still counts as changed and its new image's shape (the
+ * table's columns then) is not lost. A rollback that needs only the keys changed since its point
+ * reads the whole log up to it, and decoding the other keys' images was most of that read.
+ */
+public interface KeyInterest {
+
+    /**
+     * @param key the key's values as the fold encodes them ({@code key[0..length)}, a reused buffer: copy to keep)
+     * @return whether the change is decoded and handed to the fold
+     */
+    boolean wants(int tableId, byte[] key, int length);
+
+    /**
+     * A change up to the restore point left undecoded because its key is not wanted.
+     *
+     * @param shapeId the shape of its new row image; -1 for a DELETE (no new image)
+     * @param lsn its place in commit order, as the fold orders versions
+     */
+    void skipped(int tableId, int shapeId, long lsn, long txOrder);
+}
