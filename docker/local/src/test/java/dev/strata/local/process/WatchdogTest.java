@@ -38,20 +38,28 @@ class WatchdogTest {
 
         assertThat(shell.waitFor(5, TimeUnit.SECONDS)).isTrue();
         assertThat(PidFiles.awaitExit(child, Duration.ofSeconds(5))).isTrue();
+        awaitRemoved(dir);
+    }
+
+    @Test
+    void foregroundShellExitsWithItsChild(@TempDir Path tmp) throws Exception {
+        // its own directory, not the TempDir: the watchdog removes it once stdin closes, in the background, and removing
+        // the TempDir itself raced JUnit's cleanup of it (NoSuchFileException: a flaky test)
+        Path dir = Files.createDirectories(tmp.resolve("sh-1"));
+        Process shell = new ProcessBuilder(Watchdog.wrapForeground(List.of("sh", "-c", "exit 7"), dir)).start();
+
+        assertThat(shell.waitFor(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(shell.exitValue()).isEqualTo(7);
+        shell.getOutputStream().close();
+        awaitRemoved(dir);
+    }
+
+    private static void awaitRemoved(Path dir) throws InterruptedException {
         Elapsed waiting = Elapsed.start();
         while (Files.exists(dir) && !waiting.exceeds(Duration.ofSeconds(5))) {
             Thread.sleep(20);
         }
         assertThat(dir).doesNotExist();
-    }
-
-    @Test
-    void foregroundShellExitsWithItsChild(@TempDir Path tmp) throws Exception {
-        Process shell = new ProcessBuilder(Watchdog.wrapForeground(List.of("sh", "-c", "exit 7"), tmp)).start();
-
-        assertThat(shell.waitFor(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(shell.exitValue()).isEqualTo(7);
-        shell.getOutputStream().close();
     }
 
     private static ProcessHandle awaitChild(Process shell) throws InterruptedException {
