@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -101,8 +102,9 @@ public final class CaptureService implements AutoCloseable {
     }
 
     /** One of several databases of one process ({@code CaptureGroup}): the process's meters, closed by the caller. */
-    public static CaptureService start(CaptureConfig config, Clock clock, ServiceMeters sharedMeters) throws IOException, InterruptedException {
-        return start(config, clock, DeliveryListener.NONE, sharedMeters);
+    public static CaptureService start(CaptureConfig config, Clock clock, ServiceMeters sharedMeters, Set<String> fixedToOtherDatabases)
+            throws IOException, InterruptedException {
+        return start(config, clock, DeliveryListener.NONE, sharedMeters, fixedToOtherDatabases);
     }
 
     /**
@@ -111,6 +113,12 @@ public final class CaptureService implements AutoCloseable {
      */
     static CaptureService start(CaptureConfig config, Clock clock, DeliveryListener listener, ServiceMeters sharedMeters)
             throws IOException, InterruptedException {
+        return start(config, clock, listener, sharedMeters, Set.of());
+    }
+
+    /** @param fixedToOtherDatabases the tenants whose own database another capture of this process serves */
+    private static CaptureService start(CaptureConfig config, Clock clock, DeliveryListener listener, ServiceMeters sharedMeters,
+            Set<String> fixedToOtherDatabases) throws IOException, InterruptedException {
         KafkaReachability.require(config.kafkaClient(), "capture " + config.name());
         try (Admin admin = Admin.create(config.kafkaClient())) {
             CaptureTopics.ensure(admin, config).forEach(topic -> LOG.info("created topic {}", topic));
@@ -129,7 +137,7 @@ public final class CaptureService implements AutoCloseable {
             CaptureMetrics metrics = new CaptureMetrics(meters.registry(), clock, config.name());
             producer = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
             meters.bind(new KafkaClientMetrics(producer));
-            KnownTenants known = new KnownTenants();
+            KnownTenants known = KnownTenants.forDatabase(config.fixedTenant(), fixedToOtherDatabases);
             ChangeConverter converter = new ChangeConverter(config.name(), tenants, new ColumnTypes(catalog::describe), known,
                     new CutClock(newestCommitMicros), config.signalTable(),
                     config.ddlHistory() ? new DdlMessage(config.name(), tenants, known,

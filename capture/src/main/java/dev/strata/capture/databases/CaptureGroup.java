@@ -9,10 +9,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +42,9 @@ public final class CaptureGroup implements AutoCloseable {
         List<CaptureService> started = new ArrayList<>();
         try {
             for (CaptureConfig config : configs) {
-                started.add(CaptureService.start(config, clock, meters));
+                Set<String> fixedElsewhere = configs.stream().filter(other -> other != config)
+                        .flatMap(other -> other.fixedTenant().stream()).collect(Collectors.toSet());
+                started.add(CaptureService.start(config, clock, meters, fixedElsewhere));
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
             closeAll(started);
