@@ -83,10 +83,6 @@ final class ServiceJvm implements AutoCloseable {
         return name;
     }
 
-    int metricsPort() {
-        return metricsPort;
-    }
-
     /** The scrape target Prometheus gets for this service. */
     String target() {
         return "127.0.0.1:" + metricsPort;
@@ -163,10 +159,6 @@ final class ServiceJvm implements AutoCloseable {
     String logTail() {
         List<String> lines = logLines();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-    }
-
-    Path log() {
-        return log;
     }
 
     /** SIGTERM and a graceful stop (a sink closes, uploads and commits its segments); SIGKILL after 60 s. */

@@ -102,7 +102,7 @@ final class SoakChecks {
     }
 
     /** Every committed change in both regions exactly once after dedupe. */
-    void stores(Properties restoreConfig, SourceDatabases sources, Workload workload) {
+    void stores(Properties restoreConfig, SourceDatabases sources, Workload workload) throws InterruptedException {
         long events = 0;
         long duplicates = 0;
         for (SoakTenant tenant : sources.tenants()) {

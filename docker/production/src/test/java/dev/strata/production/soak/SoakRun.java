@@ -70,8 +70,9 @@ final class SoakRun {
                 }
                 double seconds = Duration.between(timeline.origin(), clock.instant()).toMillis() / 1000.0;
                 points.add(workload.pointAtNextSecond("end"));
-                result.line("load: %d row changes committed in %.0f s: %.0f changes/s (markers included); load average %s",
-                        workload.committedChanges(), seconds, workload.committedChanges() / seconds, LoadAverage.now());
+                result.line("load: %d row changes committed in %.0f s: %.0f changes/s (and %d marker rows); load average %s",
+                        workload.committedChanges(), seconds, workload.committedChanges() / seconds, markers.durable().size() + markers.notDurable(),
+                        LoadAverage.now());
                 result.line("timeline (from the load's start):");
                 timeline.entries().forEach(entry -> result.line("  %s", timeline.describe(entry)));
                 Instant end = points.get(points.size() - 1).at();

@@ -35,7 +35,6 @@ final class SoakServices implements AutoCloseable {
     private final SoakConfigs configs;
     private final List<ServiceJvm> routers = new ArrayList<>();
     private final List<ServiceJvm> sinks = new ArrayList<>();
-    private final List<ServiceJvm> stopped = new ArrayList<>();
     private ServiceJvm capture;
     private int sinkNumber;
     private boolean backupFrozen;
@@ -105,7 +104,6 @@ final class SoakServices implements AutoCloseable {
         ServiceJvm oldest = sinks.stream().filter(s -> s.name().startsWith("sink-" + regime + "-")).findFirst().orElseThrow();
         sinks.remove(oldest);
         oldest.close();
-        stopped.add(oldest);
         return oldest.name();
     }
 
@@ -176,12 +174,6 @@ final class SoakServices implements AutoCloseable {
         List<ServiceJvm> all = new ArrayList<>(routers);
         all.addAll(sinks);
         all.add(capture);
-        return all;
-    }
-
-    List<ServiceJvm> everStarted() {
-        List<ServiceJvm> all = running();
-        all.addAll(stopped);
         return all;
     }
 

@@ -25,6 +25,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Every change of a tenant as one region's log holds it (read with restore-tool's keys: the reader's, and the regime's
@@ -32,6 +36,7 @@ import java.util.Set;
  * committed change must be there exactly once, under one eventId, and nothing else.
  */
 final class StoredChanges {
+    private static final int FETCHERS = 6;
     /**
      * One tenant's log in one region.
      *
@@ -51,7 +56,7 @@ final class StoredChanges {
     private StoredChanges() {
     }
 
-    static List<RegionResult> check(Properties restoreConfig, SoakTenant tenant, Set<Long> committed) {
+    static List<RegionResult> check(Properties restoreConfig, SoakTenant tenant, Set<Long> committed) throws InterruptedException {
         List<RegionResult> results = new ArrayList<>();
         RegionSettings primary = RegimeSettings.withCredentials(restoreConfig, tenant.regime(), RegionSettings.PRIMARY, "reader");
         RegionSettings backup = RegimeSettings.withCredentials(restoreConfig, tenant.regime(), RegionSettings.BACKUP, "reader");
@@ -67,31 +72,46 @@ final class StoredChanges {
         return results;
     }
 
-    private static RegionResult check(SoakTenant tenant, String region, ObjectStore store, BodySealer bodies, Set<Long> committed) {
+    private static RegionResult check(SoakTenant tenant, String region, ObjectStore store, BodySealer bodies, Set<Long> committed)
+            throws InterruptedException {
         Map<String, Long> changeByEventId = new HashMap<>();
         Map<Long, Integer> eventIdsPerChange = new HashMap<>();
         long events = 0;
         long duplicates = 0;
         List<ObjectKey> keys = store.listAll(BackupLayout.logPrefix(TenantId.of(tenant.id())), Optional.empty()).map(ListedObject::key).toList();
-        for (ObjectKey key : keys) {
-            byte[] body = bodies.open(key, store.get(key).orElseThrow().bytes());
-            for (ChangeEvent event : SegmentReader.readAll(body, Sha256.of(body), key.value())) {
-                Optional<Long> change = ChangeId.of(event);
-                if (change.isEmpty()) {
-                    continue;
-                }
-                events++;
-                Long earlier = changeByEventId.putIfAbsent(event.getEventId().toString(), change.get());
-                if (earlier != null) {
-                    duplicates++;
-                    if (!earlier.equals(change.get())) {
-                        throw new IllegalStateException("eventId " + event.getEventId() + " of tenant " + tenant.id() + " in " + region
-                                + " names two changes: " + ChangeId.describe(earlier) + " and " + ChangeId.describe(change.get()));
+        // fetched several at once (each GET waits on the gateway, not on the CPU), read in key order
+        ExecutorService fetchers = Executors.newFixedThreadPool(FETCHERS);
+        try {
+            List<Future<List<ChangeEvent>>> reads = new ArrayList<>();
+            for (ObjectKey key : keys) {
+                reads.add(fetchers.submit(() -> {
+                    byte[] body = bodies.open(key, store.get(key).orElseThrow().bytes());
+                    return SegmentReader.readAll(body, Sha256.of(body), key.value());
+                }));
+            }
+            for (Future<List<ChangeEvent>> read : reads) {
+                for (ChangeEvent event : read.get()) {
+                    Optional<Long> change = ChangeId.of(event);
+                    if (change.isEmpty()) {
+                        continue;
                     }
-                } else {
-                    eventIdsPerChange.merge(change.get(), 1, Integer::sum);
+                    events++;
+                    Long earlier = changeByEventId.putIfAbsent(event.getEventId().toString(), change.get());
+                    if (earlier != null) {
+                        duplicates++;
+                        if (!earlier.equals(change.get())) {
+                            throw new IllegalStateException("eventId " + event.getEventId() + " of tenant " + tenant.id() + " in " + region
+                                    + " names two changes: " + ChangeId.describe(earlier) + " and " + ChangeId.describe(change.get()));
+                        }
+                    } else {
+                        eventIdsPerChange.merge(change.get(), 1, Integer::sum);
+                    }
                 }
             }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot read the log of tenant " + tenant.id() + " in " + region + ": " + e.getCause(), e.getCause());
+        } finally {
+            fetchers.shutdownNow();
         }
         List<String> examples = new ArrayList<>();
         long missing = committed.stream().filter(c -> !eventIdsPerChange.containsKey(c)).peek(c -> example(examples, "missing: ", c)).count();
