@@ -1,7 +1,6 @@
 package dev.strata.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.local.FreePorts;
 import dev.strata.local.LocalObjectStores;
@@ -9,11 +8,8 @@ import dev.strata.local.LocalRegion;
 import dev.strata.local.LocalStackExtension;
 import dev.strata.local.StoreRole;
 import dev.strata.schemas.kafka.KafkaReachability;
-import dev.strata.schemas.kafka.KafkaUnavailableException;
 import dev.strata.schemas.ops.ServiceExit;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -44,17 +40,6 @@ class SinkKafkaUnreachableIT {
                     + " within " + KafkaReachability.STARTUP_DEADLINE.toSeconds() + " s").contains("check that the brokers are up");
             assertThat(sink.log()).as("no stack trace after the line").doesNotContain("\tat ");
         }
-    }
-
-    @Test
-    void inProcessTheStartThrowsUnavailableWithinItsDeadline(LocalObjectStores stores) {
-        String brokers = "127.0.0.1:" + FreePorts.next();
-
-        SinkConfig config = SinkConfig.from(properties(stores, brokers, "unreachable-service"));
-
-        assertThatThrownBy(() -> SinkService.start(config, new SimpleMeterRegistry(), Clock.systemUTC()))
-                .isInstanceOf(KafkaUnavailableException.class)
-                .hasMessageContaining("bootstrap.servers=" + brokers + " within " + KafkaReachability.STARTUP_DEADLINE.toSeconds() + " s");
     }
 
     private static Properties properties(LocalObjectStores stores, String brokers, String buckets) {
