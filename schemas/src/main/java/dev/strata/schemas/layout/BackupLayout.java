@@ -49,7 +49,6 @@ public final class BackupLayout {
      */
     public static final Duration LATE_NOTICE_MAX_DELAY = Duration.ofMinutes(15);
     private static final String TENANTS = ROOT + "tenants/";
-    private static final String DRILLS = ROOT + "drills/";
     private static final String LOG = "log";
     private static final String MANIFESTS = "manifests";
     private static final String BASES = "bases";
@@ -63,14 +62,12 @@ public final class BackupLayout {
     private static final Pattern CUT_DIRECTORY = Pattern.compile(TIME + "_(\\d{19})");
     private static final Pattern BASE_FILE = Pattern.compile("(.+)\\.base");
     private static final Pattern LATE_FILE = Pattern.compile(TIME + "_" + TIME + "_" + TIME + "_p(\\d{10})_(\\d{19})_(\\d{19})\\.late");
-    private static final Pattern DRILL_FILE = Pattern.compile(TIME + "\\.json");
     private static final Pattern MARK_FILE = Pattern.compile(TIME + "_p(\\d{10})_(\\d{19})\\.mark");
 
     static final String SEGMENT_SHAPE = TENANTS + "<tenant>/log/<yyyyMMdd>/<HH>/<minCommit>_<maxCommit>_p<part>_<firstOffset>_<lastOffset>.seg";
     static final String MANIFEST_SHAPE = TENANTS + "<tenant>/manifests/<yyyyMMddHH>.<seq>.manifest";
     static final String BASE_SHAPE = TENANTS + "<tenant>/bases/<cutCommit>_<cutLsn>/<table>.base or base.manifest";
     static final String LATE_SHAPE = TENANTS + "<tenant>/late/<arrival>_<minCommit>_<maxCommit>_p<part>_<firstOffset>_<lastOffset>.late";
-    static final String DRILL_SHAPE = DRILLS + "<tenant>/<time>.json";
     static final String MARK_SHAPE = TENANTS + "<tenant>/durable/<yyyyMMdd>/<HH>/<point>_p<part>_<committedOffset>.mark";
 
     private BackupLayout() {
@@ -119,7 +116,7 @@ public final class BackupLayout {
     }
 
     public static ObjectKey drill(DrillKey k) {
-        return new ObjectKey(drillsPrefix(k.tenant()).value() + KeyTime.format(k.timeMicros()) + ".json");
+        return DrillKeys.format(k);
     }
 
     public static ObjectKey lateNotice(LateNoticeKey k) {
@@ -203,7 +200,7 @@ public final class BackupLayout {
     }
 
     public static ObjectKey drillsPrefix(TenantId tenant) {
-        return new ObjectKey(DRILLS + tenant.value() + "/");
+        return DrillKeys.prefix(tenant);
     }
 
     /** Every erasure ledger entry of a tenant, in request order. */
@@ -240,14 +237,14 @@ public final class BackupLayout {
     /** What a key names; throws {@link InvalidObjectKeyException} for anything but a canonical layout key. */
     public static LayoutKey parse(ObjectKey key) {
         String v = key.value();
-        if (v.startsWith(DRILLS)) {
-            return drillFrom(v);
+        if (v.startsWith(DrillKeys.ROOT)) {
+            return DrillKeys.parse(v);
         } else if (v.startsWith(LedgerKeys.ROOT)) {
             return LedgerKeys.parse(v);
         } else if (v.startsWith(TombstoneKeys.ROOT)) {
             return TombstoneKeys.parse(v);
         } else if (!v.startsWith(TENANTS)) {
-            throw new InvalidObjectKeyException(v, "expected it to start with " + TENANTS + ", " + DRILLS + ", " + LedgerKeys.ROOT + " or "
+            throw new InvalidObjectKeyException(v, "expected it to start with " + TENANTS + ", " + DrillKeys.ROOT + ", " + LedgerKeys.ROOT + " or "
                     + TombstoneKeys.ROOT);
         }
         String[] steps = v.substring(TENANTS.length()).split("/", -1);
@@ -292,7 +289,7 @@ public final class BackupLayout {
     }
 
     public static DrillKey parseDrill(ObjectKey key) {
-        return expect(key, DrillKey.class, DRILL_SHAPE);
+        return expect(key, DrillKey.class, DrillKeys.SHAPE);
     }
 
     public static DurableMarkKey parseMark(ObjectKey key) {
@@ -373,16 +370,6 @@ public final class BackupLayout {
         DurableMarkKey parsed = build(v, MARK_SHAPE, () -> new DurableMarkKey(tenant(steps[0]), KeyTime.parse(m.group(1)),
                 Integer.parseInt(m.group(2)), Long.parseLong(m.group(3))));
         return canonical(v, mark(parsed), parsed);
-    }
-
-    private static DrillKey drillFrom(String v) {
-        String[] steps = v.substring(DRILLS.length()).split("/", -1);
-        if (steps.length != 2) {
-            throw new InvalidObjectKeyException(v, "expected " + DRILL_SHAPE);
-        }
-        Matcher m = match(DRILL_FILE, steps[1], v, DRILL_SHAPE);
-        DrillKey parsed = build(v, DRILL_SHAPE, () -> new DrillKey(tenant(steps[0]), KeyTime.parse(m.group(1))));
-        return canonical(v, drill(parsed), parsed);
     }
 
     private static Matcher match(Pattern pattern, String step, String v, String shape) {
