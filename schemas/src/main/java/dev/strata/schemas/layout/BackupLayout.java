@@ -5,7 +5,6 @@ import dev.strata.schemas.UtcHour;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -317,88 +316,59 @@ public final class BackupLayout {
         if (steps.length != 5) {
             throw new InvalidObjectKeyException(v, "expected " + SEGMENT_SHAPE);
         }
-        Matcher m = match(SEGMENT_FILE, steps[4], v, SEGMENT_SHAPE);
-        SegmentKey parsed = build(v, SEGMENT_SHAPE, () -> new SegmentKey(tenant(steps[0]), KeyTime.parse(m.group(1)),
+        Matcher m = KeyParsing.match(SEGMENT_FILE, steps[4], v, SEGMENT_SHAPE);
+        SegmentKey parsed = KeyParsing.build(v, SEGMENT_SHAPE, () -> new SegmentKey(TenantId.of(steps[0]), KeyTime.parse(m.group(1)),
                 KeyTime.parse(m.group(2)), Integer.parseInt(m.group(3)), Long.parseLong(m.group(4)), Long.parseLong(m.group(5))));
-        return canonical(v, segment(parsed), parsed);
+        return KeyParsing.canonical(v, segment(parsed), parsed);
     }
 
     private static ManifestKey manifestFrom(String v, String[] steps) {
         if (steps.length != 3) {
             throw new InvalidObjectKeyException(v, "expected " + MANIFEST_SHAPE);
         }
-        Matcher m = match(MANIFEST_FILE, steps[2], v, MANIFEST_SHAPE);
-        ManifestKey parsed = build(v, MANIFEST_SHAPE, () -> new ManifestKey(tenant(steps[0]), KeyTime.parseHour(m.group(1)),
+        Matcher m = KeyParsing.match(MANIFEST_FILE, steps[2], v, MANIFEST_SHAPE);
+        ManifestKey parsed = KeyParsing.build(v, MANIFEST_SHAPE, () -> new ManifestKey(TenantId.of(steps[0]), KeyTime.parseHour(m.group(1)),
                 Integer.parseInt(m.group(2))));
-        return canonical(v, manifest(parsed), parsed);
+        return KeyParsing.canonical(v, manifest(parsed), parsed);
     }
 
     private static LayoutKey baseFrom(String v, String[] steps) {
         if (steps.length != 4) {
             throw new InvalidObjectKeyException(v, "expected " + BASE_SHAPE);
         }
-        Matcher cutMatch = match(CUT_DIRECTORY, steps[2], v, BASE_SHAPE);
-        BaseCut cut = build(v, BASE_SHAPE, () -> new BaseCut(KeyTime.parse(cutMatch.group(1)), Long.parseLong(cutMatch.group(2))));
-        TenantId tenant = build(v, BASE_SHAPE, () -> tenant(steps[0]));
+        Matcher cutMatch = KeyParsing.match(CUT_DIRECTORY, steps[2], v, BASE_SHAPE);
+        BaseCut cut = KeyParsing.build(v, BASE_SHAPE, () -> new BaseCut(KeyTime.parse(cutMatch.group(1)), Long.parseLong(cutMatch.group(2))));
+        TenantId tenant = KeyParsing.build(v, BASE_SHAPE, () -> TenantId.of(steps[0]));
         if (steps[3].equals(BASE_MANIFEST_FILE)) {
             BaseManifestKey parsed = new BaseManifestKey(tenant, cut);
-            return canonical(v, baseManifest(parsed), parsed);
+            return KeyParsing.canonical(v, baseManifest(parsed), parsed);
         }
-        Matcher m = match(BASE_FILE, steps[3], v, BASE_SHAPE);
-        BaseKey parsed = build(v, BASE_SHAPE, () -> new BaseKey(tenant, cut, TableNameEscaping.unescape(m.group(1))));
-        return canonical(v, base(parsed), parsed);
+        Matcher m = KeyParsing.match(BASE_FILE, steps[3], v, BASE_SHAPE);
+        BaseKey parsed = KeyParsing.build(v, BASE_SHAPE, () -> new BaseKey(tenant, cut, TableNameEscaping.unescape(m.group(1))));
+        return KeyParsing.canonical(v, base(parsed), parsed);
     }
 
     private static LateNoticeKey lateFrom(String v, String[] steps) {
         if (steps.length != 3) {
             throw new InvalidObjectKeyException(v, "expected " + LATE_SHAPE);
         }
-        Matcher m = match(LATE_FILE, steps[2], v, LATE_SHAPE);
-        LateNoticeKey parsed = build(v, LATE_SHAPE, () -> {
-            TenantId tenant = tenant(steps[0]);
+        Matcher m = KeyParsing.match(LATE_FILE, steps[2], v, LATE_SHAPE);
+        LateNoticeKey parsed = KeyParsing.build(v, LATE_SHAPE, () -> {
+            TenantId tenant = TenantId.of(steps[0]);
             return new LateNoticeKey(tenant, KeyTime.parse(m.group(1)), new SegmentKey(tenant, KeyTime.parse(m.group(2)),
                     KeyTime.parse(m.group(3)), Integer.parseInt(m.group(4)), Long.parseLong(m.group(5)), Long.parseLong(m.group(6))));
         });
-        return canonical(v, lateNotice(parsed), parsed);
+        return KeyParsing.canonical(v, lateNotice(parsed), parsed);
     }
 
     private static DurableMarkKey markFrom(String v, String[] steps) {
         if (steps.length != 5) {
             throw new InvalidObjectKeyException(v, "expected " + MARK_SHAPE);
         }
-        Matcher m = match(MARK_FILE, steps[4], v, MARK_SHAPE);
-        DurableMarkKey parsed = build(v, MARK_SHAPE, () -> new DurableMarkKey(tenant(steps[0]), KeyTime.parse(m.group(1)),
+        Matcher m = KeyParsing.match(MARK_FILE, steps[4], v, MARK_SHAPE);
+        DurableMarkKey parsed = KeyParsing.build(v, MARK_SHAPE, () -> new DurableMarkKey(TenantId.of(steps[0]), KeyTime.parse(m.group(1)),
                 Integer.parseInt(m.group(2)), Long.parseLong(m.group(3))));
-        return canonical(v, mark(parsed), parsed);
-    }
-
-    private static Matcher match(Pattern pattern, String step, String v, String shape) {
-        Matcher m = pattern.matcher(step);
-        if (!m.matches()) {
-            throw new InvalidObjectKeyException(v, "'" + step + "' does not match " + shape);
-        }
-        return m;
-    }
-
-    /** Turns a field that does not validate (bad tenant, time, range) into an error naming the whole key. */
-    private static <T> T build(String v, String shape, Supplier<T> builder) {
-        try {
-            return builder.get();
-        } catch (IllegalArgumentException e) {
-            throw new InvalidObjectKeyException(v, e.getMessage() + " (expected " + shape + ")");
-        }
-    }
-
-    private static <T extends LayoutKey> T canonical(String v, ObjectKey formatted, T parsed) {
-        if (!formatted.value().equals(v)) {
-            throw new InvalidObjectKeyException(v, "it is not in canonical form; the same fields format as '"
-                    + formatted.value() + "' (is the hour directory that of the first commit?)");
-        }
-        return parsed;
-    }
-
-    private static TenantId tenant(String raw) {
-        return TenantId.of(raw);
+        return KeyParsing.canonical(v, mark(parsed), parsed);
     }
 
     private static String pad(long value, int width) {

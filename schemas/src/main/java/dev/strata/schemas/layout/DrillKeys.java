@@ -30,19 +30,8 @@ final class DrillKeys {
         if (steps.length != 2) {
             throw new InvalidObjectKeyException(v, "expected " + SHAPE);
         }
-        Matcher m = FILE.matcher(steps[1]);
-        if (!m.matches()) {
-            throw new InvalidObjectKeyException(v, "'" + steps[1] + "' does not match " + SHAPE);
-        }
-        DrillKey parsed;
-        try {
-            parsed = new DrillKey(TenantId.of(steps[0]), KeyTime.parse(m.group(1)));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidObjectKeyException(v, e.getMessage() + " (expected " + SHAPE + ")");
-        }
-        if (!format(parsed).value().equals(v)) {
-            throw new InvalidObjectKeyException(v, "it is not in canonical form; the same fields format as '" + format(parsed).value() + "'");
-        }
-        return parsed;
+        Matcher m = KeyParsing.match(FILE, steps[1], v, SHAPE);
+        DrillKey parsed = KeyParsing.build(v, SHAPE, () -> new DrillKey(TenantId.of(steps[0]), KeyTime.parse(m.group(1))));
+        return KeyParsing.canonical(v, format(parsed), parsed);
     }
 }
