@@ -23,6 +23,8 @@ import dev.strata.schemas.crypto.DataKeyId;
 import dev.strata.schemas.crypto.DataKeys;
 import dev.strata.schemas.crypto.KeyEncryptionKey;
 import dev.strata.schemas.crypto.SealedBody;
+import dev.strata.schemas.crypto.DataKeyUnavailableException;
+import dev.strata.schemas.erasure.Tombstones;
 import dev.strata.schemas.keystore.StoredDataKeys;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.KeyStoreLayout;
@@ -240,6 +242,17 @@ class TenantErasureIT {
             sinkView.refresh();
             assertThat(sinkView.erased("alpha")).as("the sink's view with the writer's keys").isTrue();
             assertThat(sinkView.erased("beta")).isFalse();
+            // a sink that needs a new key for alpha (a new month, or a partition it just took over) creates none: one created
+            // after the erasure's listing would outlive it
+            Instant nextMonth = Instant.now().plus(Duration.ofDays(40));
+            try (StoredDataKeys sinkKeys = LocalStores.writerKeys(stores, "eu", PRIMARY, BACKUP,
+                    tenant -> Tombstones.listedIn(List.of(primary, backup), tenant))) {
+                assertThatThrownBy(() -> sinkKeys.sealing(TenantId.of("alpha"), nextMonth)).isInstanceOf(DataKeyUnavailableException.class)
+                        .hasMessageContaining("tenant alpha of regime eu was erased");
+                assertThat(sinkKeys.sealing(TenantId.of("beta"), nextMonth).tenant()).isEqualTo(TenantId.of("beta"));
+            }
+            assertThat(keysOf(TenantId.of("alpha"), stores.primary(), PRIMARY)).isEmpty();
+            assertThat(keysOf(TenantId.of("alpha"), stores.backup(), BACKUP)).isEmpty();
         }
 
         postgres.createDatabase("erase_beta");

@@ -3,6 +3,7 @@ package dev.strata.restore.testing;
 import dev.strata.local.LocalObjectStores;
 import dev.strata.schemas.crypto.KeyEncryptionKey;
 import dev.strata.schemas.crypto.KeyRotation;
+import dev.strata.schemas.keystore.ErasureCheck;
 import dev.strata.schemas.keystore.StoredDataKeys;
 import dev.strata.local.LocalRegion;
 import dev.strata.local.StoreRole;
@@ -31,9 +32,16 @@ public final class LocalStores {
      * keys (which may create data keys) and the regime's key-encryption key file. The caller closes it.
      */
     public static StoredDataKeys writerKeys(LocalObjectStores stores, String regime, String primaryBucket, String backupBucket) {
+        return writerKeys(stores, regime, primaryBucket, backupBucket, ErasureCheck.NONE);
+    }
+
+    /** As {@link #writerKeys(LocalObjectStores, String, String, String)}, asking {@code erasure} around each key as the sink does. */
+    public static StoredDataKeys writerKeys(LocalObjectStores stores, String regime, String primaryBucket, String backupBucket,
+                                            ErasureCheck erasure) {
         return new StoredDataKeys(regime, writer(stores.primary(), primaryBucket + LocalRegion.KEYS_BUCKET_SUFFIX),
                 writer(stores.backup(), backupBucket + LocalRegion.KEYS_BUCKET_SUFFIX),
-                KeyEncryptionKey.fromFile(stores.kekFile(regime), "the key-encryption key of regime " + regime), KeyRotation.DEFAULT, true);
+                KeyEncryptionKey.fromFile(stores.kekFile(regime), "the key-encryption key of regime " + regime), KeyRotation.DEFAULT, true,
+                erasure);
     }
 
     /** The bucket as restore reads it: the reader key, first versions. */

@@ -56,6 +56,31 @@ public final class Tombstones {
         return Optional.empty();
     }
 
+    /**
+     * Whether any region lists the tenant's tombstone: one LIST per region (rights every user of the buckets holds, the writer
+     * included).
+     *
+     * @throws StoreException when a region did not answer and none listed it: a caller creating keys must not take silence
+     *         for "not erased" (the tombstone goes to the primary first); key creation needs both regions anyway
+     */
+    public static boolean listedIn(List<ObjectStore> regions, TenantId tenant) {
+        ObjectKey key = BackupLayout.tombstone(tenant);
+        StoreException failure = null;
+        for (ObjectStore region : regions) {
+            try {
+                if (region.listAll(key, Optional.empty()).anyMatch(listed -> listed.key().equals(key))) {
+                    return true;
+                }
+            } catch (StoreException e) {
+                failure = addTo(failure, e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return false;
+    }
+
     /** Every tenant with a tombstone in this region: one LIST. */
     public static Set<TenantId> erasedIn(ObjectStore region) {
         Set<TenantId> erased = new TreeSet<>();

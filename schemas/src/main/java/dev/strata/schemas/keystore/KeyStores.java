@@ -48,13 +48,27 @@ public final class KeyStores {
      */
     public static StoredDataKeys open(Properties source, RegionSettings primary, RegionSettings backup, KeyRotation rotation,
                                       boolean mayCreate) {
+        return open(source, primary, backup, rotation, mayCreate, ErasureCheck.NONE);
+    }
+
+    /**
+     * The regime's data keys for the sink, which creates them: {@code erasure} is asked around every key it writes or takes up
+     * ({@link StoredDataKeys}).
+     */
+    public static StoredDataKeys open(Properties source, RegionSettings primary, RegionSettings backup, KeyRotation rotation,
+                                      ErasureCheck erasure) {
+        return open(source, primary, backup, rotation, true, erasure);
+    }
+
+    private static StoredDataKeys open(Properties source, RegionSettings primary, RegionSettings backup, KeyRotation rotation,
+                                       boolean mayCreate, ErasureCheck erasure) {
         String regime = primary.regime();
         String setting = RegimeSettings.regimeKey(regime, RegimeSettings.KEK_FILE);
         Path file = kekFile(source, regime).orElseThrow(() -> new IllegalArgumentException(setting + " is missing: set it to the file"
                 + " of regime " + regime + "'s key-encryption key (base64 of 32 random bytes: head -c 32 /dev/urandom | base64 > kek),"
                 + " the same file for the regime's sink and restore-tool; it wraps every tenant's data key"));
         KeyEncryptionKey kek = KeyEncryptionKey.fromFile(file, setting);
-        return new StoredDataKeys(regime, open(source, primary), open(source, backup), kek, rotation, mayCreate);
+        return new StoredDataKeys(regime, open(source, primary), open(source, backup), kek, rotation, mayCreate, erasure);
     }
 
     private static ObjectStore open(Properties source, RegionSettings region) {

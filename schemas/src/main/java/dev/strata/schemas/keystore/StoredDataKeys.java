@@ -39,6 +39,7 @@ public final class StoredDataKeys implements DataKeys, AutoCloseable {
     private final KeyEncryptionKey kek;
     private final KeyRotation rotation;
     private final boolean mayCreate;
+    private final ErasureCheck erasure;
     private final Map<String, DataKey> named = new ConcurrentHashMap<>();
     private final Map<String, DataKey> sealing = new ConcurrentHashMap<>();
 
@@ -47,12 +48,22 @@ public final class StoredDataKeys implements DataKeys, AutoCloseable {
      */
     public StoredDataKeys(String regime, ObjectStore primary, ObjectStore backup, KeyEncryptionKey kek, KeyRotation rotation,
                           boolean mayCreate) {
+        this(regime, primary, backup, kek, rotation, mayCreate, ErasureCheck.NONE);
+    }
+
+    /**
+     * @param mayCreate whether this holder may create keys (the sink)
+     * @param erasure asked around every key this holder writes, so that none outlives the tenant's erasure
+     */
+    public StoredDataKeys(String regime, ObjectStore primary, ObjectStore backup, KeyEncryptionKey kek, KeyRotation rotation,
+                          boolean mayCreate, ErasureCheck erasure) {
         this.regime = regime;
         this.primary = primary;
         this.backup = backup;
         this.kek = kek;
         this.rotation = rotation;
         this.mayCreate = mayCreate;
+        this.erasure = erasure;
     }
 
     @Override
@@ -92,22 +103,32 @@ public final class StoredDataKeys implements DataKeys, AutoCloseable {
     // kept and each body names its own. A creation costs one listing and a write-once put per region, on the poll thread.
     private synchronized DataKey findOrCreate(TenantId tenant, String period) {
         Optional<DataKey> found = firstInBoth(tenant, period);
-        if (found.isPresent()) {
-            return found.get();
-        }
-        if (!mayCreate) {
+        if (found.isEmpty() && !mayCreate) {
             throw new DataKeyUnavailableException("tenant " + tenant + " has no data key for period " + period + " in regime " + regime
                     + "'s key store, and this credential may not create one (only the sink does)", null);
         }
+        if (found.isEmpty() && erasure.erased(tenant)) {
+            throw erased(tenant, period, "no data key is created for it");
+        }
+        DataKey chosen = found.orElseGet(() -> create(tenant, period));
+        // Asked once the key is in both regions: an erasure whose tombstone comes later lists it and destroys it, and if the
+        // tombstone came first, the key seals nothing (a key written after the erasure's listing would outlive it).
+        if (erasure.erased(tenant)) {
+            throw erased(tenant, period, "data key " + chosen.id() + " seals nothing (if it was written after the erasure, run"
+                    + " 'restore-tool tenants erase " + tenant + "' again to destroy it)");
+        }
+        sealing.put(tenant.value() + "/" + period, chosen);
+        return chosen;
+    }
+
+    private DataKey create(TenantId tenant, String period) {
         DataKeyId id = new DataKeyId(period + "-" + HexFormat.of().formatHex(randomBytes()));
         byte[] wrapped = kek.wrap(KeyEncryptionKey.newDataKey(tenant, id));
         ObjectKey key = KeyStoreLayout.dataKey(tenant, id.value());
         // primary first, then backup: a key in the primary alone is completed by the next call, never used before
         primary.putIfAbsent(key, wrapped, Sha256.of(wrapped));
         backup.putIfAbsent(key, wrapped, Sha256.of(wrapped));
-        DataKey created = remember(kek.unwrap(tenant, id, wrapped));
-        sealing.put(tenant.value() + "/" + period, created);
-        return created;
+        return remember(kek.unwrap(tenant, id, wrapped));
     }
 
     private Optional<DataKey> firstInBoth(TenantId tenant, String period) {
@@ -126,12 +147,15 @@ public final class StoredDataKeys implements DataKeys, AutoCloseable {
                 inBackup = inPrimary;
             }
             if (inBackup.isPresent()) {
-                DataKey dataKey = remember(kek.unwrap(tenant, new DataKeyId(id), inPrimary.get()));
-                sealing.put(tenant.value() + "/" + period, dataKey);
-                return Optional.of(dataKey);
+                return Optional.of(remember(kek.unwrap(tenant, new DataKeyId(id), inPrimary.get())));
             }
         }
         return Optional.empty();
+    }
+
+    private DataKeyUnavailableException erased(TenantId tenant, String period, String consequence) {
+        return new DataKeyUnavailableException("tenant " + tenant + " of regime " + regime + " was erased (its tombstone is in the"
+                + " regime's buckets): " + consequence + "; its changes of period " + period + " are not stored", null);
     }
 
     private DataKey remember(DataKey key) {

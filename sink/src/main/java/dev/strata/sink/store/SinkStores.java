@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import dev.strata.schemas.crypto.BodySealer;
+import dev.strata.schemas.erasure.Tombstones;
 import dev.strata.schemas.keystore.KeyStores;
 import dev.strata.schemas.keystore.StoredDataKeys;
 import org.slf4j.Logger;
@@ -59,7 +60,8 @@ public final class SinkStores implements AutoCloseable {
                 e -> metrics.retried(RegionSettings.BACKUP)));
         primaryReads = new RetryingObjectStore(primaryPlain, backoff, READ_ATTEMPTS, abort, e -> metrics.retried(RegionSettings.PRIMARY));
         backupReads = new RetryingObjectStore(backupPlain, backoff, READ_ATTEMPTS, abort, e -> metrics.retried(RegionSettings.BACKUP));
-        StoredDataKeys keys = KeyStores.open(config.source(), config.primary(), config.backup(), config.keyRotation(), true);
+        StoredDataKeys keys = KeyStores.open(config.source(), config.primary(), config.backup(), config.keyRotation(),
+                tenant -> Tombstones.listedIn(List.of(primaryReads, backupReads), tenant));
         owned.add(keys);
         if (config.unsealedBodies()) {
             LOG.warn("BENCHMARK ONLY ({}=true): segment and base bodies are stored unsealed; erasing a tenant cannot reach them",
