@@ -3,6 +3,7 @@ package dev.strata.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.schemas.kafka.DeadLetterReason;
+import dev.strata.schemas.kafka.PlacementValue;
 import dev.strata.sink.residency.ResidencyGuard;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Optional;
@@ -37,5 +38,22 @@ class AdmissionTest {
                 .isInstanceOfSatisfying(Admission.Park.class, park -> assertThat(park.reason()).isEqualTo(DeadLetterReason.ERASED));
         assertThat(admission.admit(LoopBed.change("acme", 2).value()))
                 .isInstanceOfSatisfying(Admission.Park.class, park -> assertThat(park.reason()).isEqualTo(DeadLetterReason.WRONG_REGIME));
+    }
+
+    @Test
+    void aMovingTenantIsStoredByTheSinksOfBothRegimesAndRefusedByAThird() {
+        String moving = PlacementValue.moving("us", "eu").format();
+        for (String regime : new String[] {"us", "eu"}) {
+            Admission admission = new Admission(new ResidencyGuard(regime, tenant -> Optional.of(moving)), Set.<String>of()::contains,
+                    metrics);
+            assertThat(admission.admit(LoopBed.change("acme", 1).value())).as(regime).isInstanceOf(Admission.Append.class);
+            assertThat(admission.admit(LoopBed.heartbeat("acme", 2, LoopBed.COMMIT_MICROS).value())).as(regime)
+                    .isInstanceOf(Admission.Heartbeat.class);
+        }
+        Admission apac = new Admission(new ResidencyGuard("apac", tenant -> Optional.of(moving)), Set.<String>of()::contains, metrics);
+        assertThat(apac.admit(LoopBed.change("acme", 3).value())).isInstanceOfSatisfying(Admission.Park.class, park -> {
+            assertThat(park.reason()).isEqualTo(DeadLetterReason.WRONG_REGIME);
+            assertThat(park.detail()).contains("'eu (moving from us)'");
+        });
     }
 }

@@ -25,7 +25,10 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * the same partition, which is what it proves durable); one that cannot be routed (its tenant is
  * not placed, or placed in a regime this router does not serve) is dropped and counted, never
  * parked: it carries no data, so there is nothing to redrive, and the next heartbeat after the
- * placement does its work.
+ * placement does its work. The one exception is a tenant being moved: its heartbeats are parked
+ * like its changes, because the first record of it parked is the move's proof that this router
+ * sends nothing more of it to the old regime (an idle tenant sends heartbeats only), and
+ * redriven behind its changes they prove them durable in the new regime.
  */
 final class RouteDecider implements FixedKeyProcessor<byte[], byte[], Decision> {
     private final String placementStore;
@@ -91,6 +94,8 @@ final class RouteDecider implements FixedKeyProcessor<byte[], byte[], Decision> 
         if (decision.routed()) {
             metrics.heartbeatRouted(decision.regime());
             context.forward(record.withValue(decision));
+        } else if (decision.reason() == DeadLetterReason.MOVING) {
+            park(record, decision);
         } else {
             metrics.heartbeatDropped(decision.reason());
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.schemas.kafka.DeadLetterHeaders;
 import dev.strata.schemas.kafka.DeadLetterReason;
+import dev.strata.schemas.kafka.PlacementValue;
 import dev.strata.schemas.kafka.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -180,6 +181,27 @@ class RouterTopologyTest {
         placements.pipeInput("hooli", "us");
         changes.pipeInput(TestChanges.key("hooli"), TestChanges.heartbeat("hooli", 42));
         assertThat(us.readValuesToList()).as("placed now: routed").containsExactly(TestChanges.heartbeat("hooli", 42));
+    }
+
+    @Test
+    void shouldParkEveryRecordOfAMovingTenantHeartbeatsIncludedThenRouteToTheNewRegime() {
+        placements.pipeInput("acme", "us");
+        changes.pipeInput(TestChanges.key("acme"), TestChanges.insert("acme", 50));
+        placements.pipeInput("acme", PlacementValue.moving("us", "eu").format());
+        changes.pipeInput(TestChanges.key("acme"), TestChanges.insert("acme", 51));
+        changes.pipeInput(TestChanges.key("acme"), TestChanges.heartbeat("acme", 52));
+        placements.pipeInput("acme", "eu");
+        changes.pipeInput(TestChanges.key("acme"), TestChanges.insert("acme", 53));
+
+        assertThat(us.readValuesToList()).as("before the move only").containsExactly(TestChanges.insert("acme", 50));
+        var parked = deadLetters.readRecordsToList();
+        assertThat(parked).extracting(r -> r.value()).containsExactly(TestChanges.insert("acme", 51), TestChanges.heartbeat("acme", 52));
+        assertThat(parked).allSatisfy(r -> {
+            assertThat(header(r.headers(), DeadLetterHeaders.REASON)).isEqualTo("MOVING");
+            assertThat(header(r.headers(), DeadLetterHeaders.DETAIL)).contains("moved from regime us to eu");
+        });
+        assertThat(eu.readValuesToList()).as("after the move").containsExactly(TestChanges.insert("acme", 53));
+        assertThat(registry.counter(RouterMetrics.DEAD_LETTERS, "reason", "MOVING").count()).isEqualTo(2.0);
     }
 
     private TestOutputTopic<byte[], byte[]> output(String topic) {

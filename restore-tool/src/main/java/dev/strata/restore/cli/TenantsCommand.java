@@ -6,6 +6,8 @@ import dev.strata.restore.RestoreTool;
 import dev.strata.restore.ToolConfig;
 import dev.strata.restore.kafka.PlacementDirectory;
 import dev.strata.schemas.TenantId;
+import dev.strata.schemas.kafka.DeadLetterReason;
+import dev.strata.schemas.kafka.PlacementValue;
 import dev.strata.schemas.kafka.Topics;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -54,25 +56,36 @@ public final class TenantsCommand {
                         + " (" + ToolConfig.REGIMES + "): place tenant " + tenant + " in one of them");
             }
             PlacementDirectory directory = new PlacementDirectory(config.kafka());
-            Optional<String> current = directory.regimeOf(tenant);
+            Optional<PlacementValue> current = directory.placementOf(tenant);
             PrintWriter out = spec.commandLine().getOut();
-            if (current.isPresent() && current.get().equals(regime)) {
+            if (current.isPresent() && current.get().moving()) {
+                throw new BadInputException("tenant " + tenant + " is being moved: " + current.get().describe() + "; finish the move with"
+                        + " 'restore-tool tenants move " + tenant + " --to " + current.get().regime() + " --with-history --confirm " + tenant
+                        + "' (it continues where it stopped)");
+            }
+            Optional<String> placedIn = current.map(PlacementValue::regime);
+            if (placedIn.isPresent() && placedIn.get().equals(regime)) {
                 out.println("tenant " + tenant + " is already placed in " + regime);
-            } else if (current.isPresent() && !allowMove) {
-                throw new BadInputException("tenant " + tenant + " is placed in " + current.get()
-                        + ": moving it to " + regime + " changes where its data lives; if that is intended, repeat with --allow-move");
+            } else if (placedIn.isPresent() && !allowMove) {
+                throw new BadInputException("tenant " + tenant + " is placed in " + placedIn.get()
+                        + ": moving it to " + regime + " changes where its data lives; to move it with its history use 'restore-tool"
+                        + " tenants move " + tenant + " --to " + regime + " --with-history --confirm " + tenant + "'; to send only its"
+                        + " new changes there, leaving its history where it is, repeat with --allow-move");
             } else {
-                directory.put(tenant, regime);
-                if (current.isPresent()) {
+                directory.put(tenant, PlacementValue.placed(regime));
+                if (placedIn.isPresent()) {
                     // A residency change is a deliberate act: it is logged where operators audit.
-                    LOG.warn("RESIDENCY CHANGE: tenant {} moved from regime {} to regime {}", tenant, current.get(), regime);
-                    out.println("moved tenant " + tenant + " from " + current.get() + " to " + regime);
+                    LOG.warn("RESIDENCY CHANGE: tenant {} moved from regime {} to regime {} (without its history)", tenant, placedIn.get(),
+                            regime);
+                    out.println("moved tenant " + tenant + " from " + placedIn.get() + " to " + regime + " (its history stays in "
+                            + placedIn.get() + ")");
                 } else {
                     out.println("placed tenant " + tenant + " in " + regime + " (" + Topics.TENANTS + ")");
                 }
             }
             // also when it was placed already: a put that stopped before its redrive is completed by the next one
-            new UnplacedRedrive(config, out).redriveParkedOf(TenantId.of(tenant));
+            new PlacementRedrive(config, out, DeadLetterReason.UNPLACED, "restore-tool tenants put " + tenant + " " + regime)
+                    .redriveParkedOf(TenantId.of(tenant));
             return ExitCodes.OK;
         }
     }
@@ -91,7 +104,7 @@ public final class TenantsCommand {
             if (all.isEmpty()) {
                 out.println("no tenant is placed yet: use 'restore-tool tenants put <tenant> <regime>'");
             }
-            all.forEach((tenant, regime) -> out.printf("%-40s %s%n", tenant, regime));
+            all.forEach((tenant, placed) -> out.printf("%-40s %s%n", tenant, PlacementValue.parse(placed).describe()));
             return ExitCodes.OK;
         }
     }

@@ -2,6 +2,7 @@ package dev.strata.restore.kafka;
 
 import dev.strata.schemas.kafka.DeadLetterHeaders;
 import dev.strata.schemas.kafka.DeadLetterReason;
+import dev.strata.schemas.kafka.PlacementValue;
 import dev.strata.schemas.kafka.KafkaSizeLimits;
 import dev.strata.schemas.kafka.RedrivePositions;
 import dev.strata.schemas.kafka.TopicSetup;
@@ -39,12 +40,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * re-injected records and the new positions are committed in ONE Kafka transaction: a second run
  * finds nothing new, a crash mid-run injects nothing twice, and a concurrent run of the same reason
  * fences this one (its open transaction is aborted) before it reads the positions.
- * A placement-parked record whose tenant is still unplaced is parked again at the end of the
- * dead-letter topic, so that it stays there for the next redrive instead of being skipped.
+ * A placement-parked record whose tenant is still unplaced (or still moving) is parked again at the end of
+ * the dead-letter topic, so that it stays there for the next redrive instead of being skipped.
  */
 public final class DeadLetterRedrive {
     public static final String REDRIVEN_FROM = DeadLetterHeaders.REDRIVEN_FROM;
-    private static final Set<DeadLetterReason> NEEDS_PLACEMENT = Set.of(DeadLetterReason.UNPLACED, DeadLetterReason.UNKNOWN_REGIME);
+    private static final Set<DeadLetterReason> NEEDS_PLACEMENT = Set.of(DeadLetterReason.UNPLACED, DeadLetterReason.UNKNOWN_REGIME,
+            DeadLetterReason.MOVING);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration POSITIONS_TIMEOUT = Duration.ofSeconds(30);
 
@@ -127,8 +129,13 @@ public final class DeadLetterRedrive {
         if (tenant == null) {
             return false;
         }
-        String regime = placements.get(new String(tenant.value(), StandardCharsets.UTF_8));
-        return regime != null && regimes.contains(regime);
+        String placed = placements.get(new String(tenant.value(), StandardCharsets.UTF_8));
+        if (placed == null) {
+            return false;
+        }
+        // a tenant still being moved would only be parked again by the router
+        PlacementValue placement = PlacementValue.parse(placed);
+        return !placement.moving() && regimes.contains(placement.regime());
     }
 
     private static DeadLetterReason reasonOf(Headers headers) {

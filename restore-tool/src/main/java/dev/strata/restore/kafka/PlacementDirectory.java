@@ -1,6 +1,7 @@
 package dev.strata.restore.kafka;
 
 import dev.strata.schemas.kafka.CompactedTopic;
+import dev.strata.schemas.kafka.PlacementValue;
 import dev.strata.schemas.kafka.Topics;
 import dev.strata.schemas.ops.StopSignal;
 import java.nio.charset.StandardCharsets;
@@ -31,12 +32,13 @@ public final class PlacementDirectory {
         return placements;
     }
 
-    public Optional<String> regimeOf(String tenant) {
-        return Optional.ofNullable(all().get(tenant));
+    public Optional<PlacementValue> placementOf(String tenant) {
+        return Optional.ofNullable(all().get(tenant)).map(PlacementValue::parse);
     }
 
     /** Writes the placement and returns once the broker acknowledged it on all in-sync replicas. */
-    public void put(String tenant, String regime) throws InterruptedException {
+    public void put(String tenant, PlacementValue placement) throws InterruptedException {
+        String regime = placement.format();
         Properties props = new Properties();
         props.putAll(kafka);
         props.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -28,5 +28,10 @@ public enum DeadLetterReason {
      * sink: the tenant was erased ({@code restore-tool tenants erase}); its changes are never stored again. Redrive
      * refuses nothing by itself: re-driven, they park again.
      */
-    ERASED
+    ERASED,
+    /**
+     * router: the tenant is being moved to another regime ({@code restore-tool tenants move}); its changes, heartbeats
+     * included, wait here and the move redrives them into the new regime when it ends.
+     */
+    MOVING
 }

@@ -1,5 +1,6 @@
 package dev.strata.sink.residency;
 
+import dev.strata.schemas.kafka.PlacementValue;
 import java.util.Optional;
 
 /**
@@ -8,7 +9,8 @@ import java.util.Optional;
  *
  * <p>A tenant with no placement is accepted. The router only routes tenants it has seen placed in
  * this regime, and the directory the sink reads may trail the router's by a moment; refusing then
- * would park a legitimate backup. What is refused is a positive conflict: placed elsewhere.
+ * would park a legitimate backup. What is refused is a positive conflict: placed elsewhere. A tenant
+ * being moved ({@link PlacementValue}) is accepted by the sinks of both regimes.
  */
 public final class ResidencyGuard {
     private final String regime;
@@ -19,9 +21,10 @@ public final class ResidencyGuard {
         this.placements = placements;
     }
 
-    /** Empty to accept; else the regime the tenant is placed in. */
+    /** Empty to accept; else where the tenant is placed, for the refusal's detail. */
     public Optional<String> refusal(String tenant) {
-        return placements.regimeOf(tenant).filter(placed -> !placed.equals(regime));
+        return placements.regimeOf(tenant).map(PlacementValue::parse).filter(placed -> !placed.storableIn(regime))
+                .map(PlacementValue::describe);
     }
 
     public String detail(String tenant, String placed) {
