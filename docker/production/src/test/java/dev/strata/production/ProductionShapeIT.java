@@ -34,7 +34,7 @@ class ProductionShapeIT {
         JsonNode services = compose().path("services");
 
         assertThat(names(services)).contains("kafka", "postgres", "capture", "router", "sink-us", "sink-eu", "sink-eu-2",
-                "restore-tool", "erasures", "erase-tenant", "expire-us", "expire-eu", "prometheus", "grafana", "s3-us-primary", "s3-us-backup", "s3-eu-primary", "s3-eu-backup");
+                "restore-tool", "erasures", "erase-tenant", "move-tenant", "expire-us", "expire-eu", "prometheus", "grafana", "s3-us-primary", "s3-us-backup", "s3-eu-primary", "s3-eu-backup");
         assertThat(services.path("postgres").path("command").toString()).contains("wal_level=logical");
         assertThat(services.path("sink-eu-2").path("command")).as("one regime, one consumer group: the same config file")
                 .isEqualTo(services.path("sink-eu").path("command"));
@@ -78,6 +78,9 @@ class ProductionShapeIT {
                 .containsExactlyInAnyOrder("us-reader", "eu-reader", "us-ledger", "eu-ledger", "us-kek", "eu-kek");
         assertThat(secrets(services, "erase-tenant")).as("tenant erasure: reader and KEY_ADMIN keys, no writer, no key-encryption key")
                 .containsExactlyInAnyOrder("us-reader", "eu-reader", "us-key-admin", "eu-key-admin");
+        assertThat(secrets(services, "move-tenant")).as("a tenant's move: readers, key-encryption, ledger and KEY_ADMIN keys, no writer")
+                .containsExactlyInAnyOrder("us-reader", "eu-reader", "us-kek", "eu-kek", "us-ledger", "eu-ledger", "us-key-admin",
+                        "eu-key-admin");
         assertThat(secrets(services, "router")).isEmpty();
         assertThat(secrets(services, "capture")).containsExactly("postgres-password");
         for (String sink : List.of("sink-us", "sink-eu")) {

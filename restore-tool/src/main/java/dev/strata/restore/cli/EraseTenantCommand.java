@@ -9,15 +9,7 @@ import dev.strata.restore.store.RegimeStores;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.erasure.TenantTombstone;
 import dev.strata.schemas.layout.BackupLayout;
-import dev.strata.schemas.regime.RegionSettings;
-import dev.strata.schemas.store.KeyShredder;
-import dev.strata.schemas.store.ObjectStore;
-import dev.strata.schemas.store.StoreCredentials;
-import dev.strata.schemas.store.VersionPolicy;
-import dev.strata.schemas.store.s3.S3KeyShredder;
-import dev.strata.schemas.store.s3.S3ObjectStore;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -68,15 +60,8 @@ final class EraseTenantCommand implements Callable<Integer> {
         String requester = by != null && !by.isBlank() ? by.trim() : System.getProperty("user.name", "unknown");
         TenantTombstone requested = new TenantTombstone(id, regimeName,
                 RestoreTime.format(RestoreTime.micros(tenants.tool.clock.instant())), requester, reason.trim());
-        List<ObjectStore> tombstoneRegions = new ArrayList<>();
-        List<KeyShredder> keyStores = new ArrayList<>();
-        try {
-            for (String role : List.of(ToolConfig.PRIMARY, ToolConfig.BACKUP)) {
-                StoreCredentials keyAdmin = credentials(config, regimeName, role);
-                tombstoneRegions.add(S3ObjectStore.open(config.store(regimeName, role).location(), keyAdmin, VersionPolicy.FIRST_VERSION));
-                keyStores.add(S3KeyShredder.open(config.keyStore(regimeName, role), keyAdmin));
-            }
-            TenantErasure erasure = new TenantErasure(tombstoneRegions, keyStores);
+        try (KeyAdminAccess keyAdmin = new KeyAdminAccess(config, regimeName)) {
+            TenantErasure erasure = keyAdmin.erasure();
             TenantErasure.Outcome outcome = erasure.erase(requested);
             LOG.warn("ERASURE: tenant {} of regime {} erased by {}: {} data keys destroyed", id, regimeName, outcome.tombstone().erasedBy(),
                     outcome.keysDestroyed());
@@ -87,9 +72,6 @@ final class EraseTenantCommand implements Callable<Integer> {
                 throw new IllegalStateException("tenant " + id + " still has data keys after the erasure: " + left
                         + "; a sink created one while it ran. Run the same command again");
             }
-        } finally {
-            tombstoneRegions.forEach(ObjectStore::close);
-            keyStores.forEach(KeyShredder::close);
         }
         return ExitCodes.OK;
     }
@@ -104,14 +86,5 @@ final class EraseTenantCommand implements Callable<Integer> {
         out.println("tenant " + tombstone.tenant() + " is erased: its backup objects stay locked as written and can no longer be opened;"
                 + " restore, verify, drill, history and rollback refuse it (exit " + ExitCodes.ERASED + "), and the sinks park its new"
                 + " changes as ERASED. Not reached: its records still in Kafka topics until their retention (README: \"Erasing a tenant\")");
-    }
-
-    private static StoreCredentials credentials(ToolConfig config, String regime, String role) {
-        RegionSettings region = config.store(regime, role);
-        try {
-            return StoreCredentials.fromFile(config.keyAdminCredentials(regime, role));
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("config " + region.settingPrefix() + ToolConfig.KEY_ADMIN_CREDENTIALS_FILE + ": " + e.getMessage());
-        }
     }
 }

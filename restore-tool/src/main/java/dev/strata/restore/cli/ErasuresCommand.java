@@ -179,7 +179,7 @@ public final class ErasuresCommand {
         }
     }
 
-    private static LedgerWriter writer(ToolConfig config, String regime) {
+    static LedgerWriter writer(ToolConfig config, String regime) {
         return new LedgerWriter(List.of(open(config, regime, ToolConfig.PRIMARY), open(config, regime, ToolConfig.BACKUP)));
     }
 

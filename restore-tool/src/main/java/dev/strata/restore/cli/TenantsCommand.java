@@ -22,9 +22,10 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code tenants put T REGIME [--allow-move]}, {@code tenants list} (the placement directory) and {@code tenants erase}. */
-@Command(name = "tenants", mixinStandardHelpOptions = true, description = "Place tenants in privacy regimes, or erase one.",
-        subcommands = {TenantsCommand.Put.class, TenantsCommand.List.class, EraseTenantCommand.class})
+/** {@code tenants put T REGIME [--allow-move]}, {@code tenants list} (the placement directory), {@code tenants erase} and {@code move}. */
+@Command(name = "tenants", mixinStandardHelpOptions = true, description = "Place tenants in privacy regimes, move one with its history, or"
+        + " erase one.",
+        subcommands = {TenantsCommand.Put.class, TenantsCommand.List.class, EraseTenantCommand.class, MoveTenantCommand.class})
 public final class TenantsCommand {
     private static final Logger LOG = LoggerFactory.getLogger(TenantsCommand.class);
 

@@ -51,6 +51,16 @@ public final class LedgerWriter implements AutoCloseable {
     }
 
     /**
+     * Writes an entry of another regime's ledger under its own key (a tenant's move): the same key and bytes in both
+     * regions, primary first, so that running it again changes nothing.
+     */
+    public void copy(ObjectKey key, ErasureEntry entry) {
+        byte[] json = entry.toJson();
+        Sha256 sha = Sha256.of(json);
+        regions.forEach(region -> region.putIfAbsent(key, json, sha));
+    }
+
+    /**
      * Copies to the other region every entry one region holds alone: an add that stopped between its two puts. Until
      * then every restore of the tenant refuses ({@link ErasureLedger}); each copy is checked against its declared SHA-256.
      *

@@ -2,6 +2,8 @@ package dev.strata.restore.store;
 
 import dev.strata.restore.BadInputException;
 import dev.strata.schemas.TenantId;
+import dev.strata.schemas.erasure.TenantTombstone;
+import dev.strata.schemas.erasure.Tombstones;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.store.failure.StoreException;
 import java.util.ArrayList;
@@ -48,7 +50,7 @@ public final class TenantLocator {
         for (String r : regimes) {
             RegimeStores stores = open.apply(r);
             StoreFailures failures = new StoreFailures();
-            if (holds(stores, tenant, failures)) {
+            if (holds(stores, tenant, failures) && !movedAway(stores, tenant)) {
                 holding.add(r);
                 if (found == null) {
                     found = stores;
@@ -62,10 +64,11 @@ public final class TenantLocator {
             }
         }
         if (holding.size() > 1) {
-            // A moved tenant has history in both: restoring from one would silently drop the other's.
+            // Moved without its history (tenants put --allow-move): restoring from one would silently drop the other's.
             found.close();
             throw new BadInputException("tenant " + tenant + " has backups in regimes " + holding
-                    + " (was it moved?): pass --regime to choose one, knowing the other holds part of its history");
+                    + " (it was moved without its history: tenants put --allow-move): pass --regime to choose one, knowing the other"
+                    + " holds part of its history");
         }
         if (found != null) {
             return found;
@@ -75,6 +78,17 @@ public final class TenantLocator {
                     + String.join(" | ", unreachable.reasons()));
         }
         throw unknown(tenant, regimes, unreachable);
+    }
+
+    // A move erases the tenant in the regime it left only after its whole history was copied and checked in the new one: the
+    // old regime's objects are then unreadable remains, and the new regime is where it lives.
+    private static boolean movedAway(RegimeStores stores, TenantId tenant) {
+        try {
+            return Tombstones.find(stores.regions().stream().map(RegionStore::store).toList(), tenant)
+                    .flatMap(TenantTombstone::movedTo).isPresent();
+        } catch (StoreException unreadable) {
+            return false; // then the regime counts as holding the tenant, and locating says so
+        }
     }
 
     private static boolean holds(RegimeStores stores, TenantId tenant, StoreFailures failures) {

@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -33,28 +34,30 @@ import java.util.SortedMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The backup side of the whole chain on the local stack, as production runs it: the router as its
- * own JVM (RouterMain), one sink (SinkService) for a regime of its own with locked buckets in both
- * Ceph regions, and a restore-tool config with that regime's READER keys. A test places its tenants,
+ * own JVM (RouterMain), one sink (SinkService) for each regime of its own (one, or more for a move)
+ * with locked buckets in both Ceph regions, and a restore-tool config with those regimes' READER keys
+ * (and the key-admin and ledger users' keys). A test places its tenants,
  * runs a capture on its own database, and reads what is durable from {@code strata.watermarks}.
  */
 public final class BackupChain implements AutoCloseable {
     private final LocalKafka kafka;
-    private final String regime;
+    private final List<String> regimes;
     private final Process router;
     private final Path routerLog;
-    private final SinkService sink;
+    private final List<SinkService> sinks;
     private final Path toolConfig;
 
-    private BackupChain(LocalKafka kafka, String regime, Process router, Path routerLog, SinkService sink, Path toolConfig) {
+    private BackupChain(LocalKafka kafka, List<String> regimes, Process router, Path routerLog, List<SinkService> sinks, Path toolConfig) {
         this.kafka = kafka;
-        this.regime = regime;
+        this.regimes = List.copyOf(regimes);
         this.router = router;
         this.routerLog = routerLog;
-        this.sink = sink;
+        this.sinks = List.copyOf(sinks);
         this.toolConfig = toolConfig;
     }
 
@@ -66,16 +69,29 @@ public final class BackupChain implements AutoCloseable {
     /** @param sinkOnly settings of the sink alone (the router refuses keys it does not know), e.g. strata.segment.max.records */
     public static BackupChain start(LocalKafka kafka, LocalObjectStores stores, Path dir, Properties properties, Properties sinkOnly)
             throws IOException {
-        String regime = "chain-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 24), 36);
-        stores.primary().createLockedBucket(regime + "-primary");
-        stores.backup().createLockedBucket(regime + "-backup");
+        return start(kafka, stores, dir, properties, sinkOnly, 1);
+    }
+
+    /**
+     * A chain of {@code regimeCount} regimes of its own ({@code <chain>-1}, {@code <chain>-2}, ...): one router routing to all,
+     * one sink each, and a tool config naming every regime with its reader keys, plus the key-admin and ledger users' keys.
+     */
+    public static BackupChain start(LocalKafka kafka, LocalObjectStores stores, Path dir, Properties properties, Properties sinkOnly,
+                                    int regimeCount) throws IOException {
+        String chain = "chain-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 24), 36);
+        List<String> regimes = regimeCount == 1 ? List.of(chain)
+                : IntStream.rangeClosed(1, regimeCount).mapToObj(n -> chain + "-" + n).toList();
+        for (String regime : regimes) {
+            stores.primary().createLockedBucket(regime + "-primary");
+            stores.backup().createLockedBucket(regime + "-backup");
+        }
         Files.createDirectories(dir);
 
         Properties routerProps = new Properties();
         routerProps.putAll(properties);
         routerProps.setProperty(RouterConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        routerProps.setProperty(RouterConfig.APPLICATION_ID, "router-" + regime);
-        routerProps.setProperty(RouterConfig.REGIMES, regime);
+        routerProps.setProperty(RouterConfig.APPLICATION_ID, "router-" + chain);
+        routerProps.setProperty(RouterConfig.REGIMES, String.join(",", regimes));
         routerProps.setProperty(RouterConfig.TOPIC_PARTITIONS, "3");
         routerProps.setProperty(RouterConfig.TOPIC_REPLICATION, "1");
         Path routerFile = store(routerProps, dir.resolve("router.properties"));
@@ -84,8 +100,31 @@ public final class BackupChain implements AutoCloseable {
         Process router = new ProcessBuilder(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 RouterMain.class.getName(), routerFile.toString()))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(routerLog.toFile())).start();
-        awaitRouterTopics(kafka, regime, router, routerLog);
+        for (String regime : regimes) {
+            awaitRouterTopics(kafka, regime, router, routerLog);
+        }
 
+        List<SinkService> sinks = new ArrayList<>();
+        Properties toolProps = new Properties();
+        for (String regime : regimes) {
+            sinks.add(sink(kafka, stores, properties, sinkOnly, regime));
+            toolProps.putAll(LocalStores.regime(regime, stores.primary(), regime + "-primary", stores.backup(), regime + "-backup"));
+            toolProps.setProperty(RegimeSettings.regimeKey(regime, RegimeSettings.KEK_FILE), stores.kekFile(regime).toString());
+            for (String side : List.of(RegionSettings.PRIMARY, RegionSettings.BACKUP)) {
+                LocalRegion region = side.equals(RegionSettings.PRIMARY) ? stores.primary() : stores.backup();
+                toolProps.setProperty(RegimeSettings.key(regime, side, ToolConfig.KEY_ADMIN_CREDENTIALS_FILE),
+                        region.credentialsFile(StoreRole.KEY_ADMIN).toString());
+                toolProps.setProperty(RegimeSettings.key(regime, side, ToolConfig.LEDGER_CREDENTIALS_FILE),
+                        region.credentialsFile(StoreRole.LEDGER).toString());
+            }
+        }
+        properties.stringPropertyNames().forEach(key -> toolProps.setProperty(key, properties.getProperty(key)));
+        toolProps.setProperty(ToolConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        toolProps.setProperty(ToolConfig.REGIMES, String.join(",", regimes));
+        return new BackupChain(kafka, regimes, router, routerLog, sinks, store(toolProps, dir.resolve("restore.properties")));
+    }
+
+    private static SinkService sink(LocalKafka kafka, LocalObjectStores stores, Properties properties, Properties sinkOnly, String regime) {
         Properties sinkProps = new Properties();
         sinkProps.putAll(properties);
         sinkProps.putAll(sinkOnly);
@@ -93,32 +132,28 @@ public final class BackupChain implements AutoCloseable {
         sinkProps.setProperty(SinkConfig.REGIME, regime);
         region(sinkProps, regime, RegionSettings.PRIMARY, stores.primary(), regime + "-primary");
         region(sinkProps, regime, RegionSettings.BACKUP, stores.backup(), regime + "-backup");
-        String kekFile = RegimeSettings.regimeKey(regime, RegimeSettings.KEK_FILE);
-        sinkProps.setProperty(kekFile, stores.kekFile(regime).toString());
+        sinkProps.setProperty(RegimeSettings.regimeKey(regime, RegimeSettings.KEK_FILE), stores.kekFile(regime).toString());
         sinkProps.setProperty(SinkConfig.FLUSH_INTERVAL_MS, "300");
         sinkProps.setProperty(SinkConfig.MANIFEST_CHECK_INTERVAL_MS, "1000");
         sinkProps.putIfAbsent(SinkConfig.DURABLE_MARK_INTERVAL_MS, "500");
         sinkProps.setProperty(SinkConfig.TOPIC_REPLICATION, "1");
         sinkProps.setProperty(SinkConfig.TOPIC_PARTITIONS, "3");
-        SinkService sink = SinkService.start(SinkConfig.from(sinkProps), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                Clock.systemUTC());
-
-        Properties toolProps = LocalStores.regime(regime, stores.primary(), regime + "-primary", stores.backup(), regime + "-backup");
-        properties.stringPropertyNames().forEach(key -> toolProps.setProperty(key, properties.getProperty(key)));
-        toolProps.setProperty(ToolConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        toolProps.setProperty(ToolConfig.REGIMES, regime);
-        toolProps.setProperty(kekFile, stores.kekFile(regime).toString());
-        return new BackupChain(kafka, regime, router, routerLog, sink, store(toolProps, dir.resolve("restore.properties")));
+        return SinkService.start(SinkConfig.from(sinkProps), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC());
     }
 
-    /** The regime's bucket in the primary region. */
+    /** The (first) regime's bucket in the primary region. */
     public String primaryBucket() {
-        return regime + "-primary";
+        return regime() + "-primary";
     }
 
-    /** The chain's regime: its buckets are {@code <regime>-primary} and {@code <regime>-backup}. */
+    /** The chain's (first) regime: its buckets are {@code <regime>-primary} and {@code <regime>-backup}. */
     public String regime() {
-        return regime;
+        return regimes.get(0);
+    }
+
+    /** Every regime of the chain, in the order they were made. */
+    public List<String> regimes() {
+        return regimes;
     }
 
     public Path toolConfig() {
@@ -126,6 +161,10 @@ public final class BackupChain implements AutoCloseable {
     }
 
     public void place(String tenant) {
+        place(tenant, regime());
+    }
+
+    public void place(String tenant, String regime) {
         ToolRun put = ToolRun.run(toolConfig, "tenants", "put", tenant, regime);
         assertThat(put.code()).as(put.err()).isZero();
     }
@@ -150,7 +189,7 @@ public final class BackupChain implements AutoCloseable {
         long watermark = -1;
         while (System.nanoTime() < deadline) {
             assertThat(router.isAlive()).as("the router runs; its log:\n%s", Files.readString(routerLog)).isTrue();
-            assertThat(sink.failure()).as("the sink runs").isEmpty();
+            sinks.forEach(sink -> assertThat(sink.failure()).as("the sink runs").isEmpty());
             if (seen < 0 && durableMicros(tenant) >= commitMicros) {
                 seen = System.nanoTime();
                 watermark = durableMicros(tenant);
@@ -171,7 +210,9 @@ public final class BackupChain implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        sink.close();
+        for (SinkService sink : sinks) {
+            sink.close();
+        }
         router.destroy();
         if (!router.waitFor(30, TimeUnit.SECONDS)) {
             router.destroyForcibly();

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The write-once record that a tenant was erased, stored as JSON at
@@ -17,8 +18,10 @@ import java.util.Objects;
  *
  * @param erasedAt ISO-8601 UTC, when the erasure was requested
  * @param erasedBy who asked (the operator's name as given, else the OS user running the tool)
+ * @param movedTo the regime that holds the tenant's backup now, when the erasure ended a move ({@code tenants move}); a
+ *        reader of an older version sees an erased tenant, which in this regime it is
  */
-public record TenantTombstone(TenantId tenant, String regime, String erasedAt, String erasedBy, String reason) {
+public record TenantTombstone(TenantId tenant, String regime, String erasedAt, String erasedBy, String reason, Optional<String> movedTo) {
     private static final String FORMAT = "strata-tenant-tombstone";
     private static final int VERSION = 1;
     private static final VersionedJson JSON = new VersionedJson("tenant tombstone", FORMAT, VERSION);
@@ -30,11 +33,19 @@ public record TenantTombstone(TenantId tenant, String regime, String erasedAt, S
         Objects.requireNonNull(erasedAt, "erasedAt");
         Objects.requireNonNull(erasedBy, "erasedBy");
         Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(movedTo, "movedTo");
+    }
+
+    /** The tombstone of an erasure asked for by {@code tenants erase}. */
+    public TenantTombstone(TenantId tenant, String regime, String erasedAt, String erasedBy, String reason) {
+        this(tenant, regime, erasedAt, erasedBy, reason, Optional.empty());
     }
 
     /** "tenant acme was erased at 2026-12-05T10:00:00Z by ops (contract ended)": the sentence every refusal starts with. */
     public String sentence() {
-        return "tenant " + tenant + " was erased at " + erasedAt + " by " + erasedBy + " (" + reason + ")";
+        return movedTo.map(to -> "tenant " + tenant + " was moved to regime " + to + " at " + erasedAt + " by " + erasedBy + " (" + reason
+                        + "); its backup in regime " + regime + " was erased, restore it from " + to)
+                .orElse("tenant " + tenant + " was erased at " + erasedAt + " by " + erasedBy + " (" + reason + ")");
     }
 
     public byte[] toJson() {
@@ -46,6 +57,7 @@ public record TenantTombstone(TenantId tenant, String regime, String erasedAt, S
         fields.put("erasedAt", erasedAt);
         fields.put("erasedBy", erasedBy);
         fields.put("reason", reason);
+        movedTo.ifPresent(to -> fields.put("movedTo", to));
         try {
             return WRITER.writeValueAsBytes(fields);
         } catch (IOException e) {
@@ -57,8 +69,10 @@ public record TenantTombstone(TenantId tenant, String regime, String erasedAt, S
     public static TenantTombstone parse(byte[] bytes) {
         JsonNode root = JSON.read(bytes);
         try {
+            JsonNode movedTo = root.get("movedTo");
             return new TenantTombstone(TenantId.of(JSON.text(root, "tenant")), JSON.text(root, "regime"), JSON.text(root, "erasedAt"),
-                    JSON.text(root, "erasedBy"), JSON.text(root, "reason"));
+                    JSON.text(root, "erasedBy"), JSON.text(root, "reason"),
+                    movedTo == null || movedTo.isNull() ? Optional.empty() : Optional.of(movedTo.asText()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("tenant tombstone: " + e.getMessage(), e);
         }

@@ -1,0 +1,149 @@
+package dev.strata.restore.move;
+
+import dev.strata.restore.erase.ErasedTenants;
+import dev.strata.restore.erase.TenantErasure;
+import dev.strata.restore.kafka.PlacementDirectory;
+import dev.strata.restore.ledger.ErasureLedger;
+import dev.strata.restore.ledger.LedgerWriter;
+import dev.strata.restore.store.RegimeStores;
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.erasure.TenantTombstone;
+import dev.strata.schemas.kafka.KafkaSizeLimits;
+import dev.strata.schemas.kafka.PlacementValue;
+import dev.strata.schemas.layout.ObjectKey;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * {@code tenants move T --to R --with-history}: moves a tenant with its whole history from the regime it is placed in to
+ * another, and leaves nothing readable behind. In order, each step safe to repeat, so an interrupted move is continued by
+ * running it again:
+ * <ol>
+ *   <li>the router parks the tenant's changes (MOVING) and proves it ({@link MoveFence});</li>
+ *   <li>the old regime's sinks store what the router sent them before ({@link SinkDrain});</li>
+ *   <li>its log is read there, checked as a restore checks it, and copied into the new regime's topic, whose sinks store
+ *       and seal it under the new regime's keys ({@link HistoryCopy}), then the new regime's sinks are drained too;</li>
+ *   <li>the new regime's log is read back: every change of the old one must be in it (by eventId);</li>
+ *   <li>the erasure ledger is copied, so a restore from the new regime leaves the same people out;</li>
+ *   <li>the tenant is erased in the old regime (tombstone naming the new regime, data keys destroyed);</li>
+ *   <li>the tenant is placed in the new regime and its parked changes are redriven there.</li>
+ * </ol>
+ * The copy starts only once nothing more can reach the old regime, and the erasure only once the copy is checked.
+ */
+public final class TenantMove {
+    /** What the move needs, opened by the command with the credentials of each step. */
+    public record Parts(Properties kafka, KafkaSizeLimits limits, PlacementDirectory directory, RegimeStores from, RegimeStores to,
+                        Supplier<LedgerWriter> ledgerOfTarget, Supplier<TenantErasure> erasureOfSource, Runnable redriveMoving,
+                        Duration waitLimit, PrintWriter out) {
+    }
+
+    /** Rounds of copying the old regime's new segments; one is the rule, a second only after a router's late record. */
+    private static final int MAX_COPY_ROUNDS = 4;
+
+    private final Parts parts;
+
+    public TenantMove(Parts parts) {
+        this.parts = parts;
+    }
+
+    /** @param requested the tombstone the old regime gets: who, when and why, and the regime the tenant went to */
+    public void move(TenantId tenant, TenantTombstone requested) throws InterruptedException {
+        String from = parts.from().regime();
+        String to = parts.to().regime();
+        PrintWriter out = parts.out();
+        step("1/6 the router parks tenant " + tenant + "'s changes (MOVING) and proves it");
+        new MoveFence(parts.kafka(), parts.waitLimit()).close(parts.directory(), tenant, from, to);
+        Optional<TenantTombstone> erased = ErasedTenants.tombstone(parts.from(), tenant);
+        if (erased.isPresent() && erased.get().movedTo().filter(to::equals).isPresent()) {
+            step("2-5/6 done before: the history was copied and checked, and the tenant erased in " + from + " (" + erased.get().sentence()
+                    + ")");
+        } else if (erased.isPresent()) {
+            throw new IllegalStateException(erased.get().sentence() + ": there is no history left to move; place it with"
+                    + " 'restore-tool tenants put " + tenant + " " + to + " --allow-move' instead");
+        } else {
+            copyCheckAndErase(tenant, requested, from, to);
+        }
+        step("6/6 tenant " + tenant + " is placed in " + to + "; redriving its changes parked while it moved");
+        parts.directory().put(tenant.value(), PlacementValue.placed(to));
+        parts.redriveMoving().run();
+        out.println("moved tenant " + tenant + " from regime " + from + " to " + to + " with its history: restore it from " + to
+                + " ('restore-tool replay --tenant " + tenant + " ...' finds it there)");
+    }
+
+    private void copyCheckAndErase(TenantId tenant, TenantTombstone requested, String from, String to) throws InterruptedException {
+        SinkDrain drain = new SinkDrain(parts.kafka(), parts.waitLimit(), parts.out());
+        step("2/6 the sinks of " + from + " store what was sent to them before");
+        drain.await(from);
+        TenantLog source = new TenantLog(parts.from(), tenant);
+        if (source.startsAfterExpiry()) {
+            throw new IllegalStateException("tenant " + tenant + "'s history in " + from + " starts at a base (retention expired the"
+                    + " log before it): moving a base is not supported yet, only a log kept from its first change; the tenant stays"
+                    + " parked as MOVING (nothing is lost): to go on without its history, place it with 'restore-tool tenants put "
+                    + tenant + " " + to + " --allow-move'");
+        }
+        step("3/6 copying tenant " + tenant + "'s history from " + from + " into " + to);
+        HistoryCopy copy = new HistoryCopy(parts.kafka(), parts.limits(), parts.out());
+        EventIds copiedIds = new EventIds();
+        Set<ObjectKey> copied = new HashSet<>();
+        for (int round = 1; ; round++) {
+            // A router whose copy of the placements lagged (a rebalance at the moment of the fence) may still have sent a
+            // record to the old regime: what its sinks stored since the last listing is copied by the next round.
+            TenantLog.Read read = copy.copy(parts.from(), tenant, to, copied, copiedIds).read();
+            drain.await(to);
+            if (read.segments().isEmpty()) {
+                break;
+            }
+            copied.addAll(read.segments());
+            parts.out().printf(Locale.ROOT, "  round %d: %,d segment(s), %,d bytes, %,d changes copied from %s%n", round,
+                    read.segments().size(), read.bytes(), read.events(), from);
+            if (round == MAX_COPY_ROUNDS) {
+                throw new IllegalStateException("tenant " + tenant + "'s log in " + from + " still grew after " + MAX_COPY_ROUNDS
+                        + " copies: something still sends it there; check that every router runs this version, then run the move again");
+            }
+            drain.await(from);
+        }
+        step("4/6 checking " + to + " holds every change of the history");
+        EventIds stored = new EventIds();
+        TenantLog.Read read = new TenantLog(parts.to(), tenant).forEach(event -> stored.add(event.getEventId()));
+        int missing = copiedIds.missingFrom(stored);
+        if (missing > 0) {
+            throw new IllegalStateException(missing + " change(s) of tenant " + tenant + "'s history in " + from + " are not in " + to
+                    + " after the copy (" + read.events() + " read there): nothing was erased; run the move again");
+        }
+        parts.out().printf(Locale.ROOT, "  %s holds all %,d distinct changes (%,d segment(s))%n", to, copiedIds.distinct(),
+                read.segments().size());
+        copyLedger(tenant, to);
+        step("5/6 erasing tenant " + tenant + " in " + from);
+        TenantErasure erasure = parts.erasureOfSource().get();
+        TenantErasure.Outcome outcome = erasure.erase(requested);
+        parts.out().printf(Locale.ROOT, "  tombstone in %s; %d data key(s) destroyed%n", from, outcome.keysDestroyed());
+        if (erasure.remainingKeys(tenant).stream().anyMatch(d -> !d.keys().isEmpty())) {
+            throw new IllegalStateException("tenant " + tenant + " still has data keys in " + from + " after the erasure (a sink created"
+                    + " one meanwhile): run the move again; it destroys them and goes on");
+        }
+    }
+
+    private void copyLedger(TenantId tenant, String to) {
+        List<ErasureLedger.LedgerEntry> entries = ErasureLedger.read(parts.from(), tenant, parts.out()::println).entries();
+        if (entries.isEmpty()) {
+            return;
+        }
+        try (LedgerWriter ledger = parts.ledgerOfTarget().get()) {
+            entries.forEach(e -> ledger.copy(e.key(), e.entry()));
+        }
+        parts.out().printf(Locale.ROOT, "  copied %d erasure ledger entr%s into %s%n", entries.size(), entries.size() == 1 ? "y" : "ies",
+                to);
+    }
+
+    private void step(String what) {
+        parts.out().println(what);
+        parts.out().flush();
+    }
+}
