@@ -87,8 +87,6 @@ class TenantMoveIT {
                 ToolRun ledger = ToolRun.run(chain.toolConfig(), "erasures", "add", "--tenant", alpha, "--table", "public.items", "--key",
                         "id=" + erased, "--reason", "test: a person asked");
                 assertThat(ledger.code()).as(ledger.err()).isZero();
-                assertThat(restore(chain, pg, alpha, before.micros(), Optional.empty(), erased)).as("from %s before the move", from)
-                        .isEqualTo(before.alpha());
 
                 ToolRun withoutHistory = ToolRun.run(chain.toolConfig(), "tenants", "move", alpha, "--to", to, "--confirm", alpha);
                 assertThat(withoutHistory.code()).isEqualTo(ExitCodes.BAD_INPUT);
@@ -119,11 +117,11 @@ class TenantMoveIT {
                 chain.awaitDurable(beta, end.micros(), Duration.ofSeconds(60));
                 assertThat(capture.streaming()).isTrue();
 
-                assertThat(restore(chain, pg, alpha, before.micros(), Optional.empty(), erased)).as("from %s, a point before the move", to)
+                assertThat(restore(chain, pg, alpha, before.micros(), erased)).as("from %s, a point before the move", to)
                         .isEqualTo(before.alpha());
-                assertThat(restore(chain, pg, alpha, end.micros(), Optional.empty(), erased)).as("from %s, the end", to)
+                assertThat(restore(chain, pg, alpha, end.micros(), erased)).as("from %s, the end", to)
                         .isEqualTo(end.alpha());
-                assertThat(restore(chain, pg, beta, end.micros(), Optional.empty(), erased)).as("the tenant that stayed")
+                assertThat(restore(chain, pg, beta, end.micros(), erased)).as("the tenant that stayed")
                         .isEqualTo(end.beta());
 
                 ToolRun left = ToolRun.run(chain.toolConfig(), "replay", "--tenant", alpha, "--regime", from, "--until",
@@ -145,14 +143,11 @@ class TenantMoveIT {
     }
 
     /** Restores the tenant into a fresh database and returns its rows' checksum there. */
-    private String restore(BackupChain chain, LocalPostgres pg, String tenant, long micros, Optional<String> regime, long erased)
-            throws SQLException {
+    private String restore(BackupChain chain, LocalPostgres pg, String tenant, long micros, long erased) throws SQLException {
         String target = "mv_r_" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 24), 36);
         pg.createDatabase(target);
-        List<String> args = new ArrayList<>(List.of("replay", "--tenant", tenant, "--until", RestoreTime.format(micros), "--to",
-                pg.jdbcUrl(target), "--progress", "none"));
-        regime.ifPresent(r -> args.addAll(List.of("--regime", r)));
-        ToolRun replay = ToolRun.run(chain.toolConfig(), args.toArray(String[]::new));
+        ToolRun replay = ToolRun.run(chain.toolConfig(), "replay", "--tenant", tenant, "--until", RestoreTime.format(micros), "--to",
+                pg.jdbcUrl(target), "--progress", "none");
         assertThat(replay.code()).as(replay.err()).isZero();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(target), pg.user(), pg.password());
              Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM public.items WHERE id = " + erased)) {
