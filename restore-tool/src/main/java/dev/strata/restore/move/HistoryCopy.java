@@ -2,15 +2,20 @@ package dev.strata.restore.move;
 
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.schemas.TenantId;
+import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.event.ChangeEventCodec;
+import dev.strata.schemas.event.CutTime;
+import dev.strata.schemas.layout.BaseCut;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.kafka.KafkaSizeLimits;
 import dev.strata.schemas.kafka.Topics;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -39,24 +44,28 @@ final class HistoryCopy {
         this.out = out;
     }
 
-    /** What one round copied. */
-    record Copied(TenantLog.Read read) {
+    /** What one round copied: the log's segments read, and the events made from a base. */
+    record Copied(TenantLog.Read read, long baseEvents) {
     }
 
     /**
      * @param done segments an earlier round copied, passed over
      * @param ids the distinct changes copied so far, which this round adds to
+     * @param base where the kept history starts when retention expired the log before it: its base is copied first (in
+     *        the first round, when nothing is done yet), and of the log only the changes after its cut
      */
-    Copied copy(RegimeStores from, TenantId tenant, String toRegime, Set<ObjectKey> done, EventIds ids) {
+    Copied copy(RegimeStores from, TenantId tenant, String toRegime, Set<ObjectKey> done, EventIds ids, Optional<BaseCut> base) {
         byte[] key = tenant.value().getBytes(StandardCharsets.UTF_8);
         byte[] fromRegime = from.regime().getBytes(StandardCharsets.UTF_8);
         String topic = Topics.routed(toRegime);
         ChangeEventCodec codec = new ChangeEventCodec();
         long[] sent = {0};
         AtomicReference<Exception> failed = new AtomicReference<>();
+        long afterMicros = base.map(BaseCut::cutCommitMicros).orElse(Long.MIN_VALUE);
         TenantLog.Read read;
+        long baseEvents = 0;
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            read = new TenantLog(from, tenant).forEach(done, event -> {
+            Consumer<ChangeEvent> send = event -> {
                 ids.add(event.getEventId());
                 ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, key, codec.encode(event));
                 record.headers().add(MOVED_FROM_HEADER, fromRegime);
@@ -69,6 +78,15 @@ final class HistoryCopy {
                     out.printf(Locale.ROOT, "  copied %,d changes of tenant %s into %s%n", sent[0], tenant, topic);
                     out.flush();
                 }
+            };
+            if (base.isPresent() && done.isEmpty()) {
+                baseEvents = new BaseSnapshot(from, tenant).forEach(base.get(), send);
+            }
+            // the base holds every change up to its cut: one of them copied too would fold after the base's rows
+            read = new TenantLog(from, tenant).forEach(done, event -> {
+                if (CutTime.of(event) > afterMicros) {
+                    send.accept(event);
+                }
             });
             producer.flush();
         }
@@ -76,7 +94,7 @@ final class HistoryCopy {
             throw new IllegalStateException("cannot copy tenant " + tenant + "'s history into " + topic + ": " + failed.get().getMessage()
                     + "; nothing is lost: run the move again (the copies it repeats are removed at restore)", failed.get());
         }
-        return new Copied(read);
+        return new Copied(read, baseEvents);
     }
 
     private KafkaProducer<byte[], byte[]> producer() {

@@ -5,11 +5,15 @@ import dev.strata.restore.erase.TenantErasure;
 import dev.strata.restore.kafka.PlacementDirectory;
 import dev.strata.restore.ledger.ErasureLedger;
 import dev.strata.restore.ledger.LedgerWriter;
+import dev.strata.restore.plan.RestoreTime;
+import dev.strata.restore.store.BaseListing;
 import dev.strata.restore.store.RegimeStores;
+import dev.strata.restore.store.RegionNotes;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.erasure.TenantTombstone;
 import dev.strata.schemas.kafka.KafkaSizeLimits;
 import dev.strata.schemas.kafka.PlacementValue;
+import dev.strata.schemas.layout.BaseCut;
 import dev.strata.schemas.layout.ObjectKey;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -29,7 +33,9 @@ import java.util.function.Supplier;
  *   <li>the router parks the tenant's changes (MOVING) and proves it ({@link MoveFence});</li>
  *   <li>the old regime's sinks store what the router sent them before ({@link SinkDrain});</li>
  *   <li>its log is read there, checked as a restore checks it, and copied into the new regime's topic, whose sinks store
- *       and seal it under the new regime's keys ({@link HistoryCopy}), then the new regime's sinks are drained too;</li>
+ *       and seal it under the new regime's keys ({@link HistoryCopy}), then the new regime's sinks are drained too; when
+ *       retention expired the log's start, the kept history starts at the oldest base, copied first as snapshot events
+ *       ({@link BaseSnapshot});</li>
  *   <li>the new regime's log is read back: every change of the old one must be in it (by eventId);</li>
  *   <li>the erasure ledger is copied, so a restore from the new regime leaves the same people out;</li>
  *   <li>the tenant is erased in the old regime (tombstone naming the new regime, data keys destroyed);</li>
@@ -81,12 +87,17 @@ public final class TenantMove {
         SinkDrain drain = new SinkDrain(parts.kafka(), parts.waitLimit(), parts.out());
         step("2/6 the sinks of " + from + " store what was sent to them before");
         drain.await(from);
-        TenantLog source = new TenantLog(parts.from(), tenant);
-        if (source.startsAfterExpiry()) {
-            throw new IllegalStateException("tenant " + tenant + "'s history in " + from + " starts at a base (retention expired the"
-                    + " log before it): moving a base is not supported yet, only a log kept from its first change; the tenant stays"
-                    + " parked as MOVING (nothing is lost): to go on without its history, place it with 'restore-tool tenants put "
-                    + tenant + " " + to + " --allow-move'");
+        Optional<BaseCut> base = Optional.empty();
+        if (new TenantLog(parts.from(), tenant).startsAfterExpiry()) {
+            // the oldest base kept is the one every restore point of the window starts from
+            base = BaseListing.list(parts.from(), tenant, new RegionNotes()).stream().map(BaseListing.ListedBase::cut).findFirst();
+            if (base.isEmpty()) {
+                throw new IllegalStateException("tenant " + tenant + "'s log in " + from + " starts after an expired part, but no base of"
+                        + " it is kept: its history cannot be rebuilt anywhere; run 'restore-tool verify --tenant " + tenant + "'; the"
+                        + " tenant stays parked as MOVING (nothing is lost)");
+            }
+            parts.out().println("  its log before " + RestoreTime.format(base.get().cutCommitMicros()) + " was expired: the history"
+                    + " starts at the base of that cut, which is copied as a snapshot");
         }
         step("3/6 copying tenant " + tenant + "'s history from " + from + " into " + to);
         HistoryCopy copy = new HistoryCopy(parts.kafka(), parts.limits(), parts.out());
@@ -95,7 +106,11 @@ public final class TenantMove {
         for (int round = 1; ; round++) {
             // A router whose copy of the placements lagged (a rebalance at the moment of the fence) may still have sent a
             // record to the old regime: what its sinks stored since the last listing is copied by the next round.
-            TenantLog.Read read = copy.copy(parts.from(), tenant, to, copied, copiedIds).read();
+            HistoryCopy.Copied copiedRound = copy.copy(parts.from(), tenant, to, copied, copiedIds, base);
+            TenantLog.Read read = copiedRound.read();
+            if (copiedRound.baseEvents() > 0) {
+                parts.out().printf(Locale.ROOT, "  %,d definitions and rows of the base copied%n", copiedRound.baseEvents());
+            }
             drain.await(to);
             if (read.segments().isEmpty()) {
                 break;
