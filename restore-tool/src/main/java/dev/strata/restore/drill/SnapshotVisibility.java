@@ -16,6 +16,8 @@ import java.util.Arrays;
  */
 public final class SnapshotVisibility implements TransactionFilter {
     private static final long EPOCH_SPAN = 1L << 32;
+    /** Postgres's first normal xid; 0, 1 and 2 (invalid, bootstrap, frozen) are older than every snapshot. */
+    private static final long FIRST_NORMAL_XID = 3;
 
     private final long xmin;
     private final long xmax;
@@ -47,6 +49,9 @@ public final class SnapshotVisibility implements TransactionFilter {
 
     @Override
     public boolean includes(long txId) {
+        if (txId >= 0 && txId < FIRST_NORMAL_XID) {
+            return true; // e.g. the rows of a base a move copied as a snapshot, which carry no transaction of their own
+        }
         long xid = full(txId);
         if (xid < xmin) {
             return true;

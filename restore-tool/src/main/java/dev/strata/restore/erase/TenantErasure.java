@@ -62,6 +62,18 @@ public final class TenantErasure {
         return new Outcome(inForce, earlier.isEmpty(), destroyed);
     }
 
+    /**
+     * Writes the tombstone alone (a move writes it before it copies the erasure ledger, so that an entry added meanwhile goes
+     * to the regime the tenant moved to); {@link #erase} then keeps it and destroys the keys.
+     *
+     * @return the tombstone in force: an earlier one if there is one
+     */
+    public TenantTombstone recordTombstone(TenantTombstone requested) {
+        TenantTombstone inForce = Tombstones.find(tombstoneRegions, requested.tenant()).orElse(requested);
+        writeTombstone(inForce);
+        return inForce;
+    }
+
     /** Whatever remains of the tenant's data keys in each key store: empty after a complete erasure. */
     public List<Destroyed> remainingKeys(TenantId tenant) {
         return keyStores.stream().map(keys -> new Destroyed(keys.describe(), keys.list(KeyStoreLayout.tenantPrefix(tenant)))).toList();

@@ -36,7 +36,9 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.specific.SpecificDatumReader;
 
@@ -45,8 +47,9 @@ import org.apache.avro.specific.SpecificDatumReader;
  * becomes a DDL event, each live key a READ (a snapshot row, as capture's initial snapshot writes them). Every event
  * keeps the base's place for it in the fold's order (the LSN and transaction order of the change that left the key
  * so) and carries the base's cut as its commit time: a restore of the new regime then starts at that cut, as one of
- * the old regime did once the log before it had expired, and the log's changes after the cut fold on top. Keys the
- * base holds as deleted are left out: nothing earlier than the cut is copied that they would have to delete.
+ * the old regime did once the log before it had expired, and the log's changes after the cut fold on top. Keys the base
+ * holds as deleted become DELETEs and a table's last TRUNCATE a TRUNCATE, at their places: a late segment the base did
+ * not fold can hold an older change of them, which must stay deleted.
  */
 final class BaseSnapshot {
     static final String SOURCE = "strata-move";
@@ -60,8 +63,11 @@ final class BaseSnapshot {
         this.tenant = tenant;
     }
 
-    /** @return the events produced: definitions and live keys */
-    long forEach(BaseCut cut, Consumer<ChangeEvent> each) {
+    /** What a base gave: its events, and the segments it folded (a copy of the log skips those the cut covers). */
+    record Read(long events, Set<ObjectKey> folded) {
+    }
+
+    Read forEach(BaseCut cut, Consumer<ChangeEvent> each) {
         ObjectFetcher fetcher = new ObjectFetcher(stores, notes);
         ObjectKey manifestKey = BackupLayout.baseManifest(new BaseManifestKey(tenant, cut));
         FetchedObject manifestObject = fetcher.fetch(manifestKey, EnumSet.allOf(Region.class), Optional.empty());
@@ -74,6 +80,12 @@ final class BaseSnapshot {
             events++;
         }
         for (BaseTable table : manifest.tables()) {
+            if (table.truncatedAt().isPresent()) {
+                // a change of the log older than the TRUNCATE (a late segment) must stay cleared, as the base holds it
+                FoldPosition at = table.truncatedAt().get();
+                each.accept(event(cut, table.table(), Op.TRUNCATE, at, null, null, "truncate:" + table.table(), null));
+                events++;
+            }
             ObjectKey key = manifest.tableKey(table);
             Path staged = staging();
             try {
@@ -84,7 +96,7 @@ final class BaseSnapshot {
                 delete(staged);
             }
         }
-        return events;
+        return new Read(events, manifest.folded().stream().map(ManifestEntry::key).collect(Collectors.toSet()));
     }
 
     private long rows(BaseCut cut, BaseTable table, Path file, Consumer<ChangeEvent> each) {
@@ -97,20 +109,28 @@ final class BaseSnapshot {
             BaseRow row = null;
             while (rows.hasNext()) {
                 row = rows.next(row);
+                FoldPosition at = new FoldPosition(row.getLsn(), row.getTxOrder());
+                byte[] keyBytes = bytes(row.getKey());
+                String id = table.table() + ":" + Sha256.of(keyBytes).hex();
                 if (row.getShape() < 0) {
+                    // deleted by the cut: kept as a DELETE, so that a late older change of the key stays deleted
+                    Optional<TableShape> keyed = keyShape(table).filter(k -> !k.keyColumns().isEmpty());
+                    if (keyed.isEmpty()) {
+                        continue;
+                    }
+                    each.accept(event(cut, table.table(), Op.DELETE, at, key(keyed.get(), decoder.key(keyBytes), null), null,
+                            "deleted:" + id, null));
+                    events++;
                     continue;
                 }
                 TableShape shape = table.shapes().get(row.getShape());
-                FoldPosition at = new FoldPosition(row.getLsn(), row.getTxOrder());
-                byte[] keyBytes = bytes(row.getKey());
                 Object[] values = decoder.row(keyBytes, FoldedVersion.live(at, shapeIds[row.getShape()], bytes(row.getValues())),
                         shapeIds[row.getShape()]);
                 List<Column> after = new ArrayList<>(values.length);
                 for (int i = 0; i < values.length; i++) {
                     after.add(new Column(shape.columns().get(i), shape.pgTypes().get(i), avroValue(values[i])));
                 }
-                each.accept(event(cut, table.table(), Op.READ, at, key(shape, decoder.key(keyBytes), after), after,
-                        "row:" + table.table() + ":" + Sha256.of(keyBytes).hex(), null));
+                each.accept(event(cut, table.table(), Op.READ, at, key(shape, decoder.key(keyBytes), after), after, "row:" + id, null));
                 events++;
             }
         } catch (IOException e) {
@@ -119,10 +139,21 @@ final class BaseSnapshot {
         return events;
     }
 
-    /** The key columns by name, as capture sends them; a table without a key is keyed by all its columns. */
+    /** The shape that names the table's key columns: its newest, else any. */
+    private static Optional<TableShape> keyShape(BaseTable table) {
+        if (table.finalShape() >= 0) {
+            return Optional.of(table.shapes().get(table.finalShape()));
+        }
+        return table.shapes().stream().findFirst();
+    }
+
+    /**
+     * The key columns by name, as capture sends them; none for a table without a key (capture sends none: the fold keys
+     * such a row by all its columns itself), whose deleted rows then cannot be named and are left out.
+     */
     private static List<Column> key(TableShape shape, Object[] keyValues, List<Column> after) {
         if (shape.keyColumns().isEmpty()) {
-            return after;
+            return null;
         }
         List<Column> key = new ArrayList<>(keyValues.length);
         for (int i = 0; i < keyValues.length; i++) {
@@ -135,7 +166,8 @@ final class BaseSnapshot {
     private ChangeEvent event(BaseCut cut, String table, Op op, FoldPosition at, List<Column> key, List<Column> after, String id,
                               String definition) {
         long micros = cut.cutCommitMicros();
-        // the same number as LSN and as place in commit order: the fold orders by the latter where set, and the base kept it
+        // The base kept each change's place in the fold's order (its commit order where the change had one, else its LSN):
+        // given as both, it stays that place; every transaction after the cut has a later one.
         return new ChangeEvent(tenant.value(), SOURCE, table, op, micros, at.lsn(), 0L, at.txOrder(), key, null, after,
                 "moved-base:" + cut.cutCommitMicros() + "_" + cut.cutLsn() + ":" + id, null, micros, at.lsn(), definition, null);
     }

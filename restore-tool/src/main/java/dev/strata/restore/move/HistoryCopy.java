@@ -5,12 +5,15 @@ import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.event.ChangeEventCodec;
 import dev.strata.schemas.event.CutTime;
+import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.BaseCut;
+import dev.strata.schemas.layout.InvalidObjectKeyException;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.kafka.KafkaSizeLimits;
 import dev.strata.schemas.kafka.Topics;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
@@ -44,8 +47,8 @@ final class HistoryCopy {
         this.out = out;
     }
 
-    /** What one round copied: the log's segments read, and the events made from a base. */
-    record Copied(TenantLog.Read read, long baseEvents) {
+    /** What one round copied: the log's segments read, the events made from a base, the segments the base covers whole. */
+    record Copied(TenantLog.Read read, long baseEvents, Set<ObjectKey> coveredByBase) {
     }
 
     /**
@@ -61,9 +64,7 @@ final class HistoryCopy {
         ChangeEventCodec codec = new ChangeEventCodec();
         long[] sent = {0};
         AtomicReference<Exception> failed = new AtomicReference<>();
-        long afterMicros = base.map(BaseCut::cutCommitMicros).orElse(Long.MIN_VALUE);
-        TenantLog.Read read;
-        long baseEvents = 0;
+        Copied selection;
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             Consumer<ChangeEvent> send = event -> {
                 ids.add(event.getEventId());
@@ -79,22 +80,48 @@ final class HistoryCopy {
                     out.flush();
                 }
             };
-            if (base.isPresent() && done.isEmpty()) {
-                baseEvents = new BaseSnapshot(from, tenant).forEach(base.get(), send);
-            }
-            // the base holds every change up to its cut: one of them copied too would fold after the base's rows
-            read = new TenantLog(from, tenant).forEach(done, event -> {
-                if (CutTime.of(event) > afterMicros) {
-                    send.accept(event);
-                }
-            });
+            selection = select(from, tenant, done, base, send);
             producer.flush();
         }
         if (failed.get() != null) {
             throw new IllegalStateException("cannot copy tenant " + tenant + "'s history into " + topic + ": " + failed.get().getMessage()
                     + "; nothing is lost: run the move again (the copies it repeats are removed at restore)", failed.get());
         }
-        return new Copied(read, baseEvents);
+        return selection;
+    }
+
+    /**
+     * The changes a copy sends, in order, to {@code each}: with a base, first its snapshot (in the first round, when nothing
+     * is done yet), then every segment not done (nor covered whole by the base, as a restore from the base reads the log),
+     * a change at or before the cut counted from the cut (a late segment's: the new regime's history starts there; the
+     * fold still orders it by its place, below the base's rows where they are newer).
+     */
+    static Copied select(RegimeStores from, TenantId tenant, Set<ObjectKey> done, Optional<BaseCut> base, Consumer<ChangeEvent> each) {
+        long afterMicros = base.map(BaseCut::cutCommitMicros).orElse(Long.MIN_VALUE);
+        long baseEvents = 0;
+        Set<ObjectKey> covered = new HashSet<>();
+        if (base.isPresent() && done.isEmpty()) {
+            BaseSnapshot.Read snapshot = new BaseSnapshot(from, tenant).forEach(base.get(), each);
+            baseEvents = snapshot.events();
+            snapshot.folded().stream().filter(folded -> endsBy(folded, afterMicros)).forEach(covered::add);
+        }
+        Set<ObjectKey> skip = new HashSet<>(done);
+        skip.addAll(covered);
+        TenantLog.Read read = new TenantLog(from, tenant).forEach(skip, event -> {
+            if (CutTime.of(event) <= afterMicros) {
+                event.setCutTsMicros(afterMicros);
+            }
+            each.accept(event);
+        });
+        return new Copied(read, baseEvents, covered);
+    }
+
+    private static boolean endsBy(ObjectKey key, long micros) {
+        try {
+            return BackupLayout.parseSegment(key).maxCommitMicros() <= micros;
+        } catch (InvalidObjectKeyException notASegment) {
+            return false;
+        }
     }
 
     private KafkaProducer<byte[], byte[]> producer() {

@@ -21,8 +21,10 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Waits until a regime's sinks have stored, in both regions, everything its regime topic holds now: their group's
- * committed offset is the lowest offset not yet durable in both regions, so once it reaches the topic's end (of
- * committed records, as the sinks read) every record before that end is durable.
+ * committed offset is the lowest offset not yet durable in both regions, so once it reaches the topic's end every
+ * record before that end is durable. The end is the high watermark, not the last stable offset: the router keeps a
+ * transaction open on the topic most of the time, and a copy's records written beside it lie beyond that offset. The
+ * sinks' position passes aborted records and transaction markers, so their commits reach the high watermark.
  */
 final class SinkDrain {
     /** The sinks' consumer group, as a sink names it unless its Kafka settings give another {@code group.id}. */
@@ -80,12 +82,21 @@ final class SinkDrain {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
             Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> found = admin.listOffsets(latest,
-                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             Map<TopicPartition, Long> ends = new HashMap<>();
             found.forEach((p, info) -> ends.put(p, info.offset()));
             return ends;
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot read the end of " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean hasMembers(Admin admin, String group) throws InterruptedException {
+        try {
+            return !admin.describeConsumerGroups(List.of(group)).all().get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(group)
+                    .members().isEmpty();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot describe consumer group " + group + ": " + e.getMessage(), e);
         }
     }
 
@@ -96,6 +107,10 @@ final class SinkDrain {
                     TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot read the offsets of consumer group " + group + ": " + e.getMessage(), e);
+        }
+        if (committed.isEmpty() && ends.values().stream().anyMatch(end -> end > 0) && !hasMembers(admin, group)) {
+            throw new IllegalStateException("no sink of the regime runs in consumer group " + group + " (no member, no committed offset):"
+                    + " start the regime's sinks; if they run with another group.id, the move cannot follow them (it expects " + group + ")");
         }
         long behind = 0;
         for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {

@@ -13,6 +13,10 @@ import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.ObjectKey;
+import dev.strata.schemas.UtcHour;
+import dev.strata.schemas.layout.BaseCut;
+import dev.strata.schemas.layout.InvalidObjectKeyException;
+import dev.strata.schemas.manifest.Manifest;
 import dev.strata.schemas.manifest.ManifestCodec;
 import dev.strata.schemas.segment.ForeignTenantException;
 import dev.strata.schemas.segment.SegmentReader;
@@ -80,10 +84,10 @@ final class TenantLog {
     }
 
     /**
-     * Whether retention cut the start of the log: the tenant's first manifest still links to one before it, expired.
-     * Then a restore starts from a base, which the log alone does not replace.
+     * Where the kept manifests start, when retention cut the start of the log: the tenant's first manifest still links to
+     * one before it, expired. Then a restore starts from a base, which the log alone does not replace.
      */
-    boolean startsAfterExpiry() {
+    Optional<UtcHour> expiredBefore() {
         for (RegionStore region : stores.regions()) {
             Optional<ListedObject> first = region.store().list(BackupLayout.manifestsPrefix(tenant), Optional.empty(), 1).objects().stream()
                     .findFirst();
@@ -91,11 +95,45 @@ final class TenantLog {
                 ObjectKey key = first.get().key();
                 Optional<StoredObject> stored = region.store().get(key);
                 if (stored.isPresent()) {
-                    return ManifestCodec.decode(stored.get().bytes()).previous().isPresent();
+                    Manifest manifest = ManifestCodec.decode(stored.get().bytes());
+                    return manifest.previous().isPresent() ? Optional.of(manifest.hour()) : Optional.empty();
                 }
             }
         }
-        return false;
+        return Optional.empty();
+    }
+
+    /**
+     * The oldest of {@code oldestFirst} after whose cut the kept log is whole: the kept manifests begin at least one segment
+     * span before its cut (so they name every segment that may hold a change after it), and every segment they name that
+     * reaches past the cut is stored. That is the base expiry anchored the window on; the daily, weekly and monthly bases
+     * kept before it lack the log between them and it.
+     */
+    Optional<BaseCut> firstBaseWithWholeLogAfter(List<BaseCut> oldestFirst, UtcHour firstManifestHour) {
+        List<ListedSegment> listed = LogListing.list(stores, tenant, Optional.empty(), Long.MAX_VALUE, notes).segments();
+        Set<ObjectKey> stored = listed.stream().map(ListedSegment::key).collect(Collectors.toSet());
+        UtcHour lastHour = listed.stream().map(s -> s.segment().hour()).max(Comparator.naturalOrder()).orElse(firstManifestHour);
+        ManifestIndex manifests = ManifestIndex.load(stores, tenant, firstManifestHour,
+                lastHour.compareTo(firstManifestHour) < 0 ? firstManifestHour : lastHour, notes);
+        long span = BackupLayout.MAX_SEGMENT_COMMIT_SPAN.toNanos() / 1_000;
+        for (BaseCut cut : oldestFirst) {
+            if (firstManifestHour.startMicros() > cut.cutCommitMicros() - span) {
+                continue;
+            }
+            boolean whole = manifests.entries().keySet().stream().allMatch(key -> stored.contains(key) || !reachesPast(key, cut));
+            if (whole) {
+                return Optional.of(cut);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean reachesPast(ObjectKey key, BaseCut cut) {
+        try {
+            return BackupLayout.parseSegment(key).maxCommitMicros() > cut.cutCommitMicros();
+        } catch (InvalidObjectKeyException notASegment) {
+            return false;
+        }
     }
 
     List<String> notes() {

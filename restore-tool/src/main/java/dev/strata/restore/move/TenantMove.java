@@ -1,6 +1,8 @@
 package dev.strata.restore.move;
 
+import dev.strata.restore.BadInputException;
 import dev.strata.restore.erase.ErasedTenants;
+import dev.strata.restore.erase.TenantErasedException;
 import dev.strata.restore.erase.TenantErasure;
 import dev.strata.restore.kafka.PlacementDirectory;
 import dev.strata.restore.ledger.ErasureLedger;
@@ -10,6 +12,7 @@ import dev.strata.restore.store.BaseListing;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.store.RegionNotes;
 import dev.strata.schemas.TenantId;
+import dev.strata.schemas.UtcHour;
 import dev.strata.schemas.erasure.TenantTombstone;
 import dev.strata.schemas.kafka.KafkaSizeLimits;
 import dev.strata.schemas.kafka.PlacementValue;
@@ -64,17 +67,34 @@ public final class TenantMove {
         String from = parts.from().regime();
         String to = parts.to().regime();
         PrintWriter out = parts.out();
+        Optional<TenantTombstone> erased = ErasedTenants.tombstone(parts.from(), tenant);
+        boolean copiedBefore = erased.isPresent() && erased.get().movedTo().filter(to::equals).isPresent();
+        if (erased.isPresent() && !copiedBefore) {
+            throw new TenantErasedException(erased.get());
+        }
+        Optional<TenantTombstone> inTarget = ErasedTenants.tombstone(parts.to(), tenant);
+        if (inTarget.isPresent()) {
+            // tombstones are write-once: the target's sinks would park every copied change as ERASED, run after run
+            throw new BadInputException(inTarget.get().sentence() + " in regime " + to + ", whose tombstone is write-once: that regime"
+                    + " cannot hold tenant " + tenant + " again; move it to another regime");
+        }
         step("1/6 the router parks tenant " + tenant + "'s changes (MOVING) and proves it");
         new MoveFence(parts.kafka(), parts.waitLimit()).close(parts.directory(), tenant, from, to);
-        Optional<TenantTombstone> erased = ErasedTenants.tombstone(parts.from(), tenant);
-        if (erased.isPresent() && erased.get().movedTo().filter(to::equals).isPresent()) {
-            step("2-5/6 done before: the history was copied and checked, and the tenant erased in " + from + " (" + erased.get().sentence()
-                    + ")");
-        } else if (erased.isPresent()) {
-            throw new IllegalStateException(erased.get().sentence() + ": there is no history left to move; place it with"
-                    + " 'restore-tool tenants put " + tenant + " " + to + " --allow-move' instead");
+        if (copiedBefore) {
+            step("2-4/6 done before: the history was copied and checked (" + erased.get().sentence() + ")");
         } else {
-            copyCheckAndErase(tenant, requested, from, to);
+            copyAndCheck(tenant, from, to);
+        }
+        step("5/6 erasing tenant " + tenant + " in " + from);
+        TenantErasure erasure = parts.erasureOfSource().get();
+        // the tombstone first: an erasure ledger entry added from now on goes to the new regime, then this copy of the old one
+        erasure.recordTombstone(requested);
+        copyLedger(tenant, to);
+        TenantErasure.Outcome outcome = erasure.erase(requested);
+        parts.out().printf(Locale.ROOT, "  tombstone in %s; %d data key(s) destroyed%n", from, outcome.keysDestroyed());
+        if (erasure.remainingKeys(tenant).stream().anyMatch(d -> !d.keys().isEmpty())) {
+            throw new IllegalStateException("tenant " + tenant + " still has data keys in " + from + " after the erasure (a sink created"
+                    + " one meanwhile): run the move again; it destroys them and goes on");
         }
         step("6/6 tenant " + tenant + " is placed in " + to + "; redriving its changes parked while it moved");
         parts.directory().put(tenant.value(), PlacementValue.placed(to));
@@ -83,21 +103,24 @@ public final class TenantMove {
                 + " ('restore-tool replay --tenant " + tenant + " ...' finds it there)");
     }
 
-    private void copyCheckAndErase(TenantId tenant, TenantTombstone requested, String from, String to) throws InterruptedException {
+    private void copyAndCheck(TenantId tenant, String from, String to) throws InterruptedException {
         SinkDrain drain = new SinkDrain(parts.kafka(), parts.waitLimit(), parts.out());
         step("2/6 the sinks of " + from + " store what was sent to them before");
         drain.await(from);
         Optional<BaseCut> base = Optional.empty();
-        if (new TenantLog(parts.from(), tenant).startsAfterExpiry()) {
-            // the oldest base kept is the one every restore point of the window starts from
-            base = BaseListing.list(parts.from(), tenant, new RegionNotes()).stream().map(BaseListing.ListedBase::cut).findFirst();
+        TenantLog source = new TenantLog(parts.from(), tenant);
+        Optional<UtcHour> expiredBefore = source.expiredBefore();
+        if (expiredBefore.isPresent()) {
+            List<BaseCut> bases = BaseListing.list(parts.from(), tenant, new RegionNotes()).stream().map(BaseListing.ListedBase::cut).toList();
+            base = source.firstBaseWithWholeLogAfter(bases, expiredBefore.get());
             if (base.isEmpty()) {
-                throw new IllegalStateException("tenant " + tenant + "'s log in " + from + " starts after an expired part, but no base of"
-                        + " it is kept: its history cannot be rebuilt anywhere; run 'restore-tool verify --tenant " + tenant + "'; the"
-                        + " tenant stays parked as MOVING (nothing is lost)");
+                throw new IllegalStateException("tenant " + tenant + "'s log in " + from + " starts after an expired part (manifests from "
+                        + expiredBefore.get() + " on), but no kept base has a whole log after its cut: its history cannot be rebuilt;"
+                        + " run 'restore-tool verify --tenant " + tenant + "'; the tenant stays parked as MOVING (nothing is lost)");
             }
             parts.out().println("  its log before " + RestoreTime.format(base.get().cutCommitMicros()) + " was expired: the history"
-                    + " starts at the base of that cut, which is copied as a snapshot");
+                    + " moves from the base of that cut, copied as a snapshot; the bases kept before it (daily, weekly, monthly points)"
+                    + " stay behind and are erased with the rest");
         }
         step("3/6 copying tenant " + tenant + "'s history from " + from + " into " + to);
         HistoryCopy copy = new HistoryCopy(parts.kafka(), parts.limits(), parts.out());
@@ -116,6 +139,7 @@ public final class TenantMove {
                 break;
             }
             copied.addAll(read.segments());
+            copied.addAll(copiedRound.coveredByBase());
             parts.out().printf(Locale.ROOT, "  round %d: %,d segment(s), %,d bytes, %,d changes copied from %s%n", round,
                     read.segments().size(), read.bytes(), read.events(), from);
             if (round == MAX_COPY_ROUNDS) {
@@ -134,15 +158,6 @@ public final class TenantMove {
         }
         parts.out().printf(Locale.ROOT, "  %s holds all %,d distinct changes (%,d segment(s))%n", to, copiedIds.distinct(),
                 read.segments().size());
-        copyLedger(tenant, to);
-        step("5/6 erasing tenant " + tenant + " in " + from);
-        TenantErasure erasure = parts.erasureOfSource().get();
-        TenantErasure.Outcome outcome = erasure.erase(requested);
-        parts.out().printf(Locale.ROOT, "  tombstone in %s; %d data key(s) destroyed%n", from, outcome.keysDestroyed());
-        if (erasure.remainingKeys(tenant).stream().anyMatch(d -> !d.keys().isEmpty())) {
-            throw new IllegalStateException("tenant " + tenant + " still has data keys in " + from + " after the erasure (a sink created"
-                    + " one meanwhile): run the move again; it destroys them and goes on");
-        }
     }
 
     private void copyLedger(TenantId tenant, String to) {

@@ -51,4 +51,16 @@ class SnapshotVisibilityTest {
         assertThatThrownBy(() -> SnapshotVisibility.parse("120:110:"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("xmin above xmax");
     }
+
+    @Test
+    void theSpecialXidsAreOlderThanEverySnapshotWhateverItsEpoch() {
+        // xmax's low 32 bits above 2^31: a naive widening would put xid 0 into the next epoch
+        SnapshotVisibility snapshot = SnapshotVisibility.parse("8589934592000:8589934592010:");
+        SnapshotVisibility late = SnapshotVisibility.parse((3L << 32) + 3_000_000_000L + ":" + ((3L << 32) + 3_000_000_010L) + ":");
+
+        for (long special : new long[] {0, 1, 2}) {
+            assertThat(snapshot.includes(special)).as("xid %d", special).isTrue();
+            assertThat(late.includes(special)).as("xid %d", special).isTrue();
+        }
+    }
 }

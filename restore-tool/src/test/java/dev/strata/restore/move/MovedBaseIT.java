@@ -35,13 +35,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A history that starts at a base (retention expired the log before it) moved as {@code tenants move} moves it: the
- * base as snapshot events ({@link BaseSnapshot}), then the log's changes after its cut, stored in another regime by
- * the sink's own writer and sealed under that regime's keys. Restores of the new regime at points after the cut equal
+ * A history that starts at a base (retention expired the log before it) moved as {@code tenants move} moves it
+ * ({@link HistoryCopy#select}): the base as snapshot events ({@link BaseSnapshot}), then the log the base does not cover
+ * whole, stored in another regime by the sink's own writer and sealed under that regime's keys. Some of alpha's changes
+ * from before the cut arrive late, after the base was made, in a segment of their own: the base lacks them, a restore
+ * from it reads them, and so must the moved history. Restores of the new regime at the cut and at points after it equal
  * the source at those points; a point before the cut is refused there, as the old regime refuses an expired one.
  */
 @ExtendWith(LocalStackExtension.class)
@@ -56,6 +59,7 @@ class MovedBaseIT {
         long cut;
         long middle;
         long end;
+        Map<String, String> atCut;
         Map<String, String> atMiddle;
         Map<String, String> atEnd;
         try (Connection source = connect(pg, "moved_base_source"); Connection sums = connect(pg, "moved_base_source")) {
@@ -77,13 +81,21 @@ class MovedBaseIT {
             cut = at[0];
             middle = at[1];
             end = at[2];
+            atCut = sumsAt.get(0);
             atMiddle = sumsAt.get(1);
             atEnd = sumsAt.get(2);
             events = capture.events();
         }
         String from = "mvb-old";
         String to = "mvb-new";
-        BaseCut base = write(stores, from, events, end, Optional.of(cut)).orElseThrow();
+        // a few of alpha's changes of the minute before the cut arrive late, on another partition, once the base is made
+        List<ChangeEvent> late = events.stream().filter(e -> e.getTenant().equals("alpha") && CutTime.of(e) < cut
+                && CutTime.of(e) > cut - 60_000_000L).toList();
+        List<ChangeEvent> onTime = events.stream().filter(e -> !late.contains(e)).toList();
+        assertThat(late).as("changes to arrive late").isNotEmpty();
+        // a durable point proves the changes before it: one microsecond after the cut's transaction holds it
+        BaseCut base = write(stores, from, onTime, late, end, Optional.of(cut + 1)).orElseThrow();
+        assertThat(base.cutCommitMicros()).as("the base's cut: alpha's transaction at the cut was on time").isEqualTo(cut);
         Properties props = new Properties();
         for (String regime : List.of(from, to)) {
             props.putAll(LocalStores.regime(regime, stores.primary(), regime + "-p", stores.backup(), regime + "-b"));
@@ -96,21 +108,23 @@ class MovedBaseIT {
         ToolConfig tool = ToolConfig.load(config);
         try (RegimeStores old = RegimeStores.open(tool.store(from, ToolConfig.PRIMARY), tool.store(from, ToolConfig.BACKUP),
                 tool.bodies(from))) {
-            long baseEvents = new BaseSnapshot(old, ALPHA).forEach(base, moved::add);
-            assertThat(baseEvents).isEqualTo(moved.size()).isPositive();
+            HistoryCopy.Copied copied = HistoryCopy.select(old, ALPHA, Set.of(), Optional.of(base), moved::add);
+            assertThat(copied.baseEvents()).isPositive();
+            assertThat(copied.coveredByBase()).as("segments the base folded whole").isNotEmpty();
         }
-        events.stream().filter(e -> e.getTenant().equals("alpha") && CutTime.of(e) > base.cutCommitMicros()).forEach(moved::add);
-        write(stores, to, moved, end, Optional.empty());
+        assertThat(moved).as("the late changes go along").extracting(ChangeEvent::getEventId)
+                .containsAll(late.stream().map(ChangeEvent::getEventId).toList());
+        write(stores, to, moved, List.of(), end, Optional.empty());
 
-        for (long point : List.of(middle, end)) {
-            String restored = "moved_base_" + (point == end ? "end" : "middle");
+        for (long point : List.of(base.cutCommitMicros(), middle, end)) {
+            String restored = "moved_base_" + (point == end ? "end" : point == middle ? "middle" : "cut");
             pg.createDatabase(restored);
             ToolRun replay = ToolRun.run(config, "replay", "--tenant", "alpha", "--regime", to, "--until", RestoreTime.format(point),
                     "--to", pg.jdbcUrl(restored), "--progress", "none");
             assertThat(replay.code()).as(replay.err()).isZero();
             try (Connection c = connect(pg, restored)) {
                 assertThat(TwoTenantWorkload.checksums(c, "alpha")).as("alpha at %s from %s", RestoreTime.format(point), to)
-                        .isEqualTo(point == end ? atEnd : atMiddle);
+                        .isEqualTo(point == end ? atEnd : point == middle ? atMiddle : atCut);
             }
         }
         ToolRun beforeCut = ToolRun.run(config, "replay", "--tenant", "alpha", "--regime", to, "--until",
@@ -122,10 +136,10 @@ class MovedBaseIT {
 
     /**
      * Writes the events as the regime's sink would, sealed under its keys, alpha durable up to {@code durable} (its
-     * heartbeats); with a base of alpha at {@code base}, returned.
+     * heartbeats); with a base of alpha at {@code base}, returned; then the {@code late} events, on a partition of their own.
      */
-    private static Optional<BaseCut> write(LocalObjectStores stores, String regime, List<ChangeEvent> events, long durable,
-                                           Optional<Long> base) throws Exception {
+    private static Optional<BaseCut> write(LocalObjectStores stores, String regime, List<ChangeEvent> events, List<ChangeEvent> late,
+                                           long durable, Optional<Long> base) throws Exception {
         stores.primary().createLockedBucket(regime + "-p");
         stores.backup().createLockedBucket(regime + "-b");
         long last = events.stream().mapToLong(CutTime::of).max().orElseThrow();
@@ -137,7 +151,12 @@ class MovedBaseIT {
             sink.write(events, SinkBackup.flushEvery(Duration.ofMinutes(2)));
             sink.idleUntil(ALPHA, durable);
             sink.seal(Optional.of(UtcHour.containing(last)));
-            return base.map(cut -> sink.base(ALPHA, cut, Instant.ofEpochSecond(last / 1_000_000 + 60)).cut());
+            Optional<BaseCut> made = base.map(cut -> sink.base(ALPHA, cut, Instant.ofEpochSecond(last / 1_000_000 + 60)).cut());
+            if (!late.isEmpty()) {
+                sink.write(5, late, SinkBackup.flushEvery(Duration.ofMinutes(2)));
+                sink.seal(Optional.of(UtcHour.containing(last)));
+            }
+            return made;
         }
     }
 
