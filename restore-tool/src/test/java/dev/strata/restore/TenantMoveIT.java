@@ -44,8 +44,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code tenants move} on real servers, as a user runs it: capture (Debezium on PostgreSQL), the router for two regimes,
- * one sink per regime, both Ceph regions. Two tenants write all along, during the move too; one of them has an erasure
- * ledger entry. The moved tenant restores from the new regime to a point before the move and to the end, equal to the
+ * one sink per regime, both Ceph regions. Two tenants write all along, during the move too, the other one into the
+ * regime the first moves to; the moved one has an erasure ledger entry. The moved tenant restores from the new regime to a point before the move and to the end, equal to the
  * source (the erased row left out at both), nothing of it opens in the old regime any more, and the other tenant is
  * untouched.
  */
@@ -75,7 +75,8 @@ class TenantMoveIT {
             String from = chain.regimes().get(0);
             String to = chain.regimes().get(1);
             chain.place(alpha, from);
-            chain.place(beta, from);
+            // the other tenant writes into the regime alpha moves to: the router keeps transactions open on its topic all along
+            chain.place(beta, to);
             try (CaptureService capture = CaptureService.start(CaptureTestSetup.config(CaptureTestSetup.properties(kafka, pg, db, db,
                     "public.items")), Clock.systemUTC()); Writer writer = new Writer(pg, db)) {
                 capture.awaitStreaming(Duration.ofSeconds(120));
