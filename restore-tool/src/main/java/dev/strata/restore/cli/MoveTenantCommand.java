@@ -95,18 +95,12 @@ final class MoveTenantCommand implements Callable<Integer> {
                 requester, reason.trim(), Optional.of(to));
         LOG.warn("RESIDENCY CHANGE: tenant {} moving from regime {} to regime {} with its history, asked by {}", id, from, to, requester);
         StoreAccess access = new StoreAccess(config);
-        try (RegimeStores source = access.open(from); RegimeStores target = access.open(to)) {
-            KeyAdminAccess[] keyAdmin = new KeyAdminAccess[1];
-            try {
-                new TenantMove(new TenantMove.Parts(config.kafka(), config.sizeLimits(), directory, source, target,
-                        () -> ErasuresCommand.writer(config, to),
-                        () -> (keyAdmin[0] = new KeyAdminAccess(config, from)).erasure(),
-                        () -> redrive.redriveParkedOf(id), waitLimit, out)).move(id, tombstone);
-            } finally {
-                if (keyAdmin[0] != null) {
-                    keyAdmin[0].close();
-                }
-            }
+        // the key-admin keys are read now: a missing file fails the move before it parks anything
+        try (RegimeStores source = access.open(from); RegimeStores target = access.open(to);
+             KeyAdminAccess keyAdmin = new KeyAdminAccess(config, from)) {
+            new TenantMove(new TenantMove.Parts(config.kafka(), config.sizeLimits(), directory, source, target,
+                    () -> ErasuresCommand.writer(config, to), keyAdmin.erasure(), () -> redrive.redriveParkedOf(id), waitLimit, out))
+                    .move(id, tombstone);
         }
         return ExitCodes.OK;
     }

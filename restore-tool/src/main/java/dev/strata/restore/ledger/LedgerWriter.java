@@ -57,7 +57,15 @@ public final class LedgerWriter implements AutoCloseable {
     public void copy(ObjectKey key, ErasureEntry entry) {
         byte[] json = entry.toJson();
         Sha256 sha = Sha256.of(json);
-        regions.forEach(region -> region.putIfAbsent(key, json, sha));
+        for (ObjectStore region : regions) {
+            try {
+                region.putIfAbsent(key, json, sha);
+            } catch (ConflictingObjectException e) {
+                throw new IllegalStateException("ledger entry " + key + " in " + region.describe() + " holds another erasure than the one"
+                        + " copied there: the two regimes' ledgers disagree; compare them ('restore-tool erasures list --tenant "
+                        + entry.tenant() + " --regime ...'), nothing was overwritten", e);
+            }
+        }
     }
 
     /**

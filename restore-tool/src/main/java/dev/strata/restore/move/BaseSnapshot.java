@@ -53,6 +53,7 @@ import org.apache.avro.specific.SpecificDatumReader;
  */
 final class BaseSnapshot {
     static final String SOURCE = "strata-move";
+    private static final int EXAMPLES = 5;
 
     private final RegimeStores stores;
     private final TenantId tenant;
@@ -63,8 +64,11 @@ final class BaseSnapshot {
         this.tenant = tenant;
     }
 
-    /** What a base gave: its events, and the segments it folded (a copy of the log skips those the cut covers). */
-    record Read(long events, Set<ObjectKey> folded) {
+    /**
+     * What a base gave: its events, the segments it folded (a copy of the log skips those the cut covers), and its rows with
+     * a value no version in the backup held (they come out NULL, as in a restore of the old regime, which reports them).
+     */
+    record Read(long events, Set<ObjectKey> folded, RowDecoder.Unresolved unresolved) {
     }
 
     Read forEach(BaseCut cut, Consumer<ChangeEvent> each) {
@@ -73,6 +77,7 @@ final class BaseSnapshot {
         FetchedObject manifestObject = fetcher.fetch(manifestKey, EnumSet.allOf(Region.class), Optional.empty());
         BaseManifest manifest = BaseManifestCodec.decode(manifestObject.bytes());
         long events = 0;
+        List<RowDecoder.Unresolved> unresolved = new ArrayList<>();
         for (BaseDefinition definition : manifest.definitions()) {
             FoldPosition at = definition.at();
             each.accept(event(cut, definition.table(), Op.DDL, at, null, null, "ddl:" + definition.table() + ":" + at.lsn() + ":"
@@ -91,15 +96,17 @@ final class BaseSnapshot {
             try {
                 ObjectFile file = fetcher.fetchToFile(key, EnumSet.allOf(Region.class), new ManifestEntry(key, table.size(), table.sha256()),
                         staged);
-                events += rows(cut, table, file.path(), each);
+                events += rows(cut, table, file.path(), each, unresolved);
             } finally {
                 delete(staged);
             }
         }
-        return new Read(events, manifest.folded().stream().map(ManifestEntry::key).collect(Collectors.toSet()));
+        return new Read(events, manifest.folded().stream().map(ManifestEntry::key).collect(Collectors.toSet()),
+                new RowDecoder.Unresolved(unresolved.stream().mapToLong(RowDecoder.Unresolved::rows).sum(),
+                        unresolved.stream().flatMap(u -> u.examples().stream()).limit(EXAMPLES).toList()));
     }
 
-    private long rows(BaseCut cut, BaseTable table, Path file, Consumer<ChangeEvent> each) {
+    private long rows(BaseCut cut, BaseTable table, Path file, Consumer<ChangeEvent> each, List<RowDecoder.Unresolved> unresolved) {
         ShapeCatalog catalog = new ShapeCatalog();
         int[] shapeIds = table.shapes().stream().mapToInt(catalog::shapeId).toArray();
         RowDecoder decoder = new RowDecoder(catalog);
@@ -136,6 +143,7 @@ final class BaseSnapshot {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read base table " + table.table() + " of tenant " + tenant + ": " + e.getMessage(), e);
         }
+        unresolved.add(decoder.unresolved());
         return events;
     }
 

@@ -5,6 +5,7 @@ import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.event.ChangeEventCodec;
 import dev.strata.schemas.event.CutTime;
+import dev.strata.schemas.fold.RowDecoder;
 import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.BaseCut;
 import dev.strata.schemas.layout.InvalidObjectKeyException;
@@ -14,6 +15,7 @@ import dev.strata.schemas.kafka.Topics;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
@@ -47,8 +49,11 @@ final class HistoryCopy {
         this.out = out;
     }
 
-    /** What one round copied: the log's segments read, the events made from a base, the segments the base covers whole. */
-    record Copied(TenantLog.Read read, long baseEvents, Set<ObjectKey> coveredByBase) {
+    /**
+     * What one round copied: the log's segments read, the events made from a base, the segments the base covers whole, and
+     * the base's rows with a value no version held.
+     */
+    record Copied(TenantLog.Read read, long baseEvents, Set<ObjectKey> coveredByBase, RowDecoder.Unresolved unresolved) {
     }
 
     /**
@@ -100,9 +105,11 @@ final class HistoryCopy {
         long afterMicros = base.map(BaseCut::cutCommitMicros).orElse(Long.MIN_VALUE);
         long baseEvents = 0;
         Set<ObjectKey> covered = new HashSet<>();
+        RowDecoder.Unresolved unresolved = new RowDecoder.Unresolved(0, List.of());
         if (base.isPresent() && done.isEmpty()) {
             BaseSnapshot.Read snapshot = new BaseSnapshot(from, tenant).forEach(base.get(), each);
             baseEvents = snapshot.events();
+            unresolved = snapshot.unresolved();
             snapshot.folded().stream().filter(folded -> endsBy(folded, afterMicros)).forEach(covered::add);
         }
         Set<ObjectKey> skip = new HashSet<>(done);
@@ -113,7 +120,7 @@ final class HistoryCopy {
             }
             each.accept(event);
         });
-        return new Copied(read, baseEvents, covered);
+        return new Copied(read, baseEvents, covered, unresolved);
     }
 
     private static boolean endsBy(ObjectKey key, long micros) {

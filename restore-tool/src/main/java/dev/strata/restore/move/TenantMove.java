@@ -49,7 +49,7 @@ import java.util.function.Supplier;
 public final class TenantMove {
     /** What the move needs, opened by the command with the credentials of each step. */
     public record Parts(Properties kafka, KafkaSizeLimits limits, PlacementDirectory directory, RegimeStores from, RegimeStores to,
-                        Supplier<LedgerWriter> ledgerOfTarget, Supplier<TenantErasure> erasureOfSource, Runnable redriveMoving,
+                        Supplier<LedgerWriter> ledgerOfTarget, TenantErasure erasureOfSource, Runnable redriveMoving,
                         Duration waitLimit, PrintWriter out) {
     }
 
@@ -86,7 +86,7 @@ public final class TenantMove {
             copyAndCheck(tenant, from, to);
         }
         step("5/6 erasing tenant " + tenant + " in " + from);
-        TenantErasure erasure = parts.erasureOfSource().get();
+        TenantErasure erasure = parts.erasureOfSource();
         // the tombstone first: an erasure ledger entry added from now on goes to the new regime, then this copy of the old one
         erasure.recordTombstone(requested);
         copyLedger(tenant, to);
@@ -133,6 +133,11 @@ public final class TenantMove {
             TenantLog.Read read = copiedRound.read();
             if (copiedRound.baseEvents() > 0) {
                 parts.out().printf(Locale.ROOT, "  %,d definitions and rows of the base copied%n", copiedRound.baseEvents());
+            }
+            if (copiedRound.unresolved().rows() > 0) {
+                parts.out().printf(Locale.ROOT, "  %,d row(s) of the base hold a value no version in the backup holds (an unchanged TOAST"
+                        + " value of a row last written before the backup began): they come out NULL in %s as in %s, e.g. %s%n",
+                        copiedRound.unresolved().rows(), to, from, copiedRound.unresolved().examples());
             }
             drain.await(to);
             if (read.segments().isEmpty()) {
