@@ -31,6 +31,8 @@ public final class RowDecoder {
     private final Map<Long, int[]> layouts = new HashMap<>();
     private final List<String> examples = new ArrayList<>();
     private long unresolvedRows;
+    private int lastTableId = -1;
+    private DefinitionTimeline lastTimeline;
 
     public RowDecoder(ShapeCatalog catalog) {
         this(catalog, new DefinitionHistory());
@@ -118,17 +120,26 @@ public final class RowDecoder {
     }
 
     private DefinitionTimeline timeline(int tableId) {
+        if (tableId == lastTableId) {
+            return lastTimeline; // rows come table after table: no lookup per row
+        }
         DefinitionTimeline timeline = timelines.get(tableId);
         if (timeline != null || undefinedTables.contains(tableId)) {
+            lastTableId = tableId;
+            lastTimeline = timeline;
             return timeline;
         }
         List<DefinitionHistory.Entry> entries = definitions.of(tableId);
         if (entries.isEmpty()) {
             undefinedTables.add(tableId);
+            lastTableId = tableId;
+            lastTimeline = null;
             return null;
         }
         timeline = new DefinitionTimeline(entries);
         timelines.put(tableId, timeline);
+        lastTableId = tableId;
+        lastTimeline = timeline;
         return timeline;
     }
 
