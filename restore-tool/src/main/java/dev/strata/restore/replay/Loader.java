@@ -109,16 +109,18 @@ final class Loader {
                 private int lastTableId = -1;
                 private TableTarget lastTable;
                 private int lastShape;
+                private boolean[] lastUtf8Text;
 
                 @Override
                 public void upsert(int tableId, byte[] key, byte[] version) {
                     if (tableId != lastTableId) {
                         lastTable = tables.get(tableId);
                         lastShape = shapes.get(tableId);
+                        lastUtf8Text = target.utf8TextColumns(lastTable);
                         lastTableId = tableId;
                     }
                     TableTarget table = lastTable;
-                    FoldedRow row = erased.apply(new FoldedRow(table, decoder.row(key, version, lastShape), decoder.key(key)));
+                    FoldedRow row = erased.apply(new FoldedRow(table, decoder.row(key, version, lastShape, lastUtf8Text), decoder.key(key)));
                     target.apply(row);
                     rowCounts[tableId] += row.deleted() ? 0 : 1;
                     if (++sinceReport[0] == PROGRESS_EVERY) {

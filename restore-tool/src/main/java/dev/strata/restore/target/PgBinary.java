@@ -69,7 +69,13 @@ final class PgBinary {
             case BOOL -> fixed(out, 1).writeByte(((Boolean) value) ? 1 : 0);
             case FLOAT8 -> fixed(out, 8).writeDouble((Double) value);
             case FLOAT4 -> fixed(out, 4).writeFloat(((Double) value).floatValue());
-            case TEXT -> text(out, (String) value);
+            case TEXT -> {
+                if (value instanceof byte[] utf8) {
+                    bytes(out, utf8); // the backup's own UTF-8, asked for with utf8TextColumns
+                } else {
+                    text(out, (String) value);
+                }
+            }
             case JSONB -> {
                 byte[] json = ((String) value).getBytes(StandardCharsets.UTF_8);
                 out.writeInt(json.length + 1);
