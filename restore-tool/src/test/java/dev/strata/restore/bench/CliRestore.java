@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,6 +46,15 @@ record CliRestore(double seconds, double cpuSeconds, String phases, String check
     static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
+    }
+
+    /** Each named table's checksum must equal the plain COPY's, or the bench stops: a fast wrong answer is no answer. */
+    static void requireEqual(String copied, Map<String, String> checksums) {
+        checksums.forEach((name, checksum) -> {
+            if (!checksum.equals(copied)) {
+                throw new IllegalStateException(name + " differs from the copied table: md5 " + checksum + " vs " + copied);
+            }
+        });
     }
 
     /** The same checksum the restore tests compare with: equal strings, equal tables. */
