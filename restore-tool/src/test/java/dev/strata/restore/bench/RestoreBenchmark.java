@@ -44,9 +44,9 @@ public final class RestoreBenchmark {
 
             String copied = CliRestore.checksum(pg, "bench_copy");
             CliRestore.requireEqual(copied, Map.of("the restore", restored.checksum(), "pg_restore", CliRestore.checksum(pg, "bench_pg_restore")));
-            System.out.printf(Locale.ROOT, "restore: %.2f s (%,.0f rows/s, %,.0f events/s; %s); binary COPY + primary key: %.2f s"
+            System.out.printf(Locale.ROOT, "restore: %.2f s, this JVM's CPU %.2f s (%,.0f rows/s, %,.0f events/s; %s); binary COPY + primary key: %.2f s"
                     + " (%,.0f rows/s); ratio %.2fx (goal <= 2.5x); %s: %.2f s, restore / pg_restore %.2fx (goal <= 1.0x);"
-                    + " tables identical (md5 %s); %s%n", restore, rows / restore, log.events() / restore,
+                    + " tables identical (md5 %s); %s%n", restore, restored.cpuSeconds(), rows / restore, log.events() / restore,
                     restored.phases(), copy, rows / copy, restore / copy, peer.description(), peer.seconds(), restore / peer.seconds(), copied,
                     LoadAverage.now());
             System.out.println();
