@@ -20,9 +20,11 @@ import java.util.regex.Pattern;
  * @param cpuSeconds the CPU time this JVM spent meanwhile (the tool's own work, whatever else loads the machine)
  * @param phases where the time went, as the replay's summary prints it
  * @param checksum the restored table's {@code md5(string_agg(t::text, '' ORDER BY id))}
+ * @param segmentBytes the bytes of the log segments the restore read, as its summary prints them
  */
-record CliRestore(double seconds, double cpuSeconds, String phases, String checksum) {
+record CliRestore(double seconds, double cpuSeconds, String phases, String checksum, long segmentBytes) {
     private static final Pattern PHASES = Pattern.compile("^restored tenant .* in [0-9.]+ s \\((.*)\\)$", Pattern.MULTILINE);
+    private static final Pattern OBJECTS = Pattern.compile("^  objects: [0-9,]+ segments, ([0-9,]+) bytes", Pattern.MULTILINE);
 
     static CliRestore run(LocalPostgres pg, Path config, String database) throws Exception {
         pg.createDatabase(database);
@@ -39,7 +41,9 @@ record CliRestore(double seconds, double cpuSeconds, String phases, String check
             throw new IllegalStateException("the restore into " + database + " failed with exit code " + code);
         }
         Matcher phases = PHASES.matcher(out.toString());
-        return new CliRestore(seconds, cpuSeconds, phases.find() ? phases.group(1) : "phases not printed", checksum(pg, database));
+        Matcher objects = OBJECTS.matcher(out.toString());
+        return new CliRestore(seconds, cpuSeconds, phases.find() ? phases.group(1) : "phases not printed", checksum(pg, database),
+                objects.find() ? Long.parseLong(objects.group(1).replace(",", "")) : -1);
     }
 
     /** This JVM's CPU time so far, all threads: the benchmark compares the tool's own work when other builds load the machine. */
