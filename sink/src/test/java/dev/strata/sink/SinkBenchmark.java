@@ -2,6 +2,7 @@ package dev.strata.sink;
 
 import dev.strata.schemas.watermark.Watermark;
 import dev.strata.schemas.watermark.WatermarkCodec;
+import dev.strata.local.LoadAverage;
 import dev.strata.local.LocalKafka;
 import dev.strata.local.LocalObjectStores;
 import dev.strata.schemas.TestEvents;
@@ -90,6 +91,16 @@ public final class SinkBenchmark {
                                 + " %,.0f segments and %.1f MiB per region%n", events, took, perSecond,
                         count(registry, "strata.sink.segments.uploaded") / 2, count(registry, "strata.sink.bytes.uploaded") / 2 / 1048576.0);
 
+                double storedPerEvent = count(registry, "strata.sink.bytes.uploaded") / 2 / events;
+                RegionCeiling.Segments stored = RegionCeiling.read(bed, TENANTS);
+                // before the latency run (over by then): nothing else loads the regions while the copies are PUT
+                RegionCeiling ceiling = RegionCeiling.measure(bed, stored);
+                double ceilingPerSecond = events / ceiling.seconds();
+                System.out.printf(Locale.ROOT, "raw ceiling of the two regions: the same %,d segments (%.1f MiB per region) PUT again to both"
+                        + " at once, %d in flight per region, no Kafka: %.1f s, %,.0f events/s; sink / ceiling %.2fx; bytes stored per"
+                        + " event %.1f; %s%n", ceiling.objects(), ceiling.bytes() / 1048576.0, SinkConfig.UPLOAD_CONCURRENCY_DEFAULT,
+                        ceiling.seconds(), ceilingPerSecond, perSecond / ceilingPerSecond, storedPerEvent, LoadAverage.now());
+
                 double[] latency = latency(kafka, bed, producer, rate, seconds);
                 System.out.printf(Locale.ROOT, "latency: %,d events at %,d/s: commit -> watermark (durable in both, offset committed)"
                         + " p50 %.2f s, p99 %.2f s, max %.2f s%n", latency.length, rate, pct(latency, 50), pct(latency, 99),
@@ -97,6 +108,10 @@ public final class SinkBenchmark {
                 System.out.println();
                 System.out.printf(Locale.ROOT, "| sink: events/s into two regions (%,d events, %d tenants, %d partitions, RGW on loopback) | >= 100k/s | %,.0f events/s | `bench/sink` |%n",
                         events, TENANTS.size(), PARTITIONS, perSecond);
+                System.out.printf(Locale.ROOT, "| sink vs the regions' raw ceiling (the same segments PUT to both regions, %d in flight per region, no Kafka), same run;"
+                        + " bytes stored per event | | %.2fx: sink %,.0f events/s, ceiling %,.0f events/s (%.1f s for %,d segments, %.1f MiB per region);"
+                        + " %.1f bytes stored per event (%s) | `bench/sink` |%n", SinkConfig.UPLOAD_CONCURRENCY_DEFAULT, perSecond / ceilingPerSecond,
+                        perSecond, ceilingPerSecond, ceiling.seconds(), ceiling.objects(), ceiling.bytes() / 1048576.0, storedPerEvent, LoadAverage.now());
                 System.out.printf(Locale.ROOT, "| sink: commit -> durable in both regions p50/p99, flush.interval 1 s (%,d events/s) | p99 <= 2 s | p50 %.2f s, p99 %.2f s | `bench/sink` |%n",
                         rate, pct(latency, 50), pct(latency, 99));
             }

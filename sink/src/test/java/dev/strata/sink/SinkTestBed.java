@@ -300,6 +300,14 @@ final class SinkTestBed implements AutoCloseable {
         return store;
     }
 
+    /** A store as the sink writes it: the writer key, latest versions (the writer may not list versions). */
+    ObjectStore writer(LocalRegion region, String bucket) {
+        ObjectStore store = S3ObjectStore.open(new StoreLocation(region.endpoint(), bucket, region.signingRegion()),
+                StoreCredentials.fromFile(region.credentialsFile(StoreRole.WRITER)), VersionPolicy.LATEST_VERSION);
+        closeables.add(store);
+        return store;
+    }
+
     ObjectStore primaryReader() {
         return reader(stores.primary(), primaryBucket);
     }

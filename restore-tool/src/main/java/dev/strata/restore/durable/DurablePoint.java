@@ -20,6 +20,12 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A tenant's durable point in its regime, read from the store alone (Kafka may be gone): per
@@ -33,6 +39,9 @@ import java.util.Optional;
  * refused (exit 3) naming the object, as a segment of another tenant is.
  */
 public final class DurablePoint {
+    /** One thread per region; more reads at once wait their turn. Daemon threads, ended after a minute idle. */
+    private static final ExecutorService READERS = readers();
+
     private final TenantId tenant;
     private final String regime;
     private final Map<Region, Optional<DurableMark>> marks;
@@ -46,22 +55,45 @@ public final class DurablePoint {
     }
 
     /**
-     * Reads the newest mark of each region (a few LISTs and one GET per region when marks are
-     * recent, as a live tenant's are).
+     * Reads the newest mark of each region, the regions side by side (a few LISTs and one GET per
+     * region when marks are recent, as a live tenant's are; about 30 LISTs per region, one after
+     * another, for a tenant idle for weeks: seconds of a restore when they ran region after region).
      *
      * @param nowMicros the clock's time: where the search for the newest mark starts
      */
     public static DurablePoint read(RegimeStores stores, TenantId tenant, long nowMicros) {
+        Map<Region, CompletableFuture<Optional<DurableMark>>> reads = new EnumMap<>(Region.class);
+        for (RegionStore region : stores.regions()) {
+            reads.put(region.region(), CompletableFuture.supplyAsync(
+                    () -> DurableMarkFinder.newest(region.store(), tenant, nowMicros).map(key -> read(region, tenant, key)), READERS));
+        }
         Map<Region, Optional<DurableMark>> marks = new EnumMap<>(Region.class);
         StoreFailures unreadable = new StoreFailures();
         for (RegionStore region : stores.regions()) {
             try {
-                marks.put(region.region(), DurableMarkFinder.newest(region.store(), tenant, nowMicros).map(key -> read(region, tenant, key)));
-            } catch (StoreException e) {
-                unreadable.add(region, e);
+                marks.put(region.region(), reads.get(region.region()).join());
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof StoreException failed) {
+                    unreadable.add(region, failed);
+                } else if (e.getCause() instanceof RuntimeException refused) {
+                    throw refused; // a planted or unreadable mark: refused as when the regions were read in turn
+                } else {
+                    throw e;
+                }
             }
         }
         return new DurablePoint(tenant, stores.regime(), marks, unreadable);
+    }
+
+    private static ExecutorService readers() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(Region.values().length, Region.values().length, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "durable-mark-reader");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private static DurableMark read(RegionStore region, TenantId tenant, DurableMarkKey key) {

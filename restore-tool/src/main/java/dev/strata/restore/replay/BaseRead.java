@@ -22,7 +22,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -78,25 +80,68 @@ final class BaseRead {
         BaseManifest manifest = BaseManifestCodec.decode(manifestObject.bytes());
         BaseDefinition.load(manifest.definitions(), catalog, definitions);
         long bytes = manifestObject.bytes().length;
-        for (BaseTable table : manifest.tables()) {
-            tenantTables.add(table.table());
-            if (!selection.includes(table.table())) {
-                continue;
-            }
-            ObjectKey key = manifest.tableKey(table);
-            Path target = stagingFile(key);
+        for (BaseTable table : selected(manifest, selection, tenantTables)) {
+            VerifiedBase.Table fetched = fetchTable(manifest, table);
             try {
-                ManifestEntry vouched = new ManifestEntry(key, table.size(), table.sha256());
-                ObjectFile file = fetcher.fetchToFile(key, EnumSet.allOf(Region.class), vouched, target);
-                // the fetcher matched the stored bytes to the manifest and opened (authenticated) a sealed body: this is its table
-                long keys = BaseLoader.load(table.withObject(file.size(), file.sha256()), file, key.value(), catalog, folder);
-                progress.objectRead(file.size(), keys);
-                bytes += file.size();
+                long keys = BaseLoader.load(fetched.table(), fetched.file(), fetched.source(), catalog, folder);
+                progress.objectRead(fetched.file().size(), keys);
+                bytes += fetched.file().size();
             } finally {
-                delete(target);
+                delete(fetched.file().path());
             }
         }
         return bytes;
+    }
+
+    /**
+     * Every selected table object of the base fetched to the spill directory and matched to the
+     * manifest (and opened, when sealed), the base's definitions and final shapes noted: what a
+     * restore needs before the target is touched. The rows are read later, while they are loaded
+     * ({@link VerifiedBase#stream}); the disk holds the selected tables at once until then.
+     */
+    VerifiedBase fetch(TenantId tenant, BaseCut cut, ShapeCatalog catalog, ChangeFolder folder, DefinitionHistory definitions,
+                       Progress progress, TableSelection selection, Set<String> tenantTables) {
+        BaseManifest manifest = BaseManifestCodec.decode(fetchManifest(tenant, cut).bytes());
+        BaseDefinition.load(manifest.definitions(), catalog, definitions);
+        List<VerifiedBase.Table> fetched = new ArrayList<>();
+        try {
+            for (BaseTable table : selected(manifest, selection, tenantTables)) {
+                VerifiedBase.Table one = fetchTable(manifest, table);
+                fetched.add(one);
+                BaseLoader.noteFinalShape(one.table(), catalog, folder);
+                progress.objectRead(one.file().size(), table.rows() + table.tombstones());
+            }
+        } catch (RuntimeException e) {
+            fetched.forEach(t -> delete(t.file().path()));
+            throw e;
+        }
+        return new VerifiedBase(fetched);
+    }
+
+    private static List<BaseTable> selected(BaseManifest manifest, TableSelection selection, Set<String> tenantTables) {
+        List<BaseTable> tables = new ArrayList<>();
+        for (BaseTable table : manifest.tables()) {
+            tenantTables.add(table.table());
+            if (selection.includes(table.table())) {
+                tables.add(table);
+            }
+        }
+        return tables;
+    }
+
+    /** One table object to a staging file, matched to the manifest (the fetcher checks it, and opens a sealed body). */
+    private VerifiedBase.Table fetchTable(BaseManifest manifest, BaseTable table) {
+        ObjectKey key = manifest.tableKey(table);
+        Path target = stagingFile(key);
+        try {
+            ManifestEntry vouched = new ManifestEntry(key, table.size(), table.sha256());
+            ObjectFile file = fetcher.fetchToFile(key, EnumSet.allOf(Region.class), vouched, target);
+            // the fetcher matched the stored bytes to the manifest and opened (authenticated) a sealed body: this is its table
+            return new VerifiedBase.Table(table.withObject(file.size(), file.sha256()), file, key.value());
+        } catch (RuntimeException e) {
+            delete(target);
+            throw e;
+        }
     }
 
     private Path stagingFile(ObjectKey key) {
@@ -109,7 +154,7 @@ final class BaseRead {
         }
     }
 
-    private static void delete(Path file) {
+    static void delete(Path file) {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {

@@ -57,12 +57,16 @@ final class Loader {
     record Selected(TableSelection selection, Set<String> tenantTables) {
     }
 
-    Result load(RestorePlan plan, ReplayTarget target, boolean force, RegionNotes notes, Selected selected) {
+    /**
+     * @param base a base whose rows have not been folded: they are read during the load, each row the
+     *     fold does not hold going straight to the target, before the fold's own rows
+     */
+    Result load(RestorePlan plan, ReplayTarget target, boolean force, RegionNotes notes, Selected selected, Optional<VerifiedBase> base) {
         Map<Integer, TableTarget> tables = new HashMap<>();
         Map<Integer, Integer> shapes = new HashMap<>();
         List<TableTarget> ordered = new ArrayList<>();
         List<String> undefined = new ArrayList<>();
-        List<Integer> toLoad = tablesToLoad();
+        List<Integer> toLoad = tablesToLoad(base.map(b -> b.tableIds(catalog)).orElse(List.of()));
         Set<String> tenantTables = new HashSet<>(selected.tenantTables());
         toLoad.forEach(id -> tenantTables.add(catalog.table(id)));
         selected.selection().requireAmong(plan.tenant().value(), tenantTables);
@@ -98,12 +102,25 @@ final class Loader {
         boolean committed = false;
         try {
             target.begin(new RestoreScope(plan.tenant(), plan.untilMicros(), ordered, force));
-            progress.loading(folder.liveRows());
-            folder.drain(new FoldDrain() {
+            long folded = folder.liveRows();
+            progress.loading(folded < 0 ? folded : folded + base.map(VerifiedBase::rows).orElse(0L));
+            FoldDrain rows = new FoldDrain() {
+                // rows come table after table: two map lookups per table, not per row (JFR: 15% of a load)
+                private int lastTableId = -1;
+                private TableTarget lastTable;
+                private int lastShape;
+                private boolean[] lastUtf8Text;
+
                 @Override
                 public void upsert(int tableId, byte[] key, byte[] version) {
-                    TableTarget table = tables.get(tableId);
-                    FoldedRow row = erased.apply(new FoldedRow(table, decoder.row(key, version, shapes.get(tableId)), decoder.key(key)));
+                    if (tableId != lastTableId) {
+                        lastTable = tables.get(tableId);
+                        lastShape = shapes.get(tableId);
+                        lastUtf8Text = target.utf8TextColumns(lastTable);
+                        lastTableId = tableId;
+                    }
+                    TableTarget table = lastTable;
+                    FoldedRow row = erased.apply(new FoldedRow(table, decoder.row(key, version, lastShape, lastUtf8Text), decoder.key(key)));
                     target.apply(row);
                     rowCounts[tableId] += row.deleted() ? 0 : 1;
                     if (++sinceReport[0] == PROGRESS_EVERY) {
@@ -120,7 +137,9 @@ final class Loader {
                         tombstones[0]++;
                     }
                 }
-            });
+            };
+            base.ifPresent(b -> b.stream(catalog, folder, rows));
+            folder.drain(rows);
             progress.rowsLoaded(sinceReport[0]);
             target.commit();
             committed = true;
@@ -141,9 +160,10 @@ final class Loader {
         return new Result(rows, tombstones[0], erased.applied());
     }
 
-    /** Tables with a change up to the point, and those with only a definition (created, never written): by name. */
-    private List<Integer> tablesToLoad() {
+    /** Tables with a change up to the point, those of the base, and those with only a definition (created, never written): by name. */
+    private List<Integer> tablesToLoad(List<Integer> baseTables) {
         TreeSet<Integer> ids = new TreeSet<>(folder.tables());
+        ids.addAll(baseTables);
         ids.addAll(definitions.tables());
         List<Integer> sorted = new ArrayList<>(ids);
         sorted.sort(Comparator.comparing(catalog::table));

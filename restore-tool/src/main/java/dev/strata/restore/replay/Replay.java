@@ -51,9 +51,12 @@ import java.util.Set;
  * tampered object stops the restore before the target is touched.
  *
  * <p>Bases: the plan takes the newest complete base (one with a {@code base.manifest}) whose cut is
- * at or before the restore point; its tables are folded in first, then the log after the cut.
- * Segments straddling the cut are read whole: what they hold up to the cut is already in the base
- * at the same position in the log, so folding it again changes nothing.
+ * at or before the restore point; its table objects are fetched and verified first, then the log
+ * after the cut is folded, and the base's rows are read during the load: a row whose key the log
+ * did not change goes straight to the target, the others are folded with the log's changes of
+ * their key ({@link VerifiedBase}). Segments straddling the cut are read whole: what they hold up
+ * to the cut is already in the base at the same position in the log, so folding it again changes
+ * nothing.
  */
 public final class Replay {
     private final RegimeStores stores;
@@ -197,10 +200,12 @@ public final class Replay {
         TableFilter tables = TableFilter.of(options.tables(), catalog);
         Set<String> tenantTables = new HashSet<>();
         Optional<KeySettlement> settlement = keys.settlement(options.tables());
+        VerifiedBase base = null;
         try (ChangeFolder folder = new ChangeFolder(catalog, options.memory())) {
             long[] counts = new long[3];
             if (plan.base().isPresent() && settlement.isEmpty()) {
-                foldBase(plan, catalog, folder, definitions, tenantTables);
+                base = new BaseRead(new ObjectFetcher(stores, notes), options.memory().spillDir())
+                        .fetch(plan.tenant(), plan.base().get(), catalog, folder, definitions, progress, options.tables(), tenantTables);
                 phases.end("base");
             }
             int unread = 0;
@@ -233,12 +238,16 @@ public final class Replay {
             }
             tables.addSeenTo(tenantTables);
             Loader.Result loaded = new Loader(catalog, folder, definitions, progress, new ErasedRows(ledger.erasures()))
-                    .load(plan, target, options.force(), notes, new Loader.Selected(options.tables(), tenantTables));
+                    .load(plan, target, options.force(), notes, new Loader.Selected(options.tables(), tenantTables), Optional.ofNullable(base));
             phases.end("load");
             progress.finished();
             return new ReplaySummary(plan, target.describe(), loaded.rowsPerTable(), loaded.tombstones(), counts[0], counts[1],
                     counts[2], notes.objectsFrom(Region.PRIMARY), notes.objectsFrom(Region.BACKUP), folder.stats(), loaded.ledger(), notes.notes(),
                     Duration.between(start, clock.instant()), phases.toString());
+        } finally {
+            if (base != null) {
+                base.close();
+            }
         }
     }
 

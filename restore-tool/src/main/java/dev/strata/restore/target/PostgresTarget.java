@@ -173,6 +173,13 @@ public final class PostgresTarget implements ReplayTarget {
         }
     }
 
+    /** The text columns of a table loaded by binary COPY ({@link TableLoad#open} decides the same way). */
+    @Override
+    public boolean[] utf8TextColumns(TableTarget source) {
+        TableTarget table = renamed.get(source);
+        return table == null ? null : TableLoad.utf8TextColumns(table, createdNames.contains(table.name()));
+    }
+
     @Override
     public void apply(FoldedRow row) {
         if (row.deleted()) {

@@ -18,6 +18,15 @@ public interface ReplayTarget extends AutoCloseable {
      */
     void begin(RestoreScope scope);
 
+    /**
+     * The columns of {@code table} (by index in its shape) whose string values this target takes as
+     * their UTF-8 bytes, a byte[], instead of a String; null: none. Asked once per table after
+     * {@link #begin}: a binary COPY writes text as UTF-8, so it takes the bytes the backup holds.
+     */
+    default boolean[] utf8TextColumns(TableTarget table) {
+        return null;
+    }
+
     /** One key's final state; tombstones are for targets that keep history (Kafka), others skip them. */
     void apply(FoldedRow row);
 

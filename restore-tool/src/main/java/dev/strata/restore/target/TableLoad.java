@@ -15,6 +15,19 @@ public interface TableLoad {
         return types != null ? new BinaryCopyRun(copies, table, types) : new CopyRun(copies, table);
     }
 
+    /** The columns whose strings the load takes as UTF-8 bytes: the text columns of a binary COPY; null for a text COPY. */
+    static boolean[] utf8TextColumns(TableTarget table, boolean typesExact) {
+        PgBinary.Type[] types = typesExact && !table.textValues() ? BinaryCopyRun.typesOf(table) : null;
+        if (types == null) {
+            return null;
+        }
+        boolean[] text = new boolean[types.length];
+        for (int i = 0; i < types.length; i++) {
+            text[i] = types[i] == PgBinary.Type.TEXT;
+        }
+        return text;
+    }
+
     TableTarget table();
 
     void write(Object[] values) throws SQLException;

@@ -32,7 +32,8 @@ final class BinaryCopy {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    private static void load(Connection c, BenchRows log) throws SQLException, IOException {
+    /** Creates the table, COPYs the final rows, adds the primary key, commits. */
+    static void load(Connection c, BenchRows log) throws SQLException, IOException {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
             s.execute(BenchRows.DDL);

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,9 +20,11 @@ import java.util.regex.Pattern;
  * @param cpuSeconds the CPU time this JVM spent meanwhile (the tool's own work, whatever else loads the machine)
  * @param phases where the time went, as the replay's summary prints it
  * @param checksum the restored table's {@code md5(string_agg(t::text, '' ORDER BY id))}
+ * @param segmentBytes the bytes of the log segments the restore read, as its summary prints them
  */
-record CliRestore(double seconds, double cpuSeconds, String phases, String checksum) {
+record CliRestore(double seconds, double cpuSeconds, String phases, String checksum, long segmentBytes) {
     private static final Pattern PHASES = Pattern.compile("^restored tenant .* in [0-9.]+ s \\((.*)\\)$", Pattern.MULTILINE);
+    private static final Pattern OBJECTS = Pattern.compile("^  objects: [0-9,]+ segments, ([0-9,]+) bytes", Pattern.MULTILINE);
 
     static CliRestore run(LocalPostgres pg, Path config, String database) throws Exception {
         pg.createDatabase(database);
@@ -38,13 +41,24 @@ record CliRestore(double seconds, double cpuSeconds, String phases, String check
             throw new IllegalStateException("the restore into " + database + " failed with exit code " + code);
         }
         Matcher phases = PHASES.matcher(out.toString());
-        return new CliRestore(seconds, cpuSeconds, phases.find() ? phases.group(1) : "phases not printed", checksum(pg, database));
+        Matcher objects = OBJECTS.matcher(out.toString());
+        return new CliRestore(seconds, cpuSeconds, phases.find() ? phases.group(1) : "phases not printed", checksum(pg, database),
+                objects.find() ? Long.parseLong(objects.group(1).replace(",", "")) : -1);
     }
 
     /** This JVM's CPU time so far, all threads: the benchmark compares the tool's own work when other builds load the machine. */
     static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
+    }
+
+    /** Each named table's checksum must equal the plain COPY's, or the bench stops: a fast wrong answer is no answer. */
+    static void requireEqual(String copied, Map<String, String> checksums) {
+        checksums.forEach((name, checksum) -> {
+            if (!checksum.equals(copied)) {
+                throw new IllegalStateException(name + " differs from the copied table: md5 " + checksum + " vs " + copied);
+            }
+        });
     }
 
     /** The same checksum the restore tests compare with: equal strings, equal tables. */

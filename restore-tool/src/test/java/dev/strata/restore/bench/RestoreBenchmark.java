@@ -1,5 +1,6 @@
 package dev.strata.restore.bench;
 
+import dev.strata.local.LoadAverage;
 import dev.strata.local.LocalObjectStores;
 import dev.strata.local.LocalPostgres;
 import dev.strata.restore.plan.RestoreTime;
@@ -7,6 +8,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * bench/restore: restore N rows of one tenant (about 3 events per surviving row) from two local
@@ -38,19 +40,21 @@ public final class RestoreBenchmark {
             double restore = restored.seconds();
 
             double copy = BinaryCopy.timedLoad(pg, "bench_copy", log);
+            PgRestorePeer peer = PgRestorePeer.run(pg, "bench_pg_restore", log, work);
 
             String copied = CliRestore.checksum(pg, "bench_copy");
-            if (!restored.checksum().equals(copied)) {
-                throw new IllegalStateException("the restored table differs from the copied one: " + restored.checksum() + " vs " + copied);
-            }
-            System.out.printf(Locale.ROOT, "restore: %.2f s (%,.0f rows/s, %,.0f events/s; %s); binary COPY + primary key: %.2f s"
-                    + " (%,.0f rows/s); ratio %.2fx; tables identical (md5 %s)%n", restore, rows / restore, log.events() / restore,
-                    restored.phases(), copy, rows / copy, restore / copy, copied);
+            CliRestore.requireEqual(copied, Map.of("the restore", restored.checksum(), "pg_restore", CliRestore.checksum(pg, "bench_pg_restore")));
+            System.out.printf(Locale.ROOT, "restore: %.2f s, this JVM's CPU %.2f s (%,.0f rows/s, %,.0f events/s; %s); binary COPY + primary key: %.2f s"
+                    + " (%,.0f rows/s); ratio %.2fx (goal <= 2.5x); %s: %.2f s, restore / pg_restore %.2fx (goal <= 1.0x);"
+                    + " tables identical (md5 %s); %.1f bytes stored per event (the segments read, in one region); %s%n", restore, restored.cpuSeconds(), rows / restore, log.events() / restore,
+                    restored.phases(), copy, rows / copy, restore / copy, peer.description(), peer.seconds(), restore / peer.seconds(), copied,
+                    (double) restored.segmentBytes() / log.events(), LoadAverage.now());
             System.out.println();
             System.out.println("README rows:");
-            System.out.printf(Locale.ROOT, "| restore: %,d rows (%,d events) vs plain binary COPY + PK of the same rows, same run | <= 2.0x"
-                    + " | %.2fx: restore %.1f s (%,.0f rows/s), COPY %.1f s (%,.0f rows/s) (%s, 2 cores shared) | `bench/restore` |%n",
-                    rows, log.events(), restore / copy, restore, rows / restore, copy, rows / copy, LocalDate.now(ZoneOffset.UTC));
+            System.out.printf(Locale.ROOT, "| restore from the log alone: %,d rows (%,d events) vs plain binary COPY + PK and vs pg_restore -j 2"
+                    + " of pg_dump -Fd of the same rows, same run | <= 2.5x COPY, <= 1.0x pg_restore | %.2fx COPY, %.2fx pg_restore: restore"
+                    + " %.1f s, COPY %.1f s, pg_restore %.1f s (%s, %s) | `bench/restore` |%n", rows, log.events(), restore / copy,
+                    restore / peer.seconds(), restore, copy, peer.seconds(), LocalDate.now(ZoneOffset.UTC), LoadAverage.now());
         }
     }
 }

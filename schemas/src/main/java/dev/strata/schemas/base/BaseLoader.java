@@ -2,6 +2,7 @@ package dev.strata.schemas.base;
 
 import dev.strata.schemas.avro.BaseRow;
 import dev.strata.schemas.fold.ChangeFolder;
+import dev.strata.schemas.fold.FoldDrain;
 import dev.strata.schemas.fold.FoldOp;
 import dev.strata.schemas.fold.FoldPosition;
 import dev.strata.schemas.fold.FoldedVersion;
@@ -42,13 +43,30 @@ public final class BaseLoader {
      *     SHA-256 is not the one the manifest names
      */
     public static long load(BaseTable table, ObjectFile file, String source, ShapeCatalog catalog, ChangeFolder folder) {
+        return read(table, file, source, catalog, folder, null);
+    }
+
+    /**
+     * As {@link #load(BaseTable, ObjectFile, String, ShapeCatalog, ChangeFolder)} after the log up to
+     * the point has been folded, with every row whose key the fold does not hold handed straight to
+     * {@code direct} (nothing later can supersede it): the base's rows go to the target while they
+     * are read, and only the keys the log changed are folded with their base rows. A table with a
+     * TRUNCATE (in the base or in the log) is folded whole: its rows' fate depends on their positions.
+     *
+     * @return the keys read (rows and tombstones), folded or handed over
+     */
+    public static long stream(BaseTable table, ObjectFile file, String source, ShapeCatalog catalog, ChangeFolder folder, FoldDrain direct) {
+        return read(table, file, source, catalog, folder, direct);
+    }
+
+    private static long read(BaseTable table, ObjectFile file, String source, ShapeCatalog catalog, ChangeFolder folder, FoldDrain direct) {
         if (!file.sha256().equals(table.sha256()) || file.size() != table.size()) {
             throw new IllegalArgumentException("base object " + source + " read to " + file.path() + " has SHA-256 " + file.sha256()
                     + " and " + file.size() + " bytes, but its manifest says " + table.sha256() + " and " + table.size()
                     + " bytes: nothing of it is folded; read it again, from the other region if this one's copy is altered");
         }
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file.path()), READ_BUFFER_BYTES)) {
-            return load(table, in, source, catalog, folder);
+            return load(table, in, source, catalog, folder, direct);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read base object " + source + " from " + file.path() + ": " + e.getMessage(), e);
         }
@@ -56,15 +74,26 @@ public final class BaseLoader {
 
     /** Folds table bytes the caller has matched to the manifest's SHA-256; @return the keys read (rows and tombstones) */
     public static long load(BaseTable table, byte[] bytes, String source, ShapeCatalog catalog, ChangeFolder folder) {
-        return load(table, new ByteArrayInputStream(bytes), source, catalog, folder);
+        return load(table, new ByteArrayInputStream(bytes), source, catalog, folder, null);
     }
 
-    private static long load(BaseTable table, InputStream in, String source, ShapeCatalog catalog, ChangeFolder folder) {
+    /**
+     * What the table's rows alone cannot say, before they are read: its final shape and where it was
+     * seen (that row may since have been deleted), so that the table is created with the same columns.
+     */
+    public static void noteFinalShape(BaseTable table, ShapeCatalog catalog, ChangeFolder folder) {
+        if (table.finalShape() >= 0) {
+            folder.noteShape(catalog.tableId(table.table()), catalog.shapeId(table.shapes().get(table.finalShape())),
+                    table.finalShapeAt().orElseThrow());
+        }
+    }
+
+    /** @param direct where a row the fold does not hold goes, or null: every row is folded */
+    private static long load(BaseTable table, InputStream in, String source, ShapeCatalog catalog, ChangeFolder folder, FoldDrain direct) {
         int tableId = catalog.tableId(table.table());
         int[] shapeIds = table.shapes().stream().mapToInt(catalog::shapeId).toArray();
-        if (table.finalShape() >= 0) {
-            folder.noteShape(tableId, shapeIds[table.finalShape()], table.finalShapeAt().orElseThrow());
-        }
+        noteFinalShape(table, catalog, folder);
+        FoldDrain bypass = table.truncatedAt().isPresent() || folder.truncatePosition(tableId).isPresent() ? null : direct;
         long keys = 0;
         List<FoldOp> batch = new ArrayList<>(BATCH);
         try (DataFileStream<BaseRow> rows = new DataFileStream<>(in, new SpecificDatumReader<>(BaseRow.class))) {
@@ -74,19 +103,21 @@ public final class BaseLoader {
                 FoldPosition at = new FoldPosition(row.getLsn(), row.getTxOrder());
                 byte[] key = copy(row.getKey());
                 int shape = row.getShape();
-                if (shape < 0) {
-                    batch.add(new FoldOp(tableId, -1, FoldOp.Kind.DELETE, at.lsn(), at.txOrder(), key, FoldedVersion.deletion(at)));
-                } else {
-                    int shapeId = shapeIds[shape];
-                    batch.add(new FoldOp(tableId, shapeId, FoldOp.Kind.UPSERT, at.lsn(), at.txOrder(), key,
-                            FoldedVersion.live(at, shapeId, copy(row.getValues()))));
-                }
+                byte[] version = shape < 0 ? FoldedVersion.deletion(at) : FoldedVersion.live(at, shapeIds[shape], row.getValues());
                 keys++;
+                if (bypass != null && !folder.holds(tableId, key)) {
+                    handOver(bypass, tableId, key, version, shape < 0);
+                    continue;
+                }
+                batch.add(shape < 0 ? new FoldOp(tableId, -1, FoldOp.Kind.DELETE, at.lsn(), at.txOrder(), key, version)
+                        : new FoldOp(tableId, shapeIds[shape], FoldOp.Kind.UPSERT, at.lsn(), at.txOrder(), key, version));
                 if (batch.size() == BATCH) {
                     folder.acceptAll(batch);
                     batch.clear();
                 }
             }
+        } catch (TargetFailure e) {
+            throw e.failure; // the target's, not the object's: it says itself what failed
         } catch (IOException | RuntimeException e) {
             throw new UncheckedIOException(new IOException("base object " + source + " cannot be decoded although its SHA-256 matched: "
                     + e + " (a bug, or a format this build does not know: upgrade the tool)", e));
@@ -95,6 +126,28 @@ public final class BaseLoader {
         // after the rows, as in the log: a key the TRUNCATE cleared stays a tombstone, not forgotten
         table.truncatedAt().ifPresent(at -> folder.accept(new FoldOp(tableId, -1, FoldOp.Kind.TRUNCATE, at.lsn(), at.txOrder(), null, null)));
         return keys;
+    }
+
+    private static void handOver(FoldDrain to, int tableId, byte[] key, byte[] version, boolean deleted) {
+        try {
+            if (deleted) {
+                to.tombstone(tableId, key, version);
+            } else {
+                to.upsert(tableId, key, version);
+            }
+        } catch (RuntimeException e) {
+            throw new TargetFailure(e);
+        }
+    }
+
+    /** Carries a failure of the rows' receiver past the catch that names an undecodable object. */
+    private static final class TargetFailure extends RuntimeException {
+        private final RuntimeException failure;
+
+        TargetFailure(RuntimeException failure) {
+            super(failure.getMessage(), failure, false, false);
+            this.failure = failure;
+        }
     }
 
     private static byte[] copy(ByteBuffer buffer) {

@@ -111,6 +111,22 @@ public final class ChangeFolder implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a change of {@code key} in the table has been folded, or may have been (the fold spilled
+     * to disk, where no key is looked up): a row that is not held can go to its target without the fold,
+     * one that is must be folded with what is held.
+     */
+    public boolean holds(int tableId, byte[] key) {
+        if (spill != null) {
+            return true;
+        }
+        FoldStripe stripe = stripes[RowKey.hash(key) & (STRIPES - 1)];
+        synchronized (stripe) {
+            KeyedVersions table = stripe.find(tableId);
+            return table != null && table.contains(key);
+        }
+    }
+
     /** The tables that had any change at or before the restore point, by name. */
     public List<Integer> tables() {
         TreeSet<Integer> ids = new TreeSet<>();

@@ -31,6 +31,11 @@ final class FoldStripe {
         return lastTable;
     }
 
+    /** The table's versions if the stripe has any, without creating them (a lookup, not a change). */
+    KeyedVersions find(int tableId) {
+        return tableId == lastTableId ? lastTable : tables.get(tableId);
+    }
+
     void trackShape(FoldOp op) {
         // A DELETE's image may be the key alone (REPLICA IDENTITY DEFAULT): only new row images
         // say which columns the table has.

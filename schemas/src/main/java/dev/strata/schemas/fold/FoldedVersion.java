@@ -3,6 +3,7 @@ package dev.strata.schemas.fold;
 import dev.strata.schemas.fold.bytes.ByteReader;
 import dev.strata.schemas.fold.bytes.ByteWriter;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -43,11 +44,22 @@ public final class FoldedVersion {
 
     /** A live version of a row with {@link #values} laid out in shape {@code shapeId}. */
     public static byte[] live(FoldPosition at, int shapeId, byte[] values) {
-        ByteWriter out = new ByteWriter(KeyedVersions.HEADER + 5 + values.length);
-        KeyedVersions.writeHeader(out, at.lsn(), at.txOrder());
-        out.writeVarLong(shapeId);
-        out.writeBytes(values, 0, values.length);
-        return out.toArray();
+        return live(at, shapeId, ByteBuffer.wrap(values));
+    }
+
+    /**
+     * The same from the bytes {@code values} has left (not consumed), written once into a version of
+     * the exact size: a base loads a million rows through here, and a growable buffer cost two more
+     * copies and allocations per row (JFR: 45% of a base's read).
+     */
+    public static byte[] live(FoldPosition at, int shapeId, ByteBuffer values) {
+        ByteBuffer from = values.duplicate();
+        int shapeBytes = ByteWriter.varLongSize(shapeId);
+        byte[] version = new byte[KeyedVersions.HEADER + shapeBytes + from.remaining()];
+        KeyedVersions.writeHeader(version, at.lsn(), at.txOrder());
+        ByteWriter.writeVarLong(version, KeyedVersions.HEADER, shapeId);
+        from.get(version, KeyedVersions.HEADER + shapeBytes, from.remaining());
+        return version;
     }
 
     /** A deletion at {@code at}. */

@@ -89,6 +89,21 @@ final class KeyedVersions {
         }
     }
 
+    /** Whether a version of {@code key} is held (whatever it is: live, deleted, older than the TRUNCATE). */
+    boolean contains(byte[] key) {
+        int hash = RowKey.hash(key);
+        int mask = addresses.length - 1;
+        for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
+            long at = addresses[slot];
+            if (at == 0) {
+                return false;
+            }
+            if (hashes[slot] == hash && keyEquals(at - 1, key)) {
+                return true;
+            }
+        }
+    }
+
     void truncate(long lsn, long txOrder) {
         if (FoldOp.compareOrder(lsn, txOrder, truncateLsn, truncateTxOrder) > 0) {
             truncateLsn = lsn;
@@ -248,6 +263,12 @@ final class KeyedVersions {
     static void writeHeader(ByteWriter out, long lsn, long txOrder) {
         out.writeFixedLong(lsn);
         out.writeFixedLong(txOrder);
+    }
+
+    /** The same header at the start of {@code version}. */
+    static void writeHeader(byte[] version, long lsn, long txOrder) {
+        writeLong(version, 0, lsn);
+        writeLong(version, 8, txOrder);
     }
 
     static byte[] version(long lsn, long txOrder, byte[] row) {

@@ -90,6 +90,11 @@ final class RowCodec {
 
     /** A plain value (tags 0 to 6); see {@link RowDecoder} for the tags of values a change did not carry. */
     static Object readValue(ByteReader in) {
+        return readValue(in, false);
+    }
+
+    /** The same, a string as its UTF-8 bytes (a byte[]) when {@code textAsUtf8}: no String made to be encoded again. */
+    static Object readValue(ByteReader in, boolean textAsUtf8) {
         int tag = in.read();
         return switch (tag) {
             case NULL -> null;
@@ -100,7 +105,7 @@ final class RowCodec {
                 yield (z >>> 1) ^ -(z & 1);
             }
             case DOUBLE -> Double.longBitsToDouble(in.readFixedLong());
-            case STRING -> in.readUtf8((int) in.readVarLong());
+            case STRING -> textAsUtf8 ? in.readBytes((int) in.readVarLong()) : in.readUtf8((int) in.readVarLong());
             case BYTES -> in.readBytes((int) in.readVarLong());
             default -> throw new IllegalStateException("corrupt folded row: unknown value tag " + tag);
         };

@@ -31,6 +31,8 @@ public final class RowDecoder {
     private final Map<Long, int[]> layouts = new HashMap<>();
     private final List<String> examples = new ArrayList<>();
     private long unresolvedRows;
+    private int lastTableId = -1;
+    private DefinitionTimeline lastTimeline;
 
     public RowDecoder(ShapeCatalog catalog) {
         this(catalog, new DefinitionHistory());
@@ -53,6 +55,15 @@ public final class RowDecoder {
      * names the row by table and {@code key}.
      */
     public Object[] row(byte[] key, byte[] version, int finalShapeId) {
+        return row(key, version, finalShapeId, null);
+    }
+
+    /**
+     * The same, with the string values of the columns {@code utf8Text} flags (by index in the final
+     * shape; null: none) as their UTF-8 bytes, a byte[]: for a target that writes text as UTF-8 (a
+     * binary COPY), which then neither decodes nor encodes it (JFR: 40% of a binary COPY's load thread).
+     */
+    public Object[] row(byte[] key, byte[] version, int finalShapeId, boolean[] utf8Text) {
         ByteReader in = new ByteReader(version, KeyedVersions.HEADER);
         int shapeId = (int) in.readVarLong();
         int count = (int) in.readVarLong();
@@ -66,6 +77,7 @@ public final class RowDecoder {
         for (int i = 0; i < count; i++) {
             int tag = in.peek();
             Object value = null;
+            int to = layout == null ? i : layout[i];
             if (tag == RowCodec.UNCHANGED) {
                 in.read();
                 missing = missing == null ? new ArrayList<>() : missing;
@@ -74,9 +86,8 @@ public final class RowDecoder {
                 if (tag == RowCodec.CARRIED) {
                     in.skip(17); // the tag and the position of the version it came from
                 }
-                value = RowCodec.readValue(in);
+                value = RowCodec.readValue(in, utf8Text != null && to >= 0 && utf8Text[to]);
             }
-            int to = layout == null ? i : layout[i];
             if (to >= 0) {
                 values[to] = value;
             }
@@ -118,17 +129,26 @@ public final class RowDecoder {
     }
 
     private DefinitionTimeline timeline(int tableId) {
+        if (tableId == lastTableId) {
+            return lastTimeline; // rows come table after table: no lookup per row
+        }
         DefinitionTimeline timeline = timelines.get(tableId);
         if (timeline != null || undefinedTables.contains(tableId)) {
+            lastTableId = tableId;
+            lastTimeline = timeline;
             return timeline;
         }
         List<DefinitionHistory.Entry> entries = definitions.of(tableId);
         if (entries.isEmpty()) {
             undefinedTables.add(tableId);
+            lastTableId = tableId;
+            lastTimeline = null;
             return null;
         }
         timeline = new DefinitionTimeline(entries);
         timelines.put(tableId, timeline);
+        lastTableId = tableId;
+        lastTimeline = timeline;
         return timeline;
     }
 

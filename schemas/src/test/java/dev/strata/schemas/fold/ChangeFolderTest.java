@@ -184,6 +184,34 @@ class ChangeFolderTest {
     }
 
     @Test
+    void aTextColumnAskedAsUtf8ComesAsTheBytesTheBackupHolds() {
+        ShapeCatalog catalog = new ShapeCatalog();
+        EventConverter converter = new EventConverter(catalog, BIG);
+        List<Object[]> rows = new ArrayList<>();
+        try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(BIG, spill, 4))) {
+            converter.convert(event(T, ORDERS, Op.READ, 10, 100, 0, key(1), null, List.of(col("id", "bigint", 1L),
+                    col("s", "text", "tab\there ü"), col("t", "text", "not asked"), col("x", "bytea", ByteBuffer.wrap(new byte[] {7})))),
+                    folder::accept);
+            RowDecoder decoder = new RowDecoder(catalog);
+            folder.drain(new FoldDrain() {
+                @Override
+                public void upsert(int tableId, byte[] key, byte[] version) {
+                    rows.add(decoder.row(key, version, folder.finalShape(tableId), new boolean[] {false, true, false, false}));
+                }
+
+                @Override
+                public void tombstone(int tableId, byte[] key, byte[] version) {
+                }
+            });
+        }
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0)[0]).isEqualTo(1L);
+        assertThat(rows.get(0)[1]).isEqualTo("tab\there ü".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(rows.get(0)[2]).isEqualTo("not asked");
+        assertThat(rows.get(0)[3]).isEqualTo(new byte[] {7});
+    }
+
+    @Test
     void checkpointsAreNotRows() {
         Folded f = fold(List.of(dev.strata.schemas.TestEvents.checkpoint(T, 100, 10), insert(T, ORDERS, 10, 101, 1, "a")), BIG);
         assertThat(f.rows).containsOnlyKeys(ORDERS);

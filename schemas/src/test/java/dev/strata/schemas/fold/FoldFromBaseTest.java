@@ -46,13 +46,62 @@ class FoldFromBaseTest {
 
     @Test
     void aRandomHistoryFoldsTheSameFromEveryCut() throws IOException {
-        List<ChangeEvent> log = history(new Random(7), 600);
+        sameFromEveryCut(history(new Random(7), 600), this::viaBase);
+    }
+
+    @Test
+    void aBaseStreamedPastTheFoldOfTheLogIsTheSame() throws IOException {
+        List<ChangeEvent> log = history(new Random(13), 600);
+        sameFromEveryCut(log, this::viaStreamedBase);
+        long last = log.get(log.size() - 1).getCommitTsMicros();
+        same(viaStreamedBase(log, last / 2, last, 4096), whole(log, last));
+    }
+
+    /** A way to fold from a base at a cut up to a point. */
+    private interface ViaBase {
+        Folded fold(List<ChangeEvent> log, long cut, long until, long budget) throws IOException;
+    }
+
+    private void sameFromEveryCut(List<ChangeEvent> log, ViaBase via) throws IOException {
         long last = log.get(log.size() - 1).getCommitTsMicros();
         for (long cut : new long[] {1, 50, 200, 333, last - 1, last}) {
             for (long until : new long[] {cut, cut + 1, (cut + last) / 2, last}) {
-                assertThat(viaBase(log, cut, until, BIG)).as("cut %d until %d", cut, until).satisfies(f -> same(f, whole(log, until)));
+                assertThat(via.fold(log, cut, until, BIG)).as("cut %d until %d", cut, until).satisfies(f -> same(f, whole(log, until)));
             }
         }
+    }
+
+    @Test
+    void aStreamedBaseHandsOverOnlyTheKeysTheLogDidNotChange() throws IOException {
+        List<ChangeEvent> log = List.of(
+                insert("acme", ORDERS, 1, 100, 1, "a"),
+                insert("acme", ORDERS, 1, 110, 2, "b"),
+                insert("acme", ORDERS, 1, 120, 3, "c"),
+                update("acme", ORDERS, 2, 200, 2, "b2"),
+                delete("acme", ORDERS, 3, 300, 3));
+        Path out = Files.createTempDirectory(dir, "base");
+        BaseBuilder.Built built = build(log, 1, BIG, out, new BaseCut(1, 100));
+        ShapeCatalog catalog = new ShapeCatalog();
+        List<String> handedOver = new ArrayList<>();
+        try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(BIG, dir, 4))) {
+            EventConverter converter = new EventConverter(catalog, 3);
+            log.stream().filter(e -> e.getCommitTsMicros() > 1).forEach(e -> converter.convert(e, folder::accept));
+            RowDecoder decoder = new RowDecoder(catalog);
+            for (BaseTable t : built.tables()) {
+                BaseLoader.stream(t, built.files().get(t.table()), t.table(), catalog, folder, new FoldDrain() {
+                    @Override
+                    public void upsert(int tableId, byte[] key, byte[] version) {
+                        handedOver.add(java.util.Arrays.toString(decoder.key(key)));
+                    }
+
+                    @Override
+                    public void tombstone(int tableId, byte[] key, byte[] version) {
+                        handedOver.add("deleted " + java.util.Arrays.toString(decoder.key(key)));
+                    }
+                });
+            }
+        }
+        assertThat(handedOver).as("keys 2 and 3 changed after the cut: folded, not handed over").containsExactly("[1]");
     }
 
     @Test
@@ -141,6 +190,29 @@ class FoldFromBaseTest {
                 converter.convert(e, folder::accept);
             }
             return Folded.drained(catalog, folder);
+        }
+    }
+
+    /**
+     * The log after half the cut up to {@code until} folded first (segments straddling the cut overlap the
+     * base: harmless), then the base streamed past it, then the fold drained.
+     */
+    private Folded viaStreamedBase(List<ChangeEvent> log, long cut, long until, long budget) throws IOException {
+        Path out = Files.createTempDirectory(dir, "base");
+        BaseBuilder.Built built = build(log, cut, budget, out, new BaseCut(cut, cut * 100));
+        ShapeCatalog catalog = new ShapeCatalog();
+        try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(budget, dir, 4))) {
+            for (BaseTable t : built.tables()) {
+                BaseLoader.noteFinalShape(t, catalog, folder);
+            }
+            EventConverter converter = new EventConverter(catalog, until);
+            for (ChangeEvent e : log) {
+                if (e.getCommitTsMicros() > cut / 2) {
+                    converter.convert(e, folder::accept);
+                }
+            }
+            return Folded.drained(catalog, folder, drain -> built.tables().forEach(t ->
+                    BaseLoader.stream(t, built.files().get(t.table()), t.table(), catalog, folder, drain)));
         }
     }
 

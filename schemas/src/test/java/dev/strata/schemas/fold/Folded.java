@@ -29,10 +29,14 @@ final class Folded {
 
     /** Drains a folder that was fed elsewhere. */
     static Folded drained(ShapeCatalog catalog, ChangeFolder folder) {
+        return drained(catalog, folder, drain -> { });
+    }
+
+    /** The same, after {@code first} has handed rows to the same drain (a base streamed past the fold). */
+    static Folded drained(ShapeCatalog catalog, ChangeFolder folder, java.util.function.Consumer<FoldDrain> first) {
         Folded result = new Folded();
-        result.tables = folder.tables().stream().map(catalog::table).toList();
         RowDecoder decoder = new RowDecoder(catalog);
-        folder.drain(new FoldDrain() {
+        FoldDrain drain = new FoldDrain() {
             @Override
             public void upsert(int tableId, byte[] key, byte[] version) {
                 String table = catalog.table(tableId);
@@ -47,10 +51,15 @@ final class Folded {
 
             @Override
             public void tombstone(int tableId, byte[] key, byte[] version) {
-                result.tombstones.computeIfAbsent(catalog.table(tableId), t -> new TreeMap<>())
-                        .put(Arrays.toString(decoder.key(key)), "deleted");
+                if (result.tombstones.computeIfAbsent(catalog.table(tableId), t -> new TreeMap<>())
+                        .put(Arrays.toString(decoder.key(key)), "deleted") != null) {
+                    throw new AssertionError("tombstone " + Arrays.toString(decoder.key(key)) + " of " + catalog.table(tableId) + " drained twice");
+                }
             }
-        });
+        };
+        first.accept(drain);
+        result.tables = folder.tables().stream().map(catalog::table).toList();
+        folder.drain(drain);
         result.stats = folder.stats();
         result.unresolved = decoder.unresolved();
         return result;

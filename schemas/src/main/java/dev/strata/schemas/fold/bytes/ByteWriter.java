@@ -49,6 +49,27 @@ public final class ByteWriter {
         buf[pos++] = (byte) v;
     }
 
+    /** How many bytes {@link #writeVarLong} writes for {@code value}. */
+    public static int varLongSize(long value) {
+        int size = 1;
+        for (long v = value; (v & ~0x7FL) != 0; v >>>= 7) {
+            size++;
+        }
+        return size;
+    }
+
+    /** {@link #writeVarLong} into {@code into} at {@code at}; @return the position after it */
+    public static int writeVarLong(byte[] into, int at, long value) {
+        int pos = at;
+        long v = value;
+        while ((v & ~0x7FL) != 0) {
+            into[pos++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        into[pos++] = (byte) v;
+        return pos;
+    }
+
     public void writeFixedLong(long value) {
         ensure(8);
         for (int shift = 56; shift >= 0; shift -= 8) {
