@@ -19,7 +19,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * in one line naming bootstrap.servers, once its start-up deadline has passed, and exits 4; Kafka
  * Streams alone would retry forever.
  */
-// beside the module's other classes (junit-platform.properties): it mostly waits the 20 s start-up deadline
+// beside the module's other classes (it.junit.parameters in its pom): it mostly waits the 20 s start-up deadline
 @Execution(ExecutionMode.CONCURRENT)
 class RouterKafkaUnreachableIT {
     /** Only a guard against a hang: the router's own deadline is what the assertions name. */
