@@ -12,12 +12,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Capture with a real source database but no Kafka (a loopback port nobody listens on) says so in
  * one line naming bootstrap.servers, once its start-up deadline has passed, and exits 4.
  */
+// beside the module's other classes (it.junit.parameters in its pom): it mostly waits the 20 s start-up deadline
+@Execution(ExecutionMode.CONCURRENT)
 @ExtendWith(LocalStackExtension.class)
 class CaptureKafkaUnreachableIT {
     private static final String DB = "unreachable_it";

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +62,9 @@ public final class RouterMain {
         });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             parked.close();
-            streams.close();
+            // leave the group: a stopped Streams member stays in it by default, so the other routers would take over
+            // its tasks only when its session times out (45 s by default): a rolling restart would stall that long
+            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
             meters.close();
         }, "router-shutdown"));
         streams.start();

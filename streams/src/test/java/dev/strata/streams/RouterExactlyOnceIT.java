@@ -41,6 +41,9 @@ class RouterExactlyOnceIT {
     private static final List<String> REGIMES = List.of("us", "eu");
     private static final List<String> PAIR_TENANTS = List.of("p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9");
     private static final List<String> PAIR_REGIMES = List.of("pair-us", "pair-eu");
+    private static final String SESSION_TIMEOUT = "consumer.session.timeout.ms";
+    /** Far below the 45 s session timeout a member that did not leave would hold its tasks for, and above a loaded machine's pauses. */
+    private static final Duration LEFT_WITHIN = Duration.ofSeconds(10);
     private final ChangeEventCodec codec = new ChangeEventCodec();
 
     @Test
@@ -82,6 +85,8 @@ class RouterExactlyOnceIT {
         // tenants and regimes of its own: the broker, strata.changes and strata.tenants are shared with the test above
         Properties config = routerConfig(kafka, "pair-" + UUID.randomUUID());
         config.setProperty(RouterConfig.REGIMES, String.join(",", PAIR_REGIMES));
+        // the production session timeout (45 s): a graceful stop must not wait for it
+        config.remove(SESSION_TIMEOUT);
         try (Admin admin = Admin.create(config)) {
             RouterTopics.ensure(admin, RouterConfig.from(config));
         }
@@ -109,6 +114,7 @@ class RouterExactlyOnceIT {
             awaitRouted(kafka, PAIR_REGIMES, EVENTS / 3, Duration.ofSeconds(120));
             assertThat(load).as("changes still flow at the restart").isNotDone();
             first.close(); // a graceful stop: its tasks move to the second, their transactions committed or aborted
+            assertLeftTheGroup(kafka, config.getProperty(RouterConfig.APPLICATION_ID));
             try (RouterProcess again = RouterProcess.start(dir.resolve("first"), instance(config, "first"))) {
                 load.get();
                 routed = awaitRouted(kafka, PAIR_REGIMES, EVENTS, Duration.ofSeconds(180));
@@ -136,6 +142,24 @@ class RouterExactlyOnceIT {
         }
     }
 
+    /** A router stopped gracefully leaves its group at once, so its tasks move now, not when its session times out. */
+    private static void assertLeftTheGroup(LocalKafka kafka, String applicationId) throws Exception {
+        Instant deadline = Instant.now().plus(LEFT_WITHIN);
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+            int members = members(admin, applicationId);
+            while (members > 1 && Instant.now().isBefore(deadline)) {
+                Thread.sleep(200);
+                members = members(admin, applicationId);
+            }
+            assertThat(members).as("members of group %s within %s of one of two routers stopping gracefully", applicationId, LEFT_WITHIN)
+                    .isEqualTo(1);
+        }
+    }
+
+    private static int members(Admin admin, String group) throws Exception {
+        return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get().members().size();
+    }
+
     /** One instance's copy of the application's config: its own state directory, as on its own machine. */
     private static Properties instance(Properties config, String name) {
         Properties instance = new Properties();
@@ -154,7 +178,7 @@ class RouterExactlyOnceIT {
         config.setProperty("commit.interval.ms", "100");
         config.setProperty("state.dir", workDir().resolve("state-" + applicationId).toString());
         // A killed member holds its partitions until its session times out: keep that short here.
-        config.setProperty("consumer.session.timeout.ms", "6000");
+        config.setProperty(SESSION_TIMEOUT, "6000");
         return config;
     }
 

@@ -11,12 +11,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The router started against a cluster that is not there (a loopback port nobody listens on) says so
  * in one line naming bootstrap.servers, once its start-up deadline has passed, and exits 4; Kafka
  * Streams alone would retry forever.
  */
+// beside the module's other classes (it.junit.parameters in its pom): it mostly waits the 20 s start-up deadline
+@Execution(ExecutionMode.CONCURRENT)
 class RouterKafkaUnreachableIT {
     /** Only a guard against a hang: the router's own deadline is what the assertions name. */
     private static final Duration JVM_START_MARGIN = Duration.ofSeconds(60);

@@ -6,10 +6,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 
 /** The soak's verdicts, each printed: alerts through Prometheus, restores against the source, the stores against the ledger, RPO. */
@@ -18,6 +22,8 @@ final class SoakChecks {
     static final Duration CLEAR_LIMIT = Duration.ofMinutes(5);
     /** How long after a move or fault the pipeline may still be catching up: markers then are not "steady". */
     static final Duration SETTLE = Duration.ofSeconds(30);
+    /** Restore-tool JVMs at once: each waits on the gateways and PostgreSQL as much as it computes, so 3 keep 2 cores busy. */
+    static final int RESTORES_AT_ONCE = 3;
     private final SoakResult result;
     private final Clock clock;
     private final Timeline timeline;
@@ -72,33 +78,52 @@ final class SoakChecks {
         return quiet;
     }
 
-    /** Restores every tenant to every recorded point into a fresh database and compares each table's checksum with the source's. */
+    /**
+     * Restores every tenant to every recorded point into a fresh database ({@value #RESTORES_AT_ONCE} at a time) and
+     * compares each table's checksum with the source's.
+     */
     void restores(ToolCli tool, SourceDatabases sources, List<SourcePoint> points) throws Exception {
-        int restored = 0;
         long started = System.nanoTime();
-        for (int p = 0; p < points.size(); p++) {
-            SourcePoint point = points.get(p);
-            for (SoakTenant tenant : sources.tenants()) {
-                String database = "restored_" + p + "_" + tenant.id();
-                sources.createEmpty(database);
-                ToolCli.Run run = tool.run("replay", "--tenant", tenant.id(), "--until", point.at().toString(), "--target", "postgres",
-                        "--to", "jdbc:postgresql://127.0.0.1:" + sources.port() + "/" + database, "--user", sources.user(), "--progress", "none");
-                if (run.code() != 0) {
-                    result.fail("restore of %s to %s (%s) failed with code %d: %s", tenant.id(), point.at(), point.name(), run.code(), run.output());
-                    continue;
-                }
-                Map<String, String> expected = point.checksumsByTenant().get(tenant.id());
-                Map<String, String> actual = sources.checksums(tenant, database);
-                if (!actual.equals(expected)) {
-                    result.fail("restore of %s to %s (%s): %s, the source had %s", tenant.id(), point.at(), point.name(), actual, expected);
-                } else {
-                    restored++;
-                }
+        ExecutorService restorers = Executors.newFixedThreadPool(RESTORES_AT_ONCE);
+        List<List<Future<Optional<String>>>> verdicts = new ArrayList<>();
+        try {
+            for (int p = 0; p < points.size(); p++) {
+                SourcePoint point = points.get(p);
+                String prefix = "restored_" + p + "_";
+                verdicts.add(sources.tenants().stream()
+                        .map(tenant -> restorers.submit(() -> restore(tool, sources, point, tenant, prefix + tenant.id()))).toList());
             }
-            result.line("restore %-8s %s: %d tenants restored and compared", point.name(), point.at(), sources.tenants().size());
+            int restored = 0;
+            for (int p = 0; p < points.size(); p++) {
+                for (Future<Optional<String>> verdict : verdicts.get(p)) {
+                    Optional<String> failure = verdict.get();
+                    failure.ifPresent(f -> result.fail("%s", f));
+                    restored += failure.isEmpty() ? 1 : 0;
+                }
+                result.line("restore %-8s %s: %d tenants restored and compared", points.get(p).name(), points.get(p).at(), sources.tenants().size());
+            }
+            result.line("restores: %d of %d equal the source, %.1f s in all (%d at a time)", restored, points.size() * sources.tenants().size(),
+                    (System.nanoTime() - started) / 1e9, RESTORES_AT_ONCE);
+        } finally {
+            restorers.shutdownNow();
         }
-        result.line("restores: %d of %d equal the source, %.1f s in all", restored, points.size() * sources.tenants().size(),
-                (System.nanoTime() - started) / 1e9);
+    }
+
+    /** One tenant restored to one point into {@code database}: empty when its tables equal the source's at the point, else why not. */
+    private static Optional<String> restore(ToolCli tool, SourceDatabases sources, SourcePoint point, SoakTenant tenant, String database)
+            throws Exception {
+        sources.createEmpty(database);
+        ToolCli.Run run = tool.run("replay", "--tenant", tenant.id(), "--until", point.at().toString(), "--target", "postgres",
+                "--to", "jdbc:postgresql://127.0.0.1:" + sources.port() + "/" + database, "--user", sources.user(), "--progress", "none");
+        if (run.code() != 0) {
+            return Optional.of(String.format(Locale.ROOT, "restore of %s to %s (%s) failed with code %d: %s", tenant.id(), point.at(), point.name(),
+                    run.code(), run.output()));
+        }
+        Map<String, String> expected = point.checksumsByTenant().get(tenant.id());
+        Map<String, String> actual = sources.checksums(tenant, database);
+        return actual.equals(expected) ? Optional.empty()
+                : Optional.of(String.format(Locale.ROOT, "restore of %s to %s (%s): %s, the source had %s", tenant.id(), point.at(), point.name(),
+                        actual, expected));
     }
 
     /** Every committed change in both regions exactly once after dedupe. */

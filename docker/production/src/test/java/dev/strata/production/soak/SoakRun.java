@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 
 /**
@@ -44,9 +47,8 @@ final class SoakRun {
             SourceDatabases sources = SourceDatabases.create(services.postgres(), plan.tenantsPerSharedDatabase());
             services.startRoutersAndSinks();
             ToolCli tool = new ToolCli(services.jar("restore-tool", "restore-tool"), services.configs().restore(), dir.resolve("tool"));
-            for (SoakTenant tenant : sources.tenants()) {
-                tool.run("tenants", "put", tenant.id(), tenant.regime()).requireSuccess();
-            }
+            placeAll(tool, sources.tenants());
+            services.awaitSinks();
             services.startCapture();
             result.line("soak: %d tenants over 3 source databases (%s), %d changes/s for %d s; 2 routers, 2 sinks per regime; set up in %.0f s",
                     sources.tenants().size(), sources.tenants().stream().map(t -> t.id() + "@" + t.database() + "/" + t.regime()).toList(),
@@ -125,6 +127,19 @@ final class SoakRun {
         });
         timeline.sleepUntil(plan.thirdPointAt());
         timeline.record("the source's state recorded at a whole second (point 3)", () -> points.add(workload.pointAtNextSecond("point-3")));
+    }
+
+    /** {@code tenants put} of every tenant, the tool JVMs at once (while the sinks start). */
+    private static void placeAll(ToolCli tool, List<SoakTenant> tenants) throws Exception {
+        ExecutorService placers = Executors.newFixedThreadPool(tenants.size());
+        try {
+            List<Future<ToolCli.Run>> puts = tenants.stream().map(t -> placers.submit(() -> tool.run("tenants", "put", t.id(), t.regime()))).toList();
+            for (Future<ToolCli.Run> put : puts) {
+                put.get().requireSuccess();
+            }
+        } finally {
+            placers.shutdownNow();
+        }
     }
 
     /** The alerts the injected faults explain: capture's restarts, the backup region's, and the lag the outage causes. */

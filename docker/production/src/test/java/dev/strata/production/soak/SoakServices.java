@@ -67,7 +67,7 @@ final class SoakServices implements AutoCloseable {
         }
     }
 
-    /** Two routers (they create the topics), then two sinks per regime. */
+    /** Two routers (they create the topics), then two sinks per regime, all started at once: JVM start-ups overlap their waits. */
     void startRoutersAndSinks() throws InterruptedException {
         for (int i = 1; i <= 2; i++) {
             int port = FreePorts.next();
@@ -78,8 +78,15 @@ final class SoakServices implements AutoCloseable {
         }
         for (String regime : SoakConfigs.REGIMES) {
             for (int i = 0; i < 2; i++) {
-                addSink(regime);
+                startSink(regime);
             }
+        }
+    }
+
+    /** Waits until every sink started so far says it has started. */
+    void awaitSinks() throws InterruptedException {
+        for (ServiceJvm sink : sinks) {
+            sink.awaitLog("sink started", 1, START_LIMIT);
         }
     }
 
@@ -92,10 +99,15 @@ final class SoakServices implements AutoCloseable {
 
     /** One more sink instance of {@code regime} in the regime's consumer group; returns once it has started. */
     ServiceJvm addSink(String regime) throws InterruptedException {
+        ServiceJvm sink = startSink(regime);
+        sink.awaitLog("sink started", 1, START_LIMIT);
+        return sink;
+    }
+
+    private ServiceJvm startSink(String regime) {
         int port = FreePorts.next();
         ServiceJvm sink = ServiceJvm.start("sink-" + regime + "-" + ++sinkNumber, jar("sink", "sink"), configs.sink(regime, port), dir, port);
         sinks.add(sink);
-        sink.awaitLog("sink started", 1, START_LIMIT);
         return sink;
     }
 
