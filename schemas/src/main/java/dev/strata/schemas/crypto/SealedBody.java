@@ -132,7 +132,7 @@ public final class SealedBody {
             cipher.updateAAD(headerBytes);
             cipher.updateAAD(utf8(objectKey));
             cipher.updateAAD(ByteBuffer.allocate(Integer.BYTES + 1).putInt(index).put((byte) (last ? 1 : 0)).array());
-            return cipher.doFinal(chunk, 0, length);
+            return mode == Cipher.DECRYPT_MODE ? GcmOpening.decrypt(cipher, chunk, length) : cipher.doFinal(chunk, 0, length);
         } catch (AEADBadTagException e) {
             throw e;
         } catch (GeneralSecurityException e) {
