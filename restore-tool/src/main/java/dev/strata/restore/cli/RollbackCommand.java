@@ -4,13 +4,13 @@ import dev.strata.restore.BadInputException;
 import dev.strata.restore.ExitCodes;
 import dev.strata.restore.RestoreTool;
 import dev.strata.restore.ToolConfig;
-import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.replay.Progress;
 import dev.strata.restore.replay.Replay;
 import dev.strata.restore.replay.ReplayOptions;
 import dev.strata.restore.replay.TableSelection;
 import dev.strata.restore.target.RowPredicate;
+import dev.strata.restore.rollback.PointPlan;
 import dev.strata.restore.rollback.Rollback;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.target.PostgresTarget.PgConnectionSpec;
@@ -91,11 +91,11 @@ public final class RollbackCommand implements Callable<Integer> {
             Path spill = Path.of(System.getProperty("java.io.tmpdir"));
             Replay replay = new Replay(stores, new ReplayOptions(config.maxSegmentSpan(), config.readers(), FoldMemory.defaults(spill), false,
                     selection), tool.clock, Progress.NONE);
-            RestorePlan plan = replay.plan(id, until);
             Optional<Duration> fastPathWait = fullDiff ? Optional.empty() : Optional.of(Duration.ofSeconds(waitDurableSeconds));
-            try (Rollback rollback = Rollback.prepare(replay, stores, plan, live, pg.tenantColumn, Set.copyOf(tables), rows, fastPathWait,
-                    ParkedCheck.of(config, id), tool.clock)) {
-                out.printf(Locale.ROOT, "rollback of tenant %s to %s in %s:%n", id, RestoreTime.format(plan.untilMicros()), live.describe());
+            try (Rollback rollback = Rollback.prepare(replay, stores, PointPlan.start(replay, id, until), live, pg.tenantColumn,
+                    Set.copyOf(tables), rows, fastPathWait, ParkedCheck.of(config, id), tool.clock)) {
+                out.printf(Locale.ROOT, "rollback of tenant %s to %s in %s:%n", id, RestoreTime.format(rollback.pointMicros()),
+                        live.describe());
                 out.println("  " + rollback.path());
                 rollback.describeDiff().forEach(out::println);
                 out.println("  (" + rollback.took() + ")");

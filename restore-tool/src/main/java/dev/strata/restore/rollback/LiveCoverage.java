@@ -40,9 +40,10 @@ final class LiveCoverage {
      * Begins the snapshot's transaction on {@code connection} and waits, up to {@code wait}, for the
      * durable point to reach the snapshot's time; on a refusal the transaction is ended again.
      *
-     * @param point the rollback's plan: its point, and the base the fast path may start from
+     * @param point the rollback's plan, still being listed while the wait goes on: its point, and the base the fast path may
+     *     start from
      */
-    static Outcome prove(Connection connection, Replay replay, RestorePlan point, Duration wait, Clock clock) throws SQLException {
+    static Outcome prove(Connection connection, Replay replay, PointPlan point, Duration wait, Clock clock) throws SQLException {
         connection.setAutoCommit(false);
         connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         long snapshotMicros = single(connection, "SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint");
@@ -52,6 +53,7 @@ final class LiveCoverage {
         }
         Instant deadline = clock.instant().plus(wait);
         while (true) {
+            point.requireNotFailed();
             // the marks alone while waiting: a plan lists the whole log, once the point covers the snapshot
             DurableBound durable = replay.durable(point.tenant());
             if (!durable.proven()) {
@@ -60,7 +62,7 @@ final class LiveCoverage {
             }
             long durableMicros = durable.pointMicros().orElseThrow();
             if (durableMicros >= snapshotMicros) {
-                RestorePlan latest = replay.plan(point.tenant(), RestoreTime.LATEST, point.untilMicros());
+                RestorePlan latest = replay.plan(point.tenant(), RestoreTime.LATEST, point.get().untilMicros());
                 return new Outcome(Optional.of(latest), "the durable point " + RestoreTime.format(latest.untilMicros())
                         + " covers the live database's snapshot of " + RestoreTime.format(snapshotMicros));
             }

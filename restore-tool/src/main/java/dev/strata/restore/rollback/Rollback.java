@@ -41,13 +41,16 @@ import java.util.function.LongFunction;
  */
 public final class Rollback implements AutoCloseable {
     private final Connection connection;
+    private final long pointMicros;
     private final TenantRollback tenantRollback;
     private final List<TableDiff> diffs;
     private final String path;
     private final String took;
 
-    private Rollback(Connection connection, TenantRollback tenantRollback, List<TableDiff> diffs, String path, String took) {
+    private Rollback(Connection connection, long pointMicros, TenantRollback tenantRollback, List<TableDiff> diffs, String path,
+                     String took) {
         this.connection = connection;
+        this.pointMicros = pointMicros;
         this.tenantRollback = tenantRollback;
         this.diffs = diffs;
         this.path = path;
@@ -62,10 +65,10 @@ public final class Rollback implements AutoCloseable {
      *     difference without trying
      * @param parked for the point, why a change of the live database may be in no log (parked); empty when none is
      */
-    public static Rollback prepare(Replay replay, RegimeStores stores, RestorePlan plan, PgConnectionSpec live, String tenantColumn,
+    public static Rollback prepare(Replay replay, RegimeStores stores, PointPlan point, PgConnectionSpec live, String tenantColumn,
                                    Set<String> tables, Optional<RowPredicate> where, Optional<Duration> fastPathWait,
                                    LongFunction<Optional<String>> parked, Clock clock) {
-        Connection connection = connect(live, plan.tenant());
+        Connection connection = connect(live, point.tenant());
         try {
             Instant start = clock.instant();
             Optional<ChangesSince.Found> changed = Optional.empty();
@@ -73,11 +76,11 @@ public final class Rollback implements AutoCloseable {
             String path = "full difference: --full-diff";
             if (fastPathWait.isPresent()) {
                 // the dead-letter topic is read while the durable point is awaited and the log after the point is read
-                CompletableFuture<Optional<String>> parkedNow = CompletableFuture.supplyAsync(() -> parked.apply(plan.untilMicros()));
-                LiveCoverage.Outcome coverage = LiveCoverage.prove(connection, replay, plan, fastPathWait.get(), clock);
+                CompletableFuture<Optional<String>> parkedNow = point.then(p -> parked.apply(p.untilMicros()));
+                LiveCoverage.Outcome coverage = LiveCoverage.prove(connection, replay, point, fastPathWait.get(), clock);
                 path = "full difference: " + coverage.why();
                 if (coverage.toDurablePoint().isPresent()) {
-                    ChangesSince.Found found = ChangesSince.read(stores, coverage.toDurablePoint().get(), plan.untilMicros());
+                    ChangesSince.Found found = ChangesSince.read(stores, coverage.toDurablePoint().get(), point.get().untilMicros());
                     Optional<String> refused = found.fullDiffReason().isPresent() ? found.fullDiffReason()
                             : keyMismatch(connection, found, tenantColumn, tables);
                     refused = refused.isPresent() ? refused : parkedNow.join();
@@ -93,6 +96,7 @@ public final class Rollback implements AutoCloseable {
                     }
                 }
             }
+            RestorePlan plan = point.get();
             StagingTarget staging = new StagingTarget(connection, live.describe(), tenantColumn, tables,
                     changed.map(ChangesSince.Found::tables));
             ReplaySummary staged = replay.run(plan, staging, TransactionFilter.ALL, keys);
@@ -104,10 +108,10 @@ public final class Rollback implements AutoCloseable {
             }
             String took = String.format(Locale.ROOT, "rows at the point staged in %.1f s (%s), compared in %.1f s",
                     staged.took().toMillis() / 1000.0, staged.phases(), Duration.between(compare, clock.instant()).toMillis() / 1000.0);
-            return new Rollback(connection, rollback, diffs, path, took);
+            return new Rollback(connection, plan.untilMicros(), rollback, diffs, path, took);
         } catch (SQLException e) {
             close(connection);
-            throw failure("compare tenant " + plan.tenant() + "'s rows", live, e);
+            throw failure("compare tenant " + point.tenant() + "'s rows", live, e);
         } catch (RuntimeException e) {
             close(connection);
             throw e;
@@ -141,6 +145,11 @@ public final class Rollback implements AutoCloseable {
             }
         }
         return unique;
+    }
+
+    /** The restore point the rows were put back to. */
+    public long pointMicros() {
+        return pointMicros;
     }
 
     public List<String> describeDiff() {
