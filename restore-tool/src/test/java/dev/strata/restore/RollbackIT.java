@@ -23,6 +23,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -195,12 +196,30 @@ class RollbackIT {
         long changedAt = dbNowMicros(pg);
         chain.awaitDurable(a, changedAt, Duration.ofSeconds(60));
 
+        // a's own application inserts notes all through the rollback: those committed before its snapshot are put back
+        // (deleted), those after it are left as if written after the rollback; the ones beyond the durable point its
+        // staging began from are named only by the log read after its wait, and staged then
+        AtomicBoolean stopNotes = new AtomicBoolean();
+        AtomicLong lastNote = new AtomicLong(LATE_NOTES_FIRST_ID);
+        Thread notes = new Thread(() -> insertNotes(pg, stopNotes, lastNote), "tenant-a-notes");
+        notes.start();
+        while (lastNote.get() < LATE_NOTES_FIRST_ID + 20 && notes.isAlive()) {
+            Thread.sleep(WRITER_PAUSE_MILLIS);
+        }
         ToolRun fast = rollback(chain, pg, RestoreTime.format(point), "--confirm", a);
+        stopNotes.set(true);
+        notes.join();
         assertThat(fast.code()).as(fast.out() + fast.err()).isZero();
-        assertThat(fast.out()).contains("fast path: only the 11 key(s) changed since the point")
+        assertThat(fast.out()).contains("fast path: only the ").contains(" key(s) named only after the durable point of ")
                 .contains("public.orders: 3 deleted, 0 updated, 5 inserted");
-        Map<String, String> byFastPath = checksums(pg, a);
-        assertThat(byFastPath).as("a as at the point").isEqualTo(atPoint);
+        String lateNotes = rows(pg, "SELECT min(id) || ' ' || max(id) || ' ' || count(*) FROM notes WHERE tenant_id = '" + a
+                + "' AND id > " + LATE_NOTES_FIRST_ID);
+        long[] kept = java.util.Arrays.stream(lateNotes.split(" ")).mapToLong(Long::parseLong).toArray();
+        assertThat(kept[0]).as("the notes inserted before the rollback began are gone: " + lateNotes).isGreaterThan(LATE_NOTES_FIRST_ID + 20);
+        assertThat(kept[1]).as("every note inserted after its snapshot is left").isEqualTo(lastNote.get());
+        assertThat(kept[2]).as("and nothing between them is missing").isEqualTo(kept[1] - kept[0] + 1);
+        Map<String, String> byFastPath = checksums(pg, a, "id < " + LATE_NOTES_FIRST_ID);
+        assertThat(byFastPath).as("a as at the point, beside the notes written after the rollback's snapshot").isEqualTo(atPoint);
 
         chain.awaitDurable(a, dbNowMicros(pg), Duration.ofSeconds(60));
         ToolRun undo = rollback(chain, pg, RestoreTime.format(changedAt), "--confirm", a);
@@ -248,6 +267,8 @@ class RollbackIT {
      * over 99,000 orders on a quiet machine and the second's first id (then 100,001) already existed.
      */
     private static final long SECOND_WRITER_FIRST_ID = 1_000_000_000L;
+    /** Tenant a's notes written during a rollback: above every other note id (the first writer's tenant is b). */
+    private static final long LATE_NOTES_FIRST_ID = 9_000;
     /** b writes about 200 transactions a second: steady traffic beside the rollback, not a flood of its log. */
     private static final long WRITER_PAUSE_MILLIS = 5;
 
@@ -294,12 +315,31 @@ class RollbackIT {
     }
 
     private Map<String, String> checksums(LocalPostgres pg, String tenant) throws SQLException {
+        return checksums(pg, tenant, "true");
+    }
+
+    private Map<String, String> checksums(LocalPostgres pg, String tenant, String rowsWhere) throws SQLException {
         Map<String, String> sums = new TreeMap<>();
         for (String table : new String[] {"customers", "orders", "notes"}) {
             sums.put(table, rows(pg, "SELECT count(*) || ' ' || coalesce(md5(string_agg(t::text, ',' ORDER BY t.id)), '-') FROM " + table
-                    + " t WHERE tenant_id = '" + tenant + "'"));
+                    + " t WHERE tenant_id = '" + tenant + "' AND " + rowsWhere));
         }
         return sums;
+    }
+
+    /** Tenant a's application during a rollback: a note a transaction, ids from {@link #LATE_NOTES_FIRST_ID} + 1 up. */
+    private void insertNotes(LocalPostgres pg, AtomicBoolean stop, AtomicLong last) {
+        try (Connection c = connect(pg); Statement s = c.createStatement()) {
+            while (!stop.get()) {
+                s.execute("INSERT INTO notes VALUES (" + (last.get() + 1) + ", '" + a + "', 'late')");
+                last.incrementAndGet();
+                Thread.sleep(WRITER_PAUSE_MILLIS);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("tenant a's notes writer failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private long dbNowMicros(LocalPostgres pg) throws SQLException {

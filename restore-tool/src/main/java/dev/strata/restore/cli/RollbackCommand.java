@@ -92,7 +92,7 @@ public final class RollbackCommand implements Callable<Integer> {
             Replay replay = new Replay(stores, new ReplayOptions(config.maxSegmentSpan(), config.readers(), FoldMemory.defaults(spill), false,
                     selection), tool.clock, Progress.NONE);
             Optional<Duration> fastPathWait = fullDiff ? Optional.empty() : Optional.of(Duration.ofSeconds(waitDurableSeconds));
-            try (Rollback rollback = Rollback.prepare(replay, stores, PointPlan.start(replay, id, until), live, pg.tenantColumn,
+            try (Rollback rollback = Rollback.prepare(replay, stores, PointPlan.start(replay, id, until, fastPathWait.isPresent()), live, pg.tenantColumn,
                     Set.copyOf(tables), rows, fastPathWait, ParkedCheck.of(config, id), tool.clock)) {
                 out.printf(Locale.ROOT, "rollback of tenant %s to %s in %s:%n", id, RestoreTime.format(rollback.pointMicros()),
                         live.describe());

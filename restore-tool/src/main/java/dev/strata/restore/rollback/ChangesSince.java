@@ -81,13 +81,59 @@ final class ChangesSince {
             });
             return KeyFilter.only(keys, existed);
         }
+
+        boolean none() {
+            return tables.isEmpty();
+        }
+
+        /** The keys {@code later} (the log read on from where this one ended) names that this one does not: what is left to stage. */
+        Found newIn(Found later) {
+            Map<String, TableKeys> more = new LinkedHashMap<>();
+            later.tables.forEach((table, keys) -> {
+                TableKeys known = tables.get(table);
+                Map<KeyFilter.Key, Object[]> values = new HashMap<>(keys.values());
+                Map<KeyFilter.Key, long[]> first = new HashMap<>(keys.first());
+                if (known != null) {
+                    values.keySet().removeAll(known.values().keySet());
+                    first.keySet().retainAll(values.keySet());
+                }
+                if (!values.isEmpty()) {
+                    more.put(table, new TableKeys(keys.shape(), values, first));
+                }
+            });
+            return new Found(more, later.fullDiffReason, later.segments, later.events);
+        }
+
+        /** This and {@code later} (the log read on from where this one ended) as one: each key's first change is this one's. */
+        Found and(Found later) {
+            Map<String, TableKeys> all = new LinkedHashMap<>(tables);
+            newIn(later).tables.forEach((table, more) -> all.merge(table, more, (known, added) -> {
+                Map<KeyFilter.Key, Object[]> values = new HashMap<>(known.values());
+                values.putAll(added.values());
+                Map<KeyFilter.Key, long[]> first = new HashMap<>(known.first());
+                first.putAll(added.first());
+                return new TableKeys(known.shape(), values, first);
+            }));
+            return new Found(all, fullDiffReason.or(() -> later.fullDiffReason), segments + later.segments, events + later.events);
+        }
     }
 
     private ChangesSince() {
     }
 
-    /** @param toDurablePoint a plan to the tenant's durable point from a base at or before {@code sinceMicros} */
+    /** The changes after {@code sinceMicros} up to the plan's durable point. */
     static Found read(RegimeStores stores, RestorePlan toDurablePoint, long sinceMicros) {
+        return read(stores, toDurablePoint, sinceMicros, TransactionFilter.ALL);
+    }
+
+    /**
+     * The changes after {@code sinceMicros} up to the plan's durable point of the transactions {@code visible} includes.
+     *
+     * @param toDurablePoint a plan to the tenant's durable point from a base at or before {@code sinceMicros}
+     * @param visible the transactions the live database's snapshot sees: a key changed only by others has, in it, its row
+     *     before them
+     */
+    static Found read(RegimeStores stores, RestorePlan toDurablePoint, long sinceMicros, TransactionFilter visible) {
         List<ListedSegment> after = toDurablePoint.segments().stream().filter(s -> s.maxCommitMicros() > sinceMicros).toList();
         RegionNotes notes = new RegionNotes();
         ManifestIndex manifests = after.isEmpty() ? null : ManifestIndex.load(stores, toDurablePoint.tenant(),
@@ -113,7 +159,7 @@ final class ChangesSince {
                     }
                     index++;
                     long cut = CutTime.of(event);
-                    if (cut <= sinceMicros || cut > toDurablePoint.untilMicros()) {
+                    if (cut <= sinceMicros || cut > toDurablePoint.untilMicros() || !visible.includes(event.getTxId())) {
                         continue;
                     }
                     events++;

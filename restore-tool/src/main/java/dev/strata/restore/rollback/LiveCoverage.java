@@ -3,7 +3,9 @@ package dev.strata.restore.rollback;
 import dev.strata.restore.plan.DurableBound;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestoreTime;
+import dev.strata.restore.drill.SnapshotVisibility;
 import dev.strata.restore.replay.Replay;
+import dev.strata.schemas.TenantId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * Whether the tenant's backup holds every change the live database shows: the proof the fast path
@@ -33,46 +36,73 @@ final class LiveCoverage {
     record Outcome(Optional<RestorePlan> toDurablePoint, String why) {
     }
 
+    /**
+     * @param micros the snapshot's time, which the durable point must reach
+     * @param visible the transactions the snapshot sees
+     * @param refused why there is no snapshot to prove
+     */
+    record Snapshot(long micros, SnapshotVisibility visible, Optional<String> refused) {
+    }
+
     private LiveCoverage() {
     }
 
-    /**
-     * Begins the snapshot's transaction on {@code connection} and waits, up to {@code wait}, for the
-     * durable point to reach the snapshot's time; on a refusal the transaction is ended again.
-     *
-     * @param point the rollback's plan, still being listed while the wait goes on: its point, and the base the fast path may
-     *     start from
-     */
-    static Outcome prove(Connection connection, Replay replay, PointPlan point, Duration wait, Clock clock) throws SQLException {
+    /** Begins the snapshot's transaction on {@code connection}; on a refusal the transaction is ended again. */
+    static Snapshot begin(Connection connection) throws SQLException {
         connection.setAutoCommit(false);
         connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-        long snapshotMicros = single(connection, "SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint");
-        if (single(connection, "SELECT count(*) FROM pg_replication_slots WHERE slot_type = 'logical' AND database = current_database()") == 0) {
-            return refused(connection, "the live database holds no logical replication slot, so it is not the database capture reads"
-                    + " (a copy or a restore is in no log)");
+        long snapshotMicros;
+        SnapshotVisibility visible;
+        // the transaction's snapshot is taken as this first statement begins: the clock, read after, is later than every
+        // commit it sees
+        try (PreparedStatement s = connection.prepareStatement("SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint,"
+                + " pg_current_snapshot()::text"); ResultSet r = s.executeQuery()) {
+            r.next();
+            snapshotMicros = r.getLong(1);
+            visible = SnapshotVisibility.parse(r.getString(2));
         }
+        if (single(connection, "SELECT count(*) FROM pg_replication_slots WHERE slot_type = 'logical' AND database = current_database()") == 0) {
+            end(connection);
+            return new Snapshot(snapshotMicros, visible, Optional.of("the live database holds no logical replication slot, so it is not"
+                    + " the database capture reads (a copy or a restore is in no log)"));
+        }
+        return new Snapshot(snapshotMicros, visible, Optional.empty());
+    }
+
+    /**
+     * Waits, up to {@code wait}, for the durable point to reach the snapshot's time, and plans to it; uses no connection,
+     * so staging may go on in the snapshot's session meanwhile.
+     *
+     * @param baseCutNoLaterThanMicros the rollback's point: the plan starts from a base at or before it
+     * @param abandoned true once the rollback no longer needs the proof: the wait ends with a refusal
+     */
+    static Outcome await(Replay replay, TenantId tenant, Snapshot snapshot, long baseCutNoLaterThanMicros, Duration wait, Clock clock,
+                         BooleanSupplier abandoned) {
         Instant deadline = clock.instant().plus(wait);
-        while (true) {
-            point.requireNotFailed();
+        while (!abandoned.getAsBoolean()) {
             // the marks alone while waiting: a plan lists the whole log, once the point covers the snapshot
-            DurableBound durable = replay.durable(point.tenant());
+            DurableBound durable = replay.durable(tenant);
             if (!durable.proven()) {
-                return refused(connection, "tenant " + point.tenant() + " has no durable mark, so nothing proves the backup holds every"
+                return new Outcome(Optional.empty(), "tenant " + tenant + " has no durable mark, so nothing proves the backup holds every"
                         + " change of the live database");
             }
             long durableMicros = durable.pointMicros().orElseThrow();
-            if (durableMicros >= snapshotMicros) {
-                RestorePlan latest = replay.plan(point.tenant(), RestoreTime.LATEST, point.get().untilMicros());
-                return new Outcome(Optional.of(latest), "the durable point " + RestoreTime.format(latest.untilMicros())
-                        + " covers the live database's snapshot of " + RestoreTime.format(snapshotMicros));
+            if (durableMicros >= snapshot.micros()) {
+                return covered(replay.plan(tenant, RestoreTime.LATEST, baseCutNoLaterThanMicros), snapshot);
             }
             if (!clock.instant().plus(POLL).isBefore(deadline)) {
-                return refused(connection, "the durable point " + RestoreTime.format(durableMicros) + " did not reach the live"
-                        + " database's snapshot of " + RestoreTime.format(snapshotMicros) + " within " + wait.toSeconds() + " s (is the"
+                return new Outcome(Optional.empty(), "the durable point " + RestoreTime.format(durableMicros) + " did not reach the live"
+                        + " database's snapshot of " + RestoreTime.format(snapshot.micros()) + " within " + wait.toSeconds() + " s (is the"
                         + " tenant's capture and sink running? restore-tool status shows it; or raise --wait-durable)");
             }
             sleep();
         }
+        return new Outcome(Optional.empty(), "abandoned");
+    }
+
+    private static Outcome covered(RestorePlan toDurablePoint, Snapshot snapshot) {
+        return new Outcome(Optional.of(toDurablePoint), "the durable point " + RestoreTime.format(toDurablePoint.untilMicros())
+                + " covers the live database's snapshot of " + RestoreTime.format(snapshot.micros()));
     }
 
     /** Abandons the snapshot's transaction: the full difference runs in plain statements, as it always has. */
@@ -90,11 +120,6 @@ final class LiveCoverage {
     private static void plain(Connection connection) throws SQLException {
         connection.setAutoCommit(true);
         connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-    }
-
-    private static Outcome refused(Connection connection, String why) throws SQLException {
-        end(connection);
-        return new Outcome(Optional.empty(), why);
     }
 
     private static long single(Connection connection, String sql) throws SQLException {

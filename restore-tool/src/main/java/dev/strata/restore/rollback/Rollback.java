@@ -17,7 +17,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,45 +69,32 @@ public final class Rollback implements AutoCloseable {
                                    LongFunction<Optional<String>> parked, Clock clock) {
         Connection connection = connect(live, point.tenant());
         try {
-            Instant start = clock.instant();
-            Optional<ChangesSince.Found> changed = Optional.empty();
-            KeyFilter keys = KeyFilter.ALL;
-            String path = "full difference: --full-diff";
+            FastPathStaging.Outcome fast = FastPathStaging.Outcome.refused("--full-diff");
             if (fastPathWait.isPresent()) {
                 // the dead-letter topic is read while the durable point is awaited and the log after the point is read
                 CompletableFuture<Optional<String>> parkedNow = point.then(p -> parked.apply(p.untilMicros()));
-                LiveCoverage.Outcome coverage = LiveCoverage.prove(connection, replay, point, fastPathWait.get(), clock);
-                path = "full difference: " + coverage.why();
-                if (coverage.toDurablePoint().isPresent()) {
-                    ChangesSince.Found found = ChangesSince.read(stores, coverage.toDurablePoint().get(), point.get().untilMicros());
-                    Optional<String> refused = found.fullDiffReason().isPresent() ? found.fullDiffReason()
-                            : keyMismatch(connection, found, tenantColumn, tables);
-                    refused = refused.isPresent() ? refused : parkedNow.join();
-                    if (refused.isPresent()) {
-                        LiveCoverage.end(connection);
-                        path = "full difference: " + refused.get();
-                    } else {
-                        changed = Optional.of(found);
-                        keys = found.filter(uniqueAtOnce(connection, found, tenantColumn, tables));
-                        path = String.format(Locale.ROOT, "fast path: only the %,d key(s) changed since the point (%,d change(s) in %d"
-                                + " segment(s) read after it, in %.1f s); %s", found.keys(), found.events(), found.segments(),
-                                Duration.between(start, clock.instant()).toMillis() / 1000.0, coverage.why());
-                    }
-                }
+                fast = new FastPathStaging(connection, replay, stores, live.describe(), tenantColumn, tables)
+                        .stage(point, parkedNow, fastPathWait.get(), clock);
             }
             RestorePlan plan = point.get();
-            StagingTarget staging = new StagingTarget(connection, live.describe(), tenantColumn, tables,
-                    changed.map(ChangesSince.Found::tables));
-            ReplaySummary staged = replay.run(plan, staging, TransactionFilter.ALL, keys);
+            StagingTarget staging;
+            ReplaySummary staged;
+            if (fast.staging().isPresent()) {
+                staging = fast.staging().get();
+                staged = fast.summary().orElseThrow();
+            } else {
+                staging = new StagingTarget(connection, live.describe(), tenantColumn, tables);
+                staged = replay.run(plan, staging, TransactionFilter.ALL, KeyFilter.ALL);
+            }
             Instant compare = clock.instant();
             TenantRollback rollback = new TenantRollback(connection, plan.tenant().value(), tenantColumn, staging.staged(), where);
             List<TableDiff> diffs = rollback.diff();
-            if (changed.isPresent()) {
+            if (fast.staging().isPresent()) {
                 LiveCoverage.keep(connection); // the difference is in temp tables, which outlive the snapshot's transaction
             }
             String took = String.format(Locale.ROOT, "rows at the point staged in %.1f s (%s), compared in %.1f s",
                     staged.took().toMillis() / 1000.0, staged.phases(), Duration.between(compare, clock.instant()).toMillis() / 1000.0);
-            return new Rollback(connection, plan.untilMicros(), rollback, diffs, path, took);
+            return new Rollback(connection, plan.untilMicros(), rollback, diffs, fast.path(), took);
         } catch (SQLException e) {
             close(connection);
             throw failure("compare tenant " + point.tenant() + "'s rows", live, e);
@@ -116,35 +102,6 @@ public final class Rollback implements AutoCloseable {
             close(connection);
             throw e;
         }
-    }
-
-    /** A table whose live key is not the key its changes carry cannot be compared by those keys. */
-    private static Optional<String> keyMismatch(Connection connection, ChangesSince.Found found, String tenantColumn, Set<String> tables)
-            throws SQLException {
-        for (Map.Entry<String, ChangesSince.TableKeys> e : found.tables().entrySet()) {
-            if (!tables.isEmpty() && !tables.contains(e.getKey())) {
-                continue;
-            }
-            List<String> captured = e.getValue().shape().columns();
-            LiveTable table = LiveTable.read(connection, e.getKey(), tenantColumn);
-            if (!Set.copyOf(table.key()).equals(Set.copyOf(captured))) {
-                return Optional.of("table " + e.getKey() + "'s live key " + table.key() + " is not the key its changes carry " + captured);
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** The changed tables whose live key is unique at every statement: a key given a row first after the point had none at it. */
-    private static Set<String> uniqueAtOnce(Connection connection, ChangesSince.Found found, String tenantColumn, Set<String> selected)
-            throws SQLException {
-        Set<String> unique = new HashSet<>();
-        for (String table : found.tables().keySet()) {
-            boolean rolledBack = selected.isEmpty() || selected.contains(table); // another table may not even exist live
-            if (rolledBack && LiveTable.read(connection, table, tenantColumn).keyUniqueAtOnce(connection)) {
-                unique.add(table);
-            }
-        }
-        return unique;
     }
 
     /** The restore point the rows were put back to. */

@@ -28,6 +28,7 @@ import org.postgresql.copy.CopyManager;
  */
 final class StagingTarget implements ReplayTarget {
     private final Connection connection;
+    private final String prefix;
     private final String describe;
     private final String tenantColumn;
     private final Set<String> onlyTables;
@@ -63,6 +64,13 @@ final class StagingTarget implements ReplayTarget {
      */
     StagingTarget(Connection connection, String describe, String tenantColumn, Set<String> onlyTables,
                   Optional<Map<String, ChangesSince.TableKeys>> changed) {
+        this(connection, describe, tenantColumn, onlyTables, changed, "strata_rollback_");
+    }
+
+    /** @param prefix the temp tables' names begin with it: a second staging in the same session needs its own */
+    StagingTarget(Connection connection, String describe, String tenantColumn, Set<String> onlyTables,
+                  Optional<Map<String, ChangesSince.TableKeys>> changed, String prefix) {
+        this.prefix = prefix;
         this.connection = connection;
         this.describe = describe;
         this.tenantColumn = tenantColumn;
@@ -111,7 +119,7 @@ final class StagingTarget implements ReplayTarget {
             throw new BadInputException("table " + live.name() + ": its key " + live.key() + " is not among the columns restored at that"
                     + " point " + shape.columns() + " (the key changed since): a rollback cannot match rows; leave it out with --table");
         }
-        String stage = "strata_rollback_" + (order.size() + 1);
+        String stage = prefix + (order.size() + 1);
         try (Statement s = connection.createStatement()) {
             s.execute("DROP TABLE IF EXISTS pg_temp." + Sql.quote(stage));
             s.execute("CREATE TEMP TABLE " + Sql.quote(stage) + " AS SELECT " + Sql.join(columns, ", ", c -> c) + " FROM " + live.qualified()
@@ -189,6 +197,33 @@ final class StagingTarget implements ReplayTarget {
             load.finish();
             load = null;
             current = null;
+        }
+    }
+
+    /**
+     * Adds the rows and changed keys {@code more} staged (the same tables, other keys) to this staging's tables: the keys
+     * the log named only after this staging began.
+     */
+    void add(StagingTarget more) {
+        try (Statement s = connection.createStatement()) {
+            for (Staged added : more.order) {
+                Staged into = staged.get(added.live().name());
+                if (into == null || !into.columns().equals(added.columns()) || into.keys().isEmpty() || added.keys().isEmpty()) {
+                    throw new IllegalStateException("the second staging of " + added.live().name() + " does not fit the first: columns "
+                            + added.columns() + " vs " + (into == null ? "none" : into.columns()));
+                }
+                String columns = Sql.join(added.columns(), ", ", c -> c);
+                String key = Sql.join(added.live().key(), ", ", c -> c);
+                s.execute("INSERT INTO pg_temp." + Sql.quote(into.stage()) + " (" + columns + ") SELECT " + columns + " FROM pg_temp."
+                        + Sql.quote(added.stage()));
+                s.execute("INSERT INTO pg_temp." + Sql.quote(into.keys().get()) + " (" + key + ") SELECT " + key + " FROM pg_temp."
+                        + Sql.quote(added.keys().get()));
+                s.execute("ANALYZE pg_temp." + Sql.quote(into.stage()));
+                s.execute("ANALYZE pg_temp." + Sql.quote(into.keys().get()));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot add the rows staged after the wait for the durable point in " + describe + ": "
+                    + e.getMessage(), e);
         }
     }
 

@@ -24,6 +24,7 @@ final class BenchChanges {
 
     private final List<ChangeEvent> events = new ArrayList<>();
     private long commitMicros;
+    private long txId;
 
     private BenchChanges() {
     }
@@ -38,6 +39,10 @@ final class BenchChanges {
             s.executeUpdate("DELETE FROM public.items WHERE id % " + (2 * STEP) + " = 7");
             s.executeUpdate("INSERT INTO public.items SELECT " + rows + " * 2 + g, '" + BenchRows.TENANT + "', 'new', 1, 1.0,"
                     + " to_timestamp(" + INSERTED_CREATED / 1_000_000 + "), true, 'inserted' FROM generate_series(1, " + rows / (2 * STEP) + ") g");
+            try (ResultSet r = s.executeQuery("SELECT txid_current()")) { // the rollback counts only what its snapshot sees
+                r.next();
+                changes.txId = r.getLong(1);
+            }
             c.commit();
             try (ResultSet r = s.executeQuery("SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint")) {
                 r.next();
@@ -66,7 +71,7 @@ final class BenchChanges {
     private void add(Op op, long id, List<Column> before, List<Column> after) {
         long lsn = FIRST_LSN + 40L * events.size();
         events.add(ChangeEvent.newBuilder().setTenant(BenchRows.TENANT).setSource("bench").setTable(BenchRows.TABLE).setOp(op)
-                .setCommitTsMicros(commitMicros).setLsn(lsn).setTxId(FIRST_LSN / 4000).setTxOrder(events.size() + 1L)
+                .setCommitTsMicros(commitMicros).setLsn(lsn).setTxId(txId).setTxOrder(events.size() + 1L)
                 .setKey(List.of(new Column("id", "bigint", id))).setBefore(before).setAfter(after)
                 .setEventId(lsn + ":" + (events.size() + 1)).setCheckpoint(null).build());
     }

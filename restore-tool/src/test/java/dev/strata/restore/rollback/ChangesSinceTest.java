@@ -121,6 +121,37 @@ class ChangesSinceTest {
         assertThat(newestFirst.notes()).anyMatch(n -> n.contains("newest first") && n.contains(" 1 of 3 segment(s)"));
     }
 
+    @Test
+    void theLogReadOnAfterTheWaitAddsOnlyTheKeysItAloneNames() {
+        long durableBefore = POINT + 2;
+        writer.write(tenRowsThen(
+                update(A, ORDERS, POINT + 1, 2000, 3, "changed"),
+                delete(A, ORDERS, durableBefore, 2010, 4),
+                // read on after the wait: key 3 again, and key 8 the first time since the point
+                update(A, ORDERS, POINT + 3, 2020, 3, "again"),
+                update(A, ORDERS, POINT + 4, 2030, 8, "late")), SinkBackup.everyNEvents(4));
+        Replay replay = replay();
+
+        ChangesSince.Found first = ChangesSince.read(stores(), replay.plan(TenantId.of(A), RestoreTime.format(durableBefore)), POINT);
+        ChangesSince.Found after = ChangesSince.read(stores(), replay.plan(TenantId.of(A), RestoreTime.LATEST, POINT), durableBefore);
+        ChangesSince.Found whole = ChangesSince.read(stores(), replay.plan(TenantId.of(A), RestoreTime.LATEST, POINT), POINT);
+
+        assertThat(keys(first)).containsExactlyInAnyOrder(List.of(3L), List.of(4L));
+        assertThat(after.events()).as("the changes after the first read's end only").isEqualTo(2);
+        assertThat(keys(first.newIn(after))).as("key 3 is staged already").containsExactly(List.of(8L));
+        ChangesSince.Found both = first.and(after);
+        assertThat(keys(both)).isEqualTo(keys(whole));
+        assertThat(both.events()).isEqualTo(whole.events());
+        assertThat(both.tables().get(ORDERS).first()).as("each key's first change since the point")
+                .allSatisfy((key, change) -> assertThat(change).containsExactly(whole.tables().get(ORDERS).first().get(key)));
+        assertThat(first.newIn(ChangesSince.read(stores(), replay.plan(TenantId.of(A), RestoreTime.format(durableBefore)), durableBefore))
+                .none()).as("nothing new when nothing was written meanwhile").isTrue();
+    }
+
+    private static List<List<Object>> keys(ChangesSince.Found found) {
+        return found.tables().values().stream().flatMap(t -> t.values().values().stream()).map(Arrays::asList).toList();
+    }
+
     private static List<String> rows(Replay replay, RestorePlan plan, KeyFilter keys) {
         StringWriter out = new StringWriter();
         try (NdjsonTarget target = NdjsonTarget.toStream(out)) {

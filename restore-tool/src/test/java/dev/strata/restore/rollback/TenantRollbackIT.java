@@ -143,6 +143,37 @@ class TenantRollbackIT {
         }
     }
 
+    @Test
+    void keysStagedInASecondPassAfterTheWaitJoinTheFirstPassesTables() throws Exception {
+        execute("UPDATE orders SET qty = 99 WHERE tenant_id = 'a' AND id = 10",
+                "INSERT INTO customers VALUES ('a', 4, 'new')", "INSERT INTO orders VALUES ('a', 14, 4, 1)");
+        List<FoldedRow> atPoint = List.of(row(CUSTOMERS_TARGET, "a", 1L, "ann"), row(CUSTOMERS_TARGET, "a", 2L, "bob"),
+                row(ORDERS_TARGET, "a", 10L, 1L, 1L), row(ORDERS_TARGET, "a", 11L, 1L, 5L));
+        RestoreScope scope = new RestoreScope(TenantId.of("a"), 0, List.of(CUSTOMERS_TARGET, ORDERS_TARGET), false);
+        try (Connection c = connect();
+             StagingTarget first = new StagingTarget(c, database, "tenant_id", Set.of(),
+                     Optional.of(Map.of("public.orders", changedKeys(ORDERS, new Object[] {"a", 10L}))));
+             StagingTarget second = new StagingTarget(c, database, "tenant_id", Set.of(), Optional.of(Map.of(
+                     "public.customers", changedKeys(CUSTOMERS, new Object[] {"a", 4L}),
+                     "public.orders", changedKeys(ORDERS, new Object[] {"a", 14L}))), "strata_rollback_more_")) {
+            for (StagingTarget staging : List.of(first, second)) {
+                staging.begin(scope);
+                atPoint.forEach(staging::apply);
+                staging.commit();
+            }
+            first.add(second);
+            TenantRollback rollback = new TenantRollback(c, "a", "tenant_id", first.staged(), Optional.empty());
+
+            assertThat(rollback.diff()).extracting(TableDiff::table, TableDiff::deletes, TableDiff::updates, TableDiff::inserts)
+                    .as("the keys of both passes compared").containsExactlyInAnyOrder(tuple("public.customers", 1L, 0L, 0L),
+                            tuple("public.orders", 1L, 1L, 0L));
+            rollback.apply(5, 60);
+
+            assertThat(rows("SELECT * FROM customers WHERE tenant_id = 'a'")).isEqualTo("a|1|ann\na|2|bob\n");
+            assertThat(rows("SELECT * FROM orders WHERE tenant_id = 'a'")).isEqualTo("a|10|1|1\na|11|1|5\n");
+        }
+    }
+
     /** The keys changed since the point, as the log after it names them (key bytes only tell them apart here). */
     private static ChangesSince.TableKeys changedKeys(TableShape table, Object[]... keys) {
         TableShape keyShape = new TableShape(table.table(), table.keyColumns(), List.of("text", "bigint"), table.keyColumns());

@@ -1,0 +1,153 @@
+package dev.strata.restore.rollback;
+
+import dev.strata.restore.plan.RestorePlan;
+import dev.strata.restore.plan.RestoreTime;
+import dev.strata.restore.replay.Replay;
+import dev.strata.restore.replay.ReplaySummary;
+import dev.strata.restore.store.RegimeStores;
+import dev.strata.schemas.fold.TransactionFilter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The fast path's staging: only the keys the log names after the point, in a snapshot of the live
+ * database the backup is proven to hold whole ({@link LiveCoverage}).
+ *
+ * <p>The proof waits for the durable point to pass the snapshot's time (capture's next heartbeat,
+ * about a second), and staging does not: it begins at once with the keys the log names up to the
+ * durable point of just before the snapshot, while another thread waits; the log from there to
+ * the snapshot's time is then read, and the keys only it names are staged in a second, small pass.
+ * Only the transactions the snapshot sees count (its {@code pg_current_snapshot()}): a key changed
+ * only by others has its row at the point in the snapshot, and that write is left as if made after
+ * the rollback (compared, the apply's check would refuse every rollback of a tenant its application
+ * keeps writing, since the log read to the durable point runs past the snapshot).
+ */
+final class FastPathStaging {
+
+    /** @param staging the staged tables, when the fast path holds; @param path the fast path's line, or why the full difference runs */
+    record Outcome(Optional<StagingTarget> staging, Optional<ReplaySummary> summary, String path) {
+        static Outcome refused(String why) {
+            return new Outcome(Optional.empty(), Optional.empty(), "full difference: " + why);
+        }
+    }
+
+    private final Connection connection;
+    private final Replay replay;
+    private final RegimeStores stores;
+    private final String describe;
+    private final String tenantColumn;
+    private final Set<String> tables;
+
+    FastPathStaging(Connection connection, Replay replay, RegimeStores stores, String describe, String tenantColumn, Set<String> tables) {
+        this.connection = connection;
+        this.replay = replay;
+        this.stores = stores;
+        this.describe = describe;
+        this.tenantColumn = tenantColumn;
+        this.tables = tables;
+    }
+
+    /**
+     * Stages the rows at the point of the keys changed since it, in the snapshot's transaction; on a refusal the transaction
+     * is ended (its temp tables with it) and the outcome says why.
+     *
+     * @param parked why a change of the live database may be in no log (parked), read meanwhile; empty when none is
+     */
+    Outcome stage(PointPlan pointPlan, CompletableFuture<Optional<String>> parked, Duration wait, Clock clock) throws SQLException {
+        Instant start = clock.instant();
+        RestorePlan point = pointPlan.get();
+        RestorePlan now = pointPlan.toDurablePointNow();
+        // taken after the durable point of now was read, so always later: the log up to that point is staged while the wait goes on
+        LiveCoverage.Snapshot snapshot = LiveCoverage.begin(connection);
+        if (snapshot.refused().isPresent()) {
+            return Outcome.refused(snapshot.refused().get());
+        }
+        AtomicBoolean abandoned = new AtomicBoolean();
+        CompletableFuture<LiveCoverage.Outcome> covered = Background.run("strata-rollback-durable-wait",
+                () -> LiveCoverage.await(replay, point.tenant(), snapshot, point.untilMicros(), wait, clock, abandoned::get));
+        try {
+            // a key changed only by transactions the snapshot does not see has, in it, its row at the point: left as written
+            // after the rollback
+            ChangesSince.Found found = ChangesSince.read(stores, now, point.untilMicros(), snapshot.visible());
+            Optional<String> refused = refusal(found);
+            refused = refused.isPresent() ? refused : parked.join();
+            if (refused.isPresent()) {
+                return end(refused.get());
+            }
+            StagingTarget staging = new StagingTarget(connection, describe, tenantColumn, tables, Optional.of(found.tables()));
+            ReplaySummary summary = replay.run(point, staging, TransactionFilter.ALL, found.filter(uniqueAtOnce(found)));
+
+            LiveCoverage.Outcome coverage = covered.join();
+            if (coverage.toDurablePoint().isEmpty()) {
+                return end(coverage.why());
+            }
+            ChangesSince.Found tail = ChangesSince.read(stores, coverage.toDurablePoint().get(), now.untilMicros(), snapshot.visible());
+            ChangesSince.Found more = found.newIn(tail);
+            refused = refusal(more);
+            if (refused.isPresent()) {
+                return end(refused.get());
+            }
+            if (!more.none()) {
+                StagingTarget moreStaging = new StagingTarget(connection, describe, tenantColumn, tables, Optional.of(more.tables()),
+                        "strata_rollback_more_");
+                replay.run(point, moreStaging, TransactionFilter.ALL, more.filter(uniqueAtOnce(more)));
+                staging.add(moreStaging);
+            }
+            ChangesSince.Found all = found.and(tail);
+            String path = String.format(Locale.ROOT, "fast path: only the %,d key(s) changed since the point (%,d change(s) in %d"
+                    + " segment(s) read after it%s, in %.1f s); %s", all.keys(), all.events(), all.segments(),
+                    more.none() ? "" : String.format(Locale.ROOT, "; %,d key(s) named only after the durable point of %s, staged after"
+                            + " the wait", more.keys(), RestoreTime.format(now.untilMicros())),
+                    Duration.between(start, clock.instant()).toMillis() / 1000.0, coverage.why());
+            return new Outcome(Optional.of(staging), Optional.of(summary), path);
+        } finally {
+            abandoned.set(true);
+        }
+    }
+
+    private Outcome end(String why) throws SQLException {
+        LiveCoverage.end(connection);
+        return Outcome.refused(why);
+    }
+
+    /** Why the keys found cannot stand for the difference: a TRUNCATE or DDL since the point, or a live key not the captured one. */
+    private Optional<String> refusal(ChangesSince.Found found) throws SQLException {
+        if (found.fullDiffReason().isPresent()) {
+            return found.fullDiffReason();
+        }
+        for (Map.Entry<String, ChangesSince.TableKeys> e : found.tables().entrySet()) {
+            if (!tables.isEmpty() && !tables.contains(e.getKey())) {
+                continue;
+            }
+            List<String> captured = e.getValue().shape().columns();
+            LiveTable table = LiveTable.read(connection, e.getKey(), tenantColumn);
+            if (!Set.copyOf(table.key()).equals(Set.copyOf(captured))) {
+                return Optional.of("table " + e.getKey() + "'s live key " + table.key() + " is not the key its changes carry " + captured);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The changed tables whose live key is unique at every statement: a key given a row first after the point had none at it. */
+    private Set<String> uniqueAtOnce(ChangesSince.Found found) throws SQLException {
+        Set<String> unique = new HashSet<>();
+        for (String table : found.tables().keySet()) {
+            boolean rolledBack = tables.isEmpty() || tables.contains(table); // another table may not even exist live
+            if (rolledBack && LiveTable.read(connection, table, tenantColumn).keyUniqueAtOnce(connection)) {
+                unique.add(table);
+            }
+        }
+        return unique;
+    }
+}
