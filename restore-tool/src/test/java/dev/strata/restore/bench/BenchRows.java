@@ -20,13 +20,14 @@ final class BenchRows {
     static final String DDL = "CREATE TABLE public.items (id bigint NOT NULL, tenant_id text, name text, qty integer,"
             + " price double precision, created timestamptz, active boolean, note text)";
     static final long CREATED_BASE = 1_790_000_000_000_000L;
+    private static final long FIRST_LSN = 0x10000000L;
 
     private final long rows;
     private final long doomed;
     private final long updates;
     private final long startMicros;
     private final long stepMicros;
-    private long lsn = 0x10000000L;
+    private long lsn;
     private long txOrder;
     private long commitTs;
 
@@ -46,7 +47,6 @@ final class BenchRows {
         }
         this.startMicros = startMicros;
         this.stepMicros = Math.max(1, spanMicros / Math.max(1, events() / 100));
-        this.commitTs = startMicros;
     }
 
     long events() {
@@ -63,8 +63,11 @@ final class BenchRows {
         return startMicros + (index / 100) * stepMicros;
     }
 
-    /** Every event in commit order, in transactions of 100 changes. */
+    /** Every event in commit order, in transactions of 100 changes; the same events on every call (the JSON size peer reads them again). */
     void forEach(Consumer<ChangeEvent> out) {
+        lsn = FIRST_LSN;
+        txOrder = 0;
+        commitTs = startMicros;
         for (long id = 0; id < rows + doomed; id++) {
             out.accept(change(Op.CREATE, id, 0));
         }

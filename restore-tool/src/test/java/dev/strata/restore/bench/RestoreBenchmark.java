@@ -1,5 +1,6 @@
 package dev.strata.restore.bench;
 
+import dev.strata.capture.DebeziumJsonSize;
 import dev.strata.local.LoadAverage;
 import dev.strata.local.LocalObjectStores;
 import dev.strata.local.LocalPostgres;
@@ -17,6 +18,8 @@ import java.util.Map;
  * plus the same primary key, in the same run on the same server. Usage: RestoreBenchmark [rows].
  */
 public final class RestoreBenchmark {
+    private static final int JSON_SAMPLE = 1_000;
+
     private RestoreBenchmark() {
     }
 
@@ -38,23 +41,41 @@ public final class RestoreBenchmark {
 
             CliRestore restored = CliRestore.run(pg, BenchBackup.toolConfig(stores, work), "bench_restore");
             double restore = restored.seconds();
+            double storedPerEvent = (double) restored.segmentBytes() / log.events();
 
             double copy = BinaryCopy.timedLoad(pg, "bench_copy", log);
             PgRestorePeer peer = PgRestorePeer.run(pg, "bench_pg_restore", log, work);
 
             String copied = CliRestore.checksum(pg, "bench_copy");
+            DebeziumJsonSize.Sizes json = jsonSizes(pg, log);
             CliRestore.requireEqual(copied, Map.of("the restore", restored.checksum(), "pg_restore", CliRestore.checksum(pg, "bench_pg_restore")));
             System.out.printf(Locale.ROOT, "restore: %.2f s, this JVM's CPU %.2f s (%,.0f rows/s, %,.0f events/s; %s); binary COPY + primary key: %.2f s"
                     + " (%,.0f rows/s); ratio %.2fx (goal <= 2.5x); %s: %.2f s, restore / pg_restore %.2fx (goal <= 1.0x);"
-                    + " tables identical (md5 %s); %.1f bytes stored per event (the segments read, in one region); %s%n", restore, restored.cpuSeconds(), rows / restore, log.events() / restore,
-                    restored.phases(), copy, rows / copy, restore / copy, peer.description(), peer.seconds(), restore / peer.seconds(), copied,
-                    (double) restored.segmentBytes() / log.events(), LoadAverage.now());
+                    + " tables identical (md5 %s); %.1f bytes stored per event (the segments read, in one region) vs %s; %s%n", restore,
+                    restored.cpuSeconds(), rows / restore, log.events() / restore, restored.phases(), copy, rows / copy, restore / copy,
+                    peer.description(), peer.seconds(), restore / peer.seconds(), copied, storedPerEvent, json.describe(), LoadAverage.now());
             System.out.println();
             System.out.println("README rows:");
             System.out.printf(Locale.ROOT, "| restore from the log alone: %,d rows (%,d events) vs plain binary COPY + PK and vs pg_restore -j 2"
                     + " of pg_dump -Fd of the same rows, same run | <= 2.5x COPY, <= 1.0x pg_restore | %.2fx COPY, %.2fx pg_restore: restore"
-                    + " %.1f s, COPY %.1f s, pg_restore %.1f s (%s, %s) | `bench/restore` |%n", rows, log.events(), restore / copy,
-                    restore / peer.seconds(), restore, copy, peer.seconds(), LocalDate.now(ZoneOffset.UTC), LoadAverage.now());
+                    + " %.1f s, COPY %.1f s, pg_restore %.1f s (%s, %s); %.1f bytes stored per event vs the same events as Debezium's JSON"
+                    + " envelope %.0f with schemas, %.0f without | `bench/restore` |%n", rows, log.events(), restore / copy,
+                    restore / peer.seconds(), restore, copy, peer.seconds(), LocalDate.now(ZoneOffset.UTC), LoadAverage.now(), storedPerEvent,
+                    json.withSchemas(), json.withoutSchemas());
+        }
+    }
+
+    /** Debezium's JSON envelope of about {@value #JSON_SAMPLE} of the log's events, spread over it: issue 18's size peer. */
+    private static DebeziumJsonSize.Sizes jsonSizes(LocalPostgres pg, BenchRows log) {
+        long stride = DebeziumJsonSize.stride(log.events(), JSON_SAMPLE);
+        try (DebeziumJsonSize size = DebeziumJsonSize.open(pg, "bench_json_size")) {
+            long[] index = {0};
+            log.forEach(event -> {
+                if (index[0]++ % stride == 0) {
+                    size.add(event);
+                }
+            });
+            return size.sizes();
         }
     }
 }
