@@ -9,6 +9,7 @@ import dev.strata.local.LocalObjectStores;
 import dev.strata.local.LocalPostgres;
 import dev.strata.local.LocalStackExtension;
 import dev.strata.restore.plan.RestoreTime;
+import dev.strata.restore.plan.SnapshotVisibility;
 import dev.strata.restore.testing.BackupChain;
 import dev.strata.restore.testing.ToolRun;
 import java.sql.Connection;
@@ -18,12 +19,16 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -200,24 +205,29 @@ class RollbackIT {
         // (deleted), those after it are left as if written after the rollback; the ones beyond the durable point its
         // staging began from are named only by the log read after its wait, and staged then
         AtomicBoolean stopNotes = new AtomicBoolean();
-        AtomicLong lastNote = new AtomicLong(LATE_NOTES_FIRST_ID);
-        Thread notes = new Thread(() -> insertNotes(pg, stopNotes, lastNote), "tenant-a-notes");
+        Map<Long, Long> noteXids = new ConcurrentHashMap<>();
+        Thread notes = new Thread(() -> insertNotes(pg, stopNotes, noteXids), "tenant-a-notes");
         notes.start();
-        while (lastNote.get() < LATE_NOTES_FIRST_ID + 20 && notes.isAlive()) {
+        while (noteXids.size() < 20 && notes.isAlive()) {
             Thread.sleep(WRITER_PAUSE_MILLIS);
         }
         ToolRun fast = rollback(chain, pg, RestoreTime.format(point), "--confirm", a);
         stopNotes.set(true);
         notes.join();
         assertThat(fast.code()).as(fast.out() + fast.err()).isZero();
-        assertThat(fast.out()).contains("fast path: only the ").contains(" key(s) named only after the durable point of ")
-                .contains("public.orders: 3 deleted, 0 updated, 5 inserted");
-        String lateNotes = rows(pg, "SELECT min(id) || ' ' || max(id) || ' ' || count(*) FROM notes WHERE tenant_id = '" + a
-                + "' AND id > " + LATE_NOTES_FIRST_ID);
-        long[] kept = java.util.Arrays.stream(lateNotes.split(" ")).mapToLong(Long::parseLong).toArray();
-        assertThat(kept[0]).as("the notes inserted before the rollback began are gone: " + lateNotes).isGreaterThan(LATE_NOTES_FIRST_ID + 20);
-        assertThat(kept[1]).as("every note inserted after its snapshot is left").isEqualTo(lastNote.get());
-        assertThat(kept[2]).as("and nothing between them is missing").isEqualTo(kept[1] - kept[0] + 1);
+        Matcher snapshot = Pattern.compile("\\(pg_current_snapshot ([0-9:,]+)\\)").matcher(fast.out());
+        assertThat(snapshot.find()).as(fast.out()).isTrue();
+        SnapshotVisibility seen = SnapshotVisibility.parse(snapshot.group(1));
+        List<Long> seenNotes = noteXids.entrySet().stream().filter(n -> seen.includes(n.getValue())).map(Map.Entry::getKey).sorted().toList();
+        List<Long> unseenNotes = noteXids.entrySet().stream().filter(n -> !seen.includes(n.getValue())).map(Map.Entry::getKey).sorted()
+                .toList();
+        assertThat(seenNotes).as("the notes inserted before the rollback began").hasSizeGreaterThanOrEqualTo(20);
+        assertThat(fast.out()).contains("fast path: only the " + (11 + seenNotes.size()) + " key(s) changed since the point")
+                .contains(" key(s) named only after the durable point of ").contains("public.orders: 3 deleted, 0 updated, 5 inserted")
+                .contains("public.notes: " + (1 + seenNotes.size()) + " deleted, 0 updated, 1 inserted");
+        assertThat(rows(pg, "SELECT coalesce(string_agg(id::text, ',' ORDER BY id), '') FROM notes WHERE tenant_id = '" + a + "' AND id > "
+                + LATE_NOTES_FIRST_ID)).as("exactly the notes the rollback's snapshot did not see are left, as written after it")
+                .isEqualTo(unseenNotes.stream().map(String::valueOf).collect(Collectors.joining(",")));
         Map<String, String> byFastPath = checksums(pg, a, "id < " + LATE_NOTES_FIRST_ID);
         assertThat(byFastPath).as("a as at the point, beside the notes written after the rollback's snapshot").isEqualTo(atPoint);
 
@@ -327,12 +337,14 @@ class RollbackIT {
         return sums;
     }
 
-    /** Tenant a's application during a rollback: a note a transaction, ids from {@link #LATE_NOTES_FIRST_ID} + 1 up. */
-    private void insertNotes(LocalPostgres pg, AtomicBoolean stop, AtomicLong last) {
+    /** Tenant a's application during a rollback: a note a transaction, ids from {@link #LATE_NOTES_FIRST_ID} + 1 up, with their xids. */
+    private void insertNotes(LocalPostgres pg, AtomicBoolean stop, Map<Long, Long> xids) {
         try (Connection c = connect(pg); Statement s = c.createStatement()) {
-            while (!stop.get()) {
-                s.execute("INSERT INTO notes VALUES (" + (last.get() + 1) + ", '" + a + "', 'late')");
-                last.incrementAndGet();
+            for (long id = LATE_NOTES_FIRST_ID + 1; !stop.get(); id++) {
+                try (ResultSet r = s.executeQuery("INSERT INTO notes VALUES (" + id + ", '" + a + "', 'late') RETURNING txid_current()")) {
+                    r.next();
+                    xids.put(id, r.getLong(1));
+                }
                 Thread.sleep(WRITER_PAUSE_MILLIS);
             }
         } catch (SQLException e) {

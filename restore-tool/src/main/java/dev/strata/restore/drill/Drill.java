@@ -5,6 +5,7 @@ import dev.strata.restore.UnavailableException;
 import dev.strata.restore.VerificationFailedException;
 import dev.strata.restore.durable.DurablePoint;
 import dev.strata.restore.plan.RestorePlan;
+import dev.strata.restore.plan.SnapshotVisibility;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.replay.Progress;
 import dev.strata.restore.replay.Replay;

@@ -1,12 +1,15 @@
 package dev.strata.restore.rollback;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * Work of a rollback that runs beside its main thread on a daemon thread of its own: the plans and
- * the wait for the durable point block on the store, and the common pool has a single thread on a
- * 2-core machine, where they would run one after another.
+ * Work of a rollback that runs beside its main thread, each task on a named daemon thread of its
+ * own: the plans, the wait for the durable point and the dead-letter check block on the store or on
+ * Kafka for up to a minute, which is no work for the common pool's few threads (a thread dump names
+ * what each waits for; a daemon never keeps the tool from exiting).
  */
 final class Background {
 
@@ -14,10 +17,30 @@ final class Background {
     }
 
     static <T> CompletableFuture<T> run(String name, Supplier<T> work) {
-        return CompletableFuture.supplyAsync(work, task -> {
+        return CompletableFuture.supplyAsync(work, named(name));
+    }
+
+    /** Starts each task given on a new daemon thread named {@code name}. */
+    static Executor named(String name) {
+        return task -> {
             Thread thread = new Thread(task, name);
             thread.setDaemon(true);
             thread.start();
-        });
+        };
+    }
+
+    /** The result, once there; a failure thrown as the work threw it (its exit code and message), not wrapped. */
+    static <T> T join(CompletableFuture<T> work) {
+        try {
+            return work.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
     }
 }

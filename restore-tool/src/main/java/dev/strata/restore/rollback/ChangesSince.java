@@ -103,27 +103,9 @@ final class ChangesSince {
             });
             return new Found(more, later.fullDiffReason, later.segments, later.events);
         }
-
-        /** This and {@code later} (the log read on from where this one ended) as one: each key's first change is this one's. */
-        Found and(Found later) {
-            Map<String, TableKeys> all = new LinkedHashMap<>(tables);
-            newIn(later).tables.forEach((table, more) -> all.merge(table, more, (known, added) -> {
-                Map<KeyFilter.Key, Object[]> values = new HashMap<>(known.values());
-                values.putAll(added.values());
-                Map<KeyFilter.Key, long[]> first = new HashMap<>(known.first());
-                first.putAll(added.first());
-                return new TableKeys(known.shape(), values, first);
-            }));
-            return new Found(all, fullDiffReason.or(() -> later.fullDiffReason), segments + later.segments, events + later.events);
-        }
     }
 
     private ChangesSince() {
-    }
-
-    /** The changes after {@code sinceMicros} up to the plan's durable point. */
-    static Found read(RegimeStores stores, RestorePlan toDurablePoint, long sinceMicros) {
-        return read(stores, toDurablePoint, sinceMicros, TransactionFilter.ALL);
     }
 
     /**
@@ -159,11 +141,16 @@ final class ChangesSince {
                     }
                     index++;
                     long cut = CutTime.of(event);
-                    if (cut <= sinceMicros || cut > toDurablePoint.untilMicros() || !visible.includes(event.getTxId())) {
+                    if (cut <= sinceMicros || cut > toDurablePoint.untilMicros()) {
+                        continue;
+                    }
+                    Op op = event.getOp();
+                    // a TRUNCATE or a rewrite shows in snapshots taken before it (not MVCC-safe): counted seen or not; a READ
+                    // carries the id of the snapshot that read it, not of the rows' writer
+                    if (op != Op.TRUNCATE && op != Op.DDL && op != Op.READ && !visible.includes(event.getTxId())) {
                         continue;
                     }
                     events++;
-                    Op op = event.getOp();
                     if (op == Op.DDL && TableDefinition.STARTUP.equals(TableDefinition.parse(event.getTableDefinition()).tag())) {
                         continue; // the definition capture read at its start: what its log already holds, restated
                     }

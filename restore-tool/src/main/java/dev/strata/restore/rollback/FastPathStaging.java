@@ -35,10 +35,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class FastPathStaging {
 
-    /** @param staging the staged tables, when the fast path holds; @param path the fast path's line, or why the full difference runs */
-    record Outcome(Optional<StagingTarget> staging, Optional<ReplaySummary> summary, String path) {
+    /** The tenant's rows at the point of the changed keys, in temp tables, and how the first pass read them. */
+    record Staged(StagingTarget staging, ReplaySummary summary) {
+    }
+
+    /** @param staged when the fast path holds; @param path the fast path's line, or why the full difference runs */
+    record Outcome(Optional<Staged> staged, String path) {
         static Outcome refused(String why) {
-            return new Outcome(Optional.empty(), Optional.empty(), "full difference: " + why);
+            return new Outcome(Optional.empty(), "full difference: " + why);
         }
     }
 
@@ -77,43 +81,54 @@ final class FastPathStaging {
         CompletableFuture<LiveCoverage.Outcome> covered = Background.run("strata-rollback-durable-wait",
                 () -> LiveCoverage.await(replay, point.tenant(), snapshot, point.untilMicros(), wait, clock, abandoned::get));
         try {
-            // a key changed only by transactions the snapshot does not see has, in it, its row at the point: left as written
-            // after the rollback
-            ChangesSince.Found found = ChangesSince.read(stores, now, point.untilMicros(), snapshot.visible());
+            // every transaction up to the durable point of now is in the log, so committed before the snapshot began: all seen
+            ChangesSince.Found found = ChangesSince.read(stores, now, point.untilMicros(), TransactionFilter.ALL);
             Optional<String> refused = refusal(found);
-            refused = refused.isPresent() ? refused : parked.join();
+            refused = refused.isPresent() ? refused : Background.join(parked);
+            if (refused.isEmpty() && covered.isDone()) {
+                refused = refusal(Background.join(covered));
+            }
             if (refused.isPresent()) {
                 return end(refused.get());
             }
             StagingTarget staging = new StagingTarget(connection, describe, tenantColumn, tables, Optional.of(found.tables()));
             ReplaySummary summary = replay.run(point, staging, TransactionFilter.ALL, found.filter(uniqueAtOnce(found)));
 
-            LiveCoverage.Outcome coverage = covered.join();
+            LiveCoverage.Outcome coverage = Background.join(covered);
             if (coverage.toDurablePoint().isEmpty()) {
                 return end(coverage.why());
             }
-            ChangesSince.Found tail = ChangesSince.read(stores, coverage.toDurablePoint().get(), now.untilMicros(), snapshot.visible());
+            // read on from where the first read ended (or from the point, if the durable point of now was still before it),
+            // counting only the transactions the snapshot sees: a key changed only by others has its row at the point in it
+            long since = Math.max(now.untilMicros(), point.untilMicros());
+            ChangesSince.Found tail = ChangesSince.read(stores, coverage.toDurablePoint().get(), since, snapshot.visible());
             ChangesSince.Found more = found.newIn(tail);
             refused = refusal(more);
             if (refused.isPresent()) {
                 return end(refused.get());
             }
+            String second = "";
             if (!more.none()) {
+                Instant secondStart = clock.instant();
                 StagingTarget moreStaging = new StagingTarget(connection, describe, tenantColumn, tables, Optional.of(more.tables()),
                         "strata_rollback_more_");
                 replay.run(point, moreStaging, TransactionFilter.ALL, more.filter(uniqueAtOnce(more)));
                 staging.add(moreStaging);
+                second = String.format(Locale.ROOT, "; %,d key(s) named only after the durable point of %s, staged after the wait in"
+                        + " %.1f s", more.keys(), RestoreTime.format(since), Duration.between(secondStart, clock.instant()).toMillis() / 1000.0);
             }
-            ChangesSince.Found all = found.and(tail);
             String path = String.format(Locale.ROOT, "fast path: only the %,d key(s) changed since the point (%,d change(s) in %d"
-                    + " segment(s) read after it%s, in %.1f s); %s", all.keys(), all.events(), all.segments(),
-                    more.none() ? "" : String.format(Locale.ROOT, "; %,d key(s) named only after the durable point of %s, staged after"
-                            + " the wait", more.keys(), RestoreTime.format(now.untilMicros())),
-                    Duration.between(start, clock.instant()).toMillis() / 1000.0, coverage.why());
-            return new Outcome(Optional.of(staging), Optional.of(summary), path);
+                    + " segment(s) read after it%s, in %.1f s); %s", found.keys() + more.keys(), found.events() + tail.events(),
+                    found.segments() + tail.segments(), second, Duration.between(start, clock.instant()).toMillis() / 1000.0, coverage.why());
+            return new Outcome(Optional.of(new Staged(staging, summary)), path);
         } finally {
             abandoned.set(true);
         }
+    }
+
+    /** Why the wait already ended without a proof, when it did. */
+    private static Optional<String> refusal(LiveCoverage.Outcome coverage) {
+        return coverage.toDurablePoint().isPresent() ? Optional.empty() : Optional.of(coverage.why());
     }
 
     private Outcome end(String why) throws SQLException {

@@ -3,7 +3,7 @@ package dev.strata.restore.rollback;
 import dev.strata.restore.plan.DurableBound;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestoreTime;
-import dev.strata.restore.drill.SnapshotVisibility;
+import dev.strata.restore.plan.SnapshotVisibility;
 import dev.strata.restore.replay.Replay;
 import dev.strata.schemas.TenantId;
 import java.sql.Connection;
@@ -102,7 +102,8 @@ final class LiveCoverage {
 
     private static Outcome covered(RestorePlan toDurablePoint, Snapshot snapshot) {
         return new Outcome(Optional.of(toDurablePoint), "the durable point " + RestoreTime.format(toDurablePoint.untilMicros())
-                + " covers the live database's snapshot of " + RestoreTime.format(snapshot.micros()));
+                + " covers the live database's snapshot of " + RestoreTime.format(snapshot.micros()) + " (pg_current_snapshot "
+                + snapshot.visible() + ")");
     }
 
     /** Abandons the snapshot's transaction: the full difference runs in plain statements, as it always has. */

@@ -7,7 +7,6 @@ import dev.strata.schemas.TenantId;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 /**
@@ -52,7 +51,7 @@ public final class PointPlan {
     RestorePlan toDurablePointNow() {
         long point = get().untilMicros();
         if (toDurablePointNow.isPresent() && requestedMicros.getAsLong() == point) {
-            return join(toDurablePointNow.get());
+            return Background.join(toDurablePointNow.get());
         }
         return replay.plan(tenant, RestoreTime.LATEST, point);
     }
@@ -63,25 +62,11 @@ public final class PointPlan {
 
     /** {@code work} on the plan once it is listed, in the background too. */
     <T> CompletableFuture<T> then(Function<RestorePlan, T> work) {
-        return listing.thenApplyAsync(work);
+        return listing.thenApplyAsync(work, Background.named("strata-rollback-after-plan"));
     }
 
     /** The plan, once listed; a refusal (a point out of the log, an unreachable store) is thrown as the listing threw it. */
     RestorePlan get() {
-        return join(listing);
-    }
-
-    private static RestorePlan join(CompletableFuture<RestorePlan> plan) {
-        try {
-            return plan.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw e;
-        }
+        return Background.join(listing);
     }
 }

@@ -79,9 +79,9 @@ public final class Rollback implements AutoCloseable {
             RestorePlan plan = point.get();
             StagingTarget staging;
             ReplaySummary staged;
-            if (fast.staging().isPresent()) {
-                staging = fast.staging().get();
-                staged = fast.summary().orElseThrow();
+            if (fast.staged().isPresent()) {
+                staging = fast.staged().get().staging();
+                staged = fast.staged().get().summary();
             } else {
                 staging = new StagingTarget(connection, live.describe(), tenantColumn, tables);
                 staged = replay.run(plan, staging, TransactionFilter.ALL, KeyFilter.ALL);
@@ -89,7 +89,7 @@ public final class Rollback implements AutoCloseable {
             Instant compare = clock.instant();
             TenantRollback rollback = new TenantRollback(connection, plan.tenant().value(), tenantColumn, staging.staged(), where);
             List<TableDiff> diffs = rollback.diff();
-            if (fast.staging().isPresent()) {
+            if (fast.staged().isPresent()) {
                 LiveCoverage.keep(connection); // the difference is in temp tables, which outlive the snapshot's transaction
             }
             String took = String.format(Locale.ROOT, "rows at the point staged in %.1f s (%s), compared in %.1f s",

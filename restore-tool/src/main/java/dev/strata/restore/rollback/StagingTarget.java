@@ -201,16 +201,22 @@ final class StagingTarget implements ReplayTarget {
     }
 
     /**
-     * Adds the rows and changed keys {@code more} staged (the same tables, other keys) to this staging's tables: the keys
-     * the log named only after this staging began.
+     * Adds what {@code more} staged (other keys) to this staging: rows and keys of a table staged here too go into its temp
+     * tables (and {@code more}'s are dropped); a table staged only there (this staging's newest-first read stopped before
+     * any change of it) is taken over as it is.
      */
     void add(StagingTarget more) {
         try (Statement s = connection.createStatement()) {
             for (Staged added : more.order) {
                 Staged into = staged.get(added.live().name());
-                if (into == null || !into.columns().equals(added.columns()) || into.keys().isEmpty() || added.keys().isEmpty()) {
+                if (into == null) {
+                    staged.put(added.live().name(), added);
+                    order.add(added);
+                    continue;
+                }
+                if (!into.columns().equals(added.columns()) || into.keys().isEmpty() || added.keys().isEmpty()) {
                     throw new IllegalStateException("the second staging of " + added.live().name() + " does not fit the first: columns "
-                            + added.columns() + " vs " + (into == null ? "none" : into.columns()));
+                            + added.columns() + " vs " + into.columns());
                 }
                 String columns = Sql.join(added.columns(), ", ", c -> c);
                 String key = Sql.join(added.live().key(), ", ", c -> c);
@@ -218,6 +224,7 @@ final class StagingTarget implements ReplayTarget {
                         + Sql.quote(added.stage()));
                 s.execute("INSERT INTO pg_temp." + Sql.quote(into.keys().get()) + " (" + key + ") SELECT " + key + " FROM pg_temp."
                         + Sql.quote(added.keys().get()));
+                s.execute("DROP TABLE pg_temp." + Sql.quote(added.stage()) + ", pg_temp." + Sql.quote(added.keys().get()));
                 s.execute("ANALYZE pg_temp." + Sql.quote(into.stage()));
                 s.execute("ANALYZE pg_temp." + Sql.quote(into.keys().get()));
             }

@@ -81,7 +81,7 @@ class ChangesSinceTest {
         Replay replay = replay();
         RestorePlan atPoint = replay.plan(TenantId.of(A), RestoreTime.format(POINT));
 
-        ChangesSince.Found found = ChangesSince.read(stores(), replay.plan(TenantId.of(A), RestoreTime.LATEST, POINT), POINT);
+        ChangesSince.Found found = read(latest(replay), POINT);
 
         assertThat(found.fullDiffReason()).isEmpty();
         assertThat(found.events()).isEqualTo(4);
@@ -107,7 +107,7 @@ class ChangesSinceTest {
         writer.write(events, SinkBackup.everyNEvents(4)); // up to the point: 0-3, 4-7, 8-9 and the two updates
         Replay full = replay();
         RestorePlan atPoint = full.plan(TenantId.of(A), RestoreTime.format(POINT));
-        ChangesSince.Found found = ChangesSince.read(stores(), full.plan(TenantId.of(A), RestoreTime.LATEST, POINT), POINT);
+        ChangesSince.Found found = read(latest(full), POINT);
         assertThat(atPoint.segments()).hasSize(3);
 
         List<String> whole = rows(full, atPoint, found.filter(Set.of()));
@@ -132,20 +132,55 @@ class ChangesSinceTest {
                 update(A, ORDERS, POINT + 4, 2030, 8, "late")), SinkBackup.everyNEvents(4));
         Replay replay = replay();
 
-        ChangesSince.Found first = ChangesSince.read(stores(), replay.plan(TenantId.of(A), RestoreTime.format(durableBefore)), POINT);
-        ChangesSince.Found after = ChangesSince.read(stores(), replay.plan(TenantId.of(A), RestoreTime.LATEST, POINT), durableBefore);
-        ChangesSince.Found whole = ChangesSince.read(stores(), replay.plan(TenantId.of(A), RestoreTime.LATEST, POINT), POINT);
+        ChangesSince.Found first = read(replay.plan(TenantId.of(A), RestoreTime.format(durableBefore)), POINT);
+        ChangesSince.Found after = read(latest(replay), durableBefore);
+        ChangesSince.Found whole = read(latest(replay), POINT);
 
         assertThat(keys(first)).containsExactlyInAnyOrder(List.of(3L), List.of(4L));
         assertThat(after.events()).as("the changes after the first read's end only").isEqualTo(2);
         assertThat(keys(first.newIn(after))).as("key 3 is staged already").containsExactly(List.of(8L));
-        ChangesSince.Found both = first.and(after);
-        assertThat(keys(both)).isEqualTo(keys(whole));
-        assertThat(both.events()).isEqualTo(whole.events());
-        assertThat(both.tables().get(ORDERS).first()).as("each key's first change since the point")
-                .allSatisfy((key, change) -> assertThat(change).containsExactly(whole.tables().get(ORDERS).first().get(key)));
-        assertThat(first.newIn(ChangesSince.read(stores(), replay.plan(TenantId.of(A), RestoreTime.format(durableBefore)), durableBefore))
+        assertThat(first.keys() + first.newIn(after).keys()).as("every key once").isEqualTo(whole.keys());
+        assertThat(first.events() + after.events()).isEqualTo(whole.events());
+        assertThat(first.newIn(read(replay.plan(TenantId.of(A), RestoreTime.format(durableBefore)), durableBefore))
                 .none()).as("nothing new when nothing was written meanwhile").isTrue();
+    }
+
+    @Test
+    void countsOnlyTheRowChangesOfTransactionsTheSnapshotSeesButEveryTruncate() {
+        writer.write(tenRowsThen(
+                update(A, ORDERS, POINT + 1, 2000, 3, "seen"),
+                update(A, ORDERS, POINT + 2, 2100, 4, "not seen"), // transaction 21
+                // a snapshot's READ carries the reading snapshot's transaction (22), not the rows' writer
+                event(A, ORDERS, Op.READ, POINT + 3, 2200, 1, key(5), null, row(5, "read"))), SinkBackup.everyNEvents(4));
+        Replay replay = replay();
+        TransactionFilter snapshot = txId -> txId != 21 && txId != 22;
+
+        ChangesSince.Found found = ChangesSince.read(stores(), latest(replay), POINT, snapshot);
+
+        assertThat(keys(found)).containsExactlyInAnyOrder(List.of(3L), List.of(5L));
+        assertThat(found.events()).isEqualTo(2);
+    }
+
+    @Test
+    void aTruncateTheSnapshotDoesNotSeeStillLeavesOnlyAReason() {
+        writer.write(tenRowsThen(update(A, ORDERS, POINT + 1, 2000, 3, "changed"), truncate(A, ORDERS, POINT + 2, 2100)),
+                SinkBackup.everyNEvents(4));
+        Replay replay = replay();
+
+        ChangesSince.Found found = ChangesSince.read(stores(), latest(replay), POINT, txId -> txId != 21);
+
+        assertThat(found.fullDiffReason()).as("a TRUNCATE empties the table in snapshots taken before it too")
+                .hasValueSatisfying(r -> assertThat(r).startsWith("a TRUNCATE of public.orders at "));
+    }
+
+    /** The changes after {@code since} in {@code plan}, of every transaction. */
+    private ChangesSince.Found read(RestorePlan plan, long since) {
+        return ChangesSince.read(stores(), plan, since, TransactionFilter.ALL);
+    }
+
+    /** The plan to the durable point, from a base no later than the point. */
+    private static RestorePlan latest(Replay replay) {
+        return replay.plan(TenantId.of(A), RestoreTime.LATEST, POINT);
     }
 
     private static List<List<Object>> keys(ChangesSince.Found found) {
@@ -166,7 +201,7 @@ class ChangesSinceTest {
                 SinkBackup.everyNEvents(4));
         Replay replay = replay();
 
-        ChangesSince.Found found = ChangesSince.read(stores(), replay.plan(TenantId.of(A), RestoreTime.LATEST, POINT), POINT);
+        ChangesSince.Found found = read(latest(replay), POINT);
 
         assertThat(found.fullDiffReason()).hasValueSatisfying(r -> assertThat(r).startsWith("a TRUNCATE of public.orders at "));
     }

@@ -18,7 +18,10 @@ import javax.crypto.spec.SecretKeySpec;
  * chunk, which stays interpreted for thousands of chunks: a restore then opens bodies at about 110 MB/s
  * instead of GB/s. A direct input buffer goes through the JDK's 512-byte loop instead, which C2 compiles
  * after a few MB; {@link #warmUp()} does those few MB once, on a small throwaway message in the
- * background, so a restore's first bodies already open fast.
+ * background from the first body opened on, so that the bodies after the first few open fast.
+ *
+ * <p>Each thread that opens a body keeps a direct buffer of one chunk (1 MiB) while it lives: a
+ * restore's few reader threads, a sink's upload and repair pools.
  */
 final class GcmOpening {
 
@@ -47,7 +50,7 @@ final class GcmOpening {
 
     /** Starts, once per JVM, a daemon thread that gets the JDK's GCM intrinsic compiled (about 16 MB of work). */
     static void warmUp() {
-        if (!WARMING.compareAndSet(false, true)) {
+        if (WARMING.get() || !WARMING.compareAndSet(false, true)) {
             return;
         }
         Thread warming = new Thread(GcmOpening::openThrowawayMessages, "strata-gcm-warm-up");

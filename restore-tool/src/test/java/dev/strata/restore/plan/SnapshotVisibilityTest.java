@@ -1,4 +1,4 @@
-package dev.strata.restore.drill;
+package dev.strata.restore.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,6 +18,12 @@ class SnapshotVisibilityTest {
         assertThat(snapshot.includes(107)).isFalse();
         assertThat(snapshot.includes(110)).isFalse(); // started after it
         assertThat(snapshot.includes(5000)).isFalse();
+    }
+
+    @Test
+    void printsAsPostgresDoes() {
+        assertThat(SnapshotVisibility.parse("100:110:107,103")).hasToString("100:110:103,107");
+        assertThat(SnapshotVisibility.parse("742:742:")).hasToString("742:742:");
     }
 
     @Test

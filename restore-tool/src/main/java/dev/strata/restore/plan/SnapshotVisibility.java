@@ -1,7 +1,8 @@
-package dev.strata.restore.drill;
+package dev.strata.restore.plan;
 
 import dev.strata.schemas.fold.TransactionFilter;
 import java.util.Arrays;
+import java.util.stream.Collectors;
 
 /**
  * Whether a transaction is visible in a Postgres snapshot as {@code pg_current_snapshot()} prints it
@@ -29,21 +30,27 @@ public final class SnapshotVisibility implements TransactionFilter {
         this.inProgress = inProgress;
     }
 
+    /** As {@code pg_current_snapshot()} prints it. */
+    @Override
+    public String toString() {
+        return xmin + ":" + xmax + ":" + Arrays.stream(inProgress).mapToObj(Long::toString).collect(Collectors.joining(","));
+    }
+
     public static SnapshotVisibility parse(String snapshot) {
         String[] parts = snapshot == null ? new String[0] : snapshot.trim().split(":", -1);
         if (parts.length != 3) {
-            throw new IllegalArgumentException("checkpoint snapshot '" + snapshot + "' is not pg_current_snapshot() text (xmin:xmax:xip,...)");
+            throw new IllegalArgumentException("snapshot '" + snapshot + "' is not pg_current_snapshot() text (xmin:xmax:xip,...)");
         }
         try {
             long xmin = Long.parseLong(parts[0]);
             long xmax = Long.parseLong(parts[1]);
             long[] xip = parts[2].isEmpty() ? new long[0] : Arrays.stream(parts[2].split(",")).mapToLong(Long::parseLong).sorted().toArray();
             if (xmin > xmax) {
-                throw new IllegalArgumentException("checkpoint snapshot '" + snapshot + "' has xmin above xmax");
+                throw new IllegalArgumentException("snapshot '" + snapshot + "' has xmin above xmax");
             }
             return new SnapshotVisibility(xmin, xmax, xip);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("checkpoint snapshot '" + snapshot + "' is not pg_current_snapshot() text (xmin:xmax:xip,...)", e);
+            throw new IllegalArgumentException("snapshot '" + snapshot + "' is not pg_current_snapshot() text (xmin:xmax:xip,...)", e);
         }
     }
 
