@@ -33,7 +33,7 @@ class ServerConfigTest {
         assertThat(conf).contains("mon host = [v2:127.0.0.1:3300,v1:127.0.0.1:6789]")
                 .contains("public addr = 127.0.0.1")
                 .contains("[client.rgw.primary]")
-                .contains("rgw frontends = beast endpoint=127.0.0.1:8000")
+                .contains("rgw frontends = beast endpoint=127.0.0.1:8000 tcp_nodelay=1")
                 .contains("paxos propose interval = 0.05")
                 .contains("admin socket = /w/ceph-1/primary/run/$name.asok");
     }
