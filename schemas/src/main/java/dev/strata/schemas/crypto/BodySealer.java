@@ -30,6 +30,7 @@ public final class BodySealer {
 
     /** Seals new bodies with {@code keys} and opens sealed ones with them. */
     public static BodySealer sealing(DataKeys keys) {
+        GcmOpening.warmUp(); // while the stores are listed and planned, not during the first bodies' opening
         return new BodySealer(keys, true);
     }
 
@@ -39,6 +40,7 @@ public final class BodySealer {
      * default: erasing a tenant does not reach an unsealed body.
      */
     public static BodySealer unsealed(DataKeys keys) {
+        GcmOpening.warmUp();
         return new BodySealer(keys, false);
     }
 
