@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 
@@ -185,15 +184,8 @@ final class BaseRead {
         }
 
         VerifiedBase await() {
-            List<VerifiedBase.Table> fetched;
-            try {
-                fetched = tables.join();
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof RuntimeException failed) {
-                    throw failed; // as the fetch threw it: a mismatch, a lost object, a store that did not answer
-                }
-                throw e;
-            }
+            // a failure as the fetch threw it: a mismatch, a lost object, a store that did not answer
+            List<VerifiedBase.Table> fetched = DaemonPool.join(tables);
             fetched.forEach(t -> progress.objectRead(t.file().size(), t.table().rows() + t.table().tombstones()));
             return new VerifiedBase(fetched);
         }

@@ -15,6 +15,7 @@ import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.plan.TenantTransactions;
 import dev.strata.restore.plan.TransactionBound;
 import dev.strata.restore.store.BaseListing;
+import dev.strata.restore.store.DaemonPool;
 import dev.strata.restore.store.LateListing;
 import dev.strata.restore.store.ListedSegment;
 import dev.strata.restore.store.LogListing;
@@ -46,6 +47,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 
 /**
  * One tenant's restore to one point (DESIGN.md section 7): plan, verify, fold, load. Nothing
@@ -61,6 +64,8 @@ import java.util.Set;
  * nothing.
  */
 public final class Replay {
+    private static final ExecutorService LEDGER_READER = DaemonPool.of("erasure-ledger-read", 1);
+
     private final RegimeStores stores;
     private final ReplayOptions options;
     private final Clock clock;
@@ -278,13 +283,22 @@ public final class Replay {
             } else {
                 baseRead.discardPrefetch();
             }
-            ErasureLedger ledger = ErasureLedger.read(stores, plan.tenant(), notes::note);
-            ManifestIndex manifests = plan.firstHour()
-                    .map(first -> ManifestIndex.load(stores, plan.tenant(), first, plan.lastHour().orElseThrow(), notes))
-                    .orElse(null);
-            if (manifests != null) {
-                requireListed(plan, manifests);
+            // the ledger is read beside the manifests; both before anything is loaded
+            CompletableFuture<ErasureLedger> ledgerRead = CompletableFuture.supplyAsync(
+                    () -> ErasureLedger.read(stores, plan.tenant(), notes::note), LEDGER_READER);
+            ManifestIndex manifests;
+            try {
+                manifests = plan.firstHour()
+                        .map(first -> ManifestIndex.load(stores, plan.tenant(), first, plan.lastHour().orElseThrow(), notes))
+                        .orElse(null);
+                if (manifests != null) {
+                    requireListed(plan, manifests);
+                }
+            } catch (RuntimeException e) {
+                DaemonPool.join(ledgerRead); // a ledger that cannot be read is reported first, as when it was read first
+                throw e;
             }
+            ErasureLedger ledger = DaemonPool.join(ledgerRead);
             phases.end("manifests");
             progress.planned(plan.segments().size(), plan.bytes());
             long[] counts = new long[3];

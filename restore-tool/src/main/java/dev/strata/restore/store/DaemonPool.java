@@ -1,5 +1,7 @@
 package dev.strata.restore.store;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -19,5 +21,17 @@ public final class DaemonPool {
         });
         pool.allowCoreThreadTimeOut(true);
         return pool;
+    }
+
+    /** The task's value, or what it threw, as it threw it (not wrapped): a task run aside fails as it would have inline. */
+    public static <T> T join(CompletableFuture<T> task) {
+        try {
+            return task.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException thrown) {
+                throw thrown;
+            }
+            throw e;
+        }
     }
 }

@@ -4,7 +4,6 @@ import dev.strata.schemas.store.failure.StoreException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
 
@@ -36,16 +35,7 @@ public final class EachRegion {
         }
         List<Outcome<T>> outcomes = new ArrayList<>();
         outcomes.add(outcome(regions.get(0), call));
-        for (CompletableFuture<Outcome<T>> other : others) {
-            try {
-                outcomes.add(other.join());
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof RuntimeException thrown) {
-                    throw thrown;
-                }
-                throw e;
-            }
-        }
+        others.forEach(other -> outcomes.add(DaemonPool.join(other)));
         return outcomes;
     }
 
