@@ -109,6 +109,9 @@ public final class ReplayCommand implements Callable<Integer> {
         try (ReplayTarget destination = dryRun ? null : TargetFactory.create(kind, to, id, pg, selective, () -> config, System.getenv(), out);
              RegimeStores stores = new StoreAccess(config).locate(tenant, regime)) {
             Replay replay = new Replay(stores, options(config, selection), tool.clock, progress());
+            if (!dryRun) {
+                replay.withBaseFetchedWhilePlanning();
+            }
             Replay.BoundedPlan bounded = replay.plan(id, point);
             RestorePlan plan = bounded.plan();
             // with NDJSON on stdout the data owns stdout: the summary goes to stderr

@@ -2,7 +2,6 @@ package dev.strata.restore.durable;
 
 import dev.strata.restore.VerificationFailedException;
 import dev.strata.restore.plan.RestoreTime;
-import dev.strata.restore.store.DurableMarkFinder;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.store.Region;
 import dev.strata.restore.store.RegionStore;
@@ -22,14 +21,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A tenant's durable point in its regime, read from the store alone (Kafka may be gone): per
- * region, the newest durable mark the sink wrote there ({@link DurableMarkFinder}). The sink writes
+ * region, the newest durable mark the sink wrote there ({@link DurablePointSearch}). The sink writes
  * a mark only after both regions hold every change up to its point, so a mark found in ONE region
  * proves it: the tenant's durable point is the greatest over the regions read. A region that could
  * not be read is named, not fatal, as long as another answered.
@@ -39,9 +34,6 @@ import java.util.concurrent.TimeUnit;
  * refused (exit 3) naming the object, as a segment of another tenant is.
  */
 public final class DurablePoint {
-    /** One thread per region; more reads at once wait their turn. Daemon threads, ended after a minute idle. */
-    private static final ExecutorService READERS = readers();
-
     private final TenantId tenant;
     private final String regime;
     private final Map<Region, Optional<DurableMark>> marks;
@@ -55,18 +47,17 @@ public final class DurablePoint {
     }
 
     /**
-     * Reads the newest mark of each region, the regions side by side (a few LISTs and one GET per
-     * region when marks are recent, as a live tenant's are; about 30 LISTs per region, one after
-     * another, for a tenant idle for weeks: seconds of a restore when they ran region after region).
+     * Reads the newest mark of each region, the regions side by side, searched from the clock's time
+     * (see {@link DurablePointSearch} for a search that also takes better guesses).
      *
      * @param nowMicros the clock's time: where the search for the newest mark starts
      */
     public static DurablePoint read(RegimeStores stores, TenantId tenant, long nowMicros) {
-        Map<Region, CompletableFuture<Optional<DurableMark>>> reads = new EnumMap<>(Region.class);
-        for (RegionStore region : stores.regions()) {
-            reads.put(region.region(), CompletableFuture.supplyAsync(
-                    () -> DurableMarkFinder.newest(region.store(), tenant, nowMicros).map(key -> read(region, tenant, key)), READERS));
-        }
+        return DurablePointSearch.start(stores, tenant, nowMicros).await();
+    }
+
+    /** The point of each region's newest mark, read and bound to the tenant by its search: a region that failed is named. */
+    static DurablePoint of(RegimeStores stores, TenantId tenant, Map<Region, CompletableFuture<Optional<DurableMark>>> reads) {
         Map<Region, Optional<DurableMark>> marks = new EnumMap<>(Region.class);
         StoreFailures unreadable = new StoreFailures();
         for (RegionStore region : stores.regions()) {
@@ -85,18 +76,7 @@ public final class DurablePoint {
         return new DurablePoint(tenant, stores.regime(), marks, unreadable);
     }
 
-    private static ExecutorService readers() {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(Region.values().length, Region.values().length, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), runnable -> {
-                    Thread thread = new Thread(runnable, "durable-mark-reader");
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
-    }
-
-    private static DurableMark read(RegionStore region, TenantId tenant, DurableMarkKey key) {
+    static DurableMark readMark(RegionStore region, TenantId tenant, DurableMarkKey key) {
         ObjectKey object = BackupLayout.mark(key);
         Optional<StoredObject> stored = region.store().get(object);
         if (stored.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.strata.restore.replay;
 
+import dev.strata.restore.store.DaemonPool;
 import dev.strata.restore.store.FetchedObject;
 import dev.strata.restore.store.ObjectFetcher;
 import dev.strata.restore.store.Region;
@@ -24,10 +25,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 
 /**
  * Folds a planned base in before the log after its cut: its manifest (matched to its declared
@@ -36,8 +41,18 @@ import java.util.Set;
  * directory, hashed as it arrives, folded from there and deleted, so the disk holds one at a time.
  */
 final class BaseRead {
+    /** One table object at a time, beside the restore's own thread: the fetch is mostly waiting on the store and opening GCM. */
+    private static final ExecutorService FETCHERS = DaemonPool.of("base-fetch", 1);
+
     private final ObjectFetcher fetcher;
     private final Path spillDir;
+    /** Each base's manifest once verified: a plan reads it for what the base folded, and the restore again for its tables. */
+    private final Map<BaseCut, BaseManifest> manifests = new ConcurrentHashMap<>();
+    /** The table objects of one base being fetched before a restore asked for them (while it was planned); null when none. */
+    private Prefetch prefetched; // guarded by this
+
+    private record Prefetch(BaseCut cut, CompletableFuture<List<VerifiedBase.Table>> tables) {
+    }
 
     BaseRead(ObjectFetcher fetcher, Path spillDir) {
         this.fetcher = fetcher;
@@ -46,7 +61,7 @@ final class BaseRead {
 
     /** The base's manifest alone. */
     BaseManifest manifest(TenantId tenant, BaseCut cut) {
-        return BaseManifestCodec.decode(fetchManifest(tenant, cut).bytes());
+        return manifests.computeIfAbsent(cut, c -> BaseManifestCodec.decode(fetchManifest(tenant, c).bytes()));
     }
 
     /**
@@ -94,28 +109,95 @@ final class BaseRead {
     }
 
     /**
-     * Every selected table object of the base fetched to the spill directory and matched to the
-     * manifest (and opened, when sealed), the base's definitions and final shapes noted: what a
-     * restore needs before the target is touched. The rows are read later, while they are loaded
-     * ({@link VerifiedBase#stream}); the disk holds the selected tables at once until then.
+     * Starts fetching every selected table object of the base to the spill directory, each matched
+     * to the manifest (and opened, when sealed), on a thread of its own: what a restore needs before
+     * the target is touched, fetched while the restore reads the rest (the manifests, the log after
+     * the cut). The base's definitions and final shapes are noted here, on the caller's thread, before
+     * the log is folded. The rows are read later, while they are loaded ({@link VerifiedBase#stream});
+     * the disk holds the selected tables at once until then.
      */
-    VerifiedBase fetch(TenantId tenant, BaseCut cut, ShapeCatalog catalog, ChangeFolder folder, DefinitionHistory definitions,
-                       Progress progress, TableSelection selection, Set<String> tenantTables) {
-        BaseManifest manifest = BaseManifestCodec.decode(fetchManifest(tenant, cut).bytes());
+    PendingBase startFetch(TenantId tenant, BaseCut cut, ShapeCatalog catalog, ChangeFolder folder, DefinitionHistory definitions,
+                           Progress progress, TableSelection selection, Set<String> tenantTables) {
+        BaseManifest manifest = manifest(tenant, cut);
         BaseDefinition.load(manifest.definitions(), catalog, definitions);
+        List<BaseTable> tables = selected(manifest, selection, tenantTables);
+        tables.forEach(table -> BaseLoader.noteFinalShape(table, catalog, folder));
+        CompletableFuture<List<VerifiedBase.Table>> fetch = takePrefetch(cut);
+        return new PendingBase(fetch != null ? fetch : CompletableFuture.supplyAsync(() -> fetchTables(manifest, tables), FETCHERS), progress);
+    }
+
+    /**
+     * Starts fetching the selected table objects of {@code cut}'s base before the restore asks for
+     * them, so that the fetch runs while the restore still plans (waiting on the durable marks and
+     * the manifests). One base at a time: a fetch of another base started before is discarded.
+     */
+    synchronized void prefetch(TenantId tenant, BaseCut cut, TableSelection selection) {
+        if (prefetched != null && prefetched.cut().equals(cut)) {
+            return;
+        }
+        discardPrefetch();
+        BaseManifest manifest = manifest(tenant, cut);
+        List<BaseTable> tables = selected(manifest, selection, new HashSet<>());
+        prefetched = new Prefetch(cut, CompletableFuture.supplyAsync(() -> fetchTables(manifest, tables), FETCHERS));
+    }
+
+    /** Waits for a fetch started ahead that no restore will take (another base was planned, or none), and deletes its files. */
+    synchronized void discardPrefetch() {
+        if (prefetched != null) {
+            new PendingBase(prefetched.tables(), Progress.NONE).discard();
+            prefetched = null;
+        }
+    }
+
+    /** The fetch started ahead for {@code cut}, now the caller's; null when none was (one of another base is discarded). */
+    private synchronized CompletableFuture<List<VerifiedBase.Table>> takePrefetch(BaseCut cut) {
+        if (prefetched == null || !prefetched.cut().equals(cut)) {
+            discardPrefetch();
+            return null;
+        }
+        CompletableFuture<List<VerifiedBase.Table>> taken = prefetched.tables();
+        prefetched = null;
+        return taken;
+    }
+
+    private List<VerifiedBase.Table> fetchTables(BaseManifest manifest, List<BaseTable> tables) {
         List<VerifiedBase.Table> fetched = new ArrayList<>();
         try {
-            for (BaseTable table : selected(manifest, selection, tenantTables)) {
-                VerifiedBase.Table one = fetchTable(manifest, table);
-                fetched.add(one);
-                BaseLoader.noteFinalShape(one.table(), catalog, folder);
-                progress.objectRead(one.file().size(), table.rows() + table.tombstones());
+            for (BaseTable table : tables) {
+                fetched.add(fetchTable(manifest, table));
             }
         } catch (RuntimeException e) {
             fetched.forEach(t -> delete(t.file().path()));
             throw e;
         }
-        return new VerifiedBase(fetched);
+        return fetched;
+    }
+
+    /** A base's table objects being fetched and verified; {@link #await} gives them once every one matched its manifest. */
+    static final class PendingBase {
+        private final CompletableFuture<List<VerifiedBase.Table>> tables;
+        private final Progress progress;
+
+        PendingBase(CompletableFuture<List<VerifiedBase.Table>> tables, Progress progress) {
+            this.tables = tables;
+            this.progress = progress;
+        }
+
+        VerifiedBase await() {
+            // a failure as the fetch threw it: a mismatch, a lost object, a store that did not answer
+            List<VerifiedBase.Table> fetched = DaemonPool.join(tables);
+            fetched.forEach(t -> progress.objectRead(t.file().size(), t.table().rows() + t.table().tombstones()));
+            return new VerifiedBase(fetched);
+        }
+
+        /** A restore that stops before the load: the fetch is waited for and its files deleted, whatever it came to. */
+        void discard() {
+            try {
+                await().close();
+            } catch (RuntimeException alreadyReported) {
+                // the restore is already failing for its own reason; a failed fetch deleted its files itself
+            }
+        }
     }
 
     private static List<BaseTable> selected(BaseManifest manifest, TableSelection selection, Set<String> tenantTables) {

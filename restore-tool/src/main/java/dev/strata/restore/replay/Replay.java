@@ -3,6 +3,7 @@ package dev.strata.restore.replay;
 import dev.strata.restore.BadInputException;
 import dev.strata.restore.VerificationFailedException;
 import dev.strata.restore.durable.DurablePoint;
+import dev.strata.restore.durable.DurablePointSearch;
 import dev.strata.restore.ledger.ErasedRows;
 import dev.strata.restore.ledger.ErasureLedger;
 import dev.strata.restore.plan.DurableBound;
@@ -14,6 +15,7 @@ import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.plan.TenantTransactions;
 import dev.strata.restore.plan.TransactionBound;
 import dev.strata.restore.store.BaseListing;
+import dev.strata.restore.store.DaemonPool;
 import dev.strata.restore.store.LateListing;
 import dev.strata.restore.store.ListedSegment;
 import dev.strata.restore.store.LogListing;
@@ -39,11 +41,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 
 /**
  * One tenant's restore to one point (DESIGN.md section 7): plan, verify, fold, load. Nothing
@@ -59,17 +64,33 @@ import java.util.Set;
  * nothing.
  */
 public final class Replay {
+    private static final ExecutorService LEDGER_READER = DaemonPool.of("erasure-ledger-read", 1);
+
     private final RegimeStores stores;
     private final ReplayOptions options;
     private final Clock clock;
     private final Progress progress;
     private final RegionNotes notes = new RegionNotes();
+    private final BaseRead baseRead;
+    private final Map<BaseCut, BaseInputs> baseInputs = new HashMap<>();
+    private boolean baseFetchedWhilePlanning;
 
     public Replay(RegimeStores stores, ReplayOptions options, Clock clock, Progress progress) {
         this.stores = stores;
         this.options = options;
         this.clock = clock;
         this.progress = progress;
+        this.baseRead = new BaseRead(new ObjectFetcher(stores, notes), options.memory().spillDir());
+    }
+
+    /**
+     * For a plan that {@link #run} follows (not a dry run): the base a plan is likely to take is
+     * fetched and verified while the plan waits on the store (the durable marks, the base's manifests),
+     * instead of after it. {@link #run} takes the fetch, or discards it when it plans another base.
+     */
+    public Replay withBaseFetchedWhilePlanning() {
+        baseFetchedWhilePlanning = true;
+        return this;
     }
 
     /**
@@ -86,14 +107,37 @@ public final class Replay {
     public RestorePlan plan(TenantId tenant, String until, long baseCutNoLaterThanMicros) {
         boolean latest = RestoreTime.LATEST.equalsIgnoreCase(until.trim());
         long requested = latest ? Long.MAX_VALUE : RestoreTime.parse(until);
-        DurableBound durable = durableBound(tenant);
-        if (!durable.proven()) {
-            notes.note("tenant " + tenant + " has no durable mark in regime " + stores.regime() + " (a backup written before the sinks"
-                    + " wrote them, or a sink older than this tool): " + (latest ? "'latest' is" : "the restore point is bounded by")
-                    + " one microsecond before the newest transaction either region lists (not shown whole), NOT proven to be in both regions");
+        try {
+            DurablePointSearch search = DurablePointSearch.start(stores, tenant, RestoreTime.micros(clock.instant()));
+            RestorePlanner planner = new RestorePlanner(options.maxSegmentSpan());
+            Early early;
+            try {
+                early = readEarly(tenant, requested, baseCutNoLaterThanMicros, search, planner);
+            } catch (RuntimeException e) {
+                durableBound(tenant, search); // a durable point that cannot be read is the first thing a restore reports, as before
+                throw e;
+            }
+            List<BaseCut> bases = early.bases();
+            DurableBound durable = durableBound(tenant, search);
+            if (!durable.proven()) {
+                notes.note("tenant " + tenant + " has no durable mark in regime " + stores.regime() + " (a backup written before the sinks"
+                        + " wrote them, or a sink older than this tool): " + (latest ? "'latest' is" : "the restore point is bounded by")
+                        + " one microsecond before the newest transaction either region lists (not shown whole), NOT proven to be in both regions");
+            }
+            // without marks the planner bounds 'latest' (Long.MAX_VALUE) to before the newest transaction listed
+            long untilMicros = latest ? durable.pointMicros().orElse(Long.MAX_VALUE) : requested;
+            Optional<BaseCut> base = planner.chooseBase(bases, Math.min(untilMicros, baseCutNoLaterThanMicros));
+            LogListing listing = base.equals(early.likelyBase()) ? early.likelyLog().upTo(untilMicros)
+                    : LogListing.list(stores, tenant, planner.listingStart(tenant, base), untilMicros, notes);
+            RestorePlan plan = plan(tenant, untilMicros, false, baseCutNoLaterThanMicros, durable, bases, Optional.of(listing));
+            if (!plan.base().equals(early.likelyBase())) {
+                baseRead.discardPrefetch(); // the durable point ruled the likely base out: rare, a base cut after the newest mark
+            }
+            return plan;
+        } catch (RuntimeException e) {
+            baseRead.discardPrefetch();
+            throw e;
         }
-        // without marks the planner bounds 'latest' (Long.MAX_VALUE) to before the newest transaction listed
-        return plan(tenant, latest ? durable.pointMicros().orElse(Long.MAX_VALUE) : requested, false, baseCutNoLaterThanMicros, durable);
     }
 
     /**
@@ -123,16 +167,16 @@ public final class Replay {
      * never for a restore.
      */
     public RestorePlan planNewestListed(TenantId tenant, long baseCutNoLaterThanMicros) {
-        return plan(tenant, Long.MAX_VALUE, true, baseCutNoLaterThanMicros, DurableBound.unproven(stores.regime()));
+        return plan(tenant, Long.MAX_VALUE, true, baseCutNoLaterThanMicros, DurableBound.unproven(stores.regime()), listBases(tenant),
+                Optional.empty());
     }
 
     private RestorePlan plan(TenantId tenant, long requestedMicros, boolean toNewestListed, long baseCutNoLaterThanMicros,
-                             DurableBound durable) {
+                             DurableBound durable, List<BaseCut> bases, Optional<LogListing> listed) {
         RestorePlanner planner = new RestorePlanner(options.maxSegmentSpan());
         long untilMicros = requestedMicros;
-        List<BaseCut> bases = BaseListing.list(stores, tenant, notes).stream().map(BaseListing.ListedBase::cut).toList();
         Optional<BaseCut> base = planner.chooseBase(bases, Math.min(untilMicros, baseCutNoLaterThanMicros));
-        LogListing listing = LogListing.list(stores, tenant, planner.listingStart(tenant, base), untilMicros, notes);
+        LogListing listing = listed.orElseGet(() -> LogListing.list(stores, tenant, planner.listingStart(tenant, base), requestedMicros, notes));
         DurableBound bound = durable;
         if (toNewestListed && untilMicros == Long.MAX_VALUE) {
             untilMicros = listing.segments().stream().map(ListedSegment::maxCommitMicros).max(Long::compare)
@@ -142,24 +186,62 @@ public final class Replay {
             // a search to the newest listed segment, its last transaction whole or not: bounded by what it found
             bound = new DurableBound(Optional.of(untilMicros), "the newest segment listed", stores.regime());
         }
-        BaseRead baseRead = new BaseRead(new ObjectFetcher(stores, notes), options.memory().spillDir());
-        Set<ObjectKey> foldedByBase = base.map(b -> baseRead.foldedSince(tenant, b, b.cutCommitMicros() - options.maxSegmentSpan().toNanos() / 1000,
-                        Set.copyOf(bases)))
-                .orElse(Set.of());
-        // segments that arrived late, after the base was folded, lie before the listing's start: their notices name them
-        List<ListedSegment> late = base.map(b -> LateListing.since(stores, tenant, baseRead.manifest(tenant, b).lateNoticesFrom().orElse(0L), notes))
-                .orElse(List.of());
+        Optional<BaseInputs> inputs = base.map(b -> baseInputs(tenant, b, bases));
+        Set<ObjectKey> foldedByBase = inputs.map(BaseInputs::folded).orElse(Set.of());
+        List<ListedSegment> late = inputs.map(BaseInputs::late).orElse(List.of());
         return planner.plan(tenant, untilMicros, base, foldedByBase, listing, late, bound);
+    }
+
+    /** What a plan reads while the durable marks are searched: the bases, the one a restore to the newest point takes, the log after it. */
+    private record Early(List<BaseCut> bases, Optional<BaseCut> likelyBase, LogListing likelyLog) {
+    }
+
+    /**
+     * Reads what a plan needs whatever the durable point turns out to be, while the marks are searched, and gives the
+     * search the better guesses it learns: the newest base's cut (a base is cut at a point its sink had marked durable:
+     * the newest mark is at or after it, often just after it) and the newest segment listed (a live tenant's newest mark
+     * is within seconds of its last change). The log is listed to the requested time, to the newest segment for 'latest'.
+     */
+    private Early readEarly(TenantId tenant, long requested, long baseCutNoLaterThanMicros, DurablePointSearch search,
+                            RestorePlanner planner) {
+        List<BaseCut> bases = listBases(tenant);
+        bases.stream().max(Comparator.naturalOrder()).ifPresent(newest -> search.alsoFrom(newest.cutCommitMicros()));
+        Optional<BaseCut> likelyBase = planner.chooseBase(bases, Math.min(requested, baseCutNoLaterThanMicros));
+        if (baseFetchedWhilePlanning) {
+            likelyBase.ifPresent(b -> baseRead.prefetch(tenant, b, options.tables()));
+        }
+        LogListing likelyLog = LogListing.list(stores, tenant, planner.listingStart(tenant, likelyBase), requested, notes);
+        likelyLog.segments().stream().map(ListedSegment::maxCommitMicros).max(Long::compare).ifPresent(search::alsoFrom);
+        likelyBase.ifPresent(b -> baseInputs(tenant, b, bases));
+        return new Early(bases, likelyBase, likelyLog);
+    }
+
+    /**
+     * @param folded the segments the base and the ancestors in the listing window folded
+     * @param late the segments that arrived late, after the base was folded: they lie before the listing's start, their notices name them
+     */
+    private record BaseInputs(Set<ObjectKey> folded, List<ListedSegment> late) {
+    }
+
+    /** What the plan reads of a base, read once per base (a plan reads it while the durable marks are searched). */
+    private BaseInputs baseInputs(TenantId tenant, BaseCut base, List<BaseCut> bases) {
+        return baseInputs.computeIfAbsent(base, b -> new BaseInputs(
+                baseRead.foldedSince(tenant, b, b.cutCommitMicros() - options.maxSegmentSpan().toNanos() / 1000, Set.copyOf(bases)),
+                LateListing.since(stores, tenant, baseRead.manifest(tenant, b).lateNoticesFrom().orElse(0L), notes)));
+    }
+
+    private List<BaseCut> listBases(TenantId tenant) {
+        return BaseListing.list(stores, tenant, notes).stream().map(BaseListing.ListedBase::cut).toList();
     }
 
     /** The tenant's durable point alone, from its durable marks (no listing of the log): what a wait for it polls. */
     public DurableBound durable(TenantId tenant) {
-        return durableBound(tenant);
+        return durableBound(tenant, DurablePointSearch.start(stores, tenant, RestoreTime.micros(clock.instant())));
     }
 
     /** The durable point from the marks of the regions that answered; when neither answered, the restore cannot go on. */
-    private DurableBound durableBound(TenantId tenant) {
-        DurablePoint point = DurablePoint.read(stores, tenant, RestoreTime.micros(clock.instant()));
+    private DurableBound durableBound(TenantId tenant, DurablePointSearch search) {
+        DurablePoint point = search.await();
         if (point.unreadable().reasons().size() == stores.regions().size()) {
             throw point.unreadable().noRegionAnswered("read the durable marks of tenant " + tenant);
         }
@@ -185,29 +267,41 @@ public final class Replay {
     public ReplaySummary run(RestorePlan plan, ReplayTarget target, TransactionFilter transactions, KeyFilter keys) {
         Instant start = clock.instant();
         Phases phases = new Phases(clock);
-        // read first: a ledger that cannot be read refuses the restore before anything is fetched or loaded
-        ErasureLedger ledger = ErasureLedger.read(stores, plan.tenant(), notes::note);
-        ManifestIndex manifests = plan.firstHour()
-                .map(first -> ManifestIndex.load(stores, plan.tenant(), first, plan.lastHour().orElseThrow(), notes))
-                .orElse(null);
-        if (manifests != null) {
-            requireListed(plan, manifests);
-        }
-        phases.end("manifests");
         ShapeCatalog catalog = new ShapeCatalog();
         DefinitionHistory definitions = new DefinitionHistory();
-        progress.planned(plan.segments().size(), plan.bytes());
         TableFilter tables = TableFilter.of(options.tables(), catalog);
         Set<String> tenantTables = new HashSet<>();
         Optional<KeySettlement> settlement = keys.settlement(options.tables());
+        BaseRead.PendingBase pending = null;
         VerifiedBase base = null;
         try (ChangeFolder folder = new ChangeFolder(catalog, options.memory())) {
-            long[] counts = new long[3];
+            // the base's table objects are fetched and verified while the ledger, the manifests and the log after the cut are
+            // read: the target is touched only after every one matched its manifest (the load waits for them)
             if (plan.base().isPresent() && settlement.isEmpty()) {
-                base = new BaseRead(new ObjectFetcher(stores, notes), options.memory().spillDir())
-                        .fetch(plan.tenant(), plan.base().get(), catalog, folder, definitions, progress, options.tables(), tenantTables);
-                phases.end("base");
+                pending = baseRead.startFetch(plan.tenant(), plan.base().get(), catalog, folder, definitions, progress, options.tables(),
+                        tenantTables);
+            } else {
+                baseRead.discardPrefetch();
             }
+            // the ledger is read beside the manifests; both before anything is loaded
+            CompletableFuture<ErasureLedger> ledgerRead = CompletableFuture.supplyAsync(
+                    () -> ErasureLedger.read(stores, plan.tenant(), notes::note), LEDGER_READER);
+            ManifestIndex manifests;
+            try {
+                manifests = plan.firstHour()
+                        .map(first -> ManifestIndex.load(stores, plan.tenant(), first, plan.lastHour().orElseThrow(), notes))
+                        .orElse(null);
+                if (manifests != null) {
+                    requireListed(plan, manifests);
+                }
+            } catch (RuntimeException e) {
+                DaemonPool.join(ledgerRead); // a ledger that cannot be read is reported first, as when it was read first
+                throw e;
+            }
+            ErasureLedger ledger = DaemonPool.join(ledgerRead);
+            phases.end("manifests");
+            progress.planned(plan.segments().size(), plan.bytes());
+            long[] counts = new long[3];
             int unread = 0;
             List<ListedSegment> segments = settlement.isEmpty() ? plan.segments() : newestFirst(plan.segments());
             if (manifests != null) {
@@ -222,6 +316,11 @@ public final class Replay {
                 }, settlement.orElse(null), definitions);
             }
             phases.end("read+fold");
+            if (pending != null) {
+                base = pending.await();
+                pending = null;
+                phases.end("base");
+            }
             if (settlement.isPresent()) {
                 KeySettlement settled = settlement.get();
                 boolean baseNeeded = plan.base().isPresent() && unread == 0
@@ -245,6 +344,10 @@ public final class Replay {
                     counts[2], notes.objectsFrom(Region.PRIMARY), notes.objectsFrom(Region.BACKUP), folder.stats(), loaded.ledger(), notes.notes(),
                     Duration.between(start, clock.instant()), phases.toString());
         } finally {
+            baseRead.discardPrefetch(); // none left unless a failure came before the base was asked for
+            if (pending != null) {
+                pending.discard();
+            }
             if (base != null) {
                 base.close();
             }
@@ -252,8 +355,7 @@ public final class Replay {
     }
 
     private void foldBase(RestorePlan plan, ShapeCatalog catalog, ChangeFolder folder, DefinitionHistory definitions, Set<String> tenantTables) {
-        new BaseRead(new ObjectFetcher(stores, notes), options.memory().spillDir())
-                .fold(plan.tenant(), plan.base().get(), catalog, folder, definitions, progress, options.tables(), tenantTables);
+        baseRead.fold(plan.tenant(), plan.base().get(), catalog, folder, definitions, progress, options.tables(), tenantTables);
     }
 
     /** By the newest cut time each holds, newest first: what a read that may stop early reads first. */

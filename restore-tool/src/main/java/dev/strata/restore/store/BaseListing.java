@@ -7,7 +7,6 @@ import dev.strata.schemas.layout.BaseManifestKey;
 import dev.strata.schemas.layout.InvalidObjectKeyException;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.store.ListedObject;
-import dev.strata.schemas.store.failure.StoreException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +32,13 @@ public final class BaseListing {
     public static List<ListedBase> list(RegimeStores stores, TenantId tenant, RegionNotes notes) {
         Map<BaseCut, Set<Region>> found = new TreeMap<>();
         StoreFailures failures = new StoreFailures();
-        for (RegionStore region : stores.regions()) {
-            try (Stream<ListedObject> listed = region.store().listAll(BackupLayout.basesPrefix(tenant), Optional.empty())) {
-                listed.forEach(o -> manifestCut(o.key()).ifPresent(cut ->
-                        found.computeIfAbsent(cut, c -> EnumSet.noneOf(Region.class)).add(region.region())));
-            } catch (StoreException e) {
-                failures.add(region, e);
-                notes.note("could not list the bases in " + region.describe() + ": " + e.getMessage() + "; used the other region's listing");
+        for (EachRegion.Outcome<List<BaseCut>> listed : EachRegion.call(stores, region -> manifestCuts(region, tenant))) {
+            if (listed.failed()) {
+                failures.add(listed.region(), listed.failure());
+                notes.note("could not list the bases in " + listed.region().describe() + ": " + listed.failure().getMessage()
+                        + "; used the other region's listing");
+            } else {
+                listed.value().forEach(cut -> found.computeIfAbsent(cut, c -> EnumSet.noneOf(Region.class)).add(listed.region().region()));
             }
         }
         if (failures.reasons().size() == stores.regions().size()) {
@@ -48,6 +47,12 @@ public final class BaseListing {
         return found.entrySet().stream()
                 .map(e -> new ListedBase(e.getKey(), BackupLayout.baseManifest(new BaseManifestKey(tenant, e.getKey())), e.getValue()))
                 .toList();
+    }
+
+    private static List<BaseCut> manifestCuts(RegionStore region, TenantId tenant) {
+        try (Stream<ListedObject> listed = region.store().listAll(BackupLayout.basesPrefix(tenant), Optional.empty())) {
+            return listed.map(o -> manifestCut(o.key())).flatMap(Optional::stream).toList();
+        }
     }
 
     private static Optional<BaseCut> manifestCut(ObjectKey key) {

@@ -9,6 +9,7 @@ import dev.strata.schemas.store.ObjectStore;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -29,9 +30,14 @@ public final class DurableMarkFinder {
      * @return the key of the mark with the greatest point; empty when the region holds no mark of the tenant
      */
     public static Optional<DurableMarkKey> newest(ObjectStore store, TenantId tenant, long expectedMicros) {
+        return newest(store, tenant, expectedMicros, () -> false);
+    }
+
+    /** As {@link #newest(ObjectStore, TenantId, long)}, stopping with {@link NewestKeySearch.Abandoned} once {@code answered} says so. */
+    public static Optional<DurableMarkKey> newest(ObjectStore store, TenantId tenant, long expectedMicros, BooleanSupplier answered) {
         NewestKeySearch<DurableMarkKey> search = new NewestKeySearch<>(BackupLayout.marksPrefix(tenant),
                 from -> BackupLayout.marksStartAfter(tenant, from), DurableMarkFinder::mark, DurableMarkKey::pointMicros);
-        Optional<Long> newest = search.newestWithin(store, expectedMicros, RESOLUTION_MICROS);
+        Optional<Long> newest = search.newestWithin(store, expectedMicros, RESOLUTION_MICROS, answered);
         if (newest.isEmpty()) {
             return Optional.empty();
         }

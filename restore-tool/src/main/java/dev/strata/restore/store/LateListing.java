@@ -6,7 +6,6 @@ import dev.strata.schemas.layout.InvalidObjectKeyException;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.manifest.LateNotice;
 import dev.strata.schemas.store.ListedObject;
-import dev.strata.schemas.store.failure.StoreException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -29,14 +28,13 @@ public final class LateListing {
     public static List<ListedSegment> since(RegimeStores stores, TenantId tenant, long fromMicros, RegionNotes notes) {
         Map<ObjectKey, Set<Region>> notices = new TreeMap<>();
         StoreFailures failures = new StoreFailures();
-        for (RegionStore region : stores.regions()) {
-            try (Stream<ListedObject> listed = region.store().listAll(BackupLayout.latePrefix(tenant),
-                    Optional.of(BackupLayout.lateStartAfter(tenant, fromMicros)))) {
-                listed.forEach(o -> notices.computeIfAbsent(o.key(), k -> EnumSet.noneOf(Region.class)).add(region.region()));
-            } catch (StoreException e) {
-                failures.add(region, e);
-                notes.note("could not list the late notices in " + region.describe() + ": " + e.getMessage()
+        for (EachRegion.Outcome<List<ObjectKey>> listed : EachRegion.call(stores, region -> noticesFrom(region, tenant, fromMicros))) {
+            if (listed.failed()) {
+                failures.add(listed.region(), listed.failure());
+                notes.note("could not list the late notices in " + listed.region().describe() + ": " + listed.failure().getMessage()
                         + "; used the other region's listing");
+            } else {
+                listed.value().forEach(key -> notices.computeIfAbsent(key, k -> EnumSet.noneOf(Region.class)).add(listed.region().region()));
             }
         }
         if (failures.reasons().size() == stores.regions().size()) {
@@ -56,5 +54,12 @@ public final class LateListing {
                     notice.segment().size(), EnumSet.allOf(Region.class)));
         });
         return new ArrayList<>(segments.values());
+    }
+
+    private static List<ObjectKey> noticesFrom(RegionStore region, TenantId tenant, long fromMicros) {
+        try (Stream<ListedObject> listed = region.store().listAll(BackupLayout.latePrefix(tenant),
+                Optional.of(BackupLayout.lateStartAfter(tenant, fromMicros)))) {
+            return listed.map(ListedObject::key).toList();
+        }
     }
 }

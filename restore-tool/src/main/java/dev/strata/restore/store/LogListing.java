@@ -6,10 +6,10 @@ import dev.strata.schemas.layout.InvalidObjectKeyException;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.layout.SegmentKey;
 import dev.strata.schemas.store.ListedObject;
-import dev.strata.schemas.store.failure.StoreException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,6 +39,23 @@ public record LogListing(List<ListedSegment> segments, Optional<Long> nextBeyond
     }
 
     /**
+     * This listing as a listing stopped after {@code stopAfterMicros} would have been: keys sort by
+     * first commit time, so a region's listing stops at its first segment that begins after it.
+     */
+    public LogListing upTo(long stopAfterMicros) {
+        List<ListedSegment> kept = new ArrayList<>();
+        Optional<Long> beyond = nextBeyondMicros;
+        for (ListedSegment segment : segments) {
+            if (segment.minCommitMicros() <= stopAfterMicros) {
+                kept.add(segment);
+            } else if (beyond.isEmpty() || segment.minCommitMicros() < beyond.get()) {
+                beyond = Optional.of(segment.minCommitMicros());
+            }
+        }
+        return new LogListing(kept, beyond, fromStart);
+    }
+
+    /**
      * @param startAfter where to start (empty: the tenant's first segment)
      * @param stopAfterMicros stop at the first segment whose minimum commit time is later than this
      */
@@ -47,15 +64,18 @@ public record LogListing(List<ListedSegment> segments, Optional<Long> nextBeyond
         Map<ObjectKey, Merged> merged = new TreeMap<>();
         StoreFailures failures = new StoreFailures();
         Optional<Long> beyond = Optional.empty();
-        for (RegionStore region : stores.regions()) {
-            try (Stream<ListedObject> listed = region.store().listAll(BackupLayout.logPrefix(tenant), startAfter)) {
-                Optional<Long> next = listRegion(region, listed.iterator(), stopAfterMicros, merged, notes);
-                if (next.isPresent() && (beyond.isEmpty() || next.get() < beyond.get())) {
-                    beyond = next;
-                }
-            } catch (StoreException e) {
-                failures.add(region, e);
-                notes.note("could not list " + region.describe() + ": " + e.getMessage() + "; used the other region's listing");
+        for (EachRegion.Outcome<RegionListing> listed : EachRegion.call(stores, region -> listRegion(region, tenant, startAfter,
+                stopAfterMicros, notes))) {
+            if (listed.failed()) {
+                failures.add(listed.region(), listed.failure());
+                notes.note("could not list " + listed.region().describe() + ": " + listed.failure().getMessage() + "; used the other region's listing");
+                continue;
+            }
+            listed.value().segments().forEach((object, segment) -> merged.computeIfAbsent(object.key(), k -> new Merged(segment, object.size()))
+                    .regions.add(listed.region().region()));
+            Optional<Long> next = listed.value().nextBeyondMicros();
+            if (next.isPresent() && (beyond.isEmpty() || next.get() < beyond.get())) {
+                beyond = next;
             }
         }
         if (failures.reasons().size() == stores.regions().size()) {
@@ -66,24 +86,30 @@ public record LogListing(List<ListedSegment> segments, Optional<Long> nextBeyond
         return new LogListing(segments, beyond, startAfter.isEmpty());
     }
 
-    private static Optional<Long> listRegion(RegionStore region, Iterator<ListedObject> listed, long stopAfterMicros,
-                                      Map<ObjectKey, Merged> merged, RegionNotes notes) {
-        while (listed.hasNext()) {
-            ListedObject object = listed.next();
-            SegmentKey segment;
-            try {
-                segment = BackupLayout.parseSegment(object.key());
-            } catch (InvalidObjectKeyException e) {
-                notes.note("ignored a stray object in " + region.describe() + ": " + e.getMessage());
-                continue;
+    /** One region's segments up to the stop, in key order, and the first commit time of the first one beyond it. */
+    private record RegionListing(Map<ListedObject, SegmentKey> segments, Optional<Long> nextBeyondMicros) {
+    }
+
+    private static RegionListing listRegion(RegionStore region, TenantId tenant, Optional<ObjectKey> startAfter, long stopAfterMicros,
+                                            RegionNotes notes) {
+        Map<ListedObject, SegmentKey> segments = new LinkedHashMap<>();
+        try (Stream<ListedObject> listed = region.store().listAll(BackupLayout.logPrefix(tenant), startAfter)) {
+            for (Iterator<ListedObject> it = listed.iterator(); it.hasNext(); ) {
+                ListedObject object = it.next();
+                SegmentKey segment;
+                try {
+                    segment = BackupLayout.parseSegment(object.key());
+                } catch (InvalidObjectKeyException e) {
+                    notes.note("ignored a stray object in " + region.describe() + ": " + e.getMessage());
+                    continue;
+                }
+                if (segment.minCommitMicros() > stopAfterMicros) {
+                    return new RegionListing(segments, Optional.of(segment.minCommitMicros()));
+                }
+                segments.put(object, segment);
             }
-            if (segment.minCommitMicros() > stopAfterMicros) {
-                return Optional.of(segment.minCommitMicros());
-            }
-            Merged m = merged.computeIfAbsent(object.key(), k -> new Merged(segment, object.size()));
-            m.regions.add(region.region());
         }
-        return Optional.empty();
+        return new RegionListing(segments, Optional.empty());
     }
 
     private static final class Merged {

@@ -93,31 +93,39 @@ public final class ManifestIndex {
                                                           RegionNotes notes) {
         TreeMap<ObjectKey, ManifestCopies> copies = new TreeMap<>();
         StoreFailures failures = new StoreFailures();
-        for (RegionStore region : stores.regions()) {
-            try (Stream<ListedObject> listed = region.store().listAll(BackupLayout.manifestsPrefix(tenant),
-                    Optional.of(BackupLayout.manifestsStartAfter(tenant, from)))) {
-                for (Iterator<ListedObject> it = listed.iterator(); it.hasNext(); ) {
-                    ObjectKey key = it.next().key();
-                    ManifestKey parsed;
-                    try {
-                        parsed = BackupLayout.parseManifest(key);
-                    } catch (InvalidObjectKeyException e) {
-                        notes.note("ignored a stray object in " + region.describe() + ": " + e.getMessage());
-                        continue;
-                    }
-                    if (parsed.hour().compareTo(to) > 0) {
-                        break;
-                    }
-                    copies.computeIfAbsent(key, ManifestCopies::new);
-                }
-            } catch (StoreException e) {
-                failures.add(region, e);
+        for (EachRegion.Outcome<List<ObjectKey>> listed : EachRegion.call(stores, region -> manifestKeys(region, tenant, from, to, notes))) {
+            if (listed.failed()) {
+                failures.add(listed.region(), listed.failure());
+            } else {
+                listed.value().forEach(key -> copies.computeIfAbsent(key, ManifestCopies::new));
             }
         }
         if (failures.reasons().size() == stores.regions().size()) {
             throw failures.noRegionAnswered("list the manifests of tenant " + tenant);
         }
         return copies;
+    }
+
+    private static List<ObjectKey> manifestKeys(RegionStore region, TenantId tenant, UtcHour from, UtcHour to, RegionNotes notes) {
+        List<ObjectKey> keys = new ArrayList<>();
+        try (Stream<ListedObject> listed = region.store().listAll(BackupLayout.manifestsPrefix(tenant),
+                Optional.of(BackupLayout.manifestsStartAfter(tenant, from)))) {
+            for (Iterator<ListedObject> it = listed.iterator(); it.hasNext(); ) {
+                ObjectKey key = it.next().key();
+                ManifestKey parsed;
+                try {
+                    parsed = BackupLayout.parseManifest(key);
+                } catch (InvalidObjectKeyException e) {
+                    notes.note("ignored a stray object in " + region.describe() + ": " + e.getMessage());
+                    continue;
+                }
+                if (parsed.hour().compareTo(to) > 0) {
+                    break;
+                }
+                keys.add(key);
+            }
+        }
+        return keys;
     }
 
     private static void readPreferred(RegimeStores stores, Iterable<ManifestCopies> copies, RegionNotes notes) {

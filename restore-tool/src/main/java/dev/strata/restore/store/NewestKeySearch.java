@@ -5,6 +5,7 @@ import dev.strata.schemas.store.ListPage;
 import dev.strata.schemas.store.ListedObject;
 import dev.strata.schemas.store.ObjectStore;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.function.ToLongFunction;
@@ -51,8 +52,17 @@ public final class NewestKeySearch<T> {
      * @return the time of a key such that none begins {@code resolution} or more later; empty when the prefix holds no key
      */
     public Optional<Long> newestWithin(ObjectStore store, long expectedMicros, long resolution) {
+        return newestWithin(store, expectedMicros, resolution, () -> false);
+    }
+
+    /**
+     * As {@link #newestWithin(ObjectStore, long, long)}, for one of several searches from different
+     * guesses raced against each other: before each LIST it asks {@code answered}, and once that says
+     * another search found the key it stops with {@link Abandoned} instead of spending more requests.
+     */
+    public Optional<Long> newestWithin(ObjectStore store, long expectedMicros, long resolution, BooleanSupplier answered) {
         long start = Math.max(0, Math.min(expectedMicros, LAST_MICROS));
-        Optional<T> atOrAfter = firstFrom(store, start);
+        Optional<T> atOrAfter = firstFrom(store, answered, start);
         long lo; // a key begins at lo
         long hi; // none begins at or after hi
         if (atOrAfter.isPresent()) { // the newest is at or after the guess: gallop forwards
@@ -62,7 +72,7 @@ public final class NewestKeySearch<T> {
                     hi = LAST_MICROS;
                     break;
                 }
-                Optional<T> later = firstFrom(store, lo + window);
+                Optional<T> later = firstFrom(store, answered, lo + window);
                 if (later.isEmpty()) {
                     hi = lo + window;
                     break;
@@ -70,7 +80,7 @@ public final class NewestKeySearch<T> {
                 lo = time.applyAsLong(later.get());
             }
         } else { // none at or after the guess: gallop backwards
-            if (start == 0 || firstFrom(store, 0).isEmpty()) {
+            if (start == 0 || firstFrom(store, answered, 0).isEmpty()) {
                 return Optional.empty(); // one LIST says so, not a gallop back to 1970 (a tenant this region holds nothing of)
             }
             hi = start;
@@ -79,7 +89,7 @@ public final class NewestKeySearch<T> {
                     return Optional.empty();
                 }
                 long from = Math.max(0, hi - window);
-                Optional<T> found = firstFrom(store, from);
+                Optional<T> found = firstFrom(store, answered, from);
                 if (found.isPresent()) {
                     lo = time.applyAsLong(found.get());
                     break;
@@ -89,7 +99,7 @@ public final class NewestKeySearch<T> {
         }
         while (hi - lo > resolution) {
             long mid = lo + (hi - lo) / 2;
-            Optional<T> found = firstFrom(store, mid);
+            Optional<T> found = firstFrom(store, answered, mid);
             if (found.isPresent()) {
                 lo = time.applyAsLong(found.get());
             } else {
@@ -104,9 +114,12 @@ public final class NewestKeySearch<T> {
         return store.listAll(prefix, marker(fromMicros)).map(o -> parse.apply(o.key())).flatMap(Optional::stream);
     }
 
-    private Optional<T> firstFrom(ObjectStore store, long fromMicros) {
+    private Optional<T> firstFrom(ObjectStore store, BooleanSupplier answered, long fromMicros) {
         Optional<ObjectKey> next = marker(fromMicros);
         while (true) {
+            if (answered.getAsBoolean()) {
+                throw new Abandoned();
+            }
             ListPage page = store.list(prefix, next, 1);
             if (page.objects().isEmpty()) {
                 return Optional.empty();
@@ -123,5 +136,14 @@ public final class NewestKeySearch<T> {
     /** Before the first key when {@code fromMicros} precedes the epoch (key times cannot). */
     private Optional<ObjectKey> marker(long fromMicros) {
         return fromMicros <= 0 ? Optional.empty() : Optional.of(startAfter.apply(fromMicros));
+    }
+
+    /** A search stopped because another one, from another guess, answered first: not a failure. */
+    public static final class Abandoned extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Abandoned() {
+            super("another search for the newest key answered first", null, false, false);
+        }
     }
 }

@@ -7,6 +7,7 @@ import static dev.strata.schemas.testing.Changes.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.strata.restore.BadInputException;
 import dev.strata.restore.VerificationFailedException;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestoreTime;
@@ -101,7 +102,24 @@ class ReplayWithBaseTest {
         for (int i = 0; i < untils.size(); i++) {
             Optional<BaseCut> expected = i == 0 ? Optional.empty() : Optional.of(cut);
             assertThat(restore(untils.get(i), expected)).as("restore to %s", untils.get(i)).isEqualTo(withoutBase.get(i));
+            assertThat(restore(stores(), untils.get(i), expected, true)).as("restore to %s, the base fetched while planning", untils.get(i))
+                    .isEqualTo(withoutBase.get(i));
         }
+        assertThat(stagedTableFiles()).isEmpty();
+    }
+
+    @Test
+    void aBaseFetchedWhilePlanningThatNoRestoreTakesLeavesNoFileBehind() throws IOException {
+        base();
+        Replay replay = new Replay(stores(), new ReplayOptions(Duration.ofHours(1), 2, FoldMemory.defaults(work), false),
+                Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), Progress.NONE).withBaseFetchedWhilePlanning();
+
+        assertThatThrownBy(() -> replay.plan(TENANT, RestoreTime.format(T0 + 5 * H))).isInstanceOf(BadInputException.class)
+                .hasMessageContaining("after its durable point");
+        assertThat(stagedTableFiles()).as("the base fetched for a plan that was refused").isEmpty();
+        RestorePlan plan = replay.plan(TENANT, RestoreTime.format(T0 + H / 4)); // before the cut: planned without the base
+        assertThat(plan.base()).isEmpty();
+        assertThat(stagedTableFiles()).isEmpty();
     }
 
     @Test
@@ -156,8 +174,16 @@ class ReplayWithBaseTest {
     }
 
     private String restore(RegimeStores stores, String until, Optional<BaseCut> expectedBase) throws IOException {
+        return restore(stores, until, expectedBase, false);
+    }
+
+    private String restore(RegimeStores stores, String until, Optional<BaseCut> expectedBase, boolean baseFetchedWhilePlanning)
+            throws IOException {
         Replay replay = new Replay(stores, new ReplayOptions(Duration.ofHours(1), 2, FoldMemory.defaults(work), false),
                 Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), Progress.NONE);
+        if (baseFetchedWhilePlanning) {
+            replay.withBaseFetchedWhilePlanning();
+        }
         RestorePlan plan = replay.plan(TENANT, until);
         assertThat(plan.base()).as("base planned for %s", until).isEqualTo(expectedBase);
         StringWriter out = new StringWriter();

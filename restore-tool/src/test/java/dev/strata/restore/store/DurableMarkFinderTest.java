@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.restore.VerificationFailedException;
 import dev.strata.restore.durable.DurablePoint;
+import dev.strata.restore.durable.DurablePointSearch;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
@@ -20,8 +21,10 @@ import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.VersionPolicy;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The newest durable mark by name, in a bounded number of LISTs; and the durable point of a regime read from the marks. */
 class DurableMarkFinderTest {
@@ -98,6 +101,49 @@ class DurableMarkFinderTest {
         assertThat(point.describe()).isEqualTo("newest durable mark in primary " + RestoreTime.format(T0) + ", in backup "
                 + RestoreTime.format(T0 + 7 * SECOND));
         assertThat(DurablePoint.read(stores(), TenantId.of("globex"), NOW).point()).isEmpty();
+    }
+
+    @Test
+    @Timeout(10) // a race that waited for its slowest search would hang here: the searches from now are held until the end
+    void aSearchFromABetterGuessAnswersWhileTheSearchFromNowIsStillUnderWay() throws Exception {
+        for (int i = 0; i < 100; i++) { // marks of an idle tenant, two weeks before the clock
+            put(primary, mark(ACME, T0 + i * 5 * SECOND, i));
+            put(backup, mark(ACME, T0 + i * 5 * SECOND, i));
+        }
+        CountDownLatch released = new CountDownLatch(1);
+        AtomicInteger fromNow = new AtomicInteger();
+        ObjectKey nearNow = BackupLayout.marksStartAfter(ACME, NOW - 86_400 * SECOND);
+        java.util.function.Function<InMemoryBucket, ObjectStore> holdingListsNearNow = bucket -> new ForwardingObjectStore(
+                bucket.store(VersionPolicy.FIRST_VERSION)) {
+            @Override
+            public ListPage list(ObjectKey prefix, Optional<ObjectKey> startAfter, int maxKeys) {
+                if (startAfter.isPresent() && startAfter.get().compareTo(nearNow) > 0) { // the search from now: held as a slow region holds it
+                    fromNow.incrementAndGet();
+                    await(released);
+                }
+                return delegate.list(prefix, startAfter, maxKeys);
+            }
+        };
+        RegimeStores stores = new RegimeStores("eu", new RegionStore(Region.PRIMARY, holdingListsNearNow.apply(primary), "p."),
+                new RegionStore(Region.BACKUP, holdingListsNearNow.apply(backup), "b."));
+        try {
+            DurablePoint point = DurablePointSearch.start(stores, ACME, NOW).alsoFrom(T0).await();
+
+            assertThat(point.point()).as("found from the guess while the search from now waits on its first LIST").contains(T0 + 99 * 5 * SECOND);
+            assertThat(point.in(Region.BACKUP)).contains(T0 + 99 * 5 * SECOND);
+            assertThat(fromNow.get()).as("LISTs of the searches from now: at most their first, still held").isLessThanOrEqualTo(2);
+        } finally {
+            released.countDown();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
