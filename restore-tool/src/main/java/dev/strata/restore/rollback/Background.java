@@ -1,7 +1,6 @@
 package dev.strata.restore.rollback;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
@@ -27,20 +26,5 @@ final class Background {
             thread.setDaemon(true);
             thread.start();
         };
-    }
-
-    /** The result, once there; a failure thrown as the work threw it (its exit code and message), not wrapped. */
-    static <T> T join(CompletableFuture<T> work) {
-        try {
-            return work.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw e;
-        }
     }
 }

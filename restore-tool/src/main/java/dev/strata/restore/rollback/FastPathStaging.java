@@ -4,6 +4,7 @@ import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.replay.Replay;
 import dev.strata.restore.replay.ReplaySummary;
+import dev.strata.restore.store.DaemonPool;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.schemas.fold.TransactionFilter;
 import java.sql.Connection;
@@ -84,9 +85,9 @@ final class FastPathStaging {
             // every transaction up to the durable point of now is in the log, so committed before the snapshot began: all seen
             ChangesSince.Found found = ChangesSince.read(stores, now, point.untilMicros(), TransactionFilter.ALL);
             Optional<String> refused = refusal(found);
-            refused = refused.isPresent() ? refused : Background.join(parked);
+            refused = refused.isPresent() ? refused : DaemonPool.join(parked);
             if (refused.isEmpty() && covered.isDone()) {
-                refused = refusal(Background.join(covered));
+                refused = refusal(DaemonPool.join(covered));
             }
             if (refused.isPresent()) {
                 return end(refused.get());
@@ -94,7 +95,7 @@ final class FastPathStaging {
             StagingTarget staging = new StagingTarget(connection, describe, tenantColumn, tables, Optional.of(found.tables()));
             ReplaySummary summary = replay.run(point, staging, TransactionFilter.ALL, found.filter(uniqueAtOnce(found)));
 
-            LiveCoverage.Outcome coverage = Background.join(covered);
+            LiveCoverage.Outcome coverage = DaemonPool.join(covered);
             if (coverage.toDurablePoint().isEmpty()) {
                 return end(coverage.why());
             }

@@ -3,6 +3,7 @@ package dev.strata.restore.rollback;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.replay.Replay;
+import dev.strata.restore.store.DaemonPool;
 import dev.strata.schemas.TenantId;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -51,7 +52,7 @@ public final class PointPlan {
     RestorePlan toDurablePointNow() {
         long point = get().untilMicros();
         if (toDurablePointNow.isPresent() && requestedMicros.getAsLong() == point) {
-            return Background.join(toDurablePointNow.get());
+            return DaemonPool.join(toDurablePointNow.get());
         }
         return replay.plan(tenant, RestoreTime.LATEST, point);
     }
@@ -67,6 +68,6 @@ public final class PointPlan {
 
     /** The plan, once listed; a refusal (a point out of the log, an unreachable store) is thrown as the listing threw it. */
     RestorePlan get() {
-        return Background.join(listing);
+        return DaemonPool.join(listing);
     }
 }
