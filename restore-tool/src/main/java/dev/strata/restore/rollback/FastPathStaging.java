@@ -79,8 +79,8 @@ final class FastPathStaging {
             return Outcome.refused(snapshot.refused().get());
         }
         AtomicBoolean abandoned = new AtomicBoolean();
-        CompletableFuture<LiveCoverage.Outcome> covered = Background.run("strata-rollback-durable-wait",
-                () -> LiveCoverage.await(replay, point.tenant(), snapshot, point.untilMicros(), wait, clock, abandoned::get));
+        CompletableFuture<LiveCoverage.Outcome> covered = CompletableFuture.supplyAsync(
+                () -> LiveCoverage.await(replay, point.tenant(), snapshot, point.untilMicros(), wait, clock, abandoned::get), PointPlan.ASIDE);
         try {
             // every transaction up to the durable point of now is in the log, so committed before the snapshot began: all seen
             ChangesSince.Found found = ChangesSince.read(stores, now, point.untilMicros(), TransactionFilter.ALL);

@@ -8,6 +8,7 @@ import dev.strata.schemas.TenantId;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
 
 /**
@@ -18,6 +19,12 @@ import java.util.function.Function;
  * listed beside it.
  */
 public final class PointPlan {
+    /**
+     * The rollback's work run aside: the two plans, the dead-letter check and the wait for the durable point, each blocking
+     * on the store or Kafka, all at once at most.
+     */
+    static final ExecutorService ASIDE = DaemonPool.of("strata-rollback", 4);
+
     private final Replay replay;
     private final TenantId tenant;
     private final CompletableFuture<RestorePlan> listing;
@@ -36,13 +43,13 @@ public final class PointPlan {
 
     /** Starts listing the plan of {@code tenant} to {@code until} (a time or 'latest'). */
     public static PointPlan start(Replay replay, TenantId tenant, String until, boolean fastPath) {
-        CompletableFuture<RestorePlan> listing = Background.run("strata-rollback-plan", () -> replay.plan(tenant, until));
+        CompletableFuture<RestorePlan> listing = CompletableFuture.supplyAsync(() -> replay.plan(tenant, until), ASIDE);
         if (!fastPath || RestoreTime.LATEST.equalsIgnoreCase(until.trim())) {
             return new PointPlan(replay, tenant, listing, OptionalLong.empty(), Optional.empty());
         }
         long requested = RestoreTime.parse(until);
-        return new PointPlan(replay, tenant, listing, OptionalLong.of(requested), Optional.of(Background.run("strata-rollback-plan-now",
-                () -> replay.plan(tenant, RestoreTime.LATEST, requested))));
+        return new PointPlan(replay, tenant, listing, OptionalLong.of(requested), Optional.of(CompletableFuture.supplyAsync(
+                () -> replay.plan(tenant, RestoreTime.LATEST, requested), ASIDE)));
     }
 
     /**
@@ -63,7 +70,7 @@ public final class PointPlan {
 
     /** {@code work} on the plan once it is listed, in the background too. */
     <T> CompletableFuture<T> then(Function<RestorePlan, T> work) {
-        return listing.thenApplyAsync(work, Background.named("strata-rollback-after-plan"));
+        return listing.thenApplyAsync(work, ASIDE);
     }
 
     /** The plan, once listed; a refusal (a point out of the log, an unreachable store) is thrown as the listing threw it. */
