@@ -3,10 +3,15 @@ package dev.strata.restore.replay;
 import dev.strata.schemas.fold.ChangeFolder;
 import dev.strata.schemas.fold.FoldOp;
 import dev.strata.schemas.fold.FoldPosition;
+import dev.strata.schemas.fold.KeySet;
 import dev.strata.schemas.fold.ShapeCatalog;
+import dev.strata.schemas.fold.keys.KeyInterest;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -21,9 +26,13 @@ import java.util.Set;
 public final class KeyFilter {
     /** Every key: the filter of a whole restore. */
     public static final KeyFilter ALL = new KeyFilter(null, null);
+    private static final KeySet NONE = new KeySet(List.of());
+    private static final KeySet NOT_LOOKED_UP = new KeySet(List.of());
 
     private final Map<String, Set<Key>> keys;
     private final Map<String, Set<Key>> existed;
+    /** The same keys, for the question asked of every change read. */
+    private final Map<String, KeySet> asked;
 
     /**
      * @param keys per table name, the keys to fold; null: every key
@@ -32,6 +41,10 @@ public final class KeyFilter {
     private KeyFilter(Map<String, Set<Key>> keys, Map<String, Set<Key>> existed) {
         this.keys = keys;
         this.existed = existed;
+        this.asked = new HashMap<>();
+        if (keys != null) {
+            keys.forEach((table, k) -> asked.put(table, new KeySet(k.stream().map(Key::copy).toList())));
+        }
     }
 
     /** Only these keys, by table name; a table not named folds no row. */
@@ -72,15 +85,23 @@ public final class KeyFilter {
      * One reader thread's filter over one segment; {@link Pass#close} hands the dropped images' shapes to the fold.
      *
      * @param settlement hears of the kept changes and of the tables whose images were read; null: none
+     * @param newerImageKnown the tables of which a newer image than this segment's is known: its skipped images' shapes
+     *     are not read
      */
-    Pass pass(ShapeCatalog catalog, ChangeFolder folder, KeySettlement settlement) {
-        return new Pass(catalog, folder, settlement);
+    Pass pass(ShapeCatalog catalog, ChangeFolder folder, KeySettlement settlement, BitSet newerImageKnown) {
+        return new Pass(catalog, folder, settlement, newerImageKnown);
     }
 
     /** A key as the fold encodes it, compared by content. */
     public record Key(ByteBuffer bytes) {
         public static Key of(byte[] bytes) {
             return new Key(ByteBuffer.wrap(bytes).asReadOnlyBuffer());
+        }
+
+        byte[] copy() {
+            byte[] copy = new byte[bytes.remaining()];
+            bytes.duplicate().get(copy);
+            return copy;
         }
 
         /** ByteBuffer's own hash is a polynomial of base 31: small varint keys would cluster in few buckets; this spreads them. */
@@ -95,15 +116,19 @@ public final class KeyFilter {
         private final ShapeCatalog catalog;
         private final ChangeFolder folder;
         private final KeySettlement settlement;
+        private final BitSet newerImageKnown;
+        /** The tables a new row image of was read, kept or not. */
         private final Set<Integer> imaged = new HashSet<>();
-        private final Map<Integer, Set<Key>> byTable = new HashMap<>();
+        /** Per table id, its keys ({@link #NOT_LOOKED_UP} until asked): an array, as it is read for every change. */
+        private KeySet[] byTable = new KeySet[0];
         /** Per table, the newest dropped row image's position and shape: {lsn, txOrder, shapeId}. */
         private final Map<Integer, long[]> droppedShapes = new HashMap<>();
 
-        private Pass(ShapeCatalog catalog, ChangeFolder folder, KeySettlement settlement) {
+        private Pass(ShapeCatalog catalog, ChangeFolder folder, KeySettlement settlement, BitSet newerImageKnown) {
             this.catalog = catalog;
             this.folder = folder;
             this.settlement = settlement;
+            this.newerImageKnown = newerImageKnown;
         }
 
         boolean keep(FoldOp op) {
@@ -111,11 +136,11 @@ public final class KeyFilter {
                 return true;
             }
             if (wants(op.tableId(), op.key(), op.key().length)) {
+                if (op.kind() == FoldOp.Kind.UPSERT) {
+                    imaged.add(op.tableId());
+                }
                 if (settlement != null) {
                     settlement.kept(catalog.table(op.tableId()), op);
-                    if (op.kind() == FoldOp.Kind.UPSERT) {
-                        imaged.add(op.tableId());
-                    }
                 }
                 return true;
             }
@@ -128,16 +153,33 @@ public final class KeyFilter {
             if (keys == null) {
                 return true;
             }
-            Set<Key> wanted = byTable.computeIfAbsent(tableId, id -> keys.getOrDefault(catalog.table(id), Set.of()));
-            return !wanted.isEmpty() && wanted.contains(new Key(ByteBuffer.wrap(key, 0, length)));
+            if (tableId >= byTable.length) {
+                int from = byTable.length;
+                byTable = Arrays.copyOf(byTable, Math.max(tableId + 1, from * 2));
+                Arrays.fill(byTable, from, byTable.length, NOT_LOOKED_UP);
+            }
+            KeySet wanted = byTable[tableId];
+            if (wanted == NOT_LOOKED_UP) {
+                wanted = asked.getOrDefault(catalog.table(tableId), NONE);
+                byTable[tableId] = wanted;
+            }
+            return wanted.contains(key, length);
         }
 
-        /** A change not folded: its table is noted, and its new image's shape if it is the newest ({@code newImageShape} -1: none). */
+        /** Whether a skipped new image of the table is to have its shape read ({@link KeyInterest#shapeNeeded}). */
+        boolean shapeNeeded(int tableId) {
+            return !newerImageKnown.get(tableId);
+        }
+
+        /**
+         * A change not folded: its table is noted, and its new image's shape if it is the newest ({@code newImageShape} -1:
+         * none; {@link KeyInterest#SHAPE_NOT_READ}: an image whose shape a newer one known already supersedes).
+         */
         void dropped(int tableId, int newImageShape, long lsn, long txOrder) {
             // noted even without a shape: the table had a change, so the fold lists it as the whole fold would
             long[] newest = droppedShapes.computeIfAbsent(tableId, id -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE, -1});
             // as the fold tracks shapes: only new row images say which columns the table has
-            if (newImageShape >= 0) {
+            if (newImageShape >= 0 || newImageShape == KeyInterest.SHAPE_NOT_READ) {
                 imaged.add(tableId);
             }
             if (newImageShape >= 0 && FoldOp.compareOrder(lsn, txOrder, newest[0], newest[1]) > 0) {
@@ -145,6 +187,11 @@ public final class KeyFilter {
                 newest[1] = txOrder;
                 newest[2] = newImageShape;
             }
+        }
+
+        /** The tables a new row image of, at or before the point, was read in this segment (kept or not). */
+        Set<Integer> imaged() {
+            return imaged;
         }
 
         void close() {

@@ -44,6 +44,7 @@ final class SegmentPipeline {
     private final TableFilter tables;
     private final KeyFilter keys;
     private final ShapeCatalog catalog;
+    private final NewerImages newerImages = new NewerImages();
 
     /**
      * @param tables which tables' changes are folded; it also learns every table a change named
@@ -114,7 +115,7 @@ final class SegmentPipeline {
         // the fetcher matched the bytes to their SHA-256 before any change of them is folded
         List<FoldOp> batch = new ArrayList<>(BATCH);
         TableFilter.Pass pass = tables.pass();
-        KeyFilter.Pass keyPass = keys.pass(catalog, folder, settlement);
+        KeyFilter.Pass keyPass = keys.pass(catalog, folder, settlement, newerImages.knownNewerThan(segment));
         Consumer<FoldOp> fold = op -> {
             if (!pass.keep(op.tableId()) || !keyPass.keep(op)) {
                 return;
@@ -130,6 +131,11 @@ final class SegmentPipeline {
             @Override
             public boolean wants(int tableId, byte[] key, int length) {
                 return pass.keep(tableId) && keyPass.wants(tableId, key, length);
+            }
+
+            @Override
+            public boolean shapeNeeded(int tableId) {
+                return keyPass.shapeNeeded(tableId);
             }
 
             @Override
@@ -149,6 +155,7 @@ final class SegmentPipeline {
         folder.acceptAll(batch);
         pass.close();
         keyPass.close();
+        newerImages.read(segment, keyPass.imaged());
         if (settlement != null) {
             settlement.read(segment); // after every change of it was reported
         }

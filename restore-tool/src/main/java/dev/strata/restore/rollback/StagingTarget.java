@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +36,7 @@ final class StagingTarget implements ReplayTarget {
     private final Optional<Map<String, ChangesSince.TableKeys>> changed;
     private final Map<String, Staged> staged = new HashMap<>();
     /** With changed keys: per staged table, those keys; a row of any other key is not staged. */
-    private final Map<Staged, ChangedKeyTable.Keys> stagedKeys = new HashMap<>();
+    private final Map<Staged, ChangedKeyTable.Keys> stagedKeys = new IdentityHashMap<>(); // asked per row: by identity, not by hashing the record
     private final List<Staged> order = new ArrayList<>();
     private CopyManager copies;
     /** One COPY at a time on a connection: the table whose rows arrive now, and its COPY. */

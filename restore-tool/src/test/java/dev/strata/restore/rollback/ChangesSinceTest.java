@@ -1,5 +1,6 @@
 package dev.strata.restore.rollback;
 
+import static dev.strata.schemas.testing.Changes.col;
 import static dev.strata.schemas.testing.Changes.delete;
 import static dev.strata.schemas.testing.Changes.event;
 import static dev.strata.schemas.testing.Changes.insert;
@@ -22,6 +23,7 @@ import dev.strata.restore.target.NdjsonTarget;
 import dev.strata.restore.testing.SinkBackup;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.avro.Column;
 import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.fold.FoldMemory;
 import dev.strata.schemas.fold.TransactionFilter;
@@ -171,6 +173,42 @@ class ChangesSinceTest {
 
         assertThat(found.fullDiffReason()).as("a TRUNCATE empties the table in snapshots taken before it too")
                 .hasValueSatisfying(r -> assertThat(r).startsWith("a TRUNCATE of public.orders at "));
+    }
+
+    // newest first, one reader: the newest segment is read whole before the older ones, which then need no shapes
+    @Test
+    void aTableTakesTheColumnsOfItsNewestImageAtThePointWhicheverKeyItIsOf() {
+        assertThat(keyThreeAtThePoint(update(A, ORDERS, T0 + 14_000_000, 1140, 5, "narrow again")))
+                .as("the newest image is narrow: the older wide ones' columns go").doesNotContain("note");
+    }
+
+    @Test
+    void aTableTakesTheColumnsOfAnOlderSegmentWhenTheNewestHasNoImageOfIt() {
+        assertThat(keyThreeAtThePoint(delete(A, ORDERS, T0 + 14_000_000, 1140, 6)))
+                .as("the wide images of the segment before the newest give the columns").contains("\"note\":null");
+    }
+
+    /** Key 3's row at the point, restored alone and restored with every key (asserted equal), after {@code newest}. */
+    private String keyThreeAtThePoint(ChangeEvent newest) {
+        List<ChangeEvent> events = tenRowsThen(
+                event(A, ORDERS, Op.UPDATE, T0 + 12_000_000, 1120, 1, key(1), null, wide(1)),
+                event(A, ORDERS, Op.UPDATE, T0 + 13_000_000, 1130, 1, key(2), null, wide(2)),
+                newest,
+                update(A, ORDERS, POINT + 1, 2000, 3, "changed"));
+        writer.write(events, SinkBackup.everyNEvents(4)); // 0-3, 4-7, 8-9 and the wide images, then the newest
+        Replay replay = replay(1);
+        RestorePlan atPoint = replay.plan(TenantId.of(A), RestoreTime.format(POINT));
+        ChangesSince.Found found = read(latest(replay), POINT);
+
+        List<String> alone = rows(replay, atPoint, found.filter(Set.of(ORDERS)));
+        List<String> whole = rows(replay(), atPoint, KeyFilter.ALL).stream().filter(l -> l.contains("\"v3\"")).toList();
+
+        assertThat(alone).isEqualTo(whole).hasSize(1);
+        return alone.get(0);
+    }
+
+    private static List<Column> wide(long id) {
+        return List.of(col("id", "bigint", id), col("name", "text", "w" + id), col("note", "text", "wide"));
     }
 
     /** The changes after {@code since} in {@code plan}, of every transaction. */

@@ -37,7 +37,7 @@ import org.apache.avro.util.Utf8;
  * <p>With a {@link KeyInterest} (a rollback's few keys) a row change's key is read first, and the
  * row images of a key not wanted are walked over without decoding their values (Avro gives no
  * length for a record, so the walk reads each column's tags and lengths); only the new image's
- * column names and types are read, for its shape. A change of an UPDATE with an old image is always
+ * column names and types are read, for its shape, while the interest needs it. A change of an UPDATE with an old image is always
  * decoded: its old key, which may be wanted, is in that image; so is a change of a keyless table,
  * whose key is its whole image.
  */
@@ -216,7 +216,8 @@ public final class FastSegmentDecoder {
          * Walks over the row images of a change whose key the interest does not want, reading only the
          * new image's names and types; the key has been read, the old image's union index too.
          *
-         * @return the new image's shape (-1 for a DELETE), or {@link #NOT_SKIPPED} when the change is to be decoded
+         * @return the new image's shape (-1 for a DELETE, {@link KeyInterest#SHAPE_NOT_READ} when not asked for), or
+         *     {@link #NOT_SKIPPED} when the change is to be decoded
          */
         private int skipUnwanted(Decoder in, int tableId, Op op, boolean beforePresent) throws IOException {
             boolean rowChange = op == Op.CREATE || op == Op.READ || op == Op.DELETE || (op == Op.UPDATE && !beforePresent);
@@ -233,6 +234,13 @@ public final class FastSegmentDecoder {
             if (op == Op.DELETE) {
                 ColumnList.skip(in, in.readIndex() == 1);
                 return -1;
+            }
+            if (!interest.shapeNeeded(tableId)) {
+                if (in.readIndex() != 1) {
+                    throw new IOException("a " + op + " of " + catalog.table(tableId) + " has no new row");
+                }
+                ColumnList.skip(in, true);
+                return KeyInterest.SHAPE_NOT_READ;
             }
             after.readShape(in);
             if (!after.present) {

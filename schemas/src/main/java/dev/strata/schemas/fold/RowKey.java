@@ -17,9 +17,14 @@ final class RowKey {
     }
 
     static int hash(byte[] bytes) {
+        return hash(bytes, bytes.length);
+    }
+
+    /** The hash of {@code bytes[0..length)}. */
+    static int hash(byte[] bytes, int length) {
         int h = 0x811c9dc5;
-        for (byte b : bytes) {
-            h = (h ^ (b & 0xff)) * 0x01000193;
+        for (int i = 0; i < length; i++) {
+            h = (h ^ (bytes[i] & 0xff)) * 0x01000193;
         }
         h ^= h >>> 16;
         h *= 0x85ebca6b;

@@ -65,6 +65,11 @@ class KeySkipDecoderTest {
     }
 
     private static Decoded decode(byte[] segment, boolean withInterest) {
+        return decode(segment, withInterest, true);
+    }
+
+    /** @param shapes whether the interest asks for the shapes of the images it skips */
+    private static Decoded decode(byte[] segment, boolean withInterest, boolean shapes) {
         ShapeCatalog catalog = new ShapeCatalog();
         RowDecoder keys = new RowDecoder(catalog);
         List<String> folded = new ArrayList<>();
@@ -76,8 +81,14 @@ class KeySkipDecoderTest {
             }
 
             @Override
+            public boolean shapeNeeded(int tableId) {
+                return shapes;
+            }
+
+            @Override
             public void skipped(int tableId, int shapeId, long lsn, long txOrder) {
-                skipped.add(catalog.table(tableId) + " " + lsn + "/" + txOrder + " " + (shapeId < 0 ? "no image" : catalog.shape(shapeId).columns()));
+                String image = shapeId == SHAPE_NOT_READ ? "not read" : shapeId < 0 ? "no image" : catalog.shape(shapeId).columns().toString();
+                skipped.add(catalog.table(tableId) + " " + lsn + "/" + txOrder + " " + image);
             }
         };
         FastSegmentDecoder.Counts counts = new FastSegmentDecoder(TenantId.of("acme"), catalog, 50).decode(segment, "test",
@@ -113,6 +124,23 @@ class KeySkipDecoderTest {
     @Test
     void skipsTheImagesOfKeysNotWantedAndReportsThem() {
         assertSkipped(SegmentWriter.encode(events()).bytes());
+    }
+
+    @Test
+    void walksOverTheNewImagesUnreadWhenTheirShapeIsNotNeeded() {
+        byte[] segment = SegmentWriter.encode(events()).bytes();
+        Decoded shapes = decode(segment, true);
+        Decoded none = decode(segment, true, false);
+
+        assertThat(none.folded()).isEqualTo(shapes.folded());
+        assertThat(none.counts()).isEqualTo(shapes.counts());
+        assertThat(none.skipped()).containsExactly(
+                "public.orders 101/1 not read",
+                "public.orders 104/1 not read",
+                "public.orders 105/1 not read",
+                "public.orders 201/1 not read",
+                "public.orders 300/1 no image",
+                "public.orders 400/1 not read");
     }
 
     @Test

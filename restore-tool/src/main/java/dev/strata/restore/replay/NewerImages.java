@@ -1,0 +1,34 @@
+package dev.strata.restore.replay;
+
+import dev.strata.restore.store.ListedSegment;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Per table, where the newest segment read whole that held a new row image of it (at or before the
+ * restore point) begins: a segment that ends before that holds only older images of the table,
+ * whose shapes the fold would not keep, so a read of a few keys need not read their columns' names
+ * and types ({@link KeyFilter.Pass#shapeNeeded}). Cut times never decrease in commit order, so
+ * "ends before" is strict, as in {@link KeySettlement}. Thread-safe.
+ */
+final class NewerImages {
+    private final Map<Integer, Long> imagedFrom = new HashMap<>();
+
+    /** A segment was read whole, and these tables had a new image in it. */
+    synchronized void read(ListedSegment segment, Set<Integer> imaged) {
+        imaged.forEach(table -> imagedFrom.merge(table, segment.minCommitMicros(), Math::max));
+    }
+
+    /** The tables of which a segment read whole holds a newer image than any of {@code segment}. */
+    synchronized BitSet knownNewerThan(ListedSegment segment) {
+        BitSet known = new BitSet();
+        imagedFrom.forEach((table, from) -> {
+            if (segment.maxCommitMicros() < from) {
+                known.set(table);
+            }
+        });
+        return known;
+    }
+}
