@@ -2,48 +2,43 @@ package dev.strata.schemas.fold;
 
 import dev.strata.schemas.fold.bytes.ByteWriter;
 
-import java.nio.ByteBuffer;
-import java.util.Arrays;
-import org.apache.avro.io.Decoder;
-import org.apache.avro.util.Utf8;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
- * One decoded column list of an event (key, before or after), kept as raw bytes: names and types
- * as UTF-8 (the decoder's own buffers, valid until the next event), each value already in
- * {@link RowCodec}'s form. Reused from event to event, so decoding
- * allocates nothing per column. Not thread-safe.
+ * One decoded column list of an event (key, before or after): names and types where they lie in the
+ * data block being read (valid until the next event), each value already in {@link RowCodec}'s
+ * form. Reused from event to event, so decoding allocates nothing per column. Not thread-safe.
  */
 final class ColumnList {
     boolean present;
     int size;
-    byte[][] names = new byte[16][];
-    int[] nameLengths = new int[16];
-    byte[][] types = new byte[16][];
-    int[] typeLengths = new int[16];
-    int[] valueStart = new int[17];
+    private byte[] block;
+    private int[] nameStart = new int[16];
+    private int[] nameLength = new int[16];
+    private int[] typeStart = new int[16];
+    private int[] typeLength = new int[16];
+    private int[] valueStart = new int[17];
     final ByteWriter values = new ByteWriter(1024);
-    private Utf8[] nameText = new Utf8[16];
-    private Utf8[] typeText = new Utf8[16];
-    private final Utf8 text = new Utf8();
-    private ByteBuffer bytes = ByteBuffer.allocate(64);
 
     /** Reads {@code union {null, array<Column>}} in the current schema's layout. */
-    void read(Decoder in) throws IOException {
-        read(in, in.readIndex() == 1);
+    void read(AvroCursor in) throws IOException {
+        read(in, in.readInt() == 1);
     }
 
     /** The same, its union index already read: {@code present} when it named the array. */
-    void read(Decoder in, boolean present) throws IOException {
-        size = 0;
-        values.reset();
-        this.present = present;
+    void read(AvroCursor in, boolean present) throws IOException {
+        begin(in, present);
         if (!present) {
             return;
         }
-        for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
+        for (long n = in.arrayBlock(); n != 0; n = in.arrayBlock()) {
             for (long i = 0; i < n; i++) {
-                readColumn(in);
+                readNameAndType(in);
+                valueStart[size] = values.size();
+                readValue(in, values);
+                size++;
             }
         }
         valueStart[size] = values.size();
@@ -53,16 +48,13 @@ final class ColumnList {
      * Reads only the names and types (what a shape is made of) of {@code union {null, array<Column>}}
      * and walks over the values without decoding them: no value is held afterwards.
      */
-    void readShape(Decoder in) throws IOException {
-        size = 0;
-        values.reset();
-        present = in.readIndex() == 1;
+    void readShape(AvroCursor in) throws IOException {
+        begin(in, in.readInt() == 1);
         if (!present) {
             return;
         }
-        for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
+        for (long n = in.arrayBlock(); n != 0; n = in.arrayBlock()) {
             for (long i = 0; i < n; i++) {
-                grow();
                 readNameAndType(in);
                 skipValue(in);
                 size++;
@@ -70,91 +62,125 @@ final class ColumnList {
         }
     }
 
-    /** Walks over {@code union {null, array<Column>}} without keeping anything; {@code present} as for {@link #read(Decoder, boolean)}. */
-    static void skip(Decoder in, boolean present) throws IOException {
+    /**
+     * Reads only the values of {@code array<Column>} ({@code present} as for {@link #read(AvroCursor, boolean)}), as the
+     * fold's key bytes: their count, then each in compact form, into {@code out}; names and types are passed over.
+     */
+    static void readValuesOnly(AvroCursor in, ByteWriter out, ByteWriter scratch) throws IOException {
+        scratch.reset();
+        long count = 0;
+        for (long n = in.arrayBlock(); n != 0; n = in.arrayBlock()) {
+            for (long i = 0; i < n; i++) {
+                in.string(); // name
+                in.string(); // pgType
+                readValue(in, scratch);
+                count++;
+            }
+        }
+        out.reset();
+        out.writeVarLong(count);
+        out.writeBytes(scratch.array(), 0, scratch.size());
+    }
+
+    /** Walks over {@code union {null, array<Column>}} without keeping anything; {@code present} as for {@link #read(AvroCursor, boolean)}. */
+    static void skip(AvroCursor in, boolean present) throws IOException {
         if (!present) {
             return;
         }
-        for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
+        for (long n = in.arrayBlock(); n != 0; n = in.arrayBlock()) {
             for (long i = 0; i < n; i++) {
-                in.skipString(); // name
-                in.skipString(); // pgType
+                in.string(); // name
+                in.string(); // pgType
                 skipValue(in);
             }
         }
     }
 
-    private static void skipValue(Decoder in) throws IOException {
-        switch (in.readIndex()) {
+    private void begin(AvroCursor in, boolean present) {
+        size = 0;
+        values.reset();
+        block = in.buf;
+        this.present = present;
+    }
+
+    private static void skipValue(AvroCursor in) throws IOException {
+        switch (in.readInt()) {
             case 0 -> {
             }
             case 1 -> in.readBoolean();
             case 2 -> in.readLong();
-            case 3 -> in.readDouble();
-            case 4 -> in.skipString();
-            case 5 -> in.skipBytes();
-            case 6 -> in.readEnum();
+            case 3 -> in.pos += 8; // a double
+            case 4, 5 -> in.string(); // a string, bytes
+            case 6 -> in.readInt(); // an enum
             default -> throw new IOException("column value union branch out of range");
         }
     }
 
-    private void readColumn(Decoder in) throws IOException {
-        grow();
-        readNameAndType(in);
-        valueStart[size] = values.size();
-        switch (in.readIndex()) {
-            case 0 -> values.write(RowCodec.NULL);
-            case 1 -> values.write(in.readBoolean() ? RowCodec.TRUE : RowCodec.FALSE);
+    private static void readValue(AvroCursor in, ByteWriter out) throws IOException {
+        switch (in.readInt()) {
+            case 0 -> out.write(RowCodec.NULL);
+            case 1 -> out.write(in.readBoolean() ? RowCodec.TRUE : RowCodec.FALSE);
             case 2 -> {
                 long v = in.readLong();
-                values.write(RowCodec.LONG);
-                values.writeVarLong((v << 1) ^ (v >> 63));
+                out.write(RowCodec.LONG);
+                out.writeVarLong((v << 1) ^ (v >> 63));
             }
             case 3 -> {
-                values.write(RowCodec.DOUBLE);
-                values.writeFixedLong(Double.doubleToRawLongBits(in.readDouble()));
+                out.write(RowCodec.DOUBLE);
+                out.writeFixedLong(Double.doubleToRawLongBits(in.readDouble()));
             }
-            case 4 -> {
-                in.readString(text);
-                values.write(RowCodec.STRING);
-                values.writeVarLong(text.getByteLength());
-                values.writeBytes(text.getBytes(), 0, text.getByteLength());
-            }
-            case 5 -> {
-                bytes = in.readBytes(bytes);
-                values.write(RowCodec.BYTES);
-                values.writeVarLong(bytes.remaining());
-                values.writeBytes(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
-            }
+            case 4 -> copy(in, RowCodec.STRING, out);
+            case 5 -> copy(in, RowCodec.BYTES, out);
             case 6 -> {
-                in.readEnum(); // Unsent.UNCHANGED: the fold fills it from an older version
-                values.write(RowCodec.UNCHANGED);
+                in.readInt(); // Unsent.UNCHANGED: the fold fills it from an older version
+                out.write(RowCodec.UNCHANGED);
             }
             default -> throw new IOException("column value union branch out of range");
         }
-        size++;
     }
 
-    private void readNameAndType(Decoder in) throws IOException {
-        // each slot keeps its own Utf8, whose buffer the decoder reuses: no copy of names and types
-        Utf8 name = in.readString(nameText[size]);
-        nameText[size] = name;
-        names[size] = name.getBytes();
-        nameLengths[size] = name.getByteLength();
-        Utf8 type = in.readString(typeText[size]);
-        typeText[size] = type;
-        types[size] = type.getBytes();
-        typeLengths[size] = type.getByteLength();
+    private static void copy(AvroCursor in, int kind, ByteWriter out) throws IOException {
+        int n = in.string();
+        out.write(kind);
+        out.writeVarLong(n);
+        out.writeBytes(in.buf, in.stringStart, n);
+    }
+
+    private void readNameAndType(AvroCursor in) throws IOException {
+        if (size + 1 >= nameStart.length) {
+            grow();
+        }
+        nameLength[size] = in.string();
+        nameStart[size] = in.stringStart;
+        typeLength[size] = in.string();
+        typeStart[size] = in.stringStart;
     }
 
     /** The position of the column named like {@code other}'s column {@code i}, or -1. */
     int indexOfName(ColumnList other, int i) {
         for (int j = 0; j < size; j++) {
-            if (Arrays.equals(names[j], 0, nameLengths[j], other.names[i], 0, other.nameLengths[i])) {
+            if (Arrays.equals(block, nameStart[j], nameStart[j] + nameLength[j], other.block, other.nameStart[i],
+                    other.nameStart[i] + other.nameLength[i])) {
                 return j;
             }
         }
         return -1;
+    }
+
+    boolean nameIs(int i, byte[] name) {
+        return Arrays.equals(block, nameStart[i], nameStart[i] + nameLength[i], name, 0, name.length);
+    }
+
+    boolean typeIs(int i, byte[] type) {
+        return Arrays.equals(block, typeStart[i], typeStart[i] + typeLength[i], type, 0, type.length);
+    }
+
+    byte[] nameBytes(int i) {
+        return Arrays.copyOfRange(block, nameStart[i], nameStart[i] + nameLength[i]);
+    }
+
+    byte[] typeBytes(int i) {
+        return Arrays.copyOfRange(block, typeStart[i], typeStart[i] + typeLength[i]);
     }
 
     /** Appends column {@code i}'s value in compact form. */
@@ -168,24 +194,19 @@ final class ColumnList {
     }
 
     String name(int i) {
-        return new String(names[i], 0, nameLengths[i], java.nio.charset.StandardCharsets.UTF_8);
+        return new String(block, nameStart[i], nameLength[i], StandardCharsets.UTF_8);
     }
 
     String type(int i) {
-        return new String(types[i], 0, typeLengths[i], java.nio.charset.StandardCharsets.UTF_8);
+        return new String(block, typeStart[i], typeLength[i], StandardCharsets.UTF_8);
     }
 
     private void grow() {
-        if (size + 1 >= names.length) {
-            int n = names.length * 2;
-            names = Arrays.copyOf(names, n);
-            nameLengths = Arrays.copyOf(nameLengths, n);
-            types = Arrays.copyOf(types, n);
-            typeLengths = Arrays.copyOf(typeLengths, n);
-            valueStart = Arrays.copyOf(valueStart, n + 1);
-            nameText = Arrays.copyOf(nameText, n);
-            typeText = Arrays.copyOf(typeText, n);
-        }
+        int n = nameStart.length * 2;
+        nameStart = Arrays.copyOf(nameStart, n);
+        nameLength = Arrays.copyOf(nameLength, n);
+        typeStart = Arrays.copyOf(typeStart, n);
+        typeLength = Arrays.copyOf(typeLength, n);
+        valueStart = Arrays.copyOf(valueStart, n + 1);
     }
-
 }

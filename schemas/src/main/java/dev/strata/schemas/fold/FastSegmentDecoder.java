@@ -19,25 +19,26 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileStream;
-import org.apache.avro.io.DatumReader;
-import org.apache.avro.io.Decoder;
-import org.apache.avro.util.Utf8;
+import org.apache.avro.generic.GenericDatumReader;
 
 /**
  * Decodes a segment written with the CURRENT ChangeEvent schema straight into {@link FoldOp}s,
  * without building ChangeEvent objects: Avro's generic reader costs several microseconds per event
- * (records, lists, strings for every column name), which would dominate a restore. The rules are
- * those of {@link EventConverter} (the cut by cut time, not commit time), which remains the path for segments of older released schemas
- * ({@link #supports} says which). The caller has already checked the bytes' SHA-256.
+ * (records, lists, strings for every column name), which would dominate a restore. Each data block
+ * Avro decompressed is read in place ({@link AvroCursor}). The rules are those of
+ * {@link EventConverter} (the cut by cut time, not commit time), which remains the path for segments
+ * of older released schemas ({@link #supports} says which). The caller has already checked the
+ * bytes' SHA-256.
  *
  * <p>Every event's tenant is compared with the tenant being read: a matching SHA-256 only says the
  * bytes are those their writer declared, and the writer key can put any tenant's segment under any
- * tenant's prefix. The comparison is of bytes, into a reused buffer, so it costs no allocation.
+ * tenant's prefix. The comparison is of bytes, in the block, so it costs no allocation.
  *
- * <p>With a {@link KeyInterest} (a rollback's few keys) a row change's key is read first, and the
- * row images of a key not wanted are walked over without decoding their values (Avro gives no
- * length for a record, so the walk reads each column's tags and lengths); only the new image's
- * column names and types are read, for its shape, while the interest needs it. A change of an UPDATE with an old image is always
+ * <p>With a {@link KeyInterest} (a rollback's few keys) only a row change's key values are read
+ * first; the change is read again from its key when it is to be decoded, and otherwise its row
+ * images are walked over without decoding their values (Avro gives no length for a record, so the
+ * walk reads each column's tags and lengths); the new image's column names and types are read, for
+ * its shape, while the interest needs it. A change of an UPDATE with an old image is always
  * decoded: its old key, which may be wanted, is in that image; so is a change of a keyless table,
  * whose key is its whole image.
  */
@@ -111,12 +112,20 @@ public final class FastSegmentDecoder {
      */
     public Counts decode(byte[] segment, String source, Consumer<FoldOp> out, KeyInterest interest) {
         Reader reader = new Reader(out, source, interest);
-        try (DataFileStream<Object> stream = new DataFileStream<>(new ByteArrayInputStream(segment), reader)) {
+        try (DataFileStream<Object> stream = new DataFileStream<>(new ByteArrayInputStream(segment), new GenericDatumReader<>())) {
             if (!supports(stream.getSchema())) {
                 return null;
             }
+            reader.setSchema(stream.getSchema());
+            AvroCursor in = reader.in;
+            // whole blocks, read in place: Avro's decoder would be asked once per value
             while (stream.hasNext()) {
-                stream.next(null);
+                in.reset(stream.nextBlock());
+                for (long i = stream.getBlockCount(); i > 0; i--) {
+                    reader.read();
+                    in.end(false);
+                }
+                in.end(true);
             }
         } catch (ForeignTenantException e) {
             throw e; // names the object already, and is no decoding failure
@@ -128,16 +137,16 @@ public final class FastSegmentDecoder {
     }
 
     /** Reads one event per call and emits its changes; keeps per-segment scratch space. */
-    private final class Reader implements DatumReader<Object> {
+    private final class Reader {
         private final Consumer<FoldOp> out;
         private final String source;
         private final KeyInterest interest;
-        private final Utf8 eventTenant = new Utf8();
-        private final Utf8 text = new Utf8();
+        final AvroCursor in = new AvroCursor();
         private final ColumnList key = new ColumnList();
         private final ColumnList before = new ColumnList();
         private final ColumnList after = new ColumnList();
         private final ByteWriter scratch = new ByteWriter(256);
+        private final ByteWriter keyValues = new ByteWriter(256);
         private byte[] lastTable = new byte[0];
         private int lastTableId = -1;
         long events;
@@ -159,8 +168,7 @@ public final class FastSegmentDecoder {
         /** Whether commitLsn follows tableDefinition (v5). */
         private boolean writerHasCommitLsn;
 
-        @Override
-        public void setSchema(Schema schema) {
+        void setSchema(Schema schema) {
             // the layout is checked by the caller (supports); only the trailing fields differ between them
             writerHasCut = schema.getField(CUT_FIELD) != null;
             writerHasCommitOrder = schema.getField(COMMIT_ORDER_FIELD) != null;
@@ -168,34 +176,32 @@ public final class FastSegmentDecoder {
             writerHasCommitLsn = schema.getField(COMMIT_LSN_FIELD) != null;
         }
 
-        @Override
-        public Object read(Object reuse, Decoder in) throws IOException {
-            in.readString(eventTenant);
-            if (!Arrays.equals(tenantBytes, 0, tenantBytes.length, eventTenant.getBytes(), 0, eventTenant.getByteLength())) {
-                throw new ForeignTenantException(source, tenant, eventTenant.toString(), events);
+        void read() throws IOException {
+            int tenantLength = in.string();
+            if (!in.stringEquals(tenantLength, tenantBytes)) {
+                throw new ForeignTenantException(source, tenant, new String(in.buf, in.stringStart, tenantLength, StandardCharsets.UTF_8),
+                        events);
             }
-            in.skipString(); // source
-            in.readString(text);
-            int tableId = tableId(text);
-            Op op = OPS[in.readEnum()];
+            in.string(); // source
+            int tableId = tableId(in.string());
+            Op op = OPS[in.readInt()];
             long commitTs = in.readLong();
             long lsn = in.readLong();
             long txId = in.readLong();
             long txOrder = in.readLong();
-            key.read(in);
-            boolean beforePresent = in.readIndex() == 1;
-            int skippedShape = skipUnwanted(in, tableId, op, beforePresent);
+            int skippedShape = skipUnwanted(tableId, op);
             boolean skipped = skippedShape != NOT_SKIPPED;
             if (!skipped) {
-                before.read(in, beforePresent);
+                key.read(in);
+                before.read(in, in.readInt() == 1);
                 after.read(in);
             }
-            in.skipString(); // eventId: (lsn, txOrder) carries the same identity, see KeyedVersions
-            skipCheckpoint(in);
-            long cutTs = writerHasCut && in.readIndex() == 1 ? in.readLong() : commitTs;
-            long previousCommitLsn = writerHasCommitOrder && in.readIndex() == 1 ? in.readLong() : NO_COMMIT_ORDER;
-            String definition = writerHasDefinition && in.readIndex() == 1 ? in.readString() : null;
-            if (writerHasCommitLsn && in.readIndex() == 1) {
+            in.string(); // eventId: (lsn, txOrder) carries the same identity, see KeyedVersions
+            skipCheckpoint();
+            long cutTs = writerHasCut && in.readInt() == 1 ? in.readLong() : commitTs;
+            long previousCommitLsn = writerHasCommitOrder && in.readInt() == 1 ? in.readLong() : NO_COMMIT_ORDER;
+            String definition = writerHasDefinition && in.readInt() == 1 ? in.readString() : null;
+            if (writerHasCommitLsn && in.readInt() == 1) {
                 in.readLong(); // a COMMIT's own LSN: the restore point's business (TransactionIndex), not the fold's
             }
             events++;
@@ -209,43 +215,47 @@ public final class FastSegmentDecoder {
             } else if (op != Op.CHECKPOINT && op != Op.HEARTBEAT && op != Op.COMMIT) { // markers, never a row
                 emit(tableId, op, position(previousCommitLsn, lsn), txOrder);
             }
-            return null;
         }
 
         /**
-         * Walks over the row images of a change whose key the interest does not want, reading only the
-         * new image's names and types; the key has been read, the old image's union index too.
+         * Walks over the key and row images of a change whose key the interest does not want, reading only the
+         * key's values and the new image's names and types; at a change to be decoded, goes back to its key.
          *
          * @return the new image's shape (-1 for a DELETE, {@link KeyInterest#SHAPE_NOT_READ} when not asked for), or
-         *     {@link #NOT_SKIPPED} when the change is to be decoded
+         *     {@link #NOT_SKIPPED} when the change is to be decoded (read from its key on)
          */
-        private int skipUnwanted(Decoder in, int tableId, Op op, boolean beforePresent) throws IOException {
-            boolean rowChange = op == Op.CREATE || op == Op.READ || op == Op.DELETE || (op == Op.UPDATE && !beforePresent);
-            if (interest == null || !rowChange || !key.present) {
+        private int skipUnwanted(int tableId, Op op) throws IOException {
+            if (interest == null || !(op == Op.CREATE || op == Op.READ || op == Op.DELETE || op == Op.UPDATE)) {
                 return NOT_SKIPPED;
             }
-            scratch.reset();
-            scratch.writeVarLong(key.size);
-            key.writeAll(scratch); // as keyOf: the key the fold would file this change under
-            if (interest.wants(tableId, scratch.array(), scratch.size())) {
+            int keyAt = in.pos;
+            if (in.readInt() != 1) {
+                in.pos = keyAt;
+                return NOT_SKIPPED; // a keyless table's key is its whole image
+            }
+            ColumnList.readValuesOnly(in, keyValues, scratch); // as keyOf: the key the fold would file this change under
+            boolean beforePresent = in.readInt() == 1;
+            if ((op == Op.UPDATE && beforePresent) || interest.wants(tableId, keyValues.array(), keyValues.size())) {
+                in.pos = keyAt;
                 return NOT_SKIPPED;
             }
             ColumnList.skip(in, beforePresent);
             if (op == Op.DELETE) {
-                ColumnList.skip(in, in.readIndex() == 1);
+                ColumnList.skip(in, in.readInt() == 1);
                 return -1;
             }
+            int afterAt = in.pos;
+            if (in.readInt() != 1) {
+                throw new IOException("a " + op + " of " + catalog.table(tableId) + " has no new row");
+            }
             if (!interest.shapeNeeded(tableId)) {
-                if (in.readIndex() != 1) {
-                    throw new IOException("a " + op + " of " + catalog.table(tableId) + " has no new row");
-                }
                 ColumnList.skip(in, true);
                 return KeyInterest.SHAPE_NOT_READ;
             }
+            in.pos = keyAt;
+            key.read(in); // its names are part of the shape
+            in.pos = afterAt;
             after.readShape(in);
-            if (!after.present) {
-                throw new IOException("a " + op + " of " + catalog.table(tableId) + " has no new row");
-            }
             return catalog.shapeId(tableId, after, key);
         }
 
@@ -311,26 +321,26 @@ public final class FastSegmentDecoder {
             return scratch.toArray();
         }
 
-        private int tableId(Utf8 table) {
-            int n = table.getByteLength();
-            if (lastTableId >= 0 && Arrays.equals(lastTable, 0, lastTable.length, table.getBytes(), 0, n)) {
+        /** The id of the table named by the string just read ({@code n} bytes). */
+        private int tableId(int n) {
+            if (lastTableId >= 0 && in.stringEquals(n, lastTable)) {
                 return lastTableId;
             }
-            lastTable = Arrays.copyOf(table.getBytes(), n);
-            lastTableId = catalog.tableId(table.toString());
+            lastTable = Arrays.copyOfRange(in.buf, in.stringStart, in.stringStart + n);
+            lastTableId = catalog.tableId(new String(lastTable, StandardCharsets.UTF_8));
             return lastTableId;
         }
 
-        private void skipCheckpoint(Decoder in) throws IOException {
-            if (in.readIndex() == 0) {
+        private void skipCheckpoint() throws IOException {
+            if (in.readInt() == 0) {
                 return;
             }
-            in.skipString(); // snapshot
-            for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
+            in.string(); // snapshot
+            for (long n = in.arrayBlock(); n != 0; n = in.arrayBlock()) {
                 for (long i = 0; i < n; i++) {
-                    in.skipString(); // table
+                    in.string(); // table
                     in.readLong(); // rowCount
-                    in.skipString(); // checksum
+                    in.string(); // checksum
                 }
             }
         }

@@ -100,15 +100,15 @@ public final class ShapeCatalog {
         for (int i = 0; i < columns.size; i++) {
             names.add(columns.name(i));
             types.add(columns.type(i));
-            nameBytes[i] = java.util.Arrays.copyOf(columns.names[i], columns.nameLengths[i]);
-            typeBytes[i] = java.util.Arrays.copyOf(columns.types[i], columns.typeLengths[i]);
+            nameBytes[i] = columns.nameBytes(i);
+            typeBytes[i] = columns.typeBytes(i);
         }
         List<String> keyNames = new ArrayList<>();
         int keySize = key.present ? key.size : 0;
         byte[][] keyBytes = new byte[keySize][];
         for (int i = 0; i < keySize; i++) {
             keyNames.add(key.name(i));
-            keyBytes[i] = java.util.Arrays.copyOf(key.names[i], key.nameLengths[i]);
+            keyBytes[i] = key.nameBytes(i);
         }
         int id = intern(tableId, new TableShape(table(tableId), names, types, keyNames));
         mine.put(tableId, new RawCached(id, nameBytes, typeBytes, keyBytes));
@@ -120,13 +120,12 @@ public final class ShapeCatalog {
             return false;
         }
         for (int i = 0; i < columns.size; i++) {
-            if (!java.util.Arrays.equals(cached.names[i], 0, cached.names[i].length, columns.names[i], 0, columns.nameLengths[i])
-                    || !java.util.Arrays.equals(cached.types[i], 0, cached.types[i].length, columns.types[i], 0, columns.typeLengths[i])) {
+            if (!columns.nameIs(i, cached.names[i]) || !columns.typeIs(i, cached.types[i])) {
                 return false;
             }
         }
         for (int i = 0; i < cached.keys.length; i++) {
-            if (!java.util.Arrays.equals(cached.keys[i], 0, cached.keys[i].length, key.names[i], 0, key.nameLengths[i])) {
+            if (!key.nameIs(i, cached.keys[i])) {
                 return false;
             }
         }

@@ -12,7 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.TestEvents;
 import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.avro.Column;
 import dev.strata.schemas.avro.Op;
+import dev.strata.schemas.avro.Unsent;
 import dev.strata.schemas.segment.Segment;
 import dev.strata.schemas.segment.SegmentWriter;
 import dev.strata.schemas.event.ReleasedSchema;
@@ -23,6 +25,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericDatumReader;
@@ -87,6 +90,29 @@ class FastSegmentDecoderTest {
         events.add(TestEvents.heartbeat("acme", 5008, 18));
         long[] counts = new long[2];
         assertThat(viaFastDecoder(events, Long.MAX_VALUE, counts)).isEqualTo(viaConverter(events, Long.MAX_VALUE)).hasSizeGreaterThan(200);
+        assertThat(counts[0]).isEqualTo(events.size());
+    }
+
+    @Test
+    void decodesManyBlocksOfEveryValueLikeTheConverter() {
+        Random random = new Random(42);
+        Object[] edges = {0L, -1L, 1L, Long.MIN_VALUE, Long.MAX_VALUE, (long) Integer.MIN_VALUE - 1, -0.0, Double.MAX_VALUE,
+                true, false, null, "", Unsent.UNCHANGED};
+        List<ChangeEvent> events = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            // a few values of up to 200 KB: blocks of Avro's default size (64 KB) are passed over mid-value
+            int length = i % 500 == 0 ? random.nextInt(200_000) : random.nextInt(40);
+            byte[] bytes = new byte[length];
+            random.nextBytes(bytes);
+            Object edge = edges[i % edges.length];
+            List<Column> after = List.of(col("id", "bigint", (long) i), col("edge", "text", edge),
+                    col("n", "bigint", random.nextLong()), col("bytes", "bytea", ByteBuffer.wrap(bytes)),
+                    col("text", "text", "é".repeat(length / 2)));
+            Op op = i % 7 == 0 ? Op.UPDATE : Op.CREATE;
+            events.add(event("acme", "public.t" + i % 3, op, 10 + i, 10_000 + i, 1, key(i), null, after));
+        }
+        long[] counts = new long[2];
+        assertThat(viaFastDecoder(events, Long.MAX_VALUE, counts)).isEqualTo(viaConverter(events, Long.MAX_VALUE)).hasSize(3_000);
         assertThat(counts[0]).isEqualTo(events.size());
     }
 

@@ -1,0 +1,101 @@
+package dev.strata.schemas.fold;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * Reads Avro's binary encoding in place, from one decompressed data block: Avro's own decoder
+ * checks its buffer's bounds and calls through its source at every value, which was most of the
+ * cost of walking over the changes a rollback skips. Strings are left in the block (offset and
+ * length), not copied. A length that runs past the block is refused at once; a varint past its
+ * end at the latest by {@link #end}, which the caller asks after every event.
+ */
+final class AvroCursor {
+    byte[] buf = new byte[0];
+    int pos;
+    private int limit;
+    /** Where the string {@link #string} just read begins in {@link #buf}. */
+    int stringStart;
+
+    void reset(ByteBuffer block) {
+        if (block.hasArray()) {
+            buf = block.array();
+            pos = block.arrayOffset() + block.position();
+        } else {
+            buf = new byte[block.remaining()];
+            block.duplicate().get(buf);
+            pos = 0;
+        }
+        limit = pos + block.remaining();
+    }
+
+    long readLong() {
+        long b = buf[pos++];
+        long n = b & 0x7f;
+        for (int shift = 7; b < 0; shift += 7) {
+            b = buf[pos++];
+            n |= (b & 0x7f) << shift;
+        }
+        return (n >>> 1) ^ -(n & 1);
+    }
+
+    int readInt() throws IOException {
+        long n = readLong();
+        if (n != (int) n) {
+            throw new IOException("an int of " + n + " at byte " + pos + " of the block");
+        }
+        return (int) n;
+    }
+
+    boolean readBoolean() {
+        return buf[pos++] != 0;
+    }
+
+    double readDouble() {
+        long bits = 0;
+        for (int i = 0; i < 8; i++) {
+            bits |= (buf[pos + i] & 0xffL) << (8 * i);
+        }
+        pos += 8;
+        return Double.longBitsToDouble(bits);
+    }
+
+    /** A string's or bytes' length; {@link #stringStart} then says where its bytes begin, and they are passed over. */
+    int string() throws IOException {
+        long n = readLong();
+        if (n < 0 || n > limit - pos) {
+            throw new IOException("a length of " + n + " at byte " + pos + " runs past the block's end " + limit);
+        }
+        stringStart = pos;
+        pos += (int) n;
+        return (int) n;
+    }
+
+    String readString() throws IOException {
+        int n = string();
+        return new String(buf, stringStart, n, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Whether the string just read by {@link #string} (length {@code n}) has exactly these bytes. */
+    boolean stringEquals(int n, byte[] bytes) {
+        return Arrays.equals(buf, stringStart, stringStart + n, bytes, 0, bytes.length);
+    }
+
+    /** The item count of an array's next block (0: the array ended); a negative count is followed by the block's size. */
+    long arrayBlock() {
+        long n = readLong();
+        if (n < 0) {
+            readLong();
+            return -n;
+        }
+        return n;
+    }
+
+    /** Refuses a read that ran past the block: a varint or fixed value the bounds of the array alone did not stop. */
+    void end(boolean wholeBlock) throws IOException {
+        if (pos > limit || (wholeBlock && pos != limit)) {
+            throw new IOException("the block's events end at byte " + pos + ", its bytes at " + limit);
+        }
+    }
+}
