@@ -1,7 +1,6 @@
 package dev.strata.schemas.fold;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -18,16 +17,14 @@ final class AvroCursor {
     /** Where the string {@link #string} just read begins in {@link #buf}. */
     int stringStart;
 
-    void reset(ByteBuffer block) {
-        if (block.hasArray()) {
-            buf = block.array();
-            pos = block.arrayOffset() + block.position();
-        } else {
-            buf = new byte[block.remaining()];
-            block.duplicate().get(buf);
-            pos = 0;
-        }
-        limit = pos + block.remaining();
+    void reset(byte[] bytes, int offset, int length) {
+        buf = bytes;
+        pos = offset;
+        limit = offset + length;
+    }
+
+    int remaining() {
+        return limit - pos;
     }
 
     long readLong() {

@@ -10,7 +10,6 @@ import dev.strata.schemas.fold.definition.DefinitionHistory;
 import dev.strata.schemas.fold.keys.KeyInterest;
 import dev.strata.schemas.segment.ForeignTenantException;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,14 +17,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.avro.Schema;
-import org.apache.avro.file.DataFileStream;
-import org.apache.avro.generic.GenericDatumReader;
 
 /**
  * Decodes a segment written with the CURRENT ChangeEvent schema straight into {@link FoldOp}s,
  * without building ChangeEvent objects: Avro's generic reader costs several microseconds per event
  * (records, lists, strings for every column name), which would dominate a restore. Each data block
- * Avro decompressed is read in place ({@link AvroCursor}). The rules are those of
+ * is decompressed ({@link SegmentBlocks}) and read in place ({@link AvroCursor}). The rules are those of
  * {@link EventConverter} (the cut by cut time, not commit time), which remains the path for segments
  * of older released schemas ({@link #supports} says which). The caller has already checked the
  * bytes' SHA-256.
@@ -112,16 +109,15 @@ public final class FastSegmentDecoder {
      */
     public Counts decode(byte[] segment, String source, Consumer<FoldOp> out, KeyInterest interest) {
         Reader reader = new Reader(out, source, interest);
-        try (DataFileStream<Object> stream = new DataFileStream<>(new ByteArrayInputStream(segment), new GenericDatumReader<>())) {
-            if (!supports(stream.getSchema())) {
+        try (SegmentBlocks blocks = new SegmentBlocks(segment)) {
+            if (!supports(blocks.schema())) {
                 return null;
             }
-            reader.setSchema(stream.getSchema());
+            reader.setSchema(blocks.schema());
             AvroCursor in = reader.in;
             // whole blocks, read in place: Avro's decoder would be asked once per value
-            while (stream.hasNext()) {
-                in.reset(stream.nextBlock());
-                for (long i = stream.getBlockCount(); i > 0; i--) {
+            while (blocks.next(in)) {
+                for (long i = blocks.count(); i > 0; i--) {
                     reader.read();
                     in.end(false);
                 }
