@@ -117,7 +117,7 @@ public final class KeyFilter {
         private final ChangeFolder folder;
         private final KeySettlement settlement;
         private final BitSet newerImageKnown;
-        /** The tables a new row image of was read, kept or not. */
+        /** The tables that had a new row image in the segment, kept or skipped (its shape read or not). */
         private final Set<Integer> imaged = new HashSet<>();
         /** Per table id, its keys ({@link #NOT_LOOKED_UP} until asked): an array, as it is read for every change. */
         private KeySet[] byTable = new KeySet[0];
@@ -189,7 +189,7 @@ public final class KeyFilter {
             }
         }
 
-        /** The tables a new row image of, at or before the point, was read in this segment (kept or not). */
+        /** The tables that had a new row image at or before the point in this segment (kept or skipped). */
         Set<Integer> imaged() {
             return imaged;
         }

@@ -10,8 +10,10 @@ import java.util.Set;
  * Per table, where the newest segment read whole that held a new row image of it (at or before the
  * restore point) begins: a segment that ends before that holds only older images of the table,
  * whose shapes the fold would not keep, so a read of a few keys need not read their columns' names
- * and types ({@link KeyFilter.Pass#shapeNeeded}). Cut times never decrease in commit order, so
- * "ends before" is strict, as in {@link KeySettlement}. Thread-safe.
+ * and types ({@link KeyFilter.Pass#shapeNeeded}). As {@link KeySettlement} does, this takes cut
+ * times never to decrease in commit order (true of every segment since the cut time came, schema v3;
+ * before it, the commit time stood for it); "ends before" is strict, since a transaction's changes
+ * may span two segments with one cut time. Thread-safe.
  */
 final class NewerImages {
     private final Map<Integer, Long> imagedFrom = new HashMap<>();

@@ -135,7 +135,7 @@ final class SegmentPipeline {
 
             @Override
             public boolean shapeNeeded(int tableId) {
-                return keyPass.shapeNeeded(tableId);
+                return pass.keep(tableId) && keyPass.shapeNeeded(tableId); // a table not restored needs no shape
             }
 
             @Override

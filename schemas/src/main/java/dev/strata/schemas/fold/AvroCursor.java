@@ -7,8 +7,8 @@ import java.util.Arrays;
  * Reads Avro's binary encoding in place, from one decompressed data block: Avro's own decoder
  * checks its buffer's bounds and calls through its source at every value, which was most of the
  * cost of walking over the changes a rollback skips. Strings are left in the block (offset and
- * length), not copied. A length that runs past the block is refused at once; a varint past its
- * end at the latest by {@link #end}, which the caller asks after every event.
+ * length), not copied. A length that runs past the block is refused at once; a varint or fixed
+ * value past its end by {@link #end}, which the caller asks before an event's changes are used.
  */
 final class AvroCursor {
     byte[] buf = new byte[0];
@@ -27,10 +27,13 @@ final class AvroCursor {
         return limit - pos;
     }
 
-    long readLong() {
+    long readLong() throws IOException {
         long b = buf[pos++];
         long n = b & 0x7f;
         for (int shift = 7; b < 0; shift += 7) {
+            if (shift > 63) {
+                throw new IOException("a varint of more than 10 bytes at byte " + pos + " of the block");
+            }
             b = buf[pos++];
             n |= (b & 0x7f) << shift;
         }
@@ -45,8 +48,21 @@ final class AvroCursor {
         return (int) n;
     }
 
-    boolean readBoolean() {
-        return buf[pos++] != 0;
+    boolean readBoolean() throws IOException {
+        byte b = buf[pos++];
+        if (b != 0 && b != 1) {
+            throw new IOException("a boolean of " + b + " at byte " + (pos - 1) + " of the block");
+        }
+        return b == 1;
+    }
+
+    /** Whether a {@code union {null, T}} holds its T: index 1 (0 is null; any other is refused, as Avro does). */
+    boolean present() throws IOException {
+        int index = readInt();
+        if (index != 0 && index != 1) {
+            throw new IOException("a union index " + index + " of {null, ...} at byte " + pos + " of the block");
+        }
+        return index == 1;
     }
 
     double readDouble() {
@@ -80,8 +96,11 @@ final class AvroCursor {
     }
 
     /** The item count of an array's next block (0: the array ended); a negative count is followed by the block's size. */
-    long arrayBlock() {
+    long arrayBlock() throws IOException {
         long n = readLong();
+        if (n == Long.MIN_VALUE) {
+            throw new IOException("an array block of " + n + " items at byte " + pos + " of the block");
+        }
         if (n < 0) {
             readLong();
             return -n;

@@ -24,7 +24,7 @@ final class ColumnList {
 
     /** Reads {@code union {null, array<Column>}} in the current schema's layout. */
     void read(AvroCursor in) throws IOException {
-        read(in, in.readInt() == 1);
+        read(in, in.present());
     }
 
     /** The same, its union index already read: {@code present} when it named the array. */
@@ -49,7 +49,7 @@ final class ColumnList {
      * and walks over the values without decoding them: no value is held afterwards.
      */
     void readShape(AvroCursor in) throws IOException {
-        begin(in, in.readInt() == 1);
+        begin(in, in.present());
         if (!present) {
             return;
         }

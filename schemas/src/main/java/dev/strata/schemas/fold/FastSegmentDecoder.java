@@ -96,7 +96,7 @@ public final class FastSegmentDecoder {
     }
 
     /**
-     * @return null when the segment was written with another schema (use SegmentReader and EventConverter)
+     * @return null when the segment was written with another schema or codec (use SegmentReader and EventConverter)
      * @throws ForeignTenantException at the first event of another tenant
      */
     public Counts decode(byte[] segment, String source, Consumer<FoldOp> out) {
@@ -110,7 +110,7 @@ public final class FastSegmentDecoder {
     public Counts decode(byte[] segment, String source, Consumer<FoldOp> out, KeyInterest interest) {
         Reader reader = new Reader(out, source, interest);
         try (SegmentBlocks blocks = new SegmentBlocks(segment)) {
-            if (!supports(blocks.schema())) {
+            if (!blocks.readable() || !supports(blocks.schema())) {
                 return null;
             }
             reader.setSchema(blocks.schema());
@@ -119,7 +119,6 @@ public final class FastSegmentDecoder {
             while (blocks.next(in)) {
                 for (long i = blocks.count(); i > 0; i--) {
                     reader.read();
-                    in.end(false);
                 }
                 in.end(true);
             }
@@ -127,7 +126,8 @@ public final class FastSegmentDecoder {
             throw e; // names the object already, and is no decoding failure
         } catch (IOException | RuntimeException e) {
             throw new UncheckedIOException(new IOException("segment " + source + " cannot be decoded although its SHA-256 matched: "
-                    + e + " (a bug, or a schema this build does not know: upgrade the tool)", e));
+                    + e + " (the bytes its writer stored are damaged, or this tool has a bug: run restore-tool verify on the tenant,"
+                    + " and report it)", e));
         }
         return new Counts(reader.events, reader.afterUntil);
     }
@@ -189,17 +189,18 @@ public final class FastSegmentDecoder {
             boolean skipped = skippedShape != NOT_SKIPPED;
             if (!skipped) {
                 key.read(in);
-                before.read(in, in.readInt() == 1);
+                before.read(in, in.present());
                 after.read(in);
             }
             in.string(); // eventId: (lsn, txOrder) carries the same identity, see KeyedVersions
             skipCheckpoint();
-            long cutTs = writerHasCut && in.readInt() == 1 ? in.readLong() : commitTs;
-            long previousCommitLsn = writerHasCommitOrder && in.readInt() == 1 ? in.readLong() : NO_COMMIT_ORDER;
-            String definition = writerHasDefinition && in.readInt() == 1 ? in.readString() : null;
-            if (writerHasCommitLsn && in.readInt() == 1) {
+            long cutTs = writerHasCut && in.present() ? in.readLong() : commitTs;
+            long previousCommitLsn = writerHasCommitOrder && in.present() ? in.readLong() : NO_COMMIT_ORDER;
+            String definition = writerHasDefinition && in.present() ? in.readString() : null;
+            if (writerHasCommitLsn && in.present()) {
                 in.readLong(); // a COMMIT's own LSN: the restore point's business (TransactionIndex), not the fold's
             }
+            in.end(false); // before anything of the event is used
             events++;
             if (cutTs > untilMicros || !transactions.includes(txId)) {
                 afterUntil++; // a transaction the filter leaves out counts as past the restore point
@@ -215,7 +216,8 @@ public final class FastSegmentDecoder {
 
         /**
          * Walks over the key and row images of a change whose key the interest does not want, reading only the
-         * key's values and the new image's names and types; at a change to be decoded, goes back to its key.
+         * key's values (and, when the interest needs the new image's shape, the key's names and the image's names and
+         * types); at a change to be decoded, goes back to its key.
          *
          * @return the new image's shape (-1 for a DELETE, {@link KeyInterest#SHAPE_NOT_READ} when not asked for), or
          *     {@link #NOT_SKIPPED} when the change is to be decoded (read from its key on)
@@ -225,23 +227,23 @@ public final class FastSegmentDecoder {
                 return NOT_SKIPPED;
             }
             int keyAt = in.pos;
-            if (in.readInt() != 1) {
+            if (!in.present()) {
                 in.pos = keyAt;
                 return NOT_SKIPPED; // a keyless table's key is its whole image
             }
             ColumnList.readValuesOnly(in, keyValues, scratch); // as keyOf: the key the fold would file this change under
-            boolean beforePresent = in.readInt() == 1;
+            boolean beforePresent = in.present();
             if ((op == Op.UPDATE && beforePresent) || interest.wants(tableId, keyValues.array(), keyValues.size())) {
                 in.pos = keyAt;
                 return NOT_SKIPPED;
             }
             ColumnList.skip(in, beforePresent);
             if (op == Op.DELETE) {
-                ColumnList.skip(in, in.readInt() == 1);
+                ColumnList.skip(in, in.present());
                 return -1;
             }
             int afterAt = in.pos;
-            if (in.readInt() != 1) {
+            if (!in.present()) {
                 throw new IOException("a " + op + " of " + catalog.table(tableId) + " has no new row");
             }
             if (!interest.shapeNeeded(tableId)) {
@@ -328,7 +330,7 @@ public final class FastSegmentDecoder {
         }
 
         private void skipCheckpoint() throws IOException {
-            if (in.readInt() == 0) {
+            if (!in.present()) {
                 return;
             }
             in.string(); // snapshot

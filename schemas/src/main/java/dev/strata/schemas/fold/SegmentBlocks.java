@@ -14,7 +14,7 @@ import org.apache.avro.Schema;
  * The data blocks of a segment (an Avro object container file), each decompressed into one reused
  * buffer by one zstd context for the whole segment: Avro's codec makes a new zstd stream for every
  * block (some 130 per segment) and copies each through a growing buffer, which was a tenth of a
- * rollback's read. Codecs null and zstandard, what SegmentWriter writes; the sync marker is checked
+ * rollback's read. Codecs null and zstandard, what SegmentWriter writes ({@link #readable}); the sync marker is checked
  * after every block, as Avro does. Not thread-safe; close it to free the zstd context.
  */
 final class SegmentBlocks implements AutoCloseable {
@@ -27,8 +27,13 @@ final class SegmentBlocks implements AutoCloseable {
     private final AvroCursor file = new AvroCursor();
     private final Schema schema;
     private final ZstdDecompressCtx zstd;
+    /** Whether its codec is one this reads; another (SegmentWriter never wrote one) is read by Avro's own reader. */
+    private final boolean readable;
     private final byte[] sync = new byte[SYNC_SIZE];
+    /** Avro's default block is 64 KB before compression, and holds one event at least, whatever its size. */
     private byte[] block = new byte[128 * 1024];
+    /** Past this, a block is refused: larger than any array, and than any event Strata backs up (1 GiB at most). */
+    private static final int MAX_BLOCK = Integer.MAX_VALUE - 8;
     private long count;
 
     SegmentBlocks(byte[] segment) throws IOException {
@@ -54,9 +59,7 @@ final class SegmentBlocks implements AutoCloseable {
         if (schemaText == null) {
             throw new IOException("the file's header has no avro.schema");
         }
-        if (!codec.equals("null") && !codec.equals("zstandard")) {
-            throw new IOException("codec " + codec + " (segments are written with zstandard)");
-        }
+        readable = codec.equals("null") || codec.equals("zstandard");
         schema = SCHEMAS.computeIfAbsent(schemaText, text -> new Schema.Parser().parse(text));
         takeSync(sync);
         zstd = codec.equals("zstandard") ? new ZstdDecompressCtx() : null;
@@ -64,6 +67,10 @@ final class SegmentBlocks implements AutoCloseable {
 
     Schema schema() {
         return schema;
+    }
+
+    boolean readable() {
+        return readable;
     }
 
     /** Reads the next block into {@code into}; false at the end of the file. */
@@ -81,6 +88,9 @@ final class SegmentBlocks implements AutoCloseable {
         if (count < 0) {
             throw new IOException("a block of " + count + " events");
         }
+        if (!readable) {
+            throw new IllegalStateException("a codec this does not read: ask readable() first");
+        }
         if (zstd == null) {
             into.reset(segment, start, size);
         } else {
@@ -95,7 +105,7 @@ final class SegmentBlocks implements AutoCloseable {
         return count;
     }
 
-    private int decompress(int start, int size) {
+    private int decompress(int start, int size) throws IOException {
         while (true) {
             try {
                 return zstd.decompressByteArray(block, 0, block.length, segment, start, size);
@@ -103,7 +113,10 @@ final class SegmentBlocks implements AutoCloseable {
                 if (e.getErrorCode() != Zstd.errDstSizeTooSmall()) {
                     throw e;
                 }
-                block = new byte[block.length * 2]; // a block holds a whole event, which may be large
+                if (block.length == MAX_BLOCK) {
+                    throw new IOException("a block of " + size + " bytes decompresses to more than " + MAX_BLOCK + " bytes");
+                }
+                block = new byte[(int) Math.min(MAX_BLOCK, block.length * 2L)]; // a block holds a whole event, which may be large
             }
         }
     }

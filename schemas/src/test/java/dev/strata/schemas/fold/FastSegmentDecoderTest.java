@@ -100,7 +100,7 @@ class FastSegmentDecoderTest {
                 true, false, null, "", Unsent.UNCHANGED};
         List<ChangeEvent> events = new ArrayList<>();
         for (int i = 0; i < 3_000; i++) {
-            // a few values of up to 200 KB: blocks of Avro's default size (64 KB) are passed over mid-value
+            // a few values of up to 200 KB: a block holds whole events, so these make blocks larger than the reader's first buffer
             int length = i % 500 == 0 ? random.nextInt(200_000) : random.nextInt(40);
             byte[] bytes = new byte[length];
             random.nextBytes(bytes);

@@ -6,9 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.segment.SegmentWriter;
+import dev.strata.schemas.TenantId;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 
 class SegmentBlocksTest {
@@ -49,6 +55,36 @@ class SegmentBlocksTest {
                 }
             }).isInstanceOf(IOException.class).hasMessageContaining("sync marker");
         }
+    }
+
+    @Test
+    void leavesASegmentOfAnotherCodecToAvrosReader() throws IOException {
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        try (DataFileWriter<ChangeEvent> writer = new DataFileWriter<>(new SpecificDatumWriter<>(ChangeEvent.class))) {
+            writer.setCodec(CodecFactory.deflateCodec(1));
+            writer.create(ChangeEvent.getClassSchema(), file);
+            writer.append(insert("acme", "public.orders", 1, 1000, 1, "a"));
+        }
+        try (SegmentBlocks segment = new SegmentBlocks(file.toByteArray())) {
+            assertThat(segment.readable()).isFalse();
+        }
+        assertThat(new FastSegmentDecoder(TenantId.of("acme"), new ShapeCatalog(), Long.MAX_VALUE)
+                .decode(file.toByteArray(), "test", op -> { })).as("the caller falls back to SegmentReader").isNull();
+    }
+
+    @Test
+    void theCursorRefusesWhatAvroWouldRefuse() {
+        AvroCursor cursor = new AvroCursor();
+        cursor.reset(new byte[] {4}, 0, 1); // zigzag 2
+        assertThatThrownBy(cursor::present).isInstanceOf(IOException.class).hasMessageContaining("union index 2");
+        cursor.reset(new byte[] {2}, 0, 1);
+        assertThatThrownBy(cursor::readBoolean).isInstanceOf(IOException.class).hasMessageContaining("a boolean of 2");
+        byte[] endless = new byte[12];
+        Arrays.fill(endless, (byte) 0x80);
+        cursor.reset(endless, 0, endless.length);
+        assertThatThrownBy(cursor::readLong).isInstanceOf(IOException.class).hasMessageContaining("more than 10 bytes");
+        cursor.reset(new byte[] {(byte) 0x81, 1, 'x'}, 0, 3); // a length of -65: past any block
+        assertThatThrownBy(cursor::string).isInstanceOf(IOException.class).hasMessageContaining("runs past");
     }
 
     @Test

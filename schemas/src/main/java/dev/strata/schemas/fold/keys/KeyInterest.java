@@ -20,7 +20,8 @@ public interface KeyInterest {
     /**
      * A change up to the restore point left undecoded because its key is not wanted.
      *
-     * @param shapeId the shape of its new row image; -1 for a DELETE (no new image); {@link #SHAPE_NOT_READ}
+     * @param shapeId the shape of its new row image; -1 for a DELETE (no new image); {@link #SHAPE_NOT_READ} for an
+     *     image whose names and types were not read ({@link #shapeNeeded} said so)
      * @param lsn its place in commit order, as the fold orders versions
      */
     void skipped(int tableId, int shapeId, long lsn, long txOrder);
