@@ -296,17 +296,17 @@ final class ChangeConverter {
             return null;
         }
         List<Field> fields = struct.schema().fields();
-        PgColumnType[] typed = types.typesOf(shape, struct.schema());
+        ColumnTypes.Typed typed = types.typesOf(shape, struct.schema());
         List<Column> columns = new ArrayList<>(fields.size());
-        for (int i = 0; i < typed.length; i++) {
+        for (int i = 0; i < typed.types().length; i++) {
             Field field = fields.get(i);
             if (!sent(oldRowOf, field.name())) {
                 continue;
             }
-            PgColumnType type = typed[i] != null ? typed[i] : ColumnTypes.typeOf(shape, field);
+            PgColumnType type = typed.types()[i] != null ? typed.types()[i] : ColumnTypes.typeOf(shape, field);
             Object encoded;
             try {
-                encoded = PgValueCodec.encode(type, field.schema(), struct.get(field));
+                encoded = PgValueCodec.encode(type, typed.kinds()[i], field.schema(), struct.get(field));
             } catch (UnrepresentableValueException | ClassCastException | ArithmeticException | java.time.DateTimeException e) {
                 throw new UnrepresentableValueException("column " + field.name() + " (" + type.declared() + ") of " + table
                         + ": " + e.getMessage());
