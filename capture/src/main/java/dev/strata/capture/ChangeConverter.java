@@ -151,15 +151,23 @@ final class ChangeConverter {
 
     /** A tenant's first row change since capture started is preceded by the definitions in force (see DdlMessage#forNewTenant). */
     private Publish withDefinitionsOfNewTenants(Publish publish) {
-        List<ChangeEvent> events = new ArrayList<>();
-        for (ChangeEvent event : publish.events()) {
-            if (event.getOp() != Op.DDL && event.getOp() != Op.CHECKPOINT && event.getOp() != Op.HEARTBEAT) {
-                events.addAll(definitions.forNewTenant(event.getTenant(), event.getLsn(), event.getTxOrder(), event.getTxId(),
-                        event.getCommitTsMicros()));
+        List<ChangeEvent> events = null; // made only when a definition comes first: nearly every change has none
+        List<ChangeEvent> published = publish.events();
+        for (int i = 0; i < published.size(); i++) {
+            ChangeEvent event = published.get(i);
+            List<ChangeEvent> before = event.getOp() == Op.DDL || event.getOp() == Op.CHECKPOINT || event.getOp() == Op.HEARTBEAT
+                    ? List.of()
+                    : definitions.forNewTenant(event.getTenant(), event.getLsn(), event.getTxOrder(), event.getTxId(),
+                            event.getCommitTsMicros());
+            if (events == null && !before.isEmpty()) {
+                events = new ArrayList<>(published.subList(0, i));
             }
-            events.add(event);
+            if (events != null) {
+                events.addAll(before);
+                events.add(event);
+            }
         }
-        return events.size() == publish.events().size() ? publish : new Publish(events);
+        return events == null ? publish : new Publish(events);
     }
 
     /**
