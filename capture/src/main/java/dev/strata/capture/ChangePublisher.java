@@ -47,7 +47,7 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<RecordChang
     /** A batch up to this size is acknowledged before the call returns. */
     static final int WAIT_AT_ONCE_UP_TO = 256;
     /** Inside a large batch, the acknowledged head of what is in flight is marked every this many records. */
-    private static final int MARK_EVERY = 512;
+    private static final int MARK_EVERY = 256;
     private static final Logger LOG = LoggerFactory.getLogger(ChangePublisher.class);
 
     private final Producer<byte[], byte[]> producer;
@@ -110,9 +110,13 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<RecordChang
     @Override
     public void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+        // decided on what was unmarked before this batch plus the batch, as if nothing were marked meanwhile: quiet
+        // traffic is acknowledged at once, a backlog is not waited for
+        boolean quiet = inFlight.size() + records.size() <= WAIT_AT_ONCE_UP_TO;
         for (int n = 0; n < records.size(); n++) {
-            if (n % MARK_EVERY == MARK_EVERY - 1) {
-                // what Kafka acknowledged meanwhile is let go now, not after the batch: fewer records live through a collection
+            if (n % MARK_EVERY == 0) {
+                // what Kafka acknowledged meanwhile (first: while Debezium filled this batch) is let go now, not after the
+                // batch: fewer records live through a young collection
                 markAcknowledged(committer, 0);
             }
             RecordChangeEvent<SourceRecord> record = records.get(n);
@@ -126,7 +130,7 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<RecordChang
             }
             inFlight.addLast(sent);
         }
-        if (inFlight.size() <= WAIT_AT_ONCE_UP_TO) {
+        if (quiet) {
             producer.flush();
             markAcknowledged(committer, inFlight.size());
         } else {
