@@ -32,19 +32,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Ordering invariant: Debezium's offset, and with it the replication slot's confirmed LSN,
  * never passes a change that Kafka does not hold. To keep the producer busy while Debezium reads
- * the next batch, the acknowledgements of a large batch are collected at the next call (a
- * heartbeat at the latest) instead of waited for; a small batch (quiet traffic) is waited for at
- * once. At most {@code maxInFlight} records wait. A send that fails stops the engine with the
- * failed record and everything after it unmarked; a restart delivers them again (at least once;
- * the eventIds make the copies recognisable). The first record processed from after the initial
- * snapshot tells the listener that capture streams (see {@link StreamingWatch}).
+ * the next batch, the acknowledgements of a large batch are not waited for: they are collected as
+ * they arrive, while later records are converted and at the next call (a heartbeat at the latest);
+ * a small batch (quiet traffic) is waited for at once. At most {@code maxInFlight} records wait.
+ * A send that fails stops the engine with the failed record and everything after it unmarked; a
+ * restart delivers them again (at least once; the eventIds make the copies recognisable). The
+ * first record processed from after the initial snapshot tells the listener that capture streams
+ * (see {@link StreamingWatch}).
  *
  * <p>Size: every event is measured against {@code strata.max.event.bytes} BEFORE it is sent; one
  * that is larger is parked by reference ({@link OversizeChange}) and the next change follows. So a
  * producer error is never how a large value is found, and no single change can stop capture.
  */
 final class ChangePublisher implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
-    /** A batch up to this size is acknowledged before the call returns. */
+    /** A batch that, with what is still unmarked before it, holds up to this many records is acknowledged before the call returns. */
     static final int WAIT_AT_ONCE_UP_TO = 256;
     /** Inside a large batch, the acknowledged head of what is in flight is marked every this many records. */
     private static final int MARK_EVERY = 256;
