@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code strata_capture_last_commit_seconds} (commit time of the newest delivered change),
  * {@code strata_capture_lag_seconds} (now minus the newest of that commit time and the last
  * heartbeat: an idle, healthy capture reads about 0, a stuck one grows),
- * {@code strata_capture_dead_letters_total{reason}}, {@code strata_capture_commit_to_ack_seconds},
+ * {@code strata_capture_dead_letters_total{reason}}, {@code strata_capture_commit_to_ack_seconds} (per transaction
+ * and tenant: its commit to the acknowledgement of its COMMIT event, the last of its events; once per transaction,
+ * not per change, because a histogram per change cost the publishing thread measurably),
  * {@code strata_capture_checkpoints_total} (tenant CHECKPOINT events delivered: one per tenant per checkpoint),
  * {@code strata_capture_durable_heartbeats_total} (heartbeat messages written to the source's WAL),
  * {@code strata_capture_heartbeat_events_total} (tenant HEARTBEAT events delivered: one per known tenant per
@@ -86,7 +88,8 @@ final class CaptureMetrics implements DeliveryListener {
         Gauge.builder(LAG, lastSeenMicros, v -> v.get() == NOTHING_YET ? Double.NaN : seconds(nowMicros() - v.get()))
                 .baseUnit("seconds").description("now minus the newest delivered commit or heartbeat").tag(SOURCE, source)
                 .register(registry);
-        commitToAck = Timer.builder(COMMIT_TO_ACK).description("Postgres commit to Kafka acknowledgement")
+        commitToAck = Timer.builder(COMMIT_TO_ACK)
+                .description("Postgres commit to Kafka acknowledgement of the whole transaction, per transaction and tenant")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(5)).tag(SOURCE, source).register(registry);
         checkpoints = Counter.builder(CHECKPOINTS).description("tenant checkpoints acknowledged by Kafka").tag(SOURCE, source)
@@ -108,7 +111,9 @@ final class CaptureMetrics implements DeliveryListener {
             return;
         }
         if (event.getOp() == Op.COMMIT) {
-            return; // the end of a transaction whose changes were counted
+            // the end of a transaction whose changes were counted: it is whole in Kafka now
+            commitToAck.record(Math.max(0, ackedAtMicros - event.getCommitTsMicros()), TimeUnit.MICROSECONDS);
+            return;
         }
         events.get(event.getOp()).increment();
         rate.record(1, ackedAtMicros / 1000);
@@ -116,8 +121,6 @@ final class CaptureMetrics implements DeliveryListener {
         lastSeenMicros.accumulateAndGet(event.getCommitTsMicros(), Math::max);
         if (event.getOp() == Op.CHECKPOINT) {
             checkpoints.increment();
-        } else if (event.getOp() != Op.READ) {
-            commitToAck.record(Math.max(0, ackedAtMicros - event.getCommitTsMicros()), TimeUnit.MICROSECONDS);
         }
     }
 

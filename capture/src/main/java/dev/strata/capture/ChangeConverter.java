@@ -151,15 +151,23 @@ final class ChangeConverter {
 
     /** A tenant's first row change since capture started is preceded by the definitions in force (see DdlMessage#forNewTenant). */
     private Publish withDefinitionsOfNewTenants(Publish publish) {
-        List<ChangeEvent> events = new ArrayList<>();
-        for (ChangeEvent event : publish.events()) {
-            if (event.getOp() != Op.DDL && event.getOp() != Op.CHECKPOINT && event.getOp() != Op.HEARTBEAT) {
-                events.addAll(definitions.forNewTenant(event.getTenant(), event.getLsn(), event.getTxOrder(), event.getTxId(),
-                        event.getCommitTsMicros()));
+        List<ChangeEvent> events = null; // made only when a definition comes first: nearly every change has none
+        List<ChangeEvent> published = publish.events();
+        for (int i = 0; i < published.size(); i++) {
+            ChangeEvent event = published.get(i);
+            List<ChangeEvent> before = event.getOp() == Op.DDL || event.getOp() == Op.CHECKPOINT || event.getOp() == Op.HEARTBEAT
+                    ? List.of()
+                    : definitions.forNewTenant(event.getTenant(), event.getLsn(), event.getTxOrder(), event.getTxId(),
+                            event.getCommitTsMicros());
+            if (events == null && !before.isEmpty()) {
+                events = new ArrayList<>(published.subList(0, i));
             }
-            events.add(event);
+            if (events != null) {
+                events.addAll(before);
+                events.add(event);
+            }
         }
-        return events.size() == publish.events().size() ? publish : new Publish(events);
+        return events == null ? publish : new Publish(events);
     }
 
     /**
@@ -296,17 +304,17 @@ final class ChangeConverter {
             return null;
         }
         List<Field> fields = struct.schema().fields();
-        PgColumnType[] typed = types.typesOf(shape, struct.schema());
+        ColumnTypes.Typed typed = types.typesOf(shape, struct.schema());
         List<Column> columns = new ArrayList<>(fields.size());
-        for (int i = 0; i < typed.length; i++) {
+        for (int i = 0; i < typed.types().length; i++) {
             Field field = fields.get(i);
             if (!sent(oldRowOf, field.name())) {
                 continue;
             }
-            PgColumnType type = typed[i] != null ? typed[i] : ColumnTypes.typeOf(shape, field);
+            PgColumnType type = typed.types()[i] != null ? typed.types()[i] : ColumnTypes.typeOf(shape, field);
             Object encoded;
             try {
-                encoded = PgValueCodec.encode(type, field.schema(), struct.get(field));
+                encoded = PgValueCodec.encode(type, typed.kinds()[i], field.schema(), struct.get(field));
             } catch (UnrepresentableValueException | ClassCastException | ArithmeticException | java.time.DateTimeException e) {
                 throw new UnrepresentableValueException("column " + field.name() + " (" + type.declared() + ") of " + table
                         + ": " + e.getMessage());

@@ -17,6 +17,16 @@ class CommitOrderTest {
     }
 
     @Test
+    void readsTheFirstElementWithOrWithoutQuotesAndBlanks() {
+        assertThat(CommitOrder.previousCommit("[ \"24023128\" , \"24023312\"]")).isEqualTo(24023128L);
+        assertThat(CommitOrder.previousCommit("[24023128,24023312]")).isEqualTo(24023128L);
+        assertThat(CommitOrder.previousCommit("[ null ,\"24023312\"]")).isNull();
+        assertThatThrownBy(() -> CommitOrder.previousCommit("[\"null\",\"1\"]")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not start with an LSN");
+        assertThatThrownBy(() -> CommitOrder.previousCommit("[\"\",\"1\"]")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void theFirstTransactionOfAFreshStreamFollowsTheSnapshotRowsAndKeepsOneValue() {
         CommitOrder order = new CommitOrder();
         order.snapshotRow(5000);

@@ -41,7 +41,10 @@ public final class CommitOrder {
         return firstOrder;
     }
 
-    /** The first element of Debezium's sequence, a JSON array of two decimal strings or nulls; null when absent. */
+    /**
+     * The first element of Debezium's sequence, a JSON array of two decimal strings or nulls; null when absent.
+     * Read in place: every streamed change has one (no substring per change).
+     */
     public static Long previousCommit(String sequence) {
         if (sequence == null) {
             return null;
@@ -52,12 +55,23 @@ public final class CommitOrder {
             throw new IllegalArgumentException("Debezium's source.sequence '" + sequence + "' is not [\"<lastCommitLsn>\",\"<lsn>\"]:"
                     + " a Debezium version capture does not know; pin the version capture was built with");
         }
-        String first = sequence.substring(start + 1, comma).trim();
-        if (first.equals("null")) {
+        int from = start + 1;
+        int to = comma;
+        while (from < to && sequence.charAt(from) <= ' ') {
+            from++;
+        }
+        while (to > from && sequence.charAt(to - 1) <= ' ') {
+            to--;
+        }
+        if (sequence.startsWith("null", from) && to - from == 4) {
             return null;
         }
+        if (to - from >= 2 && sequence.charAt(from) == '"' && sequence.charAt(to - 1) == '"') {
+            from++;
+            to--;
+        }
         try {
-            return Long.parseLong(first.replace("\"", ""));
+            return Long.parseLong(sequence, from, to, 10);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("Debezium's source.sequence '" + sequence + "' does not start with an LSN", e);
         }

@@ -31,7 +31,13 @@ public final class ColumnTypes {
     private record Cached(Schema rowSchema, TableShape shape) {
     }
 
-    private record Typed(TableShape shape, PgColumnType[] types) {
+    /**
+     * The type and value rule of every field of a struct schema, by field index.
+     *
+     * @param types null where {@link #typeOf} throws: call it for that field to get the reason
+     * @param kinds {@link PgValueCodec#kindOf} of each typed field; null where the type is
+     */
+    public record Typed(TableShape shape, PgColumnType[] types, PgValueCodec.Kind[] kinds) {
     }
 
     /** @param catalog reads a table's shape now, e.g. {@code TableCatalog::describe} */
@@ -55,18 +61,20 @@ public final class ColumnTypes {
     }
 
     /**
-     * {@link #typeOf} of every field of a row or key schema, by field index, worked out once per
-     * schema and shape (Debezium reuses its schema objects; {@link #shape} gives a new shape when the
-     * table changed). Null where typeOf throws: call it for that field to get the reason.
+     * {@link #typeOf} and {@link PgValueCodec#kindOf} of every field of a row or key schema, worked out
+     * once per schema and shape (Debezium reuses its schema objects; {@link #shape} gives a new shape
+     * when the table changed).
      */
-    public PgColumnType[] typesOf(TableShape shape, Schema struct) {
+    public Typed typesOf(TableShape shape, Schema struct) {
         Typed typed = byStructSchema.get(struct);
         if (typed == null || typed.shape() != shape) {
             List<Field> fields = struct.fields();
             PgColumnType[] types = new PgColumnType[fields.size()];
+            PgValueCodec.Kind[] kinds = new PgValueCodec.Kind[fields.size()];
             for (int i = 0; i < types.length; i++) {
                 try {
                     types[i] = typeOf(shape, fields.get(i));
+                    kinds[i] = PgValueCodec.kindOf(types[i], fields.get(i).schema());
                 } catch (UnrepresentableValueException untyped) {
                     types[i] = null;
                 }
@@ -74,10 +82,10 @@ public final class ColumnTypes {
             if (byStructSchema.size() >= MAX_STRUCT_SCHEMAS) {
                 byStructSchema.clear();
             }
-            typed = new Typed(shape, types);
+            typed = new Typed(shape, types, kinds);
             byStructSchema.put(struct, typed);
         }
-        return typed.types();
+        return typed;
     }
 
     /** The type of one field of a row, key or before/after struct. */

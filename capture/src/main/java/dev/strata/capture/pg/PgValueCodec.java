@@ -59,12 +59,58 @@ public final class PgValueCodec {
     }
 
     /**
+     * Which of the rules above applies to a column: worked out once per column (see
+     * {@link ColumnTypes#typesOf}), not by comparing type names for every value.
+     */
+    public enum Kind {
+        /** Text {@link PgTextConverter} made: kept unless it reports a loss. */
+        CONVERTED_TEXT,
+        /** An array, timetz or date that did not come through {@link PgTextConverter}: its exact text is gone. */
+        NO_EXACT_TEXT,
+        INTEGER, FLOAT, BOOL, NUMERIC, BYTEA, TIME, TIMESTAMP, TIMESTAMPTZ, INTERVAL,
+        /** Text Debezium passes through untouched (and enum labels). */
+        VERBATIM,
+        /** A type outside the table above. */
+        UNSUPPORTED
+    }
+
+    /** @param schema the Connect schema Debezium gives the column */
+    public static Kind kindOf(PgColumnType type, Schema schema) {
+        if (PgTextConverter.SCHEMA_NAME.equals(schema.name())) {
+            return Kind.CONVERTED_TEXT;
+        }
+        String base = type.base();
+        if (type.category() == PgColumnType.ARRAY || "timetz".equals(base) || "date".equals(base)) {
+            return Kind.NO_EXACT_TEXT;
+        }
+        if (INTEGERS.contains(base)) {
+            return Kind.INTEGER;
+        }
+        return switch (base) {
+            case "float4", "float8" -> Kind.FLOAT;
+            case "bool" -> Kind.BOOL;
+            case "numeric" -> Kind.NUMERIC;
+            case "bytea" -> Kind.BYTEA;
+            case "time" -> Kind.TIME;
+            case "timestamp" -> Kind.TIMESTAMP;
+            case "timestamptz" -> Kind.TIMESTAMPTZ;
+            case "interval" -> Kind.INTERVAL;
+            default -> VERBATIM_TEXT.contains(base) || type.category() == PgColumnType.ENUM ? Kind.VERBATIM : Kind.UNSUPPORTED;
+        };
+    }
+
+    /**
      * @param type the column's catalog type
      * @param schema the Connect schema Debezium gave the column
      * @param value the Connect value; null for SQL NULL
      * @return null, Boolean, Long, Double, String, ByteBuffer or {@link Unsent#UNCHANGED}
      */
     public static Object encode(PgColumnType type, Schema schema, Object value) {
+        return encode(type, kindOf(type, schema), schema, value);
+    }
+
+    /** {@link #encode(PgColumnType, Schema, Object)} with the column's {@link #kindOf kind} known. */
+    public static Object encode(PgColumnType type, Kind kind, Schema schema, Object value) {
         if (value == null) {
             return null;
         }
@@ -72,41 +118,28 @@ public final class PgValueCodec {
             // not a value but its absence: the fold fills it from the row's previous version
             return Unsent.UNCHANGED;
         }
-        if (PgTextConverter.SCHEMA_NAME.equals(schema.name())) {
-            String text = (String) value;
-            String lost = PgTextConverter.lostReason(text);
-            if (lost != null) {
-                throw new UnrepresentableValueException(lost);
+        return switch (kind) {
+            case CONVERTED_TEXT -> {
+                String text = (String) value;
+                String lost = PgTextConverter.lostReason(text);
+                if (lost != null) {
+                    throw new UnrepresentableValueException(lost);
+                }
+                yield text;
             }
-            return text;
-        }
-        String base = type.base();
-        if (type.category() == PgColumnType.ARRAY || "timetz".equals(base) || "date".equals(base)) {
-            throw new UnrepresentableValueException("no exact text for this " + type.declared()
+            case NO_EXACT_TEXT -> throw new UnrepresentableValueException("no exact text for this " + type.declared()
                     + " value (Debezium schema " + schema.type() + ")");
-        }
-        if (INTEGERS.contains(base)) {
-            return expect(value, Number.class, type).longValue();
-        }
-        return switch (base) {
-            case "float4", "float8" -> expect(value, Number.class, type).doubleValue();
-            case "bool" -> expect(value, Boolean.class, type);
-            case "numeric" -> decimal(expect(value, String.class, type), type);
-            case "bytea" -> bytes(value, type);
-            case "time" -> expect(value, Number.class, type).longValue();
-            case "timestamp" -> timestamp(expect(value, Number.class, type).longValue());
-            case "timestamptz" -> timestamptz(expect(value, String.class, type), type);
-            case "interval" -> expect(value, String.class, type);
-            default -> text(type, value);
+            case INTEGER, TIME -> expect(value, Number.class, type).longValue();
+            case FLOAT -> expect(value, Number.class, type).doubleValue();
+            case BOOL -> expect(value, Boolean.class, type);
+            case NUMERIC -> decimal(expect(value, String.class, type), type);
+            case BYTEA -> bytes(value, type);
+            case TIMESTAMP -> timestamp(expect(value, Number.class, type).longValue());
+            case TIMESTAMPTZ -> timestamptz(expect(value, String.class, type), type);
+            case INTERVAL, VERBATIM -> expect(value, String.class, type);
+            case UNSUPPORTED -> throw new UnrepresentableValueException("type " + type.declared() + " (" + type.base()
+                    + ") has no exact representation in a ChangeEvent yet");
         };
-    }
-
-    private static Object text(PgColumnType type, Object value) {
-        if (VERBATIM_TEXT.contains(type.base()) || type.category() == PgColumnType.ENUM) {
-            return expect(value, String.class, type);
-        }
-        throw new UnrepresentableValueException("type " + type.declared() + " (" + type.base()
-                + ") has no exact representation in a ChangeEvent yet");
     }
 
     private static String decimal(String text, PgColumnType type) {
