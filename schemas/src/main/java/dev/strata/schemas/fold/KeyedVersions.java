@@ -36,6 +36,8 @@ final class KeyedVersions {
     private long[] addresses = new long[16];
     private int[] hashes = new int[16];
     private int size;
+    /** Keys whose newest version is a row, not a deletion: the live keys while the table has no TRUNCATE. */
+    private long rows;
     private long truncateLsn = Long.MIN_VALUE;
     private long truncateTxOrder = Long.MIN_VALUE;
     /** Names the columns of a row's shape, to fill a value an UPDATE did not carry across an ADD/DROP COLUMN. */
@@ -62,6 +64,7 @@ final class KeyedVersions {
                 long before = footprint();
                 addresses[slot] = append(key, op.version()) + 1;
                 hashes[slot] = hash;
+                rows += isRow(op.version()) ? 1 : 0;
                 if (++size * 2 > addresses.length) {
                     grow();
                 }
@@ -83,6 +86,7 @@ final class KeyedVersions {
                     version = filled != null ? filled : version;
                 }
                 long before = footprint();
+                rows += (isRow(version) ? 1 : 0) - (readInt(chunks[(int) (held >>> 32)], (int) held + 4) > HEADER ? 1 : 0);
                 addresses[slot] = append(key, version) + 1;
                 return footprint() - before;
             }
@@ -152,6 +156,9 @@ final class KeyedVersions {
 
     /** How many keys have a live version (no copies made). */
     long countLive() {
+        if (!truncated()) {
+            return rows; // kept as changes apply: a walk over a million entries is a cache miss each (JFR: 0.1-0.2 s of a restore)
+        }
         long live = 0;
         for (long at : addresses) {
             if (at != 0) {
@@ -284,6 +291,10 @@ final class KeyedVersions {
 
     static boolean deleted(byte[] version) {
         return version.length == HEADER;
+    }
+
+    private static boolean isRow(byte[] version) {
+        return version.length > HEADER;
     }
 
     static long lsn(byte[] version) {

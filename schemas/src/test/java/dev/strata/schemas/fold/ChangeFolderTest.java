@@ -93,6 +93,39 @@ class ChangeFolderTest {
     }
 
     @Test
+    void theLiveRowCountIsTheRowsDrainedInAnyArrivalOrderWithOrWithoutATruncate() {
+        for (boolean withTruncate : new boolean[] {false, true}) {
+            List<ChangeEvent> history = new ArrayList<>();
+            Random random = new Random(11);
+            for (int i = 0; i < 2_000; i++) {
+                long lsn = 1000 + 10L * i;
+                long id = random.nextInt(300);
+                int kind = random.nextInt(10);
+                if (withTruncate && i == 1_200) {
+                    history.add(truncate(T, ORDERS, lsn, lsn));
+                } else if (kind < 4) {
+                    history.add(insert(T, ORDERS, lsn, lsn, id, "i" + i));
+                } else if (kind < 7) {
+                    history.add(update(T, ORDERS, lsn, lsn, id, "u" + i));
+                } else {
+                    history.add(delete(T, ORDERS, lsn, lsn, id));
+                }
+                history.add(insert(T, "public.lines", lsn, lsn + 1, id, "line")); // a second table, never deleted from
+            }
+            List<ChangeEvent> shuffled = new ArrayList<>(history);
+            shuffled.addAll(history.subList(500, 900)); // re-delivered
+            Collections.shuffle(shuffled, new Random(5));
+
+            Folded folded = fold(shuffled, BIG);
+
+            long drained = folded.rows.values().stream().mapToLong(Map::size).sum();
+            assertThat(folded.table(ORDERS)).as("deletes left some keys without a row").hasSizeLessThan(300);
+            assertThat(folded.tombstones.get(ORDERS)).isNotEmpty();
+            assertThat(folded.liveRows).as("with a TRUNCATE: " + withTruncate).isEqualTo(drained);
+        }
+    }
+
+    @Test
     void aTransactionDeliveredTwiceIsCountedAsDuplicatesAndAnOlderChangeIsNot() {
         List<ChangeEvent> transaction = List.of(
                 insert(T, ORDERS, 10, 100, 1, "a"), insert(T, ORDERS, 10, 101, 2, "b"), insert(T, ORDERS, 10, 102, 3, "c"));

@@ -15,6 +15,8 @@ final class Folded {
     List<String> tables;
     FoldStats stats;
     RowDecoder.Unresolved unresolved;
+    /** What the folder counted as live before it was drained ({@link ChangeFolder#liveRows}). */
+    long liveRows;
 
     static Folded of(List<ChangeEvent> events, long until, long budgetBytes, Path spillDir) {
         ShapeCatalog catalog = new ShapeCatalog();
@@ -59,6 +61,7 @@ final class Folded {
         };
         first.accept(drain);
         result.tables = folder.tables().stream().map(catalog::table).toList();
+        result.liveRows = folder.liveRows();
         folder.drain(drain);
         result.stats = folder.stats();
         result.unresolved = decoder.unresolved();
