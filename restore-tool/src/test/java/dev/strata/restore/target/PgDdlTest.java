@@ -1,0 +1,26 @@
+package dev.strata.restore.target;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.strata.schemas.fold.TableShape;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PgDdlTest {
+
+    @Test
+    void aTableWithoutADefinitionHasItsKeyColumnsNotNullFromTheStartAndNothingElse() {
+        TableShape shape = new TableShape("public.order_lines", List.of("tenant_id", "order_id", "line", "note"),
+                List.of("text", "bigint", "integer", "text"), List.of("order_id", "line"));
+
+        assertThat(PgDdl.createTable(shape)).isEqualTo("CREATE TABLE \"public\".\"order_lines\" (\"tenant_id\" text,"
+                + " \"order_id\" bigint NOT NULL, \"line\" integer NOT NULL, \"note\" text)");
+    }
+
+    @Test
+    void aTableWithoutAKeyHasNoNotNullColumn() {
+        TableShape shape = new TableShape("app.log", List.of("at", "line"), List.of("timestamp with time zone", "text"), List.of());
+
+        assertThat(PgDdl.createTable(shape)).doesNotContain("NOT NULL");
+    }
+}
