@@ -31,14 +31,16 @@ final class PgDdl {
 
     /**
      * Without the primary key: it is added after the load (one index build instead of a million inserts
-     * into it). Its columns are NOT NULL from the start, as the key will make them anyway: otherwise
-     * adding the key scans the whole table once more to prove they hold no NULL.
+     * into it).
+     *
+     * @param keyNotNull the key columns NOT NULL from the start, as the key will make them anyway: otherwise
+     *     adding the key scans the whole table once more to prove they hold no NULL
      */
-    static String createTable(TableShape shape) {
+    static String createTable(TableShape shape, boolean keyNotNull) {
         StringJoiner columns = new StringJoiner(", ", "CREATE TABLE " + qualified(shape) + " (", ")");
         for (int i = 0; i < shape.columns().size(); i++) {
             String column = shape.columns().get(i);
-            columns.add(quote(column) + " " + checkedType(shape, i) + (shape.keyColumns().contains(column) ? " NOT NULL" : ""));
+            columns.add(quote(column) + " " + checkedType(shape, i) + (keyNotNull && shape.keyColumns().contains(column) ? " NOT NULL" : ""));
         }
         return columns.toString();
     }

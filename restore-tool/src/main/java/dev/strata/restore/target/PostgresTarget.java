@@ -21,6 +21,8 @@ import java.util.Properties;
 import java.util.Set;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 
 /**
  * Restores into Postgres, in ONE transaction: the tables are created from the captured column types
@@ -41,6 +43,7 @@ import org.postgresql.copy.CopyManager;
  * {@code ALTER TABLE ... VALIDATE CONSTRAINT} tells later.
  */
 public final class PostgresTarget implements ReplayTarget {
+    private static final String NOT_NULL_VIOLATION = "23502";
     private final PgConnectionSpec spec;
     private final String tenantColumn;
     private final List<TableTarget> created = new ArrayList<>();
@@ -113,7 +116,8 @@ public final class PostgresTarget implements ReplayTarget {
         Set<String> existing = existingColumns(shape);
         if (existing.isEmpty()) {
             List<String> ddl = table.definition().map(d -> PgDefinitionDdl.beforeLoad(shape, d))
-                    .orElseGet(() -> List.of(PgDdl.createSchema(shape), PgDdl.createTable(shape)));
+                    // with --where, the rows it leaves out may be those with a NULL key: they are deleted before the key is built
+                    .orElseGet(() -> List.of(PgDdl.createSchema(shape), PgDdl.createTable(shape, selective.where().isEmpty())));
             try (Statement s = connection.createStatement()) {
                 for (String sql : ddl) {
                     s.execute(sql);
@@ -193,7 +197,7 @@ public final class PostgresTarget implements ReplayTarget {
             }
             run.write(row.values());
         } catch (SQLException e) {
-            throw new IllegalStateException("COPY into " + table.name() + " failed: " + e.getMessage(), e);
+            throw nullInNotNull(e).orElseGet(() -> new IllegalStateException("COPY into " + table.name() + " failed: " + e.getMessage(), e));
         }
     }
 
@@ -219,9 +223,26 @@ public final class PostgresTarget implements ReplayTarget {
             }
             connection.commit();
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot finish the restore into " + spec.describe() + ": " + e.getMessage()
-                    + " (nothing was committed)", e);
+            throw nullInNotNull(e).orElseGet(() -> new IllegalStateException("cannot finish the restore into " + spec.describe() + ": "
+                    + e.getMessage() + " (nothing was committed)", e));
         }
+    }
+
+    /**
+     * A restored row with NULL in a column the table was created NOT NULL (a key column, or one the captured definition
+     * declares so), named without the server's detail: that holds the row's values, a tenant's data.
+     */
+    private Optional<RuntimeException> nullInNotNull(SQLException e) {
+        ServerErrorMessage server = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
+        if (!NOT_NULL_VIOLATION.equals(e.getSQLState()) || server == null) {
+            return Optional.empty();
+        }
+        String table = server.getSchema() + "." + server.getTable();
+        return Optional.of(new BadInputException("cannot restore tenant " + tenant + ": a row of " + table + " has NULL in column "
+                + server.getColumn() + ", which the restored table declares NOT NULL (a key column, e.g. of a custom message key"
+                + " over nullable columns, or NOT NULL in the captured definition); leave those rows out (--where \""
+                + server.getColumn() + " IS NOT NULL\"), or create the table yourself and restore into it while empty"
+                + " (nothing was committed)"));
     }
 
     /** Keys, constraints, indexes and sequence positions of the tables created here; foreign keys last. */
