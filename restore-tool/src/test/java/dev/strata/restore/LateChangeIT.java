@@ -294,9 +294,16 @@ class LateChangeIT {
      * sink's mark interval, so a base at or past a point does not yet mean a restore to it is offered.
      */
     private static void awaitRestorable(Path config, String tenant, long until) throws InterruptedException {
-        await("a restore to " + RestoreTime.format(until) + " offered (the durable marks in the store reach it)",
-                () -> ToolRun.run(config, "replay", "--tenant", tenant, "--until", RestoreTime.format(until), "--dry-run").code() == 0
-                        ? Optional.of(true) : Optional.empty());
+        String[] refusal = {"none"};
+        try {
+            await("a restore to " + RestoreTime.format(until) + " offered (the durable marks in the store reach it)", () -> {
+                ToolRun dryRun = ToolRun.run(config, "replay", "--tenant", tenant, "--until", RestoreTime.format(until), "--dry-run");
+                refusal[0] = dryRun.err();
+                return dryRun.code() == 0 ? Optional.of(true) : Optional.empty();
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the last refusal: " + refusal[0], e);
+        }
     }
 
     private static <T> T await(String what, Supplier<Optional<T>> condition) throws InterruptedException {

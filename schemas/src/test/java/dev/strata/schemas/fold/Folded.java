@@ -31,7 +31,12 @@ final class Folded {
 
     /** Drains a folder that was fed elsewhere. */
     static Folded drained(ShapeCatalog catalog, ChangeFolder folder) {
-        return drained(catalog, folder, drain -> { });
+        Folded result = drained(catalog, folder, drain -> { });
+        long rows = result.rows.values().stream().mapToLong(Map::size).sum();
+        if (result.liveRows >= 0 && result.liveRows != rows) { // -1: spilled, not counted
+            throw new AssertionError("the folder counted " + result.liveRows + " live rows before the drain, which gave " + rows);
+        }
+        return result;
     }
 
     /** The same, after {@code first} has handed rows to the same drain (a base streamed past the fold). */
