@@ -40,6 +40,26 @@ final class AvroCursor {
         return (n >>> 1) ^ -(n & 1);
     }
 
+    /** Passes over a long, undecoded; @return how many bytes it took */
+    int skipLong() throws IOException {
+        int start = pos;
+        while (buf[pos++] < 0) {
+            if (pos - start == 10) {
+                throw new IOException("a varint of more than 10 bytes at byte " + pos + " of the block");
+            }
+        }
+        return pos - start;
+    }
+
+    /** Whether the next bytes are exactly {@code bytes}; if so they are passed over. */
+    boolean skipIfNext(byte[] bytes) {
+        if (bytes.length > limit - pos || !Arrays.equals(buf, pos, pos + bytes.length, bytes, 0, bytes.length)) {
+            return false;
+        }
+        pos += bytes.length;
+        return true;
+    }
+
     int readInt() throws IOException {
         long n = readLong();
         if (n != (int) n) {

@@ -52,16 +52,19 @@ public final class ChangeFolder implements AutoCloseable {
 
     /** Folds a batch (one segment's changes); safe to call from several threads at once. */
     public void acceptAll(List<FoldOp> ops) {
-        boolean overBudget = false;
+        boolean overBudget;
         mode.readLock().lock();
         try {
+            long growth = 0;
             for (FoldOp op : ops) {
                 if (op.kind() == FoldOp.Kind.TRUNCATE) {
                     truncate(op);
                 } else {
-                    overBudget |= fold(op);
+                    growth += fold(op);
                 }
             }
+            // once per batch: one shared counter per change made the reader threads take turns on its cache line
+            overBudget = heldBytes.addAndGet(growth) > memory.budgetBytes();
         } finally {
             mode.readLock().unlock();
         }
@@ -70,8 +73,8 @@ public final class ChangeFolder implements AutoCloseable {
         }
     }
 
-    /** @return whether the memory budget is exceeded */
-    private boolean fold(FoldOp op) {
+    /** @return the bytes the fold grew by */
+    private long fold(FoldOp op) {
         FoldStripe stripe = stripes[RowKey.hash(op.key()) & (STRIPES - 1)];
         long growth;
         synchronized (stripe) {
@@ -81,16 +84,16 @@ public final class ChangeFolder implements AutoCloseable {
             SpillPartitions spilled = spill;
             if (spilled != null) {
                 spilled.write(op.tableId(), op.kind(), op.key(), op.version());
-                return false;
+                return 0;
             }
             growth = table.apply(op);
             if (growth == KeyedVersions.SUPERSEDED || growth == KeyedVersions.DUPLICATE) {
                 stripe.superseded++;
                 stripe.duplicates += growth == KeyedVersions.DUPLICATE ? 1 : 0;
-                return false;
+                return 0;
             }
         }
-        return heldBytes.addAndGet(growth) > memory.budgetBytes();
+        return growth;
     }
 
     /** A TRUNCATE hides older versions of its table in every stripe (they are rare). */

@@ -132,6 +132,9 @@ public final class FastSegmentDecoder {
         return new Counts(reader.events, reader.afterUntil);
     }
 
+    private record ShapeGuess(int shapeId, ColumnLayout columns, ColumnLayout key) {
+    }
+
     /** Reads one event per call and emits its changes; keeps per-segment scratch space. */
     private final class Reader {
         private final Consumer<FoldOp> out;
@@ -145,6 +148,8 @@ public final class FastSegmentDecoder {
         private final ByteWriter keyValues = new ByteWriter(256);
         private byte[] lastTable = new byte[0];
         private int lastTableId = -1;
+        /** Per table id: the shape of its last new row image read, which its next change most likely has too. */
+        private ShapeGuess[] guesses = new ShapeGuess[4];
         long events;
         long afterUntil;
 
@@ -185,6 +190,7 @@ public final class FastSegmentDecoder {
             long lsn = in.readLong();
             long txId = in.readLong();
             long txOrder = in.readLong();
+            expectShapeOf(tableId);
             int skippedShape = skipUnwanted(tableId, op);
             boolean skipped = skippedShape != NOT_SKIPPED;
             if (!skipped) {
@@ -272,7 +278,7 @@ public final class FastSegmentDecoder {
                 if (!image.present) {
                     throw new IOException("a DELETE of " + catalog.table(tableId) + " at lsn " + lsn + " has neither key nor old row");
                 }
-                int shapeId = catalog.shapeId(tableId, image, key);
+                int shapeId = image == key ? catalog.shapeId(tableId, image, key) : shapeId(tableId, image);
                 out.accept(new FoldOp(tableId, shapeId, FoldOp.Kind.DELETE, lsn, txOrder, keyOf(image),
                         KeyedVersions.version(lsn, txOrder, null)));
                 return;
@@ -280,7 +286,7 @@ public final class FastSegmentDecoder {
             if (!after.present) {
                 throw new IOException("a " + op + " of " + catalog.table(tableId) + " at lsn " + lsn + " has no new row");
             }
-            int shapeId = catalog.shapeId(tableId, after, key);
+            int shapeId = shapeId(tableId, after);
             byte[] newKey = keyOf(after);
             if (op == Op.UPDATE && before.present) {
                 byte[] oldKey = key.present ? keyFrom(before) : keyOf(before);
@@ -294,6 +300,28 @@ public final class FastSegmentDecoder {
             scratch.writeVarLong(after.size);
             after.writeAll(scratch);
             out.accept(new FoldOp(tableId, shapeId, FoldOp.Kind.UPSERT, lsn, txOrder, newKey, scratch.toArray()));
+        }
+
+        private void expectShapeOf(int tableId) {
+            ShapeGuess guess = tableId < guesses.length ? guesses[tableId] : null;
+            key.expect(guess == null ? null : guess.key);
+            before.expect(guess == null ? null : guess.columns);
+            after.expect(guess == null ? null : guess.columns);
+        }
+
+        /** The shape of a row image (old or new) and the key just read: the guess when both were as expected, else the catalog's. */
+        private int shapeId(int tableId, ColumnList image) {
+            if (image.asExpected() && key.asExpected()) {
+                return guesses[tableId].shapeId;
+            }
+            int shapeId = catalog.shapeId(tableId, image, key);
+            if (image == after) { // an old image may be the key columns alone (REPLICA IDENTITY DEFAULT)
+                if (tableId >= guesses.length) {
+                    guesses = Arrays.copyOf(guesses, Math.max(tableId + 1, 2 * guesses.length));
+                }
+                guesses[tableId] = new ShapeGuess(shapeId, ColumnLayout.of(after), ColumnLayout.of(key));
+            }
+            return shapeId;
         }
 
         /** The key's values; the whole image for a keyless table (as EventConverter.keyOf). */

@@ -17,6 +17,8 @@ final class FoldStripe {
     long duplicates;
     private int lastTableId = -1;
     private KeyedVersions lastTable;
+    private int lastShapeTableId = -1;
+    private long[] lastShape;
     private final ShapeCatalog catalog;
 
     FoldStripe(ShapeCatalog catalog) {
@@ -42,7 +44,11 @@ final class FoldStripe {
         if (op.shapeId() < 0 || op.kind() == FoldOp.Kind.DELETE) {
             return;
         }
-        long[] newest = newestShape.computeIfAbsent(op.tableId(), id -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE, -1});
+        if (op.tableId() != lastShapeTableId) { // one boxed lookup per change was 3% of a restore's reading (JFR)
+            lastShape = newestShape.computeIfAbsent(op.tableId(), id -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE, -1});
+            lastShapeTableId = op.tableId();
+        }
+        long[] newest = lastShape;
         if (FoldOp.compareOrder(op.lsn(), op.txOrder(), newest[0], newest[1]) > 0) {
             newest[0] = op.lsn();
             newest[1] = op.txOrder();

@@ -117,6 +117,30 @@ class FastSegmentDecoderTest {
     }
 
     @Test
+    void aTableWhoseColumnsChangeFromChangeToChangeGivesEachChangeItsOwnShapeOnBothPaths() {
+        // the decoder expects a table's next change to have its last shape: every way of differing must be seen
+        List<List<Column>> images = List.of(
+                List.of(col("id", "bigint", 1L), col("a", "text", "x")),
+                List.of(col("id", "bigint", 1L), col("a", "text", "x"), col("b", "integer", 2L)), // a column added
+                List.of(col("id", "bigint", 1L), col("a", "varchar", "x")), // its type changed
+                List.of(col("id", "bigint", 1L), col("c", "text", "x")), // renamed, same length
+                List.of(col("id", "bigint", 1L), col("ab", "text", "x")), // renamed, longer
+                List.of(col("id", "bigint", 1L))); // dropped
+        List<ChangeEvent> events = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            List<Column> after = new ArrayList<>(images.get((i * 7 / 3) % images.size()));
+            after.set(0, col("id", "bigint", (long) i % 10));
+            List<Column> key = i % 11 == 0 ? List.of(after.get(0), col("k", "text", "x")) : List.of(after.get(0)); // the key's names too
+            Op op = i % 5 == 0 ? Op.DELETE : i % 3 == 0 ? Op.UPDATE : Op.CREATE;
+            List<Column> before = op == Op.CREATE ? null : i % 2 == 0 ? after : null; // a DELETE without an old image: the key alone
+            events.add(event("acme", i % 13 == 0 ? "public.other" : "public.t", op, 10 + i, 1_000 + i, 1, key, before,
+                    op == Op.DELETE ? null : after));
+        }
+        long[] counts = new long[2];
+        assertThat(viaFastDecoder(events, Long.MAX_VALUE, counts)).isEqualTo(viaConverter(events, Long.MAX_VALUE)).hasSizeGreaterThan(100);
+    }
+
+    @Test
     void aHeartbeatIsNeverARowOnEitherPath() {
         List<ChangeEvent> events = List.of(insert("acme", "public.orders", 10, 5000, 1, "a"), TestEvents.heartbeat("acme", 11, 5001),
                 insert("acme", "public.orders", 12, 5002, 2, "b"), TestEvents.heartbeat("acme", 13, 5003));
