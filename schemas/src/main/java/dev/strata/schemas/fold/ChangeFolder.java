@@ -16,7 +16,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * section 7, step 3): duplicates removed, deletes applied, TRUNCATE clearing what came before it.
  *
  * <p>Memory: rows are held in compact form ({@link RowCodec}) in per-table arenas
- * ({@link KeyedVersions}), about 30 bytes of overhead per version plus the row. Past the budget the
+ * ({@link KeyedVersions}), about 60-90 bytes of overhead per key (index, lengths, lsn and txOrder) plus the row. Past the budget the
  * arenas are first compacted (superseded versions dropped); if that is not enough the fold turns
  * into a grace hash fold: what it holds and every later change go to {@link SpillPartitions} by
  * hash of (table, key), and each partition is folded alone at drain time.
@@ -63,7 +63,8 @@ public final class ChangeFolder implements AutoCloseable {
                     growth += fold(op);
                 }
             }
-            // once per batch: one shared counter per change made the reader threads take turns on its cache line
+            // once per batch: one shared counter per change made the reader threads take turns on its cache line; inside the
+            // read lock, as relieve() sets the count under the write lock
             overBudget = heldBytes.addAndGet(growth) > memory.budgetBytes();
         } finally {
             mode.readLock().unlock();

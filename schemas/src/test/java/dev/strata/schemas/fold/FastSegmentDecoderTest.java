@@ -128,13 +128,14 @@ class FastSegmentDecoderTest {
                 List.of(col("id", "bigint", 1L))); // dropped
         List<ChangeEvent> events = new ArrayList<>();
         for (int i = 0; i < 120; i++) {
-            List<Column> after = new ArrayList<>(images.get((i * 7 / 3) % images.size()));
+            List<Column> after = new ArrayList<>(images.get((i / 4 + i % 3) % images.size())); // runs of one shape, and changes within them
             after.set(0, col("id", "bigint", (long) i % 10));
-            List<Column> key = i % 11 == 0 ? List.of(after.get(0), col("k", "text", "x")) : List.of(after.get(0)); // the key's names too
+            List<Column> key = i % 4 == 2 ? List.of(after.get(0), col("k", "text", "x")) : List.of(after.get(0)); // the key's names too
             Op op = i % 5 == 0 ? Op.DELETE : i % 3 == 0 ? Op.UPDATE : Op.CREATE;
-            List<Column> before = op == Op.CREATE ? null : i % 2 == 0 ? after : null; // a DELETE without an old image: the key alone
-            events.add(event("acme", i % 13 == 0 ? "public.other" : "public.t", op, 10 + i, 1_000 + i, 1, key, before,
-                    op == Op.DELETE ? null : after));
+            // a DELETE's old image: the whole row, the key columns alone (REPLICA IDENTITY DEFAULT), or none (the key alone)
+            List<Column> before = op == Op.CREATE ? null : i % 2 == 0 ? after : op == Op.DELETE && i % 3 == 0 ? List.of(after.get(0)) : null;
+            String table = i % 13 == 0 ? "public.other" : i % 17 == 0 ? "public.t" + i % 7 : "public.t"; // more tables than the first guesses
+            events.add(event("acme", table, op, 10 + i, 1_000 + i, 1, key, before, op == Op.DELETE ? null : after));
         }
         long[] counts = new long[2];
         assertThat(viaFastDecoder(events, Long.MAX_VALUE, counts)).isEqualTo(viaConverter(events, Long.MAX_VALUE)).hasSizeGreaterThan(100);
