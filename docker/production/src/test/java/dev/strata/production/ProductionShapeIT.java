@@ -53,12 +53,19 @@ class ProductionShapeIT {
             while (copy.find()) {
                 sources.add(copy.group(1));
             }
-            assertThat(sources).as("%s copies the libraries and the jar", dockerfile.getFileName()).hasSize(2);
+            assertThat(sources).as("%s copies the libraries and the jar", dockerfile.getFileName())
+                    .anyMatch(source -> source.endsWith("/target/lib/")).anyMatch(source -> source.endsWith(".jar"));
             for (String source : sources) {
                 assertThat(ROOT.resolve(source)).as("%s copies %s, which mvn package must produce", dockerfile.getFileName(), source)
                         .exists();
             }
         }
+    }
+
+    @Test
+    void theRestoreToolsImageRunsItWithItsOwnJvmOptions() throws IOException {
+        String dockerfile = Files.readString(DOCKER.resolve("images/restore-tool.Dockerfile"));
+        assertThat(dockerfile).contains("COPY restore-tool/jvm.options /app/jvm.options").contains("\"@/app/jvm.options\", \"-jar\"");
     }
 
     @Test
