@@ -20,6 +20,7 @@ import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.manifest.ManifestEntry;
 import dev.strata.schemas.store.ObjectFile;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.function.UnaryOperator;
 
 /**
  * Folds a planned base in before the log after its cut: its manifest (matched to its declared
@@ -98,7 +100,7 @@ final class BaseRead {
         for (BaseTable table : selected(manifest, selection, tenantTables)) {
             VerifiedBase.Table fetched = fetchTable(manifest, table);
             try {
-                long keys = BaseLoader.load(fetched.table(), fetched.file(), fetched.source(), catalog, folder);
+                long keys = BaseLoader.load(fetched.table(), fetched.file(), fetched.opening(), fetched.source(), catalog, folder);
                 progress.objectRead(fetched.file().size(), keys);
                 bytes += fetched.file().size();
             } finally {
@@ -211,15 +213,26 @@ final class BaseRead {
         return tables;
     }
 
-    /** One table object to a staging file, matched to the manifest (the fetcher checks it, and opens a sealed body). */
+    /**
+     * One table object's stored bytes to a staging file, matched to the manifest (the fetcher checks them). A sealed
+     * body is opened while its rows are read, each chunk authenticated before its rows are used: the load runs while
+     * the rest is opened (on a thread of its own), and a chunk that fails stops it before the target commits. Its data
+     * key is had here, before the target is touched.
+     */
     private VerifiedBase.Table fetchTable(BaseManifest manifest, BaseTable table) {
         ObjectKey key = manifest.tableKey(table);
         Path target = stagingFile(key);
         try {
             ManifestEntry vouched = new ManifestEntry(key, table.size(), table.sha256());
-            ObjectFile file = fetcher.fetchToFile(key, EnumSet.allOf(Region.class), vouched, target);
-            // the fetcher matched the stored bytes to the manifest and opened (authenticated) a sealed body: this is its table
-            return new VerifiedBase.Table(table.withObject(file.size(), file.sha256()), file, key.value());
+            ObjectFile stored = fetcher.fetchStoredToFile(key, EnumSet.allOf(Region.class), vouched, target);
+            UnaryOperator<InputStream> opening = fetcher.opening(key);
+            try (InputStream header = opening.apply(Files.newInputStream(target))) {
+                // the seal's header read and its data key had: an erased tenant's key fails here, not during the load
+            }
+            return new VerifiedBase.Table(table, stored, in -> new ReadAheadStream(opening.apply(in), "base-open"), key.value());
+        } catch (IOException e) {
+            delete(target);
+            throw new UncheckedIOException("cannot read base object " + key + " staged at " + target + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             delete(target);
             throw e;

@@ -6,7 +6,9 @@ import dev.strata.schemas.fold.ChangeFolder;
 import dev.strata.schemas.fold.FoldDrain;
 import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.schemas.store.ObjectFile;
+import java.io.InputStream;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A base's table objects, fetched to staging files and matched to the base's manifest before the
@@ -16,8 +18,13 @@ import java.util.List;
  * Closing deletes the files.
  */
 final class VerifiedBase implements AutoCloseable {
-    /** @param table the table as the opened body is (its size and SHA-256), @param source the object's key, for errors */
-    record Table(BaseTable table, ObjectFile file, String source) {
+    /**
+     * @param table the table as its manifest names it
+     * @param file the stored bytes, matched to the manifest's size and SHA-256
+     * @param opening opens them while they are read (a sealed body, chunk by chunk as each is authenticated)
+     * @param source the object's key, for errors
+     */
+    record Table(BaseTable table, ObjectFile file, UnaryOperator<InputStream> opening, String source) {
     }
 
     private final List<Table> tables;
@@ -39,7 +46,7 @@ final class VerifiedBase implements AutoCloseable {
     /** Every row to {@code direct}, or into {@code folder} when the log changed its key (see {@link BaseLoader#stream}). */
     void stream(ShapeCatalog catalog, ChangeFolder folder, FoldDrain direct) {
         for (Table t : tables) {
-            BaseLoader.stream(t.table(), t.file(), t.source(), catalog, folder, direct);
+            BaseLoader.stream(t.table(), t.file(), t.opening(), t.source(), catalog, folder, direct);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.strata.restore.store;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import dev.strata.restore.VerificationFailedException;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Reads one object from the primary region, or from the backup when the primary lacks it, cannot
@@ -52,7 +54,7 @@ public final class ObjectFetcher {
      * kept; on a failure nothing is left at {@code target}. The caller deletes the file when done.
      */
     public ObjectFile fetchToFile(ObjectKey key, Set<Region> listedIn, ManifestEntry vouched, Path target) {
-        ObjectFile stored = accept(key, listedIn, Optional.of(vouched), RegionCopy.toFile(target)).copy().file();
+        ObjectFile stored = fetchStoredToFile(key, listedIn, vouched, target);
         Path sealed = target.resolveSibling(target.getFileName() + ".sealed");
         try {
             ObjectFile staged = stored.moveTo(sealed);
@@ -64,6 +66,23 @@ public final class ObjectFetcher {
         } finally {
             deleteQuietly(sealed);
         }
+    }
+
+    /**
+     * As {@link #fetchToFile}, leaving the stored bytes (matched to {@code vouched}) at {@code target}, not yet
+     * opened: {@link #opening} opens them while they are read.
+     */
+    public ObjectFile fetchStoredToFile(ObjectKey key, Set<Region> listedIn, ManifestEntry vouched, Path target) {
+        return accept(key, listedIn, Optional.of(vouched), RegionCopy.toFile(target)).copy().file();
+    }
+
+    /**
+     * What opens the stored bytes of {@code key} (from {@link #fetchStoredToFile}) while they are read, chunk by
+     * chunk as each is authenticated: {@link dev.strata.schemas.crypto.BodySealer#opening}. The data key is had
+     * when a stream is opened, before its first byte.
+     */
+    public UnaryOperator<InputStream> opening(ObjectKey key) {
+        return stored -> stores.bodies().opening(key, stored);
     }
 
     private static void deleteQuietly(Path file) {

@@ -1,6 +1,7 @@
 package dev.strata.schemas.base;
 
 import dev.strata.schemas.avro.BaseRow;
+import dev.strata.schemas.crypto.UnopenableBodyException;
 import dev.strata.schemas.fold.ChangeFolder;
 import dev.strata.schemas.fold.FoldDrain;
 import dev.strata.schemas.fold.FoldOp;
@@ -17,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.specific.SpecificDatumReader;
 
@@ -43,7 +45,17 @@ public final class BaseLoader {
      *     SHA-256 is not the one the manifest names
      */
     public static long load(BaseTable table, ObjectFile file, String source, ShapeCatalog catalog, ChangeFolder folder) {
-        return read(table, file, source, catalog, folder, null);
+        return read(table, file, UnaryOperator.identity(), source, catalog, folder, null);
+    }
+
+    /**
+     * As {@link #load(BaseTable, ObjectFile, String, ShapeCatalog, ChangeFolder)}, of the stored bytes of a body
+     * that {@code opening} opens while it is read (a sealed body, chunk by chunk): the file's size and SHA-256 are
+     * those of the stored bytes, which the manifest names.
+     */
+    public static long load(BaseTable table, ObjectFile stored, UnaryOperator<InputStream> opening, String source, ShapeCatalog catalog,
+                            ChangeFolder folder) {
+        return read(table, stored, opening, source, catalog, folder, null);
     }
 
     /**
@@ -56,16 +68,24 @@ public final class BaseLoader {
      * @return the keys read (rows and tombstones), folded or handed over
      */
     public static long stream(BaseTable table, ObjectFile file, String source, ShapeCatalog catalog, ChangeFolder folder, FoldDrain direct) {
-        return read(table, file, source, catalog, folder, direct);
+        return read(table, file, UnaryOperator.identity(), source, catalog, folder, direct);
     }
 
-    private static long read(BaseTable table, ObjectFile file, String source, ShapeCatalog catalog, ChangeFolder folder, FoldDrain direct) {
+    /** As {@link #stream(BaseTable, ObjectFile, String, ShapeCatalog, ChangeFolder, FoldDrain)}, opened while read (see load). */
+    public static long stream(BaseTable table, ObjectFile stored, UnaryOperator<InputStream> opening, String source, ShapeCatalog catalog,
+                              ChangeFolder folder, FoldDrain direct) {
+        return read(table, stored, opening, source, catalog, folder, direct);
+    }
+
+    private static long read(BaseTable table, ObjectFile file, UnaryOperator<InputStream> opening, String source, ShapeCatalog catalog,
+                             ChangeFolder folder, FoldDrain direct) {
         if (!file.sha256().equals(table.sha256()) || file.size() != table.size()) {
             throw new IllegalArgumentException("base object " + source + " read to " + file.path() + " has SHA-256 " + file.sha256()
                     + " and " + file.size() + " bytes, but its manifest says " + table.sha256() + " and " + table.size()
                     + " bytes: nothing of it is folded; read it again, from the other region if this one's copy is altered");
         }
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file.path()), READ_BUFFER_BYTES)) {
+        try (InputStream stored = Files.newInputStream(file.path());
+             InputStream in = new BufferedInputStream(opening.apply(stored), READ_BUFFER_BYTES)) {
             return load(table, in, source, catalog, folder, direct);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read base object " + source + " from " + file.path() + ": " + e.getMessage(), e);
@@ -118,6 +138,8 @@ public final class BaseLoader {
             }
         } catch (TargetFailure e) {
             throw e.failure; // the target's, not the object's: it says itself what failed
+        } catch (UnopenableBodyException e) {
+            throw e; // a chunk of a body opened while read failed authentication: it names the object itself
         } catch (IOException | RuntimeException e) {
             throw new UncheckedIOException(new IOException("base object " + source + " cannot be decoded although its SHA-256 matched: "
                     + e + " (a bug, or a format this build does not know: upgrade the tool)", e));

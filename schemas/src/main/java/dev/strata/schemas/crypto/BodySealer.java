@@ -6,6 +6,7 @@ import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.store.ObjectFile;
 import dev.strata.schemas.store.ObjectFileOutput;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,6 +21,7 @@ import java.time.Instant;
  * {@code STSB} header would be) is read as it is.
  */
 public final class BodySealer {
+    private static final int OPENING_BUFFER_BYTES = 1 << 16;
     private final DataKeys keys;
     private final boolean sealing;
 
@@ -96,6 +98,23 @@ public final class BodySealer {
     /** The body of stored bytes that already matched the checksum vouching for them. */
     public byte[] open(ObjectKey key, byte[] stored) {
         return SealedBody.isSealed(stored) ? SealedBody.open(keys, tenantOf(key), key.value(), stored) : stored;
+    }
+
+    /**
+     * The body of stored bytes that already matched their checksum, opened while it is read
+     * ({@link SealedBody#opening}); the stored bytes themselves when written before sealing. The data key
+     * is had before this returns. Closing it closes {@code stored}.
+     */
+    public InputStream opening(ObjectKey key, InputStream stored) {
+        BufferedInputStream in = new BufferedInputStream(stored, OPENING_BUFFER_BYTES);
+        try {
+            in.mark(SealHeader.MAGIC.length);
+            byte[] head = in.readNBytes(SealHeader.MAGIC.length);
+            in.reset();
+            return SealHeader.begins(head, head.length) ? SealedBody.opening(keys, tenantOf(key), key.value(), in) : in;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open " + key + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -94,31 +94,49 @@ public final class SealedBody {
      * @throws DataKeyUnavailableException if the key the header names cannot be had
      */
     public static void open(DataKeys keys, TenantId tenant, String objectKey, InputStream sealed, OutputStream out) {
-        SealHeader header = SealHeader.read(sealed, objectKey);
-        DataKey key = keys.named(tenant, header.keyId());
-        byte[] headerBytes = header.encode();
+        InputStream plain = opening(keys, tenant, objectKey, sealed);
         try {
-            PushbackInputStream in = new PushbackInputStream(sealed, 1);
-            byte[] chunk = new byte[CHUNK_BYTES + TAG_BYTES];
-            for (int index = 0; ; index++) {
-                int n = in.readNBytes(chunk, 0, chunk.length);
-                boolean last = isAtEnd(in);
-                if (n < TAG_BYTES) {
-                    throw new UnopenableBodyException("body of " + objectKey + " is truncated: chunk " + index + " has " + n
-                            + " bytes, less than its tag; read it from the other region or its first version", null);
-                }
-                out.write(crypt(Cipher.DECRYPT_MODE, key, header, headerBytes, objectKey, index, last, chunk, n));
-                if (last) {
-                    return;
-                }
-            }
-        } catch (AEADBadTagException e) {
-            throw new UnopenableBodyException("body of " + objectKey + " fails authentication under data key " + key.id() + " of tenant "
-                    + tenant + ": it was altered, moved from another object key, or sealed with another key; read it from the other"
-                    + " region or its first version, or run restore-tool verify", e);
+            plain.transferTo(out);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the body of " + objectKey + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The body of {@code sealed} as a stream that opens it chunk by chunk while it is read ({@link OpeningStream}:
+     * a read may still throw {@link UnopenableBodyException}); closing it closes {@code sealed}.
+     *
+     * @throws UnopenableBodyException if the header is not a seal's
+     * @throws DataKeyUnavailableException if the key the header names cannot be had: before any byte is read
+     */
+    public static InputStream opening(DataKeys keys, TenantId tenant, String objectKey, InputStream sealed) {
+        SealHeader header = SealHeader.read(sealed, objectKey);
+        DataKey key = keys.named(tenant, header.keyId());
+        byte[] headerBytes = header.encode();
+        return new OpeningStream(sealed, new Opener() {
+            @Override
+            public byte[] open(int index, boolean last, byte[] chunk, int length) throws AEADBadTagException {
+                if (length < TAG_BYTES) {
+                    throw new UnopenableBodyException("body of " + objectKey + " is truncated: chunk " + index + " has " + length
+                            + " bytes, less than its tag; read it from the other region or its first version", null);
+                }
+                return crypt(Cipher.DECRYPT_MODE, key, header, headerBytes, objectKey, index, last, chunk, length);
+            }
+
+            @Override
+            public UnopenableBodyException unopenable(AEADBadTagException e) {
+                return new UnopenableBodyException("body of " + objectKey + " fails authentication under data key " + key.id()
+                        + " of tenant " + tenant + ": it was altered, moved from another object key, or sealed with another key; read"
+                        + " it from the other region or its first version, or run restore-tool verify", e);
+            }
+        });
+    }
+
+    /** Opens one chunk of a body whose header and data key are known. */
+    interface Opener {
+        byte[] open(int index, boolean last, byte[] chunk, int length) throws AEADBadTagException;
+
+        UnopenableBodyException unopenable(AEADBadTagException e);
     }
 
     private static byte[] crypt(int mode, DataKey key, SealHeader header, byte[] headerBytes, String objectKey, int index, boolean last,
@@ -140,7 +158,7 @@ public final class SealedBody {
         }
     }
 
-    private static boolean isAtEnd(PushbackInputStream in) throws IOException {
+    static boolean isAtEnd(PushbackInputStream in) throws IOException {
         int next = in.read();
         if (next < 0) {
             return true;

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -111,5 +114,34 @@ class SealedBodyTest {
     @Test
     void anAvroBodyWrittenBeforeSealingIsNotTakenForASealedOne() {
         assertThat(SealedBody.isSealed(new byte[] {'O', 'b', 'j', 1, 0, 0})).isFalse();
+    }
+
+    @Test
+    void openedWhileReadItGivesEachChunkOnceAuthenticatedAndFailsAtTheAlteredOne() throws IOException {
+        byte[] plain = plain(2 * SealedBody.CHUNK_BYTES + 10);
+        byte[] sealed = seal(plain);
+        try (InputStream opened = SealedBody.opening(keys, ACME, KEY, new ByteArrayInputStream(sealed))) {
+            assertThat(opened.readAllBytes()).isEqualTo(plain);
+        }
+        sealed[sealed.length - 5] ^= 1; // in the last chunk (10 bytes and its tag)
+        try (InputStream opened = SealedBody.opening(keys, ACME, KEY, new ByteArrayInputStream(sealed))) {
+            byte[] first = opened.readNBytes(2 * SealedBody.CHUNK_BYTES);
+            assertThat(first).isEqualTo(Arrays.copyOf(plain, 2 * SealedBody.CHUNK_BYTES));
+            assertThatThrownBy(opened::read).isInstanceOf(UnopenableBodyException.class)
+                    .hasMessageContaining("body of " + KEY + " fails authentication");
+        }
+    }
+
+    @Test
+    void openedWhileReadAMissingKeyFailsBeforeAnyByteAndACutBodyAtItsEnd() throws IOException {
+        byte[] sealed = seal(plain(2 * SealedBody.CHUNK_BYTES + 10));
+        assertThatThrownBy(() -> SealedBody.opening(new MapDataKeys(), ACME, KEY, new ByteArrayInputStream(sealed)))
+                .isInstanceOf(DataKeyUnavailableException.class).hasMessageContaining("tenant acme");
+        int header = sealed.length - (2 * SealedBody.CHUNK_BYTES + 10) - 3 * SealedBody.TAG_BYTES;
+        byte[] cut = Arrays.copyOf(sealed, header + SealedBody.CHUNK_BYTES + SealedBody.TAG_BYTES);
+        try (InputStream opened = SealedBody.opening(keys, ACME, KEY, new ByteArrayInputStream(cut))) {
+            // the one chunk left claims to be the last, which it was not when sealed
+            assertThatThrownBy(opened::readAllBytes).isInstanceOf(UnopenableBodyException.class);
+        }
     }
 }
