@@ -36,6 +36,8 @@ import java.util.function.Function;
 public final class LocalStackExtension implements BeforeAllCallback, ParameterResolver {
     public static final String WORK_DIR_PROPERTY = "strata.local.work.dir";
 
+    private static final Set<String> RUNNING = Set.of("Test", "ParameterizedTest", "RepeatedTest", "TestFactory", "TestTemplate",
+            "BeforeAll", "BeforeEach", "AfterEach", "AfterAll");
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LocalStackExtension.class);
     private static final Map<Class<?>, Function<Path, AutoCloseable>> STARTERS = Map.of(
             LocalKafka.class, LocalKafka::start,
@@ -67,15 +69,21 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
         try {
             return type.cast(starting(context, type).server());
         } catch (RuntimeException e) {
-            context.getRoot().getStore(NAMESPACE).remove(type); // the next class to ask tries again
             throw new ParameterResolutionException("cannot start " + type.getSimpleName() + " for the tests: " + e.getMessage(), e);
         }
     }
 
+    /** The server's start, begun now unless one is under way or done; one that failed is begun again for the class asking. */
     private static Starting starting(ExtensionContext context, Class<?> type) {
         ExtensionContext.Store store = context.getRoot().getStore(NAMESPACE);
-        // computed under the store's lock: parallel test classes asking at once still start one server
-        return store.getOrComputeIfAbsent(type, key -> Starting.begin(key, STARTERS.get(key)), Starting.class);
+        synchronized (LocalStackExtension.class) { // test classes running at once still start one server of a kind
+            Starting starting = store.get(type, Starting.class);
+            if (starting == null || starting.future().isCompletedExceptionally()) {
+                starting = Starting.begin(type, STARTERS.get(type));
+                store.put(type, starting);
+            }
+            return starting;
+        }
     }
 
     /** The server types a test class takes as parameters, in its hierarchy's constructors and JUnit methods. */
@@ -94,13 +102,17 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
         return types;
     }
 
+    /** A test or lifecycle method that is not disabled (a filter such as -Dit.test=Class#method is not seen here). */
     private static boolean isJUnitMethod(Executable method) {
+        boolean runs = false;
         for (var annotation : method.getAnnotations()) {
-            if (annotation.annotationType().getName().startsWith("org.junit.jupiter.")) {
-                return true;
+            String name = annotation.annotationType().getSimpleName();
+            if (name.equals("Disabled")) {
+                return false;
             }
+            runs |= annotation.annotationType().getName().startsWith("org.junit.jupiter.") && RUNNING.contains(name);
         }
-        return false;
+        return runs;
     }
 
     private static void addServers(Executable executable, Set<Class<?>> types) {

@@ -43,7 +43,7 @@ import java.util.function.UnaryOperator;
  * directory, hashed as it arrives, folded from there and deleted, so the disk holds one at a time.
  */
 final class BaseRead {
-    /** One table object at a time, beside the restore's own thread: the fetch is mostly waiting on the store and opening GCM. */
+    /** One table object at a time, beside the restore's own thread: the fetch is mostly waiting on the store. */
     private static final ExecutorService FETCHERS = DaemonPool.of("base-fetch", 1);
 
     private final ObjectFetcher fetcher;
@@ -112,7 +112,7 @@ final class BaseRead {
 
     /**
      * Starts fetching every selected table object of the base to the spill directory, each matched
-     * to the manifest (and opened, when sealed), on a thread of its own: what a restore needs before
+     * to the manifest (a sealed one is opened later, while read), on a thread of its own: what a restore needs before
      * the target is touched, fetched while the restore reads the rest (the manifests, the log after
      * the cut). The base's definitions and final shapes are noted here, on the caller's thread, before
      * the log is folded. The rows are read later, while they are loaded ({@link VerifiedBase#stream});
@@ -226,10 +226,10 @@ final class BaseRead {
             ManifestEntry vouched = new ManifestEntry(key, table.size(), table.sha256());
             ObjectFile stored = fetcher.fetchStoredToFile(key, EnumSet.allOf(Region.class), vouched, target);
             UnaryOperator<InputStream> opening = fetcher.opening(key);
-            try (InputStream header = opening.apply(Files.newInputStream(target))) {
+            try (InputStream raw = Files.newInputStream(target); InputStream header = opening.apply(raw)) {
                 // the seal's header read and its data key had: an erased tenant's key fails here, not during the load
             }
-            return new VerifiedBase.Table(table, stored, in -> new ReadAheadStream(opening.apply(in), "base-open"), key.value());
+            return new VerifiedBase.Table(table, stored, in -> new ReadAheadStream(opening.apply(in)), key.value());
         } catch (IOException e) {
             delete(target);
             throw new UncheckedIOException("cannot read base object " + key + " staged at " + target + ": " + e.getMessage(), e);

@@ -1,40 +1,49 @@
 package dev.strata.restore.replay;
 
+import dev.strata.restore.store.DaemonPool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A stream read ahead on a thread of its own, a block at a time, a few blocks deep: so that making
- * the bytes (opening a sealed base: AES-GCM) runs on the other core beside using them (decoding
- * rows for the COPY) instead of on the same thread. JFR of a fresh base's load: with the opening
- * on the loading thread its load took 2.0-2.1 s instead of 1.7-1.8 s; that thread is the load's
- * limit. A failure of the source (a chunk that fails authentication, a read error) reaches the
- * reader where the bytes it stopped would have been, never earlier. Closing stops the thread and
+ * A stream read ahead on another thread, a block at a time, a few blocks deep: so that making the
+ * bytes (opening a sealed base: AES-GCM) runs on the other core beside using them (decoding rows for
+ * the COPY) instead of on the same thread. With the opening on the loading thread, a fresh base's
+ * load took 2.0-2.1 s instead of 1.7-1.8 s: that thread is the load's limit. A failure of the source
+ * (a chunk that fails authentication, a read error) reaches the reader where the bytes it stopped
+ * would have been, never earlier, and again at every later read. Closing stops the read-ahead and
  * closes the source.
  */
 final class ReadAheadStream extends InputStream {
+    /** Threads reused across streams: each that opens a sealed body keeps a chunk's direct buffer (GcmOpening). */
+    private static final ExecutorService READERS = DaemonPool.of("base-read-ahead", 2);
     private static final int BLOCK_BYTES = 1 << 20;
     private static final int BLOCKS_AHEAD = 3;
+    private static final long LIVENESS_CHECK_MILLIS = 200;
 
     /** Bytes read, or the end (length -1), or what the source threw. */
-    private record Block(byte[] bytes, int length, Throwable failure) {
+    private record Block(byte[] bytes, int length, Exception failure) {
         static final Block END = new Block(new byte[0], -1, null);
     }
 
     private final InputStream source;
     private final BlockingQueue<Block> ahead = new ArrayBlockingQueue<>(BLOCKS_AHEAD);
-    private final Thread reader;
+    private final Future<?> readAhead;
     private Block current = new Block(new byte[0], 0, null);
     private int at;
+    private IOException failed;
+    private RuntimeException failedUnchecked;
+    private boolean closed;
 
-    ReadAheadStream(InputStream source, String name) {
+    ReadAheadStream(InputStream source) {
         this.source = source;
-        this.reader = new Thread(this::readAhead, name);
-        reader.setDaemon(true);
-        reader.start();
+        this.readAhead = READERS.submit(this::readAhead);
     }
 
     private void readAhead() {
@@ -47,7 +56,7 @@ final class ReadAheadStream extends InputStream {
                     while (n < BLOCK_BYTES && (read = source.read(block, n, BLOCK_BYTES - n)) >= 0) {
                         n += read;
                     }
-                } catch (IOException | RuntimeException | Error e) {
+                } catch (IOException | RuntimeException e) {
                     putRead(block, n);
                     ahead.put(new Block(null, 0, e)); // after the bytes read before it
                     return;
@@ -77,6 +86,9 @@ final class ReadAheadStream extends InputStream {
 
     @Override
     public int read(byte[] into, int offset, int length) throws IOException {
+        if (closed) {
+            throw new IOException("read after close");
+        }
         if (length == 0) {
             return 0;
         }
@@ -89,40 +101,64 @@ final class ReadAheadStream extends InputStream {
         return n;
     }
 
-    /** Takes the next block; false at the end, which stays the end. */
+    /** Takes the next block; false at the end, which stays the end; a failure is thrown again at every call. */
     private boolean next() throws IOException {
-        if (current == Block.END) {
-            return false;
+        throwIfFailed();
+        current = take();
+        at = 0;
+        if (current.failure() instanceof IOException io) {
+            failed = new IOException(io.getMessage(), io); // thrown on this thread, with the source's trace as the cause
+        } else if (current.failure() instanceof RuntimeException unchecked) {
+            failedUnchecked = unchecked;
         }
+        throwIfFailed();
+        return current != Block.END;
+    }
+
+    private void throwIfFailed() throws IOException {
+        if (failed != null) {
+            throw failed;
+        }
+        if (failedUnchecked != null) {
+            throw failedUnchecked;
+        }
+    }
+
+    /** The next block; a read-ahead that ended without queuing its end (an Error on its thread) is a failure, not a wait for ever. */
+    private Block take() throws IOException {
         try {
-            current = ahead.take();
+            while (true) {
+                Block block = ahead.poll(LIVENESS_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+                if (block != null) {
+                    return block;
+                }
+                if (readAhead.isDone() && ahead.isEmpty()) {
+                    failed = new IOException("the read-ahead stopped without reaching the end: " + why());
+                    throw failed;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for the next block read ahead");
         }
-        at = 0;
-        if (current.failure() != null) {
-            Throwable failure = current.failure();
-            current = Block.END;
-            if (failure instanceof IOException io) {
-                throw new IOException(io.getMessage(), io); // thrown again on this thread, with its own trace as the cause
-            }
-            if (failure instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw (Error) failure;
+    }
+
+    private String why() throws InterruptedException {
+        try {
+            readAhead.get();
+            return "no reason given";
+        } catch (ExecutionException e) {
+            return String.valueOf(e.getCause());
         }
-        return current != Block.END;
     }
 
     @Override
     public void close() throws IOException {
-        reader.interrupt();
-        try {
-            reader.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (closed) {
+            return;
         }
+        closed = true;
+        readAhead.cancel(true); // a read-ahead waiting on the full queue ends; one not started never starts
         source.close();
     }
 }

@@ -23,7 +23,8 @@ import java.util.function.UnaryOperator;
  * be reached or holds bytes that do not match the checksum that vouches for them; every fallback is
  * noted for the summary. Bytes are accepted only when they match: the manifest's SHA-256 and size
  * for a sealed hour, the SHA-256 the writer declared for an unsealed one. A segment or base body sealed under its
- * tenant's data key is then opened (and so authenticated) with the regime's key store; what is returned is the body.
+ * tenant's data key is then opened (and so authenticated) with the regime's key store; what is returned is the body,
+ * except from {@link #fetchStoredToFile}, whose stored bytes {@link #opening} opens while they are read.
  * Thread-safe.
  */
 public final class ObjectFetcher {

@@ -47,7 +47,7 @@ class ReadAheadStreamTest {
     void givesTheSourcesBytesAtEverySizeAroundABlock() throws IOException {
         for (int size : new int[] {0, 1, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 * (1 << 20) + 5}) {
             byte[] bytes = bytes(size);
-            try (InputStream ahead = new ReadAheadStream(new ByteArrayInputStream(bytes), "test")) {
+            try (InputStream ahead = new ReadAheadStream(new ByteArrayInputStream(bytes))) {
                 assertThat(ahead.readAllBytes()).as("size %d", size).isEqualTo(bytes);
                 assertThat(ahead.read()).isEqualTo(-1);
             }
@@ -59,10 +59,10 @@ class ReadAheadStreamTest {
         byte[] bytes = bytes(3 * (1 << 20));
         int failAt = (1 << 20) + 77;
         IllegalStateException failure = new IllegalStateException("chunk 1 fails authentication");
-        try (InputStream ahead = new ReadAheadStream(failingAt(bytes, failAt, failure), "test")) {
+        try (InputStream ahead = new ReadAheadStream(failingAt(bytes, failAt, failure))) {
             assertThat(ahead.readNBytes(failAt)).isEqualTo(Arrays.copyOf(bytes, failAt));
             assertThatThrownBy(ahead::read).isSameAs(failure);
-            assertThat(ahead.read()).as("after the failure, the end").isEqualTo(-1);
+            assertThatThrownBy(ahead::read).as("after the failure, the failure again, never an end").isSameAs(failure);
         }
     }
 
@@ -80,9 +80,24 @@ class ReadAheadStreamTest {
                 closed.set(true);
             }
         };
-        InputStream ahead = new ReadAheadStream(endless, "test");
+        InputStream ahead = new ReadAheadStream(endless);
         assertThat(ahead.read()).isEqualTo(7);
-        ahead.close(); // returns only once the reader thread has ended: it blocks on the full queue, interrupted
+        ahead.close(); // the read-ahead, blocked on its full queue, is interrupted
         assertThat(closed).isTrue();
+        assertThatThrownBy(ahead::read).isInstanceOf(IOException.class).hasMessageContaining("after close");
+    }
+
+    @Test
+    void aReadAheadStoppedByAnErrorFailsTheReaderInsteadOfLeavingItWaiting() throws IOException {
+        InputStream failing = new InputStream() {
+            @Override
+            public int read() {
+                throw new AssertionError("out of memory, say");
+            }
+        };
+        try (InputStream ahead = new ReadAheadStream(failing)) {
+            assertThatThrownBy(ahead::read).isInstanceOf(IOException.class).hasMessageContaining("stopped without reaching the end")
+                    .hasMessageContaining("out of memory, say");
+        }
     }
 }

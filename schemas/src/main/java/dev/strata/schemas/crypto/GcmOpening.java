@@ -22,7 +22,7 @@ import javax.crypto.spec.SecretKeySpec;
  * a restore's plan takes longer than the warm-up's 0.2-0.3 s of one core.
  *
  * <p>Each thread that opens a body keeps a direct buffer of one chunk (1 MiB) while it lives: a
- * restore's few reader threads, a sink's upload and repair pools.
+ * restore's few reader threads and its base's read-ahead pool, a sink's upload and repair pools.
  */
 final class GcmOpening {
 

@@ -9,7 +9,8 @@ import javax.crypto.AEADBadTagException;
  * A sealed body's plaintext, opened while it is read: each chunk is read whole and authenticated
  * before any of its bytes are returned, so a reader only ever sees bytes its data key vouches for.
  * A later chunk may still fail ({@link UnopenableBodyException} from a read): whoever acts on the
- * bytes must be able to undo it until the end of the stream, as a restore's one transaction is.
+ * bytes must be able to undo it until the end of the stream, as a restore's target can until it
+ * commits (a database's transaction, a file moved into place).
  * What lets a base's rows be loaded while the rest of it is still being opened.
  */
 final class OpeningStream extends InputStream {
