@@ -2,6 +2,7 @@ package dev.strata.schemas.crypto;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PushbackInputStream;
 import javax.crypto.AEADBadTagException;
 
@@ -44,6 +45,19 @@ final class OpeningStream extends InputStream {
         System.arraycopy(plain, at, into, offset, n);
         at += n;
         return n;
+    }
+
+    /** Each chunk whole, as it is opened: no copy through a transfer buffer (segments are opened this way, into memory). */
+    @Override
+    public long transferTo(OutputStream out) throws IOException {
+        long transferred = 0;
+        while (available() > 0 || openNext()) {
+            int length = available();
+            out.write(plain, at, length);
+            at += length;
+            transferred += length;
+        }
+        return transferred;
     }
 
     @Override
