@@ -37,8 +37,8 @@ final class ReadAheadStream extends InputStream {
     private final Future<?> readAhead;
     private Block current = new Block(new byte[0], 0, null);
     private int at;
-    private IOException failed;
-    private RuntimeException failedUnchecked;
+    /** What the source threw (an IOException wrapped on this thread), thrown again at every later read. */
+    private Exception failed;
     private boolean closed;
 
     ReadAheadStream(InputStream source) {
@@ -106,21 +106,20 @@ final class ReadAheadStream extends InputStream {
         throwIfFailed();
         current = take();
         at = 0;
-        if (current.failure() instanceof IOException io) {
-            failed = new IOException(io.getMessage(), io); // thrown on this thread, with the source's trace as the cause
-        } else if (current.failure() instanceof RuntimeException unchecked) {
-            failedUnchecked = unchecked;
+        if (current.failure() != null) {
+            // an IOException is thrown on this thread, with the source's trace as the cause
+            failed = current.failure() instanceof IOException io ? new IOException(io.getMessage(), io) : current.failure();
         }
         throwIfFailed();
         return current != Block.END;
     }
 
     private void throwIfFailed() throws IOException {
-        if (failed != null) {
-            throw failed;
+        if (failed instanceof IOException io) {
+            throw io;
         }
-        if (failedUnchecked != null) {
-            throw failedUnchecked;
+        if (failed != null) {
+            throw (RuntimeException) failed; // the source throws nothing else (readAhead catches only these)
         }
     }
 
@@ -133,8 +132,9 @@ final class ReadAheadStream extends InputStream {
                     return block;
                 }
                 if (readAhead.isDone() && ahead.isEmpty()) {
-                    failed = new IOException("the read-ahead stopped without reaching the end: " + why());
-                    throw failed;
+                    IOException stopped = new IOException("the read-ahead stopped without reaching the end: " + why());
+                    failed = stopped;
+                    throw stopped;
                 }
             }
         } catch (InterruptedException e) {

@@ -17,7 +17,8 @@ import javax.crypto.AEADBadTagException;
 final class OpeningStream extends InputStream {
     private final PushbackInputStream sealed;
     private final SealedBody.Opener opener;
-    private final byte[] chunk = new byte[SealedBody.CHUNK_BYTES + SealedBody.TAG_BYTES];
+    /** Made at the first read: a stream opened only to check its header and data key holds no chunk's buffer. */
+    private byte[] chunk;
     private byte[] plain = new byte[0];
     private int at;
     private int index;
@@ -73,6 +74,9 @@ final class OpeningStream extends InputStream {
     /** Opens chunks until one has bytes; false at the end (the last chunk, authenticated as the last, is empty). */
     private boolean openNext() throws IOException {
         while (!lastOpened) {
+            if (chunk == null) {
+                chunk = new byte[SealedBody.CHUNK_BYTES + SealedBody.TAG_BYTES];
+            }
             int n = sealed.readNBytes(chunk, 0, chunk.length);
             boolean last = SealedBody.isAtEnd(sealed);
             try {
