@@ -42,6 +42,8 @@ public final class LocalKafka implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(50);
+    /** JVM options added to the broker's, space-separated: the test suite's leaner JIT; benchmarks leave it unset. */
+    public static final String JVM_OPTIONS_PROPERTY = "strata.local.kafka.jvm.options";
 
     private final Process watchdogShell;
     private final Path dir;
@@ -96,6 +98,11 @@ public final class LocalKafka implements AutoCloseable {
         System.out.println("LocalKafka: broker on " + bootstrapServers + " stopped in " + elapsed);
     }
 
+    private static List<String> extraJvmOptions() {
+        String options = System.getProperty(JVM_OPTIONS_PROPERTY, "").strip();
+        return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
+    }
+
     private static LocalKafka launch(Path dir, String classpath) {
         int brokerPort = FreePorts.next();
         int controllerPort = FreePorts.next();
@@ -111,7 +118,9 @@ public final class LocalKafka implements AutoCloseable {
                 .timeout(FORMAT_TIMEOUT)
                 .run(dir);
 
-        List<String> broker = List.of(java, "-Xms128m", "-Xmx1g", "@" + argFile, "kafka.Kafka", config.toString());
+        List<String> broker = new ArrayList<>(List.of(java, "-Xms128m", "-Xmx1g"));
+        broker.addAll(extraJvmOptions());
+        broker.addAll(List.of("@" + argFile, "kafka.Kafka", config.toString()));
         Process shell;
         try {
             shell = new ProcessBuilder(Watchdog.wrapForeground(broker, dir))
