@@ -1,9 +1,6 @@
 package dev.strata.restore.bench;
 
 import dev.strata.local.LocalPostgres;
-import dev.strata.restore.RestoreTool;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,21 +25,15 @@ record CliRestore(double seconds, double cpuSeconds, String phases, String check
 
     static CliRestore run(LocalPostgres pg, Path config, String database) throws Exception {
         pg.createDatabase(database);
-        StringWriter out = new StringWriter();
-        long start = System.nanoTime();
-        long cpuStart = processCpuNanos();
-        int code = RestoreTool.run(new String[] {"--config", config.toString(), "replay", "--tenant", BenchRows.TENANT,
-            "--until", "latest", "--to", pg.jdbcUrl(database), "--progress", "plain", "--user", pg.user()},
-                new PrintWriter(out, true), new PrintWriter(System.err, true));
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
-        System.out.print(out);
-        if (code != 0) {
-            throw new IllegalStateException("the restore into " + database + " failed with exit code " + code);
+        ToolRun run = ToolRun.of("--config", config.toString(), "replay", "--tenant", BenchRows.TENANT,
+            "--until", "latest", "--to", pg.jdbcUrl(database), "--progress", "plain", "--user", pg.user());
+        System.out.print(run.out());
+        if (run.code() != 0) {
+            throw new IllegalStateException("the restore into " + database + " failed with exit code " + run.code());
         }
-        Matcher phases = PHASES.matcher(out.toString());
-        Matcher objects = OBJECTS.matcher(out.toString());
-        return new CliRestore(seconds, cpuSeconds, phases.find() ? phases.group(1) : "phases not printed", checksum(pg, database),
+        Matcher phases = PHASES.matcher(run.out());
+        Matcher objects = OBJECTS.matcher(run.out());
+        return new CliRestore(run.seconds(), run.cpuSeconds(), phases.find() ? phases.group(1) : "phases not printed", checksum(pg, database),
                 objects.find() ? Long.parseLong(objects.group(1).replace(",", "")) : -1);
     }
 

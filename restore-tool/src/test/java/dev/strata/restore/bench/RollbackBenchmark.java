@@ -3,10 +3,7 @@ package dev.strata.restore.bench;
 import dev.strata.local.LocalKafka;
 import dev.strata.local.LocalObjectStores;
 import dev.strata.local.LocalPostgres;
-import dev.strata.restore.RestoreTool;
 import dev.strata.restore.plan.RestoreTime;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -59,22 +56,18 @@ public final class RollbackBenchmark {
 
             ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor();
             heartbeats.scheduleAtFixedRate(() -> backup.heartbeat(dbNowMicros(pg)), 0, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
-            StringWriter out = new StringWriter();
-            long start = System.nanoTime();
-            long cpuStart = CliRestore.processCpuNanos();
-            int code;
+            ToolRun run;
             try {
-                code = RestoreTool.run(new String[] {"--config", config.toString(), "rollback", "--tenant", BenchRows.TENANT, "--until",
-                    RestoreTime.format(point), "--to", pg.jdbcUrl("bench_live"), "--user", pg.user(), "--confirm", BenchRows.TENANT},
-                        new PrintWriter(out, true), new PrintWriter(System.err, true));
+                run = ToolRun.of("--config", config.toString(), "rollback", "--tenant", BenchRows.TENANT, "--until",
+                    RestoreTime.format(point), "--to", pg.jdbcUrl("bench_live"), "--user", pg.user(), "--confirm", BenchRows.TENANT);
             } finally {
                 heartbeats.shutdownNow();
             }
-            double rollback = (System.nanoTime() - start) / 1e9;
-            double rollbackCpu = (CliRestore.processCpuNanos() - cpuStart) / 1e9;
-            System.out.print(out);
-            if (code != 0) {
-                throw new IllegalStateException("the rollback failed with exit code " + code);
+            double rollback = run.seconds();
+            double rollbackCpu = run.cpuSeconds();
+            System.out.print(run.out());
+            if (run.code() != 0) {
+                throw new IllegalStateException("the rollback failed with exit code " + run.code());
             }
             String after = CliRestore.checksum(pg, "bench_live");
             if (!after.equals(restored.checksum())) {
@@ -86,8 +79,8 @@ public final class RollbackBenchmark {
                     + " (%.1f%%): %.2f s; ratio %.2fx; rows after the rollback equal the restored ones (md5 %s)%n", restore,
                     restored.phases(), changed, 100.0 * changed / rows, rollback, rollback / restore, after);
             // the tool's own CPU (this JVM; PostgreSQL and Ceph are other processes): steadier than wall time on a loaded machine
-            System.out.printf(Locale.ROOT, "CPU of this JVM: restore %.1f s, rollback %.1f s (%.2fx)%n", restored.cpuSeconds(), rollbackCpu,
-                    rollbackCpu / restored.cpuSeconds());
+            System.out.printf(Locale.ROOT, "CPU of the tool's JVM (%s): restore %.1f s, rollback %.1f s (%.2fx)%n", ToolRun.mode(),
+                    restored.cpuSeconds(), rollbackCpu, rollbackCpu / restored.cpuSeconds());
             System.out.println();
             System.out.println("README row:");
             System.out.printf(Locale.ROOT, "| rollback: a tenant of %,d rows, %,d of them changed since the point, vs a restore of the whole"
