@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * One restore of the benchmark tenant to its latest point with the CLI, end to end, into a new
  * database of the local Postgres, timed from the command's start to its exit.
  *
- * @param cpuSeconds the CPU time this JVM spent meanwhile (the tool's own work, whatever else loads the machine)
+ * @param cpuSeconds the CPU time the tool's JVM spent meanwhile (this one, or its own: ToolRun) (the tool's own work, whatever else loads the machine)
  * @param phases where the time went, as the replay's summary prints it
  * @param checksum the restored table's {@code md5(string_agg(t::text, '' ORDER BY id))}
  * @param segmentBytes the bytes of the log segments the restore read, as its summary prints them

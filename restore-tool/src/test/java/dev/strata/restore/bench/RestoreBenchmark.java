@@ -49,7 +49,7 @@ public final class RestoreBenchmark {
             String copied = CliRestore.checksum(pg, "bench_copy");
             DebeziumJsonSize.Sizes json = jsonSizes(pg, log);
             CliRestore.requireEqual(copied, Map.of("the restore", restored.checksum(), "pg_restore", CliRestore.checksum(pg, "bench_pg_restore")));
-            System.out.printf(Locale.ROOT, "restore: %.2f s, this JVM's CPU %.2f s (%,.0f rows/s, %,.0f events/s; %s); binary COPY + primary key: %.2f s"
+            System.out.printf(Locale.ROOT, "restore: %.2f s, the tool's JVM's CPU %.2f s (%,.0f rows/s, %,.0f events/s; %s); binary COPY + primary key: %.2f s"
                     + " (%,.0f rows/s); ratio %.2fx (goal <= 2.5x); %s: %.2f s, restore / pg_restore %.2fx (goal <= 1.0x);"
                     + " tables identical (md5 %s); %.1f bytes stored per event (the segments read, in one region) vs %s; %s%n", restore,
                     restored.cpuSeconds(), rows / restore, log.events() / restore, restored.phases(), copy, rows / copy, restore / copy,

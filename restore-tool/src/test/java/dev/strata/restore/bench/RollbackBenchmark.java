@@ -78,7 +78,7 @@ public final class RollbackBenchmark {
             System.out.printf(Locale.ROOT, "restore of the whole tenant into a fresh database: %.2f s (%s); rollback of %,d changed rows"
                     + " (%.1f%%): %.2f s; ratio %.2fx; rows after the rollback equal the restored ones (md5 %s)%n", restore,
                     restored.phases(), changed, 100.0 * changed / rows, rollback, rollback / restore, after);
-            // the tool's own CPU (this JVM; PostgreSQL and Ceph are other processes): steadier than wall time on a loaded machine
+            // the tool's own CPU (its JVM; PostgreSQL and Ceph are other processes): steadier than wall time on a loaded machine
             System.out.printf(Locale.ROOT, "CPU of the tool's JVM (%s): restore %.1f s, rollback %.1f s (%.2fx)%n", ToolRun.mode(),
                     restored.cpuSeconds(), rollbackCpu, rollbackCpu / restored.cpuSeconds());
             System.out.println();

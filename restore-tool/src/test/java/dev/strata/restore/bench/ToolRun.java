@@ -1,6 +1,7 @@
 package dev.strata.restore.bench;
 
 import dev.strata.restore.RestoreTool;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,7 +25,7 @@ record ToolRun(int code, String out, double seconds, double cpuSeconds) {
     static final String MODE_VARIABLE = "STRATA_BENCH_TOOL";
     /** More JVM options for a command's own JVM, space-separated (a flight recording of it, say). */
     static final String JVM_OPTIONS_VARIABLE = "STRATA_BENCH_TOOL_JVM_OPTIONS";
-    private static final Pattern CHILD_TIMES = Pattern.compile("^(\\d+)m([0-9.]+)s (\\d+)m([0-9.]+)s$");
+    private static final Pattern CHILD_TIMES = Pattern.compile("^(\\d+)m([0-9.,]+)s (\\d+)m([0-9.,]+)s$");
 
     static boolean inProcesses() {
         return "process".equals(System.getenv(MODE_VARIABLE));
@@ -46,34 +47,51 @@ record ToolRun(int code, String out, double seconds, double cpuSeconds) {
         return new ToolRun(code, out.toString(), (System.nanoTime() - start) / 1e9, (CliRestore.processCpuNanos() - cpuStart) / 1e9);
     }
 
-    /** The JVM's CPU comes from bash's {@code times} (its children's user and system time), printed after the tool exits. */
+    /**
+     * The JVM's CPU comes from bash's {@code times} (its children's user and system time, the second line), written to a
+     * file of its own after the tool exits; the tool's standard error (its progress) goes on to this one's as it comes.
+     */
     private static ToolRun inProcess(String[] args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", "-c", "\"$@\"; code=$?; times >&2; exit $code", "tool",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g", "@restore-tool/jvm.options",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"), RestoreTool.class.getName()));
+        Path options = Path.of("restore-tool", "jvm.options").toAbsolutePath();
+        if (!Files.isRegularFile(options)) {
+            throw new IllegalStateException("no " + options + ": run the bench from the repository's root (bench/ scripts do)");
+        }
+        Path times = Files.createTempFile("strata-bench-tool", ".times");
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "\"$@\"; code=$?; times > \"$TIMES_FILE\"; exit $code", "tool",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g", "@" + options,
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
         String extra = System.getenv().getOrDefault(JVM_OPTIONS_VARIABLE, "").strip();
         if (!extra.isEmpty()) {
-            command.addAll(command.indexOf("-cp"), List.of(extra.split("\\s+")));
+            command.addAll(List.of(extra.split("\\s+")));
         }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), RestoreTool.class.getName()));
         command.addAll(List.of(args));
-        Path err = Files.createTempFile("strata-bench-tool", ".err");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().put("TIMES_FILE", times.toString());
+        Process process = null;
         try {
             long start = System.nanoTime();
-            Process process = new ProcessBuilder(command).redirectError(err.toFile()).start();
+            process = builder.start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int code = process.waitFor();
             double seconds = (System.nanoTime() - start) / 1e9;
-            List<String> errors = Files.readAllLines(err);
-            Matcher times = CHILD_TIMES.matcher(errors.isEmpty() ? "" : errors.get(errors.size() - 1));
-            if (errors.size() < 2 || !times.find()) {
-                throw new IllegalStateException("no CPU times after the tool's run; its standard error:\n" + String.join("\n", errors));
+            List<String> lines = Files.readAllLines(times);
+            Matcher child = CHILD_TIMES.matcher(lines.size() == 2 ? lines.get(1) : "");
+            if (!child.find()) {
+                throw new IllegalStateException("no CPU times of the tool's JVM in " + times + ": " + lines);
             }
-            errors.subList(0, errors.size() - 2).forEach(System.err::println); // the last two: the shell's times, then its child's
-            double cpu = Integer.parseInt(times.group(1)) * 60 + Double.parseDouble(times.group(2))
-                    + Integer.parseInt(times.group(3)) * 60 + Double.parseDouble(times.group(4));
-            return new ToolRun(code, out, seconds, cpu);
+            return new ToolRun(code, out, seconds, seconds(child.group(1), child.group(2)) + seconds(child.group(3), child.group(4)));
         } finally {
-            Files.deleteIfExists(err);
+            if (process != null) {
+                process.destroyForcibly();
+            }
+            Files.deleteIfExists(times);
         }
+    }
+
+    /** bash prints the seconds with the locale's decimal point. */
+    private static double seconds(String minutes, String seconds) {
+        return Integer.parseInt(minutes) * 60 + Double.parseDouble(seconds.replace(',', '.'));
     }
 }
