@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * One restore of the benchmark tenant to its latest point with the CLI, end to end, into a new
  * database of the local Postgres, timed from the command's start to its exit.
  *
- * @param cpuSeconds the CPU time the tool's JVM spent meanwhile (this one, or its own: ToolRun) (the tool's own work, whatever else loads the machine)
+ * @param cpuSeconds the CPU time the tool's JVM spent meanwhile ({@link ToolRun}): its own work, whatever else loads the machine
  * @param phases where the time went, as the replay's summary prints it
  * @param checksum the restored table's {@code md5(string_agg(t::text, '' ORDER BY id))}
  * @param segmentBytes the bytes of the log segments the restore read, as its summary prints them
@@ -35,12 +35,6 @@ record CliRestore(double seconds, double cpuSeconds, String phases, String check
         Matcher objects = OBJECTS.matcher(run.out());
         return new CliRestore(run.seconds(), run.cpuSeconds(), phases.find() ? phases.group(1) : "phases not printed", checksum(pg, database),
                 objects.find() ? Long.parseLong(objects.group(1).replace(",", "")) : -1);
-    }
-
-    /** This JVM's CPU time so far, all threads: the benchmark compares the tool's own work when other builds load the machine. */
-    static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
     }
 
     /** Each named table's checksum must equal the plain COPY's, or the bench stops: a fast wrong answer is no answer. */

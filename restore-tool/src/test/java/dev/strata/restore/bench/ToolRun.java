@@ -42,9 +42,15 @@ record ToolRun(int code, String out, double seconds, double cpuSeconds) {
     private static ToolRun inThisJvm(String[] args) {
         StringWriter out = new StringWriter();
         long start = System.nanoTime();
-        long cpuStart = CliRestore.processCpuNanos();
+        long cpuStart = processCpuNanos();
         int code = RestoreTool.run(args, new PrintWriter(out, true), new PrintWriter(System.err, true));
-        return new ToolRun(code, out.toString(), (System.nanoTime() - start) / 1e9, (CliRestore.processCpuNanos() - cpuStart) / 1e9);
+        return new ToolRun(code, out.toString(), (System.nanoTime() - start) / 1e9, (processCpuNanos() - cpuStart) / 1e9);
+    }
+
+    /** This JVM's CPU time so far, all threads. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /**
