@@ -118,11 +118,14 @@ public final class KeyFilter {
         private final KeySettlement settlement;
         private final BitSet newerImageKnown;
         /** The tables that had a new row image in the segment, kept or skipped (its shape read or not). */
-        private final Set<Integer> imaged = new HashSet<>();
+        private final BitSet imaged = new BitSet();
         /** Per table id, its keys ({@link #NOT_LOOKED_UP} until asked): an array, as it is read for every change. */
         private KeySet[] byTable = new KeySet[0];
-        /** Per table, the newest dropped row image's position and shape: {lsn, txOrder, shapeId}. */
-        private final Map<Integer, long[]> droppedShapes = new HashMap<>();
+        /**
+         * Per table id, the newest dropped row image's position and shape ({lsn, txOrder, shapeId}), null while none was
+         * dropped: an array, as it is written for every change skipped (most of a rollback's read).
+         */
+        private long[][] droppedShapes = new long[0][];
 
         private Pass(ShapeCatalog catalog, ChangeFolder folder, KeySettlement settlement, BitSet newerImageKnown) {
             this.catalog = catalog;
@@ -137,7 +140,7 @@ public final class KeyFilter {
             }
             if (wants(op.tableId(), op.key(), op.key().length)) {
                 if (op.kind() == FoldOp.Kind.UPSERT) {
-                    imaged.add(op.tableId());
+                    imaged.set(op.tableId());
                 }
                 if (settlement != null) {
                     settlement.kept(catalog.table(op.tableId()), op);
@@ -177,10 +180,17 @@ public final class KeyFilter {
          */
         void dropped(int tableId, int newImageShape, long lsn, long txOrder) {
             // noted even without a shape: the table had a change, so the fold lists it as the whole fold would
-            long[] newest = droppedShapes.computeIfAbsent(tableId, id -> new long[] {Long.MIN_VALUE, Long.MIN_VALUE, -1});
+            if (tableId >= droppedShapes.length) {
+                droppedShapes = Arrays.copyOf(droppedShapes, Math.max(tableId + 1, 2 * droppedShapes.length));
+            }
+            long[] newest = droppedShapes[tableId];
+            if (newest == null) {
+                newest = new long[] {Long.MIN_VALUE, Long.MIN_VALUE, -1};
+                droppedShapes[tableId] = newest;
+            }
             // as the fold tracks shapes: only new row images say which columns the table has
             if (newImageShape >= 0 || newImageShape == KeyInterest.SHAPE_NOT_READ) {
-                imaged.add(tableId);
+                imaged.set(tableId);
             }
             if (newImageShape >= 0 && FoldOp.compareOrder(lsn, txOrder, newest[0], newest[1]) > 0) {
                 newest[0] = lsn;
@@ -190,14 +200,19 @@ public final class KeyFilter {
         }
 
         /** The tables that had a new row image at or before the point in this segment (kept or skipped). */
-        Set<Integer> imaged() {
+        BitSet imaged() {
             return imaged;
         }
 
         void close() {
-            droppedShapes.forEach((table, s) -> folder.noteShape(table, (int) s[2], new FoldPosition(s[0], s[1])));
+            for (int table = 0; table < droppedShapes.length; table++) {
+                long[] s = droppedShapes[table];
+                if (s != null) {
+                    folder.noteShape(table, (int) s[2], new FoldPosition(s[0], s[1]));
+                }
+            }
             if (settlement != null) {
-                imaged.forEach(table -> settlement.imaged(catalog.table(table)));
+                imaged.stream().forEach(table -> settlement.imaged(catalog.table(table)));
             }
         }
     }

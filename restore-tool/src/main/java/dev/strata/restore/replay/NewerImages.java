@@ -4,7 +4,6 @@ import dev.strata.restore.store.ListedSegment;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Per table, where the newest segment read whole that held a new row image of it (at or before the
@@ -19,8 +18,8 @@ final class NewerImages {
     private final Map<Integer, Long> imagedFrom = new HashMap<>();
 
     /** A segment was read whole, and these tables had a new image in it. */
-    synchronized void read(ListedSegment segment, Set<Integer> imaged) {
-        imaged.forEach(table -> imagedFrom.merge(table, segment.minCommitMicros(), Math::max));
+    synchronized void read(ListedSegment segment, BitSet imaged) {
+        imaged.stream().forEach(table -> imagedFrom.merge(table, segment.minCommitMicros(), Math::max));
     }
 
     /** The tables of which a segment read whole holds a newer image than any of {@code segment}. */

@@ -2,7 +2,6 @@ package dev.strata.restore.rollback;
 
 import dev.strata.restore.VerificationFailedException;
 import dev.strata.restore.plan.RestorePlan;
-import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.replay.KeyFilter;
 import dev.strata.restore.store.FetchedObject;
 import dev.strata.restore.store.ListedSegment;
@@ -11,19 +10,12 @@ import dev.strata.restore.store.ObjectFetcher;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.store.RegionNotes;
 import dev.strata.schemas.avro.ChangeEvent;
-import dev.strata.schemas.avro.Op;
-import dev.strata.schemas.ddl.TableDefinition;
-import dev.strata.schemas.event.CutTime;
-import dev.strata.schemas.fold.EventConverter;
-import dev.strata.schemas.fold.FoldOp;
-import dev.strata.schemas.fold.RowDecoder;
+import dev.strata.schemas.fold.FastSegmentDecoder;
 import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.schemas.fold.TableShape;
 import dev.strata.schemas.fold.TransactionFilter;
-import dev.strata.schemas.fold.definition.DefinitionHistory;
 import dev.strata.schemas.segment.ForeignTenantException;
 import dev.strata.schemas.segment.SegmentReader;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -123,77 +115,35 @@ final class ChangesSince {
                 after.stream().map(s -> s.segment().hour()).max(Comparable::compareTo).orElseThrow(), notes);
         ObjectFetcher fetcher = new ObjectFetcher(stores, notes);
         ShapeCatalog catalog = new ShapeCatalog();
-        EventConverter converter = new EventConverter(catalog, Long.MAX_VALUE, TransactionFilter.ALL, new DefinitionHistory());
-        RowDecoder decoder = new RowDecoder(catalog);
-        Map<String, TableKeys> tables = new LinkedHashMap<>();
-        List<String> reasons = new ArrayList<>();
-        long events = 0;
+        // the visibility is the gate's: a TRUNCATE, a DDL and a READ count whoever wrote them
+        FastSegmentDecoder fast = new FastSegmentDecoder(toDurablePoint.tenant(), catalog, toDurablePoint.untilMicros());
+        ChangedKeys changed = new ChangedKeys(catalog, sinceMicros, visible);
         for (ListedSegment segment : after) {
             FetchedObject object = fetcher.fetch(segment.key(), segment.regions(), manifests.entry(segment.key()));
-            long index = 0;
-            try (SegmentReader reader = SegmentReader.open(object.bytes(), object.sha256(), segment.key().value())) {
-                while (reader.hasNext()) {
-                    ChangeEvent event = reader.next();
-                    if (!event.getTenant().equals(toDurablePoint.tenant().value())) {
-                        ForeignTenantException foreign = new ForeignTenantException(segment.key().value(), toDurablePoint.tenant(),
-                                event.getTenant(), index);
-                        throw new VerificationFailedException(foreign.getMessage(), foreign);
-                    }
-                    index++;
-                    long cut = CutTime.of(event);
-                    if (cut <= sinceMicros || cut > toDurablePoint.untilMicros()) {
-                        continue;
-                    }
-                    Op op = event.getOp();
-                    // a TRUNCATE or a rewrite shows in snapshots taken before it (not MVCC-safe): counted seen or not; a READ
-                    // carries the id of the snapshot that read it, not of the rows' writer
-                    if (op != Op.TRUNCATE && op != Op.DDL && op != Op.READ && !visible.includes(event.getTxId())) {
-                        continue;
-                    }
-                    events++;
-                    if (op == Op.DDL && TableDefinition.STARTUP.equals(TableDefinition.parse(event.getTableDefinition()).tag())) {
-                        continue; // the definition capture read at its start: what its log already holds, restated
-                    }
-                    if (op == Op.TRUNCATE || op == Op.DDL) {
-                        reasons.add((op == Op.TRUNCATE ? "a TRUNCATE of " : "a definition change (DDL) of ") + event.getTable() + " at "
-                                + RestoreTime.format(event.getCommitTsMicros()) + ", after the point");
-                        continue;
-                    }
-                    List<FoldOp> ops = new ArrayList<>(2);
-                    converter.convert(event, ops::add);
-                    // an UPDATE that changed the key deletes the old key (its first op) and gives the new one a row
-                    boolean gives = op == Op.CREATE || (op == Op.UPDATE && ops.size() == 2 && ops.get(0).kind() == FoldOp.Kind.DELETE);
-                    ops.forEach(fold -> add(fold, gives && fold.kind() == FoldOp.Kind.UPSERT, catalog, decoder, tables, reasons));
+            try {
+                if (fast.decode(object.bytes(), segment.key().value(), changed, null, changed) == null) {
+                    readThroughAvro(object, segment, toDurablePoint, changed);
                 }
+            } catch (ForeignTenantException e) {
+                // its bytes are those its writer declared, so no other copy is better: the writer key was misused, refuse
+                throw new VerificationFailedException(e.getMessage(), e);
             }
         }
-        Optional<String> reason = reasons.isEmpty() ? Optional.empty() : Optional.of(reasons.get(0)
-                + (reasons.size() > 1 ? " (and " + (reasons.size() - 1) + " more)" : ""));
-        return new Found(tables, reason, after.size(), events);
+        return changed.found(after.size());
     }
 
-    private static void add(FoldOp op, boolean givesRow, ShapeCatalog catalog, RowDecoder decoder, Map<String, TableKeys> tables,
-                            List<String> reasons) {
-        if (op.kind() == FoldOp.Kind.TRUNCATE || op.key() == null) {
-            return;
+    /** A segment of a schema or codec the fast decoder does not read, through Avro's reader: the same rules, from each ChangeEvent. */
+    private static void readThroughAvro(FetchedObject object, ListedSegment segment, RestorePlan toDurablePoint, ChangedKeys changed) {
+        long index = 0;
+        try (SegmentReader reader = SegmentReader.open(object.bytes(), object.sha256(), segment.key().value())) {
+            while (reader.hasNext()) {
+                ChangeEvent event = reader.next();
+                if (!event.getTenant().equals(toDurablePoint.tenant().value())) {
+                    throw new ForeignTenantException(segment.key().value(), toDurablePoint.tenant(), event.getTenant(), index);
+                }
+                index++;
+                changed.read(event, toDurablePoint.untilMicros());
+            }
         }
-        TableShape shape = catalog.shape(op.shapeId());
-        if (shape.keyColumns().isEmpty()) {
-            reasons.add("table " + shape.table() + " has no key in the backup (each row is keyed by its whole image)");
-            return;
-        }
-        TableKeys keys = tables.computeIfAbsent(shape.table(), t -> new TableKeys(keyShape(shape), new HashMap<>(), new HashMap<>()));
-        KeyFilter.Key key = KeyFilter.Key.of(op.key());
-        keys.values().computeIfAbsent(key, k -> decoder.key(op.key()));
-        long[] first = keys.first().get(key);
-        if (first == null || FoldOp.compareOrder(op.lsn(), op.txOrder(), first[0], first[1]) < 0) {
-            keys.first().put(key, new long[] {op.lsn(), op.txOrder(), givesRow ? 1 : 0});
-        }
-    }
-
-    /** The key columns alone, with their captured types: what the rollback's key table is made of. */
-    private static TableShape keyShape(TableShape shape) {
-        List<String> types = shape.keyColumns().stream().map(c -> shape.pgTypes().get(shape.indexOf(c))).toList();
-        return new TableShape(shape.table(), shape.keyColumns(), types, shape.keyColumns());
     }
 }

@@ -80,6 +80,18 @@ public final class FastSegmentDecoder {
     }
 
     /**
+     * Judges each event at or before the point, once its fields are read and before its changes go to the consumer: a
+     * rollback's read of the changes after its point asks of each its operation, cut time and transaction.
+     */
+    public interface EventGate {
+        /**
+         * @param definition a DDL event's table definition, else null
+         * @return whether the event's changes go on to the consumer
+         */
+        boolean pass(Op op, int tableId, long commitTs, long cutTs, long txId, String definition);
+    }
+
+    /**
      * Released versions whose bytes this decoder reads: each later one only appended a branch or
      * symbol (v2 the column value union's Unsent, v3 the op HEARTBEAT, v4 the op DDL, v5 the op COMMIT), so every datum
      * an older writer wrote has the same encoding (enum and union indexes unchanged), or fields at the
@@ -108,7 +120,12 @@ public final class FastSegmentDecoder {
      * (the others are reported to it as skipped); null: every change.
      */
     public Counts decode(byte[] segment, String source, Consumer<FoldOp> out, KeyInterest interest) {
-        Reader reader = new Reader(out, source, interest);
+        return decode(segment, source, out, interest, null);
+    }
+
+    /** As {@link #decode(byte[], String, Consumer, KeyInterest)}, each event first judged by {@code gate} (null: none). */
+    public Counts decode(byte[] segment, String source, Consumer<FoldOp> out, KeyInterest interest, EventGate gate) {
+        Reader reader = new Reader(out, source, interest, gate);
         try (SegmentBlocks blocks = new SegmentBlocks(segment)) {
             if (!blocks.readable() || !supports(blocks.schema())) {
                 return null;
@@ -140,6 +157,7 @@ public final class FastSegmentDecoder {
         private final Consumer<FoldOp> out;
         private final String source;
         private final KeyInterest interest;
+        private final EventGate gate;
         final AvroCursor in = new AvroCursor();
         private final ColumnList key = new ColumnList();
         private final ColumnList before = new ColumnList();
@@ -153,10 +171,11 @@ public final class FastSegmentDecoder {
         long events;
         long afterUntil;
 
-        Reader(Consumer<FoldOp> out, String source, KeyInterest interest) {
+        Reader(Consumer<FoldOp> out, String source, KeyInterest interest, EventGate gate) {
             this.out = out;
             this.source = source;
             this.interest = interest;
+            this.gate = gate;
         }
 
         /** Whether the writer's events end with cutTsMicros (v3); before v3 the cut is the commit time. */
@@ -210,6 +229,8 @@ public final class FastSegmentDecoder {
             events++;
             if (cutTs > untilMicros || !transactions.includes(txId)) {
                 afterUntil++; // a transaction the filter leaves out counts as past the restore point
+            } else if (gate != null && !gate.pass(op, tableId, commitTs, cutTs, txId, definition)) {
+                return; // the gate's to count
             } else if (skipped) {
                 interest.skipped(tableId, skippedShape, position(previousCommitLsn, lsn), txOrder);
             } else if (op == Op.DDL) {

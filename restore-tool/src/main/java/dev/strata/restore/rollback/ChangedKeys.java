@@ -1,0 +1,131 @@
+package dev.strata.restore.rollback;
+
+import dev.strata.restore.plan.RestoreTime;
+import dev.strata.restore.replay.KeyFilter;
+import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.avro.Op;
+import dev.strata.schemas.ddl.TableDefinition;
+import dev.strata.schemas.event.CutTime;
+import dev.strata.schemas.fold.EventConverter;
+import dev.strata.schemas.fold.FastSegmentDecoder;
+import dev.strata.schemas.fold.FoldOp;
+import dev.strata.schemas.fold.RowDecoder;
+import dev.strata.schemas.fold.ShapeCatalog;
+import dev.strata.schemas.fold.TableShape;
+import dev.strata.schemas.fold.TransactionFilter;
+import dev.strata.schemas.fold.definition.DefinitionHistory;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * What {@link ChangesSince} gathers from the events after the point, as they are read: each event is judged first
+ * ({@link #pass}), then its changes, if any, come ({@link #accept}) before the next event is judged. The same rules for
+ * both decoders: the fast one calls these as it reads, the path for older schemas from each ChangeEvent.
+ */
+final class ChangedKeys implements FastSegmentDecoder.EventGate, Consumer<FoldOp> {
+    private final ShapeCatalog catalog;
+    private final RowDecoder decoder;
+    /** The path for older schemas: the visibility and the cut are judged here, as for the fast decoder's events. */
+    private final EventConverter converter;
+    private final long sinceMicros;
+    private final TransactionFilter visible;
+    private final Map<String, ChangesSince.TableKeys> tables = new LinkedHashMap<>();
+    private final List<String> reasons = new ArrayList<>();
+    private long events;
+    /** The operation of the event whose changes come next, and whether one of them deleted its old key (a key changed). */
+    private Op op;
+    private boolean oldKeyDeleted;
+
+    ChangedKeys(ShapeCatalog catalog, long sinceMicros, TransactionFilter visible) {
+        this.catalog = catalog;
+        this.decoder = new RowDecoder(catalog);
+        this.converter = new EventConverter(catalog, Long.MAX_VALUE, TransactionFilter.ALL, new DefinitionHistory());
+        this.sinceMicros = sinceMicros;
+        this.visible = visible;
+    }
+
+    /** An event read by Avro's reader (a segment of a schema or codec the fast decoder does not read), at or before {@code untilMicros}. */
+    void read(ChangeEvent event, long untilMicros) {
+        long cut = CutTime.of(event);
+        if (cut <= untilMicros && pass(event.getOp(), catalog.tableId(event.getTable()), event.getCommitTsMicros(), cut, event.getTxId(),
+                event.getTableDefinition())) {
+            converter.convert(event, this);
+        }
+    }
+
+    /** An event at or before the durable point: whether its changes count. */
+    @Override
+    public boolean pass(Op op, int tableId, long commitTs, long cutTs, long txId, String definition) {
+        this.op = null;
+        if (cutTs <= sinceMicros) {
+            return false;
+        }
+        // a TRUNCATE or a rewrite shows in snapshots taken before it (not MVCC-safe): counted seen or not; a READ
+        // carries the id of the snapshot that read it, not of the rows' writer
+        if (op != Op.TRUNCATE && op != Op.DDL && op != Op.READ && !visible.includes(txId)) {
+            return false;
+        }
+        events++;
+        if (op == Op.DDL && TableDefinition.STARTUP.equals(TableDefinition.parse(definition).tag())) {
+            return false; // the definition capture read at its start: what its log already holds, restated
+        }
+        if (op == Op.TRUNCATE || op == Op.DDL) {
+            reasons.add((op == Op.TRUNCATE ? "a TRUNCATE of " : "a definition change (DDL) of ") + catalog.table(tableId) + " at "
+                    + RestoreTime.format(commitTs) + ", after the point");
+            return false;
+        }
+        this.op = op;
+        this.oldKeyDeleted = false;
+        return true;
+    }
+
+    /** A change of the event just passed. */
+    @Override
+    public void accept(FoldOp change) {
+        if (op == null) {
+            throw new IllegalStateException("a change came without its event passed first");
+        }
+        // an UPDATE that changed the key deletes the old key (its first change) and gives the new one a row
+        if (change.kind() == FoldOp.Kind.DELETE && op == Op.UPDATE) {
+            oldKeyDeleted = true;
+        }
+        boolean givesRow = change.kind() == FoldOp.Kind.UPSERT && (op == Op.CREATE || (op == Op.UPDATE && oldKeyDeleted));
+        add(change, givesRow);
+    }
+
+    ChangesSince.Found found(long segments) {
+        Optional<String> reason = reasons.isEmpty() ? Optional.empty() : Optional.of(reasons.get(0)
+                + (reasons.size() > 1 ? " (and " + (reasons.size() - 1) + " more)" : ""));
+        return new ChangesSince.Found(tables, reason, segments, events);
+    }
+
+    private void add(FoldOp change, boolean givesRow) {
+        if (change.kind() == FoldOp.Kind.TRUNCATE || change.key() == null) {
+            return;
+        }
+        TableShape shape = catalog.shape(change.shapeId());
+        if (shape.keyColumns().isEmpty()) {
+            reasons.add("table " + shape.table() + " has no key in the backup (each row is keyed by its whole image)");
+            return;
+        }
+        ChangesSince.TableKeys keys = tables.computeIfAbsent(shape.table(),
+                t -> new ChangesSince.TableKeys(keyShape(shape), new HashMap<>(), new HashMap<>()));
+        KeyFilter.Key key = KeyFilter.Key.of(change.key());
+        keys.values().computeIfAbsent(key, k -> decoder.key(change.key()));
+        long[] first = keys.first().get(key);
+        if (first == null || FoldOp.compareOrder(change.lsn(), change.txOrder(), first[0], first[1]) < 0) {
+            keys.first().put(key, new long[] {change.lsn(), change.txOrder(), givesRow ? 1 : 0});
+        }
+    }
+
+    /** The key columns alone, with their captured types: what the rollback's key table is made of. */
+    private static TableShape keyShape(TableShape shape) {
+        List<String> types = shape.keyColumns().stream().map(c -> shape.pgTypes().get(shape.indexOf(c))).toList();
+        return new TableShape(shape.table(), shape.keyColumns(), types, shape.keyColumns());
+    }
+}
