@@ -131,13 +131,10 @@ public final class FastSegmentDecoder {
                 return null;
             }
             reader.setSchema(blocks.schema());
-            AvroCursor in = reader.in;
-            // whole blocks, read in place: Avro's decoder would be asked once per value
-            while (blocks.next(in)) {
-                for (long i = blocks.count(); i > 0; i--) {
-                    reader.read();
-                }
-                in.end(true);
+            if (interest == null) {
+                readEvents(blocks, reader);
+            } else {
+                skipOrReadEvents(blocks, reader);
             }
         } catch (ForeignTenantException e) {
             throw e; // names the object already, and is no decoding failure
@@ -147,6 +144,34 @@ public final class FastSegmentDecoder {
                     + " and report it)", e));
         }
         return new Counts(reader.events, reader.afterUntil);
+    }
+
+    /** Whole blocks, read in place: Avro's decoder would be asked once per value. */
+    private static void readEvents(SegmentBlocks blocks, Reader reader) throws IOException {
+        AvroCursor in = reader.in;
+        while (blocks.next(in)) {
+            for (long i = blocks.count(); i > 0; i--) {
+                reader.read();
+            }
+            in.end(true);
+        }
+    }
+
+    /**
+     * As {@link #readEvents}, walking over the changes the interest does not want. A loop and a walk of their own, so
+     * that the JIT compiles them apart from the whole read: in a JVM that restored before (the compiled read knows no
+     * interest), a rollback's read then recompiles only this small walk, not the read it would otherwise deoptimize.
+     */
+    private static void skipOrReadEvents(SegmentBlocks blocks, Reader reader) throws IOException {
+        AvroCursor in = reader.in;
+        while (blocks.next(in)) {
+            for (long i = blocks.count(); i > 0; i--) {
+                if (!reader.skip()) {
+                    reader.read();
+                }
+            }
+            in.end(true);
+        }
     }
 
     private record ShapeGuess(int shapeId, ColumnLayout columns, ColumnLayout key) {
@@ -196,43 +221,30 @@ public final class FastSegmentDecoder {
             writerHasCommitLsn = schema.getField(COMMIT_LSN_FIELD) != null;
         }
 
+        // the event being read: its head (before the row images) and tail (after them)
+        private int tableId;
+        private Op op;
+        private long commitTs;
+        private long lsn;
+        private long txId;
+        private long txOrder;
+        private long cutTs;
+        private long previousCommitLsn;
+        private String definition;
+
+        /** Reads one event and emits its changes. */
         void read() throws IOException {
-            int tenantLength = in.string();
-            if (!in.stringEquals(tenantLength, tenantBytes)) {
-                throw new ForeignTenantException(source, tenant, new String(in.buf, in.stringStart, tenantLength, StandardCharsets.UTF_8),
-                        events);
-            }
-            in.string(); // source
-            int tableId = tableId(in.string());
-            Op op = OPS[in.readInt()];
-            long commitTs = in.readLong();
-            long lsn = in.readLong();
-            long txId = in.readLong();
-            long txOrder = in.readLong();
+            readHead();
             expectShapeOf(tableId);
-            int skippedShape = skipUnwanted(tableId, op);
-            boolean skipped = skippedShape != NOT_SKIPPED;
-            if (!skipped) {
-                key.read(in);
-                before.read(in, in.present());
-                after.read(in);
-            }
-            in.string(); // eventId: (lsn, txOrder) carries the same identity, see KeyedVersions
-            skipCheckpoint();
-            long cutTs = writerHasCut && in.present() ? in.readLong() : commitTs;
-            long previousCommitLsn = writerHasCommitOrder && in.present() ? in.readLong() : NO_COMMIT_ORDER;
-            String definition = writerHasDefinition && in.present() ? in.readString() : null;
-            if (writerHasCommitLsn && in.present()) {
-                in.readLong(); // a COMMIT's own LSN: the restore point's business (TransactionIndex), not the fold's
-            }
-            in.end(false); // before anything of the event is used
+            key.read(in);
+            before.read(in, in.present());
+            after.read(in);
+            readTail();
             events++;
             if (cutTs > untilMicros || !transactions.includes(txId)) {
                 afterUntil++; // a transaction the filter leaves out counts as past the restore point
             } else if (gate != null && !gate.pass(op, tableId, commitTs, cutTs, txId, definition)) {
                 return; // the gate's to count
-            } else if (skipped) {
-                interest.skipped(tableId, skippedShape, position(previousCommitLsn, lsn), txOrder);
             } else if (op == Op.DDL) {
                 // in the rows' order, so that a row after the DDL in its own transaction is read with it
                 definitions.add(tableId, new FoldPosition(position(previousCommitLsn, lsn), txOrder), cutTs, definition);
@@ -242,26 +254,77 @@ public final class FastSegmentDecoder {
         }
 
         /**
+         * Walks over one event whose key the interest does not want, and reports it skipped.
+         *
+         * @return false, and nothing of the event read, when it is to be decoded ({@link #read})
+         */
+        boolean skip() throws IOException {
+            int start = in.pos;
+            readHead();
+            expectShapeOf(tableId);
+            int skippedShape = skipUnwanted(tableId, op);
+            if (skippedShape == NOT_SKIPPED) {
+                in.pos = start;
+                return false;
+            }
+            readTail();
+            events++;
+            if (cutTs > untilMicros || !transactions.includes(txId)) {
+                afterUntil++;
+            } else if (gate == null || gate.pass(op, tableId, commitTs, cutTs, txId, definition)) {
+                interest.skipped(tableId, skippedShape, position(previousCommitLsn, lsn), txOrder);
+            }
+            return true;
+        }
+
+        /** The event's fields before its row images; its tenant compared with the one being read. */
+        private void readHead() throws IOException {
+            int tenantLength = in.string();
+            if (!in.stringEquals(tenantLength, tenantBytes)) {
+                throw new ForeignTenantException(source, tenant, new String(in.buf, in.stringStart, tenantLength, StandardCharsets.UTF_8),
+                        events);
+            }
+            in.string(); // source
+            tableId = tableId(in.string());
+            op = OPS[in.readInt()];
+            commitTs = in.readLong();
+            lsn = in.readLong();
+            txId = in.readLong();
+            txOrder = in.readLong();
+        }
+
+        /** The event's fields after its row images; then the event's bytes are checked to lie within the block. */
+        private void readTail() throws IOException {
+            in.string(); // eventId: (lsn, txOrder) carries the same identity, see KeyedVersions
+            skipCheckpoint();
+            cutTs = writerHasCut && in.present() ? in.readLong() : commitTs;
+            previousCommitLsn = writerHasCommitOrder && in.present() ? in.readLong() : NO_COMMIT_ORDER;
+            definition = writerHasDefinition && in.present() ? in.readString() : null;
+            if (writerHasCommitLsn && in.present()) {
+                in.readLong(); // a COMMIT's own LSN: the restore point's business (TransactionIndex), not the fold's
+            }
+            in.end(false); // before anything of the event is used
+        }
+
+        /**
          * Walks over the key and row images of a change whose key the interest does not want, reading only the
          * key's values (and, when the interest needs the new image's shape, the key's names and the image's names and
-         * types); at a change to be decoded, goes back to its key.
+         * types).
          *
          * @return the new image's shape (-1 for a DELETE, {@link KeyInterest#SHAPE_NOT_READ} when not asked for), or
-         *     {@link #NOT_SKIPPED} when the change is to be decoded (read from its key on)
+         *     {@link #NOT_SKIPPED} when the change is to be decoded (the caller reads it again from its start)
          */
         private int skipUnwanted(int tableId, Op op) throws IOException {
-            if (interest == null || !(op == Op.CREATE || op == Op.READ || op == Op.DELETE || op == Op.UPDATE)) {
+            if (!(op == Op.CREATE || op == Op.READ || op == Op.DELETE || op == Op.UPDATE)) {
                 return NOT_SKIPPED;
             }
             int keyAt = in.pos;
             if (!in.present()) {
-                in.pos = keyAt;
                 return NOT_SKIPPED; // a keyless table's key is its whole image
             }
             ColumnList.readValuesOnly(in, keyValues, scratch); // as keyOf: the key the fold would file this change under
             boolean beforePresent = in.present();
             if ((op == Op.UPDATE && beforePresent) || interest.wants(tableId, keyValues.array(), keyValues.size())) {
-                in.pos = keyAt;
                 return NOT_SKIPPED;
             }
             ColumnList.skip(in, beforePresent);
