@@ -20,7 +20,7 @@ class HelpTest {
     @Test
     void everyCommandAnswersHelpWithItsUsageAndExitZero() {
         List<List<String>> paths = new ArrayList<>();
-        collect(new CommandLine(new RestoreTool(Clock.systemUTC())), new ArrayList<>(), paths);
+        collect(RestoreTool.commandLine(Clock.systemUTC(), new String[0]), new ArrayList<>(), paths);
         assertThat(paths).as("the walk reaches nested subcommands").contains(List.of("tenants", "put"), List.of("list", "points"),
                 List.of("dlq", "redrive"), List.of("replay"), List.of("drill"), List.of("status"));
 
@@ -48,6 +48,23 @@ class HelpTest {
                 .containsPattern("\\b2 +bad input")
                 .containsPattern("\\b3 +verification failed")
                 .containsPattern("\\b4 +unavailable");
+    }
+
+    @Test
+    void theSubcommandIsTheFirstWordAfterTheToolsOwnOptionsNotTheConfigsValue() {
+        Run run = run("--config", "replay", "list", "--help");
+
+        assertThat(run.code()).as("stderr: %s", run.err()).isZero();
+        assertThat(run.out()).startsWith("Usage: restore-tool list");
+    }
+
+    @Test
+    void aMistypedSubcommandIsRefusedWithTheNearestNames() {
+        Run run = run("--config", "tool.properties", "replya", "--tenant", "acme");
+
+        assertThat(run.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(run.err()).as("every subcommand is known to picocli then").contains("'replya'")
+                .contains("Did you mean: restore-tool replay");
     }
 
     private static void collect(CommandLine command, List<String> path, List<List<String>> into) {
