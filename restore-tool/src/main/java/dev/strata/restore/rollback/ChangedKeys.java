@@ -2,18 +2,14 @@ package dev.strata.restore.rollback;
 
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.replay.KeyFilter;
-import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.ddl.TableDefinition;
-import dev.strata.schemas.event.CutTime;
-import dev.strata.schemas.fold.EventConverter;
-import dev.strata.schemas.fold.FastSegmentDecoder;
+import dev.strata.schemas.fold.EventGate;
 import dev.strata.schemas.fold.FoldOp;
 import dev.strata.schemas.fold.RowDecoder;
 import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.schemas.fold.TableShape;
 import dev.strata.schemas.fold.TransactionFilter;
-import dev.strata.schemas.fold.definition.DefinitionHistory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,14 +20,11 @@ import java.util.function.Consumer;
 
 /**
  * What {@link ChangesSince} gathers from the events after the point, as they are read: each event is judged first
- * ({@link #pass}), then its changes, if any, come ({@link #accept}) before the next event is judged. The same rules for
- * both decoders: the fast one calls these as it reads, the path for older schemas from each ChangeEvent.
+ * ({@link #pass}), then its changes, if any, come ({@link #accept}) before the next event is judged.
  */
-final class ChangedKeys implements FastSegmentDecoder.EventGate, Consumer<FoldOp> {
+final class ChangedKeys implements EventGate, Consumer<FoldOp> {
     private final ShapeCatalog catalog;
     private final RowDecoder decoder;
-    /** The path for older schemas: the visibility and the cut are judged here, as for the fast decoder's events. */
-    private final EventConverter converter;
     private final long sinceMicros;
     private final TransactionFilter visible;
     private final Map<String, ChangesSince.TableKeys> tables = new LinkedHashMap<>();
@@ -44,18 +37,8 @@ final class ChangedKeys implements FastSegmentDecoder.EventGate, Consumer<FoldOp
     ChangedKeys(ShapeCatalog catalog, long sinceMicros, TransactionFilter visible) {
         this.catalog = catalog;
         this.decoder = new RowDecoder(catalog);
-        this.converter = new EventConverter(catalog, Long.MAX_VALUE, TransactionFilter.ALL, new DefinitionHistory());
         this.sinceMicros = sinceMicros;
         this.visible = visible;
-    }
-
-    /** An event read by Avro's reader (a segment of a schema or codec the fast decoder does not read), at or before {@code untilMicros}. */
-    void read(ChangeEvent event, long untilMicros) {
-        long cut = CutTime.of(event);
-        if (cut <= untilMicros && pass(event.getOp(), catalog.tableId(event.getTable()), event.getCommitTsMicros(), cut, event.getTxId(),
-                event.getTableDefinition())) {
-            converter.convert(event, this);
-        }
     }
 
     /** An event at or before the durable point: whether its changes count. */

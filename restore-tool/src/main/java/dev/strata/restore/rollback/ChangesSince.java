@@ -9,13 +9,11 @@ import dev.strata.restore.store.ManifestIndex;
 import dev.strata.restore.store.ObjectFetcher;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.store.RegionNotes;
-import dev.strata.schemas.avro.ChangeEvent;
-import dev.strata.schemas.fold.FastSegmentDecoder;
+import dev.strata.schemas.fold.SegmentFold;
 import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.schemas.fold.TableShape;
 import dev.strata.schemas.fold.TransactionFilter;
 import dev.strata.schemas.segment.ForeignTenantException;
-import dev.strata.schemas.segment.SegmentReader;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -116,34 +114,17 @@ final class ChangesSince {
         ObjectFetcher fetcher = new ObjectFetcher(stores, notes);
         ShapeCatalog catalog = new ShapeCatalog();
         // the visibility is the gate's: a TRUNCATE, a DDL and a READ count whoever wrote them
-        FastSegmentDecoder fast = new FastSegmentDecoder(toDurablePoint.tenant(), catalog, toDurablePoint.untilMicros());
+        SegmentFold segments = new SegmentFold(toDurablePoint.tenant(), catalog, toDurablePoint.untilMicros());
         ChangedKeys changed = new ChangedKeys(catalog, sinceMicros, visible);
         for (ListedSegment segment : after) {
             FetchedObject object = fetcher.fetch(segment.key(), segment.regions(), manifests.entry(segment.key()));
             try {
-                if (fast.decode(object.bytes(), segment.key().value(), changed, null, changed) == null) {
-                    readThroughAvro(object, segment, toDurablePoint, changed);
-                }
+                segments.read(object.bytes(), object.sha256(), segment.key().value(), changed, null, changed);
             } catch (ForeignTenantException e) {
                 // its bytes are those its writer declared, so no other copy is better: the writer key was misused, refuse
                 throw new VerificationFailedException(e.getMessage(), e);
             }
         }
         return changed.found(after.size());
-    }
-
-    /** A segment of a schema or codec the fast decoder does not read, through Avro's reader: the same rules, from each ChangeEvent. */
-    private static void readThroughAvro(FetchedObject object, ListedSegment segment, RestorePlan toDurablePoint, ChangedKeys changed) {
-        long index = 0;
-        try (SegmentReader reader = SegmentReader.open(object.bytes(), object.sha256(), segment.key().value())) {
-            while (reader.hasNext()) {
-                ChangeEvent event = reader.next();
-                if (!event.getTenant().equals(toDurablePoint.tenant().value())) {
-                    throw new ForeignTenantException(segment.key().value(), toDurablePoint.tenant(), event.getTenant(), index);
-                }
-                index++;
-                changed.read(event, toDurablePoint.untilMicros());
-            }
-        }
     }
 }

@@ -12,20 +12,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
+import dev.strata.schemas.Sha256;
 import dev.strata.schemas.fold.FastSegmentDecoder;
+import dev.strata.schemas.fold.SegmentFold;
 import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.schemas.fold.TransactionFilter;
 import dev.strata.schemas.segment.SegmentWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 
 /**
- * The changes after a point, gathered the same from both decoders: the fast one's events and changes
- * as it reads a segment, and Avro's ChangeEvents (the path for a segment it does not read).
+ * The changes after a point, gathered the same through both of {@link SegmentFold}'s paths: the fast decoder (a
+ * segment as SegmentWriter writes it) and Avro's reader (the same events with a codec the fast decoder does not read).
  */
 class ChangedKeysTest {
     private static final String A = "acme";
@@ -38,6 +46,7 @@ class ChangedKeysTest {
 
     private final List<ChangeEvent> events = List.of(
             update(A, ORDERS, POINT - 5, 1000, 1, "before the point"),
+            update(A, ORDERS, POINT, 1100, 2, "at the point: in it, not after it"),
             insert(A, ORDERS, POINT + 1, 2000, 20, "inserted after"),
             update(A, ORDERS, POINT + 2, 2010, 3, "updated after"),
             delete(A, NOTES, POINT + 3, 2020, 4),
@@ -47,7 +56,9 @@ class ChangedKeysTest {
             // a snapshot's READ carries its reader's transaction: counted seen or not
             event(A, NOTES, Op.READ, POINT + 6, UNSEEN * 100 + 10, 1, key(7), null, row(7, "read")),
             ddl(POINT + 7, 2400, "STRATA STARTUP"),
-            update(A, ORDERS, DURABLE + 1, 2500, 8, "after the durable point"));
+            event(A, "", Op.HEARTBEAT, POINT + 8, 2410, 0, null, null, null),
+            update(A, ORDERS, DURABLE, 2500, 8, "at the durable point"),
+            update(A, ORDERS, DURABLE + 1, 2600, 9, "after the durable point"));
 
     @Test
     void bothDecodersGatherTheSameKeysFirstChangesAndCounts() {
@@ -56,11 +67,12 @@ class ChangedKeysTest {
 
         assertThat(fast).isEqualTo(avro);
         assertThat(fast.reason()).isEmpty();
-        assertThat(fast.events()).as("the 7 events after the point, up to the durable point, the STARTUP definition counted").isEqualTo(7);
+        assertThat(fast.events()).as("the 9 events after the point up to the durable point, the STARTUP definition and the heartbeat"
+                + " counted").isEqualTo(9);
         assertThat(fast.keys()).containsOnlyKeys(ORDERS, NOTES);
         assertThat(fast.keys().get(ORDERS)).as("key [id]: gives a row first (1) or not (0)")
                 .containsEntry("[20]", 1L).containsEntry("[3]", 0L).containsEntry("[5]", 0L).containsEntry("[21]", 1L).containsEntry("[6]", 0L)
-                .hasSize(5);
+                .containsEntry("[8]", 0L).hasSize(6);
         assertThat(fast.keys().get(NOTES)).containsEntry("[4]", 0L).containsEntry("[7]", 0L).hasSize(2);
     }
 
@@ -72,7 +84,7 @@ class ChangedKeysTest {
         assertThat(fast).isEqualTo(avro(events, snapshot));
         assertThat(fast.keys().get(ORDERS)).doesNotContainKey("[6]");
         assertThat(fast.keys().get(NOTES)).as("a READ counts whoever read it").containsKey("[7]");
-        assertThat(fast.events()).isEqualTo(6);
+        assertThat(fast.events()).isEqualTo(8);
     }
 
     @Test
@@ -102,17 +114,31 @@ class ChangedKeysTest {
     }
 
     private static Gathered fast(List<ChangeEvent> events, TransactionFilter visible) {
-        ShapeCatalog catalog = new ShapeCatalog();
-        ChangedKeys changed = new ChangedKeys(catalog, POINT, visible);
-        FastSegmentDecoder.Counts counts = new FastSegmentDecoder(TenantId.of(A), catalog, DURABLE)
-                .decode(SegmentWriter.encode(events).bytes(), "test", changed, null, changed);
-        assertThat(counts).as("the fast decoder reads the current schema").isNotNull();
-        return Gathered.of(changed);
+        return gather(SegmentWriter.encode(events).bytes(), visible);
     }
 
+    /** The same events with the deflate codec: SegmentFold reads them through Avro's reader. */
     private static Gathered avro(List<ChangeEvent> events, TransactionFilter visible) {
-        ChangedKeys changed = new ChangedKeys(new ShapeCatalog(), POINT, visible);
-        events.forEach(e -> changed.read(e, DURABLE));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataFileWriter<ChangeEvent> writer = new DataFileWriter<>(new SpecificDatumWriter<>(ChangeEvent.class))) {
+            writer.setCodec(CodecFactory.deflateCodec(1));
+            writer.create(ChangeEvent.getClassSchema(), bytes);
+            for (ChangeEvent e : events) {
+                writer.append(e);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ShapeCatalog probe = new ShapeCatalog();
+        assertThat(new FastSegmentDecoder(TenantId.of(A), probe, DURABLE).decode(bytes.toByteArray(), "test", op -> { }))
+                .as("the fast decoder leaves a deflate segment to Avro's reader").isNull();
+        return gather(bytes.toByteArray(), visible);
+    }
+
+    private static Gathered gather(byte[] segment, TransactionFilter visible) {
+        ShapeCatalog catalog = new ShapeCatalog();
+        ChangedKeys changed = new ChangedKeys(catalog, POINT, visible);
+        new SegmentFold(TenantId.of(A), catalog, DURABLE).read(segment, Sha256.of(segment), "test", changed, null, changed);
         return Gathered.of(changed);
     }
 

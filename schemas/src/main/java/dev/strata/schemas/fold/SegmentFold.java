@@ -3,6 +3,7 @@ package dev.strata.schemas.fold;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.event.CutTime;
 import dev.strata.schemas.fold.definition.DefinitionHistory;
 import dev.strata.schemas.fold.keys.KeyInterest;
 import dev.strata.schemas.segment.ForeignTenantException;
@@ -18,6 +19,9 @@ import java.util.function.Consumer;
  */
 public final class SegmentFold {
     private final TenantId tenant;
+    private final ShapeCatalog catalog;
+    private final long untilMicros;
+    private final TransactionFilter transactions;
     private final FastSegmentDecoder fast;
     private final EventConverter converter;
 
@@ -35,6 +39,9 @@ public final class SegmentFold {
     public SegmentFold(TenantId tenant, ShapeCatalog catalog, long untilMicros, TransactionFilter transactions,
                        DefinitionHistory definitions) {
         this.tenant = tenant;
+        this.catalog = catalog;
+        this.untilMicros = untilMicros;
+        this.transactions = transactions;
         this.fast = new FastSegmentDecoder(tenant, catalog, untilMicros, transactions, definitions);
         this.converter = new EventConverter(catalog, untilMicros, transactions, definitions);
     }
@@ -52,7 +59,13 @@ public final class SegmentFold {
      * does not want (null: none), the path for older schemas hands every change to {@code out}.
      */
     public FastSegmentDecoder.Counts read(byte[] bytes, Sha256 sha256, String source, Consumer<FoldOp> out, KeyInterest interest) {
-        FastSegmentDecoder.Counts counts = fast.decode(bytes, source, out, interest);
+        return read(bytes, sha256, source, out, interest, null);
+    }
+
+    /** As {@link #read(byte[], Sha256, String, Consumer, KeyInterest)}, each event first judged by {@code gate} (null: none). */
+    public FastSegmentDecoder.Counts read(byte[] bytes, Sha256 sha256, String source, Consumer<FoldOp> out, KeyInterest interest,
+                                         EventGate gate) {
+        FastSegmentDecoder.Counts counts = fast.decode(bytes, source, out, interest, gate);
         if (counts != null) {
             return counts;
         }
@@ -65,6 +78,12 @@ public final class SegmentFold {
                     throw new ForeignTenantException(source, tenant, event.getTenant(), events);
                 }
                 events++;
+                long cut = CutTime.of(event);
+                // as the fast decoder: the gate sees the events at or before the point that the transaction filter keeps
+                if (gate != null && cut <= untilMicros && transactions.includes(event.getTxId()) && !gate.pass(event.getOp(),
+                        catalog.tableId(event.getTable()), event.getCommitTsMicros(), cut, event.getTxId(), event.getTableDefinition())) {
+                    continue;
+                }
                 if (converter.convert(event, out) == EventConverter.Outcome.AFTER_UNTIL) {
                     after++;
                 }
