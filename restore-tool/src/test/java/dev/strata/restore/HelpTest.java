@@ -59,6 +59,14 @@ class HelpTest {
     }
 
     @Test
+    void helpBeforeASubcommandListsEveryCommand() {
+        Run run = run("--help", "replay");
+
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).startsWith("Usage: restore-tool").contains("  replay ").contains("  rollback ").contains("  drill ");
+    }
+
+    @Test
     void aMistypedSubcommandIsRefusedWithTheNearestNames() {
         Run run = run("--config", "tool.properties", "replya", "--tenant", "acme");
 
