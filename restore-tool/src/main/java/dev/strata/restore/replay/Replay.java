@@ -303,7 +303,9 @@ public final class Replay {
             progress.planned(plan.segments().size(), plan.bytes());
             long[] counts = new long[3];
             int unread = 0;
-            List<ListedSegment> segments = settlement.isEmpty() ? plan.segments() : newestFirst(plan.segments());
+            // newest first for every read, not only one that may stop early: the fold keeps a key's newest version at its
+            // first sight and refuses each older one at the probe, instead of appending every version to its arena
+            List<ListedSegment> segments = newestFirst(plan.segments());
             if (manifests != null) {
                 SegmentPipeline pipeline = new SegmentPipeline(new ObjectFetcher(stores, notes), manifests,
                         new SegmentFold(plan.tenant(), catalog, plan.untilMicros(), transactions, definitions), folder, options.readers(),
