@@ -26,9 +26,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * database the backup is proven to hold whole ({@link LiveCoverage}).
  *
  * <p>The proof waits for the durable point to pass the snapshot's time (capture's next heartbeat,
- * about a second), and staging does not: it begins at once with the keys the log names up to the
- * durable point of just before the snapshot, while another thread waits; the log from there to
- * the snapshot's time is then read, and the keys only it names are staged in a second, small pass.
+ * about a second) and for the read of the dead-letter topic, and staging does not: it begins at
+ * once with the keys the log names up to the durable point of just before the snapshot, while
+ * other threads wait; the log from there to the snapshot's time is then read, and the keys only it
+ * names are staged in a second, small pass.
  * Only the transactions the snapshot sees count (its {@code pg_current_snapshot()}): a key changed
  * only by others has its row at the point in the snapshot, and that write is left as if made after
  * the rollback (compared, the apply's check would refuse every rollback of a tenant its application
@@ -85,7 +86,9 @@ final class FastPathStaging {
             // every transaction up to the durable point of now is in the log, so committed before the snapshot began: all seen
             ChangesSince.Found found = ChangesSince.read(stores, now, point.untilMicros(), TransactionFilter.ALL);
             Optional<String> refused = refusal(found);
-            refused = refused.isPresent() ? refused : DaemonPool.join(parked);
+            if (refused.isEmpty() && parked.isDone()) {
+                refused = DaemonPool.join(parked);
+            }
             if (refused.isEmpty() && covered.isDone()) {
                 refused = refusal(DaemonPool.join(covered));
             }
@@ -95,6 +98,12 @@ final class FastPathStaging {
             StagingTarget staging = new StagingTarget(connection, describe, tenantColumn, tables, Optional.of(found.tables()));
             ReplaySummary summary = replay.run(point, staging, TransactionFilter.ALL, found.filter(uniqueAtOnce(found)));
 
+            // the dead letters are read meanwhile, not before the staging: a cold Kafka client takes about half a second to
+            // start, and a change that may be parked, rare, only leaves the staged rows unused
+            refused = DaemonPool.join(parked);
+            if (refused.isPresent()) {
+                return end(refused.get());
+            }
             LiveCoverage.Outcome coverage = DaemonPool.join(covered);
             if (coverage.toDurablePoint().isEmpty()) {
                 return end(coverage.why());
