@@ -1,6 +1,6 @@
 package dev.strata.restore.plan;
 
-import dev.strata.schemas.fold.TransactionFilter;
+import dev.strata.schemas.fold.select.TransactionFilter;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 

@@ -2,7 +2,7 @@ package dev.strata.restore.plan;
 
 import dev.strata.restore.BadInputException;
 import dev.strata.schemas.TenantId;
-import dev.strata.schemas.fold.TransactionFilter;
+import dev.strata.schemas.fold.select.TransactionFilter;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;

@@ -5,7 +5,7 @@ import dev.strata.schemas.fold.FoldOp;
 import dev.strata.schemas.fold.FoldPosition;
 import dev.strata.schemas.fold.KeySet;
 import dev.strata.schemas.fold.ShapeCatalog;
-import dev.strata.schemas.fold.keys.KeyInterest;
+import dev.strata.schemas.fold.select.KeyInterest;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.BitSet;

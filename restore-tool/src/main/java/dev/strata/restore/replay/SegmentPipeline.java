@@ -1,17 +1,17 @@
 package dev.strata.restore.replay;
 
+import dev.strata.restore.VerificationFailedException;
+import dev.strata.restore.store.FetchedObject;
+import dev.strata.restore.store.ListedSegment;
+import dev.strata.restore.store.ManifestIndex;
+import dev.strata.restore.store.ObjectFetcher;
 import dev.strata.schemas.fold.ChangeFolder;
 import dev.strata.schemas.fold.FastSegmentDecoder;
 import dev.strata.schemas.fold.FoldOp;
 import dev.strata.schemas.fold.SegmentFold;
 import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.schemas.fold.definition.DefinitionHistory;
-import dev.strata.schemas.fold.keys.KeyInterest;
-import dev.strata.restore.VerificationFailedException;
-import dev.strata.restore.store.FetchedObject;
-import dev.strata.restore.store.ListedSegment;
-import dev.strata.restore.store.ManifestIndex;
-import dev.strata.restore.store.ObjectFetcher;
+import dev.strata.schemas.fold.select.KeyInterest;
 import dev.strata.schemas.segment.ForeignTenantException;
 import java.util.ArrayList;
 import java.util.ArrayDeque;

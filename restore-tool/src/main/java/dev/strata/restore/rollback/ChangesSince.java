@@ -12,7 +12,7 @@ import dev.strata.restore.store.RegionNotes;
 import dev.strata.schemas.fold.SegmentFold;
 import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.schemas.fold.TableShape;
-import dev.strata.schemas.fold.TransactionFilter;
+import dev.strata.schemas.fold.select.TransactionFilter;
 import dev.strata.schemas.segment.ForeignTenantException;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -6,7 +6,7 @@ import dev.strata.restore.replay.Replay;
 import dev.strata.restore.replay.ReplaySummary;
 import dev.strata.restore.store.DaemonPool;
 import dev.strata.restore.store.RegimeStores;
-import dev.strata.schemas.fold.TransactionFilter;
+import dev.strata.schemas.fold.select.TransactionFilter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;

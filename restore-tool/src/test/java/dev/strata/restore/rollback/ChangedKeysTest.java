@@ -9,14 +9,14 @@ import static dev.strata.schemas.testing.Changes.truncate;
 import static dev.strata.schemas.testing.Changes.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
-import dev.strata.schemas.Sha256;
 import dev.strata.schemas.fold.FastSegmentDecoder;
 import dev.strata.schemas.fold.SegmentFold;
 import dev.strata.schemas.fold.ShapeCatalog;
-import dev.strata.schemas.fold.TransactionFilter;
+import dev.strata.schemas.fold.select.TransactionFilter;
 import dev.strata.schemas.segment.SegmentWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -26,7 +26,7 @@ import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Column;
 import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.fold.FoldMemory;
-import dev.strata.schemas.fold.TransactionFilter;
+import dev.strata.schemas.fold.select.TransactionFilter;
 import dev.strata.schemas.store.InMemoryBucket;
 import dev.strata.schemas.store.VersionPolicy;
 import java.io.StringWriter;

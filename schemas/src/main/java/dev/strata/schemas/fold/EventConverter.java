@@ -7,6 +7,7 @@ import dev.strata.schemas.event.CommitPosition;
 import dev.strata.schemas.event.CutTime;
 import dev.strata.schemas.fold.bytes.ByteWriter;
 import dev.strata.schemas.fold.definition.DefinitionHistory;
+import dev.strata.schemas.fold.select.TransactionFilter;
 
 import java.util.Arrays;
 import java.util.List;

@@ -4,7 +4,9 @@ import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.fold.bytes.ByteWriter;
 import dev.strata.schemas.fold.definition.DefinitionHistory;
-import dev.strata.schemas.fold.keys.KeyInterest;
+import dev.strata.schemas.fold.select.EventGate;
+import dev.strata.schemas.fold.select.KeyInterest;
+import dev.strata.schemas.fold.select.TransactionFilter;
 import dev.strata.schemas.segment.ForeignTenantException;
 
 import java.io.IOException;

@@ -5,7 +5,9 @@ import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.event.CutTime;
 import dev.strata.schemas.fold.definition.DefinitionHistory;
-import dev.strata.schemas.fold.keys.KeyInterest;
+import dev.strata.schemas.fold.select.EventGate;
+import dev.strata.schemas.fold.select.KeyInterest;
+import dev.strata.schemas.fold.select.TransactionFilter;
 import dev.strata.schemas.segment.ForeignTenantException;
 import dev.strata.schemas.segment.SegmentReader;
 

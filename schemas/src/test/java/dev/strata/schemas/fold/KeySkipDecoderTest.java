@@ -14,7 +14,7 @@ import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.event.ReleasedSchema;
 import dev.strata.schemas.event.ReleasedSchemaStore;
-import dev.strata.schemas.fold.keys.KeyInterest;
+import dev.strata.schemas.fold.select.KeyInterest;
 import dev.strata.schemas.segment.SegmentWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

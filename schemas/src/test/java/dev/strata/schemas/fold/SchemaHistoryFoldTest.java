@@ -1,6 +1,5 @@
 package dev.strata.schemas.fold;
 
-import dev.strata.schemas.fold.definition.DefinitionHistory;
 import static dev.strata.schemas.TestEvents.column;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +7,8 @@ import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Column;
 import dev.strata.schemas.avro.Op;
+import dev.strata.schemas.fold.definition.DefinitionHistory;
+import dev.strata.schemas.fold.select.TransactionFilter;
 import dev.strata.schemas.segment.SegmentWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.strata.schemas.fold;
+package dev.strata.schemas.fold.select;
 
 /**
  * Which source transactions a restore keeps, on top of the commit-time cut. A drill keeps exactly

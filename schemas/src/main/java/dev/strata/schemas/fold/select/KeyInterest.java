@@ -1,4 +1,4 @@
-package dev.strata.schemas.fold.keys;
+package dev.strata.schemas.fold.select;
 
 /**
  * Which keys a restore folds, asked by the segment decoder before it decodes a change's row
