@@ -335,8 +335,7 @@ class PitrDifferentialIT {
     @Test
     void eachTenantRestoredToTHasTheTableDefinitionsPostgresRecoversToT(LocalPostgres restores) throws Exception {
         try (PitrRecovery recovery = PitrRecovery.of(base, source.archive(), LocalStackExtension.workDir())) {
-            long target = targets.last();
-            recovery.recoverTo(instant(target));
+            long target = recoverOutsideTheDdl(recovery);
             String tenant = tenants.get(0);
             String db = "pitr_ddl_" + suffix;
             restores.createDatabase(db);
@@ -352,6 +351,23 @@ class PitrDifferentialIT {
                 }
             }
         }
+    }
+
+    /**
+     * Recovers to the newest time target at which recovery does not pause inside the DDL's transaction: there the replayed
+     * AccessExclusiveLock stays until its commit is replayed, and a read of the table's definition waited for it for good
+     * (a hung CI run, when the newest target fell inside it).
+     */
+    private long recoverOutsideTheDdl(PitrRecovery recovery) throws SQLException {
+        for (long target : targets.descendingSet()) {
+            recovery.recoverTo(instant(target));
+            try (Connection recoveredDb = DriverManager.getConnection(recovery.jdbcUrl(DB), recovery.user(), "")) {
+                if (TenantTables.exclusivelyLocked(recoveredDb, GatedCommitWorkload.TABLES).isEmpty()) {
+                    return target;
+                }
+            }
+        }
+        throw new AssertionError("recovery paused inside the DDL's transaction at every target " + targets);
     }
 
     /** Rows only one side holds, named with where they were found: empty when both hold the same. */
