@@ -75,6 +75,9 @@ public final class LocalKafka implements AutoCloseable {
                 if (attempt == START_ATTEMPTS) {
                     throw new IllegalStateException("LocalKafka: ports kept being taken, gave up after " + attempt + " attempts", e);
                 }
+            } catch (RuntimeException e) {
+                InstanceDir.deleteTree(dir); // its logs' tail is in the message; a broker that exited left the directory
+                throw e;
             }
         }
     }

@@ -18,6 +18,9 @@ public final class Watchdog implements AutoCloseable {
     // 30 s and removes its directory. The shell itself exits with the server, so Process.isAlive()
     // tells whether the server runs. Traps come after the launch: the server must not inherit
     // ignored signals, while the watcher must survive a Ctrl-C or a group SIGTERM to do its job.
+    // A server that exited on its own keeps its directory: the JDK closes our pipe as soon as the
+    // shell exits, and removing it then took the logs that say why (a port taken during start-up
+    // read as "exited, no log", and was not retried); whoever started it removes it after reading them.
     private static final String FOREGROUND_SCRIPT = String.join("\n",
             "dir=$1; shift",
             "\"$@\" & child=$!",
@@ -25,6 +28,7 @@ public final class Watchdog implements AutoCloseable {
             "exec 3<&0",
             "{",
             "  cat > /dev/null",
+            "  kill -0 $child 2>/dev/null || exit 0",
             "  kill -TERM $child 2>/dev/null",
             "  i=0",
             "  while kill -0 $child 2>/dev/null; do",
@@ -71,7 +75,8 @@ public final class Watchdog implements AutoCloseable {
 
     /**
      * The command line that runs {@code command} under a watchdog: start it with a piped stdin and
-     * close that pipe (or die) to stop it; {@code dir} is removed once it has exited.
+     * close that pipe (or die) to stop it; {@code dir} is removed once it has stopped it, and kept
+     * when the command exited on its own (its logs are there; the caller removes it).
      */
     public static List<String> wrapForeground(List<String> command, Path dir) {
         List<String> wrapped = new ArrayList<>(List.of("sh", "-c", FOREGROUND_SCRIPT, "watchdog", dir.toString()));

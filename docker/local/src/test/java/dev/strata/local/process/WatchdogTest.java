@@ -42,16 +42,19 @@ class WatchdogTest {
     }
 
     @Test
-    void foregroundShellExitsWithItsChild(@TempDir Path tmp) throws Exception {
-        // its own directory, not the TempDir: the watchdog removes it once stdin closes, in the background, and removing
-        // the TempDir itself raced JUnit's cleanup of it (NoSuchFileException: a flaky test)
-        Path dir = Files.createDirectories(tmp.resolve("sh-1"));
-        Process shell = new ProcessBuilder(Watchdog.wrapForeground(List.of("sh", "-c", "exit 7"), dir)).start();
+    void foregroundShellExitsWithItsChildAndKeepsItsDirectoryWithTheLogThatSaysWhy(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("kafka-2"));
+        Path log = dir.resolve("stdout.log");
+        Process shell = new ProcessBuilder(Watchdog.wrapForeground(List.of("sh", "-c", "sleep 0.5; echo 'Address already in use'; exit 7"),
+                dir)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessHandle watcher = awaitWatcher(shell); // looked up while the child runs: an orphan once the shell exits
 
         assertThat(shell.waitFor(5, TimeUnit.SECONDS)).isTrue();
         assertThat(shell.exitValue()).isEqualTo(7);
-        shell.getOutputStream().close();
-        awaitRemoved(dir);
+        shell.getOutputStream().close(); // the JDK closes it too, once the shell has exited
+        watcher.onExit().get(5, TimeUnit.SECONDS);
+
+        assertThat(log).as("the watcher is done, and the log is still there to read").content().contains("Address already in use");
     }
 
     private static void awaitRemoved(Path dir) throws InterruptedException {
@@ -60,6 +63,20 @@ class WatchdogTest {
             Thread.sleep(20);
         }
         assertThat(dir).doesNotExist();
+    }
+
+    /** The background shell that reads the pipe: the parent of its {@code cat}. */
+    private static ProcessHandle awaitWatcher(Process shell) throws InterruptedException {
+        Elapsed waiting = Elapsed.start();
+        while (!waiting.exceeds(Duration.ofSeconds(5))) {
+            var watcher = shell.descendants().filter(c -> c.info().command().orElse("").endsWith("cat"))
+                    .flatMap(cat -> cat.parent().stream()).findFirst();
+            if (watcher.isPresent()) {
+                return watcher.get();
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the watchdog shell never started its watcher");
     }
 
     private static ProcessHandle awaitChild(Process shell) throws InterruptedException {
