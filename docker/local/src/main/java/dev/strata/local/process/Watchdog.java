@@ -19,8 +19,9 @@ public final class Watchdog implements AutoCloseable {
     // tells whether the server runs. Traps come after the launch: the server must not inherit
     // ignored signals, while the watcher must survive a Ctrl-C or a group SIGTERM to do its job.
     // A server that exited on its own keeps its directory: the JDK closes our pipe as soon as the
-    // shell exits, and removing it then took the logs that say why (a port taken during start-up
-    // read as "exited, no log", and was not retried); whoever started it removes it after reading them.
+    // shell exits, and removing it then took the logs that say why (a broker that exited during
+    // start-up left no log, nor could a port taken then, which is retried, be told); whoever
+    // started it removes it after reading them.
     private static final String FOREGROUND_SCRIPT = String.join("\n",
             "dir=$1; shift",
             "\"$@\" & child=$!",
