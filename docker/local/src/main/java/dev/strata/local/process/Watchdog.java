@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Orphan protection: a tiny {@code sh} child that blocks reading its stdin, a pipe from this JVM.
  * The pipe closes when this JVM closes it OR dies in any way, even by SIGKILL, and the shell then
- * stops the server's processes and removes its directory. Shutdown hooks cannot cover SIGKILL.
+ * stops the server's processes and removes its directory (a foreground server that already exited
+ * on its own keeps its directory, its logs, for this JVM to read). Shutdown hooks cannot cover SIGKILL.
  */
 public final class Watchdog implements AutoCloseable {
     // Runs the server as a background child; a background watcher blocks on our pipe (fd 3: a
@@ -29,7 +30,8 @@ public final class Watchdog implements AutoCloseable {
             "exec 3<&0",
             "{",
             "  cat > /dev/null",
-            "  kill -0 $child 2>/dev/null || exit 0",
+            // its pid files go: a later run's reaping would kill whatever process has that pid by then
+            "  kill -0 $child 2>/dev/null || { rm -f \"$dir\"/*.pid; exit 0; }",
             "  kill -TERM $child 2>/dev/null",
             "  i=0",
             "  while kill -0 $child 2>/dev/null; do",

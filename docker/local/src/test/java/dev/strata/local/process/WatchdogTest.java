@@ -45,16 +45,22 @@ class WatchdogTest {
     void foregroundShellExitsWithItsChildAndKeepsItsDirectoryWithTheLogThatSaysWhy(@TempDir Path tmp) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("kafka-2"));
         Path log = dir.resolve("stdout.log");
-        Process shell = new ProcessBuilder(Watchdog.wrapForeground(List.of("sh", "-c", "sleep 0.5; echo 'Address already in use'; exit 7"),
-                dir)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        ProcessHandle watcher = awaitWatcher(shell); // looked up while the child runs: an orphan once the shell exits
+        Path go = tmp.resolve("go");
+        Files.writeString(dir.resolve("server.pid"), "1\n");
+        // the child waits for the test to have found the watcher, which is an orphan (no descendant) once the shell exits
+        String child = "while [ ! -f " + go + " ]; do sleep 0.02; done; echo 'Address already in use'; exit 7";
+        Process shell = new ProcessBuilder(Watchdog.wrapForeground(List.of("sh", "-c", child), dir))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessHandle watcher = awaitWatcher(shell);
+        Files.writeString(go, "");
 
         assertThat(shell.waitFor(5, TimeUnit.SECONDS)).isTrue();
         assertThat(shell.exitValue()).isEqualTo(7);
         shell.getOutputStream().close(); // the JDK closes it too, once the shell has exited
-        watcher.onExit().get(5, TimeUnit.SECONDS);
+        assertThat(PidFiles.awaitExit(watcher, Duration.ofSeconds(5))).as("the watcher is done (a zombie counts as done)").isTrue();
 
-        assertThat(log).as("the watcher is done, and the log is still there to read").content().contains("Address already in use");
+        assertThat(log).as("the log is still there to read").content().contains("Address already in use");
+        assertThat(dir.resolve("server.pid")).as("a later run's reaping must not kill what has that pid by then").doesNotExist();
     }
 
     private static void awaitRemoved(Path dir) throws InterruptedException {
