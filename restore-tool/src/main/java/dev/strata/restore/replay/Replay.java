@@ -360,7 +360,10 @@ public final class Replay {
         baseRead.fold(plan.tenant(), plan.base().get(), catalog, folder, definitions, progress, options.tables(), tenantTables);
     }
 
-    /** By the newest cut time each holds, newest first: what a read that may stop early reads first. */
+    /**
+     * By the newest cut time each holds, newest first: what a read that may stop early reads first, and what spares a
+     * whole read's fold the older versions.
+     */
     private static List<ListedSegment> newestFirst(List<ListedSegment> segments) {
         return segments.stream().sorted(Comparator.comparingLong(ListedSegment::maxCommitMicros).reversed()).toList();
     }

@@ -51,6 +51,17 @@ final class SegmentEventReader {
     long events;
     long afterUntil;
 
+    // the event being read: its head (before the row images) and tail (after them)
+    private int tableId;
+    private Op op;
+    private long commitTs;
+    private long lsn;
+    private long txId;
+    private long txOrder;
+    private long cutTs;
+    private long previousCommitLsn;
+    private String definition;
+
     SegmentEventReader(FastSegmentDecoder decoder, Consumer<FoldOp> out, String source, KeyInterest interest, EventGate gate) {
         this.tenant = decoder.tenant;
         this.tenantBytes = decoder.tenantBytes;
@@ -81,17 +92,6 @@ final class SegmentEventReader {
         writerHasDefinition = schema.getField(DEFINITION_FIELD) != null;
         writerHasCommitLsn = schema.getField(COMMIT_LSN_FIELD) != null;
     }
-
-    // the event being read: its head (before the row images) and tail (after them)
-    private int tableId;
-    private Op op;
-    private long commitTs;
-    private long lsn;
-    private long txId;
-    private long txOrder;
-    private long cutTs;
-    private long previousCommitLsn;
-    private String definition;
 
     /** Reads one event and emits its changes. */
     void read() throws IOException {
