@@ -29,14 +29,21 @@ final class KeyedVersions {
     static final long DUPLICATE = Long.MIN_VALUE + 1;
     private static final int FIRST_CHUNK = 1 << 12;
     private static final int CHUNK = 1 << 24;
+    /**
+     * In a slot's hash word: its version has a value an older version may fill ({@link CarriedValues}). Kept there because a
+     * change older than the version held (most changes of a log read newest first) asks it, and would otherwise walk the
+     * held row, past the cache lines its key's comparison brought in.
+     */
+    private static final long GAPS = 1L << 32;
 
     private byte[][] chunks = new byte[0][];
     private int position;
     private long arenaBytes;
     /**
      * The open-addressing index, at most half full: slot {@code i} is {@code index[2i]}, its entry's address + 1 (0: empty), and
-     * {@code index[2i+1]}, its key's hash. Side by side, a probe costs one cache miss, not one per array (JFR: {@link #apply}'s
-     * probes were a fifth of a restore's reading), for 16 bytes a slot instead of 12 (32-64 per key).
+     * {@code index[2i+1]}, its key's hash in the low 32 bits and {@link #GAPS} when its version has a value an older one may
+     * fill. Side by side, a probe costs one cache miss, not one per array (JFR: {@link #apply}'s probes were a fifth of a
+     * restore's reading), for 16 bytes a slot instead of 12 (32-64 per key).
      */
     private long[] index = new long[32];
     private int size;
@@ -67,21 +74,22 @@ final class KeyedVersions {
             if (at == 0) {
                 long before = footprint();
                 index[2 * slot] = append(key, op.version()) + 1;
-                index[2 * slot + 1] = hash;
+                index[2 * slot + 1] = hashWord(hash, op.version());
                 rows += deleted(op.version()) ? 0 : 1;
                 if (++size * 2 > slots()) {
                     grow();
                 }
                 return footprint() - before;
             }
-            if (index[2 * slot + 1] == hash && keyEquals(at - 1, key)) {
+            long word = index[2 * slot + 1];
+            if ((int) word == hash && keyEquals(at - 1, key)) {
                 long held = at - 1;
                 byte[] version = op.version();
                 int order = FoldOp.compareOrder(op.lsn(), op.txOrder(), lsn(held), txOrder(held));
                 if (order <= 0) {
                     // an older change loses, but may hold a value the newer one did not carry; when it fills
                     // one, the fold grew and the change is not counted as superseded
-                    version = heldHasGaps(held) ? CarriedValues.fill(versionAt(held), version, catalog) : null;
+                    version = (word & GAPS) != 0 ? CarriedValues.fill(versionAt(held), version, catalog) : null;
                     if (version == null) {
                         return order == 0 ? DUPLICATE : SUPERSEDED;
                     }
@@ -92,6 +100,7 @@ final class KeyedVersions {
                 long before = footprint();
                 rows += (deleted(version) ? 0 : 1) - (holdsRow(held) ? 1 : 0);
                 index[2 * slot] = append(key, version) + 1;
+                index[2 * slot + 1] = hashWord(hash, version);
                 return footprint() - before;
             }
         }
@@ -106,7 +115,7 @@ final class KeyedVersions {
             if (at == 0) {
                 return false;
             }
-            if (index[2 * slot + 1] == hash && keyEquals(at - 1, key)) {
+            if ((int) index[2 * slot + 1] == hash && keyEquals(at - 1, key)) {
                 return true;
             }
         }
@@ -243,11 +252,8 @@ final class KeyedVersions {
         return readInt(chunks[(int) (entry >>> 32)], (int) entry + 4) > HEADER;
     }
 
-    private boolean heldHasGaps(long entry) {
-        byte[] chunk = chunks[(int) (entry >>> 32)];
-        int off = (int) entry;
-        int start = off + 8 + readInt(chunk, off);
-        return CarriedValues.hasGaps(chunk, start, start + readInt(chunk, off + 4));
+    private static long hashWord(int hash, byte[] version) {
+        return (hash & 0xffffffffL) | (CarriedValues.hasGaps(version) ? GAPS : 0);
     }
 
     private byte[] versionAt(long entry) {
