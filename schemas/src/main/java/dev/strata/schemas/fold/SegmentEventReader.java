@@ -228,7 +228,7 @@ final class SegmentEventReader {
             if (!image.present) {
                 throw new IOException("a DELETE of " + catalog.table(tableId) + " at lsn " + lsn + " has neither key nor old row");
             }
-            int shapeId = image == key ? catalog.shapeId(tableId, image, key) : shapeId(tableId, image);
+            int shapeId = image == key ? keyImageShapeId(tableId) : shapeId(tableId, image);
             out.accept(new FoldOp(tableId, shapeId, FoldOp.Kind.DELETE, lsn, txOrder, keyOf(image),
                     KeyedVersions.version(lsn, txOrder, null)));
             return;
@@ -272,6 +272,18 @@ final class SegmentEventReader {
             guesses[tableId] = new ShapeGuess(shapeId, ColumnLayout.of(after), ColumnLayout.of(key));
         }
         return shapeId;
+    }
+
+    /** The shape of a DELETE that carries its key alone: the guess's when the key was as expected, else the catalog's. */
+    private int keyImageShapeId(int tableId) {
+        ShapeGuess guess = tableId < guesses.length ? guesses[tableId] : null;
+        if (guess == null || !key.asExpected()) {
+            return catalog.shapeId(tableId, key, key);
+        }
+        if (guess.keyImageShapeId < 0) {
+            guess.keyImageShapeId = catalog.shapeId(tableId, key, key);
+        }
+        return guess.keyImageShapeId;
     }
 
     /** The key's values; the whole image for a keyless table (as EventConverter.keyOf). */
@@ -321,6 +333,17 @@ final class SegmentEventReader {
         }
     }
 
-    private record ShapeGuess(int shapeId, ColumnLayout columns, ColumnLayout key) {
+    /** A table's last new row image's shape; and, once a DELETE asked, that of the key alone as its old image. */
+    private static final class ShapeGuess {
+        final int shapeId;
+        final ColumnLayout columns;
+        final ColumnLayout key;
+        int keyImageShapeId = -1;
+
+        ShapeGuess(int shapeId, ColumnLayout columns, ColumnLayout key) {
+            this.shapeId = shapeId;
+            this.columns = columns;
+            this.key = key;
+        }
     }
 }
