@@ -34,14 +34,14 @@ final class KeyedVersions {
      * change older than the version held (most changes of a log read newest first) asks it, and would otherwise walk the
      * held row, past the cache lines its key's comparison brought in.
      */
-    private static final long GAPS = 1L << 32;
+    private static final long HAS_GAPS = 1L << 32;
 
     private byte[][] chunks = new byte[0][];
     private int position;
     private long arenaBytes;
     /**
      * The open-addressing index, at most half full: slot {@code i} is {@code index[2i]}, its entry's address + 1 (0: empty), and
-     * {@code index[2i+1]}, its key's hash in the low 32 bits and {@link #GAPS} when its version has a value an older one may
+     * {@code index[2i+1]}, its key's hash in the low 32 bits and {@link #HAS_GAPS} when its version has a value an older one may
      * fill. Side by side, a probe costs one cache miss, not one per array (JFR: {@link #apply}'s probes were a fifth of a
      * restore's reading), for 16 bytes a slot instead of 12 (32-64 per key).
      */
@@ -74,7 +74,7 @@ final class KeyedVersions {
             if (at == 0) {
                 long before = footprint();
                 index[2 * slot] = append(key, op.version()) + 1;
-                index[2 * slot + 1] = hashWord(hash, op.version());
+                index[2 * slot + 1] = hashWord(hash, CarriedValues.hasGaps(op.version()));
                 rows += deleted(op.version()) ? 0 : 1;
                 if (++size * 2 > slots()) {
                     grow();
@@ -85,22 +85,28 @@ final class KeyedVersions {
             if ((int) word == hash && keyEquals(at - 1, key)) {
                 long held = at - 1;
                 byte[] version = op.version();
+                boolean gaps;
                 int order = FoldOp.compareOrder(op.lsn(), op.txOrder(), lsn(held), txOrder(held));
                 if (order <= 0) {
                     // an older change loses, but may hold a value the newer one did not carry; when it fills
                     // one, the fold grew and the change is not counted as superseded
-                    version = (word & GAPS) != 0 ? CarriedValues.fill(versionAt(held), version, catalog) : null;
+                    version = (word & HAS_GAPS) != 0 ? CarriedValues.fill(versionAt(held), version, catalog) : null;
                     if (version == null) {
                         return order == 0 ? DUPLICATE : SUPERSEDED;
                     }
-                } else if (CarriedValues.hasGaps(version)) {
-                    byte[] filled = CarriedValues.fill(version, versionAt(held), catalog);
-                    version = filled != null ? filled : version;
+                    gaps = CarriedValues.hasGaps(version);
+                } else {
+                    gaps = CarriedValues.hasGaps(version);
+                    byte[] filled = gaps ? CarriedValues.fill(version, versionAt(held), catalog) : null;
+                    if (filled != null) {
+                        version = filled;
+                        gaps = CarriedValues.hasGaps(filled);
+                    }
                 }
                 long before = footprint();
                 rows += (deleted(version) ? 0 : 1) - (holdsRow(held) ? 1 : 0);
                 index[2 * slot] = append(key, version) + 1;
-                index[2 * slot + 1] = hashWord(hash, version);
+                index[2 * slot + 1] = hashWord(hash, gaps);
                 return footprint() - before;
             }
         }
@@ -252,8 +258,8 @@ final class KeyedVersions {
         return readInt(chunks[(int) (entry >>> 32)], (int) entry + 4) > HEADER;
     }
 
-    private static long hashWord(int hash, byte[] version) {
-        return (hash & 0xffffffffL) | (CarriedValues.hasGaps(version) ? GAPS : 0);
+    private static long hashWord(int hash, boolean gaps) {
+        return (hash & 0xffffffffL) | (gaps ? HAS_GAPS : 0);
     }
 
     private byte[] versionAt(long entry) {

@@ -46,7 +46,10 @@ final class SegmentEventReader {
     private final ByteWriter keyValues = new ByteWriter(256);
     private byte[] lastTable = new byte[0];
     private int lastTableId = -1;
-    /** Per table id: the shape of its last new row image read, which its next change most likely has too. */
+    /**
+     * Per table id: the shape of its last new row image read, which its next change most likely has too (and that of its
+     * key alone, a DELETE's old image, once asked).
+     */
     private ShapeGuess[] guesses = new ShapeGuess[4];
     long events;
     long afterUntil;
@@ -274,7 +277,10 @@ final class SegmentEventReader {
         return shapeId;
     }
 
-    /** The shape of a DELETE that carries its key alone: the guess's when the key was as expected, else the catalog's. */
+    /**
+     * The shape of a DELETE that carries its key alone: the guess's when the key was as expected, else the catalog's. Not
+     * the catalog's every time: its per-thread map of last shapes costs a lookup per delete that the guess has answered.
+     */
     private int keyImageShapeId(int tableId) {
         ShapeGuess guess = tableId < guesses.length ? guesses[tableId] : null;
         if (guess == null || !key.asExpected()) {
