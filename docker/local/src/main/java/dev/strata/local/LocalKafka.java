@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -95,10 +96,25 @@ public final class LocalKafka implements AutoCloseable {
         }
         closed = true;
         exitHook.cancel();
+        exitedOnItsOwn(watchdogShell, dir, bootstrapServers).ifPresent(System.out::println);
         Elapsed elapsed = Elapsed.start();
         stop(watchdogShell);
         InstanceDir.deleteTree(dir);
         System.out.println("LocalKafka: broker on " + bootstrapServers + " stopped in " + elapsed);
+    }
+
+    /**
+     * What to say when the broker had exited before anyone stopped it: a test then fails on a timeout far from the cause,
+     * and its directory, with the broker's logs, goes at close. The watchdog shell's status is the broker's.
+     */
+    static Optional<String> exitedOnItsOwn(Process watchdogShell, Path dir, String bootstrapServers) {
+        if (watchdogShell.isAlive()) {
+            return Optional.empty();
+        }
+        int status = watchdogShell.exitValue();
+        return Optional.of("LocalKafka: the broker on " + bootstrapServers + " had exited before it was stopped, status " + status
+                + (status > 128 ? " (killed by signal " + (status - 128) + ")" : "") + "; its logs:\n"
+                + LogTail.of(dir.resolve("stdout.log"), 40) + "\n" + LogTail.of(dir.resolve("server.log"), 40));
     }
 
     private static List<String> extraJvmOptions() {
