@@ -114,7 +114,12 @@ public final class LocalKafka implements AutoCloseable {
         int status = watchdogShell.exitValue();
         return Optional.of("LocalKafka: the broker on " + bootstrapServers + " had exited before it was stopped, status " + status
                 + (status > 128 ? " (killed by signal " + (status - 128) + ")" : "") + "; its logs:\n"
-                + LogTail.of(dir.resolve("stdout.log"), 40) + "\n" + LogTail.of(dir.resolve("server.log"), 40));
+                + logs(dir));
+    }
+
+    /** The last lines of the broker's stdout and of its server.log. */
+    private static String logs(Path dir) {
+        return LogTail.of(dir.resolve("stdout.log"), 40) + "\n" + LogTail.of(dir.resolve("server.log"), 40);
     }
 
     private static List<String> extraJvmOptions() {
@@ -192,7 +197,7 @@ public final class LocalKafka implements AutoCloseable {
 
     private static void checkStillStarting(Process shell, Elapsed waiting, Path dir) {
         if (!shell.isAlive()) {
-            String log = LogTail.of(dir.resolve("stdout.log"), 40) + "\n" + LogTail.of(dir.resolve("server.log"), 40);
+            String log = logs(dir);
             if (log.contains("Address already in use")) {
                 throw new PortTakenException(log);
             }
