@@ -165,9 +165,9 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     private Optional<StoredObject> read(ObjectKey key, Optional<ByteRange> range) {
-        return read(key, range, ResponseTransformer.toBytes()).map(response -> {
-            GetObjectResponse r = response.response();
-            byte[] bytes = response.asByteArrayUnsafe();
+        return read(key, range, WholeBody.transformer(key.value())).map(body -> {
+            GetObjectResponse r = body.response();
+            byte[] bytes = body.bytes();
             long size = range.isPresent() ? totalSize(r.contentRange(), key) : bytes.length;
             return new StoredObject(key, Optional.ofNullable(r.versionId()), bytes, size, declaredSha256(r.metadata(), key));
         });
