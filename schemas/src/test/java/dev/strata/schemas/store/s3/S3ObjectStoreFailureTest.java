@@ -22,12 +22,17 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * How S3ObjectStore classes network failures, over real sockets on loopback. RGW cannot be made to
@@ -127,6 +132,30 @@ class S3ObjectStoreFailureTest {
                     .hasMessageContaining("s3:PutObject")
                     .hasMessageContaining("reader's key may not")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain(CREDENTIALS.secretAccessKey()));
+        }
+    }
+
+    @Test
+    void aBodyCutOffMidWayIsReadAgain(@TempDir Path dir) throws IOException {
+        byte[] body = new byte[200_000];
+        new Random(3).nextBytes(body);
+        AtomicInteger gets = new AtomicInteger();
+        int port = serve(exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, body.length);
+            if (gets.incrementAndGet() % 2 == 1) {
+                // half of what the header promised, then the connection closes (the server's stream refuses the close)
+                exchange.getResponseBody().write(body, 0, body.length / 2);
+                exchange.getResponseBody().flush();
+                return;
+            }
+            exchange.getResponseBody().write(body);
+        });
+        try (S3ObjectStore store = open(port)) {
+            assertThat(store.get(KEY).orElseThrow().bytes()).isEqualTo(body);
+            assertThat(gets).hasValue(2);
+            assertThat(Files.readAllBytes(store.getToFile(KEY, dir.resolve("object")).orElseThrow().file().path())).isEqualTo(body);
+            assertThat(gets).hasValue(4);
         }
     }
 
