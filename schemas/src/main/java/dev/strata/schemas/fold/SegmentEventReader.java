@@ -54,11 +54,12 @@ final class SegmentEventReader {
     long events;
     long afterUntil;
     /**
-     * The changes of the event just read, handed to the consumer by {@link #read}, not by {@link #emit}: the JIT inlines a
-     * consumer of one class into the method that calls it, and a consumer of another class sends that method back to the
-     * interpreter and the compiler's queue. A rollback reads with two (the log after its point, then the staging); the
-     * method recompiled is then the small read, not emit with the shapes and keys it inlines (0.3-0.7 s of C2 on one of two
-     * cores, ahead of the staging's own walk in the queue).
+     * The changes of the event just read, handed to the consumer by {@link #read} before the next event is read or skipped
+     * (the order the fold and the key interest see is the log's). Not by {@link #emit}: the JIT inlines a consumer of one
+     * class into the method that calls it, and a consumer of another class sends that method back to the interpreter and
+     * the compiler's queue. A rollback reads with two (the log after its point, then the staging), after a restore's in the
+     * same JVM or not; the method recompiled is then the small read, not emit with the shapes and keys it inlines, ahead of
+     * the staging's own walk in the queue.
      */
     private final FoldOp[] pending = new FoldOp[2];
     private int pendingCount;

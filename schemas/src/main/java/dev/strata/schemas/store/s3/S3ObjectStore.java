@@ -23,7 +23,6 @@ import dev.strata.schemas.store.VersionPolicy;
 import dev.strata.schemas.store.WriteOnce;
 import dev.strata.schemas.store.failure.ObjectLockRefusedException;
 import dev.strata.schemas.store.failure.StoreRequestFailedException;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -159,15 +158,11 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public Optional<StoredFile> getToFile(ObjectKey key, Path target) {
         Objects.requireNonNull(target, "target");
-        // a retry of the GET calls the transformer again: copy() truncates what the failed attempt wrote
-        return read(key, Optional.empty(), (r, body) -> {
-            try {
-                return new StoredFile(new ObjectInfo(key, r.contentLength(), declaredSha256(r.metadata(), key),
-                        Optional.ofNullable(r.versionId())), ObjectFileOutput.copy(body, target));
-            } catch (IOException e) {
-                throw WholeBody.retryable(key.value(), e);
-            }
-        });
+        // not retried by the SDK (a failure may be the local file's, not the body's): a caller's retry GETs again, and
+        // copy() truncates what the failed attempt wrote
+        return read(key, Optional.empty(), (r, body) -> new StoredFile(
+                new ObjectInfo(key, r.contentLength(), declaredSha256(r.metadata(), key), Optional.ofNullable(r.versionId())),
+                ObjectFileOutput.copy(body, target)));
     }
 
     private Optional<StoredObject> read(ObjectKey key, Optional<ByteRange> range) {

@@ -2,6 +2,7 @@ package dev.strata.schemas.store.s3;
 
 import java.io.IOException;
 import java.io.InputStream;
+import software.amazon.awssdk.core.exception.NonRetryableException;
 import software.amazon.awssdk.core.exception.RetryableException;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -19,6 +20,8 @@ final class WholeBody {
      * is read as it comes, so that a wrong header cannot make the reader allocate what was never sent.
      */
     static final long UP_FRONT_BYTES = 64L << 20;
+    /** The largest array the JDK gives. */
+    static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
 
     /** The body's bytes and the response, as the SDK's own transformer pairs them. */
     record Read(GetObjectResponse response, byte[] bytes) {
@@ -29,25 +32,24 @@ final class WholeBody {
 
     static ResponseTransformer<GetObjectResponse, Read> transformer(String object) {
         return (response, body) -> {
+            Long declared = response.contentLength();
+            if (declared != null && declared > MAX_ARRAY_BYTES) {
+                throw NonRetryableException.create("object " + object + " is " + declared + " bytes, more than one read holds in memory"
+                        + " (at most " + MAX_ARRAY_BYTES + "): read it to a file instead");
+            }
             try {
-                return new Read(response, read(body, response.contentLength(), object));
+                return new Read(response, read(body, declared, object));
             } catch (IOException e) {
-                throw retryable(object, e);
+                // as the SDK's own transformers: a body cut off part-way is for the SDK to GET again (an IOException thrown
+                // as it is would end the request at once)
+                throw RetryableException.builder().message("reading the body of object " + object + " failed: " + e).cause(e).build();
             }
         };
     }
 
     /**
-     * A body that failed part-way, for the SDK to GET again, as its own transformers do: an IOException a transformer
-     * throws as it is ends the request at once.
-     */
-    static RetryableException retryable(String object, IOException e) {
-        return RetryableException.builder().message("reading the body of object " + object + " failed: " + e).cause(e).build();
-    }
-
-    /**
      * @param declared the response's Content-Length; null when it gave none
-     * @throws IOException when the body ends before or runs past its declared length
+     * @throws IOException when the body ends before or runs past a declared length it was given one array for
      */
     static byte[] read(InputStream body, Long declared, String object) throws IOException {
         if (declared == null || declared < 0 || declared > UP_FRONT_BYTES) {

@@ -22,17 +22,14 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * How S3ObjectStore classes network failures, over real sockets on loopback. RGW cannot be made to
@@ -136,7 +133,7 @@ class S3ObjectStoreFailureTest {
     }
 
     @Test
-    void aBodyCutOffMidWayIsReadAgain(@TempDir Path dir) throws IOException {
+    void aBodyCutOffMidWayIsReadAgain() throws IOException {
         byte[] body = new byte[200_000];
         new Random(3).nextBytes(body);
         AtomicInteger gets = new AtomicInteger();
@@ -154,8 +151,6 @@ class S3ObjectStoreFailureTest {
         try (S3ObjectStore store = open(port)) {
             assertThat(store.get(KEY).orElseThrow().bytes()).isEqualTo(body);
             assertThat(gets).hasValue(2);
-            assertThat(Files.readAllBytes(store.getToFile(KEY, dir.resolve("object")).orElseThrow().file().path())).isEqualTo(body);
-            assertThat(gets).hasValue(4);
         }
     }
 

@@ -11,6 +11,7 @@ import java.io.SequenceInputStream;
 import java.net.SocketException;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.NonRetryableException;
 import software.amazon.awssdk.core.exception.RetryableException;
 import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -80,6 +81,15 @@ class WholeBodyTest {
                 .isInstanceOfSatisfying(RetryableException.class, e -> assertThat(e.retryable()).isTrue())
                 .hasMessageContaining("reading the body of object tenants/t/segment failed")
                 .hasRootCauseInstanceOf(SocketException.class);
+    }
+
+    @Test
+    void aBodyNoArrayHoldsIsRefusedBeforeItIsRead() {
+        GetObjectResponse response = GetObjectResponse.builder().contentLength(WholeBody.MAX_ARRAY_BYTES + 1).build();
+        assertThatThrownBy(() -> WholeBody.transformer("tenants/t/base").transform(response, AbortableInputStream.create(trickling(BODY))))
+                .isInstanceOfSatisfying(NonRetryableException.class, e -> assertThat(e.retryable()).isFalse())
+                .hasMessage("object tenants/t/base is 2147483640 bytes, more than one read holds in memory (at most 2147483639): read it"
+                        + " to a file instead");
     }
 
     @Test
