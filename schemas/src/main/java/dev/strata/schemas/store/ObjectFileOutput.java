@@ -40,15 +40,38 @@ public final class ObjectFileOutput extends FilterOutputStream {
     /**
      * Copies {@code in} to its end into {@code path}, hashing as it writes: how a store reads an object to a
      * file. Deletes {@code path} if the copy fails, so a failed read leaves nothing behind.
+     *
+     * @throws LocalFileException when the file could not be written; an {@code in}'s failure is thrown as it is
      */
     public static ObjectFile copy(InputStream in, Path path) throws IOException {
-        try (ObjectFileOutput out = create(path)) {
-            in.transferTo(out);
-            out.close();
+        ObjectFileOutput out;
+        try {
+            out = create(path);
+        } catch (IOException e) {
+            throw new LocalFileException(path, e);
+        }
+        try (out) {
+            byte[] buffer = new byte[BUFFER_BYTES];
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                write(out, buffer, n);
+            }
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new LocalFileException(path, e);
+            }
             return out.objectFile();
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(path);
             throw e;
+        }
+    }
+
+    private static void write(ObjectFileOutput out, byte[] buffer, int length) throws LocalFileException {
+        try {
+            out.write(buffer, 0, length);
+        } catch (IOException e) {
+            throw new LocalFileException(out.path, e);
         }
     }
 

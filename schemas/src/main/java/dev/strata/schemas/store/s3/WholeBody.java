@@ -34,8 +34,9 @@ final class WholeBody {
         return (response, body) -> {
             Long declared = response.contentLength();
             if (declared != null && declared > MAX_ARRAY_BYTES) {
-                throw NonRetryableException.create("object " + object + " is " + declared + " bytes, more than one read holds in memory"
-                        + " (at most " + MAX_ARRAY_BYTES + "): read it to a file instead");
+                String tooLarge = "object " + object + " is " + declared + " bytes, more than one read holds in memory (at most "
+                        + MAX_ARRAY_BYTES + "): read it to a file instead";
+                throw NonRetryableException.builder().message(tooLarge).cause(new BodyTooLargeException(tooLarge)).build();
             }
             try {
                 return new Read(response, read(body, declared, object));
@@ -58,11 +59,11 @@ final class WholeBody {
         byte[] bytes = new byte[(int) declared.longValue()];
         int read = body.readNBytes(bytes, 0, bytes.length);
         if (read < bytes.length) {
-            throw new IOException("object " + object + "'s body ended after " + read + " of its declared " + declared + " bytes");
+            throw new BodyLengthException("object " + object + "'s body ended after " + read + " of its declared " + declared + " bytes");
         }
         // read to its end, as the connection goes back to the pool only then
         if (body.read() >= 0) {
-            throw new IOException("object " + object + "'s body runs past its declared " + declared + " bytes");
+            throw new BodyLengthException("object " + object + "'s body runs past its declared " + declared + " bytes");
         }
         return bytes;
     }

@@ -18,10 +18,13 @@ import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.layout.SegmentKey;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -151,6 +154,65 @@ class S3ObjectStoreFailureTest {
         try (S3ObjectStore store = open(port)) {
             assertThat(store.get(KEY).orElseThrow().bytes()).isEqualTo(body);
             assertThat(gets).hasValue(2);
+        }
+    }
+
+    @Test
+    void aBodyCutOffEveryTimeIsSaidToBeCutOffNotUnanswered() throws IOException {
+        byte[] body = new byte[200_000];
+        AtomicInteger gets = new AtomicInteger();
+        int port = serve(exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            gets.incrementAndGet();
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body, 0, body.length / 2);
+            exchange.getResponseBody().flush();
+        });
+        try (S3ObjectStore store = open(port)) {
+            assertThatThrownBy(() -> store.get(KEY))
+                    .isInstanceOf(StoreUnavailableException.class)
+                    .hasMessageContaining("the answer from http://127.0.0.1:" + port + " was cut off")
+                    .hasMessageNotContaining("no answer");
+            assertThat(gets.get()).isGreaterThan(1); // the SDK read it again before giving up
+        }
+    }
+
+    @Test
+    void aBodyTooLargeForMemoryIsRefusedOnceWithTheFix() throws IOException {
+        AtomicInteger gets = new AtomicInteger();
+        int port = serve(exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            gets.incrementAndGet();
+            exchange.sendResponseHeaders(200, 3L << 30); // declared, never sent
+        });
+        try (S3ObjectStore store = open(port)) {
+            assertThatThrownBy(() -> store.get(KEY))
+                    .isInstanceOf(StoreRequestFailedException.class)
+                    .hasMessageContaining("is 3221225472 bytes, more than one read holds in memory")
+                    .hasMessageContaining("read it to a file instead")
+                    .hasMessageNotContaining("no answer");
+            assertThat(gets).hasValue(1);
+        }
+    }
+
+    @Test
+    void aLocalFileThatCannotBeWrittenIsTheDisksFailureNotTheStores() throws IOException {
+        AtomicInteger gets = new AtomicInteger();
+        int port = serve(exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            gets.incrementAndGet();
+            exchange.sendResponseHeaders(200, BYTES.length);
+            exchange.getResponseBody().write(BYTES);
+        });
+        Path target = Files.createTempDirectory("strata-no-dir").resolve("missing").resolve("object");
+        try (S3ObjectStore store = open(port)) {
+            assertThatThrownBy(() -> store.getToFile(KEY, target))
+                    .isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining("reading object " + KEY.value())
+                    .hasMessageContaining("cannot write the local file " + target)
+                    .hasMessageContaining("free or fix that disk")
+                    .hasMessageNotContaining("endpoint");
+            assertThat(gets).hasValue(1);
         }
     }
 
