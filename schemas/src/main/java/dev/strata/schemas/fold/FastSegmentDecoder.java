@@ -102,7 +102,10 @@ public final class FastSegmentDecoder {
         return decode(segment, source, out, interest, null);
     }
 
-    /** As {@link #decode(byte[], String, Consumer, KeyInterest)}, each event first judged by {@code gate} (null: none). */
+    /**
+     * As {@link #decode(byte[], String, Consumer, KeyInterest)}, each event in the restore judged by {@code gate} (null: none)
+     * before its changes are handed over; with a gate every change is decoded, whatever the interest.
+     */
     public Counts decode(byte[] segment, String source, Consumer<FoldOp> out, KeyInterest interest, EventGate gate) {
         SegmentEventReader reader = new SegmentEventReader(this, out, source, interest, gate);
         try (SegmentBlocks blocks = new SegmentBlocks(segment)) {
@@ -110,7 +113,7 @@ public final class FastSegmentDecoder {
                 return null;
             }
             reader.setSchema(blocks.schema());
-            if (interest == null) {
+            if (interest == null || gate != null) { // a gated read decodes every change: the interest only spares work
                 readEvents(blocks, reader);
             } else {
                 skipOrReadEvents(blocks, reader);
@@ -130,7 +133,9 @@ public final class FastSegmentDecoder {
         AvroCursor in = reader.in;
         while (blocks.next(in)) {
             for (long i = blocks.count(); i > 0; i--) {
-                reader.read();
+                if (reader.read()) {
+                    reader.deliver();
+                }
             }
             in.end(true);
         }
@@ -145,8 +150,8 @@ public final class FastSegmentDecoder {
         AvroCursor in = reader.in;
         while (blocks.next(in)) {
             for (long i = blocks.count(); i > 0; i--) {
-                if (!reader.skip()) {
-                    reader.read();
+                if (!reader.skip() && reader.read()) {
+                    reader.deliver();
                 }
             }
             in.end(true);

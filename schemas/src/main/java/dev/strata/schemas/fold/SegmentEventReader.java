@@ -54,12 +54,12 @@ final class SegmentEventReader {
     long events;
     long afterUntil;
     /**
-     * The changes of the event just read, handed to the consumer by {@link #read} before the next event is read or skipped
-     * (the order the fold and the key interest see is the log's). Not by {@link #emit}: the JIT inlines a consumer of one
-     * class into the method that calls it, and a consumer of another class sends that method back to the interpreter and
-     * the compiler's queue. A rollback reads with two (the log after its point, then the staging), after a restore's in the
-     * same JVM or not; the method recompiled is then the small read, not emit with the shapes and keys it inlines, ahead of
-     * the staging's own walk in the queue.
+     * The changes of the event just read, handed to the consumer by {@link #deliver} before the next event is read or
+     * skipped (the order the fold and the key interest see is the log's). Not by {@link #read} or {@link #emit}: the JIT
+     * inlines a consumer or gate of one class into the method that calls it, and one of another class sends that method
+     * back to the interpreter and the compiler's queue. A rollback reads with other classes (the log after its point) than
+     * a restore, after one in the same JVM or not; the method recompiled is then the decoder's small loop, not the read
+     * with the row images, shapes and keys it inlines, ahead of the staging's own walk in the queue.
      */
     private final FoldOp[] pending = new FoldOp[2];
     private int pendingCount;
@@ -106,8 +106,12 @@ final class SegmentEventReader {
         writerHasCommitLsn = schema.getField(COMMIT_LSN_FIELD) != null;
     }
 
-    /** Reads one event and emits its changes. */
-    void read() throws IOException {
+    /**
+     * Reads one event; its changes, if it is in the restore, wait for {@link #deliver}.
+     *
+     * @return whether it is in the restore (at or before the point, its transaction kept): then {@link #deliver} is called next
+     */
+    boolean read() throws IOException {
         readHead();
         expectShapeOf(tableId);
         key.read(in);
@@ -115,19 +119,30 @@ final class SegmentEventReader {
         after.read(in);
         readTail();
         if (!counted()) {
+            return false;
+        }
+        if (op != Op.DDL && op != Op.CHECKPOINT && op != Op.HEARTBEAT && op != Op.COMMIT) { // markers, never a row
+            emit(tableId, op, position(previousCommitLsn, lsn), txOrder);
+        }
+        return true;
+    }
+
+    /** Hands the event just {@link #read} to the fold, if the gate (when there is one) lets it by. */
+    void deliver() {
+        if (gate != null && !gate.pass(op, tableId, commitTs, cutTs, txId, definition)) {
+            Arrays.fill(pending, 0, pendingCount, null);
+            pendingCount = 0;
             return;
         }
         if (op == Op.DDL) {
             // in the rows' order, so that a row after the DDL in its own transaction is read with it
             definitions.add(tableId, new FoldPosition(position(previousCommitLsn, lsn), txOrder), cutTs, definition);
-        } else if (op != Op.CHECKPOINT && op != Op.HEARTBEAT && op != Op.COMMIT) { // markers, never a row
-            emit(tableId, op, position(previousCommitLsn, lsn), txOrder);
-            for (int i = 0; i < pendingCount; i++) {
-                out.accept(pending[i]);
-                pending[i] = null;
-            }
-            pendingCount = 0;
         }
+        for (int i = 0; i < pendingCount; i++) {
+            out.accept(pending[i]);
+            pending[i] = null;
+        }
+        pendingCount = 0;
     }
 
     /**
@@ -151,14 +166,14 @@ final class SegmentEventReader {
         return true;
     }
 
-    /** Counts the event just read; whether it is in the restore: at or before the point, its transaction kept, the gate's yes. */
+    /** Counts the event just read; whether it is in the restore: at or before the point, its transaction kept. */
     private boolean counted() {
         events++;
         if (cutTs > untilMicros || !transactions.includes(txId)) {
             afterUntil++; // a transaction the filter leaves out counts as past the restore point
             return false;
         }
-        return gate == null || gate.pass(op, tableId, commitTs, cutTs, txId, definition);
+        return true;
     }
 
     /** The event's fields before its row images; its tenant compared with the one being read. */

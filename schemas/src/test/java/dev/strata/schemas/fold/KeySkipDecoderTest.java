@@ -14,6 +14,7 @@ import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.event.ReleasedSchema;
 import dev.strata.schemas.event.ReleasedSchemaStore;
+import dev.strata.schemas.fold.select.EventGate;
 import dev.strata.schemas.fold.select.KeyInterest;
 import dev.strata.schemas.segment.SegmentWriter;
 import java.io.ByteArrayOutputStream;
@@ -141,6 +142,41 @@ class KeySkipDecoderTest {
                 "public.orders 201/1 not read",
                 "public.orders 300/1 no image",
                 "public.orders 400/1 not read");
+    }
+
+    @Test
+    void aGatedReadSkipsNothingAndHandsOverOnlyWhatTheGatePasses() {
+        byte[] segment = SegmentWriter.encode(events()).bytes();
+        ShapeCatalog catalog = new ShapeCatalog();
+        List<String> folded = new ArrayList<>();
+        List<Long> judged = new ArrayList<>();
+        KeyInterest wantsNothing = new KeyInterest() {
+            @Override
+            public boolean wants(int tableId, byte[] key, int length) {
+                return false;
+            }
+
+            @Override
+            public void skipped(int tableId, int shapeId, long lsn, long txOrder) {
+                folded.add("skipped " + lsn);
+            }
+        };
+        EventGate fromCommit12 = (op, tableId, commitTs, cutTs, txId, definition) -> {
+            judged.add(commitTs);
+            return commitTs >= 12;
+        };
+        FastSegmentDecoder.Counts counts = new FastSegmentDecoder(TenantId.of("acme"), catalog, 50).decode(segment, "test",
+                op -> folded.add(catalog.table(op.tableId()) + " " + op.kind() + " " + op.lsn()), wantsNothing, fromCommit12);
+
+        assertThat(judged).as("every event at or before the point, in order").containsExactly(10L, 10L, 10L, 10L, 10L, 11L, 11L,
+                12L, 13L, 14L, 15L);
+        assertThat(folded).containsExactly(
+                "public.orders DELETE 300",
+                "public.orders UPSERT 400",
+                "public.orders DELETE 500",
+                "public.orders UPSERT 500",
+                "public.log UPSERT 600");
+        assertThat(counts).isEqualTo(new FastSegmentDecoder.Counts(12, 1));
     }
 
     @Test

@@ -6,8 +6,8 @@ import dev.strata.schemas.avro.Op;
  * Judges each event of a segment before its changes go to the consumer ({@code SegmentFold.read}): a rollback's read of
  * the changes after its point asks of each its operation, cut time and transaction. Only the events at or before the
  * decoder's point that its transaction filter keeps are judged, in the segment's order; an event's changes, if it
- * passes, reach the consumer before the next event is judged. A change the key interest skips is reported to it only
- * when its event passes.
+ * passes, reach the consumer before the next event is judged. A gated read skips no change for the key interest: each
+ * is decoded, and the consumer decides.
  */
 public interface EventGate {
     /**
