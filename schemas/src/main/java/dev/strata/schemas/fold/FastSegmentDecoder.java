@@ -104,16 +104,19 @@ public final class FastSegmentDecoder {
 
     /**
      * As {@link #decode(byte[], String, Consumer, KeyInterest)}, each event in the restore judged by {@code gate} (null: none)
-     * before its changes are handed over; with a gate every change is decoded, whatever the interest.
+     * before its changes are handed over. A gated read decodes every change: it takes no interest.
      */
     public Counts decode(byte[] segment, String source, Consumer<FoldOp> out, KeyInterest interest, EventGate gate) {
+        if (interest != null && gate != null) {
+            throw new IllegalArgumentException("a gated read of segment " + source + " decodes every change: it takes no key interest");
+        }
         SegmentEventReader reader = new SegmentEventReader(this, out, source, interest, gate);
         try (SegmentBlocks blocks = new SegmentBlocks(segment)) {
             if (!blocks.readable() || !supports(blocks.schema())) {
                 return null;
             }
             reader.setSchema(blocks.schema());
-            if (interest == null || gate != null) { // a gated read decodes every change: the interest only spares work
+            if (interest == null) {
                 readEvents(blocks, reader);
             } else {
                 skipOrReadEvents(blocks, reader);

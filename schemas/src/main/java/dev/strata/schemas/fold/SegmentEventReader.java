@@ -16,8 +16,8 @@ import java.util.function.Consumer;
 import org.apache.avro.Schema;
 
 /**
- * Reads one event of a segment per call and emits its changes, by {@link FastSegmentDecoder}'s rules; keeps the
- * segment's scratch space. One per segment read.
+ * Reads (or walks over) one event of a segment per call, and hands its changes over by {@link FastSegmentDecoder}'s rules;
+ * keeps the segment's scratch space. One per segment read.
  */
 final class SegmentEventReader {
     private static final Op[] OPS = Op.values();
@@ -107,7 +107,8 @@ final class SegmentEventReader {
     }
 
     /**
-     * Reads one event; its changes, if it is in the restore, wait for {@link #deliver}.
+     * Reads one event; its changes, if it is in the restore, wait for {@link #deliver} (decoded whole even when the gate
+     * then refuses them: the gate is asked there, so that this method stays the same for every caller).
      *
      * @return whether it is in the restore (at or before the point, its transaction kept): then {@link #deliver} is called next
      */

@@ -64,7 +64,10 @@ public final class SegmentFold {
         return read(bytes, sha256, source, out, interest, null);
     }
 
-    /** As {@link #read(byte[], Sha256, String, Consumer, KeyInterest)}, each event first judged by {@code gate} (null: none). */
+    /**
+     * As {@link #read(byte[], Sha256, String, Consumer, KeyInterest)}, each event judged by {@code gate} (null: none) before
+     * its changes are handed to {@code out}; a gated read takes no interest (every change is decoded).
+     */
     public FastSegmentDecoder.Counts read(byte[] bytes, Sha256 sha256, String source, Consumer<FoldOp> out, KeyInterest interest,
                                          EventGate gate) {
         FastSegmentDecoder.Counts counts = fast.decode(bytes, source, out, interest, gate);

@@ -30,13 +30,6 @@ public final class ShapeCatalog {
     private record RawCached(int id, byte[][] names, byte[][] types, byte[][] keys) {
     }
 
-    /**
-     * A thread's first change of a table finds this, not null: the JIT compiles the lookup (inlined into the decoder's
-     * emit) for what it has seen, and a null at the first change of each new reader thread, in a JVM that restored before
-     * (a rollback's reads), would send emit back to the interpreter and the compiler's queue.
-     */
-    private static final RawCached NOT_SEEN = new RawCached(-1, new byte[0][], new byte[0][], new byte[0][]);
-
     public int tableId(String table) {
         Integer id = tableIds.get(table);
         return id != null ? id : register(table);
@@ -96,8 +89,8 @@ public final class ShapeCatalog {
     /** The same as {@link #shapeId(int, List, List)}, for a decoder's raw column lists. */
     int shapeId(int tableId, ColumnList columns, ColumnList key) {
         Map<Integer, RawCached> mine = lastSeenRaw.get();
-        RawCached cached = mine.getOrDefault(tableId, NOT_SEEN);
-        if (cached != NOT_SEEN && same(cached, columns, key)) {
+        RawCached cached = mine.get(tableId);
+        if (cached != null && same(cached, columns, key)) {
             return cached.id;
         }
         List<String> names = new ArrayList<>();

@@ -62,7 +62,11 @@ public final class ObjectFileOutput extends FilterOutputStream {
             }
             return out.objectFile();
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(path);
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup); // on a failing disk the delete fails too: the first failure says what happened
+            }
             throw e;
         }
     }

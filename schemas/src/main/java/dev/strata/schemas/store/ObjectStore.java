@@ -70,6 +70,8 @@ public interface ObjectStore extends AutoCloseable {
      *
      * @return the object's stored description and the file with the size and SHA-256 of the bytes received,
      *     or empty if the key has none
+     * @throws java.io.UncheckedIOException caused by a {@link LocalFileException} when {@code target} cannot be written:
+     *     the local disk's failure, not the store's (a retry would GET the object again into the same disk)
      */
     Optional<StoredFile> getToFile(ObjectKey key, Path target);
 

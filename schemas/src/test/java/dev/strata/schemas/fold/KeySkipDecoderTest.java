@@ -8,14 +8,17 @@ import static dev.strata.schemas.testing.Changes.key;
 import static dev.strata.schemas.testing.Changes.row;
 import static dev.strata.schemas.testing.Changes.update;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.event.ReleasedSchema;
 import dev.strata.schemas.event.ReleasedSchemaStore;
+import dev.strata.schemas.fold.definition.DefinitionHistory;
 import dev.strata.schemas.fold.select.EventGate;
 import dev.strata.schemas.fold.select.KeyInterest;
+import dev.strata.schemas.fold.select.TransactionFilter;
 import dev.strata.schemas.segment.SegmentWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -145,38 +148,51 @@ class KeySkipDecoderTest {
     }
 
     @Test
-    void aGatedReadSkipsNothingAndHandsOverOnlyWhatTheGatePasses() {
-        byte[] segment = SegmentWriter.encode(events()).bytes();
+    void aGatedReadHandsOverEachPassedEventsChangesBeforeTheNextIsJudged() {
+        byte[] segment = SegmentWriter.encode(List.of(
+                insert("acme", ORDERS, 10, 100, 1, "v1"),
+                definition(11, 150),
+                update("acme", ORDERS, 12, 200, 1, "v2"),
+                definition(13, 250),
+                delete("acme", ORDERS, 14, 300, 1),
+                update("acme", ORDERS, 99, 400, 1, "after the point"))).bytes();
         ShapeCatalog catalog = new ShapeCatalog();
-        List<String> folded = new ArrayList<>();
-        List<Long> judged = new ArrayList<>();
-        KeyInterest wantsNothing = new KeyInterest() {
+        DefinitionHistory definitions = new DefinitionHistory();
+        List<String> seen = new ArrayList<>();
+        EventGate fromCommit12 = (op, tableId, commitTs, cutTs, txId, definition) -> {
+            seen.add("judged " + op + " " + commitTs);
+            return commitTs >= 12;
+        };
+        FastSegmentDecoder decoder = new FastSegmentDecoder(TenantId.of("acme"), catalog, 50, TransactionFilter.ALL, definitions);
+        FastSegmentDecoder.Counts counts = decoder.decode(segment, "test", op -> seen.add(op.kind() + " " + op.lsn()), null, fromCommit12);
+
+        assertThat(seen).containsExactly("judged CREATE 10", "judged DDL 11", "judged UPDATE 12", "UPSERT 200", "judged DDL 13",
+                "judged DELETE 14", "DELETE 300");
+        assertThat(definitions.of(catalog.tableId(ORDERS))).as("the definition the gate passed, not the one it refused")
+                .extracting(DefinitionHistory.Entry::cutMicros).containsExactly(13L);
+        assertThat(counts).isEqualTo(new FastSegmentDecoder.Counts(6, 1));
+        KeyInterest any = new KeyInterest() {
             @Override
             public boolean wants(int tableId, byte[] key, int length) {
-                return false;
+                return true;
             }
 
             @Override
             public void skipped(int tableId, int shapeId, long lsn, long txOrder) {
-                folded.add("skipped " + lsn);
             }
         };
-        EventGate fromCommit12 = (op, tableId, commitTs, cutTs, txId, definition) -> {
-            judged.add(commitTs);
-            return commitTs >= 12;
-        };
-        FastSegmentDecoder.Counts counts = new FastSegmentDecoder(TenantId.of("acme"), catalog, 50).decode(segment, "test",
-                op -> folded.add(catalog.table(op.tableId()) + " " + op.kind() + " " + op.lsn()), wantsNothing, fromCommit12);
+        assertThatThrownBy(() -> decoder.decode(segment, "test", op -> { }, any, fromCommit12))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("takes no key interest");
+    }
 
-        assertThat(judged).as("every event at or before the point, in order").containsExactly(10L, 10L, 10L, 10L, 10L, 11L, 11L,
-                12L, 13L, 14L, 15L);
-        assertThat(folded).containsExactly(
-                "public.orders DELETE 300",
-                "public.orders UPSERT 400",
-                "public.orders DELETE 500",
-                "public.orders UPSERT 500",
-                "public.log UPSERT 600");
-        assertThat(counts).isEqualTo(new FastSegmentDecoder.Counts(12, 1));
+    /** A DDL event of orders: its table definition as capture writes it. */
+    private static ChangeEvent definition(long commitTs, long lsn) {
+        String json = "{\"format\": \"strata.table-definition\", \"version\": 1, \"tag\": \"ALTER TABLE\", \"table\": \"" + ORDERS
+                + "\", \"columns\": [{\"attnum\": 1, \"name\": \"id\", \"type\": \"bigint\", \"notNull\": true, \"default\": null,"
+                + " \"identity\": \"\", \"hasMissing\": false, \"missing\": null, \"dropped\": false}], \"primaryKey\": [\"id\"],"
+                + " \"constraints\": [], \"indexes\": [], \"sequences\": []}";
+        return ChangeEvent.newBuilder().setTenant("acme").setSource("app").setTable(ORDERS).setOp(Op.DDL).setCommitTsMicros(commitTs)
+                .setLsn(lsn).setTxId(lsn).setTxOrder(0).setEventId("ddl:" + lsn + ":acme").setTableDefinition(json).build();
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.layout.SegmentKey;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +79,19 @@ public abstract class ObjectStoreContract {
             assertThat(got.info().declaredSha256()).contains(Sha256.of(bytes));
             assertThat(got.info().versionId()).isEqualTo(store.get(key).orElseThrow().versionId());
         }
+    }
+
+    @Test
+    void getToFileIntoAPlaceThatCannotBeWrittenFailsAsTheLocalDisks() {
+        ObjectKey key = segmentKey(8);
+        byte[] bytes = bytes(1000);
+        writer().putIfAbsent(key, bytes, Sha256.of(bytes));
+        Path target = stagingDir.resolve("no-such-directory").resolve("object");
+        assertThatThrownBy(() -> reader().getToFile(key, target))
+                .isInstanceOf(UncheckedIOException.class)
+                .hasCauseInstanceOf(LocalFileException.class)
+                .hasMessageContaining(target.toString());
+        assertThat(target).doesNotExist();
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.strata.schemas.layout.ObjectKey;
 import dev.strata.schemas.store.ByteRange;
 import dev.strata.schemas.store.ForwardingObjectStore;
 import dev.strata.schemas.store.ListPage;
+import dev.strata.schemas.store.LocalFileException;
 import dev.strata.schemas.store.ObjectFile;
 import dev.strata.schemas.store.ObjectInfo;
 import dev.strata.schemas.store.ObjectStore;
@@ -63,7 +64,7 @@ public final class RegionHealth extends ForwardingObjectStore {
             failing = false; // the region answered; the bytes are the problem
             throw answered;
         } catch (RuntimeException e) {
-            failing = true;
+            failing = !(e.getCause() instanceof LocalFileException); // the local disk failed, after the region answered
             throw e;
         } finally {
             startedMillis.remove(id);

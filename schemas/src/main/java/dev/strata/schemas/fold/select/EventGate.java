@@ -6,8 +6,7 @@ import dev.strata.schemas.avro.Op;
  * Judges each event of a segment before its changes go to the consumer ({@code SegmentFold.read}): a rollback's read of
  * the changes after its point asks of each its operation, cut time and transaction. Only the events at or before the
  * decoder's point that its transaction filter keeps are judged, in the segment's order; an event's changes, if it
- * passes, reach the consumer before the next event is judged. A gated read skips no change for the key interest: each
- * is decoded, and the consumer decides.
+ * passes, reach the consumer before the next event is judged. A gated read takes no key interest: each change is decoded.
  */
 public interface EventGate {
     /**

@@ -88,7 +88,7 @@ final class S3Failures {
         return false;
     }
 
-    /** Whether an answer began and its body then ended early or ran past its declared length (after the SDK's retries). */
+    /** Whether an answer began and its body then ended early or ran past its declared length (a get's, after the SDK's retries). */
     private static boolean cutOff(SdkException e) {
         return cause(e, BodyLengthException.class).isPresent() || cause(e, ConnectionClosedException.class).isPresent()
                 || cause(e, TruncatedChunkException.class).isPresent();
