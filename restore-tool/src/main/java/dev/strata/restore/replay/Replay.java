@@ -47,7 +47,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 
 /**
  * One tenant's restore to one point (DESIGN.md section 7): plan, verify, fold, load. Nothing
@@ -63,6 +64,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * nothing.
  */
 public final class Replay {
+    private static final ExecutorService LEDGER_READER = DaemonPool.of("erasure-ledger-read", 1);
 
     private final RegimeStores stores;
     private final ReplayOptions options;
@@ -72,8 +74,6 @@ public final class Replay {
     private final BaseRead baseRead;
     private final Map<BaseCut, BaseInputs> baseInputs = new HashMap<>();
     private boolean baseFetchedWhilePlanning;
-    /** The manifests and ledger of the plan the next run is expected to take, read ahead of it ({@link #readManifestsAhead}). */
-    private final AtomicReference<ManifestsAhead> readAhead = new AtomicReference<>();
 
     public Replay(RegimeStores stores, ReplayOptions options, Clock clock, Progress progress) {
         this.stores = stores;
@@ -91,15 +91,6 @@ public final class Replay {
     public Replay withBaseFetchedWhilePlanning() {
         baseFetchedWhilePlanning = true;
         return this;
-    }
-
-    /**
-     * Starts reading {@code plan}'s manifest chain and the tenant's erasure ledger in the background, for the next
-     * {@link #run} of that same plan (a run of another plan reads its own): a rollback does while it reads the log after
-     * its point, before it stages the rows at the point.
-     */
-    public void readManifestsAhead(RestorePlan plan) {
-        readAhead.set(ManifestsAhead.start(stores, plan, notes));
     }
 
     /**
@@ -292,22 +283,22 @@ public final class Replay {
             } else {
                 baseRead.discardPrefetch();
             }
-            // the ledger is read beside the manifests (or was, ahead of the run); both before anything is loaded
-            ManifestsAhead ahead = readAhead.getAndSet(null);
-            if (ahead == null || !ahead.isFor(plan)) {
-                ahead = ManifestsAhead.start(stores, plan, notes);
-            }
+            // the ledger is read beside the manifests; both before anything is loaded
+            CompletableFuture<ErasureLedger> ledgerRead = CompletableFuture.supplyAsync(
+                    () -> ErasureLedger.read(stores, plan.tenant(), notes::note), LEDGER_READER);
             ManifestIndex manifests;
             try {
-                manifests = ahead.manifests();
+                manifests = plan.firstHour()
+                        .map(first -> ManifestIndex.load(stores, plan.tenant(), first, plan.lastHour().orElseThrow(), notes))
+                        .orElse(null);
                 if (manifests != null) {
                     requireListed(plan, manifests);
                 }
             } catch (RuntimeException e) {
-                ahead.ledger(); // a ledger that cannot be read is reported first, as when it was read first
+                DaemonPool.join(ledgerRead); // a ledger that cannot be read is reported first, as when it was read first
                 throw e;
             }
-            ErasureLedger ledger = ahead.ledger();
+            ErasureLedger ledger = DaemonPool.join(ledgerRead);
             phases.end("manifests");
             progress.planned(plan.segments().size(), plan.bytes());
             long[] counts = new long[3];

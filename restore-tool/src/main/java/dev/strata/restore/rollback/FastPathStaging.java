@@ -73,7 +73,6 @@ final class FastPathStaging {
     Outcome stage(PointPlan pointPlan, CompletableFuture<Optional<String>> parked, Duration wait, Clock clock) throws SQLException {
         Instant start = clock.instant();
         RestorePlan point = pointPlan.get();
-        replay.readManifestsAhead(point); // read while the log after the point is, for the staging's run of this plan
         RestorePlan now = pointPlan.toDurablePointNow();
         // taken after the durable point of now was read, so always later: the log up to that point is staged while the wait goes on
         LiveCoverage.Snapshot snapshot = LiveCoverage.begin(connection);

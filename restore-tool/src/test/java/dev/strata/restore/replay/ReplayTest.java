@@ -25,10 +25,7 @@ import dev.strata.schemas.TenantId;
 import dev.strata.schemas.UtcHour;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.layout.ObjectKey;
-import dev.strata.schemas.store.ForwardingObjectStore;
 import dev.strata.schemas.store.InMemoryBucket;
-import dev.strata.schemas.store.ObjectStore;
-import dev.strata.schemas.store.StoredObject;
 import dev.strata.schemas.store.VersionPolicy;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -42,7 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,57 +87,6 @@ class ReplayTest {
                 new RegionStore(Region.BACKUP, backup, "strata.regime.eu.backup."));
     }
 
-    /** Counts the reads of manifests: a manifest read ahead of a run must not be read again by it. */
-    private static final class ManifestReads extends ForwardingObjectStore {
-        final AtomicInteger reads = new AtomicInteger();
-
-        ManifestReads(ObjectStore delegate) {
-            super(delegate);
-        }
-
-        @Override
-        public Optional<StoredObject> get(ObjectKey key) {
-            if (key.value().contains("/manifests/")) {
-                reads.incrementAndGet();
-            }
-            return delegate.get(key);
-        }
-    }
-
-    @Test
-    void aRunTakesTheManifestsReadAheadForItsOwnPlanOnly() throws IOException {
-        writer.seal(Optional.empty()); // both hours sealed: a plan to the first needs one manifest, to the end two
-        ManifestReads primaryReads = new ManifestReads(primary);
-        Replay replay = new Replay(new RegimeStores("eu", new RegionStore(Region.PRIMARY, primaryReads, "strata.regime.eu.primary."),
-                new RegionStore(Region.BACKUP, backup, "strata.regime.eu.backup.")), new ReplayOptions(Duration.ofHours(1), 2,
-                FoldMemory.defaults(spill), false), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), Progress.NONE);
-        TenantId tenant = TenantId.of(A);
-        RestorePlan latest = replay.plan(tenant, "latest");
-        RestorePlan tenMinutesIn = replay.plan(tenant, RestoreTime.format(T0 + H / 6));
-        run(replay, latest);
-        int perRun = primaryReads.reads.getAndSet(0);
-        assertThat(perRun).as("the two hours' manifests").isEqualTo(2);
-
-        replay.readManifestsAhead(latest);
-        Map<String, String> ahead = run(replay, latest);
-        assertThat(primaryReads.reads.getAndSet(0)).as("read once, ahead of the run").isEqualTo(perRun);
-        assertThat(ahead).hasSize(45).isEqualTo(restore(replay(), "latest", new StringWriter()));
-
-        // read ahead for another plan, of the first hour alone: a run to the end reads its own two
-        replay.readManifestsAhead(tenMinutesIn);
-        Map<String, String> other = run(replay, latest);
-        assertThat(primaryReads.reads.get()).as("its own, beside what was read ahead").isGreaterThanOrEqualTo(perRun);
-        assertThat(other).isEqualTo(ahead);
-    }
-
-    private static Map<String, String> run(Replay replay, RestorePlan plan) throws IOException {
-        StringWriter out = new StringWriter();
-        try (NdjsonTarget target = NdjsonTarget.toStream(out)) {
-            replay.run(plan, target);
-        }
-        return rowsOf(out);
-    }
-
     private Replay replay() {
         return new Replay(stores(), new ReplayOptions(Duration.ofHours(1), 2, FoldMemory.defaults(spill), false),
                 Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), Progress.NONE);
@@ -154,11 +99,6 @@ class ReplayTest {
             ReplaySummary summary = replay.run(plan, target);
             assertThat(summary.rows()).isEqualTo(out.toString().lines().count());
         }
-        return rowsOf(out);
-    }
-
-    /** Each row's name by its id, from the NDJSON target's lines. */
-    private static Map<String, String> rowsOf(StringWriter out) throws IOException {
         Map<String, String> rows = new TreeMap<>();
         ObjectMapper json = new ObjectMapper();
         for (String line : out.toString().lines().toList()) {
