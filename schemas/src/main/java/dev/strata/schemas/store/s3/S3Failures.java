@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.Optional;
 import org.apache.http.ConnectionClosedException;
 import org.apache.http.TruncatedChunkException;
@@ -76,22 +77,18 @@ final class S3Failures {
 
     /** Whether the request certainly never reached the server: no connection was made. */
     private static boolean neverConnected(SdkException e) {
-        if (!(e instanceof SdkClientException)) {
-            return false;
-        }
-        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoRouteToHostException
-                    || t instanceof ConnectTimeoutException) {
-                return true;
-            }
-        }
-        return false;
+        return e instanceof SdkClientException && causedByAny(e, ConnectException.class, UnknownHostException.class,
+                NoRouteToHostException.class, ConnectTimeoutException.class);
     }
 
     /** Whether an answer began and its body then ended early or ran past its declared length (a get's, after the SDK's retries). */
     private static boolean cutOff(SdkException e) {
-        return cause(e, BodyLengthException.class).isPresent() || cause(e, ConnectionClosedException.class).isPresent()
-                || cause(e, TruncatedChunkException.class).isPresent();
+        return causedByAny(e, BodyLengthException.class, ConnectionClosedException.class, TruncatedChunkException.class);
+    }
+
+    @SafeVarargs
+    private static boolean causedByAny(Throwable e, Class<? extends Throwable>... types) {
+        return Arrays.stream(types).anyMatch(type -> cause(e, type).isPresent());
     }
 
     private static <T extends Throwable> Optional<T> cause(Throwable e, Class<T> type) {
