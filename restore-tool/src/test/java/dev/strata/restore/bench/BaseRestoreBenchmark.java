@@ -62,7 +62,7 @@ public final class BaseRestoreBenchmark {
             for (int i = 1; i <= RUNS; i++) {
                 withTail.add(CliRestore.run(pg, config, "base_and_tail_" + i));
             }
-            timedBase(backup, freshCut, "fresh, on top of it");
+            BaseManifest freshBase = timedBase(backup, freshCut, "fresh, on top of it");
             List<CliRestore> fresh = new ArrayList<>();
             for (int i = 1; i <= RUNS; i++) {
                 fresh.add(CliRestore.run(pg, config, "fresh_base_" + i));
@@ -79,8 +79,10 @@ public final class BaseRestoreBenchmark {
             }
             checksums.put("pg_restore", CliRestore.checksum(pg, "pg_restored"));
             CliRestore.requireEqual(copied, checksums);
-            new BaseRestoreReport(log, eventsAfter(log, nearEnd.cut().cutCommitMicros()), withoutBase, withTail, fresh, copy, peer, copied)
-                    .print();
+            BaseRestoreReport.Stored stored = new BaseRestoreReport.Stored((double) withoutBase.segmentBytes() / log.events(),
+                    (double) freshBase.bytes() / freshBase.rows(), BenchJsonSize.of(pg, log));
+            new BaseRestoreReport(log, eventsAfter(log, nearEnd.cut().cutCommitMicros()), withoutBase, withTail, fresh, copy, peer, copied,
+                    stored).print();
         }
     }
 

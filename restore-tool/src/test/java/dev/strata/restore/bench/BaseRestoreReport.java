@@ -1,5 +1,6 @@
 package dev.strata.restore.bench;
 
+import dev.strata.capture.DebeziumJsonSize;
 import dev.strata.local.LoadAverage;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -9,15 +10,24 @@ import java.util.Locale;
 /**
  * What bench/restore --bases prints: every restore with its phases, then issue 18's ratios, each
  * beside its goal and the load average: from a base (the fresh one) and from base + tail vs a plain
- * COPY, from the log alone vs COPY, every restore vs pg_restore, and base + tail vs the fresh base on
- * each of the runs in a row.
+ * COPY, from the log alone vs COPY, every restore vs pg_restore, base + tail vs the fresh base on
+ * each of the runs in a row, and the bytes the backup stores beside Debezium's JSON envelope.
  */
 record BaseRestoreReport(BenchRows log, long tail, CliRestore withoutBase, List<CliRestore> withTail, List<CliRestore> fresh,
-                         double copy, PgRestorePeer peer, String checksum) {
+                         double copy, PgRestorePeer peer, String checksum, Stored stored) {
     private static final double FRESH_GOAL = 1.25;
     private static final double TAIL_GOAL = 1.35;
     private static final double LOG_GOAL = 2.5;
     private static final double FLAT_GOAL = 1.2;
+
+    /**
+     * What the backup stores, beside Debezium's JSON envelope of the same events (issue 18).
+     *
+     * @param perEvent the bytes of the log's segments (one region) per event, as the restore without a base read them
+     * @param perBaseRow the bytes of the fresh base's table objects per row
+     */
+    record Stored(double perEvent, double perBaseRow, DebeziumJsonSize.Sizes json) {
+    }
 
     void print() {
         long rows = log.rows();
@@ -43,6 +53,8 @@ record BaseRestoreReport(BenchRows log, long tail, CliRestore withoutBase, List<
         System.out.printf(Locale.ROOT, "vs pg_restore -j 2: fresh base %s, base + tail %s, log alone %s%n", ratio(freshMedian, peer.seconds(), 1.0),
                 ratio(tailMedian, peer.seconds(), 1.0), ratio(withoutBase.seconds(), peer.seconds(), 1.0));
         System.out.printf(Locale.ROOT, "all %d tables identical (md5 %s); %s%n", withTail.size() + fresh.size() + 3, checksum, LoadAverage.now());
+        System.out.printf(Locale.ROOT, "stored: %.1f bytes per event in the log's segments (one region), %.1f per row in the fresh base's"
+                + " table objects, vs %s%n", stored.perEvent(), stored.perBaseRow(), stored.json().describe());
         System.out.println();
         System.out.println("README rows:");
         System.out.printf(Locale.ROOT, "| restore with bases: base + the last %,d events vs a fresh base (%,d events, %,d rows), %d runs in a row"

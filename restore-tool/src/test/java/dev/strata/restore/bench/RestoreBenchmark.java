@@ -18,8 +18,6 @@ import java.util.Map;
  * plus the same primary key, in the same run on the same server. Usage: RestoreBenchmark [rows].
  */
 public final class RestoreBenchmark {
-    private static final int JSON_SAMPLE = 1_000;
-
     private RestoreBenchmark() {
     }
 
@@ -47,7 +45,7 @@ public final class RestoreBenchmark {
             PgRestorePeer peer = PgRestorePeer.run(pg, "bench_pg_restore", log, work);
 
             String copied = CliRestore.checksum(pg, "bench_copy");
-            DebeziumJsonSize.Sizes json = jsonSizes(pg, log);
+            DebeziumJsonSize.Sizes json = BenchJsonSize.of(pg, log);
             CliRestore.requireEqual(copied, Map.of("the restore", restored.checksum(), "pg_restore", CliRestore.checksum(pg, "bench_pg_restore")));
             System.out.printf(Locale.ROOT, "restore: %.2f s, the tool's JVM's CPU %.2f s (%,.0f rows/s, %,.0f events/s; %s); binary COPY + primary key: %.2f s"
                     + " (%,.0f rows/s); ratio %.2fx (goal <= 2.5x); %s: %.2f s, restore / pg_restore %.2fx (goal <= 1.0x);"
@@ -62,20 +60,6 @@ public final class RestoreBenchmark {
                     + " envelope %.0f with schemas, %.0f without | `bench/restore` |%n", rows, log.events(), restore / copy,
                     restore / peer.seconds(), restore, copy, peer.seconds(), LocalDate.now(ZoneOffset.UTC), LoadAverage.now(), storedPerEvent,
                     json.withSchemas(), json.withoutSchemas());
-        }
-    }
-
-    /** Debezium's JSON envelope of about {@value #JSON_SAMPLE} of the log's events, spread over it: issue 18's size peer. */
-    private static DebeziumJsonSize.Sizes jsonSizes(LocalPostgres pg, BenchRows log) {
-        long stride = DebeziumJsonSize.stride(log.events(), JSON_SAMPLE);
-        try (DebeziumJsonSize size = DebeziumJsonSize.open(pg, "bench_json_size")) {
-            long[] index = {0};
-            log.forEach(event -> {
-                if (index[0]++ % stride == 0) {
-                    size.add(event);
-                }
-            });
-            return size.sizes();
         }
     }
 }
