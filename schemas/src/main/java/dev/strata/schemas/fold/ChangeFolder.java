@@ -219,13 +219,35 @@ public final class ChangeFolder implements AutoCloseable {
 
     /** Hands every key's final state to {@code drain}, table by table (per partition when spilled). Single-threaded. */
     public void drain(FoldDrain drain) {
+        drain(drain, false);
+    }
+
+    /**
+     * As {@link #drain}, the keys of a table whose every key is one integer in the order of those integers
+     * ({@link IntegerKeyOrder}); a spilled fold drains as {@link #drain} does. For a base: the sink sorts once, and
+     * every restore from the base loads rows whose key Postgres then builds faster.
+     */
+    public void drainInKeyOrder(FoldDrain drain) {
+        drain(drain, true);
+    }
+
+    private void drain(FoldDrain drain, boolean keyOrder) {
         List<Integer> ids = tables();
         if (spill == null) {
             for (int tableId : ids) {
+                List<KeyedVersions> parts = new ArrayList<>();
                 for (FoldStripe stripe : stripes) {
                     KeyedVersions table = stripe.tables.get(tableId);
                     if (table != null) {
-                        emit(tableId, table, drain);
+                        parts.add(table);
+                    }
+                }
+                if (!keyOrder || !emitInKeyOrder(tableId, parts, drain)) {
+                    parts.forEach(table -> emit(tableId, table, drain));
+                }
+                for (FoldStripe stripe : stripes) {
+                    KeyedVersions table = stripe.tables.get(tableId);
+                    if (table != null) {
                         stripe.replace(tableId, truncatesOnly(table));
                     }
                 }
@@ -266,13 +288,30 @@ public final class ChangeFolder implements AutoCloseable {
     }
 
     private static void emit(int tableId, KeyedVersions table, FoldDrain drain) {
-        table.forEach((key, version, live) -> {
+        table.forEach(handOver(tableId, drain));
+    }
+
+    /** False, and nothing handed over, when a key of the table is not one integer. */
+    private static boolean emitInKeyOrder(int tableId, List<KeyedVersions> parts, FoldDrain drain) {
+        IntegerKeyOrder order = new IntegerKeyOrder(parts.stream().mapToInt(KeyedVersions::keys).sum());
+        for (int part = 0; part < parts.size(); part++) {
+            if (!parts.get(part).addIntegerKeys(order, part)) {
+                return false;
+            }
+        }
+        KeyedVersions.Visitor visitor = handOver(tableId, drain);
+        order.forEachInOrder((part, slot) -> parts.get(part).visit(slot, visitor));
+        return true;
+    }
+
+    private static KeyedVersions.Visitor handOver(int tableId, FoldDrain drain) {
+        return (key, version, live) -> {
             if (live) {
                 drain.upsert(tableId, key, version);
             } else {
                 drain.tombstone(tableId, key, version);
             }
-        });
+        };
     }
 
     /** Over budget: drop superseded versions; if most of what is held is live, spill instead. */

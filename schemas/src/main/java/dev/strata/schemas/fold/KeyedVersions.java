@@ -157,21 +157,46 @@ final class KeyedVersions {
 
     /** Visits every key's newest version; {@code live} is false for a deletion or a version older than the TRUNCATE. */
     void forEach(Visitor visitor) {
-        for (int i = 0; i < index.length; i += 2) {
-            long at = index[i];
+        for (int slot = 0; slot < slots(); slot++) {
+            visit(slot, visitor);
+        }
+    }
+
+    /** Visits the key in {@code slot}, as {@link #forEach} does; nothing for an empty slot. */
+    void visit(int slot, Visitor visitor) {
+        long at = index[2 * slot];
+        if (at == 0) {
+            return;
+        }
+        long entry = at - 1;
+        byte[] chunk = chunks[(int) (entry >>> 32)];
+        int off = (int) entry;
+        int keyLength = readInt(chunk, off);
+        int versionLength = readInt(chunk, off + 4);
+        byte[] key = Arrays.copyOfRange(chunk, off + 8, off + 8 + keyLength);
+        byte[] version = Arrays.copyOfRange(chunk, off + 8 + keyLength, off + 8 + keyLength + versionLength);
+        boolean live = versionLength > HEADER && !olderThanTruncate(lsn(version), txOrder(version));
+        visitor.visit(key, version, live);
+    }
+
+    /**
+     * Adds every key to {@code order} as its integer and its slot, tagged with {@code part}; false, and the order left
+     * incomplete, at the first key that is not one integer.
+     */
+    boolean addIntegerKeys(IntegerKeyOrder order, int part) {
+        for (int slot = 0; slot < slots(); slot++) {
+            long at = index[2 * slot];
             if (at == 0) {
                 continue;
             }
             long entry = at - 1;
             byte[] chunk = chunks[(int) (entry >>> 32)];
             int off = (int) entry;
-            int keyLength = readInt(chunk, off);
-            int versionLength = readInt(chunk, off + 4);
-            byte[] key = Arrays.copyOfRange(chunk, off + 8, off + 8 + keyLength);
-            byte[] version = Arrays.copyOfRange(chunk, off + 8 + keyLength, off + 8 + keyLength + versionLength);
-            boolean live = versionLength > HEADER && !olderThanTruncate(lsn(version), txOrder(version));
-            visitor.visit(key, version, live);
+            if (!order.add(chunk, off + 8, readInt(chunk, off), part, slot)) {
+                return false;
+            }
         }
+        return true;
     }
 
     /** How many keys have a live version (no copies made). */

@@ -105,6 +105,35 @@ class FoldFromBaseTest {
     }
 
     @Test
+    void aBaseHoldsTheRowsOfATableKeyedByOneIntegerInKeyOrder() throws IOException {
+        List<ChangeEvent> log = new ArrayList<>();
+        Random random = new Random(17);
+        for (long lsn = 1; lsn <= 3000; lsn++) {
+            long id = random.nextInt(100_000) - 50_000;
+            log.add(random.nextInt(6) == 0 ? delete("acme", ORDERS, lsn, lsn, id) : update("acme", ORDERS, lsn, lsn, id, "v" + lsn));
+        }
+        BaseBuilder.Built built = build(log, BIG, BIG, Files.createTempDirectory(dir, "base"), new BaseCut(3000, 3000));
+        ShapeCatalog catalog = new ShapeCatalog();
+        List<Long> read = new ArrayList<>();
+        try (ChangeFolder empty = new ChangeFolder(catalog, new FoldMemory(BIG, dir, 4))) {
+            RowDecoder decoder = new RowDecoder(catalog);
+            BaseTable orders = built.tables().get(0);
+            BaseLoader.stream(orders, built.files().get(ORDERS), ORDERS, catalog, empty, new FoldDrain() {
+                @Override
+                public void upsert(int tableId, byte[] key, byte[] version) {
+                    read.add((Long) decoder.key(key)[0]);
+                }
+
+                @Override
+                public void tombstone(int tableId, byte[] key, byte[] version) {
+                    read.add((Long) decoder.key(key)[0]);
+                }
+            });
+        }
+        assertThat(read).hasSizeGreaterThan(2000).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
     void aBaseFoldedWithSpillingIsTheSame() throws IOException {
         List<ChangeEvent> log = history(new Random(11), 2000);
         long last = log.get(log.size() - 1).getCommitTsMicros();

@@ -1,0 +1,109 @@
+package dev.strata.schemas.fold;
+
+import java.util.Arrays;
+
+/**
+ * The keys of one table, each one integer (a serial or bigserial key, say), put in the order of
+ * those integers. Why: a fold holds its keys in hash order, and Postgres builds a primary key after
+ * a load faster when the rows came in key order (its sort finds runs already in order: 0.19 s
+ * instead of 0.27 s for a million bigints here), and the restored table's pages then hold neighbouring
+ * keys, as the source's did. Each key is kept as its integer and a handle (a part and a slot of that
+ * part's {@link KeyedVersions}); a radix sort orders them without comparing keys.
+ */
+final class IntegerKeyOrder {
+    /** Visits one key, by where it is held. */
+    interface Handle {
+        void visit(int part, int slot);
+    }
+
+    private long[] values;
+    private long[] handles;
+    private int size;
+
+    IntegerKeyOrder(int expected) {
+        values = new long[Math.max(expected, 1)];
+        handles = new long[values.length];
+    }
+
+    /**
+     * Adds the key in {@code key[from, from + length)} (a fold's key: the count of its values, then
+     * each in {@link RowCodec}'s form); false when it is not exactly one integer (for an integer
+     * column its order is Postgres's; for another type carried as one, a time in microseconds say,
+     * the order only ever matters to speed).
+     */
+    boolean add(byte[] key, int from, int length, int part, int slot) {
+        int end = from + length;
+        if (length < 3 || key[from] != 1 || key[from + 1] != RowCodec.LONG) {
+            return false;
+        }
+        long zigZag = 0;
+        int at = from + 2;
+        for (int shift = 0; ; shift += 7) {
+            if (at == end || shift > 63) {
+                return false;
+            }
+            int b = key[at++];
+            zigZag |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                break;
+            }
+        }
+        if (at != end) {
+            return false; // more than one value: a composite key
+        }
+        if (size == values.length) {
+            values = Arrays.copyOf(values, 2 * size);
+            handles = Arrays.copyOf(handles, 2 * size);
+        }
+        values[size] = (zigZag >>> 1) ^ -(zigZag & 1);
+        handles[size] = ((long) part << 32) | slot;
+        size++;
+        return true;
+    }
+
+    /** Visits every key added, smallest integer first. */
+    void forEachInOrder(Handle handle) {
+        sort();
+        for (int i = 0; i < size; i++) {
+            handle.visit((int) (handles[i] >>> 32), (int) handles[i]);
+        }
+    }
+
+    /** Least significant byte first, a byte every key shares skipped (most of a bigserial's). */
+    private void sort() {
+        long[] fromValues = values;
+        long[] fromHandles = handles;
+        long[] toValues = new long[size];
+        long[] toHandles = new long[size];
+        for (int shift = 0; shift < Long.SIZE && size > 1; shift += Byte.SIZE) {
+            int[] starts = new int[257];
+            for (int i = 0; i < size; i++) {
+                starts[digit(fromValues[i], shift) + 1]++;
+            }
+            if (starts[digit(fromValues[0], shift) + 1] == size) {
+                continue;
+            }
+            for (int d = 0; d < 256; d++) {
+                starts[d + 1] += starts[d];
+            }
+            for (int i = 0; i < size; i++) {
+                int to = starts[digit(fromValues[i], shift)]++;
+                toValues[to] = fromValues[i];
+                toHandles[to] = fromHandles[i];
+            }
+            long[] swap = fromValues;
+            fromValues = toValues;
+            toValues = swap;
+            swap = fromHandles;
+            fromHandles = toHandles;
+            toHandles = swap;
+        }
+        values = fromValues;
+        handles = fromHandles;
+    }
+
+    /** A byte of the value as unsigned, so that negative integers come first. */
+    private static int digit(long value, int shift) {
+        return (int) (((value ^ Long.MIN_VALUE) >>> shift) & 0xff);
+    }
+}

@@ -1,0 +1,160 @@
+package dev.strata.schemas.fold;
+
+import static dev.strata.schemas.testing.Changes.col;
+import static dev.strata.schemas.testing.Changes.delete;
+import static dev.strata.schemas.testing.Changes.event;
+import static dev.strata.schemas.testing.Changes.insert;
+import static dev.strata.schemas.testing.Changes.update;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.avro.Op;
+import dev.strata.schemas.fold.bytes.ByteWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link ChangeFolder#drainInKeyOrder}: what a base is written from. */
+class KeyOrderDrainTest {
+    private static final String T = "acme";
+    private static final String ORDERS = "public.orders";
+    private static final String NOTES = "public.notes";
+    private static final long BIG = Long.MAX_VALUE;
+
+    @TempDir
+    Path spill;
+
+    @Test
+    void aTableKeyedByOneIntegerDrainsItsRowsAndTombstonesInKeyOrder() {
+        List<ChangeEvent> history = new ArrayList<>();
+        Random random = new Random(3);
+        long lsn = 0;
+        long[] edges = {Long.MIN_VALUE, Long.MIN_VALUE + 1, -1, 0, 1, 127, 128, Long.MAX_VALUE};
+        for (long id : edges) {
+            history.add(insert(T, ORDERS, ++lsn, lsn, id, "edge"));
+        }
+        for (int i = 0; i < 20_000; i++) {
+            long id = random.nextInt(1 << 20) - (1 << 19);
+            lsn++;
+            history.add(random.nextInt(8) == 0 ? delete(T, ORDERS, lsn, lsn, id) : update(T, ORDERS, lsn, lsn, id, "v" + i));
+        }
+        Drained ordered = drain(history, BIG, true);
+        Drained plain = drain(history, BIG, false);
+
+        List<Long> keys = ordered.keysInOrder.get(ORDERS);
+        List<Long> sorted = new ArrayList<>(keys);
+        sorted.sort(null);
+        assertThat(keys).isEqualTo(sorted).doesNotHaveDuplicates();
+        assertThat(keys).startsWith(Long.MIN_VALUE, Long.MIN_VALUE + 1).endsWith(Long.MAX_VALUE);
+        assertThat(plain.keysInOrder.get(ORDERS)).as("the plain drain is in hash order").isNotEqualTo(sorted);
+        assertThat(ordered.rows).isEqualTo(plain.rows);
+        assertThat(ordered.rows.get("tombstones " + ORDERS)).isNotEmpty();
+    }
+
+    @Test
+    void aTableWithAnotherKeyDrainsWhatTheFoldHoldsAsDrainDoes() {
+        List<ChangeEvent> history = new ArrayList<>();
+        for (long i = 1; i <= 300; i++) {
+            history.add(event(T, NOTES, Op.CREATE, i, i, 1, List.of(col("slug", "text", "note-" + i)), null,
+                    List.of(col("slug", "text", "note-" + i), col("body", "text", "b" + i))));
+            history.add(event(T, ORDERS, Op.CREATE, i, i, 2, List.of(col("shop", "bigint", i % 7), col("id", "bigint", i)), null,
+                    List.of(col("shop", "bigint", i % 7), col("id", "bigint", i))));
+        }
+        Drained ordered = drain(history, BIG, true);
+        Drained plain = drain(history, BIG, false);
+        assertThat(ordered.rows).isEqualTo(plain.rows);
+        assertThat(ordered.rows.get(NOTES)).hasSize(300);
+        assertThat(ordered.rows.get(ORDERS)).hasSize(300);
+        assertThat(ordered.order).isEqualTo(plain.order);
+    }
+
+    @Test
+    void aFoldOnDiskDrainsAsDrainDoes() {
+        List<ChangeEvent> history = new ArrayList<>();
+        Random random = new Random(7);
+        for (long lsn = 1; lsn <= 5000; lsn++) {
+            long id = random.nextInt(1500);
+            history.add(random.nextInt(10) == 0 ? delete(T, ORDERS, lsn, lsn, id) : update(T, ORDERS, lsn, lsn, id, "v" + lsn));
+        }
+        Drained ordered = drain(history, 20_000, true);
+        assertThat(ordered.spilled).isTrue();
+        assertThat(ordered.order).isEqualTo(drain(history, 20_000, false).order);
+        assertThat(ordered.rows).isEqualTo(drain(history, BIG, false).rows);
+    }
+
+    @Test
+    void onlyAKeyOfExactlyOneIntegerValueIsOrdered() {
+        IntegerKeyOrder order = new IntegerKeyOrder(1);
+        assertThat(order.add(key(42L), 0, key(42L).length, 0, 0)).isTrue();
+        assertThat(order.add(key(1L, 2L), 0, key(1L, 2L).length, 0, 1)).as("two values").isFalse();
+        assertThat(order.add(key("42"), 0, key("42").length, 0, 2)).as("text").isFalse();
+        byte[] cut = Arrays.copyOf(key(1L << 40), key(1L << 40).length - 1);
+        assertThat(order.add(cut, 0, cut.length, 0, 3)).as("a varint cut short").isFalse();
+        byte[] framed = new byte[key(-5L).length + 2];
+        System.arraycopy(key(-5L), 0, framed, 1, key(-5L).length);
+        assertThat(order.add(framed, 1, key(-5L).length, 3, 9)).as("within a larger array").isTrue();
+        List<String> visited = new ArrayList<>();
+        order.forEachInOrder((part, slot) -> visited.add(part + ":" + slot));
+        assertThat(visited).containsExactly("3:9", "0:0");
+    }
+
+    private static byte[] key(Object... values) {
+        ByteWriter out = new ByteWriter(16);
+        out.writeVarLong(values.length);
+        for (Object v : values) {
+            RowCodec.writeValue(out, v);
+        }
+        return out.toArray();
+    }
+
+    /** Rows (and tombstones, under "tombstones TABLE") by table, and the order the drain handed keys over in. */
+    private static final class Drained {
+        final Map<String, Map<String, String>> rows = new TreeMap<>();
+        final Map<String, List<Long>> keysInOrder = new TreeMap<>();
+        final List<String> order = new ArrayList<>();
+        boolean spilled;
+    }
+
+    private Drained drain(List<ChangeEvent> history, long budget, boolean inKeyOrder) {
+        ShapeCatalog catalog = new ShapeCatalog();
+        EventConverter converter = new EventConverter(catalog, BIG);
+        Drained result = new Drained();
+        try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(budget, spill, 4))) {
+            history.forEach(e -> converter.convert(e, folder::accept));
+            RowDecoder decoder = new RowDecoder(catalog);
+            FoldDrain drain = new FoldDrain() {
+                @Override
+                public void upsert(int tableId, byte[] key, byte[] version) {
+                    handed(catalog.table(tableId), decoder.key(key), Folded.render(decoder.row(key, version, folder.finalShape(tableId))));
+                }
+
+                @Override
+                public void tombstone(int tableId, byte[] key, byte[] version) {
+                    handed(catalog.table(tableId), decoder.key(key), "deleted");
+                }
+
+                private void handed(String table, Object[] key, String row) {
+                    String name = row.equals("deleted") ? "tombstones " + table : table;
+                    assertThat(result.rows.computeIfAbsent(name, t -> new TreeMap<>()).put(Arrays.toString(key), row)).isNull();
+                    result.order.add(table + Arrays.toString(key));
+                    if (key.length == 1 && key[0] instanceof Long id) {
+                        result.keysInOrder.computeIfAbsent(table, t -> new ArrayList<>()).add(id);
+                    }
+                }
+            };
+            if (inKeyOrder) {
+                folder.drainInKeyOrder(drain);
+            } else {
+                folder.drain(drain);
+            }
+            result.spilled = folder.stats().spilledBytes() > 0;
+        }
+        return result;
+    }
+}
