@@ -24,7 +24,7 @@ record BaseRestoreReport(BenchRows log, long tail, CliRestore withoutBase, List<
      * What the backup stores, beside Debezium's JSON envelope of the same events (issue 18).
      *
      * @param perEvent the bytes of the log's segments (one region) per event, as the restore without a base read them
-     * @param perBaseRow the bytes of the fresh base's table objects per row
+     * @param perBaseRow the bytes of the fresh base's table objects (its tombstones too) per live row
      */
     record Stored(double perEvent, double perBaseRow, DebeziumJsonSize.Sizes json) {
     }
@@ -53,7 +53,7 @@ record BaseRestoreReport(BenchRows log, long tail, CliRestore withoutBase, List<
         System.out.printf(Locale.ROOT, "vs pg_restore -j 2: fresh base %s, base + tail %s, log alone %s%n", ratio(freshMedian, peer.seconds(), 1.0),
                 ratio(tailMedian, peer.seconds(), 1.0), ratio(withoutBase.seconds(), peer.seconds(), 1.0));
         System.out.printf(Locale.ROOT, "all %d tables identical (md5 %s); %s%n", withTail.size() + fresh.size() + 3, checksum, LoadAverage.now());
-        System.out.printf(Locale.ROOT, "stored: %.1f bytes per event in the log's segments (one region), %.1f per row in the fresh base's"
+        System.out.printf(Locale.ROOT, "stored: %.1f bytes per event in the log's segments (one region), %.1f per live row in the fresh base's"
                 + " table objects, vs %s%n", stored.perEvent(), stored.perBaseRow(), stored.json().describe());
         System.out.println();
         System.out.println("README rows:");

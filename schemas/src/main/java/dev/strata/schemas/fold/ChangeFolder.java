@@ -189,6 +189,11 @@ public final class ChangeFolder implements AutoCloseable {
         }
     }
 
+    /** The bytes the fold holds, as its memory budget counts them. */
+    long heldBytes() {
+        return heldBytes.get();
+    }
+
     /** How many rows the drain will hand over; -1 when the fold spilled (then only the drain knows). */
     public long liveRows() {
         if (spill != null) {
@@ -224,8 +229,9 @@ public final class ChangeFolder implements AutoCloseable {
 
     /**
      * As {@link #drain}, the keys of a table whose every key is one integer in the order of those integers
-     * ({@link IntegerKeyOrder}); a spilled fold drains as {@link #drain} does. For a base: the sink sorts once, and
-     * every restore from the base loads rows whose key Postgres then builds faster.
+     * ({@link IntegerKeyOrder}); a spilled fold, and a table whose ordering would not fit in the memory budget, drain as
+     * {@link #drain} does. For a base: the sink sorts once, and every restore from the base loads rows whose key
+     * Postgres then builds faster.
      */
     public void drainInKeyOrder(FoldDrain drain) {
         drain(drain, true);
@@ -235,21 +241,20 @@ public final class ChangeFolder implements AutoCloseable {
         List<Integer> ids = tables();
         if (spill == null) {
             for (int tableId : ids) {
+                List<FoldStripe> holding = new ArrayList<>();
                 List<KeyedVersions> parts = new ArrayList<>();
                 for (FoldStripe stripe : stripes) {
                     KeyedVersions table = stripe.tables.get(tableId);
                     if (table != null) {
+                        holding.add(stripe);
                         parts.add(table);
                     }
                 }
                 if (!keyOrder || !emitInKeyOrder(tableId, parts, drain)) {
                     parts.forEach(table -> emit(tableId, table, drain));
                 }
-                for (FoldStripe stripe : stripes) {
-                    KeyedVersions table = stripe.tables.get(tableId);
-                    if (table != null) {
-                        stripe.replace(tableId, truncatesOnly(table));
-                    }
+                for (int i = 0; i < parts.size(); i++) {
+                    holding.get(i).replace(tableId, truncatesOnly(parts.get(i)));
                 }
             }
             return;
@@ -291,9 +296,16 @@ public final class ChangeFolder implements AutoCloseable {
         table.forEach(handOver(tableId, drain));
     }
 
-    /** False, and nothing handed over, when a key of the table is not one integer. */
-    private static boolean emitInKeyOrder(int tableId, List<KeyedVersions> parts, FoldDrain drain) {
-        IntegerKeyOrder order = new IntegerKeyOrder(parts.stream().mapToInt(KeyedVersions::keys).sum());
+    /**
+     * False, and nothing handed over, when a key of the table is not one integer, or when ordering the keys would take
+     * the fold past its memory budget (the base maker's: the sink's heap holds it beside the log's segments).
+     */
+    private boolean emitInKeyOrder(int tableId, List<KeyedVersions> parts, FoldDrain drain) {
+        int keys = parts.stream().mapToInt(KeyedVersions::keys).sum();
+        if (heldBytes.get() + (long) IntegerKeyOrder.BYTES_PER_KEY * keys > memory.budgetBytes()) {
+            return false;
+        }
+        IntegerKeyOrder order = new IntegerKeyOrder(keys);
         for (int part = 0; part < parts.size(); part++) {
             if (!parts.get(part).addIntegerKeys(order, part)) {
                 return false;

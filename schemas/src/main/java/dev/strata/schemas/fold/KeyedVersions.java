@@ -164,11 +164,10 @@ final class KeyedVersions {
 
     /** Visits the key in {@code slot}, as {@link #forEach} does; nothing for an empty slot. */
     void visit(int slot, Visitor visitor) {
-        long at = index[2 * slot];
-        if (at == 0) {
+        long entry = entryAt(slot);
+        if (entry < 0) {
             return;
         }
-        long entry = at - 1;
         byte[] chunk = chunks[(int) (entry >>> 32)];
         int off = (int) entry;
         int keyLength = readInt(chunk, off);
@@ -185,11 +184,10 @@ final class KeyedVersions {
      */
     boolean addIntegerKeys(IntegerKeyOrder order, int part) {
         for (int slot = 0; slot < slots(); slot++) {
-            long at = index[2 * slot];
-            if (at == 0) {
+            long entry = entryAt(slot);
+            if (entry < 0) {
                 continue;
             }
-            long entry = at - 1;
             byte[] chunk = chunks[(int) (entry >>> 32)];
             int off = (int) entry;
             if (!order.add(chunk, off + 8, readInt(chunk, off), part, slot)) {
@@ -231,6 +229,11 @@ final class KeyedVersions {
         fresh.truncate(truncateLsn, truncateTxOrder);
         forEach((key, version, live) -> fresh.apply(new FoldOp(0, -1, FoldOp.Kind.UPSERT, lsn(version), txOrder(version), key, version)));
         return fresh;
+    }
+
+    /** The address of the entry in {@code slot}; -1 for an empty slot. */
+    private long entryAt(int slot) {
+        return index[2 * slot] - 1;
     }
 
     private int slots() {

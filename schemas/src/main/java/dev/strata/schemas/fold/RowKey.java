@@ -1,6 +1,7 @@
 package dev.strata.schemas.fold;
 
 import java.util.Arrays;
+import java.util.OptionalLong;
 
 /**
  * Key bytes as a hash-map key (arrays compare by identity). Not Arrays.hashCode: keys are a few
@@ -31,6 +32,30 @@ final class RowKey {
         h ^= h >>> 13;
         h *= 0xc2b2ae35;
         return h ^ (h >>> 16);
+    }
+
+    /**
+     * The one integer of a key of exactly one integer value (the fold's key bytes: the count of the
+     * values, then each in {@link RowCodec}'s form); empty for any other key, or bytes cut short.
+     */
+    static OptionalLong singleInteger(byte[] key, int from, int length) {
+        int end = from + length;
+        if (length < 3 || key[from] != 1 || key[from + 1] != RowCodec.LONG) {
+            return OptionalLong.empty();
+        }
+        long zigZag = 0;
+        int at = from + 2;
+        for (int shift = 0; ; shift += 7) {
+            if (at == end || shift > 63) {
+                return OptionalLong.empty();
+            }
+            int b = key[at++];
+            zigZag |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                break;
+            }
+        }
+        return at == end ? OptionalLong.of((zigZag >>> 1) ^ -(zigZag & 1)) : OptionalLong.empty();
     }
 
     @Override

@@ -89,6 +89,83 @@ class KeyOrderDrainTest {
     }
 
     @Test
+    void aSerialKeyWrittenOutOfOrderDrainsInKeyOrder() {
+        List<Long> ids = new ArrayList<>();
+        for (long id = 1; id <= 70_000; id++) { // three bytes of the integers differ: an odd number of the sort's passes
+            ids.add(id);
+        }
+        java.util.Collections.shuffle(ids, new Random(5));
+        List<ChangeEvent> history = new ArrayList<>();
+        long lsn = 0;
+        for (long id : ids) {
+            history.add(insert(T, ORDERS, ++lsn, lsn, id, "r" + id));
+        }
+        Drained ordered = drain(history, BIG, true);
+        List<Long> keys = ordered.keysInOrder.get(ORDERS);
+        assertThat(keys).hasSize(70_000).isSorted();
+        assertThat(ordered.rows).isEqualTo(drain(history, BIG, false).rows);
+    }
+
+    @Test
+    void aTableWhoseKeysAreNotAllIntegersDrainsAsDrainDoes() {
+        List<ChangeEvent> history = new ArrayList<>();
+        for (long id = 1; id <= 500; id++) {
+            history.add(insert(T, ORDERS, id, id, id, "r" + id));
+        }
+        history.add(event(T, ORDERS, Op.CREATE, 501, 501, 1, List.of(col("id", "text", "x-1")), null,
+                List.of(col("id", "text", "x-1"), col("name", "text", "a text key"))));
+        Drained ordered = drain(history, BIG, true);
+        Drained plain = drain(history, BIG, false);
+        assertThat(ordered.order).isEqualTo(plain.order);
+        assertThat(ordered.rows.get(ORDERS)).hasSize(501);
+    }
+
+    @Test
+    void keysWhoseOrderWouldNotFitTheMemoryBudgetDrainAsDrainDoes() {
+        List<ChangeEvent> history = new ArrayList<>();
+        Random random = new Random(9);
+        for (long lsn = 1; lsn <= 3000; lsn++) {
+            history.add(update(T, ORDERS, lsn, lsn, random.nextInt(2000), "v" + lsn));
+        }
+        long[] held = new long[2];
+        drain(history, BIG, true, folder -> {
+            held[0] = folder.heldBytes();
+            held[1] = folder.liveRows();
+        });
+        long fits = held[0] + IntegerKeyOrder.BYTES_PER_KEY * held[1];
+        Drained tight = drain(history, fits - 1, true);
+        assertThat(tight.spilled).isFalse();
+        assertThat(tight.order).isEqualTo(drain(history, fits - 1, false).order);
+        assertThat(tight.keysInOrder.get(ORDERS)).isNotEqualTo(drain(history, fits, true).keysInOrder.get(ORDERS));
+        assertThat(drain(history, fits, true).keysInOrder.get(ORDERS)).isSorted();
+    }
+
+    @Test
+    void theSortOrdersIntegersThatShareSomeOfTheirBytes() {
+        Random random = new Random(13);
+        long[][] cases = {
+            random.longs(5000, 0, 1 << 20).toArray(), // three low bytes differ
+            random.longs(5000, -(1L << 20), 0).toArray(), // negatives: the same
+            random.longs(5000, 1L << 40, (1L << 40) + 200).toArray(), // one: a single pass
+            random.longs(5000, 0, 1 << 16).map(v -> v << 8).toArray(), // the lowest byte shared, two above it not
+            {7}, {}};
+        for (long[] values : cases) {
+            IntegerKeyOrder order = new IntegerKeyOrder(1);
+            for (int i = 0; i < values.length; i++) {
+                assertThat(order.add(key(values[i]), 0, key(values[i]).length, i % 3, i)).isTrue();
+            }
+            List<Long> visited = new ArrayList<>();
+            order.forEachInOrder((part, slot) -> {
+                assertThat(part).isEqualTo(slot % 3);
+                visited.add(values[slot]);
+            });
+            long[] sorted = values.clone();
+            Arrays.sort(sorted);
+            assertThat(visited).containsExactly(Arrays.stream(sorted).boxed().toArray(Long[]::new));
+        }
+    }
+
+    @Test
     void onlyAKeyOfExactlyOneIntegerValueIsOrdered() {
         IntegerKeyOrder order = new IntegerKeyOrder(1);
         assertThat(order.add(key(42L), 0, key(42L).length, 0, 0)).isTrue();
@@ -96,6 +173,13 @@ class KeyOrderDrainTest {
         assertThat(order.add(key("42"), 0, key("42").length, 0, 2)).as("text").isFalse();
         byte[] cut = Arrays.copyOf(key(1L << 40), key(1L << 40).length - 1);
         assertThat(order.add(cut, 0, cut.length, 0, 3)).as("a varint cut short").isFalse();
+        assertThat(order.add(new byte[] {1, RowCodec.LONG}, 0, 2, 0, 4)).as("no value").isFalse();
+        byte[] overlong = new byte[14];
+        Arrays.fill(overlong, (byte) 0x80);
+        overlong[0] = 1;
+        overlong[1] = RowCodec.LONG;
+        overlong[13] = 1;
+        assertThat(order.add(overlong, 0, overlong.length, 0, 5)).as("a varint of more than ten bytes").isFalse();
         byte[] framed = new byte[key(-5L).length + 2];
         System.arraycopy(key(-5L), 0, framed, 1, key(-5L).length);
         assertThat(order.add(framed, 1, key(-5L).length, 3, 9)).as("within a larger array").isTrue();
@@ -122,11 +206,17 @@ class KeyOrderDrainTest {
     }
 
     private Drained drain(List<ChangeEvent> history, long budget, boolean inKeyOrder) {
+        return drain(history, budget, inKeyOrder, folder -> { });
+    }
+
+    /** @param folded sees the folder after the history is folded, before it is drained */
+    private Drained drain(List<ChangeEvent> history, long budget, boolean inKeyOrder, java.util.function.Consumer<ChangeFolder> folded) {
         ShapeCatalog catalog = new ShapeCatalog();
         EventConverter converter = new EventConverter(catalog, BIG);
         Drained result = new Drained();
         try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(budget, spill, 4))) {
             history.forEach(e -> converter.convert(e, folder::accept));
+            folded.accept(folder);
             RowDecoder decoder = new RowDecoder(catalog);
             FoldDrain drain = new FoldDrain() {
                 @Override
