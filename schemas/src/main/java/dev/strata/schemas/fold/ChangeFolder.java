@@ -1,5 +1,6 @@
 package dev.strata.schemas.fold;
 
+import dev.strata.schemas.fold.order.IntegerKeyOrder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -1,8 +1,10 @@
 package dev.strata.schemas.fold;
 
 import dev.strata.schemas.fold.bytes.ByteWriter;
+import dev.strata.schemas.fold.order.IntegerKeyOrder;
 
 import java.util.Arrays;
+import java.util.OptionalLong;
 
 /**
  * The newest version of every key of one table, and the table's newest TRUNCATE, in a form the
@@ -190,9 +192,11 @@ final class KeyedVersions {
             }
             byte[] chunk = chunks[(int) (entry >>> 32)];
             int off = (int) entry;
-            if (!order.add(chunk, off + 8, readInt(chunk, off), part, slot)) {
+            OptionalLong value = RowKey.singleInteger(chunk, off + 8, readInt(chunk, off));
+            if (value.isEmpty()) {
                 return false;
             }
+            order.add(value.getAsLong(), part, slot);
         }
         return true;
     }

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.fold.bytes.ByteWriter;
+import dev.strata.schemas.fold.order.IntegerKeyOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -141,51 +142,23 @@ class KeyOrderDrainTest {
     }
 
     @Test
-    void theSortOrdersIntegersThatShareSomeOfTheirBytes() {
-        Random random = new Random(13);
-        long[][] cases = {
-            random.longs(5000, 0, 1 << 20).toArray(), // three low bytes differ
-            random.longs(5000, -(1L << 20), 0).toArray(), // negatives: the same
-            random.longs(5000, 1L << 40, (1L << 40) + 200).toArray(), // one: a single pass
-            random.longs(5000, 0, 1 << 16).map(v -> v << 8).toArray(), // the lowest byte shared, two above it not
-            {7}, {}};
-        for (long[] values : cases) {
-            IntegerKeyOrder order = new IntegerKeyOrder(1);
-            for (int i = 0; i < values.length; i++) {
-                assertThat(order.add(key(values[i]), 0, key(values[i]).length, i % 3, i)).isTrue();
-            }
-            List<Long> visited = new ArrayList<>();
-            order.forEachInOrder((part, slot) -> {
-                assertThat(part).isEqualTo(slot % 3);
-                visited.add(values[slot]);
-            });
-            long[] sorted = values.clone();
-            Arrays.sort(sorted);
-            assertThat(visited).containsExactly(Arrays.stream(sorted).boxed().toArray(Long[]::new));
-        }
-    }
-
-    @Test
     void onlyAKeyOfExactlyOneIntegerValueIsOrdered() {
-        IntegerKeyOrder order = new IntegerKeyOrder(1);
-        assertThat(order.add(key(42L), 0, key(42L).length, 0, 0)).isTrue();
-        assertThat(order.add(key(1L, 2L), 0, key(1L, 2L).length, 0, 1)).as("two values").isFalse();
-        assertThat(order.add(key("42"), 0, key("42").length, 0, 2)).as("text").isFalse();
+        assertThat(RowKey.singleInteger(key(42L), 0, key(42L).length)).hasValue(42);
+        assertThat(RowKey.singleInteger(key(Long.MIN_VALUE), 0, key(Long.MIN_VALUE).length)).hasValue(Long.MIN_VALUE);
+        assertThat(RowKey.singleInteger(key(1L, 2L), 0, key(1L, 2L).length)).as("two values").isEmpty();
+        assertThat(RowKey.singleInteger(key("42"), 0, key("42").length)).as("text").isEmpty();
         byte[] cut = Arrays.copyOf(key(1L << 40), key(1L << 40).length - 1);
-        assertThat(order.add(cut, 0, cut.length, 0, 3)).as("a varint cut short").isFalse();
-        assertThat(order.add(new byte[] {1, RowCodec.LONG}, 0, 2, 0, 4)).as("no value").isFalse();
+        assertThat(RowKey.singleInteger(cut, 0, cut.length)).as("a varint cut short").isEmpty();
+        assertThat(RowKey.singleInteger(new byte[] {1, RowCodec.LONG}, 0, 2)).as("no value").isEmpty();
         byte[] overlong = new byte[14];
         Arrays.fill(overlong, (byte) 0x80);
         overlong[0] = 1;
         overlong[1] = RowCodec.LONG;
         overlong[13] = 1;
-        assertThat(order.add(overlong, 0, overlong.length, 0, 5)).as("a varint of more than ten bytes").isFalse();
+        assertThat(RowKey.singleInteger(overlong, 0, overlong.length)).as("a varint of more than ten bytes").isEmpty();
         byte[] framed = new byte[key(-5L).length + 2];
         System.arraycopy(key(-5L), 0, framed, 1, key(-5L).length);
-        assertThat(order.add(framed, 1, key(-5L).length, 3, 9)).as("within a larger array").isTrue();
-        List<String> visited = new ArrayList<>();
-        order.forEachInOrder((part, slot) -> visited.add(part + ":" + slot));
-        assertThat(visited).containsExactly("3:9", "0:0");
+        assertThat(RowKey.singleInteger(framed, 1, key(-5L).length)).as("within a larger array").hasValue(-5);
     }
 
     private static byte[] key(Object... values) {

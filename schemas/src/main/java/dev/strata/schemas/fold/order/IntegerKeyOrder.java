@@ -1,57 +1,50 @@
-package dev.strata.schemas.fold;
+package dev.strata.schemas.fold.order;
 
 import java.util.Arrays;
-import java.util.OptionalLong;
 
 /**
  * The keys of one table, each one integer (a serial or bigserial key, say), put in the order of
  * those integers. Why: a fold holds its keys in hash order, and Postgres builds a primary key after
  * a load faster when the rows came in key order (its sort finds runs already in order: 0.19 s
  * instead of 0.27 s for a million bigints here), and the restored table's pages then hold neighbouring
- * keys, as the source's did. Each key is kept as its integer and a handle (a part and a slot of that
- * part's {@link KeyedVersions}); a radix sort orders them without comparing keys. It holds 32 bytes a
- * key while it sorts ({@link #BYTES_PER_KEY}).
+ * keys, as the source's did. Each key is kept as its integer and a handle (a part and a slot of the
+ * fold that holds it); a radix sort orders them without comparing keys. It holds 32 bytes a key while
+ * it sorts ({@link #BYTES_PER_KEY}).
  */
-final class IntegerKeyOrder {
+public final class IntegerKeyOrder {
     /** Visits one key, by where it is held. */
-    interface KeyVisitor {
+    public interface KeyVisitor {
         void visit(int part, int slot);
     }
 
     /** Two arrays of longs, and two more while sorting. */
-    static final int BYTES_PER_KEY = 4 * Long.BYTES;
+    public static final int BYTES_PER_KEY = 4 * Long.BYTES;
 
     private long[] values;
     private long[] handles;
     private int size;
 
-    IntegerKeyOrder(int expected) {
+    public IntegerKeyOrder(int expected) {
         values = new long[Math.max(expected, 1)];
         handles = new long[values.length];
     }
 
     /**
-     * Adds the key in {@code key[from, from + length)}; false when it is not exactly one integer
-     * ({@link RowKey#singleInteger}: for an integer column its order is Postgres's; for another type
-     * carried as one, a time in microseconds say, the order only ever matters to speed).
+     * Adds a key: its integer (for an integer column its order is Postgres's; for another type carried as one, a time
+     * in microseconds say, the order only ever matters to speed) and where it is held.
      */
-    boolean add(byte[] key, int from, int length, int part, int slot) {
-        OptionalLong value = RowKey.singleInteger(key, from, length);
-        if (value.isEmpty()) {
-            return false;
-        }
+    public void add(long value, int part, int slot) {
         if (size == values.length) {
             values = Arrays.copyOf(values, 2 * size);
             handles = Arrays.copyOf(handles, 2 * size);
         }
-        values[size] = value.getAsLong();
+        values[size] = value;
         handles[size] = ((long) part << 32) | slot;
         size++;
-        return true;
     }
 
     /** Visits every key added, smallest integer first. */
-    void forEachInOrder(KeyVisitor visitor) {
+    public void forEachInOrder(KeyVisitor visitor) {
         sort();
         for (int i = 0; i < size; i++) {
             visitor.visit((int) (handles[i] >>> 32), (int) handles[i]);
