@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -57,7 +58,7 @@ public final class BaseBuilder {
                 String table = catalog.table(tableId);
                 files.put(tableId, new TableFile(dir.resolve(tableId + ".base"), syncMarker(tenant, cut, table)));
             }
-            folder.drainInKeyOrder(new FoldDrain() {
+            Set<Integer> keyOrdered = folder.drainInKeyOrder(new FoldDrain() {
                 @Override
                 public void upsert(int tableId, byte[] key, byte[] version) {
                     TableFile file = files.get(tableId);
@@ -84,7 +85,7 @@ public final class BaseBuilder {
                 ObjectFile object = file.finish();
                 String table = catalog.table(tableId);
                 tables.add(new BaseTable(table, file.rows, file.tombstones, object.size(), object.sha256(),
-                        file.shapes, finalShape, finalAt, folder.truncatePosition(tableId)));
+                        file.shapes, finalShape, finalAt, folder.truncatePosition(tableId), keyOrdered.contains(tableId)));
                 written.put(table, object);
             }
             return new Built(tables, written);

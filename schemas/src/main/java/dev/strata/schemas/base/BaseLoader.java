@@ -113,7 +113,11 @@ public final class BaseLoader {
         int tableId = catalog.tableId(table.table());
         int[] shapeIds = table.shapes().stream().mapToInt(catalog::shapeId).toArray();
         noteFinalShape(table, catalog, folder);
-        FoldDrain bypass = table.truncatedAt().isPresent() || folder.truncatePosition(tableId).isPresent() ? null : direct;
+        FoldDrain bypass = table.truncatedAt().isPresent() || folder.truncatePosition(tableId).isPresent() || direct == null ? null
+                : new GuardedDrain(direct);
+        // the fold's keys handed over between the rows: one ordered run, and no lookup for each row the tail left alone
+        KeyOrderMerge merge = bypass == null || !table.keyOrdered() ? null
+                : folder.keysInOrder(tableId, bypass).map(KeyOrderMerge::new).orElse(null);
         long keys = 0;
         List<FoldOp> batch = new ArrayList<>(BATCH);
         try (DataFileStream<BaseRow> rows = new DataFileStream<>(in, new SpecificDatumReader<>(BaseRow.class))) {
@@ -125,16 +129,26 @@ public final class BaseLoader {
                 int shape = row.getShape();
                 byte[] version = shape < 0 ? FoldedVersion.deletion(at) : FoldedVersion.live(at, shapeIds[shape], row.getValues());
                 keys++;
-                if (bypass != null && !folder.holds(tableId, key)) {
+                if (merge != null ? !merge.heldBefore(key) : bypass != null && !folder.holds(tableId, key)) {
                     handOver(bypass, tableId, key, version, shape < 0);
                     continue;
                 }
-                batch.add(shape < 0 ? new FoldOp(tableId, -1, FoldOp.Kind.DELETE, at.lsn(), at.txOrder(), key, version)
-                        : new FoldOp(tableId, shapeIds[shape], FoldOp.Kind.UPSERT, at.lsn(), at.txOrder(), key, version));
+                FoldOp op = shape < 0 ? new FoldOp(tableId, -1, FoldOp.Kind.DELETE, at.lsn(), at.txOrder(), key, version)
+                        : new FoldOp(tableId, shapeIds[shape], FoldOp.Kind.UPSERT, at.lsn(), at.txOrder(), key, version);
+                if (merge != null) {
+                    folder.foldHeld(op);
+                    merge.handOverHeld();
+                    continue;
+                }
+                batch.add(op);
                 if (batch.size() == BATCH) {
                     folder.acceptAll(batch);
                     batch.clear();
                 }
+            }
+            if (merge != null) {
+                merge.finish();
+                folder.drained(tableId);
             }
         } catch (TargetFailure e) {
             throw e.failure; // the target's, not the object's: it says itself what failed
@@ -151,14 +165,31 @@ public final class BaseLoader {
     }
 
     private static void handOver(FoldDrain to, int tableId, byte[] key, byte[] version, boolean deleted) {
-        try {
-            if (deleted) {
-                to.tombstone(tableId, key, version);
-            } else {
+        if (deleted) {
+            to.tombstone(tableId, key, version);
+        } else {
+            to.upsert(tableId, key, version);
+        }
+    }
+
+    /** The receiver of the rows, its failures carried past the catch that names an undecodable object. */
+    private record GuardedDrain(FoldDrain to) implements FoldDrain {
+        @Override
+        public void upsert(int tableId, byte[] key, byte[] version) {
+            try {
                 to.upsert(tableId, key, version);
+            } catch (RuntimeException e) {
+                throw new TargetFailure(e);
             }
-        } catch (RuntimeException e) {
-            throw new TargetFailure(e);
+        }
+
+        @Override
+        public void tombstone(int tableId, byte[] key, byte[] version) {
+            try {
+                to.tombstone(tableId, key, version);
+            } catch (RuntimeException e) {
+                throw new TargetFailure(e);
+            }
         }
     }
 

@@ -37,6 +37,8 @@ public final class BaseManifestCodec {
     static final int VERSION = 1;
     /** Optional (bases made before late notices lack it), so readers of version 1 still read every base. */
     private static final String LATE_NOTICES_FROM = "lateNoticesFromMicros";
+    /** Optional too (written only when true): a table's rows in key order, which a restore from base + tail merges with. */
+    private static final String KEY_ORDERED = "keyOrdered";
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
     private static final ObjectMapper READER = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
@@ -118,6 +120,9 @@ public final class BaseManifestCodec {
         g.writeNumberField("finalShape", t.finalShape());
         position(g, "finalShapeAt", t.finalShapeAt());
         position(g, "truncatedAt", t.truncatedAt());
+        if (t.keyOrdered()) {
+            g.writeBooleanField(KEY_ORDERED, true);
+        }
         g.writeArrayFieldStart("shapes");
         for (TableShape s : t.shapes()) {
             g.writeStartObject();
@@ -204,7 +209,8 @@ public final class BaseManifestCodec {
             shapes.add(new TableShape(name, strings(s, "columns"), strings(s, "types"), strings(s, "keyColumns")));
         }
         return new BaseTable(name, STRICT.integer(t, "rows"), STRICT.integer(t, "tombstones"), STRICT.integer(t, "size"), Sha256.fromHex(STRICT.text(t, "sha256")),
-                shapes, Math.toIntExact(STRICT.integer(t, "finalShape")), position(t, "finalShapeAt"), position(t, "truncatedAt"));
+                shapes, Math.toIntExact(STRICT.integer(t, "finalShape")), position(t, "finalShapeAt"), position(t, "truncatedAt"),
+                t.has(KEY_ORDERED) && STRICT.bool(t, KEY_ORDERED));
     }
 
     private static Optional<FoldPosition> position(JsonNode node, String field) {

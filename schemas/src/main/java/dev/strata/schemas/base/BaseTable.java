@@ -17,9 +17,12 @@ import java.util.Optional;
  * @param finalShape index in {@code shapes} of the table's newest row image, -1 if it had only TRUNCATEs
  * @param finalShapeAt where that newest image was written
  * @param truncatedAt the table's newest TRUNCATE at or before the cut
+ * @param keyOrdered whether the object holds its rows in the order of their keys' one integer (each key one integer);
+ *     false in bases made before it could (then in hash order)
  */
 public record BaseTable(String table, long rows, long tombstones, long size, Sha256 sha256, List<TableShape> shapes,
-                        int finalShape, Optional<FoldPosition> finalShapeAt, Optional<FoldPosition> truncatedAt) {
+                        int finalShape, Optional<FoldPosition> finalShapeAt, Optional<FoldPosition> truncatedAt,
+                        boolean keyOrdered) {
 
     public BaseTable {
         Objects.requireNonNull(table, "table");
@@ -41,6 +44,7 @@ public record BaseTable(String table, long rows, long tombstones, long size, Sha
      * manifest keeps), or the body a reader opened them to after matching them to the manifest.
      */
     public BaseTable withObject(long objectSize, Sha256 objectSha256) {
-        return new BaseTable(table, rows, tombstones, objectSize, objectSha256, shapes, finalShape, finalShapeAt, truncatedAt);
+        return new BaseTable(table, rows, tombstones, objectSize, objectSha256, shapes, finalShape, finalShapeAt, truncatedAt,
+                keyOrdered);
     }
 }

@@ -1,12 +1,15 @@
 package dev.strata.schemas.fold;
 
 import dev.strata.schemas.fold.order.IntegerKeyOrder;
+import dev.strata.schemas.fold.order.KeysInOrder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -37,7 +40,6 @@ public final class ChangeFolder implements AutoCloseable {
     private final AtomicLong heldBytes = new AtomicLong();
     private volatile SpillPartitions spill;
     private long truncateCount;
-    private long drainSuperseded;
 
     public ChangeFolder(ShapeCatalog catalog, FoldMemory memory) {
         this.catalog = catalog;
@@ -145,18 +147,18 @@ public final class ChangeFolder implements AutoCloseable {
 
     /** The shape of the newest row image of the table, -1 if it had none (only TRUNCATEs). */
     public int finalShape(int tableId) {
-        long[] best = null;
-        for (FoldStripe stripe : stripes) {
-            long[] s = stripe.newestShape.get(tableId);
-            if (s != null && s[2] >= 0 && (best == null || FoldOp.compareOrder(s[0], s[1], best[0], best[1]) > 0)) {
-                best = s;
-            }
-        }
-        return best == null ? -1 : (int) best[2];
+        long[] newest = newestShape(tableId);
+        return newest == null ? -1 : (int) newest[2];
     }
 
     /** Where the table's final shape was seen last (a base keeps it: that row may since have been deleted). */
     public Optional<FoldPosition> finalShapePosition(int tableId) {
+        long[] newest = newestShape(tableId);
+        return newest == null ? Optional.empty() : Optional.of(new FoldPosition(newest[0], newest[1]));
+    }
+
+    /** The lsn, txOrder and shape id of the table's newest row image in any stripe; null if it had none. */
+    private long[] newestShape(int tableId) {
         long[] best = null;
         for (FoldStripe stripe : stripes) {
             synchronized (stripe) {
@@ -166,7 +168,7 @@ public final class ChangeFolder implements AutoCloseable {
                 }
             }
         }
-        return best == null ? Optional.empty() : Optional.of(new FoldPosition(best[0], best[1]));
+        return best;
     }
 
     /** The table's newest TRUNCATE, if it had one. */
@@ -209,7 +211,7 @@ public final class ChangeFolder implements AutoCloseable {
 
     public FoldStats stats() {
         long changes = 0;
-        long superseded = drainSuperseded;
+        long superseded = spill == null ? 0 : spill.superseded();
         long duplicates = 0;
         for (FoldStripe stripe : stripes) {
             changes += stripe.changes;
@@ -232,52 +234,90 @@ public final class ChangeFolder implements AutoCloseable {
      * As {@link #drain}, the keys of a table whose every key is one integer in the order of those integers
      * ({@link IntegerKeyOrder}); a spilled fold, and a table whose ordering would not fit in the memory budget, drain as
      * {@link #drain} does. For a base: the sink sorts once, and every restore from the base loads rows whose key
-     * Postgres then builds faster.
+     * Postgres then builds faster (its manifest says which tables are in key order: the ones returned).
      */
-    public void drainInKeyOrder(FoldDrain drain) {
-        drain(drain, true);
+    public Set<Integer> drainInKeyOrder(FoldDrain drain) {
+        return drain(drain, true);
     }
 
-    private void drain(FoldDrain drain, boolean keyOrder) {
+    private Set<Integer> drain(FoldDrain drain, boolean keyOrder) {
         List<Integer> ids = tables();
+        Set<Integer> ordered = new HashSet<>();
         if (spill == null) {
             for (int tableId : ids) {
-                List<FoldStripe> holding = new ArrayList<>();
-                List<KeyedVersions> parts = new ArrayList<>();
-                for (FoldStripe stripe : stripes) {
-                    KeyedVersions table = stripe.tables.get(tableId);
-                    if (table != null) {
-                        holding.add(stripe);
-                        parts.add(table);
+                Optional<KeysInOrder> inOrder = keyOrder ? keysInOrder(tableId, drain, memory.budgetBytes()) : Optional.empty();
+                if (inOrder.isPresent()) {
+                    ordered.add(tableId);
+                    for (int i = 0; i < inOrder.get().size(); i++) {
+                        inOrder.get().handOver(i);
                     }
+                } else {
+                    FoldStripe.parts(stripes, tableId).forEach(table -> emit(tableId, table, drain));
                 }
-                if (!keyOrder || !emitInKeyOrder(tableId, parts, drain)) {
-                    parts.forEach(table -> emit(tableId, table, drain));
-                }
-                for (int i = 0; i < parts.size(); i++) {
-                    holding.get(i).replace(tableId, truncatesOnly(parts.get(i)));
-                }
+                drained(tableId);
             }
-            return;
+            return ordered;
         }
         for (int p = 0; p < spill.count(); p++) {
-            Map<Integer, KeyedVersions> partition = new HashMap<>();
-            spill.read(p, op -> {
-                if (partition.computeIfAbsent(op.tableId(), id -> new KeyedVersions(catalog)).apply(op) == KeyedVersions.SUPERSEDED) {
-                    drainSuperseded++;
-                }
-            });
-            // TRUNCATEs stayed in memory; applied last, they turn what they cleared into tombstones
-            partition.forEach((id, t) -> {
-                long[] truncate = truncates.get(id);
-                if (truncate != null) {
-                    t.truncate(truncate[0], truncate[1]);
-                }
-            });
+            Map<Integer, KeyedVersions> partition = spill.fold(p, catalog, truncates);
             for (int tableId : ids) {
                 KeyedVersions table = partition.remove(tableId);
                 if (table != null) {
                     emit(tableId, table, drain);
+                }
+            }
+        }
+        return ordered;
+    }
+
+    /**
+     * The table's keys in the order of their one integer, each handed to {@code drain} when asked: for a walk beside a
+     * key-ordered base's rows ({@link #foldHeld}, then {@link #drained}), after the readers. Empty when a key is not one
+     * integer, when the fold spilled, or when the ordering (32 bytes a key) would take it past half its budget: the
+     * walk never relieves it, and the base's rows folded into held keys may add as much again.
+     */
+    public Optional<KeysInOrder> keysInOrder(int tableId, FoldDrain drain) {
+        return keysInOrder(tableId, drain, memory.budgetBytes() / 2);
+    }
+
+    /** @param limit what the fold may hold with the ordering's arrays (the drain's: its budget) */
+    private Optional<KeysInOrder> keysInOrder(int tableId, FoldDrain drain, long limit) {
+        List<KeyedVersions> parts = FoldStripe.parts(stripes, tableId);
+        int keys = parts.stream().mapToInt(KeyedVersions::keys).sum();
+        if (spill != null || heldBytes.get() + (long) IntegerKeyOrder.BYTES_PER_KEY * keys > limit) {
+            return Optional.empty();
+        }
+        IntegerKeyOrder order = new IntegerKeyOrder(keys);
+        for (int part = 0; part < parts.size(); part++) {
+            if (!parts.get(part).addIntegerKeys(order, part)) {
+                return Optional.empty();
+            }
+        }
+        KeyedVersions.Visitor visitor = handOver(tableId, drain);
+        return Optional.of(order.sorted((part, slot) -> parts.get(part).visit(slot, visitor)));
+    }
+
+    /**
+     * Folds an older version of a key the fold holds (a key-ordered base's row, after the readers) as {@link #accept} does, never relieving
+     * the budget (a walk of {@link #keysInOrder} needs the keys where they are): it only adds the values it carries into
+     * the held version (an unchanged TOAST value). @throws IllegalStateException if the fold does not hold the key
+     */
+    public void foldHeld(FoldOp op) {
+        if (!holds(op.tableId(), op.key()) || spill != null) {
+            throw new IllegalStateException("the fold does not hold the key of this change of " + catalog.table(op.tableId()));
+        }
+        heldBytes.addAndGet(fold(op));
+    }
+
+    /** The table's keys were all handed over: they are forgotten (a TRUNCATE is remembered), and a drain skips them. */
+    public void drained(int tableId) {
+        for (FoldStripe stripe : stripes) {
+            synchronized (stripe) {
+                KeyedVersions table = stripe.tables.get(tableId);
+                if (table != null) {
+                    KeyedVersions empty = truncatesOnly(table);
+                    stripe.replace(tableId, empty);
+                    heldBytes.addAndGet(empty.footprint() - table.footprint());
                 }
             }
         }
@@ -295,26 +335,6 @@ public final class ChangeFolder implements AutoCloseable {
 
     private static void emit(int tableId, KeyedVersions table, FoldDrain drain) {
         table.forEach(handOver(tableId, drain));
-    }
-
-    /**
-     * False, and nothing handed over, when a key of the table is not one integer, or when ordering the keys would take
-     * the fold past its memory budget (the base maker's: the sink's heap holds it beside the log's segments).
-     */
-    private boolean emitInKeyOrder(int tableId, List<KeyedVersions> parts, FoldDrain drain) {
-        int keys = parts.stream().mapToInt(KeyedVersions::keys).sum();
-        if (heldBytes.get() + (long) IntegerKeyOrder.BYTES_PER_KEY * keys > memory.budgetBytes()) {
-            return false;
-        }
-        IntegerKeyOrder order = new IntegerKeyOrder(keys);
-        for (int part = 0; part < parts.size(); part++) {
-            if (!parts.get(part).addIntegerKeys(order, part)) {
-                return false;
-            }
-        }
-        KeyedVersions.Visitor visitor = handOver(tableId, drain);
-        order.forEachInOrder((part, slot) -> parts.get(part).visit(slot, visitor));
-        return true;
     }
 
     private static KeyedVersions.Visitor handOver(int tableId, FoldDrain drain) {

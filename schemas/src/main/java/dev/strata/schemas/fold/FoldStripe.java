@@ -1,6 +1,8 @@
 package dev.strata.schemas.fold;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -60,6 +62,18 @@ final class FoldStripe {
     void replace(int tableId, KeyedVersions versions) {
         tables.put(tableId, versions);
         lastTableId = -1;
+    }
+
+    /** The table's versions, one part per stripe that holds any. */
+    static List<KeyedVersions> parts(FoldStripe[] stripes, int tableId) {
+        List<KeyedVersions> parts = new ArrayList<>();
+        for (FoldStripe stripe : stripes) {
+            KeyedVersions table = stripe.tables.get(tableId);
+            if (table != null) {
+                parts.add(table);
+            }
+        }
+        return parts;
     }
 
     long footprint() {

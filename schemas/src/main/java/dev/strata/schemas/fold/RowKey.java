@@ -8,7 +8,7 @@ import java.util.OptionalLong;
  * varint bytes, and a polynomial of base 31 over them collides by the thousand (a million ids fell
  * into tree bins); FNV-1a with a final avalanche spreads them.
  */
-final class RowKey {
+public final class RowKey {
     final byte[] bytes;
     private final int hash;
 
@@ -36,8 +36,14 @@ final class RowKey {
 
     /**
      * The one integer of a key of exactly one integer value (the fold's key bytes: the count of the
-     * values, then each in {@link RowCodec}'s form); empty for any other key, or bytes cut short.
+     * values, then each in {@link RowCodec}'s form); empty for any other key, bytes cut short, or a varint longer than
+     * it need be.
      */
+    public static OptionalLong singleInteger(byte[] key) {
+        return singleInteger(key, 0, key.length);
+    }
+
+    /** The same, of {@code key[from..from+length)}. */
     static OptionalLong singleInteger(byte[] key, int from, int length) {
         int end = from + length;
         if (length < 3 || key[from] != 1 || key[from + 1] != RowCodec.LONG) {
@@ -50,12 +56,17 @@ final class RowKey {
                 return OptionalLong.empty();
             }
             int b = key[at++];
+            if (shift == 63 && (b & 0x7E) != 0) {
+                return OptionalLong.empty(); // bits past the 64th
+            }
             zigZag |= (long) (b & 0x7F) << shift;
             if ((b & 0x80) == 0) {
                 break;
             }
         }
-        return at == end ? OptionalLong.of((zigZag >>> 1) ^ -(zigZag & 1)) : OptionalLong.empty();
+        // one form per integer (a last byte of 0 only when it is the only one): equal integers are then equal key bytes
+        boolean shortest = at == from + 3 || key[at - 1] != 0;
+        return at == end && shortest ? OptionalLong.of((zigZag >>> 1) ^ -(zigZag & 1)) : OptionalLong.empty();
     }
 
     @Override

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -23,6 +25,7 @@ final class SpillPartitions implements AutoCloseable {
     private final Path dir;
     private final DataOutputStream[] outputs;
     private final java.util.concurrent.atomic.AtomicLong bytesWritten = new java.util.concurrent.atomic.AtomicLong();
+    private long superseded;
 
     SpillPartitions(Path parent, int count) {
         try {
@@ -67,6 +70,33 @@ final class SpillPartitions implements AutoCloseable {
             throw new UncheckedIOException("cannot write the fold's spill file " + file(partition) + ": " + e.getMessage(), e);
         }
         bytesWritten.addAndGet(13 + key.length + version.length);
+    }
+
+    /**
+     * One partition's changes folded alone, per table id; call after the last write.
+     *
+     * @param truncates each table's newest TRUNCATE (lsn, txOrder): they stayed in memory, and applied last they turn what
+     *     they cleared into tombstones
+     */
+    Map<Integer, KeyedVersions> fold(int partition, ShapeCatalog catalog, Map<Integer, long[]> truncates) {
+        Map<Integer, KeyedVersions> tables = new HashMap<>();
+        read(partition, op -> {
+            if (tables.computeIfAbsent(op.tableId(), id -> new KeyedVersions(catalog)).apply(op) == KeyedVersions.SUPERSEDED) {
+                superseded++;
+            }
+        });
+        tables.forEach((id, t) -> {
+            long[] truncate = truncates.get(id);
+            if (truncate != null) {
+                t.truncate(truncate[0], truncate[1]);
+            }
+        });
+        return tables;
+    }
+
+    /** The versions the partitions' folds found superseded so far. */
+    long superseded() {
+        return superseded;
     }
 
     /** Reads back one partition's changes; call after the last write. */

@@ -45,6 +45,14 @@ public final class JsonFields {
         return value.longValue();
     }
 
+    public boolean bool(JsonNode node, String field) {
+        JsonNode value = required(node, field);
+        if (!value.isBoolean()) {
+            throw new ManifestFormatException(document + " field '" + field + "' is not true or false");
+        }
+        return value.booleanValue();
+    }
+
     public JsonNode array(JsonNode node, String field) {
         JsonNode value = required(node, field);
         if (!value.isArray()) {

@@ -72,36 +72,47 @@ class FoldFromBaseTest {
     }
 
     @Test
-    void aStreamedBaseHandsOverOnlyTheKeysTheLogDidNotChange() throws IOException {
-        List<ChangeEvent> log = List.of(
-                insert("acme", ORDERS, 1, 100, 1, "a"),
-                insert("acme", ORDERS, 1, 110, 2, "b"),
-                insert("acme", ORDERS, 1, 120, 3, "c"),
-                update("acme", ORDERS, 2, 200, 2, "b2"),
-                delete("acme", ORDERS, 3, 300, 3));
-        Path out = Files.createTempDirectory(dir, "base");
-        BaseBuilder.Built built = build(log, 1, BIG, out, new BaseCut(1, 100));
-        ShapeCatalog catalog = new ShapeCatalog();
-        List<String> handedOver = new ArrayList<>();
-        try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(BIG, dir, 4))) {
-            EventConverter converter = new EventConverter(catalog, 3);
-            log.stream().filter(e -> e.getCommitTsMicros() > 1).forEach(e -> converter.convert(e, folder::accept));
-            RowDecoder decoder = new RowDecoder(catalog);
-            for (BaseTable t : built.tables()) {
-                BaseLoader.stream(t, built.files().get(t.table()), t.table(), catalog, folder, new FoldDrain() {
-                    @Override
-                    public void upsert(int tableId, byte[] key, byte[] version) {
-                        handedOver.add(java.util.Arrays.toString(decoder.key(key)));
-                    }
-
-                    @Override
-                    public void tombstone(int tableId, byte[] key, byte[] version) {
-                        handedOver.add("deleted " + java.util.Arrays.toString(decoder.key(key)));
-                    }
-                });
-            }
+    void aKeyOrderedBaseAndARandomTailLoadAsOneAscendingRunWithTheWholeLogsRows() throws IOException {
+        List<ChangeEvent> log = new ArrayList<>();
+        Random random = new Random(29);
+        for (long lsn = 1; lsn <= 4000; lsn++) {
+            long id = random.nextInt(3_000) - 1_000;
+            int pick = random.nextInt(8);
+            log.add(pick == 0 ? delete("acme", ORDERS, lsn, lsn, id) : pick < 4 ? insert("acme", ORDERS, lsn, lsn, id, "i" + lsn)
+                    : update("acme", ORDERS, lsn, lsn, id, "u" + lsn));
         }
-        assertThat(handedOver).as("keys 2 and 3 changed after the cut: folded, not handed over").containsExactly("[1]");
+        List<Long> order = new ArrayList<>();
+        for (long cut : new long[] {1, 2000, 3900, 4000}) {
+            same(viaStreamedBase(log, cut, BIG, BIG, 2048), whole(log, BIG)); // a tail folded past its budget: spilled, hash order
+            ShapeCatalog catalog = new ShapeCatalog();
+            BaseBuilder.Built built = build(log, cut, BIG, Files.createTempDirectory(dir, "base"), new BaseCut(cut, cut * 100));
+            order.clear();
+            Folded streamed;
+            try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(BIG, dir, 4))) {
+                BaseLoader.noteFinalShape(built.tables().get(0), catalog, folder);
+                EventConverter converter = new EventConverter(catalog, BIG);
+                log.stream().filter(e -> e.getCommitTsMicros() > cut).forEach(e -> converter.convert(e, folder::accept));
+                RowDecoder decoder = new RowDecoder(catalog);
+                streamed = Folded.drained(catalog, folder, drain -> BaseLoader.stream(built.tables().get(0),
+                        built.files().get(ORDERS), ORDERS, catalog, folder, new FoldDrain() {
+                            @Override
+                            public void upsert(int tableId, byte[] key, byte[] version) {
+                                order.add((Long) decoder.key(key)[0]);
+                                drain.upsert(tableId, key, version);
+                            }
+
+                            @Override
+                            public void tombstone(int tableId, byte[] key, byte[] version) {
+                                order.add((Long) decoder.key(key)[0]);
+                                drain.tombstone(tableId, key, version);
+                            }
+                        }));
+            }
+            same(streamed, whole(log, BIG));
+            assertThat(order).as("cut %d: every key handed over while the base streamed, in one ascending run", cut)
+                    .hasSize(streamed.rows.get(ORDERS).size() + streamed.tombstones.getOrDefault(ORDERS, java.util.Map.of()).size())
+                    .isSorted().doesNotHaveDuplicates();
+        }
     }
 
     @Test
@@ -170,6 +181,13 @@ class FoldFromBaseTest {
         byte[] bytes = BaseManifestCodec.encode(manifest);
         assertThat(BaseManifestCodec.decode(bytes)).isEqualTo(manifest);
         assertThat(BaseManifestCodec.encode(BaseManifestCodec.decode(bytes))).isEqualTo(bytes);
+        assertThat(first.tables()).extracting(BaseTable::keyOrdered).contains(true);
+        BaseTable hashOrder = first.tables().get(0);
+        hashOrder = new BaseTable(hashOrder.table(), hashOrder.rows(), hashOrder.tombstones(), hashOrder.size(), hashOrder.sha256(),
+                hashOrder.shapes(), hashOrder.finalShape(), hashOrder.finalShapeAt(), hashOrder.truncatedAt(), false);
+        byte[] older = BaseManifestCodec.encode(new BaseManifest(TENANT, cut, Optional.empty(), List.of(hashOrder), List.of()));
+        assertThat(new String(older, java.nio.charset.StandardCharsets.UTF_8)).as("as a base made before the field").doesNotContain("keyOrdered");
+        assertThat(BaseManifestCodec.decode(older).tables().get(0).keyOrdered()).isFalse();
         assertThat(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)).as("no definitions, no field").doesNotContain("definitions");
 
         BaseManifest withDefinitions = new BaseManifest(TENANT, cut, Optional.empty(), first.tables(), List.of(), Optional.of(7L), 0,
@@ -227,8 +245,13 @@ class FoldFromBaseTest {
      * base: harmless), then the base streamed past it, then the fold drained.
      */
     private Folded viaStreamedBase(List<ChangeEvent> log, long cut, long until, long budget) throws IOException {
+        return viaStreamedBase(log, cut, until, budget, budget);
+    }
+
+    /** @param baseBudget the base maker's fold's (past it, a base in hash order); @param budget the restore's */
+    private Folded viaStreamedBase(List<ChangeEvent> log, long cut, long until, long baseBudget, long budget) throws IOException {
         Path out = Files.createTempDirectory(dir, "base");
-        BaseBuilder.Built built = build(log, cut, budget, out, new BaseCut(cut, cut * 100));
+        BaseBuilder.Built built = build(log, cut, baseBudget, out, new BaseCut(cut, cut * 100));
         ShapeCatalog catalog = new ShapeCatalog();
         try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(budget, dir, 4))) {
             for (BaseTable t : built.tables()) {
@@ -246,9 +269,14 @@ class FoldFromBaseTest {
     }
 
     private BaseBuilder.Built build(List<ChangeEvent> log, long cut, long budget, Path out, BaseCut baseCut) {
+        return build(log, cut, budget, out, baseCut, dir);
+    }
+
+    /** A base of the log up to {@code cut}, made as the sink makes one (its fold spilling to {@code spill} past the budget). */
+    static BaseBuilder.Built build(List<ChangeEvent> log, long cut, long budget, Path out, BaseCut baseCut, Path spill) {
         ShapeCatalog catalog = new ShapeCatalog();
         EventConverter converter = new EventConverter(catalog, cut);
-        try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(budget, dir, 4))) {
+        try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(budget, spill, 4))) {
             for (ChangeEvent e : log) {
                 converter.convert(e, folder::accept);
             }

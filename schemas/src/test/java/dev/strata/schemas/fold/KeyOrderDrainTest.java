@@ -156,6 +156,13 @@ class KeyOrderDrainTest {
         overlong[1] = RowCodec.LONG;
         overlong[13] = 1;
         assertThat(RowKey.singleInteger(overlong, 0, overlong.length)).as("a varint of more than ten bytes").isEmpty();
+        assertThat(RowKey.singleInteger(new byte[] {1, RowCodec.LONG, (byte) 0x80, 0})).as("zero in two bytes").isEmpty();
+        assertThat(RowKey.singleInteger(new byte[] {1, RowCodec.LONG, (byte) 0x84, 0})).as("two in two bytes").isEmpty();
+        assertThat(RowKey.singleInteger(new byte[] {1, RowCodec.LONG, 0})).as("zero").hasValue(0);
+        assertThat(RowKey.singleInteger(key(Long.MAX_VALUE))).hasValue(Long.MAX_VALUE);
+        byte[] past64 = key(Long.MIN_VALUE);
+        past64[past64.length - 1] = 3;
+        assertThat(RowKey.singleInteger(past64)).as("a tenth byte with bits past the 64th").isEmpty();
         byte[] framed = new byte[key(-5L).length + 2];
         System.arraycopy(key(-5L), 0, framed, 1, key(-5L).length);
         assertThat(RowKey.singleInteger(framed, 1, key(-5L).length)).as("within a larger array").hasValue(-5);

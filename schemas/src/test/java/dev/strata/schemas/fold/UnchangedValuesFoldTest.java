@@ -108,6 +108,23 @@ class UnchangedValuesFoldTest {
     }
 
     @Test
+    void takesTheValueFromAKeyOrderedBaseStreamedPastTheLogAfterIt() throws IOException {
+        for (long cut : new long[] {110, 125, 135, 165, 175, 195}) {
+            BaseBuilder.Built built = base(history(), cut);
+            assertThat(built.tables().get(0).keyOrdered()).isTrue();
+            ShapeCatalog catalog = new ShapeCatalog();
+            try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(BIG, dir, 4))) {
+                BaseLoader.noteFinalShape(built.tables().get(0), catalog, folder);
+                EventConverter converter = new EventConverter(catalog, BIG);
+                history().stream().filter(e -> e.getCommitTsMicros() > cut).forEach(e -> converter.convert(e, folder::accept));
+                Folded streamed = Folded.drained(catalog, folder, drain -> BaseLoader.stream(built.tables().get(0),
+                        built.files().get(DOCS), DOCS, catalog, folder, drain));
+                assertThat(streamed.table(DOCS)).as("cut %d", cut).isEqualTo(AT_THE_END);
+            }
+        }
+    }
+
+    @Test
     void withoutAPreviousVersionTheValueIsNullCountedAndNamed() {
         // the history began after row 9 was last written: no snapshot, no earlier change
         List<ChangeEvent> log = List.of(untouched(100, 9, "x"), untouched(110, 9, "y"), change(Op.CREATE, 120, 1, "a", "b", "{}"));
@@ -148,15 +165,18 @@ class UnchangedValuesFoldTest {
     }
 
     /** A base of the log up to {@code cut}, then only the log after it: the previous versions are in the base alone. */
-    private Folded viaBase(List<ChangeEvent> log, long cut) throws IOException {
+    private BaseBuilder.Built base(List<ChangeEvent> log, long cut) throws IOException {
         Path out = Files.createTempDirectory(dir, "base");
-        BaseBuilder.Built built;
         ShapeCatalog baseCatalog = new ShapeCatalog();
         EventConverter upToCut = new EventConverter(baseCatalog, cut);
         try (ChangeFolder folder = new ChangeFolder(baseCatalog, new FoldMemory(BIG, dir, 4))) {
             log.forEach(e -> upToCut.convert(e, folder::accept));
-            built = BaseBuilder.write(TenantId.of("acme"), new BaseCut(cut, cut * 100), baseCatalog, folder, out);
+            return BaseBuilder.write(TenantId.of("acme"), new BaseCut(cut, cut * 100), baseCatalog, folder, out);
         }
+    }
+
+    private Folded viaBase(List<ChangeEvent> log, long cut) throws IOException {
+        BaseBuilder.Built built = base(log, cut);
         ShapeCatalog catalog = new ShapeCatalog();
         try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(BIG, dir, 4))) {
             for (BaseTable t : built.tables()) {

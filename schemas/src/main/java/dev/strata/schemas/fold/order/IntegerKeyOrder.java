@@ -45,10 +45,31 @@ public final class IntegerKeyOrder {
 
     /** Visits every key added, smallest integer first. */
     public void forEachInOrder(KeyVisitor visitor) {
-        sort();
-        for (int i = 0; i < size; i++) {
-            visitor.visit((int) (handles[i] >>> 32), (int) handles[i]);
+        KeysInOrder keys = sorted(visitor);
+        for (int i = 0; i < keys.size(); i++) {
+            keys.handOver(i);
         }
+    }
+
+    /** The keys added, sorted, each handed over to {@code visitor} when asked; add nothing after. */
+    public KeysInOrder sorted(KeyVisitor visitor) {
+        sort();
+        return new KeysInOrder() {
+            @Override
+            public int size() {
+                return size;
+            }
+
+            @Override
+            public long value(int i) {
+                return values[i];
+            }
+
+            @Override
+            public void handOver(int i) {
+                visitor.visit((int) (handles[i] >>> 32), (int) handles[i]);
+            }
+        };
     }
 
     /** Least significant byte first, a byte every key shares skipped (most of a bigserial's). */
