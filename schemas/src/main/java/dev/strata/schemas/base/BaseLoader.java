@@ -136,8 +136,8 @@ public final class BaseLoader {
                 FoldOp op = shape < 0 ? new FoldOp(tableId, -1, FoldOp.Kind.DELETE, at.lsn(), at.txOrder(), key, version)
                         : new FoldOp(tableId, shapeIds[shape], FoldOp.Kind.UPSERT, at.lsn(), at.txOrder(), key, version);
                 if (merge != null) {
-                    folder.foldHeld(op);
-                    merge.handOverHeld();
+                    folder.handOverFolded(op, bypass);
+                    merge.handedOverHeld();
                     continue;
                 }
                 batch.add(op);

@@ -26,7 +26,8 @@ final class KeyOrderMerge {
     /**
      * Hands over the fold's keys below the row's.
      *
-     * @return whether the fold holds the row's key: then the caller folds the row and calls {@link #handOverHeld}
+     * @return whether the fold holds the row's key: then the caller hands the row over folded with the fold's versions
+     *     ({@link ChangeFolder#handOverFolded}) and calls {@link #handedOverHeld}
      * @throws IllegalArgumentException if the key is not one integer above the previous row's: the object is not in the
      *     order its manifest says
      */
@@ -34,7 +35,7 @@ final class KeyOrderMerge {
         OptionalLong value = RowKey.singleInteger(key);
         if (value.isEmpty() || (started && value.getAsLong() <= previous)) {
             throw new IllegalArgumentException("its manifest says its rows are in the order of their keys' one integer, but a row's key "
-                    + (value.isEmpty() ? "is not one integer" : value.getAsLong() + " comes after " + previous));
+                    + (value.isEmpty() ? "is not one integer" : value.getAsLong() + " comes after " + previous + ", not above it"));
         }
         started = true;
         previous = value.getAsLong();
@@ -44,9 +45,9 @@ final class KeyOrderMerge {
         return next < held.size() && held.value(next) == previous;
     }
 
-    /** Hands over the fold's version of the key {@link #heldBefore} found held, the row folded into it. */
-    void handOverHeld() {
-        held.handOver(next++);
+    /** The key {@link #heldBefore} found held was handed over, the row folded with it. */
+    void handedOverHeld() {
+        next++;
     }
 
     /** After the last row: the fold's keys above it. */

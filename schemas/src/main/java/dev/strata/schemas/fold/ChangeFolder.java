@@ -245,7 +245,7 @@ public final class ChangeFolder implements AutoCloseable {
         Set<Integer> ordered = new HashSet<>();
         if (spill == null) {
             for (int tableId : ids) {
-                Optional<KeysInOrder> inOrder = keyOrder ? keysInOrder(tableId, drain, memory.budgetBytes()) : Optional.empty();
+                Optional<KeysInOrder> inOrder = keyOrder ? keysInOrder(tableId, drain) : Optional.empty();
                 if (inOrder.isPresent()) {
                     ordered.add(tableId);
                     for (int i = 0; i < inOrder.get().size(); i++) {
@@ -272,19 +272,13 @@ public final class ChangeFolder implements AutoCloseable {
 
     /**
      * The table's keys in the order of their one integer, each handed to {@code drain} when asked: for a walk beside a
-     * key-ordered base's rows ({@link #foldHeld}, then {@link #drained}), after the readers. Empty when a key is not one
-     * integer, when the fold spilled, or when the ordering (32 bytes a key) would take it past half its budget: the
-     * walk never relieves it, and the base's rows folded into held keys may add as much again.
+     * key-ordered base's rows ({@link #handOverFolded}, then {@link #drained}), after the readers. Empty when a key is
+     * not one integer, when the fold spilled, or when the ordering (32 bytes a key) would take it past its budget.
      */
     public Optional<KeysInOrder> keysInOrder(int tableId, FoldDrain drain) {
-        return keysInOrder(tableId, drain, memory.budgetBytes() / 2);
-    }
-
-    /** @param limit what the fold may hold with the ordering's arrays (the drain's: its budget) */
-    private Optional<KeysInOrder> keysInOrder(int tableId, FoldDrain drain, long limit) {
         List<KeyedVersions> parts = FoldStripe.parts(stripes, tableId);
         int keys = parts.stream().mapToInt(KeyedVersions::keys).sum();
-        if (spill != null || heldBytes.get() + (long) IntegerKeyOrder.BYTES_PER_KEY * keys > limit) {
+        if (spill != null || heldBytes.get() + (long) IntegerKeyOrder.BYTES_PER_KEY * keys > memory.budgetBytes()) {
             return Optional.empty();
         }
         IntegerKeyOrder order = new IntegerKeyOrder(keys);
@@ -298,15 +292,19 @@ public final class ChangeFolder implements AutoCloseable {
     }
 
     /**
-     * Folds an older version of a key the fold holds (a key-ordered base's row, after the readers) as {@link #accept} does, never relieving
-     * the budget (a walk of {@link #keysInOrder} needs the keys where they are): it only adds the values it carries into
-     * the held version (an unchanged TOAST value). @throws IllegalStateException if the fold does not hold the key
+     * Hands over what folding {@code op}, a key-ordered base's row of a key the fold holds, would leave for its key, and
+     * keeps nothing: the walk of {@link #keysInOrder} never grows the fold (a row filling unchanged TOAST values of many
+     * held keys would otherwise add them all). @throws IllegalStateException if the fold does not hold the key
      */
-    public void foldHeld(FoldOp op) {
-        if (!holds(op.tableId(), op.key()) || spill != null) {
+    public void handOverFolded(FoldOp op, FoldDrain drain) {
+        FoldStripe stripe = stripes[RowKey.hash(op.key()) & (STRIPES - 1)];
+        KeyedVersions table;
+        synchronized (stripe) {
+            table = spill == null ? stripe.find(op.tableId()) : null;
+        }
+        if (table == null || !table.visitApplied(op, handOver(op.tableId(), drain))) {
             throw new IllegalStateException("the fold does not hold the key of this change of " + catalog.table(op.tableId()));
         }
-        heldBytes.addAndGet(fold(op));
     }
 
     /** The table's keys were all handed over: they are forgotten (a TRUNCATE is remembered), and a drain skips them. */

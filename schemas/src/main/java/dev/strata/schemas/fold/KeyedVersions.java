@@ -86,32 +86,47 @@ final class KeyedVersions {
             long word = index[2 * slot + 1];
             if ((int) word == hash && keyEquals(at - 1, key)) {
                 long held = at - 1;
-                byte[] version = op.version();
-                boolean gaps;
-                int order = FoldOp.compareOrder(op.lsn(), op.txOrder(), lsn(held), txOrder(held));
-                if (order <= 0) {
-                    // an older change loses, but may hold a value the newer one did not carry; when it fills
-                    // one, the fold grew and the change is not counted as superseded
-                    version = (word & HAS_GAPS) != 0 ? CarriedValues.fill(versionAt(held), version, catalog) : null;
-                    if (version == null) {
-                        return order == 0 ? DUPLICATE : SUPERSEDED;
-                    }
-                    gaps = CarriedValues.hasGaps(version);
-                } else {
-                    gaps = CarriedValues.hasGaps(version);
-                    byte[] filled = gaps ? CarriedValues.fill(version, versionAt(held), catalog) : null;
-                    if (filled != null) {
-                        version = filled;
-                        gaps = CarriedValues.hasGaps(filled);
-                    }
+                byte[] version = merged(held, word, op);
+                if (version == null) {
+                    return FoldOp.compareOrder(op.lsn(), op.txOrder(), lsn(held), txOrder(held)) == 0 ? DUPLICATE : SUPERSEDED;
                 }
                 long before = footprint();
                 rows += (deleted(version) ? 0 : 1) - (holdsRow(held) ? 1 : 0);
                 index[2 * slot] = append(key, version) + 1;
-                index[2 * slot + 1] = hashWord(hash, gaps);
+                index[2 * slot + 1] = hashWord(hash, CarriedValues.hasGaps(version));
                 return footprint() - before;
             }
         }
+    }
+
+    /**
+     * The version {@code op} leaves over the one held at {@code held} ({@code word}: its index word); null when that one
+     * stands. An older change loses, but may fill a value the newer one did not carry (then it is not superseded).
+     */
+    private byte[] merged(long held, long word, FoldOp op) {
+        if (FoldOp.compareOrder(op.lsn(), op.txOrder(), lsn(held), txOrder(held)) <= 0) {
+            return (word & HAS_GAPS) != 0 ? CarriedValues.fill(versionAt(held), op.version(), catalog) : null;
+        }
+        byte[] filled = CarriedValues.hasGaps(op.version()) ? CarriedValues.fill(op.version(), versionAt(held), catalog) : null;
+        return filled != null ? filled : op.version();
+    }
+
+    /** Visits what {@link #apply} would leave for the key of {@code op}, keeping nothing; false (no visit) if not held. */
+    boolean visitApplied(FoldOp op, Visitor visitor) {
+        int hash = RowKey.hash(op.key());
+        for (int slot = hash & (slots() - 1); index[2 * slot] != 0; slot = (slot + 1) & (slots() - 1)) {
+            long at = index[2 * slot];
+            if ((int) index[2 * slot + 1] == hash && keyEquals(at - 1, op.key())) {
+                byte[] version = merged(at - 1, index[2 * slot + 1], op);
+                if (version == null) {
+                    visit(slot, visitor);
+                } else {
+                    visitor.visit(op.key(), version, !deleted(version) && !olderThanTruncate(lsn(version), txOrder(version)));
+                }
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a version of {@code key} is held (whatever it is: live, deleted, older than the TRUNCATE). */

@@ -30,7 +30,7 @@ class KeyOrderMergeTest {
     void aRowNotAboveTheOneBeforeItOrNotOneIntegerIsRefused() {
         KeyOrderMerge merge = new KeyOrderMerge(held(10));
         row(merge, 5);
-        assertThatThrownBy(() -> row(merge, 5)).hasMessageContaining("a row's key 5 comes after 5");
+        assertThatThrownBy(() -> row(merge, 5)).hasMessageContaining("a row's key 5 comes after 5, not above it");
         assertThatThrownBy(() -> row(merge, 4)).hasMessageContaining("a row's key 4 comes after 5");
         byte[] twoValues = {2, LONG_TAG, 2, LONG_TAG, 4};
         assertThatThrownBy(() -> new KeyOrderMerge(held()).heldBefore(twoValues)).hasMessageContaining("is not one integer");
@@ -60,7 +60,8 @@ class KeyOrderMergeTest {
     /** A base row: the fold's keys below it first; a held one then comes from the fold, any other straight. */
     private void row(KeyOrderMerge merge, long value) {
         if (merge.heldBefore(key(value))) {
-            merge.handOverHeld();
+            handedOver.add("fold " + value);
+            merge.handedOverHeld();
         } else {
             handedOver.add("base " + value);
         }

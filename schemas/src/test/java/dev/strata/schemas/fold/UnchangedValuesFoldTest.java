@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -117,9 +118,24 @@ class UnchangedValuesFoldTest {
                 BaseLoader.noteFinalShape(built.tables().get(0), catalog, folder);
                 EventConverter converter = new EventConverter(catalog, BIG);
                 history().stream().filter(e -> e.getCommitTsMicros() > cut).forEach(e -> converter.convert(e, folder::accept));
+                List<String> whileStreamed = new ArrayList<>();
                 Folded streamed = Folded.drained(catalog, folder, drain -> BaseLoader.stream(built.tables().get(0),
-                        built.files().get(DOCS), DOCS, catalog, folder, drain));
+                        built.files().get(DOCS), DOCS, catalog, folder, new FoldDrain() {
+                            @Override
+                            public void upsert(int tableId, byte[] key, byte[] version) {
+                                whileStreamed.add(Arrays.toString(new RowDecoder(catalog).key(key)));
+                                drain.upsert(tableId, key, version);
+                            }
+
+                            @Override
+                            public void tombstone(int tableId, byte[] key, byte[] version) {
+                                whileStreamed.add("deleted " + Arrays.toString(new RowDecoder(catalog).key(key)));
+                                drain.tombstone(tableId, key, version);
+                            }
+                        }));
                 assertThat(streamed.table(DOCS)).as("cut %d", cut).isEqualTo(AT_THE_END);
+                assertThat(whileStreamed).as("cut %d: every key handed over in key order while the base streamed", cut)
+                        .containsExactly("[1]", "[2]", "[3]");
             }
         }
     }
