@@ -38,6 +38,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -144,13 +145,17 @@ public final class BaseFolder {
             BaseCut cut;
             long duplicates;
             try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(settings.memoryBytes(), work, FoldMemory.DEFAULT_PARTITIONS))) {
-                foldedBytes = previous.map(p -> loadPrevious(p, catalog, folder, folded, work)).orElse(0L);
                 previous.ifPresent(p -> BaseDefinition.load(p.manifest().definitions(), catalog, definitions));
                 SegmentFold segmentFold = new SegmentFold(tenant, catalog, cutMicros, TransactionFilter.ALL, definitions);
                 Map<UtcHour, Map<ObjectKey, ManifestEntry>> sealed = new HashMap<>();
-                for (ListedObject segment : segments) {
-                    lease.check("folding " + segment.key());
-                    ManifestEntry entry = expectedEntry(tenant, segment, sealed);
+                // newest first, the previous base last: the fold keeps each key's newest version at its first sight and
+                // refuses the older ones at the probe, so it holds no superseded versions (a tenant's first base, folded
+                // from its whole log, then fits the memory that holds its rows: not spilled, it is written in key order)
+                ManifestEntry[] entries = new ManifestEntry[segments.size()];
+                foldedBytes = 0;
+                for (int i = segments.size() - 1; i >= 0; i--) {
+                    lease.check("folding " + segments.get(i).key());
+                    ManifestEntry entry = expectedEntry(tenant, segments.get(i), sealed);
                     byte[] bytes = reader.fetchVerified(entry.key(), entry.sha256());
                     // its bytes matched their SHA-256, and a sealed body is authenticated as it opens: only now is anything folded
                     byte[] body = bodies.open(entry.key(), bytes);
@@ -158,9 +163,11 @@ public final class BaseFolder {
                         maxLsn.accumulateAndGet(op.lsn(), Math::max);
                         folder.accept(op);
                     });
-                    folded.add(entry);
+                    entries[i] = entry;
                     foldedBytes += bytes.length;
                 }
+                foldedBytes += previous.map(p -> loadPrevious(p, catalog, folder, folded, work)).orElse(0L);
+                folded.addAll(Arrays.asList(entries)); // in the listing's order, after the previous base's manifest
                 cut = new BaseCut(cutMicros, maxLsn.get());
                 duplicates = folder.stats().duplicates();
                 built = sealed(tenant, BaseBuilder.write(tenant, cut, catalog, folder, work), cut, work);
