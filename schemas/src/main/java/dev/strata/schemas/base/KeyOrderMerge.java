@@ -8,7 +8,7 @@ import java.util.OptionalLong;
 /**
  * A key-ordered base table's rows walked beside the fold's keys of the table in the same order
  * ({@link ChangeFolder#keysInOrder}): the fold's keys below a row go first, a row whose key the fold
- * holds is folded into it and handed over from the fold, any other row straight to the target. A
+ * holds is handed over folded with the held version (nothing kept), any other row straight to the target. A
  * restore from a base and a tail then loads the table as one run of ascending keys, as a fresh base
  * does (Postgres builds the key fastest from it), and asks the fold nothing of the rows the tail did
  * not change.

@@ -103,13 +103,29 @@ class KeyOrderedBaseTest {
         }
     }
 
+    @Test
+    void aBaseRowNewerThanTheVersionTheFoldHoldsWins() throws IOException {
+        // a segment straddling the cut gives the fold changes from before it: here key 1's older version only
+        ChangeEvent older = insert("acme", ORDERS, 1, 100, 1, "old");
+        List<ChangeEvent> log = List.of(older, update("acme", ORDERS, 2, 200, 1, "new"), insert("acme", ORDERS, 1, 110, 2, "b"),
+                insert("acme", ORDERS, 2, 210, 3, "c"), update("acme", ORDERS, 3, 300, 2, "b3"), update("acme", ORDERS, 3, 310, 3, "c"));
+        BaseBuilder.Built built = FoldFromBaseTest.build(log, 2, BIG, Files.createTempDirectory(dir, "base"), new BaseCut(2, 200), dir);
+        assertThat(streamed(List.of(older, log.get(4), log.get(5), log.get(5)), built, built.tables().get(0)))
+                .as("key 1: the base's newer row; key 2: the log's; key 3: the log's, stored twice").containsExactly("[1] new", "[2] b3", "[3] c");
+    }
+
     /** The log after the base's cut (time 1) folded, then the table streamed past it with the fold's keys handed over too. */
     private List<String> streamedAfterTheLog(List<ChangeEvent> log, BaseBuilder.Built built, BaseTable table) {
+        return streamed(log.stream().filter(e -> e.getCommitTsMicros() > 1).toList(), built, table);
+    }
+
+    /** {@code folded} folded, then the table streamed past it with the fold's keys handed over too. */
+    private List<String> streamed(List<ChangeEvent> folded, BaseBuilder.Built built, BaseTable table) {
         ShapeCatalog catalog = new ShapeCatalog();
         List<String> handedOver = new ArrayList<>();
         try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(BIG, dir, 4))) {
             EventConverter converter = new EventConverter(catalog, BIG);
-            log.stream().filter(e -> e.getCommitTsMicros() > 1).forEach(e -> converter.convert(e, folder::accept));
+            folded.forEach(e -> converter.convert(e, folder::accept));
             RowDecoder decoder = new RowDecoder(catalog);
             FoldDrain drain = new FoldDrain() {
                 @Override

@@ -166,7 +166,10 @@ public final class BaseFolder {
                     entries[i] = entry;
                     foldedBytes += bytes.length;
                 }
-                foldedBytes += previous.map(p -> loadPrevious(p, catalog, folder, folded, work)).orElse(0L);
+                if (previous.isPresent()) {
+                    lease.check("folding the previous base");
+                    foldedBytes += loadPrevious(previous.get(), catalog, folder, folded, work);
+                }
                 folded.addAll(Arrays.asList(entries)); // in the listing's order, after the previous base's manifest
                 cut = new BaseCut(cutMicros, maxLsn.get());
                 duplicates = folder.stats().duplicates();
@@ -230,7 +233,7 @@ public final class BaseFolder {
     }
 
     /**
-     * Folds the previous base in first; every table object must match its SHA-256 in the manifest. Each is
+     * Folds the previous base in, after the log; every table object must match its SHA-256 in the manifest. Each is
      * read to a file in the work directory (a table can be larger than the heap), hashed as it arrives,
      * and deleted once folded, so the disk holds one of them at a time.
      */
