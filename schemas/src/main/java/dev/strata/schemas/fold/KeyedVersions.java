@@ -113,33 +113,35 @@ final class KeyedVersions {
 
     /** Visits what {@link #apply} would leave for the key of {@code op}, keeping nothing; false (no visit) if not held. */
     boolean visitApplied(FoldOp op, Visitor visitor) {
-        int hash = RowKey.hash(op.key());
-        for (int slot = hash & (slots() - 1); index[2 * slot] != 0; slot = (slot + 1) & (slots() - 1)) {
-            long at = index[2 * slot];
-            if ((int) index[2 * slot + 1] == hash && keyEquals(at - 1, op.key())) {
-                byte[] version = merged(at - 1, index[2 * slot + 1], op);
-                if (version == null) {
-                    visit(slot, visitor);
-                } else {
-                    visitor.visit(op.key(), version, !deleted(version) && !olderThanTruncate(lsn(version), txOrder(version)));
-                }
-                return true;
-            }
+        int slot = slotOf(op.key());
+        if (slot < 0) {
+            return false;
         }
-        return false;
+        byte[] version = merged(index[2 * slot] - 1, index[2 * slot + 1], op);
+        if (version == null) {
+            visit(slot, visitor);
+        } else {
+            visitor.visit(op.key(), version, !deleted(version) && !olderThanTruncate(lsn(version), txOrder(version)));
+        }
+        return true;
     }
 
     /** Whether a version of {@code key} is held (whatever it is: live, deleted, older than the TRUNCATE). */
     boolean contains(byte[] key) {
+        return slotOf(key) >= 0;
+    }
+
+    /** The slot holding {@code key}, -1 if none does. */
+    private int slotOf(byte[] key) {
         int hash = RowKey.hash(key);
         int mask = slots() - 1;
         for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
             long at = index[2 * slot];
             if (at == 0) {
-                return false;
+                return -1;
             }
             if ((int) index[2 * slot + 1] == hash && keyEquals(at - 1, key)) {
-                return true;
+                return slot;
             }
         }
     }
