@@ -8,6 +8,7 @@ import dev.strata.restore.store.ObjectFetcher;
 import dev.strata.schemas.fold.ChangeFolder;
 import dev.strata.schemas.fold.FastSegmentDecoder;
 import dev.strata.schemas.fold.FoldOp;
+import dev.strata.schemas.fold.FoldPosition;
 import dev.strata.schemas.fold.SegmentFold;
 import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.schemas.fold.definition.DefinitionHistory;
@@ -44,7 +45,7 @@ final class SegmentPipeline {
     private final TableFilter tables;
     private final KeyFilter keys;
     private final ShapeCatalog catalog;
-    private final NewerImages newerImages = new NewerImages();
+    private final NewerSegments newerSegments = new NewerSegments();
 
     /**
      * @param tables which tables' changes are folded; it also learns every table a change named
@@ -115,8 +116,10 @@ final class SegmentPipeline {
         // the fetcher matched the bytes to their SHA-256 before any change of them is folded
         List<FoldOp> batch = new ArrayList<>(BATCH);
         TableFilter.Pass pass = tables.pass();
-        KeyFilter.Pass keyPass = keys.pass(catalog, folder, settlement, newerImages.knownNewerThan(segment));
+        KeyFilter.Pass keyPass = keys.pass(catalog, folder, settlement, newerSegments.newerThan(segment));
+        FirstChange first = new FirstChange();
         Consumer<FoldOp> fold = op -> {
+            first.saw(op.lsn(), op.txOrder());
             if (!pass.keep(op.tableId()) || !keyPass.keep(op)) {
                 return;
             }
@@ -126,11 +129,11 @@ final class SegmentPipeline {
                 batch.clear();
             }
         };
-        // asked before a change's images are decoded: a key not wanted is walked over, as the consumer would drop it
-        KeyInterest interest = keys.all() ? null : new KeyInterest() {
+        // asked before a change's images are decoded: a key not wanted, or whose change the fold supersedes, is walked over
+        KeyInterest interest = new KeyInterest() {
             @Override
             public boolean wants(int tableId, byte[] key, int length) {
-                return pass.keep(tableId) && keyPass.wants(tableId, key, length);
+                return pass.keep(tableId) && keyPass.decodes(tableId, key, length);
             }
 
             @Override
@@ -140,8 +143,9 @@ final class SegmentPipeline {
 
             @Override
             public void skipped(int tableId, int shapeId, long lsn, long txOrder) {
+                first.saw(lsn, txOrder);
                 if (pass.keep(tableId)) {
-                    keyPass.dropped(tableId, shapeId, lsn, txOrder);
+                    keyPass.skipped(tableId, shapeId, lsn, txOrder);
                 }
             }
         };
@@ -155,11 +159,29 @@ final class SegmentPipeline {
         folder.acceptAll(batch);
         pass.close();
         keyPass.close();
-        newerImages.read(segment, keyPass.imaged());
+        newerSegments.read(segment, keyPass.imaged(), first.position());
         if (settlement != null) {
             settlement.read(segment); // after every change of it was reported
         }
         return new SegmentBatch(counts.events(), counts.afterUntil(), object.bytes().length, object.from(), object.sealed());
+    }
+
+    /** Where in commit order a segment's changes begin, of those the restore reads: one reader thread's. */
+    private static final class FirstChange {
+        private long lsn = Long.MAX_VALUE;
+        private long txOrder = Long.MAX_VALUE;
+
+        void saw(long lsn, long txOrder) {
+            if (FoldOp.compareOrder(lsn, txOrder, this.lsn, this.txOrder) < 0) {
+                this.lsn = lsn;
+                this.txOrder = txOrder;
+            }
+        }
+
+        /** Null when the segment had no change the restore reads. */
+        FoldPosition position() {
+            return lsn == Long.MAX_VALUE ? null : new FoldPosition(lsn, txOrder);
+        }
     }
 
     private static SegmentBatch take(CompletionService<SegmentBatch> done) {

@@ -134,6 +134,27 @@ public final class ChangeFolder implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether every change of {@code key[0..length)} older than (lsn, txOrder) loses to the version held, unread: a reader of
+     * the log newest first need not decode it ({@link #superseded}). False when the fold spilled (no key is looked up there).
+     */
+    public boolean supersedesBefore(int tableId, byte[] key, int length, long lsn, long txOrder) {
+        FoldStripe stripe = stripes[RowKey.hash(key, length) & (STRIPES - 1)];
+        synchronized (stripe) { // the stripe's monitor, not the read lock: relieve() swaps its tables under both
+            KeyedVersions table = spill == null ? stripe.find(tableId) : null;
+            return table != null && table.holdsWholeFrom(key, length, lsn, txOrder);
+        }
+    }
+
+    /** Counts changes left unread because the fold {@link #supersedesBefore supersedes} them, as if each had lost here. */
+    public void superseded(long changes) {
+        FoldStripe stripe = stripes[0];
+        synchronized (stripe) {
+            stripe.changes += changes;
+            stripe.superseded += changes;
+        }
+    }
+
     /** The tables that had any change at or before the restore point, by name. */
     public List<Integer> tables() {
         TreeSet<Integer> ids = new TreeSet<>();
@@ -147,28 +168,14 @@ public final class ChangeFolder implements AutoCloseable {
 
     /** The shape of the newest row image of the table, -1 if it had none (only TRUNCATEs). */
     public int finalShape(int tableId) {
-        long[] newest = newestShape(tableId);
+        long[] newest = FoldStripe.newestShape(stripes, tableId);
         return newest == null ? -1 : (int) newest[2];
     }
 
     /** Where the table's final shape was seen last (a base keeps it: that row may since have been deleted). */
     public Optional<FoldPosition> finalShapePosition(int tableId) {
-        long[] newest = newestShape(tableId);
+        long[] newest = FoldStripe.newestShape(stripes, tableId);
         return newest == null ? Optional.empty() : Optional.of(new FoldPosition(newest[0], newest[1]));
-    }
-
-    /** The lsn, txOrder and shape id of the table's newest row image in any stripe; null if it had none. */
-    private long[] newestShape(int tableId) {
-        long[] best = null;
-        for (FoldStripe stripe : stripes) {
-            synchronized (stripe) {
-                long[] s = stripe.newestShape.get(tableId);
-                if (s != null && s[2] >= 0 && (best == null || FoldOp.compareOrder(s[0], s[1], best[0], best[1]) > 0)) {
-                    best = s.clone();
-                }
-            }
-        }
-        return best;
     }
 
     /** The table's newest TRUNCATE, if it had one. */
@@ -313,7 +320,7 @@ public final class ChangeFolder implements AutoCloseable {
             synchronized (stripe) {
                 KeyedVersions table = stripe.tables.get(tableId);
                 if (table != null) {
-                    KeyedVersions empty = truncatesOnly(table);
+                    KeyedVersions empty = table.emptied();
                     stripe.replace(tableId, empty);
                     heldBytes.addAndGet(empty.footprint() - table.footprint());
                 }
@@ -354,10 +361,12 @@ public final class ChangeFolder implements AutoCloseable {
             }
             long held = 0;
             for (FoldStripe stripe : stripes) {
-                for (Map.Entry<Integer, KeyedVersions> e : new ArrayList<>(stripe.tables.entrySet())) {
-                    stripe.replace(e.getKey(), e.getValue().compacted());
+                synchronized (stripe) {
+                    for (Map.Entry<Integer, KeyedVersions> e : new ArrayList<>(stripe.tables.entrySet())) {
+                        stripe.replace(e.getKey(), e.getValue().compacted());
+                    }
+                    held += stripe.footprint();
                 }
-                held += stripe.footprint();
             }
             heldBytes.set(held);
             if (held > memory.budgetBytes() / 2) {
@@ -372,21 +381,16 @@ public final class ChangeFolder implements AutoCloseable {
     private void spillEverything() {
         SpillPartitions partitions = new SpillPartitions(memory.spillDir(), memory.partitions());
         for (FoldStripe stripe : stripes) {
-            for (Map.Entry<Integer, KeyedVersions> table : new ArrayList<>(stripe.tables.entrySet())) {
-                int tableId = table.getKey();
-                table.getValue().forEach((key, version, live) -> partitions.write(tableId,
-                        KeyedVersions.deleted(version) ? FoldOp.Kind.DELETE : FoldOp.Kind.UPSERT, key, version));
-                stripe.replace(tableId, truncatesOnly(table.getValue()));
+            synchronized (stripe) {
+                for (Map.Entry<Integer, KeyedVersions> table : new ArrayList<>(stripe.tables.entrySet())) {
+                    int tableId = table.getKey();
+                    table.getValue().forEach((key, version, live) -> partitions.write(tableId,
+                            KeyedVersions.deleted(version) ? FoldOp.Kind.DELETE : FoldOp.Kind.UPSERT, key, version));
+                    stripe.replace(tableId, table.getValue().emptied());
+                }
             }
         }
         heldBytes.set(0);
         spill = partitions;
-    }
-
-    /** An empty table that remembers the TRUNCATE (spilled changes are filtered by it at drain time). */
-    private KeyedVersions truncatesOnly(KeyedVersions table) {
-        KeyedVersions empty = new KeyedVersions(catalog);
-        empty.truncate(table.truncateLsn(), table.truncateTxOrder());
-        return empty;
     }
 }

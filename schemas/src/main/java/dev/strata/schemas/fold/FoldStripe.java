@@ -76,6 +76,20 @@ final class FoldStripe {
         return parts;
     }
 
+    /** The lsn, txOrder and shape id of the table's newest row image in any stripe; null if it had none. */
+    static long[] newestShape(FoldStripe[] stripes, int tableId) {
+        long[] best = null;
+        for (FoldStripe stripe : stripes) {
+            synchronized (stripe) {
+                long[] s = stripe.newestShape.get(tableId);
+                if (s != null && s[2] >= 0 && (best == null || FoldOp.compareOrder(s[0], s[1], best[0], best[1]) > 0)) {
+                    best = s.clone();
+                }
+            }
+        }
+        return best;
+    }
+
     long footprint() {
         return tables.values().stream().mapToLong(KeyedVersions::footprint).sum();
     }

@@ -6,6 +6,11 @@ import dev.strata.schemas.fold.order.IntegerKeyOrder;
 import java.util.Arrays;
 import java.util.OptionalLong;
 
+import static dev.strata.schemas.fold.bytes.BigEndian.readInt;
+import static dev.strata.schemas.fold.bytes.BigEndian.readLong;
+import static dev.strata.schemas.fold.bytes.BigEndian.writeInt;
+import static dev.strata.schemas.fold.bytes.BigEndian.writeLong;
+
 /**
  * The newest version of every key of one table, and the table's newest TRUNCATE, in a form the
  * garbage collector barely sees: entries are appended to large byte arrays (an arena) and found
@@ -84,7 +89,7 @@ final class KeyedVersions {
                 return footprint() - before;
             }
             long word = index[2 * slot + 1];
-            if ((int) word == hash && keyEquals(at - 1, key)) {
+            if ((int) word == hash && keyEquals(at - 1, key, key.length)) {
                 long held = at - 1;
                 byte[] version = merged(held, word, op);
                 if (version == null) {
@@ -113,7 +118,7 @@ final class KeyedVersions {
 
     /** Visits what {@link #apply} would leave for the key of {@code op}, keeping nothing; false (no visit) if not held. */
     boolean visitApplied(FoldOp op, Visitor visitor) {
-        int slot = slotOf(op.key());
+        int slot = slotOf(op.key(), op.key().length);
         if (slot < 0) {
             return false;
         }
@@ -128,19 +133,32 @@ final class KeyedVersions {
 
     /** Whether a version of {@code key} is held (whatever it is: live, deleted, older than the TRUNCATE). */
     boolean contains(byte[] key) {
-        return slotOf(key) >= 0;
+        return slotOf(key, key.length) >= 0;
     }
 
-    /** The slot holding {@code key}, -1 if none does. */
-    private int slotOf(byte[] key) {
-        int hash = RowKey.hash(key);
+    /**
+     * Whether the version held for {@code key[0..length)} is at or after (lsn, txOrder) and has no value an older change
+     * could fill ({@link CarriedValues}): then every change of the key older than that loses to it, whatever it holds.
+     */
+    boolean holdsWholeFrom(byte[] key, int length, long lsn, long txOrder) {
+        int slot = slotOf(key, length);
+        if (slot < 0 || (index[2 * slot + 1] & HAS_GAPS) != 0) {
+            return false;
+        }
+        long held = index[2 * slot] - 1;
+        return FoldOp.compareOrder(lsn(held), txOrder(held), lsn, txOrder) >= 0;
+    }
+
+    /** The slot holding {@code key[0..length)}, -1 if none does. */
+    private int slotOf(byte[] key, int length) {
+        int hash = RowKey.hash(key, length);
         int mask = slots() - 1;
         for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
             long at = index[2 * slot];
             if (at == 0) {
                 return -1;
             }
-            if ((int) index[2 * slot + 1] == hash && keyEquals(at - 1, key)) {
+            if ((int) index[2 * slot + 1] == hash && keyEquals(at - 1, key, length)) {
                 return slot;
             }
         }
@@ -244,10 +262,16 @@ final class KeyedVersions {
         return size;
     }
 
+    /** No key, and the same TRUNCATE (spilled changes are filtered by it at drain time). */
+    KeyedVersions emptied() {
+        KeyedVersions empty = new KeyedVersions(catalog);
+        empty.truncate(truncateLsn, truncateTxOrder);
+        return empty;
+    }
+
     /** The same keys and versions without the superseded ones: arena garbage dropped. */
     KeyedVersions compacted() {
-        KeyedVersions fresh = new KeyedVersions(catalog);
-        fresh.truncate(truncateLsn, truncateTxOrder);
+        KeyedVersions fresh = emptied();
         forEach((key, version, live) -> fresh.apply(new FoldOp(0, -1, FoldOp.Kind.UPSERT, lsn(version), txOrder(version), key, version)));
         return fresh;
     }
@@ -318,10 +342,10 @@ final class KeyedVersions {
         return Arrays.copyOfRange(chunk, start, start + readInt(chunk, off + 4));
     }
 
-    private boolean keyEquals(long entry, byte[] key) {
+    private boolean keyEquals(long entry, byte[] key, int length) {
         byte[] chunk = chunks[(int) (entry >>> 32)];
         int off = (int) entry;
-        return readInt(chunk, off) == key.length && Arrays.equals(chunk, off + 8, off + 8 + key.length, key, 0, key.length);
+        return readInt(chunk, off) == length && Arrays.equals(chunk, off + 8, off + 8 + length, key, 0, length);
     }
 
     private long lsn(long entry) {
@@ -371,30 +395,5 @@ final class KeyedVersions {
 
     static long txOrder(byte[] version) {
         return readLong(version, 8);
-    }
-
-    private static void writeInt(byte[] b, int at, int value) {
-        b[at] = (byte) (value >>> 24);
-        b[at + 1] = (byte) (value >>> 16);
-        b[at + 2] = (byte) (value >>> 8);
-        b[at + 3] = (byte) value;
-    }
-
-    private static int readInt(byte[] b, int at) {
-        return ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
-    }
-
-    private static void writeLong(byte[] b, int at, long value) {
-        for (int i = 0; i < 8; i++) {
-            b[at + i] = (byte) (value >>> (56 - 8 * i));
-        }
-    }
-
-    private static long readLong(byte[] b, int at) {
-        long v = 0;
-        for (int i = 0; i < 8; i++) {
-            v = (v << 8) | (b[at + i] & 0xffL);
-        }
-        return v;
     }
 }
