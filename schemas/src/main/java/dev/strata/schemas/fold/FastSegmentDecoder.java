@@ -30,8 +30,8 @@ import org.apache.avro.Schema;
  * bytes are those their writer declared, and the writer key can put any tenant's segment under any
  * tenant's prefix. The comparison is of bytes, in the block, so it costs no allocation.
  *
- * <p>With a {@link KeyInterest} (a rollback's few keys) only a row change's key values are read
- * first; the event is read again from its start when it is to be decoded, and otherwise its row
+ * <p>With a {@link KeyInterest} (a rollback's few keys; a restore's keys whose change the fold already supersedes) only a
+ * row change's key values are read first; the event is read again from its start when it is to be decoded, and otherwise its row
  * images are walked over without decoding their values (Avro gives no length for a record, so the
  * walk reads each column's tags and lengths); the new image's column names and types are read, for
  * its shape, while the interest needs it. A change of an UPDATE with an old image is always

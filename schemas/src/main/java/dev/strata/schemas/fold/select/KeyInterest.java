@@ -5,7 +5,9 @@ package dev.strata.schemas.fold.select;
  * images: a change of a key nobody wants is skipped (its values are never decoded, only walked
  * over), and reported, so that its table still counts as changed and its new image's shape (the
  * table's columns then) is not lost. A rollback that needs only the keys changed since its point
- * reads the whole log up to it, and decoding the other keys' images was most of that read.
+ * reads the whole log up to it, and decoding the other keys' images was most of that read. A whole
+ * restore asks too: it reads the log newest first, and most changes of an older segment are of keys
+ * the fold already holds a newer version of.
  */
 public interface KeyInterest {
     /** The shape {@link #skipped} gets for a new image walked over unread ({@link #shapeNeeded}). */
