@@ -79,7 +79,7 @@ public final class ChangeFolder implements AutoCloseable {
 
     /** @return the bytes the fold grew by */
     private long fold(FoldOp op) {
-        FoldStripe stripe = stripes[RowKey.hash(op.key()) & (STRIPES - 1)];
+        FoldStripe stripe = stripeOf(op.key(), op.key().length);
         long growth;
         synchronized (stripe) {
             stripe.changes++;
@@ -98,6 +98,10 @@ public final class ChangeFolder implements AutoCloseable {
             }
         }
         return growth;
+    }
+
+    private FoldStripe stripeOf(byte[] key, int length) {
+        return stripes[RowKey.bucket(RowKey.hash(key, length), STRIPES)];
     }
 
     /** A TRUNCATE hides older versions of its table in every stripe (they are rare). */
@@ -127,7 +131,7 @@ public final class ChangeFolder implements AutoCloseable {
         if (spill != null) {
             return true;
         }
-        FoldStripe stripe = stripes[RowKey.hash(key) & (STRIPES - 1)];
+        FoldStripe stripe = stripeOf(key, key.length);
         synchronized (stripe) {
             KeyedVersions table = stripe.find(tableId);
             return table != null && table.contains(key);
@@ -139,7 +143,7 @@ public final class ChangeFolder implements AutoCloseable {
      * the log newest first need not decode it ({@link #superseded}). False when the fold spilled (no key is looked up there).
      */
     public boolean supersedesBefore(int tableId, byte[] key, int length, long lsn, long txOrder) {
-        FoldStripe stripe = stripes[RowKey.hash(key, length) & (STRIPES - 1)];
+        FoldStripe stripe = stripeOf(key, length);
         synchronized (stripe) { // the stripe's monitor, not the read lock: relieve() swaps its tables under both
             KeyedVersions table = spill == null ? stripe.find(tableId) : null;
             return table != null && table.holdsWholeFrom(key, length, lsn, txOrder);
@@ -304,7 +308,7 @@ public final class ChangeFolder implements AutoCloseable {
      * held keys would otherwise add them all). @throws IllegalStateException if the fold does not hold the key
      */
     public void handOverFolded(FoldOp op, FoldDrain drain) {
-        FoldStripe stripe = stripes[RowKey.hash(op.key()) & (STRIPES - 1)];
+        FoldStripe stripe = stripeOf(op.key(), op.key().length);
         KeyedVersions table;
         synchronized (stripe) {
             table = spill == null ? stripe.find(op.tableId()) : null;

@@ -51,7 +51,7 @@ final class SpillPartitions implements AutoCloseable {
 
     /** @param version lsn, txOrder and row as the fold keeps them */
     void write(int tableId, FoldOp.Kind kind, byte[] key, byte[] version) {
-        int partition = Math.floorMod(31 * tableId + RowKey.hash(key), outputs.length);
+        int partition = RowKey.bucket(RowKey.hash(key) + 0x9E3779B9 * tableId, outputs.length);
         DataOutputStream out = outputs[partition];
         synchronized (out) { // reader threads spill concurrently
             writeTo(out, partition, tableId, kind, key, version);
