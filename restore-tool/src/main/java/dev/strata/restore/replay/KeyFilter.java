@@ -3,7 +3,7 @@ package dev.strata.restore.replay;
 import dev.strata.schemas.fold.ChangeFolder;
 import dev.strata.schemas.fold.FoldOp;
 import dev.strata.schemas.fold.FoldPosition;
-import dev.strata.schemas.fold.KeySet;
+import dev.strata.schemas.fold.select.KeySet;
 import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.schemas.fold.select.KeyInterest;
 import java.nio.ByteBuffer;
@@ -80,11 +80,11 @@ public final class KeyFilter {
      * One reader thread's filter over one segment; {@link Pass#close} hands the dropped images' shapes to the fold.
      *
      * @param settlement hears of the kept changes and of the tables whose images were read; null: none
-     * @param newer what the segments read whole tell of this older one: its skipped images' shapes are not read for a table
-     *     with a newer image, nor are its changes decoded of a key the fold holds from where they begin
+     * @param newerImageKnown the tables of which a newer image than this segment's is known: its skipped images' shapes
+     *     are not read
      */
-    Pass pass(ShapeCatalog catalog, ChangeFolder folder, KeySettlement settlement, NewerSegments.Newer newer) {
-        return new Pass(catalog, folder, settlement, newer);
+    Pass pass(ShapeCatalog catalog, ChangeFolder folder, KeySettlement settlement, BitSet newerImageKnown) {
+        return new Pass(catalog, folder, settlement, newerImageKnown);
     }
 
     /** A key as the fold encodes it, compared by content. */
@@ -112,11 +112,6 @@ public final class KeyFilter {
         private final ChangeFolder folder;
         private final KeySettlement settlement;
         private final BitSet newerImageKnown;
-        /** Where the changes of the segments read whole that are newer than this one begin; null: none known. */
-        private final FoldPosition newerFrom;
-        /** Whether the last key asked was refused because the fold supersedes its change ({@link #decodes}). */
-        private boolean supersededAsked;
-        private long supersededSkipped;
         /** The tables that had a new row image in the segment, kept or skipped (its shape read or not). */
         private final BitSet imaged = new BitSet();
         /** Per table id, its keys ({@link #NOT_LOOKED_UP} until asked): an array, as it is read for every change. */
@@ -127,19 +122,15 @@ public final class KeyFilter {
          */
         private long[][] droppedShapes = new long[0][];
 
-        private Pass(ShapeCatalog catalog, ChangeFolder folder, KeySettlement settlement, NewerSegments.Newer newer) {
+        private Pass(ShapeCatalog catalog, ChangeFolder folder, KeySettlement settlement, BitSet newerImageKnown) {
             this.catalog = catalog;
             this.folder = folder;
             this.settlement = settlement;
-            this.newerImageKnown = newer.imaged();
-            this.newerFrom = newer.firstChange();
+            this.newerImageKnown = newerImageKnown;
         }
 
         boolean keep(FoldOp op) {
             if (keys == null || op.kind() == FoldOp.Kind.TRUNCATE) {
-                if (op.kind() == FoldOp.Kind.UPSERT) {
-                    imaged.set(op.tableId());
-                }
                 return true;
             }
             if (wants(op.tableId(), op.key(), op.key().length)) {
@@ -173,25 +164,6 @@ public final class KeyFilter {
             return wanted.contains(key, length);
         }
 
-        /**
-         * Whether a change of the key is to be decoded ({@link KeyInterest#wants}): one this filter keeps, unless the fold
-         * holds a version of its key from where the newer segments' changes begin, which every change of this one loses to.
-         */
-        boolean decodes(int tableId, byte[] key, int length) {
-            if (!wants(tableId, key, length)) {
-                supersededAsked = false;
-                return false;
-            }
-            supersededAsked = newerFrom != null && folder.supersedesBefore(tableId, key, length, newerFrom.lsn(), newerFrom.txOrder());
-            return !supersededAsked;
-        }
-
-        /** A change {@link #decodes} refused, in the restore ({@link KeyInterest#skipped}). */
-        void skipped(int tableId, int newImageShape, long lsn, long txOrder) {
-            supersededSkipped += supersededAsked ? 1 : 0;
-            dropped(tableId, newImageShape, lsn, txOrder);
-        }
-
         /** Whether a skipped new image of the table is to have its shape read ({@link KeyInterest#shapeNeeded}). */
         boolean shapeNeeded(int tableId) {
             return !newerImageKnown.get(tableId);
@@ -201,7 +173,7 @@ public final class KeyFilter {
          * A change not folded: its table is noted, and its new image's shape if it is the newest ({@code newImageShape} -1:
          * none; {@link KeyInterest#SHAPE_NOT_READ}: an image whose shape a newer one known already supersedes).
          */
-        private void dropped(int tableId, int newImageShape, long lsn, long txOrder) {
+        void dropped(int tableId, int newImageShape, long lsn, long txOrder) {
             // noted even without a shape: the table had a change, so the fold lists it as the whole fold would
             if (tableId >= droppedShapes.length) {
                 droppedShapes = Arrays.copyOf(droppedShapes, Math.max(tableId + 1, 2 * droppedShapes.length));
@@ -228,7 +200,6 @@ public final class KeyFilter {
         }
 
         void close() {
-            folder.superseded(supersededSkipped);
             for (int table = 0; table < droppedShapes.length; table++) {
                 long[] s = droppedShapes[table];
                 if (s != null) {

@@ -8,7 +8,6 @@ import dev.strata.restore.store.ObjectFetcher;
 import dev.strata.schemas.fold.ChangeFolder;
 import dev.strata.schemas.fold.FastSegmentDecoder;
 import dev.strata.schemas.fold.FoldOp;
-import dev.strata.schemas.fold.FoldPosition;
 import dev.strata.schemas.fold.SegmentFold;
 import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.schemas.fold.definition.DefinitionHistory;
@@ -45,7 +44,7 @@ final class SegmentPipeline {
     private final TableFilter tables;
     private final KeyFilter keys;
     private final ShapeCatalog catalog;
-    private final NewerSegments newerSegments = new NewerSegments();
+    private final NewerImages newerImages = new NewerImages();
 
     /**
      * @param tables which tables' changes are folded; it also learns every table a change named
@@ -116,10 +115,8 @@ final class SegmentPipeline {
         // the fetcher matched the bytes to their SHA-256 before any change of them is folded
         List<FoldOp> batch = new ArrayList<>(BATCH);
         TableFilter.Pass pass = tables.pass();
-        KeyFilter.Pass keyPass = keys.pass(catalog, folder, settlement, newerSegments.newerThan(segment));
-        FirstChange first = new FirstChange();
+        KeyFilter.Pass keyPass = keys.pass(catalog, folder, settlement, newerImages.knownNewerThan(segment));
         Consumer<FoldOp> fold = op -> {
-            first.saw(op.lsn(), op.txOrder());
             if (!pass.keep(op.tableId()) || !keyPass.keep(op)) {
                 return;
             }
@@ -129,23 +126,33 @@ final class SegmentPipeline {
                 batch.clear();
             }
         };
-        // asked before a change's images are decoded: a key not wanted, or whose change the fold supersedes, is walked over
+        // asked before a change's images are decoded (whether it is in the restore is not known yet): a key not wanted is
+        // walked over, as the consumer would drop it; so is a change the fold holds a newer row of its key than
         KeyInterest interest = new KeyInterest() {
             @Override
             public boolean wants(int tableId, byte[] key, int length) {
-                return pass.keep(tableId) && keyPass.decodes(tableId, key, length);
+                return pass.wants(tableId) && keyPass.wants(tableId, key, length);
+            }
+
+            @Override
+            public boolean mayBeSuperseded(int tableId, byte[] key, int length) {
+                return folder.holdsWholeRow(tableId, key, length);
+            }
+
+            @Override
+            public boolean supersedes(int tableId, byte[] key, int length, long lsn, long txOrder) {
+                return folder.supersedes(tableId, key, length, lsn, txOrder);
             }
 
             @Override
             public boolean shapeNeeded(int tableId) {
-                return pass.keep(tableId) && keyPass.shapeNeeded(tableId); // a table not restored needs no shape
+                return pass.wants(tableId) && keyPass.shapeNeeded(tableId); // a table not restored needs no shape
             }
 
             @Override
             public void skipped(int tableId, int shapeId, long lsn, long txOrder) {
-                first.saw(lsn, txOrder);
                 if (pass.keep(tableId)) {
-                    keyPass.skipped(tableId, shapeId, lsn, txOrder);
+                    keyPass.dropped(tableId, shapeId, lsn, txOrder);
                 }
             }
         };
@@ -159,29 +166,11 @@ final class SegmentPipeline {
         folder.acceptAll(batch);
         pass.close();
         keyPass.close();
-        newerSegments.read(segment, keyPass.imaged(), first.position());
+        newerImages.read(segment, keyPass.imaged());
         if (settlement != null) {
             settlement.read(segment); // after every change of it was reported
         }
         return new SegmentBatch(counts.events(), counts.afterUntil(), object.bytes().length, object.from(), object.sealed());
-    }
-
-    /** Where in commit order a segment's changes begin, of those the restore reads: one reader thread's. */
-    private static final class FirstChange {
-        private long lsn = Long.MAX_VALUE;
-        private long txOrder = Long.MAX_VALUE;
-
-        void saw(long lsn, long txOrder) {
-            if (FoldOp.compareOrder(lsn, txOrder, this.lsn, this.txOrder) < 0) {
-                this.lsn = lsn;
-                this.txOrder = txOrder;
-            }
-        }
-
-        /** Null when the segment had no change the restore reads. */
-        FoldPosition position() {
-            return lsn == Long.MAX_VALUE ? null : new FoldPosition(lsn, txOrder);
-        }
     }
 
     private static SegmentBatch take(CompletionService<SegmentBatch> done) {

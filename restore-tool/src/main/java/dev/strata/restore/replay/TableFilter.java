@@ -43,8 +43,14 @@ final class TableFilter {
     final class Pass {
         private final BitSet seenHere = new BitSet();
 
+        /** Whether the table's changes are folded; the table is seen (asked of a change in the restore). */
         boolean keep(int tableId) {
             seenHere.set(tableId);
+            return wants(tableId);
+        }
+
+        /** Whether the table's changes are folded, the table not seen (asked of a change before it is known in the restore). */
+        boolean wants(int tableId) {
             return wanted == null || wanted.get(tableId);
         }
 

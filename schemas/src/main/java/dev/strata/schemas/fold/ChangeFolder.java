@@ -27,7 +27,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Threads: the fold is order-independent, so reader threads fold whole segments concurrently
  * ({@link #acceptAll}); keys are split into lock stripes by hash. Compaction and spilling take the
- * write side of a read-write lock, folding the read side. {@link #drain} runs after the readers.
+ * write side of a read-write lock, folding the read side; both swap a stripe's tables under its monitor too, which
+ * is all a question of one key takes ({@link #holds}, {@link #supersedes}). {@link #drain} runs after the readers.
  */
 public final class ChangeFolder implements AutoCloseable {
     private static final int STRIPES = 16;
@@ -139,23 +140,31 @@ public final class ChangeFolder implements AutoCloseable {
     }
 
     /**
-     * Whether every change of {@code key[0..length)} older than (lsn, txOrder) loses to the version held, unread: a reader of
-     * the log newest first need not decode it ({@link #superseded}). False when the fold spilled (no key is looked up there).
+     * Whether the fold holds a row of {@code key[0..length)} that no older change adds a value to: a reader may walk over a
+     * change of the key undecoded and ask {@link #supersedes} at its position. False once spilled (no key is looked up).
      */
-    public boolean supersedesBefore(int tableId, byte[] key, int length, long lsn, long txOrder) {
+    public boolean holdsWholeRow(int tableId, byte[] key, int length) {
+        return holdsWholeRowAfter(tableId, key, length, Long.MIN_VALUE, Long.MIN_VALUE, false);
+    }
+
+    /**
+     * Whether that row is newer than (lsn, txOrder), so that folding a change there would leave it: the change is counted
+     * as superseded, and need not be decoded (per key, the fold's order is commit order: row locks serialize its writers).
+     */
+    public boolean supersedes(int tableId, byte[] key, int length, long lsn, long txOrder) {
+        return holdsWholeRowAfter(tableId, key, length, lsn, txOrder, true);
+    }
+
+    private boolean holdsWholeRowAfter(int tableId, byte[] key, int length, long lsn, long txOrder, boolean count) {
         FoldStripe stripe = stripeOf(key, length);
         synchronized (stripe) { // the stripe's monitor, not the read lock: relieve() swaps its tables under both
             KeyedVersions table = spill == null ? stripe.find(tableId) : null;
-            return table != null && table.holdsWholeFrom(key, length, lsn, txOrder);
-        }
-    }
-
-    /** Counts changes left unread because the fold {@link #supersedesBefore supersedes} them, as if each had lost here. */
-    public void superseded(long changes) {
-        FoldStripe stripe = stripes[0];
-        synchronized (stripe) {
-            stripe.changes += changes;
-            stripe.superseded += changes;
+            if (table == null || !table.holdsWholeRowAfter(key, length, lsn, txOrder)) {
+                return false;
+            }
+            stripe.changes += count ? 1 : 0;
+            stripe.superseded += count ? 1 : 0;
+            return true;
         }
     }
 
@@ -221,19 +230,7 @@ public final class ChangeFolder implements AutoCloseable {
     }
 
     public FoldStats stats() {
-        long changes = 0;
-        long superseded = spill == null ? 0 : spill.superseded();
-        long duplicates = 0;
-        for (FoldStripe stripe : stripes) {
-            changes += stripe.changes;
-            superseded += stripe.superseded;
-            duplicates += stripe.duplicates;
-        }
-        // a TRUNCATE was counted once per stripe
-        changes -= truncateCount * (STRIPES - 1);
-        SpillPartitions spilled = spill;
-        return new FoldStats(changes, superseded, duplicates, truncateCount, spilled == null ? 0 : spilled.bytesWritten(),
-                spilled == null ? 1 : spilled.count());
+        return FoldStripe.stats(stripes, spill, truncateCount);
     }
 
     /** Hands every key's final state to {@code drain}, table by table (per partition when spilled). Single-threaded. */

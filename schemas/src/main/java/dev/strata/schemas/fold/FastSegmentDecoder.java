@@ -145,9 +145,8 @@ public final class FastSegmentDecoder {
     }
 
     /**
-     * As {@link #readEvents}, walking over the changes the interest does not want. A loop and a walk of their own, so
-     * that the JIT compiles them apart from the whole read: in a JVM that restored before (the compiled read knows no
-     * interest), a rollback's read then recompiles only this small walk, not the read it would otherwise deoptimize.
+     * As {@link #readEvents}, walking over the changes the interest does not want or finds superseded. A loop and a walk
+     * of their own, so that the JIT compiles them apart from the whole read (that of a gated read, without an interest).
      */
     private static void skipOrReadEvents(SegmentBlocks blocks, SegmentEventReader reader) throws IOException {
         AvroCursor in = reader.in;

@@ -90,6 +90,21 @@ final class FoldStripe {
         return best;
     }
 
+    /** What the stripes folded, with a spilled fold's own count (null: not spilled). */
+    static FoldStats stats(FoldStripe[] stripes, SpillPartitions spilled, long truncates) {
+        long changes = 0;
+        long superseded = spilled == null ? 0 : spilled.superseded();
+        long duplicates = 0;
+        for (FoldStripe stripe : stripes) {
+            changes += stripe.changes;
+            superseded += stripe.superseded;
+            duplicates += stripe.duplicates;
+        }
+        changes -= truncates * (stripes.length - 1); // a TRUNCATE was counted once per stripe
+        return new FoldStats(changes, superseded, duplicates, truncates, spilled == null ? 0 : spilled.bytesWritten(),
+                spilled == null ? 1 : spilled.count());
+    }
+
     long footprint() {
         return tables.values().stream().mapToLong(KeyedVersions::footprint).sum();
     }

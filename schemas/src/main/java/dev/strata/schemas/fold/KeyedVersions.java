@@ -137,16 +137,17 @@ final class KeyedVersions {
     }
 
     /**
-     * Whether the version held for {@code key[0..length)} is at or after (lsn, txOrder) and has no value an older change
-     * could fill ({@link CarriedValues}): then every change of the key older than that loses to it, whatever it holds.
+     * Whether the version held for {@code key[0..length)} is a row newer than (lsn, txOrder) with no value an older change
+     * could fill ({@link CarriedValues}): a change there loses to it whatever it holds, and adds no shape the row's own
+     * (tracked when it was folded) does not supersede.
      */
-    boolean holdsWholeFrom(byte[] key, int length, long lsn, long txOrder) {
+    boolean holdsWholeRowAfter(byte[] key, int length, long lsn, long txOrder) {
         int slot = slotOf(key, length);
         if (slot < 0 || (index[2 * slot + 1] & HAS_GAPS) != 0) {
             return false;
         }
         long held = index[2 * slot] - 1;
-        return FoldOp.compareOrder(lsn(held), txOrder(held), lsn, txOrder) >= 0;
+        return holdsRow(held) && FoldOp.compareOrder(lsn(held), txOrder(held), lsn, txOrder) > 0;
     }
 
     /** The slot holding {@code key[0..length)}, -1 if none does. */

@@ -26,12 +26,12 @@ public final class RowKey {
         this.hash = hash(bytes);
     }
 
-    static int hash(byte[] bytes) {
+    public static int hash(byte[] bytes) {
         return hash(bytes, bytes.length);
     }
 
     /** The hash of {@code bytes[0..length)}. */
-    static int hash(byte[] bytes, int length) {
+    public static int hash(byte[] bytes, int length) {
         if (length >= 3 && length <= 12 && bytes[0] == 1 && bytes[1] == RowCodec.LONG) {
             return integerHash(bytes, length);
         }

@@ -27,6 +27,8 @@ final class SegmentEventReader {
     private static final String DEFINITION_FIELD = "tableDefinition";
     private static final String COMMIT_LSN_FIELD = "commitLsn";
     private static final int NOT_SKIPPED = Integer.MIN_VALUE;
+    /** What {@link #skipUnwanted} returns for a wanted change it walked over, to ask the interest at its position. */
+    private static final int MAY_BE_SUPERSEDED = Integer.MIN_VALUE + 1;
 
     private final TenantId tenant;
     private final byte[] tenantBytes;
@@ -46,11 +48,7 @@ final class SegmentEventReader {
     private final ByteWriter keyValues = new ByteWriter(256);
     private byte[] lastTable = new byte[0];
     private int lastTableId = -1;
-    /**
-     * Per table id: the shape of its last new row image read, which its next change most likely has too (and that of its
-     * key alone, a DELETE's old image, once asked).
-     */
-    private ShapeGuess[] guesses = new ShapeGuess[4];
+    private final ShapeGuesses shapes;
     long events;
     long afterUntil;
     /**
@@ -79,6 +77,7 @@ final class SegmentEventReader {
         this.tenant = decoder.tenant;
         this.tenantBytes = decoder.tenantBytes;
         this.catalog = decoder.catalog;
+        this.shapes = new ShapeGuesses(decoder.catalog);
         this.untilMicros = decoder.untilMicros;
         this.transactions = decoder.transactions;
         this.definitions = decoder.definitions;
@@ -114,7 +113,7 @@ final class SegmentEventReader {
      */
     boolean read() throws IOException {
         readHead();
-        expectShapeOf(tableId);
+        shapes.expect(tableId, key, before, after);
         key.read(in);
         before.read(in, in.present());
         after.read(in);
@@ -147,30 +146,45 @@ final class SegmentEventReader {
     }
 
     /**
-     * Walks over one event whose key the interest does not want, and reports it skipped.
+     * Walks over one event whose key the interest does not want, and reports it skipped; or one of a key the fold may hold
+     * newer, which the interest then judges at its position (left to the fold, not reported).
      *
      * @return false, and nothing of the event read, when it is to be decoded ({@link #read})
      */
     boolean skip() throws IOException {
         int start = in.pos;
         readHead();
-        expectShapeOf(tableId);
+        shapes.expect(tableId, key, before, after);
         int skippedShape = skipUnwanted(tableId, op);
         if (skippedShape == NOT_SKIPPED) {
             in.pos = start;
             return false;
         }
         readTail();
+        if (skippedShape == MAY_BE_SUPERSEDED) {
+            if (inRestore() && !interest.supersedes(tableId, keyValues.array(), keyValues.size(), position(previousCommitLsn, lsn),
+                    txOrder)) {
+                in.pos = start; // the fold's row is older: decoded after all
+                return false;
+            }
+            counted();
+            return true;
+        }
         if (counted()) {
             interest.skipped(tableId, skippedShape, position(previousCommitLsn, lsn), txOrder);
         }
         return true;
     }
 
+    /** Whether the event just read is in the restore: at or before the point, its transaction kept. */
+    private boolean inRestore() {
+        return cutTs <= untilMicros && transactions.includes(txId);
+    }
+
     /** Counts the event just read; whether it is in the restore: at or before the point, its transaction kept. */
     private boolean counted() {
         events++;
-        if (cutTs > untilMicros || !transactions.includes(txId)) {
+        if (!inRestore()) {
             afterUntil++; // a transaction the filter leaves out counts as past the restore point
             return false;
         }
@@ -207,12 +221,13 @@ final class SegmentEventReader {
     }
 
     /**
-     * Walks over the key and row images of a change whose key the interest does not want, reading only the
-     * key's values (and, when the interest needs the new image's shape, the key's names and the image's names and
-     * types).
+     * Walks over the key and row images of a change whose key the interest does not want, or may find superseded,
+     * reading only the key's values (and, when the interest needs an unwanted new image's shape, the key's names and the
+     * image's names and types).
      *
-     * @return the new image's shape (-1 for a DELETE, {@link KeyInterest#SHAPE_NOT_READ} when not asked for), or
-     *     {@link #NOT_SKIPPED} when the change is to be decoded (the caller reads it again from its start)
+     * @return the new image's shape (-1 for a DELETE, {@link KeyInterest#SHAPE_NOT_READ} when not asked for),
+     *     {@link #MAY_BE_SUPERSEDED} for a wanted change, or {@link #NOT_SKIPPED} when the change is to be decoded (the
+     *     caller reads it again from its start)
      */
     private int skipUnwanted(int tableId, Op op) throws IOException {
         if (!(op == Op.CREATE || op == Op.READ || op == Op.DELETE || op == Op.UPDATE)) {
@@ -224,21 +239,25 @@ final class SegmentEventReader {
         }
         ColumnList.readValuesOnly(in, keyValues, scratch); // as keyOf: the key the fold would file this change under
         boolean beforePresent = in.present();
-        if ((op == Op.UPDATE && beforePresent) || interest.wants(tableId, keyValues.array(), keyValues.size())) {
+        if (op == Op.UPDATE && beforePresent) {
+            return NOT_SKIPPED;
+        }
+        boolean wanted = interest.wants(tableId, keyValues.array(), keyValues.size());
+        if (wanted && !interest.mayBeSuperseded(tableId, keyValues.array(), keyValues.size())) {
             return NOT_SKIPPED;
         }
         ColumnList.skip(in, beforePresent);
         if (op == Op.DELETE) {
             ColumnList.skip(in, in.present());
-            return -1;
+            return wanted ? MAY_BE_SUPERSEDED : -1;
         }
         int afterAt = in.pos;
         if (!in.present()) {
             throw new IOException("a " + op + " of " + catalog.table(tableId) + " has no new row");
         }
-        if (!interest.shapeNeeded(tableId)) {
+        if (wanted || !interest.shapeNeeded(tableId)) { // a superseded image's shape: the fold's newer row's supersedes it
             ColumnList.skip(in, true);
-            return KeyInterest.SHAPE_NOT_READ;
+            return wanted ? MAY_BE_SUPERSEDED : KeyInterest.SHAPE_NOT_READ;
         }
         in.pos = keyAt;
         key.read(in); // its names are part of the shape
@@ -262,7 +281,7 @@ final class SegmentEventReader {
             if (!image.present) {
                 throw new IOException("a DELETE of " + catalog.table(tableId) + " at lsn " + lsn + " has neither key nor old row");
             }
-            int shapeId = image == key ? keyImageShapeId(tableId) : shapeId(tableId, image);
+            int shapeId = image == key ? shapes.keyImageShapeId(tableId, key) : shapes.shapeId(tableId, image, key, false);
             pend(new FoldOp(tableId, shapeId, FoldOp.Kind.DELETE, lsn, txOrder, keyOf(image),
                     KeyedVersions.version(lsn, txOrder, null)));
             return;
@@ -270,7 +289,7 @@ final class SegmentEventReader {
         if (!after.present) {
             throw new IOException("a " + op + " of " + catalog.table(tableId) + " at lsn " + lsn + " has no new row");
         }
-        int shapeId = shapeId(tableId, after);
+        int shapeId = shapes.shapeId(tableId, after, key, true);
         byte[] newKey = keyOf(after);
         if (op == Op.UPDATE && before.present) {
             byte[] oldKey = key.present ? keyFrom(before) : keyOf(before);
@@ -289,43 +308,6 @@ final class SegmentEventReader {
     /** At most two per event: an UPDATE that changed its key gives the old key's DELETE, then the new key's UPSERT. */
     private void pend(FoldOp change) {
         pending[pendingCount++] = change;
-    }
-
-    private void expectShapeOf(int tableId) {
-        ShapeGuess guess = tableId < guesses.length ? guesses[tableId] : null;
-        key.expect(guess == null ? null : guess.key);
-        before.expect(guess == null ? null : guess.columns);
-        after.expect(guess == null ? null : guess.columns);
-    }
-
-    /** The shape of a row image (old or new) and the key just read: the guess when both were as expected, else the catalog's. */
-    private int shapeId(int tableId, ColumnList image) {
-        if (image.asExpected() && key.asExpected()) {
-            return guesses[tableId].shapeId;
-        }
-        int shapeId = catalog.shapeId(tableId, image, key);
-        if (image == after) { // an old image may be the key columns alone (REPLICA IDENTITY DEFAULT)
-            if (tableId >= guesses.length) {
-                guesses = Arrays.copyOf(guesses, Math.max(tableId + 1, 2 * guesses.length));
-            }
-            guesses[tableId] = new ShapeGuess(shapeId, ColumnLayout.of(after), ColumnLayout.of(key));
-        }
-        return shapeId;
-    }
-
-    /**
-     * The shape of a DELETE that carries its key alone: the guess's when the key was as expected, else the catalog's. Not
-     * the catalog's every time: its per-thread map of last shapes costs a lookup per delete that the guess has answered.
-     */
-    private int keyImageShapeId(int tableId) {
-        ShapeGuess guess = tableId < guesses.length ? guesses[tableId] : null;
-        if (guess == null || !key.asExpected()) {
-            return catalog.shapeId(tableId, key, key);
-        }
-        if (guess.keyImageShapeId < 0) {
-            guess.keyImageShapeId = catalog.shapeId(tableId, key, key);
-        }
-        return guess.keyImageShapeId;
     }
 
     /** The key's values; the whole image for a keyless table (as EventConverter.keyOf). */
@@ -372,20 +354,6 @@ final class SegmentEventReader {
                 in.readLong(); // rowCount
                 in.string(); // checksum
             }
-        }
-    }
-
-    /** A table's last new row image's shape; and, once a DELETE asked, that of the key alone as its old image. */
-    private static final class ShapeGuess {
-        final int shapeId;
-        final ColumnLayout columns;
-        final ColumnLayout key;
-        int keyImageShapeId = -1;
-
-        ShapeGuess(int shapeId, ColumnLayout columns, ColumnLayout key) {
-            this.shapeId = shapeId;
-            this.columns = columns;
-            this.key = key;
         }
     }
 }

@@ -5,9 +5,13 @@ package dev.strata.schemas.fold.select;
  * images: a change of a key nobody wants is skipped (its values are never decoded, only walked
  * over), and reported, so that its table still counts as changed and its new image's shape (the
  * table's columns then) is not lost. A rollback that needs only the keys changed since its point
- * reads the whole log up to it, and decoding the other keys' images was most of that read. A whole
- * restore asks too: it reads the log newest first, and most changes of an older segment are of keys
- * the fold already holds a newer version of.
+ * reads the whole log up to it, and decoding the other keys' images was most of that read.
+ *
+ * <p>A change of a wanted key may be left undecoded too, when the fold holds a newer row of its key that
+ * no older change adds to ({@link #mayBeSuperseded}, then {@link #supersedes} at the change's own
+ * position, read after its images): a restore reads the log newest first, and most changes of the
+ * segments it reads last are of keys it already holds. Such a change is the fold's (it counts it as
+ * superseded), not reported {@link #skipped}.
  */
 public interface KeyInterest {
     /** The shape {@link #skipped} gets for a new image walked over unread ({@link #shapeNeeded}). */
@@ -18,6 +22,24 @@ public interface KeyInterest {
      * @return whether the change is decoded and handed to the fold
      */
     boolean wants(int tableId, byte[] key, int length);
+
+    /**
+     * Asked of a wanted key before the change's images: whether the fold holds a row of it that no older change adds to.
+     * Then the change is walked over and {@link #supersedes} is asked at its position; else it is decoded.
+     */
+    default boolean mayBeSuperseded(int tableId, byte[] key, int length) {
+        return false;
+    }
+
+    /**
+     * Asked after {@link #mayBeSuperseded}, of a change up to the restore point: whether the row held for its key is newer
+     * (the change is then left undecoded); else the change is decoded.
+     *
+     * @param lsn its place in commit order, as the fold orders versions
+     */
+    default boolean supersedes(int tableId, byte[] key, int length, long lsn, long txOrder) {
+        return false;
+    }
 
     /**
      * A change up to the restore point left undecoded because its key is not wanted.

@@ -17,8 +17,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** When the fold answers that a change older than a position loses to what it holds, so a reader need not decode it. */
-class SupersedesBeforeTest {
+/** When the fold answers that a change loses to the row it holds, so that a reader need not decode it. */
+class SupersedesTest {
     private static final String T = "acme";
     private static final String ORDERS = "public.orders";
 
@@ -37,69 +37,83 @@ class SupersedesBeforeTest {
     }
 
     private static boolean supersedes(ChangeFolder folder, FoldOp held, long lsn, long txOrder) {
-        return folder.supersedesBefore(held.tableId(), held.key(), held.key().length, lsn, txOrder);
+        return folder.supersedes(held.tableId(), held.key(), held.key().length, lsn, txOrder);
+    }
+
+    private static boolean holdsWholeRow(ChangeFolder folder, FoldOp held) {
+        return folder.holdsWholeRow(held.tableId(), held.key(), held.key().length);
     }
 
     @Test
-    void aVersionHeldFromThePositionOnSupersedesTheChangesBeforeIt() {
+    void aRowHeldNewerThanTheChangeSupersedesIt() {
         try (ChangeFolder folder = folder()) {
             FoldOp held = op(update(T, ORDERS, 200, 200, 1, "a"));
             folder.accept(held);
-            assertThat(supersedes(folder, held, held.lsn(), held.txOrder())).isTrue();
+            assertThat(holdsWholeRow(folder, held)).isTrue();
             assertThat(supersedes(folder, held, held.lsn() - 50, 0)).isTrue();
-            assertThat(supersedes(folder, held, held.lsn(), held.txOrder() + 1)).as("held before the position").isFalse();
+            assertThat(supersedes(folder, held, held.lsn(), held.txOrder() - 1)).isTrue();
+            assertThat(supersedes(folder, held, held.lsn(), held.txOrder())).as("a copy: the fold counts it as one").isFalse();
+            assertThat(supersedes(folder, held, held.lsn(), held.txOrder() + 1)).as("newer in its transaction").isFalse();
             assertThat(supersedes(folder, held, held.lsn() + 50, 0)).isFalse();
 
             FoldOp other = op(update(T, ORDERS, 200, 200, 2, "b"));
-            assertThat(supersedes(folder, other, 0, 0)).as("a key not held").isFalse();
+            assertThat(holdsWholeRow(folder, other)).as("a key not held").isFalse();
+            assertThat(supersedes(folder, other, 0, 0)).isFalse();
             FoldOp otherTable = op(update(T, "public.lines", 200, 200, 1, "a"));
             assertThat(supersedes(folder, otherTable, 0, 0)).as("the same key of another table").isFalse();
 
             // the decoder asks with its reused buffer: only the first length bytes are the key
             byte[] buffer = Arrays.copyOf(held.key(), held.key().length + 9);
             buffer[held.key().length] = 7;
-            assertThat(folder.supersedesBefore(held.tableId(), buffer, held.key().length, 0, 0)).isTrue();
-            assertThat(folder.supersedesBefore(held.tableId(), buffer, held.key().length + 1, 0, 0)).isFalse();
+            assertThat(folder.supersedes(held.tableId(), buffer, held.key().length, 0, 0)).isTrue();
+            assertThat(folder.supersedes(held.tableId(), buffer, held.key().length + 1, 0, 0)).isFalse();
         }
     }
 
     @Test
-    void aDeletionSupersedesTheChangesBeforeIt() {
+    void aDeletionSupersedesNothingUnread() {
+        // the change is decoded: its image may be the table's newest, whose columns the deletion does not say
         try (ChangeFolder folder = folder()) {
             FoldOp deleted = op(delete(T, ORDERS, 300, 300, 1));
             folder.accept(deleted);
-            assertThat(supersedes(folder, deleted, 100, 0)).isTrue();
+            assertThat(holdsWholeRow(folder, deleted)).isFalse();
+            assertThat(supersedes(folder, deleted, 100, 0)).isFalse();
         }
     }
 
     @Test
-    void aVersionWithAValueAnOlderChangeFillsSupersedesNothing() {
+    void aRowWithAValueAnOlderChangeFillsSupersedesNothingUnread() {
         try (ChangeFolder folder = folder()) {
             FoldOp untouched = op(event(T, ORDERS, Op.UPDATE, 300, 300, 1, key(1), null,
                     List.of(col("id", "bigint", 1L), col("body", "text", Unsent.UNCHANGED))));
             folder.accept(untouched);
+            assertThat(holdsWholeRow(folder, untouched)).isFalse();
             assertThat(supersedes(folder, untouched, 100, 0)).isFalse();
         }
     }
 
     @Test
-    void aFoldSpilledToDiskSupersedesNothing() {
+    void aFoldSpilledToDiskSupersedesNothingUnread() {
         try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(1, spill, 4))) {
             FoldOp held = op(update(T, ORDERS, 200, 200, 1, "a"));
             folder.accept(held);
             assertThat(folder.liveRows()).as("spilled").isEqualTo(-1);
+            assertThat(holdsWholeRow(folder, held)).isFalse();
             assertThat(supersedes(folder, held, 0, 0)).isFalse();
         }
     }
 
     @Test
-    void changesLeftUnreadCountAsSupersededChanges() {
+    void aChangeLeftUnreadCountsAsASupersededChangeAndAQuestionAsNothing() {
         try (ChangeFolder folder = folder()) {
-            folder.accept(op(update(T, ORDERS, 200, 200, 1, "a")));
+            FoldOp held = op(update(T, ORDERS, 200, 200, 1, "a"));
+            folder.accept(held);
             folder.accept(op(update(T, ORDERS, 100, 100, 1, "older")));
-            folder.superseded(3);
-            assertThat(folder.stats().changes()).isEqualTo(5);
-            assertThat(folder.stats().superseded()).isEqualTo(4);
+            assertThat(holdsWholeRow(folder, held)).isTrue();
+            assertThat(supersedes(folder, held, 150, 0)).isTrue();
+            assertThat(supersedes(folder, held, 250, 0)).isFalse();
+            assertThat(folder.stats().changes()).isEqualTo(3);
+            assertThat(folder.stats().superseded()).isEqualTo(2);
         }
     }
 }

@@ -1,5 +1,6 @@
-package dev.strata.schemas.fold;
+package dev.strata.schemas.fold.select;
 
+import dev.strata.schemas.fold.RowKey;
 import java.util.Arrays;
 import java.util.Collection;
 

@@ -1,4 +1,4 @@
-package dev.strata.schemas.fold;
+package dev.strata.schemas.fold.select;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
