@@ -6,8 +6,6 @@ import static dev.strata.schemas.testing.Changes.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.restore.BadInputException;
 import dev.strata.restore.UnavailableException;
 import dev.strata.restore.VerificationFailedException;
@@ -38,7 +36,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,13 +96,7 @@ class ReplayTest {
             ReplaySummary summary = replay.run(plan, target);
             assertThat(summary.rows()).isEqualTo(out.toString().lines().count());
         }
-        Map<String, String> rows = new TreeMap<>();
-        ObjectMapper json = new ObjectMapper();
-        for (String line : out.toString().lines().toList()) {
-            JsonNode node = json.readTree(line);
-            rows.put(node.get("key").get("id").asText(), node.get("row").get("name").asText());
-        }
-        return rows;
+        return NdjsonRows.idToName(out.toString());
     }
 
     @Test

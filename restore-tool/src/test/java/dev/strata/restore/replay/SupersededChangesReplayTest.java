@@ -8,8 +8,6 @@ import static dev.strata.schemas.testing.Changes.row;
 import static dev.strata.schemas.testing.Changes.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.store.RegimeStores;
@@ -158,7 +156,7 @@ class SupersededChangesReplayTest {
             StringWriter out = new StringWriter();
             try (NdjsonTarget target = NdjsonTarget.toStream(out)) {
                 ReplaySummary summary = replay.run(plan, target);
-                return new Restored(rows(out), summary);
+                return new Restored(NdjsonRows.idToName(out.toString()), summary);
             } catch (IOException e) {
                 throw new AssertionError(e);
             }
@@ -176,16 +174,6 @@ class SupersededChangesReplayTest {
                 rows.put(id, String.valueOf(e.getAfter().get(1).getValue()));
             }
         });
-        return rows;
-    }
-
-    private static Map<String, String> rows(StringWriter out) throws IOException {
-        Map<String, String> rows = new TreeMap<>();
-        ObjectMapper json = new ObjectMapper();
-        for (String line : out.toString().lines().toList()) {
-            JsonNode node = json.readTree(line);
-            rows.put(node.get("key").get("id").asText(), node.get("row").get("name").asText());
-        }
         return rows;
     }
 }

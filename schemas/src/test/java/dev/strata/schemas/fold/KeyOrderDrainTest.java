@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
-import dev.strata.schemas.fold.bytes.ByteWriter;
 import dev.strata.schemas.fold.order.IntegerKeyOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -169,12 +168,7 @@ class KeyOrderDrainTest {
     }
 
     private static byte[] key(Object... values) {
-        ByteWriter out = new ByteWriter(16);
-        out.writeVarLong(values.length);
-        for (Object v : values) {
-            RowCodec.writeValue(out, v);
-        }
-        return out.toArray();
+        return KeyBytes.of(values);
     }
 
     /** Rows (and tombstones, under "tombstones TABLE") by table, and the order the drain handed keys over in. */

@@ -2,7 +2,6 @@ package dev.strata.schemas.fold;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.strata.schemas.fold.bytes.ByteWriter;
 import org.junit.jupiter.api.Test;
 
 /** The key hash: runs of consecutive integers side by side in its low bits, and buckets chosen by its high bits still even. */
@@ -65,11 +64,6 @@ class RowKeyHashTest {
     }
 
     private static byte[] key(Object... values) {
-        ByteWriter out = new ByteWriter(16);
-        out.writeVarLong(values.length);
-        for (Object v : values) {
-            RowCodec.writeValue(out, v);
-        }
-        return out.toArray();
+        return KeyBytes.of(values);
     }
 }
