@@ -127,7 +127,7 @@ final class SegmentPipeline {
             }
         };
         // asked before a change's images are decoded (whether it is in the restore is not known yet): a key not wanted is
-        // walked over, as the consumer would drop it; so is a change the fold holds a newer row of its key than
+        // walked over, as the consumer would drop it; so is a change older than the row the fold holds for its key
         KeyInterest interest = new KeyInterest() {
             @Override
             public boolean wants(int tableId, byte[] key, int length) {

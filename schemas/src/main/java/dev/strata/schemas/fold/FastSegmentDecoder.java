@@ -95,8 +95,8 @@ public final class FastSegmentDecoder {
     }
 
     /**
-     * As {@link #decode(byte[], String, Consumer)}, decoding only the changes of keys {@code interest} wants
-     * (the others are reported to it as skipped); null: every change.
+     * As {@link #decode(byte[], String, Consumer)}, decoding only the changes of keys {@code interest} wants (the others
+     * are reported to it as skipped) and does not find superseded; null: every change.
      */
     public Counts decode(byte[] segment, String source, Consumer<FoldOp> out, KeyInterest interest) {
         return decode(segment, source, out, interest, null);

@@ -58,7 +58,7 @@ public final class SegmentFold {
 
     /**
      * As {@link #read(byte[], Sha256, String, Consumer)}; the fast decoder skips the changes of keys {@code interest}
-     * does not want (null: none), the path for older schemas hands every change to {@code out}.
+     * does not want or finds superseded (null: none), the path for older schemas hands every change to {@code out}.
      */
     public FastSegmentDecoder.Counts read(byte[] bytes, Sha256 sha256, String source, Consumer<FoldOp> out, KeyInterest interest) {
         return read(bytes, sha256, source, out, interest, null);

@@ -93,6 +93,20 @@ class SupersedesTest {
     }
 
     @Test
+    void aRowWhoseValueAnOlderChangeFilledSupersedesNothingUnread() {
+        // the filled value remembers its source: a change newer than that source, still older than the row, fills it again
+        try (ChangeFolder folder = folder()) {
+            FoldOp untouched = op(event(T, ORDERS, Op.UPDATE, 300, 300, 1, key(1), null,
+                    List.of(col("id", "bigint", 1L), col("body", "text", Unsent.UNCHANGED))));
+            folder.accept(untouched);
+            folder.accept(op(event(T, ORDERS, Op.UPDATE, 100, 100, 1, key(1), null,
+                    List.of(col("id", "bigint", 1L), col("body", "text", "at 100")))));
+            assertThat(holdsWholeRow(folder, untouched)).isFalse();
+            assertThat(supersedes(folder, untouched, 200, 0)).isFalse();
+        }
+    }
+
+    @Test
     void aFoldSpilledToDiskSupersedesNothingUnread() {
         try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(1, spill, 4))) {
             FoldOp held = op(update(T, ORDERS, 200, 200, 1, "a"));

@@ -19,7 +19,7 @@ public interface KeyInterest {
 
     /**
      * @param key the key's values as the fold encodes them ({@code key[0..length)}, a reused buffer: copy to keep)
-     * @return whether the change is decoded and handed to the fold
+     * @return whether the change is decoded and handed to the fold (unless {@link #supersedes} then says otherwise)
      */
     boolean wants(int tableId, byte[] key, int length);
 
@@ -42,7 +42,7 @@ public interface KeyInterest {
     }
 
     /**
-     * A change up to the restore point left undecoded because its key is not wanted.
+     * A change up to the restore point left undecoded because its key (or its table) is not wanted.
      *
      * @param shapeId the shape of its new row image; -1 for a DELETE (no new image); {@link #SHAPE_NOT_READ} for an
      *     image whose names and types were not read ({@link #shapeNeeded} said so)
