@@ -36,6 +36,11 @@ class SupersedesTest {
         return new ChangeFolder(catalog, new FoldMemory(64L << 20, spill, 4));
     }
 
+    /** An UPDATE of key 1 at {@code lsn} whose body is {@code body} ({@link Unsent#UNCHANGED}: not carried). */
+    private static ChangeEvent withBody(long lsn, Object body) {
+        return event(T, ORDERS, Op.UPDATE, lsn, lsn, 1, key(1), null, List.of(col("id", "bigint", 1L), col("body", "text", body)));
+    }
+
     private static boolean supersedes(ChangeFolder folder, FoldOp held, long lsn, long txOrder) {
         return folder.supersedes(held.tableId(), held.key(), held.key().length, lsn, txOrder);
     }
@@ -84,8 +89,7 @@ class SupersedesTest {
     @Test
     void aRowWithAValueAnOlderChangeFillsSupersedesNothingUnread() {
         try (ChangeFolder folder = folder()) {
-            FoldOp untouched = op(event(T, ORDERS, Op.UPDATE, 300, 300, 1, key(1), null,
-                    List.of(col("id", "bigint", 1L), col("body", "text", Unsent.UNCHANGED))));
+            FoldOp untouched = op(withBody(300, Unsent.UNCHANGED));
             folder.accept(untouched);
             assertThat(holdsWholeRow(folder, untouched)).isFalse();
             assertThat(supersedes(folder, untouched, 100, 0)).isFalse();
@@ -96,11 +100,9 @@ class SupersedesTest {
     void aRowWhoseValueAnOlderChangeFilledSupersedesNothingUnread() {
         // the filled value remembers its source: a change newer than that source, still older than the row, fills it again
         try (ChangeFolder folder = folder()) {
-            FoldOp untouched = op(event(T, ORDERS, Op.UPDATE, 300, 300, 1, key(1), null,
-                    List.of(col("id", "bigint", 1L), col("body", "text", Unsent.UNCHANGED))));
+            FoldOp untouched = op(withBody(300, Unsent.UNCHANGED));
             folder.accept(untouched);
-            folder.accept(op(event(T, ORDERS, Op.UPDATE, 100, 100, 1, key(1), null,
-                    List.of(col("id", "bigint", 1L), col("body", "text", "at 100")))));
+            folder.accept(op(withBody(100, "at 100")));
             assertThat(holdsWholeRow(folder, untouched)).isFalse();
             assertThat(supersedes(folder, untouched, 200, 0)).isFalse();
         }
