@@ -16,6 +16,10 @@ import java.util.Set;
  * no unread change can be newer than what the fold has: the rest of the log and the base are not
  * read. Segment names carry cut times, which never decrease in commit order, so "older" is "ends
  * before the oldest read segment begins" (strictly: a cut time shared by two segments proves nothing).
+ * Snapshot rows are the exception: their cut time is when they were read, later than changes
+ * committed after the snapshot's consistent point, their place in commit order. So once a segment
+ * holding any was read, the cut times prove nothing older and the rest is read: a change streamed
+ * while the snapshot ran may sit in a segment that ends before the snapshot's segment begins.
  *
  * <p>Table definitions (DDL) also come from the log: a read window holding any is read to the end, so
  * that a table is rebuilt from its whole definition history; without one in the window, every needed
@@ -61,9 +65,13 @@ final class KeySettlement {
         imaged.add(table);
     }
 
-    /** A segment was read whole (every change of it reported). */
-    synchronized void read(ListedSegment segment) {
-        oldestRead = Math.min(oldestRead, segment.minCommitMicros());
+    /**
+     * A segment was read whole (every change of it reported).
+     *
+     * @param heldSnapshotRows whether it held snapshot rows (op READ) in the restore
+     */
+    synchronized void read(ListedSegment segment, boolean heldSnapshotRows) {
+        oldestRead = Math.min(oldestRead, heldSnapshotRows ? Long.MIN_VALUE : segment.minCommitMicros());
         segmentsRead++;
     }
 

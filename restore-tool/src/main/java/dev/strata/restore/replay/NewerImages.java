@@ -11,14 +11,18 @@ import java.util.Map;
  * whose shapes the fold would not keep, so a read of a few keys need not read their columns' names
  * and types ({@link KeyFilter.Pass#shapeNeeded}). As {@link KeySettlement} does, this takes cut
  * times never to decrease in commit order (true of every segment since the cut time came, schema v3;
- * before it, the commit time stood for it); "ends before" is strict, since a transaction's changes
- * may span two segments with one cut time. Thread-safe.
+ * before it, the commit time stood for it), except snapshot rows', so a segment holding any proves
+ * nothing; "ends before" is strict, since a transaction's changes may span two segments with one cut
+ * time. Thread-safe.
  */
 final class NewerImages {
     private final Map<Integer, Long> imagedFrom = new HashMap<>();
 
-    /** A segment was read whole, and these tables had a new image in it. */
-    synchronized void read(ListedSegment segment, BitSet imaged) {
+    /** A segment was read whole, and these tables had a new image in it; none counts when it held snapshot rows. */
+    synchronized void read(ListedSegment segment, BitSet imaged, boolean heldSnapshotRows) {
+        if (heldSnapshotRows) {
+            return;
+        }
         imaged.stream().forEach(table -> imagedFrom.merge(table, segment.minCommitMicros(), Math::max));
     }
 

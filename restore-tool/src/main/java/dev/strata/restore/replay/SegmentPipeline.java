@@ -166,9 +166,10 @@ final class SegmentPipeline {
         folder.acceptAll(batch);
         pass.close();
         keyPass.close();
-        newerImages.read(segment, keyPass.imaged());
+        boolean heldSnapshotRows = counts.snapshotRows() > 0;
+        newerImages.read(segment, keyPass.imaged(), heldSnapshotRows);
         if (settlement != null) {
-            settlement.read(segment); // after every change of it was reported
+            settlement.read(segment, heldSnapshotRows); // after every change of it was reported
         }
         return new SegmentBatch(counts.events(), counts.afterUntil(), object.bytes().length, object.from(), object.sealed());
     }

@@ -8,33 +8,17 @@ import static dev.strata.schemas.testing.Changes.row;
 import static dev.strata.schemas.testing.Changes.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestoreTime;
-import dev.strata.restore.store.RegimeStores;
-import dev.strata.restore.store.Region;
-import dev.strata.restore.store.RegionStore;
-import dev.strata.restore.target.NdjsonTarget;
-import dev.strata.restore.testing.SinkBackup;
-import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
-import dev.strata.schemas.fold.FoldMemory;
-import dev.strata.schemas.store.InMemoryBucket;
-import dev.strata.schemas.store.VersionPolicy;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,12 +50,12 @@ class SupersededChangesReplayTest {
                     : kind < 9 ? delete(A, ORDERS, t, lsn, id) : insert(A, ORDERS, t, lsn, id, "i" + i));
         }
         // a key's changes spread over the partitions: a segment read after a newer one may hold its newest change
-        Backup backup = new Backup(history, e -> random.nextInt(3), 11);
+        PartitionedBackup backup = new PartitionedBackup(spill, history, e -> random.nextInt(3), 11);
         for (int readers : new int[] {1, 3}) {
             for (int last : new int[] {400, 901, history.size() - 1}) {
                 List<ChangeEvent> upTo = history.subList(0, last + 1);
                 String at = readers + " reader(s), up to change " + last;
-                Restored restored = backup.restore(readers, RestoreTime.format(history.get(last).getCommitTsMicros()));
+                PartitionedBackup.Restored restored = backup.restore(readers, RestoreTime.format(history.get(last).getCommitTsMicros()));
                 assertThat(restored.rows()).as(at).isEqualTo(expected(upTo));
                 // every change counted once, decoded or left to the fold
                 assertThat(restored.summary().fold().changes()).as(at).isEqualTo(upTo.size());
@@ -90,7 +74,7 @@ class SupersededChangesReplayTest {
                 event(A, ORDERS, Op.READ, T0 + 50 * SECOND, consistentPoint, 1, key(1), null, row(1, "snapshot")),
                 event(A, ORDERS, Op.READ, T0 + 50 * SECOND, consistentPoint, 2, key(2), null, row(2, "snapshot")),
                 event(A, ORDERS, Op.READ, T0 + 51 * SECOND, consistentPoint, 3, key(3), null, row(3, "snapshot")));
-        Backup backup = new Backup(history, e -> 0, 2);
+        PartitionedBackup backup = new PartitionedBackup(spill, history, e -> 0, 2);
         for (int readers : new int[] {1, 3}) {
             assertThat(backup.restore(readers, "latest").rows()).as(readers + " reader(s)")
                     .isEqualTo(Map.of("1", "after the snapshot's point", "2", "after the snapshot's point", "3", "snapshot"));
@@ -106,7 +90,7 @@ class SupersededChangesReplayTest {
                 update(A, ORDERS, T0 + 20 * SECOND, 300, 1, "second"),
                 update(A, ORDERS, T0 + 30 * SECOND, 100, 5, "long transaction"),
                 update(A, ORDERS, T0 + 30 * SECOND, 310, 1, "third, in the long transaction"));
-        Backup backup = new Backup(history, e -> 0, 2);
+        PartitionedBackup backup = new PartitionedBackup(spill, history, e -> 0, 2);
         for (int readers : new int[] {1, 3}) {
             assertThat(backup.restore(readers, "latest").rows()).as(readers + " reader(s)")
                     .isEqualTo(Map.of("1", "third, in the long transaction", "5", "long transaction"));
@@ -123,44 +107,10 @@ class SupersededChangesReplayTest {
             history.add(update(A, ORDERS, T0 + i * SECOND, 1_000 + 10L * i, i % 4, "v" + i));
         }
         history.add(delete(A, NOTES, T0 + 31 * SECOND, 1_400, 1)); // the newest change of the table: no image
-        Restored restored = new Backup(history, e -> 0, 5).restore(1, "latest");
+        PartitionedBackup.Restored restored = new PartitionedBackup(spill, history, e -> 0, 5).restore(1, "latest");
         assertThat(restored.summary().notes()).noneSatisfy(n -> assertThat(n).contains(NOTES).contains("not created"));
         assertThat(restored.summary().rowsPerTable()).containsEntry(NOTES, 0L).containsEntry(ORDERS, 4L);
         assertThat(restored.summary().fold().changes()).isEqualTo(history.size());
-    }
-
-    private record Restored(Map<String, String> rows, ReplaySummary summary) {
-    }
-
-    /** Events written by the sink's classes, each to its partition, then restored from in-memory regions. */
-    private final class Backup {
-        private final InMemoryBucket primary = new InMemoryBucket();
-        private final InMemoryBucket backup = new InMemoryBucket();
-
-        Backup(List<ChangeEvent> events, ToIntFunction<ChangeEvent> partitionOf, int eventsPerSegment) {
-            Map<Integer, List<ChangeEvent>> partitions = new TreeMap<>();
-            events.forEach(e -> partitions.computeIfAbsent(partitionOf.applyAsInt(e), p -> new ArrayList<>()).add(e));
-            try (SinkBackup writer = new SinkBackup(primary.store(VersionPolicy.LATEST_VERSION), backup.store(VersionPolicy.LATEST_VERSION),
-                    spill)) {
-                partitions.forEach((partition, in) -> writer.write(partition, in, SinkBackup.everyNEvents(eventsPerSegment)));
-            }
-        }
-
-        Restored restore(int readers, String until) {
-            RegimeStores stores = new RegimeStores("eu",
-                    new RegionStore(Region.PRIMARY, primary.store(VersionPolicy.FIRST_VERSION), "strata.regime.eu.primary."),
-                    new RegionStore(Region.BACKUP, backup.store(VersionPolicy.FIRST_VERSION), "strata.regime.eu.backup."));
-            Replay replay = new Replay(stores, new ReplayOptions(Duration.ofHours(1), readers, FoldMemory.defaults(spill), false),
-                    Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), Progress.NONE);
-            RestorePlan plan = replay.plan(TenantId.of(A), until);
-            StringWriter out = new StringWriter();
-            try (NdjsonTarget target = NdjsonTarget.toStream(out)) {
-                ReplaySummary summary = replay.run(plan, target);
-                return new Restored(NdjsonRows.idToName(out.toString()), summary);
-            } catch (IOException e) {
-                throw new AssertionError(e);
-            }
-        }
     }
 
     /** Each key's newest change in commit order (here the LSN's), as the rows the NDJSON target prints. */

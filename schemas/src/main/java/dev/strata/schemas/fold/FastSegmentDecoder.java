@@ -66,8 +66,13 @@ public final class FastSegmentDecoder {
         this.transactions = transactions;
     }
 
-    /** What one segment held. */
-    public record Counts(long events, long afterUntil) {
+    /**
+     * What one segment held.
+     *
+     * @param snapshotRows the snapshot rows (op READ) in the restore: their cut time is when they were read, not where
+     *     they stand in commit order
+     */
+    public record Counts(long events, long afterUntil, long snapshotRows) {
     }
 
     /**
@@ -128,7 +133,7 @@ public final class FastSegmentDecoder {
                     + e + " (the bytes its writer stored are damaged, or this tool has a bug: run restore-tool verify on the tenant,"
                     + " and report it)", e));
         }
-        return new Counts(reader.events, reader.afterUntil);
+        return new Counts(reader.events, reader.afterUntil, reader.snapshotRows);
     }
 
     /** Whole blocks, read in place: Avro's decoder would be asked once per value. */

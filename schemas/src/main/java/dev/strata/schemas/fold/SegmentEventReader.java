@@ -51,6 +51,7 @@ final class SegmentEventReader {
     private final ShapeGuesses shapes;
     long events;
     long afterUntil;
+    long snapshotRows;
     /**
      * The changes of the event just read, handed to the consumer by {@link #deliver} before the next event is read or
      * skipped (the order the fold and the key interest see is the log's). Not by {@link #read} or {@link #emit}: the JIT
@@ -187,6 +188,9 @@ final class SegmentEventReader {
         if (!inRestore()) {
             afterUntil++; // a transaction the filter leaves out counts as past the restore point
             return false;
+        }
+        if (op == Op.READ) {
+            snapshotRows++;
         }
         return true;
     }

@@ -3,6 +3,7 @@ package dev.strata.schemas.fold;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.event.CutTime;
 import dev.strata.schemas.fold.definition.DefinitionHistory;
 import dev.strata.schemas.fold.select.EventGate;
@@ -76,6 +77,7 @@ public final class SegmentFold {
         }
         long events = 0;
         long after = 0;
+        long snapshotRows = 0;
         try (SegmentReader reader = SegmentReader.open(bytes, sha256, source)) {
             while (reader.hasNext()) {
                 ChangeEvent event = reader.next();
@@ -91,9 +93,11 @@ public final class SegmentFold {
                 }
                 if (converter.convert(event, out) == EventConverter.Outcome.AFTER_UNTIL) {
                     after++;
+                } else if (event.getOp() == Op.READ) {
+                    snapshotRows++;
                 }
             }
         }
-        return new FastSegmentDecoder.Counts(events, after);
+        return new FastSegmentDecoder.Counts(events, after, snapshotRows);
     }
 }

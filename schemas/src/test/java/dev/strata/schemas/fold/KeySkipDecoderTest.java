@@ -122,7 +122,7 @@ class KeySkipDecoderTest {
                 "public.orders 400/1 [id, name, note]");
         assertThat(all.skipped()).isEmpty();
         assertThat(some.counts()).as("skipped changes are read and counted, the one after the point too").isEqualTo(all.counts())
-                .isEqualTo(new FastSegmentDecoder.Counts(12, 1));
+                .isEqualTo(new FastSegmentDecoder.Counts(12, 1, 0));
     }
 
     @Test
@@ -170,7 +170,7 @@ class KeySkipDecoderTest {
                 "judged DELETE 14", "DELETE 300");
         assertThat(definitions.of(catalog.tableId(ORDERS))).as("the definition the gate passed, not the one it refused")
                 .extracting(DefinitionHistory.Entry::cutMicros).containsExactly(13L);
-        assertThat(counts).isEqualTo(new FastSegmentDecoder.Counts(6, 1));
+        assertThat(counts).isEqualTo(new FastSegmentDecoder.Counts(6, 1, 0));
         KeyInterest any = new KeyInterest() {
             @Override
             public boolean wants(int tableId, byte[] key, int length) {

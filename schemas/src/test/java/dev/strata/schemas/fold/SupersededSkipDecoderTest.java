@@ -89,6 +89,6 @@ class SupersededSkipDecoderTest {
         Decoded all = decode(false);
         assertThat(all.folded()).hasSize(6).containsAll(some.folded());
         assertThat(some.counts()).as("every event counted once, the one after the point too").isEqualTo(all.counts())
-                .isEqualTo(new FastSegmentDecoder.Counts(7, 1));
+                .isEqualTo(new FastSegmentDecoder.Counts(7, 1, 0));
     }
 }
