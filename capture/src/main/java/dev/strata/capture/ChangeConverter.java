@@ -127,10 +127,12 @@ final class ChangeConverter {
         }
         if (conversion instanceof Publish publish) {
             Long previousCommit = null;
+            ChangeEvent last = publish.events().get(publish.events().size() - 1); // a row, after the definitions before it
+            OptionalLong snapshotCut = fields != null && fields.isChange() && isInitialSnapshotRow(record, fields)
+                    ? OptionalLong.of(cuts.snapshotRow(last.getLsn(), last.getCommitTsMicros())) : OptionalLong.empty();
             for (ChangeEvent event : publish.events()) {
                 known.changed(event.getTenant());
-                event.setCutTsMicros(event.getOp() == Op.CHECKPOINT ? cuts.between(event.getCommitTsMicros())
-                        : cut.orElse(event.getCommitTsMicros())); // READ rows of a snapshot: their own time, as before cut times
+                event.setCutTsMicros(cutOf(event, cut, snapshotCut));
                 if (event.getOp() == Op.READ) {
                     commits.snapshotRow(event.getLsn());
                 } else if (event.getOp() != Op.CHECKPOINT) { // a checkpoint is no transaction
@@ -147,6 +149,26 @@ final class ChangeConverter {
             }
         }
         return conversion;
+    }
+
+    /**
+     * @param commitCut the cut of the commit record the event's transaction has, if any
+     * @param snapshotCut the cut of an initial or blocking snapshot's row, for every event published with it: the
+     *     definitions published before a tenant's first row are then in force wherever the row is
+     */
+    private long cutOf(ChangeEvent event, OptionalLong commitCut, OptionalLong snapshotCut) {
+        if (event.getOp() == Op.CHECKPOINT) {
+            return cuts.between(event.getCommitTsMicros());
+        }
+        if (snapshotCut.isPresent()) {
+            return snapshotCut.getAsLong();
+        }
+        return commitCut.orElse(event.getCommitTsMicros()); // rows of an incremental snapshot: their own time
+    }
+
+    private static boolean isInitialSnapshotRow(SourceRecord record, EnvelopeFields fields) {
+        Struct value = (Struct) record.value();
+        return "r".equals(fields.op(value)) && fields.initialSnapshot(fields.source(value));
     }
 
     /** A tenant's first row change since capture started is preceded by the definitions in force (see DdlMessage#forNewTenant). */

@@ -29,7 +29,8 @@ class CutTimeConversionTest {
     private static final long T = 1_795_000_010_000_000L;
     private static final Schema SOURCE = SchemaBuilder.struct().field("schema", Schema.OPTIONAL_STRING_SCHEMA)
             .field("table", Schema.OPTIONAL_STRING_SCHEMA).field("lsn", Schema.OPTIONAL_INT64_SCHEMA)
-            .field("ts_us", Schema.OPTIONAL_INT64_SCHEMA).field("txId", Schema.OPTIONAL_INT64_SCHEMA).build();
+            .field("ts_us", Schema.OPTIONAL_INT64_SCHEMA).field("txId", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("snapshot", Schema.OPTIONAL_STRING_SCHEMA).build();
     private static final Schema MESSAGE = SchemaBuilder.struct().optional()
             .field("prefix", Schema.STRING_SCHEMA).field("content", Schema.OPTIONAL_BYTES_SCHEMA).build();
     private static final Schema ROW = SchemaBuilder.struct().optional()
@@ -46,9 +47,14 @@ class CutTimeConversionTest {
     }
 
     private static SourceRecord change(String op, String tenant, int id, long lsn, long txId, long commitMicros) {
+        return change(op, tenant, id, lsn, txId, commitMicros, "false");
+    }
+
+    /** @param snapshot Debezium's source.snapshot: false, true (or first, last...) in the initial snapshot, incremental */
+    private static SourceRecord change(String op, String tenant, int id, long lsn, long txId, long commitMicros, String snapshot) {
         Struct envelope = new Struct(ENVELOPE).put("op", op).put("after", new Struct(ROW).put("id", id).put("tenant_id", tenant))
                 .put("source", new Struct(SOURCE).put("schema", "public").put("table", "orders").put("lsn", lsn)
-                        .put("ts_us", commitMicros).put("txId", txId));
+                        .put("ts_us", commitMicros).put("txId", txId).put("snapshot", snapshot));
         return new SourceRecord(Map.of(), Map.of("lsn", lsn), "app.public.orders", null, null, null, ENVELOPE, envelope);
     }
 
@@ -83,8 +89,32 @@ class CutTimeConversionTest {
     }
 
     @Test
-    void snapshotRowsAndCheckpointsAreNoCommitRecords() {
-        assertThat(cut(converter, change("r", "acme", 1, 50, 1, T + 7_000))).as("a snapshot row: its own time").isEqualTo(T + 7_000);
+    void theInitialSnapshotsRowsAreCutAtItsFirstRowAndWhatStreamsAfterThemNoEarlier() {
+        assertThat(cut(converter, change("r", "acme", 1, 50, 1, T + 7_000, "first"))).isEqualTo(T + 7_000);
+        assertThat(cut(converter, change("r", "acme", 2, 50, 1, T + 9_000, "true"))).as("read later, as of the same point")
+                .isEqualTo(T + 7_000);
+        assertThat(cut(converter, change("r", "acme", 3, 50, 1, T + 12_000, "last"))).isEqualTo(T + 7_000);
+        assertThat(cut(converter, change("c", "acme", 4, 100, 10, T + 5_000))).as("committed after the snapshot's point, before its"
+                + " first row was read").isEqualTo(T + 7_000);
+        assertThat(cut(converter, change("c", "acme", 5, 110, 11, T + 10_000))).as("committed while the snapshot read").isEqualTo(T + 10_000);
+    }
+
+    @Test
+    void anotherSnapshotInTheSameEngineTakesItsOwnTimeNeverBeforeWhatWentAhead() {
+        assertThat(cut(converter, change("r", "acme", 1, 50, 1, T + 7_000, "first"))).isEqualTo(T + 7_000);
+        // a retry after a failure, at a later consistent point: its rows hold what was committed meanwhile
+        assertThat(cut(converter, change("r", "acme", 1, 80, 1, T + 20_000, "first"))).isEqualTo(T + 20_000);
+        assertThat(cut(converter, change("r", "acme", 2, 80, 1, T + 20_000, "last_in_data_collection"))).isEqualTo(T + 20_000);
+        assertThat(cut(converter, change("c", "acme", 3, 100, 10, T + 30_000))).isEqualTo(T + 30_000);
+        // a blocking snapshot asked for later, its transaction timed before the last commit delivered
+        assertThat(cut(converter, change("r", "acme", 4, 120, 1, T + 29_000, "first_in_data_collection"))).isEqualTo(T + 30_000);
+        assertThat(cut(converter, change("r", "acme", 5, 120, 1, T + 29_000, "true"))).isEqualTo(T + 30_000);
+    }
+
+    @Test
+    void snapshotRowsOfAnIncrementalSnapshotAndCheckpointsAreNoCommitRecords() {
+        assertThat(cut(converter, change("r", "acme", 1, 50, 1, T + 7_000, "incremental"))).as("an incremental snapshot's row: its own"
+                + " time").isEqualTo(T + 7_000);
         assertThat(cut(converter, change("c", "acme", 2, 100, 10, T + 2_000))).as("the snapshot row did not move the cut").isEqualTo(T + 2_000);
         byte[] checkpoint = ("{\"snapshot\":\"1:2:\",\"takenAtMicros\":" + (T + 4_000) + ",\"tenants\":{\"acme\":[]}}")
                 .getBytes(StandardCharsets.UTF_8);

@@ -136,6 +136,11 @@ class SnapshotDdlIT {
             assertThat(streamed).extracting(ChangeEvent::getOp).containsExactly(Op.CREATE, Op.UPDATE, Op.UPDATE);
             assertThat(value(streamed.get(0).getAfter(), "id")).isEqualTo((long) LEDGER_ROWS + 2);
             assertThat(value(streamed.get(1).getAfter(), "amount")).isEqualTo(-1L);
+            // one cut time for the whole snapshot, and none before it for what streamed after it: a read newest first by cut
+            // time meets the changes after the snapshot's point before its rows
+            long snapshotCut = snapshot.get(0).getCutTsMicros();
+            assertThat(snapshot).extracting(ChangeEvent::getCutTsMicros).containsOnly(snapshotCut);
+            assertThat(streamed).allSatisfy(e -> assertThat(e.getCutTsMicros()).isGreaterThanOrEqualTo(snapshotCut));
             ChangeEvent afterDdl = streamed.get(2);
             assertThat(afterDdl.getTable()).isEqualTo("public.customers");
             assertThat(afterDdl.getAfter()).extracting(Column::getName).containsExactly("id", "tenant_id", "remark", "email");

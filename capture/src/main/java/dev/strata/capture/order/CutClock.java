@@ -9,6 +9,8 @@ package dev.strata.capture.order;
  * streaming) delivers transactions in commit-record order, so the running maximum over the commit
  * times in delivery order is the WAL-order one.
  *
+ * <p>A snapshot's rows are no commit records: they take their snapshot's time ({@link #snapshotRow}).
+ *
  * <p>Limits: only commit records capture sees count. pgoutput sends no transaction that changes
  * no captured table, so such a commit cannot raise the maximum (PostgreSQL's would stop the
  * recovery there); and after a restart the maximum starts again from {@code seedMicros}, the newest
@@ -19,6 +21,9 @@ package dev.strata.capture.order;
  */
 public final class CutClock {
     private long latest;
+    /** The snapshot whose rows are being delivered (their LSN, its consistent point), and their cut time. */
+    private long snapshotLsn = Long.MIN_VALUE;
+    private long snapshotCut;
 
     /** @param seedMicros the newest commit time known to precede everything delivered next, or Long.MIN_VALUE */
     public CutClock(long seedMicros) {
@@ -32,6 +37,27 @@ public final class CutClock {
     public long committed(long commitMicros) {
         latest = Math.max(latest, commitMicros);
         return latest;
+    }
+
+    /**
+     * The cut time of a row of an initial or blocking snapshot: that of its snapshot's first row, and the clock moves
+     * there. Each row is as of the snapshot's consistent point (its LSN, the same for every row of one snapshot), and
+     * Debezium gives a PostgreSQL snapshot's rows the time its snapshot transaction began, a moment after that point; a
+     * transaction committed in that moment is delivered after the snapshot, newer than its rows in commit order, and cut
+     * at its own commit time it would sort before them. With the clock at the snapshot's time it is cut there, and cut
+     * times never decrease in delivery order. Another snapshot (a retry in the same engine, a blocking snapshot later)
+     * has another LSN, and takes its own first row's time, never before what was delivered ahead of it.
+     *
+     * @param lsn the row's LSN, its snapshot's consistent point
+     * @param readMicros the row's own time
+     */
+    public long snapshotRow(long lsn, long readMicros) {
+        if (lsn != snapshotLsn) {
+            snapshotLsn = lsn;
+            snapshotCut = Math.max(latest, readMicros);
+            latest = snapshotCut;
+        }
+        return snapshotCut;
     }
 
     /**

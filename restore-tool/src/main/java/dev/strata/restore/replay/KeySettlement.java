@@ -16,10 +16,11 @@ import java.util.Set;
  * no unread change can be newer than what the fold has: the rest of the log and the base are not
  * read. Segment names carry cut times, which never decrease in commit order, so "older" is "ends
  * before the oldest read segment begins" (strictly: a cut time shared by two segments proves nothing).
- * Snapshot rows are the exception: their cut time is when they were read, later than changes
- * committed after the snapshot's consistent point, their place in commit order. So once a segment
- * holding any was read, the cut times prove nothing older and the rest is read: a change streamed
- * while the snapshot ran may sit in a segment that ends before the snapshot's segment begins.
+ * Snapshot rows are the exception: their cut time can be later than that of a change committed
+ * after their place in commit order (an incremental snapshot's rows keep the time they were read; a
+ * capture before 2026-12-07 cut a change committed as its initial snapshot began before the
+ * snapshot's rows), and such a change can sit in a segment that ends before theirs begins. So once
+ * a segment holding any was read, the cut times prove nothing older and the rest is read.
  *
  * <p>Table definitions (DDL) also come from the log: a read window holding any is read to the end, so
  * that a table is rebuilt from its whole definition history; without one in the window, every needed

@@ -11,8 +11,8 @@ import java.util.Map;
  * whose shapes the fold would not keep, so a read of a few keys need not read their columns' names
  * and types ({@link KeyFilter.Pass#shapeNeeded}). As {@link KeySettlement} does, this takes cut
  * times never to decrease in commit order (true of every segment since the cut time came, schema v3;
- * before it, the commit time stood for it), except snapshot rows', so a segment holding any proves
- * nothing; "ends before" is strict, since a transaction's changes may span two segments with one cut
+ * before it, the commit time stood for it), except snapshot rows' (see {@link KeySettlement}), so a
+ * segment holding any proves nothing; "ends before" is strict, since a transaction's changes may span two segments with one cut
  * time. Thread-safe.
  */
 final class NewerImages {

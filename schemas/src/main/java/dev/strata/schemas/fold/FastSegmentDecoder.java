@@ -69,8 +69,8 @@ public final class FastSegmentDecoder {
     /**
      * What one segment held.
      *
-     * @param snapshotRows the snapshot rows (op READ) in the restore: their cut time is when they were read, not where
-     *     they stand in commit order
+     * @param snapshotRows the snapshot rows (op READ) in the restore, whatever a gate then does with them: their cut time
+     *     need not follow their place in commit order (see {@code CutClock} in capture)
      */
     public record Counts(long events, long afterUntil, long snapshotRows) {
     }

@@ -86,15 +86,17 @@ public final class SegmentFold {
                 }
                 events++;
                 long cut = CutTime.of(event);
+                boolean inRestore = cut <= untilMicros && transactions.includes(event.getTxId());
+                if (inRestore && event.getOp() == Op.READ) {
+                    snapshotRows++; // as the fast decoder: before the gate
+                }
                 // as the fast decoder: the gate sees the events at or before the point that the transaction filter keeps
-                if (gate != null && cut <= untilMicros && transactions.includes(event.getTxId()) && !gate.pass(event.getOp(),
-                        catalog.tableId(event.getTable()), event.getCommitTsMicros(), cut, event.getTxId(), event.getTableDefinition())) {
+                if (gate != null && inRestore && !gate.pass(event.getOp(), catalog.tableId(event.getTable()), event.getCommitTsMicros(),
+                        cut, event.getTxId(), event.getTableDefinition())) {
                     continue;
                 }
                 if (converter.convert(event, out) == EventConverter.Outcome.AFTER_UNTIL) {
                     after++;
-                } else if (event.getOp() == Op.READ) {
-                    snapshotRows++;
                 }
             }
         }

@@ -19,10 +19,12 @@ import dev.strata.schemas.segment.Segment;
 import dev.strata.schemas.segment.SegmentWriter;
 import dev.strata.schemas.event.ReleasedSchema;
 import dev.strata.schemas.event.ReleasedSchemaStore;
+import dev.strata.schemas.fold.select.KeyInterest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -161,6 +163,30 @@ class FastSegmentDecoderTest {
         long[] counts = new long[2];
         assertThat(viaFastDecoder(events, 10, counts)).isEqualTo(viaConverter(events, 10)).hasSize(1);
         assertThat(counts[1]).isEqualTo(1);
+    }
+
+    @Test
+    void countsTheSnapshotRowsInTheRestoreWhetherDecodedOrWalkedOver() {
+        List<ChangeEvent> events = List.of(
+                event("acme", "public.orders", Op.READ, 10, 50, 0, key(1), null, row(1, "read")),
+                insert("acme", "public.orders", 15, 100, 2, "streamed"),
+                event("acme", "public.orders", Op.READ, 30, 300, 0, key(3), null, row(3, "read after the point")));
+        byte[] segment = SegmentWriter.encode(events).bytes();
+        KeyInterest none = new KeyInterest() {
+            @Override
+            public boolean wants(int tableId, byte[] key, int length) {
+                return false;
+            }
+
+            @Override
+            public void skipped(int tableId, int shapeId, long lsn, long txOrder) {
+            }
+        };
+        for (KeyInterest interest : Arrays.asList(null, none)) {
+            FastSegmentDecoder.Counts counts = new FastSegmentDecoder(TenantId.of("acme"), new ShapeCatalog(), 20)
+                    .decode(segment, "test", op -> { }, interest);
+            assertThat(counts).as(interest == null ? "decoded" : "walked over").isEqualTo(new FastSegmentDecoder.Counts(3, 1, 1));
+        }
     }
 
     /** X1 commits at 10.005 and comes first in the WAL; X2 commits at 10.003 after it: both have cut time 10.005. */
