@@ -2,6 +2,7 @@ package dev.strata.restore.replay;
 
 import static dev.strata.schemas.testing.Changes.col;
 import static dev.strata.schemas.testing.Changes.event;
+import static dev.strata.schemas.testing.Changes.insert;
 import static dev.strata.schemas.testing.Changes.key;
 import static dev.strata.schemas.testing.Changes.row;
 import static dev.strata.schemas.testing.Changes.update;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KeysReadNewestFirstTest {
     private static final String A = "acme";
     private static final String ORDERS = "public.orders";
+    private static final String NOTES = "public.notes";
     private static final long T0 = 1_790_002_800_000_000L; // 2026-09-21T14:00:00Z, the start of an hour
     private static final long SECOND = 1_000_000L;
     private static final long SNAPSHOT_BEGAN = T0 + 50 * SECOND;
@@ -74,7 +76,9 @@ class KeysReadNewestFirstTest {
                 // with it, the table's newest image, in segments that end before the snapshot's begins
                 update(A, ORDERS, SNAPSHOT_BEGAN - 2_000, 150, 1, "streamed"),
                 event(A, ORDERS, Op.UPDATE, SNAPSHOT_BEGAN - 1_000, 200, 1, key(2), null,
-                        List.of(col("id", "bigint", 2L), col("name", "text", "wider"), col("extra", "text", "x"))));
+                        List.of(col("id", "bigint", 2L), col("name", "text", "wider"), col("extra", "text", "x"))),
+                // a later change of another table: the durable point covers the snapshot
+                insert(A, NOTES, T0 + 60 * SECOND, 300, 1, "later"));
         String restored = new PartitionedBackup(spill, history, e -> 0, 1).restore(1, "latest", key1()).ndjson();
         assertThat(restored).contains("\"name\":\"streamed\"").contains("\"extra\":null");
     }
