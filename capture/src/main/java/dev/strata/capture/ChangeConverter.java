@@ -153,7 +153,7 @@ final class ChangeConverter {
 
     /**
      * @param commitCut the cut of the commit record the event's transaction has, if any
-     * @param snapshotCut the cut of an initial or blocking snapshot's row, for every event published with it: the
+     * @param snapshotCut the cut of an initial snapshot's row, for every event published with it: the
      *     definitions published before a tenant's first row are then in force wherever the row is
      */
     private long cutOf(ChangeEvent event, OptionalLong commitCut, OptionalLong snapshotCut) {
@@ -163,12 +163,15 @@ final class ChangeConverter {
         if (snapshotCut.isPresent()) {
             return snapshotCut.getAsLong();
         }
-        return commitCut.orElse(event.getCommitTsMicros()); // rows of an incremental snapshot: their own time
+        return commitCut.orElse(event.getCommitTsMicros()); // rows of a blocking or incremental snapshot: their own time
     }
 
+    /**
+     * A row of the initial snapshot, as Debezium's offset marks it: not one of a blocking snapshot, whose rows carry the
+     * LSN where streaming paused, before what streams again after them, nor one of an incremental snapshot.
+     */
     private static boolean isInitialSnapshotRow(SourceRecord record, EnvelopeFields fields) {
-        Struct value = (Struct) record.value();
-        return "r".equals(fields.op(value)) && fields.initialSnapshot(fields.source(value));
+        return "r".equals(fields.op((Struct) record.value())) && StreamingWatch.inInitialSnapshot(record);
     }
 
     /** A tenant's first row change since capture started is preceded by the definitions in force (see DdlMessage#forNewTenant). */

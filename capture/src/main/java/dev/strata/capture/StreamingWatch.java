@@ -61,6 +61,12 @@ final class StreamingWatch implements DeliveryListener {
         });
     }
 
+    /** True for a record of Debezium's initial snapshot (not of a blocking or an incremental one). */
+    static boolean inInitialSnapshot(SourceRecord record) {
+        Map<String, ?> offset = record.sourceOffset();
+        return offset != null && INITIAL_SNAPSHOT.equals(String.valueOf(offset.get(SNAPSHOT_OFFSET_KEY)));
+    }
+
     /** True for a record Debezium emitted once no initial snapshot was running. */
     static boolean afterInitialSnapshot(SourceRecord record) {
         Map<String, ?> offset = record.sourceOffset();

@@ -10,6 +10,7 @@ import dev.strata.capture.pg.ColumnTypes;
 import dev.strata.schemas.avro.ChangeEvent;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,8 +30,7 @@ class CutTimeConversionTest {
     private static final long T = 1_795_000_010_000_000L;
     private static final Schema SOURCE = SchemaBuilder.struct().field("schema", Schema.OPTIONAL_STRING_SCHEMA)
             .field("table", Schema.OPTIONAL_STRING_SCHEMA).field("lsn", Schema.OPTIONAL_INT64_SCHEMA)
-            .field("ts_us", Schema.OPTIONAL_INT64_SCHEMA).field("txId", Schema.OPTIONAL_INT64_SCHEMA)
-            .field("snapshot", Schema.OPTIONAL_STRING_SCHEMA).build();
+            .field("ts_us", Schema.OPTIONAL_INT64_SCHEMA).field("txId", Schema.OPTIONAL_INT64_SCHEMA).build();
     private static final Schema MESSAGE = SchemaBuilder.struct().optional()
             .field("prefix", Schema.STRING_SCHEMA).field("content", Schema.OPTIONAL_BYTES_SCHEMA).build();
     private static final Schema ROW = SchemaBuilder.struct().optional()
@@ -47,15 +47,19 @@ class CutTimeConversionTest {
     }
 
     private static SourceRecord change(String op, String tenant, int id, long lsn, long txId, long commitMicros) {
-        return change(op, tenant, id, lsn, txId, commitMicros, "false");
+        return change(op, tenant, id, lsn, txId, commitMicros, null);
     }
 
-    /** @param snapshot Debezium's source.snapshot: false, true (or first, last...) in the initial snapshot, incremental */
+    /** @param snapshot the snapshot Debezium's offset names (INITIAL, BLOCKING), null for none (streaming, incremental) */
     private static SourceRecord change(String op, String tenant, int id, long lsn, long txId, long commitMicros, String snapshot) {
         Struct envelope = new Struct(ENVELOPE).put("op", op).put("after", new Struct(ROW).put("id", id).put("tenant_id", tenant))
                 .put("source", new Struct(SOURCE).put("schema", "public").put("table", "orders").put("lsn", lsn)
-                        .put("ts_us", commitMicros).put("txId", txId).put("snapshot", snapshot));
-        return new SourceRecord(Map.of(), Map.of("lsn", lsn), "app.public.orders", null, null, null, ENVELOPE, envelope);
+                        .put("ts_us", commitMicros).put("txId", txId));
+        Map<String, Object> offset = new HashMap<>(Map.of("lsn", lsn));
+        if (snapshot != null) {
+            offset.put(StreamingWatch.SNAPSHOT_OFFSET_KEY, snapshot);
+        }
+        return new SourceRecord(Map.of(), offset, "app.public.orders", null, null, null, ENVELOPE, envelope);
     }
 
     private static SourceRecord message(String prefix, byte[] content, long lsn, Long txId, Long commitMicros) {
@@ -90,31 +94,37 @@ class CutTimeConversionTest {
 
     @Test
     void theInitialSnapshotsRowsAreCutAtItsFirstRowAndWhatStreamsAfterThemNoEarlier() {
-        assertThat(cut(converter, change("r", "acme", 1, 50, 1, T + 7_000, "first"))).isEqualTo(T + 7_000);
-        assertThat(cut(converter, change("r", "acme", 2, 50, 1, T + 9_000, "true"))).as("read later, as of the same point")
+        assertThat(cut(converter, change("r", "acme", 1, 50, 1, T + 7_000, "INITIAL"))).isEqualTo(T + 7_000);
+        assertThat(cut(converter, change("r", "acme", 2, 50, 1, T + 9_000, "INITIAL"))).as("read later, as of the same point")
                 .isEqualTo(T + 7_000);
-        assertThat(cut(converter, change("r", "acme", 3, 50, 1, T + 12_000, "last"))).isEqualTo(T + 7_000);
+        assertThat(cut(converter, change("r", "acme", 3, 50, 1, T + 12_000, "INITIAL"))).isEqualTo(T + 7_000);
         assertThat(cut(converter, change("c", "acme", 4, 100, 10, T + 5_000))).as("committed after the snapshot's point, before its"
                 + " first row was read").isEqualTo(T + 7_000);
         assertThat(cut(converter, change("c", "acme", 5, 110, 11, T + 10_000))).as("committed while the snapshot read").isEqualTo(T + 10_000);
     }
 
     @Test
-    void anotherSnapshotInTheSameEngineTakesItsOwnTimeNeverBeforeWhatWentAhead() {
-        assertThat(cut(converter, change("r", "acme", 1, 50, 1, T + 7_000, "first"))).isEqualTo(T + 7_000);
+    void aSnapshotRetriedAtAnotherPointTakesItsOwnTime() {
+        assertThat(cut(converter, change("r", "acme", 1, 50, 1, T + 7_000, "INITIAL"))).isEqualTo(T + 7_000);
         // a retry after a failure, at a later consistent point: its rows hold what was committed meanwhile
-        assertThat(cut(converter, change("r", "acme", 1, 80, 1, T + 20_000, "first"))).isEqualTo(T + 20_000);
-        assertThat(cut(converter, change("r", "acme", 2, 80, 1, T + 20_000, "last_in_data_collection"))).isEqualTo(T + 20_000);
+        assertThat(cut(converter, change("r", "acme", 1, 80, 1, T + 20_000, "INITIAL"))).isEqualTo(T + 20_000);
+        assertThat(cut(converter, change("r", "acme", 2, 80, 1, T + 20_000, "INITIAL"))).isEqualTo(T + 20_000);
         assertThat(cut(converter, change("c", "acme", 3, 100, 10, T + 30_000))).isEqualTo(T + 30_000);
-        // a blocking snapshot asked for later, its transaction timed before the last commit delivered
-        assertThat(cut(converter, change("r", "acme", 4, 120, 1, T + 29_000, "first_in_data_collection"))).isEqualTo(T + 30_000);
-        assertThat(cut(converter, change("r", "acme", 5, 120, 1, T + 29_000, "true"))).isEqualTo(T + 30_000);
+    }
+
+    @Test
+    void aBlockingSnapshotsRowsKeepTheirOwnTimeAndLeaveTheCutAlone() {
+        assertThat(cut(converter, change("c", "acme", 1, 100, 10, T + 5_000))).isEqualTo(T + 5_000);
+        // streaming paused at LSN 100: the rows carry it, read later; what was committed meanwhile streams after them
+        assertThat(cut(converter, change("r", "acme", 1, 100, 1, T + 9_000, "BLOCKING"))).isEqualTo(T + 9_000);
+        assertThat(cut(converter, change("c", "acme", 2, 110, 11, T + 6_000))).as("committed before the snapshot began")
+                .isEqualTo(T + 6_000);
     }
 
     @Test
     void snapshotRowsOfAnIncrementalSnapshotAndCheckpointsAreNoCommitRecords() {
-        assertThat(cut(converter, change("r", "acme", 1, 50, 1, T + 7_000, "incremental"))).as("an incremental snapshot's row: its own"
-                + " time").isEqualTo(T + 7_000);
+        assertThat(cut(converter, change("r", "acme", 1, 50, 1, T + 7_000))).as("an incremental snapshot's row: its own time")
+                .isEqualTo(T + 7_000);
         assertThat(cut(converter, change("c", "acme", 2, 100, 10, T + 2_000))).as("the snapshot row did not move the cut").isEqualTo(T + 2_000);
         byte[] checkpoint = ("{\"snapshot\":\"1:2:\",\"takenAtMicros\":" + (T + 4_000) + ",\"tenants\":{\"acme\":[]}}")
                 .getBytes(StandardCharsets.UTF_8);

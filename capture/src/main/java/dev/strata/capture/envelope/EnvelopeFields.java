@@ -13,8 +13,6 @@ import org.apache.kafka.connect.data.Struct;
  * Not thread-safe (it keeps the last table name it joined): one per engine thread.
  */
 public final class EnvelopeFields {
-    private static final String INCREMENTAL = "incremental";
-    private static final String NOT_A_SNAPSHOT = "false";
     private final Field op;
     private final Field source;
     private final Field before;
@@ -26,7 +24,6 @@ public final class EnvelopeFields {
     private final Field commitMicros;
     private final Field txId;
     private final Field sequence;
-    private final Field snapshot;
     private final Field totalOrder;
     private Object lastSchemaName;
     private Object lastTable;
@@ -45,7 +42,6 @@ public final class EnvelopeFields {
         commitMicros = field(sourceSchema, "ts_us");
         txId = field(sourceSchema, "txId");
         sequence = field(sourceSchema, "sequence");
-        snapshot = field(sourceSchema, "snapshot");
         totalOrder = field(transaction == null ? null : transaction.schema(), "total_order");
     }
 
@@ -112,15 +108,6 @@ public final class EnvelopeFields {
     /** The source's sequence ({@code ["<last commit lsn>","<lsn>"]}), or null when absent. */
     public String sequence(Struct source) {
         return sequence == null ? null : (String) source.get(sequence);
-    }
-
-    /**
-     * Whether the change is a row of an initial (or blocking) snapshot: the source's {@code snapshot} is set and is
-     * not {@code incremental} (a row an incremental snapshot reads while changes stream) nor {@code false}.
-     */
-    public boolean initialSnapshot(Struct source) {
-        Object value = snapshot == null ? null : source.get(snapshot);
-        return value != null && !INCREMENTAL.equals(value) && !NOT_A_SNAPSHOT.equals(value);
     }
 
     /** The event's order inside its transaction ({@code transaction.total_order}); 0 without transaction metadata. */

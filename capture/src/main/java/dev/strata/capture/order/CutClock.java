@@ -40,13 +40,13 @@ public final class CutClock {
     }
 
     /**
-     * The cut time of a row of an initial or blocking snapshot: that of its snapshot's first row, and the clock moves
-     * there. Each row is as of the snapshot's consistent point (its LSN, the same for every row of one snapshot), and
-     * Debezium gives a PostgreSQL snapshot's rows the time its snapshot transaction began, a moment after that point; a
-     * transaction committed in that moment is delivered after the snapshot, newer than its rows in commit order, and cut
-     * at its own commit time it would sort before them. With the clock at the snapshot's time it is cut there, and cut
-     * times never decrease in delivery order. Another snapshot (a retry in the same engine, a blocking snapshot later)
-     * has another LSN, and takes its own first row's time, never before what was delivered ahead of it.
+     * The cut time of a row of the initial snapshot: that of its first row, and the clock moves there. Each row is as
+     * of the snapshot's consistent point (its LSN, the same for every row of one snapshot), and Debezium gives a
+     * PostgreSQL snapshot's rows the time its snapshot transaction began, about when that point was taken; a
+     * transaction committed just after the point is delivered after the snapshot, newer than its rows in commit order,
+     * and cut at its own commit time it would sort before them. With the clock at the snapshot's time it is cut there,
+     * and cut times never decrease in delivery order. A snapshot retried at another point (another LSN) takes its own
+     * first row's time, never before what was delivered ahead of it.
      *
      * @param lsn the row's LSN, its snapshot's consistent point
      * @param readMicros the row's own time
