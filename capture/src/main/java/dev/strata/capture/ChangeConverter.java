@@ -127,9 +127,7 @@ final class ChangeConverter {
         }
         if (conversion instanceof Publish publish) {
             Long previousCommit = null;
-            ChangeEvent last = publish.events().get(publish.events().size() - 1); // a row, after the definitions before it
-            OptionalLong snapshotCut = fields != null && fields.isChange() && isInitialSnapshotRow(record, fields)
-                    ? OptionalLong.of(cuts.snapshotRow(last.getLsn(), last.getCommitTsMicros())) : OptionalLong.empty();
+            OptionalLong snapshotCut = initialSnapshotCut(record, fields, publish);
             for (ChangeEvent event : publish.events()) {
                 known.changed(event.getTenant());
                 event.setCutTsMicros(cutOf(event, cut, snapshotCut));
@@ -151,11 +149,7 @@ final class ChangeConverter {
         return conversion;
     }
 
-    /**
-     * @param commitCut the cut of the commit record the event's transaction has, if any
-     * @param snapshotCut the cut of an initial snapshot's row, for every event published with it: the
-     *     definitions published before a tenant's first row are then in force wherever the row is
-     */
+    /** @param snapshotCut for every event published with a row of the initial snapshot, the definitions before it too */
     private long cutOf(ChangeEvent event, OptionalLong commitCut, OptionalLong snapshotCut) {
         if (event.getOp() == Op.CHECKPOINT) {
             return cuts.between(event.getCommitTsMicros());
@@ -167,11 +161,16 @@ final class ChangeConverter {
     }
 
     /**
-     * A row of the initial snapshot, as Debezium's offset marks it: not one of a blocking snapshot, whose rows carry the
-     * LSN where streaming paused, before what streams again after them, nor one of an incremental snapshot.
+     * The cut of a row of the initial snapshot, as Debezium's offset marks it (not a blocking snapshot's, whose rows carry
+     * the LSN where streaming paused, before what streams again after them, nor an incremental one's); else empty.
      */
-    private static boolean isInitialSnapshotRow(SourceRecord record, EnvelopeFields fields) {
-        return "r".equals(fields.op((Struct) record.value())) && StreamingWatch.inInitialSnapshot(record);
+    private OptionalLong initialSnapshotCut(SourceRecord record, EnvelopeFields fields, Publish publish) {
+        if (fields == null || !fields.isChange() || !"r".equals(fields.op((Struct) record.value()))
+                || !StreamingWatch.inInitialSnapshot(record)) {
+            return OptionalLong.empty();
+        }
+        ChangeEvent row = publish.events().get(publish.events().size() - 1); // after the definitions published before it
+        return OptionalLong.of(cuts.snapshotRow(row.getLsn(), row.getCommitTsMicros()));
     }
 
     /** A tenant's first row change since capture started is preceded by the definitions in force (see DdlMessage#forNewTenant). */

@@ -17,10 +17,11 @@ import java.util.Set;
  * read. Segment names carry cut times, which never decrease in commit order, so "older" is "ends
  * before the oldest read segment begins" (strictly: a cut time shared by two segments proves nothing).
  * Snapshot rows are the exception: their cut time can be later than that of a change committed
- * after their place in commit order (an incremental snapshot's rows keep the time they were read; a
- * capture before 2026-12-07 cut a change committed as its initial snapshot began before the
- * snapshot's rows), and such a change can sit in a segment that ends before theirs begins. So once
- * a segment holding any was read, the cut times prove nothing older and the rest is read.
+ * after their place in commit order (a blocking or an incremental snapshot's rows keep the time
+ * they were read; a capture before 2026-12-07 cut a change committed as its initial snapshot began
+ * before the snapshot's rows), and such a change can sit in a segment that ends before theirs
+ * begins. So once a segment holding any was read, the cut times prove nothing older and the rest is
+ * read.
  *
  * <p>Table definitions (DDL) also come from the log: a read window holding any is read to the end, so
  * that a table is rebuilt from its whole definition history; without one in the window, every needed

@@ -12,8 +12,8 @@ import java.util.Map;
  * and types ({@link KeyFilter.Pass#shapeNeeded}). As {@link KeySettlement} does, this takes cut
  * times never to decrease in commit order (true of every segment since the cut time came, schema v3;
  * before it, the commit time stood for it), except snapshot rows' (see {@link KeySettlement}), so a
- * segment holding any proves nothing; "ends before" is strict, since a transaction's changes may span two segments with one cut
- * time. Thread-safe.
+ * segment holding any proves nothing; "ends before" is strict, since a transaction's changes may
+ * span two segments with one cut time. Thread-safe.
  */
 final class NewerImages {
     private final Map<Integer, Long> imagedFrom = new HashMap<>();

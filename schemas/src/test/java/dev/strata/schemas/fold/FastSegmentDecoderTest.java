@@ -9,6 +9,7 @@ import static dev.strata.schemas.testing.Changes.row;
 import static dev.strata.schemas.testing.Changes.truncate;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.TestEvents;
 import dev.strata.schemas.avro.ChangeEvent;
@@ -29,6 +30,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.apache.avro.Schema;
+import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -166,7 +168,7 @@ class FastSegmentDecoderTest {
     }
 
     @Test
-    void countsTheSnapshotRowsInTheRestoreWhetherDecodedOrWalkedOver() {
+    void countsTheSnapshotRowsInTheRestoreWhetherDecodedOrWalkedOverOrReadByAvro() throws IOException {
         List<ChangeEvent> events = List.of(
                 event("acme", "public.orders", Op.READ, 10, 50, 0, key(1), null, row(1, "read")),
                 insert("acme", "public.orders", 15, 100, 2, "streamed"),
@@ -187,6 +189,18 @@ class FastSegmentDecoderTest {
                     .decode(segment, "test", op -> { }, interest);
             assertThat(counts).as(interest == null ? "decoded" : "walked over").isEqualTo(new FastSegmentDecoder.Counts(3, 1, 1));
         }
+        // a codec the fast decoder leaves to Avro's reader counts alike
+        ByteArrayOutputStream deflated = new ByteArrayOutputStream();
+        try (DataFileWriter<ChangeEvent> writer = new DataFileWriter<>(new SpecificDatumWriter<>(ChangeEvent.class))) {
+            writer.setCodec(CodecFactory.deflateCodec(1));
+            writer.create(ChangeEvent.getClassSchema(), deflated);
+            for (ChangeEvent event : events) {
+                    writer.append(event);
+            }
+        }
+        byte[] other = deflated.toByteArray();
+        assertThat(new SegmentFold(TenantId.of("acme"), new ShapeCatalog(), 20).read(other, Sha256.of(other), "test", op -> { }))
+                .isEqualTo(new FastSegmentDecoder.Counts(3, 1, 1));
     }
 
     /** X1 commits at 10.005 and comes first in the WAL; X2 commits at 10.003 after it: both have cut time 10.005. */
