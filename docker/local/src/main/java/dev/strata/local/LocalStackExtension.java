@@ -8,7 +8,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 import java.lang.reflect.Executable;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -19,10 +23,12 @@ import java.util.function.Function;
  * Injects the local servers into tests: a parameter of type {@link LocalKafka},
  * {@link LocalPostgres} or {@link LocalObjectStores} (constructor, lifecycle or test method).
  *
- * <p>Each server starts once per test JVM: it lives in the root context's store, which JUnit closes
- * (AutoCloseable) after the last test. When a test class starts, every server it asks for (in its
- * constructors and JUnit methods) starts at once, each on its own thread: Ceph dominates a start, and
- * Kafka and PostgreSQL come up meanwhile instead of one after the other. Its files are under the directory
+ * <p>Each server starts once per test JVM and stops when the JVM exits. Not in JUnit's root store: failsafe
+ * hands a JVM of a module with several forks one class per launcher run, whose root store JUnit closes after
+ * that class, so every class started its own servers again (a Ceph cluster and a Kafka broker each). When a
+ * test class starts, every server it asks for (in its constructors and JUnit methods) starts at once, each on
+ * its own thread: Ceph dominates a start, and Kafka and PostgreSQL come up meanwhile instead of one after the
+ * other. Its files are under the directory
  * named by system property {@value #WORK_DIR_PROPERTY} (failsafe sets it to
  * {@code target/local-stack}), by default {@code ${java.io.tmpdir}/strata-local}.
  *
@@ -38,7 +44,8 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
 
     private static final Set<String> RUNNING = Set.of("Test", "ParameterizedTest", "RepeatedTest", "TestFactory", "TestTemplate",
             "BeforeAll", "BeforeEach", "AfterEach", "AfterAll");
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LocalStackExtension.class);
+    /** This JVM's servers, in the order they were begun; guarded by the class's monitor. */
+    private static final Map<Class<?>, Starting> STARTED = new LinkedHashMap<>();
     private static final Map<Class<?>, Function<Path, AutoCloseable>> STARTERS = Map.of(
             LocalKafka.class, LocalKafka::start,
             LocalPostgres.class, LocalPostgres::start,
@@ -60,29 +67,48 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        context.getTestClass().ifPresent(testClass -> serversAskedFor(testClass).forEach(type -> starting(context, type)));
+        context.getTestClass().ifPresent(testClass -> serversAskedFor(testClass).forEach(LocalStackExtension::starting));
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
         try {
-            return type.cast(starting(context, type).server());
+            return type.cast(starting(type).server());
         } catch (RuntimeException e) {
             throw new ParameterResolutionException("cannot start " + type.getSimpleName() + " for the tests: " + e.getMessage(), e);
         }
     }
 
     /** The server's start, begun now unless one is under way or done; one that failed is begun again for the class asking. */
-    private static Starting starting(ExtensionContext context, Class<?> type) {
-        ExtensionContext.Store store = context.getRoot().getStore(NAMESPACE);
+    private static Starting starting(Class<?> type) {
         synchronized (LocalStackExtension.class) { // test classes running at once still start one server of a kind
-            Starting starting = store.get(type, Starting.class);
+            Starting starting = STARTED.get(type);
             if (starting == null || starting.future().isCompletedExceptionally()) {
+                if (STARTED.isEmpty()) {
+                    Runtime.getRuntime().addShutdownHook(new Thread(LocalStackExtension::stopAll, "local-stack-stop"));
+                }
                 starting = Starting.begin(type, STARTERS.get(type));
-                store.put(type, starting);
+                STARTED.put(type, starting);
             }
             return starting;
+        }
+    }
+
+    /** At the JVM's exit: the servers in the reverse order of their start, each stopped even when another fails to. */
+    private static void stopAll() {
+        List<Starting> started;
+        synchronized (LocalStackExtension.class) {
+            started = new ArrayList<>(STARTED.values());
+            STARTED.clear();
+        }
+        Collections.reverse(started);
+        for (Starting starting : started) {
+            try {
+                starting.close();
+            } catch (Exception e) {
+                System.err.println("LocalStackExtension: a server did not stop cleanly: " + e);
+            }
         }
     }
 
