@@ -8,11 +8,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 import java.lang.reflect.Executable;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -23,14 +20,18 @@ import java.util.function.Function;
  * Injects the local servers into tests: a parameter of type {@link LocalKafka},
  * {@link LocalPostgres} or {@link LocalObjectStores} (constructor, lifecycle or test method).
  *
- * <p>Each server starts once per test JVM and stops when the JVM exits. Not in JUnit's root store: failsafe
- * hands a JVM of a module with several forks one class per launcher run, whose root store JUnit closes after
- * that class, so every class started its own servers again (a Ceph cluster and a Kafka broker each). When a
- * test class starts, every server it asks for (in its constructors and JUnit methods) starts at once, each on
- * its own thread: Ceph dominates a start, and Kafka and PostgreSQL come up meanwhile instead of one after the
- * other. Its files are under the directory
- * named by system property {@value #WORK_DIR_PROPERTY} (failsafe sets it to
- * {@code target/local-stack}), by default {@code ${java.io.tmpdir}/strata-local}.
+ * <p>Each server starts once per test JVM, and stops when the JVM exits (each server's own exit hook). Not in
+ * JUnit's root store: failsafe hands a JVM of a module with several forks one class per launcher run, whose
+ * root store JUnit closes after that class, so every class started its own servers again (a Ceph cluster and a
+ * Kafka broker each). The classes of a JVM share the servers, so each names what it creates (buckets,
+ * databases, tenants) for itself. A class run again in the same JVM (failsafe's rerun of a failed test) gets
+ * new servers, as it did before: a name its first run created, or a server its first run broke, does not fail
+ * the rerun.
+ *
+ * <p>When a test class starts, every server it asks for (in its constructors and JUnit methods) starts at once,
+ * each on its own thread: Ceph dominates a start, and Kafka and PostgreSQL come up meanwhile instead of one
+ * after the other. Their files are under the directory named by system property {@value #WORK_DIR_PROPERTY}
+ * (failsafe sets it to {@code target/local-stack-<fork>}), by default {@code ${java.io.tmpdir}/strata-local}.
  *
  * <pre>{@code
  * @ExtendWith(LocalStackExtension.class)
@@ -44,8 +45,12 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
 
     private static final Set<String> RUNNING = Set.of("Test", "ParameterizedTest", "RepeatedTest", "TestFactory", "TestTemplate",
             "BeforeAll", "BeforeEach", "AfterEach", "AfterAll");
-    /** This JVM's servers, in the order they were begun; guarded by the class's monitor. */
-    private static final Map<Class<?>, Starting> STARTED = new LinkedHashMap<>();
+    /** This JVM's servers; guarded by the class's monitor, as the two fields below. */
+    private static final Map<Class<?>, Starting> STARTED = new HashMap<>();
+    /** Per test class, the JUnit run (its root context) that first began it: a later run of it is a rerun. */
+    private static final Map<Class<?>, ExtensionContext> FIRST_RUN = new HashMap<>();
+    /** The run whose reruns were given new servers; the classes it reruns share them. */
+    private static ExtensionContext renewedFor;
     private static final Map<Class<?>, Function<Path, AutoCloseable>> STARTERS = Map.of(
             LocalKafka.class, LocalKafka::start,
             LocalPostgres.class, LocalPostgres::start,
@@ -67,12 +72,17 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        context.getTestClass().ifPresent(testClass -> serversAskedFor(testClass).forEach(LocalStackExtension::starting));
+        context.getTestClass().ifPresent(testClass -> {
+            renewForARerun(testClass, context.getRoot());
+            serversAskedFor(testClass).forEach(LocalStackExtension::starting);
+        });
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
+        // a constructor's parameters are resolved before beforeAll, so the rerun is told apart here too
+        context.getTestClass().ifPresent(testClass -> renewForARerun(testClass, context.getRoot()));
         try {
             return type.cast(starting(type).server());
         } catch (RuntimeException e) {
@@ -85,9 +95,6 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
         synchronized (LocalStackExtension.class) { // test classes running at once still start one server of a kind
             Starting starting = STARTED.get(type);
             if (starting == null || starting.future().isCompletedExceptionally()) {
-                if (STARTED.isEmpty()) {
-                    Runtime.getRuntime().addShutdownHook(new Thread(LocalStackExtension::stopAll, "local-stack-stop"));
-                }
                 starting = Starting.begin(type, STARTERS.get(type));
                 STARTED.put(type, starting);
             }
@@ -95,20 +102,25 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
         }
     }
 
-    /** At the JVM's exit: the servers in the reverse order of their start, each stopped even when another fails to. */
-    private static void stopAll() {
-        List<Starting> started;
+    /**
+     * Stops this JVM's servers when {@code testClass} was first begun by another run than {@code run}, once per run. Under
+     * the monitor: another class of the run waits, then starts the new servers.
+     */
+    private static void renewForARerun(Class<?> testClass, ExtensionContext run) {
         synchronized (LocalStackExtension.class) {
-            started = new ArrayList<>(STARTED.values());
-            STARTED.clear();
-        }
-        Collections.reverse(started);
-        for (Starting starting : started) {
-            try {
-                starting.close();
-            } catch (Exception e) {
-                System.err.println("LocalStackExtension: a server did not stop cleanly: " + e);
+            ExtensionContext first = FIRST_RUN.putIfAbsent(testClass, run);
+            if (first == null || first == run || run == renewedFor) {
+                return;
             }
+            renewedFor = run;
+            for (Starting starting : STARTED.values()) {
+                try {
+                    starting.close();
+                } catch (Exception e) {
+                    System.err.println("LocalStackExtension: a server did not stop cleanly before a rerun: " + e);
+                }
+            }
+            STARTED.clear();
         }
     }
 
