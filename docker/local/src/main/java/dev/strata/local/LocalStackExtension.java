@@ -26,7 +26,7 @@ import java.util.function.Function;
  * Kafka broker each). The classes of a JVM share the servers, so each names what it creates (buckets,
  * databases, tenants) for itself. A class run again in the same JVM (failsafe's rerun of a failed test) gets
  * new servers, as it did before: a name its first run created, or a server its first run broke, does not fail
- * the rerun.
+ * the rerun. With {@value #SERVERS_PER_RUN_PROPERTY} every run gets new servers (a module's choice, in its pom).
  *
  * <p>When a test class starts, every server it asks for (in its constructors and JUnit methods) starts at once,
  * each on its own thread: Ceph dominates a start, and Kafka and PostgreSQL come up meanwhile instead of one
@@ -42,6 +42,8 @@ import java.util.function.Function;
  */
 public final class LocalStackExtension implements BeforeAllCallback, ParameterResolver {
     public static final String WORK_DIR_PROPERTY = "strata.local.work.dir";
+    /** "true": each JUnit run gets servers of its own, as a class in a multi-fork module did before (the sink's, see its pom). */
+    public static final String SERVERS_PER_RUN_PROPERTY = "strata.local.servers.per.run";
 
     private static final Set<String> RUNNING = Set.of("Test", "ParameterizedTest", "RepeatedTest", "TestFactory", "TestTemplate",
             "BeforeAll", "BeforeEach", "AfterEach", "AfterAll");
@@ -49,7 +51,7 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
     private static final Map<Class<?>, Starting> STARTED = new HashMap<>();
     /** Per test class, the JUnit run (its root context) that first began it: a later run of it is a rerun. */
     private static final Map<Class<?>, ExtensionContext> FIRST_RUN = new HashMap<>();
-    /** The run whose reruns were given new servers; the classes it reruns share them. */
+    /** The run the servers were last begun anew for; the classes it runs share them. */
     private static ExtensionContext renewedFor;
     private static final Map<Class<?>, Function<Path, AutoCloseable>> STARTERS = Map.of(
             LocalKafka.class, LocalKafka::start,
@@ -73,7 +75,7 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
     @Override
     public void beforeAll(ExtensionContext context) {
         context.getTestClass().ifPresent(testClass -> {
-            renewForARerun(testClass, context.getRoot());
+            renewForAnotherRun(testClass, context.getRoot());
             serversAskedFor(testClass).forEach(LocalStackExtension::starting);
         });
     }
@@ -82,7 +84,7 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
         // a constructor's parameters are resolved before beforeAll, so the rerun is told apart here too
-        context.getTestClass().ifPresent(testClass -> renewForARerun(testClass, context.getRoot()));
+        context.getTestClass().ifPresent(testClass -> renewForAnotherRun(testClass, context.getRoot()));
         try {
             return type.cast(starting(type).server());
         } catch (RuntimeException e) {
@@ -103,13 +105,15 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
     }
 
     /**
-     * Stops this JVM's servers when {@code testClass} was first begun by another run than {@code run}, once per run. Under
-     * the monitor: another class of the run waits, then starts the new servers.
+     * Stops this JVM's servers, once per run, when {@code testClass} was first begun by another run than {@code run} (a
+     * rerun), or for every run with {@value #SERVERS_PER_RUN_PROPERTY}. Under the monitor: another class of the run waits,
+     * then starts the new servers.
      */
-    private static void renewForARerun(Class<?> testClass, ExtensionContext run) {
+    private static void renewForAnotherRun(Class<?> testClass, ExtensionContext run) {
         synchronized (LocalStackExtension.class) {
             ExtensionContext first = FIRST_RUN.putIfAbsent(testClass, run);
-            if (first == null || first == run || run == renewedFor) {
+            boolean rerun = first != null && first != run;
+            if (run == renewedFor || !(rerun || Boolean.getBoolean(SERVERS_PER_RUN_PROPERTY))) {
                 return;
             }
             renewedFor = run;
@@ -117,7 +121,7 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
                 try {
                     starting.close();
                 } catch (Exception e) {
-                    System.err.println("LocalStackExtension: a server did not stop cleanly before a rerun: " + e);
+                    System.err.println("LocalStackExtension: a server did not stop cleanly before a new run: " + e);
                 }
             }
             STARTED.clear();
