@@ -47,7 +47,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Several sink JVMs of one regime in its consumer group, under a steady load of several tenants on 6
- * partitions: a second sink joins (partitions move while segments are open and uploading), the first
+ * partitions: a second sink joins (partitions move while segments are uploading, and mostly open), the first
  * stops gracefully, the second is killed -9, a third starts. Then, per tenant: every event produced is
  * in both regions, no event is in two objects (a re-upload is the same object), every object (segments,
  * manifests, bases, durable marks) was written once per region, although seals and bases ran on every
@@ -101,7 +101,9 @@ class MultiSinkIT {
                 }
             }
             String logs = firstLog + secondLog + thirdLog;
-            assertThat(firstLog).as("the first sink closed its segments on revocation").contains("rotated (REVOCATION)");
+            // whether a segment of the revoked partitions was open depends on the moment: an age rotation (every 500 ms) leaves none
+            // open until the next batch (every ~110 ms) is read, and it was once in CI. RebalancerTest forces it: said, not asserted
+            boolean revokedOpen = firstLog.contains("rotated (REVOCATION)");
             // whether the kill left segments above the committed offset depends on its moment (SinkCrashIT forces it): said, not asserted
             boolean recovered = thirdLog.contains("recovering them from the buckets");
             assertThat(logs).as("no instance met an object another had written with other bytes").doesNotContain("ALARM")
@@ -132,10 +134,11 @@ class MultiSinkIT {
             }
             assertThat(manifests).as("manifests were sealed").isPositive();
             assertThat(bases).as("bases were made").isPositive();
-            System.out.printf("MultiSinkIT: %d events of %d tenants; the third sink recovered segments the killed one left: %s;"
+            System.out.printf("MultiSinkIT: %d events of %d tenants; the first sink had segments open at its revocation: %s;"
+                            + " the third sink recovered segments the killed one left: %s;"
                             + " rotations REVOCATION %d, SHUTDOWN %d, RECOVERY %d;"
                             + " %d manifests and %d base objects, each written once per region; in one region only (a put the kill cut"
-                            + " off: a mark, a base object or manifest not yet completed) %s; %.1f s%n", events.size(), TENANTS.size(), recovered,
+                            + " off: a mark, a base object or manifest not yet completed) %s; %.1f s%n", events.size(), TENANTS.size(), revokedOpen, recovered,
                     occurrences(logs, "rotated (REVOCATION)"), occurrences(logs, "rotated (SHUTDOWN)"), occurrences(logs, "rotated (RECOVERY)"),
                     manifests, bases, inOneRegion, (System.nanoTime() - started) / 1e9);
         }

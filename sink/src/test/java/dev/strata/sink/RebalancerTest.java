@@ -222,6 +222,27 @@ class RebalancerTest {
     }
 
     @Test
+    void aRevocationClosesTheOpenSegmentsStoresThemInBothRegionsAndCommitsBeforeLettingGo() {
+        LoopBed.Run run = start(Duration.ofSeconds(10), false);
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(changes("acme", 0, 5));
+        records.addAll(changes("globex", 6, 9));
+        run.assign(Optional.empty(), records); // no time passes: both segments are open, none is due by age
+        assertThat(LoopBed.segments(bed.primaryBucket)).as("nothing stored before the revocation").isEmpty();
+
+        run.onPollThread(() -> {
+            run.consumer.rebalance(List.of());
+            bed.journal.add("revoked");
+        });
+
+        assertThat(run.count("rotations", "reason", "REVOCATION")).isEqualTo(2);
+        assertThat(LoopBed.segments(bed.backupBucket)).containsExactlyInAnyOrder("acme 0..5", "globex 6..9");
+        assertThat(bed.assertIdenticalInBothRegions()).isEqualTo(2);
+        int committed = bed.journal.first("commit p0 offset=10 ");
+        assertThat(committed).as(bed.journal.toString()).isNotNegative().isLessThan(bed.journal.first("revoked"));
+        assertThat(bed.journal.first("put backup globex 6..9 WRITTEN")).isLessThan(committed);
+    }
+
+    @Test
     void aRevokedPartitionsTenantWorkStopsBeforeItsNextWrite() {
         LoopBed.Run run = start(Duration.ofMillis(300), false);
         run.onPollThread(() -> run.consumer.updateBeginningOffsets(Map.of(TP, 0L, TP1, 0L)));
