@@ -18,17 +18,12 @@ import dev.strata.schemas.fold.SegmentFold;
 import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.schemas.fold.select.TransactionFilter;
 import dev.strata.schemas.segment.SegmentWriter;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.strata.schemas.testing.DeflateSegments;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.avro.file.CodecFactory;
-import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -119,20 +114,11 @@ class ChangedKeysTest {
 
     /** The same events with the deflate codec: SegmentFold reads them through Avro's reader. */
     private static Gathered avro(List<ChangeEvent> events, TransactionFilter visible) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataFileWriter<ChangeEvent> writer = new DataFileWriter<>(new SpecificDatumWriter<>(ChangeEvent.class))) {
-            writer.setCodec(CodecFactory.deflateCodec(1));
-            writer.create(ChangeEvent.getClassSchema(), bytes);
-            for (ChangeEvent e : events) {
-                writer.append(e);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        byte[] bytes = DeflateSegments.of(events);
         ShapeCatalog probe = new ShapeCatalog();
-        assertThat(new FastSegmentDecoder(TenantId.of(A), probe, DURABLE).decode(bytes.toByteArray(), "test", op -> { }))
+        assertThat(new FastSegmentDecoder(TenantId.of(A), probe, DURABLE).decode(bytes, "test", op -> { }))
                 .as("the fast decoder leaves a deflate segment to Avro's reader").isNull();
-        return gather(bytes.toByteArray(), visible);
+        return gather(bytes, visible);
     }
 
     private static Gathered gather(byte[] segment, TransactionFilter visible) {

@@ -18,6 +18,7 @@ import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.avro.Unsent;
 import dev.strata.schemas.segment.Segment;
 import dev.strata.schemas.segment.SegmentWriter;
+import dev.strata.schemas.testing.DeflateSegments;
 import dev.strata.schemas.event.ReleasedSchema;
 import dev.strata.schemas.event.ReleasedSchemaStore;
 import dev.strata.schemas.fold.select.KeyInterest;
@@ -30,7 +31,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.apache.avro.Schema;
-import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -190,15 +190,7 @@ class FastSegmentDecoderTest {
             assertThat(counts).as(interest == null ? "decoded" : "walked over").isEqualTo(new FastSegmentDecoder.Counts(3, 1, 1));
         }
         // a codec the fast decoder leaves to Avro's reader counts alike
-        ByteArrayOutputStream deflated = new ByteArrayOutputStream();
-        try (DataFileWriter<ChangeEvent> writer = new DataFileWriter<>(new SpecificDatumWriter<>(ChangeEvent.class))) {
-            writer.setCodec(CodecFactory.deflateCodec(1));
-            writer.create(ChangeEvent.getClassSchema(), deflated);
-            for (ChangeEvent event : events) {
-                    writer.append(event);
-            }
-        }
-        byte[] other = deflated.toByteArray();
+        byte[] other = DeflateSegments.of(events);
         assertThat(new SegmentFold(TenantId.of("acme"), new ShapeCatalog(), 20).read(other, Sha256.of(other), "test", op -> { }))
                 .isEqualTo(new FastSegmentDecoder.Counts(3, 1, 1));
     }

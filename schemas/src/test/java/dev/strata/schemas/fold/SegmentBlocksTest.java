@@ -7,14 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.segment.SegmentWriter;
 import dev.strata.schemas.TenantId;
-import java.io.ByteArrayOutputStream;
+import dev.strata.schemas.testing.DeflateSegments;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.avro.file.CodecFactory;
-import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 
 class SegmentBlocksTest {
@@ -59,17 +56,12 @@ class SegmentBlocksTest {
 
     @Test
     void leavesASegmentOfAnotherCodecToAvrosReader() throws IOException {
-        ByteArrayOutputStream file = new ByteArrayOutputStream();
-        try (DataFileWriter<ChangeEvent> writer = new DataFileWriter<>(new SpecificDatumWriter<>(ChangeEvent.class))) {
-            writer.setCodec(CodecFactory.deflateCodec(1));
-            writer.create(ChangeEvent.getClassSchema(), file);
-            writer.append(insert("acme", "public.orders", 1, 1000, 1, "a"));
-        }
-        try (SegmentBlocks segment = new SegmentBlocks(file.toByteArray())) {
+        byte[] file = DeflateSegments.of(List.of(insert("acme", "public.orders", 1, 1000, 1, "a")));
+        try (SegmentBlocks segment = new SegmentBlocks(file)) {
             assertThat(segment.readable()).isFalse();
         }
         assertThat(new FastSegmentDecoder(TenantId.of("acme"), new ShapeCatalog(), Long.MAX_VALUE)
-                .decode(file.toByteArray(), "test", op -> { })).as("the caller falls back to SegmentReader").isNull();
+                .decode(file, "test", op -> { })).as("the caller falls back to SegmentReader").isNull();
     }
 
     @Test
