@@ -21,16 +21,18 @@ import java.util.Set;
  * state at its point of only the keys changed since folds those and drops every other change before
  * it reaches the fold. A dropped row image still tells which columns its table had when
  * ({@link ChangeFolder#noteShape}), so each table gets the columns the whole fold would give it.
- * TRUNCATEs always pass: they are the table's, not a key's.
+ * TRUNCATEs always pass: they are the table's, not a key's. It may also carry rows at the point known without the log
+ * ({@link RowAtPoint}): their keys are not read, and the fold begins with those rows.
  */
 public final class KeyFilter {
     /** Every key: the filter of a whole restore. */
-    public static final KeyFilter ALL = new KeyFilter(null, null);
+    public static final KeyFilter ALL = new KeyFilter(null, null, List.of());
     private static final KeySet NONE = new KeySet(List.of());
     private static final KeySet NOT_LOOKED_UP = new KeySet(List.of());
 
     private final Map<String, Set<Key>> keys;
     private final Map<String, Set<Key>> existed;
+    private final List<RowAtPoint> given;
     /** The same keys, for the question asked of every change read. */
     private final Map<String, KeySet> asked;
 
@@ -38,9 +40,10 @@ public final class KeyFilter {
      * @param keys per table name, the keys to fold; null: every key
      * @param existed of those, the keys that may have had a row at the point
      */
-    private KeyFilter(Map<String, Set<Key>> keys, Map<String, Set<Key>> existed) {
+    private KeyFilter(Map<String, Set<Key>> keys, Map<String, Set<Key>> existed, List<RowAtPoint> given) {
         this.keys = keys;
         this.existed = existed;
+        this.given = given;
         this.asked = new HashMap<>();
         if (keys != null) {
             keys.forEach((table, k) -> asked.put(table, new KeySet(k.stream().map(Key::copy).toList())));
@@ -57,7 +60,17 @@ public final class KeyFilter {
      * change after it gave them one): the log need not be read until their row is found ({@link KeySettlement}).
      */
     public static KeyFilter only(Map<String, Set<Key>> keys, Map<String, Set<Key>> existed) {
-        return new KeyFilter(Map.copyOf(keys), Map.copyOf(existed));
+        return only(keys, existed, List.of());
+    }
+
+    /** As {@link #only(Map, Map)}, the fold beginning with {@code given}, rows at the point of other keys than those. */
+    public static KeyFilter only(Map<String, Set<Key>> keys, Map<String, Set<Key>> existed, List<RowAtPoint> given) {
+        return new KeyFilter(Map.copyOf(keys), Map.copyOf(existed), List.copyOf(given));
+    }
+
+    /** The rows at the point the fold begins with. */
+    public List<RowAtPoint> given() {
+        return given;
     }
 
     /** For a read of the log newest first: when the rest of it is not needed; none for a whole restore. */
@@ -73,7 +86,10 @@ public final class KeyFilter {
         });
         Set<String> tables = new HashSet<>(selection.tables());
         keys.keySet().stream().filter(selection::includes).forEach(tables::add);
-        return Optional.of(new KeySettlement(needed, tables));
+        // a row at the point is an image of its table then: its columns need no read of the log
+        Set<String> imaged = new HashSet<>();
+        given.forEach(row -> imaged.add(row.shape().table()));
+        return Optional.of(new KeySettlement(needed, tables, imaged));
     }
 
     /**

@@ -38,10 +38,14 @@ final class KeySettlement {
     private long oldestRead = Long.MAX_VALUE;
     private int segmentsRead;
 
-    /** @param tables the tables whose columns the restore needs (those of the keys, and any named by --table) */
-    KeySettlement(Map<String, Set<KeyFilter.Key>> needed, Set<String> tables) {
+    /**
+     * @param tables the tables whose columns the restore needs (those of the keys, and any named by --table)
+     * @param imaged the tables whose columns at the point are known already (from rows at the point the restore is given)
+     */
+    KeySettlement(Map<String, Set<KeyFilter.Key>> needed, Set<String> tables, Set<String> imaged) {
         this.needed = Map.copyOf(needed);
         this.tables = Set.copyOf(tables);
+        this.imaged.addAll(imaged);
         this.toSettle = needed.values().stream().mapToLong(Set::size).sum();
     }
 

@@ -275,6 +275,12 @@ public final class Replay {
         BaseRead.PendingBase pending = null;
         VerifiedBase base = null;
         try (ChangeFolder folder = new ChangeFolder(catalog, options.memory())) {
+            for (RowAtPoint row : keys.given()) {
+                if (options.tables().includes(row.shape().table())) {
+                    folder.accept(row.in(catalog)); // newer than any change up to the point: what the log holds of its key is refused
+                    tenantTables.add(row.shape().table());
+                }
+            }
             // the base's table objects are fetched and verified while the ledger, the manifests and the log after the cut are
             // read: the target is touched only after every one matched its manifest (the load waits for them)
             if (plan.base().isPresent() && settlement.isEmpty()) {

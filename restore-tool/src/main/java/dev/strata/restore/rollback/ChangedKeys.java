@@ -2,15 +2,17 @@ package dev.strata.restore.rollback;
 
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.replay.KeyFilter;
+import dev.strata.restore.replay.RowAtPoint;
 import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.ddl.TableDefinition;
 import dev.strata.schemas.fold.FoldOp;
 import dev.strata.schemas.fold.RowDecoder;
 import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.schemas.fold.TableShape;
-import dev.strata.schemas.fold.select.EventGate;
+import dev.strata.schemas.fold.select.PriorRowGate;
 import dev.strata.schemas.fold.select.TransactionFilter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,9 +22,11 @@ import java.util.function.Consumer;
 
 /**
  * What {@link ChangesSince} gathers from the events after the point, as they are read: each event is judged first
- * ({@link #pass}), then its changes, if any, come ({@link #accept}) before the next event is judged.
+ * ({@link #pass}), then the old row it carries, if any ({@link #prior}), then its changes ({@link #accept}) before the
+ * next event is judged. A key's first change after the point that carries a whole old row says the key's row at the
+ * point: kept, so that the rollback need not read the log before the point for it.
  */
-final class ChangedKeys implements EventGate, Consumer<FoldOp> {
+final class ChangedKeys implements PriorRowGate, Consumer<FoldOp> {
     private final ShapeCatalog catalog;
     private final RowDecoder decoder;
     private final long sinceMicros;
@@ -33,6 +37,8 @@ final class ChangedKeys implements EventGate, Consumer<FoldOp> {
     /** The operation of the event whose changes come next, and whether one of them deleted its old key (a key changed). */
     private Op op;
     private boolean oldKeyDeleted;
+    /** The old row of the event whose changes come next, if it carries one. */
+    private FoldOp oldRow;
 
     ChangedKeys(ShapeCatalog catalog, long sinceMicros, TransactionFilter visible) {
         this.catalog = catalog;
@@ -45,6 +51,7 @@ final class ChangedKeys implements EventGate, Consumer<FoldOp> {
     @Override
     public boolean pass(Op op, int tableId, long commitTs, long cutTs, long txId, String definition) {
         this.op = null;
+        this.oldRow = null;
         if (cutTs <= sinceMicros) {
             return false;
         }
@@ -65,6 +72,12 @@ final class ChangedKeys implements EventGate, Consumer<FoldOp> {
         this.op = op;
         this.oldKeyDeleted = false;
         return true;
+    }
+
+    /** The old row of the event just passed: the row its change replaced. */
+    @Override
+    public void prior(FoldOp row) {
+        this.oldRow = row;
     }
 
     /** A change of the event just passed. */
@@ -97,12 +110,19 @@ final class ChangedKeys implements EventGate, Consumer<FoldOp> {
             return;
         }
         ChangesSince.TableKeys keys = tables.computeIfAbsent(shape.table(),
-                t -> new ChangesSince.TableKeys(keyShape(shape), new HashMap<>(), new HashMap<>()));
+                t -> new ChangesSince.TableKeys(keyShape(shape), new HashMap<>(), new HashMap<>(), new HashMap<>()));
         KeyFilter.Key key = KeyFilter.Key.of(change.key());
         keys.values().computeIfAbsent(key, k -> decoder.key(change.key()));
         long[] first = keys.first().get(key);
         if (first == null || FoldOp.compareOrder(change.lsn(), change.txOrder(), first[0], first[1]) < 0) {
             keys.first().put(key, new long[] {change.lsn(), change.txOrder(), givesRow ? 1 : 0});
+            // an UPDATE that changed its key carries the old key's row, not the new key's
+            if (!givesRow && oldRow != null && Arrays.equals(oldRow.key(), change.key())) {
+                keys.atPoint().put(key, new RowAtPoint(catalog.shape(oldRow.shapeId()), oldRow, decoder.row(oldRow.version(),
+                        oldRow.shapeId())));
+            } else {
+                keys.atPoint().remove(key);
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.strata.restore.rollback;
 import dev.strata.restore.VerificationFailedException;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.replay.KeyFilter;
+import dev.strata.restore.replay.RowAtPoint;
 import dev.strata.restore.store.FetchedObject;
 import dev.strata.restore.store.ListedSegment;
 import dev.strata.restore.store.ManifestIndex;
@@ -14,6 +15,7 @@ import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.schemas.fold.TableShape;
 import dev.strata.schemas.fold.select.TransactionFilter;
 import dev.strata.schemas.segment.ForeignTenantException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The keys of a tenant changed after a restore point, from its log up to its durable point: the only
@@ -36,8 +39,10 @@ final class ChangesSince {
      *
      * @param first per key, its first change after the point: {lsn, txOrder, 1 when it gave the key a row: an INSERT, or an
      *     UPDATE that changed its key to this one}
+     * @param atPoint per key whose first change carries an old row (whole or not), that row: the key's row at the point
      */
-    record TableKeys(TableShape shape, Map<KeyFilter.Key, Object[]> values, Map<KeyFilter.Key, long[]> first) {
+    record TableKeys(TableShape shape, Map<KeyFilter.Key, Object[]> values, Map<KeyFilter.Key, long[]> first,
+                     Map<KeyFilter.Key, RowAtPoint> atPoint) {
 
         /** The keys whose first change after the point did not give them a row: they may have had one at it. */
         Set<KeyFilter.Key> notInsertedFirst() {
@@ -63,14 +68,40 @@ final class ChangesSince {
          *     after the point had no row at it (the read of the log stops without finding one)
          */
         KeyFilter filter(Set<String> uniqueAtOnce) {
+            return filter(uniqueAtOnce, Map.of());
+        }
+
+        /**
+         * As {@link #filter(Set)}, a key whose first change carries an old row that {@code atPoint} accepts given that row
+         * instead of being read from the log.
+         *
+         * @param atPoint per table, which old rows stand for the key's row at the point; a table not named: none
+         */
+        KeyFilter filter(Set<String> uniqueAtOnce, Map<String, Predicate<RowAtPoint>> atPoint) {
             Map<String, Set<KeyFilter.Key>> keys = new HashMap<>();
             Map<String, Set<KeyFilter.Key>> existed = new HashMap<>();
+            List<RowAtPoint> given = new ArrayList<>();
             tables.forEach((table, k) -> {
-                keys.put(table, k.values().keySet());
-                existed.put(table, uniqueAtOnce.contains(table) ? k.notInsertedFirst() : k.values().keySet());
+                Set<KeyFilter.Key> read = new HashSet<>(k.values().keySet());
+                Predicate<RowAtPoint> accepted = atPoint.get(table);
+                if (accepted != null) {
+                    k.atPoint().forEach((key, row) -> {
+                        if (accepted.test(row)) {
+                            given.add(row);
+                            read.remove(key);
+                        }
+                    });
+                }
+                if (!read.isEmpty()) {
+                    keys.put(table, read);
+                    Set<KeyFilter.Key> mayHaveExisted = new HashSet<>(uniqueAtOnce.contains(table) ? k.notInsertedFirst() : read);
+                    mayHaveExisted.retainAll(read);
+                    existed.put(table, mayHaveExisted);
+                }
             });
-            return KeyFilter.only(keys, existed);
+            return KeyFilter.only(keys, existed, given);
         }
+
 
         boolean none() {
             return tables.isEmpty();
@@ -83,12 +114,14 @@ final class ChangesSince {
                 TableKeys known = tables.get(table);
                 Map<KeyFilter.Key, Object[]> values = new HashMap<>(keys.values());
                 Map<KeyFilter.Key, long[]> first = new HashMap<>(keys.first());
+                Map<KeyFilter.Key, RowAtPoint> atPoint = new HashMap<>(keys.atPoint());
                 if (known != null) {
                     values.keySet().removeAll(known.values().keySet());
                     first.keySet().retainAll(values.keySet());
+                    atPoint.keySet().retainAll(values.keySet());
                 }
                 if (!values.isEmpty()) {
-                    more.put(table, new TableKeys(keys.shape(), values, first));
+                    more.put(table, new TableKeys(keys.shape(), values, first, atPoint));
                 }
             });
             return new Found(more, later.fullDiffReason, later.segments, later.events);

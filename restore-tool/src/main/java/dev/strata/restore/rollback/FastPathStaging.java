@@ -2,7 +2,9 @@ package dev.strata.restore.rollback;
 
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestoreTime;
+import dev.strata.restore.replay.KeyFilter;
 import dev.strata.restore.replay.Replay;
+import dev.strata.restore.replay.RowAtPoint;
 import dev.strata.restore.replay.ReplaySummary;
 import dev.strata.restore.store.DaemonPool;
 import dev.strata.restore.store.RegimeStores;
@@ -12,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 
 /**
  * The fast path's staging: only the keys the log names after the point, in a snapshot of the live
@@ -30,6 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * once with the keys the log names up to the durable point of just before the snapshot, while
  * other threads wait; the log from there to the snapshot's time is then read, and the keys only it
  * names are staged in a second, small pass.
+ * A key whose first change after the point carries its whole old row (REPLICA IDENTITY FULL) has that row at the point:
+ * it is staged from it, and the log before the point is not read for it.
  * Only the transactions the snapshot sees count (its {@code pg_current_snapshot()}): a key changed
  * only by others has its row at the point in the snapshot, and that write is left as if made after
  * the rollback (compared, the apply's check would refuse every rollback of a tenant its application
@@ -96,7 +102,9 @@ final class FastPathStaging {
                 return end(refused.get());
             }
             StagingTarget staging = new StagingTarget(connection, describe, tenantColumn, tables, Optional.of(found.tables()));
-            ReplaySummary summary = replay.run(point, staging, TransactionFilter.ALL, found.filter(uniqueAtOnce(found)));
+            KeyFilter filter = found.filter(uniqueAtOnce(found), rowsAtPoint(found, point.tenant().value()));
+            ReplaySummary summary = replay.run(point, staging, TransactionFilter.ALL, filter);
+            long fromOldRows = filter.given().size();
 
             // the dead letters are read meanwhile, not before the staging: a cold Kafka client takes about half a second to
             // start, and a change that may be parked, rare, only leaves the staged rows unused
@@ -122,14 +130,19 @@ final class FastPathStaging {
                 Instant secondStart = clock.instant();
                 StagingTarget moreStaging = new StagingTarget(connection, describe, tenantColumn, tables, Optional.of(more.tables()),
                         "strata_rollback_more_");
-                replay.run(point, moreStaging, TransactionFilter.ALL, more.filter(uniqueAtOnce(more)));
+                KeyFilter moreFilter = more.filter(uniqueAtOnce(more), rowsAtPoint(more, point.tenant().value()));
+                replay.run(point, moreStaging, TransactionFilter.ALL, moreFilter);
+                fromOldRows += moreFilter.given().size();
                 staging.add(moreStaging);
                 second = String.format(Locale.ROOT, "; %,d key(s) named only after the durable point of %s, staged after the wait in"
                         + " %.1f s", more.keys(), RestoreTime.format(since), Duration.between(secondStart, clock.instant()).toMillis() / 1000.0);
             }
+            String oldRows = fromOldRows == 0 ? "" : String.format(Locale.ROOT, "; %,d of them staged from the whole old row their first"
+                    + " change carries, without reading the log before the point", fromOldRows);
             String path = String.format(Locale.ROOT, "fast path: only the %,d key(s) changed since the point (%,d change(s) in %d"
-                    + " segment(s) read after it%s, in %.1f s); %s", found.keys() + more.keys(), found.events() + tail.events(),
-                    found.segments() + tail.segments(), second, Duration.between(start, clock.instant()).toMillis() / 1000.0, coverage.why());
+                    + " segment(s) read after it%s%s, in %.1f s); %s", found.keys() + more.keys(), found.events() + tail.events(),
+                    found.segments() + tail.segments(), oldRows, second, Duration.between(start, clock.instant()).toMillis() / 1000.0,
+                    coverage.why());
             return new Outcome(Optional.of(new Staged(staging, summary)), path);
         } finally {
             abandoned.set(true);
@@ -162,6 +175,26 @@ final class FastPathStaging {
             }
         }
         return Optional.empty();
+    }
+
+    /** Per changed table the rollback covers, which old rows stand for their key's row at the point ({@link #rowAtPoint}). */
+    private Map<String, Predicate<RowAtPoint>> rowsAtPoint(ChangesSince.Found found, String tenant) throws SQLException {
+        Map<String, Predicate<RowAtPoint>> accepted = new HashMap<>();
+        for (String table : found.tables().keySet()) {
+            if (tables.isEmpty() || tables.contains(table)) {
+                accepted.put(table, rowAtPoint(LiveTable.read(connection, table, tenantColumn), tenantColumn, tenant));
+            }
+        }
+        return accepted;
+    }
+
+    /**
+     * An old row stands for its key's row at the point when it holds every writable column the live table has (under
+     * REPLICA IDENTITY DEFAULT it holds the key's alone) and, in a table tenants share, is the tenant's: an UPDATE that
+     * moved a row from a tenant capture could not name carries that tenant's row.
+     */
+    static Predicate<RowAtPoint> rowAtPoint(LiveTable live, String tenantColumn, String tenant) {
+        return row -> row.holds(live.columns()) && (!live.shared() || row.text(tenantColumn).equals(Optional.of(tenant)));
     }
 
     /** The changed tables whose live key is unique at every statement: a key given a row first after the point had none at it. */

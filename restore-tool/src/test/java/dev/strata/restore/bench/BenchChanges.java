@@ -15,7 +15,9 @@ import java.util.List;
  * 1% of the benchmark tenant's rows changed in the live database (half updated, a quarter deleted,
  * a quarter inserted, spread over the table), in one transaction, and the change events capture
  * would make of it: the benchmark stands in for capture, so the backup's log covers the live
- * database as it does where capture runs.
+ * database as it does where capture runs. Under REPLICA IDENTITY DEFAULT (the table's key) an
+ * UPDATE that keeps its key carries no old row and a DELETE the key's columns only; under FULL each
+ * carries the whole old row.
  */
 final class BenchChanges {
     private static final long STEP = 200; // every 200th row: 0.5%
@@ -29,11 +31,15 @@ final class BenchChanges {
     private BenchChanges() {
     }
 
-    /** Changes 1% of {@code log}'s rows in {@code database}; the events hold the same changes, committed when the database committed them. */
-    static BenchChanges apply(LocalPostgres pg, String database, BenchRows log) throws Exception {
+    /**
+     * Changes 1% of {@code log}'s rows in {@code database}; the events hold the same changes, committed when the database
+     * committed them, with the old rows its replica identity gives ({@code full}: FULL, else DEFAULT).
+     */
+    static BenchChanges apply(LocalPostgres pg, String database, BenchRows log, boolean full) throws Exception {
         BenchChanges changes = new BenchChanges();
         long rows = log.rows();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(database), pg.user(), pg.password()); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE public.items REPLICA IDENTITY " + (full ? "FULL" : "DEFAULT"));
             c.setAutoCommit(false);
             s.executeUpdate("UPDATE public.items SET qty = qty + 1, note = 'changed' WHERE id % " + STEP + " = 0");
             s.executeUpdate("DELETE FROM public.items WHERE id % " + (2 * STEP) + " = 7");
@@ -53,10 +59,10 @@ final class BenchChanges {
             List<Column> after = BenchRows.image(id, log.finalVersion(id));
             after.set(3, new Column("qty", "integer", BenchRows.qty(id, log.finalVersion(id)) + 1));
             after.set(7, new Column("note", "text", "changed"));
-            changes.add(Op.UPDATE, id, null, after);
+            changes.add(Op.UPDATE, id, full ? BenchRows.image(id, log.finalVersion(id)) : null, after);
         }
         for (long id = 7; id < rows; id += 2 * STEP) {
-            changes.add(Op.DELETE, id, BenchRows.image(id, log.finalVersion(id)), null);
+            changes.add(Op.DELETE, id, full ? BenchRows.image(id, log.finalVersion(id)) : List.of(new Column("id", "bigint", id)), null);
         }
         for (long g = 1; g <= rows / (2 * STEP); g++) {
             long id = rows * 2 + g;

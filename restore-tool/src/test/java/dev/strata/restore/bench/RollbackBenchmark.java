@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  * for the dead-letter topic the rollback asks: nothing is parked).
  * {@code rollback --until <the point before the changes>} puts them back, timed (the fast path: the
  * log after the point, the keys it names folded, staged and compared; the apply in one transaction).
- * The rows after the rollback must equal those restored. Usage: RollbackBenchmark [rows].
+ * The rows after the rollback must equal those restored. Usage: RollbackBenchmark [rows] [--replica-identity full]: under
+ * FULL each changed row's event carries its whole old row, and the rollback stages those instead of reading the log
+ * before the point; the default is DEFAULT, as a table with a primary key has it.
  */
 public final class RollbackBenchmark {
     private static final long HEARTBEAT_MILLIS = 1_000;
@@ -35,11 +38,24 @@ public final class RollbackBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        long rows = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
-        BenchWorkDir.use("strata-bench-rollback", work -> run(rows, work));
+        long rows = 1_000_000;
+        boolean full = false;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--replica-identity") && i + 1 < args.length && List.of("full", "default").contains(args[i + 1])) {
+                full = args[++i].equals("full");
+            } else if (args[i].matches("[0-9]+")) {
+                rows = Long.parseLong(args[i]);
+            } else {
+                throw new IllegalArgumentException("unknown argument '" + args[i] + "': usage: bench/rollback [rows] [--replica-identity"
+                        + " full|default]");
+            }
+        }
+        long tenantRows = rows;
+        boolean fullIdentity = full;
+        BenchWorkDir.use("strata-bench-rollback", work -> run(tenantRows, fullIdentity, work));
     }
 
-    private static void run(long rows, Path work) throws Exception {
+    private static void run(long rows, boolean full, Path work) throws Exception {
         try (LocalPostgres pg = LocalPostgres.start(work); LocalObjectStores stores = LocalObjectStores.start(work);
              LocalKafka kafka = LocalKafka.start(work); BenchBackup backup = BenchBackup.open(stores, work)) {
             BenchRows log = new BenchRows(rows, RestoreTime.parse("2026-11-21T06:00:00Z"), 3L * 3_600_000_000L);
@@ -48,7 +64,7 @@ public final class RollbackBenchmark {
             Path config = BenchBackup.toolConfig(stores, kafka, work); // Kafka: the fast path asks it for parked changes
             CliRestore restored = CliRestore.run(pg, config, "bench_live");
             execute(pg, "SELECT pg_create_logical_replication_slot('strata_bench', 'pgoutput')");
-            BenchChanges changes = BenchChanges.apply(pg, "bench_live", log);
+            BenchChanges changes = BenchChanges.apply(pg, "bench_live", log, full);
             backup.append(changes.events());
             if (CliRestore.checksum(pg, "bench_live").equals(restored.checksum())) {
                 throw new IllegalStateException("the changes did not change the table");
@@ -76,16 +92,17 @@ public final class RollbackBenchmark {
             long changed = changes.events().size();
             double restore = restored.seconds();
             System.out.printf(Locale.ROOT, "restore of the whole tenant into a fresh database: %.2f s (%s); rollback of %,d changed rows"
-                    + " (%.1f%%): %.2f s; ratio %.2fx; rows after the rollback equal the restored ones (md5 %s)%n", restore,
-                    restored.phases(), changed, 100.0 * changed / rows, rollback, rollback / restore, after);
+                    + " (%.1f%%, REPLICA IDENTITY %s): %.2f s; ratio %.2fx; rows after the rollback equal the restored ones (md5 %s)%n",
+                    restore, restored.phases(), changed, 100.0 * changed / rows, full ? "FULL" : "DEFAULT", rollback, rollback / restore, after);
             // the tool's own CPU (its JVM; PostgreSQL and Ceph are other processes): steadier than wall time on a loaded machine
             System.out.printf(Locale.ROOT, "CPU of the tool's JVM (%s): restore %.1f s, rollback %.1f s (%.2fx)%n", ToolRun.mode(),
                     restored.cpuSeconds(), rollbackCpu, rollbackCpu / restored.cpuSeconds());
             System.out.println();
             System.out.println("README row:");
-            System.out.printf(Locale.ROOT, "| rollback: a tenant of %,d rows, %,d of them changed since the point, vs a restore of the whole"
-                    + " tenant into a fresh database, same run | <= 0.3x | %.2fx: rollback %.1f s, restore %.1f s (%s, 2 cores shared)"
-                    + " | `bench/rollback` |%n", rows, changed, rollback / restore, rollback, restore, LocalDate.now(ZoneOffset.UTC));
+            System.out.printf(Locale.ROOT, "| rollback: a tenant of %,d rows, %,d of them changed since the point (REPLICA IDENTITY %s),"
+                    + " vs a restore of the whole tenant into a fresh database, same run | <= 0.3x | %.2fx: rollback %.1f s, restore %.1f s"
+                    + " (%s, 2 cores shared) | `bench/rollback%s` |%n", rows, changed, full ? "FULL" : "DEFAULT", rollback / restore, rollback,
+                    restore, LocalDate.now(ZoneOffset.UTC), full ? " --replica-identity full" : "");
         }
     }
 

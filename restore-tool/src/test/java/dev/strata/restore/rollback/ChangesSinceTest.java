@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.strata.restore.plan.RestorePlan;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.replay.KeyFilter;
+import dev.strata.restore.replay.RowAtPoint;
 import dev.strata.restore.replay.Progress;
 import dev.strata.restore.replay.Replay;
 import dev.strata.restore.replay.ReplayOptions;
@@ -37,7 +38,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -121,6 +126,61 @@ class ChangesSinceTest {
         assertThat(full.notes()).noneMatch(n -> n.contains("newest first"));
         assertThat(settled).as("key 20 was inserted first after the point: it had no row then").isEqualTo(whole);
         assertThat(newestFirst.notes()).anyMatch(n -> n.contains("newest first") && n.contains(" 1 of 3 segment(s)"));
+    }
+
+    @Test
+    void aKeyWhoseFirstChangeAfterThePointCarriesItsWholeOldRowTakesThatRowWithoutTheLogBeforeThePoint() throws Exception {
+        List<ChangeEvent> events = tenRowsThen(
+                update(A, ORDERS, T0 + 12_000_000, 1100, 3, "v3 new"),
+                // REPLICA IDENTITY FULL: each UPDATE and DELETE carries the whole old row
+                event(A, ORDERS, Op.UPDATE, POINT + 1, 2000, 1, key(3), row(3, "v3 new"), row(3, "changed")),
+                event(A, ORDERS, Op.UPDATE, POINT + 2, 2010, 1, key(3), row(3, "changed"), row(3, "again")),
+                event(A, ORDERS, Op.DELETE, POINT + 3, 2020, 1, key(4), row(4, "v4"), null),
+                event(A, ORDERS, Op.UPDATE, POINT + 4, 2030, 1, key(21), row(5, "v5"), row(21, "moved")),
+                insert(A, ORDERS, POINT + 5, 2040, 20, "new"));
+        List<ChangeEvent> withOneUnder = new ArrayList<>(events);
+        // a table of REPLICA IDENTITY DEFAULT: an UPDATE that keeps its key carries no old row
+        withOneUnder.add(update(A, ORDERS, POINT + 6, 2050, 9, "changed"));
+        writer.write(withOneUnder, SinkBackup.everyNEvents(4)); // up to the point: 0-3, 4-7, 8-9 and v3 new
+        Replay full = replay();
+        RestorePlan atPoint = full.plan(TenantId.of(A), RestoreTime.format(POINT));
+        ChangesSince.Found found = read(latest(full), POINT);
+        Map<String, Predicate<RowAtPoint>> live = Map.of(ORDERS, row -> row.holds(List.of("id", "name")));
+        List<String> whole = rows(full, atPoint, found.filter(Set.of()));
+
+        Replay given = replay(1);
+        KeyFilter filter = found.filter(Set.of(ORDERS), live);
+        List<String> staged = rows(given, given.plan(TenantId.of(A), RestoreTime.format(POINT)), filter);
+
+        assertThat(filter.given()).as("keys 3, 4 and 5; not 21 and 20 (given a row after the point), nor 9").hasSize(3);
+        assertThat(whole).hasSize(4).anyMatch(l -> l.contains("\"v3 new\"")).anyMatch(l -> l.contains("\"v9\""));
+        assertThat(staged).isEqualTo(whole);
+        assertThat(given.notes()).as("key 9's last change up to the point is in the newest segment")
+                .anyMatch(n -> n.contains("newest first") && n.contains(" 1 of 3 segment(s)"));
+        Replay fromTheLog = replay(1);
+        assertThat(rows(fromTheLog, fromTheLog.plan(TenantId.of(A), RestoreTime.format(POINT)), found.filter(Set.of(ORDERS))))
+                .as("each key read from the log").isEqualTo(whole);
+        assertThat(fromTheLog.notes()).as("keys 4 and 5 in the segment before").anyMatch(n -> n.contains(" 2 of 3 segment(s)"));
+
+        Replay none = replay(1);
+        List<String> withoutKey9 = rows(none, none.plan(TenantId.of(A), RestoreTime.format(POINT)), withoutKey(found, live, 9));
+        assertThat(withoutKey9).isEqualTo(whole.stream().filter(l -> !l.contains("\"v9\"")).toList());
+        assertThat(none.notes()).as("every key given its row: no segment read")
+                .anyMatch(n -> n.contains("newest first") && n.contains(" 0 of 3 segment(s)"));
+        assertThat(found.filter(Set.of(ORDERS), Map.of(ORDERS, row -> row.holds(List.of("id", "name", "note")))).given())
+                .as("an old row without a column the live table has is not whole").isEmpty();
+    }
+
+    /** {@code found}'s filter without the key {@code id}: as if only the keys with whole old rows had changed. */
+    private static KeyFilter withoutKey(ChangesSince.Found found, Map<String, Predicate<RowAtPoint>> live, long id) {
+        ChangesSince.TableKeys keys = found.tables().get(ORDERS);
+        KeyFilter.Key dropped = keys.values().entrySet().stream().filter(e -> e.getValue()[0].equals(id)).findFirst().orElseThrow().getKey();
+        Map<KeyFilter.Key, Object[]> values = new HashMap<>(keys.values());
+        values.remove(dropped);
+        Map<KeyFilter.Key, long[]> first = new HashMap<>(keys.first());
+        first.remove(dropped);
+        ChangesSince.TableKeys fewer = new ChangesSince.TableKeys(keys.shape(), values, first, keys.atPoint());
+        return new ChangesSince.Found(Map.of(ORDERS, fewer), Optional.empty(), found.segments(), found.events()).filter(Set.of(ORDERS), live);
     }
 
     @Test

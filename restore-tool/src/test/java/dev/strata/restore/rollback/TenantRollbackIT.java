@@ -184,7 +184,7 @@ class TenantRollbackIT {
         for (Object[] key : keys) {
             values.put(KeyFilter.Key.of(java.util.Arrays.toString(key).getBytes(java.nio.charset.StandardCharsets.UTF_8)), key);
         }
-        return new ChangesSince.TableKeys(keyShape, values, Map.of());
+        return new ChangesSince.TableKeys(keyShape, values, Map.of(), Map.of());
     }
 
     @Test

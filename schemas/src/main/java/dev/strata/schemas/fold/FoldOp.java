@@ -1,6 +1,7 @@
 package dev.strata.schemas.fold;
 
 import dev.strata.schemas.fold.bytes.ByteReader;
+import dev.strata.schemas.fold.bytes.ByteWriter;
 
 /**
  * One change reduced to what folding needs: table, order (lsn, txOrder), key bytes and the version
@@ -40,6 +41,20 @@ public record FoldOp(int tableId, int shapeId, Kind kind, long lsn, long txOrder
             RowCodec.skipValue(in);
         }
         return true;
+    }
+
+    /** This UPSERT under the ids another catalog gives its table and shape: a row read with one catalog, folded with another. */
+    public FoldOp inCatalog(int otherTableId, int otherShapeId) {
+        if (kind != Kind.UPSERT) {
+            throw new IllegalStateException("only an UPSERT's row carries a shape to rename, not a " + kind);
+        }
+        ByteReader in = new ByteReader(version, KeyedVersions.HEADER);
+        in.readVarLong(); // this catalog's shape id
+        ByteWriter out = new ByteWriter(version.length + 8);
+        out.writeBytes(version, 0, KeyedVersions.HEADER);
+        out.writeVarLong(otherShapeId);
+        out.writeBytes(version, in.position(), version.length - in.position());
+        return new FoldOp(otherTableId, otherShapeId, kind, lsn, txOrder, key, out.toArray());
     }
 
     /** Order of changes: by LSN, then by position in the transaction (a COPY gives many rows one LSN). */

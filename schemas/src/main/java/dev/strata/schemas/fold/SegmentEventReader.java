@@ -6,6 +6,7 @@ import dev.strata.schemas.fold.bytes.ByteWriter;
 import dev.strata.schemas.fold.definition.DefinitionHistory;
 import dev.strata.schemas.fold.select.EventGate;
 import dev.strata.schemas.fold.select.KeyInterest;
+import dev.strata.schemas.fold.select.PriorRowGate;
 import dev.strata.schemas.fold.select.TransactionFilter;
 import dev.strata.schemas.segment.ForeignTenantException;
 
@@ -40,6 +41,8 @@ final class SegmentEventReader {
     private final String source;
     private final KeyInterest interest;
     private final EventGate gate;
+    /** The gate, when it takes old rows too; null for every read but a rollback's of the changes after its point. */
+    private final PriorRowGate priors;
     final AvroCursor in = new AvroCursor();
     private final ColumnList key = new ColumnList();
     private final ColumnList before = new ColumnList();
@@ -62,6 +65,8 @@ final class SegmentEventReader {
      */
     private final FoldOp[] pending = new FoldOp[2];
     private int pendingCount;
+    /** The old row of the event just read, for {@link #priors}; handed over by {@link #deliver} too. */
+    private FoldOp pendingPrior;
 
     // the event being read: its head (before the row images) and tail (after them)
     private int tableId;
@@ -86,6 +91,7 @@ final class SegmentEventReader {
         this.source = source;
         this.interest = interest;
         this.gate = gate;
+        this.priors = gate instanceof PriorRowGate p ? p : null;
     }
 
     /** Whether the writer's events end with cutTsMicros (v3); before v3 the cut is the commit time. */
@@ -133,7 +139,12 @@ final class SegmentEventReader {
         if (gate != null && !gate.pass(op, tableId, commitTs, cutTs, txId, definition)) {
             Arrays.fill(pending, 0, pendingCount, null);
             pendingCount = 0;
+            pendingPrior = null;
             return;
+        }
+        if (pendingPrior != null) {
+            priors.prior(pendingPrior);
+            pendingPrior = null;
         }
         if (op == Op.DDL) {
             // in the rows' order, so that a row after the DDL in its own transaction is read with it
@@ -286,8 +297,11 @@ final class SegmentEventReader {
                 throw new IOException("a DELETE of " + catalog.table(tableId) + " at lsn " + lsn + " has neither key nor old row");
             }
             int shapeId = image == key ? shapes.keyImageShapeId(tableId, key) : shapes.shapeId(tableId, image, key, false);
-            pend(new FoldOp(tableId, shapeId, FoldOp.Kind.DELETE, lsn, txOrder, keyOf(image),
-                    KeyedVersions.version(lsn, txOrder, null)));
+            byte[] oldKey = keyOf(image);
+            if (priors != null && image == before) {
+                pendingPrior = oldRow(tableId, shapeId, oldKey, lsn, txOrder);
+            }
+            pend(new FoldOp(tableId, shapeId, FoldOp.Kind.DELETE, lsn, txOrder, oldKey, KeyedVersions.version(lsn, txOrder, null)));
             return;
         }
         if (!after.present) {
@@ -300,6 +314,9 @@ final class SegmentEventReader {
             if (oldKey != null && !Arrays.equals(oldKey, newKey)) {
                 pend(new FoldOp(tableId, shapeId, FoldOp.Kind.DELETE, lsn, txOrder, oldKey, KeyedVersions.version(lsn, txOrder, null)));
             }
+            if (priors != null && oldKey != null) {
+                pendingPrior = oldRow(tableId, shapes.shapeId(tableId, before, key, false), oldKey, lsn, txOrder);
+            }
         }
         scratch.reset();
         KeyedVersions.writeHeader(scratch, lsn, txOrder);
@@ -307,6 +324,16 @@ final class SegmentEventReader {
         scratch.writeVarLong(after.size);
         after.writeAll(scratch);
         pend(new FoldOp(tableId, shapeId, FoldOp.Kind.UPSERT, lsn, txOrder, newKey, scratch.toArray()));
+    }
+
+    /** The old row {@link #before} as an UPSERT of {@code oldKey}: the row the change at its position replaced. */
+    private FoldOp oldRow(int tableId, int shapeId, byte[] oldKey, long lsn, long txOrder) {
+        scratch.reset();
+        KeyedVersions.writeHeader(scratch, lsn, txOrder);
+        scratch.writeVarLong(shapeId);
+        scratch.writeVarLong(before.size);
+        before.writeAll(scratch);
+        return new FoldOp(tableId, shapeId, FoldOp.Kind.UPSERT, lsn, txOrder, oldKey, scratch.toArray());
     }
 
     /** At most two per event: an UPDATE that changed its key gives the old key's DELETE, then the new key's UPSERT. */
