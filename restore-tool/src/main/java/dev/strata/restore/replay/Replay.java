@@ -277,7 +277,8 @@ public final class Replay {
         try (ChangeFolder folder = new ChangeFolder(catalog, options.memory())) {
             for (RowAtPoint row : keys.given()) {
                 if (options.tables().includes(row.shape().table())) {
-                    folder.accept(row.in(catalog)); // newer than any change up to the point: what the log holds of its key is refused
+                    // at a position after the point: a base's row of its key is refused as older (the filter drops the log's)
+                    folder.accept(row.in(catalog));
                     tenantTables.add(row.shape().table());
                 }
             }

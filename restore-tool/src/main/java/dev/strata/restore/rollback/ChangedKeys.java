@@ -23,8 +23,9 @@ import java.util.function.Consumer;
 /**
  * What {@link ChangesSince} gathers from the events after the point, as they are read: each event is judged first
  * ({@link #pass}), then the old row it carries, if any ({@link #prior}), then its changes ({@link #accept}) before the
- * next event is judged. A key's first change after the point that carries a whole old row says the key's row at the
- * point: kept, so that the rollback need not read the log before the point for it.
+ * next event is judged. The old row a key's first change after the point carries is the key's row at the point, when
+ * whole (REPLICA IDENTITY FULL): kept, with more columns than the key's, so that the rollback may spare the log before
+ * the point for it.
  */
 final class ChangedKeys implements PriorRowGate, Consumer<FoldOp> {
     private final ShapeCatalog catalog;
@@ -116,14 +117,20 @@ final class ChangedKeys implements PriorRowGate, Consumer<FoldOp> {
         long[] first = keys.first().get(key);
         if (first == null || FoldOp.compareOrder(change.lsn(), change.txOrder(), first[0], first[1]) < 0) {
             keys.first().put(key, new long[] {change.lsn(), change.txOrder(), givesRow ? 1 : 0});
-            // an UPDATE that changed its key carries the old key's row, not the new key's
-            if (!givesRow && oldRow != null && Arrays.equals(oldRow.key(), change.key())) {
+            // an UPDATE that changed its key carries the old key's row, not the new key's; an old row of the key's columns
+            // alone (REPLICA IDENTITY DEFAULT) says nothing of the others, and is not kept
+            if (!givesRow && oldRow != null && Arrays.equals(oldRow.key(), change.key()) && beyondKey(oldRow)) {
                 keys.atPoint().put(key, new RowAtPoint(catalog.shape(oldRow.shapeId()), oldRow, decoder.row(oldRow.version(),
                         oldRow.shapeId())));
             } else {
                 keys.atPoint().remove(key);
             }
         }
+    }
+
+    private boolean beyondKey(FoldOp row) {
+        TableShape shape = catalog.shape(row.shapeId());
+        return shape.columns().size() > shape.keyColumns().size();
     }
 
     /** The key columns alone, with their captured types: what the rollback's key table is made of. */

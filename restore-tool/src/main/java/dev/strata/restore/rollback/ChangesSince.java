@@ -39,7 +39,8 @@ final class ChangesSince {
      *
      * @param first per key, its first change after the point: {lsn, txOrder, 1 when it gave the key a row: an INSERT, or an
      *     UPDATE that changed its key to this one}
-     * @param atPoint per key whose first change carries an old row (whole or not), that row: the key's row at the point
+     * @param atPoint per key whose first change carries an old row of more columns than the key's, that row: the key's row at
+     *     the point when whole, which the rollback judges
      */
     record TableKeys(TableShape shape, Map<KeyFilter.Key, Object[]> values, Map<KeyFilter.Key, long[]> first,
                      Map<KeyFilter.Key, RowAtPoint> atPoint) {

@@ -10,6 +10,8 @@ import dev.strata.restore.store.DaemonPool;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.schemas.fold.select.TransactionFilter;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,6 +55,9 @@ final class FastPathStaging {
             return new Outcome(Optional.empty(), "full difference: " + why);
         }
     }
+
+    /** The name capture gives its schema history's event trigger (DdlHistory.TRIGGER; capture is not on this classpath). */
+    static final String SCHEMA_HISTORY_TRIGGER = "strata_capture_ddl";
 
     private final Connection connection;
     private final Replay replay;
@@ -182,10 +187,33 @@ final class FastPathStaging {
         Map<String, Predicate<RowAtPoint>> accepted = new HashMap<>();
         for (String table : found.tables().keySet()) {
             if (tables.isEmpty() || tables.contains(table)) {
-                accepted.put(table, rowAtPoint(LiveTable.read(connection, table, tenantColumn), tenantColumn, tenant));
+                LiveTable live = LiveTable.read(connection, table, tenantColumn);
+                if (oldRowsTrusted(connection, live)) {
+                    accepted.put(table, rowAtPoint(live, tenantColumn, tenant));
+                }
             }
         }
         return accepted;
+    }
+
+    /**
+     * Whether the table's old rows may stand for rows at the point at all: it is REPLICA IDENTITY FULL and capture's schema
+     * history is on in the live database (its event trigger), so that a change of the identity or of the columns after the
+     * point is a definition change in the log, which takes the full difference. Without it, an old row logged before such
+     * a change could pass for whole with NULLs capture filled in.
+     */
+    static boolean oldRowsTrusted(Connection connection, LiveTable live) throws SQLException {
+        return schemaHistoryOn(connection) && live.replicaIdentityFull(connection);
+    }
+
+    /** Whether capture's schema history trigger is enabled in the live database (capture's DdlHistory.TRIGGER). */
+    private static boolean schemaHistoryOn(Connection connection) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("SELECT evtenabled <> 'D' FROM pg_event_trigger WHERE evtname = ?")) {
+            s.setString(1, SCHEMA_HISTORY_TRIGGER);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() && r.getBoolean(1);
+            }
+        }
     }
 
     /**

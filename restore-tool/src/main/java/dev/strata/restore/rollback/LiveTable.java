@@ -66,6 +66,15 @@ record LiveTable(String name, String qualified, long oid, List<String> columns, 
         return immediate.size() == 1 && "t".equals(immediate.get(0));
     }
 
+    /**
+     * Whether Postgres logs the whole old row of each UPDATE and DELETE (REPLICA IDENTITY FULL). Asked of the live table,
+     * not of the old rows: capture reads the identity from the catalog when it decodes, so an old row logged under another
+     * identity than the one capture last read would carry NULLs for the columns Postgres did not send.
+     */
+    boolean replicaIdentityFull(Connection c) throws SQLException {
+        return strings(c, "SELECT relreplident FROM pg_class WHERE oid = ?::regclass", qualified).equals(List.of("f"));
+    }
+
     /** The tables this one references by foreign key (their oids), itself excluded. */
     List<Long> references(Connection c) throws SQLException {
         List<Long> parents = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.strata.restore.bench;
 
+import dev.strata.capture.ddl.DdlHistory;
 import dev.strata.local.LocalPostgres;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Column;
@@ -17,7 +18,8 @@ import java.util.List;
  * would make of it: the benchmark stands in for capture, so the backup's log covers the live
  * database as it does where capture runs. Under REPLICA IDENTITY DEFAULT (the table's key) an
  * UPDATE that keeps its key carries no old row and a DELETE the key's columns only; under FULL each
- * carries the whole old row.
+ * carries the whole old row, and the table was FULL before the point: capture's schema history
+ * (its event trigger, installed after the identity is set) would have logged a later change of it.
  */
 final class BenchChanges {
     private static final long STEP = 200; // every 200th row: 0.5%
@@ -40,6 +42,9 @@ final class BenchChanges {
         long rows = log.rows();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(database), pg.user(), pg.password()); Statement s = c.createStatement()) {
             s.execute("ALTER TABLE public.items REPLICA IDENTITY " + (full ? "FULL" : "DEFAULT"));
+            if (full) {
+                s.execute(DdlHistory.script());
+            }
             c.setAutoCommit(false);
             s.executeUpdate("UPDATE public.items SET qty = qty + 1, note = 'changed' WHERE id % " + STEP + " = 0");
             s.executeUpdate("DELETE FROM public.items WHERE id % " + (2 * STEP) + " = 7");

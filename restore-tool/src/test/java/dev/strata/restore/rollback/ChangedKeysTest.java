@@ -94,6 +94,30 @@ class ChangedKeysTest {
         assertThat(fast.reason()).startsWith("a TRUNCATE of public.notes at ").endsWith("(and 1 more)");
     }
 
+    @Test
+    void eachKeyKeepsTheOldRowOfItsFirstChangeEvenWhenALaterSegmentIsReadFirst() {
+        List<ChangeEvent> later = List.of(
+                event(A, ORDERS, Op.UPDATE, POINT + 5, 2500, 1, key(3), row(3, "mid"), row(3, "late")),
+                event(A, ORDERS, Op.UPDATE, POINT + 6, 2600, 1, key(4), row(4, "mid"), row(4, "late")));
+        List<ChangeEvent> earlier = List.of(
+                event(A, ORDERS, Op.UPDATE, POINT + 1, 2000, 1, key(3), row(3, "v3"), row(3, "mid")), // REPLICA IDENTITY FULL
+                update(A, ORDERS, POINT + 2, 2100, 4, "mid"), // DEFAULT: an UPDATE that keeps its key carries no old row
+                event(A, ORDERS, Op.DELETE, POINT + 3, 2200, 1, key(5), key(5), null)); // DEFAULT: the key's columns alone
+        ShapeCatalog catalog = new ShapeCatalog();
+        ChangedKeys changed = new ChangedKeys(catalog, POINT, TransactionFilter.ALL);
+        for (List<ChangeEvent> segment : List.of(later, earlier)) {
+            byte[] bytes = SegmentWriter.encode(segment).bytes();
+            new SegmentFold(TenantId.of(A), catalog, DURABLE).read(bytes, Sha256.of(bytes), "test", changed, null, changed);
+        }
+
+        ChangesSince.TableKeys keys = changed.found(2).tables().get(ORDERS);
+        Map<String, List<Object>> atPoint = new TreeMap<>();
+        keys.atPoint().forEach((key, row) -> atPoint.put(Arrays.toString(keys.values().get(key)), Arrays.asList(row.values())));
+        assertThat(keys.values()).hasSize(3);
+        assertThat(atPoint).as("key 3: the first change's old row; 4: its first change has none; 5: the key's columns only")
+                .containsExactly(Map.entry("[3]", List.of(3L, "v3")));
+    }
+
     /** One table's keys (as their values' text) with their first change's flag, the reason, and the events counted. */
     private record Gathered(Map<String, Map<String, Long>> keys, String reason, long events) {
         static Gathered of(ChangedKeys changed) {

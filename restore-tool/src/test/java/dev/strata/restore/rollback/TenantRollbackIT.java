@@ -144,6 +144,26 @@ class TenantRollbackIT {
     }
 
     @Test
+    void oldRowsStandForRowsAtThePointOnlyInATableOfFullIdentityWithCapturesSchemaHistoryOn() throws Exception {
+        try (Connection c = connect()) {
+            LiveTable orders = LiveTable.read(c, "public.orders", "tenant_id");
+            assertThat(FastPathStaging.oldRowsTrusted(c, orders)).as("DEFAULT, no schema history").isFalse();
+            execute("ALTER TABLE orders REPLICA IDENTITY FULL");
+            assertThat(FastPathStaging.oldRowsTrusted(c, orders)).as("FULL, no schema history").isFalse();
+            execute("CREATE FUNCTION stands_for_capture() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$",
+                    "CREATE EVENT TRIGGER " + FastPathStaging.SCHEMA_HISTORY_TRIGGER + " ON ddl_command_end EXECUTE FUNCTION stands_for_capture()");
+            try {
+                assertThat(FastPathStaging.oldRowsTrusted(c, orders)).as("FULL, schema history on").isTrue();
+                assertThat(FastPathStaging.oldRowsTrusted(c, LiveTable.read(c, "public.customers", "tenant_id"))).as("DEFAULT").isFalse();
+                execute("ALTER EVENT TRIGGER " + FastPathStaging.SCHEMA_HISTORY_TRIGGER + " DISABLE");
+                assertThat(FastPathStaging.oldRowsTrusted(c, orders)).as("its trigger disabled").isFalse();
+            } finally {
+                execute("DROP EVENT TRIGGER " + FastPathStaging.SCHEMA_HISTORY_TRIGGER); // event triggers are per database: tidy anyway
+            }
+        }
+    }
+
+    @Test
     void keysStagedInASecondPassAfterTheWaitJoinTheFirstPassesTablesOrAddTheirOwn() throws Exception {
         execute("UPDATE orders SET qty = 99 WHERE tenant_id = 'a' AND id = 10",
                 "INSERT INTO customers VALUES ('a', 4, 'new')", "INSERT INTO orders VALUES ('a', 14, 4, 1)");

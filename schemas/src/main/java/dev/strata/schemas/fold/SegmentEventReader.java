@@ -307,6 +307,8 @@ final class SegmentEventReader {
         if (!after.present) {
             throw new IOException("a " + op + " of " + catalog.table(tableId) + " at lsn " + lsn + " has no new row");
         }
+        // the old row's shape first: the new image's may replace the guess its layout is judged against
+        int oldShapeId = priors != null && op == Op.UPDATE && before.present ? shapes.shapeId(tableId, before, key, false) : -1;
         int shapeId = shapes.shapeId(tableId, after, key, true);
         byte[] newKey = keyOf(after);
         if (op == Op.UPDATE && before.present) {
@@ -315,7 +317,7 @@ final class SegmentEventReader {
                 pend(new FoldOp(tableId, shapeId, FoldOp.Kind.DELETE, lsn, txOrder, oldKey, KeyedVersions.version(lsn, txOrder, null)));
             }
             if (priors != null && oldKey != null) {
-                pendingPrior = oldRow(tableId, shapes.shapeId(tableId, before, key, false), oldKey, lsn, txOrder);
+                pendingPrior = oldRow(tableId, oldShapeId, oldKey, lsn, txOrder);
             }
         }
         scratch.reset();
