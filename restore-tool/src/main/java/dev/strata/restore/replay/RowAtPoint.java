@@ -3,6 +3,7 @@ package dev.strata.restore.replay;
 import dev.strata.schemas.fold.FoldOp;
 import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.schemas.fold.TableShape;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,7 +21,20 @@ public record RowAtPoint(TableShape shape, FoldOp row, Object[] values) {
         return shape.columns().containsAll(columns);
     }
 
-    /** Its value of {@code column}, as text; empty when it has no such column. */
+    /**
+     * Whether it has a value (not NULL) in a column outside {@code columns}: an old row Postgres logged with fewer columns
+     * than capture took for sent (its cached replica identity stale) holds NULL in each of them but the identity's.
+     */
+    public boolean hasValueOutside(Collection<String> columns) {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != null && !columns.contains(shape.columns().get(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Its value of {@code column}, as text; empty when it has no such column, or NULL. */
     public Optional<String> text(String column) {
         int at = shape.indexOf(column);
         return at < 0 || values[at] == null ? Optional.empty() : Optional.of(values[at].toString());

@@ -73,8 +73,10 @@ final class ChangesSince {
         }
 
         /**
-         * As {@link #filter(Set)}, a key whose first change carries an old row that {@code atPoint} accepts given that row
-         * instead of being read from the log.
+         * As {@link #filter(Set)}, the keys whose first change carries an old row that {@code atPoint} accepts given those
+         * rows instead of being read from the log: in a table where each key that may have had a row at the point has one,
+         * else in none (the log's shape of the table at the point and an old row's could differ, after a change of its
+         * columns that no definition in the log shows, and the table would take the old row's).
          *
          * @param atPoint per table, which old rows stand for the key's row at the point; a table not named: none
          */
@@ -83,21 +85,19 @@ final class ChangesSince {
             Map<String, Set<KeyFilter.Key>> existed = new HashMap<>();
             List<RowAtPoint> given = new ArrayList<>();
             tables.forEach((table, k) -> {
-                Set<KeyFilter.Key> read = new HashSet<>(k.values().keySet());
+                Set<KeyFilter.Key> mayHaveExisted = uniqueAtOnce.contains(table) ? k.notInsertedFirst() : k.values().keySet();
                 Predicate<RowAtPoint> accepted = atPoint.get(table);
-                if (accepted != null) {
-                    k.atPoint().forEach((key, row) -> {
-                        if (accepted.test(row)) {
-                            given.add(row);
-                            read.remove(key);
-                        }
-                    });
+                Set<KeyFilter.Key> read = new HashSet<>(k.values().keySet());
+                if (accepted != null && mayHaveExisted.stream().allMatch(key -> k.atPoint().containsKey(key)
+                        && accepted.test(k.atPoint().get(key)))) {
+                    mayHaveExisted.forEach(key -> given.add(k.atPoint().get(key)));
+                    read.removeAll(mayHaveExisted);
                 }
                 if (!read.isEmpty()) {
                     keys.put(table, read);
-                    Set<KeyFilter.Key> mayHaveExisted = new HashSet<>(uniqueAtOnce.contains(table) ? k.notInsertedFirst() : read);
-                    mayHaveExisted.retainAll(read);
-                    existed.put(table, mayHaveExisted);
+                    Set<KeyFilter.Key> stillMay = new HashSet<>(mayHaveExisted);
+                    stillMay.retainAll(read);
+                    existed.put(table, stillMay);
                 }
             });
             return KeyFilter.only(keys, existed, given);

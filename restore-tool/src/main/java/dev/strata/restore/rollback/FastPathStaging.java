@@ -189,7 +189,7 @@ final class FastPathStaging {
             if (tables.isEmpty() || tables.contains(table)) {
                 LiveTable live = LiveTable.read(connection, table, tenantColumn);
                 if (oldRowsTrusted(connection, live)) {
-                    accepted.put(table, rowAtPoint(live, tenantColumn, tenant));
+                    accepted.put(table, rowAtPoint(live, live.identityCandidates(connection), tenantColumn, tenant));
                 }
             }
         }
@@ -198,9 +198,9 @@ final class FastPathStaging {
 
     /**
      * Whether the table's old rows may stand for rows at the point at all: it is REPLICA IDENTITY FULL and capture's schema
-     * history is on in the live database (its event trigger), so that a change of the identity or of the columns after the
-     * point is a definition change in the log, which takes the full difference. Without it, an old row logged before such
-     * a change could pass for whole with NULLs capture filled in.
+     * history trigger is enabled in the live database, a sign (not a proof: capture may run with the history off beside a
+     * trigger left installed) that a change of the identity or of the columns after the point is a definition change in
+     * the log, which takes the full difference. Each row is judged too ({@link #rowAtPoint}).
      */
     static boolean oldRowsTrusted(Connection connection, LiveTable live) throws SQLException {
         return schemaHistoryOn(connection) && live.replicaIdentityFull(connection);
@@ -208,7 +208,8 @@ final class FastPathStaging {
 
     /** Whether capture's schema history trigger is enabled in the live database (capture's DdlHistory.TRIGGER). */
     private static boolean schemaHistoryOn(Connection connection) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement("SELECT evtenabled <> 'D' FROM pg_event_trigger WHERE evtname = ?")) {
+        // 'O' and 'A' fire in every session; 'R' only in a replica's, 'D' never
+        try (PreparedStatement s = connection.prepareStatement("SELECT evtenabled IN ('O', 'A') FROM pg_event_trigger WHERE evtname = ?")) {
             s.setString(1, SCHEMA_HISTORY_TRIGGER);
             try (ResultSet r = s.executeQuery()) {
                 return r.next() && r.getBoolean(1);
@@ -218,11 +219,14 @@ final class FastPathStaging {
 
     /**
      * An old row stands for its key's row at the point when it holds every writable column the live table has (under
-     * REPLICA IDENTITY DEFAULT it holds the key's alone) and, in a table tenants share, is the tenant's: an UPDATE that
-     * moved a row from a tenant capture could not name carries that tenant's row.
+     * REPLICA IDENTITY DEFAULT it holds the key's alone); has a value outside the columns an identity other than FULL
+     * sends ({@code identityCandidates}: a row Postgres logged under one, which capture took for whole, has NULL in every
+     * other column); and, in a table tenants share, is the tenant's: an UPDATE that moved a row from a tenant capture could
+     * not name carries that tenant's row. A row refused only costs the read of the log for its key.
      */
-    static Predicate<RowAtPoint> rowAtPoint(LiveTable live, String tenantColumn, String tenant) {
-        return row -> row.holds(live.columns()) && (!live.shared() || row.text(tenantColumn).equals(Optional.of(tenant)));
+    static Predicate<RowAtPoint> rowAtPoint(LiveTable live, Set<String> identityCandidates, String tenantColumn, String tenant) {
+        return row -> row.holds(live.columns()) && row.hasValueOutside(identityCandidates)
+                && (!live.shared() || row.text(tenantColumn).equals(Optional.of(tenant)));
     }
 
     /** The changed tables whose live key is unique at every statement: a key given a row first after the point had none at it. */

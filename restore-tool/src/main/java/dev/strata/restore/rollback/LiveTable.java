@@ -6,7 +6,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What a rollback needs to know of a table in the live database: its writable columns, the key it
@@ -67,12 +69,21 @@ record LiveTable(String name, String qualified, long oid, List<String> columns, 
     }
 
     /**
-     * Whether Postgres logs the whole old row of each UPDATE and DELETE (REPLICA IDENTITY FULL). Asked of the live table,
-     * not of the old rows: capture reads the identity from the catalog when it decodes, so an old row logged under another
-     * identity than the one capture last read would carry NULLs for the columns Postgres did not send.
+     * Whether Postgres logs the whole old row of each UPDATE and DELETE (REPLICA IDENTITY FULL) now. Capture reads a
+     * table's identity when it starts or the table's columns change, so an old row logged under another identity than the
+     * one capture last read may carry NULLs for the columns Postgres did not send: see {@link #identityCandidates}.
      */
     boolean replicaIdentityFull(Connection c) throws SQLException {
         return strings(c, "SELECT relreplident FROM pg_class WHERE oid = ?::regclass", qualified).equals(List.of("f"));
+    }
+
+    /**
+     * The columns any replica identity but FULL could have sent alone: the primary key's and those of every unique index
+     * (USING INDEX takes one). An old row with a value outside them was not cut down to an identity and NULL-filled.
+     */
+    Set<String> identityCandidates(Connection c) throws SQLException {
+        return new HashSet<>(strings(c, "SELECT DISTINCT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
+                + " AND a.attnum = ANY (i.indkey) WHERE i.indrelid = ?::regclass AND i.indisunique", qualified));
     }
 
     /** The tables this one references by foreign key (their oids), itself excluded. */

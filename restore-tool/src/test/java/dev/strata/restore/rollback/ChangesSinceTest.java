@@ -147,27 +147,22 @@ class ChangesSinceTest {
         ChangesSince.Found found = read(latest(full), POINT);
         Map<String, Predicate<RowAtPoint>> live = Map.of(ORDERS, row -> row.holds(List.of("id", "name")));
         List<String> whole = rows(full, atPoint, found.filter(Set.of()));
+        assertThat(whole).hasSize(4).anyMatch(l -> l.contains("\"v3 new\"")).anyMatch(l -> l.contains("\"v9\""));
+
+        Replay mixed = replay(1);
+        KeyFilter oneWithout = found.filter(Set.of(ORDERS), live);
+        assertThat(oneWithout.given()).as("key 9 has no old row: the table's keys are all read from the log").isEmpty();
+        assertThat(rows(mixed, mixed.plan(TenantId.of(A), RestoreTime.format(POINT)), oneWithout)).isEqualTo(whole);
+        assertThat(mixed.notes()).as("keys 4 and 5 in the segment before the newest").anyMatch(n -> n.contains(" 2 of 3 segment(s)"));
 
         Replay given = replay(1);
-        KeyFilter filter = found.filter(Set.of(ORDERS), live);
-        List<String> staged = rows(given, given.plan(TenantId.of(A), RestoreTime.format(POINT)), filter);
-
-        assertThat(filter.given()).as("keys 3, 4 and 5; not 21 and 20 (given a row after the point), nor 9").hasSize(3);
-        assertThat(whole).hasSize(4).anyMatch(l -> l.contains("\"v3 new\"")).anyMatch(l -> l.contains("\"v9\""));
-        assertThat(staged).isEqualTo(whole);
-        assertThat(given.notes()).as("key 9's last change up to the point is in the newest segment")
-                .anyMatch(n -> n.contains("newest first") && n.contains(" 1 of 3 segment(s)"));
-        Replay fromTheLog = replay(1);
-        assertThat(rows(fromTheLog, fromTheLog.plan(TenantId.of(A), RestoreTime.format(POINT)), found.filter(Set.of(ORDERS))))
-                .as("each key read from the log").isEqualTo(whole);
-        assertThat(fromTheLog.notes()).as("keys 4 and 5 in the segment before").anyMatch(n -> n.contains(" 2 of 3 segment(s)"));
-
-        Replay none = replay(1);
-        List<String> withoutKey9 = rows(none, none.plan(TenantId.of(A), RestoreTime.format(POINT)), withoutKey(found, live, 9));
-        assertThat(withoutKey9).isEqualTo(whole.stream().filter(l -> !l.contains("\"v9\"")).toList());
-        assertThat(none.notes()).as("every key given its row: no segment read")
+        KeyFilter each = withoutKey(found, live, 9);
+        assertThat(each.given()).as("keys 3, 4 and 5; not 21 and 20 (given a row after the point)").hasSize(3);
+        assertThat(rows(given, given.plan(TenantId.of(A), RestoreTime.format(POINT)), each))
+                .isEqualTo(whole.stream().filter(l -> !l.contains("\"v9\"")).toList());
+        assertThat(given.notes()).as("every key given its row: no segment read")
                 .anyMatch(n -> n.contains("newest first") && n.contains(" 0 of 3 segment(s)"));
-        assertThat(found.filter(Set.of(ORDERS), Map.of(ORDERS, row -> row.holds(List.of("id", "name", "note")))).given())
+        assertThat(withoutKey(found, Map.of(ORDERS, row -> row.holds(List.of("id", "name", "note"))), 9).given())
                 .as("an old row without a column the live table has is not whole").isEmpty();
     }
 

@@ -6,6 +6,7 @@ import dev.strata.restore.replay.RowAtPoint;
 import dev.strata.schemas.fold.FoldOp;
 import dev.strata.schemas.fold.TableShape;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class RowAtPointTest {
     private static final LiveTable SHARED = new LiveTable("public.notes", "public.notes", 1, List.of("id", "tenant_id", "body"),
             List.of("id"), true);
-    private static final Predicate<RowAtPoint> ACME = FastPathStaging.rowAtPoint(SHARED, "tenant_id", "acme");
+    private static final Predicate<RowAtPoint> ACME = FastPathStaging.rowAtPoint(SHARED, Set.of("id"), "tenant_id", "acme");
 
     @Test
     void aWholeOldRowOfTheTenantStandsForItsKeysRowAtThePoint() {
@@ -31,9 +32,20 @@ class RowAtPointTest {
     }
 
     @Test
+    void anOldRowWithNoValueOutsideTheColumnsAnIdentityCouldSendAloneIsTakenForNULLFilled() {
+        Predicate<RowAtPoint> byIndex = FastPathStaging.rowAtPoint(SHARED, Set.of("id", "tenant_id", "body"), "tenant_id", "acme");
+        assertThat(byIndex).as("every column in a unique index: nothing proves it was not cut down")
+                .rejects(row(List.of("id", "tenant_id", "body"), 1L, "acme", "b"));
+        LiveTable own = new LiveTable("acme.notes", "acme.notes", 2, List.of("id", "body", "note"), List.of("id"), false);
+        Predicate<RowAtPoint> byKey = FastPathStaging.rowAtPoint(own, Set.of("id"), "tenant_id", "acme");
+        assertThat(byKey).as("logged under DEFAULT: NULL but for the key").rejects(row(List.of("id", "body", "note"), 1L, null, null));
+        assertThat(byKey).accepts(row(List.of("id", "body", "note"), 1L, null, "n"));
+    }
+
+    @Test
     void inATableOfOneTenantTheTenantIsNotAsked() {
         LiveTable own = new LiveTable("acme.notes", "acme.notes", 2, List.of("id", "body"), List.of("id"), false);
-        assertThat(FastPathStaging.rowAtPoint(own, "tenant_id", "acme")).accepts(row(List.of("id", "body"), 1L, "b"));
+        assertThat(FastPathStaging.rowAtPoint(own, Set.of("id"), "tenant_id", "acme")).accepts(row(List.of("id", "body"), 1L, "b"));
     }
 
     private static RowAtPoint row(List<String> columns, Object... values) {

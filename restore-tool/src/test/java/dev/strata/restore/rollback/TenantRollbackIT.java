@@ -148,6 +148,10 @@ class TenantRollbackIT {
         try (Connection c = connect()) {
             LiveTable orders = LiveTable.read(c, "public.orders", "tenant_id");
             assertThat(FastPathStaging.oldRowsTrusted(c, orders)).as("DEFAULT, no schema history").isFalse();
+            assertThat(orders.identityCandidates(c)).containsExactlyInAnyOrder("tenant_id", "id");
+            execute("CREATE UNIQUE INDEX orders_customer_qty ON orders (customer_id, qty)");
+            assertThat(orders.identityCandidates(c)).as("USING INDEX could take any unique index")
+                    .containsExactlyInAnyOrder("tenant_id", "id", "customer_id", "qty");
             execute("ALTER TABLE orders REPLICA IDENTITY FULL");
             assertThat(FastPathStaging.oldRowsTrusted(c, orders)).as("FULL, no schema history").isFalse();
             execute("CREATE FUNCTION stands_for_capture() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$",
@@ -155,6 +159,8 @@ class TenantRollbackIT {
             try {
                 assertThat(FastPathStaging.oldRowsTrusted(c, orders)).as("FULL, schema history on").isTrue();
                 assertThat(FastPathStaging.oldRowsTrusted(c, LiveTable.read(c, "public.customers", "tenant_id"))).as("DEFAULT").isFalse();
+                execute("ALTER EVENT TRIGGER " + FastPathStaging.SCHEMA_HISTORY_TRIGGER + " ENABLE REPLICA");
+                assertThat(FastPathStaging.oldRowsTrusted(c, orders)).as("its trigger firing in replica sessions only").isFalse();
                 execute("ALTER EVENT TRIGGER " + FastPathStaging.SCHEMA_HISTORY_TRIGGER + " DISABLE");
                 assertThat(FastPathStaging.oldRowsTrusted(c, orders)).as("its trigger disabled").isFalse();
             } finally {
