@@ -73,6 +73,17 @@ public final class KeyFilter {
         return given;
     }
 
+    /** Folds the given rows of the tables {@code selection} includes, before anything is read; their tables are the tenant's. */
+    void foldGiven(ChangeFolder folder, ShapeCatalog catalog, TableSelection selection, Set<String> tenantTables) {
+        for (RowAtPoint row : given) {
+            if (selection.includes(row.shape().table())) {
+                // at a position after the point: a base's row of its key is refused as older (the filter drops the log's)
+                folder.accept(row.in(catalog));
+                tenantTables.add(row.shape().table());
+            }
+        }
+    }
+
     /** For a read of the log newest first: when the rest of it is not needed; none for a whole restore. */
     Optional<KeySettlement> settlement(TableSelection selection) {
         if (keys == null) {

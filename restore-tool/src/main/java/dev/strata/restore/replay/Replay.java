@@ -275,13 +275,7 @@ public final class Replay {
         BaseRead.PendingBase pending = null;
         VerifiedBase base = null;
         try (ChangeFolder folder = new ChangeFolder(catalog, options.memory())) {
-            for (RowAtPoint row : keys.given()) {
-                if (options.tables().includes(row.shape().table())) {
-                    // at a position after the point: a base's row of its key is refused as older (the filter drops the log's)
-                    folder.accept(row.in(catalog));
-                    tenantTables.add(row.shape().table());
-                }
-            }
+            keys.foldGiven(folder, catalog, options.tables(), tenantTables);
             // the base's table objects are fetched and verified while the ledger, the manifests and the log after the cut are
             // read: the target is touched only after every one matched its manifest (the load waits for them)
             if (plan.base().isPresent() && settlement.isEmpty()) {
