@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -35,7 +36,9 @@ import java.util.function.Predicate;
  * about a second) and for the read of the dead-letter topic, and staging does not: it begins at
  * once with the keys the log names up to the durable point of just before the snapshot, while
  * other threads wait; the log from there to the snapshot's time is then read, and the keys only it
- * names are staged in a second, small pass.
+ * names are staged in a second, small pass. The difference of the first pass's keys is computed in the snapshot while the
+ * wait goes on too, and anew only when a second pass staged more: after the wait, a rollback is left with the tail's read
+ * and the apply.
  * A key whose first change after the point carries its whole old row (REPLICA IDENTITY FULL) has that row at the point:
  * it is staged from it, and the log before the point is not read for it.
  * Only the transactions the snapshot sees count (its {@code pg_current_snapshot()}): a key changed
@@ -45,8 +48,8 @@ import java.util.function.Predicate;
  */
 final class FastPathStaging {
 
-    /** The tenant's rows at the point of the changed keys, in temp tables, and how the first pass read them. */
-    record Staged(StagingTarget staging, ReplaySummary summary) {
+    /** The tenant's rows at the point of the changed keys, in temp tables, how the first pass read them, and their difference. */
+    record Staged(StagingTarget staging, ReplaySummary summary, Compared compared) {
     }
 
     /** @param staged when the fast path holds; @param path the fast path's line, or why the full difference runs */
@@ -80,8 +83,11 @@ final class FastPathStaging {
      * is ended (its temp tables with it) and the outcome says why.
      *
      * @param parked why a change of the live database may be in no log (parked), read meanwhile; empty when none is
+     * @param rollbackOf the rollback that compares a staging's rows with the live ones: the difference is computed while the
+     *     wait goes on, and anew if keys are staged after it
      */
-    Outcome stage(PointPlan pointPlan, CompletableFuture<Optional<String>> parked, Duration wait, Clock clock) throws SQLException {
+    Outcome stage(PointPlan pointPlan, CompletableFuture<Optional<String>> parked, Duration wait,
+                  Function<StagingTarget, TenantRollback> rollbackOf, Clock clock) throws SQLException {
         Instant start = clock.instant();
         RestorePlan point = pointPlan.get();
         RestorePlan now = pointPlan.toDurablePointNow();
@@ -110,6 +116,9 @@ final class FastPathStaging {
             KeyFilter filter = found.filter(uniqueAtOnce(found), rowsAtPoint(found, point.tenant().value()));
             ReplaySummary summary = replay.run(point, staging, TransactionFilter.ALL, filter);
             long fromOldRows = filter.given().size();
+            // in the snapshot, whose keys changed since the point the log up to the durable point of now names: the wait for the
+            // durable point to cover the snapshot goes on meanwhile
+            Compared compared = Compared.of(rollbackOf, staging, clock);
 
             // the dead letters are read meanwhile, not before the staging: a cold Kafka client takes about half a second to
             // start, and a change that may be parked, rare, only leaves the staged rows unused
@@ -139,6 +148,7 @@ final class FastPathStaging {
                 replay.run(point, moreStaging, TransactionFilter.ALL, moreFilter);
                 fromOldRows += moreFilter.given().size();
                 staging.add(moreStaging);
+                compared = Compared.of(rollbackOf, staging, clock).after(compared);
                 second = String.format(Locale.ROOT, "; %,d key(s) named only after the durable point of %s, staged after the wait in"
                         + " %.1f s", more.keys(), RestoreTime.format(since), Duration.between(secondStart, clock.instant()).toMillis() / 1000.0);
             }
@@ -148,7 +158,7 @@ final class FastPathStaging {
                     + " segment(s) read after it%s%s, in %.1f s); %s", found.keys() + more.keys(), found.events() + tail.events(),
                     found.segments() + tail.segments(), oldRows, second, Duration.between(start, clock.instant()).toMillis() / 1000.0,
                     coverage.why());
-            return new Outcome(Optional.of(new Staged(staging, summary)), path);
+            return new Outcome(Optional.of(new Staged(staging, summary, compared)), path);
         } finally {
             abandoned.set(true);
         }

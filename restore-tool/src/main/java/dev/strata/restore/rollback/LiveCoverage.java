@@ -29,8 +29,12 @@ import java.util.function.BooleanSupplier;
  * Another database's rows (a copy, a restore) are in no log, and only the full difference sees them.
  */
 final class LiveCoverage {
-    /** Capture's heartbeats move the durable point about once a second: a short poll finds the move soon after. */
-    private static final Duration POLL = Duration.ofMillis(100);
+    /**
+     * Capture's heartbeats move the durable point about once a second, and the rollback's rest waits for the move: a short
+     * pause between reads of the marks (a read itself takes 40-150 ms here) finds it soon after; a shorter one took CPU
+     * from the staging beside it on 2 cores.
+     */
+    private static final Duration POLL = Duration.ofMillis(50);
 
     /** @param toDurablePoint a plan to a durable point at or after the snapshot's time, when proven; else why not */
     record Outcome(Optional<RestorePlan> toDurablePoint, String why) {

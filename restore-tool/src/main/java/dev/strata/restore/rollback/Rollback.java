@@ -16,13 +16,13 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 
 /**
@@ -69,32 +69,30 @@ public final class Rollback implements AutoCloseable {
                                    LongFunction<Optional<String>> parked, Clock clock) {
         Connection connection = connect(live, point.tenant());
         try {
+            Function<StagingTarget, TenantRollback> rollbackOf = staging -> new TenantRollback(connection, point.tenant().value(),
+                    tenantColumn, staging.staged(), where);
             FastPathStaging.Outcome fast = FastPathStaging.Outcome.refused("--full-diff");
             if (fastPathWait.isPresent()) {
                 // the dead-letter topic is read while the durable point is awaited and the log after the point is read
                 CompletableFuture<Optional<String>> parkedNow = point.then(p -> parked.apply(p.untilMicros()));
                 fast = new FastPathStaging(connection, replay, stores, live.describe(), tenantColumn, tables)
-                        .stage(point, parkedNow, fastPathWait.get(), clock);
+                        .stage(point, parkedNow, fastPathWait.get(), rollbackOf, clock);
             }
             RestorePlan plan = point.get();
-            StagingTarget staging;
             ReplaySummary staged;
+            Compared compared;
             if (fast.staged().isPresent()) {
-                staging = fast.staged().get().staging();
                 staged = fast.staged().get().summary();
-            } else {
-                staging = new StagingTarget(connection, live.describe(), tenantColumn, tables);
-                staged = replay.run(plan, staging, TransactionFilter.ALL, KeyFilter.ALL);
-            }
-            Instant compare = clock.instant();
-            TenantRollback rollback = new TenantRollback(connection, plan.tenant().value(), tenantColumn, staging.staged(), where);
-            List<TableDiff> diffs = rollback.diff();
-            if (fast.staged().isPresent()) {
+                compared = fast.staged().get().compared();
                 LiveCoverage.keep(connection); // the difference is in temp tables, which outlive the snapshot's transaction
+            } else {
+                StagingTarget staging = new StagingTarget(connection, live.describe(), tenantColumn, tables);
+                staged = replay.run(plan, staging, TransactionFilter.ALL, KeyFilter.ALL);
+                compared = Compared.of(rollbackOf, staging, clock);
             }
             String took = String.format(Locale.ROOT, "rows at the point staged in %.1f s (%s), compared in %.1f s",
-                    staged.took().toMillis() / 1000.0, staged.phases(), Duration.between(compare, clock.instant()).toMillis() / 1000.0);
-            return new Rollback(connection, plan.untilMicros(), rollback, diffs, fast.path(), took);
+                    staged.took().toMillis() / 1000.0, staged.phases(), compared.took().toMillis() / 1000.0);
+            return new Rollback(connection, plan.untilMicros(), compared.rollback(), compared.diffs(), fast.path(), took);
         } catch (SQLException e) {
             close(connection);
             throw failure("compare tenant " + point.tenant() + "'s rows", live, e);

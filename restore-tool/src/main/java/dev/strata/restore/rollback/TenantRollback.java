@@ -78,7 +78,9 @@ final class TenantRollback {
                 if (t.keys().isPresent()) { // small on the fast path: indexed for the same reason as the changed keys
                     s.execute("CREATE INDEX ON pg_temp." + changes(t) + " (" + Sql.join(t.live().key(), ", ", c -> c) + ")");
                     s.execute("CREATE INDEX ON pg_temp." + seen(t) + " (" + Sql.join(t.live().key(), ", ", c -> c) + ")");
-                    s.execute("CREATE INDEX ON pg_temp." + Sql.quote(t.stage()) + " (" + Sql.join(t.live().key(), ", ", c -> c) + ")");
+                    // the staged rows outlive a difference computed anew after a second staging: indexed once
+                    s.execute("CREATE INDEX IF NOT EXISTS " + Sql.quote(t.stage() + "_key") + " ON pg_temp." + Sql.quote(t.stage()) + " ("
+                            + Sql.join(t.live().key(), ", ", c -> c) + ")");
                 }
                 s.execute("ANALYZE pg_temp." + changes(t));
             }
