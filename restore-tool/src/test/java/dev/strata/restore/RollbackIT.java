@@ -226,6 +226,8 @@ class RollbackIT {
         assertThat(seenNotes).as("the notes inserted before the rollback began").hasSizeGreaterThanOrEqualTo(20);
         assertThat(fast.out()).contains("fast path: only the " + (11 + seenNotes.size()) + " key(s) changed since the point")
                 .contains(" key(s) named only after the durable point of ").contains("; 1 of them staged from the whole old row")
+                // written ahead of the proof, then taken back and written again with the keys of the second pass
+                .contains("written in that snapshot while the proof was awaited, committed once it held")
                 .contains("public.orders: 3 deleted, 0 updated, 5 inserted")
                 .contains("public.notes: " + (1 + seenNotes.size()) + " deleted, 0 updated, 1 inserted");
         assertThat(rows(pg, "SELECT coalesce(string_agg(id::text, ',' ORDER BY id), '') FROM notes WHERE tenant_id = '" + a + "' AND id > "

@@ -10,6 +10,8 @@ import dev.strata.restore.replay.Replay;
 import dev.strata.restore.replay.ReplayOptions;
 import dev.strata.restore.replay.TableSelection;
 import dev.strata.restore.target.RowPredicate;
+import dev.strata.restore.rollback.Applied;
+import dev.strata.restore.rollback.ApplyLimits;
 import dev.strata.restore.rollback.PointPlan;
 import dev.strata.restore.rollback.Rollback;
 import dev.strata.restore.store.RegimeStores;
@@ -19,10 +21,8 @@ import dev.strata.schemas.fold.FoldMemory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -93,7 +93,8 @@ public final class RollbackCommand implements Callable<Integer> {
                     selection), tool.clock, Progress.NONE);
             Optional<Duration> fastPathWait = fullDiff ? Optional.empty() : Optional.of(Duration.ofSeconds(waitDurableSeconds));
             try (Rollback rollback = Rollback.prepare(replay, stores, PointPlan.start(replay, id, until, fastPathWait.isPresent()), live, pg.tenantColumn,
-                    Set.copyOf(tables), rows, fastPathWait, ParkedCheck.of(config, id), tool.clock)) {
+                    Set.copyOf(tables), rows, dryRun ? Optional.empty() : Optional.of(new ApplyLimits(lockTimeoutSeconds, statementTimeoutSeconds)),
+                    fastPathWait, ParkedCheck.of(config, id), tool.clock)) {
                 out.printf(Locale.ROOT, "rollback of tenant %s to %s in %s:%n", id, RestoreTime.format(rollback.pointMicros()),
                         live.describe());
                 out.println("  " + rollback.path());
@@ -105,10 +106,9 @@ public final class RollbackCommand implements Callable<Integer> {
                 } else if (rollback.nothingToDo()) {
                     out.println("nothing to do: tenant " + id + "'s rows already equal those at that point");
                 } else {
-                    Instant start = tool.clock.instant();
-                    Map<String, long[]> done = rollback.apply(lockTimeoutSeconds, statementTimeoutSeconds, live);
-                    out.printf(Locale.ROOT, "rolled back in one transaction (%.1f s):%n", Duration.between(start, tool.clock.instant()).toMillis() / 1000.0);
-                    done.forEach((table, n) -> out.printf(Locale.ROOT, "  %s: %,d deleted, %,d updated, %,d inserted%n", table, n[0], n[1], n[2]));
+                    Applied applied = rollback.apply(live);
+                    out.printf(Locale.ROOT, "rolled back in one transaction (%.1f s):%n", applied.took().toMillis() / 1000.0);
+                    applied.done().forEach((table, n) -> out.printf(Locale.ROOT, "  %s: %,d deleted, %,d updated, %,d inserted%n", table, n[0], n[1], n[2]));
                 }
             }
         }

@@ -18,6 +18,10 @@ record Compared(TenantRollback rollback, List<TableDiff> diffs, Duration took) {
         return new Compared(rollback, diffs, Duration.between(start, clock.instant()));
     }
 
+    boolean nothingToDo() {
+        return diffs.stream().allMatch(TableDiff::empty);
+    }
+
     /** Computed anew after more was staged: the time of both. */
     Compared after(Compared earlier) {
         return new Compared(rollback, diffs, took.plus(earlier.took));

@@ -37,8 +37,8 @@ import java.util.function.Predicate;
  * once with the keys the log names up to the durable point of just before the snapshot, while
  * other threads wait; the log from there to the snapshot's time is then read, and the keys only it
  * names are staged in a second, small pass. The difference of the first pass's keys is computed in the snapshot while the
- * wait goes on too, and anew only when a second pass staged more: after the wait, a rollback is left with the tail's read
- * and the apply.
+ * wait goes on too, and written there ({@link EarlyApply}) unless a dry run; both are done anew only when a second pass
+ * staged more: after the wait, a rollback is left with the tail's read and its commit.
  * A key whose first change after the point carries its whole old row (REPLICA IDENTITY FULL) has that row at the point:
  * it is staged from it, and the log before the point is not read for it.
  * Only the transactions the snapshot sees count (its {@code pg_current_snapshot()}): a key changed
@@ -48,8 +48,12 @@ import java.util.function.Predicate;
  */
 final class FastPathStaging {
 
-    /** The tenant's rows at the point of the changed keys, in temp tables, how the first pass read them, and their difference. */
-    record Staged(StagingTarget staging, ReplaySummary summary, Compared compared) {
+    /**
+     * The tenant's rows at the point of the changed keys, in temp tables, how the first pass read them, and their
+     * difference; when written ahead of the proof ({@link EarlyApply}), what was written, in the snapshot's transaction
+     * still open.
+     */
+    record Staged(StagingTarget staging, ReplaySummary summary, Compared compared, Optional<Applied> applied) {
     }
 
     /** @param staged when the fast path holds; @param path the fast path's line, or why the full difference runs */
@@ -85,9 +89,10 @@ final class FastPathStaging {
      * @param parked why a change of the live database may be in no log (parked), read meanwhile; empty when none is
      * @param rollbackOf the rollback that compares a staging's rows with the live ones: the difference is computed while the
      *     wait goes on, and anew if keys are staged after it
+     * @param early the apply written ahead of the proof while the durable point is live; empty for a dry run
      */
     Outcome stage(PointPlan pointPlan, CompletableFuture<Optional<String>> parked, Duration wait,
-                  Function<StagingTarget, TenantRollback> rollbackOf, Clock clock) throws SQLException {
+                  Function<StagingTarget, TenantRollback> rollbackOf, Optional<EarlyApply> early, Clock clock) throws SQLException {
         Instant start = clock.instant();
         RestorePlan point = pointPlan.get();
         RestorePlan now = pointPlan.toDurablePointNow();
@@ -98,7 +103,7 @@ final class FastPathStaging {
         }
         AtomicBoolean abandoned = new AtomicBoolean();
         CompletableFuture<LiveCoverage.Outcome> covered = CompletableFuture.supplyAsync(
-                () -> LiveCoverage.await(replay, point.tenant(), snapshot, point.untilMicros(), wait, clock, abandoned::get), PointPlan.ASIDE);
+                () -> LiveCoverage.await(replay, stores, point.tenant(), snapshot, point.untilMicros(), wait, clock, abandoned::get), PointPlan.ASIDE);
         try {
             // every transaction up to the durable point of now is in the log, so committed before the snapshot began: all seen
             ChangesSince.Found found = ChangesSince.read(stores, now, point.untilMicros(), TransactionFilter.ALL);
@@ -118,8 +123,14 @@ final class FastPathStaging {
             long fromOldRows = filter.given().size();
             // in the snapshot, whose keys changed since the point the log up to the durable point of now names: the wait for the
             // durable point to cover the snapshot goes on meanwhile
-            Compared compared = Compared.of(rollbackOf, staging, clock);
+            Compared firstCompared = Compared.of(rollbackOf, staging, clock);
+            Optional<EarlyApply> writing = early.filter(e -> EarlyApply.worthIt(firstCompared, now.untilMicros(), snapshot.micros()));
+            Optional<Applied> applied = writing.map(e -> e.apply(firstCompared));
+            Compared compared = firstCompared;
 
+            if (applied.isPresent() && !writing.get().holdFor(CompletableFuture.allOf(parked, covered))) {
+                applied = Optional.empty();
+            }
             // the dead letters are read meanwhile, not before the staging: a cold Kafka client takes about half a second to
             // start, and a change that may be parked, rare, only leaves the staged rows unused
             refused = DaemonPool.join(parked);
@@ -142,6 +153,9 @@ final class FastPathStaging {
             String second = "";
             if (!more.none()) {
                 Instant secondStart = clock.instant();
+                if (applied.isPresent()) {
+                    writing.get().undo(); // before the staging's rows are added: the savepoint would take them back too
+                }
                 StagingTarget moreStaging = new StagingTarget(connection, describe, tenantColumn, tables, Optional.of(more.tables()),
                         "strata_rollback_more_");
                 KeyFilter moreFilter = more.filter(uniqueAtOnce(more), rowsAtPoint(more, point.tenant().value()));
@@ -149,6 +163,8 @@ final class FastPathStaging {
                 fromOldRows += moreFilter.given().size();
                 staging.add(moreStaging);
                 compared = Compared.of(rollbackOf, staging, clock).after(compared);
+                Compared again = compared;
+                applied = applied.map(a -> writing.get().apply(again));
                 second = String.format(Locale.ROOT, "; %,d key(s) named only after the durable point of %s, staged after the wait in"
                         + " %.1f s", more.keys(), RestoreTime.format(since), Duration.between(secondStart, clock.instant()).toMillis() / 1000.0);
             }
@@ -157,8 +173,8 @@ final class FastPathStaging {
             String path = String.format(Locale.ROOT, "fast path: only the %,d key(s) changed since the point (%,d change(s) in %d"
                     + " segment(s) read after it%s%s, in %.1f s); %s", found.keys() + more.keys(), found.events() + tail.events(),
                     found.segments() + tail.segments(), oldRows, second, Duration.between(start, clock.instant()).toMillis() / 1000.0,
-                    coverage.why());
-            return new Outcome(Optional.of(new Staged(staging, summary, compared)), path);
+                    coverage.why()) + (applied.isPresent() ? "; written in that snapshot while the proof was awaited, committed once it held" : "");
+            return new Outcome(Optional.of(new Staged(staging, summary, compared, applied)), path);
         } finally {
             abandoned.set(true);
         }

@@ -16,6 +16,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,37 +37,47 @@ import java.util.function.LongFunction;
  * ({@link ChangesSince}), in one snapshot of the live database that the backup is proven to hold
  * whole ({@link LiveCoverage}): any other key's row is then its row at the point. Without that proof
  * (no durable point covering the snapshot, not the captured database, a TRUNCATE or a definition
- * change since the point) the full difference compares every row of the tenant, as before.
+ * change since the point) the full difference compares every row of the tenant, as before. While that proof is awaited
+ * the fast path may already write the difference in the snapshot's transaction ({@link EarlyApply}), which
+ * {@link #apply} then only commits.
  */
 public final class Rollback implements AutoCloseable {
     private final Connection connection;
     private final long pointMicros;
-    private final TenantRollback tenantRollback;
-    private final List<TableDiff> diffs;
+    private final Compared compared;
+    private final Optional<ApplyLimits> limits;
+    private final Optional<Applied> writtenAhead;
     private final String path;
     private final String took;
+    private final Clock clock;
 
-    private Rollback(Connection connection, long pointMicros, TenantRollback tenantRollback, List<TableDiff> diffs, String path,
-                     String took) {
+    private Rollback(Connection connection, long pointMicros, Compared compared, Optional<ApplyLimits> limits,
+                     Optional<Applied> writtenAhead, String path, String took, Clock clock) {
         this.connection = connection;
         this.pointMicros = pointMicros;
-        this.tenantRollback = tenantRollback;
-        this.diffs = diffs;
+        this.compared = compared;
+        this.limits = limits;
+        this.writtenAhead = writtenAhead;
         this.path = path;
         this.took = took;
+        this.clock = clock;
     }
 
     /**
-     * Stages the tenant's rows at the plan's point and computes the difference; changes nothing yet.
+     * Stages the tenant's rows at the plan's point and computes the difference. Nothing is committed yet: the fast path may
+     * have written the difference already, in its open snapshot transaction with the compared rows locked, which
+     * {@link #apply} commits and {@link #close} takes back.
      *
      * @param where only the rows it holds for, at the point or live, are compared and changed
+     * @param apply the apply's limits; empty for a dry run. The fast path may write the difference ahead of its proof, in
+     *     the snapshot's transaction that {@link #apply} then commits ({@link EarlyApply})
      * @param fastPathWait how long the fast path may wait for the durable point to cover the live database; empty: the full
      *     difference without trying
      * @param parked for the point, why a change of the live database may be in no log (parked); empty when none is
      */
     public static Rollback prepare(Replay replay, RegimeStores stores, PointPlan point, PgConnectionSpec live, String tenantColumn,
-                                   Set<String> tables, Optional<RowPredicate> where, Optional<Duration> fastPathWait,
-                                   LongFunction<Optional<String>> parked, Clock clock) {
+                                   Set<String> tables, Optional<RowPredicate> where, Optional<ApplyLimits> apply,
+                                   Optional<Duration> fastPathWait, LongFunction<Optional<String>> parked, Clock clock) {
         Connection connection = connect(live, point.tenant());
         try {
             Function<StagingTarget, TenantRollback> rollbackOf = staging -> new TenantRollback(connection, point.tenant().value(),
@@ -76,15 +87,20 @@ public final class Rollback implements AutoCloseable {
                 // the dead-letter topic is read while the durable point is awaited and the log after the point is read
                 CompletableFuture<Optional<String>> parkedNow = point.then(p -> parked.apply(p.untilMicros()));
                 fast = new FastPathStaging(connection, replay, stores, live.describe(), tenantColumn, tables)
-                        .stage(point, parkedNow, fastPathWait.get(), rollbackOf, clock);
+                        .stage(point, parkedNow, fastPathWait.get(), rollbackOf, apply.map(limits -> new EarlyApply(connection, limits, clock,
+                                e -> failure("apply the rollback (nothing was changed)", live, e))), clock);
             }
             RestorePlan plan = point.get();
             ReplaySummary staged;
             Compared compared;
+            Optional<Applied> writtenAhead = Optional.empty();
             if (fast.staged().isPresent()) {
                 staged = fast.staged().get().summary();
                 compared = fast.staged().get().compared();
-                LiveCoverage.keep(connection); // the difference is in temp tables, which outlive the snapshot's transaction
+                writtenAhead = fast.staged().get().applied();
+                if (writtenAhead.isEmpty()) {
+                    LiveCoverage.keep(connection); // the difference is in temp tables, which outlive the snapshot's transaction
+                }
             } else {
                 StagingTarget staging = new StagingTarget(connection, live.describe(), tenantColumn, tables);
                 staged = replay.run(plan, staging, TransactionFilter.ALL, KeyFilter.ALL);
@@ -92,7 +108,7 @@ public final class Rollback implements AutoCloseable {
             }
             String took = String.format(Locale.ROOT, "rows at the point staged in %.1f s (%s), compared in %.1f s",
                     staged.took().toMillis() / 1000.0, staged.phases(), compared.took().toMillis() / 1000.0);
-            return new Rollback(connection, plan.untilMicros(), compared.rollback(), compared.diffs(), fast.path(), took);
+            return new Rollback(connection, plan.untilMicros(), compared, apply, writtenAhead, fast.path(), took, clock);
         } catch (SQLException e) {
             close(connection);
             throw failure("compare tenant " + point.tenant() + "'s rows", live, e);
@@ -108,7 +124,7 @@ public final class Rollback implements AutoCloseable {
     }
 
     public List<String> describeDiff() {
-        return diffs.stream().map(RollbackReport::line).flatMap(List::stream).toList();
+        return compared.diffs().stream().map(RollbackReport::line).flatMap(List::stream).toList();
     }
 
     /** Which path computed the difference, and why: the fast path (only the keys changed since the point) or the full difference. */
@@ -122,13 +138,20 @@ public final class Rollback implements AutoCloseable {
     }
 
     public boolean nothingToDo() {
-        return diffs.stream().allMatch(TableDiff::empty);
+        return compared.nothingToDo();
     }
 
-    /** @return per table: rows deleted, updated, inserted */
-    public Map<String, long[]> apply(int lockTimeoutSeconds, int statementTimeoutSeconds, PgConnectionSpec live) {
+    /** Applies the difference in one transaction: commits the one written ahead of the proof, else writes it now. */
+    public Applied apply(PgConnectionSpec live) {
+        ApplyLimits given = limits.orElseThrow(() -> new IllegalStateException("a dry run's rollback is not applied"));
+        Instant start = clock.instant();
         try {
-            return tenantRollback.apply(lockTimeoutSeconds, statementTimeoutSeconds);
+            if (writtenAhead.isPresent()) {
+                LiveCoverage.keep(connection);
+                return new Applied(writtenAhead.get().done(), writtenAhead.get().took().plus(Duration.between(start, clock.instant())));
+            }
+            Map<String, long[]> done = compared.rollback().apply(given.lockTimeoutSeconds(), given.statementTimeoutSeconds());
+            return new Applied(done, Duration.between(start, clock.instant()));
         } catch (SQLException e) {
             throw failure("apply the rollback (nothing was changed)", live, e);
         }

@@ -92,12 +92,10 @@ final class TenantRollback {
 
     /** Applies the difference in one transaction, or refuses and changes nothing. */
     Map<String, long[]> apply(int lockTimeoutSeconds, int statementTimeoutSeconds) throws SQLException {
-        Map<String, long[]> done = new LinkedHashMap<>();
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try (Statement s = connection.createStatement()) {
-            s.execute("SET LOCAL lock_timeout = '" + lockTimeoutSeconds + "s'");
-            s.execute("SET LOCAL statement_timeout = '" + statementTimeoutSeconds + "s'");
+            limit(s, lockTimeoutSeconds, statementTimeoutSeconds);
             for (StagingTarget.Staged t : tables) {
                 // lock what changes, then check: a locked row cannot change after the check
                 String changing = "d.kind IN ('" + DELETE + "', '" + UPDATE + "')";
@@ -109,28 +107,7 @@ final class TenantRollback {
                                 + tenantPredicate(t, "l") + " OFFSET 0 FOR UPDATE OF l) x").close();
                 requireUnchanged(t);
             }
-            List<StagingTarget.Staged> parentsFirst = new ForeignKeyOrder(connection).parentsFirst(tables);
-            for (StagingTarget.Staged t : parentsFirst) {
-                done.put(t.live().name(), new long[3]);
-            }
-            for (int i = parentsFirst.size() - 1; i >= 0; i--) {
-                StagingTarget.Staged t = parentsFirst.get(i);
-                done.get(t.live().name())[0] = update("DELETE FROM " + t.live().qualified() + " l USING pg_temp." + changes(t) + " d WHERE "
-                        + keyMatch(t, "d", "l") + " AND d.kind = '" + DELETE + "' AND " + tenantPredicate(t, "l"));
-            }
-            for (StagingTarget.Staged t : parentsFirst) {
-                List<String> set = nonKey(t);
-                if (!set.isEmpty()) {
-                    done.get(t.live().name())[1] = update("UPDATE " + t.live().qualified() + " l SET " + Sql.join(set, ", ", c -> c + " = s." + c)
-                            + " FROM pg_temp." + Sql.quote(t.stage()) + " s JOIN pg_temp." + changes(t) + " d ON " + keyMatch(t, "d", "s")
-                            + " WHERE " + keyMatch(t) + " AND d.kind = '" + UPDATE + "' AND " + tenantPredicate(t, "l"));
-                }
-                // a key another transaction inserted meanwhile makes this fail on the key: nothing is overwritten
-                done.get(t.live().name())[2] = update("INSERT INTO " + t.live().qualified() + " (" + Sql.join(t.columns(), ", ", c -> c)
-                        + ") OVERRIDING SYSTEM VALUE SELECT " + Sql.join(t.columns(), ", ", c -> "s." + c) + " FROM pg_temp."
-                        + Sql.quote(t.stage()) + " s JOIN pg_temp." + changes(t) + " d ON " + keyMatch(t, "d", "s") + " WHERE d.kind = '"
-                        + INSERT + "'");
-            }
+            Map<String, long[]> done = write();
             connection.commit();
             return done;
         } catch (SQLException | RuntimeException e) {
@@ -139,6 +116,66 @@ final class TenantRollback {
         } finally {
             connection.setAutoCommit(autoCommit);
         }
+    }
+
+    /**
+     * Applies the fast path's difference (of the keys changed since the point) in the REPEATABLE READ transaction it was
+     * computed in, and leaves the commit to the caller. Every live row compared is locked first: one that another transaction changed or deleted since the snapshot makes
+     * the lock fail (SQLSTATE 40001), and a key another transaction gave a row makes its insert fail (23505), so nothing
+     * written after the snapshot is overwritten; {@link #requireUnchanged()} then names the row, outside the snapshot.
+     */
+    Map<String, long[]> applyInSnapshot(int lockTimeoutSeconds, int statementTimeoutSeconds) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            limit(s, lockTimeoutSeconds, statementTimeoutSeconds);
+            for (StagingTarget.Staged t : tables) {
+                String keys = t.keys().orElseThrow(() -> new IllegalStateException("written in the snapshot without the keys changed"
+                        + " since the point: " + t.live().name()));
+                s.executeQuery("SELECT 1 FROM (SELECT DISTINCT " + keyList(t, "c") + " FROM pg_temp." + Sql.quote(keys) + " c) c"
+                        + " CROSS JOIN LATERAL (SELECT 1 FROM " + t.live().qualified() + " l WHERE " + keyMatch(t, "c", "l") + " AND "
+                        + tenantPredicate(t, "l") + whereScope(t, "l") + " OFFSET 0 FOR UPDATE OF l) x").close();
+            }
+            return write();
+        }
+    }
+
+    /** Refuses, naming the first, when a live row compared is not the version the difference was computed from. */
+    void requireUnchanged() throws SQLException {
+        for (StagingTarget.Staged t : tables) {
+            requireUnchanged(t);
+        }
+    }
+
+    private static void limit(Statement s, int lockTimeoutSeconds, int statementTimeoutSeconds) throws SQLException {
+        s.execute("SET LOCAL lock_timeout = '" + lockTimeoutSeconds + "s'");
+        s.execute("SET LOCAL statement_timeout = '" + statementTimeoutSeconds + "s'");
+    }
+
+    /** The difference's deletes (children first), updates and inserts (parents first); per table: rows deleted, updated, inserted. */
+    private Map<String, long[]> write() throws SQLException {
+        Map<String, long[]> done = new LinkedHashMap<>();
+        List<StagingTarget.Staged> parentsFirst = new ForeignKeyOrder(connection).parentsFirst(tables);
+        for (StagingTarget.Staged t : parentsFirst) {
+            done.put(t.live().name(), new long[3]);
+        }
+        for (int i = parentsFirst.size() - 1; i >= 0; i--) {
+            StagingTarget.Staged t = parentsFirst.get(i);
+            done.get(t.live().name())[0] = update("DELETE FROM " + t.live().qualified() + " l USING pg_temp." + changes(t) + " d WHERE "
+                    + keyMatch(t, "d", "l") + " AND d.kind = '" + DELETE + "' AND " + tenantPredicate(t, "l"));
+        }
+        for (StagingTarget.Staged t : parentsFirst) {
+            List<String> set = nonKey(t);
+            if (!set.isEmpty()) {
+                done.get(t.live().name())[1] = update("UPDATE " + t.live().qualified() + " l SET " + Sql.join(set, ", ", c -> c + " = s." + c)
+                        + " FROM pg_temp." + Sql.quote(t.stage()) + " s JOIN pg_temp." + changes(t) + " d ON " + keyMatch(t, "d", "s")
+                        + " WHERE " + keyMatch(t) + " AND d.kind = '" + UPDATE + "' AND " + tenantPredicate(t, "l"));
+            }
+            // a key another transaction inserted meanwhile makes this fail on the key: nothing is overwritten
+            done.get(t.live().name())[2] = update("INSERT INTO " + t.live().qualified() + " (" + Sql.join(t.columns(), ", ", c -> c)
+                    + ") OVERRIDING SYSTEM VALUE SELECT " + Sql.join(t.columns(), ", ", c -> "s." + c) + " FROM pg_temp."
+                    + Sql.quote(t.stage()) + " s JOIN pg_temp." + changes(t) + " d ON " + keyMatch(t, "d", "s") + " WHERE d.kind = '"
+                    + INSERT + "'");
+        }
+        return done;
     }
 
     /** Every live row of the tenant (in scope) is the version the difference was computed from, and no row came or went. */

@@ -18,6 +18,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import dev.strata.restore.replay.KeyFilter;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -141,6 +142,77 @@ class TenantRollbackIT {
                     .hasMessageContaining("public.orders (key [tenant_id, id] = a, 10) changed after the difference was computed");
             assertThat(rows("SELECT qty FROM orders WHERE tenant_id = 'a' AND id = 10 ORDER BY qty")).isEqualTo("42\n");
         }
+    }
+
+    @Test
+    void writtenAheadInTheSnapshotItIsSeenOnlyOnceCommittedAndARowWrittenSinceTheSnapshotMakesItRefuseNamingIt() throws Exception {
+        execute("UPDATE orders SET qty = 99 WHERE tenant_id = 'a' AND id = 10");
+        // at the point: order 10 qty 1, order 11 qty 5; both keys changed since
+        try (Connection c = connect(); StagingTarget staging = stagedInSnapshot(c)) {
+            Applied applied = early(c).apply(compared(c, staging));
+            assertThat(applied.done().get("public.orders")).containsExactly(0, 1, 0);
+            assertThat(rows("SELECT qty, id FROM orders WHERE tenant_id = 'a' AND id = 10")).as("written, not committed").isEqualTo("99|10\n");
+            LiveCoverage.keep(c);
+            assertThat(rows("SELECT qty, id FROM orders WHERE tenant_id = 'a' AND id = 10")).isEqualTo("1|10\n");
+        }
+
+        execute("UPDATE orders SET qty = 98 WHERE tenant_id = 'a' AND id = 10");
+        try (Connection c = connect(); StagingTarget staging = stagedInSnapshot(c)) {
+            Compared compared = compared(c, staging);
+            // order 11 equals its row at the point, so the rollback would not change it; written after the snapshot
+            execute("UPDATE orders SET qty = 6 WHERE tenant_id = 'a' AND id = 11");
+            assertThatThrownBy(() -> early(c).apply(compared)).isInstanceOf(BadInputException.class)
+                    .hasMessageContaining("public.orders (key [tenant_id, id] = a, 11) changed after the difference was computed");
+            assertThat(rows("SELECT id, qty FROM orders WHERE tenant_id = 'a'")).as("nothing applied").isEqualTo("10|98\n11|6\n");
+        }
+
+        execute("DELETE FROM orders WHERE tenant_id = 'a' AND id = 11");
+        try (Connection c = connect(); StagingTarget staging = stagedInSnapshot(c)) {
+            Compared compared = compared(c, staging);
+            execute("INSERT INTO orders VALUES ('a', 11, 1, 7)"); // a key the rollback inserts, given a row after the snapshot
+            assertThatThrownBy(() -> early(c).apply(compared)).isInstanceOf(BadInputException.class)
+                    .hasMessageContaining("public.orders (key [tenant_id, id] = a, 11) changed after the difference was computed");
+            assertThat(rows("SELECT id, qty FROM orders WHERE tenant_id = 'a'")).as("nothing applied").isEqualTo("10|98\n11|7\n");
+        }
+        assertThat(rows("SELECT * FROM orders WHERE tenant_id = 'b'")).isEqualTo("b|10|1|7\nb|12|3|1\n");
+    }
+
+    @Test
+    void writtenAheadAnErrorThatNoRowWrittenSinceExplainsIsReportedAsItIs() throws Exception {
+        // qty unique per tenant, and a's orders 10 and 11 swapped their qty since the point (1 and 5): putting them back in
+        // one UPDATE collides on the index, PostgreSQL checking it row by row
+        execute("CREATE UNIQUE INDEX orders_qty ON orders (tenant_id, qty)", "UPDATE orders SET qty = 99 WHERE tenant_id = 'a' AND id = 10",
+                "UPDATE orders SET qty = 1 WHERE tenant_id = 'a' AND id = 11", "UPDATE orders SET qty = 5 WHERE tenant_id = 'a' AND id = 10");
+        try (Connection c = connect(); StagingTarget staging = stagedInSnapshot(c)) {
+            Compared compared = compared(c, staging);
+            assertThatThrownBy(() -> early(c).apply(compared)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("apply failed").hasMessageContaining("orders_qty");
+            assertThat(rows("SELECT id, qty FROM orders WHERE tenant_id = 'a'")).as("nothing applied").isEqualTo("10|5\n11|1\n");
+        }
+    }
+
+    /** Orders 10 and 11 at the point (qty 1 and 5), staged in a REPEATABLE READ snapshot left open, as the fast path does. */
+    private StagingTarget stagedInSnapshot(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        try (Statement s = c.createStatement()) {
+            s.executeQuery("SELECT 1").close(); // the snapshot is taken here
+        }
+        StagingTarget staging = new StagingTarget(c, database, "tenant_id", Set.of("public.orders"), Optional.of(Map.of("public.orders",
+                changedKeys(ORDERS, new Object[] {"a", 10L}, new Object[] {"a", 11L}))));
+        staging.begin(new RestoreScope(TenantId.of("a"), 0, List.of(CUSTOMERS_TARGET, ORDERS_TARGET), false));
+        staging.apply(row(ORDERS_TARGET, "a", 10L, 1L, 1L));
+        staging.apply(row(ORDERS_TARGET, "a", 11L, 1L, 5L));
+        staging.commit();
+        return staging;
+    }
+
+    private static Compared compared(Connection c, StagingTarget staging) throws SQLException {
+        return Compared.of(s -> new TenantRollback(c, "a", "tenant_id", s.staged(), Optional.empty()), staging, Clock.systemUTC());
+    }
+
+    private static EarlyApply early(Connection c) {
+        return new EarlyApply(c, new ApplyLimits(5, 60), Clock.systemUTC(), e -> new IllegalStateException("apply failed: " + e.getMessage(), e));
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.strata.restore.VerificationFailedException;
 import dev.strata.restore.durable.DurablePoint;
 import dev.strata.restore.durable.DurablePointSearch;
+import dev.strata.restore.durable.DurableReach;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
@@ -157,6 +158,30 @@ class DurableMarkFinderTest {
         assertThatThrownBy(() -> DurablePoint.read(stores(), ACME, NOW)).isInstanceOf(VerificationFailedException.class)
                 .hasMessageContaining("durable mark " + underAcme).hasMessageContaining("names tenant 'eff'")
                 .hasMessageContaining("rotate the regime's writer key");
+    }
+
+    @Test
+    void whetherThePointReachedATimeIsOneListPerRegionAndAMarkInOneRegionProvesIt() {
+        put(primary, mark(ACME, T0, 1));
+        put(backup, mark(ACME, T0, 1));
+        CountingLists p = new CountingLists(primary.store(VersionPolicy.FIRST_VERSION));
+        CountingLists b = new CountingLists(backup.store(VersionPolicy.FIRST_VERSION));
+        RegimeStores stores = new RegimeStores("eu", new RegionStore(Region.PRIMARY, p, "p."), new RegionStore(Region.BACKUP, b, "b."));
+
+        assertThat(DurableReach.reached(stores, ACME, T0 + SECOND)).isEmpty();
+        assertThat(p.lists.get() + b.lists.get()).as("one LIST per region").isEqualTo(2);
+        assertThat(DurableReach.reached(stores, ACME, T0)).as("a mark at the time itself").contains(T0);
+
+        stray(backup, "durable/20261120/22/20261120T220001.500000Z.stray"); // between the time asked and the next mark
+        put(backup, mark(ACME, T0 + 2 * SECOND, 2)); // the primary's put of this one is still under way
+        assertThat(DurableReach.reached(stores, ACME, T0 + SECOND)).as("in the backup only, past a stray key").contains(T0 + 2 * SECOND);
+
+        DurableMark planted = mark(TenantId.of("eff"), T0 + 60 * SECOND, 3);
+        ObjectKey underAcme = BackupLayout.mark(new DurableMarkKey(ACME, planted.pointMicros(), planted.partition(), planted.committedOffset()));
+        byte[] bytes = DurableMarkCodec.encode(planted);
+        primary.store(VersionPolicy.LATEST_VERSION).putIfAbsent(underAcme, bytes, Sha256.of(bytes));
+        assertThatThrownBy(() -> DurableReach.reached(stores, ACME, T0 + 30 * SECOND)).isInstanceOf(VerificationFailedException.class)
+                .hasMessageContaining("durable mark " + underAcme).hasMessageContaining("names tenant 'eff'");
     }
 
     private RegimeStores stores() {
