@@ -89,7 +89,7 @@ final class Loader {
             shapes.put(tableId, shape);
             ordered.add(table);
         }
-        if (!undefined.isEmpty()) {
+        if (!undefined.isEmpty() && target.createsTablesFromDefinitions()) {
             notes.note("no table definition in the backup up to the restore point for " + String.join(", ", undefined)
                     + " (capture ran with strata.capture.ddl.history=off, or the rows predate its first definition):"
                     + " created from the captured column names and types and the primary key only; defaults, NOT NULL,"

@@ -49,11 +49,10 @@ import java.util.function.Predicate;
 final class FastPathStaging {
 
     /**
-     * The tenant's rows at the point of the changed keys, in temp tables, how the first pass read them, and their
-     * difference; when written ahead of the proof ({@link EarlyApply}), what was written, in the snapshot's transaction
-     * still open.
+     * How the first pass read the rows at the point of the changed keys (staged in temp tables), and their difference;
+     * when written ahead of the proof ({@link EarlyApply}), what was written, in the snapshot's transaction still open.
      */
-    record Staged(StagingTarget staging, ReplaySummary summary, Compared compared, Optional<Applied> applied) {
+    record Staged(ReplaySummary summary, Compared compared, Optional<Applied> applied) {
     }
 
     /** @param staged when the fast path holds; @param path the fast path's line, or why the full difference runs */
@@ -174,7 +173,7 @@ final class FastPathStaging {
                     + " segment(s) read after it%s%s, in %.1f s); %s", found.keys() + more.keys(), found.events() + tail.events(),
                     found.segments() + tail.segments(), oldRows, second, Duration.between(start, clock.instant()).toMillis() / 1000.0,
                     coverage.why()) + (applied.isPresent() ? "; written in that snapshot while the proof was awaited, committed once it held" : "");
-            return new Outcome(Optional.of(new Staged(staging, summary, compared, applied)), path);
+            return new Outcome(Optional.of(new Staged(summary, compared, applied)), path);
         } finally {
             abandoned.set(true);
         }

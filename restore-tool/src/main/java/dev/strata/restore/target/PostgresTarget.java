@@ -82,6 +82,11 @@ public final class PostgresTarget implements ReplayTarget {
     }
 
     @Override
+    public boolean createsTablesFromDefinitions() {
+        return true;
+    }
+
+    @Override
     public void begin(RestoreScope scope) {
         try {
             connection = DriverManager.getConnection(spec.jdbcUrl(), spec.properties());

@@ -27,6 +27,15 @@ public interface ReplayTarget extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Whether the target creates the restored tables from the backup's table definitions (a database restore): only then
+     * does a table without one in the backup lose something (its defaults, constraints, indexes), which the restore notes.
+     * A file, an index or a topic holds rows only; a rollback's staging takes the live table's columns.
+     */
+    default boolean createsTablesFromDefinitions() {
+        return false;
+    }
+
     /** One key's final state; tombstones are for targets that keep history (Kafka), others skip them. */
     void apply(FoldedRow row);
 
