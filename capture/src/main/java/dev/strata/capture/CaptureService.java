@@ -138,10 +138,11 @@ public final class CaptureService implements AutoCloseable {
             producer = new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
             meters.bind(new KafkaClientMetrics(producer));
             KnownTenants known = KnownTenants.forDatabase(config.fixedTenant(), fixedToOtherDatabases);
-            ChangeConverter converter = new ChangeConverter(config.name(), tenants, new ColumnTypes(catalog::describe), known,
-                    new CutClock(newestCommitMicros), config.signalTable(),
-                    config.ddlHistory() ? new DdlMessage(config.name(), tenants, known,
-                            table -> !table.equals(config.signalTable()) && config.tableSelection().matches(table)) : null);
+            ColumnTypes types = new ColumnTypes(catalog::describe);
+            // a definition in the WAL (an ALTER ... REPLICA IDENTITY among them) makes the table's next change read the catalog
+            ChangeConverter converter = new ChangeConverter(config.name(), tenants, types, known, new CutClock(newestCommitMicros),
+                    config.signalTable(), config.ddlHistory() ? new DdlMessage(config.name(), tenants, known,
+                            table -> !table.equals(config.signalTable()) && config.tableSelection().matches(table), types::defined) : null);
             StreamingWatch streaming = new StreamingWatch(config.name(), new StreamingCheck(config)::look, metrics::streamingConfirmed);
             ChangePublisher publisher = new ChangePublisher(producer, converter, new ChangeEventCodec(),
                     new DeadLetters(config.name(), clock), DeliveryListener.both(DeliveryListener.both(metrics, streaming), listener),

@@ -2,16 +2,20 @@ package dev.strata.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.strata.capture.ddl.DdlMessage;
 import dev.strata.capture.heartbeat.KnownTenants;
+import dev.strata.capture.pg.ReplicaIdentity;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.ddl.TableDefinition;
 import dev.strata.schemas.event.ChangeEventCodec;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -106,5 +110,24 @@ class DdlMessageTest {
         assertThat(messages.forNewTenant("globex", LSN + 60, 1, 9, COMMIT)).isEmpty();
         assertThat(messages.forNewTenant("acme", LSN + 70, 1, 9, COMMIT)).extracting(ChangeEvent::getTable)
                 .containsExactly("public.orders", "tenant_acme.notes");
+    }
+
+    @Test
+    void eachCapturedDefinitionTellsItsReplicaIdentityInWalOrderEvenWithoutATenant() {
+        Map<String, Optional<ReplicaIdentity>> told = new LinkedHashMap<>();
+        DdlMessage watched = new DdlMessage("app", tenants, new KnownTenants(), Set.of("public.orders", "public.audit")::contains,
+                told::put);
+        String full = new String(definition("public.orders", "tenant_id", "id"), StandardCharsets.UTF_8)
+                .replace("\"sequences\": []", "\"sequences\": [], \"replicaIdentity\": \"f\", \"replicaIdentityColumns\": []");
+        watched.events(full.getBytes(StandardCharsets.UTF_8), LSN, 1, COMMIT);
+        String byKey = new String(definition("public.audit", "id"), StandardCharsets.UTF_8)
+                .replace("\"sequences\": []", "\"sequences\": [], \"replicaIdentity\": \"d\", \"replicaIdentityColumns\": [\"id\"]");
+        assertThat(watched.events(byKey.getBytes(StandardCharsets.UTF_8), LSN + 1, 1, COMMIT)).as("no tenant: no event").isEmpty();
+        watched.events(definition("public.other", "id"), LSN + 2, 1, COMMIT); // not captured: not told
+
+        assertThat(told).containsExactly(entry("public.orders", Optional.of(new ReplicaIdentity('f', List.of()))),
+                entry("public.audit", Optional.of(new ReplicaIdentity('d', List.of("id")))));
+        watched.events(definition("public.orders", "tenant_id", "id"), LSN + 3, 1, COMMIT);
+        assertThat(told.get("public.orders")).as("written by an older trigger function, without it").isEmpty();
     }
 }

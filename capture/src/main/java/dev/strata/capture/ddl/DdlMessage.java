@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.capture.TenantResolver;
 import dev.strata.capture.heartbeat.KnownTenants;
+import dev.strata.capture.pg.ReplicaIdentity;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
 import java.io.IOException;
@@ -11,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -30,6 +33,7 @@ public final class DdlMessage {
     private final TenantResolver tenants;
     private final KnownTenants known;
     private final Predicate<String> captured;
+    private final BiConsumer<String, Optional<ReplicaIdentity>> defined;
     /** The last definition seen per captured table, in WAL order: what is in force for a change converted now. */
     private final java.util.Map<String, String> lastDefinitions = new java.util.TreeMap<>();
     /** Tenants whose first row change since capture started was preceded by the definitions in force. */
@@ -37,10 +41,20 @@ public final class DdlMessage {
 
     /** @param captured whether capture captures a table ({@code schema.table}) */
     public DdlMessage(String source, TenantResolver tenants, KnownTenants known, Predicate<String> captured) {
+        this(source, tenants, known, captured, (table, identity) -> { });
+    }
+
+    /**
+     * @param defined told of each captured table a definition arrives for, with the replica identity it states (empty when
+     *     written without one), in WAL order: before the table's changes after it
+     */
+    public DdlMessage(String source, TenantResolver tenants, KnownTenants known, Predicate<String> captured,
+                      BiConsumer<String, Optional<ReplicaIdentity>> defined) {
         this.source = source;
         this.tenants = tenants;
         this.known = known;
         this.captured = captured;
+        this.defined = defined;
     }
 
     /**
@@ -58,6 +72,7 @@ public final class DdlMessage {
         if (!captured.test(table)) {
             return List.of();
         }
+        defined.accept(table, replicaIdentity(root));
         lastDefinitions.put(table, json);
         List<ChangeEvent> events = new ArrayList<>();
         long order = 0;
@@ -103,6 +118,16 @@ public final class DdlMessage {
             return known.all();
         }
         return tenants.resolve(table, false, null) instanceof TenantResolver.Tenant t ? List.of(t.id()) : List.of();
+    }
+
+    private static Optional<ReplicaIdentity> replicaIdentity(JsonNode root) {
+        String kind = root.path("replicaIdentity").asText("");
+        if (kind.length() != 1) {
+            return Optional.empty();
+        }
+        List<String> columns = new ArrayList<>();
+        root.path("replicaIdentityColumns").forEach(c -> columns.add(c.asText()));
+        return Optional.of(new ReplicaIdentity(kind.charAt(0), columns));
     }
 
     private static boolean hasColumn(JsonNode root, String column) {

@@ -11,7 +11,8 @@ import org.apache.kafka.connect.data.Schema;
 
 /**
  * The Postgres type of every column of a change, from the catalog, re-read whenever Debezium's
- * row schema of a table changes (ADD/DROP COLUMN, ALTER TYPE while running). A column that the
+ * row schema of a table changes (ADD/DROP COLUMN, ALTER TYPE while running) or capture's schema
+ * history shows a definition of it ({@link #defined}), whose replica identity it then keeps. A column that the
  * catalog no longer has, or has with another type than the event (a DDL committed after the
  * event), falls back to the type Debezium propagated with the event's schema.
  */
@@ -26,6 +27,7 @@ public final class ColumnTypes {
     private static final int MAX_STRUCT_SCHEMAS = 4_096;
 
     private final Map<String, Cached> byTable = new HashMap<>();
+    private final Map<String, ReplicaIdentity> identities = new HashMap<>();
     private final Map<Schema, Typed> byStructSchema = new IdentityHashMap<>();
 
     private record Cached(Schema rowSchema, TableShape shape) {
@@ -55,9 +57,22 @@ public final class ColumnTypes {
         if (fresh) {
             return cached.shape();
         }
-        TableShape shape = catalog.apply(table).orElseGet(() -> new TableShape(table, Map.of(), 'n', List.of()));
+        TableShape read = catalog.apply(table).orElseGet(() -> new TableShape(table, Map.of(), 'n', List.of()));
+        ReplicaIdentity inWal = identities.get(table);
+        TableShape shape = inWal == null || read.columns().isEmpty() ? read : read.withIdentity(inWal);
         byTable.put(table, new Cached(rowSchema, shape));
         return shape;
+    }
+
+    /**
+     * A definition of the table in the WAL, read in order with its changes: the table's shape is read again at its next
+     * change, and takes {@code identity} (which columns of an old row Postgres sends from here on: an ALTER ... REPLICA
+     * IDENTITY shows in no row's schema) over the catalog's, which may already hold a later one. Empty: a definition
+     * written without it (an older trigger function), the catalog's then.
+     */
+    public void defined(String table, Optional<ReplicaIdentity> identity) {
+        byTable.remove(table);
+        identity.ifPresentOrElse(i -> identities.put(table, i), () -> identities.remove(table));
     }
 
     /**

@@ -14,6 +14,11 @@ import java.util.Map;
 public record TableShape(String table, Map<String, PgColumnType> columns, char replicaIdentity, List<String> identityColumns) {
     static final char FULL = 'f';
 
+    /** This shape with the replica identity a definition in the WAL gives (the catalog read later may hold a newer one). */
+    public TableShape withIdentity(ReplicaIdentity identity) {
+        return new TableShape(table, columns, identity.kind(), identity.columns());
+    }
+
     public boolean hasColumn(String column) {
         return columns.containsKey(column);
     }

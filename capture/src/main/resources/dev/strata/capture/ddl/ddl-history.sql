@@ -42,7 +42,12 @@ SELECT json_build_object(
         JOIN pg_namespace sn ON sn.oid = s.relnamespace
         JOIN pg_attribute a ON a.attrelid = dep.refobjid AND a.attnum = dep.refobjsubid
         WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
-          AND dep.refobjid = c.oid AND dep.deptype IN ('a', 'i')))
+          AND dep.refobjid = c.oid AND dep.deptype IN ('a', 'i')),
+    -- what an old row carries from here on in the WAL: capture reads it here, in WAL order, not from the catalog later
+    'replicaIdentity', c.relreplident::text,
+    'replicaIdentityColumns', (SELECT coalesce(json_agg(a.attname ORDER BY a.attnum), '[]'::json)
+        FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+        WHERE i.indrelid = c.oid AND ((c.relreplident = 'd' AND i.indisprimary) OR (c.relreplident = 'i' AND i.indisreplident))))
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.oid = rel
 $def$;
