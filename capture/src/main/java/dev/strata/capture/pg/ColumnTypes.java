@@ -57,6 +57,11 @@ public final class ColumnTypes {
         if (fresh) {
             return cached.shape();
         }
+        if (cached != null && cached.rowSchema() != null) {
+            // the row's schema changed with no definition between (DDL the trigger did not see: disabled, or a session
+            // as a replica): the catalog's identity, as it always was then, not one the WAL stated before it
+            identities.remove(table);
+        }
         TableShape read = catalog.apply(table).orElseGet(() -> new TableShape(table, Map.of(), 'n', List.of()));
         ReplicaIdentity inWal = identities.get(table);
         TableShape shape = inWal == null || read.columns().isEmpty() ? read : read.withIdentity(inWal);
@@ -68,11 +73,15 @@ public final class ColumnTypes {
      * A definition of the table in the WAL, read in order with its changes: the table's shape is read again at its next
      * change, and takes {@code identity} (which columns of an old row Postgres sends from here on: an ALTER ... REPLICA
      * IDENTITY shows in no row's schema) over the catalog's, which may already hold a later one. Empty: a definition
-     * written without it (an older trigger function), the catalog's then.
+     * written without it (an older trigger function): as before there was one, the catalog's at the next schema change.
      */
     public void defined(String table, Optional<ReplicaIdentity> identity) {
-        byTable.remove(table);
-        identity.ifPresentOrElse(i -> identities.put(table, i), () -> identities.remove(table));
+        if (identity.isPresent()) {
+            identities.put(table, identity.get());
+            byTable.remove(table);
+        } else if (identities.remove(table) != null) {
+            byTable.remove(table);
+        }
     }
 
     /**

@@ -89,11 +89,13 @@ final class Loader {
             shapes.put(tableId, shape);
             ordered.add(table);
         }
-        if (!undefined.isEmpty() && target.createsTablesFromDefinitions()) {
+        if (!undefined.isEmpty()) {
             notes.note("no table definition in the backup up to the restore point for " + String.join(", ", undefined)
-                    + " (capture ran with strata.capture.ddl.history=off, or the rows predate its first definition):"
-                    + " created from the captured column names and types and the primary key only; defaults, NOT NULL,"
-                    + " identity, constraints and indexes are not restored, and columns are matched by name");
+                    + " (capture ran with strata.capture.ddl.history=off, or the rows predate its first definition): "
+                    + (target.createsTablesFromDefinitions() ? "created from the captured column names and types and the primary"
+                            + " key only; defaults, NOT NULL, identity, constraints and indexes are not restored, and columns are"
+                            + " matched by name" : "columns are matched by name: a value written before a RENAME COLUMN is left out, and"
+                            + " a row written before an ADD COLUMN ... DEFAULT has none there"));
         }
         long[] rowCounts = new long[catalog.tableCount()];
         long[] tombstones = new long[1];

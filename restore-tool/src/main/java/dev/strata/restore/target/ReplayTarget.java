@@ -29,8 +29,8 @@ public interface ReplayTarget extends AutoCloseable {
 
     /**
      * Whether the target creates the restored tables from the backup's table definitions (a database restore): only then
-     * does a table without one in the backup lose something (its defaults, constraints, indexes), which the restore notes.
-     * A file, an index or a topic holds rows only; a rollback's staging takes the live table's columns.
+     * does a table without one in the backup lose its defaults, constraints and indexes, as the restore notes. A file, an
+     * index or a topic holds rows only; a rollback's staging takes the live table's columns.
      */
     default boolean createsTablesFromDefinitions() {
         return false;
