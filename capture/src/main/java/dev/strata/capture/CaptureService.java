@@ -139,7 +139,8 @@ public final class CaptureService implements AutoCloseable {
             meters.bind(new KafkaClientMetrics(producer));
             KnownTenants known = KnownTenants.forDatabase(config.fixedTenant(), fixedToOtherDatabases);
             ColumnTypes types = new ColumnTypes(catalog::describe);
-            // a definition in the WAL (an ALTER ... REPLICA IDENTITY among them) makes the table's next change read the catalog
+            // each definition in the WAL states the table's replica identity where it stands (an ALTER ... REPLICA IDENTITY
+            // changes no row's schema)
             ChangeConverter converter = new ChangeConverter(config.name(), tenants, types, known, new CutClock(newestCommitMicros),
                     config.signalTable(), config.ddlHistory() ? new DdlMessage(config.name(), tenants, known,
                             table -> !table.equals(config.signalTable()) && config.tableSelection().matches(table), types::defined) : null);

@@ -4,7 +4,6 @@ import dev.strata.restore.store.DaemonPool;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.store.Region;
 import dev.strata.restore.store.RegionStore;
-import dev.strata.restore.store.StoreFailures;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.durable.DurableMark;
 import dev.strata.schemas.layout.BackupLayout;
@@ -12,12 +11,10 @@ import dev.strata.schemas.layout.DurableMarkKey;
 import dev.strata.schemas.layout.InvalidObjectKeyException;
 import dev.strata.schemas.store.ListPage;
 import dev.strata.schemas.layout.ObjectKey;
-import dev.strata.schemas.store.failure.StoreException;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -38,30 +35,15 @@ public final class DurableReach {
      * @throws RuntimeException when no region answered, or a mark found is not one the sink wrote for the tenant (exit 3)
      */
     public static Optional<Long> reached(RegimeStores stores, TenantId tenant, long fromMicros) {
-        Map<RegionStore, CompletableFuture<Optional<DurableMark>>> asked = new LinkedHashMap<>();
-        stores.regions().forEach(region -> asked.put(region, CompletableFuture.supplyAsync(() -> first(region, tenant, fromMicros), LISTERS)));
-        StoreFailures unreadable = new StoreFailures();
-        Optional<Long> reached = Optional.empty();
-        for (Map.Entry<RegionStore, CompletableFuture<Optional<DurableMark>>> a : asked.entrySet()) {
-            try {
-                Optional<Long> point = a.getValue().join().map(DurableMark::pointMicros);
-                if (point.isPresent() && (reached.isEmpty() || point.get() > reached.get())) {
-                    reached = point;
-                }
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof StoreException failed) {
-                    unreadable.add(a.getKey(), failed);
-                } else if (e.getCause() instanceof RuntimeException refused) {
-                    throw refused; // a planted mark, refused as a whole read of the point refuses it
-                } else {
-                    throw e;
-                }
-            }
+        Map<Region, CompletableFuture<Optional<DurableMark>>> asked = new EnumMap<>(Region.class);
+        stores.regions().forEach(region -> asked.put(region.region(),
+                CompletableFuture.supplyAsync(() -> first(region, tenant, fromMicros), LISTERS)));
+        // read as the newest marks are: a region that failed is named, a planted mark refused
+        DurablePoint point = DurablePoint.of(stores, tenant, asked);
+        if (point.unreadable().reasons().size() == asked.size()) {
+            throw point.unreadable().noRegionAnswered("read the durable marks of tenant " + tenant);
         }
-        if (unreadable.reasons().size() == asked.size()) {
-            throw unreadable.noRegionAnswered("read the durable marks of tenant " + tenant);
-        }
-        return reached;
+        return point.point();
     }
 
     private static Optional<DurableMark> first(RegionStore region, TenantId tenant, long fromMicros) {

@@ -120,9 +120,10 @@ final class TenantRollback {
 
     /**
      * Applies the fast path's difference (of the keys changed since the point) in the REPEATABLE READ transaction it was
-     * computed in, and leaves the commit to the caller. Every live row compared is locked first: one that another transaction changed or deleted since the snapshot makes
-     * the lock fail (SQLSTATE 40001), and a key another transaction gave a row makes its insert fail (23505), so nothing
-     * written after the snapshot is overwritten; {@link #requireUnchanged()} then names the row, outside the snapshot.
+     * computed in, and leaves the commit to the caller. Every live row compared is locked first: one that another
+     * transaction changed or deleted since the snapshot makes the lock fail (SQLSTATE 40001), and a key another transaction
+     * gave a row makes its insert fail (23505), so nothing written after the snapshot is overwritten;
+     * {@link #requireUnchanged()} then names the row, outside the snapshot.
      */
     Map<String, long[]> applyInSnapshot(int lockTimeoutSeconds, int statementTimeoutSeconds) throws SQLException {
         try (Statement s = connection.createStatement()) {
