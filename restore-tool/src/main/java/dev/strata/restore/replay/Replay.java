@@ -40,9 +40,11 @@ import dev.strata.schemas.manifest.ManifestEntry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,6 +67,7 @@ import java.util.concurrent.ExecutorService;
  */
 public final class Replay {
     private static final ExecutorService LEDGER_READER = DaemonPool.of("erasure-ledger-read", 1);
+    private static final ExecutorService MANIFEST_READER = DaemonPool.of("manifest-read-ahead", 1);
 
     private final RegimeStores stores;
     private final ReplayOptions options;
@@ -74,6 +77,8 @@ public final class Replay {
     private final BaseRead baseRead;
     private final Map<BaseCut, BaseInputs> baseInputs = new HashMap<>();
     private boolean baseFetchedWhilePlanning;
+    /** Manifests a caller had read ahead of {@link #run}, per plan (by identity): taken by the run of that plan. */
+    private final Map<RestorePlan, CompletableFuture<ManifestIndex>> manifestsAhead = Collections.synchronizedMap(new IdentityHashMap<>());
 
     public Replay(RegimeStores stores, ReplayOptions options, Clock clock, Progress progress) {
         this.stores = stores;
@@ -289,9 +294,8 @@ public final class Replay {
                     () -> ErasureLedger.read(stores, plan.tenant(), notes::note), LEDGER_READER);
             ManifestIndex manifests;
             try {
-                manifests = plan.firstHour()
-                        .map(first -> ManifestIndex.load(stores, plan.tenant(), first, plan.lastHour().orElseThrow(), notes))
-                        .orElse(null);
+                CompletableFuture<ManifestIndex> ahead = manifestsAhead.remove(plan);
+                manifests = ahead != null ? DaemonPool.join(ahead) : loadManifests(plan);
                 if (manifests != null) {
                     requireListed(plan, manifests);
                 }
@@ -371,6 +375,20 @@ public final class Replay {
 
     public List<String> notes() {
         return notes.notes();
+    }
+
+    /**
+     * Starts reading the manifests {@link #run} of {@code plan} needs, while the caller does other work first (a rollback
+     * reads the log after its point before it knows which keys to stage): the run takes them, or a failure to read them.
+     */
+    public void readManifestsAhead(RestorePlan plan) {
+        manifestsAhead.computeIfAbsent(plan, p -> CompletableFuture.supplyAsync(() -> loadManifests(p), MANIFEST_READER));
+    }
+
+    /** The manifests of the plan's hours; null for a plan of no segment. */
+    private ManifestIndex loadManifests(RestorePlan plan) {
+        return plan.firstHour().map(first -> ManifestIndex.load(stores, plan.tenant(), first, plan.lastHour().orElseThrow(), notes))
+                .orElse(null);
     }
 
     /** A manifest that names a planned-range segment neither region lists means the backup lost it. */

@@ -32,10 +32,10 @@ final class ChangedKeyTable {
 
     /**
      * @param changed the table's changed keys; null when none changed (the table is compared on no key)
-     * @param stagedColumns the staged row's columns, which hold the live key's
+     * @return the keys, as {@link #of} takes them
      */
-    static Keys load(Connection connection, CopyManager copies, LiveTable live, String name, ChangesSince.TableKeys changed,
-                     List<String> stagedColumns) throws SQLException {
+    static Set<List<Object>> load(Connection connection, CopyManager copies, LiveTable live, String name,
+                                  ChangesSince.TableKeys changed) throws SQLException {
         try (Statement s = connection.createStatement()) {
             s.execute("DROP TABLE IF EXISTS pg_temp." + Sql.quote(name));
             s.execute("CREATE TEMP TABLE " + Sql.quote(name) + " AS SELECT " + Sql.join(live.key(), ", ", c -> c) + " FROM "
@@ -71,6 +71,11 @@ final class ChangedKeyTable {
             s.execute("CREATE INDEX ON pg_temp." + Sql.quote(name) + " (" + Sql.join(live.key(), ", ", c -> c) + ")");
             s.execute("ANALYZE pg_temp." + Sql.quote(name));
         }
+        return keys;
+    }
+
+    /** {@code keys} as {@link Keys} asks them of a staged row of {@code stagedColumns}, which hold the live key's. */
+    static Keys of(Set<List<Object>> keys, LiveTable live, List<String> stagedColumns) {
         return new Keys(live.key().stream().mapToInt(stagedColumns::indexOf).toArray(), keys);
     }
 

@@ -35,10 +35,11 @@ import java.util.function.Predicate;
  * <p>The proof waits for the durable point to pass the snapshot's time (capture's next heartbeat,
  * about a second) and for the read of the dead-letter topic, and staging does not: it begins at
  * once with the keys the log names up to the durable point of just before the snapshot, while
- * other threads wait; the log from there to the snapshot's time is then read, and the keys only it
- * names are staged in a second, small pass. The difference of the first pass's keys is computed in the snapshot while the
- * wait goes on too, and written there ({@link EarlyApply}) unless a dry run; both are done anew only when a second pass
- * staged more: after the wait, a rollback is left with the tail's read and its commit.
+ * other threads wait (and the live rows of those keys are read in the snapshot meanwhile: {@link LiveRowsAhead}); the log
+ * from there to the snapshot's time is then read, and the keys only it names are staged in a second, small pass. The
+ * difference of the first pass's keys is computed in the snapshot while the wait goes on too, and written there
+ * ({@link EarlyApply}) unless a dry run; both are done anew only when a second pass staged more: after the wait, a
+ * rollback is left with the tail's read and its commit.
  * A key whose first change after the point carries its whole old row (REPLICA IDENTITY FULL) has that row at the point:
  * it is staged from it, and the log before the point is not read for it.
  * Only the transactions the snapshot sees count (its {@code pg_current_snapshot()}): a key changed
@@ -71,9 +72,18 @@ final class FastPathStaging {
     private final String describe;
     private final String tenantColumn;
     private final Set<String> tables;
+    private final boolean liveRowsAhead;
+    /** The changed tables' live catalog, read once per rollback: each check below asks it. */
+    private final Map<String, LiveTable> live = new HashMap<>();
 
-    FastPathStaging(Connection connection, Replay replay, RegimeStores stores, String describe, String tenantColumn, Set<String> tables) {
+    /**
+     * @param liveRowsAhead whether the changed keys' live rows are read while the log is ({@link LiveRowsAhead}); not with
+     *     --where, which narrows them after the staging
+     */
+    FastPathStaging(Connection connection, Replay replay, RegimeStores stores, String describe, String tenantColumn, Set<String> tables,
+                    boolean liveRowsAhead) {
         this.connection = connection;
+        this.liveRowsAhead = liveRowsAhead;
         this.replay = replay;
         this.stores = stores;
         this.describe = describe;
@@ -94,6 +104,7 @@ final class FastPathStaging {
                   Function<StagingTarget, TenantRollback> rollbackOf, Optional<EarlyApply> early, Clock clock) throws SQLException {
         Instant start = clock.instant();
         RestorePlan point = pointPlan.get();
+        replay.readManifestsAhead(point); // the staging's, read while the log after the point is
         RestorePlan now = pointPlan.toDurablePointNow();
         // taken after the durable point of now was read, so always later: the log up to that point is staged while the wait goes on
         LiveCoverage.Snapshot snapshot = LiveCoverage.begin(connection);
@@ -101,6 +112,7 @@ final class FastPathStaging {
             return Outcome.refused(snapshot.refused().get());
         }
         AtomicBoolean abandoned = new AtomicBoolean();
+        LiveRowsAhead ahead = null;
         CompletableFuture<LiveCoverage.Outcome> covered = CompletableFuture.supplyAsync(
                 () -> LiveCoverage.await(replay, stores, point.tenant(), snapshot, point.untilMicros(), wait, clock, abandoned::get), PointPlan.ASIDE);
         try {
@@ -116,9 +128,16 @@ final class FastPathStaging {
             if (refused.isPresent()) {
                 return end(refused.get());
             }
-            StagingTarget staging = new StagingTarget(connection, describe, tenantColumn, tables, Optional.of(found.tables()));
             KeyFilter filter = found.filter(uniqueAtOnce(found), rowsAtPoint(found, point.tenant().value()));
+            if (liveRowsAhead) {
+                ahead = LiveRowsAhead.start(connection, describe, found.tables(), coveredTables(found), tenantColumn, point.tenant().value());
+            }
+            StagingTarget staging = new StagingTarget(connection, describe, tenantColumn, tables, Optional.of(found.tables()),
+                    "strata_rollback_", Optional.ofNullable(ahead));
             ReplaySummary summary = replay.run(point, staging, TransactionFilter.ALL, filter);
+            if (ahead != null) {
+                ahead.settle(); // the staging awaited it before its rows came in; the comparison below needs the session
+            }
             long fromOldRows = filter.given().size();
             // in the snapshot, whose keys changed since the point the log up to the durable point of now names: the wait for the
             // durable point to cover the snapshot goes on meanwhile
@@ -156,7 +175,7 @@ final class FastPathStaging {
                     writing.get().undo(); // before the staging's rows are added: the savepoint would take them back too
                 }
                 StagingTarget moreStaging = new StagingTarget(connection, describe, tenantColumn, tables, Optional.of(more.tables()),
-                        "strata_rollback_more_");
+                        "strata_rollback_more_", Optional.empty());
                 KeyFilter moreFilter = more.filter(uniqueAtOnce(more), rowsAtPoint(more, point.tenant().value()));
                 replay.run(point, moreStaging, TransactionFilter.ALL, moreFilter);
                 fromOldRows += moreFilter.given().size();
@@ -176,7 +195,30 @@ final class FastPathStaging {
             return new Outcome(Optional.of(new Staged(summary, compared, applied)), path);
         } finally {
             abandoned.set(true);
+            if (ahead != null) {
+                ahead.settle(); // the session is the caller's again, whatever ended the staging
+            }
         }
+    }
+
+    private LiveTable liveTable(String name) throws SQLException {
+        LiveTable table = live.get(name);
+        if (table == null) {
+            table = LiveTable.read(connection, name, tenantColumn);
+            live.put(name, table);
+        }
+        return table;
+    }
+
+    /** The changed tables the rollback covers, per name, with their live catalog. */
+    private Map<String, LiveTable> coveredTables(ChangesSince.Found found) throws SQLException {
+        Map<String, LiveTable> covered = new HashMap<>();
+        for (String name : found.tables().keySet()) {
+            if (tables.isEmpty() || tables.contains(name)) {
+                covered.put(name, liveTable(name));
+            }
+        }
+        return covered;
     }
 
     /** Why the wait already ended without a proof, when it did. */
@@ -199,7 +241,7 @@ final class FastPathStaging {
                 continue;
             }
             List<String> captured = e.getValue().shape().columns();
-            LiveTable table = LiveTable.read(connection, e.getKey(), tenantColumn);
+            LiveTable table = liveTable(e.getKey());
             if (!Set.copyOf(table.key()).equals(Set.copyOf(captured))) {
                 return Optional.of("table " + e.getKey() + "'s live key " + table.key() + " is not the key its changes carry " + captured);
             }
@@ -210,11 +252,11 @@ final class FastPathStaging {
     /** Per changed table the rollback covers, which old rows stand for their key's row at the point ({@link #rowAtPoint}). */
     private Map<String, Predicate<RowAtPoint>> rowsAtPoint(ChangesSince.Found found, String tenant) throws SQLException {
         Map<String, Predicate<RowAtPoint>> accepted = new HashMap<>();
-        for (String table : found.tables().keySet()) {
-            if (tables.isEmpty() || tables.contains(table)) {
-                LiveTable live = LiveTable.read(connection, table, tenantColumn);
-                if (oldRowsTrusted(connection, live)) {
-                    accepted.put(table, rowAtPoint(live, live.identityCandidates(connection), tenantColumn, tenant));
+        for (String name : found.tables().keySet()) {
+            if (tables.isEmpty() || tables.contains(name)) {
+                LiveTable table = liveTable(name);
+                if (oldRowsTrusted(connection, table)) {
+                    accepted.put(name, rowAtPoint(table, table.identityCandidates(connection), tenantColumn, tenant));
                 }
             }
         }
@@ -259,7 +301,7 @@ final class FastPathStaging {
         Set<String> unique = new HashSet<>();
         for (String table : found.tables().keySet()) {
             boolean rolledBack = tables.isEmpty() || tables.contains(table); // another table may not even exist live
-            if (rolledBack && LiveTable.read(connection, table, tenantColumn).keyUniqueAtOnce(connection)) {
+            if (rolledBack && liveTable(table).keyUniqueAtOnce(connection)) {
                 unique.add(table);
             }
         }

@@ -86,7 +86,7 @@ public final class Rollback implements AutoCloseable {
             if (fastPathWait.isPresent()) {
                 // the dead-letter topic is read while the durable point is awaited and the log after the point is read
                 CompletableFuture<Optional<String>> parkedNow = point.then(p -> parked.apply(p.untilMicros()));
-                fast = new FastPathStaging(connection, replay, stores, live.describe(), tenantColumn, tables)
+                fast = new FastPathStaging(connection, replay, stores, live.describe(), tenantColumn, tables, where.isEmpty())
                         .stage(point, parkedNow, fastPathWait.get(), rollbackOf, apply.map(limits -> new EarlyApply(connection, limits, clock,
                                 e -> failure("apply the rollback (nothing was changed)", live, e))), clock);
             }

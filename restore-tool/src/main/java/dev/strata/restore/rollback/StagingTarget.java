@@ -34,6 +34,7 @@ final class StagingTarget implements ReplayTarget {
     private final String tenantColumn;
     private final Set<String> onlyTables;
     private final Optional<Map<String, ChangesSince.TableKeys>> changed;
+    private final Optional<LiveRowsAhead> ahead;
     private final Map<String, Staged> staged = new HashMap<>();
     /** With changed keys: per staged table, those keys; a row of any other key is not staged. */
     private final Map<Staged, ChangedKeyTable.Keys> stagedKeys = new IdentityHashMap<>(); // asked per row: by identity, not by hashing the record
@@ -49,9 +50,15 @@ final class StagingTarget implements ReplayTarget {
      * @param typesExact whether the temp table's columns (the live table's types) have exactly the captured types, so that
      *     the rows can go in by binary COPY
      * @param keys with changed keys: the temp table holding them, in the live key's columns; the rollback compares only those
+     * @param ahead the live rows of those keys, read while the log was ({@link LiveRowsAhead}); empty: the comparison reads them
      */
     record Staged(LiveTable live, String stage, List<String> columns, int[] fromRestored, TableTarget target, boolean typesExact,
-                  Optional<String> keys) {
+                  Optional<String> keys, Optional<LiveRowsAhead.Table> ahead) {
+
+        /** The same table, its live rows to be read by the comparison: more keys were added after they were read. */
+        Staged withoutAhead() {
+            return new Staged(live, stage, columns, fromRestored, target, typesExact, keys, Optional.empty());
+        }
     }
 
     /** @param onlyTables the tables to roll back (empty: every table of the tenant) */
@@ -65,13 +72,17 @@ final class StagingTarget implements ReplayTarget {
      */
     StagingTarget(Connection connection, String describe, String tenantColumn, Set<String> onlyTables,
                   Optional<Map<String, ChangesSince.TableKeys>> changed) {
-        this(connection, describe, tenantColumn, onlyTables, changed, "strata_rollback_");
+        this(connection, describe, tenantColumn, onlyTables, changed, "strata_rollback_", Optional.empty());
     }
 
-    /** @param prefix the temp tables' names begin with it: a second staging in the same session needs its own */
+    /**
+     * @param prefix the temp tables' names begin with it: a second staging in the same session needs its own
+     * @param ahead the changed keys' live side, being read in the session meanwhile: awaited before the session is used
+     */
     StagingTarget(Connection connection, String describe, String tenantColumn, Set<String> onlyTables,
-                  Optional<Map<String, ChangesSince.TableKeys>> changed, String prefix) {
+                  Optional<Map<String, ChangesSince.TableKeys>> changed, String prefix, Optional<LiveRowsAhead> ahead) {
         this.prefix = prefix;
+        this.ahead = ahead;
         this.connection = connection;
         this.describe = describe;
         this.tenantColumn = tenantColumn;
@@ -91,11 +102,12 @@ final class StagingTarget implements ReplayTarget {
             throw new BadInputException("--table " + t + ": tenant " + scope.tenant() + " has no change of it at or before the restore point;"
                     + " its tables there: " + names);
         });
+        Map<String, LiveRowsAhead.Table> read = ahead.map(LiveRowsAhead::tables).orElse(Map.of());
         try {
             copies = connection.unwrap(PGConnection.class).getCopyAPI();
             for (TableTarget table : scope.tables()) {
                 if (onlyTables.isEmpty() || onlyTables.contains(table.name())) {
-                    stage(table);
+                    stage(table, Optional.ofNullable(read.get(table.name())));
                 }
             }
         } catch (SQLException e) {
@@ -103,8 +115,8 @@ final class StagingTarget implements ReplayTarget {
         }
     }
 
-    private void stage(TableTarget restored) throws SQLException {
-        LiveTable live = LiveTable.read(connection, restored.name(), tenantColumn);
+    private void stage(TableTarget restored, Optional<LiveRowsAhead.Table> readAhead) throws SQLException {
+        LiveTable live = readAhead.isPresent() ? readAhead.get().live() : LiveTable.read(connection, restored.name(), tenantColumn);
         TableShape shape = restored.shape();
         List<String> columns = new ArrayList<>();
         List<String> types = new ArrayList<>();
@@ -127,12 +139,13 @@ final class StagingTarget implements ReplayTarget {
                     + " WITH NO DATA");
         }
         TableShape stageShape = new TableShape("pg_temp." + stage, columns, types, live.key());
-        Optional<String> keys = changed.map(c -> stage + "_keys");
+        Optional<String> keys = changed.map(c -> readAhead.map(LiveRowsAhead.Table::keys).orElse(stage + "_keys"));
         Staged table = new Staged(live, stage, columns, positions.stream().mapToInt(Integer::intValue).toArray(),
-                new TableTarget(stageShape, Optional.empty(), restored.textValues()), types.equals(stageTypes(stage)), keys);
+                new TableTarget(stageShape, Optional.empty(), restored.textValues()), types.equals(stageTypes(stage)), keys, readAhead);
         if (keys.isPresent()) {
-            ChangesSince.TableKeys tableKeys = changed.get().get(restored.name());
-            stagedKeys.put(table, ChangedKeyTable.load(connection, copies, live, keys.get(), tableKeys, columns));
+            Set<List<Object>> keyValues = readAhead.isPresent() ? readAhead.get().keyValues()
+                    : ChangedKeyTable.load(connection, copies, live, keys.get(), changed.get().get(restored.name()));
+            stagedKeys.put(table, ChangedKeyTable.of(keyValues, live, columns));
         }
         staged.put(restored.name(), table);
         order.add(table);
@@ -225,6 +238,10 @@ final class StagingTarget implements ReplayTarget {
                         + Sql.quote(added.stage()));
                 s.execute("INSERT INTO pg_temp." + Sql.quote(into.keys().get()) + " (" + key + ") SELECT " + key + " FROM pg_temp."
                         + Sql.quote(added.keys().get()));
+                Staged widened = into.withoutAhead(); // its live rows read ahead lack the keys added
+                staged.put(widened.live().name(), widened);
+                order.set(order.indexOf(into), widened);
+                stagedKeys.put(widened, stagedKeys.remove(into));
                 s.execute("DROP TABLE pg_temp." + Sql.quote(added.stage()) + ", pg_temp." + Sql.quote(added.keys().get()));
                 s.execute("ANALYZE pg_temp." + Sql.quote(into.stage()));
                 s.execute("ANALYZE pg_temp." + Sql.quote(into.keys().get()));

@@ -30,6 +30,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The apply half of a rollback on a real PostgreSQL, with the rows at the restore point given
@@ -144,12 +146,23 @@ class TenantRollbackIT {
         }
     }
 
-    @Test
-    void writtenAheadInTheSnapshotItIsSeenOnlyOnceCommittedAndARowWrittenSinceTheSnapshotMakesItRefuseNamingIt() throws Exception {
+    /** @param liveRowsReadAhead the live rows read while the log was, as the fast path's first pass does; else after a second pass */
+    @ParameterizedTest(name = "live rows read ahead: {0}")
+    @ValueSource(booleans = {true, false})
+    void writtenAheadInTheSnapshotItIsSeenOnlyOnceCommittedAndARowWrittenSinceTheSnapshotMakesItRefuseNamingIt(boolean liveRowsReadAhead)
+            throws Exception {
         execute("UPDATE orders SET qty = 99 WHERE tenant_id = 'a' AND id = 10");
         // at the point: order 10 qty 1, order 11 qty 5; both keys changed since
-        try (Connection c = connect(); StagingTarget staging = stagedInSnapshot(c)) {
-            Applied applied = early(c).apply(compared(c, staging));
+        try (Connection c = connect(); StagingTarget staging = stagedInSnapshot(c, liveRowsReadAhead)) {
+            assertThat(staging.staged()).extracting(t -> t.ahead().isPresent()).containsExactly(liveRowsReadAhead);
+            long scans = scansOfOrders(c);
+            Compared compared = compared(c, staging);
+            if (liveRowsReadAhead) {
+                assertThat(scansOfOrders(c)).as("compared with the rows read ahead, the live table not read again").isEqualTo(scans);
+            } else {
+                assertThat(scansOfOrders(c)).as("compared with the live rows, probed by key").isGreaterThan(scans);
+            }
+            Applied applied = early(c).apply(compared);
             assertThat(applied.done().get("public.orders")).containsExactly(0, 1, 0);
             assertThat(rows("SELECT qty, id FROM orders WHERE tenant_id = 'a' AND id = 10")).as("written, not committed").isEqualTo("99|10\n");
             LiveCoverage.keep(c);
@@ -157,7 +170,7 @@ class TenantRollbackIT {
         }
 
         execute("UPDATE orders SET qty = 98 WHERE tenant_id = 'a' AND id = 10");
-        try (Connection c = connect(); StagingTarget staging = stagedInSnapshot(c)) {
+        try (Connection c = connect(); StagingTarget staging = stagedInSnapshot(c, liveRowsReadAhead)) {
             Compared compared = compared(c, staging);
             // order 11 equals its row at the point, so the rollback would not change it; written after the snapshot
             execute("UPDATE orders SET qty = 6 WHERE tenant_id = 'a' AND id = 11");
@@ -167,7 +180,7 @@ class TenantRollbackIT {
         }
 
         execute("DELETE FROM orders WHERE tenant_id = 'a' AND id = 11");
-        try (Connection c = connect(); StagingTarget staging = stagedInSnapshot(c)) {
+        try (Connection c = connect(); StagingTarget staging = stagedInSnapshot(c, liveRowsReadAhead)) {
             Compared compared = compared(c, staging);
             execute("INSERT INTO orders VALUES ('a', 11, 1, 7)"); // a key the rollback inserts, given a row after the snapshot
             assertThatThrownBy(() -> early(c).apply(compared)).isInstanceOf(BadInputException.class)
@@ -183,7 +196,7 @@ class TenantRollbackIT {
         // one UPDATE collides on the index, PostgreSQL checking it row by row
         execute("CREATE UNIQUE INDEX orders_qty ON orders (tenant_id, qty)", "UPDATE orders SET qty = 99 WHERE tenant_id = 'a' AND id = 10",
                 "UPDATE orders SET qty = 1 WHERE tenant_id = 'a' AND id = 11", "UPDATE orders SET qty = 5 WHERE tenant_id = 'a' AND id = 10");
-        try (Connection c = connect(); StagingTarget staging = stagedInSnapshot(c)) {
+        try (Connection c = connect(); StagingTarget staging = stagedInSnapshot(c, true)) {
             Compared compared = compared(c, staging);
             assertThatThrownBy(() -> early(c).apply(compared)).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("apply failed").hasMessageContaining("orders_qty");
@@ -191,20 +204,72 @@ class TenantRollbackIT {
         }
     }
 
-    /** Orders 10 and 11 at the point (qty 1 and 5), staged in a REPEATABLE READ snapshot left open, as the fast path does. */
-    private StagingTarget stagedInSnapshot(Connection c) throws SQLException {
+    /**
+     * Orders 10 and 11 at the point (qty 1 and 5), staged in a REPEATABLE READ snapshot left open, as the fast path does.
+     *
+     * @param readAhead whether the live rows of the changed keys are read while the log would be ({@link LiveRowsAhead})
+     */
+    private StagingTarget stagedInSnapshot(Connection c, boolean readAhead) throws SQLException {
         c.setAutoCommit(false);
         c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         try (Statement s = c.createStatement()) {
             s.executeQuery("SELECT 1").close(); // the snapshot is taken here
         }
-        StagingTarget staging = new StagingTarget(c, database, "tenant_id", Set.of("public.orders"), Optional.of(Map.of("public.orders",
-                changedKeys(ORDERS, new Object[] {"a", 10L}, new Object[] {"a", 11L}))));
+        Map<String, ChangesSince.TableKeys> changed = Map.of("public.orders",
+                changedKeys(ORDERS, new Object[] {"a", 10L}, new Object[] {"a", 11L}));
+        StagingTarget staging = new StagingTarget(c, database, "tenant_id", Set.of("public.orders"), Optional.of(changed),
+                "strata_rollback_", readAhead ? Optional.of(readAhead(c, changed)) : Optional.empty());
         staging.begin(new RestoreScope(TenantId.of("a"), 0, List.of(CUSTOMERS_TARGET, ORDERS_TARGET), false));
         staging.apply(row(ORDERS_TARGET, "a", 10L, 1L, 1L));
         staging.apply(row(ORDERS_TARGET, "a", 11L, 1L, 5L));
         staging.commit();
         return staging;
+    }
+
+    /** How often this transaction has read the live orders table, by index or whole. */
+    private static long scansOfOrders(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT coalesce(idx_scan, 0) + coalesce(seq_scan, 0)"
+                + " FROM pg_stat_xact_user_tables WHERE relid = 'public.orders'::regclass")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    private static LiveRowsAhead readAhead(Connection c, Map<String, ChangesSince.TableKeys> changed) throws SQLException {
+        Map<String, LiveTable> covered = new HashMap<>();
+        for (String table : changed.keySet()) {
+            covered.put(table, LiveTable.read(c, table, "tenant_id"));
+        }
+        return LiveRowsAhead.start(c, "the live database", changed, covered, "tenant_id", "a");
+    }
+
+    /**
+     * A table tenants share whose key is not the tenant's: tenant a's note 5 at the point, deleted since, and b's note 5
+     * live. Putting a's back would overwrite b's: refused, naming the key, on either path.
+     */
+    @ParameterizedTest(name = "live rows read ahead: {0}")
+    @ValueSource(booleans = {true, false})
+    void aKeyWhoseLiveRowIsAnotherTenantsIsRefusedNamingIt(boolean liveRowsReadAhead) throws Exception {
+        execute("CREATE TABLE notes (tenant_id text, id bigint PRIMARY KEY, body text)", "INSERT INTO notes VALUES ('b', 5, 'B note')");
+        TableShape notes = new TableShape("public.notes", List.of("tenant_id", "id", "body"), List.of("text", "bigint", "text"),
+                List.of("id"));
+        TableShape key = new TableShape("public.notes", List.of("id"), List.of("bigint"), List.of("id"));
+        Map<String, ChangesSince.TableKeys> changed = Map.of("public.notes", new ChangesSince.TableKeys(key,
+                Map.of(KeyFilter.Key.of(new byte[] {5}), new Object[] {5L}), Map.of(), Map.of()));
+        try (Connection c = connect()) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            StagingTarget staging = new StagingTarget(c, database, "tenant_id", Set.of(), Optional.of(changed), "strata_rollback_",
+                    liveRowsReadAhead ? Optional.of(readAhead(c, changed)) : Optional.empty());
+            staging.begin(new RestoreScope(TenantId.of("a"), 0, List.of(new TableTarget(notes)), false));
+            staging.apply(new FoldedRow(new TableTarget(notes), new Object[] {"a", 5L, "a note"}, new Object[] {5L}));
+            staging.commit();
+            assertThat(staging.staged()).extracting(t -> t.ahead().isPresent()).containsExactly(liveRowsReadAhead);
+
+            assertThatThrownBy(() -> compared(c, staging)).isInstanceOf(BadInputException.class)
+                    .hasMessageContaining("public.notes key [id] = 5 belongs to another tenant in the live database now");
+        }
+        assertThat(rows("SELECT * FROM notes")).isEqualTo("b|5|B note\n");
     }
 
     private static Compared compared(Connection c, StagingTarget staging) throws SQLException {
@@ -250,12 +315,13 @@ class TenantRollbackIT {
         // the first pass's newest-first read stopped before any change of customers: only the second stages it
         RestoreScope firstScope = new RestoreScope(TenantId.of("a"), 0, List.of(ORDERS_TARGET), false);
         RestoreScope scope = new RestoreScope(TenantId.of("a"), 0, List.of(CUSTOMERS_TARGET, ORDERS_TARGET), false);
+        Map<String, ChangesSince.TableKeys> firstChanged = Map.of("public.orders", changedKeys(ORDERS, new Object[] {"a", 10L}));
         try (Connection c = connect();
-             StagingTarget first = new StagingTarget(c, database, "tenant_id", Set.of(),
-                     Optional.of(Map.of("public.orders", changedKeys(ORDERS, new Object[] {"a", 10L}))));
+             StagingTarget first = new StagingTarget(c, database, "tenant_id", Set.of(), Optional.of(firstChanged), "strata_rollback_",
+                     Optional.of(readAhead(c, firstChanged)));
              StagingTarget second = new StagingTarget(c, database, "tenant_id", Set.of(), Optional.of(Map.of(
                      "public.customers", changedKeys(CUSTOMERS, new Object[] {"a", 4L}),
-                     "public.orders", changedKeys(ORDERS, new Object[] {"a", 14L}))), "strata_rollback_more_")) {
+                     "public.orders", changedKeys(ORDERS, new Object[] {"a", 14L}))), "strata_rollback_more_", Optional.empty())) {
             first.begin(firstScope);
             atPoint.stream().filter(r -> r.table() == ORDERS_TARGET).forEach(first::apply);
             first.commit();
@@ -263,6 +329,8 @@ class TenantRollbackIT {
             atPoint.forEach(second::apply);
             second.commit();
             first.add(second);
+            assertThat(first.staged()).as("the live rows read ahead lack the second pass's keys: read again")
+                    .allMatch(t -> t.ahead().isEmpty());
             TenantRollback rollback = new TenantRollback(c, "a", "tenant_id", first.staged(), Optional.empty());
 
             assertThat(rollback.diff()).extracting(TableDiff::table, TableDiff::deletes, TableDiff::updates, TableDiff::inserts)
