@@ -1,7 +1,6 @@
 package dev.strata.restore.replay;
 
 import dev.strata.restore.BadInputException;
-import dev.strata.restore.VerificationFailedException;
 import dev.strata.restore.durable.DurablePoint;
 import dev.strata.restore.durable.DurablePointSearch;
 import dev.strata.restore.ledger.ErasedRows;
@@ -31,20 +30,14 @@ import dev.strata.schemas.fold.SegmentFold;
 import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.schemas.fold.definition.DefinitionHistory;
 import dev.strata.schemas.fold.select.TransactionFilter;
-import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.layout.BaseCut;
-import dev.strata.schemas.layout.InvalidObjectKeyException;
 import dev.strata.schemas.layout.ObjectKey;
-import dev.strata.schemas.layout.SegmentKey;
-import dev.strata.schemas.manifest.ManifestEntry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,7 +60,6 @@ import java.util.concurrent.ExecutorService;
  */
 public final class Replay {
     private static final ExecutorService LEDGER_READER = DaemonPool.of("erasure-ledger-read", 1);
-    private static final ExecutorService MANIFEST_READER = DaemonPool.of("manifest-read-ahead", 1);
 
     private final RegimeStores stores;
     private final ReplayOptions options;
@@ -77,8 +69,7 @@ public final class Replay {
     private final BaseRead baseRead;
     private final Map<BaseCut, BaseInputs> baseInputs = new HashMap<>();
     private boolean baseFetchedWhilePlanning;
-    /** Manifests a caller had read ahead of {@link #run}, per plan (by identity): taken by the run of that plan. */
-    private final Map<RestorePlan, CompletableFuture<ManifestIndex>> manifestsAhead = Collections.synchronizedMap(new IdentityHashMap<>());
+    private final PlanManifests planManifests;
 
     public Replay(RegimeStores stores, ReplayOptions options, Clock clock, Progress progress) {
         this.stores = stores;
@@ -86,6 +77,7 @@ public final class Replay {
         this.clock = clock;
         this.progress = progress;
         this.baseRead = new BaseRead(new ObjectFetcher(stores, notes), options.memory().spillDir());
+        this.planManifests = new PlanManifests(stores, notes);
     }
 
     /**
@@ -294,11 +286,7 @@ public final class Replay {
                     () -> ErasureLedger.read(stores, plan.tenant(), notes::note), LEDGER_READER);
             ManifestIndex manifests;
             try {
-                CompletableFuture<ManifestIndex> ahead = manifestsAhead.remove(plan);
-                manifests = ahead != null ? DaemonPool.join(ahead) : loadManifests(plan);
-                if (manifests != null) {
-                    requireListed(plan, manifests);
-                }
+                manifests = planManifests.of(plan);
             } catch (RuntimeException e) {
                 DaemonPool.join(ledgerRead); // a ledger that cannot be read is reported first, as when it was read first
                 throw e;
@@ -382,33 +370,6 @@ public final class Replay {
      * reads the log after its point before it knows which keys to stage): the run takes them, or a failure to read them.
      */
     public void readManifestsAhead(RestorePlan plan) {
-        manifestsAhead.computeIfAbsent(plan, p -> CompletableFuture.supplyAsync(() -> loadManifests(p), MANIFEST_READER));
-    }
-
-    /** The manifests of the plan's hours; null for a plan of no segment. */
-    private ManifestIndex loadManifests(RestorePlan plan) {
-        return plan.firstHour().map(first -> ManifestIndex.load(stores, plan.tenant(), first, plan.lastHour().orElseThrow(), notes))
-                .orElse(null);
-    }
-
-    /** A manifest that names a planned-range segment neither region lists means the backup lost it. */
-    private static void requireListed(RestorePlan plan, ManifestIndex manifests) {
-        Set<ObjectKey> listed = new HashSet<>();
-        plan.segments().forEach(s -> listed.add(s.key()));
-        long cut = plan.base().map(BaseCut::cutCommitMicros).orElse(Long.MIN_VALUE);
-        for (Map.Entry<ObjectKey, ManifestEntry> e : manifests.entries().entrySet()) {
-            SegmentKey segment;
-            try {
-                segment = BackupLayout.parseSegment(e.getKey());
-            } catch (InvalidObjectKeyException notASegment) {
-                continue;
-            }
-            boolean inPlan = segment.minCommitMicros() <= plan.untilMicros() && segment.maxCommitMicros() > cut;
-            if (inPlan && !listed.contains(e.getKey())) {
-                throw new VerificationFailedException("object " + e.getKey() + " is named by manifest "
-                        + manifests.manifestOf(e.getKey()).map(ObjectKey::value).orElse("?")
-                        + " but neither region lists it: the backup has lost it; run restore-tool verify --tenant " + plan.tenant());
-            }
-        }
+        planManifests.readAhead(plan);
     }
 }
