@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -210,9 +211,9 @@ final class FastPathStaging {
         return table;
     }
 
-    /** The changed tables the rollback covers, per name, with their live catalog. */
+    /** The changed tables the rollback covers (another may not even exist live), per name in the log's order, with their live catalog. */
     private Map<String, LiveTable> coveredTables(ChangesSince.Found found) throws SQLException {
-        Map<String, LiveTable> covered = new HashMap<>();
+        Map<String, LiveTable> covered = new LinkedHashMap<>();
         for (String name : found.tables().keySet()) {
             if (tables.isEmpty() || tables.contains(name)) {
                 covered.put(name, liveTable(name));
@@ -236,12 +237,9 @@ final class FastPathStaging {
         if (found.fullDiffReason().isPresent()) {
             return found.fullDiffReason();
         }
-        for (Map.Entry<String, ChangesSince.TableKeys> e : found.tables().entrySet()) {
-            if (!tables.isEmpty() && !tables.contains(e.getKey())) {
-                continue;
-            }
-            List<String> captured = e.getValue().shape().columns();
-            LiveTable table = liveTable(e.getKey());
+        for (Map.Entry<String, LiveTable> e : coveredTables(found).entrySet()) {
+            List<String> captured = found.tables().get(e.getKey()).shape().columns();
+            LiveTable table = e.getValue();
             if (!Set.copyOf(table.key()).equals(Set.copyOf(captured))) {
                 return Optional.of("table " + e.getKey() + "'s live key " + table.key() + " is not the key its changes carry " + captured);
             }
@@ -252,12 +250,10 @@ final class FastPathStaging {
     /** Per changed table the rollback covers, which old rows stand for their key's row at the point ({@link #rowAtPoint}). */
     private Map<String, Predicate<RowAtPoint>> rowsAtPoint(ChangesSince.Found found, String tenant) throws SQLException {
         Map<String, Predicate<RowAtPoint>> accepted = new HashMap<>();
-        for (String name : found.tables().keySet()) {
-            if (tables.isEmpty() || tables.contains(name)) {
-                LiveTable table = liveTable(name);
-                if (oldRowsTrusted(connection, table)) {
-                    accepted.put(name, rowAtPoint(table, table.identityCandidates(connection), tenantColumn, tenant));
-                }
+        for (Map.Entry<String, LiveTable> e : coveredTables(found).entrySet()) {
+            LiveTable table = e.getValue();
+            if (oldRowsTrusted(connection, table)) {
+                accepted.put(e.getKey(), rowAtPoint(table, table.identityCandidates(connection), tenantColumn, tenant));
             }
         }
         return accepted;
@@ -299,10 +295,9 @@ final class FastPathStaging {
     /** The changed tables whose live key is unique at every statement: a key given a row first after the point had none at it. */
     private Set<String> uniqueAtOnce(ChangesSince.Found found) throws SQLException {
         Set<String> unique = new HashSet<>();
-        for (String table : found.tables().keySet()) {
-            boolean rolledBack = tables.isEmpty() || tables.contains(table); // another table may not even exist live
-            if (rolledBack && liveTable(table).keyUniqueAtOnce(connection)) {
-                unique.add(table);
+        for (Map.Entry<String, LiveTable> e : coveredTables(found).entrySet()) {
+            if (e.getValue().keyUniqueAtOnce(connection)) {
+                unique.add(e.getKey());
             }
         }
         return unique;
