@@ -37,6 +37,11 @@ public final class ErasedRows {
         return new ErasedRows(List.of());
     }
 
+    /** Whether an entry names {@code table}: only then can a row of it come out otherwise than it went in. */
+    public boolean touches(String table) {
+        return byTable.containsKey(table);
+    }
+
     /** The row as the ledger lets it through: itself, a tombstone of its key, or a copy with columns nulled. */
     public FoldedRow apply(FoldedRow row) {
         List<ErasureEntry> candidates = row.deleted() ? null : byTable.get(row.table().name());

@@ -89,13 +89,23 @@ final class PgBinary {
                 out.writeLong(uuid.getLeastSignificantBits());
             }
             case TIMESTAMP -> fixed(out, 8).writeLong(value instanceof String s ? infinity(s, Long.MAX_VALUE, Long.MIN_VALUE)
-                    : Math.subtractExact(number(value), PG_EPOCH_MICROS));
+                    : timestamp(number(value)));
             case DATE -> fixed(out, 4).writeInt(value instanceof String s ? (int) infinity(s, Integer.MAX_VALUE, Integer.MIN_VALUE)
-                    : Math.toIntExact(number(value) - PG_EPOCH_DAYS));
+                    : date(number(value)));
             case TIME -> fixed(out, 8).writeLong(number(value));
             case NUMERIC -> numeric(out, (String) value);
             default -> throw new IllegalStateException("no binary encoding for " + type);
         }
+    }
+
+    /** A captured timestamp (microseconds since 1970) as Postgres counts it: since 2000. */
+    static long timestamp(long micros) {
+        return Math.subtractExact(micros, PG_EPOCH_MICROS);
+    }
+
+    /** A captured date (days since 1970) as Postgres counts it: since 2000. */
+    static int date(long days) {
+        return Math.toIntExact(days - PG_EPOCH_DAYS);
     }
 
     private static DataOutputStream fixed(DataOutputStream out, int length) throws IOException {

@@ -3,6 +3,7 @@ package dev.strata.restore.target;
 import dev.strata.restore.BadInputException;
 import dev.strata.restore.ExitCodes;
 import dev.strata.restore.UnavailableException;
+import dev.strata.schemas.fold.RowDecoder;
 import dev.strata.schemas.fold.TableShape;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -196,14 +197,33 @@ public final class PostgresTarget implements ReplayTarget {
         }
         TableTarget table = renamed.get(row.table());
         try {
-            if (run == null || run.table() != table) {
-                finishRun();
-                run = open(table);
-            }
-            run.write(row.values());
+            runInto(table).write(row.values());
         } catch (SQLException e) {
-            throw nullInNotNull(e).orElseGet(() -> new IllegalStateException("COPY into " + table.name() + " failed: " + e.getMessage(), e));
+            throw copyFailed(table, e);
         }
+    }
+
+    @Override
+    public boolean applyEncoded(TableTarget source, RowDecoder decoder, byte[] version, int finalShapeId) {
+        TableTarget table = renamed.get(source);
+        try {
+            return runInto(table).write(decoder, version, finalShapeId);
+        } catch (SQLException e) {
+            throw copyFailed(table, e);
+        }
+    }
+
+    /** The COPY into {@code table}, begun when the rows of another table end (rows come table after table). */
+    private TableLoad runInto(TableTarget table) throws SQLException {
+        if (run == null || run.table() != table) {
+            finishRun();
+            run = open(table);
+        }
+        return run;
+    }
+
+    private RuntimeException copyFailed(TableTarget table, SQLException e) {
+        return nullInNotNull(e).orElseGet(() -> new IllegalStateException("COPY into " + table.name() + " failed: " + e.getMessage(), e));
     }
 
     /**

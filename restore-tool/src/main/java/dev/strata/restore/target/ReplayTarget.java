@@ -1,5 +1,6 @@
 package dev.strata.restore.target;
 
+import dev.strata.schemas.fold.RowDecoder;
 import java.util.Map;
 
 /**
@@ -38,6 +39,15 @@ public interface ReplayTarget extends AutoCloseable {
 
     /** One key's final state; tombstones are for targets that keep history (Kafka), others skip them. */
     void apply(FoldedRow row);
+
+    /**
+     * A row of {@code table} at the point, from its folded bytes, without decoding it into values or its key, when the
+     * target and the row allow it (a binary COPY, a row in the final columns); false: nothing applied, give it to
+     * {@link #apply(FoldedRow)}. Never asked for a row the erasure ledger changes.
+     */
+    default boolean applyEncoded(TableTarget table, RowDecoder decoder, byte[] version, int finalShapeId) {
+        return false;
+    }
 
     /** Makes the restore visible: indexes, commit, flush. */
     void commit();

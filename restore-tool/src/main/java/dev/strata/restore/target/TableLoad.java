@@ -1,5 +1,6 @@
 package dev.strata.restore.target;
 
+import dev.strata.schemas.fold.RowDecoder;
 import java.sql.SQLException;
 import org.postgresql.copy.CopyManager;
 
@@ -31,6 +32,14 @@ public interface TableLoad {
     TableTarget table();
 
     void write(Object[] values) throws SQLException;
+
+    /**
+     * Writes a row from its folded bytes, without making values of them, when this load and the row allow it (a binary
+     * COPY, a row in the final columns: {@link RowDecoder#writeTo}); false: nothing written, give it to {@link #write(Object[])}.
+     */
+    default boolean write(RowDecoder decoder, byte[] version, int finalShapeId) throws SQLException {
+        return false;
+    }
 
     long rows();
 

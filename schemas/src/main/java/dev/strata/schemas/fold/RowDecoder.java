@@ -33,6 +33,9 @@ public final class RowDecoder {
     private long unresolvedRows;
     private int lastTableId = -1;
     private DefinitionTimeline lastTimeline;
+    /** The layout {@link #writeTo} judged last (one per definition and shape, so rows of a table mostly share it). */
+    private ColumnIdentity.Layout lastDefined;
+    private boolean lastDefinedInOrder;
 
     public RowDecoder(ShapeCatalog catalog) {
         this(catalog, new DefinitionHistory());
@@ -107,6 +110,89 @@ public final class RowDecoder {
             }
         }
         return values;
+    }
+
+    /**
+     * Hands the row held in a fold version to {@code sink}, value by value in the columns of {@code finalShapeId}, when
+     * reading its values in order is all it takes: a version in those columns, in that order, every value present (the
+     * bulk of a load). Returns false otherwise, maybe after some of its values were handed over: the caller drops those
+     * and decodes the row with {@link #row}, which fills and reorders columns and names what the backup lacks.
+     */
+    public boolean writeTo(byte[] version, int finalShapeId, RowValueSink sink) {
+        ByteReader in = new ByteReader(version, KeyedVersions.HEADER);
+        int shapeId = (int) in.readVarLong();
+        int count = (int) in.readVarLong();
+        if (!inFinalOrder(version, shapeId, finalShapeId, count)) {
+            return false;
+        }
+        for (int i = 0; i < count; i++) {
+            int tag = in.read();
+            if (tag == RowCodec.CARRIED) {
+                in.skip(16); // the position of the version it came from
+                tag = in.read();
+            }
+            switch (tag) {
+                case RowCodec.NULL -> sink.nullValue(i);
+                case RowCodec.FALSE -> sink.booleanValue(i, false);
+                case RowCodec.TRUE -> sink.booleanValue(i, true);
+                case RowCodec.LONG -> {
+                    long z = in.readVarLong();
+                    sink.longValue(i, (z >>> 1) ^ -(z & 1));
+                }
+                case RowCodec.DOUBLE -> sink.doubleValue(i, Double.longBitsToDouble(in.readFixedLong()));
+                case RowCodec.STRING, RowCodec.BYTES -> {
+                    int length = (int) in.readVarLong();
+                    int from = in.position();
+                    in.skip(length);
+                    if (tag == RowCodec.STRING) {
+                        sink.stringValue(i, version, from, length);
+                    } else {
+                        sink.bytesValue(i, version, from, length);
+                    }
+                }
+                default -> {
+                    return false; // a value the change did not carry: row() resolves or names it
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Whether a version of shape {@code shapeId} holds the final columns in their order, with nothing to fill. */
+    private boolean inFinalOrder(byte[] version, int shapeId, int finalShapeId, int count) {
+        if (count != catalog.shape(finalShapeId).columns().size()) {
+            return false;
+        }
+        int tableId = catalog.tableOfShape(finalShapeId);
+        DefinitionTimeline timeline = timeline(tableId);
+        if (timeline == null) {
+            return shapeId == finalShapeId || isIdentity(layout(shapeId, finalShapeId));
+        }
+        ColumnIdentity.Layout defined = definedLayout(tableId, timeline, version, shapeId);
+        if (defined != lastDefined) {
+            lastDefined = defined;
+            lastDefinedInOrder = isIdentity(defined.map()) && defined.map().length == defined.fills().length
+                    && !anyTrue(defined.fills());
+        }
+        return lastDefinedInOrder;
+    }
+
+    private static boolean isIdentity(int[] map) {
+        for (int i = 0; i < map.length; i++) {
+            if (map[i] != i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean anyTrue(boolean[] flags) {
+        for (boolean flag : flags) {
+            if (flag) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Rows decoded with a value no version in the backup holds, and up to a few of them by table, key and column. */

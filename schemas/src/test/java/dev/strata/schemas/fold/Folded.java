@@ -17,6 +17,8 @@ final class Folded {
     RowDecoder.Unresolved unresolved;
     /** What the folder counted as live before it was drained ({@link ChangeFolder#liveRows}). */
     long liveRows;
+    /** The rows {@link RowDecoder#writeTo} took too, handing the same values ({@link InOrderRow}). */
+    long inOrderRows;
 
     static Folded of(List<ChangeEvent> events, long until, long budgetBytes, Path spillDir) {
         ShapeCatalog catalog = new ShapeCatalog();
@@ -49,8 +51,12 @@ final class Folded {
                 String table = catalog.table(tableId);
                 int shape = folder.finalShape(tableId);
                 result.shapes.put(table, catalog.shape(shape));
+                Object[] row = decoder.row(key, version, shape);
+                if (InOrderRow.check(decoder, version, shape, row)) {
+                    result.inOrderRows++;
+                }
                 String previous = result.rows.computeIfAbsent(table, t -> new TreeMap<>())
-                        .put(Arrays.toString(decoder.key(key)), render(decoder.row(key, version, shape)));
+                        .put(Arrays.toString(decoder.key(key)), render(row));
                 if (previous != null) {
                     throw new AssertionError("key " + Arrays.toString(decoder.key(key)) + " of " + table + " drained twice");
                 }

@@ -57,6 +57,21 @@ class SchemaHistoryFoldTest {
     }
 
     @Test
+    void onlyARowInTheFinalColumnsWithNothingToFillIsHandedOverInOrder() {
+        assertThat(inOrder(35)).as("written in the final definition").containsExactly("[1]", "[2]");
+        assertThat(inOrder(45)).as("both rows predate c: its missing value is filled").isEmpty();
+        assertThat(inOrder(65)).as("row 1 was written with c, under the old name of full_name: the same attnums")
+                .containsExactly("[1]");
+        assertThat(inOrder(BIG)).as("full_name dropped: the values no longer line up").isEmpty();
+    }
+
+    private List<String> inOrder(long until) {
+        List<String> inOrder = new ArrayList<>();
+        fold(log(), until, inOrder);
+        return inOrder;
+    }
+
+    @Test
     void theFastDecoderAndTheConverterAgree() {
         ShapeCatalog catalog = new ShapeCatalog();
         DefinitionHistory definitions = new DefinitionHistory();
@@ -68,15 +83,24 @@ class SchemaHistoryFoldTest {
     }
 
     private Map<String, String> fold(List<ChangeEvent> events, long until) {
+        return fold(events, until, new ArrayList<>());
+    }
+
+    private Map<String, String> fold(List<ChangeEvent> events, long until, List<String> inOrder) {
         ShapeCatalog catalog = new ShapeCatalog();
         DefinitionHistory definitions = new DefinitionHistory();
         EventConverter converter = new EventConverter(catalog, until, TransactionFilter.ALL, definitions);
         List<FoldOp> ops = new ArrayList<>();
         events.forEach(e -> converter.convert(e, ops::add));
-        return drain(catalog, definitions, ops);
+        return drain(catalog, definitions, ops, inOrder);
     }
 
     private Map<String, String> drain(ShapeCatalog catalog, DefinitionHistory definitions, List<FoldOp> ops) {
+        return drain(catalog, definitions, ops, new ArrayList<>());
+    }
+
+    /** @param inOrder gets the keys of the rows {@link RowDecoder#writeTo} took (handing the values row() gave) */
+    private Map<String, String> drain(ShapeCatalog catalog, DefinitionHistory definitions, List<FoldOp> ops, List<String> inOrder) {
         Map<String, String> rows = new TreeMap<>();
         try (ChangeFolder folder = new ChangeFolder(catalog, new FoldMemory(BIG, dir, 4))) {
             folder.acceptAll(ops);
@@ -87,7 +111,12 @@ class SchemaHistoryFoldTest {
             folder.drain(new FoldDrain() {
                 @Override
                 public void upsert(int id, byte[] key, byte[] version) {
-                    rows.put(Arrays.toString(decoder.key(key)), Arrays.toString(decoder.row(key, version, shape)));
+                    Object[] row = decoder.row(key, version, shape);
+                    String name = Arrays.toString(decoder.key(key));
+                    rows.put(name, Arrays.toString(row));
+                    if (InOrderRow.check(decoder, version, shape, row)) {
+                        inOrder.add(name);
+                    }
                 }
 
                 @Override

@@ -79,6 +79,7 @@ class UnchangedValuesFoldTest {
         Folded f = Folded.of(history(), BIG, BIG, dir);
         assertThat(f.table(DOCS)).isEqualTo(AT_THE_END);
         assertThat(f.unresolved.rows()).isZero();
+        assertThat(f.inOrderRows).as("carried values are read in order too").isEqualTo(f.table(DOCS).size());
         assertThat(Folded.of(history(), 125, BIG, dir).table(DOCS)).containsEntry("[1]", "[1, a2, body-1, {\"v\": 1}]");
         assertThat(Folded.of(history(), 155, BIG, dir).table(DOCS)).containsEntry("[2]", "[2, b2, body-2, {\"v\": 2}]");
     }
@@ -147,6 +148,7 @@ class UnchangedValuesFoldTest {
         Folded f = Folded.of(log, BIG, BIG, dir);
         assertThat(f.table(DOCS)).containsEntry("[9]", "[9, y, null, null]");
         assertThat(f.unresolved.rows()).isEqualTo(1);
+        assertThat(f.inOrderRows).as("row 9 lacks values: decoded by row(), which names it").isEqualTo(1);
         assertThat(f.unresolved.examples()).containsExactly(DOCS + " key [9] column(s) body, meta");
     }
 
