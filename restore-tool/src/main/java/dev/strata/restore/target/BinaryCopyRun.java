@@ -1,8 +1,6 @@
 package dev.strata.restore.target;
 
 import dev.strata.schemas.fold.RowDecoder;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.sql.SQLException;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
@@ -19,7 +17,6 @@ final class BinaryCopyRun implements TableLoad {
     private final PgBinary.Type[] types;
     private final CopyIn copy;
     private final CopyBuffer buffer = new CopyBuffer(FLUSH_AT + 65536);
-    private final DataOutputStream out = new DataOutputStream(buffer);
     private final BinaryValues values;
     private long rows;
 
@@ -40,13 +37,9 @@ final class BinaryCopyRun implements TableLoad {
         this.types = types;
         this.values = new BinaryValues(types, buffer);
         this.copy = copies.copyIn(PgDdl.copy(table.shape()).replace("(FORMAT text)", "(FORMAT binary)"));
-        try {
-            out.write(SIGNATURE);
-            out.writeInt(0); // flags
-            out.writeInt(0); // header extension length
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot buffer in memory", e);
-        }
+        buffer.write(SIGNATURE, 0, SIGNATURE.length);
+        buffer.putInt(0); // flags
+        buffer.putInt(0); // header extension length
     }
 
     @Override
@@ -55,15 +48,13 @@ final class BinaryCopyRun implements TableLoad {
     }
 
     @Override
-    public void write(Object[] values) throws SQLException {
+    public void write(Object[] row) throws SQLException {
+        buffer.putShort(row.length);
         try {
-            out.writeShort(values.length);
-            for (int i = 0; i < values.length; i++) {
-                PgBinary.write(out, types[i], values[i]);
+            for (int i = 0; i < row.length; i++) {
+                values.value(i, row[i]);
             }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot buffer in memory", e);
-        } catch (IllegalArgumentException | ClassCastException e) {
+        } catch (IllegalArgumentException | ArithmeticException e) {
             throw doesNotFit(e);
         }
         rowWritten();
@@ -78,7 +69,7 @@ final class BinaryCopyRun implements TableLoad {
                 buffer.truncate(rowStart);
                 return false;
             }
-        } catch (IllegalArgumentException | ClassCastException e) {
+        } catch (IllegalArgumentException | ArithmeticException e) {
             throw doesNotFit(e);
         }
         rowWritten();
@@ -103,11 +94,7 @@ final class BinaryCopyRun implements TableLoad {
 
     @Override
     public long finish() throws SQLException {
-        try {
-            out.writeShort(-1);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot buffer in memory", e);
-        }
+        buffer.putShort(-1);
         flush();
         return copy.endCopy();
     }

@@ -5,23 +5,42 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
- * Writes a folded row's values into a binary COPY as the decoder reads them: the kinds most columns hold (integers,
- * times, floats, booleans, text, jsonb, bytea) byte to byte; any other pair of type and kind as {@link PgBinary#write}
- * writes the decoded value, so both ways give the same bytes and the same refusals (IllegalArgumentException,
- * ClassCastException: a value that does not fit its captured type).
+ * Writes a row's values into a binary COPY, column by column: handed by the decoder straight from the fold's bytes, or
+ * decoded ({@link #value}), the same methods either way. A value whose kind its column's type does not take is refused
+ * (IllegalArgumentException; ArithmeticException for a number beyond the type's range): the load names the table.
  */
 final class BinaryValues implements RowValueSink {
     private final PgBinary.Type[] types;
     private final CopyBuffer buffer;
-    private final DataOutputStream decoded;
+    private final DataOutputStream computed;
 
     BinaryValues(PgBinary.Type[] types, CopyBuffer buffer) {
         this.types = types;
         this.buffer = buffer;
-        this.decoded = new DataOutputStream(buffer);
+        this.computed = new DataOutputStream(buffer);
+    }
+
+    /** A value as {@code RowDecoder.row} decodes it (a text column's string as its UTF-8 bytes). */
+    void value(int column, Object value) {
+        if (value == null) {
+            nullValue(column);
+        } else if (value instanceof Long l) {
+            longValue(column, l);
+        } else if (value instanceof Double d) {
+            doubleValue(column, d);
+        } else if (value instanceof Boolean b) {
+            booleanValue(column, b);
+        } else if (value instanceof byte[] b) {
+            bytesValue(column, b, 0, b.length);
+        } else if (value instanceof String s) {
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            stringValue(column, utf8, 0, utf8.length);
+        } else {
+            throw new IllegalArgumentException("a value of class " + value.getClass().getSimpleName() + " for a column of type "
+                    + types[column]);
+        }
     }
 
     @Override
@@ -32,8 +51,7 @@ final class BinaryValues implements RowValueSink {
     @Override
     public void booleanValue(int column, boolean value) {
         if (types[column] != PgBinary.Type.BOOL) {
-            asDecoded(column, value);
-            return;
+            throw refused("boolean", column);
         }
         buffer.putInt(1);
         buffer.write(value ? 1 : 0);
@@ -45,12 +63,15 @@ final class BinaryValues implements RowValueSink {
             case INT8, TIME -> fixed8(value);
             case INT4 -> fixed4(Math.toIntExact(value));
             case INT2 -> {
+                if (value != (short) value) {
+                    throw new ArithmeticException("a whole number beyond smallint's range");
+                }
                 buffer.putInt(2);
-                buffer.putShort(Math.toIntExact(value));
+                buffer.putShort((int) value);
             }
             case TIMESTAMP -> fixed8(PgBinary.timestamp(value));
             case DATE -> fixed4(PgBinary.date(value));
-            default -> asDecoded(column, value);
+            default -> throw refused("whole number", column);
         }
     }
 
@@ -59,7 +80,7 @@ final class BinaryValues implements RowValueSink {
         switch (types[column]) {
             case FLOAT8 -> fixed8(Double.doubleToLongBits(value));
             case FLOAT4 -> fixed4(Float.floatToIntBits((float) value));
-            default -> asDecoded(column, value);
+            default -> throw refused("floating-point", column);
         }
     }
 
@@ -72,16 +93,27 @@ final class BinaryValues implements RowValueSink {
                 buffer.write(1); // jsonb binary format version
                 buffer.write(buf, from, length);
             }
-            default -> asDecoded(column, new String(buf, from, length, StandardCharsets.UTF_8));
+            default -> {
+                try {
+                    PgBinary.fromText(computed, types[column], new String(buf, from, length, StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot buffer in memory", e);
+                }
+            }
         }
     }
 
     @Override
     public void bytesValue(int column, byte[] buf, int from, int length) {
         switch (types[column]) {
-            case BYTEA, TEXT -> sized(buf, from, length); // TEXT: as PgBinary takes a text column's bytes
-            default -> asDecoded(column, Arrays.copyOfRange(buf, from, from + length));
+            // a text column's value decoded as its UTF-8 bytes comes here too (value): bytes the backup holds as a string
+            case BYTEA, TEXT -> sized(buf, from, length);
+            default -> throw refused("bytes", column);
         }
+    }
+
+    private IllegalArgumentException refused(String kind, int column) {
+        return new IllegalArgumentException("a " + kind + " value for a column of type " + types[column]);
     }
 
     private void fixed8(long value) {
@@ -97,13 +129,5 @@ final class BinaryValues implements RowValueSink {
     private void sized(byte[] buf, int from, int length) {
         buffer.putInt(length);
         buffer.write(buf, from, length);
-    }
-
-    private void asDecoded(int column, Object value) {
-        try {
-            PgBinary.write(decoded, types[column], value);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot buffer in memory", e);
-        }
     }
 }

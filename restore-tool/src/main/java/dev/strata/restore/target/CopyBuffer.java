@@ -24,7 +24,7 @@ final class CopyBuffer extends OutputStream {
         return bytes;
     }
 
-    /** Drops what was written after {@code size}: a row given up half-way. */
+    /** Keeps only the first {@code size} bytes: after a flush (0), or a row given up half-way. */
     void truncate(int size) {
         this.size = size;
     }

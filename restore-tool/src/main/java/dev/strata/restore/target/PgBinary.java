@@ -3,15 +3,14 @@ package dev.strata.restore.target;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.UUID;
 
 /**
- * COPY binary encodings of the captured value forms, for the declared types whose binary form is
- * plain: integers, floats, booleans, text, bytea, uuid, json(b), dates and times, numeric. Used
- * only for tables the restore created itself (so the column types are exactly the declared ones);
- * any other type keeps its table on text COPY, which goes through the type's own input function.
+ * The declared types whose COPY binary form is plain (integers, floats, booleans, text, bytea, uuid, json(b), dates and
+ * times, numeric), and the forms computed from text ({@link BinaryValues} writes the others). Used only for tables the
+ * restore created itself (so the column types are exactly the declared ones); any other type keeps its table on text
+ * COPY, which goes through the type's own input function.
  */
 final class PgBinary {
     private static final long PG_EPOCH_MICROS = 946_684_800_000_000L; // 2000-01-01T00:00:00Z
@@ -56,45 +55,23 @@ final class PgBinary {
         };
     }
 
-    /** Writes one field: its length, then its bytes; -1 for NULL. */
-    static void write(DataOutputStream out, Type type, Object value) throws IOException {
-        if (value == null) {
-            out.writeInt(-1);
-            return;
-        }
+    /**
+     * A field of a type whose binary form is computed from the captured text: a uuid, a numeric, or a timestamp or date
+     * at plus or minus infinity (captured as text, a finite one as a number).
+     *
+     * @throws IllegalArgumentException for another type, or text that is none of those
+     */
+    static void fromText(DataOutputStream out, Type type, String text) throws IOException {
         switch (type) {
-            case INT8 -> fixed(out, 8).writeLong(number(value));
-            case INT4 -> fixed(out, 4).writeInt(Math.toIntExact(number(value)));
-            case INT2 -> fixed(out, 2).writeShort(Math.toIntExact(number(value)));
-            case BOOL -> fixed(out, 1).writeByte(((Boolean) value) ? 1 : 0);
-            case FLOAT8 -> fixed(out, 8).writeDouble((Double) value);
-            case FLOAT4 -> fixed(out, 4).writeFloat(((Double) value).floatValue());
-            case TEXT -> {
-                if (value instanceof byte[] utf8) {
-                    bytes(out, utf8); // the backup's own UTF-8, asked for with utf8TextColumns
-                } else {
-                    text(out, (String) value);
-                }
-            }
-            case JSONB -> {
-                byte[] json = ((String) value).getBytes(StandardCharsets.UTF_8);
-                out.writeInt(json.length + 1);
-                out.writeByte(1); // jsonb binary format version
-                out.write(json);
-            }
-            case BYTEA -> bytes(out, (byte[]) value);
             case UUID -> {
-                UUID uuid = java.util.UUID.fromString((String) value);
+                UUID uuid = java.util.UUID.fromString(text);
                 fixed(out, 16).writeLong(uuid.getMostSignificantBits());
                 out.writeLong(uuid.getLeastSignificantBits());
             }
-            case TIMESTAMP -> fixed(out, 8).writeLong(value instanceof String s ? infinity(s, Long.MAX_VALUE, Long.MIN_VALUE)
-                    : timestamp(number(value)));
-            case DATE -> fixed(out, 4).writeInt(value instanceof String s ? (int) infinity(s, Integer.MAX_VALUE, Integer.MIN_VALUE)
-                    : date(number(value)));
-            case TIME -> fixed(out, 8).writeLong(number(value));
-            case NUMERIC -> numeric(out, (String) value);
-            default -> throw new IllegalStateException("no binary encoding for " + type);
+            case NUMERIC -> numeric(out, text);
+            case TIMESTAMP -> fixed(out, 8).writeLong(infinity(text, Long.MAX_VALUE, Long.MIN_VALUE));
+            case DATE -> fixed(out, 4).writeInt((int) infinity(text, Integer.MAX_VALUE, Integer.MIN_VALUE));
+            default -> throw new IllegalArgumentException("a string value for a column of type " + type);
         }
     }
 
@@ -111,34 +88,6 @@ final class PgBinary {
     private static DataOutputStream fixed(DataOutputStream out, int length) throws IOException {
         out.writeInt(length);
         return out;
-    }
-
-    /**
-     * A text value as UTF-8. ASCII text (most of it) is written char by char, without the array
-     * String.getBytes makes for every value (JFR: 30% of a restore's load thread was that copy).
-     */
-    private static void text(DataOutputStream out, String s) throws IOException {
-        int length = s.length();
-        for (int i = 0; i < length; i++) {
-            if (s.charAt(i) >= 0x80) {
-                bytes(out, s.getBytes(StandardCharsets.UTF_8));
-                return;
-            }
-        }
-        out.writeInt(length);
-        out.writeBytes(s);
-    }
-
-    private static void bytes(DataOutputStream out, byte[] bytes) throws IOException {
-        out.writeInt(bytes.length);
-        out.write(bytes);
-    }
-
-    private static long number(Object value) {
-        if (value instanceof Long l) {
-            return l;
-        }
-        throw new IllegalArgumentException("expected a whole number, got " + value.getClass().getSimpleName());
     }
 
     private static long infinity(String text, long plus, long minus) {

@@ -75,7 +75,7 @@ final class CarriedValues {
                 ByteReader at = new ByteReader(older, source.start[j] + 1);
                 lsn = at.readFixedLong();
                 txOrder = at.readFixedLong();
-                valueStart = source.start[j] + 17;
+                valueStart = source.start[j] + RowCodec.CARRIED_HEADER;
             } else {
                 lsn = KeyedVersions.lsn(older);
                 txOrder = KeyedVersions.txOrder(older);
@@ -138,7 +138,7 @@ final class CarriedValues {
             if (replacements == null) {
                 replacements = new byte[count][];
             }
-            ByteWriter w = new ByteWriter(17 + to - from);
+            ByteWriter w = new ByteWriter(RowCodec.CARRIED_HEADER + to - from);
             w.write(RowCodec.CARRIED);
             w.writeFixedLong(lsn);
             w.writeFixedLong(txOrder);

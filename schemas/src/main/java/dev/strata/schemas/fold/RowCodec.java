@@ -31,6 +31,8 @@ final class RowCodec {
      * bytes txOrder of that version, then the value (tags 0 to 6). See {@link CarriedValues}.
      */
     static final int CARRIED = 8;
+    /** A {@link #CARRIED} value's bytes before the value itself: the tag, then the position (lsn, txOrder) it came from. */
+    static final int CARRIED_HEADER = 17;
 
     private RowCodec() {
     }
@@ -81,11 +83,50 @@ final class RowCodec {
             case DOUBLE -> in.skip(8);
             case STRING, BYTES -> in.skip((int) in.readVarLong());
             case CARRIED -> {
-                in.skip(16);
+                in.skip(CARRIED_HEADER - 1);
                 skipValue(in);
             }
             default -> throw new IllegalStateException("corrupt folded row: unknown value tag " + tag);
         }
+    }
+
+    /**
+     * Hands one value, read from {@code in} over {@code buf}, to {@code sink} as {@code column}; a carried value as the
+     * value it carries.
+     *
+     * @return false, nothing handed, for a value the change did not carry and no older version held ({@link #UNCHANGED})
+     */
+    static boolean handValue(ByteReader in, byte[] buf, int column, RowValueSink sink) {
+        int tag = in.read();
+        if (tag == CARRIED) {
+            in.skip(CARRIED_HEADER - 1);
+            tag = in.read();
+        }
+        switch (tag) {
+            case NULL -> sink.nullValue(column);
+            case FALSE -> sink.booleanValue(column, false);
+            case TRUE -> sink.booleanValue(column, true);
+            case LONG -> {
+                long z = in.readVarLong();
+                sink.longValue(column, (z >>> 1) ^ -(z & 1));
+            }
+            case DOUBLE -> sink.doubleValue(column, Double.longBitsToDouble(in.readFixedLong()));
+            case STRING, BYTES -> {
+                int length = (int) in.readVarLong();
+                int from = in.position();
+                in.skip(length);
+                if (tag == STRING) {
+                    sink.stringValue(column, buf, from, length);
+                } else {
+                    sink.bytesValue(column, buf, from, length);
+                }
+            }
+            case UNCHANGED -> {
+                return false;
+            }
+            default -> throw new IllegalStateException("corrupt folded row: unknown value tag " + tag);
+        }
+        return true;
     }
 
     /** A plain value (tags 0 to 6); see {@link RowDecoder} for the tags of values a change did not carry. */

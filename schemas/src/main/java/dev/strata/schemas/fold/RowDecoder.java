@@ -33,9 +33,6 @@ public final class RowDecoder {
     private long unresolvedRows;
     private int lastTableId = -1;
     private DefinitionTimeline lastTimeline;
-    /** The layout {@link #writeTo} judged last (one per definition and shape, so rows of a table mostly share it). */
-    private ColumnIdentity.Layout lastDefined;
-    private boolean lastDefinedInOrder;
 
     public RowDecoder(ShapeCatalog catalog) {
         this(catalog, new DefinitionHistory());
@@ -87,7 +84,7 @@ public final class RowDecoder {
                 missing.add(catalog.shape(shapeId).columns().get(i));
             } else {
                 if (tag == RowCodec.CARRIED) {
-                    in.skip(17); // the tag and the position of the version it came from
+                    in.skip(RowCodec.CARRIED_HEADER);
                 }
                 value = RowCodec.readValue(in, utf8Text != null && to >= 0 && utf8Text[to]);
             }
@@ -122,77 +119,25 @@ public final class RowDecoder {
         ByteReader in = new ByteReader(version, KeyedVersions.HEADER);
         int shapeId = (int) in.readVarLong();
         int count = (int) in.readVarLong();
-        if (!inFinalOrder(version, shapeId, finalShapeId, count)) {
+        if (!inFinalOrder(version, shapeId, finalShapeId)) {
             return false;
         }
         for (int i = 0; i < count; i++) {
-            int tag = in.read();
-            if (tag == RowCodec.CARRIED) {
-                in.skip(16); // the position of the version it came from
-                tag = in.read();
-            }
-            switch (tag) {
-                case RowCodec.NULL -> sink.nullValue(i);
-                case RowCodec.FALSE -> sink.booleanValue(i, false);
-                case RowCodec.TRUE -> sink.booleanValue(i, true);
-                case RowCodec.LONG -> {
-                    long z = in.readVarLong();
-                    sink.longValue(i, (z >>> 1) ^ -(z & 1));
-                }
-                case RowCodec.DOUBLE -> sink.doubleValue(i, Double.longBitsToDouble(in.readFixedLong()));
-                case RowCodec.STRING, RowCodec.BYTES -> {
-                    int length = (int) in.readVarLong();
-                    int from = in.position();
-                    in.skip(length);
-                    if (tag == RowCodec.STRING) {
-                        sink.stringValue(i, version, from, length);
-                    } else {
-                        sink.bytesValue(i, version, from, length);
-                    }
-                }
-                default -> {
-                    return false; // a value the change did not carry: row() resolves or names it
-                }
+            if (!RowCodec.handValue(in, version, i, sink)) {
+                return false; // row() resolves or names it
             }
         }
         return true;
     }
 
-    /** Whether a version of shape {@code shapeId} holds the final columns in their order, with nothing to fill. */
-    private boolean inFinalOrder(byte[] version, int shapeId, int finalShapeId, int count) {
-        if (count != catalog.shape(finalShapeId).columns().size()) {
-            return false;
-        }
+    /**
+     * Whether a version of shape {@code shapeId} holds the final columns in their order, with nothing to fill: by the
+     * definitions' layout, else only a version written in the final shape itself.
+     */
+    private boolean inFinalOrder(byte[] version, int shapeId, int finalShapeId) {
         int tableId = catalog.tableOfShape(finalShapeId);
         DefinitionTimeline timeline = timeline(tableId);
-        if (timeline == null) {
-            return shapeId == finalShapeId || isIdentity(layout(shapeId, finalShapeId));
-        }
-        ColumnIdentity.Layout defined = definedLayout(tableId, timeline, version, shapeId);
-        if (defined != lastDefined) {
-            lastDefined = defined;
-            lastDefinedInOrder = isIdentity(defined.map()) && defined.map().length == defined.fills().length
-                    && !anyTrue(defined.fills());
-        }
-        return lastDefinedInOrder;
-    }
-
-    private static boolean isIdentity(int[] map) {
-        for (int i = 0; i < map.length; i++) {
-            if (map[i] != i) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean anyTrue(boolean[] flags) {
-        for (boolean flag : flags) {
-            if (flag) {
-                return true;
-            }
-        }
-        return false;
+        return timeline == null ? shapeId == finalShapeId : definedLayout(tableId, timeline, version, shapeId).inOrder();
     }
 
     /** Rows decoded with a value no version in the backup holds, and up to a few of them by table, key and column. */

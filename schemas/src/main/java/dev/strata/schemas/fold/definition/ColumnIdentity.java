@@ -20,8 +20,12 @@ import java.util.function.IntFunction;
  * every row and clears it from the catalog. Not thread-safe (one per {@link dev.strata.schemas.fold.RowDecoder}).
  */
 public final class ColumnIdentity {
-    /** @param map per value of the version, its position in the final columns or -1; @param fills per final column, whether it takes {@code fillValues} */
-    public record Layout(int[] map, boolean[] fills, Object[] fillValues) {
+    /**
+     * @param map per value of the version, its position in the final columns or -1
+     * @param fills per final column, whether it takes {@code fillValues}
+     * @param inOrder whether the version's values are the final columns, in their order, with none to fill: read as they lie
+     */
+    public record Layout(int[] map, boolean[] fills, Object[] fillValues, boolean inOrder) {
     }
 
     /** By identity: a definition is one object per DDL event, and hashing it per row would cost more than the row. */
@@ -55,7 +59,11 @@ public final class ColumnIdentity {
                 values[j] = whenAdded.hasMissingValue() ? whenAdded.missingValue() : null;
             }
         }
-        return new Layout(map, fills, values);
+        boolean inOrder = map.length == finalColumns.size();
+        for (int i = 0; i < map.length && inOrder; i++) {
+            inOrder = map[i] == i && !fills[i];
+        }
+        return new Layout(map, fills, values, inOrder);
     }
 
     private static int indexOf(List<DefinedColumn> columns, int attnum) {
