@@ -8,6 +8,7 @@ import dev.strata.local.LocalPostgres;
 import dev.strata.local.LocalStackExtension;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.testing.CaptureSimulator;
+import dev.strata.restore.testing.Databases;
 import dev.strata.restore.testing.LocalStores;
 import dev.strata.restore.testing.SinkBackup;
 import dev.strata.restore.testing.SourceTable;
@@ -22,8 +23,6 @@ import dev.strata.schemas.store.ObjectStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -64,7 +63,7 @@ class UnchangedToastRestoreIT {
         List<Long> points = new ArrayList<>();
         List<String> sourceAt = new ArrayList<>();
         List<ChangeEvent> events;
-        try (Connection source = connect(pg, "toast_source"); Connection sums = connect(pg, "toast_source")) {
+        try (Connection source = Databases.connect(pg, "toast_source"); Connection sums = Databases.connect(pg, "toast_source")) {
             try (Statement s = sums.createStatement()) {
                 s.execute("CREATE TABLE public.docs (tenant_id text, id int, title text, n int, body text, doc jsonb,"
                         + " PRIMARY KEY (tenant_id, id))");
@@ -129,14 +128,15 @@ class UnchangedToastRestoreIT {
             ToolRun r = ToolRun.run(config, "replay", "--tenant", "acme", "--until", RestoreTime.format(points.get(i)),
                     "--to", pg.jdbcUrl(db), "--progress", "none");
             assertThat(r.code()).as(r.err()).isZero();
-            try (Connection restored = connect(pg, db)) {
-                assertThat(text(restored, DOCS_MD5)).as("public.docs at point %d", i + 1).isEqualTo(sourceAt.get(i));
+            try (Connection restored = Databases.connect(pg, db)) {
+                assertThat(Databases.text(restored, DOCS_MD5)).as("public.docs at point %d", i + 1).isEqualTo(sourceAt.get(i));
             }
             if (i == points.size() - 1) {
                 assertThat(r.out()).contains("note: 1 row(s) were restored with NULL in a column whose value Postgres did not send")
                         .contains("public.late key [acme, 1] column(s) body");
-                try (Connection restored = connect(pg, db)) {
-                    assertThat(text(restored, "SELECT note || ':' || coalesce(body, 'NULL') FROM public.late")).isEqualTo("new:NULL");
+                try (Connection restored = Databases.connect(pg, db)) {
+                    assertThat(Databases.text(restored, "SELECT note || ':' || coalesce(body, 'NULL') FROM public.late"))
+                            .isEqualTo("new:NULL");
                 }
             } else {
                 assertThat(r.out()).doesNotContain("restored with NULL");
@@ -151,17 +151,6 @@ class UnchangedToastRestoreIT {
 
     private static void point(List<Long> points, List<String> sourceAt, long commitTs, Connection sums) throws SQLException {
         points.add(commitTs);
-        sourceAt.add(text(sums, DOCS_MD5));
-    }
-
-    private static Connection connect(LocalPostgres pg, String db) throws SQLException {
-        return DriverManager.getConnection(pg.jdbcUrl(db), pg.user(), pg.password());
-    }
-
-    private static String text(Connection c, String query) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
-            rs.next();
-            return rs.getString(1);
-        }
+        sourceAt.add(Databases.text(sums, DOCS_MD5));
     }
 }
