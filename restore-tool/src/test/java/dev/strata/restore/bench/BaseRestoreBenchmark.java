@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * bench/restore --bases EVENTS ROWS [TAIL]: issue 9's question, does a restore stay bounded as the
@@ -59,8 +60,10 @@ public final class BaseRestoreBenchmark {
             CliRestore withoutBase = CliRestore.run(pg, config, "without_base");
             BaseManifest nearEnd = timedBase(backup, nearEndCut, "near the end");
             // the JVM's first restore from a base compiles that path (0.5 s more of its CPU than the runs after it): the pairs
-            // compare a tail's cost with a fresh base's, both warm, not the JIT's first pass with a warm run
-            CliRestore warmUp = CliRestore.run(pg, config, "base_and_tail_warm_up");
+            // compare a tail's cost with a fresh base's, both warm, not the JIT's first pass with a warm run; in a JVM of its
+            // own each command is cold anyway
+            Optional<CliRestore> warmUp = ToolRun.inProcesses() ? Optional.empty()
+                    : Optional.of(CliRestore.run(pg, config, "base_and_tail_warm_up"));
             List<CliRestore> withTail = new ArrayList<>();
             for (int i = 1; i <= RUNS; i++) {
                 withTail.add(CliRestore.run(pg, config, "base_and_tail_" + i));
@@ -76,7 +79,7 @@ public final class BaseRestoreBenchmark {
             String copied = CliRestore.checksum(pg, "plain_copy");
             Map<String, String> checksums = new LinkedHashMap<>();
             checksums.put("the restore without base", withoutBase.checksum());
-            checksums.put("the warm-up restore from base + tail", warmUp.checksum());
+            warmUp.ifPresent(w -> checksums.put("the warm-up restore from base + tail", w.checksum()));
             for (int i = 0; i < RUNS; i++) {
                 checksums.put("the restore from base + tail, run " + (i + 1), withTail.get(i).checksum());
                 checksums.put("the restore from a fresh base, run " + (i + 1), fresh.get(i).checksum());

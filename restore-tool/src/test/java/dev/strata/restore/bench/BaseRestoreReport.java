@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * What bench/restore --bases prints: every restore with its phases, then issue 18's ratios, each
@@ -13,7 +14,7 @@ import java.util.Locale;
  * COPY, from the log alone vs COPY, every restore vs pg_restore, base + tail vs the fresh base on
  * each of the runs in a row, and the bytes the backup stores beside Debezium's JSON envelope.
  */
-record BaseRestoreReport(BenchRows log, long tail, CliRestore withoutBase, CliRestore warmUp, List<CliRestore> withTail,
+record BaseRestoreReport(BenchRows log, long tail, CliRestore withoutBase, Optional<CliRestore> warmUp, List<CliRestore> withTail,
                          List<CliRestore> fresh, double copy, PgRestorePeer peer, String checksum, Stored stored) {
     private static final double FRESH_GOAL = 1.25;
     private static final double TAIL_GOAL = 1.35;
@@ -32,8 +33,10 @@ record BaseRestoreReport(BenchRows log, long tail, CliRestore withoutBase, CliRe
     void print() {
         long rows = log.rows();
         line("without base", withoutBase);
-        line("base + tail 0", warmUp);
-        System.out.println("               (the warm-up: the JVM's first restore from a base; in no ratio)");
+        warmUp.ifPresent(w -> {
+            line("base + tail 0", w);
+            System.out.println("               (the warm-up: the JVM's first restore from a base; in no ratio)");
+        });
         for (int i = 0; i < withTail.size(); i++) {
             line("base + tail " + (i + 1), withTail.get(i));
         }
@@ -54,7 +57,8 @@ record BaseRestoreReport(BenchRows log, long tail, CliRestore withoutBase, CliRe
                 ratio(freshMedian, copy, FRESH_GOAL), ratio(tailMedian, copy, TAIL_GOAL), ratio(withoutBase.seconds(), copy, LOG_GOAL));
         System.out.printf(Locale.ROOT, "vs pg_restore -j 2: fresh base %s, base + tail %s, log alone %s%n", ratio(freshMedian, peer.seconds(), 1.0),
                 ratio(tailMedian, peer.seconds(), 1.0), ratio(withoutBase.seconds(), peer.seconds(), 1.0));
-        System.out.printf(Locale.ROOT, "all %d tables identical (md5 %s); %s%n", withTail.size() + fresh.size() + 4, checksum, LoadAverage.now());
+        long tables = withTail.size() + fresh.size() + 3 + warmUp.stream().count();
+        System.out.printf(Locale.ROOT, "all %d tables identical (md5 %s); %s%n", tables, checksum, LoadAverage.now());
         System.out.printf(Locale.ROOT, "stored: %.1f bytes per event in the log's segments (one region), %.1f per live row in the fresh base's"
                 + " table objects, vs %s%n", stored.perEvent(), stored.perBaseRow(), stored.json().describe());
         System.out.println();
