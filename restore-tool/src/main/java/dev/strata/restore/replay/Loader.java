@@ -1,7 +1,6 @@
 package dev.strata.restore.replay;
 
 import dev.strata.schemas.fold.ChangeFolder;
-import dev.strata.schemas.fold.FoldDrain;
 import dev.strata.schemas.fold.RowDecoder;
 import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.restore.ledger.ErasedRows;
@@ -13,6 +12,7 @@ import dev.strata.restore.target.RestoreScope;
 import dev.strata.restore.target.TableTarget;
 import dev.strata.schemas.fold.definition.DefinitionHistory;
 import dev.strata.schemas.fold.TableShape;
+import dev.strata.schemas.fold.drain.FoldDrain;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Optional;

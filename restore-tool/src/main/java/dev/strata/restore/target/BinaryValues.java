@@ -1,6 +1,6 @@
 package dev.strata.restore.target;
 
-import dev.strata.schemas.fold.RowValueSink;
+import dev.strata.schemas.fold.drain.RowValueSink;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package dev.strata.schemas.fold;
 
+import dev.strata.schemas.fold.drain.FoldDrain;
 import dev.strata.schemas.fold.order.IntegerKeyOrder;
 import dev.strata.schemas.fold.order.KeysInOrder;
 import java.util.ArrayList;

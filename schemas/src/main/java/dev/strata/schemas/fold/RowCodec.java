@@ -3,6 +3,7 @@ package dev.strata.schemas.fold;
 import dev.strata.schemas.avro.Unsent;
 import dev.strata.schemas.fold.bytes.ByteReader;
 import dev.strata.schemas.fold.bytes.ByteWriter;
+import dev.strata.schemas.fold.drain.RowValueSink;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -5,6 +5,7 @@ import dev.strata.schemas.fold.bytes.ByteReader;
 import dev.strata.schemas.fold.definition.ColumnIdentity;
 import dev.strata.schemas.fold.definition.DefinitionHistory;
 import dev.strata.schemas.fold.definition.DefinitionTimeline;
+import dev.strata.schemas.fold.drain.RowValueSink;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -20,6 +20,7 @@ import dev.strata.schemas.base.BaseLoader;
 import dev.strata.schemas.base.BaseManifest;
 import dev.strata.schemas.base.BaseManifestCodec;
 import dev.strata.schemas.base.BaseTable;
+import dev.strata.schemas.fold.drain.FoldDrain;
 import dev.strata.schemas.layout.BaseCut;
 import dev.strata.schemas.store.ObjectFile;
 import dev.strata.schemas.store.ObjectFileOutput;

@@ -1,6 +1,7 @@
 package dev.strata.schemas.fold;
 
 import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.fold.drain.FoldDrain;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.strata.schemas.fold;
 
+import dev.strata.schemas.fold.drain.RowValueSink;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 

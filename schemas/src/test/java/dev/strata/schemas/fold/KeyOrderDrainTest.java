@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
+import dev.strata.schemas.fold.drain.FoldDrain;
 import dev.strata.schemas.fold.order.IntegerKeyOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;

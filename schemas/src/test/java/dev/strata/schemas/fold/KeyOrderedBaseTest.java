@@ -13,6 +13,7 @@ import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.base.BaseBuilder;
 import dev.strata.schemas.base.BaseLoader;
 import dev.strata.schemas.base.BaseTable;
+import dev.strata.schemas.fold.drain.FoldDrain;
 import dev.strata.schemas.layout.BaseCut;
 import java.io.IOException;
 import java.nio.file.Files;

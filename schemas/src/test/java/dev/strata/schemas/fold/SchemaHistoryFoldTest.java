@@ -8,6 +8,7 @@ import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Column;
 import dev.strata.schemas.avro.Op;
 import dev.strata.schemas.fold.definition.DefinitionHistory;
+import dev.strata.schemas.fold.drain.FoldDrain;
 import dev.strata.schemas.fold.select.TransactionFilter;
 import dev.strata.schemas.segment.SegmentWriter;
 import java.nio.file.Path;

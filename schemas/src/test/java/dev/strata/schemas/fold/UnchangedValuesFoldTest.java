@@ -15,6 +15,7 @@ import dev.strata.schemas.base.BaseBuilder;
 import dev.strata.schemas.base.BaseLoader;
 import dev.strata.schemas.base.BaseTable;
 import dev.strata.schemas.event.ReleasedSchemaStore;
+import dev.strata.schemas.fold.drain.FoldDrain;
 import dev.strata.schemas.layout.BaseCut;
 import dev.strata.schemas.segment.SegmentWriter;
 import java.io.IOException;

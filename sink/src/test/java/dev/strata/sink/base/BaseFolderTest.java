@@ -1,5 +1,6 @@
 package dev.strata.sink.base;
 
+import dev.strata.schemas.fold.drain.FoldDrain;
 import dev.strata.sink.ownership.OwnedPartitions;
 import dev.strata.schemas.crypto.BodySealer;
 import dev.strata.schemas.keystore.TestKeyStores;
@@ -25,7 +26,6 @@ import dev.strata.schemas.base.BaseLoader;
 import dev.strata.schemas.base.BaseManifest;
 import dev.strata.schemas.base.BaseTable;
 import dev.strata.schemas.fold.ChangeFolder;
-import dev.strata.schemas.fold.FoldDrain;
 import dev.strata.schemas.fold.FoldMemory;
 import dev.strata.schemas.fold.ShapeCatalog;
 import dev.strata.schemas.layout.BackupLayout;

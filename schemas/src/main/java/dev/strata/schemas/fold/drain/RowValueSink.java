@@ -1,8 +1,8 @@
-package dev.strata.schemas.fold;
+package dev.strata.schemas.fold.drain;
 
 /**
  * Takes a folded row's values one by one, in the final columns' order, straight from the fold's bytes
- * ({@link RowDecoder#writeTo}): no object per value nor per row, for a load that writes the values as bytes again (a
+ * ({@link dev.strata.schemas.fold.RowDecoder#writeTo}): no object per value nor per row, for a load that writes the values as bytes again (a
  * binary COPY). A value's kind is the captured one; the sink says what a column of its type makes of it.
  */
 public interface RowValueSink {
