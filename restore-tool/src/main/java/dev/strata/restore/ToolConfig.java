@@ -59,6 +59,8 @@ public final class ToolConfig {
     public static final String READERS = "strata.restore.readers";
     public static final int READERS_DEFAULT = 3;
     public static final int READERS_MAX = 64;
+    public static final String LOAD_SESSIONS = "strata.restore.load.sessions";
+    public static final int LOAD_SESSIONS_MAX = 16;
 
     private static final Pattern REGIME_KEY = Pattern.compile(Pattern.quote(RegimeSettings.PREFIX) + "([^.]+)\\..*");
 
@@ -226,6 +228,11 @@ public final class ToolConfig {
 
     public int readers() {
         return parsed.intValue(READERS);
+    }
+
+    /** Sessions a restore into PostgreSQL loads the tables it creates over. */
+    public int loadSessions() {
+        return parsed.intValue(LOAD_SESSIONS);
     }
 
     /** Kafka client settings: every key that is not Strata's own. */

@@ -1,5 +1,6 @@
 package dev.strata.restore.cli;
 
+import dev.strata.restore.target.PgConnectionSpec;
 import dev.strata.restore.BadInputException;
 import dev.strata.restore.ExitCodes;
 import dev.strata.restore.RestoreTool;
@@ -219,7 +220,7 @@ public final class DrillCommand implements Callable<Integer> {
     private DrillSettings settings(ToolConfig config) {
         Path spill = Path.of(System.getProperty("java.io.tmpdir"));
         ReplayOptions replay = new ReplayOptions(config.maxSegmentSpan(), config.readers(), FoldMemory.defaults(spill), false);
-        PostgresTarget.PgConnectionSpec server = new PostgresTarget.PgConnectionSpec(TargetFactory.jdbcUrl(config.drillPostgresUrl()),
+        PgConnectionSpec server = new PgConnectionSpec(TargetFactory.jdbcUrl(config.drillPostgresUrl()),
                 config.drillPostgresUser(), password(config.drillPostgresPasswordFile()));
         return new DrillSettings(server, config.drillTenantColumn(), replay, watermarkTimeout);
     }

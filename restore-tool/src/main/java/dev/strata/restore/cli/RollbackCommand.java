@@ -15,7 +15,7 @@ import dev.strata.restore.rollback.ApplyLimits;
 import dev.strata.restore.rollback.PointPlan;
 import dev.strata.restore.rollback.Rollback;
 import dev.strata.restore.store.RegimeStores;
-import dev.strata.restore.target.PostgresTarget.PgConnectionSpec;
+import dev.strata.restore.target.PgConnectionSpec;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.fold.FoldMemory;
 import java.io.PrintWriter;

@@ -1,5 +1,6 @@
 package dev.strata.restore.cli;
 
+import dev.strata.restore.target.PgConnectionSpec;
 import dev.strata.restore.BadInputException;
 import dev.strata.restore.ToolConfig;
 import dev.strata.restore.target.KafkaTarget;
@@ -45,8 +46,8 @@ final class TargetFactory {
                     throw new BadInputException("--to is missing: give the target database, e.g. --to jdbc:postgresql://host:5432/restored"
                             + " (a fresh database)");
                 }
-                return new PostgresTarget(new PostgresTarget.PgConnectionSpec(jdbcUrl(to), user(pg, environment), password(pg, environment)),
-                        pg.tenantColumn, selective);
+                return new PostgresTarget(new PgConnectionSpec(jdbcUrl(to), user(pg, environment), password(pg, environment)),
+                        pg.tenantColumn, selective, config.get().loadSessions());
             }
             case LUCENE -> {
                 if (to == null) {

@@ -1,5 +1,6 @@
 package dev.strata.restore.drill;
 
+import dev.strata.restore.target.PgConnectionSpec;
 import dev.strata.restore.replay.ReplayOptions;
 import dev.strata.restore.target.PostgresTarget;
 import java.time.Duration;
@@ -10,7 +11,7 @@ import java.util.Objects;
  * @param tenantColumn the tenant column of shared-schema tables
  * @param watermarkTimeout how long to wait for the tenant's watermark to cover the checkpoint
  */
-public record DrillSettings(PostgresTarget.PgConnectionSpec scratchServer, String tenantColumn, ReplayOptions replay,
+public record DrillSettings(PgConnectionSpec scratchServer, String tenantColumn, ReplayOptions replay,
                             Duration watermarkTimeout) {
     public DrillSettings {
         Objects.requireNonNull(scratchServer, "scratchServer");

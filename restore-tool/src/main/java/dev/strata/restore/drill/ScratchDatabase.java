@@ -1,5 +1,6 @@
 package dev.strata.restore.drill;
 
+import dev.strata.restore.target.PgConnectionSpec;
 import dev.strata.restore.target.PostgresTarget;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,18 +18,18 @@ import java.util.regex.Pattern;
 final class ScratchDatabase implements AutoCloseable {
     private static final Pattern JDBC_URL = Pattern.compile("(jdbc:postgresql://[^/]+/)([^?]*)(\\?.*)?");
 
-    private final PostgresTarget.PgConnectionSpec admin;
+    private final PgConnectionSpec admin;
     private final String name;
-    private final PostgresTarget.PgConnectionSpec scratch;
+    private final PgConnectionSpec scratch;
 
-    private ScratchDatabase(PostgresTarget.PgConnectionSpec admin, String name, PostgresTarget.PgConnectionSpec scratch) {
+    private ScratchDatabase(PgConnectionSpec admin, String name, PgConnectionSpec scratch) {
         this.admin = admin;
         this.name = name;
         this.scratch = scratch;
     }
 
     /** @param admin a database on the server where the role may CREATE DATABASE (e.g. .../postgres) */
-    static ScratchDatabase create(PostgresTarget.PgConnectionSpec admin, String tenant, long nowMicros) throws SQLException {
+    static ScratchDatabase create(PgConnectionSpec admin, String tenant, long nowMicros) throws SQLException {
         Matcher url = JDBC_URL.matcher(admin.jdbcUrl());
         if (!url.matches()) {
             throw new IllegalArgumentException("drill database URL " + admin.describe() + " is not jdbc:postgresql://host:port/database");
@@ -39,10 +40,10 @@ final class ScratchDatabase implements AutoCloseable {
             s.execute("CREATE DATABASE \"" + name + "\"");
         }
         String scratchUrl = url.group(1) + name + (url.group(3) == null ? "" : url.group(3));
-        return new ScratchDatabase(admin, name, new PostgresTarget.PgConnectionSpec(scratchUrl, admin.user(), admin.password()));
+        return new ScratchDatabase(admin, name, new PgConnectionSpec(scratchUrl, admin.user(), admin.password()));
     }
 
-    PostgresTarget.PgConnectionSpec spec() {
+    PgConnectionSpec spec() {
         return scratch;
     }
 

@@ -7,7 +7,7 @@ import dev.strata.restore.replay.KeyFilter;
 import dev.strata.restore.replay.Replay;
 import dev.strata.restore.replay.ReplaySummary;
 import dev.strata.restore.store.RegimeStores;
-import dev.strata.restore.target.PostgresTarget.PgConnectionSpec;
+import dev.strata.restore.target.PgConnectionSpec;
 import dev.strata.restore.target.RowPredicate;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.fold.select.TransactionFilter;

@@ -1,9 +1,9 @@
 package dev.strata.restore.target;
 
+import dev.strata.restore.target.copy.CopyChannel;
+import dev.strata.restore.target.copy.CopyChannels;
 import dev.strata.schemas.fold.RowDecoder;
 import java.sql.SQLException;
-import org.postgresql.copy.CopyIn;
-import org.postgresql.copy.CopyManager;
 
 /**
  * COPY ... FROM STDIN (FORMAT binary) into a table the restore created, when every column has a
@@ -11,11 +11,10 @@ import org.postgresql.copy.CopyManager;
  */
 final class BinaryCopyRun implements TableLoad {
     private static final int FLUSH_AT = 1 << 20;
-    private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
 
     private final TableTarget table;
     private final PgBinary.Type[] types;
-    private final CopyIn copy;
+    private final CopyChannel copy;
     private final CopyBuffer buffer = new CopyBuffer(FLUSH_AT + 65536);
     private final BinaryValues values;
     private long rows;
@@ -32,14 +31,11 @@ final class BinaryCopyRun implements TableLoad {
         return types;
     }
 
-    BinaryCopyRun(CopyManager copies, TableTarget table, PgBinary.Type[] types) throws SQLException {
+    BinaryCopyRun(CopyChannels copies, TableTarget table, PgBinary.Type[] types) throws SQLException {
         this.table = table;
         this.types = types;
         this.values = new BinaryValues(types, buffer);
-        this.copy = copies.copyIn(PgDdl.copy(table.shape()).replace("(FORMAT text)", "(FORMAT binary)"));
-        buffer.write(SIGNATURE, 0, SIGNATURE.length);
-        buffer.putInt(0); // flags
-        buffer.putInt(0); // header extension length
+        this.copy = copies.open(PgDdl.copy(table.shape()).replace("(FORMAT text)", "(FORMAT binary)"), true);
     }
 
     @Override
@@ -94,24 +90,19 @@ final class BinaryCopyRun implements TableLoad {
 
     @Override
     public long finish() throws SQLException {
-        buffer.putShort(-1);
         flush();
-        return copy.endCopy();
+        return copy.end();
     }
 
     @Override
     public void cancel() {
-        try {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
-        } catch (SQLException e) {
-            // the transaction is rolled back next; a failed cancel changes nothing there
-        }
+        copy.cancel();
     }
 
     private void flush() throws SQLException {
-        copy.writeToCopy(buffer.bytes(), 0, buffer.size());
-        buffer.truncate(0);
+        if (buffer.size() > 0) {
+            copy.write(buffer.bytes(), buffer.size());
+            buffer.truncate(0);
+        }
     }
 }

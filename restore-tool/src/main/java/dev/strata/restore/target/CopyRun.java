@@ -1,9 +1,9 @@
 package dev.strata.restore.target;
 
+import dev.strata.restore.target.copy.CopyChannel;
+import dev.strata.restore.target.copy.CopyChannels;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
-import org.postgresql.copy.CopyIn;
-import org.postgresql.copy.CopyManager;
 
 /**
  * One COPY ... FROM STDIN (text format) into one table: rows are written as text lines into a
@@ -24,13 +24,13 @@ public final class CopyRun implements TableLoad {
     }
 
     private final TableTarget table;
-    private final CopyIn copy;
+    private final CopyChannel copy;
     private final StringBuilder buffer = new StringBuilder(FLUSH_AT + 4096);
     private long rows;
 
-    public CopyRun(CopyManager copies, TableTarget table) throws SQLException {
+    public CopyRun(CopyChannels copies, TableTarget table) throws SQLException {
         this.table = table;
-        this.copy = copies.copyIn(PgDdl.copy(table.shape()));
+        this.copy = copies.open(PgDdl.copy(table.shape()), false);
     }
 
     @Override
@@ -71,18 +71,12 @@ public final class CopyRun implements TableLoad {
     @Override
     public long finish() throws SQLException {
         flush();
-        return copy.endCopy();
+        return copy.end();
     }
 
     @Override
     public void cancel() {
-        try {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
-        } catch (SQLException e) {
-            // the transaction is rolled back next; a failed cancel changes nothing there
-        }
+        copy.cancel();
     }
 
     private void appendEscaped(String s) {
@@ -102,6 +96,6 @@ public final class CopyRun implements TableLoad {
         }
         byte[] bytes = buffer.toString().getBytes(StandardCharsets.UTF_8);
         buffer.setLength(0);
-        copy.writeToCopy(bytes, 0, bytes.length);
+        copy.write(bytes, bytes.length);
     }
 }

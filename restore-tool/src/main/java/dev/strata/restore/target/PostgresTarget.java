@@ -18,7 +18,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
@@ -26,11 +25,13 @@ import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
 /**
- * Restores into Postgres, in ONE transaction: the tables are created from the captured column types
+ * Restores into Postgres, all or nothing: the tables are created from the captured column types
  * (or existing tables are used, if empty), loaded with COPY, given their primary keys after the load,
- * and committed together; a failure leaves the database as it was. A table created here whose
- * columns all have a plain binary form is loaded with binary COPY; any other with text COPY, each
- * value through its type's input function.
+ * and committed together in ONE transaction; a failure leaves the database as it was. The tables
+ * created here are loaded over several sessions at once ({@link StagedLoad}: committed into staging
+ * schemas nobody else reads, moved into place by that transaction), unless told to use one. A table
+ * created here whose columns all have a plain binary form is loaded with binary COPY; any other with
+ * text COPY, each value through its type's input function.
  *
  * <p>A table that already holds rows is refused unless forced. Forced, only the tenant's rows are
  * replaced: in a shared-schema table (one with the tenant column) its rows are deleted, in the
@@ -44,6 +45,8 @@ import org.postgresql.util.ServerErrorMessage;
  * {@code ALTER TABLE ... VALIDATE CONSTRAINT} tells later.
  */
 public final class PostgresTarget implements ReplayTarget {
+    /** Sessions a restore loads the tables it creates over, unless told otherwise: one COPY keeps one server core busy. */
+    public static final int LOAD_SESSIONS_DEFAULT = 2;
     private static final String NOT_NULL_VIOLATION = "23502";
     private final PgConnectionSpec spec;
     private final String tenantColumn;
@@ -52,6 +55,9 @@ public final class PostgresTarget implements ReplayTarget {
     private Connection connection;
     private CopyManager copies;
     private TableLoad run;
+    private TableTarget runTable;
+    private final int loadSessions;
+    private StagedLoad staged;
     private final java.util.Set<String> createdNames = new HashSet<>();
     private final Selective selective;
     private final Map<TableTarget, TableTarget> renamed = new IdentityHashMap<>();
@@ -72,9 +78,18 @@ public final class PostgresTarget implements ReplayTarget {
     }
 
     public PostgresTarget(PgConnectionSpec spec, String tenantColumn, Selective selective) {
+        this(spec, tenantColumn, selective, LOAD_SESSIONS_DEFAULT);
+    }
+
+    /**
+     * @param loadSessions over how many sessions the tables created here are loaded: more than one stages them
+     *     ({@link StagedLoad}); one loads everything in the restore's own transaction
+     */
+    public PostgresTarget(PgConnectionSpec spec, String tenantColumn, Selective selective, int loadSessions) {
         this.spec = spec;
         this.tenantColumn = tenantColumn;
         this.selective = selective;
+        this.loadSessions = loadSessions;
     }
 
     @Override
@@ -91,6 +106,9 @@ public final class PostgresTarget implements ReplayTarget {
     public void begin(RestoreScope scope) {
         try {
             connection = DriverManager.getConnection(spec.jdbcUrl(), spec.properties());
+            if (loadSessions > 1) {
+                staged = StagedLoad.lock(connection, loadSessions);
+            }
             connection.setAutoCommit(false);
             copies = connection.unwrap(PGConnection.class).getCopyAPI();
             tenant = scope.tenant().value();
@@ -99,12 +117,20 @@ public final class PostgresTarget implements ReplayTarget {
                 rename.get().requireEmpty(connection, spec.describe());
                 rename.get().searchFirst(connection);
             }
+            List<TableTarget> toCreate = new ArrayList<>();
             for (TableTarget source : scope.tables()) {
                 TableTarget table = rename.map(r -> r.rename(source)).orElse(source);
                 renamed.put(source, table);
                 restoredTables.add(table.name());
-                prepare(table, scope);
-                selective.where().ifPresent(w -> w.check(connection, PgDdl.qualified(table.shape()), source.name()));
+                if (prepare(table, scope)) {
+                    toCreate.add(table);
+                }
+            }
+            create(toCreate);
+            for (TableTarget source : scope.tables()) {
+                TableTarget table = renamed.get(source);
+                TableTarget loadedInto = staged == null || staged.staged(table) == null ? table : staged.staged(table);
+                selective.where().ifPresent(w -> w.check(connection, PgDdl.qualified(loadedInto.shape()), source.name()));
             }
         } catch (SQLException e) {
             abort();
@@ -117,24 +143,14 @@ public final class PostgresTarget implements ReplayTarget {
         }
     }
 
-    private void prepare(TableTarget table, RestoreScope scope) throws SQLException {
+    /** @return true when the table is to be created ({@link #create}); else it is ready for the load */
+    private boolean prepare(TableTarget table, RestoreScope scope) throws SQLException {
         TableShape shape = table.shape();
-        Set<String> existing = existingColumns(shape);
+        Set<String> existing = TargetCatalog.columns(connection, shape);
         if (existing.isEmpty()) {
-            List<String> ddl = table.definition().map(d -> PgDefinitionDdl.beforeLoad(shape, d))
-                    // with --where, the rows it leaves out may be those with a NULL key: they are deleted before the key is built
-                    .orElseGet(() -> List.of(PgDdl.createSchema(shape), PgDdl.createTable(shape, selective.where().isEmpty())));
-            try (Statement s = connection.createStatement()) {
-                for (String sql : ddl) {
-                    s.execute(sql);
-                }
-            } catch (SQLException e) {
-                throw new BadInputException("cannot create table " + shape.table() + " in " + spec.describe() + ": " + e.getMessage()
-                        + " (create it yourself, e.g. from pg_dump --schema-only of the source, and restore into it while empty)");
-            }
             created.add(table);
             createdNames.add(shape.table());
-            return;
+            return true;
         }
         for (String column : shape.columns()) {
             if (!existing.contains(column)) {
@@ -142,8 +158,8 @@ public final class PostgresTarget implements ReplayTarget {
                         + " has no column " + column + " (add it, or restore into a fresh database)");
             }
         }
-        if (!hasRows(shape)) {
-            return;
+        if (!TargetCatalog.hasRows(connection, shape)) {
+            return false;
         }
         if (!scope.force()) {
             throw new BadInputException("cannot restore tenant " + scope.tenant() + ": target table " + shape.table()
@@ -157,30 +173,41 @@ public final class PostgresTarget implements ReplayTarget {
             }
             clear.execute();
         }
+        return false;
     }
 
-    private Set<String> existingColumns(TableShape shape) throws SQLException {
-        String sql = "SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
-                + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped";
-        Set<String> columns = new HashSet<>();
-        try (PreparedStatement s = connection.prepareStatement(sql)) {
-            s.setString(1, shape.schemaName());
-            s.setString(2, shape.tableName());
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    columns.add(rs.getString(1));
+    /** Creates {@code tables}: in staging schemas when the load has sessions of its own, else in the restore's transaction. */
+    private void create(List<TableTarget> tables) throws SQLException {
+        if (staged != null) {
+            if (!tables.isEmpty()) {
+                try {
+                    staged.create(tables, spec, this::ddl);
+                } catch (SQLException e) {
+                    throw new BadInputException("cannot create the restored tables in " + spec.describe() + ": " + e.getMessage()
+                            + " (create them yourself, e.g. from pg_dump --schema-only of the source, and restore into them while"
+                            + " empty)");
                 }
             }
+            return;
         }
-        return columns;
+        for (TableTarget table : tables) {
+            try (Statement s = connection.createStatement()) {
+                for (String sql : ddl(table)) {
+                    s.execute(sql);
+                }
+            } catch (SQLException e) {
+                throw new BadInputException("cannot create table " + table.shape().table() + " in " + spec.describe() + ": "
+                        + e.getMessage() + " (create it yourself, e.g. from pg_dump --schema-only of the source, and restore into it"
+                        + " while empty)");
+            }
+        }
     }
 
-    private boolean hasRows(TableShape shape) throws SQLException {
-        try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM " + PgDdl.qualified(shape) + ")")) {
-            return rs.next() && rs.getBoolean(1);
-        }
+    private List<String> ddl(TableTarget table) {
+        TableShape shape = table.shape();
+        return table.definition().map(d -> PgDefinitionDdl.beforeLoad(shape, d))
+                // with --where, the rows it leaves out may be those with a NULL key: they are deleted before the key is built
+                .orElseGet(() -> List.of(PgDdl.createSchema(shape), PgDdl.createTable(shape, selective.where().isEmpty())));
     }
 
     /** The text columns of a table loaded by binary COPY ({@link TableLoad#open} decides the same way). */
@@ -215,9 +242,10 @@ public final class PostgresTarget implements ReplayTarget {
 
     /** The COPY into {@code table}, begun when the rows of another table end (rows come table after table). */
     private TableLoad runInto(TableTarget table) throws SQLException {
-        if (run == null || run.table() != table) {
+        if (run == null || runTable != table) {
             finishRun();
             run = open(table);
+            runTable = table;
         }
         return run;
     }
@@ -231,13 +259,17 @@ public final class PostgresTarget implements ReplayTarget {
      * otherwise, and for a table with an ADD COLUMN's missing value (carried as the catalog's text).
      */
     private TableLoad open(TableTarget table) throws SQLException {
-        return TableLoad.open(copies, table, createdNames.contains(table.name()));
+        return staged != null && staged.staged(table) != null ? staged.open(table)
+                : TableLoad.open(copies, table, createdNames.contains(table.name()));
     }
 
     @Override
     public void commit() {
         try {
             finishRun();
+            if (staged != null) {
+                staged.commit(connection);
+            }
             if (selective.where().isPresent()) {
                 keepOnly(selective.where().get());
             }
@@ -262,7 +294,9 @@ public final class PostgresTarget implements ReplayTarget {
         if (!NOT_NULL_VIOLATION.equals(e.getSQLState()) || server == null) {
             return Optional.empty();
         }
-        String table = server.getSchema() + "." + server.getTable();
+        // a staged table's row is named by the table where it belongs
+        String table = staged == null ? server.getSchema() + "." + server.getTable()
+                : staged.destination(server.getSchema(), server.getTable());
         return Optional.of(new BadInputException("cannot restore tenant " + tenant + ": a row of " + table + " has NULL in column "
                 + server.getColumn() + ", which the restored table declares NOT NULL (a key column, e.g. of a custom message key"
                 + " over nullable columns, or NOT NULL in the captured definition); leave those rows out (--where \""
@@ -314,12 +348,13 @@ public final class PostgresTarget implements ReplayTarget {
     private void finishRun() throws SQLException {
         if (run != null) {
             TableLoad finished = run;
+            TableTarget table = runTable;
             run = null;
+            runTable = null;
             long counted = finished.finish();
-            loaded.merge(finished.table().name(), counted, Long::sum);
+            loaded.merge(table.name(), counted, Long::sum);
             if (counted != finished.rows()) {
-                throw new SQLException("the server counted " + counted + " rows of " + finished.table().name() + ", not "
-                        + finished.rows());
+                throw new SQLException("the server counted " + counted + " rows of " + table.name() + ", not " + finished.rows());
             }
         }
     }
@@ -333,47 +368,26 @@ public final class PostgresTarget implements ReplayTarget {
         if (connection != null) {
             try {
                 connection.rollback();
+                if (staged != null) {
+                    staged.abort(connection);
+                }
             } catch (SQLException e) {
-                // closing the connection rolls back too
+                // closing the connection rolls back too; staging schemas left behind go with the next restore here
             }
         }
     }
 
     @Override
     public void close() {
+        if (staged != null) {
+            staged.close();
+        }
         if (connection != null) {
             try {
                 connection.close();
             } catch (SQLException e) {
                 // nothing left to keep: a transaction not committed is rolled back by the server
             }
-        }
-    }
-
-    /** Connection settings; the password is only ever passed to the driver. */
-    public record PgConnectionSpec(String jdbcUrl, String user, String password) {
-        public Properties properties() {
-            Properties p = new Properties();
-            if (user != null) {
-                p.setProperty("user", user);
-            }
-            if (password != null) {
-                p.setProperty("password", password);
-            }
-            p.setProperty("ApplicationName", "strata restore-tool");
-            return p;
-        }
-
-        /** The URL without anything that may hold a secret (user info, parameters). */
-        public String describe() {
-            String url = jdbcUrl.replaceAll("//[^/@]*@", "//");
-            int query = url.indexOf('?');
-            return (query < 0 ? url : url.substring(0, query)) + (user == null ? "" : " as " + user);
-        }
-
-        @Override
-        public String toString() {
-            return "PgConnectionSpec[" + describe() + ", password=<redacted>]";
         }
     }
 }

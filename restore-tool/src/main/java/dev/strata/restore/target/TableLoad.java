@@ -1,5 +1,6 @@
 package dev.strata.restore.target;
 
+import dev.strata.restore.target.copy.CopyChannels;
 import dev.strata.schemas.fold.RowDecoder;
 import java.sql.SQLException;
 import org.postgresql.copy.CopyManager;
@@ -12,6 +13,11 @@ public interface TableLoad {
      * table's columns have exactly those types (and no value comes as catalog text); else text COPY.
      */
     static TableLoad open(CopyManager copies, TableTarget table, boolean typesExact) throws SQLException {
+        return open(CopyChannels.direct(copies), table, typesExact);
+    }
+
+    /** As {@link #open(CopyManager, TableTarget, boolean)}, into the COPYs {@code copies} opens. */
+    static TableLoad open(CopyChannels copies, TableTarget table, boolean typesExact) throws SQLException {
         PgBinary.Type[] types = typesExact && !table.textValues() ? BinaryCopyRun.typesOf(table) : null;
         return types != null ? new BinaryCopyRun(copies, table, types) : new CopyRun(copies, table);
     }

@@ -42,6 +42,7 @@ class KeyColumnsNotNullIT {
         try (Connection c = connect(pg, "nn_refused"); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT to_regclass('public.items') IS NULL")) {
             assertThat(r.next() && r.getBoolean(1)).as("the table was not left behind").isTrue();
+            assertThat(StagedLoadIT.stagingSchemas(c)).as("nor its staging schema").isEmpty();
         }
     }
 
@@ -85,8 +86,8 @@ class KeyColumnsNotNullIT {
         }
     }
 
-    private static PostgresTarget.PgConnectionSpec spec(LocalPostgres pg, String database) {
-        return new PostgresTarget.PgConnectionSpec(pg.jdbcUrl(database), pg.user(), pg.password());
+    private static PgConnectionSpec spec(LocalPostgres pg, String database) {
+        return new PgConnectionSpec(pg.jdbcUrl(database), pg.user(), pg.password());
     }
 
     private static Connection connect(LocalPostgres pg, String database) throws Exception {

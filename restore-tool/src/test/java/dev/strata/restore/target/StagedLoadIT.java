@@ -1,0 +1,142 @@
+package dev.strata.restore.target;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.strata.local.LocalPostgres;
+import dev.strata.local.LocalStackExtension;
+import dev.strata.restore.BadInputException;
+import dev.strata.schemas.TenantId;
+import dev.strata.schemas.fold.TableShape;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A restore loads the tables it creates over two sessions through a staging schema: the rows are those of a restore on one
+ * session, split between the two sessions' transactions; the staging schema is gone after a commit, after a failure, and,
+ * for a restore that died, after the next restore into the database, which leaves a live restore's alone. It needs no
+ * right a restore on one session does not.
+ */
+@ExtendWith(LocalStackExtension.class)
+class StagedLoadIT {
+    private static final TableShape ITEMS = new TableShape("public.items", List.of("tenant_id", "code", "note"),
+            List.of("text", "text", "text"), List.of("code"));
+    /** Over 4 MB of COPY data: several chunks, so both sessions get some. */
+    private static final int ROWS = 100_000;
+
+    @Test
+    void twoSessionsLoadTheRowsOneSessionWouldAndLeaveNoStagingSchema(LocalPostgres pg) throws Exception {
+        pg.createDatabase("staged_two");
+        pg.createDatabase("staged_one");
+        restore(new PostgresTarget(spec(pg, "staged_two"), "tenant_id", PostgresTarget.Selective.NONE, 2), ROWS);
+        restore(new PostgresTarget(spec(pg, "staged_one"), "tenant_id", PostgresTarget.Selective.NONE, 1), ROWS);
+
+        try (Connection two = connect(pg, "staged_two"); Connection one = connect(pg, "staged_one")) {
+            assertThat(single(two, "SELECT md5(string_agg(i::text, '|' ORDER BY code)) FROM public.items i"))
+                    .isEqualTo(single(one, "SELECT md5(string_agg(i::text, '|' ORDER BY code)) FROM public.items i"));
+            assertThat(single(two, "SELECT count(*) FROM public.items")).isEqualTo(String.valueOf(ROWS));
+            assertThat(single(two, "SELECT count(DISTINCT xmin::text) FROM public.items")).as("rows of both sessions").isEqualTo("2");
+            assertThat(single(one, "SELECT count(DISTINCT xmin::text) FROM public.items")).isEqualTo("1");
+            assertThat(single(two, "SELECT count(*) FROM pg_index WHERE indrelid = 'public.items'::regclass AND indisprimary"))
+                    .isEqualTo("1");
+            assertThat(stagingSchemas(two)).isEmpty();
+        }
+    }
+
+    @Test
+    void aDeadRestoresStagingIsDroppedByTheNextAndALiveOnesIsLeftAlone(LocalPostgres pg) throws Exception {
+        pg.createDatabase("staged_reap");
+        PostgresTarget dying = new PostgresTarget(spec(pg, "staged_reap"), "tenant_id", PostgresTarget.Selective.NONE, 2);
+        TableTarget items = new TableTarget(ITEMS);
+        dying.begin(new RestoreScope(TenantId.of("acme"), Long.MAX_VALUE, List.of(items), false));
+        dying.apply(new FoldedRow(items, new Object[] {"acme", "a", "x"}, new Object[] {"a"}));
+        dying.close(); // as if killed: no abort, its sessions end
+        try (Connection c = connect(pg, "staged_reap"); Connection live = connect(pg, "staged_reap")) {
+            List<String> dead = stagingSchemas(c);
+            assertThat(dead).hasSize(1);
+            try (Statement s = live.createStatement()) {
+                s.execute("CREATE SCHEMA strata_load_0123456789ab_0");
+                s.execute("SELECT pg_advisory_lock(hashtextextended('strata_load_0123456789ab', 0))");
+            }
+
+            restore(new PostgresTarget(spec(pg, "staged_reap"), "tenant_id", PostgresTarget.Selective.NONE, 2), 10);
+
+            assertThat(stagingSchemas(c)).containsExactly("strata_load_0123456789ab_0");
+            assertThat(single(c, "SELECT count(*) FROM public.items")).isEqualTo("10");
+        }
+    }
+
+    @Test
+    void aUserWhoMayNotCreateSchemasIsRefusedAsOnOneSessionAndNothingIsLeft(LocalPostgres pg) throws Exception {
+        pg.createDatabase("staged_plain_user");
+        try (Connection admin = connect(pg, "staged_plain_user"); Statement s = admin.createStatement()) {
+            s.execute("CREATE ROLE staged_restorer LOGIN PASSWORD 'staged-restorer'");
+            s.execute("GRANT CREATE ON SCHEMA public TO staged_restorer");
+        }
+        PgConnectionSpec restorer = new PgConnectionSpec(pg.jdbcUrl("staged_plain_user"), "staged_restorer", "staged-restorer");
+
+        for (int sessions : new int[] {1, 2}) {
+            assertThatThrownBy(() -> restore(new PostgresTarget(restorer, "tenant_id", PostgresTarget.Selective.NONE, sessions), 10))
+                    .isInstanceOf(BadInputException.class).hasMessageContaining("permission denied for database staged_plain_user")
+                    .hasMessageContaining("create").hasMessageNotContaining("staged-restorer");
+        }
+        try (Connection c = connect(pg, "staged_plain_user")) {
+            assertThat(single(c, "SELECT to_regclass('public.items') IS NULL")).isEqualTo("t");
+            assertThat(stagingSchemas(c)).isEmpty();
+        }
+    }
+
+    private static void restore(PostgresTarget target, int rows) {
+        TableTarget items = new TableTarget(ITEMS);
+        try (target) {
+            target.begin(new RestoreScope(TenantId.of("acme"), Long.MAX_VALUE, List.of(items), false));
+            boolean committed = false;
+            try {
+                for (int i = 0; i < rows; i++) {
+                    String code = String.format("code-%08d", i);
+                    target.apply(new FoldedRow(items, new Object[] {"acme", code, "note of row " + i}, new Object[] {code}));
+                }
+                target.commit();
+                committed = true;
+            } finally {
+                if (!committed) {
+                    target.abort();
+                }
+            }
+        }
+    }
+
+    static List<String> stagingSchemas(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT nspname FROM pg_namespace WHERE starts_with(nspname, 'strata_load_')"
+                + " ORDER BY 1"); ResultSet r = s.executeQuery()) {
+            List<String> names = new ArrayList<>();
+            while (r.next()) {
+                names.add(r.getString(1));
+            }
+            return names;
+        }
+    }
+
+    private static String single(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getString(1);
+        }
+    }
+
+    private static PgConnectionSpec spec(LocalPostgres pg, String database) {
+        return new PgConnectionSpec(pg.jdbcUrl(database), pg.user(), pg.password());
+    }
+
+    private static Connection connect(LocalPostgres pg, String database) throws SQLException {
+        return DriverManager.getConnection(pg.jdbcUrl(database), pg.user(), pg.password());
+    }
+}
