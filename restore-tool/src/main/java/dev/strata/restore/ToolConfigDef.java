@@ -16,13 +16,13 @@ import static dev.strata.restore.ToolConfig.MAX_EVENT_BYTES_DEFAULT;
 import static dev.strata.restore.ToolConfig.MAX_SEGMENT_SPAN_DEFAULT;
 import static dev.strata.restore.ToolConfig.MAX_SEGMENT_SPAN_MS;
 import static dev.strata.restore.ToolConfig.LOAD_SESSIONS;
+import static dev.strata.restore.ToolConfig.LOAD_SESSIONS_DEFAULT;
 import static dev.strata.restore.ToolConfig.LOAD_SESSIONS_MAX;
 import static dev.strata.restore.ToolConfig.READERS;
 import static dev.strata.restore.ToolConfig.READERS_DEFAULT;
 import static dev.strata.restore.ToolConfig.READERS_MAX;
 import static dev.strata.restore.ToolConfig.REGIMES;
 
-import dev.strata.restore.target.PostgresTarget;
 import dev.strata.schemas.config.ConfigReference;
 import dev.strata.schemas.config.ConfigSpec;
 import dev.strata.schemas.config.Validators;
@@ -69,12 +69,13 @@ public final class ToolConfigDef {
                             + " The sink keeps the layout's bound; raise this"
                             + " only for segments written by another writer.")
             .optional(READERS, Type.INT, READERS_DEFAULT, Validators.between(1, READERS_MAX), "Segments fetched and decoded at once.")
-            .optional(LOAD_SESSIONS, Type.INT, PostgresTarget.LOAD_SESSIONS_DEFAULT, Validators.between(1, LOAD_SESSIONS_MAX),
-                    "Sessions a restore into PostgreSQL (`replay --target postgres`) loads the tables it creates over at once:"
-                            + " a COPY keeps one server core busy. Above 1, those tables are created and loaded in staging schemas"
-                            + " (`strata_load_<id>_<n>`, committed, readable by their owner only) and moved into place by the"
-                            + " restore's one transaction, which still commits all or nothing; a restore that dies leaves them, and"
-                            + " the next restore into that database drops them. 1 loads everything in that one transaction.")
+            .optional(LOAD_SESSIONS, Type.INT, LOAD_SESSIONS_DEFAULT, Validators.between(1, LOAD_SESSIONS_MAX),
+                    "Sessions a restore into PostgreSQL (`replay --target postgres`) loads the tables it creates over at once,"
+                            + " besides its own: a COPY keeps one server core busy. Above 1, those tables are created and loaded in a"
+                            + " staging schema (`strata_load_<id>`, committed, granted to no one) and moved into place by the"
+                            + " restore's one transaction, which still commits all or nothing; a restore that dies leaves it, and"
+                            + " the next restore into that database by the same user drops it. Tables of several schemas, or whose"
+                            + " owned sequences' names are taken, load on the restore's own session. 1 loads everything there.")
             .group("Drills")
             .optional(DRILL_POSTGRES_URL, Type.STRING, null, null,
                     "A database on the server where each drill creates, then drops, its scratch database"

@@ -3,6 +3,7 @@ package dev.strata.restore.target;
 import dev.strata.restore.target.copy.CopyChannel;
 import dev.strata.restore.target.copy.CopyChannels;
 import dev.strata.schemas.fold.RowDecoder;
+import dev.strata.schemas.fold.TableShape;
 import java.sql.SQLException;
 
 /**
@@ -31,11 +32,12 @@ final class BinaryCopyRun implements TableLoad {
         return types;
     }
 
-    BinaryCopyRun(CopyChannels copies, TableTarget table, PgBinary.Type[] types) throws SQLException {
+    /** @param copyInto the table the rows go into: {@code table}'s own, or one of the same columns standing in for it */
+    BinaryCopyRun(CopyChannels copies, TableTarget table, PgBinary.Type[] types, TableShape copyInto) throws SQLException {
         this.table = table;
         this.types = types;
         this.values = new BinaryValues(types, buffer);
-        this.copy = copies.open(PgDdl.copy(table.shape()).replace("(FORMAT text)", "(FORMAT binary)"), true);
+        this.copy = copies.open(PgDdl.copy(copyInto).replace("(FORMAT text)", "(FORMAT binary)"), true);
     }
 
     @Override

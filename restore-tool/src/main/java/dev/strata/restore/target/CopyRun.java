@@ -2,6 +2,7 @@ package dev.strata.restore.target;
 
 import dev.strata.restore.target.copy.CopyChannel;
 import dev.strata.restore.target.copy.CopyChannels;
+import dev.strata.schemas.fold.TableShape;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 
@@ -28,9 +29,10 @@ public final class CopyRun implements TableLoad {
     private final StringBuilder buffer = new StringBuilder(FLUSH_AT + 4096);
     private long rows;
 
-    public CopyRun(CopyChannels copies, TableTarget table) throws SQLException {
+    /** @param copyInto the table the rows go into: {@code table}'s own, or one of the same columns standing in for it */
+    public CopyRun(CopyChannels copies, TableTarget table, TableShape copyInto) throws SQLException {
         this.table = table;
-        this.copy = copies.open(PgDdl.copy(table.shape()), false);
+        this.copy = copies.open(PgDdl.copy(copyInto), false);
     }
 
     @Override

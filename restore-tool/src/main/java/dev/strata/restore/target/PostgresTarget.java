@@ -2,13 +2,13 @@ package dev.strata.restore.target;
 
 import dev.strata.restore.BadInputException;
 import dev.strata.restore.ExitCodes;
+import dev.strata.restore.ToolConfig;
 import dev.strata.restore.UnavailableException;
 import dev.strata.schemas.fold.RowDecoder;
 import dev.strata.schemas.fold.TableShape;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -45,8 +45,6 @@ import org.postgresql.util.ServerErrorMessage;
  * {@code ALTER TABLE ... VALIDATE CONSTRAINT} tells later.
  */
 public final class PostgresTarget implements ReplayTarget {
-    /** Sessions a restore loads the tables it creates over, unless told otherwise: one COPY keeps one server core busy. */
-    public static final int LOAD_SESSIONS_DEFAULT = 2;
     private static final String NOT_NULL_VIOLATION = "23502";
     private final PgConnectionSpec spec;
     private final String tenantColumn;
@@ -57,8 +55,9 @@ public final class PostgresTarget implements ReplayTarget {
     private TableLoad run;
     private TableTarget runTable;
     private final int loadSessions;
+    private LoadStaging staging;
     private StagedLoad staged;
-    private final java.util.Set<String> createdNames = new HashSet<>();
+    private final Set<String> createdNames = new HashSet<>();
     private final Selective selective;
     private final Map<TableTarget, TableTarget> renamed = new IdentityHashMap<>();
     private final Map<String, Long> loaded = new HashMap<>();
@@ -78,7 +77,7 @@ public final class PostgresTarget implements ReplayTarget {
     }
 
     public PostgresTarget(PgConnectionSpec spec, String tenantColumn, Selective selective) {
-        this(spec, tenantColumn, selective, LOAD_SESSIONS_DEFAULT);
+        this(spec, tenantColumn, selective, ToolConfig.LOAD_SESSIONS_DEFAULT);
     }
 
     /**
@@ -107,8 +106,10 @@ public final class PostgresTarget implements ReplayTarget {
         try {
             connection = DriverManager.getConnection(spec.jdbcUrl(), spec.properties());
             if (loadSessions > 1) {
-                staged = StagedLoad.lock(connection, loadSessions);
+                staging = LoadStaging.afterReaping(connection);
             }
+            // the transaction must see what the load's own sessions commit, whatever the server's default isolation
+            connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             connection.setAutoCommit(false);
             copies = connection.unwrap(PGConnection.class).getCopyAPI();
             tenant = scope.tenant().value();
@@ -129,8 +130,9 @@ public final class PostgresTarget implements ReplayTarget {
             create(toCreate);
             for (TableTarget source : scope.tables()) {
                 TableTarget table = renamed.get(source);
-                TableTarget loadedInto = staged == null || staged.staged(table) == null ? table : staged.staged(table);
-                selective.where().ifPresent(w -> w.check(connection, PgDdl.qualified(loadedInto.shape()), source.name()));
+                if (staged == null || staged.staged(table) == null) { // a staged table was checked before its staging committed
+                    selective.where().ifPresent(w -> w.check(connection, PgDdl.qualified(table.shape()), source.name()));
+                }
             }
         } catch (SQLException e) {
             abort();
@@ -176,17 +178,18 @@ public final class PostgresTarget implements ReplayTarget {
         return false;
     }
 
-    /** Creates {@code tables}: in staging schemas when the load has sessions of its own, else in the restore's transaction. */
+    /** Creates {@code tables}: in a staging schema when the load has sessions of its own, else in the restore's transaction. */
     private void create(List<TableTarget> tables) throws SQLException {
+        tables.forEach(this::ddl); // a table the restore cannot create is refused by its own name, before anything is staged
+        staged = staging == null ? null : StagedLoad.of(staging, loadSessions, tables, connection).orElse(null);
         if (staged != null) {
-            if (!tables.isEmpty()) {
-                try {
-                    staged.create(tables, spec, this::ddl);
-                } catch (SQLException e) {
-                    throw new BadInputException("cannot create the restored tables in " + spec.describe() + ": " + e.getMessage()
-                            + " (create them yourself, e.g. from pg_dump --schema-only of the source, and restore into them while"
-                            + " empty)");
-                }
+            try {
+                staged.create(tables, connection, spec, this::ddl, (session, stagedTable, destination) -> selective.where()
+                        .ifPresent(w -> w.check(session, PgDdl.qualified(stagedTable.shape()), sourceName(destination))));
+            } catch (SQLException e) {
+                throw new BadInputException("cannot create the restored tables " + tables.stream().map(TableTarget::name).toList()
+                        + " in " + spec.describe() + ": " + e.getMessage() + " (create them yourself, e.g. from pg_dump --schema-only"
+                        + " of the source, and restore into them while empty)");
             }
             return;
         }
@@ -201,6 +204,10 @@ public final class PostgresTarget implements ReplayTarget {
                         + " while empty)");
             }
         }
+    }
+
+    private String sourceName(TableTarget table) { // as the operator named it, before --schema moved it
+        return renamed.entrySet().stream().filter(e -> e.getValue() == table).map(e -> e.getKey().name()).findFirst().orElse(table.name());
     }
 
     private List<String> ddl(TableTarget table) {
@@ -368,11 +375,11 @@ public final class PostgresTarget implements ReplayTarget {
         if (connection != null) {
             try {
                 connection.rollback();
-                if (staged != null) {
-                    staged.abort(connection);
-                }
             } catch (SQLException e) {
-                // closing the connection rolls back too; staging schemas left behind go with the next restore here
+                // closing the connection rolls back too
+            }
+            if (staged != null) {
+                staged.abort(connection, spec);
             }
         }
     }

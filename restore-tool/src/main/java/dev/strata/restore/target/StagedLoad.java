@@ -1,48 +1,109 @@
 package dev.strata.restore.target;
 
+import dev.strata.restore.BadInputException;
+import dev.strata.restore.ExitCodes;
+import dev.strata.restore.UnavailableException;
 import dev.strata.restore.target.copy.CopyLanes;
+import dev.strata.schemas.ddl.DefinedColumn;
+import dev.strata.schemas.ddl.TableDefinition;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
- * The tables a restore creates, loaded over several sessions of their own ({@link CopyLanes}) into staging schemas
- * ({@link LoadStaging}), and moved into place in the restore's transaction at its commit.
+ * The tables a restore creates, loaded over several sessions of their own ({@link CopyLanes}) into a staging schema
+ * ({@link LoadStaging}) and moved into place by the restore's transaction at its commit.
  */
 final class StagedLoad {
+    private static final Pattern REGCLASS_LITERAL = Pattern.compile("'(?:[^']|'')*'::regclass");
+
     private final LoadStaging staging;
     private final int sessions;
+    private final SchemaRename rename;
     /** By the table where it belongs: the table its rows are loaded into meanwhile. */
     private final Map<TableTarget, TableTarget> staged = new IdentityHashMap<>();
     private CopyLanes lanes;
 
-    private StagedLoad(LoadStaging staging, int sessions) {
-        this.staging = staging;
-        this.sessions = sessions;
+    /** A check of a staged table on the session that created it, before that commits. */
+    interface Check {
+        void check(Connection session, TableTarget staged, TableTarget destination);
     }
 
-    /** On {@code main}'s session before its transaction begins: see {@link LoadStaging#lock}. */
-    static StagedLoad lock(Connection main, int sessions) throws SQLException {
-        return new StagedLoad(LoadStaging.lock(main), sessions);
+    private StagedLoad(LoadStaging staging, int sessions, SchemaRename rename) {
+        this.staging = staging;
+        this.sessions = sessions;
+        this.rename = rename;
     }
 
     /**
-     * Creates {@code tables} in staging schemas and opens the load's sessions. It needs no right a restore on one session
-     * does not: creating a table there runs CREATE SCHEMA IF NOT EXISTS, which needs CREATE on the database too.
+     * The load of {@code tables} over {@code sessions}, when they allow it; else empty, and they load on the restore's
+     * own session as before. They must be of one schema, and none of their owned sequences' names taken there (the
+     * move would collide at the commit). A column default may name one of them qualified only as a regclass literal,
+     * bound when the table is created: any other mention would keep the staging schema's name after the move.
      */
-    void create(List<TableTarget> tables, PgConnectionSpec spec, Function<TableTarget, List<String>> ddl) throws SQLException {
-        List<TableTarget> stagedTables = staging.stage(tables);
+    static Optional<StagedLoad> of(LoadStaging staging, int sessions, List<TableTarget> tables, Connection main) throws SQLException {
+        if (tables.isEmpty() || tables.stream().map(t -> t.shape().schemaName()).distinct().count() > 1) {
+            return Optional.empty();
+        }
+        SchemaRename rename = SchemaRename.to(staging.schema(), tables);
+        for (TableTarget table : tables) {
+            if (table.definition().isPresent() && !movable(table.definition().get(), rename, staging.schema(), main)) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(new StagedLoad(staging, sessions, rename));
+    }
+
+    private static boolean movable(TableDefinition definition, SchemaRename rename, String schema, Connection main) throws SQLException {
+        for (DefinedColumn column : definition.liveColumns()) {
+            String rewritten = rename.rewrite(column.defaultExpression());
+            if (rewritten != null && REGCLASS_LITERAL.matcher(rewritten).replaceAll("").contains(schema)) {
+                return false;
+            }
+        }
+        try (PreparedStatement exists = main.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            for (TableDefinition.OwnedSequence sequence : definition.sequences()) {
+                exists.setString(1, sequence.sequence());
+                try (ResultSet r = exists.executeQuery()) {
+                    if (r.next() && r.getBoolean(1)) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Creates the tables in the staging schema, checks each with {@code check} on the session that created it before
+     * that commits, and opens the load's sessions; {@code main}'s transaction holds the staging schema's lock from here.
+     */
+    void create(List<TableTarget> tables, Connection main, PgConnectionSpec spec, Function<TableTarget, List<String>> ddl,
+                Check check) throws SQLException {
+        staging.hold(main);
+        try (Statement s = main.createStatement()) {
+            s.execute("SET idle_in_transaction_session_timeout = 0"); // it waits, idle, while the other sessions load
+        }
+        List<TableTarget> stagedTables = staging.stage(tables, rename);
         List<Connection> opened = new ArrayList<>();
         try {
-            while (opened.size() < sessions) {
-                opened.add(DriverManager.getConnection(spec.jdbcUrl(), spec.properties()));
+            open(opened, spec);
+            Connection first = opened.get(0);
+            staging.create(first, ddl, (stagedTable, destination) -> check.check(first, stagedTable, destination));
+            for (Connection session : opened) {
+                session.setAutoCommit(false);
+                staging.hold(session);
             }
-            staging.create(opened.get(0), ddl);
             lanes = new CopyLanes(opened);
         } catch (SQLException | RuntimeException e) {
             opened.forEach(StagedLoad::closeQuietly);
@@ -50,6 +111,22 @@ final class StagedLoad {
         }
         for (int i = 0; i < tables.size(); i++) {
             staged.put(tables.get(i), stagedTables.get(i));
+        }
+    }
+
+    private void open(List<Connection> opened, PgConnectionSpec spec) {
+        try {
+            while (opened.size() < sessions) {
+                opened.add(DriverManager.getConnection(spec.jdbcUrl(), spec.properties()));
+            }
+        } catch (SQLException e) {
+            String why = "cannot open the " + sessions + " sessions a restore loads over, besides its own, to " + spec.describe() + ": "
+                    + e.getMessage();
+            if (ExitCodes.unavailable(e)) {
+                throw new UnavailableException(why + " (check that the server is up and reachable, then retry)", e);
+            }
+            throw new BadInputException(why + " (raise the server's or the user's connection limit, or load on the restore's own"
+                    + " session: strata.restore.load.sessions=1)");
         }
     }
 
@@ -68,8 +145,9 @@ final class StagedLoad {
         return schema + "." + table;
     }
 
+    /** The COPY of {@code table}'s rows into its staged table; its errors name {@code table}. */
     TableLoad open(TableTarget table) throws SQLException {
-        return TableLoad.open(lanes, staged.get(table), true);
+        return TableLoad.open(lanes, table, true, staged.get(table).shape());
     }
 
     /** Commits the load's sessions, then moves the staged tables into place in {@code main}'s transaction. */
@@ -82,11 +160,22 @@ final class StagedLoad {
         }
     }
 
-    /** After {@code main}'s transaction was rolled back: the staging schemas dropped (in autocommit). */
-    void abort(Connection main) throws SQLException {
+    /**
+     * After {@code main}'s transaction ended without a commit: the staging schema dropped, over a new session if
+     * {@code main} is lost; if that fails too, the next restore into the database drops it.
+     */
+    void abort(Connection main, PgConnectionSpec spec) {
         close();
-        main.setAutoCommit(true);
-        staging.drop(main);
+        try {
+            main.setAutoCommit(true);
+            staging.drop(main);
+        } catch (SQLException lost) {
+            try (Connection again = DriverManager.getConnection(spec.jdbcUrl(), spec.properties())) {
+                staging.drop(again);
+            } catch (SQLException e) {
+                // left for the next restore: its lock ended with the sessions
+            }
+        }
     }
 
     void close() {

@@ -2,6 +2,7 @@ package dev.strata.restore.target;
 
 import dev.strata.restore.target.copy.CopyChannels;
 import dev.strata.schemas.fold.RowDecoder;
+import dev.strata.schemas.fold.TableShape;
 import java.sql.SQLException;
 import org.postgresql.copy.CopyManager;
 
@@ -18,8 +19,13 @@ public interface TableLoad {
 
     /** As {@link #open(CopyManager, TableTarget, boolean)}, into the COPYs {@code copies} opens. */
     static TableLoad open(CopyChannels copies, TableTarget table, boolean typesExact) throws SQLException {
+        return open(copies, table, typesExact, table.shape());
+    }
+
+    /** As {@link #open(CopyChannels, TableTarget, boolean)}, the rows going into {@code copyInto}, a table of the same columns. */
+    static TableLoad open(CopyChannels copies, TableTarget table, boolean typesExact, TableShape copyInto) throws SQLException {
         PgBinary.Type[] types = typesExact && !table.textValues() ? BinaryCopyRun.typesOf(table) : null;
-        return types != null ? new BinaryCopyRun(copies, table, types) : new CopyRun(copies, table);
+        return types != null ? new BinaryCopyRun(copies, table, types, copyInto) : new CopyRun(copies, table, copyInto);
     }
 
     /** The columns whose strings the load takes as UTF-8 bytes: the text columns of a binary COPY; null for a text COPY. */

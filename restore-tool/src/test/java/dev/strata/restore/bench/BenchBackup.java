@@ -100,6 +100,9 @@ final class BenchBackup implements AutoCloseable {
         Properties props = LocalStores.regime(REGIME, stores.primary(), PRIMARY_BUCKET, stores.backup(), BACKUP_BUCKET);
         props.setProperty(RegimeSettings.regimeKey(REGIME, RegimeSettings.KEK_FILE), stores.kekFile(REGIME).toString());
         props.setProperty(ToolConfig.READERS, System.getProperty("strata.bench.readers", Integer.toString(ToolConfig.READERS_DEFAULT)));
+        // -Dstrata.bench.load.sessions=1 (e.g. through JAVA_TOOL_OPTIONS): the load on one session, to compare in turn
+        props.setProperty(ToolConfig.LOAD_SESSIONS, System.getProperty("strata.bench.load.sessions",
+                Integer.toString(ToolConfig.LOAD_SESSIONS_DEFAULT)));
         return props;
     }
 

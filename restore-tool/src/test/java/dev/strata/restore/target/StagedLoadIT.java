@@ -7,6 +7,8 @@ import dev.strata.local.LocalPostgres;
 import dev.strata.local.LocalStackExtension;
 import dev.strata.restore.BadInputException;
 import dev.strata.schemas.TenantId;
+import dev.strata.schemas.ddl.DefinedColumn;
+import dev.strata.schemas.ddl.TableDefinition;
 import dev.strata.schemas.fold.TableShape;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -16,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -59,18 +62,22 @@ class StagedLoadIT {
         dying.begin(new RestoreScope(TenantId.of("acme"), Long.MAX_VALUE, List.of(items), false));
         dying.apply(new FoldedRow(items, new Object[] {"acme", "a", "x"}, new Object[] {"a"}));
         dying.close(); // as if killed: no abort, its sessions end
+        try (Connection c = connect(pg, "staged_reap")) {
+            assertThat(stagingSchemas(c)).hasSize(1);
+            awaitNoOtherSession(c); // a closed session's backend ends, and lets go of its locks, a moment after the close
+        }
         try (Connection c = connect(pg, "staged_reap"); Connection live = connect(pg, "staged_reap")) {
-            List<String> dead = stagingSchemas(c);
-            assertThat(dead).hasSize(1);
             try (Statement s = live.createStatement()) {
-                s.execute("CREATE SCHEMA strata_load_0123456789ab_0");
-                s.execute("SELECT pg_advisory_lock(hashtextextended('strata_load_0123456789ab', 0))");
+                s.execute("CREATE SCHEMA strata_load_0123456789ab");
+                live.setAutoCommit(false); // a live restore's session: the shared lock lasts while its transaction does
+                s.execute("SELECT pg_advisory_xact_lock_shared(hashtextextended('strata_load_0123456789ab', 0))");
             }
 
             restore(new PostgresTarget(spec(pg, "staged_reap"), "tenant_id", PostgresTarget.Selective.NONE, 2), 10);
 
-            assertThat(stagingSchemas(c)).containsExactly("strata_load_0123456789ab_0");
+            assertThat(stagingSchemas(c)).containsExactly("strata_load_0123456789ab");
             assertThat(single(c, "SELECT count(*) FROM public.items")).isEqualTo("10");
+            live.rollback();
         }
     }
 
@@ -92,6 +99,62 @@ class StagedLoadIT {
             assertThat(single(c, "SELECT to_regclass('public.items') IS NULL")).isEqualTo("t");
             assertThat(stagingSchemas(c)).isEmpty();
         }
+    }
+
+    /**
+     * Under a database default of REPEATABLE READ, a table with its definition (a serial key), text COPY (an interval) and
+     * --where: the restore's transaction still sees what the sessions loaded, so the predicate deletes and the sequence
+     * moves past the largest id, as on one session.
+     */
+    @Test
+    void aDefinedTableWithWhereUnderRepeatableReadIsRestoredAsOnOneSession(LocalPostgres pg) throws Exception {
+        for (String database : List.of("staged_rr_two", "staged_rr_one")) {
+            pg.createDatabase(database);
+            try (Connection c = connect(pg, database); Statement s = c.createStatement()) {
+                s.execute("ALTER DATABASE " + database + " SET default_transaction_isolation = 'repeatable read'");
+            }
+            PostgresTarget.Selective where = new PostgresTarget.Selective(Optional.empty(), Optional.of(RowPredicate.parse("id % 3 <> 0")));
+            TableTarget orders = orders();
+            try (PostgresTarget target = new PostgresTarget(spec(pg, database), "tenant_id", where, database.endsWith("two") ? 2 : 1)) {
+                target.begin(new RestoreScope(TenantId.of("acme"), Long.MAX_VALUE, List.of(orders), false));
+                for (long id = 1; id <= ROWS; id++) {
+                    target.apply(new FoldedRow(orders, new Object[] {id, "acme", id + " days"}, new Object[] {id}));
+                }
+                target.commit();
+            }
+        }
+        try (Connection two = connect(pg, "staged_rr_two"); Connection one = connect(pg, "staged_rr_one")) {
+            String rows = "SELECT md5(string_agg(o::text, '|' ORDER BY id)) FROM public.orders o";
+            assertThat(single(two, rows)).isEqualTo(single(one, rows));
+            assertThat(single(two, "SELECT count(*) FROM public.orders")).isEqualTo(String.valueOf(ROWS - ROWS / 3));
+            assertThat(single(two, "SELECT count(DISTINCT xmin::text) FROM public.orders")).as("rows of both sessions").isEqualTo("2");
+            try (Statement s = two.createStatement()) {
+                s.execute("INSERT INTO public.orders (tenant_id, span) VALUES ('acme', '1 day')");
+            }
+            assertThat(single(two, "SELECT max(id) FROM public.orders")).as("the sequence moved past the restored ids")
+                    .isEqualTo(String.valueOf(ROWS + 1));
+            assertThat(stagingSchemas(two)).isEmpty();
+        }
+    }
+
+    private static TableTarget orders() {
+        TableShape shape = new TableShape("public.orders", List.of("id", "tenant_id", "span"), List.of("bigint", "text", "interval"),
+                List.of("id"));
+        TableDefinition definition = new TableDefinition("test", "public.orders", List.of(
+                new DefinedColumn(1, "id", "bigint", true, "nextval('public.orders_id_seq'::regclass)", "", "", null, false, false),
+                new DefinedColumn(2, "tenant_id", "text", true, null, "", "", null, false, false),
+                new DefinedColumn(3, "span", "interval", false, null, "", "", null, false, false)),
+                List.of("id"), List.of(new TableDefinition.Constraint("orders_pkey", "p", "PRIMARY KEY (id)", null)), List.of(),
+                List.of(new TableDefinition.OwnedSequence("id", "public.orders_id_seq", false)));
+        return new TableTarget(shape, Optional.of(definition), false);
+    }
+
+    private static void awaitNoOtherSession(Connection c) throws Exception {
+        String others = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()";
+        for (int i = 0; i < 200 && !single(c, others).equals("0"); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(single(c, others)).as("the dead restore's sessions ended").isEqualTo("0");
     }
 
     private static void restore(PostgresTarget target, int rows) {

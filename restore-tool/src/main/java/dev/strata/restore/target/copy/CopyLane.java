@@ -99,8 +99,8 @@ final class CopyLane {
             }
             try {
                 handle(task);
-            } catch (SQLException | RuntimeException e) {
-                failure = e instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e);
+            } catch (Throwable e) { // an Error too: the loading thread must hear of it, not wait on this lane for ever
+                failure = e instanceof SQLException sql ? sql : new SQLException("a COPY session's thread failed: " + e, e);
                 failed(task);
             }
         }
