@@ -16,7 +16,6 @@ import dev.strata.restore.drill.DrillSettings;
 import dev.strata.restore.replay.ReplayOptions;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.store.TenantDirectory;
-import dev.strata.restore.target.PostgresTarget;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.erasure.Tombstones;
 import dev.strata.schemas.fold.FoldMemory;
@@ -222,7 +221,7 @@ public final class DrillCommand implements Callable<Integer> {
         ReplayOptions replay = new ReplayOptions(config.maxSegmentSpan(), config.readers(), FoldMemory.defaults(spill), false);
         PgConnectionSpec server = new PgConnectionSpec(TargetFactory.jdbcUrl(config.drillPostgresUrl()),
                 config.drillPostgresUser(), password(config.drillPostgresPasswordFile()));
-        return new DrillSettings(server, config.drillTenantColumn(), replay, watermarkTimeout);
+        return new DrillSettings(server, config.drillTenantColumn(), replay, watermarkTimeout, config.loadSessions());
     }
 
     private static String password(Path file) {

@@ -74,7 +74,8 @@ public final class Drill {
             RestorePlan plan = replay.plan(tenant, RestoreTime.format(checkpoint.takenAtMicros()),
                     checkpoint.takenAtMicros() - BASE_MARGIN.toNanos() / 1000);
             try (ScratchDatabase scratch = ScratchDatabase.create(settings.scratchServer(), tenant.value(), RestoreTime.micros(started))) {
-                ReplaySummary summary = replay.run(plan, new PostgresTarget(scratch.spec(), settings.tenantColumn()),
+                ReplaySummary summary = replay.run(plan, new PostgresTarget(scratch.spec(), settings.tenantColumn(),
+                        PostgresTarget.Selective.NONE, settings.loadSessions()),
                         SnapshotVisibility.parse(checkpoint.snapshot()));
                 // a table whose rows the erasure ledger changed cannot equal a source that still held them at the checkpoint
                 Set<String> erased = summary.ledger().tables();

@@ -1,8 +1,7 @@
 package dev.strata.restore.drill;
 
-import dev.strata.restore.target.PgConnectionSpec;
 import dev.strata.restore.replay.ReplayOptions;
-import dev.strata.restore.target.PostgresTarget;
+import dev.strata.restore.target.PgConnectionSpec;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -10,9 +9,10 @@ import java.util.Objects;
  * @param scratchServer where scratch databases are created (a database the role may CREATE DATABASE from)
  * @param tenantColumn the tenant column of shared-schema tables
  * @param watermarkTimeout how long to wait for the tenant's watermark to cover the checkpoint
+ * @param loadSessions the sessions a scratch restore loads its tables over ({@code strata.restore.load.sessions})
  */
 public record DrillSettings(PgConnectionSpec scratchServer, String tenantColumn, ReplayOptions replay,
-                            Duration watermarkTimeout) {
+                            Duration watermarkTimeout, int loadSessions) {
     public DrillSettings {
         Objects.requireNonNull(scratchServer, "scratchServer");
         Objects.requireNonNull(tenantColumn, "tenantColumn");

@@ -11,8 +11,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The schema a restore that loads over several sessions puts the tables it creates in until its own transaction moves
@@ -28,6 +28,7 @@ final class LoadStaging {
     static final String PREFIX = "strata_load_";
     private static final SecureRandom IDS = new SecureRandom();
     private static final String DEAD_LOCK_TIMEOUT = "2s";
+    private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX) + "[0-9a-f]{12}");
 
     private final String schema;
     /** By the staged table: the table where it belongs. */
@@ -44,11 +45,13 @@ final class LoadStaging {
     static LoadStaging afterReaping(Connection main) throws SQLException {
         List<String> found = new ArrayList<>();
         try (PreparedStatement s = main.prepareStatement("SELECT nspname FROM pg_namespace WHERE starts_with(nspname, ?)"
-                + " AND nspowner = current_user::regrole")) {
+                + " AND nspowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)")) {
             s.setString(1, PREFIX);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    found.add(r.getString(1));
+                    if (NAME.matcher(r.getString(1)).matches()) { // a schema of the user's own that only looks like one stays
+                        found.add(r.getString(1));
+                    }
                 }
             }
         }
@@ -64,9 +67,13 @@ final class LoadStaging {
         return schema;
     }
 
-    /** In {@code session}'s open transaction: the shared lock that tells this restore's staging schema from a dead one. */
+    /**
+     * In {@code session}'s open transaction: the shared lock that tells this restore's staging schema from a dead one, and
+     * no idle-in-transaction timeout (the session waits, idle, while others load or the backup is read).
+     */
     void hold(Connection session) throws SQLException {
-        try (PreparedStatement s = session.prepareStatement("SELECT pg_advisory_xact_lock_shared(hashtextextended(?, 0))")) {
+        try (PreparedStatement s = session.prepareStatement("SELECT pg_advisory_xact_lock_shared(hashtextextended(?, 0)),"
+                + " set_config('idle_in_transaction_session_timeout', '0', true)")) {
             s.setString(1, schema);
             s.executeQuery().close();
         }
@@ -82,11 +89,10 @@ final class LoadStaging {
     }
 
     /**
-     * Creates the staging schema and the staged tables on {@code session}, runs {@code check} on each (the staged table,
-     * the table where it belongs), and commits; a failure commits nothing.
+     * Creates the staging schema and the staged tables on {@code session} and commits; a failure, or a name the move
+     * would find taken where they belong, commits nothing.
      */
-    void create(Connection session, Function<TableTarget, List<String>> ddl, BiConsumer<TableTarget, TableTarget> check)
-            throws SQLException {
+    void create(Connection session, Function<TableTarget, List<String>> ddl) throws SQLException {
         session.setAutoCommit(false);
         try (Statement s = session.createStatement()) {
             s.execute("CREATE SCHEMA " + PgDdl.quote(schema));
@@ -97,12 +103,12 @@ final class LoadStaging {
                 path.setString(1, schema);
                 path.executeQuery().close();
             }
-            for (Map.Entry<TableTarget, TableTarget> staged : destinations.entrySet()) {
-                for (String sql : ddl.apply(staged.getKey())) {
+            for (TableTarget staged : destinations.keySet()) {
+                for (String sql : ddl.apply(staged)) {
                     s.execute(sql);
                 }
-                check.accept(staged.getKey(), staged.getValue());
             }
+            refuseTakenNames(session);
             session.commit();
         } catch (SQLException | RuntimeException e) {
             try {
@@ -111,6 +117,24 @@ final class LoadStaging {
                 e.addSuppressed(rollback);
             }
             throw e;
+        }
+    }
+
+    /** Refuses a relation of the staging schema (a table, its sequences) whose name a relation or type where it belongs holds. */
+    private void refuseTakenNames(Connection session) throws SQLException {
+        String destination = destinations.values().iterator().next().shape().schemaName();
+        try (PreparedStatement s = session.prepareStatement("SELECT a.relname FROM pg_class a WHERE a.relnamespace = ?::regnamespace"
+                + " AND (EXISTS (SELECT 1 FROM pg_class b JOIN pg_namespace bn ON bn.oid = b.relnamespace WHERE bn.nspname = ?"
+                + " AND b.relname = a.relname) OR EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace tn ON tn.oid = t.typnamespace"
+                + " WHERE tn.nspname = ? AND t.typname = a.relname)) LIMIT 1")) {
+            s.setString(1, PgDdl.quote(schema));
+            s.setString(2, destination);
+            s.setString(3, destination);
+            try (ResultSet r = s.executeQuery()) {
+                if (r.next()) {
+                    throw new SQLException("schema " + destination + " already holds a relation or type named " + r.getString(1));
+                }
+            }
         }
     }
 

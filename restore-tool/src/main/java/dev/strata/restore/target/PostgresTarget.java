@@ -108,9 +108,12 @@ public final class PostgresTarget implements ReplayTarget {
             if (loadSessions > 1) {
                 staging = LoadStaging.afterReaping(connection);
             }
-            // the transaction must see what the load's own sessions commit, whatever the server's default isolation
-            connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             connection.setAutoCommit(false);
+            try (Statement s = connection.createStatement()) {
+                // the transaction must see what the load's own sessions commit, whatever the default: for this transaction
+                // only, as its first statement (a pooler may run the next one on another server session)
+                s.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+            }
             copies = connection.unwrap(PGConnection.class).getCopyAPI();
             tenant = scope.tenant().value();
             Optional<SchemaRename> rename = selective.schema().map(name -> SchemaRename.to(name, scope.tables()));
@@ -130,9 +133,7 @@ public final class PostgresTarget implements ReplayTarget {
             create(toCreate);
             for (TableTarget source : scope.tables()) {
                 TableTarget table = renamed.get(source);
-                if (staged == null || staged.staged(table) == null) { // a staged table was checked before its staging committed
-                    selective.where().ifPresent(w -> w.check(connection, PgDdl.qualified(table.shape()), source.name()));
-                }
+                selective.where().ifPresent(w -> w.check(connection, PgDdl.qualified(table.shape()), source.name()));
             }
         } catch (SQLException e) {
             abort();
@@ -181,11 +182,13 @@ public final class PostgresTarget implements ReplayTarget {
     /** Creates {@code tables}: in a staging schema when the load has sessions of its own, else in the restore's transaction. */
     private void create(List<TableTarget> tables) throws SQLException {
         tables.forEach(this::ddl); // a table the restore cannot create is refused by its own name, before anything is staged
-        staged = staging == null ? null : StagedLoad.of(staging, loadSessions, tables, connection).orElse(null);
+        // --where is planned against every restored table before any row loads, and may name others in a subquery: a
+        // filtered restore, a few rows as a rule, loads on one session where all of them are
+        boolean stageable = staging != null && selective.where().isEmpty();
+        staged = stageable ? StagedLoad.of(staging, loadSessions, tables, connection).orElse(null) : null;
         if (staged != null) {
             try {
-                staged.create(tables, connection, spec, this::ddl, (session, stagedTable, destination) -> selective.where()
-                        .ifPresent(w -> w.check(session, PgDdl.qualified(stagedTable.shape()), sourceName(destination))));
+                staged.create(tables, connection, spec, this::ddl);
             } catch (SQLException e) {
                 throw new BadInputException("cannot create the restored tables " + tables.stream().map(TableTarget::name).toList()
                         + " in " + spec.describe() + ": " + e.getMessage() + " (create them yourself, e.g. from pg_dump --schema-only"
@@ -204,10 +207,6 @@ public final class PostgresTarget implements ReplayTarget {
                         + " while empty)");
             }
         }
-    }
-
-    private String sourceName(TableTarget table) { // as the operator named it, before --schema moved it
-        return renamed.entrySet().stream().filter(e -> e.getValue() == table).map(e -> e.getKey().name()).findFirst().orElse(table.name());
     }
 
     private List<String> ddl(TableTarget table) {

@@ -11,7 +11,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -25,6 +24,8 @@ import java.util.regex.Pattern;
  * ({@link LoadStaging}) and moved into place by the restore's transaction at its commit.
  */
 final class StagedLoad {
+    /** The server is starting up or shutting down. */
+    private static final String CANNOT_CONNECT_NOW = "57P03";
     private static final Pattern REGCLASS_LITERAL = Pattern.compile("'(?:[^']|'')*'::regclass");
 
     private final LoadStaging staging;
@@ -34,11 +35,6 @@ final class StagedLoad {
     private final Map<TableTarget, TableTarget> staged = new IdentityHashMap<>();
     private CopyLanes lanes;
 
-    /** A check of a staged table on the session that created it, before that commits. */
-    interface Check {
-        void check(Connection session, TableTarget staged, TableTarget destination);
-    }
-
     private StagedLoad(LoadStaging staging, int sessions, SchemaRename rename) {
         this.staging = staging;
         this.sessions = sessions;
@@ -46,10 +42,11 @@ final class StagedLoad {
     }
 
     /**
-     * The load of {@code tables} over {@code sessions}, when they allow it; else empty, and they load on the restore's
-     * own session as before. They must be of one schema, and none of their owned sequences' names taken there (the
-     * move would collide at the commit). A column default may name one of them qualified only as a regclass literal,
-     * bound when the table is created: any other mention would keep the staging schema's name after the move.
+     * The load of {@code tables} over {@code sessions}, when they allow it; else empty, and they all load on the
+     * restore's own session as before. They must be of one schema, and so must their owned sequences, none of whose names
+     * is taken there (a one-session restore reuses such a sequence; the move would collide). A column default may name
+     * one of them qualified only as a regclass literal, bound when the table is created: any other mention would keep the
+     * staging schema's name after the move.
      */
     static Optional<StagedLoad> of(LoadStaging staging, int sessions, List<TableTarget> tables, Connection main) throws SQLException {
         if (tables.isEmpty() || tables.stream().map(t -> t.shape().schemaName()).distinct().count() > 1) {
@@ -57,25 +54,30 @@ final class StagedLoad {
         }
         SchemaRename rename = SchemaRename.to(staging.schema(), tables);
         for (TableTarget table : tables) {
-            if (table.definition().isPresent() && !movable(table.definition().get(), rename, staging.schema(), main)) {
+            if (table.definition().isPresent() && !movable(table, rename, staging.schema(), main)) {
                 return Optional.empty();
             }
         }
         return Optional.of(new StagedLoad(staging, sessions, rename));
     }
 
-    private static boolean movable(TableDefinition definition, SchemaRename rename, String schema, Connection main) throws SQLException {
+    private static boolean movable(TableTarget table, SchemaRename rename, String schema, Connection main) throws SQLException {
+        TableDefinition definition = table.definition().orElseThrow();
         for (DefinedColumn column : definition.liveColumns()) {
             String rewritten = rename.rewrite(column.defaultExpression());
             if (rewritten != null && REGCLASS_LITERAL.matcher(rewritten).replaceAll("").contains(schema)) {
                 return false;
             }
         }
-        try (PreparedStatement exists = main.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+        try (PreparedStatement s = main.prepareStatement("SELECT to_regclass(?) IS NULL AND cardinality(parse_ident(?)) = 2"
+                + " AND (parse_ident(?))[1] = ?")) {
             for (TableDefinition.OwnedSequence sequence : definition.sequences()) {
-                exists.setString(1, sequence.sequence());
-                try (ResultSet r = exists.executeQuery()) {
-                    if (r.next() && r.getBoolean(1)) {
+                for (int i = 1; i <= 3; i++) {
+                    s.setString(i, sequence.sequence());
+                }
+                s.setString(4, table.shape().schemaName());
+                try (ResultSet r = s.executeQuery()) {
+                    if (!r.next() || !r.getBoolean(1)) {
                         return false;
                     }
                 }
@@ -85,21 +87,18 @@ final class StagedLoad {
     }
 
     /**
-     * Creates the tables in the staging schema, checks each with {@code check} on the session that created it before
-     * that commits, and opens the load's sessions; {@code main}'s transaction holds the staging schema's lock from here.
+     * Creates the tables in the staging schema and opens the load's sessions; {@code main}'s transaction holds the
+     * staging schema's lock from here.
      */
-    void create(List<TableTarget> tables, Connection main, PgConnectionSpec spec, Function<TableTarget, List<String>> ddl,
-                Check check) throws SQLException {
+    void create(List<TableTarget> tables, Connection main, PgConnectionSpec spec, Function<TableTarget, List<String>> ddl)
+            throws SQLException {
         staging.hold(main);
-        try (Statement s = main.createStatement()) {
-            s.execute("SET idle_in_transaction_session_timeout = 0"); // it waits, idle, while the other sessions load
-        }
         List<TableTarget> stagedTables = staging.stage(tables, rename);
         List<Connection> opened = new ArrayList<>();
         try {
             open(opened, spec);
             Connection first = opened.get(0);
-            staging.create(first, ddl, (stagedTable, destination) -> check.check(first, stagedTable, destination));
+            staging.create(first, ddl);
             for (Connection session : opened) {
                 session.setAutoCommit(false);
                 staging.hold(session);
@@ -122,8 +121,9 @@ final class StagedLoad {
         } catch (SQLException e) {
             String why = "cannot open the " + sessions + " sessions a restore loads over, besides its own, to " + spec.describe() + ": "
                     + e.getMessage();
-            if (ExitCodes.unavailable(e)) {
-                throw new UnavailableException(why + " (check that the server is up and reachable, then retry)", e);
+            if (ExitCodes.unavailable(e) || CANNOT_CONNECT_NOW.equals(e.getSQLState())) {
+                throw new UnavailableException(why + " (check that the server is up and reachable, then retry; or load on the"
+                        + " restore's own session: strata.restore.load.sessions=1)", e);
             }
             throw new BadInputException(why + " (raise the server's or the user's connection limit, or load on the restore's own"
                     + " session: strata.restore.load.sessions=1)");

@@ -102,31 +102,23 @@ class StagedLoadIT {
     }
 
     /**
-     * Under a database default of REPEATABLE READ, a table with its definition (a serial key), text COPY (an interval) and
-     * --where: the restore's transaction still sees what the sessions loaded, so the predicate deletes and the sequence
-     * moves past the largest id, as on one session.
+     * Under a database default of REPEATABLE READ, a table with its definition (a serial key) and text COPY (an interval):
+     * the restore's transaction still sees what the sessions loaded, so the sequence moves past the largest id, as on
+     * one session.
      */
     @Test
-    void aDefinedTableWithWhereUnderRepeatableReadIsRestoredAsOnOneSession(LocalPostgres pg) throws Exception {
+    void aDefinedTableUnderRepeatableReadIsRestoredAsOnOneSession(LocalPostgres pg) throws Exception {
         for (String database : List.of("staged_rr_two", "staged_rr_one")) {
             pg.createDatabase(database);
             try (Connection c = connect(pg, database); Statement s = c.createStatement()) {
                 s.execute("ALTER DATABASE " + database + " SET default_transaction_isolation = 'repeatable read'");
             }
-            PostgresTarget.Selective where = new PostgresTarget.Selective(Optional.empty(), Optional.of(RowPredicate.parse("id % 3 <> 0")));
-            TableTarget orders = orders();
-            try (PostgresTarget target = new PostgresTarget(spec(pg, database), "tenant_id", where, database.endsWith("two") ? 2 : 1)) {
-                target.begin(new RestoreScope(TenantId.of("acme"), Long.MAX_VALUE, List.of(orders), false));
-                for (long id = 1; id <= ROWS; id++) {
-                    target.apply(new FoldedRow(orders, new Object[] {id, "acme", id + " days"}, new Object[] {id}));
-                }
-                target.commit();
-            }
+            restoreOrders(new PostgresTarget(spec(pg, database), "tenant_id", PostgresTarget.Selective.NONE,
+                    database.endsWith("two") ? 2 : 1));
         }
         try (Connection two = connect(pg, "staged_rr_two"); Connection one = connect(pg, "staged_rr_one")) {
             String rows = "SELECT md5(string_agg(o::text, '|' ORDER BY id)) FROM public.orders o";
             assertThat(single(two, rows)).isEqualTo(single(one, rows));
-            assertThat(single(two, "SELECT count(*) FROM public.orders")).isEqualTo(String.valueOf(ROWS - ROWS / 3));
             assertThat(single(two, "SELECT count(DISTINCT xmin::text) FROM public.orders")).as("rows of both sessions").isEqualTo("2");
             try (Statement s = two.createStatement()) {
                 s.execute("INSERT INTO public.orders (tenant_id, span) VALUES ('acme', '1 day')");
@@ -134,6 +126,61 @@ class StagedLoadIT {
             assertThat(single(two, "SELECT max(id) FROM public.orders")).as("the sequence moved past the restored ids")
                     .isEqualTo(String.valueOf(ROWS + 1));
             assertThat(stagingSchemas(two)).isEmpty();
+        }
+    }
+
+    /**
+     * What is not staged loads on the restore's own session as before: a restore with --where, and a table whose owned
+     * sequence's name is taken (reused, as before); a table whose name a type holds is refused before any row loads.
+     */
+    @Test
+    void whatCannotBeStagedLoadsOnOneSessionOrIsRefusedBeforeTheLoad(LocalPostgres pg) throws Exception {
+        pg.createDatabase("staged_where");
+        restoreOrders(new PostgresTarget(spec(pg, "staged_where"), "tenant_id",
+                new PostgresTarget.Selective(Optional.empty(), Optional.of(RowPredicate.parse("id % 3 <> 0"))), 2));
+        pg.createDatabase("staged_taken_sequence");
+        try (Connection c = connect(pg, "staged_taken_sequence"); Statement s = c.createStatement()) {
+            s.execute("CREATE SEQUENCE public.orders_id_seq");
+        }
+        restoreOrders(new PostgresTarget(spec(pg, "staged_taken_sequence"), "tenant_id", PostgresTarget.Selective.NONE, 2));
+        for (String database : List.of("staged_where", "staged_taken_sequence")) {
+            try (Connection c = connect(pg, database)) {
+                assertThat(single(c, "SELECT count(DISTINCT xmin::text) FROM public.orders")).as(database + ": one session").isEqualTo("1");
+                assertThat(stagingSchemas(c)).isEmpty();
+            }
+        }
+        try (Connection c = connect(pg, "staged_where")) {
+            assertThat(single(c, "SELECT count(*) FROM public.orders")).isEqualTo(String.valueOf(ROWS - ROWS / 3));
+        }
+
+        pg.createDatabase("staged_taken_type");
+        try (Connection c = connect(pg, "staged_taken_type"); Statement s = c.createStatement()) {
+            s.execute("CREATE TYPE public.orders AS (x int)");
+        }
+        assertThatThrownBy(() -> restoreOrders(new PostgresTarget(spec(pg, "staged_taken_type"), "tenant_id",
+                PostgresTarget.Selective.NONE, 2))).isInstanceOf(BadInputException.class).hasMessageContaining("public.orders")
+                .hasMessageContaining("already holds a relation or type named orders");
+        try (Connection c = connect(pg, "staged_taken_type")) {
+            assertThat(stagingSchemas(c)).isEmpty();
+        }
+    }
+
+    private static void restoreOrders(PostgresTarget target) {
+        TableTarget orders = orders();
+        try (target) {
+            target.begin(new RestoreScope(TenantId.of("acme"), Long.MAX_VALUE, List.of(orders), false));
+            boolean committed = false;
+            try {
+                for (long id = 1; id <= ROWS; id++) {
+                    target.apply(new FoldedRow(orders, new Object[] {id, "acme", id + " days"}, new Object[] {id}));
+                }
+                target.commit();
+                committed = true;
+            } finally {
+                if (!committed) {
+                    target.abort();
+                }
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -18,6 +19,7 @@ import org.postgresql.copy.CopyIn;
 final class CopyLane {
     /** Chunks queued per lane beyond the one being written: enough to cover a refill, little memory. */
     private static final int QUEUED = 2;
+    private static final long OFFER_WAIT_MILLIS = 100;
 
     private sealed interface Task permits Chunk, End, Commit {
     }
@@ -36,6 +38,8 @@ final class CopyLane {
     private final Consumer<byte[]> recycle;
     private final Thread thread;
     private volatile SQLException failure;
+    /** Set when the thread stops taking tasks, for whatever reason: a task handed over after that is failed at once. */
+    private volatile boolean ended;
     private CopyIn copy;
     private boolean binary;
 
@@ -82,27 +86,52 @@ final class CopyLane {
 
     private void put(Task task) throws SQLException {
         try {
-            tasks.put(task);
+            while (!tasks.offer(task, OFFER_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                if (ended) {
+                    throw failure;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SQLException("interrupted while handing rows to a COPY session", e);
         }
+        if (ended) { // the thread may have stopped before it took the task: whatever is left, nobody will take
+            failLeft();
+            throw failure;
+        }
     }
 
     private void run() {
-        while (!Thread.currentThread().isInterrupted()) {
-            Task task;
-            try {
+        Task task = null;
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
                 task = tasks.take();
-            } catch (InterruptedException e) {
-                return;
+                try {
+                    handle(task);
+                } catch (SQLException | RuntimeException e) {
+                    failure = e instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e);
+                    failed(task);
+                }
+                task = null;
             }
-            try {
-                handle(task);
-            } catch (Throwable e) { // an Error too: the loading thread must hear of it, not wait on this lane for ever
-                failure = e instanceof SQLException sql ? sql : new SQLException("a COPY session's thread failed: " + e, e);
+        } catch (InterruptedException e) {
+            // closed
+        } finally {
+            // also after an Error: the loading thread hears of it at its next hand-over instead of waiting for ever
+            if (failure == null) {
+                failure = new SQLException("a COPY session's thread stopped before its work was done");
+            }
+            ended = true;
+            if (task != null) {
                 failed(task);
             }
+            failLeft();
+        }
+    }
+
+    private void failLeft() {
+        for (Task left = tasks.poll(); left != null; left = tasks.poll()) {
+            failed(left);
         }
     }
 
