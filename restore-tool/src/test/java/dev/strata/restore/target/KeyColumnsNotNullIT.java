@@ -31,18 +31,21 @@ class KeyColumnsNotNullIT {
 
     @Test
     void aNullKeyIsRefusedByTableAndColumnWithoutTheRowAndNothingIsCommitted(LocalPostgres pg) throws Exception {
-        pg.createDatabase("nn_refused");
-        PostgresTarget target = new PostgresTarget(spec(pg, "nn_refused"), "tenant_id");
+        for (int sessions : new int[] {1, 2}) { // the restore's own session, and the load's own sessions with a staging schema
+            String database = "nn_refused_" + sessions;
+            pg.createDatabase(database);
+            PostgresTarget target = new PostgresTarget(spec(pg, database), "tenant_id", PostgresTarget.Selective.NONE, sessions);
 
-        assertThatThrownBy(() -> restore(target))
-                .isInstanceOf(BadInputException.class)
-                .hasMessageContaining("public.items").hasMessageContaining("column code")
-                .hasMessageContaining("--where \"code IS NOT NULL\"").hasMessageContaining("nothing was committed")
-                .hasMessageNotContaining("do not print me");
-        try (Connection c = connect(pg, "nn_refused"); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT to_regclass('public.items') IS NULL")) {
-            assertThat(r.next() && r.getBoolean(1)).as("the table was not left behind").isTrue();
-            assertThat(StagedLoadIT.stagingSchemas(c)).as("nor its staging schema").isEmpty();
+            assertThatThrownBy(() -> restore(target))
+                    .isInstanceOf(BadInputException.class)
+                    .hasMessageContaining("public.items").hasMessageContaining("column code")
+                    .hasMessageContaining("--where \"code IS NOT NULL\"").hasMessageContaining("nothing was committed")
+                    .hasMessageNotContaining("do not print me");
+            try (Connection c = connect(pg, database); Statement s = c.createStatement();
+                 ResultSet r = s.executeQuery("SELECT to_regclass('public.items') IS NULL")) {
+                assertThat(r.next() && r.getBoolean(1)).as("the table was not left behind").isTrue();
+                assertThat(StagedLoadIT.stagingSchemas(c)).as("nor its staging schema").isEmpty();
+            }
         }
     }
 
