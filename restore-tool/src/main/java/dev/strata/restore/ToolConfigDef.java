@@ -74,8 +74,10 @@ public final class ToolConfigDef {
                             + " besides its own: a COPY keeps one server core busy. Above 1, those tables are created and loaded in a"
                             + " staging schema (`strata_load_<id>`, committed, granted to no one) and moved into place by the"
                             + " restore's one transaction, which still commits all or nothing; a restore that dies leaves it, and"
-                            + " the next restore into that database by the same user drops it. Tables of several schemas, or whose"
-                            + " owned sequences' names are taken, load on the restore's own session. 1 loads everything there.")
+                            + " the next restore into that database by the same user drops it. What cannot be staged loads on the"
+                            + " restore's own session: existing tables, a restore with --where, tables of several schemas, an owned"
+                            + " sequence of another schema or whose name is taken (README, Restore runbook, step 4). 1 loads"
+                            + " everything there.")
             .group("Drills")
             .optional(DRILL_POSTGRES_URL, Type.STRING, null, null,
                     "A database on the server where each drill creates, then drops, its scratch database"
