@@ -33,6 +33,7 @@ final class LoadStaging {
     private final String schema;
     /** By the staged table: the table where it belongs. */
     private final Map<TableTarget, TableTarget> destinations = new LinkedHashMap<>();
+    private SchemaRename rename;
 
     private LoadStaging(String schema) {
         this.schema = schema;
@@ -81,6 +82,7 @@ final class LoadStaging {
 
     /** Stages {@code tables}, all of one schema: the staged tables, in the same order. */
     List<TableTarget> stage(List<TableTarget> tables, SchemaRename rename) {
+        this.rename = rename;
         List<TableTarget> staged = tables.stream().map(rename::rename).toList();
         for (int i = 0; i < tables.size(); i++) {
             destinations.put(staged.get(i), tables.get(i));
@@ -96,13 +98,7 @@ final class LoadStaging {
         session.setAutoCommit(false);
         try (Statement s = session.createStatement()) {
             s.execute("CREATE SCHEMA " + PgDdl.quote(schema));
-            // a name the definition leaves unqualified resolves to the staging schema first, as a restored table's own
-            // sequence does (SchemaRename)
-            try (PreparedStatement path = session.prepareStatement(
-                    "SELECT set_config('search_path', quote_ident(?) || ', ' || current_setting('search_path'), true)")) {
-                path.setString(1, schema);
-                path.executeQuery().close();
-            }
+            rename.searchFirst(session); // a name the definition leaves unqualified resolves to the staging schema first
             for (TableTarget staged : destinations.keySet()) {
                 for (String sql : ddl.apply(staged)) {
                     s.execute(sql);
