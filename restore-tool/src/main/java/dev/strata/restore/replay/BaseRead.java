@@ -97,7 +97,9 @@ final class BaseRead {
         BaseManifest manifest = BaseManifestCodec.decode(manifestObject.bytes());
         BaseDefinition.load(manifest.definitions(), catalog, definitions);
         long bytes = manifestObject.bytes().length;
-        for (BaseTable table : selected(manifest, selection, tenantTables)) {
+        List<BaseTable> tables = selected(manifest, selection, tenantTables);
+        planned(tables, progress);
+        for (BaseTable table : tables) {
             VerifiedBase.Table fetched = fetchTable(manifest, table);
             try {
                 long keys = BaseLoader.load(fetched.table(), fetched.file(), fetched.opening(), fetched.source(), catalog, folder);
@@ -123,6 +125,7 @@ final class BaseRead {
         BaseManifest manifest = manifest(tenant, cut);
         BaseDefinition.load(manifest.definitions(), catalog, definitions);
         List<BaseTable> tables = selected(manifest, selection, tenantTables);
+        planned(tables, progress);
         tables.forEach(table -> BaseLoader.noteFinalShape(table, catalog, folder));
         CompletableFuture<List<VerifiedBase.Table>> fetch = takePrefetch(cut);
         return new PendingBase(fetch != null ? fetch : CompletableFuture.supplyAsync(() -> fetchTables(manifest, tables), FETCHERS), progress);
@@ -200,6 +203,10 @@ final class BaseRead {
                 // the restore is already failing for its own reason; a failed fetch deleted its files itself
             }
         }
+    }
+
+    private static void planned(List<BaseTable> tables, Progress progress) {
+        progress.baseTables(tables.size(), tables.stream().mapToLong(BaseTable::size).sum());
     }
 
     private static List<BaseTable> selected(BaseManifest manifest, TableSelection selection, Set<String> tenantTables) {

@@ -25,10 +25,16 @@ abstract class ProgressState implements Progress {
 
     @Override
     public synchronized void planned(int objects, long bytes) {
-        this.objects = objects;
-        this.bytes = bytes;
+        this.objects += objects;
+        this.bytes += bytes;
         phaseStart = clock.instant();
         changed(true);
+    }
+
+    @Override
+    public synchronized void baseTables(int objects, long bytes) {
+        this.objects += objects;
+        this.bytes += bytes;
     }
 
     @Override

@@ -28,6 +28,7 @@ import dev.strata.schemas.store.InMemoryBucket;
 import dev.strata.schemas.store.ObjectStore;
 import dev.strata.schemas.store.VersionPolicy;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,6 +121,24 @@ class ReplayWithBaseTest {
         RestorePlan plan = replay.plan(TENANT, RestoreTime.format(T0 + H / 4)); // before the cut: planned without the base
         assertThat(plan.base()).isEmpty();
         assertThat(stagedTableFiles()).isEmpty();
+    }
+
+    @Test
+    void progressCountsTheBaseTablesBesideTheSegments() throws IOException {
+        BaseManifest base = base();
+        StringWriter lines = new StringWriter();
+        Replay replay = new Replay(stores(), new ReplayOptions(Duration.ofHours(1), 2, FoldMemory.defaults(work), false),
+                Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), new LineProgress(new PrintWriter(lines), Clock.fixed(Instant.EPOCH,
+                ZoneOffset.UTC), Duration.ZERO));
+        RestorePlan plan = replay.plan(TENANT, "latest");
+        assertThat(plan.base()).contains(base.cut());
+        try (NdjsonTarget target = NdjsonTarget.toStream(new StringWriter())) {
+            replay.run(plan, target);
+        }
+        int objects = plan.segments().size() + base.tables().size();
+        List<String> counts = lines.toString().lines().map(l -> l.replaceAll("^progress: \\w+: (\\d+/\\d+) objects.*$", "$1")).toList();
+        assertThat(counts).as(lines.toString()).isNotEmpty().allMatch(c -> c.endsWith("/" + objects));
+        assertThat(counts.get(counts.size() - 1)).isEqualTo(objects + "/" + objects);
     }
 
     @Test
