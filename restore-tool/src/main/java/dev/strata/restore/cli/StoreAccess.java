@@ -2,11 +2,11 @@ package dev.strata.restore.cli;
 
 import dev.strata.restore.BadInputException;
 import dev.strata.restore.ToolConfig;
-import dev.strata.restore.erase.ErasedTenants;
 import dev.strata.restore.erase.TenantErasedException;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.store.TenantLocator;
 import dev.strata.schemas.TenantId;
+import dev.strata.schemas.erasure.TenantTombstone;
 import dev.strata.schemas.store.s3.StoreTimeouts;
 import java.util.Optional;
 
@@ -31,9 +31,13 @@ final class StoreAccess {
 
     /** The tenant's regime stores; an erased tenant is refused ({@link TenantErasedException}, exit 5) naming who and when. */
     RegimeStores locate(String tenant, Optional<String> regime) {
-        RegimeStores stores = locateEvenErased(tenant, regime);
+        TenantLocator locator = locator();
+        RegimeStores stores = locator.locate(tenantId(tenant), regime);
         try {
-            ErasedTenants.refuseErased(stores, tenantId(tenant));
+            Optional<TenantTombstone> erased = locator.tombstone(stores, tenantId(tenant));
+            if (erased.isPresent()) {
+                throw new TenantErasedException(erased.get());
+            }
             return stores;
         } catch (RuntimeException e) {
             stores.close();
@@ -43,7 +47,11 @@ final class StoreAccess {
 
     /** For the commands that report an erasure rather than refuse: list points, tenants erase. */
     RegimeStores locateEvenErased(String tenant, Optional<String> regime) {
-        return new TenantLocator(config.storeRegimes(), this::open).locate(tenantId(tenant), regime);
+        return locator().locate(tenantId(tenant), regime);
+    }
+
+    private TenantLocator locator() {
+        return new TenantLocator(config.storeRegimes(), this::open);
     }
 
     static TenantId tenantId(String tenant) {

@@ -8,7 +8,9 @@ import dev.strata.schemas.layout.BackupLayout;
 import dev.strata.schemas.store.failure.StoreException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -19,6 +21,8 @@ import java.util.function.Function;
 public final class TenantLocator {
     private final Collection<String> regimes;
     private final Function<String, RegimeStores> open;
+    /** Each regime's tombstone of the tenant as locating read it: the command's own check then sends no second GET per region. */
+    private final Map<String, Optional<TenantTombstone>> tombstonesRead = new HashMap<>();
 
     public TenantLocator(Collection<String> regimes, Function<String, RegimeStores> open) {
         this.regimes = List.copyOf(regimes);
@@ -82,13 +86,27 @@ public final class TenantLocator {
 
     // A move erases the tenant in the regime it left only after its whole history was copied and checked in the new one: the
     // old regime's objects are then unreadable remains, and the new regime is where it lives.
-    private static boolean movedAway(RegimeStores stores, TenantId tenant) {
+    private boolean movedAway(RegimeStores stores, TenantId tenant) {
         try {
-            return Tombstones.find(stores.regions().stream().map(RegionStore::store).toList(), tenant)
-                    .flatMap(TenantTombstone::movedTo).isPresent();
+            return tombstone(stores, tenant).flatMap(TenantTombstone::movedTo).isPresent();
         } catch (StoreException unreadable) {
             return false; // then the regime counts as holding the tenant, and locating says so
         }
+    }
+
+    /**
+     * The tenant's tombstone in either region of {@code stores} (read with the reader's keys), read once per regime by this
+     * locator: a command locates and then refuses an erased tenant within the same moment.
+     *
+     * @throws StoreException when no region answered
+     */
+    public Optional<TenantTombstone> tombstone(RegimeStores stores, TenantId tenant) {
+        Optional<TenantTombstone> read = tombstonesRead.get(stores.regime());
+        if (read == null) {
+            read = Tombstones.find(stores.regions().stream().map(RegionStore::store).toList(), tenant);
+            tombstonesRead.put(stores.regime(), read);
+        }
+        return read;
     }
 
     private static boolean holds(RegimeStores stores, TenantId tenant, StoreFailures failures) {
