@@ -6,7 +6,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
+import java.util.Map;
 
 /**
  * What bench/restore --bases prints: every restore with its phases, then issue 18's ratios, each
@@ -14,7 +14,7 @@ import java.util.Optional;
  * COPY, from the log alone vs COPY, every restore vs pg_restore, base + tail vs the fresh base on
  * each of the runs in a row, and the bytes the backup stores beside Debezium's JSON envelope.
  */
-record BaseRestoreReport(BenchRows log, long tail, CliRestore withoutBase, Optional<CliRestore> warmUp, List<CliRestore> withTail,
+record BaseRestoreReport(BenchRows log, long tail, CliRestore withoutBase, Map<String, CliRestore> warmUps, List<CliRestore> withTail,
                          List<CliRestore> fresh, double copy, PgRestorePeer peer, String checksum, Stored stored) {
     private static final double FRESH_GOAL = 1.25;
     private static final double TAIL_GOAL = 1.35;
@@ -33,18 +33,18 @@ record BaseRestoreReport(BenchRows log, long tail, CliRestore withoutBase, Optio
     void print() {
         long rows = log.rows();
         line("without base", withoutBase);
-        warmUp.ifPresent(w -> {
-            line("base + tail 0", w);
-            System.out.println("               (the warm-up: the JVM's first restore from a base; in no ratio)");
-        });
+        warmUps.forEach((label, w) -> line(label, w));
+        if (!warmUps.isEmpty()) {
+            System.out.println("               (the warm-ups: the JVM's first restores of each path, before its timed runs; in no ratio)");
+        }
         for (int i = 0; i < withTail.size(); i++) {
             line("base + tail " + (i + 1), withTail.get(i));
         }
         for (int i = 0; i < fresh.size(); i++) {
             line("fresh base " + (i + 1), fresh.get(i));
         }
-        System.out.printf(Locale.ROOT, "%-14s %6.2f s  %,10.0f rows/s  (binary COPY + primary key)%n", "plain COPY", copy, rows / copy);
-        System.out.printf(Locale.ROOT, "%-14s %6.2f s  %,10.0f rows/s  (%s)%n", "pg_restore", peer.seconds(), rows / peer.seconds(),
+        System.out.printf(Locale.ROOT, "%-24s %6.2f s  %,10.0f rows/s  (binary COPY + primary key)%n", "plain COPY", copy, rows / copy);
+        System.out.printf(Locale.ROOT, "%-24s %6.2f s  %,10.0f rows/s  (%s)%n", "pg_restore", peer.seconds(), rows / peer.seconds(),
                 peer.description());
         double tailMedian = median(withTail);
         double freshMedian = median(fresh);
@@ -57,7 +57,7 @@ record BaseRestoreReport(BenchRows log, long tail, CliRestore withoutBase, Optio
                 ratio(freshMedian, copy, FRESH_GOAL), ratio(tailMedian, copy, TAIL_GOAL), ratio(withoutBase.seconds(), copy, LOG_GOAL));
         System.out.printf(Locale.ROOT, "vs pg_restore -j 2: fresh base %s, base + tail %s, log alone %s%n", ratio(freshMedian, peer.seconds(), 1.0),
                 ratio(tailMedian, peer.seconds(), 1.0), ratio(withoutBase.seconds(), peer.seconds(), 1.0));
-        long tables = withTail.size() + fresh.size() + 3 + warmUp.stream().count();
+        long tables = withTail.size() + fresh.size() + 3 + warmUps.size();
         System.out.printf(Locale.ROOT, "all %d tables identical (md5 %s); %s%n", tables, checksum, LoadAverage.now());
         System.out.printf(Locale.ROOT, "stored: %.1f bytes per event in the log's segments (one region), %.1f per live row in the fresh base's"
                 + " table objects, vs %s%n", stored.perEvent(), stored.perBaseRow(), stored.json().describe());
@@ -76,7 +76,7 @@ record BaseRestoreReport(BenchRows log, long tail, CliRestore withoutBase, Optio
     }
 
     private void line(String name, CliRestore r) {
-        System.out.printf(Locale.ROOT, "%-14s %6.2f s  %,10.0f rows/s  CPU %5.2f s  (%s)%n", name, r.seconds(), log.rows() / r.seconds(),
+        System.out.printf(Locale.ROOT, "%-24s %6.2f s  %,10.0f rows/s  CPU %5.2f s  (%s)%n", name, r.seconds(), log.rows() / r.seconds(),
                 r.cpuSeconds(), r.phases());
     }
 
