@@ -206,7 +206,7 @@ final class BaseRead {
     }
 
     private static void planned(List<BaseTable> tables, Progress progress) {
-        progress.baseTables(tables.size(), tables.stream().mapToLong(BaseTable::size).sum());
+        progress.baseTables(tables.size());
     }
 
     private static List<BaseTable> selected(BaseManifest manifest, TableSelection selection, Set<String> tenantTables) {

@@ -8,12 +8,12 @@ public interface Progress {
     Progress NONE = new Progress() {
     };
 
-    /** The log's segments to read; called once per read of the log, each adding to the totals. */
+    /** The log's segments to read: added to the objects and bytes to read, and the reading phase begins. */
     default void planned(int objects, long bytes) {
     }
 
-    /** A base's table objects to read, beside the log's segments: added to the totals. */
-    default void baseTables(int objects, long bytes) {
+    /** A base's table objects to read, beside the log's segments: added to the objects to read. */
+    default void baseTables(int objects) {
     }
 
     default void objectRead(long bytes, long events) {

@@ -27,14 +27,14 @@ abstract class ProgressState implements Progress {
     public synchronized void planned(int objects, long bytes) {
         this.objects += objects;
         this.bytes += bytes;
+        loadingPhase = false;
         phaseStart = clock.instant();
         changed(true);
     }
 
     @Override
-    public synchronized void baseTables(int objects, long bytes) {
-        this.objects += objects;
-        this.bytes += bytes;
+    public synchronized void baseTables(int objects) {
+        this.objects += objects; // not their bytes: a fetched base counts as read only after the log's read, which the ETA follows
     }
 
     @Override

@@ -126,19 +126,22 @@ class ReplayWithBaseTest {
     @Test
     void progressCountsTheBaseTablesBesideTheSegments() throws IOException {
         BaseManifest base = base();
-        StringWriter lines = new StringWriter();
-        Replay replay = new Replay(stores(), new ReplayOptions(Duration.ofHours(1), 2, FoldMemory.defaults(work), false),
-                Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), new LineProgress(new PrintWriter(lines), Clock.fixed(Instant.EPOCH,
-                ZoneOffset.UTC), Duration.ZERO));
-        RestorePlan plan = replay.plan(TENANT, "latest");
-        assertThat(plan.base()).contains(base.cut());
-        try (NdjsonTarget target = NdjsonTarget.toStream(new StringWriter())) {
-            replay.run(plan, target);
+        for (String until : List.of("latest", RestoreTime.format(CUT))) {
+            StringWriter lines = new StringWriter();
+            Clock clock = Clock.fixed(Instant.EPOCH, ZoneOffset.UTC);
+            Replay replay = new Replay(stores(), new ReplayOptions(Duration.ofHours(1), 2, FoldMemory.defaults(work), false), clock,
+                    new LineProgress(new PrintWriter(lines), clock, Duration.ZERO));
+            RestorePlan plan = replay.plan(TENANT, until);
+            assertThat(plan.base()).as(until).contains(base.cut());
+            try (NdjsonTarget target = NdjsonTarget.toStream(new StringWriter())) {
+                replay.run(plan, target);
+            }
+            int objects = plan.segments().size() + base.tables().size();
+            List<String> counts = lines.toString().lines().map(l -> l.replaceAll("^progress: \\w+: (\\d+/\\d+) objects.*$", "$1"))
+                    .toList();
+            assertThat(counts).as(until + ":\n" + lines).isNotEmpty().allMatch(c -> c.endsWith("/" + objects));
+            assertThat(counts.get(counts.size() - 1)).as(until).isEqualTo(objects + "/" + objects);
         }
-        int objects = plan.segments().size() + base.tables().size();
-        List<String> counts = lines.toString().lines().map(l -> l.replaceAll("^progress: \\w+: (\\d+/\\d+) objects.*$", "$1")).toList();
-        assertThat(counts).as(lines.toString()).isNotEmpty().allMatch(c -> c.endsWith("/" + objects));
-        assertThat(counts.get(counts.size() - 1)).isEqualTo(objects + "/" + objects);
     }
 
     @Test
