@@ -21,8 +21,11 @@ import java.util.function.Function;
 public final class TenantLocator {
     private final Collection<String> regimes;
     private final Function<String, RegimeStores> open;
-    /** Each regime's tombstone of the tenant as locating read it: the command's own check then sends no second GET per region. */
-    private final Map<String, Optional<TenantTombstone>> tombstonesRead = new HashMap<>();
+    /** The tombstones locating read, by regime and tenant: the command's own check then sends no second GET per region. */
+    private final Map<TombstoneOf, Optional<TenantTombstone>> tombstonesRead = new HashMap<>();
+
+    private record TombstoneOf(String regime, TenantId tenant) {
+    }
 
     public TenantLocator(Collection<String> regimes, Function<String, RegimeStores> open) {
         this.regimes = List.copyOf(regimes);
@@ -95,16 +98,17 @@ public final class TenantLocator {
     }
 
     /**
-     * The tenant's tombstone in either region of {@code stores} (read with the reader's keys), read once per regime by this
-     * locator: a command locates and then refuses an erased tenant within the same moment.
+     * The tenant's tombstone in either region of {@code stores} (read with the reader's keys), read once per regime and
+     * tenant by this locator: a command locates and then refuses an erased tenant within the same moment.
      *
      * @throws StoreException when no region answered
      */
     public Optional<TenantTombstone> tombstone(RegimeStores stores, TenantId tenant) {
-        Optional<TenantTombstone> read = tombstonesRead.get(stores.regime());
+        TombstoneOf of = new TombstoneOf(stores.regime(), tenant);
+        Optional<TenantTombstone> read = tombstonesRead.get(of);
         if (read == null) {
             read = Tombstones.find(stores.regions().stream().map(RegionStore::store).toList(), tenant);
-            tombstonesRead.put(stores.regime(), read);
+            tombstonesRead.put(of, read);
         }
         return read;
     }
