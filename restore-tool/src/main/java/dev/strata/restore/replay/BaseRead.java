@@ -98,7 +98,7 @@ final class BaseRead {
         BaseDefinition.load(manifest.definitions(), catalog, definitions);
         long bytes = manifestObject.bytes().length;
         List<BaseTable> tables = selected(manifest, selection, tenantTables);
-        planned(tables, progress);
+        progress.baseTables(tables.size());
         for (BaseTable table : tables) {
             VerifiedBase.Table fetched = fetchTable(manifest, table);
             try {
@@ -125,7 +125,7 @@ final class BaseRead {
         BaseManifest manifest = manifest(tenant, cut);
         BaseDefinition.load(manifest.definitions(), catalog, definitions);
         List<BaseTable> tables = selected(manifest, selection, tenantTables);
-        planned(tables, progress);
+        progress.baseTables(tables.size());
         tables.forEach(table -> BaseLoader.noteFinalShape(table, catalog, folder));
         CompletableFuture<List<VerifiedBase.Table>> fetch = takePrefetch(cut);
         return new PendingBase(fetch != null ? fetch : CompletableFuture.supplyAsync(() -> fetchTables(manifest, tables), FETCHERS), progress);
@@ -203,10 +203,6 @@ final class BaseRead {
                 // the restore is already failing for its own reason; a failed fetch deleted its files itself
             }
         }
-    }
-
-    private static void planned(List<BaseTable> tables, Progress progress) {
-        progress.baseTables(tables.size());
     }
 
     private static List<BaseTable> selected(BaseManifest manifest, TableSelection selection, Set<String> tenantTables) {
