@@ -34,6 +34,12 @@ public final class ExitCodes {
     private static final String SQL_CONNECTION_CLASS = "08";
     /** SQLState class 28, "invalid authorization specification": the user or its password was refused. */
     private static final String SQL_AUTHORIZATION_CLASS = "28";
+    /**
+     * The server is going away or not yet there (57P01 admin_shutdown, 57P02 crash_shutdown, 57P03
+     * cannot_connect_now: starting up, in recovery, shutting down): it answered, but the same command may
+     * succeed once it is back. The rest of class 57 (a cancelled query, a dropped database) is not.
+     */
+    private static final Set<String> SQL_SERVER_GOING_OR_COMING = Set.of("57P01", "57P02", "57P03");
 
     private ExitCodes() {
     }
@@ -78,7 +84,8 @@ public final class ExitCodes {
         }
         if (t instanceof UnavailableException || t instanceof StoreUnavailableException || KafkaReachability.isUnavailability(t)
                 || (t instanceof StoreRequestFailedException failed && failed.statusCode() >= 500)
-                || (t instanceof SQLException sql && sqlClass(sql).equals(SQL_CONNECTION_CLASS))) {
+                || (t instanceof SQLException sql && (sqlClass(sql).equals(SQL_CONNECTION_CLASS)
+                        || SQL_SERVER_GOING_OR_COMING.contains(String.valueOf(sql.getSQLState()))))) {
             return UNAVAILABLE;
         }
         return FAILED;

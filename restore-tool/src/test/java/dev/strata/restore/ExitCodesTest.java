@@ -34,6 +34,12 @@ class ExitCodesTest {
                 .isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(ExitCodes.of(new SQLException("Connection to 127.0.0.1:1 refused", "08001")))
                 .as("JDBC connection exception, SQLState class 08").isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(ExitCodes.of(new SQLException("FATAL: the database system is starting up", "57P03")))
+                .as("a server starting up, in recovery or shutting down").isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(ExitCodes.of(new SQLException("FATAL: terminating connection due to administrator command", "57P01")))
+                .as("a server shut down under the restore").isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(ExitCodes.of(new SQLException("ERROR: canceling statement due to user request", "57014")))
+                .as("a cancelled statement is not a server going away").isEqualTo(ExitCodes.FAILED);
         assertThat(ExitCodes.of(new UnavailableException("cannot connect to the target")))
                 .isEqualTo(ExitCodes.UNAVAILABLE);
     }

@@ -24,8 +24,6 @@ import java.util.regex.Pattern;
  * ({@link LoadStaging}) and moved into place by the restore's transaction at its commit.
  */
 final class StagedLoad {
-    /** The server is starting up or shutting down. */
-    private static final String CANNOT_CONNECT_NOW = "57P03";
     private static final Pattern REGCLASS_LITERAL = Pattern.compile("'(?:[^']|'')*'::regclass");
 
     private final LoadStaging staging;
@@ -121,7 +119,7 @@ final class StagedLoad {
         } catch (SQLException e) {
             String why = "cannot open the " + sessions + " sessions a restore loads over, besides its own, to " + spec.describe() + ": "
                     + e.getMessage();
-            if (ExitCodes.unavailable(e) || CANNOT_CONNECT_NOW.equals(e.getSQLState())) {
+            if (ExitCodes.unavailable(e)) {
                 throw new UnavailableException(why + " (check that the server is up and reachable, then retry; or load on the"
                         + " restore's own session: strata.restore.load.sessions=1)", e);
             }
