@@ -184,7 +184,7 @@ class UnchangedToastIT {
         }
         Segment segment = SegmentWriter.encode(events);
         List<dev.strata.schemas.fold.FoldOp> ops = new ArrayList<>();
-        new SegmentFold(TenantId.of("acme"), catalog, until).read(segment.bytes(), segment.summary().sha256(), "captured", ops::add);
+        new SegmentFold(TenantId.of("acme"), catalog, until).read(segment.bytes(), "captured", ops::add);
         folder.acceptAll(ops);
     }
 

@@ -47,7 +47,7 @@ final class RenderedFold {
             });
             for (ObjectKey key : segments) {
                 byte[] bytes = bodies.open(key, store.get(key).orElseThrow().bytes());
-                new SegmentFold(BackupLayout.parseSegment(key).tenant(), catalog, untilMicros).read(bytes, Sha256.of(bytes), key.value(), folder::accept);
+                new SegmentFold(BackupLayout.parseSegment(key).tenant(), catalog, untilMicros).read(bytes, key.value(), folder::accept);
             }
             Map<String, Map<String, String>> rows = new TreeMap<>();
             RowDecoder decoder = new RowDecoder(catalog);

@@ -15,7 +15,6 @@ import dev.strata.local.LocalKafka;
 import dev.strata.local.LocalObjectStores;
 import dev.strata.local.LocalRegion;
 import dev.strata.local.StoreRole;
-import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Column;
@@ -347,7 +346,7 @@ final class SinkTestBed implements AutoCloseable {
         segments.forEach((key, stored) -> {
             assertThat(SealedBody.isSealed(stored)).as("%s is stored sealed under its tenant's data key", key).isTrue();
             byte[] body = bodies().open(key, stored);
-            SegmentReader.readAll(body, Sha256.of(body), key.value()).stream()
+            SegmentReader.readAllChecked(body, key.value()).stream()
                     .filter(e -> e.getOp() != Op.DDL && e.getOp() != Op.COMMIT).forEach(e -> ids.add(e.getEventId()));
         });
         return ids;

@@ -42,7 +42,7 @@ final class CheckpointFinder {
             }
             FetchedObject object = fetcher.fetch(segment.key(), segment.regions(),
                     manifests == null ? Optional.empty() : manifests.entry(segment.key()));
-            try (SegmentReader reader = SegmentReader.open(object.bytes(), object.sha256(), segment.key().value())) {
+            try (SegmentReader reader = SegmentReader.openChecked(object.bytes(), segment.key().value())) {
                 while (reader.hasNext()) {
                     ChangeEvent event = reader.next();
                     if (event.getOp() == Op.CHECKPOINT && event.getCheckpoint() != null) {

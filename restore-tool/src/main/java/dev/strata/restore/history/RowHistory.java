@@ -114,7 +114,7 @@ public final class RowHistory {
             throw new VerificationFailedException(e.getMessage(), e);
         }
         List<ChangeEvent> found = new ArrayList<>();
-        for (ChangeEvent event : SegmentReader.readAll(object.bytes(), object.sha256(), source)) {
+        for (ChangeEvent event : SegmentReader.readAllChecked(object.bytes(), source)) {
             long cut = CutTime.of(event);
             seen.saw(event);
             if (cut >= query.sinceMicros() && cut <= query.untilMicros() && VersionChain.isVersionOf(event, query)) {

@@ -69,7 +69,7 @@ public final class RowKeyScan {
             } catch (ForeignTenantException e) {
                 throw new VerificationFailedException(e.getMessage(), e);
             }
-            SegmentReader.readAll(object.bytes(), object.sha256(), object.key().value()).forEach(scan::see);
+            SegmentReader.readAllChecked(object.bytes(), object.key().value()).forEach(scan::see);
         }
         return scan;
     }

@@ -74,7 +74,7 @@ final class TenantLog {
             } catch (ForeignTenantException e) {
                 throw new VerificationFailedException(e.getMessage(), e);
             }
-            for (ChangeEvent event : SegmentReader.readAll(object.bytes(), object.sha256(), source)) {
+            for (ChangeEvent event : SegmentReader.readAllChecked(object.bytes(), source)) {
                 each.accept(event);
                 events++;
             }

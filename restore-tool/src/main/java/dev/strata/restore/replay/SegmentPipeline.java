@@ -158,7 +158,7 @@ final class SegmentPipeline {
         };
         FastSegmentDecoder.Counts counts;
         try {
-            counts = segments.read(object.bytes(), object.sha256(), segment.key().value(), fold, interest);
+            counts = segments.read(object.bytes(), segment.key().value(), fold, interest);
         } catch (ForeignTenantException e) {
             // its bytes are those its writer declared, so no other copy is better: the writer key was misused, refuse
             throw new VerificationFailedException(e.getMessage(), e);

@@ -48,7 +48,7 @@ final class TransactionIndex {
             FetchedObject object = fetcher.fetch(segment.key(), segment.regions(),
                     manifests == null ? Optional.empty() : manifests.entry(segment.key()));
             long index = 0;
-            try (SegmentReader reader = SegmentReader.open(object.bytes(), object.sha256(), segment.key().value())) {
+            try (SegmentReader reader = SegmentReader.openChecked(object.bytes(), segment.key().value())) {
                 while (reader.hasNext()) {
                     ChangeEvent event = reader.next();
                     if (!event.getTenant().equals(tenant.value())) {

@@ -153,7 +153,7 @@ final class ChangesSince {
         for (ListedSegment segment : after) {
             FetchedObject object = fetcher.fetch(segment.key(), segment.regions(), manifests.entry(segment.key()));
             try {
-                segments.read(object.bytes(), object.sha256(), segment.key().value(), changed, null, changed);
+                segments.read(object.bytes(), segment.key().value(), changed, null, changed);
             } catch (ForeignTenantException e) {
                 // its bytes are those its writer declared, so no other copy is better: the writer key was misused, refuse
                 throw new VerificationFailedException(e.getMessage(), e);

@@ -46,7 +46,7 @@ public final class ObjectFetcher {
         byte[] stored = accepted.copy().bytes();
         // the stored bytes matched their checksum; a sealed body is authenticated chunk by chunk as it opens
         byte[] body = stores.bodies().open(key, stored);
-        return new FetchedObject(key, body, body == stored ? accepted.sha256() : Sha256.of(body), accepted.from(), vouched.isPresent());
+        return new FetchedObject(key, body, accepted.from(), vouched.isPresent());
     }
 
     /**

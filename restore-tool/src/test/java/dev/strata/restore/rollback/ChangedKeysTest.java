@@ -9,7 +9,6 @@ import static dev.strata.schemas.testing.Changes.truncate;
 import static dev.strata.schemas.testing.Changes.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
@@ -107,7 +106,7 @@ class ChangedKeysTest {
         ChangedKeys changed = new ChangedKeys(catalog, POINT, TransactionFilter.ALL);
         for (List<ChangeEvent> segment : List.of(later, earlier)) {
             byte[] bytes = SegmentWriter.encode(segment).bytes();
-            new SegmentFold(TenantId.of(A), catalog, DURABLE).read(bytes, Sha256.of(bytes), "test", changed, null, changed);
+            new SegmentFold(TenantId.of(A), catalog, DURABLE).read(bytes, "test", changed, null, changed);
         }
 
         ChangesSince.TableKeys keys = changed.found(2).tables().get(ORDERS);
@@ -148,7 +147,7 @@ class ChangedKeysTest {
     private static Gathered gather(byte[] segment, TransactionFilter visible) {
         ShapeCatalog catalog = new ShapeCatalog();
         ChangedKeys changed = new ChangedKeys(catalog, POINT, visible);
-        new SegmentFold(TenantId.of(A), catalog, DURABLE).read(segment, Sha256.of(segment), "test", changed, null, changed);
+        new SegmentFold(TenantId.of(A), catalog, DURABLE).read(segment, "test", changed, null, changed);
         return Gathered.of(changed);
     }
 

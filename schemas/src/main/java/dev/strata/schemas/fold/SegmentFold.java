@@ -1,6 +1,5 @@
 package dev.strata.schemas.fold;
 
-import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Op;
@@ -50,26 +49,26 @@ public final class SegmentFold {
     }
 
     /**
-     * @param bytes the segment, already matched to {@code sha256}
+     * @param bytes the segment, already checked whole (see {@link SegmentReader#openChecked})
      * @return events read, and how many of them were committed after the point
      */
-    public FastSegmentDecoder.Counts read(byte[] bytes, Sha256 sha256, String source, Consumer<FoldOp> out) {
-        return read(bytes, sha256, source, out, null);
+    public FastSegmentDecoder.Counts read(byte[] bytes, String source, Consumer<FoldOp> out) {
+        return read(bytes, source, out, null);
     }
 
     /**
-     * As {@link #read(byte[], Sha256, String, Consumer)}; the fast decoder skips the changes of keys {@code interest}
+     * As {@link #read(byte[], String, Consumer)}; the fast decoder skips the changes of keys {@code interest}
      * does not want or finds superseded (null: none), the path for older schemas hands every change to {@code out}.
      */
-    public FastSegmentDecoder.Counts read(byte[] bytes, Sha256 sha256, String source, Consumer<FoldOp> out, KeyInterest interest) {
-        return read(bytes, sha256, source, out, interest, null);
+    public FastSegmentDecoder.Counts read(byte[] bytes, String source, Consumer<FoldOp> out, KeyInterest interest) {
+        return read(bytes, source, out, interest, null);
     }
 
     /**
-     * As {@link #read(byte[], Sha256, String, Consumer, KeyInterest)}, each event judged by {@code gate} (null: none) before
+     * As {@link #read(byte[], String, Consumer, KeyInterest)}, each event judged by {@code gate} (null: none) before
      * its changes are handed to {@code out}; a gated read takes no interest (every change is decoded).
      */
-    public FastSegmentDecoder.Counts read(byte[] bytes, Sha256 sha256, String source, Consumer<FoldOp> out, KeyInterest interest,
+    public FastSegmentDecoder.Counts read(byte[] bytes, String source, Consumer<FoldOp> out, KeyInterest interest,
                                          EventGate gate) {
         FastSegmentDecoder.Counts counts = fast.decode(bytes, source, out, interest, gate);
         if (counts != null) {
@@ -78,7 +77,7 @@ public final class SegmentFold {
         long events = 0;
         long after = 0;
         long snapshotRows = 0;
-        try (SegmentReader reader = SegmentReader.open(bytes, sha256, source)) {
+        try (SegmentReader reader = SegmentReader.openChecked(bytes, source)) {
             while (reader.hasNext()) {
                 ChangeEvent event = reader.next();
                 if (!event.getTenant().equals(tenant.value())) {

@@ -36,11 +36,13 @@ public final class SegmentReader implements Iterator<ChangeEvent>, AutoCloseable
     private final String source;
     private boolean verified;
 
+    /** {@code hashed} and {@code expected} null: bytes checked before, nothing to hash. */
     private SegmentReader(DataFileStream<ChangeEvent> stream, DigestInputStream hashed, Sha256 expected, String source) {
         this.stream = stream;
         this.hashed = hashed;
         this.expected = expected;
         this.source = source;
+        this.verified = hashed == null;
     }
 
     /**
@@ -51,30 +53,51 @@ public final class SegmentReader implements Iterator<ChangeEvent>, AutoCloseable
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(expected, "expected");
         DigestInputStream hashed = new DigestInputStream(in, Sha256.newDigest());
-        SpecificDatumReader<ChangeEvent> reader = new SpecificDatumReader<>(
-                ChangeEvent.getClassSchema(), ChangeEvent.getClassSchema(), SpecificData.getForClass(ChangeEvent.class));
-        try {
-            return new SegmentReader(new DataFileStream<>(hashed, reader), hashed, expected, source);
-        } catch (IOException | AvroRuntimeException e) {
-            throw new UnreadableSegmentException("segment " + source + " is not an Avro object container file: " + e, e);
-        }
+        return open(hashed, hashed, expected, source);
     }
 
     public static SegmentReader open(byte[] bytes, Sha256 expected, String source) {
+        return openChecked(check(bytes, expected, source), source);
+    }
+
+    /**
+     * Reads bytes already checked whole: matched to their SHA-256 as they were fetched, or opened from their seal,
+     * which authenticates every chunk and the end. Hashing them again here could not fail.
+     */
+    public static SegmentReader openChecked(byte[] bytes, String source) {
+        return open(new ByteArrayInputStream(bytes), null, null, source);
+    }
+
+    public static List<ChangeEvent> readAll(byte[] bytes, Sha256 expected, String source) {
+        return readAllChecked(check(bytes, expected, source), source);
+    }
+
+    /** As {@link #openChecked}: every event of bytes already checked whole. */
+    public static List<ChangeEvent> readAllChecked(byte[] bytes, String source) {
+        List<ChangeEvent> events = new ArrayList<>();
+        try (SegmentReader reader = openChecked(bytes, source)) {
+            reader.forEachRemaining(events::add);
+        }
+        return events;
+    }
+
+    private static byte[] check(byte[] bytes, Sha256 expected, String source) {
         Objects.requireNonNull(expected, "expected");
         Sha256 actual = Sha256.of(bytes);
         if (!actual.equals(expected)) {
             throw mismatch(source, expected, actual);
         }
-        return open(new ByteArrayInputStream(bytes), expected, source);
+        return bytes;
     }
 
-    public static List<ChangeEvent> readAll(byte[] bytes, Sha256 expected, String source) {
-        List<ChangeEvent> events = new ArrayList<>();
-        try (SegmentReader reader = open(bytes, expected, source)) {
-            reader.forEachRemaining(events::add);
+    private static SegmentReader open(InputStream in, DigestInputStream hashed, Sha256 expected, String source) {
+        SpecificDatumReader<ChangeEvent> reader = new SpecificDatumReader<>(
+                ChangeEvent.getClassSchema(), ChangeEvent.getClassSchema(), SpecificData.getForClass(ChangeEvent.class));
+        try {
+            return new SegmentReader(new DataFileStream<>(in, reader), hashed, expected, source);
+        } catch (IOException | AvroRuntimeException e) {
+            throw new UnreadableSegmentException("segment " + source + " is not an Avro object container file: " + e, e);
         }
-        return events;
     }
 
     /** The schema the segment was written with. */

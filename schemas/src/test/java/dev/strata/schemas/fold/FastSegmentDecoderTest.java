@@ -9,7 +9,6 @@ import static dev.strata.schemas.testing.Changes.row;
 import static dev.strata.schemas.testing.Changes.truncate;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.TestEvents;
 import dev.strata.schemas.avro.ChangeEvent;
@@ -191,7 +190,7 @@ class FastSegmentDecoderTest {
         }
         // a codec the fast decoder leaves to Avro's reader counts alike
         byte[] other = DeflateSegments.of(events);
-        assertThat(new SegmentFold(TenantId.of("acme"), new ShapeCatalog(), 20).read(other, Sha256.of(other), "test", op -> { }))
+        assertThat(new SegmentFold(TenantId.of("acme"), new ShapeCatalog(), 20).read(other, "test", op -> { }))
                 .isEqualTo(new FastSegmentDecoder.Counts(3, 1, 1));
     }
 

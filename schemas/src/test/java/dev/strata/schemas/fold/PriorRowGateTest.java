@@ -5,7 +5,6 @@ import static dev.strata.schemas.testing.Changes.key;
 import static dev.strata.schemas.testing.Changes.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.avro.Column;
@@ -38,7 +37,7 @@ class PriorRowGateTest {
         ShapeCatalog catalog = new ShapeCatalog();
         Journal journal = new Journal(catalog);
         byte[] segment = SegmentWriter.encode(events).bytes();
-        new SegmentFold(TenantId.of("acme"), catalog, Long.MAX_VALUE).read(segment, Sha256.of(segment), "test", journal::change, null, journal);
+        new SegmentFold(TenantId.of("acme"), catalog, Long.MAX_VALUE).read(segment, "test", journal::change, null, journal);
 
         assertThat(journal.entries).containsExactly(
                 "pass 100", "prior [1] at 100 columns [id, name]", "UPSERT [1]",
@@ -58,7 +57,7 @@ class PriorRowGateTest {
         ShapeCatalog catalog = new ShapeCatalog();
         Journal journal = new Journal(catalog);
         byte[] segment = DeflateSegments.of(events);
-        new SegmentFold(TenantId.of("acme"), catalog, Long.MAX_VALUE).read(segment, Sha256.of(segment), "test", journal::change, null, journal);
+        new SegmentFold(TenantId.of("acme"), catalog, Long.MAX_VALUE).read(segment, "test", journal::change, null, journal);
 
         assertThat(journal.entries).contains("pass 100", "UPSERT [1]", "DELETE [3]").noneMatch(e -> e.startsWith("prior"));
     }
@@ -68,7 +67,7 @@ class PriorRowGateTest {
         ShapeCatalog first = new ShapeCatalog();
         Journal journal = new Journal(first);
         byte[] segment = SegmentWriter.encode(events.subList(0, 1)).bytes();
-        new SegmentFold(TenantId.of("acme"), first, Long.MAX_VALUE).read(segment, Sha256.of(segment), "test", journal::change, null, journal);
+        new SegmentFold(TenantId.of("acme"), first, Long.MAX_VALUE).read(segment, "test", journal::change, null, journal);
         FoldOp prior = journal.priors.get(0);
 
         ShapeCatalog other = new ShapeCatalog();

@@ -55,7 +55,7 @@ class TenantBindingTest {
         List<FoldOp> ops = new ArrayList<>();
         SegmentFold fold = new SegmentFold(TenantId.of("tamper"), new ShapeCatalog(), Long.MAX_VALUE);
         Segment mixed = segment("tamper", "eff", "tamper");
-        assertThatThrownBy(() -> fold.read(mixed.bytes(), mixed.summary().sha256(), KEY, ops::add))
+        assertThatThrownBy(() -> fold.read(mixed.bytes(), KEY, ops::add))
                 .isInstanceOf(ForeignTenantException.class).hasMessageContaining("event 1 belongs to tenant 'eff'");
         assertThat(ops).hasSize(1);
     }

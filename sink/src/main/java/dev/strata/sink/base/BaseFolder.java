@@ -1,6 +1,5 @@
 package dev.strata.sink.base;
 
-import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.UtcHour;
 import dev.strata.schemas.base.BaseBuilder;
@@ -159,7 +158,7 @@ public final class BaseFolder {
                     byte[] bytes = reader.fetchVerified(entry.key(), entry.sha256());
                     // its bytes matched their SHA-256, and a sealed body is authenticated as it opens: only now is anything folded
                     byte[] body = bodies.open(entry.key(), bytes);
-                    segmentFold.read(body, body == bytes ? entry.sha256() : Sha256.of(body), entry.key().value(), op -> {
+                    segmentFold.read(body, entry.key().value(), op -> {
                         maxLsn.accumulateAndGet(op.lsn(), Math::max);
                         folder.accept(op);
                     });

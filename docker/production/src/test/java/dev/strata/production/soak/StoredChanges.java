@@ -1,6 +1,5 @@
 package dev.strata.production.soak;
 
-import dev.strata.schemas.Sha256;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.avro.ChangeEvent;
 import dev.strata.schemas.crypto.BodySealer;
@@ -86,7 +85,7 @@ final class StoredChanges {
             for (ObjectKey key : keys) {
                 reads.add(fetchers.submit(() -> {
                     byte[] body = bodies.open(key, store.get(key).orElseThrow().bytes());
-                    return SegmentReader.readAll(body, Sha256.of(body), key.value());
+                    return SegmentReader.readAllChecked(body, key.value());
                 }));
             }
             for (Future<List<ChangeEvent>> read : reads) {
