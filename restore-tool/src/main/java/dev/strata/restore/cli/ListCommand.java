@@ -3,7 +3,6 @@ package dev.strata.restore.cli;
 import dev.strata.restore.ExitCodes;
 import dev.strata.restore.RestoreTool;
 import dev.strata.restore.ToolConfig;
-import dev.strata.restore.erase.ErasedTenants;
 import dev.strata.schemas.erasure.TenantTombstone;
 import dev.strata.schemas.erasure.Tombstones;
 import dev.strata.restore.VerificationFailedException;
@@ -131,8 +130,9 @@ public final class ListCommand {
             ToolConfig config = list.tool.config();
             Optional<RecoveryTarget> point = untilXid == null && untilLsn == null ? Optional.empty()
                     : Optional.of(RecoveryTarget.of(null, untilXid, untilLsn)); // malformed input before any store is contacted
-            try (RegimeStores stores = new StoreAccess(config).locateEvenErased(tenant, regime)) {
-                Optional<TenantTombstone> erased = ErasedTenants.tombstone(stores, id);
+            StoreAccess access = new StoreAccess(config);
+            try (RegimeStores stores = access.locateEvenErased(tenant, regime)) {
+                Optional<TenantTombstone> erased = access.tombstone(stores, id);
                 if (erased.isPresent()) {
                     out.printf(Locale.ROOT, "tenant %s (regime %s)%n  ERASED: %s; no point can be restored%n", id, stores.regime(),
                             erased.get().sentence());

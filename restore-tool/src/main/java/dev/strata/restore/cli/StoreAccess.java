@@ -10,10 +10,12 @@ import dev.strata.schemas.erasure.TenantTombstone;
 import dev.strata.schemas.store.s3.StoreTimeouts;
 import java.util.Optional;
 
-/** Opens a regime's stores from the config, and finds the regime of a tenant. */
+/** Opens a regime's stores from the config, and finds the regime of a tenant; one per command. */
 final class StoreAccess {
     private final ToolConfig config;
     private final StoreTimeouts timeouts;
+    /** One per command: what it read of a tenant's tombstone while locating is not read again to refuse or report. */
+    private TenantLocator locator;
 
     StoreAccess(ToolConfig config) {
         this(config, StoreTimeouts.DEFAULT);
@@ -31,10 +33,9 @@ final class StoreAccess {
 
     /** The tenant's regime stores; an erased tenant is refused ({@link TenantErasedException}, exit 5) naming who and when. */
     RegimeStores locate(String tenant, Optional<String> regime) {
-        TenantLocator locator = locator();
-        RegimeStores stores = locator.locate(tenantId(tenant), regime);
+        RegimeStores stores = locator().locate(tenantId(tenant), regime);
         try {
-            Optional<TenantTombstone> erased = locator.tombstone(stores, tenantId(tenant));
+            Optional<TenantTombstone> erased = tombstone(stores, tenantId(tenant));
             if (erased.isPresent()) {
                 throw new TenantErasedException(erased.get());
             }
@@ -50,8 +51,16 @@ final class StoreAccess {
         return locator().locate(tenantId(tenant), regime);
     }
 
+    /** The tenant's tombstone in {@code stores}, if it was erased: read once, by whichever asks first (locating asks too). */
+    Optional<TenantTombstone> tombstone(RegimeStores stores, TenantId tenant) {
+        return locator().tombstone(stores, tenant);
+    }
+
     private TenantLocator locator() {
-        return new TenantLocator(config.storeRegimes(), this::open);
+        if (locator == null) {
+            locator = new TenantLocator(config.storeRegimes(), this::open);
+        }
+        return locator;
     }
 
     static TenantId tenantId(String tenant) {
