@@ -1,6 +1,5 @@
 package dev.strata.restore.cli;
 
-import dev.strata.restore.target.PgConnectionSpec;
 import dev.strata.restore.BadInputException;
 import dev.strata.restore.ExitCodes;
 import dev.strata.restore.RestoreTool;
@@ -16,6 +15,7 @@ import dev.strata.restore.drill.DrillSettings;
 import dev.strata.restore.replay.ReplayOptions;
 import dev.strata.restore.store.RegimeStores;
 import dev.strata.restore.store.TenantDirectory;
+import dev.strata.restore.target.postgres.PgConnectionSpec;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.erasure.Tombstones;
 import dev.strata.schemas.fold.FoldMemory;

@@ -1,13 +1,13 @@
 package dev.strata.restore.cli;
 
-import dev.strata.restore.target.PgConnectionSpec;
 import dev.strata.restore.BadInputException;
 import dev.strata.restore.ToolConfig;
 import dev.strata.restore.target.KafkaTarget;
 import dev.strata.restore.target.LuceneTarget;
 import dev.strata.restore.target.NdjsonTarget;
-import dev.strata.restore.target.PostgresTarget;
 import dev.strata.restore.target.ReplayTarget;
+import dev.strata.restore.target.postgres.PgConnectionSpec;
+import dev.strata.restore.target.postgres.PostgresTarget;
 import dev.strata.schemas.TenantId;
 import java.io.IOException;
 import java.io.Writer;

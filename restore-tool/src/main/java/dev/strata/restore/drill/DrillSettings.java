@@ -1,7 +1,7 @@
 package dev.strata.restore.drill;
 
 import dev.strata.restore.replay.ReplayOptions;
-import dev.strata.restore.target.PgConnectionSpec;
+import dev.strata.restore.target.postgres.PgConnectionSpec;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -1,6 +1,6 @@
 package dev.strata.restore.drill;
 
-import dev.strata.restore.target.PgConnectionSpec;
+import dev.strata.restore.target.postgres.PgConnectionSpec;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

@@ -1,8 +1,8 @@
 package dev.strata.restore.rollback;
 
 import dev.strata.restore.BadInputException;
-import dev.strata.restore.target.TableLoad;
 import dev.strata.restore.target.TableTarget;
+import dev.strata.restore.target.postgres.TableLoad;
 import dev.strata.schemas.fold.TableShape;
 import java.nio.ByteBuffer;
 import java.sql.Connection;

@@ -1,7 +1,7 @@
 package dev.strata.restore.rollback;
 
 import dev.strata.restore.BadInputException;
-import dev.strata.restore.target.RowPredicate;
+import dev.strata.restore.target.postgres.RowPredicate;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

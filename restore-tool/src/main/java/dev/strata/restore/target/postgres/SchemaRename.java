@@ -1,6 +1,7 @@
-package dev.strata.restore.target;
+package dev.strata.restore.target.postgres;
 
 import dev.strata.restore.BadInputException;
+import dev.strata.restore.target.TableTarget;
 import dev.strata.schemas.ddl.DefinedColumn;
 import dev.strata.schemas.ddl.TableDefinition;
 import dev.strata.schemas.fold.TableShape;

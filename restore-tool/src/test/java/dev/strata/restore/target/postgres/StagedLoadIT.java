@@ -1,4 +1,4 @@
-package dev.strata.restore.target;
+package dev.strata.restore.target.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.strata.local.LocalPostgres;
 import dev.strata.local.LocalStackExtension;
 import dev.strata.restore.BadInputException;
+import dev.strata.restore.target.FoldedRow;
+import dev.strata.restore.target.RestoreScope;
+import dev.strata.restore.target.TableTarget;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.ddl.DefinedColumn;
 import dev.strata.schemas.ddl.TableDefinition;

@@ -1,4 +1,4 @@
-package dev.strata.restore.target;
+package dev.strata.restore.target.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

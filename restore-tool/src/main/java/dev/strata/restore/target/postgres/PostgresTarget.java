@@ -1,9 +1,13 @@
-package dev.strata.restore.target;
+package dev.strata.restore.target.postgres;
 
 import dev.strata.restore.BadInputException;
 import dev.strata.restore.ExitCodes;
 import dev.strata.restore.ToolConfig;
 import dev.strata.restore.UnavailableException;
+import dev.strata.restore.target.FoldedRow;
+import dev.strata.restore.target.ReplayTarget;
+import dev.strata.restore.target.RestoreScope;
+import dev.strata.restore.target.TableTarget;
 import dev.strata.schemas.fold.RowDecoder;
 import dev.strata.schemas.fold.TableShape;
 import java.sql.Connection;

@@ -1,5 +1,6 @@
-package dev.strata.restore.target;
+package dev.strata.restore.target.postgres;
 
+import dev.strata.restore.target.TableTarget;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,5 +1,6 @@
-package dev.strata.restore.target;
+package dev.strata.restore.target.postgres;
 
+import dev.strata.restore.target.TableTarget;
 import dev.strata.restore.target.copy.CopyChannel;
 import dev.strata.restore.target.copy.CopyChannels;
 import dev.strata.schemas.fold.RowDecoder;

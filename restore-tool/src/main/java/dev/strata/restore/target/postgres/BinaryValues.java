@@ -1,4 +1,4 @@
-package dev.strata.restore.target;
+package dev.strata.restore.target.postgres;
 
 import dev.strata.schemas.fold.drain.RowValueSink;
 import java.io.DataOutputStream;

@@ -1,9 +1,10 @@
-package dev.strata.restore.target;
+package dev.strata.restore.target.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.restore.BadInputException;
+import dev.strata.restore.target.TableTarget;
 import dev.strata.schemas.ddl.DefinedColumn;
 import dev.strata.schemas.ddl.TableDefinition;
 import dev.strata.schemas.fold.TableShape;
