@@ -25,7 +25,10 @@ public final class ExitCodes {
     public static final int BAD_INPUT = 2;
     /** The backup does not hold what was written (verify, replay, drill). */
     public static final int VERIFICATION_FAILED = 3;
-    /** A store, Kafka or the target database did not answer: the same command may succeed later (the services' code too). */
+    /**
+     * A store, Kafka or the target database did not answer, or the database is starting up or crashed: the same command
+     * may succeed later (the services' code too).
+     */
     public static final int UNAVAILABLE = ServiceExit.UNAVAILABLE;
     /** The tenant was erased ({@code tenants erase}): its backup can never be read again, by design. Not worth retrying. */
     public static final int ERASED = 5;
@@ -35,11 +38,12 @@ public final class ExitCodes {
     /** SQLState class 28, "invalid authorization specification": the user or its password was refused. */
     private static final String SQL_AUTHORIZATION_CLASS = "28";
     /**
-     * The server is going away or not yet there (57P01 admin_shutdown, 57P02 crash_shutdown, 57P03
-     * cannot_connect_now: starting up, in recovery, shutting down): it answered, but the same command may
-     * succeed once it is back. The rest of class 57 (a cancelled query, a dropped database) is not.
+     * The server answered but cannot serve yet (57P03 cannot_connect_now: starting up, in recovery, shutting down) or
+     * crashed under the session (57P02 crash_shutdown): the same command may succeed once it is back. Not 57P01
+     * (admin_shutdown): it is also what a session ended by pg_terminate_backend gets, which an operator may have done to
+     * stop this very command; nor the rest of class 57 (a cancelled statement, a dropped database).
      */
-    private static final Set<String> SQL_SERVER_GOING_OR_COMING = Set.of("57P01", "57P02", "57P03");
+    private static final Set<String> SQL_SERVER_NOT_READY = Set.of("57P02", "57P03");
 
     private ExitCodes() {
     }
@@ -85,7 +89,7 @@ public final class ExitCodes {
         if (t instanceof UnavailableException || t instanceof StoreUnavailableException || KafkaReachability.isUnavailability(t)
                 || (t instanceof StoreRequestFailedException failed && failed.statusCode() >= 500)
                 || (t instanceof SQLException sql && (sqlClass(sql).equals(SQL_CONNECTION_CLASS)
-                        || SQL_SERVER_GOING_OR_COMING.contains(String.valueOf(sql.getSQLState()))))) {
+                        || SQL_SERVER_NOT_READY.contains(String.valueOf(sql.getSQLState()))))) {
             return UNAVAILABLE;
         }
         return FAILED;

@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
             ExitCodes.BAD_INPUT + ":bad input: fix the command line, the config or a refused key; the message names the fix",
             ExitCodes.VERIFICATION_FAILED + ":verification failed: the backup does not hold what was written,"
                 + " or a drill's checksums differ",
-            ExitCodes.UNAVAILABLE + ":unavailable: a store, Kafka or the target database did not answer; retry later",
+            ExitCodes.UNAVAILABLE + ":unavailable: a store, Kafka or the target database did not answer (or is starting up);"
+                + " retry later",
             ExitCodes.ERASED + ":erased: the tenant was erased (tenants erase); nothing of it can be restored, by design"})
 public final class RestoreTool {
     /** The subcommands, in the order the usage lists them. */

@@ -36,8 +36,10 @@ class ExitCodesTest {
                 .as("JDBC connection exception, SQLState class 08").isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(ExitCodes.of(new SQLException("FATAL: the database system is starting up", "57P03")))
                 .as("a server starting up, in recovery or shutting down").isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(ExitCodes.of(new SQLException("FATAL: terminating connection because of crash of another server process", "57P02")))
+                .as("a server that crashed under the restore").isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(ExitCodes.of(new SQLException("FATAL: terminating connection due to administrator command", "57P01")))
-                .as("a server shut down under the restore").isEqualTo(ExitCodes.UNAVAILABLE);
+                .as("a session terminated by an operator (pg_terminate_backend) is not retried as it is").isEqualTo(ExitCodes.FAILED);
         assertThat(ExitCodes.of(new SQLException("ERROR: canceling statement due to user request", "57014")))
                 .as("a cancelled statement is not a server going away").isEqualTo(ExitCodes.FAILED);
         assertThat(ExitCodes.of(new UnavailableException("cannot connect to the target")))

@@ -14,7 +14,10 @@ import java.util.Optional;
 final class StoreAccess {
     private final ToolConfig config;
     private final StoreTimeouts timeouts;
-    /** One per command: what it read of a tenant's tombstone while locating is not read again to refuse or report. */
+    /**
+     * One per command and used from its thread: what it read of a tenant's tombstone while locating is not read again to
+     * refuse or report. Made at first use: {@link #open} alone (status, from several threads) needs none.
+     */
     private TenantLocator locator;
 
     StoreAccess(ToolConfig config) {

@@ -7,7 +7,7 @@ import dev.strata.schemas.erasure.TenantTombstone;
 import dev.strata.schemas.erasure.Tombstones;
 import java.util.Optional;
 
-/** A tenant's tombstone, for the commands that report an erasure (list, move); the others are refused as they locate it. */
+/** A tenant's tombstone, for a move (which reads both regimes'); the other commands ask the locator that found the tenant. */
 public final class ErasedTenants {
     private ErasedTenants() {
     }

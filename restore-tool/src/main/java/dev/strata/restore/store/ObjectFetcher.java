@@ -94,8 +94,8 @@ public final class ObjectFetcher {
         }
     }
 
-    /** A copy that passed its check, the checksum it matched and the region it came from. */
-    private record Accepted<T>(T copy, Sha256 sha256, Region from) {
+    /** A copy that passed its check (its checksum matched) and the region it came from. */
+    private record Accepted<T>(T copy, Region from) {
     }
 
     private <T> Accepted<T> accept(ObjectKey key, Set<Region> listedIn, Optional<ManifestEntry> vouched, RegionCopy<T> copies) {
@@ -131,8 +131,7 @@ public final class ObjectFetcher {
                 notes.note("read " + key + " from " + region.describe() + ": " + String.join("; ", why));
             }
             notes.readFrom(region.region());
-            Sha256 sha = vouched.map(ManifestEntry::sha256).orElseGet(() -> copies.declaredSha256(copy).orElseThrow());
-            return new Accepted<>(copy, sha, region.region());
+            return new Accepted<>(copy, region.region());
         }
         if (!corrupt.isEmpty()) {
             List<String> all = new ArrayList<>(corrupt);

@@ -21,12 +21,13 @@ import org.apache.avro.specific.SpecificDatumReader;
  * Reads a segment's events as the current ChangeEvent, whatever released schema wrote it: the file
  * carries its writer schema and Avro resolves it to the reader's.
  *
- * <p>Every read is checked against the segment's SHA-256 (from the manifest, or the object's
- * declared checksum for an unsealed hour), because Avro's DataFileStream treats a truncated file
- * as a shorter one: it stops at the last whole block without any error, so a cut segment would
- * silently lose events. Bytes in memory are checked before the first event; a stream is hashed as
- * it is read and checked when the last event has been read (so the caller must not act on the
- * events until {@link #hasNext()} has returned false without an exception).
+ * <p>Every read is of bytes checked whole against the segment's SHA-256 (from the manifest, or the
+ * object's declared checksum for an unsealed hour), because Avro's DataFileStream treats a truncated
+ * file as a shorter one: it stops at the last whole block without any error, so a cut segment would
+ * silently lose events. Bytes in memory are checked before the first event, unless the caller has
+ * checked them already ({@link #openChecked}: as fetched, or opened from their seal); a stream is
+ * hashed as it is read and checked when the last event has been read (so the caller must not act on
+ * the events until {@link #hasNext()} has returned false without an exception).
  */
 public final class SegmentReader implements Iterator<ChangeEvent>, AutoCloseable {
 

@@ -2,8 +2,8 @@ package dev.strata.restore.target.postgres;
 
 import dev.strata.restore.BadInputException;
 import dev.strata.schemas.ddl.DefinedColumn;
-import dev.strata.schemas.ddl.TableDefinition.Constraint;
 import dev.strata.schemas.ddl.TableDefinition;
+import dev.strata.schemas.ddl.TableDefinition.Constraint;
 import dev.strata.schemas.fold.TableShape;
 import java.util.ArrayList;
 import java.util.List;

@@ -194,9 +194,7 @@ public final class PostgresTarget implements ReplayTarget {
             try {
                 staged.create(tables, connection, spec, this::ddl);
             } catch (SQLException e) {
-                throw new BadInputException("cannot create the restored tables " + tables.stream().map(TableTarget::name).toList()
-                        + " in " + spec.describe() + ": " + e.getMessage() + " (create them yourself, e.g. from pg_dump --schema-only"
-                        + " of the source, and restore into them while empty)");
+                throw creationRefused("the restored tables " + tables.stream().map(TableTarget::name).toList(), e);
             }
             return;
         }
@@ -206,18 +204,22 @@ public final class PostgresTarget implements ReplayTarget {
                     s.execute(sql);
                 }
             } catch (SQLException e) {
-                throw new BadInputException("cannot create table " + table.shape().table() + " in " + spec.describe() + ": "
-                        + e.getMessage() + " (create it yourself, e.g. from pg_dump --schema-only of the source, and restore into it"
-                        + " while empty)");
+                throw creationRefused("table " + table.shape().table(), e);
             }
         }
     }
 
+    /** The operator's to fix, unless the server went away: then {@code e} itself, which {@link #begin} reports as that. */
+    private BadInputException creationRefused(String what, SQLException e) throws SQLException {
+        if (ExitCodes.unavailable(e)) {
+            throw e;
+        }
+        return new BadInputException("cannot create " + what + " in " + spec.describe() + ": " + e.getMessage() + " (create the"
+                + " tables yourself, e.g. from pg_dump --schema-only of the source, and restore into them while empty)");
+    }
+
     private List<String> ddl(TableTarget table) {
-        TableShape shape = table.shape();
-        return table.definition().map(d -> PgDefinitionDdl.beforeLoad(shape, d))
-                // with --where, the rows it leaves out may be those with a NULL key: they are deleted before the key is built
-                .orElseGet(() -> List.of(PgDdl.createSchema(shape), PgDdl.createTable(shape, selective.where().isEmpty())));
+        return RestoredTableDdl.beforeLoad(table, selective.where().isPresent());
     }
 
     /** The text columns of a table loaded by binary COPY ({@link TableLoad#open} decides the same way). */
@@ -284,7 +286,7 @@ public final class PostgresTarget implements ReplayTarget {
                 keepOnly(selective.where().get());
             }
             try (Statement s = connection.createStatement()) {
-                for (String sql : afterLoad()) {
+                for (String sql : RestoredTableDdl.afterLoad(created, restoredTables, selective.where().isPresent())) {
                     s.execute(sql);
                 }
             }
@@ -312,25 +314,6 @@ public final class PostgresTarget implements ReplayTarget {
                 + " over nullable columns, or NOT NULL in the captured definition); leave those rows out (--where \""
                 + server.getColumn() + " IS NOT NULL\"), or create the table yourself and restore into it while empty"
                 + " (nothing was committed)"));
-    }
-
-    /** Keys, constraints, indexes and sequence positions of the tables created here; foreign keys last. */
-    private List<String> afterLoad() {
-        List<String> sql = new ArrayList<>();
-        for (TableTarget table : created) {
-            TableShape shape = table.shape();
-            if (table.definition().isPresent()) {
-                sql.addAll(PgDefinitionDdl.afterLoad(shape, table.definition().get()));
-                sql.addAll(PgDefinitionDdl.positionSequences(shape, table.definition().get()));
-            } else if (!shape.keyColumns().isEmpty()) {
-                sql.add(PgDdl.addPrimaryKey(shape));
-            }
-        }
-        for (TableTarget table : created) {
-            table.definition().ifPresent(d -> sql.addAll(PgDefinitionDdl.foreignKeys(table.shape(), d, restoredTables,
-                    selective.where().isPresent())));
-        }
-        return sql;
     }
 
     /** Deletes the loaded rows the predicate does not hold for (of this tenant only, in a table shared with others). */

@@ -1,6 +1,8 @@
 package dev.strata.restore.target.postgres;
 
 import dev.strata.restore.BadInputException;
+import dev.strata.restore.ExitCodes;
+import dev.strata.restore.UnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -65,6 +67,10 @@ public record RowPredicate(String sql) {
         try (Statement s = connection.createStatement()) {
             s.execute("EXPLAIN SELECT 1 FROM " + table + " WHERE " + parenthesized());
         } catch (SQLException e) {
+            if (ExitCodes.unavailable(e)) {
+                throw new UnavailableException("cannot check --where against table " + name + ": " + e.getMessage()
+                        + " (check that the server is up and reachable, then retry)", e);
+            }
             String why = e.getMessage().replaceFirst("^ERROR: ", "").replaceAll("\\s+Position: \\d+$", "").replaceAll("\\s*\\n\\s*", "; ");
             throw new BadInputException("--where \"" + sql + "\" does not fit table " + name + ": " + why
                     + ("42703".equals(e.getSQLState()) ? " (" + name + " has no such column: leave the table out with --table, or"
