@@ -2,8 +2,8 @@ package dev.strata.restore.target.postgres;
 
 import dev.strata.restore.target.PgText;
 import dev.strata.restore.target.TableTarget;
-import dev.strata.restore.target.copy.CopyChannel;
-import dev.strata.restore.target.copy.CopyChannels;
+import dev.strata.restore.target.postgres.copy.CopyChannel;
+import dev.strata.restore.target.postgres.copy.CopyChannels;
 import dev.strata.schemas.fold.TableShape;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;

@@ -4,7 +4,7 @@ import dev.strata.restore.BadInputException;
 import dev.strata.restore.ExitCodes;
 import dev.strata.restore.UnavailableException;
 import dev.strata.restore.target.TableTarget;
-import dev.strata.restore.target.copy.CopyLanes;
+import dev.strata.restore.target.postgres.copy.CopyLanes;
 import dev.strata.schemas.ddl.DefinedColumn;
 import dev.strata.schemas.ddl.TableDefinition;
 import java.sql.Connection;

@@ -1,7 +1,7 @@
 package dev.strata.restore.target.postgres;
 
 import dev.strata.restore.target.TableTarget;
-import dev.strata.restore.target.copy.CopyChannels;
+import dev.strata.restore.target.postgres.copy.CopyChannels;
 import dev.strata.schemas.fold.RowDecoder;
 import dev.strata.schemas.fold.TableShape;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package dev.strata.restore.target.copy;
+package dev.strata.restore.target.postgres.copy;
 
 import java.sql.SQLException;
 import org.postgresql.copy.CopyIn;

@@ -1,4 +1,4 @@
-package dev.strata.restore.target.copy;
+package dev.strata.restore.target.postgres.copy;
 
 /** What wraps the rows of every binary COPY stream: the signature, flags and extension length before, -1 after. */
 final class BinaryCopyFrame {
