@@ -147,6 +147,7 @@ public final class Rollback implements AutoCloseable {
         Instant start = clock.instant();
         try {
             if (writtenAhead.isPresent()) {
+                RollbackCommit.commit(connection);
                 LiveCoverage.keep(connection);
                 return new Applied(writtenAhead.get().done(), writtenAhead.get().took().plus(Duration.between(start, clock.instant())));
             }
@@ -166,6 +167,11 @@ public final class Rollback implements AutoCloseable {
     }
 
     private static RuntimeException failure(String what, PgConnectionSpec live, SQLException e) {
+        if (e instanceof CommitInDoubtException) { // exit 1, not "retry later": someone must look before anything runs again
+            return new IllegalStateException("cannot tell whether the rollback committed in " + live.describe() + ": " + e.getMessage()
+                    + " (the server may have committed it or not: run the same rollback with --dry-run, which shows nothing left"
+                    + " to do if it did)");
+        }
         if (ExitCodes.unavailable(e)) {
             return new UnavailableException("cannot " + what + " in " + live.describe() + ": " + e.getMessage()
                     + " (check that the server is up and reachable, then retry)", e);

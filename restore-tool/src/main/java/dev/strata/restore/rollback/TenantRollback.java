@@ -107,13 +107,17 @@ final class TenantRollback {
                 requireUnchanged(t);
             }
             Map<String, long[]> done = write();
-            connection.commit();
+            RollbackCommit.commit(connection);
             return done;
+        } catch (CommitInDoubtException e) {
+            throw e; // the session is gone: nothing to roll back in it, and nothing to set
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
             throw e;
         } finally {
-            connection.setAutoCommit(autoCommit);
+            if (!connection.isClosed()) {
+                connection.setAutoCommit(autoCommit);
+            }
         }
     }
 

@@ -67,6 +67,14 @@ final class LiveTenants {
         }
     }
 
+    /** The one number {@code sql} answers on {@code c}. */
+    long single(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
     String rows(String sql) throws SQLException {
         StringBuilder out = new StringBuilder();
         try (Connection c = connect(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql + (sql.contains("ORDER BY") ? "" : " ORDER BY 1, 2"))) {

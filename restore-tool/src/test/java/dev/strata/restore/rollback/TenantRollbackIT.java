@@ -21,10 +21,13 @@ import dev.strata.restore.target.postgres.RowPredicate;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.fold.TableShape;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -224,6 +227,60 @@ class TenantRollbackIT {
         try (Connection c = live.connect(); StagingTarget staging = new StagingTarget(c, live.database(), "tenant_id", Set.of())) {
             assertThatThrownBy(() -> staging.begin(new RestoreScope(TenantId.of("a"), 0, List.of(new TableTarget(events)), false)))
                     .isInstanceOf(BadInputException.class).hasMessageContaining("table public.events has no primary key and no replica identity");
+        }
+    }
+
+    @Test
+    void aSessionThatEndsWhileTheCommitIsInFlightLeavesTheRollbackInDoubtNotUnchanged() throws Exception {
+        // a deferred trigger holds the COMMIT on the server until the session is terminated from outside
+        live.execute("UPDATE orders SET qty = 99 WHERE tenant_id = 'a' AND id = 10",
+                "CREATE FUNCTION hold() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(60); RETURN NULL; END $$",
+                "CREATE CONSTRAINT TRIGGER held AFTER UPDATE ON orders DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION hold()");
+        try (Connection c = live.connect(); StagingTarget staging = staged(c, Set.of("public.orders"), List.of(),
+                List.of(row(ORDERS_TARGET, "a", 10L, 1L, 1L)))) {
+            TenantRollback rollback = new TenantRollback(c, "a", "tenant_id", staging.staged(), Optional.empty());
+            rollback.diff();
+            long pid = live.single(c, "SELECT pg_backend_pid()");
+            CompletableFuture<Boolean> terminated = CompletableFuture.supplyAsync(() -> terminateWhileCommitting(pid));
+
+            assertThatThrownBy(() -> rollback.apply(5, 120)).isInstanceOf(CommitInDoubtException.class)
+                    .hasMessageContaining("the session ended while the rollback's COMMIT was in flight");
+            assertThat(terminated.get(30, TimeUnit.SECONDS)).as("the session was terminated in its COMMIT").isTrue();
+        }
+    }
+
+    @Test
+    void aCommitTheServerRefusesIsAnErrorThatChangedNothingNotADoubt() throws Exception {
+        live.execute("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused at commit'; END $$",
+                "CREATE CONSTRAINT TRIGGER refused AFTER UPDATE ON orders DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
+                        + " WHEN (NEW.qty = 1) EXECUTE FUNCTION refuse()",
+                "UPDATE orders SET qty = 99 WHERE tenant_id = 'a' AND id = 10");
+        String before = live.rows("SELECT * FROM orders ORDER BY tenant_id, id");
+        try (Connection c = live.connect(); StagingTarget staging = staged(c, Set.of("public.orders"), List.of(),
+                List.of(row(ORDERS_TARGET, "a", 10L, 1L, 1L)))) {
+            TenantRollback rollback = new TenantRollback(c, "a", "tenant_id", staging.staged(), Optional.empty());
+            rollback.diff();
+
+            assertThatThrownBy(() -> rollback.apply(5, 60)).isInstanceOf(SQLException.class)
+                    .isNotInstanceOf(CommitInDoubtException.class).hasMessageContaining("refused at commit");
+            assertThat(live.rows("SELECT * FROM orders ORDER BY tenant_id, id")).as("nothing applied").isEqualTo(before);
+            assertThat(c.isValid(5)).as("the session goes on").isTrue();
+        }
+    }
+
+    /** Waits for session {@code pid} to run COMMIT, then terminates it: whether it did. */
+    private boolean terminateWhileCommitting(long pid) {
+        try (Connection admin = live.connect()) {
+            for (int i = 0; i < 3000; i++) {
+                if (live.single(admin, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid + " AND state = 'active'"
+                        + " AND query = 'COMMIT'") == 1) {
+                    return live.single(admin, "SELECT pg_terminate_backend(" + pid + ")::int") == 1;
+                }
+                Thread.sleep(10);
+            }
+            return false;
+        } catch (SQLException | InterruptedException e) {
+            throw new IllegalStateException(e);
         }
     }
 
