@@ -7,6 +7,8 @@ import dev.strata.restore.replay.KeyFilter;
 import dev.strata.restore.replay.Replay;
 import dev.strata.restore.replay.ReplaySummary;
 import dev.strata.restore.store.RegimeStores;
+import dev.strata.restore.target.postgres.CommitInDoubtException;
+import dev.strata.restore.target.postgres.CommitOrDoubt;
 import dev.strata.restore.target.postgres.PgConnectionSpec;
 import dev.strata.restore.target.postgres.RowPredicate;
 import dev.strata.schemas.TenantId;
@@ -147,7 +149,7 @@ public final class Rollback implements AutoCloseable {
         Instant start = clock.instant();
         try {
             if (writtenAhead.isPresent()) {
-                RollbackCommit.commit(connection);
+                CommitOrDoubt.commit(connection);
                 LiveCoverage.keep(connection);
                 return new Applied(writtenAhead.get().done(), writtenAhead.get().took().plus(Duration.between(start, clock.instant())));
             }

@@ -1,6 +1,8 @@
 package dev.strata.restore.rollback;
 
 import dev.strata.restore.BadInputException;
+import dev.strata.restore.target.postgres.CommitInDoubtException;
+import dev.strata.restore.target.postgres.CommitOrDoubt;
 import dev.strata.restore.target.postgres.RowPredicate;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -107,7 +109,7 @@ final class TenantRollback {
                 requireUnchanged(t);
             }
             Map<String, long[]> done = write();
-            RollbackCommit.commit(connection);
+            CommitOrDoubt.commit(connection);
             return done;
         } catch (CommitInDoubtException e) {
             throw e; // the session is gone: nothing to roll back in it, and nothing to set

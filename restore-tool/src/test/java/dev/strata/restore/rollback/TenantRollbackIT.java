@@ -17,6 +17,7 @@ import dev.strata.restore.BadInputException;
 import dev.strata.restore.target.FoldedRow;
 import dev.strata.restore.target.RestoreScope;
 import dev.strata.restore.target.TableTarget;
+import dev.strata.restore.target.postgres.CommitInDoubtException;
 import dev.strata.restore.target.postgres.RowPredicate;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.fold.TableShape;
@@ -244,7 +245,7 @@ class TenantRollbackIT {
             CompletableFuture<Boolean> terminated = CompletableFuture.supplyAsync(() -> terminateWhileCommitting(pid));
 
             assertThatThrownBy(() -> rollback.apply(5, 120)).isInstanceOf(CommitInDoubtException.class)
-                    .hasMessageContaining("the session ended while the rollback's COMMIT was in flight");
+                    .hasMessageContaining("the session ended while its COMMIT was in flight");
             assertThat(terminated.get(30, TimeUnit.SECONDS)).as("the session was terminated in its COMMIT").isTrue();
         }
     }
