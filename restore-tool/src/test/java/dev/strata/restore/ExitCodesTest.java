@@ -1,5 +1,6 @@
 package dev.strata.restore;
 
+import dev.strata.restore.target.postgres.CommitInDoubtException;
 import dev.strata.schemas.crypto.DataKeyUnavailableException;
 import dev.strata.schemas.crypto.UnopenableBodyException;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,6 +45,14 @@ class ExitCodesTest {
                 .as("a cancelled statement is not a server going away").isEqualTo(ExitCodes.FAILED);
         assertThat(ExitCodes.of(new UnavailableException("cannot connect to the target")))
                 .isEqualTo(ExitCodes.UNAVAILABLE);
+    }
+
+    @Test
+    void aSessionLostWhileItsCommitWasInFlightIsNoRetryLater() {
+        SQLException lost = new SQLException("An I/O error occurred while sending to the backend.", "08006");
+        assertThat(ExitCodes.of(new CommitInDoubtException(lost))).isEqualTo(ExitCodes.FAILED);
+        assertThat(ExitCodes.of(new IllegalStateException("cannot tell whether the rollback committed", new CommitInDoubtException(lost))))
+                .as("as the rollback and the restore report it").isEqualTo(ExitCodes.FAILED);
     }
 
     @Test

@@ -149,8 +149,7 @@ public final class Rollback implements AutoCloseable {
         Instant start = clock.instant();
         try {
             if (writtenAhead.isPresent()) {
-                CommitOrDoubt.commit(connection);
-                LiveCoverage.keep(connection);
+                CommitOrDoubt.commit(connection); // nothing more on this session: a failure after it is no failure to apply
                 return new Applied(writtenAhead.get().done(), writtenAhead.get().took().plus(Duration.between(start, clock.instant())));
             }
             Map<String, long[]> done = compared.rollback().apply(given.lockTimeoutSeconds(), given.statementTimeoutSeconds());
@@ -172,7 +171,7 @@ public final class Rollback implements AutoCloseable {
         if (e instanceof CommitInDoubtException) { // exit 1, not "retry later": someone must look before anything runs again
             return new IllegalStateException("cannot tell whether the rollback committed in " + live.describe() + ": " + e.getMessage()
                     + " (the server may have committed it or not: run the same rollback with --dry-run, which shows nothing left"
-                    + " to do if it did)");
+                    + " to do if it did)", e);
         }
         if (ExitCodes.unavailable(e)) {
             return new UnavailableException("cannot " + what + " in " + live.describe() + ": " + e.getMessage()

@@ -114,7 +114,11 @@ final class TenantRollback {
         } catch (CommitInDoubtException e) {
             throw e; // the session is gone: nothing to roll back in it, and nothing to set
         } catch (SQLException | RuntimeException e) {
-            connection.rollback();
+            try {
+                connection.rollback();
+            } catch (SQLException lost) {
+                e.addSuppressed(lost); // a session already gone: what ended it is the error to report
+            }
             throw e;
         } finally {
             if (!connection.isClosed()) {

@@ -10,7 +10,12 @@ import java.sql.SQLException;
 public final class CommitInDoubtException extends SQLException {
     private static final long serialVersionUID = 1L;
 
-    CommitInDoubtException(SQLException cause) {
-        super("the session ended while its COMMIT was in flight: " + cause.getMessage(), cause.getSQLState(), cause);
+    /**
+     * {@code lost} is kept as suppressed, not as the cause, and no SQLState is copied: a lost connection's class 08 would
+     * make it "unavailable, retry later" ({@code ExitCodes}), where someone must look before anything runs again.
+     */
+    public CommitInDoubtException(SQLException lost) {
+        super("the session ended while its COMMIT was in flight: " + lost.getMessage());
+        addSuppressed(lost);
     }
 }

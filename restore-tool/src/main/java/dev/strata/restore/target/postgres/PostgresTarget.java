@@ -293,7 +293,7 @@ public final class PostgresTarget implements ReplayTarget {
             CommitOrDoubt.commit(connection);
         } catch (CommitInDoubtException e) {
             throw new IllegalStateException("cannot tell whether the restore into " + spec.describe() + " committed: " + e.getMessage()
-                    + " (the server may have committed all of it or nothing: its tables then hold every restored row or none)");
+                    + " (the server may have committed all of it or nothing: its tables then hold every restored row or none)", e);
         } catch (SQLException e) {
             throw nullInNotNull(e).orElseGet(() -> new IllegalStateException("cannot finish the restore into " + spec.describe() + ": "
                     + e.getMessage() + " (nothing was committed)", e));
