@@ -23,8 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -122,6 +124,7 @@ class RollbackIT {
             long paths = System.nanoTime();
             fastPathAndFullDifferenceAgree(chain, pg);
             System.out.printf("RollbackIT: fast path vs full difference, and a TRUNCATE, %d ms%n", (System.nanoTime() - paths) / 1_000_000);
+            aSessionLostInTheCommitLeavesTheRollbackInDoubt(chain, pg);
             System.out.printf("RollbackIT: accident durable after %d ms; dry run and rollback %d ms; rollback durable and undone %d ms;"
                     + " b wrote %d transactions meanwhile%n", (durable - started) / 1_000_000, (rolled - durable) / 1_000_000,
                     (System.nanoTime() - rolled) / 1_000_000, writer.writes);
@@ -267,6 +270,47 @@ class RollbackIT {
         String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
         System.arraycopy(more, 0, all, args.length, more.length);
         return ToolRun.run(chain.toolConfig(), all);
+    }
+
+    /**
+     * A deferred trigger holds the rollback's COMMIT on the server until its session is terminated from outside: the
+     * command cannot tell whether it committed and says so (exit 1, not "nothing was changed" nor "retry later"); here it
+     * did not, and a dry run shows the difference still to apply.
+     */
+    private void aSessionLostInTheCommitLeavesTheRollbackInDoubt(BackupChain chain, LocalPostgres pg) throws Exception {
+        long point = dbNowMicros(pg);
+        execute(pg, "UPDATE orders SET qty = qty + 1 WHERE tenant_id = '" + a + "' AND id <= 3");
+        execute(pg, "CREATE FUNCTION hold() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(60); RETURN NULL; END $$",
+                "CREATE CONSTRAINT TRIGGER held AFTER UPDATE ON orders DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION hold()");
+        chain.awaitDurable(a, dbNowMicros(pg), Duration.ofSeconds(60));
+        CompletableFuture<Boolean> terminated = CompletableFuture.supplyAsync(() -> terminateWhileCommitting(pg));
+
+        ToolRun inDoubt = rollback(chain, pg, RestoreTime.format(point), "--confirm", a);
+        assertThat(inDoubt.code()).as(inDoubt.out() + inDoubt.err()).isEqualTo(ExitCodes.FAILED);
+        assertThat(inDoubt.err()).contains("cannot tell whether the rollback committed").contains("--dry-run")
+                .doesNotContain("nothing was changed");
+        assertThat(terminated.get(30, TimeUnit.SECONDS)).as("the rollback's session was terminated in its COMMIT").isTrue();
+        execute(pg, "DROP TRIGGER held ON orders");
+        ToolRun dryRun = rollback(chain, pg, RestoreTime.format(point), "--dry-run");
+        assertThat(dryRun.out()).as(dryRun.out() + dryRun.err()).contains("public.orders: 0 to delete, 3 to update, 0 to insert");
+    }
+
+    /** Waits for the restore tool's session to run COMMIT in the live database, then terminates it: whether it did. */
+    private boolean terminateWhileCommitting(LocalPostgres pg) {
+        try (Connection admin = connect(pg); Statement s = admin.createStatement()) {
+            for (int i = 0; i < 6000; i++) {
+                try (ResultSet r = s.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db
+                        + "' AND application_name = 'strata restore-tool' AND state = 'active' AND query = 'COMMIT'")) {
+                    if (r.next()) {
+                        return r.getBoolean(1);
+                    }
+                }
+                Thread.sleep(10);
+            }
+            return false;
+        } catch (SQLException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private ToolRun rollback(BackupChain chain, LocalPostgres pg, String until, String... more) {
