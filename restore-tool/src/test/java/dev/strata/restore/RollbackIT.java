@@ -11,6 +11,7 @@ import dev.strata.local.LocalStackExtension;
 import dev.strata.restore.plan.RestoreTime;
 import dev.strata.restore.plan.SnapshotVisibility;
 import dev.strata.restore.testing.BackupChain;
+import dev.strata.restore.testing.CommitTerminator;
 import dev.strata.restore.testing.ToolRun;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -74,7 +75,7 @@ class RollbackIT {
             Map<String, String> atPoint = checksums(pg, a);
             String firstOrdersAtPoint = rows(pg, ORDERS_UP_TO_30.formatted(a));
 
-            BWriter writer = new BWriter(pg, 1000);
+            OtherTenantWriter writer = new OtherTenantWriter(pg, db, b, 1000);
             Thread writing = new Thread(writer, "tenant-b-writer");
             writing.start();
             execute(pg, "DELETE FROM orders WHERE tenant_id = '" + a + "' AND id % 3 = 0",
@@ -192,7 +193,7 @@ class RollbackIT {
     private void fastPathAndFullDifferenceAgree(BackupChain chain, LocalPostgres pg) throws Exception {
         long point = dbNowMicros(pg);
         Map<String, String> atPoint = checksums(pg, a);
-        BWriter writer = new BWriter(pg, SECOND_WRITER_FIRST_ID);
+        OtherTenantWriter writer = new OtherTenantWriter(pg, db, b, SECOND_WRITER_FIRST_ID);
         Thread writing = new Thread(writer, "tenant-b-writer-2");
         writing.start();
         // 42 and 45 are gone since the accident (id % 3 = 0): 40, 41, 43, 44 deleted; with 600, 601, 50 -> 700, notes 6 -> 5006
@@ -214,7 +215,7 @@ class RollbackIT {
         Thread notes = new Thread(() -> insertNotes(pg, stopNotes, noteXids), "tenant-a-notes");
         notes.start();
         while (noteXids.size() < 20 && notes.isAlive()) {
-            Thread.sleep(WRITER_PAUSE_MILLIS);
+            Thread.sleep(OtherTenantWriter.PAUSE_MILLIS);
         }
         ToolRun fast = rollback(chain, pg, RestoreTime.format(point), "--confirm", a);
         stopNotes.set(true);
@@ -283,7 +284,7 @@ class RollbackIT {
         execute(pg, "CREATE FUNCTION hold() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(60); RETURN NULL; END $$",
                 "CREATE CONSTRAINT TRIGGER held AFTER UPDATE ON orders DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION hold()");
         chain.awaitDurable(a, dbNowMicros(pg), Duration.ofSeconds(60));
-        CompletableFuture<Boolean> terminated = CompletableFuture.supplyAsync(() -> terminateWhileCommitting(pg));
+        CompletableFuture<Boolean> terminated = CommitTerminator.terminate(pg, db, "application_name = 'strata restore-tool'");
 
         ToolRun inDoubt = rollback(chain, pg, RestoreTime.format(point), "--confirm", a);
         assertThat(inDoubt.code()).as(inDoubt.out() + inDoubt.err()).isEqualTo(ExitCodes.FAILED);
@@ -295,24 +296,6 @@ class RollbackIT {
         assertThat(dryRun.out()).as(dryRun.out() + dryRun.err()).contains("public.orders: 0 to delete, 3 to update, 0 to insert");
     }
 
-    /** Waits for the restore tool's session to run COMMIT in the live database, then terminates it: whether it did. */
-    private boolean terminateWhileCommitting(LocalPostgres pg) {
-        try (Connection admin = connect(pg); Statement s = admin.createStatement()) {
-            for (int i = 0; i < 6000; i++) {
-                try (ResultSet r = s.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + db
-                        + "' AND application_name = 'strata restore-tool' AND state = 'active' AND query = 'COMMIT'")) {
-                    if (r.next()) {
-                        return r.getBoolean(1);
-                    }
-                }
-                Thread.sleep(10);
-            }
-            return false;
-        } catch (SQLException | InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private ToolRun rollback(BackupChain chain, LocalPostgres pg, String until, String... more) {
         String[] args = {"rollback", "--tenant", a, "--until", until, "--to", pg.jdbcUrl(db), "--user", pg.user()};
         String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
@@ -320,7 +303,6 @@ class RollbackIT {
         return ToolRun.run(chain.toolConfig(), all);
     }
 
-    /** Tenant b's application: one insert and one update per transaction, remembered to compare at the end. */
     /**
      * The second writer's order ids start far above anything the first can reach: unpaced, the first wrote
      * over 99,000 orders on a quiet machine and the second's first id (then 100,001) already existed.
@@ -328,50 +310,6 @@ class RollbackIT {
     private static final long SECOND_WRITER_FIRST_ID = 1_000_000_000L;
     /** Tenant a's notes written during a rollback: above every other note id (the first writer's tenant is b). */
     private static final long LATE_NOTES_FIRST_ID = 9_000;
-    /** b writes about 200 transactions a second: steady traffic beside the rollback, not a flood of its log. */
-    private static final long WRITER_PAUSE_MILLIS = 5;
-
-    private final class BWriter implements Runnable {
-        final AtomicBoolean stop = new AtomicBoolean();
-        final Map<Long, String> names = new TreeMap<>();
-        final LocalPostgres pg;
-        final long firstOrderId;
-        volatile int writes;
-        volatile Throwable failure;
-
-        BWriter(LocalPostgres pg, long firstOrderId) {
-            this.pg = pg;
-            this.firstOrderId = firstOrderId;
-            for (long id = 1; id <= 20; id++) {
-                names.put(id, "c" + id);
-            }
-        }
-
-        @Override
-        public void run() {
-            try (Connection c = connect(pg); Statement s = c.createStatement()) {
-                for (int i = 1; !stop.get(); i++) {
-                    long customer = i % 20 + 1;
-                    s.execute("BEGIN; INSERT INTO orders VALUES ('" + b + "', " + (firstOrderId + i) + ", " + customer + ", 1);"
-                            + " UPDATE customers SET name = 'w" + i + "' WHERE tenant_id = '" + b + "' AND id = " + customer + "; COMMIT");
-                    names.put(customer, "w" + i);
-                    writes = i;
-                    Thread.sleep(WRITER_PAUSE_MILLIS);
-                }
-            } catch (SQLException | RuntimeException e) {
-                failure = e;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = e;
-            }
-        }
-
-        String expectedCustomers() {
-            StringBuilder out = new StringBuilder();
-            names.forEach((id, name) -> out.append(out.isEmpty() ? "" : "\n").append(id).append(':').append(name));
-            return out.toString();
-        }
-    }
 
     private Map<String, String> checksums(LocalPostgres pg, String tenant) throws SQLException {
         return checksums(pg, tenant, "true");
@@ -394,7 +332,7 @@ class RollbackIT {
                     r.next();
                     xids.put(id, r.getLong(1));
                 }
-                Thread.sleep(WRITER_PAUSE_MILLIS);
+                Thread.sleep(OtherTenantWriter.PAUSE_MILLIS);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("tenant a's notes writer failed: " + e.getMessage(), e);

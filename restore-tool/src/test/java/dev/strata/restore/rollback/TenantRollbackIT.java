@@ -19,6 +19,7 @@ import dev.strata.restore.target.RestoreScope;
 import dev.strata.restore.target.TableTarget;
 import dev.strata.restore.target.postgres.CommitInDoubtException;
 import dev.strata.restore.target.postgres.RowPredicate;
+import dev.strata.restore.testing.CommitTerminator;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.fold.TableShape;
 import java.sql.Connection;
@@ -232,7 +233,7 @@ class TenantRollbackIT {
     }
 
     @Test
-    void aSessionThatEndsWhileTheCommitIsInFlightLeavesTheRollbackInDoubtNotUnchanged() throws Exception {
+    void aSessionThatEndsWhileTheCommitIsInFlightLeavesTheRollbackInDoubtNotUnchanged(LocalPostgres pg) throws Exception {
         // a deferred trigger holds the COMMIT on the server until the session is terminated from outside
         live.execute("UPDATE orders SET qty = 99 WHERE tenant_id = 'a' AND id = 10",
                 "CREATE FUNCTION hold() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(60); RETURN NULL; END $$",
@@ -242,7 +243,7 @@ class TenantRollbackIT {
             TenantRollback rollback = new TenantRollback(c, "a", "tenant_id", staging.staged(), Optional.empty());
             rollback.diff();
             long pid = live.single(c, "SELECT pg_backend_pid()");
-            CompletableFuture<Boolean> terminated = CompletableFuture.supplyAsync(() -> terminateWhileCommitting(pid));
+            CompletableFuture<Boolean> terminated = CommitTerminator.terminate(pg, live.database(), "pid = " + pid);
 
             assertThatThrownBy(() -> rollback.apply(5, 120)).isInstanceOf(CommitInDoubtException.class)
                     .hasMessageContaining("the session ended while its COMMIT was in flight");
@@ -266,22 +267,6 @@ class TenantRollbackIT {
                     .isNotInstanceOf(CommitInDoubtException.class).hasMessageContaining("refused at commit");
             assertThat(live.rows("SELECT * FROM orders ORDER BY tenant_id, id")).as("nothing applied").isEqualTo(before);
             assertThat(c.isValid(5)).as("the session goes on").isTrue();
-        }
-    }
-
-    /** Waits for session {@code pid} to run COMMIT, then terminates it: whether it did. */
-    private boolean terminateWhileCommitting(long pid) {
-        try (Connection admin = live.connect()) {
-            for (int i = 0; i < 3000; i++) {
-                if (live.single(admin, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid + " AND state = 'active'"
-                        + " AND query = 'COMMIT'") == 1) {
-                    return live.single(admin, "SELECT pg_terminate_backend(" + pid + ")::int") == 1;
-                }
-                Thread.sleep(10);
-            }
-            return false;
-        } catch (SQLException | InterruptedException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -8,11 +8,11 @@ import dev.strata.local.LocalStackExtension;
 import dev.strata.restore.target.FoldedRow;
 import dev.strata.restore.target.RestoreScope;
 import dev.strata.restore.target.TableTarget;
+import dev.strata.restore.testing.CommitTerminator;
 import dev.strata.schemas.TenantId;
 import dev.strata.schemas.fold.TableShape;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -43,7 +43,7 @@ class CommitInDoubtIT {
         }
         PostgresTarget target = new PostgresTarget(new PgConnectionSpec(pg.jdbcUrl(DATABASE), pg.user(), pg.password()), "tenant_id",
                 PostgresTarget.Selective.NONE, 1);
-        CompletableFuture<Boolean> terminated = CompletableFuture.supplyAsync(() -> terminateWhileCommitting(pg));
+        CompletableFuture<Boolean> terminated = CommitTerminator.terminate(pg, DATABASE, "application_name = 'strata restore-tool'");
 
         assertThatThrownBy(() -> restore(target)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cannot tell whether the restore into").hasMessageContaining("the session ended while its COMMIT was in flight")
@@ -62,24 +62,6 @@ class CommitInDoubtIT {
                 target.abort();
                 throw e;
             }
-        }
-    }
-
-    /** Waits for the restore's session to run COMMIT, then terminates it: whether it did. */
-    private static boolean terminateWhileCommitting(LocalPostgres pg) {
-        try (Connection admin = connect(pg); Statement s = admin.createStatement()) {
-            for (int i = 0; i < 3000; i++) {
-                try (ResultSet r = s.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + DATABASE
-                        + "' AND application_name = 'strata restore-tool' AND state = 'active' AND query = 'COMMIT'")) {
-                    if (r.next()) {
-                        return r.getBoolean(1);
-                    }
-                }
-                Thread.sleep(10);
-            }
-            return false;
-        } catch (SQLException | InterruptedException e) {
-            throw new IllegalStateException(e);
         }
     }
 
