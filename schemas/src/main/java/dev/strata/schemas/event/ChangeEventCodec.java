@@ -19,12 +19,14 @@ import org.apache.avro.specific.SpecificDatumReader;
 
 /**
  * The Kafka wire format of a {@link ChangeEvent}: Avro single-object encoding ({@code C3 01}, the
- * writer schema's CRC-64-AVRO fingerprint little-endian, then Avro binary). Decoding resolves any
+ * writer schema's CRC-64-AVRO fingerprint little-endian, then Avro binary, each row image's array
+ * block with its byte size: {@link ChangeEventWriter}). Decoding resolves any
  * released writer schema to the current one. Thread-safe.
  */
 public final class ChangeEventCodec {
 
-    static final int HEADER_LENGTH = 10;
+    /** The single-object header's length: the Avro binary of the event follows it. */
+    public static final int HEADER_LENGTH = 10;
     private static final byte MAGIC_0 = (byte) 0xC3;
     private static final byte MAGIC_1 = (byte) 0x01;
 

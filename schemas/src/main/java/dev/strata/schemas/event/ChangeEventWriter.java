@@ -15,8 +15,12 @@ import org.apache.avro.Schema;
 /**
  * Writes a {@link ChangeEvent} in Avro binary, field by field, for the schema it was written for
  * ({@link #WRITTEN_FOR}). Why: Avro's generic writer resolves every field, union branch and string
- * through its schema on each event, and capture encodes every change; this writes the same bytes
- * directly (ChangeEventWriterTest compares both on every kind of event and value).
+ * through its schema on each event, and capture encodes every change; this writes Avro's bytes
+ * directly, but for one choice Avro's spec leaves to the writer: a row image's array block carries
+ * its byte size (a negative count, then the size), so that a reader that wants only the key (a
+ * rollback's staging, a restore's superseded changes, the sink's peek) passes over the image whole
+ * instead of walking its columns. Any Avro reader reads both forms (ChangeEventWriterTest reads every
+ * kind of event and value back with Avro's own).
  *
  * <p>Returns null, and the caller uses Avro's writer, for what it does not know: another schema
  * (so a new ChangeEvent version is never written wrongly, only slower until this is updated), a
@@ -38,6 +42,8 @@ final class ChangeEventWriter {
     private final byte[] header;
     private byte[] buffer = new byte[1024];
     private int position;
+    /** A sized block's header (two varints) while the block's items move up to make room for it. */
+    private final byte[] sizeHeader = new byte[20];
 
     /** Thrown inside, never out: the event is one this writer leaves to Avro. */
     private static final class NotWritable extends RuntimeException {
@@ -71,9 +77,9 @@ final class ChangeEventWriter {
             varint(event.getLsn());
             varint(event.getTxId());
             varint(event.getTxOrder());
-            columns(event.getKey());
-            columns(event.getBefore());
-            columns(event.getAfter());
+            columns(event.getKey(), false);
+            columns(event.getBefore(), true);
+            columns(event.getAfter(), true);
             string(event.getEventId());
             checkpoint(event.getCheckpoint());
             optionalLong(event.getCutTsMicros());
@@ -86,21 +92,43 @@ final class ChangeEventWriter {
         return Arrays.copyOf(buffer, position);
     }
 
-    private void columns(List<Column> columns) {
+    /**
+     * @param sized whether the array's block carries its byte size (Avro's negative count, then the size): a row image, which a
+     *     reader that wants only the key can then pass over without walking its columns. The key's block has none: it is
+     *     read whenever an event is.
+     */
+    private void columns(List<Column> columns, boolean sized) {
         if (columns == null) {
             varint(NULL_BRANCH);
             return;
         }
         varint(VALUE_BRANCH);
         if (!columns.isEmpty()) {
-            varint(columns.size());
+            if (!sized) {
+                varint(columns.size());
+            }
+            int start = position;
             for (Column column : columns) {
                 string(column.getName());
                 string(column.getPgType());
                 value(column.getValue());
             }
+            if (sized) {
+                sizeBlock(start, columns.size());
+            }
         }
         varint(0);
+    }
+
+    /** Puts Avro's header of a block with its byte size (its count negated, then its size) before the items written from {@code start}. */
+    private void sizeBlock(int start, int count) {
+        int end = position;
+        varint(-count);
+        varint(end - start);
+        int header = position - end;
+        System.arraycopy(buffer, end, sizeHeader, 0, header);
+        System.arraycopy(buffer, start, buffer, start + header, end - start);
+        System.arraycopy(sizeHeader, 0, buffer, start, header);
     }
 
     private void value(Object value) {

@@ -128,6 +128,14 @@ final class AvroCursor {
         return n;
     }
 
+    /** Passes over {@code n} bytes: a block whose byte size the writer gave. */
+    void skipBytes(long n) throws IOException {
+        if (n < 0 || n > limit - pos) {
+            throw new IOException("a block of " + n + " bytes at byte " + pos + " runs past the block's end " + limit);
+        }
+        pos += (int) n;
+    }
+
     /** Refuses a read that ran past the block: a varint or fixed value the bounds of the array alone did not stop. */
     void end(boolean wholeBlock) throws IOException {
         if (pos > limit || (wholeBlock && pos != limit)) {

@@ -101,7 +101,11 @@ final class ColumnList {
         if (!present) {
             return;
         }
-        for (long n = in.arrayBlock(); n != 0; n = in.arrayBlock()) {
+        for (long n = in.readLong(); n != 0; n = in.readLong()) {
+            if (n < 0) { // a block with its byte size (Avro's spec): passed over whole
+                in.skipBytes(in.readLong());
+                continue;
+            }
             for (long i = 0; i < n; i++) {
                 in.string(); // name
                 in.string(); // pgType

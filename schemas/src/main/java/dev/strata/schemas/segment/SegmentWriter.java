@@ -3,6 +3,7 @@ package dev.strata.schemas.segment;
 import dev.strata.schemas.CountingDigestStream;
 import dev.strata.schemas.Sha256;
 import dev.strata.schemas.avro.ChangeEvent;
+import dev.strata.schemas.event.ChangeEventCodec;
 import dev.strata.schemas.event.CutTime;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,13 +28,17 @@ import org.apache.avro.specific.SpecificDatumWriter;
  * retried upload must write the same bytes under the same key, or the store reports a conflict.
  * Avro would pick a random 16-byte sync marker, so the marker is derived from the first event
  * instead, and the header is written only when that event arrives. (Bytes also depend on the
- * zstd-jni version: upgrading a sink between a crash and its retry can raise a false conflict.)
+ * zstd-jni version, and those of an event the sink encodes itself (one of an older schema on the wire)
+ * on the codec's form, which gave the row images byte sizes in this release: upgrading a sink between
+ * a crash and its retry can raise a false conflict.)
  *
  * <p>Not thread-safe: one writer per open segment.
  */
 public final class SegmentWriter implements AutoCloseable {
 
     public static final int DEFAULT_ZSTD_LEVEL = 3;
+    /** Thread-safe; encodes as capture's producer does. */
+    private static final ChangeEventCodec CODEC = new ChangeEventCodec();
     private static final byte[] SYNC_DOMAIN = "strata-segment-sync-v1".getBytes(StandardCharsets.UTF_8);
 
     private final CountingDigestStream out;
@@ -70,32 +75,30 @@ public final class SegmentWriter implements AutoCloseable {
         return new Segment(buffer.toByteArray(), summary);
     }
 
+    /**
+     * Appends an event, as the producer's codec encodes it ({@link ChangeEventCodec}): the same bytes as
+     * {@link #appendEncoded} of its wire bytes, so that a segment cut again from decoded events holds what one cut from the
+     * wire held.
+     */
     public void append(ChangeEvent event) {
         Objects.requireNonNull(event, "event");
         if (finished) {
             throw new IllegalStateException("segment already finished: open a new SegmentWriter for event " + event.getEventId());
         }
+        byte[] wire;
         try {
-            if (!started) {
-                writer.create(ChangeEvent.getClassSchema(), out, syncMarkerFor(event));
-                started = true;
-            }
-            writer.append(event);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write event " + event.getEventId() + " to the segment: " + e.getMessage(), e);
-        } catch (DataFileWriter.AppendWriteException e) {
-            throw new IllegalArgumentException("cannot write event " + event.getEventId() + " to the segment: "
-                    + e.getMessage() + " (is a required field null?)", e);
+            wire = CODEC.encode(event);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw new IllegalArgumentException("cannot write event " + event.getEventId() + " to the segment: " + e.getMessage(), e);
         }
-        eventCount++;
-        minCommitMicros = Math.min(minCommitMicros, CutTime.of(event));
-        maxCommitMicros = Math.max(maxCommitMicros, CutTime.of(event));
+        appendEncoded(ByteBuffer.wrap(wire, ChangeEventCodec.HEADER_LENGTH, wire.length - ChangeEventCodec.HEADER_LENGTH),
+                CutTime.of(event), () -> event);
     }
 
     /**
      * Appends an event of the current schema given as its Avro binary datum (its single-object wire
-     * bytes without the header), without decoding and re-encoding it: Avro's binary encoding is
-     * canonical, so the segment's bytes are the same as through {@link #append}. The sink's hot path.
+     * bytes without the header), without decoding and re-encoding it: the sink's hot path. The producer's codec
+     * wrote them as {@link #append} writes a decoded event (its row images' array blocks with their byte sizes).
      *
      * @param commitMicros the event's {@link CutTime cut time} (for the segment's summary)
      * @param decoded the event itself, asked for only when it is the segment's first (its sync marker)

@@ -1,13 +1,17 @@
 package dev.strata.schemas.fold;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.strata.schemas.fold.bytes.ByteWriter;
 import java.io.IOException;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** A long's bytes are copied into the fold's form only when they are the one form Avro's writer gives it. */
+/**
+ * A long's bytes are copied into the fold's form only when they are the one form Avro's writer gives it; a row image whose
+ * block carries its byte size is passed over by that size, and one whose size runs past its block is refused.
+ */
 class ColumnListTest {
 
     @Test
@@ -33,6 +37,24 @@ class ColumnListTest {
         byte[] wide = {(byte) 0x82, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80,
                 (byte) 0x80, 0x02}; // 1, with a bit past the 64th: dropped, as AvroCursor.readLong drops it
         assertThat(foldedValue(wide)).isEqualTo(foldedValue(new byte[] {0x02}));
+    }
+
+    @Test
+    void aBlockWithItsByteSizeIsPassedOverWhole() throws IOException {
+        byte[] sized = {3, 8, 'x', 'y', 'z', 'w', 0, 9}; // count -2 (zigzag 3), 4 bytes (zigzag 8), the 4 bytes, the array's end, a next field
+        AvroCursor in = new AvroCursor();
+        in.reset(sized, 0, sized.length);
+        ColumnList.skip(in, true);
+        assertThat(in.remaining()).as("only the next field is left").isEqualTo(1);
+        assertThat(in.readLong()).isEqualTo(-5);
+    }
+
+    @Test
+    void aByteSizeRunningPastTheBlockIsRefused() {
+        byte[] sized = {3, 40, 'x', 'y', 0};
+        AvroCursor in = new AvroCursor();
+        in.reset(sized, 0, sized.length);
+        assertThatThrownBy(() -> ColumnList.skip(in, true)).isInstanceOf(IOException.class).hasMessageContaining("a block of 20 bytes");
     }
 
     /** The fold's bytes of a one-column list whose value is the long encoded as {@code varint}. */

@@ -196,6 +196,21 @@ class KeySkipDecoderTest {
     }
 
     @Test
+    void skipsTheSameInASegmentWhoseRowImagesCarryNoByteSizes() throws IOException {
+        ByteArrayOutputStream unsized = new ByteArrayOutputStream(); // Avro's own writer: every segment before the sizes
+        try (DataFileWriter<ChangeEvent> writer = new DataFileWriter<>(new SpecificDatumWriter<>(ChangeEvent.class))) {
+            writer.create(ChangeEvent.getClassSchema(), unsized);
+            for (ChangeEvent event : events()) {
+                writer.append(event);
+            }
+        }
+        byte[] sized = SegmentWriter.encode(events()).bytes();
+        assertSkipped(unsized.toByteArray());
+        assertThat(decode(unsized.toByteArray(), true, false)).as("walked over column by column, unread")
+                .isEqualTo(decode(sized, true, false));
+    }
+
+    @Test
     void skipsTheSameInASegmentOfAnOlderSchema() throws IOException {
         ReleasedSchema v2 = ReleasedSchemaStore.load().versions().get(1);
         ByteArrayOutputStream segment = new ByteArrayOutputStream();
