@@ -46,6 +46,12 @@ public final class DecodeBenchmark {
                 decoder.run(round >= WARM_ROUNDS);
             }
         }
+        for (int i = 0; i < decoders.length; i += 2) {
+            if (decoders[i].changes != decoders[i + 1].changes) {
+                throw new IllegalStateException(decoders[i].name + " handed over " + decoders[i].changes + " changes in all, "
+                        + decoders[i + 1].name + " " + decoders[i + 1].changes + ": the two forms must read alike");
+            }
+        }
         for (Decoder decoder : decoders) {
             System.out.printf(Locale.ROOT, "%-32s %6.2f ms per segment (median of %d; min %.2f, max %.2f)%n", decoder.name,
                     decoder.median(), ROUNDS, decoder.min(), decoder.max());

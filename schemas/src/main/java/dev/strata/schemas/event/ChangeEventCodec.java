@@ -19,8 +19,8 @@ import org.apache.avro.specific.SpecificDatumReader;
 
 /**
  * The Kafka wire format of a {@link ChangeEvent}: Avro single-object encoding ({@code C3 01}, the
- * writer schema's CRC-64-AVRO fingerprint little-endian, then Avro binary, each row image's array
- * block with its byte size: {@link ChangeEventWriter}). Decoding resolves any
+ * writer schema's CRC-64-AVRO fingerprint little-endian, then Avro binary as {@link ChangeEventWriter}
+ * writes it, each row image's array block with its byte size; an event it leaves to Avro's writer has none). Decoding resolves any
  * released writer schema to the current one. Thread-safe.
  */
 public final class ChangeEventCodec {

@@ -18,8 +18,8 @@ import org.apache.avro.Schema;
  * through its schema on each event, and capture encodes every change; this writes Avro's bytes
  * directly, but for one choice Avro's spec leaves to the writer: a row image's array block carries
  * its byte size (a negative count, then the size), so that a reader that wants only the key (a
- * rollback's staging, a restore's superseded changes, the sink's peek) passes over the image whole
- * instead of walking its columns. Any Avro reader reads both forms (ChangeEventWriterTest reads every
+ * rollback's staging, a restore's superseded changes) passes over the image whole instead of walking
+ * its columns. (The sink's peek still walks them, and refuses a block its items do not fill exactly.) Any Avro reader reads both forms (ChangeEventWriterTest reads every
  * kind of event and value back with Avro's own).
  *
  * <p>Returns null, and the caller uses Avro's writer, for what it does not know: another schema

@@ -14,10 +14,13 @@ final class AvroCursor {
     byte[] buf = new byte[0];
     int pos;
     private int limit;
+    /** Where the sized array block {@link #arrayBlock} last began ends; -1 when it had no size. */
+    private int sizedBlockEnd = -1;
     /** Where the string {@link #string} just read begins in {@link #buf}. */
     int stringStart;
 
     void reset(byte[] bytes, int offset, int length) {
+        sizedBlockEnd = -1;
         buf = bytes;
         pos = offset;
         limit = offset + length;
@@ -115,15 +118,33 @@ final class AvroCursor {
         return Arrays.equals(buf, stringStart, stringStart + n, bytes, 0, bytes.length);
     }
 
-    /** The item count of an array's next block (0: the array ended); a negative count is followed by the block's size. */
+    /**
+     * The item count of an array's next block (0: the array ended); a negative count is followed by the block's byte size,
+     * which the items read before the next call must fill exactly: a walk that passes over the block by its size
+     * ({@link ColumnList#skip}) and a read of its items then see the same bytes.
+     */
     long arrayBlock() throws IOException {
+        if (sizedBlockEnd >= 0 && pos != sizedBlockEnd) {
+            throw new IOException("an array block's items end at byte " + pos + ", its byte size says " + sizedBlockEnd);
+        }
+        sizedBlockEnd = -1;
+        long n = blockCount();
+        if (n < 0) {
+            long size = readLong();
+            if (size < 0 || size > limit - pos) {
+                throw new IOException("a block of " + size + " bytes at byte " + pos + " runs past the block's end " + limit);
+            }
+            sizedBlockEnd = pos + (int) size;
+            return -n;
+        }
+        return n;
+    }
+
+    /** An array block's count as written: negative when its byte size follows. */
+    long blockCount() throws IOException {
         long n = readLong();
         if (n == Long.MIN_VALUE) {
             throw new IOException("an array block of " + n + " items at byte " + pos + " of the block");
-        }
-        if (n < 0) {
-            readLong();
-            return -n;
         }
         return n;
     }

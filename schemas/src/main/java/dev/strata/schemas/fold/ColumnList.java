@@ -101,7 +101,7 @@ final class ColumnList {
         if (!present) {
             return;
         }
-        for (long n = in.readLong(); n != 0; n = in.readLong()) {
+        for (long n = in.blockCount(); n != 0; n = in.blockCount()) {
             if (n < 0) { // a block with its byte size (Avro's spec): passed over whole
                 in.skipBytes(in.readLong());
                 continue;

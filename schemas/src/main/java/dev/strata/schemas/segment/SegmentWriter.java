@@ -77,8 +77,9 @@ public final class SegmentWriter implements AutoCloseable {
 
     /**
      * Appends an event, as the producer's codec encodes it ({@link ChangeEventCodec}): the same bytes as
-     * {@link #appendEncoded} of its wire bytes, so that a segment cut again from decoded events holds what one cut from the
-     * wire held.
+     * {@link #appendEncoded} of the wire bytes this release's capture writes for it, so that a segment cut again from decoded
+     * events holds what one cut from the wire held (not for wire bytes of a capture older than the row images' sizes,
+     * which are kept as they came).
      */
     public void append(ChangeEvent event) {
         Objects.requireNonNull(event, "event");
@@ -97,8 +98,9 @@ public final class SegmentWriter implements AutoCloseable {
 
     /**
      * Appends an event of the current schema given as its Avro binary datum (its single-object wire
-     * bytes without the header), without decoding and re-encoding it: the sink's hot path. The producer's codec
-     * wrote them as {@link #append} writes a decoded event (its row images' array blocks with their byte sizes).
+     * bytes without the header), without decoding and re-encoding it: the sink's hot path. This release's codec
+     * wrote them as {@link #append} writes a decoded event (its row images' array blocks with their byte sizes); an older
+     * capture's bytes, without the sizes, are kept as they are, and read alike.
      *
      * @param commitMicros the event's {@link CutTime cut time} (for the segment's summary)
      * @param decoded the event itself, asked for only when it is the segment's first (its sync marker)

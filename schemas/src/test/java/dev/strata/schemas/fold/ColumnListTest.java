@@ -57,6 +57,28 @@ class ColumnListTest {
         assertThatThrownBy(() -> ColumnList.skip(in, true)).isInstanceOf(IOException.class).hasMessageContaining("a block of 20 bytes");
     }
 
+    @Test
+    void aSizedBlockIsReadByItsItemsWhenTheyFillItAndRefusedWhenNot() throws IOException {
+        byte[] items = {2, 'n', 12, 'b', 'i', 'g', 'i', 'n', 't', 4, 2}; // one column: "n", "bigint", the long 1
+        for (int size : new int[] {items.length, items.length + 1}) {
+            ByteWriter avro = new ByteWriter(32);
+            avro.write(1); // count -1: a byte size follows
+            avro.writeVarLong(2L * size); // zigzag
+            avro.writeBytes(items, 0, items.length);
+            avro.write(0);
+            AvroCursor in = new AvroCursor();
+            in.reset(avro.array(), 0, avro.size());
+            ColumnList list = new ColumnList();
+            if (size == items.length) {
+                list.read(in, true);
+                assertThat(in.remaining()).isZero();
+            } else {
+                assertThatThrownBy(() -> list.read(in, true)).isInstanceOf(IOException.class)
+                        .hasMessageContaining("its byte size says");
+            }
+        }
+    }
+
     /** The fold's bytes of a one-column list whose value is the long encoded as {@code varint}. */
     private static byte[] foldedValue(byte[] varint) throws IOException {
         ByteWriter avro = new ByteWriter(64);
