@@ -19,8 +19,9 @@ import org.apache.avro.Schema;
  * directly, but for one choice Avro's spec leaves to the writer: a row image's array block carries
  * its byte size (a negative count, then the size), so that a reader that wants only the key (a
  * rollback's staging, a restore's superseded changes) passes over the image whole instead of walking
- * its columns. (The sink's peek still walks them, and refuses a block its items do not fill exactly.) Any Avro reader reads both forms (ChangeEventWriterTest reads every
- * kind of event and value back with Avro's own).
+ * its columns. Any Avro reader reads both forms (ChangeEventWriterTest reads every kind of event and
+ * value back with Avro's own); the sink's peek still walks the items, and refuses a block they do not
+ * fill exactly.
  *
  * <p>Returns null, and the caller uses Avro's writer, for what it does not know: another schema
  * (so a new ChangeEvent version is never written wrongly, only slower until this is updated), a

@@ -131,9 +131,7 @@ final class AvroCursor {
         long n = blockCount();
         if (n < 0) {
             long size = readLong();
-            if (size < 0 || size > limit - pos) {
-                throw new IOException("a block of " + size + " bytes at byte " + pos + " runs past the block's end " + limit);
-            }
+            requireWithin(size);
             sizedBlockEnd = pos + (int) size;
             return -n;
         }
@@ -151,10 +149,14 @@ final class AvroCursor {
 
     /** Passes over {@code n} bytes: a block whose byte size the writer gave. */
     void skipBytes(long n) throws IOException {
+        requireWithin(n);
+        pos += (int) n;
+    }
+
+    private void requireWithin(long n) throws IOException {
         if (n < 0 || n > limit - pos) {
             throw new IOException("a block of " + n + " bytes at byte " + pos + " runs past the block's end " + limit);
         }
-        pos += (int) n;
     }
 
     /** Refuses a read that ran past the block: a varint or fixed value the bounds of the array alone did not stop. */

@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificData;
@@ -89,7 +90,7 @@ public final class SegmentWriter implements AutoCloseable {
         byte[] wire;
         try {
             wire = CODEC.encode(event);
-        } catch (IllegalArgumentException | UncheckedIOException e) {
+        } catch (IllegalArgumentException | UncheckedIOException | AvroRuntimeException e) { // Avro's: a value outside the union
             throw new IllegalArgumentException("cannot write event " + event.getEventId() + " to the segment: " + e.getMessage(), e);
         }
         appendEncoded(ByteBuffer.wrap(wire, ChangeEventCodec.HEADER_LENGTH, wire.length - ChangeEventCodec.HEADER_LENGTH),
