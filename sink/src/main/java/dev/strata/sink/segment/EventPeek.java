@@ -27,6 +27,8 @@ public final class EventPeek {
     private static final int CUT = ChangeEvent.getClassSchema().getField("cutTsMicros").pos();
     /** The fields after tenant, source, table, op, commitTsMicros and lsn and before cutTsMicros: walked to validate, in order. */
     private static final List<Schema> MIDDLE = FIELDS.subList(6, CUT).stream().map(Schema.Field::schema).toList();
+    /** Which of {@link #MIDDLE} are a key or a row image: walked by {@link StrictSkip#skipColumns}. */
+    private static final boolean[] COLUMN_LISTS = columnLists();
     /** The fields after cutTsMicros (v4 previousCommitLsn and tableDefinition): walked to validate. */
     private static final List<Schema> TAIL = FIELDS.subList(CUT + 1, FIELDS.size()).stream().map(Schema.Field::schema).toList();
 
@@ -44,6 +46,15 @@ public final class EventPeek {
         }
     }
 
+    private static boolean[] columnLists() {
+        StrictSkip.requireColumnLayout();
+        boolean[] lists = new boolean[MIDDLE.size()];
+        for (int i = 0; i < lists.length; i++) {
+            lists[i] = MIDDLE.get(i).equals(StrictSkip.COLUMNS);
+        }
+        return lists;
+    }
+
     /** @throws UndecodableEventException as {@link ChangeEventCodec#decode} does */
     public EventView peek(byte[] wire) {
         if (wire == null || wire.length < EventView.WIRE_HEADER || codec.writerFingerprint(wire) != CURRENT) {
@@ -58,8 +69,12 @@ public final class EventPeek {
             long commitMicros = decoder.readLong();
             long lsn = decoder.readLong();
             int length = wire.length - EventView.WIRE_HEADER;
-            for (Schema field : MIDDLE) {
-                strict.skip(field, decoder, length);
+            for (int i = 0; i < MIDDLE.size(); i++) {
+                if (COLUMN_LISTS[i]) {
+                    strict.skipColumns(decoder, length);
+                } else {
+                    strict.skip(MIDDLE.get(i), decoder, length);
+                }
             }
             long cutMicros = decoder.readIndex() == 1 ? decoder.readLong() : commitMicros;
             for (Schema field : TAIL) {
